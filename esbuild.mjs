@@ -1,0 +1,55 @@
+// Bundles the extension, the CLI, the grading worker and each webview. `--production` minifies for
+// packaging; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const pkg = JSON.parse(fs.readFileSync('package.json', 'utf8'));
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  define: { W2S_VERSION: JSON.stringify(pkg.version) },
+};
+
+const node = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // The native SQLite module is loaded from node_modules at run time, never bundled.
+  external: ['vscode', 'better-sqlite3'],
+};
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+if (fs.existsSync('src/core/grading/worker.ts')) {
+  builds.push({ ...node, entryPoints: { 'grading-worker': 'src/core/grading/worker.ts' }, outdir: 'dist' });
+}
+// Each folder under webview/ with a main.ts is one webview bundle: dist/webview/<name>.js
+if (fs.existsSync('webview')) {
+  for (const dir of fs.readdirSync('webview')) {
+    const entry = path.join('webview', dir, 'main.ts');
+    if (fs.existsSync(entry)) {
+      builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'esm', entryPoints: { [dir]: entry }, outdir: 'dist/webview' });
+    }
+  }
+}
+// Extension-host tests run inside VS Code from the development path.
+if (!production && fs.existsSync('test/exthost/index.ts')) {
+  builds.push({ ...node, entryPoints: { index: 'test/exthost/index.ts' }, outdir: 'out/test/exthost', external: ['vscode', 'better-sqlite3', 'mocha'] });
+}
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  fs.chmodSync('dist/cli.js', 0o755);
+}

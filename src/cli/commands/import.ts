@@ -1,0 +1,79 @@
+import * as path from 'node:path';
+import { ANSWER_TYPES, type AnswerType } from '../../core/problems/answer-type';
+import { builtinFile, findBuiltin } from '../../core/problems/builtin';
+import { importProblemSet, type ImportResult } from '../../core/problems/import';
+import type { Command } from '../command';
+import { UsageError } from '../usage-error';
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'import a problem set (JSONL, JSON array or CSV) or a built-in benchmark',
+  usage: 'FILE --set NAME [--replace] [--question-field F] [--answer-field F] [--id-field F]\n       w2s import --builtin NAME [--set NAME]',
+  positionals: { min: 0, max: 1 },
+  details:
+    'Fields are detected (problem/question; answer/gt_answer/final_answer, a MATH solution\'s \\boxed{}, GSM8K\'s "#### N";\n' +
+    'id/unique_id/idx, else the line number). Everything else is kept as metadata. Importing the same file\n' +
+    'again changes nothing; a different file under an existing name needs --replace. A bad line fails the\n' +
+    'whole import and names the line; nothing of that file is stored.',
+  options: {
+    set: { type: 'string', description: 'name of the problem set (default: the file name without extension)', valueName: 'NAME' },
+    builtin: { type: 'string', description: 'import a built-in benchmark (see "w2s benchmarks")', valueName: 'NAME' },
+    replace: { type: 'boolean', description: 'replace a set of the same name that came from different content' },
+    'question-field': { type: 'string', description: 'field holding the question', valueName: 'F' },
+    'answer-field': { type: 'string', description: 'field holding the gold answer', valueName: 'F' },
+    'id-field': { type: 'string', description: 'field holding a unique problem id', valueName: 'F' },
+    'answer-type': { type: 'string', description: `grade every answer as ${ANSWER_TYPES.join(' | ')} (default: per problem)`, valueName: 'T' },
+    'shuffle-choices': { type: 'string', description: 'shuffle multiple-choice options with this seed (GPQA lists the answer first)', valueName: 'SEED' },
+    'max-line-mb': { type: 'string', description: 'refuse lines longer than this many MB (default 4)', valueName: 'N' },
+  },
+  async run(v, positionals, ctx) {
+    const builtinName = v.builtin as string | undefined;
+    if (builtinName && positionals.length) throw new UsageError('give either FILE or --builtin, not both.');
+    if (!builtinName && !positionals.length) throw new UsageError('give a FILE to import, or --builtin NAME.');
+    const answerType = v['answer-type'] as string | undefined;
+    if (answerType && !ANSWER_TYPES.includes(answerType as AnswerType)) {
+      throw new UsageError(`--answer-type must be one of ${ANSWER_TYPES.join(', ')}.`);
+    }
+    const maxLineMb = v['max-line-mb'] === undefined ? undefined : Number(v['max-line-mb']);
+    if (maxLineMb !== undefined && !(maxLineMb > 0)) throw new UsageError('--max-line-mb must be a positive number.');
+
+    let file: string;
+    let name: string;
+    let sourceLabel: string | undefined;
+    if (builtinName) {
+      const b = findBuiltin(builtinName);
+      file = builtinFile(b);
+      name = (v.set as string | undefined) ?? b.id;
+      sourceLabel = `builtin:${b.id}`;
+    } else {
+      file = path.resolve(ctx.cwd, positionals[0]!);
+      name = (v.set as string | undefined) ?? path.basename(file).replace(/\.[^.]+$/, '');
+    }
+    const progress = ctx.progress(`import ${name}`);
+    let result: ImportResult;
+    try {
+      result = await importProblemSet(ctx.store(), {
+        file,
+        name,
+        sourceLabel,
+        replace: Boolean(v.replace),
+        questionField: v['question-field'] as string | undefined,
+        answerField: v['answer-field'] as string | undefined,
+        idField: v['id-field'] as string | undefined,
+        answerType: answerType as AnswerType | undefined,
+        shuffleSeed: v['shuffle-choices'] as string | undefined,
+        maxLineBytes: maxLineMb === undefined ? undefined : maxLineMb * 1024 * 1024,
+        signal: ctx.signal,
+        onProgress: (p) => p.phase === 'write' && progress.update(p.done, p.total),
+      });
+    } finally {
+      progress.done();
+    }
+    const types = Object.entries(result.answerTypes)
+      .map(([t, n]) => `${n} ${t}`)
+      .join(', ');
+    const verb = { created: 'imported', replaced: 'replaced', unchanged: 'unchanged (already imported)' }[result.outcome];
+    ctx.print(`${result.name}: ${verb}, ${result.problems} problems (${types}) from ${result.source}`);
+    return { json: result };
+  },
+};

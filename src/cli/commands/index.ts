@@ -1,0 +1,7 @@
+import type { Command } from '../command';
+import { benchmarksCommand } from './benchmarks';
+import { importCommand } from './import';
+import { setsCommand } from './sets';
+
+/** Every `w2s` sub-command, in the order `w2s --help` lists them. */
+export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand];

@@ -1,0 +1,148 @@
+import { parseArgs } from 'node:util';
+import { isW2sError } from '../core/errors';
+import { resolveStorePath, openStore, type Store } from '../core/store/open';
+import type { CliContext, Command, OptionSpec } from './command';
+import { COMMANDS } from './commands';
+import { createProgress } from './progress';
+import { UsageError } from './usage-error';
+
+const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
+  db: { type: 'string', description: 'store file (default: $W2S_DB or .w2s/w2s.db)', valueName: 'PATH' },
+  json: { type: 'boolean', description: 'print one JSON document on stdout; progress and logs go to stderr' },
+  help: { type: 'boolean', short: 'h', description: 'show help' },
+};
+
+export interface CliIo {
+  readonly argv: string[];
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly signal: AbortSignal;
+}
+
+export async function runCli(io: CliIo): Promise<number> {
+  const [name, ...rest] = io.argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const target = name === 'help' ? rest[0] : undefined;
+    const cmd = target ? COMMANDS.find((c) => c.name === target) : undefined;
+    io.stdout.write(cmd ? commandHelp(cmd) : mainHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`w2s: unknown command "${name}". Run "w2s --help" for the list.\n`);
+    return 2;
+  }
+  let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
+  try {
+    const parsed = parseArgs({
+      args: rest,
+      options: stripDescriptions({ ...GLOBAL_OPTIONS, ...command.options }),
+      allowPositionals: true,
+      strict: true,
+    });
+    values = parsed.values as typeof values;
+    positionals = parsed.positionals;
+  } catch (e) {
+    io.stderr.write(`w2s ${name}: ${(e as Error).message}\nUsage: w2s ${name} ${command.usage}\nRun "w2s ${name} --help" for details.\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  const pos = command.positionals ?? { min: 0, max: 0 };
+  if (positionals.length < pos.min || positionals.length > pos.max) {
+    io.stderr.write(
+      `w2s ${name}: expected ${pos.min === pos.max ? pos.min : `${pos.min} to ${pos.max}`} argument(s), got ${positionals.length}.\n` +
+        `Usage: w2s ${name} ${command.usage}\n`,
+    );
+    return 2;
+  }
+
+  const json = Boolean(values.json);
+  const storePath = resolveStorePath(values.db as string | undefined, io.cwd, io.env);
+  let store: Store | undefined;
+  const ctx: CliContext = {
+    cwd: io.cwd,
+    env: io.env,
+    json,
+    storePath,
+    store: () => (store ??= openStore(storePath)),
+    progress: (label) => createProgress(io.stderr, label),
+    signal: io.signal,
+    print: (line) => {
+      if (!json) io.stdout.write(`${line}\n`);
+    },
+    warn: (line) => io.stderr.write(`${line}\n`),
+  };
+  try {
+    const result = await command.run(values, positionals, ctx);
+    if (json) io.stdout.write(`${JSON.stringify(result.json, null, 2)}\n`);
+    return result.exitCode ?? 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`w2s ${name}: ${e.message}\nUsage: w2s ${name} ${command.usage}\n`);
+      return 2;
+    }
+    if (isW2sError(e)) {
+      io.stderr.write(`w2s ${name}: error: ${e.message}\n`);
+      if (json) io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } }, null, 2)}\n`);
+      return 1;
+    }
+    io.stderr.write(`w2s ${name}: unexpected error (please report it): ${(e as Error)?.stack ?? String(e)}\n`);
+    return 1;
+  } finally {
+    store?.close();
+  }
+}
+
+declare const W2S_VERSION: string | undefined;
+const VERSION = typeof W2S_VERSION === 'string' ? W2S_VERSION : 'dev';
+
+function stripDescriptions(options: Record<string, OptionSpec>) {
+  return Object.fromEntries(
+    Object.entries(options).map(([k, { description: _d, valueName: _v, ...rest }]) => [k, rest]),
+  ) as NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+}
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'w2s — W2S Studio on the command line: weak-to-strong reasoning data curation.',
+    '',
+    'Usage: w2s <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Every command takes --db PATH (default $W2S_DB or .w2s/w2s.db), --json and --help.',
+    'Exit codes: 0 success, 1 failure, 2 bad usage.',
+    '',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  const all = { ...c.options, ...GLOBAL_OPTIONS };
+  const rows = Object.entries(all).map(([k, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : ''}--${k}${o.type === 'string' ? ` ${o.valueName ?? 'VALUE'}` : ''}`;
+    return [flag, o.description + (o.multiple ? ' (repeatable)' : '')] as const;
+  });
+  const width = Math.max(...rows.map(([f]) => f.length));
+  return [
+    `w2s ${c.name} — ${c.summary}`,
+    '',
+    `Usage: w2s ${c.name} ${c.usage}`,
+    ...(c.details ? ['', c.details] : []),
+    '',
+    'Options:',
+    ...rows.map(([f, d]) => `  ${f.padEnd(width)}  ${d}`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { addBuiltinBenchmark, importProblemSetFile } from './commands/problem-sets';
+import { StoreService } from './store-service';
+import { ProblemSetsTree } from './views/problem-sets-tree';
+
+/** What the extension exposes to its own extension-host tests (and later to other extensions). */
+export interface W2sApi {
+  readonly stores: StoreService;
+}
+
+export function activate(context: vscode.ExtensionContext): W2sApi {
+  const log = vscode.window.createOutputChannel('W2S', { log: true });
+  const stores = new StoreService(log);
+  const setsTree = new ProblemSetsTree(stores);
+  context.subscriptions.push(
+    log,
+    stores,
+    setsTree,
+    vscode.window.registerTreeDataProvider('w2s.problemSets', setsTree),
+    vscode.commands.registerCommand('w2s.addBuiltinBenchmark', (ids?: string[]) => addBuiltinBenchmark(stores, log, Array.isArray(ids) ? ids : undefined)),
+    vscode.commands.registerCommand('w2s.importProblemSet', (uri?: vscode.Uri) => importProblemSetFile(stores, log, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('w2s.refresh', () => setsTree.refresh()),
+    vscode.commands.registerCommand('w2s.showLog', () => log.show()),
+  );
+  log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated`);
+  return { stores };
+}
+
+export function deactivate(): void {
+  // Disposables in context.subscriptions close the store.
+}

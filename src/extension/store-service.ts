@@ -1,0 +1,107 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { errorMessage, isW2sError } from '../core/errors';
+import { DEFAULT_STORE_PATH, dataVersion, openStore, type Store } from '../core/store/open';
+
+/**
+ * Owns the workspace store connection: opened on first use (never at activation), re-opened when the
+ * `w2s.storePath` setting changes, and polled cheaply (PRAGMA data_version) so that views refresh when a
+ * `w2s` process in the terminal writes to the same file.
+ */
+export class StoreService implements vscode.Disposable {
+  private store: Store | undefined;
+  private lastVersion = -1;
+  private poll: NodeJS.Timeout | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private failure: string | undefined;
+
+  /** Fires after any commit to the store, by this window or by another process. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('w2s.storePath')) {
+          this.close();
+          this.changed.fire();
+        }
+      }),
+    );
+  }
+
+  /** Absolute path of the store for the first workspace folder (or the global storage without one). */
+  get file(): string | undefined {
+    const configured = vscode.workspace.getConfiguration('w2s').get<string>('storePath') || DEFAULT_STORE_PATH;
+    if (path.isAbsolute(configured)) return configured;
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder ? path.join(folder.uri.fsPath, configured) : undefined;
+  }
+
+  /** True when a store file exists: views can show it without creating one. */
+  exists(): boolean {
+    const f = this.file;
+    return f !== undefined && fs.existsSync(f);
+  }
+
+  /** The open store, opening (and creating) it on first use. Throws a user-facing error on failure. */
+  get(): Store {
+    if (this.store) return this.store;
+    const file = this.file;
+    if (!file) throw new Error('Open a folder first: W2S Studio keeps its store in the workspace (.w2s/w2s.db).');
+    try {
+      this.store = openStore(file);
+      this.failure = undefined;
+    } catch (e) {
+      const msg = errorMessage(e);
+      if (this.failure !== msg) {
+        this.failure = msg;
+        this.log.error(`Cannot open the store ${file}: ${msg}`);
+        if (isW2sError(e) && e.code === 'NATIVE_MODULE') {
+          void vscode.window.showErrorMessage(msg, 'Show Log').then((a) => a && this.log.show());
+        }
+      }
+      throw e;
+    }
+    this.log.info(`Store opened: ${file}`);
+    this.lastVersion = dataVersion(this.store);
+    this.poll = setInterval(() => this.checkForChanges(), 1500);
+    return this.store;
+  }
+
+  /** The store if it exists, without creating one; undefined otherwise. */
+  getIfExists(): Store | undefined {
+    return this.store ?? (this.exists() ? this.get() : undefined);
+  }
+
+  /** Tell views the store changed (writes from this window do not move data_version for this connection). */
+  notifyChanged(): void {
+    this.changed.fire();
+  }
+
+  private checkForChanges(): void {
+    if (!this.store) return;
+    try {
+      const v = dataVersion(this.store);
+      if (v !== this.lastVersion) {
+        this.lastVersion = v;
+        this.changed.fire();
+      }
+    } catch (e) {
+      this.log.warn(`Store poll failed: ${errorMessage(e)}`);
+    }
+  }
+
+  private close(): void {
+    if (this.poll) clearInterval(this.poll);
+    this.poll = undefined;
+    this.store?.close();
+    this.store = undefined;
+  }
+
+  dispose(): void {
+    this.close();
+    for (const d of this.disposables) d.dispose();
+  }
+}

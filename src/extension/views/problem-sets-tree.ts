@@ -1,0 +1,93 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { listProblemSets, type ProblemSetSummary } from '../../core/problems/sets';
+import type { StoreService } from '../store-service';
+
+type Node = { kind: 'set'; set: ProblemSetSummary } | { kind: 'detail'; label: string; description?: string; icon: string } | { kind: 'error'; message: string };
+
+/** Problem sets with their counts, answer types and source. */
+export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly stores: StoreService) {
+    this.subscription = stores.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      let store;
+      try {
+        store = this.stores.getIfExists();
+      } catch (e) {
+        return [{ kind: 'error', message: errorMessage(e) }];
+      }
+      // An empty list shows the view's welcome content.
+      if (!store) return [];
+      return listProblemSets(store).map((set) => ({ kind: 'set', set }));
+    }
+    if (node.kind !== 'set') return [];
+    const s = node.set;
+    const types = Object.entries(s.answerTypes).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
+    return [
+      ...types.map(([t, n]): Node => ({ kind: 'detail', label: t, description: `${n} problems`, icon: answerTypeIcon(t) })),
+      { kind: 'detail', label: 'source', description: s.source, icon: 'file' },
+      { kind: 'detail', label: 'imported', description: s.updatedAt.replace('T', ' ').slice(0, 16), icon: 'history' },
+    ];
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'set': {
+        const s = node.set;
+        const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
+        const types = Object.keys(s.answerTypes).join(', ');
+        item.description = `${s.problems} problems · ${types}`;
+        item.tooltip = new vscode.MarkdownString(
+          `**${escapeMd(s.name)}** — ${s.problems} problems\n\nanswer types: ${escapeMd(
+            Object.entries(s.answerTypes)
+              .map(([t, n]) => `${n} ${t}`)
+              .join(', '),
+          )}\n\nsource: \`${s.source.replace(/`/g, "'")}\``,
+        );
+        item.iconPath = new vscode.ThemeIcon('library');
+        item.contextValue = 'w2s.problemSet';
+        item.id = `set:${s.id}`;
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.description = node.description;
+        item.tooltip = node.description;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem('Cannot open the W2S store', vscode.TreeItemCollapsibleState.None);
+        item.description = node.message;
+        item.tooltip = node.message;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.command = { command: 'w2s.showLog', title: 'Show Log' };
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+function answerTypeIcon(t: string): string {
+  return ({ math: 'symbol-operator', number: 'symbol-number', choice: 'list-selection', text: 'symbol-text' } as Record<string, string>)[t] ?? 'circle';
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
