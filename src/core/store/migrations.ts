@@ -150,6 +150,12 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO traces_fts(rowid, reasoning, answer) VALUES (new.id, new.reasoning, new.answer);
   END;
   `,
+  // 2: run ownership, so a run left 'running' by a dead sampler (kill -9, VS Code closed) is seen as
+  // interrupted at once (owner "host:pid" no longer alive) or once its heartbeat goes stale (other host).
+  `
+  ALTER TABLE runs ADD COLUMN owner TEXT;
+  ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
