@@ -73,7 +73,7 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
   }
   if (existing && !options.replace) {
     throw new W2sError(
-      `A problem set named "${options.name}" already exists with different content. Choose another name, or replace it ` +
+      `${display}: a problem set named "${options.name}" already exists with different content. Choose another name, or replace it ` +
         `(CLI: --replace; the traces of problems that remain are kept).`,
       'SET_EXISTS',
     );
@@ -104,6 +104,7 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
   const setId = await writeSet(store, {
     existingId: existing?.id,
     name: options.name,
+    display,
     source,
     hash,
     options: { ...fieldOptions, format },
@@ -128,6 +129,7 @@ function pickFieldOptions(o: ImportOptions): FieldOptions {
 interface WriteSpec {
   existingId: number | undefined;
   name: string;
+  display: string;
   source: string;
   hash: string;
   options: object;
@@ -152,7 +154,7 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<number> {
       );
     } else {
       setId = spec.existingId;
-      removeMissing(store, setId, spec.problems);
+      removeMissing(store, setId, spec.problems, spec.display);
       db.prepare(
         `UPDATE problem_sets SET source = ?, source_hash = ?, options = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
       ).run(spec.source, spec.hash, JSON.stringify(spec.options), setId);
@@ -184,7 +186,7 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<number> {
 }
 
 /** On replace, problems absent from the new file go, unless traces point at them. */
-function removeMissing(store: Store, setId: number, problems: ProblemRecord[]): void {
+function removeMissing(store: Store, setId: number, problems: ProblemRecord[], display: string): void {
   const db = store.db;
   const keep = new Set(problems.map((p) => p.key));
   const rows = db.prepare('SELECT id, key FROM problems WHERE set_id = ?').all(setId) as { id: number; key: string }[];
@@ -194,7 +196,7 @@ function removeMissing(store: Store, setId: number, problems: ProblemRecord[]): 
   const blocked = gone.filter((r) => traced.get(r.id));
   if (blocked.length > 0) {
     throw new W2sError(
-      `Cannot replace: the new file drops ${blocked.length} problem(s) that have traces (ids ${blocked
+      `${display}: cannot replace, the new file drops ${blocked.length} problem(s) that have traces (ids ${blocked
         .slice(0, 5)
         .map((b) => `"${b.key}"`)
         .join(', ')}${blocked.length > 5 ? ', …' : ''}). Import it under another name to keep both.`,

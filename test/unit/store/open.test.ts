@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { W2sError } from '../../../src/core/errors';
+import { SCHEMA_VERSION } from '../../../src/core/store/migrations';
+import { dataVersion, openStore, resolveStorePath } from '../../../src/core/store/open';
+import { openSqlite } from '../../../src/core/store/sqlite';
+import { tempDir } from '../../support/tmp';
+
+describe('store', () => {
+  it('creates the file and folder, in WAL mode with foreign keys, at the current schema version', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'nested', '.w2s', 'w2s.db');
+    const store = openStore(file);
+    try {
+      assert.ok(fs.existsSync(file));
+      assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+      assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
+      assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.ok((store.db.pragma('busy_timeout', { simple: true }) as number) > 0);
+      const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table')").all() as { name: string }[]).map((r) => r.name);
+      for (const t of ['problem_sets', 'problems', 'runs', 'traces', 'grades', 'labels', 'datasets', 'dataset_traces', 'jobs', 'job_metrics', 'traces_fts']) {
+        assert.ok(tables.includes(t), `missing table ${t}`);
+      }
+    } finally {
+      store.close();
+    }
+  });
+
+  it('reopening an up-to-date store changes nothing', () => {
+    const file = path.join(tempDir(), 'w2s.db');
+    openStore(file).close();
+    const before = fs.statSync(file).mtimeMs;
+    const store = openStore(file);
+    assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    store.close();
+    assert.equal(fs.statSync(file).mtimeMs, before);
+  });
+
+  it('refuses a store written by a newer version, without modifying it', () => {
+    const file = path.join(tempDir(), 'w2s.db');
+    const raw = openSqlite(file);
+    raw.exec('CREATE TABLE future (x)');
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    raw.close();
+    const bytes = fs.readFileSync(file);
+    assert.throws(
+      () => openStore(file),
+      (e: unknown) => e instanceof W2sError && e.code === 'STORE_TOO_NEW' && /newer W2S Studio/.test(e.message) && e.message.includes(file),
+    );
+    assert.deepEqual(fs.readFileSync(file), bytes, 'the newer file must not be touched');
+    assert.ok(!fs.existsSync(`${file}-wal`), 'no WAL file may be created for a refused store');
+  });
+
+  it('names the file when it is not a SQLite database', () => {
+    const file = path.join(tempDir(), 'w2s.db');
+    fs.writeFileSync(file, 'this is not sqlite at all, just some text that is long enough to have a header\n'.repeat(20));
+    assert.throws(() => openStore(file), (e: unknown) => e instanceof W2sError && e.message.includes(file));
+  });
+
+  it('lets two connections (extension and CLI) write the same file, and data_version shows the other one’s commits', () => {
+    const file = path.join(tempDir(), 'w2s.db');
+    const a = openStore(file);
+    const b = openStore(file);
+    try {
+      const v0 = dataVersion(a);
+      b.db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('x', 'test', 'h')").run();
+      assert.notEqual(dataVersion(a), v0);
+      a.db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('y', 'test', 'h')").run();
+      assert.equal((b.db.prepare('SELECT count(*) AS n FROM problem_sets').get() as { n: number }).n, 2);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('keeps the full-text index in step with traces', () => {
+    const store = openStore(path.join(tempDir(), 'w2s.db'));
+    try {
+      const db = store.db;
+      const set = db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('s', 't', 'h')").run().lastInsertRowid;
+      const p = db.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (?, '1', 0, 'q', '1', 'number')").run(set).lastInsertRowid;
+      const run = db.prepare("INSERT INTO runs (name, kind, set_id, model) VALUES ('r', 'sample', ?, 'm')").run(set).lastInsertRowid;
+      const t = db
+        .prepare("INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer) VALUES (?, ?, 0, 'p', 'we factor the quadratic', 'so x = 3')")
+        .run(run, p).lastInsertRowid;
+      const hits = () => (db.prepare("SELECT rowid FROM traces_fts WHERE traces_fts MATCH 'quadratic'").all() as { rowid: number }[]).map((r) => r.rowid);
+      assert.deepEqual(hits(), [Number(t)]);
+      db.prepare("UPDATE traces SET reasoning = 'no longer' WHERE id = ?").run(t);
+      assert.deepEqual(hits(), []);
+      db.prepare('DELETE FROM traces WHERE id = ?').run(t);
+      assert.equal((db.prepare("SELECT count(*) AS n FROM traces_fts WHERE traces_fts MATCH 'longer'").get() as { n: number }).n, 0);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('resolves the path from --db, then W2S_DB, then the default', () => {
+    assert.equal(resolveStorePath('x.db', '/w', {}), '/w/x.db');
+    assert.equal(resolveStorePath(undefined, '/w', { W2S_DB: '/abs/y.db' }), '/abs/y.db');
+    assert.equal(resolveStorePath(undefined, '/w', {}), '/w/.w2s/w2s.db');
+  });
+});
