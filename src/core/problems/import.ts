@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
-import { planFields, toProblem, type FieldOptions, type ProblemRecord } from './fields';
-import { readRecords, type ReadOptions, type SourceFormat } from './records';
+import { planFields, toProblem, type FieldOptions, type FieldPlan, type ProblemRecord } from './fields';
+import { readRecords, type ReadOptions, type SourceFormat, type SourceRecord } from './records';
 
 export interface ImportOptions extends FieldOptions, ReadOptions {
   readonly file: string;
@@ -13,7 +13,8 @@ export interface ImportOptions extends FieldOptions, ReadOptions {
   readonly replace?: boolean;
   /** Shown as the set's source instead of the file path (built-in benchmarks). */
   readonly sourceLabel?: string;
-  readonly onProgress?: (p: { phase: 'parse' | 'write'; done: number; total: number }) => void;
+  /** `total` is an estimate (non-blank lines) until the end: JSONL is parsed as it is written. */
+  readonly onProgress?: (p: { phase: 'write'; done: number; total: number }) => void;
   readonly signal?: AbortSignal;
   /** Rows written between yields to the event loop (keeps an extension host responsive). */
   readonly chunkSize?: number;
@@ -79,14 +80,41 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
     );
   }
 
-  options.onProgress?.({ phase: 'parse', done: 0, total: raw.length });
-  const { format, records } = readRecords(display, raw.toString('utf8'), options);
-  if (records.length === 0) throw new W2sError(`${display}: the file holds no problems.`, 'EMPTY_FILE');
-  const plan = planFields(display, records, fieldOptions);
-  const problems: ProblemRecord[] = [];
+  const { format, records, estimatedCount } = readRecords(display, raw.toString('utf8'), options);
+  const iterator = records[Symbol.iterator]();
+  // Fields are chosen from the first records; the rest are parsed as they are written.
+  const head: SourceRecord[] = [];
+  for (let r = iterator.next(); !r.done; r = head.length < 50 ? iterator.next() : { done: true, value: undefined }) head.push(r.value);
+  if (head.length === 0) throw new W2sError(`${display}: the file holds no problems.`, 'EMPTY_FILE');
+  const plan = planFields(display, head, fieldOptions);
+  const all: Iterable<SourceRecord> = {
+    *[Symbol.iterator]() {
+      yield* head;
+      for (let r = iterator.next(); !r.done; r = iterator.next()) yield r.value;
+    },
+  };
+
+  const setId = await writeSet(store, {
+    existingId: existing?.id,
+    name: options.name,
+    display,
+    source,
+    hash,
+    options: { ...fieldOptions, format },
+    problems: mapProblems(display, all, plan, fieldOptions),
+    chunkSize: options.chunkSize ?? 5000,
+    onProgress: options.onProgress,
+    signal: options.signal,
+    estimatedTotal: estimatedCount,
+  });
+  return { ...summarize(store, setId, options.name), format, outcome: existing ? 'replaced' : 'created' };
+}
+
+/** Validates records into problems, failing on the first bad one (the caller's transaction rolls back). */
+function* mapProblems(display: string, records: Iterable<SourceRecord>, plan: FieldPlan, options: FieldOptions): Generator<ProblemRecord> {
   const lineOfKey = new Map<string, number>();
   for (const r of records) {
-    const p = toProblem(display, r, plan, fieldOptions);
+    const p = toProblem(display, r, plan, options);
     const first = lineOfKey.get(p.key);
     if (first !== undefined) {
       throw new W2sError(
@@ -96,24 +124,8 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
       );
     }
     lineOfKey.set(p.key, p.line);
-    problems.push(p);
+    yield p;
   }
-  options.onProgress?.({ phase: 'parse', done: raw.length, total: raw.length });
-  if (options.signal?.aborted) throw new W2sError('Import cancelled; nothing was imported.', 'CANCELLED');
-
-  const setId = await writeSet(store, {
-    existingId: existing?.id,
-    name: options.name,
-    display,
-    source,
-    hash,
-    options: { ...fieldOptions, format },
-    problems,
-    chunkSize: options.chunkSize ?? 5000,
-    onProgress: options.onProgress,
-    signal: options.signal,
-  });
-  return { ...summarize(store, setId, options.name), format, outcome: existing ? 'replaced' : 'created' };
 }
 
 function pickFieldOptions(o: ImportOptions): FieldOptions {
@@ -133,8 +145,9 @@ interface WriteSpec {
   source: string;
   hash: string;
   options: object;
-  problems: ProblemRecord[];
+  problems: Iterable<ProblemRecord>;
   chunkSize: number;
+  estimatedTotal: number;
   onProgress: ImportOptions['onProgress'];
   signal: AbortSignal | undefined;
 }
@@ -154,30 +167,34 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<number> {
       );
     } else {
       setId = spec.existingId;
-      removeMissing(store, setId, spec.problems, spec.display);
       db.prepare(
         `UPDATE problem_sets SET source = ?, source_hash = ?, options = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
       ).run(spec.source, spec.hash, JSON.stringify(spec.options), setId);
     }
+    const insertSql = 'INSERT INTO problems (set_id, key, position, question, answer, answer_type, choices, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+    // A new set needs no conflict handling; a replaced one keeps the ids (and so the traces) of its problems.
     const upsert = db.prepare(
-      `INSERT INTO problems (set_id, key, position, question, answer, answer_type, choices, metadata)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (set_id, key) DO UPDATE SET position = excluded.position, question = excluded.question,
-         answer = excluded.answer, answer_type = excluded.answer_type, choices = excluded.choices, metadata = excluded.metadata`,
+      spec.existingId === undefined
+        ? insertSql
+        : `${insertSql} ON CONFLICT (set_id, key) DO UPDATE SET position = excluded.position, question = excluded.question,
+           answer = excluded.answer, answer_type = excluded.answer_type, choices = excluded.choices, metadata = excluded.metadata`,
     );
-    const total = spec.problems.length;
-    for (let i = 0; i < total; i++) {
-      const p = spec.problems[i]!;
-      upsert.run(setId, p.key, i, p.question, p.answer, p.answerType, p.choices ? JSON.stringify(p.choices) : null, JSON.stringify(p.metadata));
-      if ((i + 1) % spec.chunkSize === 0 && i + 1 < total) {
-        spec.onProgress?.({ phase: 'write', done: i + 1, total });
+    let written = 0;
+    let keys: Set<string> | undefined;
+    for (const p of spec.problems) {
+      upsert.run(setId, p.key, written, p.question, p.answer, p.answerType, p.choices ? JSON.stringify(p.choices) : null, JSON.stringify(p.metadata));
+      if (spec.existingId !== undefined) (keys ??= new Set()).add(p.key);
+      written++;
+      if (written % spec.chunkSize === 0) {
+        spec.onProgress?.({ phase: 'write', done: written, total: Math.max(written, spec.estimatedTotal) });
         await new Promise((r) => setImmediate(r));
         if (spec.signal?.aborted) throw new W2sError('Import cancelled; nothing was imported.', 'CANCELLED');
       }
     }
+    if (spec.existingId !== undefined) removeMissing(store, setId, keys ?? new Set(), spec.display);
     db.prepare('UPDATE problem_sets SET problem_count = (SELECT count(*) FROM problems WHERE set_id = ?) WHERE id = ?').run(setId, setId);
     db.exec('COMMIT');
-    spec.onProgress?.({ phase: 'write', done: total, total });
+    spec.onProgress?.({ phase: 'write', done: written, total: written });
     return setId;
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
@@ -186,9 +203,8 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<number> {
 }
 
 /** On replace, problems absent from the new file go, unless traces point at them. */
-function removeMissing(store: Store, setId: number, problems: ProblemRecord[], display: string): void {
+function removeMissing(store: Store, setId: number, keep: Set<string>, display: string): void {
   const db = store.db;
-  const keep = new Set(problems.map((p) => p.key));
   const rows = db.prepare('SELECT id, key FROM problems WHERE set_id = ?').all(setId) as { id: number; key: string }[];
   const gone = rows.filter((r) => !keep.has(r.key));
   if (gone.length === 0) return;

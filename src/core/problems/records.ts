@@ -30,31 +30,45 @@ export function detectFormat(file: string, text: string): SourceFormat {
   return 'csv';
 }
 
-/** Parses a whole problem file into records; throws a W2sError naming the file and line on bad input. */
-export function readRecords(file: string, raw: string, options: ReadOptions = {}): { format: SourceFormat; records: SourceRecord[] } {
+/**
+ * Parses a problem file into records; throws a W2sError naming the file and line on bad input. JSONL is
+ * parsed lazily, line by line, so an import never holds a second copy of a large file in objects.
+ */
+export function readRecords(
+  file: string,
+  raw: string,
+  options: ReadOptions = {},
+): { format: SourceFormat; records: Iterable<SourceRecord>; estimatedCount: number } {
   const name = path.basename(file);
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   if (text.trim() === '') throw new W2sError(`${name}: the file is empty; expected JSONL, a JSON array or CSV with problems.`, 'EMPTY_FILE');
   const format = options.format ?? detectFormat(file, text);
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  checkLineLengths(name, text, maxLineBytes);
+  const nonEmptyLines = checkLineLengths(name, text, maxLineBytes);
   switch (format) {
     case 'jsonl':
-      return { format, records: readJsonl(name, text) };
-    case 'json':
-      return { format, records: readJsonArray(name, text) };
-    case 'csv':
-      return { format, records: readCsv(name, text) };
+      return { format, records: readJsonl(name, text), estimatedCount: nonEmptyLines };
+    case 'json': {
+      const records = readJsonArray(name, text);
+      return { format, records, estimatedCount: records.length };
+    }
+    case 'csv': {
+      const records = readCsv(name, text);
+      return { format, records, estimatedCount: records.length };
+    }
   }
 }
 
-function checkLineLengths(name: string, text: string, max: number): void {
+/** Refuses absurdly long lines before any parsing; returns the number of non-blank lines. */
+function checkLineLengths(name: string, text: string, max: number): number {
   // Cheap in characters first; only a long line pays for a byte count.
   let start = 0;
   let line = 1;
+  let nonEmpty = 0;
   while (start <= text.length) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
+    if (end - start > 1 || (end > start && text.charCodeAt(start) > 32)) nonEmpty++;
     if (end - start > max / 4) {
       const bytes = Buffer.byteLength(text.slice(start, end));
       if (bytes > max) {
@@ -68,10 +82,10 @@ function checkLineLengths(name: string, text: string, max: number): void {
     start = end + 1;
     line++;
   }
+  return nonEmpty;
 }
 
-function readJsonl(name: string, text: string): SourceRecord[] {
-  const records: SourceRecord[] = [];
+function* readJsonl(name: string, text: string): Generator<SourceRecord> {
   let start = 0;
   let line = 0;
   while (start < text.length) {
@@ -90,9 +104,8 @@ function readJsonl(name: string, text: string): SourceRecord[] {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new W2sError(`${name}:${line}: expected a JSON object, found ${describe(value)}.`, 'BAD_RECORD');
     }
-    records.push({ line, value: value as Record<string, unknown> });
+    yield { line, value: value as Record<string, unknown> };
   }
-  return records;
 }
 
 function readJsonArray(name: string, text: string): SourceRecord[] {

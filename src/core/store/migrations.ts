@@ -29,7 +29,6 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (set_id, key)
   );
   CREATE INDEX problems_by_set_position ON problems(set_id, position);
-  CREATE INDEX problems_by_question ON problems(set_id, question);
 
   CREATE TABLE templates (
     name       TEXT PRIMARY KEY,
