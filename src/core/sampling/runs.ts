@@ -1,0 +1,235 @@
+import * as os from 'node:os';
+import { W2sError } from '../errors';
+import type { Store } from '../store/open';
+
+export type RunKind = 'sample' | 'eval' | 'import';
+export type RunStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+/** What makes a run: two runs with the same spec are the same experiment. */
+export interface RunSpec {
+  readonly name: string;
+  readonly kind: RunKind;
+  readonly setName: string;
+  readonly model: string;
+  readonly endpoint: string | null;
+  /** The template's content (JSON), not just its name: editing a template changes the experiment. */
+  readonly template: unknown;
+  readonly params: Record<string, unknown>;
+  readonly samplesPerProblem: number;
+}
+
+export interface RunRow {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: RunKind;
+  readonly setId: number;
+  readonly setName: string;
+  readonly model: string;
+  readonly endpoint: string | null;
+  readonly template: unknown;
+  readonly params: Record<string, unknown>;
+  readonly samplesPerProblem: number;
+  /** As stored; see `effectiveStatus` for a run whose sampler died. */
+  readonly status: RunStatus;
+  readonly error: string | null;
+  readonly owner: string | null;
+  readonly heartbeatAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface RunSummary extends Omit<RunRow, 'template' | 'params'> {
+  readonly template: unknown;
+  readonly params: Record<string, unknown>;
+  readonly problems: number;
+  /** problems × samples per problem */
+  readonly total: number;
+  /** traces stored with text */
+  readonly done: number;
+  /** traces whose last attempt failed (retried by a resume) */
+  readonly failed: number;
+  readonly truncated: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+}
+
+const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+/** A heartbeat older than this marks a run on another machine as interrupted. */
+export const STALE_HEARTBEAT_MS = 30_000;
+export const HEARTBEAT_MS = 5_000;
+
+/** Runs this process is sampling right now (an owner with our pid but not in here died with its sampler). */
+const active = new Set<number>();
+
+export function checkRunName(name: string): void {
+  if (!RUN_NAME.test(name)) {
+    throw new W2sError(`"${name}" is not a valid run name: letters, digits, ".", "_", "-", ":" or "@" (up to 128, starting with a letter or digit).`, 'BAD_NAME');
+  }
+}
+
+export function thisOwner(): string {
+  return `${os.hostname()}:${process.pid}`;
+}
+
+const SELECT = `SELECT r.id, r.name, r.kind, r.set_id, s.name AS set_name, r.model, r.endpoint, r.template, r.params,
+  r.samples_per_problem, r.status, r.error, r.owner, r.heartbeat_at, r.created_at, r.updated_at, s.problem_count
+  FROM runs r JOIN problem_sets s ON s.id = r.set_id`;
+
+type Raw = {
+  id: number; name: string; kind: RunKind; set_id: number; set_name: string; model: string; endpoint: string | null;
+  template: string | null; params: string; samples_per_problem: number; status: RunStatus; error: string | null;
+  owner: string | null; heartbeat_at: string | null; created_at: string; updated_at: string; problem_count: number;
+};
+
+function toRow(r: Raw): RunRow {
+  return {
+    id: r.id, name: r.name, kind: r.kind, setId: r.set_id, setName: r.set_name, model: r.model, endpoint: r.endpoint,
+    template: r.template ? (JSON.parse(r.template) as unknown) : null, params: JSON.parse(r.params) as Record<string, unknown>,
+    samplesPerProblem: r.samples_per_problem, status: r.status, error: r.error, owner: r.owner, heartbeatAt: r.heartbeat_at,
+    createdAt: r.created_at, updatedAt: r.updated_at,
+  };
+}
+
+export function findRun(store: Store, name: string): RunRow | undefined {
+  const r = store.db.prepare(`${SELECT} WHERE r.name = ?`).get(name) as Raw | undefined;
+  return r && toRow(r);
+}
+
+/** Whether the process that claimed a run still runs it. */
+export function ownerAlive(row: Pick<RunRow, 'id' | 'owner' | 'heartbeatAt'>, now = Date.now()): boolean {
+  if (!row.owner) return false;
+  const i = row.owner.lastIndexOf(':');
+  const host = row.owner.slice(0, i);
+  const pid = Number(row.owner.slice(i + 1));
+  if (host === os.hostname() && Number.isInteger(pid)) {
+    if (pid === process.pid) return active.has(row.id);
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    }
+  }
+  // Same host and alive (the pid may have been reused: the heartbeat decides), or another host.
+  const beat = row.heartbeatAt ? Date.parse(row.heartbeatAt) : NaN;
+  return Number.isFinite(beat) && now - beat < STALE_HEARTBEAT_MS;
+}
+
+/** `running` whose sampler is gone (kill -9, crash, VS Code closed) reads as `interrupted`. */
+export function effectiveStatus(row: RunRow): RunStatus {
+  return row.status === 'running' && !ownerAlive(row) ? 'interrupted' : row.status;
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).filter(([, y]) => y !== undefined && y !== null).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
+}
+
+/**
+ * Finds the run of this name or creates it. An existing run must be the same experiment (set, model,
+ * template, sampling parameters, samples per problem); the endpoint may change (a restarted server).
+ */
+export function openRun(store: Store, spec: RunSpec): RunRow {
+  checkRunName(spec.name);
+  const set = store.db.prepare('SELECT id, problem_count FROM problem_sets WHERE name = ?').get(spec.setName) as { id: number } | undefined;
+  if (!set) {
+    const names = (store.db.prepare('SELECT name FROM problem_sets ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    throw new W2sError(
+      `No problem set named "${spec.setName}"${names.length ? ` (sets: ${names.join(', ')})` : ''}. Import it first: w2s import FILE --set ${spec.setName}, or w2s import --builtin math500.`,
+      'NO_SET',
+    );
+  }
+  const existing = findRun(store, spec.name);
+  if (!existing) {
+    store.db
+      .prepare('INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(spec.name, spec.kind, set.id, spec.model, spec.endpoint, spec.template === null ? null : canonical(spec.template), canonical(spec.params), spec.samplesPerProblem);
+    return findRun(store, spec.name)!;
+  }
+  const diffs: string[] = [];
+  if (existing.kind !== spec.kind) diffs.push(`kind ${existing.kind} ≠ ${spec.kind}`);
+  if (existing.setId !== set.id) diffs.push(`set ${existing.setName} ≠ ${spec.setName}`);
+  if (existing.model !== spec.model) diffs.push(`model ${existing.model} ≠ ${spec.model}`);
+  if (canonical(existing.template) !== canonical(spec.template)) diffs.push('template differs');
+  if (existing.samplesPerProblem !== spec.samplesPerProblem) diffs.push(`samples per problem ${existing.samplesPerProblem} ≠ ${spec.samplesPerProblem}`);
+  const a = existing.params;
+  const b = spec.params;
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (canonical(a[k] ?? null) !== canonical(b[k] ?? null)) diffs.push(`${k} ${canonical(a[k] ?? null)} ≠ ${canonical(b[k] ?? null)}`);
+  }
+  if (diffs.length) {
+    throw new W2sError(
+      `Run "${spec.name}" already exists with different settings (${diffs.join('; ')}). To resume it, repeat its settings ` +
+        `(or give only --run ${spec.name} and the base URL); to sample with the new settings, choose a new run name.`,
+      'RUN_MISMATCH',
+    );
+  }
+  if (spec.endpoint !== existing.endpoint) store.db.prepare('UPDATE runs SET endpoint = ? WHERE id = ?').run(spec.endpoint, existing.id);
+  return findRun(store, spec.name)!;
+}
+
+/** Marks the run as being sampled by this process; refuses a run another live process is sampling. */
+export function claimRun(store: Store, runId: number): void {
+  const db = store.db;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const row = db.prepare(`${SELECT} WHERE r.id = ?`).get(runId) as Raw;
+    const run = toRow(row);
+    if (run.status === 'running' && ownerAlive(run)) {
+      throw new W2sError(
+        `Run "${run.name}" is being sampled right now by ${run.owner === thisOwner() ? 'this window' : `another process (${run.owner})`}. ` +
+          `Wait for it, cancel it there, or choose another run name.`,
+        'RUN_BUSY',
+      );
+    }
+    db.prepare(
+      `UPDATE runs SET status = 'running', error = NULL, owner = ?, heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ','now'),
+       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+    ).run(thisOwner(), runId);
+    db.exec('COMMIT');
+    active.add(runId);
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+export function heartbeat(store: Store, runId: number): void {
+  store.db.prepare(`UPDATE runs SET heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND owner = ?`).run(runId, thisOwner());
+}
+
+export function finishRun(store: Store, runId: number, status: Exclude<RunStatus, 'running' | 'pending'>, error: string | null): void {
+  active.delete(runId);
+  store.db
+    .prepare(`UPDATE runs SET status = ?, error = ?, owner = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
+    .run(status, error, runId);
+}
+
+/** Every run with its counts, newest first; `status` is the effective one. */
+export function listRuns(store: Store): RunSummary[] {
+  const rows = store.db.prepare(`${SELECT} ORDER BY r.created_at DESC, r.id DESC`).all() as Raw[];
+  const counts = store.db
+    .prepare(
+      `SELECT run_id, sum(error IS NULL) AS done, sum(error IS NOT NULL) AS failed, sum(error IS NULL AND finish_reason = 'length') AS truncated,
+       coalesce(sum(prompt_tokens), 0) AS pt, coalesce(sum(completion_tokens), 0) AS ct FROM traces GROUP BY run_id`,
+    )
+    .all() as { run_id: number; done: number; failed: number; truncated: number; pt: number; ct: number }[];
+  const byRun = new Map(counts.map((c) => [c.run_id, c]));
+  return rows.map((r) => {
+    const row = toRow(r);
+    const c = byRun.get(r.id);
+    return {
+      ...row,
+      status: effectiveStatus(row),
+      problems: r.problem_count,
+      total: r.problem_count * r.samples_per_problem,
+      done: c?.done ?? 0,
+      failed: c?.failed ?? 0,
+      truncated: c?.truncated ?? 0,
+      promptTokens: c?.pt ?? 0,
+      completionTokens: c?.ct ?? 0,
+    };
+  });
+}
