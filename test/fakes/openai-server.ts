@@ -300,8 +300,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     get options() {
       return state.options;
     },
+    /** New behaviour for the next requests; attempt and request counters start again. */
     set options(v: FakeServerOptions) {
       state.options = v;
+      attempts.clear();
+      count = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

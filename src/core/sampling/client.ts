@@ -202,9 +202,14 @@ export async function requestCompletion(client: OpenAI, spec: RequestSpec, signa
 export function classify(e: unknown): RequestFailure {
   if (e instanceof OpenAI.APIConnectionTimeoutError) return new RequestFailure('no response in time (timeout)', 'retryable');
   if (e instanceof OpenAI.APIConnectionError) {
-    const cause = (e.cause as { code?: string; message?: string } | undefined) ?? {};
-    const code = cause.code ?? (cause as { cause?: { code?: string } }).cause?.code;
-    return new RequestFailure(`connection failed${code ? ` (${code})` : ''}: ${redact(cause.message ?? e.message)}`, 'retryable');
+    // fetch wraps the socket error: APIConnectionError → TypeError("fetch failed") → Error{code: ECONNREFUSED}
+    let code: string | undefined;
+    let detail = e.message;
+    for (let c = e.cause as { code?: string; message?: string; cause?: unknown } | undefined, depth = 0; c && depth < 5; c = c.cause as typeof c, depth++) {
+      code ??= c.code;
+      if (c.message) detail = c.message;
+    }
+    return new RequestFailure(`connection failed${code ? ` (${code})` : ''}: ${redact(detail)}`, 'retryable');
   }
   if (e instanceof OpenAI.APIError) {
     const status = e.status;

@@ -131,7 +131,9 @@ function canonical(v: unknown): string {
  * Finds the run of this name or creates it. An existing run must be the same experiment (set, model,
  * template, sampling parameters, samples per problem); the endpoint may change (a restarted server).
  */
-export function openRun(store: Store, spec: RunSpec): RunRow {
+export function openRun(store: Store, spec: RunSpec): RunRow;
+export function openRun(store: Store, spec: RunSpec, options: { create: false }): RunRow | undefined;
+export function openRun(store: Store, spec: RunSpec, options: { create: boolean } = { create: true }): RunRow | undefined {
   checkRunName(spec.name);
   const set = store.db.prepare('SELECT id, problem_count FROM problem_sets WHERE name = ?').get(spec.setName) as { id: number } | undefined;
   if (!set) {
@@ -143,6 +145,7 @@ export function openRun(store: Store, spec: RunSpec): RunRow {
   }
   const existing = findRun(store, spec.name);
   if (!existing) {
+    if (!options.create) return undefined;
     store.db
       .prepare('INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(spec.name, spec.kind, set.id, spec.model, spec.endpoint, spec.template === null ? null : canonical(spec.template), canonical(spec.params), spec.samplesPerProblem);
@@ -166,7 +169,7 @@ export function openRun(store: Store, spec: RunSpec): RunRow {
       'RUN_MISMATCH',
     );
   }
-  if (spec.endpoint !== existing.endpoint) store.db.prepare('UPDATE runs SET endpoint = ? WHERE id = ?').run(spec.endpoint, existing.id);
+  if (options.create && spec.endpoint !== existing.endpoint) store.db.prepare('UPDATE runs SET endpoint = ? WHERE id = ?').run(spec.endpoint, existing.id);
   return findRun(store, spec.name)!;
 }
 

@@ -96,18 +96,22 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   if (!(o.concurrency >= 1)) throw new W2sError('Concurrency must be at least 1.', 'BAD_PARAM');
   const retry = o.retry ?? DEFAULT_RETRY;
   const log = o.onLog ?? (() => undefined);
-  const run = openRun(store, {
+  const spec = {
     name: o.runName,
-    kind: 'sample',
+    kind: 'sample' as const,
     setName: o.setName,
     model: o.model,
     endpoint: o.baseUrl,
     template: { name: o.template.name, api: o.template.api, system: o.template.system ?? null, user: o.template.user },
     params: { ...o.params, extra_body: o.extraBody && Object.keys(o.extraBody).length ? o.extraBody : undefined },
     samplesPerProblem: o.samplesPerProblem,
-  });
+  };
+  // Validate the set and the run's settings first, then the endpoint, and only then create the run:
+  // a wrong URL or model leaves nothing behind.
+  openRun(store, spec, { create: false });
   if (o.preflight !== false) await preflightEndpoint(o.baseUrl, o.apiKey, o.model, o.timeoutMs, o.signal);
   if (o.signal?.aborted) throw new W2sError('Sampling cancelled before it started; nothing changed.', 'CANCELLED');
+  const run = openRun(store, spec);
   claimRun(store, run.id);
 
   const started = performance.now();
