@@ -1,7 +1,10 @@
 import type { Command } from '../command';
 import { benchmarksCommand } from './benchmarks';
 import { importCommand } from './import';
+import { importTracesCommand } from './import-traces';
+import { runsCommand } from './runs';
+import { sampleCommand } from './sample';
 import { setsCommand } from './sets';
 
 /** Every `w2s` sub-command, in the order `w2s --help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand];
+export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand];

@@ -165,7 +165,7 @@ export function openRun(store: Store, spec: RunSpec, options: { create: boolean 
   if (diffs.length) {
     throw new W2sError(
       `Run "${spec.name}" already exists with different settings (${diffs.join('; ')}). To resume it, repeat its settings ` +
-        `(or give only --run ${spec.name} and the base URL); to sample with the new settings, choose a new run name.`,
+        `(or give only --run ${spec.name}); to sample with the new settings, choose a new run name.`,
       'RUN_MISMATCH',
     );
   }

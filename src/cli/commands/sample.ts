@@ -1,0 +1,148 @@
+import { W2sError } from '../../core/errors';
+import type { SamplingParams } from '../../core/sampling/client';
+import { normalizeBaseUrl } from '../../core/sampling/endpoint';
+import { findRun } from '../../core/sampling/runs';
+import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
+import { findTemplate, type PromptTemplate } from '../../core/sampling/templates';
+import type { Command } from '../command';
+import { formatSeconds } from '../progress';
+import { UsageError } from '../usage-error';
+
+const DEFAULTS = { n: 1, temperature: 0, top_p: 0.95, max_tokens: 4096, concurrency: 32, timeout: 600 };
+
+function num(v: unknown, flag: string, check: (x: number) => boolean, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x) || !check(x)) throw new UsageError(`--${flag} must be ${what} (got "${String(v)}").`);
+  return x;
+}
+const int = (x: number) => Number.isInteger(x);
+
+function slug(s: string): string {
+  return s.replace(/^.*\//, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'model';
+}
+
+export const sampleCommand: Command = {
+  name: 'sample',
+  summary: 'sample traces from an OpenAI-compatible endpoint into the store (resumable)',
+  usage:
+    '--set NAME --base-url URL --model ID [--run NAME] [--n 1] [--temperature 0] [--top-p 0.95] [--max-tokens 4096]\n' +
+    '       [--seed N] [--stop S]… [--concurrency 32] [--template qwen-base] [--api chat|completions] [--limit N]\n' +
+    '       w2s sample --run NAME            (resume a run with its stored settings)',
+  details:
+    'Defaults follow the W2SR teacher recipe: one greedy sample (temperature 0) per problem, 4096 tokens, template\n' +
+    'qwen-base (chat). For evaluation use e.g. --temperature 0.6 --top-p 0.95 --seed 0. Templates: qwen-base,\n' +
+    'qwen-instruct, simple (plain completions for base models) and the workspace\'s own.\n' +
+    'Running the same command again resumes the run of that name: only missing or failed traces are sampled.\n' +
+    'Settings left out on a resume are taken from the run; settings that differ are refused.\n' +
+    'The API key comes from $OPENAI_API_KEY (or --api-key-env VAR); local servers need none. It is never stored.',
+  options: {
+    set: { type: 'string', description: 'problem set to sample', valueName: 'NAME' },
+    'base-url': { type: 'string', description: 'endpoint, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)', valueName: 'URL' },
+    model: { type: 'string', description: 'model id as the server names it', valueName: 'ID' },
+    run: { type: 'string', description: 'run name (default: SET-MODEL-TEMPLATE); an existing run is resumed', valueName: 'NAME' },
+    n: { type: 'string', description: `samples per problem (default ${DEFAULTS.n})`, valueName: 'N' },
+    temperature: { type: 'string', description: `sampling temperature (default ${DEFAULTS.temperature})`, valueName: 'T' },
+    'top-p': { type: 'string', description: `nucleus sampling (default ${DEFAULTS.top_p})`, valueName: 'P' },
+    'max-tokens': { type: 'string', description: `longest generation (default ${DEFAULTS.max_tokens})`, valueName: 'N' },
+    seed: { type: 'string', description: 'sampling seed (sample i of a problem sent alone gets seed+i)', valueName: 'N' },
+    stop: { type: 'string', multiple: true, description: 'stop sequence', valueName: 'S' },
+    template: { type: 'string', description: 'prompt template (default qwen-base, or simple with --api completions)', valueName: 'NAME' },
+    api: { type: 'string', description: 'chat | completions (picks the default template)', valueName: 'API' },
+    'extra-body': { type: 'string', description: 'JSON merged into each request, e.g. \'{"skip_special_tokens":true}\'', valueName: 'JSON' },
+    concurrency: { type: 'string', description: `requests in flight (default ${DEFAULTS.concurrency})`, valueName: 'N' },
+    limit: { type: 'string', description: 'sample only the first N problems of the set', valueName: 'N' },
+    timeout: { type: 'string', description: `seconds to wait for a response to start or continue (default ${DEFAULTS.timeout})`, valueName: 'S' },
+    'max-attempts': { type: 'string', description: 'attempts per request before the trace is recorded as failed (default 6)', valueName: 'N' },
+    'n-mode': { type: 'string', description: 'auto | server | separate: ask the server for n choices, or one request per sample (default auto)', valueName: 'M' },
+    'api-key-env': { type: 'string', description: 'environment variable holding the API key (default OPENAI_API_KEY)', valueName: 'VAR' },
+  },
+  async run(v, _p, ctx) {
+    const store = ctx.store();
+    // Without --run the name is derived from set, model and template, so repeating a command resumes its run.
+    const guessTemplate = (v.template as string | undefined) ?? (v.api === 'completions' ? 'simple' : 'qwen-base');
+    const runName =
+      (v.run as string | undefined) ?? (v.set && v.model ? `${v.set as string}-${slug(v.model as string)}-${guessTemplate}` : undefined);
+    const existing = runName ? findRun(store, runName) : undefined;
+    if (existing && existing.kind !== 'sample') throw new W2sError(`Run "${runName}" is an ${existing.kind} run; it cannot be sampled. Choose another run name.`, 'RUN_KIND');
+    const stored = (existing?.params ?? {}) as SamplingParams & { extra_body?: Record<string, unknown> };
+    const storedTemplate = existing?.template as PromptTemplate | undefined;
+
+    const setName = (v.set as string | undefined) ?? existing?.setName;
+    const model = (v.model as string | undefined) ?? existing?.model;
+    const rawUrl = (v['base-url'] as string | undefined) ?? existing?.endpoint ?? undefined;
+    if (!setName) throw new UsageError('give the problem set: --set NAME (w2s sets lists them).');
+    if (!rawUrl) throw new UsageError('give the endpoint: --base-url URL, e.g. http://127.0.0.1:8000/v1.');
+    if (!model) throw new UsageError('give the model: --model ID (W2S: Test Endpoint, or GET /v1/models, lists them).');
+    const baseUrl = normalizeBaseUrl(rawUrl, '--base-url');
+
+    const api = v.api as string | undefined;
+    if (api !== undefined && api !== 'chat' && api !== 'completions') throw new UsageError('--api must be chat or completions.');
+    let template: PromptTemplate;
+    if (v.template !== undefined) template = findTemplate(store, v.template as string);
+    else if (storedTemplate && (api === undefined || api === storedTemplate.api)) template = storedTemplate;
+    else template = findTemplate(store, api === 'completions' ? 'simple' : 'qwen-base');
+    if (api !== undefined && template.api !== api) {
+      throw new UsageError(`template ${template.name} is a ${template.api} template but --api is ${api}; pick a ${api} template (${api === 'completions' ? 'simple' : 'qwen-base or qwen-instruct'}).`);
+    }
+
+    let extraBody: Record<string, unknown> | undefined = stored.extra_body;
+    if (v['extra-body'] !== undefined) {
+      try {
+        const parsed = JSON.parse(v['extra-body'] as string) as unknown;
+        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+        extraBody = Object.keys(parsed).length ? (parsed as Record<string, unknown>) : undefined;
+      } catch (e) {
+        throw new UsageError(`--extra-body must be a JSON object, e.g. '{"skip_special_tokens": true}' (${(e as Error).message}).`);
+      }
+    }
+    const params: SamplingParams = {
+      temperature: num(v.temperature, 'temperature', (x) => x >= 0 && x <= 2, 'between 0 and 2') ?? stored.temperature ?? DEFAULTS.temperature,
+      top_p: num(v['top-p'], 'top-p', (x) => x > 0 && x <= 1, 'in (0, 1]') ?? stored.top_p ?? DEFAULTS.top_p,
+      max_tokens: num(v['max-tokens'], 'max-tokens', (x) => int(x) && x > 0, 'a positive integer') ?? stored.max_tokens ?? DEFAULTS.max_tokens,
+      seed: num(v.seed, 'seed', int, 'an integer') ?? stored.seed,
+      stop: (v.stop as string[] | undefined) ?? stored.stop,
+    };
+    const n = num(v.n, 'n', (x) => int(x) && x >= 1 && x <= 1024, 'an integer from 1 to 1024') ?? existing?.samplesPerProblem ?? DEFAULTS.n;
+    const concurrency = num(v.concurrency, 'concurrency', (x) => int(x) && x >= 1 && x <= 4096, 'an integer from 1 to 4096') ?? DEFAULTS.concurrency;
+    const limit = num(v.limit, 'limit', (x) => int(x) && x >= 1, 'a positive integer');
+    const timeoutS = num(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? DEFAULTS.timeout;
+    const maxAttempts = num(v['max-attempts'], 'max-attempts', (x) => int(x) && x >= 1 && x <= 100, 'an integer from 1 to 100');
+    const nMode = (v['n-mode'] as string | undefined) ?? 'auto';
+    if (!['auto', 'server', 'separate'].includes(nMode)) throw new UsageError('--n-mode must be auto, server or separate.');
+    const keyVar = (v['api-key-env'] as string | undefined) ?? 'OPENAI_API_KEY';
+    if (v['api-key-env'] !== undefined && !ctx.env[keyVar]) {
+      throw new W2sError(`--api-key-env ${keyVar}: the environment variable ${keyVar} is not set. Export it, or leave --api-key-env out for a local server.`, 'NO_KEY');
+    }
+    const apiKey = ctx.env[keyVar] || undefined;
+    const name = runName ?? `${setName}-${slug(model)}-${template.name}`; // only when --set/--model came from a stored run
+
+    const progress = ctx.progress(`sample ${name}`);
+    let result: SampleResult;
+    try {
+      result = await sampleRun(store, {
+        runName: name, setName, model, baseUrl, apiKey, extraBody, template, params, samplesPerProblem: n, concurrency,
+        timeoutMs: timeoutS * 1000, limit, nMode: nMode as 'auto' | 'server' | 'separate', signal: ctx.signal,
+        retry: maxAttempts === undefined ? undefined : { maxAttempts, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 },
+        onProgress: (p) => progress.update(p.done + p.failed, p.total, `${p.failed ? `${p.failed} failed, ` : ''}${Math.round(p.tokensPerSecond)} tok/s`),
+        onLog: (level, msg) => (level === 'warn' ? progress.log(`warning: ${msg}`) : progress.log(msg)),
+      });
+    } finally {
+      progress.done();
+    }
+    const secs = formatSeconds(result.elapsedMs / 1000);
+    const summary =
+      `${result.runName}: ${result.status} — ${result.done}/${result.total} traces stored` +
+      (result.alreadyDone ? ` (${result.alreadyDone} from before)` : '') +
+      `, ${result.storedThisSession} new in ${secs}` +
+      (result.failed ? `, ${result.failed} failed` : '') +
+      (result.truncated ? `, ${result.truncated} truncated (finish_reason length)` : '') +
+      `, ${result.completionTokens} completion tokens (${Math.round(result.tokensPerSecond)} tok/s)`;
+    ctx.print(summary);
+    if (result.error) ctx.warn(`w2s sample: ${result.error}`);
+    if (result.status === 'cancelled') ctx.warn(`Cancelled. Resume with: w2s sample --run ${result.runName}`);
+    const { runId: _id, ...json } = result;
+    return { json, exitCode: result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1 };
+  },
+};
+
