@@ -1,0 +1,60 @@
+// The packaged .vsix in a real VS Code (code-server 4.100.3): the W2S container, the Problem Sets
+// welcome content, and adding MATH500 from the palette through the multi-select quick pick.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { VSIX, launchWorkbench, openViewContainer, pickQuickPickItems, runCommand, treeRow, viewPane, type Workbench } from './harness';
+
+describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
+  let wb: Workbench;
+
+  before(async () => {
+    assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
+    wb = await launchWorkbench({ vsix: VSIX });
+  });
+
+  after(async () => {
+    if (wb) {
+      if (wb.consoleErrors.length) console.log(`console errors in the workbench:\n  ${wb.consoleErrors.join('\n  ')}`);
+      await wb.close();
+    }
+  });
+
+  test('the W2S container shows the Problem Sets welcome content in an empty workspace', async () => {
+    await openViewContainer(wb.page, 'W2S');
+    const pane = viewPane(wb.page, 'Problem Sets');
+    await pane.getByText('No problem sets in this workspace yet.').waitFor({ state: 'visible', timeout: 30_000 });
+    for (const button of ['Add Built-in Benchmark', 'Import Problem Set']) {
+      assert.equal(await pane.locator('.welcome-view-content .monaco-button', { hasText: button }).count(), 1, `welcome button "${button}"`);
+    }
+    assert.equal(fs.existsSync(path.join(wb.folder, '.w2s')), false, 'showing the view must not create the store');
+  });
+
+  test('"W2S: Add Built-in Benchmark" with MATH500 picked fills the tree and the store', async () => {
+    await runCommand(wb.page, 'W2S: Add Built-in Benchmark');
+    await pickQuickPickItems(wb.page, ['MATH500']);
+    const pane = viewPane(wb.page, 'Problem Sets');
+    const row = treeRow(pane, 'math500', '500 problems');
+    await row.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await row.locator('.label-description').innerText(), /^500 problems · /);
+    // The import notification says what was added.
+    await wb.page.locator('.notifications-toasts', { hasText: 'math500: 500 problems' }).waitFor({ state: 'visible', timeout: 30_000 });
+    const shot = await wb.screenshot('problem-sets-math500');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+
+    const dbFile = path.join(wb.folder, '.w2s', 'w2s.db');
+    assert.ok(fs.existsSync(dbFile), `${dbFile} exists`);
+    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    try {
+      const set = db.prepare('SELECT id, problem_count FROM problem_sets WHERE name = ?').get('math500') as { id: number; problem_count: number } | undefined;
+      assert.ok(set, 'math500 is in problem_sets');
+      assert.equal(set.problem_count, 500);
+      const { n } = db.prepare('SELECT count(*) AS n FROM problems WHERE set_id = ?').get(set.id) as { n: number };
+      assert.equal(n, 500);
+    } finally {
+      db.close();
+    }
+  });
+});
