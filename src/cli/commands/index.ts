@@ -1,5 +1,7 @@
 import type { Command } from '../command';
 import { benchmarksCommand } from './benchmarks';
+import { gradeCommand } from './grade';
+import { gradePairsCommand } from './grade-pairs';
 import { importCommand } from './import';
 import { importTracesCommand } from './import-traces';
 import { runsCommand } from './runs';
@@ -7,4 +9,4 @@ import { sampleCommand } from './sample';
 import { setsCommand } from './sets';
 
 /** Every `w2s` sub-command, in the order `w2s --help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand];
+export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand, gradeCommand, gradePairsCommand];

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { accuracy, verdictCountsByRun } from '../../../src/core/grades/counts';
+import { gradeTraces } from '../../../src/core/grades/grade-traces';
+import { createLiveGrader } from '../../../src/core/grades/live-grader';
+import { createGraderPool, gradeResponse, GRADER_VERSION, type GraderPool } from '../../../src/core/grading';
+import { openStore, type Store } from '../../../src/core/store/open';
+import { seedRealTraces } from '../../support/traces-fixture';
+import { REPO_ROOT, tempDir } from '../../support/tmp';
+
+let store: Store;
+let pool: GraderPool;
+before(() => {
+  store = openStore(path.join(tempDir(), 'w2s.db'));
+  pool = createGraderPool({ size: 2, workerPath: path.join(REPO_ROOT, 'src', 'core', 'grading', 'worker.ts') });
+});
+after(async () => {
+  await pool.close();
+  store.close();
+});
+
+const grades = () =>
+  store.db.prepare('SELECT trace_id, extracted, verdict, grader_version FROM grades ORDER BY trace_id').all() as {
+    trace_id: number;
+    extracted: string | null;
+    verdict: string;
+    grader_version: string;
+  }[];
+
+describe('grading stored traces', () => {
+  it('grades a run through the worker pool exactly as the synchronous grader does, and counts verdicts', async () => {
+    const { runId, traces } = seedRealTraces(store, 'real');
+    const summary = await gradeTraces(store, pool, { runs: ['real'], batchSize: 64 });
+    assert.equal(summary.graded, traces.length);
+    const rows = grades();
+    assert.equal(rows.length, traces.length);
+    const expected: Record<string, number> = {};
+    traces.forEach((t, i) => {
+      const r = gradeResponse({ gold: t.gold, response: t.response, type: 'math' });
+      expected[r.verdict] = (expected[r.verdict] ?? 0) + 1;
+      assert.equal(rows[i]!.verdict, r.verdict, `trace ${i}`);
+      assert.equal(rows[i]!.extracted, r.extracted);
+      assert.equal(rows[i]!.grader_version, GRADER_VERSION);
+    });
+    assert.deepEqual(summary.counts, expected);
+    const c = verdictCountsByRun(store).get(runId)!;
+    assert.equal(c.correct, expected.correct);
+    assert.equal(c.ungraded, 0);
+    assert.ok(accuracy(c)! > 0.6, `Qwen2.5-Math on these MATH problems is mostly right, got ${accuracy(c)}`);
+  });
+
+  it('grades only what is missing, re-grades a stale grader version on request, and everything with "all"', async () => {
+    assert.equal((await gradeTraces(store, pool, { runs: ['real'] })).graded, 0);
+    store.db.prepare("UPDATE grades SET grader_version = 'old', verdict = 'error' WHERE trace_id IN (SELECT id FROM traces ORDER BY id LIMIT 5)").run();
+    assert.equal((await gradeTraces(store, pool, { runs: ['real'] })).graded, 0);
+    assert.equal((await gradeTraces(store, pool, { runs: ['real'], mode: 'stale' })).graded, 5);
+    assert.ok(grades().every((g) => g.grader_version === GRADER_VERSION && g.verdict !== 'error'));
+    assert.equal((await gradeTraces(store, pool, { runs: ['real'], mode: 'all' })).graded, 400);
+  });
+
+  it('an interrupted grade keeps what it committed and resumes', async () => {
+    seedRealTraces(store, 'again', 200);
+    const controller = new AbortController();
+    const first = await gradeTraces(store, pool, {
+      runs: ['again'],
+      batchSize: 50,
+      signal: controller.signal,
+      onProgress: (p) => p.done >= 100 && controller.abort(),
+    });
+    assert.equal(first.cancelled, true);
+    assert.equal(first.graded, 100);
+    const second = await gradeTraces(store, pool, { runs: ['again'] });
+    assert.equal(second.graded, 100);
+  });
+
+  it('names an unknown run', async () => {
+    await assert.rejects(gradeTraces(store, pool, { runs: ['nope'] }), /No run named "nope". Runs: again, real/);
+  });
+
+  it('grades traces as they arrive', async () => {
+    const { runId } = seedRealTraces(store, 'live', 40);
+    const ids = (store.db.prepare('SELECT id FROM traces WHERE run_id = ? ORDER BY id').all(runId) as { id: number }[]).map((r) => r.id);
+    const live = createLiveGrader(store, pool, { batchSize: 8 });
+    for (let i = 0; i < ids.length; i += 5) live.enqueue(ids.slice(i, i + 5));
+    await live.drain();
+    assert.equal(live.graded, 40);
+    assert.equal(live.lastError, undefined);
+    assert.equal(verdictCountsByRun(store).get(runId)!.ungraded, 0);
+  });
+});
