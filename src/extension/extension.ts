@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { addBuiltinBenchmark, importProblemSetFile } from './commands/problem-sets';
+import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels/problem-set-panel';
 import { StoreService } from './store-service';
 import { ProblemSetsTree } from './views/problem-sets-tree';
 
@@ -19,6 +20,11 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
     vscode.window.registerTreeDataProvider('w2s.problemSets', setsTree),
     vscode.commands.registerCommand('w2s.addBuiltinBenchmark', (ids?: string[]) => addBuiltinBenchmark(stores, log, Array.isArray(ids) ? ids : undefined)),
     vscode.commands.registerCommand('w2s.importProblemSet', (uri?: vscode.Uri) => importProblemSetFile(stores, log, uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.commands.registerCommand('w2s.openProblemSet', (arg?: string | { set?: { name: string } }) => {
+      const name = typeof arg === 'string' ? arg : arg?.set?.name;
+      if (name) openProblemSetPanel(context, stores, log, name);
+    }),
+    registerProblemSetPanelSerializer(context, stores, log),
     vscode.commands.registerCommand('w2s.refresh', () => setsTree.refresh()),
     vscode.commands.registerCommand('w2s.showLog', () => log.show()),
   );

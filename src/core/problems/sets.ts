@@ -40,24 +40,21 @@ export interface ProblemRow {
   readonly metadata: Record<string, unknown>;
 }
 
-/** One page of a set's problems, in file order. */
-export function listProblems(store: Store, setName: string, offset = 0, limit = 100): ProblemRow[] {
-  const rows = store.db
-    .prepare(
-      `SELECT p.id, p.key, p.position, p.question, p.answer, p.answer_type, p.choices, p.metadata
-       FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = ? ORDER BY p.position LIMIT ? OFFSET ?`,
-    )
-    .all(setName, limit, offset) as {
-    id: number;
-    key: string;
-    position: number;
-    question: string;
-    answer: string;
-    answer_type: AnswerType;
-    choices: string | null;
-    metadata: string;
-  }[];
-  return rows.map((r) => ({
+interface RawProblem {
+  id: number;
+  key: string;
+  position: number;
+  question: string;
+  answer: string;
+  answer_type: AnswerType;
+  choices: string | null;
+  metadata: string;
+}
+
+const COLUMNS = 'p.id, p.key, p.position, p.question, p.answer, p.answer_type, p.choices, p.metadata';
+
+function toRow(r: RawProblem): ProblemRow {
+  return {
     id: r.id,
     key: r.key,
     position: r.position,
@@ -66,5 +63,35 @@ export function listProblems(store: Store, setName: string, offset = 0, limit = 
     answerType: r.answer_type,
     choices: r.choices ? (JSON.parse(r.choices) as string[]) : null,
     metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-  }));
+  };
+}
+
+/** One page of a set's problems, in file order. */
+export function listProblems(store: Store, setName: string, offset = 0, limit = 100): ProblemRow[] {
+  return searchProblems(store, setName, { offset, limit }).problems;
+}
+
+/**
+ * A page of a set's problems in file order, optionally filtered by a case-insensitive substring of the
+ * question or the answer (or an exact id), with the number of matches (for a webview's paging).
+ */
+export function searchProblems(
+  store: Store,
+  setName: string,
+  options: { offset: number; limit: number; query?: string },
+): { problems: ProblemRow[]; matched: number } {
+  const q = options.query?.trim();
+  const from = 'FROM problems p JOIN problem_sets s ON s.id = p.set_id';
+  let where = 's.name = ?';
+  const args: unknown[] = [setName];
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where += " AND (p.question LIKE ? ESCAPE '\\' OR p.answer LIKE ? ESCAPE '\\' OR p.key = ?)";
+    args.push(like, like, q);
+  }
+  const matched = (store.db.prepare(`SELECT count(*) AS n ${from} WHERE ${where}`).get(...args) as { n: number }).n;
+  const rows = store.db
+    .prepare(`SELECT ${COLUMNS} ${from} WHERE ${where} ORDER BY p.position LIMIT ? OFFSET ?`)
+    .all(...args, options.limit, options.offset) as RawProblem[];
+  return { problems: rows.map(toRow), matched };
 }

@@ -57,6 +57,7 @@ export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         );
         item.iconPath = new vscode.ThemeIcon('library');
         item.contextValue = 'w2s.problemSet';
+        item.command = { command: 'w2s.openProblemSet', title: 'Open Problem Set', arguments: [s.name] };
         item.id = `set:${s.id}`;
         return item;
       }

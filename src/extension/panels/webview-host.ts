@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { ReadyNotification, isWireMessage, type NotificationType, type RequestType, type WireMessage } from '../../protocol/messages';
+
+/**
+ * The extension side of a webview: strict CSP with a per-load nonce, scripts and styles only from the
+ * extension's own dist/ and media/, typed request handlers, and notifications held until the webview
+ * says it is ready.
+ */
+export class WebviewHost implements vscode.Disposable {
+  private readonly handlers = new Map<string, (params: unknown) => unknown>();
+  private readonly onReady: (() => void)[] = [];
+  private ready = false;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscription = webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
+  }
+
+  /** Sets the page: one script (dist/webview/<name>.js) and one stylesheet (media/<name>.css). */
+  load(name: string, title: string): void {
+    const nonce = randomBytes(16).toString('base64');
+    const script = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.js`));
+    const style = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', `${name}.css`));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${this.webview.cspSource}`,
+      `font-src ${this.webview.cspSource}`,
+      `img-src ${this.webview.cspSource} data:`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    this.ready = false;
+    this.webview.html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${style.toString()}" rel="stylesheet">
+<title>${escapeHtml(title)}</title>
+</head>
+<body>
+<div id="root"></div>
+<script type="module" nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  onRequest<P, R>(type: RequestType<P, R>, handler: (params: P) => R | Promise<R>): void {
+    this.handlers.set(type.method, handler as (p: unknown) => unknown);
+  }
+
+  /** Sends now if the webview is ready, else as soon as it is. */
+  notify<P>(type: NotificationType<P>, params: P): void {
+    const send = () => void this.webview.postMessage({ kind: 'notification', method: type.method, params } satisfies WireMessage);
+    if (this.ready) send();
+    else this.onReady.push(send);
+  }
+
+  private async receive(m: unknown): Promise<void> {
+    if (!isWireMessage(m)) return;
+    if (m.kind === 'notification' && m.method === ReadyNotification.method) {
+      this.ready = true;
+      for (const f of this.onReady.splice(0)) f();
+      return;
+    }
+    if (m.kind !== 'request') return;
+    const handler = this.handlers.get(m.method);
+    let reply: WireMessage;
+    if (!handler) reply = { kind: 'response', id: m.id, error: `unknown request ${m.method}` };
+    else {
+      try {
+        reply = { kind: 'response', id: m.id, result: await handler(m.params) };
+      } catch (e) {
+        this.log.error(`webview request ${m.method} failed: ${(e as Error).message}`);
+        reply = { kind: 'response', id: m.id, error: (e as Error).message };
+      }
+    }
+    void this.webview.postMessage(reply);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
