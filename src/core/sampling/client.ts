@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { W2sError } from '../errors';
 import { NO_KEY, redact } from './endpoint';
 import { parseRetryAfter } from './retry';
+import { readSse } from './sse';
 import type { RenderedPrompt } from './templates';
 
 /** Sampling parameters sent with every request (OpenAI names; null/undefined ones are left out). */
@@ -86,6 +87,16 @@ export class Cancelled extends Error {
 
 type Acc = { content: string[]; reasoning: string[]; finish: string | null };
 
+/** The fields read from a `chat.completion(.chunk)` or `text_completion` object (plus the non-standard reasoning ones). */
+type TextFields = { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
+type StreamChoice = { index?: number; delta?: TextFields; message?: TextFields; text?: string; finish_reason?: string | null };
+type StreamChunk = { choices?: StreamChoice[]; usage?: { prompt_tokens?: number; completion_tokens?: number } | null; error?: unknown };
+
+function errorText(e: unknown): string {
+  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
+  return JSON.stringify(e);
+}
+
 /**
  * Sends one request (n choices) and collects the text of every choice. The idle timer is ours: the
  * client's `timeout` only covers the wait for headers, and a stream that stalls must also fail.
@@ -125,53 +136,48 @@ export async function requestCompletion(client: OpenAI, spec: RequestSpec, signa
     };
     let usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined;
     let sawDone = false;
-    if (spec.prompt.api === 'chat') {
-      if (spec.stream) {
-        const stream = (await client.chat.completions.create(body as never, options)) as unknown as AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
-        for await (const chunk of stream) {
-          arm();
-          if (chunk.usage) usage = chunk.usage;
-          for (const c of chunk.choices ?? []) {
-            const a = slot(c.index ?? 0);
-            const d = c.delta as { content?: string | null; reasoning_content?: string | null; reasoning?: string | null } | undefined;
-            if (d?.content) a.content.push(d.content);
-            const r = d?.reasoning_content ?? d?.reasoning;
-            if (r) a.reasoning.push(r);
-            if (c.finish_reason) a.finish = c.finish_reason;
-          }
-        }
-        sawDone = true;
-      } else {
-        const res = (await client.chat.completions.create(body as never, options)) as unknown as OpenAI.Chat.ChatCompletion;
-        usage = res.usage;
-        for (const c of res.choices ?? []) {
-          const a = slot(c.index ?? 0);
-          const m = c.message as { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
-          if (m?.content) a.content.push(m.content);
-          const r = m?.reasoning_content ?? m?.reasoning;
-          if (r) a.reasoning.push(r);
-          a.finish = c.finish_reason ?? null;
-        }
-        sawDone = true;
-      }
-    } else if (spec.stream) {
-      const stream = (await client.completions.create(body as never, options)) as unknown as AsyncIterable<OpenAI.Completion>;
-      for await (const chunk of stream) {
+    const chat = spec.prompt.api === 'chat';
+    const request = chat ? client.chat.completions.create(body as never, options) : client.completions.create(body as never, options);
+    if (spec.stream) {
+      // The openai client builds and sends the request and maps HTTP errors; the body is read by readSse.
+      const response = await request.asResponse();
+      if (!response.body) throw new RequestFailure('the server sent an empty response', 'retryable');
+      await readSse(response.body as unknown as AsyncIterable<Uint8Array>, (data) => {
         arm();
+        if (data === '[DONE]') {
+          sawDone = true;
+          return;
+        }
+        const chunk = JSON.parse(data) as StreamChunk;
+        // vLLM and others report an error that happens mid-stream as one more event
+        if (chunk.error) throw new RequestFailure(`error in the response stream: ${redact(errorText(chunk.error))}`, 'retryable');
         if (chunk.usage) usage = chunk.usage;
-        for (const c of chunk.choices ?? []) {
+        const choices = chunk.choices;
+        if (!choices) return;
+        for (let i = 0; i < choices.length; i++) {
+          const c = choices[i]!;
           const a = slot(c.index ?? 0);
-          if (c.text) a.content.push(c.text);
+          if (chat) {
+            const d = c.delta;
+            if (d) {
+              if (d.content) a.content.push(d.content);
+              const r = d.reasoning_content ?? d.reasoning;
+              if (r) a.reasoning.push(r);
+            }
+          } else if (c.text) a.content.push(c.text);
           if (c.finish_reason) a.finish = c.finish_reason;
         }
-      }
+      });
       sawDone = true;
     } else {
-      const res = (await client.completions.create(body as never, options)) as unknown as OpenAI.Completion;
+      const res = (await request) as unknown as { choices?: StreamChoice[]; usage?: StreamChunk['usage'] };
       usage = res.usage;
       for (const c of res.choices ?? []) {
         const a = slot(c.index ?? 0);
-        if (c.text) a.content.push(c.text);
+        const m = chat ? c.message : { content: c.text };
+        if (m?.content) a.content.push(m.content);
+        const r = m?.reasoning_content ?? m?.reasoning;
+        if (r) a.reasoning.push(r);
         a.finish = c.finish_reason ?? null;
       }
       sawDone = true;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
@@ -116,6 +117,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
 
   const started = performance.now();
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // one listener per request in flight, by design
   const onOuterAbort = () => stop.abort();
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const beat = setInterval(() => {

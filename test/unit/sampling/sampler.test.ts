@@ -257,7 +257,8 @@ describe('sampler against the fake OpenAI-compatible server', () => {
       assert.equal(again.status, 'done');
       assert.equal(again.alreadyDone, partial.length);
       const asked = new Set(server.requests.map((q) => (q.body.messages as { content: string }[])[1]!.content));
-      assert.equal(asked.size, 30 - partial.length, 'each missing problem is asked for (a stale keep-alive socket may add a retry)');
+      // requests aborted on the wire may still reach the server late, so check sets, not counts
+      assert.ok(asked.size >= 30 - partial.length, 'each missing problem is asked for');
       const storedQuestions = new Set(partial.map((r) => JSON.parse(r.prompt)[1].content as string));
       assert.ok(server.requests.every((q) => !storedQuestions.has((q.body.messages as { content: string }[])[1]!.content)), 'nothing stored is sampled again');
       assertComplete(traces(store, 'cx'), 30, 1);
