@@ -4,6 +4,7 @@ export { GradingTimeout } from './types';
 export { GRADER_VERSION } from './version';
 export { extractAnswer } from './extract';
 export { answersEqual } from './equivalence';
-export { gradeResponse, gradePair, goldAnswerOf, inferAnswerType, type PairResult } from './grade';
+export { gradeResponse, gradePair, type PairResult } from './grade';
+export { goldAnswerOf, inferAnswerType } from './gold';
 export { createGraderPool, defaultWorkerPath, type GraderPool, type GraderPoolOptions } from './pool';
 export { normalizeMath, normalizeText } from './normalize';

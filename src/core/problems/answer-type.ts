@@ -1,9 +1,10 @@
-export type AnswerType = 'math' | 'number' | 'choice' | 'text';
+import { inferAnswerType as inferFromGold } from '../grading/gold';
+import type { AnswerType } from '../grading/types';
+
+export type { AnswerType };
 export const ANSWER_TYPES: readonly AnswerType[] = ['math', 'number', 'choice', 'text'];
 
-const PLAIN_NUMBER = /^[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:e[-+]?\d+)?$|^[-+−]?\.\d+$/i;
 const CHOICE_LETTER = /^\(?([A-E])\)?$/;
-const WORDS = /^[A-Za-z][A-Za-z' -]*[A-Za-z]$/;
 
 /** The letter of a choice answer ("B", "(B)"), or null. */
 export function choiceLetter(gold: string): string | null {
@@ -11,14 +12,11 @@ export function choiceLetter(gold: string): string | null {
 }
 
 /**
- * How a gold answer is graded. Choice needs options in the question (a bare "A" in a math set could be
- * a point's name); number is a plain decimal (GSM8K, AIME); text is a word or phrase with no maths;
- * anything else is math.
+ * How a problem is graded: the grader's own reading of the gold answer, except that a lone letter is a
+ * choice only when the question has options (in a geometry set "A" may be a point).
  */
 export function inferAnswerType(gold: string, hasChoices: boolean): AnswerType {
-  const g = gold.trim().replace(/^\$(.*)\$$/s, '$1').trim();
-  if (hasChoices && choiceLetter(g)) return 'choice';
-  if (PLAIN_NUMBER.test(g)) return 'number';
-  if (WORDS.test(g) && !/\\/.test(g)) return 'text';
-  return 'math';
+  if (hasChoices && choiceLetter(gold)) return 'choice';
+  const t = inferFromGold(gold);
+  return t === 'choice' ? 'math' : t;
 }

@@ -1,0 +1,34 @@
+/**
+ * Reading gold answers: kept apart from grade.ts so that importers (and the extension host) can use them
+ * without loading the CAS.
+ */
+import { lastBoxed, stripMathDelimiters } from './latex';
+import { normalizeMath } from './normalize';
+import { parsePlainNumber } from './numbers';
+import type { AnswerType } from './types';
+
+/**
+ * The gold answer of a bare answer or of a whole reference solution: the last `\boxed{}` of a
+ * solution (MATH `solution`), the part after `####` (GSM8K `answer`), else the trimmed text.
+ */
+export function goldAnswerOf(goldOrSolution: string): string {
+  const s = String(goldOrSolution);
+  const box = lastBoxed(s);
+  if (box && box.content.trim()) return box.content.trim();
+  const hash = s.lastIndexOf('####');
+  if (hash >= 0) return s.slice(hash + 4).trim();
+  return stripMathDelimiters(s.trim());
+}
+
+/** A lone letter A–E is a choice, a plain number a number, prose text, anything else math. */
+export function inferAnswerType(gold: string): AnswerType {
+  const g = stripMathDelimiters(gold.trim());
+  if (/^\(?[A-E]\)?$/.test(g)) return 'choice';
+  if (/^[-+]?\\?\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/.test(g) || /^[-+]?\.\d+$/.test(g)) return 'number';
+  const n = normalizeMath(g);
+  if (parsePlainNumber(n) && /^[-+]?[\d.,]+$/.test(n)) return 'number';
+  const words = g.replace(/\\(?:text|textbf|mathrm)\s*\{([^{}]*)\}/g, '$1');
+  if (!/[\\^_{}=<>()[\]\d]/.test(words) && /[a-zA-Z]{3,}/.test(words)) return 'text';
+  return 'math';
+}
+
