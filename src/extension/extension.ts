@@ -1,18 +1,23 @@
 import * as vscode from 'vscode';
 import { addBuiltinBenchmark, importProblemSetFile } from './commands/problem-sets';
+import { registerGrading } from './grading';
 import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels/problem-set-panel';
+import { registerSampling } from './sampling';
+import type { GraderService } from './grading/grader-service';
 import { StoreService } from './store-service';
 import { ProblemSetsTree } from './views/problem-sets-tree';
 
 /** What the extension exposes to its own extension-host tests (and later to other extensions). */
 export interface W2sApi {
   readonly stores: StoreService;
+  readonly grader: GraderService;
 }
 
 export function activate(context: vscode.ExtensionContext): W2sApi {
   const log = vscode.window.createOutputChannel('W2S', { log: true });
   const stores = new StoreService(log);
   const setsTree = new ProblemSetsTree(stores);
+  const grader = registerGrading(context, stores, log);
   context.subscriptions.push(
     log,
     stores,
@@ -28,8 +33,9 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
     vscode.commands.registerCommand('w2s.refresh', () => setsTree.refresh()),
     vscode.commands.registerCommand('w2s.showLog', () => log.show()),
   );
+  registerSampling(context, stores, log);
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated`);
-  return { stores };
+  return { stores, grader };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,127 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { classify, createClient, endpointError, listModels, RequestFailure, requestCompletion } from '../../core/sampling/client';
+import { normalizeBaseUrl, parseEndpointProfiles, redact, type EndpointProfile } from '../../core/sampling/endpoint';
+
+/** An endpoint chosen for one action: a profile from settings, or a URL typed in (named by the URL). */
+export interface ChosenEndpoint extends EndpointProfile {
+  readonly fromSettings: boolean;
+}
+
+export function endpointProfiles(): EndpointProfile[] {
+  return parseEndpointProfiles(vscode.workspace.getConfiguration('w2s').get('endpoints'));
+}
+
+/** Keys live in SecretStorage only, keyed by endpoint name; never in settings, the store or the log. */
+const secretKey = (endpointName: string) => `w2s.apiKey:${endpointName}`;
+
+export async function apiKeyFor(secrets: vscode.SecretStorage, endpointName: string): Promise<string | undefined> {
+  return (await secrets.get(secretKey(endpointName))) || undefined;
+}
+
+/** The profile whose base URL is this one (a run stores the URL, not the profile). */
+export function profileForUrl(baseUrl: string): EndpointProfile | undefined {
+  try {
+    return endpointProfiles().find((p) => p.baseUrl === baseUrl);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function pickEndpoint(title: string): Promise<ChosenEndpoint | undefined> {
+  const profiles = endpointProfiles();
+  type Item = vscode.QuickPickItem & { profile?: EndpointProfile; action?: 'url' | 'settings' };
+  const items: Item[] = [
+    ...profiles.map((p): Item => ({ label: p.name, description: p.baseUrl, detail: [p.model, p.api].filter(Boolean).join(' · ') || undefined, profile: p })),
+    { label: '$(link) Enter a URL…', description: 'e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)', action: 'url' },
+    { label: '$(settings-gear) Edit endpoint profiles…', description: 'w2s.endpoints', action: 'settings' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Endpoint (OpenAI-compatible)', ignoreFocusOut: true });
+  if (!pick) return undefined;
+  if (pick.profile) return { ...pick.profile, fromSettings: true };
+  if (pick.action === 'settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'w2s.endpoints');
+    return undefined;
+  }
+  const url = await vscode.window.showInputBox({
+    title,
+    prompt: 'Base URL of an OpenAI-compatible server',
+    value: 'http://127.0.0.1:8000/v1',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      try {
+        normalizeBaseUrl(v);
+        return undefined;
+      } catch (e) {
+        return errorMessage(e);
+      }
+    },
+  });
+  if (!url) return undefined;
+  const baseUrl = normalizeBaseUrl(url);
+  return { name: baseUrl, baseUrl, fromSettings: false };
+}
+
+export async function setApiKey(secrets: vscode.SecretStorage): Promise<void> {
+  const ep = await pickEndpoint('W2S: Set API Key');
+  if (!ep) return;
+  const value = await vscode.window.showInputBox({
+    title: `API key for ${ep.name}`,
+    prompt: 'Stored in VS Code SecretStorage, never in settings or the W2S store. Leave empty to remove it.',
+    password: true,
+    ignoreFocusOut: true,
+  });
+  if (value === undefined) return;
+  if (value.trim() === '') {
+    await secrets.delete(secretKey(ep.name));
+    void vscode.window.showInformationMessage(`API key for ${ep.name} removed.`);
+  } else {
+    await secrets.store(secretKey(ep.name), value.trim());
+    void vscode.window.showInformationMessage(`API key for ${ep.name} saved.`);
+  }
+}
+
+/** Lists the models the server offers and sends one short request. */
+export async function testEndpoint(secrets: vscode.SecretStorage, log: vscode.LogOutputChannel): Promise<void> {
+  const ep = await pickEndpoint('W2S: Test Endpoint');
+  if (!ep) return;
+  const key = await apiKeyFor(secrets, ep.name);
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: testing ${ep.baseUrl}`, cancellable: true }, async (_p, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    const client = createClient({ baseUrl: ep.baseUrl, apiKey: key, timeoutMs: 30_000 });
+    try {
+      let models: string[] | undefined;
+      try {
+        models = await listModels(client, controller.signal);
+      } catch (e) {
+        throw endpointError(ep.baseUrl, e instanceof RequestFailure ? e : classify(e));
+      }
+      const model = ep.model ?? models?.[0];
+      let reply = '';
+      if (model) {
+        const t0 = Date.now();
+        const res = await requestCompletion(
+          client,
+          {
+            model,
+            prompt: ep.api === 'completions' ? { api: 'completions', prompt: 'Say hello.', stored: '' } : { api: 'chat', messages: [{ role: 'user', content: 'Say hello.' }], stored: '' },
+            n: 1, params: { max_tokens: 16, temperature: 0 }, extraBody: ep.extraBody, stream: true, timeoutMs: 30_000,
+          },
+          controller.signal,
+        ).catch((e: unknown) => {
+          throw endpointError(ep.baseUrl, e instanceof RequestFailure ? e : classify(e));
+        });
+        const text = (res.choices[0]?.content ?? '').replace(/\s+/g, ' ').trim();
+        reply = ` ${model} answered in ${Date.now() - t0} ms: "${text.slice(0, 60)}"${res.choices[0]?.finishReason ? ` (${res.choices[0].finishReason})` : ''}.`;
+      }
+      const list = models ? `${models.length} model(s): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ', …' : ''}.` : 'The server does not list models (no GET /models).';
+      log.info(`Test ${ep.baseUrl}: ${list}${reply}`);
+      void vscode.window.showInformationMessage(`${ep.name}: OK. ${list}${reply}`);
+    } catch (e) {
+      const msg = redact(errorMessage(e), key);
+      log.error(`Test ${ep.baseUrl}: ${msg}`);
+      void vscode.window.showErrorMessage(msg, 'Show Log').then((a) => a && log.show());
+    }
+  });
+}

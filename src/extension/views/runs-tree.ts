@@ -1,0 +1,115 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { listRuns, type RunSummary } from '../../core/sampling/runs';
+import type { Sessions } from '../sampling/sessions';
+import type { StoreService } from '../store-service';
+
+type Node = { kind: 'run'; run: RunSummary } | { kind: 'detail'; label: string; description?: string; icon: string } | { kind: 'error'; message: string };
+
+const STATUS_ICON: Record<string, [string, string | undefined]> = {
+  pending: ['circle-outline', undefined],
+  running: ['sync~spin', 'charts.blue'],
+  done: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  cancelled: ['circle-slash', undefined],
+  interrupted: ['debug-pause', 'charts.yellow'],
+};
+
+/** Sampling and import runs: live counts (done/failed/total), tokens, status icons; Resume / Cancel in the context menu. */
+export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+  private throttle: NodeJS.Timeout | undefined;
+
+  constructor(private readonly stores: StoreService, private readonly sessions: Sessions) {
+    this.subscriptions = [stores.onDidChange(() => this.refreshSoon()), sessions.onDidChange(() => this.refreshSoon())];
+  }
+
+  /** Counting traces is a query per refresh: at most one a second however fast traces arrive. */
+  private refreshSoon(): void {
+    if (this.throttle) return;
+    this.throttle = setTimeout(() => {
+      this.throttle = undefined;
+      this.changed.fire(undefined);
+    }, 1000);
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) {
+      let store;
+      try {
+        store = this.stores.getIfExists();
+      } catch (e) {
+        return [{ kind: 'error', message: errorMessage(e) }];
+      }
+      if (!store) return [];
+      return listRuns(store).map((run) => ({ kind: 'run', run }));
+    }
+    if (node.kind !== 'run') return [];
+    const r = node.run;
+    const p = r.params as Record<string, unknown>;
+    const params = ['temperature', 'top_p', 'max_tokens', 'seed'].filter((k) => p[k] !== undefined && p[k] !== null).map((k) => `${k} ${String(p[k])}`).join(', ');
+    const details: Node[] = [
+      { kind: 'detail', label: 'model', description: r.model, icon: 'hubot' },
+      { kind: 'detail', label: 'set', description: `${r.setName} · ${r.samplesPerProblem} per problem`, icon: 'library' },
+    ];
+    if (r.endpoint) details.push({ kind: 'detail', label: 'endpoint', description: r.endpoint, icon: 'globe' });
+    const t = r.template as { name?: string } | null;
+    if (t?.name) details.push({ kind: 'detail', label: 'template', description: t.name, icon: 'symbol-string' });
+    if (params) details.push({ kind: 'detail', label: 'params', description: params, icon: 'settings' });
+    details.push({ kind: 'detail', label: 'tokens', description: `${r.promptTokens} prompt · ${r.completionTokens} completion`, icon: 'symbol-numeric' });
+    if (r.truncated) details.push({ kind: 'detail', label: 'truncated', description: `${r.truncated} (finish_reason length)`, icon: 'warning' });
+    if (r.error) details.push({ kind: 'detail', label: 'error', description: r.error, icon: 'error' });
+    return details;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    switch (node.kind) {
+      case 'run': {
+        const r = node.run;
+        const live = this.sessions.get(r.name)?.progress;
+        const status = live ? 'running' : r.status;
+        const done = live?.done ?? r.done;
+        const failed = live ? live.failed : r.failed;
+        const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = `${status} · ${done}/${r.total}${failed ? ` · ${failed} failed` : ''}${live ? ` · ${Math.round(live.tokensPerSecond)} tok/s` : ''}`;
+        const [icon, color] = STATUS_ICON[status] ?? ['circle-outline', undefined];
+        item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        item.tooltip = new vscode.MarkdownString(
+          `**${r.name}** — ${status}\n\n${done}/${r.total} traces, ${failed} failed, ${r.completionTokens} completion tokens\n\n${r.kind} · ${r.model} · ${r.setName}` +
+            (r.error ? `\n\n${r.error.replace(/[\\`*_[\]<>]/g, '\\$&')}` : ''),
+        );
+        // the context menu offers Cancel on a run sampling here, Resume on a sample run that can go on
+        item.contextValue = live ? 'w2s.run.sampling' : r.kind === 'sample' && status !== 'done' ? 'w2s.run.resumable' : 'w2s.run';
+        item.id = `run:${r.id}`;
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.description = node.description;
+        item.tooltip = node.description;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem('Cannot open the W2S store', vscode.TreeItemCollapsibleState.None);
+        item.description = node.message;
+        item.tooltip = node.message;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+        item.command = { command: 'w2s.showLog', title: 'Show Log' };
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (this.throttle) clearTimeout(this.throttle);
+    for (const s of this.subscriptions) s.dispose();
+    this.changed.dispose();
+  }
+}
