@@ -1,5 +1,7 @@
 import { W2sError } from '../errors';
-import { GRADER_VERSION, type GradeInput, type GradeResult, type GraderPool } from '../grading';
+import type { GraderPool } from '../grading/pool';
+import type { GradeInput, GradeResult } from '../grading/types';
+import { GRADER_VERSION } from '../grading/version';
 import type { AnswerType } from '../problems/answer-type';
 import type { Store } from '../store/open';
 

@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import { createLiveGrader, type LiveGrader } from '../../core/grades/live-grader';
+import { gradeTraces, type RegradeMode } from '../../core/grades/grade-traces';
+import { errorMessage, isW2sError } from '../../core/errors';
+import { createGraderPool, type GraderPool } from '../../core/grading/pool';
+import { GRADER_VERSION } from '../../core/grading/version';
+import type { StoreService } from '../store-service';
+
+/**
+ * Owns the grading worker pool of this window: started on first use (never at activation), shared by
+ * "Grade Runs" and by sampling (traces graded as they arrive), closed with the extension. The CAS runs
+ * only in the workers, so the extension host never blocks on a pathological answer.
+ */
+export class GraderService implements vscode.Disposable {
+  private pool: GraderPool | undefined;
+
+  constructor(
+    private readonly stores: StoreService,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  private getPool(): GraderPool {
+    // Workers are bundled next to the extension: dist/grading-worker.js.
+    return (this.pool ??= createGraderPool());
+  }
+
+  /** A grader for a sampling session: enqueue trace ids as they are stored; drain at the end. */
+  live(onGraded?: (n: number) => void): LiveGrader {
+    return createLiveGrader(this.stores.get(), this.getPool(), { onGraded });
+  }
+
+  /** "W2S: Grade Runs": grades what is ungraded (or re-grades), with a cancellable progress notification. */
+  async gradeRuns(runs: string[] = [], mode: RegradeMode = 'missing'): Promise<void> {
+    const store = this.stores.get();
+    try {
+      const summary = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'W2S: grading', cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          const sub = token.onCancellationRequested(() => controller.abort());
+          let last = 0;
+          try {
+            return await gradeTraces(store, this.getPool(), {
+              runs,
+              mode,
+              signal: controller.signal,
+              onProgress: (p) => {
+                const pct = p.total ? (p.done / p.total) * 100 : 100;
+                progress.report({ increment: pct - last, message: `${p.done}/${p.total} · ${p.counts.correct ?? 0} correct` });
+                last = pct;
+                this.stores.notifyChanged();
+              },
+            });
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
+      this.stores.notifyChanged();
+      const c = summary.counts;
+      const msg =
+        summary.graded === 0
+          ? `Nothing to grade: every trace is graded by ${GRADER_VERSION}.`
+          : `Graded ${summary.graded} trace(s)${summary.cancelled ? ' (cancelled; run again to resume)' : ''}: ${c.correct ?? 0} correct, ${c.incorrect ?? 0} incorrect, ${c['no-answer'] ?? 0} no answer, ${c.error ?? 0} error.`;
+      this.log.info(msg);
+      void vscode.window.showInformationMessage(msg);
+    } catch (e) {
+      const msg = errorMessage(e);
+      this.log.error(`Grading failed: ${isW2sError(e) ? msg : (e as Error)?.stack ?? msg}`);
+      void vscode.window.showErrorMessage(`Grading failed: ${msg}`, 'Show Log').then((a) => a && this.log.show());
+    }
+  }
+
+  dispose(): void {
+    void this.pool?.close();
+    this.pool = undefined;
+  }
+}
