@@ -96,6 +96,22 @@ describe('store', () => {
     }
   });
 
+  it('a native module that cannot load gives an error naming the runtime ABI and the fix', () => {
+    const dir = tempDir();
+    const fake = path.join(dir, 'better_sqlite3.node');
+    fs.writeFileSync(fake, 'not a shared object');
+    assert.throws(
+      () => openSqlite(path.join(dir, 'x.db'), { nativeBinding: fake }),
+      (e: unknown) =>
+        e instanceof W2sError &&
+        e.code === 'NATIVE_MODULE' &&
+        e.message.includes(`NODE_MODULE_VERSION ${process.versions.modules}`) &&
+        e.message.includes(`Node ${process.versions.node}`) &&
+        /npm rebuild better-sqlite3/.test(e.message) &&
+        /--runtime electron/.test(e.message),
+    );
+  });
+
   it('resolves the path from --db, then W2S_DB, then the default', () => {
     assert.equal(resolveStorePath('x.db', '/w', {}), '/w/x.db');
     assert.equal(resolveStorePath(undefined, '/w', { W2S_DB: '/abs/y.db' }), '/abs/y.db');
