@@ -2,7 +2,8 @@
 // Builds the minified production bundles and packages the extension into .cache/w2s-studio.vsix with
 // @vscode/vsce (3.9.x: 4.x needs Node 22). What goes in is decided by .vscodeignore: dist/, media/,
 // data/, README, LICENSE, package.json and the runtime files of better-sqlite3 (+ bindings,
-// file-uri-to-path); everything else is bundled by esbuild. Usage: node scripts/package-vsix.mjs [--no-build]
+// file-uri-to-path); everything else is bundled by esbuild.
+// Usage: node scripts/package-vsix.mjs [--no-build] [--quiet]   (--quiet: no file listing unless it fails)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,7 +43,7 @@ export function packageVsix({ build = true, quiet = false } = {}) {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const out = packageVsix({ build: !process.argv.includes('--no-build') });
+    const out = packageVsix({ build: !process.argv.includes('--no-build'), quiet: process.argv.includes('--quiet') });
     console.log(`packaged ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024 / 1024).toFixed(1)} MiB)`);
   } catch (e) {
     console.error(`package: ${e.message}`);

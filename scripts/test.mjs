@@ -57,7 +57,11 @@ const list = [...files];
 const needsVsix = list.some((f) => path.relative(ROOT, f).split(path.sep)[1] === 'e2e');
 
 step('build', process.execPath, ['esbuild.mjs']);
-if (needsVsix) step('package .vsix', process.execPath, ['scripts/package-vsix.mjs']);
+if (needsVsix) {
+  step('package .vsix', process.execPath, ['scripts/package-vsix.mjs', '--quiet']);
+  // Once, before the e2e files (which may run in parallel) start code-server: Chromium and code-server.
+  step('code-server and Chromium', process.execPath, ['scripts/code-server.mjs', 'install']);
+}
 
 const nodeArgs = [
   '--import', 'tsx',
