@@ -26,6 +26,8 @@ const COUNT = arg('count', 10_000);
 const CONCURRENCY = arg('concurrency', 32);
 const CHARS = arg('chars', 2000);
 const CHUNK = arg('chunk-chars', 16);
+/** request worker threads (-1: the sampler's default, up to 4) */
+const THREADS = arg('threads', -1);
 const template = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
 
 async function startServer(): Promise<{ url: string; stop: () => void }> {
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
     const result = await sampleRun(store, {
       runName: 'bench', setName: 'bench', model: 'fake-model', baseUrl: server.url, template,
       params: { temperature: 0, top_p: 0.95, max_tokens: 4096 }, samplesPerProblem: 1, concurrency: CONCURRENCY, timeoutMs: 60_000,
+      threads: THREADS >= 0 ? THREADS : undefined,
     });
     const s = (performance.now() - t0) / 1000;
     h.disable();
@@ -110,7 +113,7 @@ async function main(): Promise<void> {
     const base2 = await baseline(server.url, questions);
     const baseAvg = (base + base2) / 2;
     const report = {
-      completions: COUNT, concurrency: CONCURRENCY, completionChars: CHARS, chunkChars: CHUNK,
+      completions: COUNT, concurrency: CONCURRENCY, threads: THREADS >= 0 ? THREADS : `default (${Math.max(1, Math.min(4, os.cpus().length - 1))})`, completionChars: CHARS, chunkChars: CHUNK,
       tracesPerSecond: Math.round(rate), baselineRequestsPerSecond: Math.round(baseAvg),
       baselineRuns: [Math.round(base), Math.round(base2)], ratio: Number((rate / baseAvg).toFixed(3)),
       longestStallMs: Number((h.max / 1e6).toFixed(1)), p99StallMs: Number((h.percentile(99) / 1e6).toFixed(1)),

@@ -1,8 +1,10 @@
 import { setMaxListeners } from 'node:events';
+import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
-import { Cancelled, classify, createClient, endpointError, listModels, RequestFailure, requestCompletion, type SamplingParams } from './client';
+import { Cancelled, classify, createClient, endpointError, listModels, RequestFailure, type SamplingParams } from './client';
+import { createRequestRunner, type RequestRunner } from './request-pool';
 import { splitReasoning } from './reasoning-split';
 import { planWork, type WorkItem } from './resume';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry';
@@ -30,6 +32,11 @@ export interface SampleOptions {
   /** `auto`: ask for n choices in one request and fall back to separate requests if the server ignores or rejects `n`. */
   readonly nMode?: 'auto' | 'server' | 'separate';
   readonly stream?: boolean;
+  /**
+   * Worker threads that send requests and parse streams (default: up to 4, one less than the cores);
+   * 0 keeps everything on the calling thread.
+   */
+  readonly threads?: number;
   /** Check the endpoint and model before claiming the run (GET /models). */
   readonly preflight?: boolean;
   readonly signal?: AbortSignal;
@@ -129,6 +136,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   }, HEARTBEAT_MS);
   beat.unref();
 
+  let runner: RequestRunner | undefined;
   let failedThisSession = 0;
   let stored = 0;
   let tokens = 0;
@@ -187,8 +195,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
         const t0 = performance.now();
         inFlight++;
         try {
-          const res = await requestCompletion(
-            client,
+          const res = await runner!.request(
             { model: o.model, prompt, n: u.indices.length, params, extraBody: o.extraBody, stream: o.stream ?? true, timeoutMs: o.timeoutMs },
             stop.signal,
           );
@@ -240,7 +247,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
       }
     };
 
-    const client = createClient({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs });
+    runner = createRequestRunner({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs }, o.threads ?? defaultThreads());
     const worker = async () => {
       while (!stop.signal.aborted && head < queue.length) {
         const u = queue[head]!;
@@ -252,6 +259,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     await Promise.all(Array.from({ length: Math.min(o.concurrency, Math.max(1, queue.length)) }, worker));
   } finally {
     clearInterval(beat);
+    runner?.close();
     o.signal?.removeEventListener('abort', onOuterAbort);
     writer.flush();
   }
@@ -273,6 +281,10 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   } else status = 'done';
   finishRun(store, run.id, status, error);
   return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated, serverN };
+}
+
+function defaultThreads(): number {
+  return Math.max(1, Math.min(4, os.cpus().length - 1));
 }
 
 function failedRecord(problemId: number, sampleIndex: number, prompt: string, attempts: number, error: string): TraceRecord {

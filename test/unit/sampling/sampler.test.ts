@@ -78,6 +78,20 @@ describe('sampler against the fake OpenAI-compatible server', () => {
     });
   });
 
+  it('stores the same traces with requests on worker threads and on the main thread', async () => {
+    const answers: string[][] = [];
+    for (const threads of [0, 2]) {
+      await withStore(6, { reasoning: 'reasoning_content', fault: (c) => (c.attempt === 1 && c.promptText.includes('problem 3)') ? { kind: 'drop' } : undefined) }, async ({ store }) => {
+        const res = await sampleRun(store, opts('th', { threads }));
+        assert.equal(res.status, 'done');
+        const rows = traces(store, 'th');
+        assertComplete(rows, 6, 1);
+        answers.push(rows.map((r) => `${r.reasoning}|${r.answer}|${r.attempts}`));
+      });
+    }
+    assert.deepEqual(answers[0], answers[1]);
+  });
+
   for (const style of ['reasoning_content', 'reasoning', 'think-close', 'none'] as const) {
     it(`keeps reasoning apart when the server sends it as ${style}`, async () => {
       await withStore(2, { reasoning: style }, async ({ store }) => {

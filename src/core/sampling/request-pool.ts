@@ -1,0 +1,97 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Cancelled, createClient, RequestFailure, requestCompletion, type ClientOptions, type CompletionResult, type FailureKind, type RequestSpec } from './client';
+
+/** Sends one request; rejects with RequestFailure or Cancelled. */
+export interface RequestRunner {
+  request(spec: RequestSpec, signal: AbortSignal): Promise<CompletionResult>;
+  readonly threads: number;
+  close(): void;
+}
+
+export function inThreadRunner(options: ClientOptions): RequestRunner {
+  const client = createClient(options);
+  return { request: (spec, signal) => requestCompletion(client, spec, signal), threads: 0, close: () => undefined };
+}
+
+/**
+ * The worker script: dist/sampling-worker.js next to a bundle, or request-worker.ts when running from
+ * source under tsx (tests, the benchmark). Undefined when neither is there: requests then stay on the
+ * main thread.
+ */
+function startWorker(): Worker | undefined {
+  const bundled = path.join(__dirname, 'sampling-worker.js');
+  if (fs.existsSync(bundled)) return new Worker(bundled);
+  const source = path.join(__dirname, 'request-worker.ts');
+  if (fs.existsSync(source) && process.execArgv.some((a) => a.includes('tsx'))) {
+    // `--import tsx` does not reach a worker's entry; tsx's CommonJS hook does
+    return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
+  }
+  return undefined;
+}
+
+type Out = { id: number; result?: CompletionResult; cancelled?: true; failure?: { message: string; kind: FailureKind; status?: number; retryAfterMs?: number } };
+
+/**
+ * Spreads requests over worker threads: parsing thousands of streamed chunks a second is the
+ * sampler's main CPU cost, and off the main thread it neither stalls the extension host nor competes
+ * with the store writes. Falls back to the main thread when no worker script is available or a
+ * worker dies.
+ */
+export function createRequestRunner(options: ClientOptions, threads: number): RequestRunner {
+  const first = threads > 0 ? startWorker() : undefined;
+  if (!first) return inThreadRunner(options);
+  let fallback: RequestRunner | undefined;
+  const inThread = () => (fallback ??= inThreadRunner(options));
+  let nextId = 1;
+  let turn = 0;
+  type Pending = { resolve: (r: CompletionResult) => void; reject: (e: Error) => void; worker: Worker; spec: RequestSpec; signal: AbortSignal };
+  const pending = new Map<number, Pending>();
+  const workers: Worker[] = [];
+  for (let i = 0; i < threads; i++) {
+    const w = i === 0 ? first : startWorker()!;
+    w.unref();
+    w.on('message', (m: Out) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (m.result) p.resolve(m.result);
+      else if (m.cancelled) p.reject(new Cancelled());
+      else p.reject(new RequestFailure(m.failure!.message, m.failure!.kind, m.failure!.status, m.failure!.retryAfterMs));
+    });
+    const die = (_why: string) => {
+      const i = workers.indexOf(w);
+      if (i >= 0) workers.splice(i, 1);
+      for (const [id, p] of pending) {
+        if (p.worker !== w) continue;
+        pending.delete(id);
+        // a worker that cannot start or dies hands its requests to the main thread: no attempt is lost
+        inThread().request(p.spec, p.signal).then(p.resolve, p.reject);
+      }
+    };
+    w.on('error', (e) => die(e.message));
+    w.on('exit', (code) => die(`exit ${code}`));
+    workers.push(w);
+  }
+  return {
+    threads,
+    request(spec, signal) {
+      if (signal.aborted) return Promise.reject(new Cancelled());
+      if (workers.length === 0) return inThread().request(spec, signal);
+      const worker = workers[turn++ % workers.length]!;
+      const id = nextId++;
+      return new Promise<CompletionResult>((resolve, reject) => {
+        const onAbort = () => worker.postMessage({ type: 'cancel', id });
+        signal.addEventListener('abort', onAbort, { once: true });
+        const done = () => signal.removeEventListener('abort', onAbort);
+        pending.set(id, { resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)), worker, spec, signal });
+        worker.postMessage({ type: 'request', id, client: options, spec });
+      });
+    },
+    close() {
+      for (const w of workers) void w.terminate();
+      workers.length = 0;
+    },
+  };
+}
