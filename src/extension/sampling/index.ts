@@ -3,7 +3,7 @@ import { listRuns } from '../../core/sampling/runs';
 import type { StoreService } from '../store-service';
 import { RunsTree } from '../views/runs-tree';
 import { setApiKey, testEndpoint } from './endpoints';
-import { resumeRun, sampleTracesCommand, type SamplingContext } from './sample-command';
+import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext } from './sample-command';
 import { Sessions } from './sessions';
 
 export interface SamplingApi {
@@ -37,7 +37,7 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
     stored,
     tree,
     vscode.window.registerTreeDataProvider('w2s.runs', tree),
-    vscode.commands.registerCommand('w2s.sampleTraces', () => sampleTracesCommand(ctx)),
+    vscode.commands.registerCommand('w2s.sampleTraces', (args?: SampleTracesArgs) => sampleTracesCommand(ctx, args)),
     vscode.commands.registerCommand('w2s.setApiKey', () => setApiKey(context.secrets)),
     vscode.commands.registerCommand('w2s.testEndpoint', () => testEndpoint(context.secrets, log)),
     vscode.commands.registerCommand('w2s.refreshRuns', () => tree.refresh()),

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage, isW2sError } from '../../core/errors';
 import { listProblemSets } from '../../core/problems/sets';
 import { classify, createClient, listModels, RequestFailure, endpointError, type SamplingParams } from '../../core/sampling/client';
-import { redact } from '../../core/sampling/endpoint';
+import { normalizeBaseUrl, redact } from '../../core/sampling/endpoint';
 import { findRun, listRuns } from '../../core/sampling/runs';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { listTemplates, saveTemplate, type PromptTemplate } from '../../core/sampling/templates';
@@ -53,10 +53,34 @@ async function numberBox(title: string, value: string, check: (x: number) => boo
   return v === undefined ? undefined : Number(v);
 }
 
+/** Arguments that skip the pickers (tests, other extensions, keybindings): `w2s.sampleTraces` with an object. */
+export interface SampleTracesArgs {
+  readonly set: string;
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly run?: string;
+  readonly template?: string;
+  readonly n?: number;
+  readonly params?: SamplingParams;
+  /** endpoint name whose API key (SecretStorage) to use; default the profile with this URL, else the URL */
+  readonly endpoint?: string;
+}
+
 /** "W2S: Sample Traces…": set → endpoint → model → template → parameters → run name, then sample. */
-export async function sampleTracesCommand(ctx: SamplingContext): Promise<SampleResult | undefined> {
+export async function sampleTracesCommand(ctx: SamplingContext, args?: SampleTracesArgs): Promise<SampleResult | undefined> {
   try {
     const store = ctx.stores.get();
+    if (args && typeof args === 'object' && typeof args.set === 'string') {
+      const baseUrl = normalizeBaseUrl(args.baseUrl);
+      const profile = profileForUrl(baseUrl);
+      const template = listTemplates(store).find((t) => t.name === (args.template ?? 'qwen-base'));
+      if (!template) throw new Error(`No template named "${args.template}".`);
+      return await runSampling(ctx, {
+        runName: args.run ?? `${args.set}-${slug(args.model)}-${template.name}`, setName: args.set, model: args.model, baseUrl,
+        keyName: args.endpoint ?? profile?.name ?? baseUrl, extraBody: profile?.extraBody, template,
+        params: args.params ?? PRESETS[0]!.params, samplesPerProblem: args.n ?? 1,
+      });
+    }
     const sets = listProblemSets(store);
     if (sets.length === 0) {
       const a = await vscode.window.showWarningMessage('No problem sets in this workspace yet. Add one first.', 'Add Built-in Benchmark', 'Import Problem Set');
