@@ -46,7 +46,8 @@ test('extension-host suites in code-server', { timeout: 10 * 60_000 }, async (t)
   }
   for (const r of results) {
     await t.test(r.title, { skip: r.state === 'pending' }, () => {
-      if (r.state === 'failed') assert.fail(r.error ?? 'failed');
+      // Mocha's own stack, pointing into out/test/exthost/index.js (source maps alongside).
+      if (r.state === 'failed') throw Object.assign(new Error(r.error ?? 'failed'), { stack: r.error ?? 'failed' });
     });
   }
   const log = lines.filter((l) => !l.includes(RESULT_PREFIX)).join('\n');
