@@ -62,6 +62,38 @@ export function codeServerInstalled() {
 /** Installs code-server into .cache/code-server unless already there; returns its entry script. */
 export function ensureCodeServer() {
   if (codeServerInstalled()) return ENTRY;
+  const unlock = lock(path.join(path.dirname(CODE_SERVER_DIR), 'code-server.lock'));
+  try {
+    if (!codeServerInstalled()) install();
+  } finally {
+    unlock();
+  }
+  return ENTRY;
+}
+
+/** A lock folder (mkdir is atomic), so that two processes never install into the same folder at once. */
+function lock(dir, staleMs = 15 * 60_000) {
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const deadline = Date.now() + staleMs;
+  let said = false;
+  while (true) {
+    try {
+      fs.mkdirSync(dir);
+      return () => fs.rmSync(dir, { recursive: true, force: true });
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      const age = Date.now() - (fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > staleMs || Date.now() > deadline) fs.rmSync(dir, { recursive: true, force: true });
+      else {
+        if (!said) log('another process is installing code-server: waiting');
+        said = true;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      }
+    }
+  }
+}
+
+function install() {
   ensureAptPackages(['ripgrep', 'libkrb5-dev']);
   const started = Date.now();
   log(`installing code-server@${CODE_SERVER_VERSION} into ${path.relative(ROOT, CODE_SERVER_DIR)} (about a minute, ~300 MB)`);
@@ -97,7 +129,6 @@ export function ensureCodeServer() {
   }
   fs.writeFileSync(MARKER, CODE_SERVER_VERSION + '\n');
   log(`code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  return ENTRY;
 }
 
 /** A TCP port free on 127.0.0.1 right now. */

@@ -41,6 +41,10 @@ describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => 
     assert.match(await row.locator('.label-description').innerText(), /^500 problems · /);
     // The import notification says what was added.
     await wb.page.locator('.notifications-toasts', { hasText: 'math500: 500 problems' }).waitFor({ state: 'visible', timeout: 30_000 });
+    // Expanded, the set shows its answer types and source.
+    // (the twistie: a click on the row itself runs the item's command)
+    await row.locator('.monaco-tl-twistie').click();
+    await treeRow(pane, 'source').waitFor({ state: 'visible', timeout: 10_000 });
     const shot = await wb.screenshot('problem-sets-math500');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
 
