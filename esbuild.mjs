@@ -29,9 +29,9 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
-if (fs.existsSync('src/core/grading/worker.ts')) {
-  builds.push({ ...node, entryPoints: { 'grading-worker': 'src/core/grading/worker.ts' }, outdir: 'dist' });
-}
+// Worker threads: grading (the CAS never runs on the extension host) and sampling requests.
+builds.push({ ...node, entryPoints: { 'grading-worker': 'src/core/grading/worker.ts' }, outdir: 'dist' });
+builds.push({ ...node, entryPoints: { 'sampling-worker': 'src/core/sampling/request-worker.ts' }, outdir: 'dist' });
 // Each folder under webview/ with a main.ts is one webview bundle: dist/webview/<name>.js
 if (fs.existsSync('webview')) {
   for (const dir of fs.readdirSync('webview')) {

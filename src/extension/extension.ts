@@ -33,7 +33,12 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
     vscode.commands.registerCommand('w2s.refresh', () => setsTree.refresh()),
     vscode.commands.registerCommand('w2s.showLog', () => log.show()),
   );
-  registerSampling(context, stores, log);
+  const sampling = registerSampling(context, stores, log);
+  context.subscriptions.push(
+    sampling.onDidStoreTraces(({ traceIds }) => {
+      if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
+    }),
+  );
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated`);
   return { stores, grader };
 }

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { gradeResponse } from '../../src/core/grading';
 import { fakeAnswer, startFakeServer, type FakeServer } from '../fakes/openai-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -42,6 +43,21 @@ function rows(run: string): { key: string; sample_index: number; prompt: string;
   }
 }
 
+/** What the grader makes of each stored answer of a run, counted by verdict. */
+function expectedVerdicts(run: string): Record<'correct' | 'incorrect' | 'no-answer' | 'error', number> {
+  const db = new Database(path.join(dir, 'w2s.db'), { readonly: true });
+  try {
+    const list = db
+      .prepare(`SELECT p.answer AS gold, p.answer_type AS type, t.answer FROM traces t JOIN runs r ON r.id = t.run_id JOIN problems p ON p.id = t.problem_id WHERE r.name = ? AND t.error IS NULL`)
+      .all(run) as { gold: string; type: 'number'; answer: string | null }[];
+    const counts = { correct: 0, incorrect: 0, 'no-answer': 0, error: 0 };
+    for (const t of list) counts[gradeResponse({ gold: t.gold, response: t.answer ?? '', type: t.type }).verdict]++;
+    return counts;
+  } finally {
+    db.close();
+  }
+}
+
 before(async () => {
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
   server = await startFakeServer();
@@ -73,6 +89,12 @@ describe('w2s sample / runs / import-traces (built CLI)', () => {
     assert.equal(runs[0].total, 12);
     assert.ok(runs[0].completionTokens > 0);
     assert.ok(!JSON.stringify(runs).includes('owner'));
+    // graded as they arrived, exactly as the grader grades each stored answer
+    const expected = expectedVerdicts('s1-fake-model-qwen-base');
+    assert.deepEqual(summary.grades, { ...expected, ungraded: 0 });
+    assert.equal(expected.correct + expected.incorrect + expected['no-answer'] + expected.error, 12);
+    assert.equal(runs[0].accuracy, expected.correct / 12);
+    assert.match((await w2s(['runs'])).stdout, new RegExp(`${((expected.correct / 12) * 100).toFixed(1)}% correct`));
   });
 
   it('clear errors for an unknown set, a closed port, a wrong model and changed settings', async () => {
@@ -185,5 +207,21 @@ describe('w2s sample / runs / import-traces (built CLI)', () => {
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /bad\.jsonl:2: not valid JSON/);
     assert.equal(JSON.parse((await w2s(['runs', '--json'])).stdout).some((x: { name: string }) => x.name === 'bad'), false);
+  });
+
+  it('--no-grade leaves traces ungraded for a later w2s grade', async () => {
+    writeSet('s-nograde', 3);
+    assert.equal((await w2s(['import', 's-nograde.jsonl', '--set', 's-nograde'])).code, 0);
+    server.options = {};
+    const r = await w2s(['sample', '--set', 's-nograde', '--base-url', server.url, '--model', 'fake-model', '--no-grade', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).grades, undefined);
+    const runs = JSON.parse((await w2s(['runs', '--json'])).stdout) as { name: string; grades?: { ungraded: number }; accuracy: number | null }[];
+    const run = runs.find((x) => x.name === 's-nograde-fake-model-qwen-base')!;
+    assert.equal(run.grades!.ungraded, 3);
+    assert.equal(run.accuracy, null);
+    const g = await w2s(['grade', '--run', run.name, '--json']);
+    assert.equal(g.code, 0, g.stderr);
+    assert.deepEqual(JSON.parse(g.stdout).counts, Object.fromEntries(Object.entries(expectedVerdicts(run.name)).filter(([, n]) => n > 0)));
   });
 });

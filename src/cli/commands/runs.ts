@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { accuracy, verdictCountsByRun } from '../../core/grades/counts';
 import { listRuns } from '../../core/sampling/runs';
 import type { Command } from '../command';
 
@@ -12,13 +13,19 @@ export const runsCommand: Command = {
       ctx.print(`No store yet at ${ctx.storePath}. Import a problem set first: w2s import FILE --set NAME.`);
       return { json: [] };
     }
-    const runs = listRuns(ctx.store());
+    const store = ctx.store();
+    const verdicts = verdictCountsByRun(store);
+    const runs = listRuns(store).map((r) => {
+      const grades = verdicts.get(r.id);
+      return { ...r, grades, accuracy: grades ? accuracy(grades) : null };
+    });
     if (runs.length === 0) ctx.print('No runs yet. Sample one: w2s sample --set NAME --base-url URL --model ID.');
     const w = Math.max(4, ...runs.map((r) => r.name.length));
     for (const r of runs) {
       ctx.print(
         `${r.name.padEnd(w)}  ${r.status.padEnd(11)}  ${`${r.done}/${r.total}`.padStart(13)}` +
           `${r.failed ? `  ${r.failed} failed` : ''}${r.truncated ? `  ${r.truncated} truncated` : ''}` +
+          `${r.accuracy !== null ? `  ${(r.accuracy * 100).toFixed(1)}% correct` : ''}` +
           `  ${r.completionTokens} tokens  ${r.kind} ${r.model} on ${r.setName}${r.error ? `  — ${r.error}` : ''}`,
       );
     }

@@ -1,4 +1,8 @@
+import * as os from 'node:os';
 import { W2sError } from '../../core/errors';
+import { verdictCountsByRun } from '../../core/grades/counts';
+import { createLiveGrader } from '../../core/grades/live-grader';
+import { createGraderPool } from '../../core/grading/pool';
 import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { findRun } from '../../core/sampling/runs';
@@ -56,6 +60,7 @@ export const sampleCommand: Command = {
     'max-attempts': { type: 'string', description: 'attempts per request before the trace is recorded as failed (default 6)', valueName: 'N' },
     'n-mode': { type: 'string', description: 'auto | server | separate: ask the server for n choices, or one request per sample (default auto)', valueName: 'M' },
     'api-key-env': { type: 'string', description: 'environment variable holding the API key (default OPENAI_API_KEY)', valueName: 'VAR' },
+    'no-grade': { type: 'boolean', description: 'do not grade traces as they arrive (grade later with w2s grade)' },
   },
   async run(v, _p, ctx) {
     const store = ctx.store();
@@ -117,19 +122,27 @@ export const sampleCommand: Command = {
     const apiKey = ctx.env[keyVar] || undefined;
     const name = runName ?? `${setName}-${slug(model)}-${template.name}`; // only when --set/--model came from a stored run
 
+    // Traces are graded as they arrive, in worker threads, so grading never slows the request loop.
+    const pool = v['no-grade'] ? undefined : createGraderPool({ size: Math.max(1, os.availableParallelism() - 1) });
+    const grader = pool ? createLiveGrader(store, pool) : undefined;
     const progress = ctx.progress(`sample ${name}`);
     let result: SampleResult;
     try {
       result = await sampleRun(store, {
+        onStored: grader ? (ids) => grader.enqueue(ids) : undefined,
         runName: name, setName, model, baseUrl, apiKey, extraBody, template, params, samplesPerProblem: n, concurrency,
         timeoutMs: timeoutS * 1000, limit, nMode: nMode as 'auto' | 'server' | 'separate', signal: ctx.signal,
         retry: maxAttempts === undefined ? undefined : { maxAttempts, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 },
         onProgress: (p) => progress.update(p.done + p.failed, p.total, `${p.failed ? `${p.failed} failed, ` : ''}${Math.round(p.tokensPerSecond)} tok/s`),
         onLog: (level, msg) => (level === 'warn' ? progress.log(`warning: ${msg}`) : progress.log(msg)),
       });
+      await grader?.drain();
     } finally {
       progress.done();
+      await pool?.close();
     }
+    if (grader?.lastError) ctx.warn(`w2s sample: grading failed (${grader.lastError.message}); grade later with: w2s grade --run ${result.runName}`);
+    const verdicts = grader ? verdictCountsByRun(store).get(result.runId) : undefined;
     const secs = formatSeconds(result.elapsedMs / 1000);
     const summary =
       `${result.runName}: ${result.status} — ${result.done}/${result.total} traces stored` +
@@ -139,9 +152,16 @@ export const sampleCommand: Command = {
       (result.truncated ? `, ${result.truncated} truncated (finish_reason length)` : '') +
       `, ${result.completionTokens} completion tokens (${Math.round(result.tokensPerSecond)} tok/s)`;
     ctx.print(summary);
+    if (verdicts) {
+      ctx.print(
+        `  graded: ${verdicts.correct} correct, ${verdicts.incorrect} incorrect, ${verdicts['no-answer']} no answer, ${verdicts.error} error` +
+          (verdicts.ungraded ? `, ${verdicts.ungraded} ungraded (w2s grade --run ${result.runName})` : ''),
+      );
+    }
     if (result.error) ctx.warn(`w2s sample: ${result.error}`);
     if (result.status === 'cancelled') ctx.warn(`Cancelled. Resume with: w2s sample --run ${result.runName}`);
-    const { runId: _id, ...json } = result;
+    const { runId: _id, ...rest } = result;
+    const json = verdicts ? { ...rest, grades: verdicts } : rest;
     return { json, exitCode: result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1 };
   },
 };

@@ -4,6 +4,7 @@ import { gradeTraces, type RegradeMode } from '../../core/grades/grade-traces';
 import { errorMessage, isW2sError } from '../../core/errors';
 import { createGraderPool, type GraderPool } from '../../core/grading/pool';
 import { GRADER_VERSION } from '../../core/grading/version';
+import type { Store } from '../../core/store/open';
 import type { StoreService } from '../store-service';
 
 /**
@@ -24,9 +25,20 @@ export class GraderService implements vscode.Disposable {
     return (this.pool ??= createGraderPool());
   }
 
-  /** A grader for a sampling session: enqueue trace ids as they are stored; drain at the end. */
-  live(onGraded?: (n: number) => void): LiveGrader {
-    return createLiveGrader(this.stores.get(), this.getPool(), { onGraded });
+  private liveGrader: { store: Store; grader: LiveGrader } | undefined;
+
+  /** Grades traces as sampling stores them (batched, in the workers); views refresh as grades land. */
+  enqueue(traceIds: readonly number[]): void {
+    const store = this.stores.get();
+    if (this.liveGrader?.store !== store) {
+      this.liveGrader = { store, grader: createLiveGrader(store, this.getPool(), { onGraded: () => this.stores.notifyChanged() }) };
+    }
+    this.liveGrader.grader.enqueue(traceIds);
+  }
+
+  /** Resolves when every trace enqueued so far is graded. */
+  async drain(): Promise<void> {
+    await this.liveGrader?.grader.drain();
   }
 
   /** "W2S: Grade Runs": grades what is ungraded (or re-grades), with a cancellable progress notification. */

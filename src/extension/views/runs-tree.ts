@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
+import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grades/counts';
 import { listRuns, type RunSummary } from '../../core/sampling/runs';
 import type { Sessions } from '../sampling/sessions';
 import type { StoreService } from '../store-service';
 
-type Node = { kind: 'run'; run: RunSummary } | { kind: 'detail'; label: string; description?: string; icon: string } | { kind: 'error'; message: string };
+type Node = { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined } | { kind: 'detail'; label: string; description?: string; icon: string } | { kind: 'error'; message: string };
 
 const STATUS_ICON: Record<string, [string, string | undefined]> = {
   pending: ['circle-outline', undefined],
@@ -48,7 +49,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         return [{ kind: 'error', message: errorMessage(e) }];
       }
       if (!store) return [];
-      return listRuns(store).map((run) => ({ kind: 'run', run }));
+      const verdicts = verdictCountsByRun(store);
+      return listRuns(store).map((run) => ({ kind: 'run', run, verdicts: verdicts.get(run.id) }));
     }
     if (node.kind !== 'run') return [];
     const r = node.run;
@@ -65,6 +67,18 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     details.push({ kind: 'detail', label: 'tokens', description: `${r.promptTokens} prompt · ${r.completionTokens} completion`, icon: 'symbol-numeric' });
     if (r.truncated) details.push({ kind: 'detail', label: 'truncated', description: `${r.truncated} (finish_reason length)`, icon: 'warning' });
     if (r.error) details.push({ kind: 'detail', label: 'error', description: r.error, icon: 'error' });
+    const v = node.verdicts;
+    if (v) {
+      const acc = accuracy(v);
+      details.push({
+        kind: 'detail',
+        label: 'grades',
+        description:
+          `${acc === null ? '' : `${(acc * 100).toFixed(1)}% · `}${v.correct} correct · ${v.incorrect} incorrect · ${v['no-answer']} no answer` +
+          `${v.error ? ` · ${v.error} error` : ''}${v.ungraded ? ` · ${v.ungraded} ungraded` : ''}`,
+        icon: 'pass',
+      });
+    }
     return details;
   }
 
@@ -77,11 +91,17 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         const done = live?.done ?? r.done;
         const failed = live ? live.failed : r.failed;
         const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = `${status} · ${done}/${r.total}${failed ? ` · ${failed} failed` : ''}${live ? ` · ${Math.round(live.tokensPerSecond)} tok/s` : ''}`;
+        const acc = node.verdicts ? accuracy(node.verdicts) : null;
+        item.description =
+          `${status} · ${done}/${r.total}${failed ? ` · ${failed} failed` : ''}` +
+          `${acc === null ? '' : ` · ${(acc * 100).toFixed(1)}% correct`}${live ? ` · ${Math.round(live.tokensPerSecond)} tok/s` : ''}`;
         const [icon, color] = STATUS_ICON[status] ?? ['circle-outline', undefined];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
         item.tooltip = new vscode.MarkdownString(
           `**${r.name}** — ${status}\n\n${done}/${r.total} traces, ${failed} failed, ${r.completionTokens} completion tokens\n\n${r.kind} · ${r.model} · ${r.setName}` +
+            (node.verdicts
+              ? `\n\n${node.verdicts.correct} correct, ${node.verdicts.incorrect} incorrect, ${node.verdicts['no-answer']} no answer, ${node.verdicts.error} error, ${node.verdicts.ungraded} ungraded`
+              : '') +
             (r.error ? `\n\n${r.error.replace(/[\\`*_[\]<>]/g, '\\$&')}` : ''),
         );
         // the context menu offers Cancel on a run sampling here, Resume on a sample run that can go on
