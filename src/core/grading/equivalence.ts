@@ -1,7 +1,7 @@
 /**
  * Answer equivalence, gold → prediction. Order: normalised string → structure (matrices, unions,
  * lists/sets, tuples/intervals, relations) → plain numbers → text → expression evaluator → CAS.
- * Policies and their sources: POLICIES.md.
+ * Policies and their sources: the README's grading policies.
  */
 import { casEqual } from './cas';
 import { choiceLetterOf } from './choice';

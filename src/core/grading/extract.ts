@@ -1,5 +1,5 @@
 /**
- * Answer extraction (Math-Verify 0.8.0 order for math; see POLICIES.md).
+ * Answer extraction (Math-Verify 0.8.0 order for math; see the README's grading policies).
  * Priorities, lowest first; within a priority the rightmost match wins; the first plausible one is used:
  *   0   "final answer is X. I hope"
  *   50  the last \boxed{} / \fbox{} (nearby boxes joined), or "final answer … is X"

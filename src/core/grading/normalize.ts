@@ -1,5 +1,5 @@
 /**
- * LaTeX answer normalisation (policies in POLICIES.md). Pure string rewriting, linear-ish in the
+ * LaTeX answer normalisation (policies in the README). Pure string rewriting, linear-ish in the
  * input length; no CAS.
  */
 import { matchBrace, stripMathDelimiters } from './latex';
