@@ -18,7 +18,7 @@ function arg(name: string, def: string): string {
 }
 
 const N = Number(arg('n', '10000'));
-const tracesPath = arg('traces', '/work/shared/data/traces/qwen25-math-cot-sample.jsonl');
+const tracesPath = arg('traces', path.join(__dirname, '..', 'test', 'fixtures', 'qwen25-math-cot-sample.jsonl'));
 
 function loadItems(): GradeInput[] {
   const rows = readFileSync(tracesPath, 'utf8')

@@ -11,7 +11,7 @@ import { fakeAnswer, startFakeServer, type FakeServer } from '../fakes/openai-se
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
-const TRACES = path.resolve(ROOT, '..', 'shared', 'data', 'traces', 'qwen25-math-cot-sample.jsonl');
+const TRACES = path.join(ROOT, 'test', 'fixtures', 'qwen25-math-cot-sample.jsonl');
 
 let server: FakeServer;
 let dir: string;

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Store } from '../../src/core/store/open';
-import { SHARED_DATA } from './tmp';
+import { REAL_TRACES } from './tmp';
 
 export interface RealTrace {
   problem_index: number;
@@ -15,9 +14,8 @@ export interface RealTrace {
 
 /** The 400 real Qwen2.5-Math responses (50 MATH problems × 8) from the shared reference data. */
 export function realTraces(): RealTrace[] {
-  const file = path.join(SHARED_DATA, 'traces', 'qwen25-math-cot-sample.jsonl');
   return fs
-    .readFileSync(file, 'utf8')
+    .readFileSync(REAL_TRACES, 'utf8')
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as RealTrace);

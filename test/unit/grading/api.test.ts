@@ -1,7 +1,8 @@
 /** Public API: gold answers, type inference, pairs mode, version, benchmark gold styles. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { BENCHMARKS } from '../../support/tmp';
 import {
   GRADER_VERSION,
   answersEqual,
@@ -58,8 +59,7 @@ test('answersEqual is gold → prediction and type-aware', () => {
 });
 
 test('every benchmark gold answer equals itself, boxed in a response, whatever its style', () => {
-  const dir = '/work/shared/data/benchmarks';
-  if (!existsSync(dir)) return;
+  const dir = BENCHMARKS;
   const failures: string[] = [];
   let n = 0;
   for (const [file, field] of [

@@ -4,12 +4,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { createGraderPool, gradeResponse, type GradeInput } from '../../../src/core/grading';
+import { REAL_TRACES } from '../../support/tmp';
 
 const WORKER = path.resolve(__dirname, '../../../src/core/grading/worker.ts');
 const HANG_WORKER = path.resolve(__dirname, 'fixtures/hang-worker.ts');
 
 function traceItems(): GradeInput[] {
-  const file = '/work/shared/data/traces/qwen25-math-cot-sample.jsonl';
+  const file = REAL_TRACES;
   try {
     return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).slice(0, 120).map((l) => {
       const r = JSON.parse(l) as { gold: string; response: string };

@@ -1,12 +1,10 @@
 /** The 400 real Qwen2.5-Math responses: agreement with Math-Verify's labels (and Qwen's). */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { gradeResponse } from '../../../src/core/grading';
+import { REAL_TRACES } from '../../support/tmp';
 
-const TRACES = path.resolve(__dirname, '../../../../shared/data/traces/qwen25-math-cot-sample.jsonl');
-const FALLBACK = '/work/shared/data/traces/qwen25-math-cot-sample.jsonl';
 
 /**
  * Known disagreements with math_verify_correct, as "problem_index:sample" keys, each explained in
@@ -23,9 +21,9 @@ interface Trace {
   math_verify_correct: boolean;
 }
 
-const file = existsSync(TRACES) ? TRACES : FALLBACK;
+const file = REAL_TRACES;
 
-test('agrees with Math-Verify on the 400 real responses (exact set of known diffs)', { skip: !existsSync(file) && 'traces file not found' }, (t) => {
+test('agrees with Math-Verify on the 400 real responses (exact set of known diffs)', (t) => {
   const rows = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Trace);
   assert.equal(rows.length, 400);
   const diffs: string[] = [];
