@@ -50,6 +50,8 @@ test('extension-host suites in code-server', { timeout: 10 * 60_000 }, async (t)
       if (r.state === 'failed') throw Object.assign(new Error(r.error ?? 'failed'), { stack: r.error ?? 'failed' });
     });
   }
+  // Measurements the suites report (e.g. the event-loop stall while sampling) go to this run's output.
+  for (const l of lines) if (l.includes('longest event-loop stall')) console.log(l.trim());
   const log = lines.filter((l) => !l.includes(RESULT_PREFIX)).join('\n');
   assert.ok(results.length > 0, `no mocha results came back (exit ${code}); log:\n${log}`);
   assert.equal(code, 0, `the extension host exited with ${code}; log:\n${log}`);

@@ -10,6 +10,7 @@ import Mocha from 'mocha';
 /** Every suite, in order. Add new suites here (static requires, so esbuild bundles them). */
 function loadSuites(): void {
   require('./problem-sets.test');
+  require('./sampling-grading.test');
 }
 
 export const RESULT_PREFIX = 'W2S-MOCHA ';
