@@ -7,7 +7,6 @@
  *
  *   node --import tsx bench/sampling.bench.ts [--count 10000] [--concurrency 32] [--chars 2000] [--chunk-chars 16]
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +15,7 @@ import { importProblemSet } from '../src/core/problems/import';
 import { sampleRun } from '../src/core/sampling/sampler';
 import { BUILTIN_TEMPLATES, renderPrompt } from '../src/core/sampling/templates';
 import { openStore } from '../src/core/store/open';
+import { spawnFakeServer } from '../test/fakes/spawn-server';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -30,23 +30,8 @@ const CHUNK = arg('chunk-chars', 16);
 const THREADS = arg('threads', -1);
 const template = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
 
-async function startServer(): Promise<{ url: string; stop: () => void }> {
-  // W2S_FAKE_SERVER_JS: a bundled copy of the fake server (to run the bench where tsx is not installed)
-  const script = process.env.W2S_FAKE_SERVER_JS ? [path.resolve(process.env.W2S_FAKE_SERVER_JS)] : ['--import', 'tsx', path.join(__dirname, '..', 'test', 'fakes', 'openai-server.ts')];
-  const child = spawn(process.execPath, [...script, '--port', '0', '--chars', String(CHARS), '--chunk-chars', String(CHUNK), '--reasoning', 'think'], {
-    cwd: path.join(__dirname, '..'),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`fake server exited (${code})`)));
-  });
-  return { url, stop: () => child.kill() };
+function startServer(): Promise<{ url: string; stop: () => void }> {
+  return spawnFakeServer(['--chars', String(CHARS), '--chunk-chars', String(CHUNK), '--reasoning', 'think'], path.join(__dirname, '..'));
 }
 
 async function baseline(url: string, questions: string[]): Promise<number> {

@@ -2,44 +2,30 @@
 // sampled from the fake OpenAI-compatible server are graded as they arrive, and "Grade Runs" grades
 // in bulk. Runs after problem-sets.test.ts (gsm8k is in the store).
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { gradeResponse } from '../../src/core/grading/grade';
 import type { SampleResult } from '../../src/core/sampling/sampler';
 import type { W2sApi } from '../../src/extension/extension';
+import { spawnFakeServer } from '../fakes/spawn-server';
 
 const EXTENSION_ID = 'w2s-studio.w2s-studio';
 const RUN = 'exthost-sample';
 
 suite('Sampling and grading in the extension host', () => {
   let api: W2sApi;
-  let server: ChildProcess;
-  let url: string;
+  let server: { url: string; stop: () => void };
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<W2sApi>(EXTENSION_ID)!.activate();
     // The fake server runs in its own process, so the stall measured below is the extension host's own.
-    const root = path.resolve(__dirname, '..', '..', '..');
-    server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'test', 'fakes', 'openai-server.ts'), '--port', '0', '--reasoning', 'think'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      server.on('exit', (code) => reject(new Error(`fake server exited (${code})`)));
-    });
+    server = await spawnFakeServer(['--reasoning', 'think'], path.resolve(__dirname, '..', '..', '..'));
     await vscode.commands.executeCommand('w2s.addBuiltinBenchmark', ['gsm8k']);
   });
 
   suiteTeardown(() => {
-    server?.kill();
+    server?.stop();
   });
 
   const count = (sql: string, ...args: unknown[]) => (api.stores.get().db.prepare(sql).get(...args) as { n: number }).n;
@@ -55,7 +41,7 @@ suite('Sampling and grading in the extension host', () => {
     h.enable();
     const result = await vscode.commands.executeCommand<SampleResult | undefined>('w2s.sampleTraces', {
       set: 'gsm8k',
-      baseUrl: url,
+      baseUrl: server.url,
       model: 'fake-model',
       run: RUN,
       params: { temperature: 0, top_p: 0.95, max_tokens: 1024 },

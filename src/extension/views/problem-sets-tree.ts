@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { listProblemSets, type ProblemSetSummary } from '../../core/problems/sets';
 import type { StoreService } from '../store-service';
+import { detailItem, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
-type Node = { kind: 'set'; set: ProblemSetSummary } | { kind: 'detail'; label: string; description?: string; icon: string } | { kind: 'error'; message: string };
+type Node = { kind: 'set'; set: ProblemSetSummary } | DetailNode | StoreErrorNode;
 
 /** Problem sets with their counts, answer types and source. */
 export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Disposable {
@@ -61,21 +62,10 @@ export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         item.id = `set:${s.id}`;
         return item;
       }
-      case 'detail': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.description = node.description;
-        item.tooltip = node.description;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        return item;
-      }
-      case 'error': {
-        const item = new vscode.TreeItem('Cannot open the W2S store', vscode.TreeItemCollapsibleState.None);
-        item.description = node.message;
-        item.tooltip = node.message;
-        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        item.command = { command: 'w2s.showLog', title: 'Show Log' };
-        return item;
-      }
+      case 'detail':
+        return detailItem(node);
+      case 'error':
+        return storeErrorItem(node);
     }
   }
 

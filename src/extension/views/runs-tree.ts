@@ -4,8 +4,9 @@ import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/gra
 import { listRuns, type RunSummary } from '../../core/sampling/runs';
 import type { Sessions } from '../sampling/sessions';
 import type { StoreService } from '../store-service';
+import { detailItem, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
-type Node = { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined } | { kind: 'detail'; label: string; description?: string; icon: string } | { kind: 'error'; message: string };
+type Node = { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined } | DetailNode | StoreErrorNode;
 
 const STATUS_ICON: Record<string, [string, string | undefined]> = {
   pending: ['circle-outline', undefined],
@@ -109,21 +110,10 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.id = `run:${r.id}`;
         return item;
       }
-      case 'detail': {
-        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
-        item.description = node.description;
-        item.tooltip = node.description;
-        item.iconPath = new vscode.ThemeIcon(node.icon);
-        return item;
-      }
-      case 'error': {
-        const item = new vscode.TreeItem('Cannot open the W2S store', vscode.TreeItemCollapsibleState.None);
-        item.description = node.message;
-        item.tooltip = node.message;
-        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-        item.command = { command: 'w2s.showLog', title: 'Show Log' };
-        return item;
-      }
+      case 'detail':
+        return detailItem(node);
+      case 'error':
+        return storeErrorItem(node);
     }
   }
 

@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+
+/** The leaf rows every W2S tree shares: a labelled detail, and the "store cannot be opened" row. */
+export type DetailNode = { kind: 'detail'; label: string; description?: string; icon: string };
+export type StoreErrorNode = { kind: 'error'; message: string };
+
+export function detailItem(node: DetailNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+  item.description = node.description;
+  item.tooltip = node.description;
+  item.iconPath = new vscode.ThemeIcon(node.icon);
+  return item;
+}
+
+export function storeErrorItem(node: StoreErrorNode): vscode.TreeItem {
+  const item = new vscode.TreeItem('Cannot open the W2S store', vscode.TreeItemCollapsibleState.None);
+  item.description = node.message;
+  item.tooltip = node.message;
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  item.command = { command: 'w2s.showLog', title: 'Show Log' };
+  return item;
+}
