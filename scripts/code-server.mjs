@@ -176,7 +176,7 @@ export function makeProfile(base) {
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     fs.writeFileSync(
       settings,
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.ignoreRecommendations': true, 'update.mode': 'none' }, null, 2),
+      JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'git.openRepositoryInParentFolders': 'never' }, null, 2),
     );
   }
   return p;
