@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
 import { listProblemSets, type ProblemSetSummary } from '../../core/problems/sets';
 import type { StoreService } from '../store-service';
-import { detailItem, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
+import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
 type Node = { kind: 'set'; set: ProblemSetSummary } | DetailNode | StoreErrorNode;
 
@@ -21,17 +20,7 @@ export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) {
-      let store;
-      try {
-        store = this.stores.getIfExists();
-      } catch (e) {
-        return [{ kind: 'error', message: errorMessage(e) }];
-      }
-      // An empty list shows the view's welcome content.
-      if (!store) return [];
-      return listProblemSets(store).map((set) => ({ kind: 'set', set }));
-    }
+    if (!node) return rootsFromStore(this.stores, (store): Node[] => listProblemSets(store).map((set) => ({ kind: 'set', set })));
     if (node.kind !== 'set') return [];
     const s = node.set;
     const types = Object.entries(s.answerTypes).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
 import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grades/counts';
 import { listRuns, type RunSummary } from '../../core/sampling/runs';
 import type { Sessions } from '../sampling/sessions';
 import type { StoreService } from '../store-service';
-import { detailItem, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
+import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
 type Node = { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined } | DetailNode | StoreErrorNode;
 
@@ -43,15 +42,10 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
 
   getChildren(node?: Node): Node[] {
     if (!node) {
-      let store;
-      try {
-        store = this.stores.getIfExists();
-      } catch (e) {
-        return [{ kind: 'error', message: errorMessage(e) }];
-      }
-      if (!store) return [];
-      const verdicts = verdictCountsByRun(store);
-      return listRuns(store).map((run) => ({ kind: 'run', run, verdicts: verdicts.get(run.id) }));
+      return rootsFromStore(this.stores, (store): Node[] => {
+        const verdicts = verdictCountsByRun(store);
+        return listRuns(store).map((run) => ({ kind: 'run', run, verdicts: verdicts.get(run.id) }));
+      });
     }
     if (node.kind !== 'run') return [];
     const r = node.run;

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import type { Store } from '../../core/store/open';
+import type { StoreService } from '../store-service';
 
 /** The leaf rows every W2S tree shares: a labelled detail, and the "store cannot be opened" row. */
 export type DetailNode = { kind: 'detail'; label: string; description?: string; icon: string };
@@ -19,4 +22,18 @@ export function storeErrorItem(node: StoreErrorNode): vscode.TreeItem {
   item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   item.command = { command: 'w2s.showLog', title: 'Show Log' };
   return item;
+}
+
+/**
+ * A tree's root rows from the store: none when there is no store yet (the view then shows its welcome
+ * content, and nothing is created), one error row when it cannot be opened.
+ */
+export function rootsFromStore<N>(stores: StoreService, list: (store: Store) => N[]): (N | StoreErrorNode)[] {
+  let store: Store | undefined;
+  try {
+    store = stores.getIfExists();
+  } catch (e) {
+    return [{ kind: 'error', message: errorMessage(e) }];
+  }
+  return store ? list(store) : [];
 }
