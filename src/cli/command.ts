@@ -10,6 +10,8 @@ export interface CliContext {
   readonly json: boolean;
   /** The store named by --db / W2S_DB / the default; opened on first use. */
   store(): Store;
+  /** The store if its file exists; listing commands never create one. */
+  existingStore(): Store | undefined;
   readonly storePath: string;
   progress(label: string): Progress;
   /** Aborted on the first Ctrl-C: long commands stop cleanly and keep what they stored. */

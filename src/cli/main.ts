@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isW2sError } from '../core/errors';
 import { resolveStorePath, openStore, type Store } from '../core/store/open';
@@ -75,6 +76,7 @@ export async function runCli(io: CliIo): Promise<number> {
     json,
     storePath,
     store: () => (store ??= openStore(storePath)),
+    existingStore: () => (store || fs.existsSync(storePath) ? (store ??= openStore(storePath)) : undefined),
     progress: (label) => createProgress(io.stderr, label),
     signal: io.signal,
     print: (line) => {

@@ -16,6 +16,7 @@ export class StoreService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private failure: string | undefined;
+  private pendingFire: NodeJS.Timeout | undefined;
 
   /** Fires after any commit to the store, by this window or by another process. */
   readonly onDidChange = this.changed.event;
@@ -75,9 +76,16 @@ export class StoreService implements vscode.Disposable {
     return this.store ?? (this.exists() ? this.get() : undefined);
   }
 
-  /** Tell views the store changed (writes from this window do not move data_version for this connection). */
+  /**
+   * Tell views the store changed (writes from this window do not move data_version for this
+   * connection). Bursts (a grading batch every few milliseconds while sampling) become one event, so
+   * each view re-queries at most a few times a second.
+   */
   notifyChanged(): void {
-    this.changed.fire();
+    this.pendingFire ??= setTimeout(() => {
+      this.pendingFire = undefined;
+      this.changed.fire();
+    }, 200);
   }
 
   private checkForChanges(): void {
@@ -86,7 +94,7 @@ export class StoreService implements vscode.Disposable {
       const v = dataVersion(this.store);
       if (v !== this.lastVersion) {
         this.lastVersion = v;
-        this.changed.fire();
+        this.notifyChanged();
       }
     } catch (e) {
       this.log.warn(`Store poll failed: ${errorMessage(e)}`);
@@ -94,6 +102,8 @@ export class StoreService implements vscode.Disposable {
   }
 
   private close(): void {
+    if (this.pendingFire) clearTimeout(this.pendingFire);
+    this.pendingFire = undefined;
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;
     this.store?.close();

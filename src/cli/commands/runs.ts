@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { accuracy, verdictCountsByRun } from '../../core/grades/counts';
 import { listRuns } from '../../core/sampling/runs';
 import type { Command } from '../command';
@@ -9,11 +8,11 @@ export const runsCommand: Command = {
   usage: '',
   options: {},
   async run(_v, _p, ctx) {
-    if (!fs.existsSync(ctx.storePath)) {
+    const store = ctx.existingStore();
+    if (!store) {
       ctx.print(`No store yet at ${ctx.storePath}. Import a problem set first: w2s import FILE --set NAME.`);
       return { json: [] };
     }
-    const store = ctx.store();
     const verdicts = verdictCountsByRun(store);
     const runs = listRuns(store).map((r) => {
       const grades = verdicts.get(r.id);

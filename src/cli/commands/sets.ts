@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import { listProblemSets } from '../../core/problems/sets';
 import type { Command } from '../command';
 
@@ -8,12 +7,12 @@ export const setsCommand: Command = {
   usage: '',
   options: {},
   async run(_v, _p, ctx) {
-    // Listing never creates a store where there was none.
-    if (!fs.existsSync(ctx.storePath)) {
+    const store = ctx.existingStore();
+    if (!store) {
       ctx.print(`No store yet at ${ctx.storePath}. Import a problem set: w2s import FILE --set NAME, or w2s import --builtin math500.`);
       return { json: [] };
     }
-    const sets = listProblemSets(ctx.store());
+    const sets = listProblemSets(store);
     if (sets.length === 0) ctx.print('No problem sets yet. Import one: w2s import FILE --set NAME, or w2s import --builtin math500.');
     const width = Math.max(4, ...sets.map((s) => s.name.length));
     for (const s of sets) {

@@ -3,6 +3,7 @@ import type { GraderPool } from '../grading/pool';
 import type { GradeInput, GradeResult } from '../grading/types';
 import { GRADER_VERSION } from '../grading/version';
 import type { AnswerType } from '../problems/answer-type';
+import type { Statement } from 'better-sqlite3';
 import type { Store } from '../store/open';
 
 /** Which traces `gradeTraces` takes: the ungraded ones, those graded by another grader version too, or all. */
@@ -71,10 +72,14 @@ export async function gradeTraces(store: Store, pool: GraderPool, options: Grade
 export async function gradeTraceIds(store: Store, pool: GraderPool, traceIds: readonly number[]): Promise<GradeResult[]> {
   if (traceIds.length === 0) return [];
   const rows: Row[] = [];
-  const select = store.db.prepare(
-    `SELECT t.id, t.answer, p.answer AS gold, p.answer_type AS type FROM traces t JOIN problems p ON p.id = t.problem_id
-     WHERE t.id = ? AND t.error IS NULL`,
-  );
+  let select = selectStatements.get(store);
+  if (!select) {
+    select = store.db.prepare(
+      `SELECT t.id, t.answer, p.answer AS gold, p.answer_type AS type FROM traces t JOIN problems p ON p.id = t.problem_id
+       WHERE t.id = ? AND t.error IS NULL`,
+    );
+    selectStatements.set(store, select);
+  }
   for (const id of traceIds) {
     const row = select.get(id) as Row | undefined;
     if (row) rows.push(row);
@@ -90,6 +95,8 @@ function toInput(r: Row): GradeInput {
   return { gold: r.gold, response: r.answer ?? '', type: r.type };
 }
 
+// Statements prepared once per store: the live grader calls these for every batch while sampling.
+const selectStatements = new WeakMap<Store, Statement>();
 const saveStatements = new WeakMap<Store, (ids: number[], results: GradeResult[]) => void>();
 
 function saveGrades(store: Store, ids: number[], results: GradeResult[]): void {

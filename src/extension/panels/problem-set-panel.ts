@@ -28,10 +28,15 @@ function attach(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, st
     const r = searchProblems(stores.get(), p.set, { offset: p.offset, limit: Math.min(p.limit, 500), query: p.query });
     return { matched: r.matched, problems: r.problems.map(({ id: _id, ...rest }) => rest) };
   });
+  // Traces and grades arriving change the store too; the list reloads only when the set itself changed.
+  let sent = '';
   const sendInit = () => {
     const s = listProblemSets(stores.get()).find((x) => x.name === set);
     if (!s) return;
     const init: ProblemSetInit = { set, total: s.problems, source: s.source, answerTypes: s.answerTypes as Record<string, number> };
+    const key = `${s.updatedAt}\u0000${JSON.stringify(init)}`;
+    if (key === sent) return;
+    sent = key;
     host.notify(ProblemSetInitNotification, init);
   };
   host.load('problems', `Problems: ${set}`);
