@@ -14,11 +14,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APT_FOR_START, APT_FOR_TEST, ensureAptPackages } from './setup.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CODE_SERVER_VERSION = '4.100.3';
 export const CODE_SERVER_DIR = path.join(ROOT, '.cache', 'code-server');
-export const APT_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev'];
 const ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 const MARKER = path.join(CODE_SERVER_DIR, '.installed');
 // @vscode/ripgrep 1.15.11 (pulled in by code-server 4.100.3) downloads this file from GitHub unless cached.
@@ -26,33 +26,6 @@ const RIPGREP_CACHE = 'vscode-ripgrep-cache-1.15.11';
 const RIPGREP_ASSET = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 
 const log = (msg) => process.stderr.write(`[code-server] ${msg}\n`);
-
-/** Debian packages of `names` that are not installed. */
-export function missingAptPackages(names = APT_PACKAGES) {
-  return names.filter((name) => {
-    const r = spawnSync('dpkg-query', ['-W', '-f=${Status}', name], { encoding: 'utf8' });
-    return r.status !== 0 || !r.stdout.includes('install ok installed');
-  });
-}
-
-/** Installs the missing Debian packages (apt-get update first), non-interactively. Needs root. */
-export function ensureAptPackages(names = APT_PACKAGES) {
-  const missing = missingAptPackages(names);
-  if (missing.length === 0) return;
-  if (!fs.existsSync('/usr/bin/apt-get')) {
-    throw new Error(`Missing system packages: ${missing.join(' ')} (no apt-get here: install them with your package manager).`);
-  }
-  const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  log(`installing Debian packages: ${missing.join(' ')}`);
-  for (const args of [['apt-get', 'update', '-qq'], ['apt-get', 'install', '-y', '-qq', ...missing]]) {
-    const cmd = [...asRoot, ...args];
-    const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], env });
-    if (r.status !== 0) {
-      throw new Error(`"${cmd.join(' ')}" failed (exit ${r.status ?? r.signal}). Install as root: apt-get install ${missing.join(' ')}`);
-    }
-  }
-}
 
 /** True when code-server is fully installed in the cache folder. */
 export function codeServerInstalled() {
@@ -94,7 +67,7 @@ function lock(dir, staleMs = 15 * 60_000) {
 }
 
 function install() {
-  ensureAptPackages(['ripgrep', 'libkrb5-dev']);
+  ensureAptPackages(APT_FOR_START);
   const started = Date.now();
   log(`installing code-server@${CODE_SERVER_VERSION} into ${path.relative(ROOT, CODE_SERVER_DIR)} (about a minute, ~300 MB)`);
   fs.rmSync(MARKER, { force: true });
@@ -310,7 +283,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const [cmd, folder, vsix] = process.argv.slice(2);
   try {
     if (cmd === 'install') {
-      ensureAptPackages();
+      ensureAptPackages(APT_FOR_TEST);
       ensureCodeServer();
       console.log(`code-server ${CODE_SERVER_VERSION}: ${ENTRY}`);
     } else if (cmd === 'start' && folder) {

@@ -7,7 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, ensureAptPackages, ensureCodeServer, freePort, makeProfile, portInUse, startCodeServer } from './code-server.mjs';
+import { ensureCodeServer, freePort, makeProfile, portInUse, startCodeServer } from './code-server.mjs';
+import { APT_FOR_START, ensureSetup, ROOT } from './setup.mjs';
 
 const t0 = Date.now();
 const say = (msg) => console.log(`[start] ${msg}`);
@@ -25,21 +26,11 @@ function cli(args) {
   return r.stdout;
 }
 
-/** npm ci when node_modules is missing or older than package-lock.json. */
-function ensureNodeModules() {
-  const marker = path.join(ROOT, 'node_modules', '.package-lock.json'); // npm rewrites it on every install
-  const lock = path.join(ROOT, 'package-lock.json');
-  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  say(fs.existsSync(marker) ? 'package-lock.json is newer than node_modules: npm ci' : 'installing dependencies: npm ci');
-  run('npm ci', 'npm', ['ci', '--no-audit', '--no-fund']);
-}
-
 async function main() {
   const folderArg = process.argv.slice(2).find((a) => !a.startsWith('-'));
   const workspace = path.resolve(folderArg ?? path.join(ROOT, '.cache', 'demo-workspace'));
 
-  ensureAptPackages(['ripgrep', 'libkrb5-dev']); // needed to install code-server (chromium is for the tests only)
-  ensureNodeModules();
+  ensureSetup(APT_FOR_START); // the Debian packages code-server's install needs (Chromium is for the tests only), npm ci
   run('build and package .vsix', process.execPath, ['scripts/package-vsix.mjs', '--quiet']);
   ensureCodeServer();
 
