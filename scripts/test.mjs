@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// `npm test [-- FILE_OR_FOLDER…]`: builds, packages the .vsix when e2e tests are selected, then runs every
-// *.test.ts under test/unit, test/cli and test/e2e (or under the given paths) in ONE
-// `node --import tsx --test` process with the spec reporter, and ends with "N passed, N failed".
+// `npm test [-- FILE_OR_FOLDER…]`: on a fresh clone first installs what it needs (the missing Debian
+// packages and npm ci, shared with `npm start` in setup.mjs), builds, packages the .vsix when e2e tests
+// are selected, then runs every *.test.ts under test/unit, test/cli and test/e2e (or under the given
+// paths) in ONE `node --import tsx --test` process with the spec reporter, and ends with
+// "N passed, N failed, N skipped". The type check and the linter run as tests (test/unit/static-checks).
 // The counts come from the spec reporter's summary on stdout: with --test-force-exit a file reporter
 // (e.g. tap to a file) loses its tail, while stdout (a pipe or TTY) is written synchronously.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APT_FOR_TEST, ensureSetup } from './setup.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_ROOTS = ['test/unit', 'test/cli', 'test/e2e'];
@@ -31,13 +34,17 @@ function collect(target, out) {
   return true;
 }
 
+/** Ends a run that could not start its tests, still with the closing line CI reads. */
+function abort(message) {
+  console.error(`test: ${message}`);
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
+
 function step(label, cmd, args) {
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error(`test: ${label} failed (exit ${r.status ?? r.signal})`);
-    process.exit(1);
-  }
+  const r = spawnSync(cmd, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) abort(`${label} failed (exit ${r.status ?? r.signal})`);
   console.log(`test: ${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
@@ -56,6 +63,11 @@ if (files.size === 0) {
 const list = [...files];
 const needsVsix = list.some((f) => path.relative(ROOT, f).split(path.sep)[1] === 'e2e');
 
+try {
+  ensureSetup(needsVsix ? APT_FOR_TEST : []);
+} catch (e) {
+  abort(e.message);
+}
 step('build', process.execPath, ['esbuild.mjs']);
 if (needsVsix) {
   step('package .vsix', process.execPath, ['scripts/package-vsix.mjs', '--quiet']);
@@ -109,8 +121,9 @@ killAll('SIGKILL'); // anything a test left behind in the group
 const summary = tail.replace(/\x1b\[[0-9;]*m/g, '');
 const num = (name) => Number([...summary.matchAll(new RegExp(`^ℹ ${name} (\\d+)\\s*$`, 'gm'))].at(-1)?.[1] ?? 0);
 const passed = num('pass');
+const skipped = num('skipped') + num('todo');
 let failed = num('fail') + num('cancelled');
 if ((code !== 0 || timedOut) && failed === 0) failed = 1; // the runner itself failed (crash, watchdog)
 console.log(`\ntest: ${((Date.now() - started) / 1000).toFixed(1)} s`);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || code !== 0 ? 1 : 0);
