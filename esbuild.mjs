@@ -29,9 +29,11 @@ const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
-// Worker threads: grading (the CAS never runs on the extension host) and sampling requests.
-builds.push({ ...node, entryPoints: { 'grading-worker': 'src/core/grading/worker.ts' }, outdir: 'dist' });
-builds.push({ ...node, entryPoints: { 'sampling-worker': 'src/core/sampling/request-worker.ts' }, outdir: 'dist' });
+// Worker threads: grading (the CAS never runs on the extension host) and sampling requests. Their entries
+// are listed once, in src/core/workers/start-worker.ts (WORKER_ENTRIES), which starts them.
+const workerEntries = [...fs.readFileSync('src/core/workers/start-worker.ts', 'utf8').matchAll(/bundle: '([\w-]+)\.js', source: '([\w/.-]+)'/g)];
+if (workerEntries.length === 0) throw new Error('esbuild.mjs: no WORKER_ENTRIES found in src/core/workers/start-worker.ts');
+for (const [, bundle, source] of workerEntries) builds.push({ ...node, entryPoints: { [bundle]: source }, outdir: 'dist' });
 // Each folder under webview/ with a main.ts is one webview bundle: dist/webview/<name>.js
 if (fs.existsSync('webview')) {
   for (const dir of fs.readdirSync('webview')) {

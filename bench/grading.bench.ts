@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createGraderPool, gradeResponse, type GradeInput } from '../src/core/grading';
-import { lastBoxed } from '../src/core/grading/latex';
+import { createGraderPool, gradeResponse, type GradeInput } from '../src/core/grader';
+import { lastBoxed } from '../src/core/grader/latex';
 
 const MATH_VERIFY_RPS = 440;
 
@@ -66,7 +66,7 @@ function naive(x: GradeInput): boolean {
 
 async function runPool(items: GradeInput[]): Promise<Row & { size: number }> {
   const dist = path.resolve(__dirname, '../dist/grading-worker.js');
-  const workerPath = existsSync(dist) ? dist : path.resolve(__dirname, '../src/core/grading/worker.ts');
+  const workerPath = existsSync(dist) ? dist : path.resolve(__dirname, '../src/core/grader/worker.ts');
   const pool = createGraderPool({ workerPath });
   try {
     await pool.grade(items.slice(0, Math.min(items.length, 400 * pool.size))); // start + warm every worker

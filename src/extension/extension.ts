@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
   );
   const sampling = registerSampling(context, stores, log);
   context.subscriptions.push(
-    sampling.onDidStoreTraces(({ traceIds }) => {
+    sampling.onTracesStored(({ traceIds }) => {
       if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
     }),
   );

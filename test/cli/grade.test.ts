@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { gradePair, gradeResponse } from '../../src/core/grading';
+import { gradePair, gradeResponse } from '../../src/core/grader';
 import { openStore } from '../../src/core/store/open';
 import { w2s } from '../support/cli';
 import { seedRealTraces } from '../support/traces-fixture';

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { gradeResponse } from '../../src/core/grading';
+import { gradeResponse } from '../../src/core/grader';
 import { fakeAnswer, startFakeServer, type FakeServer } from '../fakes/openai-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');

@@ -74,7 +74,7 @@ export interface LaunchOptions {
   /** Extra query parameters for the workbench URL (e.g. payload for extension tests). */
   query?: (server: CodeServer) => Record<string, string>;
   /** Functions exposed to the page before it loads (e.g. codeAutomationLog / codeAutomationExit). */
-  expose?: Record<string, (...args: any[]) => unknown>;
+  expose?: Record<string, (...args: never[]) => unknown>;
   /** Wait for the workbench to be ready (default true). */
   waitForWorkbench?: boolean;
   viewport?: { width: number; height: number };

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import { gradeResponse } from '../../src/core/grading/grade';
+import { gradeResponse } from '../../src/core/grader/grade';
 import type { SampleResult } from '../../src/core/sampling/sampler';
 import type { W2sApi } from '../../src/extension/extension';
 import { spawnFakeServer } from '../fakes/spawn-server';

@@ -23,7 +23,7 @@
  *   [--chars 2000] [--chunk-chars 16] [--models a,b] [--latency-ms 0] [--no-n] [--api-key KEY]
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export type ReasoningStyle = 'none' | 'think' | 'think-close' | 'reasoning_content' | 'reasoning';
 
@@ -151,7 +151,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const attempts = new Map<string, number>();
   let count = 0;
   const state = { options };
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

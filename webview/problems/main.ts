@@ -1,5 +1,6 @@
 import { GetProblemsRequest, ProblemSetInitNotification, type ProblemSetInit, type ProblemView } from '../../src/protocol/problems';
 import { connect, el } from '../shared/ipc';
+import './styles.css';
 
 interface State {
   set?: string;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { gradePair, type AnswerType } from '../../core/grading';
+import { gradePair, type AnswerType } from '../../core/grader';
 import { W2sError } from '../../core/errors';
 import type { Command } from '../command';
 

@@ -1,7 +1,7 @@
 import * as os from 'node:os';
-import { accuracy, verdictCountsByRun } from '../../core/grades/counts';
-import { gradeTraces, type RegradeMode } from '../../core/grades/grade-traces';
-import { createGraderPool, GRADER_VERSION } from '../../core/grading';
+import { accuracy, verdictCountsByRun } from '../../core/grading/counts';
+import { gradeTraces, type RegradeMode } from '../../core/grading/grade-traces';
+import { createGraderPool, GRADER_VERSION } from '../../core/grader';
 import type { Command } from '../command';
 import { UsageError } from '../usage-error';
 

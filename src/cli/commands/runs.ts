@@ -1,5 +1,5 @@
-import { accuracy, verdictCountsByRun } from '../../core/grades/counts';
-import { listRuns } from '../../core/sampling/runs';
+import { accuracy, verdictCountsByRun } from '../../core/grading/counts';
+import { listRuns } from '../../core/runs/runs';
 import type { Command } from '../command';
 
 export const runsCommand: Command = {

@@ -1,18 +1,20 @@
 import * as os from 'node:os';
 import { W2sError } from '../../core/errors';
-import { verdictCountsByRun } from '../../core/grades/counts';
-import { createLiveGrader } from '../../core/grades/live-grader';
-import { createGraderPool } from '../../core/grading/pool';
+import { verdictCountsByRun } from '../../core/grading/counts';
+import { createLiveGrader } from '../../core/grading/live-grader';
+import { createGraderPool } from '../../core/grader/pool';
 import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
-import { findRun } from '../../core/sampling/runs';
+import { defaultRunName } from '../../core/runs/names';
+import { findRun } from '../../core/runs/runs';
+import { SAMPLING_DEFAULTS } from '../../core/sampling/presets';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { findTemplate, type PromptTemplate } from '../../core/sampling/templates';
 import type { Command } from '../command';
 import { formatSeconds } from '../progress';
 import { UsageError } from '../usage-error';
 
-const DEFAULTS = { n: 1, temperature: 0, top_p: 0.95, max_tokens: 4096, concurrency: 32, timeout: 600 };
+const DEFAULTS = SAMPLING_DEFAULTS;
 
 function num(v: unknown, flag: string, check: (x: number) => boolean, what: string): number | undefined {
   if (v === undefined) return undefined;
@@ -21,10 +23,6 @@ function num(v: unknown, flag: string, check: (x: number) => boolean, what: stri
   return x;
 }
 const int = (x: number) => Number.isInteger(x);
-
-function slug(s: string): string {
-  return s.replace(/^.*\//, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'model';
-}
 
 export const sampleCommand: Command = {
   name: 'sample',
@@ -56,7 +54,7 @@ export const sampleCommand: Command = {
     'extra-body': { type: 'string', description: 'JSON merged into each request, e.g. \'{"skip_special_tokens":true}\'', valueName: 'JSON' },
     concurrency: { type: 'string', description: `requests in flight (default ${DEFAULTS.concurrency})`, valueName: 'N' },
     limit: { type: 'string', description: 'sample only the first N problems of the set', valueName: 'N' },
-    timeout: { type: 'string', description: `seconds to wait for a response to start or continue (default ${DEFAULTS.timeout})`, valueName: 'S' },
+    timeout: { type: 'string', description: `seconds to wait for a response to start or continue (default ${DEFAULTS.timeoutSeconds})`, valueName: 'S' },
     'max-attempts': { type: 'string', description: 'attempts per request before the trace is recorded as failed (default 6)', valueName: 'N' },
     'n-mode': { type: 'string', description: 'auto | server | separate: ask the server for n choices, or one request per sample (default auto)', valueName: 'M' },
     'api-key-env': { type: 'string', description: 'environment variable holding the API key (default OPENAI_API_KEY)', valueName: 'VAR' },
@@ -67,7 +65,7 @@ export const sampleCommand: Command = {
     // Without --run the name is derived from set, model and template, so repeating a command resumes its run.
     const guessTemplate = (v.template as string | undefined) ?? (v.api === 'completions' ? 'simple' : 'qwen-base');
     const runName =
-      (v.run as string | undefined) ?? (v.set && v.model ? `${v.set as string}-${slug(v.model as string)}-${guessTemplate}` : undefined);
+      (v.run as string | undefined) ?? (v.set && v.model ? defaultRunName(v.set as string, v.model as string, guessTemplate) : undefined);
     const existing = runName ? findRun(store, runName) : undefined;
     if (existing && existing.kind !== 'sample') throw new W2sError(`Run "${runName}" is an ${existing.kind} run; it cannot be sampled. Choose another run name.`, 'RUN_KIND');
     const stored = (existing?.params ?? {}) as SamplingParams & { extra_body?: Record<string, unknown> };
@@ -111,7 +109,7 @@ export const sampleCommand: Command = {
     const n = num(v.n, 'n', (x) => int(x) && x >= 1 && x <= 1024, 'an integer from 1 to 1024') ?? existing?.samplesPerProblem ?? DEFAULTS.n;
     const concurrency = num(v.concurrency, 'concurrency', (x) => int(x) && x >= 1 && x <= 4096, 'an integer from 1 to 4096') ?? DEFAULTS.concurrency;
     const limit = num(v.limit, 'limit', (x) => int(x) && x >= 1, 'a positive integer');
-    const timeoutS = num(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? DEFAULTS.timeout;
+    const timeoutS = num(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? DEFAULTS.timeoutSeconds;
     const maxAttempts = num(v['max-attempts'], 'max-attempts', (x) => int(x) && x >= 1 && x <= 100, 'an integer from 1 to 100');
     const nMode = (v['n-mode'] as string | undefined) ?? 'auto';
     if (!['auto', 'server', 'separate'].includes(nMode)) throw new UsageError('--n-mode must be auto, server or separate.');
@@ -120,7 +118,7 @@ export const sampleCommand: Command = {
       throw new W2sError(`--api-key-env ${keyVar}: the environment variable ${keyVar} is not set. Export it, or leave --api-key-env out for a local server.`, 'NO_KEY');
     }
     const apiKey = ctx.env[keyVar] || undefined;
-    const name = runName ?? `${setName}-${slug(model)}-${template.name}`; // only when --set/--model came from a stored run
+    const name = runName ?? defaultRunName(setName, model, template.name); // only when --set/--model came from a stored run
 
     // Traces are graded as they arrive, in worker threads, so grading never slows the request loop.
     const pool = v['no-grade'] ? undefined : createGraderPool({ size: Math.max(1, os.availableParallelism() - 1) });
@@ -129,7 +127,7 @@ export const sampleCommand: Command = {
     let result: SampleResult;
     try {
       result = await sampleRun(store, {
-        onStored: grader ? (ids) => grader.enqueue(ids) : undefined,
+        onTracesStored: grader ? (ids) => grader.enqueue(ids) : undefined,
         runName: name, setName, model, baseUrl, apiKey, extraBody, template, params, samplesPerProblem: n, concurrency,
         timeoutMs: timeoutS * 1000, limit, nMode: nMode as 'auto' | 'server' | 'separate', signal: ctx.signal,
         retry: maxAttempts === undefined ? undefined : { maxAttempts, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 },

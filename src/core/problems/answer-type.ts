@@ -1,5 +1,5 @@
-import { inferAnswerType as inferFromGold } from '../grading/gold';
-import type { AnswerType } from '../grading/types';
+import { inferAnswerType as inferFromGold } from '../grader/gold';
+import type { AnswerType } from '../grader/types';
 
 export type { AnswerType };
 export const ANSWER_TYPES: readonly AnswerType[] = ['math', 'number', 'choice', 'text'];

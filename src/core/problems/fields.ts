@@ -1,6 +1,6 @@
 import { W2sError } from '../errors';
 import { choiceLetter, inferAnswerType, type AnswerType } from './answer-type';
-import { lastBoxed } from '../grading/latex';
+import { lastBoxed } from '../grader/latex';
 import { formatQuestion, indexOfLetter, letterOf, seededPermutation, splitOptions } from './choices';
 import type { SourceRecord } from './records';
 

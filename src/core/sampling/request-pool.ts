@@ -1,7 +1,7 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { Cancelled, createClient, RequestFailure, requestCompletion, type ClientOptions, type CompletionResult, type FailureKind, type RequestSpec } from './client';
+import type { Worker } from 'node:worker_threads';
+import { startWorkerFile, WORKER_ENTRIES, workerPath } from '../workers/start-worker';
+import { Cancelled, createClient, RequestFailure, requestCompletion, type ClientOptions, type CompletionResult, type RequestSpec } from './client';
+import type { RequestWorkerIn, RequestWorkerOut } from './request-messages';
 
 /** Sends one request; rejects with RequestFailure or Cancelled. */
 export interface RequestRunner {
@@ -15,23 +15,11 @@ export function inThreadRunner(options: ClientOptions): RequestRunner {
   return { request: (spec, signal) => requestCompletion(client, spec, signal), threads: 0, close: () => undefined };
 }
 
-/**
- * The worker script: dist/sampling-worker.js next to a bundle, or request-worker.ts when running from
- * source under tsx (tests, the benchmark). Undefined when neither is there: requests then stay on the
- * main thread.
- */
+/** A request worker (dist/sampling-worker.js, or its source under tsx); undefined when neither can run. */
 function startWorker(): Worker | undefined {
-  const bundled = path.join(__dirname, 'sampling-worker.js');
-  if (fs.existsSync(bundled)) return new Worker(bundled);
-  const source = path.join(__dirname, 'request-worker.ts');
-  if (fs.existsSync(source) && process.execArgv.some((a) => a.includes('tsx'))) {
-    // `--import tsx` does not reach a worker's entry; tsx's CommonJS hook does
-    return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true });
-  }
-  return undefined;
+  const file = workerPath(WORKER_ENTRIES.sampling);
+  return file ? startWorkerFile(file) : undefined;
 }
-
-type Out = { id: number; result?: CompletionResult; cancelled?: true; failure?: { message: string; kind: FailureKind; status?: number; retryAfterMs?: number } };
 
 /**
  * Spreads requests over worker threads: parsing thousands of streamed chunks a second is the
@@ -52,13 +40,13 @@ export function createRequestRunner(options: ClientOptions, threads: number): Re
   for (let i = 0; i < threads; i++) {
     const w = i === 0 ? first : startWorker()!;
     w.unref();
-    w.on('message', (m: Out) => {
+    w.on('message', (m: RequestWorkerOut) => {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
-      if (m.result) p.resolve(m.result);
-      else if (m.cancelled) p.reject(new Cancelled());
-      else p.reject(new RequestFailure(m.failure!.message, m.failure!.kind, m.failure!.status, m.failure!.retryAfterMs));
+      if ('result' in m) p.resolve(m.result);
+      else if ('cancelled' in m) p.reject(new Cancelled());
+      else p.reject(new RequestFailure(m.failure.message, m.failure.kind, m.failure.status, m.failure.retryAfterMs));
     });
     const die = (_why: string) => {
       const i = workers.indexOf(w);
@@ -82,11 +70,12 @@ export function createRequestRunner(options: ClientOptions, threads: number): Re
       const worker = workers[turn++ % workers.length]!;
       const id = nextId++;
       return new Promise<CompletionResult>((resolve, reject) => {
-        const onAbort = () => worker.postMessage({ type: 'cancel', id });
+        const send = (m: RequestWorkerIn) => worker.postMessage(m);
+        const onAbort = () => send({ type: 'cancel', id });
         signal.addEventListener('abort', onAbort, { once: true });
         const done = () => signal.removeEventListener('abort', onAbort);
         pending.set(id, { resolve: (r) => (done(), resolve(r)), reject: (e) => (done(), reject(e)), worker, spec, signal });
-        worker.postMessage({ type: 'request', id, client: options, spec });
+        send({ type: 'request', id, client: options, spec });
       });
     },
     close() {

@@ -2,15 +2,16 @@ import { setMaxListeners } from 'node:events';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { W2sError } from '../errors';
+import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
-import { Cancelled, classify, createClient, endpointError, listModels, RequestFailure, type SamplingParams } from './client';
+import { createTraceWriter } from '../traces/trace-writer';
+import { runUnit, type AttemptContext, type Unit } from './attempts';
+import { endpointError, type RequestFailure, type SamplingParams } from './client';
+import { probeEndpoint } from './probe';
 import { createRequestRunner, type RequestRunner } from './request-pool';
-import { splitReasoning } from './reasoning-split';
-import { planWork, type WorkItem } from './resume';
-import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry';
-import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunStatus } from './runs';
-import { renderPrompt, type PromptTemplate } from './templates';
-import { createTraceWriter, type TraceRecord } from './trace-writer';
+import { planWork } from './resume';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry';
+import type { PromptTemplate } from './templates';
 
 export interface SampleOptions {
   readonly runName: string;
@@ -42,7 +43,7 @@ export interface SampleOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: SampleProgress) => void;
   /** Called after each commit with the ids of traces just stored with text (the grader's hook). */
-  readonly onStored?: (traceIds: number[]) => void;
+  readonly onTracesStored?: (traceIds: number[]) => void;
   readonly onLog?: (level: 'info' | 'warn', message: string) => void;
 }
 
@@ -72,29 +73,6 @@ export interface SampleResult extends SampleProgress {
   readonly serverN: boolean | undefined;
 }
 
-interface Unit {
-  readonly item: WorkItem;
-  readonly indices: number[];
-}
-
-/** Checks that the server answers and offers the model; a clear error otherwise. */
-export async function preflightEndpoint(baseUrl: string, apiKey: string | undefined, model: string, timeoutMs: number, signal?: AbortSignal): Promise<string[] | undefined> {
-  const client = createClient({ baseUrl, apiKey, timeoutMs: Math.min(timeoutMs, 30_000) });
-  let models: string[] | undefined;
-  try {
-    models = await listModels(client, signal);
-  } catch (e) {
-    throw endpointError(baseUrl, e instanceof RequestFailure ? e : classify(e));
-  }
-  if (models && models.length && !models.includes(model)) {
-    throw new W2sError(
-      `${baseUrl} does not serve the model "${model}". It offers: ${models.slice(0, 20).join(', ')}${models.length > 20 ? ', …' : ''}.`,
-      'NO_MODEL',
-    );
-  }
-  return models;
-}
-
 /**
  * Samples every missing (problem, sample index) of a run into the store, committing each trace as it
  * arrives. Starting it again with the same run name samples only what is still missing (or failed).
@@ -117,7 +95,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   // Validate the set and the run's settings first, then the endpoint, and only then create the run:
   // a wrong URL or model leaves nothing behind.
   openRun(store, spec, { create: false });
-  if (o.preflight !== false) await preflightEndpoint(o.baseUrl, o.apiKey, o.model, o.timeoutMs, o.signal);
+  if (o.preflight !== false) await probeEndpoint({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs, signal: o.signal, requireModel: o.model });
   if (o.signal?.aborted) throw new W2sError('Sampling cancelled before it started; nothing changed.', 'CANCELLED');
   const run = openRun(store, spec);
   claimRun(store, run.id);
@@ -136,29 +114,15 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   }, HEARTBEAT_MS);
   beat.unref();
 
-  let runner: RequestRunner | undefined;
   let failedThisSession = 0;
   let stored = 0;
   let tokens = 0;
   let truncated = 0;
-  let inFlight = 0;
   let fatal: RequestFailure | undefined;
-  let lastError: string | null = null;
   let plan: ReturnType<typeof planWork> | undefined;
-  let serverN: boolean | undefined = o.nMode === 'server' ? true : o.nMode === 'separate' ? false : undefined;
-
-  const progress = (): SampleProgress => {
-    const elapsedMs = performance.now() - started;
-    const total = plan?.total ?? 0;
-    const done = (plan?.alreadyDone ?? 0) + stored;
-    const rate = stored / Math.max(1, elapsedMs);
-    const remaining = total - done - failedThisSession;
-    return {
-      runId: run.id, total, done, failed: failedThisSession, storedThisSession: stored, inFlight, completionTokens: tokens,
-      tokensPerSecond: tokens / Math.max(0.001, elapsedMs / 1000), elapsedMs,
-      etaMs: stored > 0 && remaining > 0 ? remaining / rate : undefined,
-    };
-  };
+  let runner: RequestRunner | undefined;
+  const queue: Unit[] = [];
+  let head = 0;
 
   const writer = createTraceWriter(store, run.id, (batch, ids) => {
     for (const r of batch) {
@@ -168,91 +132,51 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
         if (r.finishReason === 'length') truncated++;
       } else failedThisSession++;
     }
-    if (ids.length) o.onStored?.(ids);
+    if (ids.length) o.onTracesStored?.(ids);
     o.onProgress?.(progress());
   });
+  const attempts: AttemptContext = {
+    runner: undefined as unknown as RequestRunner, // set below, once the plan is made
+    writer, model: o.model, baseUrl: o.baseUrl, template: o.template, params: o.params, extraBody: o.extraBody,
+    stream: o.stream ?? true, timeoutMs: o.timeoutMs, retry, signal: stop.signal, log,
+    serverN: o.nMode === 'server' ? true : o.nMode === 'separate' ? false : undefined,
+    inFlight: 0,
+    lastError: null,
+    enqueue: (units) => void queue.push(...units),
+    onFatal: (f) => {
+      fatal ??= f;
+      stop.abort();
+    },
+  };
+
+  const progress = (): SampleProgress => {
+    const elapsedMs = performance.now() - started;
+    const total = plan?.total ?? 0;
+    const done = (plan?.alreadyDone ?? 0) + stored;
+    const rate = stored / Math.max(1, elapsedMs);
+    const remaining = total - done - failedThisSession;
+    return {
+      runId: run.id, total, done, failed: failedThisSession, storedThisSession: stored, inFlight: attempts.inFlight, completionTokens: tokens,
+      tokensPerSecond: tokens / Math.max(0.001, elapsedMs / 1000), elapsedMs,
+      etaMs: stored > 0 && remaining > 0 ? remaining / rate : undefined,
+    };
+  };
 
   try {
     plan = planWork(store, run.id, run.setId, o.samplesPerProblem, o.limit);
     if (plan.retrying) log('info', `${run.name}: retrying ${plan.retrying} trace(s) that failed before`);
-    const queue: Unit[] = [];
     for (const item of plan.items) {
-      if (serverN === false || item.sampleIndices.length === 1) for (const i of item.sampleIndices) queue.push({ item, indices: [i] });
+      if (attempts.serverN === false || item.sampleIndices.length === 1) for (const i of item.sampleIndices) queue.push({ item, indices: [i] });
       else queue.push({ item, indices: item.sampleIndices });
     }
-    let head = 0;
-    const singles = (u: Unit, indices: number[]) => {
-      for (const i of indices) queue.push({ item: u.item, indices: [i] });
-    };
     o.onProgress?.(progress());
-
-    const runUnit = async (u: Unit): Promise<void> => {
-      if (u.indices.length > 1 && serverN === false) return singles(u, u.indices);
-      const prompt = renderPrompt(o.template, u.item.question);
-      // Separate requests for the samples of one problem must not share a seed (they would be identical).
-      const params = o.params.seed === undefined || o.params.seed === null ? o.params : { ...o.params, seed: o.params.seed + u.indices[0]! };
-      for (let attempt = 1; ; attempt++) {
-        const t0 = performance.now();
-        inFlight++;
-        try {
-          const res = await runner!.request(
-            { model: o.model, prompt, n: u.indices.length, params, extraBody: o.extraBody, stream: o.stream ?? true, timeoutMs: o.timeoutMs },
-            stop.signal,
-          );
-          const latencyMs = Math.round(performance.now() - t0);
-          const got = res.choices.filter((c) => c.index < u.indices.length);
-          if (u.indices.length > 1) {
-            const ok = got.length === u.indices.length;
-            if (!ok && serverN !== false) log('warn', `${o.baseUrl} ignores n (asked ${u.indices.length}, got ${got.length}): sending one request per sample`);
-            serverN = ok;
-            if (!ok) singles(u, u.indices.filter((_, k) => !got.some((c) => c.index === k)));
-          }
-          const lengths = got.map((c) => c.content.length + (c.reasoningField?.length ?? 0));
-          const split = splitTokens(res.completionTokens, lengths);
-          got.forEach((c, k) => {
-            const text = splitReasoning(c.content, c.reasoningField);
-            writer.add({
-              problemId: u.item.problemId, sampleIndex: u.indices[c.index]!, prompt: prompt.stored, reasoning: text.reasoning, answer: text.answer,
-              finishReason: c.finishReason, promptTokens: res.promptTokens, completionTokens: split[k] ?? null, latencyMs, attempts: attempt, error: null,
-            });
-          });
-          return;
-        } catch (e) {
-          if (e instanceof Cancelled || stop.signal.aborted) return;
-          const f = e instanceof RequestFailure ? e : classify(e);
-          if (f.kind === 'fatal') {
-            fatal ??= f;
-            stop.abort();
-            return;
-          }
-          if (f.kind === 'permanent' && u.indices.length > 1 && /\bn\b|best_of|choices/i.test(f.message)) {
-            log('warn', `${o.baseUrl} rejects n > 1 (${f.message}): sending one request per sample`);
-            serverN = false;
-            return singles(u, u.indices);
-          }
-          if (f.kind === 'permanent' || attempt >= retry.maxAttempts) {
-            lastError = f.message;
-            log('warn', `${u.item.key} #${u.indices.join(',')}: failed after ${attempt} attempt(s): ${f.message}`);
-            for (const i of u.indices) writer.add(failedRecord(u.item.problemId, i, prompt.stored, attempt, f.message));
-            return;
-          }
-          try {
-            await sleep(backoffDelay(attempt, retry, f.retryAfterMs), stop.signal);
-          } catch {
-            return;
-          }
-        } finally {
-          inFlight--;
-        }
-      }
-    };
-
     runner = createRequestRunner({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs }, o.threads ?? defaultThreads());
+    attempts.runner = runner;
     const worker = async () => {
       while (!stop.signal.aborted && head < queue.length) {
         const u = queue[head]!;
         queue[head++] = undefined as unknown as Unit; // let finished work be collected
-        await runUnit(u);
+        await runUnit(attempts, u);
         if (writer.failure) stop.abort();
       }
     };
@@ -277,33 +201,12 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     status = 'cancelled';
   } else if (failedRows > 0) {
     status = 'failed';
-    error = `${failedRows} trace(s) failed after ${retry.maxAttempts} attempts${lastError ? ` (last: ${lastError})` : ''}; run again to retry them.`;
+    error = `${failedRows} trace(s) failed after ${retry.maxAttempts} attempts${attempts.lastError ? ` (last: ${attempts.lastError})` : ''}; run again to retry them.`;
   } else status = 'done';
   finishRun(store, run.id, status, error);
-  return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated, serverN };
+  return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated, serverN: attempts.serverN };
 }
 
 function defaultThreads(): number {
   return Math.max(1, Math.min(4, os.cpus().length - 1));
-}
-
-function failedRecord(problemId: number, sampleIndex: number, prompt: string, attempts: number, error: string): TraceRecord {
-  return {
-    problemId, sampleIndex, prompt, reasoning: null, answer: null, finishReason: null, promptTokens: null,
-    completionTokens: null, latencyMs: null, attempts, error,
-  };
-}
-
-/**
- * Usage covers all n choices of a request; each trace gets a share proportional to its text length
- * (exact when n = 1), rounded so the shares add up to the reported total.
- */
-export function splitTokens(total: number | null, lengths: number[]): (number | null)[] {
-  if (total === null) return lengths.map(() => null);
-  if (lengths.length === 1) return [total];
-  const sum = lengths.reduce((a, b) => a + b, 0);
-  const shares = lengths.map((l) => (sum > 0 ? Math.floor((total * l) / sum) : Math.floor(total / lengths.length)));
-  let rest = total - shares.reduce((a, b) => a + b, 0);
-  for (let i = 0; rest > 0; i = (i + 1) % shares.length, rest--) shares[i]!++;
-  return shares;
 }

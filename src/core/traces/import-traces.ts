@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { W2sError } from '../errors';
 import { splitReasoning } from '../sampling/reasoning-split';
-import { checkRunName, findRun, type RunRow } from '../sampling/runs';
+import { checkRunName } from '../runs/names';
+import { findRun, type RunRow } from '../runs/runs';
 import type { Store } from '../store/open';
 
 /**

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { createLiveGrader, type LiveGrader } from '../../core/grades/live-grader';
-import { gradeTraces, type RegradeMode } from '../../core/grades/grade-traces';
+import { createLiveGrader, type LiveGrader } from '../../core/grading/live-grader';
+import { gradeTraces, type RegradeMode } from '../../core/grading/grade-traces';
 import { errorMessage, isW2sError } from '../../core/errors';
-import { createGraderPool, type GraderPool } from '../../core/grading/pool';
-import { GRADER_VERSION } from '../../core/grading/version';
+import { createGraderPool, type GraderPool } from '../../core/grader/pool';
+import { GRADER_VERSION } from '../../core/grader/version';
 import type { Store } from '../../core/store/open';
 import type { StoreService } from '../store-service';
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { RegradeMode } from '../../core/grades/grade-traces';
-import { GRADER_VERSION } from '../../core/grading/version';
+import type { RegradeMode } from '../../core/grading/grade-traces';
+import { GRADER_VERSION } from '../../core/grader/version';
+import { listRunNames } from '../../core/runs/runs';
 import type { StoreService } from '../store-service';
 import { GraderService } from './grader-service';
 
@@ -15,7 +16,7 @@ export function registerGrading(context: vscode.ExtensionContext, stores: StoreS
       let mode: RegradeMode = 'missing';
       if (!runs) {
         const store = stores.getIfExists();
-        const names = store ? (store.db.prepare('SELECT name FROM runs ORDER BY id DESC').all() as { name: string }[]).map((r) => r.name) : [];
+        const names = store ? listRunNames(store) : [];
         if (names.length === 0) {
           void vscode.window.showInformationMessage('No runs to grade yet: sample traces or import them first.');
           return;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { listProblemSets, searchProblems } from '../../core/problems/sets';
 import { GetProblemsRequest, ProblemSetInitNotification, type ProblemSetInit } from '../../protocol/problems';
 import type { StoreService } from '../store-service';
-import { WebviewHost } from './webview-host';
+import { WebviewHost, webviewOptions } from './webview-host';
 
 const VIEW_TYPE = 'w2s.problemSet';
 const panels = new Map<string, vscode.WebviewPanel>();
@@ -14,10 +14,7 @@ export function openProblemSetPanel(context: vscode.ExtensionContext, stores: St
     existing.reveal();
     return;
   }
-  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Problems: ${set}`, vscode.ViewColumn.Active, {
-    enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
-  });
+  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Problems: ${set}`, vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
   panels.set(set, panel);
   attach(panel, context, stores, log, set);
 }
@@ -59,10 +56,7 @@ export function registerProblemSetPanelSerializer(context: vscode.ExtensionConte
         return;
       }
       panels.set(set, panel);
-      panel.webview.options = {
-        enableScripts: true,
-        localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(context.extensionUri, 'media')],
-      };
+      panel.webview.options = webviewOptions(context.extensionUri);
       attach(panel, context, stores, log, set);
     },
   });

@@ -2,10 +2,18 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ReadyNotification, isWireMessage, type NotificationType, type RequestType, type WireMessage } from '../../protocol/messages';
 
+/** Options for every W2S webview: scripts on, resources only from the bundles in dist/webview and media/. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
 /**
  * The extension side of a webview: strict CSP with a per-load nonce, scripts and styles only from the
- * extension's own dist/ and media/, typed request handlers, and notifications held until the webview
- * says it is ready.
+ * extension's own dist/webview and media/, typed request handlers, and notifications held until the
+ * webview says it is ready.
  */
 export class WebviewHost implements vscode.Disposable {
   private readonly handlers = new Map<string, (params: unknown) => unknown>();
@@ -21,11 +29,11 @@ export class WebviewHost implements vscode.Disposable {
     this.subscription = webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
   }
 
-  /** Sets the page: one script (dist/webview/<name>.js) and one stylesheet (media/<name>.css). */
+  /** Sets the page: one script (dist/webview/<name>.js) and its stylesheet (dist/webview/<name>.css, from webview/<name>/styles.css). */
   load(name: string, title: string): void {
     const nonce = randomBytes(16).toString('base64');
     const script = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.js`));
-    const style = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', `${name}.css`));
+    const style = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.css`));
     const csp = [
       "default-src 'none'",
       `style-src ${this.webview.cspSource}`,

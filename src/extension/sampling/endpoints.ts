@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { classify, createClient, endpointError, listModels, RequestFailure, requestCompletion } from '../../core/sampling/client';
 import { normalizeBaseUrl, parseEndpointProfiles, redact, type EndpointProfile } from '../../core/sampling/endpoint';
+import { probeEndpoint } from '../../core/sampling/probe';
 
 /** An endpoint chosen for one action: a profile from settings, or a URL typed in (named by the URL). */
 export interface ChosenEndpoint extends EndpointProfile {
@@ -89,32 +89,10 @@ export async function testEndpoint(secrets: vscode.SecretStorage, log: vscode.Lo
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: testing ${ep.baseUrl}`, cancellable: true }, async (_p, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
-    const client = createClient({ baseUrl: ep.baseUrl, apiKey: key, timeoutMs: 30_000 });
     try {
-      let models: string[] | undefined;
-      try {
-        models = await listModels(client, controller.signal);
-      } catch (e) {
-        throw endpointError(ep.baseUrl, e instanceof RequestFailure ? e : classify(e));
-      }
-      const model = ep.model ?? models?.[0];
-      let reply = '';
-      if (model) {
-        const t0 = Date.now();
-        const res = await requestCompletion(
-          client,
-          {
-            model,
-            prompt: ep.api === 'completions' ? { api: 'completions', prompt: 'Say hello.', stored: '' } : { api: 'chat', messages: [{ role: 'user', content: 'Say hello.' }], stored: '' },
-            n: 1, params: { max_tokens: 16, temperature: 0 }, extraBody: ep.extraBody, stream: true, timeoutMs: 30_000,
-          },
-          controller.signal,
-        ).catch((e: unknown) => {
-          throw endpointError(ep.baseUrl, e instanceof RequestFailure ? e : classify(e));
-        });
-        const text = (res.choices[0]?.content ?? '').replace(/\s+/g, ' ').trim();
-        reply = ` ${model} answered in ${Date.now() - t0} ms: "${text.slice(0, 60)}"${res.choices[0]?.finishReason ? ` (${res.choices[0].finishReason})` : ''}.`;
-      }
+      // First the list of models, then one short request to the profile's model (or the first listed).
+      const { models, ping } = await probeEndpoint({ baseUrl: ep.baseUrl, apiKey: key, signal: controller.signal, ping: { model: ep.model, api: ep.api, extraBody: ep.extraBody } });
+      const reply = ping ? ` ${ping.model} answered in ${ping.latencyMs} ms: "${ping.text.slice(0, 60)}"${ping.finishReason ? ` (${ping.finishReason})` : ''}.` : '';
       const list = models ? `${models.length} model(s): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ', …' : ''}.` : 'The server does not list models (no GET /models).';
       log.info(`Test ${ep.baseUrl}: ${list}${reply}`);
       void vscode.window.showInformationMessage(`${ep.name}: OK. ${list}${reply}`);

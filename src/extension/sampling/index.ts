@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
-import { listRuns } from '../../core/sampling/runs';
+import { listRuns } from '../../core/runs/runs';
 import type { StoreService } from '../store-service';
 import { RunsTree } from '../views/runs-tree';
 import { setApiKey, testEndpoint } from './endpoints';
-import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext } from './sample-command';
+import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext, type TracesStored } from './sample-command';
 import { Sessions } from './sessions';
 
 export interface SamplingApi {
   /** Fires with the ids of traces as they are committed, so the grader can grade them as they arrive. */
-  readonly onDidStoreTraces: vscode.Event<{ run: string; traceIds: number[] }>;
+  readonly onTracesStored: vscode.Event<TracesStored>;
   readonly sessions: Sessions;
 }
 
@@ -18,8 +18,8 @@ const runNameOf = (arg: RunArg): string | undefined => (typeof arg === 'string' 
 /** Sampling commands, the Runs view and the status-bar item. */
 export function registerSampling(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): SamplingApi {
   const sessions = new Sessions();
-  const stored = new vscode.EventEmitter<{ run: string; traceIds: number[] }>();
-  const ctx: SamplingContext = { stores, sessions, secrets: context.secrets, log, stored };
+  const tracesStored = new vscode.EventEmitter<TracesStored>();
+  const ctx: SamplingContext = { stores, sessions, secrets: context.secrets, log, onTracesStored: (e) => tracesStored.fire(e) };
   const tree = new RunsTree(stores, sessions);
   const pickRun = async (arg: RunArg, filter: (status: string, kind: string) => boolean, verb: string): Promise<string | undefined> => {
     const name = runNameOf(arg);
@@ -34,7 +34,7 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
   };
   context.subscriptions.push(
     sessions,
-    stored,
+    tracesStored,
     tree,
     vscode.window.registerTreeDataProvider('w2s.runs', tree),
     vscode.commands.registerCommand('w2s.sampleTraces', (args?: SampleTracesArgs) => sampleTracesCommand(ctx, args)),
@@ -53,5 +53,5 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
       }
     }),
   );
-  return { onDidStoreTraces: stored.event, sessions };
+  return { onTracesStored: tracesStored.event, sessions };
 }

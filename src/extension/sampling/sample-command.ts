@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import { errorMessage, isW2sError } from '../../core/errors';
 import { listProblemSets } from '../../core/problems/sets';
-import { classify, createClient, listModels, RequestFailure, endpointError, type SamplingParams } from '../../core/sampling/client';
+import { defaultRunName, RUN_NAME, RUN_NAME_RULE } from '../../core/runs/names';
+import { findRun, listRunNames } from '../../core/runs/runs';
+import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl, redact } from '../../core/sampling/endpoint';
-import { findRun, listRuns } from '../../core/sampling/runs';
+import { SAMPLING_PRESETS, type SamplingPreset } from '../../core/sampling/presets';
+import { probeEndpoint } from '../../core/sampling/probe';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
-import { listTemplates, saveTemplate, type PromptTemplate } from '../../core/sampling/templates';
-import { openStore } from '../../core/store/open';
+import { listTemplates, saveTemplate, type ApiStyle, type PromptTemplate } from '../../core/sampling/templates';
+import { openStore, type Store } from '../../core/store/open';
 import type { StoreService } from '../store-service';
-import { apiKeyFor, pickEndpoint, profileForUrl } from './endpoints';
+import { apiKeyFor, pickEndpoint, profileForUrl, type ChosenEndpoint } from './endpoints';
 import type { Sessions } from './sessions';
 
 export interface SamplingContext {
@@ -16,8 +19,13 @@ export interface SamplingContext {
   readonly sessions: Sessions;
   readonly secrets: vscode.SecretStorage;
   readonly log: vscode.LogOutputChannel;
-  /** Fired with the ids of traces as they are committed (the grader's hook). */
-  readonly stored: vscode.EventEmitter<{ run: string; traceIds: number[] }>;
+  /** Called with the ids of traces as they are committed (the grader's hook). */
+  readonly onTracesStored: (e: TracesStored) => void;
+}
+
+export interface TracesStored {
+  readonly run: string;
+  readonly traceIds: number[];
 }
 
 export interface SamplingRequest {
@@ -30,16 +38,6 @@ export interface SamplingRequest {
   readonly template: PromptTemplate;
   readonly params: SamplingParams;
   readonly samplesPerProblem: number;
-}
-
-const PRESETS = [
-  { label: 'W2SR teacher (greedy, 4096 tokens)', detail: 'n=1, temperature 0, top_p 0.95, max_tokens 4096 — the paper\'s teacher sampling', n: 1, params: { temperature: 0, top_p: 0.95, max_tokens: 4096 } },
-  { label: 'Eval (t=0.6, top_p 0.95)', detail: 'n=1, temperature 0.6, top_p 0.95, max_tokens 4096, seed 0 — the paper\'s evaluation', n: 1, params: { temperature: 0.6, top_p: 0.95, max_tokens: 4096, seed: 0 } },
-  { label: 'Eval, 4 samples (pass@k / maj@k)', detail: 'n=4, temperature 0.6, top_p 0.95, max_tokens 4096, seed 0', n: 4, params: { temperature: 0.6, top_p: 0.95, max_tokens: 4096, seed: 0 } },
-];
-
-function slug(s: string): string {
-  return s.replace(/^.*\//, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'model';
 }
 
 function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): void {
@@ -66,104 +64,119 @@ export interface SampleTracesArgs {
   readonly endpoint?: string;
 }
 
+const TITLE = 'W2S: Sample Traces';
+
 /** "W2S: Sample Traces…": set → endpoint → model → template → parameters → run name, then sample. */
 export async function sampleTracesCommand(ctx: SamplingContext, args?: SampleTracesArgs): Promise<SampleResult | undefined> {
   try {
-    const store = ctx.stores.get();
-    if (args && typeof args === 'object' && typeof args.set === 'string') {
-      const baseUrl = normalizeBaseUrl(args.baseUrl);
-      const profile = profileForUrl(baseUrl);
-      const template = listTemplates(store).find((t) => t.name === (args.template ?? 'qwen-base'));
-      if (!template) throw new Error(`No template named "${args.template}".`);
-      return await runSampling(ctx, {
-        runName: args.run ?? `${args.set}-${slug(args.model)}-${template.name}`, setName: args.set, model: args.model, baseUrl,
-        keyName: args.endpoint ?? profile?.name ?? baseUrl, extraBody: profile?.extraBody, template,
-        params: args.params ?? PRESETS[0]!.params, samplesPerProblem: args.n ?? 1,
-      });
-    }
-    const sets = listProblemSets(store);
-    if (sets.length === 0) {
-      const a = await vscode.window.showWarningMessage('No problem sets in this workspace yet. Add one first.', 'Add Built-in Benchmark', 'Import Problem Set');
-      if (a) await vscode.commands.executeCommand(a === 'Import Problem Set' ? 'w2s.importProblemSet' : 'w2s.addBuiltinBenchmark');
-      return undefined;
-    }
-    const title = 'W2S: Sample Traces';
-    const set = await vscode.window.showQuickPick(sets.map((s) => ({ label: s.name, description: `${s.problems} problems`, set: s })), { title, placeHolder: 'Problem set', ignoreFocusOut: true });
-    if (!set) return undefined;
-    const ep = await pickEndpoint(title);
-    if (!ep) return undefined;
-    const key = await apiKeyFor(ctx.secrets, ep.name);
-
-    let models: string[] | undefined;
-    try {
-      models = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `W2S: listing models at ${ep.baseUrl}` }, () =>
-        listModels(createClient({ baseUrl: ep.baseUrl, apiKey: key, timeoutMs: 15_000 })),
-      );
-    } catch (e) {
-      throw endpointError(ep.baseUrl, e instanceof RequestFailure ? e : classify(e));
-    }
-    let model: string | undefined;
-    if (models && models.length) {
-      const ordered = ep.model && models.includes(ep.model) ? [ep.model, ...models.filter((m) => m !== ep.model)] : models;
-      const pick = await vscode.window.showQuickPick([...ordered.map((m) => ({ label: m })), { label: '$(edit) Enter a model id…' }], { title, placeHolder: `Model (${models.length} offered by the server)`, ignoreFocusOut: true });
-      if (!pick) return undefined;
-      model = pick.label.startsWith('$(edit)') ? undefined : pick.label;
-    }
-    model ??= await vscode.window.showInputBox({ title, prompt: 'Model id as the server names it', value: ep.model ?? '', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a model id') });
-    if (!model) return undefined;
-
-    const templates = listTemplates(store);
-    type TItem = vscode.QuickPickItem & { template?: PromptTemplate };
-    const preferred = ep.api ? templates.filter((t) => t.api === ep.api).concat(templates.filter((t) => t.api !== ep.api)) : templates;
-    const tpick = await vscode.window.showQuickPick<TItem>(
-      [
-        ...preferred.map((t): TItem => ({ label: t.name, description: t.api, detail: `${t.system ? `system: ${t.system.slice(0, 50)} · ` : ''}user: ${t.user.replace(/\n/g, '⏎').slice(0, 80)}`, template: t })),
-        { label: '$(add) New template…', description: 'a prompt with {problem}, stored in the workspace' },
-      ],
-      { title, placeHolder: 'Prompt template', ignoreFocusOut: true, matchOnDetail: true },
-    );
-    if (!tpick) return undefined;
-    let template = tpick.template;
-    if (!template) {
-      template = await newTemplate(ctx);
-      if (!template) return undefined;
-    }
-
-    const ppick = await vscode.window.showQuickPick([...PRESETS, { label: 'Custom…', detail: 'choose n, temperature, top_p and max_tokens' }], { title, placeHolder: 'Sampling parameters', ignoreFocusOut: true });
-    if (!ppick) return undefined;
-    let n: number;
-    let params: SamplingParams;
-    if ('params' in ppick) {
-      n = ppick.n;
-      params = ppick.params;
-    } else {
-      const nn = await numberBox('Samples per problem (n)', '1', (x) => Number.isInteger(x) && x >= 1 && x <= 1024, 'an integer from 1 to 1024');
-      if (nn === undefined) return undefined;
-      const temperature = await numberBox('Temperature', '0.6', (x) => x >= 0 && x <= 2, 'between 0 and 2');
-      if (temperature === undefined) return undefined;
-      const topP = await numberBox('top_p', '0.95', (x) => x > 0 && x <= 1, 'in (0, 1]');
-      if (topP === undefined) return undefined;
-      const maxTokens = await numberBox('max_tokens', '4096', (x) => Number.isInteger(x) && x > 0, 'a positive integer');
-      if (maxTokens === undefined) return undefined;
-      n = nn;
-      params = { temperature, top_p: topP, max_tokens: maxTokens };
-    }
-    const suggested = `${set.label}-${slug(model)}-${template.name}`;
-    const existing = new Set(listRuns(store).map((r) => r.name));
-    const runName = await vscode.window.showInputBox({
-      title,
-      prompt: 'Run name (an existing run of the same settings is resumed)',
-      value: suggested,
-      ignoreFocusOut: true,
-      validateInput: (v) => (/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/.test(v) ? undefined : 'letters, digits, ".", "_", "-", ":" or "@"'),
-    });
-    if (!runName) return undefined;
-    if (existing.has(runName)) ctx.log.info(`Run ${runName} exists: resuming it (only missing or failed traces are sampled)`);
-    return await runSampling(ctx, { runName, setName: set.label, model, baseUrl: ep.baseUrl, keyName: ep.name, extraBody: ep.extraBody, template, params, samplesPerProblem: n });
+    if (args && typeof args === 'object' && typeof args.set === 'string') return await runSampling(ctx, requestFromArgs(ctx, args));
+    const req = await pickSamplingRequest(ctx);
+    return req ? await runSampling(ctx, req) : undefined;
   } catch (e) {
     reportFailure(ctx.log, 'Sampling failed', e);
     return undefined;
   }
+}
+
+function requestFromArgs(ctx: SamplingContext, args: SampleTracesArgs): SamplingRequest {
+  const baseUrl = normalizeBaseUrl(args.baseUrl);
+  const profile = profileForUrl(baseUrl);
+  const template = listTemplates(ctx.stores.get()).find((t) => t.name === (args.template ?? 'qwen-base'));
+  if (!template) throw new Error(`No template named "${args.template}".`);
+  return {
+    runName: args.run ?? defaultRunName(args.set, args.model, template.name), setName: args.set, model: args.model, baseUrl,
+    keyName: args.endpoint ?? profile?.name ?? baseUrl, extraBody: profile?.extraBody, template,
+    params: args.params ?? SAMPLING_PRESETS[0]!.params, samplesPerProblem: args.n ?? 1,
+  };
+}
+
+/** The pickers, one step each; undefined when the user backs out of any of them. */
+async function pickSamplingRequest(ctx: SamplingContext): Promise<SamplingRequest | undefined> {
+  const store = ctx.stores.get();
+  const setName = await pickSet(store);
+  if (!setName) return undefined;
+  const ep = await pickEndpoint(TITLE);
+  if (!ep) return undefined;
+  const model = await pickModel(ep, await apiKeyFor(ctx.secrets, ep.name));
+  if (!model) return undefined;
+  const template = await pickTemplate(ctx, ep.api);
+  if (!template) return undefined;
+  const preset = await pickParams();
+  if (!preset) return undefined;
+  const runName = await pickRunName(ctx, defaultRunName(setName, model, template.name));
+  if (!runName) return undefined;
+  return { runName, setName, model, baseUrl: ep.baseUrl, keyName: ep.name, extraBody: ep.extraBody, template, params: preset.params, samplesPerProblem: preset.n };
+}
+
+async function pickSet(store: Store): Promise<string | undefined> {
+  const sets = listProblemSets(store);
+  if (sets.length === 0) {
+    const a = await vscode.window.showWarningMessage('No problem sets in this workspace yet. Add one first.', 'Add Built-in Benchmark', 'Import Problem Set');
+    if (a) await vscode.commands.executeCommand(a === 'Import Problem Set' ? 'w2s.importProblemSet' : 'w2s.addBuiltinBenchmark');
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(sets.map((s) => ({ label: s.name, description: `${s.problems} problems` })), { title: TITLE, placeHolder: 'Problem set', ignoreFocusOut: true });
+  return pick?.label;
+}
+
+/** The models the server lists (the profile's default first), or a typed id when it lists none. */
+async function pickModel(ep: ChosenEndpoint, apiKey: string | undefined): Promise<string | undefined> {
+  const { models } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `W2S: listing models at ${ep.baseUrl}` }, () =>
+    probeEndpoint({ baseUrl: ep.baseUrl, apiKey, timeoutMs: 15_000 }),
+  );
+  if (models && models.length) {
+    const ordered = ep.model && models.includes(ep.model) ? [ep.model, ...models.filter((m) => m !== ep.model)] : models;
+    const pick = await vscode.window.showQuickPick([...ordered.map((m) => ({ label: m })), { label: '$(edit) Enter a model id…' }], { title: TITLE, placeHolder: `Model (${models.length} offered by the server)`, ignoreFocusOut: true });
+    if (!pick) return undefined;
+    if (!pick.label.startsWith('$(edit)')) return pick.label;
+  }
+  return vscode.window.showInputBox({ title: TITLE, prompt: 'Model id as the server names it', value: ep.model ?? '', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a model id') });
+}
+
+async function pickTemplate(ctx: SamplingContext, api: ApiStyle | undefined): Promise<PromptTemplate | undefined> {
+  const templates = listTemplates(ctx.stores.get());
+  type TItem = vscode.QuickPickItem & { template?: PromptTemplate };
+  const preferred = api ? templates.filter((t) => t.api === api).concat(templates.filter((t) => t.api !== api)) : templates;
+  const pick = await vscode.window.showQuickPick<TItem>(
+    [
+      ...preferred.map((t): TItem => ({ label: t.name, description: t.api, detail: `${t.system ? `system: ${t.system.slice(0, 50)} · ` : ''}user: ${t.user.replace(/\n/g, '⏎').slice(0, 80)}`, template: t })),
+      { label: '$(add) New template…', description: 'a prompt with {problem}, stored in the workspace' },
+    ],
+    { title: TITLE, placeHolder: 'Prompt template', ignoreFocusOut: true, matchOnDetail: true },
+  );
+  if (!pick) return undefined;
+  return pick.template ?? newTemplate(ctx);
+}
+
+/** A W2SR preset, or n, temperature, top_p and max_tokens one by one. */
+async function pickParams(): Promise<{ n: number; params: SamplingParams } | undefined> {
+  const pick = await vscode.window.showQuickPick<vscode.QuickPickItem & { preset?: SamplingPreset }>(
+    [...SAMPLING_PRESETS.map((p) => ({ label: p.label, detail: p.detail, preset: p })), { label: 'Custom…', detail: 'choose n, temperature, top_p and max_tokens' }],
+    { title: TITLE, placeHolder: 'Sampling parameters', ignoreFocusOut: true },
+  );
+  if (!pick) return undefined;
+  if (pick.preset) return { n: pick.preset.n, params: pick.preset.params };
+  const n = await numberBox('Samples per problem (n)', '1', (x) => Number.isInteger(x) && x >= 1 && x <= 1024, 'an integer from 1 to 1024');
+  if (n === undefined) return undefined;
+  const temperature = await numberBox('Temperature', '0.6', (x) => x >= 0 && x <= 2, 'between 0 and 2');
+  if (temperature === undefined) return undefined;
+  const topP = await numberBox('top_p', '0.95', (x) => x > 0 && x <= 1, 'in (0, 1]');
+  if (topP === undefined) return undefined;
+  const maxTokens = await numberBox('max_tokens', '4096', (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+  if (maxTokens === undefined) return undefined;
+  return { n, params: { temperature, top_p: topP, max_tokens: maxTokens } };
+}
+
+async function pickRunName(ctx: SamplingContext, suggested: string): Promise<string | undefined> {
+  const runName = await vscode.window.showInputBox({
+    title: TITLE,
+    prompt: 'Run name (an existing run of the same settings is resumed)',
+    value: suggested,
+    ignoreFocusOut: true,
+    validateInput: (v) => (RUN_NAME.test(v) ? undefined : RUN_NAME_RULE),
+  });
+  if (runName && listRunNames(ctx.stores.get()).includes(runName)) ctx.log.info(`Run ${runName} exists: resuming it (only missing or failed traces are sampled)`);
+  return runName || undefined;
 }
 
 async function newTemplate(ctx: SamplingContext): Promise<PromptTemplate | undefined> {
@@ -236,7 +249,7 @@ export async function runSampling(ctx: SamplingContext, req: SamplingRequest): P
             concurrency: config.get<number>('concurrency') ?? 32,
             timeoutMs: (config.get<number>('timeoutSeconds') ?? 600) * 1000,
             signal: session.controller.signal,
-            onStored: (traceIds) => ctx.stored.fire({ run: req.runName, traceIds }),
+            onTracesStored: (traceIds) => ctx.onTracesStored({ run: req.runName, traceIds }),
             onLog: (level, msg) => (level === 'warn' ? ctx.log.warn(msg) : ctx.log.info(msg)),
             onProgress: (p) => {
               ctx.sessions.report(session, p);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grades/counts';
-import { listRuns, type RunSummary } from '../../core/sampling/runs';
+import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grading/counts';
+import { listRuns, type RunSummary } from '../../core/runs/runs';
 import type { Sessions } from '../sampling/sessions';
 import type { StoreService } from '../store-service';
 import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';

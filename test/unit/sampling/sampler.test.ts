@@ -3,7 +3,7 @@ import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
 import { sampleRun, type SampleOptions } from '../../../src/core/sampling/sampler';
-import { findRun, listRuns } from '../../../src/core/sampling/runs';
+import { findRun, listRuns } from '../../../src/core/runs/runs';
 import { fakeAnswer, startFakeServer, type FakeServer, type FakeServerOptions } from '../../fakes/openai-server';
 import { cleanup, storeWithSet, traces } from './helpers';
 
@@ -61,7 +61,7 @@ describe('sampler against the fake OpenAI-compatible server', () => {
   it('samples a chat run, storing prompt, split text, usage, latency and finish reason', async () => {
     await withStore(5, { reasoning: 'think' }, async ({ store, questions }) => {
       const stored: number[] = [];
-      const res = await sampleRun(store, opts('r1', { onStored: (ids) => stored.push(...ids) }));
+      const res = await sampleRun(store, opts('r1', { onTracesStored: (ids) => stored.push(...ids) }));
       assert.equal(res.status, 'done');
       const rows = traces(store, 'r1');
       assertComplete(rows, 5, 1);
@@ -255,7 +255,7 @@ describe('sampler against the fake OpenAI-compatible server', () => {
     await withStore(30, { chunkDelayMs: 20, completionChars: 200, chunkChars: 20 }, async ({ store }) => {
       const c = new AbortController();
       let storedCount = 0;
-      const res = await sampleRun(store, opts('cx', { concurrency: 3, signal: c.signal, onStored: (ids) => {
+      const res = await sampleRun(store, opts('cx', { concurrency: 3, signal: c.signal, onTracesStored: (ids) => {
         storedCount += ids.length;
         if (storedCount >= 5) c.abort();
       } }));

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { createGraderPool, gradeResponse, type GradeInput } from '../../../src/core/grading';
+import { createGraderPool, gradeResponse, type GradeInput } from '../../../src/core/grader';
 import { REAL_TRACES } from '../../support/tmp';
 
-const WORKER = path.resolve(__dirname, '../../../src/core/grading/worker.ts');
+const WORKER = path.resolve(__dirname, '../../../src/core/grader/worker.ts');
 const HANG_WORKER = path.resolve(__dirname, 'fixtures/hang-worker.ts');
 
 function traceItems(): GradeInput[] {

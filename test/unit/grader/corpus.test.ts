@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { gradePair, type AnswerType } from '../../../src/core/grading';
+import { gradePair, type AnswerType } from '../../../src/core/grader';
 
 interface Case {
   gold: string;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { accuracy, verdictCountsByRun } from '../../../src/core/grades/counts';
-import { gradeTraces } from '../../../src/core/grades/grade-traces';
-import { createLiveGrader } from '../../../src/core/grades/live-grader';
-import { createGraderPool, gradeResponse, GRADER_VERSION, type GraderPool } from '../../../src/core/grading';
+import { accuracy, verdictCountsByRun } from '../../../src/core/grading/counts';
+import { gradeTraces } from '../../../src/core/grading/grade-traces';
+import { createLiveGrader } from '../../../src/core/grading/live-grader';
+import { createGraderPool, gradeResponse, GRADER_VERSION, type GraderPool } from '../../../src/core/grader';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { seedRealTraces } from '../../support/traces-fixture';
 import { REPO_ROOT, tempDir } from '../../support/tmp';
@@ -13,7 +13,7 @@ let store: Store;
 let pool: GraderPool;
 before(() => {
   store = openStore(path.join(tempDir(), 'w2s.db'));
-  pool = createGraderPool({ size: 2, workerPath: path.join(REPO_ROOT, 'src', 'core', 'grading', 'worker.ts') });
+  pool = createGraderPool({ size: 2, workerPath: path.join(REPO_ROOT, 'src', 'core', 'grader', 'worker.ts') });
 });
 after(async () => {
   await pool.close();

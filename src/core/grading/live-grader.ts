@@ -1,4 +1,4 @@
-import type { GraderPool } from '../grading/pool';
+import type { GraderPool } from '../grader/pool';
 import type { Store } from '../store/open';
 import { gradeTraceIds } from './grade-traces';
 

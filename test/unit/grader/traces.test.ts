@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { gradeResponse } from '../../../src/core/grading';
+import { gradeResponse } from '../../../src/core/grader';
 import { REAL_TRACES } from '../../support/tmp';
 
 

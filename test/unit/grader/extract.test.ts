@@ -1,7 +1,7 @@
 /** Extraction order (Math-Verify 0.8.0), choice / number / text extraction, </think>. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { extractAnswer } from '../../../src/core/grading';
+import { extractAnswer } from '../../../src/core/grader';
 
 test('"final answer is X. I hope" beats a later box (priority 0 < 50)', () => {
   const r = 'Final Answer: The final answer is $7$. I hope it is correct. Earlier draft: \\boxed{3}';

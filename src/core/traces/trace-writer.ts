@@ -37,7 +37,7 @@ export function createTraceWriter(
   store: Store,
   runId: number,
   /** After each commit: the batch, and the ids of the traces in it stored with text. */
-  onCommitted?: (batch: readonly TraceRecord[], storedIds: number[]) => void,
+  onTracesStored?: (batch: readonly TraceRecord[], storedIds: number[]) => void,
 ): TraceWriter {
   const insert = store.db.prepare(
     `INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer, finish_reason, prompt_tokens,
@@ -77,9 +77,9 @@ export function createTraceWriter(
       failure = e as Error;
       return [];
     }
-    if (onCommitted) {
+    if (onTracesStored) {
       try {
-        onCommitted(batch, ids);
+        onTracesStored(batch, ids);
       } catch {
         // a listener's bug must not stop the next commits
       }

@@ -1,6 +1,7 @@
 import * as os from 'node:os';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
+import { checkRunName } from './names';
 
 export type RunKind = 'sample' | 'eval' | 'import';
 export type RunStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
@@ -53,19 +54,12 @@ export interface RunSummary extends Omit<RunRow, 'template' | 'params'> {
   readonly completionTokens: number;
 }
 
-const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 /** A heartbeat older than this marks a run on another machine as interrupted. */
 export const STALE_HEARTBEAT_MS = 30_000;
 export const HEARTBEAT_MS = 5_000;
 
 /** Runs this process is sampling right now (an owner with our pid but not in here died with its sampler). */
 const active = new Set<number>();
-
-export function checkRunName(name: string): void {
-  if (!RUN_NAME.test(name)) {
-    throw new W2sError(`"${name}" is not a valid run name: letters, digits, ".", "_", "-", ":" or "@" (up to 128, starting with a letter or digit).`, 'BAD_NAME');
-  }
-}
 
 export function thisOwner(): string {
   return `${os.hostname()}:${process.pid}`;
@@ -88,6 +82,11 @@ function toRow(r: Raw): RunRow {
     samplesPerProblem: r.samples_per_problem, status: r.status, error: r.error, owner: r.owner, heartbeatAt: r.heartbeat_at,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
+}
+
+/** Run names, newest first (pickers, completion). */
+export function listRunNames(store: Store): string[] {
+  return (store.db.prepare('SELECT name FROM runs ORDER BY id DESC').all() as { name: string }[]).map((r) => r.name);
 }
 
 export function findRun(store: Store, name: string): RunRow | undefined {

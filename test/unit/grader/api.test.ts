@@ -10,7 +10,7 @@ import {
   gradePair,
   gradeResponse,
   inferAnswerType,
-} from '../../../src/core/grading';
+} from '../../../src/core/grader';
 
 test('GRADER_VERSION is a versioned id', () => {
   assert.match(GRADER_VERSION, /^w2s-grader\/\d+$/);

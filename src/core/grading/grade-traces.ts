@@ -1,7 +1,7 @@
 import { W2sError } from '../errors';
-import type { GraderPool } from '../grading/pool';
-import type { GradeInput, GradeResult } from '../grading/types';
-import { GRADER_VERSION } from '../grading/version';
+import type { GraderPool } from '../grader/pool';
+import type { GradeInput, GradeResult } from '../grader/types';
+import { GRADER_VERSION } from '../grader/version';
 import type { AnswerType } from '../problems/answer-type';
 import type { Statement } from 'better-sqlite3';
 import type { Store } from '../store/open';

@@ -3,7 +3,7 @@
  * under tsx the pool starts it from this .ts file with `--import tsx`.
  */
 import { parentPort } from 'node:worker_threads';
-import { handleBatch, type BatchRequest, type WorkerMessage } from './protocol';
+import { handleBatch, type BatchRequest, type WorkerMessage } from './worker-messages';
 
 const port = parentPort;
 if (port) {

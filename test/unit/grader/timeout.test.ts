@@ -1,7 +1,7 @@
 /** Time caps: pathological inputs end in `error`/`timeout` quickly, never a hang. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gradePair, gradeResponse } from '../../../src/core/grading';
+import { gradePair, gradeResponse } from '../../../src/core/grader';
 
 function timed<T>(f: () => T): { value: T; ms: number } {
   const t = performance.now();
