@@ -25,10 +25,19 @@ export function missingAptPackages(names) {
   });
 }
 
-/** The packages apt would add or change for `names` (a dry run, which needs no root): ["chromium 130.0…", …]. */
+/**
+ * What apt would do for `names` (a dry run, which needs no root): the packages it adds, and those it
+ * must upgrade because a new package needs their exact version (a -dev package and its library).
+ */
 function aptPlan(names) {
   const r = spawnSync('apt-get', ['install', '-s', ...APT_FLAGS, ...names], { encoding: 'utf8' });
-  return r.status === 0 ? [...r.stdout.matchAll(/^Inst (\S+) (?:\[[^\]]*\] )?\(([^ )]+)/gm)].map((m) => `${m[1]} ${m[2]}`) : [];
+  const plan = { add: [], upgrade: [] };
+  if (r.status !== 0) return plan;
+  for (const m of r.stdout.matchAll(/^Inst (\S+) (?:\[([^\]]*)\] )?\(([^ )]+)/gm)) {
+    if (m[2]) plan.upgrade.push(`${m[1]} ${m[2]} → ${m[3]}`);
+    else plan.add.push(`${m[1]} ${m[3]}`);
+  }
+  return plan;
 }
 
 // Only what is missing: no recommended packages (Chromium's would pull in avahi-daemon and systemd
@@ -52,7 +61,8 @@ export function ensureAptPackages(names) {
   log(`missing Debian packages: ${missing.join(' ')}; running apt-get update`);
   run(['apt-get', 'update', '-qq']);
   const plan = aptPlan(missing);
-  if (plan.length) log(`apt-get will install ${plan.length} package(s) (the missing ones and their dependencies, nothing else upgraded):\n  ${plan.join('\n  ')}`);
+  if (plan.add.length) log(`apt-get will add ${plan.add.length} package(s), the missing ones and their dependencies:\n  ${plan.add.join('\n  ')}`);
+  if (plan.upgrade.length) log(`and upgrade ${plan.upgrade.length} installed package(s) whose exact version a new one requires:\n  ${plan.upgrade.join('\n  ')}`);
   run(['apt-get', 'install', ...APT_FLAGS, ...missing]);
 }
 
