@@ -6,6 +6,7 @@ import { registerSampling } from './sampling';
 import type { GraderService } from './grading/grader-service';
 import { StoreService } from './store-service';
 import { ProblemSetsTree } from './views/problem-sets-tree';
+import { registerRunDetails } from './views/run-details';
 
 /** What the extension exposes to its own extension-host tests (and later to other extensions). */
 export interface W2sApi {
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
     registerProblemSetPanelSerializer(context, stores, log),
     vscode.commands.registerCommand('w2s.refresh', () => setsTree.refresh()),
     vscode.commands.registerCommand('w2s.showLog', () => log.show()),
+    registerRunDetails(stores),
   );
   const sampling = registerSampling(context, stores, log);
   context.subscriptions.push(

@@ -224,4 +224,41 @@ describe('w2s sample / runs / import-traces (built CLI)', () => {
     assert.equal(g.code, 0, g.stderr);
     assert.deepEqual(JSON.parse(g.stdout).counts, Object.fromEntries(Object.entries(expectedVerdicts(run.name)).filter(([, n]) => n > 0)));
   });
+  it('--limit is stored with the run: runs shows it as limited, a resume keeps it, a larger --limit or --limit all extends it', async () => {
+    writeSet('lim', 10);
+    assert.equal((await w2s(['import', 'lim.jsonl', '--set', 'lim'])).code, 0);
+    server.options = {};
+    const first = await w2s(['sample', '--set', 'lim', '--base-url', server.url, '--model', 'fake-model', '--run', 'lim-run', '--limit', '3', '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.deepEqual(
+      (({ status, done, total, problemLimit, setProblems }) => ({ status, done, total, problemLimit, setProblems }))(JSON.parse(first.stdout)),
+      { status: 'done', done: 3, total: 3, problemLimit: 3, setProblems: 10 },
+    );
+    const listed = await w2s(['runs']);
+    assert.match(listed.stdout, /lim-run\s+done\s+3\/3\s+\(3 of 10 problems; more: w2s sample --run lim-run --limit N\|all\)/);
+    const runJson = (JSON.parse((await w2s(['runs', '--json'])).stdout) as { name: string; problems: number; setProblems: number; problemLimit: number | null }[]).find((r) => r.name === 'lim-run')!;
+    assert.deepEqual([runJson.problems, runJson.setProblems, runJson.problemLimit], [3, 10, 3]);
+
+    const asked = () => server.requests.filter((q) => q.path.endsWith('/completions')).length;
+    const before = asked();
+    const resumed = await w2s(['sample', '--run', 'lim-run']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(asked(), before, 'a resume samples nothing beyond the stored selection');
+    assert.match(resumed.stdout, /limited to the first 3 of 10 problems; sample more: w2s sample --run lim-run --limit N\|all/);
+    assert.equal(rows('lim-run').length, 3);
+
+    const more = await w2s(['sample', '--run', 'lim-run', '--limit', '6']);
+    assert.equal(more.code, 0, more.stderr);
+    assert.deepEqual(rows('lim-run').map((r) => r.key), ['q0', 'q1', 'q2', 'q3', 'q4', 'q5']);
+    const fewer = await w2s(['sample', '--run', 'lim-run', '--limit', '2']);
+    assert.equal(fewer.code, 1);
+    assert.match(fewer.stderr, /already covers the first 6 problems; a limit of 2 would hide some of its traces/);
+    const all = await w2s(['sample', '--run', 'lim-run', '--limit', 'all']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(rows('lim-run').length, 10);
+    assert.doesNotMatch(all.stdout, /limited to/);
+    const bad = await w2s(['sample', '--run', 'lim-run', '--limit', 'some']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--limit must be a positive integer or "all"/);
+  });
 });

@@ -23,6 +23,7 @@ export const runsCommand: Command = {
     for (const r of runs) {
       ctx.print(
         `${r.name.padEnd(w)}  ${r.status.padEnd(11)}  ${`${r.done}/${r.total}`.padStart(13)}` +
+          `${r.problems < r.setProblems ? `  (${r.problems} of ${r.setProblems} problems; more: w2s sample --run ${r.name} --limit N|all)` : ''}` +
           `${r.failed ? `  ${r.failed} failed` : ''}${r.truncated ? `  ${r.truncated} truncated` : ''}` +
           `${r.accuracy !== null ? `  ${(r.accuracy * 100).toFixed(1)}% correct` : ''}` +
           `  ${r.completionTokens} tokens  ${r.kind} ${r.model} on ${r.setName}${r.error ? `  — ${r.error}` : ''}`,

@@ -29,14 +29,16 @@ export const sampleCommand: Command = {
   summary: 'sample traces from an OpenAI-compatible endpoint into the store (resumable)',
   usage:
     '--set NAME --base-url URL --model ID [--run NAME] [--n 1] [--temperature 0] [--top-p 0.95] [--max-tokens 4096]\n' +
-    '       [--seed N] [--stop S]… [--concurrency 32] [--template qwen-base] [--api chat|completions] [--limit N]\n' +
-    '       w2s sample --run NAME            (resume a run with its stored settings)',
+    '       [--seed N] [--stop S]… [--concurrency 32] [--template qwen-base] [--api chat|completions] [--limit N|all]\n' +
+    '       w2s sample --run NAME [--limit N|all]   (resume a run with its stored settings, or sample more of its set)',
   details:
     'Defaults follow the W2SR teacher recipe: one greedy sample (temperature 0) per problem, 4096 tokens, template\n' +
     'qwen-base (chat). For evaluation use e.g. --temperature 0.6 --top-p 0.95 --seed 0. Templates: qwen-base,\n' +
     'qwen-instruct, simple (plain completions for base models) and the workspace\'s own.\n' +
     'Running the same command again resumes the run of that name: only missing or failed traces are sampled.\n' +
     'Settings left out on a resume are taken from the run; settings that differ are refused.\n' +
+    '--limit N samples the first N problems of the set (file order) and is stored with the run: a resume keeps\n' +
+    'it, and a larger --limit (or --limit all) samples more of the set into the same run.\n' +
     'The API key comes from $OPENAI_API_KEY (or --api-key-env VAR); local servers need none. It is never stored.',
   options: {
     set: { type: 'string', description: 'problem set to sample', valueName: 'NAME' },
@@ -53,7 +55,7 @@ export const sampleCommand: Command = {
     api: { type: 'string', description: 'chat | completions (picks the default template)', valueName: 'API' },
     'extra-body': { type: 'string', description: 'JSON merged into each request, e.g. \'{"skip_special_tokens":true}\'', valueName: 'JSON' },
     concurrency: { type: 'string', description: `requests in flight (default ${DEFAULTS.concurrency})`, valueName: 'N' },
-    limit: { type: 'string', description: 'sample only the first N problems of the set', valueName: 'N' },
+    limit: { type: 'string', description: 'sample the first N problems of the set (stored with the run; a larger N or "all" extends it)', valueName: 'N|all' },
     timeout: { type: 'string', description: `seconds to wait for a response to start or continue (default ${DEFAULTS.timeoutSeconds})`, valueName: 'S' },
     'max-attempts': { type: 'string', description: 'attempts per request before the trace is recorded as failed (default 6)', valueName: 'N' },
     'n-mode': { type: 'string', description: 'auto | server | separate: ask the server for n choices, or one request per sample (default auto)', valueName: 'M' },
@@ -108,7 +110,7 @@ export const sampleCommand: Command = {
     };
     const n = num(v.n, 'n', (x) => int(x) && x >= 1 && x <= 1024, 'an integer from 1 to 1024') ?? existing?.samplesPerProblem ?? DEFAULTS.n;
     const concurrency = num(v.concurrency, 'concurrency', (x) => int(x) && x >= 1 && x <= 4096, 'an integer from 1 to 4096') ?? DEFAULTS.concurrency;
-    const limit = num(v.limit, 'limit', (x) => int(x) && x >= 1, 'a positive integer');
+    const limit = v.limit === 'all' ? null : num(v.limit, 'limit', (x) => int(x) && x >= 1, 'a positive integer or "all"');
     const timeoutS = num(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? DEFAULTS.timeoutSeconds;
     const maxAttempts = num(v['max-attempts'], 'max-attempts', (x) => int(x) && x >= 1 && x <= 100, 'an integer from 1 to 100');
     const nMode = (v['n-mode'] as string | undefined) ?? 'auto';
@@ -129,7 +131,7 @@ export const sampleCommand: Command = {
       result = await sampleRun(store, {
         onTracesStored: grader ? (ids) => grader.enqueue(ids) : undefined,
         runName: name, setName, model, baseUrl, apiKey, extraBody, template, params, samplesPerProblem: n, concurrency,
-        timeoutMs: timeoutS * 1000, limit, nMode: nMode as 'auto' | 'server' | 'separate', signal: ctx.signal,
+        timeoutMs: timeoutS * 1000, problemLimit: limit, nMode: nMode as 'auto' | 'server' | 'separate', signal: ctx.signal,
         retry: maxAttempts === undefined ? undefined : { maxAttempts, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 },
         onProgress: (p) => progress.update(p.done + p.failed, p.total, `${p.failed ? `${p.failed} failed, ` : ''}${Math.round(p.tokensPerSecond)} tok/s`),
         onLog: (level, msg) => (level === 'warn' ? progress.log(`warning: ${msg}`) : progress.log(msg)),
@@ -150,6 +152,11 @@ export const sampleCommand: Command = {
       (result.truncated ? `, ${result.truncated} truncated (finish_reason length)` : '') +
       `, ${result.completionTokens} completion tokens (${Math.round(result.tokensPerSecond)} tok/s)`;
     ctx.print(summary);
+    const run = findRun(store, result.runName);
+    const setProblems = run?.setProblems ?? 0;
+    if (run && run.problemLimit !== null && run.problemLimit < setProblems) {
+      ctx.print(`  limited to the first ${run.problemLimit} of ${setProblems} problems; sample more: w2s sample --run ${result.runName} --limit N|all`);
+    }
     if (verdicts) {
       ctx.print(
         `  graded: ${verdicts.correct} correct, ${verdicts.incorrect} incorrect, ${verdicts['no-answer']} no answer, ${verdicts.error} error` +
@@ -159,7 +166,8 @@ export const sampleCommand: Command = {
     if (result.error) ctx.warn(`w2s sample: ${result.error}`);
     if (result.status === 'cancelled') ctx.warn(`Cancelled. Resume with: w2s sample --run ${result.runName}`);
     const { runId: _id, ...rest } = result;
-    const json = verdicts ? { ...rest, grades: verdicts } : rest;
+    const selection = { problemLimit: run?.problemLimit ?? null, setProblems };
+    const json = verdicts ? { ...rest, ...selection, grades: verdicts } : { ...rest, ...selection };
     return { json, exitCode: result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1 };
   },
 };

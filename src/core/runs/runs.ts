@@ -17,6 +17,8 @@ export interface RunSpec {
   readonly template: unknown;
   readonly params: Record<string, unknown>;
   readonly samplesPerProblem: number;
+  /** Sample only the first N problems of the set (file order); undefined or null: all of them. */
+  readonly problemLimit?: number | null;
 }
 
 export interface RunRow {
@@ -30,6 +32,10 @@ export interface RunRow {
   readonly template: unknown;
   readonly params: Record<string, unknown>;
   readonly samplesPerProblem: number;
+  /** The first N problems of the set (file order), or null for the whole set. */
+  readonly problemLimit: number | null;
+  /** Problems in the run's set (more than the run covers when it is limited). */
+  readonly setProblems: number;
   /** As stored; see `effectiveStatus` for a run whose sampler died. */
   readonly status: RunStatus;
   readonly error: string | null;
@@ -42,6 +48,7 @@ export interface RunRow {
 export interface RunSummary extends Omit<RunRow, 'template' | 'params'> {
   readonly template: unknown;
   readonly params: Record<string, unknown>;
+  /** problems the run covers: the whole set, or its first `problemLimit` */
   readonly problems: number;
   /** problems × samples per problem */
   readonly total: number;
@@ -66,12 +73,12 @@ export function thisOwner(): string {
 }
 
 const SELECT = `SELECT r.id, r.name, r.kind, r.set_id, s.name AS set_name, r.model, r.endpoint, r.template, r.params,
-  r.samples_per_problem, r.status, r.error, r.owner, r.heartbeat_at, r.created_at, r.updated_at, s.problem_count
+  r.samples_per_problem, r.problem_limit, r.status, r.error, r.owner, r.heartbeat_at, r.created_at, r.updated_at, s.problem_count
   FROM runs r JOIN problem_sets s ON s.id = r.set_id`;
 
 type Raw = {
   id: number; name: string; kind: RunKind; set_id: number; set_name: string; model: string; endpoint: string | null;
-  template: string | null; params: string; samples_per_problem: number; status: RunStatus; error: string | null;
+  template: string | null; params: string; samples_per_problem: number; problem_limit: number | null; status: RunStatus; error: string | null;
   owner: string | null; heartbeat_at: string | null; created_at: string; updated_at: string; problem_count: number;
 };
 
@@ -79,7 +86,7 @@ function toRow(r: Raw): RunRow {
   return {
     id: r.id, name: r.name, kind: r.kind, setId: r.set_id, setName: r.set_name, model: r.model, endpoint: r.endpoint,
     template: r.template ? (JSON.parse(r.template) as unknown) : null, params: JSON.parse(r.params) as Record<string, unknown>,
-    samplesPerProblem: r.samples_per_problem, status: r.status, error: r.error, owner: r.owner, heartbeatAt: r.heartbeat_at,
+    samplesPerProblem: r.samples_per_problem, problemLimit: r.problem_limit, setProblems: r.problem_count, status: r.status, error: r.error, owner: r.owner, heartbeatAt: r.heartbeat_at,
     createdAt: r.created_at, updatedAt: r.updated_at,
   };
 }
@@ -146,8 +153,8 @@ export function openRun(store: Store, spec: RunSpec, options: { create: boolean 
   if (!existing) {
     if (!options.create) return undefined;
     store.db
-      .prepare('INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(spec.name, spec.kind, set.id, spec.model, spec.endpoint, spec.template === null ? null : canonical(spec.template), canonical(spec.params), spec.samplesPerProblem);
+      .prepare('INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem, problem_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(spec.name, spec.kind, set.id, spec.model, spec.endpoint, spec.template === null ? null : canonical(spec.template), canonical(spec.params), spec.samplesPerProblem, spec.problemLimit ?? null);
     return findRun(store, spec.name)!;
   }
   const diffs: string[] = [];
@@ -168,7 +175,22 @@ export function openRun(store: Store, spec: RunSpec, options: { create: boolean 
       'RUN_MISMATCH',
     );
   }
-  if (options.create && spec.endpoint !== existing.endpoint) store.db.prepare('UPDATE runs SET endpoint = ? WHERE id = ?').run(spec.endpoint, existing.id);
+  // The selection may grow (sample more problems of the set), never shrink: fewer would hide stored traces.
+  const limit = spec.problemLimit === undefined ? existing.problemLimit : spec.problemLimit;
+  if (existing.problemLimit === null && limit !== null) {
+    throw new W2sError(`Run "${spec.name}" already covers the whole set; a limit of ${limit} problems would hide some of its traces. Leave --limit out to resume it.`, 'RUN_MISMATCH');
+  }
+  if (existing.problemLimit !== null && limit !== null && limit < existing.problemLimit) {
+    throw new W2sError(
+      `Run "${spec.name}" already covers the first ${existing.problemLimit} problems; a limit of ${limit} would hide some of its traces. ` +
+        `Give a larger limit to sample more, or leave it out to resume.`,
+      'RUN_MISMATCH',
+    );
+  }
+  if (!options.create) return existing;
+  if (spec.endpoint !== existing.endpoint || limit !== existing.problemLimit) {
+    store.db.prepare('UPDATE runs SET endpoint = ?, problem_limit = ? WHERE id = ?').run(spec.endpoint, limit, existing.id);
+  }
   return findRun(store, spec.name)!;
 }
 
@@ -222,11 +244,12 @@ export function listRuns(store: Store): RunSummary[] {
   return rows.map((r) => {
     const row = toRow(r);
     const c = byRun.get(r.id);
+    const problems = row.problemLimit === null ? r.problem_count : Math.min(row.problemLimit, r.problem_count);
     return {
       ...row,
       status: effectiveStatus(row),
-      problems: r.problem_count,
-      total: r.problem_count * r.samples_per_problem,
+      problems,
+      total: problems * r.samples_per_problem,
       done: c?.done ?? 0,
       failed: c?.failed ?? 0,
       truncated: c?.truncated ?? 0,

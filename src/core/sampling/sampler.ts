@@ -28,8 +28,11 @@ export interface SampleOptions {
   /** Per request: longest wait for headers and between two streamed chunks (ms). */
   readonly timeoutMs: number;
   readonly retry?: RetryPolicy;
-  /** Sample only the first N problems of the set (in file order). */
-  readonly limit?: number;
+  /**
+   * The problems of the set to sample: the first N (file order), null for all, undefined to keep what
+   * the run has (a new run then covers all). Stored with the run; a later call may only extend it.
+   */
+  readonly problemLimit?: number | null;
   /** `auto`: ask for n choices in one request and fall back to separate requests if the server ignores or rejects `n`. */
   readonly nMode?: 'auto' | 'server' | 'separate';
   readonly stream?: boolean;
@@ -91,6 +94,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     template: { name: o.template.name, api: o.template.api, system: o.template.system ?? null, user: o.template.user },
     params: { ...o.params, extra_body: o.extraBody && Object.keys(o.extraBody).length ? o.extraBody : undefined },
     samplesPerProblem: o.samplesPerProblem,
+    problemLimit: o.problemLimit,
   };
   // Validate the set and the run's settings first, then the endpoint, and only then create the run:
   // a wrong URL or model leaves nothing behind.
@@ -163,7 +167,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   };
 
   try {
-    plan = planWork(store, run.id, run.setId, o.samplesPerProblem, o.limit);
+    plan = planWork(store, run.id, run.setId, o.samplesPerProblem, run.problemLimit ?? undefined);
     if (plan.retrying) log('info', `${run.name}: retrying ${plan.retrying} trace(s) that failed before`);
     for (const item of plan.items) {
       if (attempts.serverN === false || item.sampleIndices.length === 1) for (const i of item.sampleIndices) queue.push({ item, indices: [i] });

@@ -155,6 +155,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN owner TEXT;
   ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
   `,
+  // 3: the problems a run covers: the first N of its set (in file order), or NULL for all. Stored so a
+  // run sampled with --limit shows as limited, resumes with its own selection, and can be extended.
+  `
+  ALTER TABLE runs ADD COLUMN problem_limit INTEGER CHECK (problem_limit IS NULL OR problem_limit > 0);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

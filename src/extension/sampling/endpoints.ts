@@ -28,17 +28,55 @@ export function profileForUrl(baseUrl: string): EndpointProfile | undefined {
   }
 }
 
-export async function pickEndpoint(title: string): Promise<ChosenEndpoint | undefined> {
+/**
+ * Endpoints typed in before (most recent first) and the last model used at each, kept in VS Code's
+ * global state: URLs and model ids only, never keys.
+ */
+export class EndpointMemory {
+  private static readonly RECENT = 'w2s.recentEndpoints';
+  private static readonly MODELS = 'w2s.lastModelByEndpoint';
+  private static readonly MAX = 8;
+
+  constructor(private readonly state: vscode.Memento) {}
+
+  recent(): string[] {
+    return this.state.get<string[]>(EndpointMemory.RECENT, []);
+  }
+
+  async rememberEndpoint(baseUrl: string): Promise<void> {
+    const next = [baseUrl, ...this.recent().filter((u) => u !== baseUrl)].slice(0, EndpointMemory.MAX);
+    await this.state.update(EndpointMemory.RECENT, next);
+  }
+
+  lastModel(baseUrl: string): string | undefined {
+    return this.state.get<Record<string, string>>(EndpointMemory.MODELS, {})[baseUrl];
+  }
+
+  async rememberModel(baseUrl: string, model: string): Promise<void> {
+    await this.rememberEndpoint(baseUrl);
+    await this.state.update(EndpointMemory.MODELS, { ...this.state.get<Record<string, string>>(EndpointMemory.MODELS, {}), [baseUrl]: model });
+  }
+}
+
+/** Configured profiles first, then the endpoints used recently, then a URL box (pre-filled with the last one). */
+export async function pickEndpoint(memory: EndpointMemory, title: string): Promise<ChosenEndpoint | undefined> {
   const profiles = endpointProfiles();
+  const recent = memory.recent().filter((u) => !profiles.some((p) => p.baseUrl === u));
   type Item = vscode.QuickPickItem & { profile?: EndpointProfile; action?: 'url' | 'settings' };
   const items: Item[] = [
-    ...profiles.map((p): Item => ({ label: p.name, description: p.baseUrl, detail: [p.model, p.api].filter(Boolean).join(' · ') || undefined, profile: p })),
+    ...profiles.map((p): Item => ({ label: p.name, description: p.baseUrl, detail: [memory.lastModel(p.baseUrl) ?? p.model, p.api].filter(Boolean).join(' · ') || undefined, profile: p })),
+    ...(recent.length ? [{ label: 'recently used', kind: vscode.QuickPickItemKind.Separator } as Item] : []),
+    ...recent.map((u): Item => ({ label: u, description: memory.lastModel(u), profile: { name: u, baseUrl: u } })),
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
     { label: '$(link) Enter a URL…', description: 'e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)', action: 'url' },
     { label: '$(settings-gear) Edit endpoint profiles…', description: 'w2s.endpoints', action: 'settings' },
   ];
   const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Endpoint (OpenAI-compatible)', ignoreFocusOut: true });
   if (!pick) return undefined;
-  if (pick.profile) return { ...pick.profile, fromSettings: true };
+  if (pick.profile) {
+    await memory.rememberEndpoint(pick.profile.baseUrl);
+    return { ...pick.profile, fromSettings: profiles.includes(pick.profile) };
+  }
   if (pick.action === 'settings') {
     await vscode.commands.executeCommand('workbench.action.openSettings', 'w2s.endpoints');
     return undefined;
@@ -46,7 +84,7 @@ export async function pickEndpoint(title: string): Promise<ChosenEndpoint | unde
   const url = await vscode.window.showInputBox({
     title,
     prompt: 'Base URL of an OpenAI-compatible server',
-    value: 'http://127.0.0.1:8000/v1',
+    value: memory.recent()[0] ?? 'http://127.0.0.1:8000/v1',
     ignoreFocusOut: true,
     validateInput: (v) => {
       try {
@@ -59,11 +97,12 @@ export async function pickEndpoint(title: string): Promise<ChosenEndpoint | unde
   });
   if (!url) return undefined;
   const baseUrl = normalizeBaseUrl(url);
+  await memory.rememberEndpoint(baseUrl);
   return { name: baseUrl, baseUrl, fromSettings: false };
 }
 
-export async function setApiKey(secrets: vscode.SecretStorage): Promise<void> {
-  const ep = await pickEndpoint('W2S: Set API Key');
+export async function setApiKey(secrets: vscode.SecretStorage, memory: EndpointMemory): Promise<void> {
+  const ep = await pickEndpoint(memory, 'W2S: Set API Key');
   if (!ep) return;
   const value = await vscode.window.showInputBox({
     title: `API key for ${ep.name}`,
@@ -82,8 +121,8 @@ export async function setApiKey(secrets: vscode.SecretStorage): Promise<void> {
 }
 
 /** Lists the models the server offers and sends one short request. */
-export async function testEndpoint(secrets: vscode.SecretStorage, log: vscode.LogOutputChannel): Promise<void> {
-  const ep = await pickEndpoint('W2S: Test Endpoint');
+export async function testEndpoint(secrets: vscode.SecretStorage, memory: EndpointMemory, log: vscode.LogOutputChannel): Promise<void> {
+  const ep = await pickEndpoint(memory, 'W2S: Test Endpoint');
   if (!ep) return;
   const key = await apiKeyFor(secrets, ep.name);
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: testing ${ep.baseUrl}`, cancellable: true }, async (_p, token) => {
@@ -91,7 +130,10 @@ export async function testEndpoint(secrets: vscode.SecretStorage, log: vscode.Lo
     token.onCancellationRequested(() => controller.abort());
     try {
       // First the list of models, then one short request to the profile's model (or the first listed).
-      const { models, ping } = await probeEndpoint({ baseUrl: ep.baseUrl, apiKey: key, signal: controller.signal, ping: { model: ep.model, api: ep.api, extraBody: ep.extraBody } });
+      const { models, ping } = await probeEndpoint({
+        baseUrl: ep.baseUrl, apiKey: key, signal: controller.signal,
+        ping: { model: memory.lastModel(ep.baseUrl) ?? ep.model, api: ep.api, extraBody: ep.extraBody },
+      });
       const reply = ping ? ` ${ping.model} answered in ${ping.latencyMs} ms: "${ping.text.slice(0, 60)}"${ping.finishReason ? ` (${ping.finishReason})` : ''}.` : '';
       const list = models ? `${models.length} model(s): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ', …' : ''}.` : 'The server does not list models (no GET /models).';
       log.info(`Test ${ep.baseUrl}: ${list}${reply}`);

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { listRuns } from '../../core/runs/runs';
+import { listRuns, type RunSummary } from '../../core/runs/runs';
 import type { StoreService } from '../store-service';
 import { RunsTree } from '../views/runs-tree';
-import { setApiKey, testEndpoint } from './endpoints';
+import { EndpointMemory, setApiKey, testEndpoint } from './endpoints';
 import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext, type TracesStored } from './sample-command';
 import { Sessions } from './sessions';
 
@@ -19,13 +19,14 @@ const runNameOf = (arg: RunArg): string | undefined => (typeof arg === 'string' 
 export function registerSampling(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): SamplingApi {
   const sessions = new Sessions();
   const tracesStored = new vscode.EventEmitter<TracesStored>();
-  const ctx: SamplingContext = { stores, sessions, secrets: context.secrets, log, onTracesStored: (e) => tracesStored.fire(e) };
+  const memory = new EndpointMemory(context.globalState);
+  const ctx: SamplingContext = { stores, sessions, secrets: context.secrets, log, memory, onTracesStored: (e) => tracesStored.fire(e) };
   const tree = new RunsTree(stores, sessions);
-  const pickRun = async (arg: RunArg, filter: (status: string, kind: string) => boolean, verb: string): Promise<string | undefined> => {
+  const pickRun = async (arg: RunArg, filter: (run: RunSummary, status: string) => boolean, verb: string): Promise<string | undefined> => {
     const name = runNameOf(arg);
     if (name) return name;
     const store = stores.getIfExists();
-    const runs = store ? listRuns(store).filter((r) => filter(sessions.get(r.name) ? 'running' : r.status, r.kind)) : [];
+    const runs = store ? listRuns(store).filter((r) => filter(r, sessions.get(r.name) ? 'running' : r.status)) : [];
     if (!runs.length) {
       void vscode.window.showInformationMessage(`No run to ${verb}.`);
       return undefined;
@@ -38,15 +39,19 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
     tree,
     vscode.window.registerTreeDataProvider('w2s.runs', tree),
     vscode.commands.registerCommand('w2s.sampleTraces', (args?: SampleTracesArgs) => sampleTracesCommand(ctx, args)),
-    vscode.commands.registerCommand('w2s.setApiKey', () => setApiKey(context.secrets)),
-    vscode.commands.registerCommand('w2s.testEndpoint', () => testEndpoint(context.secrets, log)),
+    vscode.commands.registerCommand('w2s.setApiKey', () => setApiKey(context.secrets, memory)),
+    vscode.commands.registerCommand('w2s.testEndpoint', () => testEndpoint(context.secrets, memory, log)),
     vscode.commands.registerCommand('w2s.refreshRuns', () => tree.refresh()),
     vscode.commands.registerCommand('w2s.resumeRun', async (arg: RunArg) => {
-      const name = await pickRun(arg, (s, k) => k === 'sample' && s !== 'done' && s !== 'running', 'Resume');
+      const name = await pickRun(arg, (r, s) => r.kind === 'sample' && s !== 'done' && s !== 'running', 'Resume');
       return name ? resumeRun(ctx, name) : undefined;
     }),
+    vscode.commands.registerCommand('w2s.sampleMore', async (arg: RunArg) => {
+      const name = await pickRun(arg, (r, s) => r.kind === 'sample' && s !== 'running' && r.problems < r.setProblems, 'Sample more of');
+      return name ? resumeRun(ctx, name, {}) : undefined;
+    }),
     vscode.commands.registerCommand('w2s.cancelRun', async (arg: RunArg) => {
-      const name = await pickRun(arg, (s) => s === 'running', 'Cancel');
+      const name = await pickRun(arg, (_r, s) => s === 'running', 'Cancel');
       if (!name) return;
       if (!sessions.cancel(name)) {
         void vscode.window.showInformationMessage(`${name} is not sampling in this window; if a w2s process samples it, stop that one (Ctrl-C).`);

@@ -11,7 +11,7 @@ import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { listTemplates, saveTemplate, type ApiStyle, type PromptTemplate } from '../../core/sampling/templates';
 import { openStore, type Store } from '../../core/store/open';
 import type { StoreService } from '../store-service';
-import { apiKeyFor, pickEndpoint, profileForUrl, type ChosenEndpoint } from './endpoints';
+import { apiKeyFor, pickEndpoint, profileForUrl, type ChosenEndpoint, type EndpointMemory } from './endpoints';
 import type { Sessions } from './sessions';
 
 export interface SamplingContext {
@@ -19,6 +19,8 @@ export interface SamplingContext {
   readonly sessions: Sessions;
   readonly secrets: vscode.SecretStorage;
   readonly log: vscode.LogOutputChannel;
+  /** Endpoints and models used before (workspace state): offered first next time. */
+  readonly memory: EndpointMemory;
   /** Called with the ids of traces as they are committed (the grader's hook). */
   readonly onTracesStored: (e: TracesStored) => void;
 }
@@ -38,6 +40,8 @@ export interface SamplingRequest {
   readonly template: PromptTemplate;
   readonly params: SamplingParams;
   readonly samplesPerProblem: number;
+  /** The first N problems of the set, null for all, undefined to keep the run's own selection. */
+  readonly problemLimit?: number | null;
 }
 
 function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): void {
@@ -62,6 +66,8 @@ export interface SampleTracesArgs {
   readonly params?: SamplingParams;
   /** endpoint name whose API key (SecretStorage) to use; default the profile with this URL, else the URL */
   readonly endpoint?: string;
+  /** sample only the first N problems of the set (stored with the run) */
+  readonly limit?: number;
 }
 
 const TITLE = 'W2S: Sample Traces';
@@ -86,51 +92,81 @@ function requestFromArgs(ctx: SamplingContext, args: SampleTracesArgs): Sampling
   return {
     runName: args.run ?? defaultRunName(args.set, args.model, template.name), setName: args.set, model: args.model, baseUrl,
     keyName: args.endpoint ?? profile?.name ?? baseUrl, extraBody: profile?.extraBody, template,
-    params: args.params ?? SAMPLING_PRESETS[0]!.params, samplesPerProblem: args.n ?? 1,
+    params: args.params ?? SAMPLING_PRESETS[0]!.params, samplesPerProblem: args.n ?? 1, problemLimit: args.limit,
   };
 }
 
 /** The pickers, one step each; undefined when the user backs out of any of them. */
 async function pickSamplingRequest(ctx: SamplingContext): Promise<SamplingRequest | undefined> {
   const store = ctx.stores.get();
-  const setName = await pickSet(store);
-  if (!setName) return undefined;
-  const ep = await pickEndpoint(TITLE);
+  const set = await pickSet(store);
+  if (!set) return undefined;
+  const ep = await pickEndpoint(ctx.memory, TITLE);
   if (!ep) return undefined;
-  const model = await pickModel(ep, await apiKeyFor(ctx.secrets, ep.name));
+  const model = await pickModel(ep, await apiKeyFor(ctx.secrets, ep.name), ctx.memory.lastModel(ep.baseUrl));
   if (!model) return undefined;
+  await ctx.memory.rememberModel(ep.baseUrl, model);
   const template = await pickTemplate(ctx, ep.api);
   if (!template) return undefined;
   const preset = await pickParams();
   if (!preset) return undefined;
-  const runName = await pickRunName(ctx, defaultRunName(setName, model, template.name));
+  const problemLimit = await pickLimit(set.problems);
+  if (problemLimit === undefined) return undefined;
+  const runName = await pickRunName(ctx, defaultRunName(set.name, model, template.name));
   if (!runName) return undefined;
-  return { runName, setName, model, baseUrl: ep.baseUrl, keyName: ep.name, extraBody: ep.extraBody, template, params: preset.params, samplesPerProblem: preset.n };
+  return {
+    runName, setName: set.name, model, baseUrl: ep.baseUrl, keyName: ep.name, extraBody: ep.extraBody, template,
+    params: preset.params, samplesPerProblem: preset.n, problemLimit,
+  };
 }
 
-async function pickSet(store: Store): Promise<string | undefined> {
+/**
+ * How many problems of the set to sample: all, or the first N (file order). null means all; undefined
+ * that the user backed out. `current` is a limited run's present selection (Sample More…).
+ */
+async function pickLimit(setProblems: number, current?: number): Promise<number | null | undefined> {
+  type Item = vscode.QuickPickItem & { limit?: number | null };
+  const steps = [10, 100, 1000, 2 * (current ?? 0)].filter((n) => n > (current ?? 0) && n < setProblems);
+  const items: Item[] = [
+    { label: `All ${setProblems} problems`, limit: null },
+    ...[...new Set(steps)].sort((a, b) => a - b).map((n): Item => ({ label: `The first ${n} problems`, description: current ? `${n - current} more` : 'try the endpoint on a few first', limit: n })),
+    { label: '$(edit) Another number…' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    title: TITLE,
+    placeHolder: current ? `The run covers the first ${current} of ${setProblems} problems: sample how many in all?` : 'Problems to sample (in file order; a limited run can be extended later)',
+    ignoreFocusOut: true,
+  });
+  if (!pick) return undefined;
+  if (pick.limit !== undefined) return pick.limit;
+  const n = await numberBox('Problems to sample (the first N of the set)', String(Math.min(setProblems, Math.max(1, 2 * (current ?? 50)))), (x) => Number.isInteger(x) && x > (current ?? 0) && x <= setProblems, `an integer from ${(current ?? 0) + 1} to ${setProblems}`);
+  return n === undefined ? undefined : n >= setProblems ? null : n;
+}
+
+async function pickSet(store: Store): Promise<{ name: string; problems: number } | undefined> {
   const sets = listProblemSets(store);
   if (sets.length === 0) {
     const a = await vscode.window.showWarningMessage('No problem sets in this workspace yet. Add one first.', 'Add Built-in Benchmark', 'Import Problem Set');
     if (a) await vscode.commands.executeCommand(a === 'Import Problem Set' ? 'w2s.importProblemSet' : 'w2s.addBuiltinBenchmark');
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(sets.map((s) => ({ label: s.name, description: `${s.problems} problems` })), { title: TITLE, placeHolder: 'Problem set', ignoreFocusOut: true });
-  return pick?.label;
+  const pick = await vscode.window.showQuickPick(sets.map((s) => ({ label: s.name, description: `${s.problems} problems`, set: s })), { title: TITLE, placeHolder: 'Problem set', ignoreFocusOut: true });
+  return pick && { name: pick.set.name, problems: pick.set.problems };
 }
 
-/** The models the server lists (the profile's default first), or a typed id when it lists none. */
-async function pickModel(ep: ChosenEndpoint, apiKey: string | undefined): Promise<string | undefined> {
+/** The models the server lists (the last one used here first, then the profile's default), or a typed id when it lists none. */
+async function pickModel(ep: ChosenEndpoint, apiKey: string | undefined, lastUsed: string | undefined): Promise<string | undefined> {
   const { models } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `W2S: listing models at ${ep.baseUrl}` }, () =>
     probeEndpoint({ baseUrl: ep.baseUrl, apiKey, timeoutMs: 15_000 }),
   );
   if (models && models.length) {
-    const ordered = ep.model && models.includes(ep.model) ? [ep.model, ...models.filter((m) => m !== ep.model)] : models;
+    const first = [lastUsed, ep.model].filter((m): m is string => m !== undefined && models.includes(m));
+    const ordered = [...new Set([...first, ...models])];
     const pick = await vscode.window.showQuickPick([...ordered.map((m) => ({ label: m })), { label: '$(edit) Enter a model id…' }], { title: TITLE, placeHolder: `Model (${models.length} offered by the server)`, ignoreFocusOut: true });
     if (!pick) return undefined;
     if (!pick.label.startsWith('$(edit)')) return pick.label;
   }
-  return vscode.window.showInputBox({ title: TITLE, prompt: 'Model id as the server names it', value: ep.model ?? '', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a model id') });
+  return vscode.window.showInputBox({ title: TITLE, prompt: 'Model id as the server names it', value: lastUsed ?? ep.model ?? '', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a model id') });
 }
 
 async function pickTemplate(ctx: SamplingContext, api: ApiStyle | undefined): Promise<PromptTemplate | undefined> {
@@ -203,20 +239,32 @@ async function newTemplate(ctx: SamplingContext): Promise<PromptTemplate | undef
   return t;
 }
 
-/** Resumes a run from its stored settings (Runs tree → Resume). */
-export async function resumeRun(ctx: SamplingContext, runName: string): Promise<SampleResult | undefined> {
+/**
+ * Resumes a run from its stored settings (Runs tree → Resume), or with `more` samples more of its set
+ * (Runs tree → Sample More…): a number of problems in all, null for the whole set, or asked for.
+ */
+export async function resumeRun(ctx: SamplingContext, runName: string, more?: { limit?: number | null }): Promise<SampleResult | undefined> {
   try {
     const run = findRun(ctx.stores.get(), runName);
     if (!run) throw new Error(`No run named "${runName}".`);
     if (run.kind !== 'sample' || !run.endpoint || !run.template) throw new Error(`Run "${runName}" is an ${run.kind} run; only sampling runs can be resumed.`);
+    let problemLimit: number | null | undefined;
+    if (more) {
+      if (run.problemLimit === null || run.problemLimit >= run.setProblems) {
+        void vscode.window.showInformationMessage(`${runName} already covers all ${run.setProblems} problems of ${run.setName}.`);
+        return undefined;
+      }
+      problemLimit = more.limit !== undefined ? more.limit : await pickLimit(run.setProblems, run.problemLimit);
+      if (problemLimit === undefined) return undefined;
+    }
     const profile = profileForUrl(run.endpoint);
     const { extra_body: extraBody, ...params } = run.params as SamplingParams & { extra_body?: Record<string, unknown> };
     return await runSampling(ctx, {
       runName, setName: run.setName, model: run.model, baseUrl: run.endpoint, keyName: profile?.name ?? run.endpoint, extraBody,
-      template: run.template as PromptTemplate, params, samplesPerProblem: run.samplesPerProblem,
+      template: run.template as PromptTemplate, params, samplesPerProblem: run.samplesPerProblem, problemLimit,
     });
   } catch (e) {
-    reportFailure(ctx.log, `Resuming ${runName} failed`, e);
+    reportFailure(ctx.log, `${more ? 'Sampling more of' : 'Resuming'} ${runName} failed`, e);
     return undefined;
   }
 }

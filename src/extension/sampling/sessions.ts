@@ -25,6 +25,11 @@ export class Sessions implements vscode.Disposable {
     this.item.command = 'w2s.runs.focus';
   }
 
+  /** The runs sampling in this window. */
+  names(): string[] {
+    return [...this.byRun.keys()];
+  }
+
   get(runName: string): Session | undefined {
     return this.byRun.get(runName);
   }

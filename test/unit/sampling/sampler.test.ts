@@ -279,12 +279,27 @@ describe('sampler against the fake OpenAI-compatible server', () => {
     });
   });
 
-  it('resume with --limit grows the run; the same run name with other settings is refused', async () => {
+  it('a limit is stored with the run: a resume keeps it, a larger one (or all) extends it, a smaller one is refused', async () => {
     await withStore(6, {}, async ({ store }) => {
-      await sampleRun(store, opts('lim', { limit: 2 }));
+      const first = await sampleRun(store, opts('lim', { problemLimit: 2 }));
       assert.equal(traces(store, 'lim').length, 2);
-      await sampleRun(store, opts('lim'));
+      assert.equal(first.total, 2);
+      const run = () => listRuns(store).find((r) => r.name === 'lim')!;
+      assert.deepEqual([run().problemLimit, run().problems, run().setProblems, run().total, run().done], [2, 2, 6, 2, 2]);
+      const completions = () => server.requests.filter((r) => r.path.endsWith('/completions')).length;
+      const before = completions();
+      const again = await sampleRun(store, opts('lim'));
+      assert.equal(again.status, 'done');
+      assert.equal(traces(store, 'lim').length, 2, 'a resume without a limit keeps the stored selection');
+      assert.equal(completions(), before, 'nothing is sampled beyond the stored selection');
+      await sampleRun(store, opts('lim', { problemLimit: 4 }));
+      assert.equal(traces(store, 'lim').length, 4);
+      assert.deepEqual([run().problemLimit, run().problems, run().total], [4, 4, 4]);
+      await assert.rejects(sampleRun(store, opts('lim', { problemLimit: 3 })), /already covers the first 4 problems; a limit of 3 would hide/);
+      await sampleRun(store, opts('lim', { problemLimit: null }));
       assertComplete(traces(store, 'lim'), 6, 1);
+      assert.deepEqual([run().problemLimit, run().problems, run().total], [null, 6, 6]);
+      await assert.rejects(sampleRun(store, opts('lim', { problemLimit: 5 })), /already covers the whole set/);
       await assert.rejects(sampleRun(store, opts('lim', { params: { temperature: 0.6, max_tokens: 4096 } })), /already exists with different settings \(temperature 0 ≠ 0.6\).*choose a new run name/);
       await assert.rejects(sampleRun(store, opts('lim', { model: 'other' })), /model fake-model ≠ other|does not serve the model/);
     });
@@ -292,10 +307,10 @@ describe('sampler against the fake OpenAI-compatible server', () => {
 
   it('a run left running by a dead process is interrupted and resumable', async () => {
     await withStore(3, {}, async ({ store }) => {
-      await sampleRun(store, opts('dead', { limit: 1 }));
+      await sampleRun(store, opts('dead', { problemLimit: 1 }));
       store.db.prepare(`UPDATE runs SET status = 'running', owner = 'nowhere:1', heartbeat_at = '2000-01-01T00:00:00Z' WHERE name = 'dead'`).run();
       assert.equal(listRuns(store)[0]!.status, 'interrupted');
-      const res = await sampleRun(store, opts('dead'));
+      const res = await sampleRun(store, opts('dead', { problemLimit: null }));
       assert.equal(res.status, 'done');
       assertComplete(traces(store, 'dead'), 3, 1);
     });
