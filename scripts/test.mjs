@@ -14,7 +14,7 @@ import { APT_FOR_TEST, ensureSetup } from './setup.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_ROOTS = ['test/unit', 'test/cli', 'test/e2e'];
-const PER_TEST_TIMEOUT_MS = 10 * 60_000; // per test; e2e files set their own, unit tests are far below
+const PER_TEST_TIMEOUT_MS = 20 * 60_000; // per test file and test; the fresh-clone test runs npm ci (minutes on 2 cores)
 const WHOLE_RUN_TIMEOUT_MS = Number(process.env.W2S_TEST_TIMEOUT_MS ?? 75 * 60_000);
 
 function collect(target, out) {

@@ -60,6 +60,7 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await pickQuickPickItems(wb.page, ['fake-model'], { many: false });
     await pickQuickPickItems(wb.page, ['qwen-base'], { many: false });
     await pickQuickPickItems(wb.page, ['W2SR teacher (greedy, 4096 tokens)'], { many: false });
+    await pickQuickPickItems(wb.page, ['All 1319 problems'], { many: false });
     const nameBox = quickInput(wb.page).locator('input.input');
     await nameBox.waitFor({ state: 'visible' });
     assert.equal(await nameBox.inputValue(), RUN);
@@ -92,6 +93,57 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await treeRow(runsPane, RUN, 'cancelled').waitFor({ state: 'visible', timeout: 30_000 });
     const shot = await wb.screenshot('sampling-cancelled');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)} (${atCancel} traces stored before the cancel)`);
+  });
+
+  test('a limited run shows in the Runs view as soon as it starts, then as "10 of 1319 problems" with accuracy first; Sample More… extends it', async () => {
+    const LIMITED = 'limited-run';
+    // A slow GET /models: the run is not in the store while its endpoint is checked, yet the view shows it.
+    server.options = { chunkDelayMs: 1, modelsLatencyMs: 5000 };
+    await openViewContainer(wb.page, 'W2S');
+    const runsPane = viewPane(wb.page, 'Runs');
+    await runCommand(wb.page, 'W2S: Sample Traces');
+    await pickQuickPickItems(wb.page, ['gsm8k'], { many: false });
+    await pickQuickPickItems(wb.page, ['fake-local'], { many: false });
+    await pickQuickPickItems(wb.page, ['fake-model'], { many: false });
+    await pickQuickPickItems(wb.page, ['qwen-base'], { many: false });
+    await pickQuickPickItems(wb.page, ['W2SR teacher (greedy, 4096 tokens)'], { many: false });
+    await pickQuickPickItems(wb.page, ['The first 10 problems'], { many: false });
+    const nameBox = quickInput(wb.page).locator('input.input');
+    await nameBox.waitFor({ state: 'visible' });
+    await nameBox.fill(LIMITED);
+    await nameBox.press('Enter');
+    await treeRow(runsPane, LIMITED, 'starting')
+      .waitFor({ state: 'visible', timeout: 4000 })
+      .catch(async (e: Error) => assert.fail(`${e.message}\nRuns view: ${await runsPane.innerText()}`));
+    assert.equal(query<{ n: number }>('SELECT count(*) AS n FROM runs WHERE name = ?', LIMITED).n, 0, 'the view shows the run before it is stored');
+
+    const row = treeRow(runsPane, LIMITED, '10 of 1319 problems');
+    await row.waitFor({ state: 'visible', timeout: 90_000 });
+    const deadline = Date.now() + 60_000;
+    let description = '';
+    // graded as they arrive: wait for the accuracy to lead the description
+    while (!/^\d+\.\d% · 10\/10 · 10 of 1319 problems$/.test(description)) {
+      assert.ok(Date.now() < deadline, `description should read "acc% · 10/10 · 10 of 1319 problems", got "${description}"`);
+      description = (await row.locator('.label-description').innerText()).trim();
+      await wb.page.waitForTimeout(250);
+    }
+    const box = await runsPane.boundingBox();
+    const shot = await wb.screenshot('runs-view-limited');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)} (Runs view ${Math.round(box?.width ?? 0)} px wide: "${LIMITED} ${description}")`);
+    assert.equal(query<{ n: number }>('SELECT problem_limit AS n FROM runs WHERE name = ?', LIMITED).n, 10);
+
+    server.options = { chunkDelayMs: 1 };
+    await runCommand(wb.page, 'W2S: Sample More');
+    await pickQuickPickItems(wb.page, [LIMITED], { many: false });
+    await pickQuickPickItems(wb.page, ['The first 20 problems'], { many: false });
+    await treeRow(runsPane, LIMITED, '20 of 1319 problems').waitFor({ state: 'visible', timeout: 90_000 });
+    const stored = () => query<{ n: number }>('SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ? AND t.error IS NULL', LIMITED).n;
+    const end = Date.now() + 60_000;
+    while (stored() < 20) {
+      assert.ok(Date.now() < end, 'Sample More… samples the next 10 problems');
+      await wb.page.waitForTimeout(250);
+    }
+    assert.equal(stored(), 20);
   });
 
   test('the Problem Set webview shows the set\'s problems as text and filters them', async () => {

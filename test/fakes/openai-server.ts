@@ -64,8 +64,10 @@ export interface FakeServerOptions {
   readonly completionChars?: number;
   /** Characters per streamed delta. */
   readonly chunkChars?: number;
-  /** Added before the headers of every response. */
+  /** Added before the headers of every completion response. */
   readonly latencyMs?: number;
+  /** Added before the answer to GET /models (a slow endpoint check). */
+  readonly modelsLatencyMs?: number;
   /** Delay between streamed chunks. */
   readonly chunkDelayMs?: number;
   readonly fault?: (ctx: FaultContext) => Fault | undefined;
@@ -181,6 +183,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       return sendError(res, 401, 'Incorrect API key provided.', 'invalid_request_error');
     }
     if (req.method === 'GET' && path === '/v1/models') {
+      if (o.modelsLatencyMs) await sleep(o.modelsLatencyMs);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }));
       return;

@@ -128,6 +128,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       failed ? `${failed} failed` : undefined,
       limited ? `${r.problems} of ${r.setProblems} problems` : undefined,
       live ? `${Math.round(live.tokensPerSecond)} tok/s` : undefined,
+      // the icon says done / running; the states that need a hand are also spelt out, last
+      status === 'done' || status === 'running' ? undefined : status,
     ].filter(Boolean).join(' · ');
     const [icon, color] = status === 'done' && limited ? ['pass', 'charts.yellow'] : (STATUS_ICON[status] ?? ['circle-outline', undefined]);
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
