@@ -146,6 +146,38 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     assert.equal(stored(), 20);
   });
 
+  test('an endpoint typed in once is offered again, and the model used last at it comes first', async () => {
+    server.options = { models: ['a-model', 'fake-model'] };
+    await openViewContainer(wb.page, 'W2S');
+    const firstRow = async () => (await quickInput(wb.page).locator('.monaco-list-row .label-name').first().innerText()).trim();
+    await runCommand(wb.page, 'W2S: Test Endpoint');
+    await pickQuickPickItems(wb.page, ['Enter a URL…'], { many: false });
+    const urlBox = quickInput(wb.page).locator('input.input');
+    await urlBox.waitFor({ state: 'visible' });
+    // The same server under another name than the configured profile's, so that it is listed as a recent endpoint.
+    const typed = `http://localhost:${server.port}/v1`;
+    await urlBox.fill(typed);
+    await urlBox.press('Enter');
+    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: `${typed}: OK` }).waitFor({ state: 'visible', timeout: 60_000 });
+
+    await runCommand(wb.page, 'W2S: Sample Traces');
+    await pickQuickPickItems(wb.page, ['gsm8k'], { many: false });
+    await pickQuickPickItems(wb.page, [typed], { many: false }); // offered as a recent endpoint, not typed again
+    await quickInput(wb.page).locator('.monaco-list-row').first().waitFor({ state: 'visible' });
+    assert.equal(await firstRow(), 'a-model', 'the server\'s order while nothing was used there');
+    await pickQuickPickItems(wb.page, ['fake-model'], { many: false });
+    await quickInput(wb.page).locator('.monaco-list-row', { hasText: 'qwen-base' }).first().waitFor({ state: 'visible' });
+    await wb.page.keyboard.press('Escape');
+
+    await runCommand(wb.page, 'W2S: Sample Traces');
+    await pickQuickPickItems(wb.page, ['gsm8k'], { many: false });
+    await pickQuickPickItems(wb.page, [typed], { many: false });
+    await quickInput(wb.page).locator('.monaco-list-row').first().waitFor({ state: 'visible' });
+    assert.equal(await firstRow(), 'fake-model', 'the model used last at this endpoint comes first');
+    await wb.page.keyboard.press('Escape');
+    server.options = {};
+  });
+
   test('the Problem Set webview shows the set\'s problems as text and filters them', async () => {
     const setsPane = viewPane(wb.page, 'Problem Sets');
     await treeRow(setsPane, 'gsm8k').click();
