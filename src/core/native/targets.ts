@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+
 /**
  * The platforms W2S Studio is packaged for, named as `vsce package --target` and the Marketplace name
  * them (https://code.visualstudio.com/api/working-with-extensions/publishing-extension#platformspecific-extensions),
@@ -48,11 +50,30 @@ export function targetFor(platform: string, arch: string, libc?: Libc): VsceTarg
   });
 }
 
-/** The C library of this Linux process: glibc reports its version in the process report, musl does not. */
+let libc: Libc | undefined;
+
+/**
+ * The C library of this Linux process. ldd names its C library (the way detect-libc reads it), which
+ * costs one small file read; the process report (glibc reports its version there, musl does not) is
+ * the fallback, as it takes tens of milliseconds.
+ */
 export function currentLibc(): Libc | undefined {
   if (process.platform !== 'linux') return undefined;
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  return header?.glibcVersionRuntime ? 'glibc' : 'musl';
+  if (libc) return libc;
+  let ldd = '';
+  try {
+    ldd = fs.readFileSync('/usr/bin/ldd', 'latin1');
+  } catch {
+    // not there: ask the process report
+  }
+  if (/musl/i.test(ldd)) libc = 'musl';
+  else if (/GLIBC|GNU C Library/.test(ldd)) libc = 'glibc';
+  else {
+    process.report.excludeNetwork = true;
+    const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header;
+    libc = header?.glibcVersionRuntime ? 'glibc' : 'musl';
+  }
+  return libc;
 }
 
 /** What this process would need, named for people: "linux-x64", "darwin-arm64", or the raw pair. */
