@@ -69,7 +69,8 @@ export function currentLibc(): Libc | undefined {
   if (/musl/i.test(ldd)) libc = 'musl';
   else if (/GLIBC|GNU C Library/.test(ldd)) libc = 'glibc';
   else {
-    process.report.excludeNetwork = true;
+    // excludeNetwork (Node ≥ 20.13, missing from @types/node 20) skips the slow part of the report.
+    (process.report as { excludeNetwork?: boolean }).excludeNetwork = true;
     const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header;
     libc = header?.glibcVersionRuntime ? 'glibc' : 'musl';
   }
