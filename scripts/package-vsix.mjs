@@ -4,6 +4,9 @@
 // data/, README, LICENSE, package.json and the runtime files of better-sqlite3 (+ bindings,
 // file-uri-to-path); everything else is bundled by esbuild.
 // Usage: node scripts/package-vsix.mjs [--no-build] [--quiet]   (--quiet: no file listing unless it fails)
+// This is the host package: the better-sqlite3 binary in node_modules, built for the Node that ran
+// `npm install` (what code-server runs here). With `--target <vsce target>` it is one package per
+// platform for desktop VS Code and remote hosts instead: scripts/packaging/package-target.ts.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -42,6 +45,11 @@ export function packageVsix({ build = true, quiet = false } = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (process.argv.slice(2).some((a) => a === '--target' || a.startsWith('--target=') || a === '--prebuilds' || a.startsWith('--prebuilds='))) {
+    // TypeScript (it shares the binary checks with the extension's core): run it through tsx.
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'packaging', 'package-target.ts'), ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+    process.exit(r.status ?? 1);
+  }
   try {
     const out = packageVsix({ build: !process.argv.includes('--no-build'), quiet: process.argv.includes('--quiet') });
     console.log(`packaged ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024 / 1024).toFixed(1)} MiB)`);

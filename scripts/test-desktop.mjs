@@ -7,10 +7,15 @@
 // the duration of the run node_modules/better-sqlite3/build/Release/better_sqlite3.node is replaced by
 // the Electron prebuild (prebuild-install) and the Node build is put back afterwards, even on failure or
 // Ctrl-C. On Linux without a display it re-runs itself under `xvfb-run -a` (package xvfb).
+//
+// W2S_DESKTOP_PACKAGE=<unpacked per-target .vsix>/extension: the extension loads the SQLite build for
+// this Electron from that package's native/ instead (W2S_SQLITE_BINDING), so the release workflow tests
+// the binaries it ships.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -67,6 +72,18 @@ function electronVersion() {
 const electron = electronVersion();
 console.log(`test:desktop: VS Code ${VERSION} runs Electron ${electron}`);
 
+// The package's own build for this Electron, when asked to test a package.
+const extensionTestsEnv = {};
+if (process.env.W2S_DESKTOP_PACKAGE) {
+  const dir = path.join(process.env.W2S_DESKTOP_PACKAGE, 'native');
+  const abi = Number(createRequire(import.meta.url)('node-abi').getAbi(electron, 'electron'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  const build = manifest.builds.find((b) => b.abi === abi);
+  if (!build) fail(`${dir} has no build for Electron ${electron} (NODE_MODULE_VERSION ${abi}): it has ${manifest.builds.map((b) => b.abi).join(', ')}`);
+  extensionTestsEnv.W2S_SQLITE_BINDING = path.join(dir, build.file);
+  console.log(`test:desktop: the extension loads ${extensionTestsEnv.W2S_SQLITE_BINDING} (${manifest.target} package)`);
+}
+
 // 4. Swap in the Electron build of better-sqlite3 for the run; always restore the Node build.
 // A backup left by a run that was killed is the Node build: put it back first.
 if (fs.existsSync(BACKUP)) fs.copyFileSync(BACKUP, BINARY);
@@ -103,6 +120,7 @@ try {
       vscodeExecutablePath,
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: path.join(ROOT, 'out', 'test', 'exthost', 'index'),
+      extensionTestsEnv,
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
     });
   } finally {

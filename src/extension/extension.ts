@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { addBuiltinBenchmark, importProblemSetFile } from './commands/problem-sets';
 import { registerGrading } from './grading';
 import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels/problem-set-panel';
+import { checkNativeModule } from './native-check';
 import { registerSampling } from './sampling';
 import type { GraderService } from './grading/grader-service';
 import { StoreService } from './store-service';
@@ -15,15 +16,21 @@ export interface W2sApi {
 }
 
 export function activate(context: vscode.ExtensionContext): W2sApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('W2S', { log: true });
+  const native = checkNativeModule(context, log);
   const stores = new StoreService(log);
+  stores.setNativeProblem(native.problem);
   const setsTree = new ProblemSetsTree(stores);
+  const setsView = vscode.window.createTreeView('w2s.problemSets', { treeDataProvider: setsTree });
+  // The one place the failure shows (the Runs view stays empty and points here).
+  if (native.problem) setsView.message = native.problem.message;
   const grader = registerGrading(context, stores, log);
   context.subscriptions.push(
     log,
     stores,
     setsTree,
-    vscode.window.registerTreeDataProvider('w2s.problemSets', setsTree),
+    setsView,
     vscode.commands.registerCommand('w2s.addBuiltinBenchmark', (ids?: string[]) => addBuiltinBenchmark(stores, log, Array.isArray(ids) ? ids : undefined)),
     vscode.commands.registerCommand('w2s.importProblemSet', (uri?: vscode.Uri) => importProblemSetFile(stores, log, uri instanceof vscode.Uri ? uri : undefined)),
     vscode.commands.registerCommand('w2s.openProblemSet', (arg?: string | { set?: { name: string } }) => {
@@ -41,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
       if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
     }),
   );
-  log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated`);
+  log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`);
   return { stores, grader };
 }
 

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage, isW2sError } from '../core/errors';
+import { W2sError, errorMessage, isW2sError } from '../core/errors';
+import type { NativeProblem } from '../core/native/load-binding';
 import { DEFAULT_STORE_PATH, dataVersion, openStore, type Store } from '../core/store/open';
 
 /**
@@ -17,6 +18,7 @@ export class StoreService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private failure: string | undefined;
   private pendingFire: NodeJS.Timeout | undefined;
+  private native: NativeProblem | undefined;
 
   /** Fires after any commit to the store, by this window or by another process. */
   readonly onDidChange = this.changed.event;
@@ -40,6 +42,18 @@ export class StoreService implements vscode.Disposable {
     return folder ? path.join(folder.uri.fsPath, configured) : undefined;
   }
 
+  /**
+   * The SQLite module did not load at activation: every store access fails with this one message
+   * (the views show it once instead of an error row each).
+   */
+  setNativeProblem(problem: NativeProblem | undefined): void {
+    this.native = problem;
+  }
+
+  get nativeProblem(): NativeProblem | undefined {
+    return this.native;
+  }
+
   /** True when a store file exists: views can show it without creating one. */
   exists(): boolean {
     const f = this.file;
@@ -49,6 +63,7 @@ export class StoreService implements vscode.Disposable {
   /** The open store, opening (and creating) it on first use. Throws a user-facing error on failure. */
   get(): Store {
     if (this.store) return this.store;
+    if (this.native) throw new W2sError(this.native.message, 'NATIVE_MODULE');
     const file = this.file;
     if (!file) throw new Error('Open a folder first: W2S Studio keeps its store in the workspace (.w2s/w2s.db).');
     try {

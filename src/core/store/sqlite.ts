@@ -5,8 +5,17 @@ export type Database = BetterSqlite3.Database;
 type DatabaseConstructor = typeof BetterSqlite3;
 
 let ctor: DatabaseConstructor | undefined;
+let binding: object | undefined;
 
-/** Loaded lazily so that activating the extension never touches the native module. */
+/**
+ * The native module the extension found and loaded once at activation (src/core/native/load-binding.ts):
+ * every connection opened after this uses it, instead of better-sqlite3 looking in node_modules.
+ */
+export function useSqliteBinding(addon: object | undefined): void {
+  binding = addon;
+}
+
+/** better-sqlite3's JavaScript, loaded on first use (the CLI's commands that need no store never load it). */
 function sqliteConstructor(): DatabaseConstructor {
   if (!ctor) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -34,7 +43,8 @@ export function openSqlite(file: string, options: BetterSqlite3.Options = {}): D
     throw nativeLoadError(e);
   }
   try {
-    return new Database(file, options);
+    // better-sqlite3 takes the loaded addon object as nativeBinding (lib/database.js); its types say string.
+    return new Database(file, binding && options.nativeBinding === undefined ? { ...options, nativeBinding: binding as unknown as string } : options);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/NODE_MODULE_VERSION|invalid ELF|Could not locate the bindings file|was compiled against|\.node/.test(msg)) {

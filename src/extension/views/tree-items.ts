@@ -26,9 +26,11 @@ export function storeErrorItem(node: StoreErrorNode): vscode.TreeItem {
 
 /**
  * A tree's root rows from the store: none when there is no store yet (the view then shows its welcome
- * content, and nothing is created), one error row when it cannot be opened.
+ * content, and nothing is created), one error row when it cannot be opened. None either when the
+ * SQLite module did not load: the Problem Sets view's message says so, once for all views.
  */
 export function rootsFromStore<N>(stores: StoreService, list: (store: Store) => N[]): (N | StoreErrorNode)[] {
+  if (stores.nativeProblem) return [];
   let store: Store | undefined;
   try {
     store = stores.getIfExists();
