@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { normalizeBaseUrl, parseEndpointProfiles, redact, type EndpointProfile } from '../../core/sampling/endpoint';
+import { normalizeBaseUrl, parseEndpointProfiles, type EndpointProfile } from '../../core/sampling/endpoint';
+import { redactSecrets } from '../../core/untrusted-text';
 import { probeEndpoint } from '../../core/sampling/probe';
 
 /** An endpoint chosen for one action: a profile from settings, or a URL typed in (named by the URL). */
@@ -97,7 +98,7 @@ export async function testEndpoint(secrets: vscode.SecretStorage, log: vscode.Lo
       log.info(`Test ${ep.baseUrl}: ${list}${reply}`);
       void vscode.window.showInformationMessage(`${ep.name}: OK. ${list}${reply}`);
     } catch (e) {
-      const msg = redact(errorMessage(e), key);
+      const msg = redactSecrets(errorMessage(e), key);
       log.error(`Test ${ep.baseUrl}: ${msg}`);
       void vscode.window.showErrorMessage(msg, 'Show Log').then((a) => a && log.show());
     }

@@ -4,7 +4,8 @@ import { listProblemSets } from '../../core/problems/sets';
 import { defaultRunName, RUN_NAME, RUN_NAME_RULE } from '../../core/runs/names';
 import { findRun, listRunNames } from '../../core/runs/runs';
 import type { SamplingParams } from '../../core/sampling/client';
-import { normalizeBaseUrl, redact } from '../../core/sampling/endpoint';
+import { normalizeBaseUrl } from '../../core/sampling/endpoint';
+import { redactSecrets } from '../../core/untrusted-text';
 import { SAMPLING_PRESETS, type SamplingPreset } from '../../core/sampling/presets';
 import { probeEndpoint } from '../../core/sampling/probe';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
@@ -41,7 +42,7 @@ export interface SamplingRequest {
 }
 
 function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): void {
-  const msg = redact(errorMessage(e));
+  const msg = redactSecrets(errorMessage(e));
   log.error(`${what}: ${isW2sError(e) ? msg : ((e as Error)?.stack ?? msg)}`);
   void vscode.window.showErrorMessage(`${what}: ${msg}`, 'Show Log').then((a) => a && log.show());
 }
