@@ -3,6 +3,8 @@ import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/gra
 import { listRuns, type RunSummary } from '../../core/runs/runs';
 import type { Sessions } from '../sampling/sessions';
 import type { StoreService } from '../store-service';
+import { redactSecrets } from '../../core/untrusted-text';
+import { md } from './markdown-text';
 import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
 type Node = { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined } | DetailNode | StoreErrorNode;
@@ -61,7 +63,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (params) details.push({ kind: 'detail', label: 'params', description: params, icon: 'settings' });
     details.push({ kind: 'detail', label: 'tokens', description: `${r.promptTokens} prompt · ${r.completionTokens} completion`, icon: 'symbol-numeric' });
     if (r.truncated) details.push({ kind: 'detail', label: 'truncated', description: `${r.truncated} (finish_reason length)`, icon: 'warning' });
-    if (r.error) details.push({ kind: 'detail', label: 'error', description: r.error, icon: 'error' });
+    if (r.error) details.push({ kind: 'detail', label: 'error', description: redactSecrets(r.error), icon: 'error' });
     const v = node.verdicts;
     if (v) {
       const acc = accuracy(v);
@@ -92,12 +94,13 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
           `${acc === null ? '' : ` · ${(acc * 100).toFixed(1)}% correct`}${live ? ` · ${Math.round(live.tokensPerSecond)} tok/s` : ''}`;
         const [icon, color] = STATUS_ICON[status] ?? ['circle-outline', undefined];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+        // names, model, set and error are store text: escaped, so none of it becomes a link or markup
+        const v = node.verdicts;
         item.tooltip = new vscode.MarkdownString(
-          `**${r.name}** — ${status}\n\n${done}/${r.total} traces, ${failed} failed, ${r.completionTokens} completion tokens\n\n${r.kind} · ${r.model} · ${r.setName}` +
-            (node.verdicts
-              ? `\n\n${node.verdicts.correct} correct, ${node.verdicts.incorrect} incorrect, ${node.verdicts['no-answer']} no answer, ${node.verdicts.error} error, ${node.verdicts.ungraded} ungraded`
-              : '') +
-            (r.error ? `\n\n${r.error.replace(/[\\`*_[\]<>]/g, '\\$&')}` : ''),
+          md`**${r.name}** — ${status}` +
+            md`\n\n${done}/${r.total} traces, ${failed} failed, ${r.completionTokens} completion tokens\n\n${r.kind} · ${r.model} · ${r.setName}` +
+            (v ? md`\n\n${v.correct} correct, ${v.incorrect} incorrect, ${v['no-answer']} no answer, ${v.error} error, ${v.ungraded} ungraded` : '') +
+            (r.error ? md`\n\n${redactSecrets(r.error)}` : ''),
         );
         // the context menu offers Cancel on a run sampling here, Resume on a sample run that can go on
         item.contextValue = live ? 'w2s.run.sampling' : r.kind === 'sample' && status !== 'done' ? 'w2s.run.resumable' : 'w2s.run';
