@@ -191,6 +191,14 @@ function describe(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
+function safeJson(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -204,6 +212,7 @@ class Collector {
   readonly acc = new Map<number, Acc>();
   readonly warnings = new Set<string>();
   usage: { prompt: number | null; completion: number | null } | undefined;
+  private anyCut = false;
 
   constructor(private readonly n: number, private readonly cap: number, private readonly chat: boolean, private readonly maxTokens: number | undefined) {}
 
@@ -248,7 +257,7 @@ class Collector {
     }
     const index = c.index ?? 0;
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= this.n) {
-      this.warn(`skipped a choice with index ${JSON.stringify(index)} (asked for ${this.n === 1 ? 'index 0' : `indices 0 to ${this.n - 1}`})`);
+      this.warn(`skipped a choice with index ${(safeJson(index) ?? '?').slice(0, 40)} (asked for ${this.n === 1 ? 'index 0' : `indices 0 to ${this.n - 1}`})`);
       return false;
     }
     let a = this.acc.get(index);
@@ -268,7 +277,7 @@ class Collector {
       let finish: string;
       if (typeof f === 'string') finish = f.slice(0, 64);
       else {
-        finish = JSON.stringify(f).slice(0, 64);
+        finish = (Array.isArray(f) || isObject(f) ? (safeJson(f) ?? 'unreadable') : String(f)).slice(0, 64);
         this.warn(`choice ${index}'s finish_reason is ${describe(f)}; stored as ${finish}`);
       }
       if (a.cut === undefined) a.finish = finish;
@@ -283,7 +292,11 @@ class Collector {
     let s: string;
     if (typeof v === 'string') s = v;
     else {
-      s = JSON.stringify(v);
+      try {
+        s = JSON.stringify(v);
+      } catch {
+        s = ''; // nested too deep to write back out: nothing worth keeping
+      }
       this.warn(`choice ${index}'s ${field === 'content' ? 'content' : 'reasoning'} is ${describe(v)}, not text; stored as JSON text`);
     }
     if (a.chars + s.length > this.cap) {
@@ -292,6 +305,7 @@ class Collector {
         `the server sent more than ${this.cap} characters for ${this.maxTokens === undefined ? 'a request without max_tokens' : `max_tokens ${this.maxTokens}`}, ` +
         `far more than that many tokens can be: stopped reading and stored the text so far as truncated`;
       a.finish = 'length';
+      this.anyCut = true;
     }
     (field === 'content' ? a.content : a.reasoning).push(s);
     a.chars += s.length;
@@ -300,12 +314,9 @@ class Collector {
 
   /** True once a choice was cut at the cap and every choice seen so far is finished: nothing more is worth reading. */
   get settled(): boolean {
-    let cut = false;
-    for (const a of this.acc.values()) {
-      if (a.finish === null) return false;
-      if (a.cut !== undefined) cut = true;
-    }
-    return cut;
+    if (!this.anyCut) return false;
+    for (const a of this.acc.values()) if (a.finish === null) return false;
+    return true;
   }
 }
 
@@ -420,7 +431,7 @@ export async function requestCompletion(client: OpenAI, spec: RequestSpec, signa
 
 function errorText(e: unknown): string {
   if (isObject(e) && typeof e.message === 'string') return e.message;
-  return typeof e === 'string' ? e : JSON.stringify(e);
+  return typeof e === 'string' ? e : (safeJson(e) ?? 'an unreadable error');
 }
 
 /** Maps a client error to what the sampler should do about it, with a message a person can act on. */
