@@ -103,7 +103,7 @@ export async function runCli(io: CliIo): Promise<number> {
       if (json) io.stdout.write(`${JSON.stringify({ error: { code: known.code, message: known.message } }, null, 2)}\n`);
       return 1;
     }
-    io.stderr.write(`w2s ${name}: unexpected error (please report it): ${(e as Error)?.stack ?? String(e)}\n`);
+    io.stderr.write(`w2s ${name}: unexpected error (please report it): ${stripTerminalControls((e as Error)?.stack ?? String(e))}\n`);
     return 1;
   } finally {
     store?.close();
