@@ -9,6 +9,16 @@ process.on('SIGINT', () => {
 });
 process.on('SIGTERM', () => controller.abort());
 
+// The command's promise still pending when the event loop runs dry means work was lost silently (a
+// worker thread gone without a word): never let that look like success.
+let finished = false;
+process.on('beforeExit', () => {
+  if (finished) return;
+  finished = true;
+  process.stderr.write('w2s: internal error: the command stopped before it finished (a worker thread may have died); what was stored is kept, run it again to resume.\n');
+  process.exitCode = 1;
+});
+
 runCli({
   argv: process.argv.slice(2),
   cwd: process.cwd(),
@@ -18,9 +28,11 @@ runCli({
   signal: controller.signal,
 }).then(
   (code) => {
+    finished = true;
     process.exitCode = code;
   },
   (e) => {
+    finished = true;
     process.stderr.write(`w2s: ${(e as Error)?.stack ?? String(e)}\n`);
     process.exitCode = 1;
   },

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { isW2sError } from '../core/errors';
 import { resolveStorePath, openStore, type Store } from '../core/store/open';
+import { storeFailure } from '../core/store/store-errors';
+import { stripTerminalControls } from '../core/untrusted-text';
 import type { CliContext, Command, OptionSpec } from './command';
 import { COMMANDS } from './commands';
 import { createProgress } from './progress';
@@ -76,13 +77,15 @@ export async function runCli(io: CliIo): Promise<number> {
     json,
     storePath,
     store: () => (store ??= openStore(storePath)),
-    existingStore: () => (store || fs.existsSync(storePath) ? (store ??= openStore(storePath)) : undefined),
+    // read-only: a listing command never creates, migrates or changes a store (nor another app's file)
+    existingStore: () => (store || fs.existsSync(storePath) ? (store ??= openStore(storePath, { readonly: true })) : undefined),
     progress: (label) => createProgress(io.stderr, label),
     signal: io.signal,
+    // what reaches the terminal may quote a server or the store: no escape sequence gets through
     print: (line) => {
-      if (!json) io.stdout.write(`${line}\n`);
+      if (!json) io.stdout.write(`${stripTerminalControls(line)}\n`);
     },
-    warn: (line) => io.stderr.write(`${line}\n`),
+    warn: (line) => io.stderr.write(`${stripTerminalControls(line)}\n`),
   };
   try {
     const result = await command.run(values, positionals, ctx);
@@ -93,12 +96,14 @@ export async function runCli(io: CliIo): Promise<number> {
       io.stderr.write(`w2s ${name}: ${e.message}\nUsage: w2s ${name} ${command.usage}\n`);
       return 2;
     }
-    if (isW2sError(e)) {
-      io.stderr.write(`w2s ${name}: error: ${e.message}\n`);
-      if (json) io.stdout.write(`${JSON.stringify({ error: { code: e.code, message: e.message } }, null, 2)}\n`);
+    // expected failures (a locked, read-only or full store…) arrive as W2sError or are mapped to one
+    const known = storeFailure(e, storePath);
+    if (known) {
+      io.stderr.write(`w2s ${name}: error: ${stripTerminalControls(known.message)}\n`);
+      if (json) io.stdout.write(`${JSON.stringify({ error: { code: known.code, message: known.message } }, null, 2)}\n`);
       return 1;
     }
-    io.stderr.write(`w2s ${name}: unexpected error (please report it): ${(e as Error)?.stack ?? String(e)}\n`);
+    io.stderr.write(`w2s ${name}: unexpected error (please report it): ${stripTerminalControls((e as Error)?.stack ?? String(e))}\n`);
     return 1;
   } finally {
     store?.close();

@@ -1,3 +1,5 @@
+import { stripTerminalControls } from '../core/untrusted-text';
+
 /**
  * A progress bar on stderr (stdout stays clean for --json). On a terminal it redraws one line; in a
  * log or pipe it prints a line at most every few seconds so CI logs stay readable.
@@ -40,7 +42,7 @@ export function createProgress(stream: NodeJS.WriteStream, label: string, quiet 
     },
     log(line) {
       clear();
-      stream.write(`${line}\n`);
+      stream.write(`${stripTerminalControls(line)}\n`);
     },
     done(line) {
       clear();

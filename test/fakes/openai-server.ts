@@ -19,8 +19,15 @@
  *   parser writes it; only `</think>` when the chat template already opened the block (DeepSeek-R1
  *   distills, QwQ).
  *
+ * Hostile servers (the faults after `length`) keep that wire format but abuse it the way broken or
+ * malicious servers do: a stream that never ends or runs to hundreds of MB, keep-alive events
+ * (`choices: []`, the shape of the usage chunk) or SSE comments (`: ping`, which the spec allows as
+ * keep-alive) and nothing else, an error that echoes the API key, an HTML error page with terminal
+ * escapes as a proxy in front of the model would send, and chunks whose fields have the wrong types.
+ *
  * Run standalone: node --import tsx test/fakes/openai-server.ts --port 8000 [--reasoning think]
  *   [--chars 2000] [--chunk-chars 16] [--models a,b] [--latency-ms 0] [--no-n] [--api-key KEY]
+ *   [--fault endless|huge|keepalive|comments|echo-key|html|odd-chunks]
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -39,7 +46,19 @@ export type Fault =
   /** Stream a few chunks, then go silent this long before the rest. */
   | { readonly kind: 'stall'; readonly afterChunks?: number; readonly delayMs: number }
   /** Cut the generation short with finish_reason "length". */
-  | { readonly kind: 'length' };
+  | { readonly kind: 'length' }
+  /** Stream text deltas of `chars` characters forever (every `delayMs`, or as fast as the client reads). */
+  | { readonly kind: 'endless'; readonly chars?: number; readonly delayMs?: number }
+  /** Stream `megabytes` of text, then a normal finish; `oneEvent` sends it all as one SSE event (one line). */
+  | { readonly kind: 'huge'; readonly megabytes: number; readonly oneEvent?: boolean }
+  /** Headers, then only keep-alive forever: empty events (`choices: []`) or SSE comments, every `intervalMs`. */
+  | { readonly kind: 'keepalive'; readonly style: 'empty' | 'comment'; readonly intervalMs?: number }
+  /** An error (default 500) whose message echoes the request's Authorization header and other keys. */
+  | { readonly kind: 'echo-key'; readonly status?: number }
+  /** An HTML error page of about `kilobytes` (default 112) with terminal escapes in it, as a proxy sends. */
+  | { readonly kind: 'html'; readonly status?: number; readonly kilobytes?: number }
+  /** Chunks with out-of-range and negative indices, non-string content, a non-string finish_reason and usage, then the normal stream. */
+  | { readonly kind: 'odd-chunks' };
 
 export interface FaultContext {
   readonly path: string;
@@ -68,6 +87,8 @@ export interface FakeServerOptions {
   readonly latencyMs?: number;
   /** Added before the answer to GET /models (a slow endpoint check). */
   readonly modelsLatencyMs?: number;
+  /** A 401 (wrong key) echoes the Authorization header it got, as some servers do. */
+  readonly echoKeyOn401?: boolean;
   /** Delay between streamed chunks. */
   readonly chunkDelayMs?: number;
   readonly fault?: (ctx: FaultContext) => Fault | undefined;
@@ -78,6 +99,8 @@ export interface LoggedRequest {
   readonly body: Record<string, unknown>;
   readonly status: number;
   readonly fault?: Fault['kind'];
+  /** The usage the server reported for this request (when it answered one). */
+  readonly usage?: { readonly prompt_tokens: number; readonly completion_tokens: number };
 }
 
 export interface FakeServer {
@@ -180,7 +203,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const models = o.models ?? ['fake-model'];
     if (o.apiKey !== undefined && req.headers.authorization !== `Bearer ${o.apiKey}`) {
       requests.push({ path, body: {}, status: 401 });
-      return sendError(res, 401, 'Incorrect API key provided.', 'invalid_request_error');
+      const echo = o.echoKeyOn401 ? ` You sent "Authorization: ${req.headers.authorization ?? ''}".` : '';
+      return sendError(res, 401, `Incorrect API key provided.${echo}`, 'invalid_request_error');
     }
     if (req.method === 'GET' && path === '/v1/models') {
       if (o.modelsLatencyMs) await sleep(o.modelsLatencyMs);
@@ -207,7 +231,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     attempts.set(key, attempt);
     const fault = o.fault?.({ path, body, promptText, attempt, requestNumber });
     const stream = body.stream === true;
-    const log = (status: number): void => void requests.push({ path, body, status, fault: fault?.kind });
+    let reported: LoggedRequest['usage'];
+    const log = (status: number): void => void requests.push({ path, body, status, fault: fault?.kind, get usage() { return reported; } });
 
     if (o.latencyMs) await sleep(o.latencyMs);
     if (fault?.kind === 'slow') await sleep(fault.delayMs);
@@ -216,6 +241,20 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       log(fault.status);
       return sendError(res, fault.status, fault.message ?? `Injected HTTP ${fault.status}`, fault.status === 429 ? 'rate_limit_error' : 'server_error',
         fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {});
+    }
+    if (fault?.kind === 'echo-key') {
+      const status = fault.status ?? 500;
+      log(status);
+      const auth = req.headers.authorization ?? '';
+      const key = auth.replace(/^Bearer\s+/i, '');
+      return sendError(res, status, `Upstream rejected the request (headers: {"authorization": "${auth}"}; api_key=${key}; ` +
+        `fallback keys gsk_${'G'.repeat(40)} hf_${'H'.repeat(34)} tgp_v1_${'T'.repeat(40)})`, 'server_error');
+    }
+    if (fault?.kind === 'html') {
+      const status = fault.status ?? 502;
+      log(status);
+      res.writeHead(status, { 'content-type': 'text/html' });
+      return void res.end(htmlErrorPage(status, fault.kilobytes ?? 112));
     }
     const n = o.supportsN === false ? 1 : Math.max(1, Number(body.n ?? 1));
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : undefined;
@@ -238,12 +277,14 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           ? { index: p.index, message: { role: 'assistant', content: p.content, ...(p.reasoningField !== null ? { [field]: p.reasoningField } : {}) }, logprobs: null, finish_reason: p.finish }
           : { index: p.index, text: p.content, logprobs: null, finish_reason: p.finish },
       );
+      reported = usage;
       return void res.end(JSON.stringify({ id, object: chat ? 'chat.completion' : 'text_completion', created, model, choices, usage }));
     }
 
     // SSE: one `data:` event per chunk; frames are written in batches so that "no artificial latency"
     // really means the server is not the bottleneck.
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    if (fault && (fault.kind === 'endless' || fault.kind === 'huge' || fault.kind === 'keepalive')) return hostileStream(res, fault, { id, object: chat ? 'chat.completion.chunk' : 'text_completion', created, model, chat });
     const size = o.chunkChars ?? 16;
     const events: string[] = [];
     const object = chat ? 'chat.completion.chunk' : 'text_completion';
@@ -261,6 +302,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
     if (streamOptions?.include_usage) ev([], { usage });
     events.push('data: [DONE]\n\n');
+    reported = usage;
+    if (fault?.kind === 'odd-chunks') events.splice(chat ? 1 : 0, 0, ...oddChunks({ id, object, created, model }, chat));
 
     if (fault?.kind === 'malformed') {
       res.write(events[0]!);
@@ -317,9 +360,104 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   };
 }
 
+/** A proxy's error page: a title, a big body, and terminal escapes (clear screen, set window title) in it. */
+function htmlErrorPage(status: number, kilobytes: number): string {
+  const head = `<!DOCTYPE html>\n<html><head><title>${status} Bad Gateway</title><style>body{font-family:sans-serif}</style></head>\n<body><h1>${status} Bad Gateway</h1>\n` +
+    `<p>The upstream server is unavailable.\u001b[2J\u001b]0;pwned\u0007\u001b[31m</p>\n`;
+  const filler = '<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt.</p>\n';
+  return head + filler.repeat(Math.max(0, Math.ceil((kilobytes * 1024 - head.length) / filler.length))) + '<hr><center>nginx</center></body></html>\n';
+}
+
+/** Chunks a careless or hostile server may send; a client must skip or stringify them, never crash. */
+function oddChunks(base: Record<string, unknown>, chat: boolean): string[] {
+  const choice = (index: unknown, content: unknown, extra: Record<string, unknown> = {}) =>
+    chat ? { index, delta: { content }, logprobs: null, finish_reason: null, ...extra } : { index, text: content, logprobs: null, finish_reason: null, ...extra };
+  const chunks: unknown[] = [
+    { ...base, choices: [choice(7, 'from a choice that was never asked for ')] },
+    { ...base, choices: [choice(-1, 'from a negative index ')] },
+    { ...base, choices: [choice(0.5, 'from a fractional index ')] },
+    { ...base, choices: [choice(0, { type: 'text', text: 'an object' })] },
+    { ...base, choices: [choice(0, 42)] },
+    { ...base, choices: [choice(0, ['an', 'array'])] },
+    { ...base, choices: [{ ...choice(0, ''), finish_reason: { why: 'object' } }] },
+    { ...base, choices: 'not a list' },
+    { ...base, choices: [null, 5] },
+    { ...base, choices: [], usage: { prompt_tokens: 'many', completion_tokens: { n: 1 } } },
+  ];
+  return chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`);
+}
+
+/** The never-ending, huge and keep-alive-only streams; written with backpressure so the server itself stays small. */
+async function hostileStream(
+  res: http.ServerResponse,
+  fault: Extract<Fault, { kind: 'endless' | 'huge' | 'keepalive' }>,
+  base: { id: string; object: string; created: number; model: unknown; chat: boolean },
+): Promise<void> {
+  const { chat, ...head } = base;
+  const delta = (text: string, finish: string | null = null) =>
+    `data: ${JSON.stringify({ ...head, choices: [chat ? { index: 0, delta: { content: text }, logprobs: null, finish_reason: finish } : { index: 0, text, logprobs: null, finish_reason: finish }] })}\n\n`;
+  const write = async (s: string): Promise<boolean> => {
+    if (res.destroyed || res.writableEnded) return false;
+    if (!res.write(s)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+    return !res.destroyed;
+  };
+  if (fault.kind === 'keepalive') {
+    const event = fault.style === 'comment' ? ': ping\n\n' : `data: ${JSON.stringify({ ...head, choices: [] })}\n\n`;
+    while (await write(event)) await sleep(fault.intervalMs ?? 50);
+    return;
+  }
+  if (fault.kind === 'endless') {
+    const text = 'all work and no play makes a dull model '.repeat(Math.ceil((fault.chars ?? 4096) / 40)).slice(0, fault.chars ?? 4096);
+    const event = delta(text);
+    while (await write(event)) if (fault.delayMs) await sleep(fault.delayMs);
+    return;
+  }
+  const total = fault.megabytes * 1024 * 1024;
+  const piece = 'x'.repeat(64 * 1024);
+  if (fault.oneEvent) {
+    // one `data:` line of `megabytes`, with no newline until its end
+    const [open, close] = delta('@@').split('@@') as [string, string];
+    if (!(await write(open))) return;
+    for (let sent = 0; sent < total; sent += piece.length) if (!(await write(piece))) return;
+    if (!(await write(close))) return;
+  } else {
+    const event = delta(piece);
+    for (let sent = 0; sent < total; sent += piece.length) if (!(await write(event))) return;
+  }
+  if (await write(delta('', 'stop'))) await write('data: [DONE]\n\n');
+  res.end();
+}
+
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** `--fault NAME` for a standalone server: every completion request gets that fault. */
+function faultByName(name: string | undefined): FakeServerOptions['fault'] {
+  const faults: Record<string, Fault> = {
+    endless: { kind: 'endless' },
+    huge: { kind: 'huge', megabytes: 300 },
+    keepalive: { kind: 'keepalive', style: 'empty' },
+    comments: { kind: 'keepalive', style: 'comment' },
+    'echo-key': { kind: 'echo-key' },
+    html: { kind: 'html' },
+    'odd-chunks': { kind: 'odd-chunks' },
+  };
+  if (name === undefined) return undefined;
+  const f = faults[name];
+  if (!f) throw new Error(`--fault must be one of ${Object.keys(faults).join(', ')}`);
+  return () => f;
 }
 
 if (require.main === module) {
@@ -335,6 +473,7 @@ if (require.main === module) {
     chunkDelayMs: num('--chunk-delay-ms'),
     supportsN: !args.includes('--no-n'),
     apiKey: argValue(args, '--api-key'),
+    fault: faultByName(argValue(args, '--fault')),
   }).then((s) => {
     process.stdout.write(`fake OpenAI-compatible server listening on ${s.url}\n`);
   });

@@ -12,27 +12,72 @@ export function ensureBuilt(): void {
   if (r.status !== 0) throw new Error('build failed');
 }
 
+export interface CliOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string;
+  /** Kill the command (SIGKILL) after this long; `timedOut` then says so. */
+  timeoutMs?: number;
+  /** Run as this user and group (tests that need file permissions to bite while running as root). */
+  uid?: number;
+  gid?: number;
+  /** Largest file the command may write, in KB (`ulimit -f`; SIGXFSZ ignored, so writes fail with EFBIG as on a full disk). */
+  fileSizeLimitKb?: number;
+}
+
 export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Wall time of the command. */
+  ms: number;
+  /** The command's peak resident memory (VmHWM in /proc, worker threads included), as last seen while it ran. */
+  peakRssKb: number | undefined;
+  timedOut: boolean;
 }
 
 /** Runs the built `w2s` as a user would, in `cwd`, with no terminal. */
-export function w2s(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): Promise<CliResult> {
+export function w2s(args: string[], opts: CliOptions): Promise<CliResult> {
   ensureBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd,
-      env: { ...process.env, W2S_DB: '', ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const argv = [CLI, ...args];
+    const child =
+      opts.fileSizeLimitKb === undefined
+        ? spawn(process.execPath, argv, spawnOptions(opts))
+        : // POSIX ulimit -f counts 512-byte blocks
+          spawn('sh', ['-c', `trap '' XFSZ; ulimit -f ${opts.fileSizeLimitKb * 2}; exec "$0" "$@"`, process.execPath, ...argv], spawnOptions(opts));
+    const t0 = performance.now();
     let stdout = '';
     let stderr = '';
+    let peakRssKb: number | undefined;
+    let timedOut = false;
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peakRssKb = Math.max(peakRssKb ?? 0, Number(m[1]));
+      } catch {
+        // gone, or no procfs
+      }
+    }, 20);
+    const kill = opts.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), opts.timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      clearInterval(poll);
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr, ms: performance.now() - t0, peakRssKb, timedOut });
+    });
     child.stdin.end(opts.input ?? '');
   });
+}
+
+function spawnOptions(opts: CliOptions) {
+  return {
+    cwd: opts.cwd,
+    env: { ...process.env, W2S_DB: '', ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'] as ['pipe', 'pipe', 'pipe'],
+    uid: opts.uid,
+    gid: opts.gid,
+  };
 }

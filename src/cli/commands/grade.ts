@@ -3,6 +3,7 @@ import { accuracy, verdictCountsByRun } from '../../core/grading/counts';
 import { gradeTraces, type RegradeMode } from '../../core/grading/grade-traces';
 import { createGraderPool, GRADER_VERSION } from '../../core/grader';
 import type { Command } from '../command';
+import { intOption } from '../numbers';
 import { UsageError } from '../usage-error';
 
 export const gradeCommand: Command = {
@@ -21,8 +22,7 @@ export const gradeCommand: Command = {
   },
   async run(v, _p, ctx) {
     if (v.regrade && v.all) throw new UsageError('give --regrade or --all, not both.');
-    const threads = v.threads === undefined ? undefined : Number(v.threads);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError('--threads must be a positive integer.');
+    const threads = intOption(v.threads, 'threads', 1, 1024);
     const mode: RegradeMode = v.all ? 'all' : v.regrade ? 'stale' : 'missing';
     const store = ctx.store();
     const pool = createGraderPool({ size: threads });
@@ -47,7 +47,13 @@ export const gradeCommand: Command = {
         const acc = r.accuracy === null ? '—' : `${(r.accuracy * 100).toFixed(1)}%`;
         ctx.print(`  ${r.run}: ${acc} correct  (${r.correct} correct, ${r.incorrect} incorrect, ${r['no-answer']} no answer, ${r.error} error, ${r.ungraded} ungraded)`);
       }
-      return { json: { ...summary, runs }, exitCode: summary.cancelled ? 1 : 0 };
+      // a worker that died took its items with it (graded error): say so, and never exit 0
+      const crashed = pool.stats.crashed;
+      const gradingError = crashed
+        ? `a grading worker died ${crashed} time(s) (last: ${pool.stats.lastCrash}); the traces it held were marked error without being graded. Run again with --all to grade them again.`
+        : undefined;
+      if (gradingError) ctx.warn(`w2s grade: ${gradingError}`);
+      return { json: { ...summary, runs, ...(gradingError ? { gradingError } : {}) }, exitCode: summary.cancelled || gradingError ? 1 : 0 };
     } finally {
       progress.done();
       await pool.close();

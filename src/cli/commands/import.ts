@@ -3,6 +3,7 @@ import { ANSWER_TYPES, type AnswerType } from '../../core/problems/answer-type';
 import { builtinFile, findBuiltin } from '../../core/problems/builtin';
 import { importProblemSet, type ImportResult } from '../../core/problems/import';
 import type { Command } from '../command';
+import { numberOption } from '../numbers';
 import { UsageError } from '../usage-error';
 
 export const importCommand: Command = {
@@ -34,8 +35,7 @@ export const importCommand: Command = {
     if (answerType && !ANSWER_TYPES.includes(answerType as AnswerType)) {
       throw new UsageError(`--answer-type must be one of ${ANSWER_TYPES.join(', ')}.`);
     }
-    const maxLineMb = v['max-line-mb'] === undefined ? undefined : Number(v['max-line-mb']);
-    if (maxLineMb !== undefined && !(maxLineMb > 0)) throw new UsageError('--max-line-mb must be a positive number.');
+    const maxLineMb = numberOption(v['max-line-mb'], 'max-line-mb', (x) => x > 0 && x <= 1024, 'a positive number of MB (at most 1024)');
 
     let file: string;
     let name: string;

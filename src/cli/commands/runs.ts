@@ -1,5 +1,6 @@
 import { accuracy, verdictCountsByRun } from '../../core/grading/counts';
 import { listRuns } from '../../core/runs/runs';
+import { redactSecrets } from '../../core/untrusted-text';
 import type { Command } from '../command';
 
 export const runsCommand: Command = {
@@ -16,7 +17,8 @@ export const runsCommand: Command = {
     const verdicts = verdictCountsByRun(store);
     const runs = listRuns(store).map((r) => {
       const grades = verdicts.get(r.id);
-      return { ...r, grades, accuracy: grades ? accuracy(grades) : null };
+      // errors are stored redacted; a store written by an older version may still hold a key
+      return { ...r, error: r.error === null ? null : redactSecrets(r.error), grades, accuracy: grades ? accuracy(grades) : null };
     });
     if (runs.length === 0) ctx.print('No runs yet. Sample one: w2s sample --set NAME --base-url URL --model ID.');
     const w = Math.max(4, ...runs.map((r) => r.name.length));

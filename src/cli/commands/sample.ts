@@ -11,18 +11,11 @@ import { SAMPLING_DEFAULTS } from '../../core/sampling/presets';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { findTemplate, type PromptTemplate } from '../../core/sampling/templates';
 import type { Command } from '../command';
+import { intOption, numberOption } from '../numbers';
 import { formatSeconds } from '../progress';
 import { UsageError } from '../usage-error';
 
 const DEFAULTS = SAMPLING_DEFAULTS;
-
-function num(v: unknown, flag: string, check: (x: number) => boolean, what: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x) || !check(x)) throw new UsageError(`--${flag} must be ${what} (got "${String(v)}").`);
-  return x;
-}
-const int = (x: number) => Number.isInteger(x);
 
 export const sampleCommand: Command = {
   name: 'sample',
@@ -56,7 +49,8 @@ export const sampleCommand: Command = {
     'extra-body': { type: 'string', description: 'JSON merged into each request, e.g. \'{"skip_special_tokens":true}\'', valueName: 'JSON' },
     concurrency: { type: 'string', description: `requests in flight (default ${DEFAULTS.concurrency})`, valueName: 'N' },
     limit: { type: 'string', description: 'sample the first N problems of the set (stored with the run; a larger N or "all" extends it)', valueName: 'N|all' },
-    timeout: { type: 'string', description: `seconds to wait for a response to start or continue (default ${DEFAULTS.timeoutSeconds})`, valueName: 'S' },
+    timeout: { type: 'string', description: `seconds to wait for a response to start, or for more text (default ${DEFAULTS.timeoutSeconds})`, valueName: 'S' },
+    deadline: { type: 'string', description: 'seconds one request may take in all (default: the timeout plus max-tokens / 4)', valueName: 'S' },
     'max-attempts': { type: 'string', description: 'attempts per request before the trace is recorded as failed (default 6)', valueName: 'N' },
     'n-mode': { type: 'string', description: 'auto | server | separate: ask the server for n choices, or one request per sample (default auto)', valueName: 'M' },
     'api-key-env': { type: 'string', description: 'environment variable holding the API key (default OPENAI_API_KEY)', valueName: 'VAR' },
@@ -102,17 +96,18 @@ export const sampleCommand: Command = {
       }
     }
     const params: SamplingParams = {
-      temperature: num(v.temperature, 'temperature', (x) => x >= 0 && x <= 2, 'between 0 and 2') ?? stored.temperature ?? DEFAULTS.temperature,
-      top_p: num(v['top-p'], 'top-p', (x) => x > 0 && x <= 1, 'in (0, 1]') ?? stored.top_p ?? DEFAULTS.top_p,
-      max_tokens: num(v['max-tokens'], 'max-tokens', (x) => int(x) && x > 0, 'a positive integer') ?? stored.max_tokens ?? DEFAULTS.max_tokens,
-      seed: num(v.seed, 'seed', int, 'an integer') ?? stored.seed,
+      temperature: numberOption(v.temperature, 'temperature', (x) => x >= 0 && x <= 2, 'between 0 and 2') ?? stored.temperature ?? DEFAULTS.temperature,
+      top_p: numberOption(v['top-p'], 'top-p', (x) => x > 0 && x <= 1, 'in (0, 1]') ?? stored.top_p ?? DEFAULTS.top_p,
+      max_tokens: intOption(v['max-tokens'], 'max-tokens', 1, 10_000_000) ?? stored.max_tokens ?? DEFAULTS.max_tokens,
+      seed: intOption(v.seed, 'seed', -Number.MAX_SAFE_INTEGER) ?? stored.seed,
       stop: (v.stop as string[] | undefined) ?? stored.stop,
     };
-    const n = num(v.n, 'n', (x) => int(x) && x >= 1 && x <= 1024, 'an integer from 1 to 1024') ?? existing?.samplesPerProblem ?? DEFAULTS.n;
-    const concurrency = num(v.concurrency, 'concurrency', (x) => int(x) && x >= 1 && x <= 4096, 'an integer from 1 to 4096') ?? DEFAULTS.concurrency;
-    const limit = v.limit === 'all' ? null : num(v.limit, 'limit', (x) => int(x) && x >= 1, 'a positive integer or "all"');
-    const timeoutS = num(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? DEFAULTS.timeoutSeconds;
-    const maxAttempts = num(v['max-attempts'], 'max-attempts', (x) => int(x) && x >= 1 && x <= 100, 'an integer from 1 to 100');
+    const n = intOption(v.n, 'n', 1, 1024) ?? existing?.samplesPerProblem ?? DEFAULTS.n;
+    const concurrency = intOption(v.concurrency, 'concurrency', 1, 4096) ?? DEFAULTS.concurrency;
+    const limit = v.limit === 'all' ? null : intOption(v.limit, 'limit', 1, Number.MAX_SAFE_INTEGER, 'or "all"');
+    const timeoutS = numberOption(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? DEFAULTS.timeoutSeconds;
+    const deadlineS = numberOption(v.deadline, 'deadline', (x) => x > 0, 'a positive number of seconds');
+    const maxAttempts = intOption(v['max-attempts'], 'max-attempts', 1, 100);
     const nMode = (v['n-mode'] as string | undefined) ?? 'auto';
     if (!['auto', 'server', 'separate'].includes(nMode)) throw new UsageError('--n-mode must be auto, server or separate.');
     const keyVar = (v['api-key-env'] as string | undefined) ?? 'OPENAI_API_KEY';
@@ -131,7 +126,7 @@ export const sampleCommand: Command = {
       result = await sampleRun(store, {
         onTracesStored: grader ? (ids) => grader.enqueue(ids) : undefined,
         runName: name, setName, model, baseUrl, apiKey, extraBody, template, params, samplesPerProblem: n, concurrency,
-        timeoutMs: timeoutS * 1000, problemLimit: limit, nMode: nMode as 'auto' | 'server' | 'separate', signal: ctx.signal,
+        timeoutMs: timeoutS * 1000, deadlineMs: deadlineS === undefined ? undefined : deadlineS * 1000, problemLimit: limit, nMode: nMode as 'auto' | 'server' | 'separate', signal: ctx.signal,
         retry: maxAttempts === undefined ? undefined : { maxAttempts, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 },
         onProgress: (p) => progress.update(p.done + p.failed, p.total, `${p.failed ? `${p.failed} failed, ` : ''}${Math.round(p.tokensPerSecond)} tok/s`),
         onLog: (level, msg) => (level === 'warn' ? progress.log(`warning: ${msg}`) : progress.log(msg)),
@@ -142,6 +137,12 @@ export const sampleCommand: Command = {
       await pool?.close();
     }
     if (grader?.lastError) ctx.warn(`w2s sample: grading failed (${grader.lastError.message}); grade later with: w2s grade --run ${result.runName}`);
+    const crashed = pool?.stats.crashed ?? 0;
+    const gradingError = crashed
+      ? `a grading worker died ${crashed} time(s) (last: ${pool!.stats.lastCrash}); the traces it held were marked error without being graded. ` +
+        `Grade them again: w2s grade --run ${result.runName} --all`
+      : undefined;
+    if (gradingError) ctx.warn(`w2s sample: ${gradingError}`);
     const verdicts = grader ? verdictCountsByRun(store).get(result.runId) : undefined;
     const secs = formatSeconds(result.elapsedMs / 1000);
     const summary =
@@ -167,8 +168,8 @@ export const sampleCommand: Command = {
     if (result.status === 'cancelled') ctx.warn(`Cancelled. Resume with: w2s sample --run ${result.runName}`);
     const { runId: _id, ...rest } = result;
     const selection = { problemLimit: run?.problemLimit ?? null, setProblems };
-    const json = verdicts ? { ...rest, ...selection, grades: verdicts } : { ...rest, ...selection };
-    return { json, exitCode: result.status === 'done' ? 0 : result.status === 'cancelled' ? 130 : 1 };
+    const json = { ...rest, ...selection, ...(verdicts ? { grades: verdicts } : {}), ...(gradingError ? { gradingError } : {}) };
+    return { json, exitCode: result.status === 'done' ? (gradingError ? 1 : 0) : result.status === 'cancelled' ? 130 : 1 };
   },
 };
 

@@ -30,8 +30,12 @@ export interface GraderPool {
   grade(items: GradeInput[]): Promise<GradeResult[]>;
   /** Terminate the workers; pending `grade` calls reject. */
   close(): Promise<void>;
-  /** Workers started so far, replacements included (for tests and diagnostics). */
-  readonly stats: { started: number; killed: number };
+  /**
+   * Workers started so far (replacements included), killed (past the time cap, or dead), and of those
+   * the ones that died on their own (out of memory, a crash), with the last reason: a caller reports
+   * these, as the items they held were graded `error` without being graded.
+   */
+  readonly stats: { started: number; killed: number; crashed: number; lastCrash?: string };
 }
 
 interface Job {
@@ -75,7 +79,7 @@ class WorkerPool implements GraderPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private readonly jobs = new Set<Job>();
-  private readonly counters = { started: 0, killed: 0 };
+  private readonly counters: { started: number; killed: number; crashed: number; lastCrash?: string } = { started: 0, killed: 0, crashed: 0 };
   private nextTaskId = 1;
   private closed = false;
 
@@ -147,7 +151,7 @@ class WorkerPool implements GraderPool {
     this.counters.started++;
     const slot: Slot = { worker, ready: false, task: null, taskId: 0, next: 0, timer: null, dead: false };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
-    worker.on('error', (e) => this.fail(slot, `worker error: ${e.message}`));
+    worker.on('error', (e) => this.fail(slot, (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'worker ran out of memory' : `worker error: ${e.message}`));
     worker.on('exit', (code) => {
       if (!slot.dead && !this.closed) this.fail(slot, `worker exited with code ${code}`);
     });
@@ -206,6 +210,10 @@ class WorkerPool implements GraderPool {
     if (!slot.ready && detail !== 'timeout') return this.startupFailure(slot, detail);
     this.drop(slot);
     this.counters.killed++;
+    if (detail !== 'timeout') {
+      this.counters.crashed++;
+      this.counters.lastCrash = detail;
+    }
     const task = slot.task;
     if (task && slot.next < task.items.length) {
       this.finishItem(slot, { extracted: null, verdict: 'error', detail });

@@ -74,7 +74,7 @@ export function planFields(name: string, records: readonly SourceRecord[], optio
 export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, options: FieldOptions): ProblemRecord {
   const v = record.value;
   const where = `${name}:${record.line}`;
-  const question = text(v[plan.question]);
+  const question = text(v[plan.question], where, `the question ("${plan.question}")`, 'question');
   if (!question) throw new W2sError(`${where}: the question ("${plan.question}") is missing or empty.`, 'MISSING_FIELD');
 
   const metadata: Record<string, unknown> = {};
@@ -83,8 +83,8 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
   let choices: string[] | null = null;
 
   if (plan.gpqa) {
-    const correct = text(v[GPQA_CORRECT]);
-    const wrong = GPQA_INCORRECT.map((f) => text(v[f]));
+    const correct = text(v[GPQA_CORRECT], where, `"${GPQA_CORRECT}"`, 'answer');
+    const wrong = GPQA_INCORRECT.map((f) => text(v[f], where, `"${f}"`, 'answer'));
     if (!correct || wrong.some((w) => !w)) {
       throw new W2sError(`${where}: a GPQA row needs "${GPQA_CORRECT}" and "${GPQA_INCORRECT.join('", "')}".`, 'MISSING_FIELD');
     }
@@ -93,7 +93,7 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
     [GPQA_CORRECT, ...GPQA_INCORRECT].forEach((f) => used.add(f));
   } else {
     if (plan.answer !== null) {
-      answer = text(v[plan.answer]);
+      answer = text(v[plan.answer], where, `the answer ("${plan.answer}")`, 'answer');
       used.add(plan.answer);
       if (answer !== null) {
         const gsm = /(?:^|\n)####\s*(.+?)\s*$/s.exec(answer);
@@ -120,7 +120,8 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
     if (id === undefined || id === null || String(id).trim() === '') {
       throw new W2sError(`${where}: the id ("${plan.id}") is missing or empty.`, 'MISSING_FIELD');
     }
-    key = String(id).trim();
+    // an id that is an object or a list (a database export's {"$oid": …}) is kept, and shown, as JSON
+    key = (typeof id === 'object' ? JSON.stringify(id) : String(id)).trim();
   } else {
     key = String(record.line);
   }
@@ -133,7 +134,7 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
   if (!choices && letter) {
     const explicit = Array.isArray(v.choices) ? v.choices : Array.isArray(v.options) ? v.options : null;
     if (explicit) {
-      choices = explicit.map((c) => String(c));
+      choices = explicit.map((c) => (typeof c === 'string' ? c : JSON.stringify(c)));
       finalQuestion = formatQuestion(question, choices);
     } else {
       const split = splitOptions(question);
@@ -161,10 +162,24 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
   return { key, line: record.line, question: finalQuestion, answer: finalAnswer, answerType, choices, metadata };
 }
 
-function text(v: unknown): string | null {
+/**
+ * A question or answer field as text. A question must be text; an answer may also be a number, or a
+ * list of texts and numbers (OlympiadBench's `final_answer`), joined with ", ". Anything else — an
+ * object, a boolean, a list holding those — is refused naming the line: turned into text it would be a
+ * gold answer nobody wrote ("[object Object]", "true").
+ */
+function text(v: unknown, where: string, what: string, kind: 'question' | 'answer'): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return v.trim() === '' ? null : v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return v.length ? v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ') : null;
-  return JSON.stringify(v);
+  const scalar = (x: unknown) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
+  if (kind === 'answer' && typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (kind === 'answer' && Array.isArray(v) && v.length > 0 && v.every(scalar)) return v.map(String).join(', ');
+  const found = Array.isArray(v) ? 'a list' : v === true || v === false ? 'a boolean' : typeof v === 'number' ? 'a number' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  const shown = JSON.stringify(v) ?? String(v);
+  throw new W2sError(
+    `${where}: ${what} is ${found} (${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}); expected ` +
+      (kind === 'question' ? 'text.' : 'text, a number, or a list of texts and numbers.') +
+      ' Choose another field with --question-field / --answer-field, or fix the line.',
+    'BAD_FIELD_TYPE',
+  );
 }

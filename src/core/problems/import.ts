@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
+import { storeFailure } from '../store/store-errors';
 import { planFields, toProblem, type FieldOptions, type FieldPlan, type ProblemRecord } from './fields';
 import { readRecords, type ReadOptions, type SourceFormat, type SourceRecord } from './records';
+import { decodeUtf8 } from './text-file';
 
 export interface ImportOptions extends FieldOptions, ReadOptions {
   readonly file: string;
@@ -80,7 +82,7 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
     );
   }
 
-  const { format, records, estimatedCount } = readRecords(display, raw.toString('utf8'), options);
+  const { format, records, estimatedCount } = readRecords(display, decodeUtf8(display, raw), options);
   const iterator = records[Symbol.iterator]();
   // Fields are chosen from the first records; the rest are parsed as they are written.
   const head: SourceRecord[] = [];
@@ -94,7 +96,7 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
     },
   };
 
-  const setId = await writeSet(store, {
+  const written = await writeSet(store, {
     existingId: existing?.id,
     name: options.name,
     display,
@@ -107,7 +109,8 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
     signal: options.signal,
     estimatedTotal: estimatedCount,
   });
-  return { ...summarize(store, setId, options.name), format, outcome: existing ? 'replaced' : 'created' };
+  if (written.concurrent) return { ...summarize(store, written.setId, options.name), outcome: 'unchanged' };
+  return { ...summarize(store, written.setId, options.name), format, outcome: existing ? 'replaced' : 'created' };
 }
 
 /** Validates records into problems, failing on the first bad one (the caller's transaction rolls back). */
@@ -152,19 +155,34 @@ interface WriteSpec {
   signal: AbortSignal | undefined;
 }
 
-async function writeSet(store: Store, spec: WriteSpec): Promise<number> {
+/**
+ * Writes the set in one transaction. `concurrent`: another import stored the same content under this
+ * name while this one read its file, so there was nothing to write.
+ */
+async function writeSet(store: Store, spec: WriteSpec): Promise<{ setId: number; concurrent: boolean }> {
   const db = store.db;
   // A manual transaction so the event loop can run between chunks; BEGIN IMMEDIATE takes the write
   // lock up front so a concurrent writer waits instead of failing half-way.
-  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (e) {
+    throw storeFailure(e, store.file) ?? e;
+  }
   try {
     let setId: number;
     if (spec.existingId === undefined) {
-      setId = Number(
-        db
-          .prepare('INSERT INTO problem_sets (name, source, source_hash, options) VALUES (?, ?, ?, ?)')
-          .run(spec.name, spec.source, spec.hash, JSON.stringify(spec.options)).lastInsertRowid,
-      );
+      // Looked up again under the lock: another import of the same name may have committed meanwhile.
+      const other = db.prepare('SELECT id, source_hash FROM problem_sets WHERE name = ?').get(spec.name) as { id: number; source_hash: string } | undefined;
+      if (other) {
+        db.exec('ROLLBACK');
+        if (other.source_hash === spec.hash) return { setId: other.id, concurrent: true };
+        throw setCreatedMeanwhile(spec);
+      }
+      const inserted = db
+        .prepare('INSERT INTO problem_sets (name, source, source_hash, options) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
+        .run(spec.name, spec.source, spec.hash, JSON.stringify(spec.options));
+      if (inserted.changes === 0) throw setCreatedMeanwhile(spec);
+      setId = Number(inserted.lastInsertRowid);
     } else {
       setId = spec.existingId;
       db.prepare(
@@ -195,11 +213,19 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<number> {
     db.prepare('UPDATE problem_sets SET problem_count = (SELECT count(*) FROM problems WHERE set_id = ?) WHERE id = ?').run(setId, setId);
     db.exec('COMMIT');
     spec.onProgress?.({ phase: 'write', done: written, total: written });
-    return setId;
+    return { setId, concurrent: false };
   } catch (e) {
     if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
+    throw storeFailure(e, store.file) ?? e;
   }
+}
+
+function setCreatedMeanwhile(spec: WriteSpec): W2sError {
+  return new W2sError(
+    `${spec.display}: another import created a problem set named "${spec.name}" with different content while this one ran; ` +
+      `nothing of this file was stored. Choose another name, or replace that set (CLI: --replace).`,
+    'SET_EXISTS',
+  );
 }
 
 /** On replace, problems absent from the new file go, unless traces point at them. */

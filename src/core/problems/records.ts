@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { W2sError } from '../errors';
 import { parseCsv } from './csv';
 import { jsonArrayElementLines } from './json-lines';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from './text-file';
 
 /** One input record and where it came from, so every later error can name the line. */
 export interface SourceRecord {
@@ -104,6 +105,7 @@ function* readJsonl(name: string, text: string): Generator<SourceRecord> {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new W2sError(`${name}:${line}: expected a JSON object, found ${describe(value)}.`, 'BAD_RECORD');
     }
+    refuseDeep(name, line, value);
     yield { line, value: value as Record<string, unknown> };
   }
 }
@@ -125,6 +127,7 @@ function readJsonArray(name: string, text: string): SourceRecord[] {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
       throw new W2sError(`${name}:${line}: element ${i + 1} of the array is ${describe(v)}, expected a JSON object.`, 'BAD_RECORD');
     }
+    refuseDeep(name, line, v);
     return { line, value: v as Record<string, unknown> };
   });
 }
@@ -150,6 +153,16 @@ function readCsv(name: string, text: string): SourceRecord[] {
     records.push({ line: row.line, value });
   }
   return records;
+}
+
+/** A record nested deeper than any problem is refused before anything walks it recursively. */
+function refuseDeep(name: string, line: number, value: unknown): void {
+  if (nestedDeeperThan(value)) {
+    throw new W2sError(
+      `${name}:${line}: the JSON is nested more than ${MAX_JSON_DEPTH} levels deep; a problem is an object of text fields (metadata a few levels deep at most).`,
+      'JSON_TOO_DEEP',
+    );
+  }
 }
 
 function lineAt(text: string, offset: number): number {

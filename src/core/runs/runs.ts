@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
@@ -109,15 +110,33 @@ export function ownerAlive(row: Pick<RunRow, 'id' | 'owner' | 'heartbeatAt'>, no
   const pid = Number(row.owner.slice(i + 1));
   if (host === os.hostname() && Number.isInteger(pid)) {
     if (pid === process.pid) return active.has(row.id);
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
-    }
+    if (!processRuns(pid)) return false;
   }
   // Same host and alive (the pid may have been reused: the heartbeat decides), or another host.
   const beat = row.heartbeatAt ? Date.parse(row.heartbeatAt) : NaN;
   return Number.isFinite(beat) && now - beat < STALE_HEARTBEAT_MS;
+}
+
+/**
+ * Whether a process of this host still runs. A pid that exists may be a zombie — dead, waiting for a
+ * parent that reaps slowly (a container's init) — which `kill(pid, 0)` cannot tell apart: on Linux its
+ * state in /proc/PID/stat (proc(5): Z zombie, X dead) decides.
+ */
+export function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true; // no procfs (macOS, Windows): the pid exists, which is all we can know
+  }
+  // "pid (comm) state …": comm may hold spaces and parentheses, so the state follows the last ')'
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X' && state !== 'x';
 }
 
 /** `running` whose sampler is gone (kill -9, crash, VS Code closed) reads as `interrupted`. */
@@ -149,13 +168,19 @@ export function openRun(store: Store, spec: RunSpec, options: { create: boolean 
       'NO_SET',
     );
   }
-  const existing = findRun(store, spec.name);
+  let existing = findRun(store, spec.name);
   if (!existing) {
     if (!options.create) return undefined;
-    store.db
-      .prepare('INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem, problem_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    // Another process may create the same run between the look-up and the insert: then its row stands,
+    // and is compared like any existing run (claimRun then tells who samples it).
+    const created = store.db
+      .prepare(
+        `INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem, problem_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO NOTHING`,
+      )
       .run(spec.name, spec.kind, set.id, spec.model, spec.endpoint, spec.template === null ? null : canonical(spec.template), canonical(spec.params), spec.samplesPerProblem, spec.problemLimit ?? null);
-    return findRun(store, spec.name)!;
+    existing = findRun(store, spec.name)!;
+    if (created.changes === 1) return existing;
   }
   const diffs: string[] = [];
   if (existing.kind !== spec.kind) diffs.push(`kind ${existing.kind} ≠ ${spec.kind}`);

@@ -24,6 +24,8 @@ export interface AttemptContext {
   readonly extraBody?: Record<string, unknown>;
   readonly stream: boolean;
   readonly timeoutMs: number;
+  /** Longest one request may take, first byte to last (ms); undefined: derived from max_tokens. */
+  readonly deadlineMs: number | undefined;
   readonly retry: RetryPolicy;
   /** Aborted on cancel and on a fatal failure. */
   readonly signal: AbortSignal;
@@ -34,7 +36,7 @@ export interface AttemptContext {
   lastError: string | null;
   /** Queues more units (samples a server did not return, or a unit split into single requests). */
   enqueue(units: Unit[]): void;
-  /** A failure no request of the run can get past (401, 403, 404): stop the run. */
+  /** A failure no request of the run can get past (401, 403, 404, a request worker that died): stop the run. */
   onFatal(f: RequestFailure): void;
 }
 
@@ -57,10 +59,11 @@ export async function runUnit(ctx: AttemptContext, u: Unit): Promise<void> {
     ctx.inFlight++;
     try {
       const res = await ctx.runner.request(
-        { model: ctx.model, prompt, n: u.indices.length, params, extraBody: ctx.extraBody, stream: ctx.stream, timeoutMs: ctx.timeoutMs },
+        { model: ctx.model, prompt, n: u.indices.length, params, extraBody: ctx.extraBody, stream: ctx.stream, timeoutMs: ctx.timeoutMs, deadlineMs: ctx.deadlineMs },
         ctx.signal,
       );
       const latencyMs = Math.round(performance.now() - t0);
+      for (const w of res.warnings) ctx.log('warn', `${u.item.key} #${u.indices.join(',')}: ${w}`);
       const got = res.choices.filter((c) => c.index < u.indices.length);
       if (u.indices.length > 1) {
         const ok = got.length === u.indices.length;
@@ -70,6 +73,7 @@ export async function runUnit(ctx: AttemptContext, u: Unit): Promise<void> {
       }
       const split = splitTokens(res.completionTokens, got.map((c) => c.content.length + (c.reasoningField?.length ?? 0)));
       got.forEach((c, k) => {
+        if (c.cutReason) ctx.log('warn', `${u.item.key} #${u.indices[c.index]}: ${c.cutReason}`);
         const text = splitReasoning(c.content, c.reasoningField);
         ctx.writer.add({
           problemId: u.item.problemId, sampleIndex: u.indices[c.index]!, prompt: prompt.stored, reasoning: text.reasoning, answer: text.answer,
@@ -80,7 +84,7 @@ export async function runUnit(ctx: AttemptContext, u: Unit): Promise<void> {
     } catch (e) {
       if (e instanceof Cancelled || ctx.signal.aborted) return;
       const f = e instanceof RequestFailure ? e : classify(e);
-      if (f.kind === 'fatal') return ctx.onFatal(f);
+      if (f.kind === 'fatal' || f.kind === 'crash') return ctx.onFatal(f);
       if (f.kind === 'permanent' && u.indices.length > 1 && /\bn\b|best_of|choices/i.test(f.message)) {
         ctx.log('warn', `${ctx.baseUrl} rejects n > 1 (${f.message}): sending one request per sample`);
         ctx.serverN = false;

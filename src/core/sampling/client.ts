@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import { W2sError } from '../errors';
-import { NO_KEY, redact } from './endpoint';
+import { NO_KEY, serverText } from '../untrusted-text';
 import { parseRetryAfter } from './retry';
-import { readSse } from './sse';
+import { readSse, SseEventTooLong } from './sse';
 import type { RenderedPrompt } from './templates';
 
 /** Sampling parameters sent with every request (OpenAI names; null/undefined ones are left out). */
@@ -30,6 +30,7 @@ export function createClient(o: ClientOptions): OpenAI {
     timeout: o.timeoutMs,
     // The client logs unparsable stream chunks to the console; our errors carry that instead.
     logLevel: 'off',
+    fetch: boundedFetch,
   });
 }
 
@@ -41,7 +42,10 @@ export interface RequestSpec {
   readonly extraBody?: Record<string, unknown>;
   /** Stream the response (default): long generations then never sit silent long enough to time out. */
   readonly stream: boolean;
+  /** Longest wait for the headers and, after them, between two pieces of text (ms). */
   readonly timeoutMs: number;
+  /** Longest a whole request may take (ms); default `defaultDeadlineMs(timeoutMs, max_tokens)`. */
+  readonly deadlineMs?: number;
 }
 
 export interface ChoiceText {
@@ -50,12 +54,16 @@ export interface ChoiceText {
   /** `reasoning_content` / `reasoning` as sent by the server, before any `<think>` split. */
   readonly reasoningField: string | null;
   readonly finishReason: string | null;
+  /** Why the client stopped reading this choice before the server finished it (finishReason is then `length`). */
+  readonly cutReason?: string;
 }
 
 export interface CompletionResult {
   readonly choices: ChoiceText[];
   readonly promptTokens: number | null;
   readonly completionTokens: number | null;
+  /** Odd things the server sent that were skipped or stringified (each said once). */
+  readonly warnings: string[];
 }
 
 export type FailureKind =
@@ -64,7 +72,9 @@ export type FailureKind =
   /** This request will never succeed as is (400, 413, 422): record it on the trace and go on. */
   | 'permanent'
   /** No request of this run can succeed (401, 403, 404): stop the run. */
-  | 'fatal';
+  | 'fatal'
+  /** The sampler itself cannot go on (a request worker died): stop the run, failed, with the reason. */
+  | 'crash';
 
 export class RequestFailure extends Error {
   constructor(
@@ -85,35 +95,253 @@ export class Cancelled extends Error {
   }
 }
 
-type Acc = { content: string[]; reasoning: string[]; finish: string | null };
+/** Characters one token can plausibly become: 8× the ~4 of a typical BPE token, so only a runaway server reaches it. */
+export const MAX_CHARS_PER_TOKEN = 32;
+/** The token budget assumed when a request sets no max_tokens (a long context window). */
+const UNSET_MAX_TOKENS = 131_072;
+/** An error body is read up to this size; the rest is dropped unread. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** The most a GET (the list of models) may send. */
+const MAX_LIST_BYTES = 16 * 1024 * 1024;
+/** The most model ids kept from a list. */
+const MAX_MODELS = 10_000;
 
-/** The fields read from a `chat.completion(.chunk)` or `text_completion` object (plus the non-standard reasoning ones). */
-type TextFields = { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
-type StreamChoice = { index?: number; delta?: TextFields; message?: TextFields; text?: string; finish_reason?: string | null };
-type StreamChunk = { choices?: StreamChoice[]; usage?: { prompt_tokens?: number; completion_tokens?: number } | null; error?: unknown };
-
-function errorText(e: unknown): string {
-  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
-  return JSON.stringify(e);
+/**
+ * Characters of text kept per choice. Past this the text is far longer than `max_tokens` tokens could
+ * be: the client stops reading and stores what it has as truncated (finish_reason `length`).
+ */
+export function responseCharCap(maxTokens: number | undefined): number {
+  return (maxTokens ?? UNSET_MAX_TOKENS) * MAX_CHARS_PER_TOKEN + 64 * 1024;
 }
 
 /**
- * Sends one request (n choices) and collects the text of every choice. The idle timer is ours: the
- * client's `timeout` only covers the wait for headers, and a stream that stalls must also fail.
+ * The default deadline of one request, first byte to last: the idle timeout plus max_tokens at 4
+ * tokens a second, slower than any server worth waiting for.
+ */
+export function defaultDeadlineMs(timeoutMs: number, maxTokens: number | undefined): number {
+  return timeoutMs + (maxTokens ?? UNSET_MAX_TOKENS) * 250;
+}
+
+/**
+ * fetch for the openai client: an error response's body is read up to MAX_ERROR_BODY_BYTES (the
+ * client reads the whole of it into one string otherwise, whatever its size); success bodies are
+ * read by requestCompletion with caps of their own.
+ */
+async function boundedFetch(url: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const res = await fetch(url, init);
+  if (!res.body) return res;
+  const meta = { status: res.status, statusText: res.statusText, headers: res.headers };
+  if (!res.ok) return new Response((await readCapped(res.body, MAX_ERROR_BODY_BYTES)).bytes, meta);
+  // GET /models is read whole by the client: a list bigger than any real one fails instead of growing
+  if ((init?.method ?? 'GET').toUpperCase() === 'GET') return new Response(res.body.pipeThrough(byteLimit(MAX_LIST_BYTES, 'the list of models')), meta);
+  return res;
+}
+
+/** A stream that errors once more than `limit` bytes went through it. */
+function byteLimit(limit: number, what: string): TransformStream<Uint8Array, Uint8Array> {
+  let size = 0;
+  return new TransformStream({
+    transform(chunk, ctl) {
+      size += chunk.length;
+      if (size > limit) ctl.error(new Error(`${what} is over ${limit / 1048576} MB: not read further`));
+      else ctl.enqueue(chunk);
+    },
+  });
+}
+
+/** Reads a body up to `limit` bytes; `over` tells whether there was more (left unread, the stream cancelled). */
+async function readCapped(body: ReadableStream<Uint8Array>, limit: number, onChunk?: () => void): Promise<{ bytes: Uint8Array; over: boolean }> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      onChunk?.();
+      if (size + value.length > limit) {
+        parts.push(value.subarray(0, limit - size));
+        size = limit;
+        await reader.cancel().catch(() => undefined);
+        return { bytes: concat(parts, size), over: true };
+      }
+      parts.push(value);
+      size += value.length;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return { bytes: concat(parts, size), over: false };
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** What is kept of one choice while it streams. */
+type Acc = { content: string[]; reasoning: string[]; chars: number; finish: string | null; cut: string | undefined };
+
+function describe(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+function safeJson(v: unknown): string | undefined {
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Collects the choices of one response — streamed deltas or a whole message — enforcing the per-choice
+ * cap and reading each field defensively: a server's odd values are skipped or stringified with a
+ * warning, never passed on to the store as they came.
+ */
+class Collector {
+  readonly acc = new Map<number, Acc>();
+  readonly warnings = new Set<string>();
+  usage: { prompt: number | null; completion: number | null } | undefined;
+  private anyCut = false;
+
+  constructor(private readonly n: number, private readonly cap: number, private readonly chat: boolean, private readonly maxTokens: number | undefined) {}
+
+  warn(message: string): void {
+    if (this.warnings.size < 20) this.warnings.add(message);
+  }
+
+  /** Takes one chunk (streamed) or the whole response; returns whether it carried text or a finish. */
+  take(value: unknown, streamed: boolean): boolean {
+    if (!isObject(value)) {
+      this.warn(`skipped a response chunk that is ${describe(value)}, not an object`);
+      return false;
+    }
+    if (value.usage !== undefined && value.usage !== null) this.takeUsage(value.usage);
+    const choices = value.choices;
+    if (choices === undefined || choices === null) return false;
+    if (!Array.isArray(choices)) {
+      this.warn(`skipped "choices" that is ${describe(choices)}, not an array`);
+      return false;
+    }
+    let progress = false;
+    for (const c of choices) if (this.takeChoice(c, streamed)) progress = true;
+    return progress;
+  }
+
+  private takeUsage(u: unknown): void {
+    if (!isObject(u)) return this.warn(`ignored "usage" that is ${describe(u)}`);
+    const count = (k: string): number | null => {
+      const v = u[k];
+      if (v === undefined || v === null) return null;
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+      this.warn(`ignored usage.${k} that is ${describe(v)}, not a token count`);
+      return null;
+    };
+    this.usage = { prompt: count('prompt_tokens'), completion: count('completion_tokens') };
+  }
+
+  private takeChoice(c: unknown, streamed: boolean): boolean {
+    if (!isObject(c)) {
+      this.warn(`skipped a choice that is ${describe(c)}, not an object`);
+      return false;
+    }
+    const index = c.index ?? 0;
+    if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= this.n) {
+      this.warn(`skipped a choice with index ${(safeJson(index) ?? '?').slice(0, 40)} (asked for ${this.n === 1 ? 'index 0' : `indices 0 to ${this.n - 1}`})`);
+      return false;
+    }
+    let a = this.acc.get(index);
+    if (!a) this.acc.set(index, (a = { content: [], reasoning: [], chars: 0, finish: null, cut: undefined }));
+    let progress = false;
+    const fields = this.chat ? (streamed ? c.delta : c.message) : { content: c.text };
+    if (fields !== undefined && fields !== null) {
+      if (!isObject(fields)) this.warn(`skipped choice ${index}'s ${streamed ? 'delta' : 'message'} that is ${describe(fields)}`);
+      else {
+        if (this.text(a, 'content', fields.content, index)) progress = true;
+        const r = fields.reasoning_content ?? fields.reasoning;
+        if (this.text(a, 'reasoning', r, index)) progress = true;
+      }
+    }
+    const f = c.finish_reason;
+    if (f !== undefined && f !== null && f !== '') {
+      let finish: string;
+      if (typeof f === 'string') finish = f.slice(0, 64);
+      else {
+        finish = (Array.isArray(f) || isObject(f) ? (safeJson(f) ?? 'unreadable') : String(f)).slice(0, 64);
+        this.warn(`choice ${index}'s finish_reason is ${describe(f)}; stored as ${finish}`);
+      }
+      if (a.cut === undefined) a.finish = finish;
+      progress = true;
+    }
+    return progress;
+  }
+
+  /** Appends text to a choice up to the cap; returns whether any text was taken. */
+  private text(a: Acc, field: 'content' | 'reasoning', v: unknown, index: number): boolean {
+    if (v === undefined || v === null || v === '' || a.cut !== undefined) return false;
+    let s: string;
+    if (typeof v === 'string') s = v;
+    else {
+      try {
+        s = JSON.stringify(v);
+      } catch {
+        s = ''; // nested too deep to write back out: nothing worth keeping
+      }
+      this.warn(`choice ${index}'s ${field === 'content' ? 'content' : 'reasoning'} is ${describe(v)}, not text; stored as JSON text`);
+    }
+    if (a.chars + s.length > this.cap) {
+      s = s.slice(0, this.cap - a.chars);
+      a.cut =
+        `the server sent more than ${this.cap} characters for ${this.maxTokens === undefined ? 'a request without max_tokens' : `max_tokens ${this.maxTokens}`}, ` +
+        `far more than that many tokens can be: stopped reading and stored the text so far as truncated`;
+      a.finish = 'length';
+      this.anyCut = true;
+    }
+    (field === 'content' ? a.content : a.reasoning).push(s);
+    a.chars += s.length;
+    return s.length > 0;
+  }
+
+  /** True once a choice was cut at the cap and every choice seen so far is finished: nothing more is worth reading. */
+  get settled(): boolean {
+    if (!this.anyCut) return false;
+    for (const a of this.acc.values()) if (a.finish === null) return false;
+    return true;
+  }
+}
+
+/**
+ * Sends one request (n choices) and collects the text of every choice. Three bounds, so that no server
+ * can hang a run or exhaust its memory: an idle timer that only text (or a finish) re-arms, keep-alive
+ * events and comments do not; a per-choice cap derived from max_tokens; and an overall deadline.
  */
 export async function requestCompletion(client: OpenAI, spec: RequestSpec, signal: AbortSignal): Promise<CompletionResult> {
   if (signal.aborted) throw new Cancelled();
+  const key = client.apiKey ?? undefined;
   const controller = new AbortController();
-  let timedOut = false;
+  let why: 'idle' | 'deadline' | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const stop = (reason: NonNullable<typeof why>) => {
+    why ??= reason;
+    controller.abort();
+  };
   const arm = () => {
     if (timer) timer.refresh();
-    else
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, spec.timeoutMs);
+    else timer = setTimeout(() => stop('idle'), spec.timeoutMs);
   };
+  const maxTokens = spec.params.max_tokens ?? undefined;
+  const deadlineMs = spec.deadlineMs ?? defaultDeadlineMs(spec.timeoutMs, maxTokens);
+  const deadline = setTimeout(() => stop('deadline'), deadlineMs);
   const onAbort = () => controller.abort();
   signal.addEventListener('abort', onAbort, { once: true });
   arm();
@@ -127,85 +355,87 @@ export async function requestCompletion(client: OpenAI, spec: RequestSpec, signa
     body.stream_options = { include_usage: true };
   }
   const options = { signal: controller.signal, timeout: spec.timeoutMs, maxRetries: 0 };
+  const cap = responseCharCap(maxTokens);
+  const chat = spec.prompt.api === 'chat';
+  const col = new Collector(spec.n, cap, chat, maxTokens);
+  const stopped = (): RequestFailure | Cancelled | undefined => {
+    if (signal.aborted) return new Cancelled();
+    if (why === 'idle') return new RequestFailure(`no response within ${spec.timeoutMs / 1000} s (timeout)`, 'retryable');
+    if (why === 'deadline') {
+      return new RequestFailure(`the response did not finish within ${Math.round(deadlineMs / 100) / 10} s (the per-request deadline)`, 'retryable');
+    }
+    return undefined;
+  };
   try {
-    const acc = new Map<number, Acc>();
-    const slot = (i: number): Acc => {
-      let a = acc.get(i);
-      if (!a) acc.set(i, (a = { content: [], reasoning: [], finish: null }));
-      return a;
-    };
-    let usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined;
     let sawDone = false;
-    const chat = spec.prompt.api === 'chat';
     const request = chat ? client.chat.completions.create(body as never, options) : client.completions.create(body as never, options);
+    // The openai client builds and sends the request and maps HTTP errors; the body is read here, bounded.
+    const response = await request.asResponse();
+    arm(); // the headers came: from now on only text counts as progress
+    if (!response.body) throw new RequestFailure('the server sent an empty response', 'retryable');
     if (spec.stream) {
-      // The openai client builds and sends the request and maps HTTP errors; the body is read by readSse.
-      const response = await request.asResponse();
-      if (!response.body) throw new RequestFailure('the server sent an empty response', 'retryable');
+      // One event holds at most a choice's whole text, JSON-escaped (6 characters per character at worst).
       await readSse(response.body as unknown as AsyncIterable<Uint8Array>, (data) => {
-        arm();
         if (data === '[DONE]') {
           sawDone = true;
-          return;
+          arm();
+          return false;
         }
-        const chunk = JSON.parse(data) as StreamChunk;
+        const chunk = JSON.parse(data) as unknown;
         // vLLM and others report an error that happens mid-stream as one more event
-        if (chunk.error) throw new RequestFailure(`error in the response stream: ${redact(errorText(chunk.error))}`, 'retryable');
-        if (chunk.usage) usage = chunk.usage;
-        const choices = chunk.choices;
-        if (!choices) return;
-        for (let i = 0; i < choices.length; i++) {
-          const c = choices[i]!;
-          const a = slot(c.index ?? 0);
-          if (chat) {
-            const d = c.delta;
-            if (d) {
-              if (d.content) a.content.push(d.content);
-              const r = d.reasoning_content ?? d.reasoning;
-              if (r) a.reasoning.push(r);
-            }
-          } else if (c.text) a.content.push(c.text);
-          if (c.finish_reason) a.finish = c.finish_reason;
+        if (isObject(chunk) && chunk.error !== undefined && chunk.error !== null) {
+          throw new RequestFailure(`error in the response stream: ${serverText(errorText(chunk.error), key)}`, 'retryable');
         }
-      });
+        if (col.take(chunk, true)) arm();
+        // nothing more worth reading: returning false closes the stream (and its connection)
+        if (col.settled) return false;
+        return true;
+      }, spec.n * cap * 6 + 64 * 1024);
       sawDone = true;
     } else {
-      const res = (await request) as unknown as { choices?: StreamChoice[]; usage?: StreamChunk['usage'] };
-      usage = res.usage;
-      for (const c of res.choices ?? []) {
-        const a = slot(c.index ?? 0);
-        const m = chat ? c.message : { content: c.text };
-        if (m?.content) a.content.push(m.content);
-        const r = m?.reasoning_content ?? m?.reasoning;
-        if (r) a.reasoning.push(r);
-        a.finish = c.finish_reason ?? null;
+      const limit = spec.n * cap * 6 + 1024 * 1024;
+      const { bytes, over } = await readCapped(response.body, limit, arm);
+      if (over) {
+        const max = maxTokens === undefined ? 'a request without max_tokens' : `max_tokens ${maxTokens}`;
+        throw new RequestFailure(`the response is over ${(limit / 1048576).toFixed(1)} MB, far more than ${max} can produce: stopped reading it`, 'permanent');
       }
+      col.take(JSON.parse(new TextDecoder().decode(bytes)) as unknown, false);
       sawDone = true;
     }
-    // The client ends an aborted stream quietly instead of throwing: tell the three cases apart here.
-    if (signal.aborted) throw new Cancelled();
-    if (timedOut) throw new RequestFailure(`no response within ${spec.timeoutMs / 1000} s (timeout)`, 'retryable');
-    if (!sawDone || acc.size === 0) throw new RequestFailure('the server sent no choices', 'retryable');
+    // The client ends an aborted stream quietly instead of throwing: tell the cases apart here.
+    const s = stopped();
+    if (s) throw s;
+    if (!sawDone || col.acc.size === 0) throw new RequestFailure('the server sent no choices', 'retryable');
     const choices: ChoiceText[] = [];
-    for (const [index, a] of [...acc.entries()].sort((x, y) => x[0] - y[0])) {
+    for (const [index, a] of [...col.acc.entries()].sort((x, y) => x[0] - y[0])) {
       // A stream that ends without a finish_reason was cut off (connection closed early): not a trace.
       if (spec.stream && a.finish === null) throw new RequestFailure('the response stream ended before the generation finished', 'retryable');
-      choices.push({ index, content: a.content.join(''), reasoningField: a.reasoning.length ? a.reasoning.join('') : null, finishReason: a.finish });
+      choices.push({ index, content: a.content.join(''), reasoningField: a.reasoning.length ? a.reasoning.join('') : null, finishReason: a.finish, cutReason: a.cut });
     }
-    return { choices, promptTokens: usage?.prompt_tokens ?? null, completionTokens: usage?.completion_tokens ?? null };
+    return { choices, promptTokens: col.usage?.prompt ?? null, completionTokens: col.usage?.completion ?? null, warnings: [...col.warnings] };
   } catch (e) {
-    if (e instanceof RequestFailure || e instanceof Cancelled) throw e;
-    if (signal.aborted) throw new Cancelled();
-    if (timedOut) throw new RequestFailure(`no response within ${spec.timeoutMs / 1000} s (timeout)`, 'retryable');
-    throw classify(e);
+    if (e instanceof Cancelled) throw e;
+    const s = stopped();
+    if (s) throw s;
+    if (e instanceof RequestFailure) throw e;
+    if (e instanceof SseEventTooLong) {
+      throw new RequestFailure(`the server sent one event of more than ${(e.limit / 1048576).toFixed(1)} MB without a line break: not a completion stream`, 'retryable');
+    }
+    throw classify(e, key);
   } finally {
     clearTimeout(timer);
+    clearTimeout(deadline);
     signal.removeEventListener('abort', onAbort);
   }
 }
 
+function errorText(e: unknown): string {
+  if (isObject(e) && typeof e.message === 'string') return e.message;
+  return typeof e === 'string' ? e : (safeJson(e) ?? 'an unreadable error');
+}
+
 /** Maps a client error to what the sampler should do about it, with a message a person can act on. */
-export function classify(e: unknown): RequestFailure {
+export function classify(e: unknown, key?: string): RequestFailure {
   if (e instanceof OpenAI.APIConnectionTimeoutError) return new RequestFailure('no response in time (timeout)', 'retryable');
   if (e instanceof OpenAI.APIConnectionError) {
     // fetch wraps the socket error: APIConnectionError → TypeError("fetch failed") → Error{code: ECONNREFUSED}
@@ -215,11 +445,11 @@ export function classify(e: unknown): RequestFailure {
       code ??= c.code;
       if (c.message) detail = c.message;
     }
-    return new RequestFailure(`connection failed${code ? ` (${code})` : ''}: ${redact(detail)}`, 'retryable');
+    return new RequestFailure(`connection failed${code ? ` (${code})` : ''}: ${serverText(detail, key)}`, 'retryable');
   }
   if (e instanceof OpenAI.APIError) {
     const status = e.status;
-    const detail = redact(serverMessage(e));
+    const detail = serverText(serverMessage(e), key);
     const retryAfter =
       parseRetryAfter(e.headers?.get?.('retry-after-ms') ? String(Number(e.headers.get('retry-after-ms')) / 1000) : null) ??
       parseRetryAfter(e.headers?.get?.('retry-after'));
@@ -233,9 +463,10 @@ export function classify(e: unknown): RequestFailure {
     if (status === 400 || status === 413 || status === 422) return new RequestFailure(`HTTP ${status}: ${detail}`, 'permanent', status);
     return new RequestFailure(`HTTP ${status}: ${detail}`, 'retryable', status, retryAfter);
   }
-  if (e instanceof SyntaxError) return new RequestFailure(`malformed response from the server: ${e.message}`, 'retryable');
+  // JSON.parse quotes the text around the error: it is the server's, so it is cleaned like any other
+  if (e instanceof SyntaxError) return new RequestFailure(`malformed response from the server: ${serverText(e.message, key, 300)}`, 'retryable');
   const msg = e instanceof Error ? e.message : String(e);
-  return new RequestFailure(`request failed: ${redact(msg)}`, 'retryable');
+  return new RequestFailure(`request failed: ${serverText(msg, key)}`, 'retryable');
 }
 
 function serverMessage(e: InstanceType<typeof OpenAI.APIError>): string {
@@ -248,10 +479,13 @@ function serverMessage(e: InstanceType<typeof OpenAI.APIError>): string {
 export async function listModels(client: OpenAI, signal?: AbortSignal): Promise<string[] | undefined> {
   try {
     const ids: string[] = [];
-    for await (const m of client.models.list({ signal, maxRetries: 0 })) ids.push(m.id);
+    for await (const m of client.models.list({ signal, maxRetries: 0 })) {
+      // ids are the server's text: keep strings only, and only as many as a person could pick from
+      if (typeof (m as { id?: unknown }).id === 'string' && ids.length < MAX_MODELS) ids.push(m.id);
+    }
     return ids;
   } catch (e) {
-    const f = classify(e);
+    const f = classify(e, client.apiKey ?? undefined);
     if (f.status === 404 || f.status === 405 || f.status === 501) return undefined;
     throw f;
   }

@@ -12,9 +12,6 @@ export interface EndpointProfile {
   readonly extraBody?: Record<string, unknown>;
 }
 
-/** Placeholder sent to local servers that need no key: the openai client refuses an empty one. */
-export const NO_KEY = 'sk-no-key-required';
-
 /**
  * Checks and normalises a base URL. A URL with no path gets `/v1`, where vLLM, SGLang, Ollama,
  * llama.cpp server and OpenAI all serve the API; any explicit path is kept as is (OpenRouter's
@@ -61,11 +58,4 @@ export function parseEndpointProfiles(value: unknown): EndpointProfile[] {
       extraBody: o.extraBody as Record<string, unknown> | undefined,
     };
   });
-}
-
-/** Masks anything that looks like a key in a message before it is shown or logged. */
-export function redact(text: string, key?: string): string {
-  let out = text;
-  if (key && key.length >= 6 && key !== NO_KEY) out = out.split(key).join('***');
-  return out.replace(/\b(sk-[A-Za-z0-9_-]{6})[A-Za-z0-9_-]+/g, '$1***').replace(/(Bearer\s+)\S+/gi, '$1***');
 }

@@ -1,4 +1,5 @@
 import { W2sError } from '../errors';
+import { serverText } from '../untrusted-text';
 import { classify, createClient, endpointError, listModels, RequestFailure, requestCompletion } from './client';
 import type { ApiStyle } from './templates';
 
@@ -27,7 +28,7 @@ export interface ProbeResult {
 export async function probeEndpoint(o: ProbeOptions): Promise<ProbeResult> {
   const timeoutMs = Math.min(o.timeoutMs ?? 30_000, 30_000);
   const client = createClient({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs });
-  const asEndpointError = (e: unknown) => endpointError(o.baseUrl, e instanceof RequestFailure ? e : classify(e));
+  const asEndpointError = (e: unknown) => endpointError(o.baseUrl, e instanceof RequestFailure ? e : classify(e, o.apiKey));
   let models: string[] | undefined;
   try {
     models = await listModels(client, o.signal);
@@ -36,7 +37,7 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeResult> {
   }
   if (o.requireModel && models && models.length && !models.includes(o.requireModel)) {
     throw new W2sError(
-      `${o.baseUrl} does not serve the model "${o.requireModel}". It offers: ${models.slice(0, 20).join(', ')}${models.length > 20 ? ', …' : ''}.`,
+      `${o.baseUrl} does not serve the model "${o.requireModel}". It offers: ${serverText(models.slice(0, 20).join(', '), o.apiKey)}${models.length > 20 ? ', …' : ''}.`,
       'NO_MODEL',
     );
   }
@@ -60,6 +61,11 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeResult> {
   const first = res.choices[0];
   return {
     models,
-    ping: { model: pingModel, text: (first?.content ?? '').replace(/\s+/g, ' ').trim(), finishReason: first?.finishReason ?? null, latencyMs: Date.now() - t0 },
+    ping: {
+      model: pingModel,
+      text: serverText((first?.content ?? '').replace(/\s+/g, ' ').trim(), o.apiKey, 200),
+      finishReason: first?.finishReason ?? null,
+      latencyMs: Date.now() - t0,
+    },
   };
 }

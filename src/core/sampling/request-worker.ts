@@ -27,7 +27,7 @@ if (port) {
       (result) => post({ id: m.id, result }),
       (e: unknown) => {
         if (e instanceof Cancelled) return post({ id: m.id, cancelled: true });
-        const f = e instanceof RequestFailure ? e : classify(e);
+        const f = e instanceof RequestFailure ? e : classify(e, m.client.apiKey);
         post({ id: m.id, failure: { message: f.message, kind: f.kind, status: f.status, retryAfterMs: f.retryAfterMs } });
       },
     ).finally(() => inflight.delete(m.id));

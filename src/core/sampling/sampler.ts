@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { W2sError } from '../errors';
 import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
+import { storeFailure, withStoreErrors } from '../store/store-errors';
 import { createTraceWriter } from '../traces/trace-writer';
 import { runUnit, type AttemptContext, type Unit } from './attempts';
 import { endpointError, type RequestFailure, type SamplingParams } from './client';
@@ -25,8 +26,10 @@ export interface SampleOptions {
   readonly params: SamplingParams;
   readonly samplesPerProblem: number;
   readonly concurrency: number;
-  /** Per request: longest wait for headers and between two streamed chunks (ms). */
+  /** Per request: longest wait for headers and, after them, between two pieces of text (ms). */
   readonly timeoutMs: number;
+  /** Per request: longest it may take in all (ms); default the idle timeout plus max_tokens at 4 tokens a second. */
+  readonly deadlineMs?: number;
   readonly retry?: RetryPolicy;
   /**
    * The problems of the set to sample: the first N (file order), null for all, undefined to keep what
@@ -43,6 +46,8 @@ export interface SampleOptions {
   readonly threads?: number;
   /** Check the endpoint and model before claiming the run (GET /models). */
   readonly preflight?: boolean;
+  /** The request worker's script (tests); default the bundled sampling worker. */
+  readonly requestWorker?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: SampleProgress) => void;
   /** Called after each commit with the ids of traces just stored with text (the grader's hook). */
@@ -101,8 +106,11 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   openRun(store, spec, { create: false });
   if (o.preflight !== false) await probeEndpoint({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs, signal: o.signal, requireModel: o.model });
   if (o.signal?.aborted) throw new W2sError('Sampling cancelled before it started; nothing changed.', 'CANCELLED');
-  const run = openRun(store, spec);
-  claimRun(store, run.id);
+  const run = withStoreErrors(store.file, () => {
+    const r = openRun(store, spec);
+    claimRun(store, r.id);
+    return r;
+  });
 
   const started = performance.now();
   const stop = new AbortController();
@@ -142,7 +150,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   const attempts: AttemptContext = {
     runner: undefined as unknown as RequestRunner, // set below, once the plan is made
     writer, model: o.model, baseUrl: o.baseUrl, template: o.template, params: o.params, extraBody: o.extraBody,
-    stream: o.stream ?? true, timeoutMs: o.timeoutMs, retry, signal: stop.signal, log,
+    stream: o.stream ?? true, timeoutMs: o.timeoutMs, deadlineMs: o.deadlineMs, retry, signal: stop.signal, log,
     serverN: o.nMode === 'server' ? true : o.nMode === 'separate' ? false : undefined,
     inFlight: 0,
     lastError: null,
@@ -174,7 +182,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
       else queue.push({ item, indices: item.sampleIndices });
     }
     o.onProgress?.(progress());
-    runner = createRequestRunner({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs }, o.threads ?? defaultThreads());
+    runner = createRequestRunner({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs }, o.threads ?? defaultThreads(), o.requestWorker);
     attempts.runner = runner;
     const worker = async () => {
       while (!stop.signal.aborted && head < queue.length) {
@@ -197,7 +205,11 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   let error: string | null = null;
   if (writer.failure) {
     status = 'failed';
-    error = `Cannot write to the store: ${writer.failure.message}. ${writer.pending} finished trace(s) were not saved; run again to sample them.`;
+    const known = storeFailure(writer.failure, store.file);
+    error = `${known ? known.message : `Cannot write to the store: ${writer.failure.message}.`} ${writer.pending} finished trace(s) were not saved; run again to sample them.`;
+  } else if (fatal?.kind === 'crash') {
+    status = 'failed';
+    error = `Sampling stopped: ${fatal.message}. The traces stored so far are kept; run again to resume (if it happens again, lower the concurrency or check what the server sends).`;
   } else if (fatal) {
     status = 'failed';
     error = endpointError(o.baseUrl, fatal).message;
@@ -207,7 +219,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     status = 'failed';
     error = `${failedRows} trace(s) failed after ${retry.maxAttempts} attempts${attempts.lastError ? ` (last: ${attempts.lastError})` : ''}; run again to retry them.`;
   } else status = 'done';
-  finishRun(store, run.id, status, error);
+  withStoreErrors(store.file, () => finishRun(store, run.id, status, error));
   return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated, serverN: attempts.serverN };
 }
 

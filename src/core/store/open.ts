@@ -3,10 +3,17 @@ import * as path from 'node:path';
 import { W2sError } from '../errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { openSqlite, type Database } from './sqlite';
+import { storeFailure } from './store-errors';
 
 export type { Database } from './sqlite';
 
 export const DEFAULT_STORE_PATH = path.join('.w2s', 'w2s.db');
+
+/**
+ * SQLite's `application_id` of a W2S store ("W2SS"): another application's SQLite file is told
+ * apart before anything is written to it (sqlite.org/fileformat.html, "Application ID").
+ */
+export const APPLICATION_ID = 0x57325353;
 
 export interface Store {
   readonly db: Database;
@@ -15,40 +22,66 @@ export interface Store {
 }
 
 export interface OpenStoreOptions {
-  /** Open an existing store for reading only; never creates or migrates. */
+  /** Open an existing store for reading only; never creates, migrates or changes it. */
   readonly readonly?: boolean;
   /** How long a writer waits for another process's lock before failing (ms). */
   readonly busyTimeoutMs?: number;
 }
 
 /**
- * Opens (creating and migrating if needed) the workspace store. A file written by a newer version of
- * W2S Studio is refused before anything is written to it.
+ * Opens (creating and migrating if needed) the workspace store. Nothing is written to a file that is
+ * not a W2S store (another application's SQLite database), nor to one written by a newer version of
+ * W2S Studio; a read-only open never writes at all.
  */
 export function openStore(file: string, options: OpenStoreOptions = {}): Store {
   const abs = path.resolve(file);
-  if (options.readonly && !fs.existsSync(abs)) {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(abs);
+  } catch {
+    // not there yet: created below (or refused when reading only)
+  }
+  if (stat?.isDirectory()) {
+    throw new W2sError(`${abs} is a folder, not a store file. Give the path of a file, e.g. ${path.join(abs, 'w2s.db')}.`, 'STORE_IS_FOLDER');
+  }
+  if (options.readonly && !stat) {
     throw new W2sError(`No W2S store at ${abs}. Import a problem set first (w2s import).`, 'NO_STORE');
   }
-  if (!options.readonly) fs.mkdirSync(path.dirname(abs), { recursive: true });
+  if (!options.readonly) makeFolder(path.dirname(abs));
 
   let db: Database;
   try {
     db = openSqlite(abs, { readonly: options.readonly ?? false });
   } catch (e) {
     if (e instanceof W2sError) throw e;
-    throw new W2sError(`Cannot open the W2S store ${abs}: ${(e as Error).message}`, 'STORE_OPEN');
+    throw storeFailure(e, abs) ?? new W2sError(`Cannot open the W2S store ${abs}: ${(e as Error).message}`, 'STORE_OPEN');
   }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     let version: number;
+    let appId: number;
     try {
       version = db.pragma('user_version', { simple: true }) as number;
+      appId = db.pragma('application_id', { simple: true }) as number;
     } catch (e) {
-      throw new W2sError(`${abs} is not a W2S store (not a SQLite database): ${(e as Error).message}`, 'STORE_OPEN');
+      // the first read: a read-only folder (SQLite must write a -shm file to read a WAL store) fails here too
+      const code = (e as { code?: string }).code;
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new W2sError(`${abs} is not a W2S store (not a SQLite database): ${(e as Error).message}`, 'STORE_OPEN');
+      throw e;
     }
+    const kind = ownership(db, version, appId);
+    if (kind === 'foreign') throw foreignFile(db, abs, appId);
     refuseNewer(abs, version);
-    if (!options.readonly) {
+    if (options.readonly) {
+      if (kind === 'empty') throw new W2sError(`${abs} is an empty database, not a W2S store yet. Import a problem set first (w2s import).`, 'NO_STORE');
+      if (version < SCHEMA_VERSION) {
+        throw new W2sError(
+          `The W2S store ${abs} has schema version ${version}; this W2S Studio reads version ${SCHEMA_VERSION}. A command that ` +
+            `writes (w2s import, w2s sample, w2s grade) upgrades it, as does opening the workspace in VS Code. It was not modified.`,
+          'STORE_TOO_OLD',
+        );
+      }
+    } else {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       // 64 MB of page cache: index inserts of a large import stay in memory instead of thrashing.
@@ -58,9 +91,46 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     db.pragma('foreign_keys = ON');
   } catch (e) {
     db.close();
-    throw e;
+    throw storeFailure(e, abs) ?? e;
   }
   return { db, file: abs, close: () => db.close() };
+}
+
+function makeFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of that path is a file, not a folder'
+      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+      : code === 'EROFS' ? 'the disk is read-only'
+      : code === 'ENOSPC' ? 'the disk is full'
+      : (e as Error).message;
+    throw new W2sError(`Cannot create the folder ${dir} for the W2S store: ${why} (${code}). Give another store path (--db PATH; in VS Code, the setting w2s.storePath).`, 'STORE_FOLDER');
+  }
+}
+
+/**
+ * Whose file this is: ours (our application_id, or — from before it was set — our schema), empty (a
+ * new file, ours to fill), or another application's.
+ */
+function ownership(db: Database, version: number, appId: number): 'ours' | 'empty' | 'foreign' {
+  if (appId === APPLICATION_ID) return 'ours';
+  if (appId !== 0) return 'foreign';
+  const names = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+  if (names.size === 0 && version === 0) return 'empty';
+  return version > 0 && names.has('problem_sets') && names.has('runs') && names.has('traces') ? 'ours' : 'foreign';
+}
+
+function foreignFile(db: Database, file: string, appId: number): W2sError {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 6").all() as { name: string }[]).map((r) => r.name);
+  const what = appId !== 0 ? `application id 0x${(appId >>> 0).toString(16)}` : `tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`;
+  return new W2sError(
+    `${file} is a SQLite database of another application (${what}), not a W2S store. W2S Studio leaves it as it is: ` +
+      `give the path of a new or existing W2S store instead (--db PATH, or $W2S_DB; in VS Code, the setting w2s.storePath).`,
+    'NOT_A_STORE',
+  );
 }
 
 function refuseNewer(file: string, version: number): void {
@@ -74,7 +144,8 @@ function refuseNewer(file: string, version: number): void {
 }
 
 function migrate(db: Database, file: string): void {
-  if ((db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION) return;
+  const ready = () => (db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION && (db.pragma('application_id', { simple: true }) as number) === APPLICATION_ID;
+  if (ready()) return;
   // IMMEDIATE: a second process migrating at the same moment waits, then sees the new version.
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -84,9 +155,11 @@ function migrate(db: Database, file: string): void {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }
+    // stores made before the application id existed get it with their next write
+    db.pragma(`application_id = ${APPLICATION_ID}`);
     db.exec('COMMIT');
   } catch (e) {
-    db.exec('ROLLBACK');
+    if (db.inTransaction) db.exec('ROLLBACK');
     throw e;
   }
 }

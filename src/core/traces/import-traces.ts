@@ -4,7 +4,9 @@ import { W2sError } from '../errors';
 import { splitReasoning } from '../sampling/reasoning-split';
 import { checkRunName } from '../runs/names';
 import { findRun, type RunRow } from '../runs/runs';
+import { decodeUtf8, MAX_JSON_DEPTH, nestedDeeperThan } from '../problems/text-file';
 import type { Store } from '../store/open';
+import { withStoreErrors } from '../store/store-errors';
 
 /**
  * Imports traces made elsewhere as a run of kind `import`. Three layouts, told apart per record:
@@ -72,11 +74,18 @@ function str(v: unknown): string | null {
 function readRecords(file: string, display: string): { line: number; value: Record<string, unknown> }[] {
   let raw: string;
   try {
-    raw = fs.readFileSync(file, 'utf8');
+    raw = decodeUtf8(display, fs.readFileSync(file));
   } catch (e) {
+    if (e instanceof W2sError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new W2sError(code === 'ENOENT' ? `${file}: no such file.` : `${file}: cannot read (${(e as Error).message}).`, 'READ_FAILED');
+    throw new W2sError(
+      code === 'ENOENT' ? `${file}: no such file.` : code === 'EISDIR' ? `${file}: is a folder, not a file.` : `${file}: cannot read (${(e as Error).message}).`,
+      'READ_FAILED',
+    );
   }
+  const deep = (where: string, v: unknown) => {
+    if (nestedDeeperThan(v)) throw new W2sError(`${where}: the JSON is nested more than ${MAX_JSON_DEPTH} levels deep; a trace record is a few levels deep at most.`, 'JSON_TOO_DEEP');
+  };
   const out: { line: number; value: Record<string, unknown> }[] = [];
   if (raw.trimStart().startsWith('[')) {
     let arr: unknown;
@@ -87,6 +96,7 @@ function readRecords(file: string, display: string): { line: number; value: Reco
     }
     (arr as unknown[]).forEach((v, i) => {
       if (!v || typeof v !== 'object' || Array.isArray(v)) throw new W2sError(`${display}: record ${i + 1} is not an object.`, 'BAD_FILE');
+      deep(`${display}: record ${i + 1}`, v);
       out.push({ line: i + 1, value: v as Record<string, unknown> });
     });
     return out;
@@ -102,6 +112,7 @@ function readRecords(file: string, display: string): { line: number; value: Reco
       throw new W2sError(`${display}:${i + 1}: not valid JSON (${(e as Error).message}). Fix or remove the line; nothing was imported.`, 'BAD_FILE');
     }
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new W2sError(`${display}:${i + 1}: expected a JSON object; nothing was imported.`, 'BAD_FILE');
+    deep(`${display}:${i + 1}`, v);
     out.push({ line: i + 1, value: v as Record<string, unknown> });
   }
   return out;
@@ -242,7 +253,7 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
       imported += insert.run(runId, problemId, sample, t.prompt, s.reasoning, s.answer, t.finishReason, t.completionTokens).changes;
     }
   });
-  write();
+  withStoreErrors(store.file, write);
   return {
     run: o.runName, set: o.setName, file, layouts, records: records.length, traces: traceCount, imported,
     alreadyPresent: rows.length - imported, matchedById, matchedByQuestion, unmatched, unmatchedExamples, duplicates,

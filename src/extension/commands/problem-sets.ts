@@ -6,6 +6,7 @@ import { checkSetName, importProblemSet, type ImportOptions, type ImportResult }
 import { listProblemSets } from '../../core/problems/sets';
 import { openStore } from '../../core/store/open';
 import type { StoreService } from '../store-service';
+import { noLinks } from '../views/markdown-text';
 
 /**
  * Runs one import with a cancellable progress notification, on a connection of its own so that its
@@ -55,7 +56,7 @@ function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): 
     return;
   }
   log.error(`${what}: ${isW2sError(e) ? msg : (e as Error)?.stack ?? msg}`);
-  void vscode.window.showErrorMessage(`${what}: ${msg}`, 'Show Log').then((a) => a && log.show());
+  void vscode.window.showErrorMessage(noLinks(`${what}: ${msg}`), 'Show Log').then((a) => a && log.show());
 }
 
 export async function addBuiltinBenchmark(stores: StoreService, log: vscode.LogOutputChannel, ids?: string[]): Promise<ImportResult[]> {

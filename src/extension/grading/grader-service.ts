@@ -6,6 +6,7 @@ import { createGraderPool, type GraderPool } from '../../core/grader/pool';
 import { GRADER_VERSION } from '../../core/grader/version';
 import type { Store } from '../../core/store/open';
 import type { StoreService } from '../store-service';
+import { noLinks } from '../views/markdown-text';
 
 /**
  * Owns the grading worker pool of this window: started on first use (never at activation), shared by
@@ -79,7 +80,7 @@ export class GraderService implements vscode.Disposable {
     } catch (e) {
       const msg = errorMessage(e);
       this.log.error(`Grading failed: ${isW2sError(e) ? msg : (e as Error)?.stack ?? msg}`);
-      void vscode.window.showErrorMessage(`Grading failed: ${msg}`, 'Show Log').then((a) => a && this.log.show());
+      void vscode.window.showErrorMessage(noLinks(`Grading failed: ${msg}`), 'Show Log').then((a) => a && this.log.show());
     }
   }
 

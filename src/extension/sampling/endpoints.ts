@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { normalizeBaseUrl, parseEndpointProfiles, redact, type EndpointProfile } from '../../core/sampling/endpoint';
+import { normalizeBaseUrl, parseEndpointProfiles, type EndpointProfile } from '../../core/sampling/endpoint';
+import { redactSecrets } from '../../core/untrusted-text';
+import { noLinks } from '../views/markdown-text';
 import { probeEndpoint } from '../../core/sampling/probe';
 
 /** An endpoint chosen for one action: a profile from settings, or a URL typed in (named by the URL). */
@@ -137,11 +139,11 @@ export async function testEndpoint(secrets: vscode.SecretStorage, memory: Endpoi
       const reply = ping ? ` ${ping.model} answered in ${ping.latencyMs} ms: "${ping.text.slice(0, 60)}"${ping.finishReason ? ` (${ping.finishReason})` : ''}.` : '';
       const list = models ? `${models.length} model(s): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ', …' : ''}.` : 'The server does not list models (no GET /models).';
       log.info(`Test ${ep.baseUrl}: ${list}${reply}`);
-      void vscode.window.showInformationMessage(`${ep.name}: OK. ${list}${reply}`);
+      void vscode.window.showInformationMessage(noLinks(`${ep.name}: OK. ${list}${reply}`));
     } catch (e) {
-      const msg = redact(errorMessage(e), key);
+      const msg = redactSecrets(errorMessage(e), key);
       log.error(`Test ${ep.baseUrl}: ${msg}`);
-      void vscode.window.showErrorMessage(msg, 'Show Log').then((a) => a && log.show());
+      void vscode.window.showErrorMessage(noLinks(msg), 'Show Log').then((a) => a && log.show());
     }
   });
 }

@@ -4,7 +4,9 @@ import { listProblemSets } from '../../core/problems/sets';
 import { defaultRunName, RUN_NAME, RUN_NAME_RULE } from '../../core/runs/names';
 import { findRun, listRunNames } from '../../core/runs/runs';
 import type { SamplingParams } from '../../core/sampling/client';
-import { normalizeBaseUrl, redact } from '../../core/sampling/endpoint';
+import { normalizeBaseUrl } from '../../core/sampling/endpoint';
+import { redactSecrets } from '../../core/untrusted-text';
+import { noLinks } from '../views/markdown-text';
 import { SAMPLING_PRESETS, type SamplingPreset } from '../../core/sampling/presets';
 import { probeEndpoint } from '../../core/sampling/probe';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
@@ -45,7 +47,7 @@ export interface SamplingRequest {
 }
 
 function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): void {
-  const msg = redact(errorMessage(e));
+  const msg = noLinks(redactSecrets(errorMessage(e)));
   log.error(`${what}: ${isW2sError(e) ? msg : ((e as Error)?.stack ?? msg)}`);
   void vscode.window.showErrorMessage(`${what}: ${msg}`, 'Show Log').then((a) => a && log.show());
 }
@@ -319,7 +321,7 @@ export async function runSampling(ctx: SamplingContext, req: SamplingRequest): P
     ctx.log.info(`${msg}${result.error ? ` ${result.error}` : ''}`);
     if (result.status === 'done') void vscode.window.showInformationMessage(msg);
     else if (result.status === 'cancelled') void vscode.window.showInformationMessage(`${msg} Resume it from the Runs view.`);
-    else void vscode.window.showErrorMessage(`${msg} ${result.error ?? ''}`, 'Show Log').then((a) => a && ctx.log.show());
+    else void vscode.window.showErrorMessage(noLinks(`${msg} ${result.error ?? ''}`), 'Show Log').then((a) => a && ctx.log.show());
     return result;
   } finally {
     store.close();

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { listProblemSets, type ProblemSetSummary } from '../../core/problems/sets';
 import type { StoreService } from '../store-service';
+import { md } from './markdown-text';
 import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
 type Node = { kind: 'set'; set: ProblemSetSummary } | DetailNode | StoreErrorNode;
@@ -38,13 +39,8 @@ export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
         const types = Object.keys(s.answerTypes).join(', ');
         item.description = `${s.problems} problems · ${types}`;
-        item.tooltip = new vscode.MarkdownString(
-          `**${escapeMd(s.name)}** — ${s.problems} problems\n\nanswer types: ${escapeMd(
-            Object.entries(s.answerTypes)
-              .map(([t, n]) => `${n} ${t}`)
-              .join(', '),
-          )}\n\nsource: \`${s.source.replace(/`/g, "'")}\``,
-        );
+        const typeList = Object.entries(s.answerTypes).map(([t, n]) => `${n} ${t}`).join(', ');
+        item.tooltip = new vscode.MarkdownString(md`**${s.name}** — ${s.problems} problems\n\nanswer types: ${typeList}\n\nsource: ${s.source}`);
         item.iconPath = new vscode.ThemeIcon('library');
         item.contextValue = 'w2s.problemSet';
         item.command = { command: 'w2s.openProblemSet', title: 'Open Problem Set', arguments: [s.name] };
@@ -66,8 +62,4 @@ export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Di
 
 function answerTypeIcon(t: string): string {
   return ({ math: 'symbol-operator', number: 'symbol-number', choice: 'list-selection', text: 'symbol-text' } as Record<string, string>)[t] ?? 'circle';
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 }

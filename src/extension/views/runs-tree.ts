@@ -3,6 +3,7 @@ import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/gra
 import { listRuns, type RunSummary } from '../../core/runs/runs';
 import type { Sessions } from '../sampling/sessions';
 import type { StoreService } from '../store-service';
+import { redactSecrets } from '../../core/untrusted-text';
 import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
 type Node =
@@ -74,7 +75,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (params) details.push(d('params', params, 'settings'));
     details.push(d('tokens', `${r.promptTokens} prompt · ${r.completionTokens} completion`, 'symbol-numeric'));
     if (r.truncated) details.push(d('truncated', `${r.truncated} (finish_reason length)`, 'warning'));
-    if (r.error) details.push(d('error', r.error, 'error'));
+    if (r.error) details.push(d('error', redactSecrets(r.error), 'error'));
     const v = node.verdicts;
     if (v) {
       const acc = accuracy(v);
@@ -142,7 +143,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         `${acc === null ? '' : `${(acc * 100).toFixed(1)}% correct: `}${verdicts.correct} correct, ${verdicts.incorrect} incorrect, ${verdicts['no-answer']} no answer, ${verdicts.error} error, ${verdicts.ungraded} ungraded`,
       );
     }
-    if (r.error) md.appendMarkdown('\n\n').appendText(r.error);
+    if (r.error) md.appendMarkdown('\n\n').appendText(redactSecrets(r.error));
     if (limited && !live) md.appendMarkdown('\n\n').appendText('Sample More… extends it to more of the set.');
     item.tooltip = md;
     // The context menu offers Cancel on a run sampling here, Resume on a sample run that can go on, and

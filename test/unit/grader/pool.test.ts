@@ -65,6 +65,7 @@ test('a worker that hangs is killed and replaced; the item gets error/timeout; t
   assert.deepEqual(got.map((r) => r.verdict), ['correct', 'error', 'correct', 'incorrect']);
   assert.equal(got[1].detail, 'timeout');
   assert.ok(pool.stats.killed >= 1 && pool.stats.started >= 2, JSON.stringify(pool.stats));
+  assert.equal(pool.stats.crashed, 0, 'a worker killed past the time cap did not crash');
   assert.ok(ms < 20_000, `took ${ms} ms`);
   // the replacement keeps working
   assert.deepEqual((await pool.grade([{ gold: '5', response: '\\boxed{5}' }])).map((r) => r.verdict), ['correct']);
@@ -82,6 +83,9 @@ test('a worker that crashes is replaced; its item gets error', async () => {
   assert.equal(got[1].verdict, 'error');
   assert.match(got[1].detail ?? '', /exit/);
   assert.equal(got[2].verdict, 'correct');
+  // counted, so that w2s sample / w2s grade can say so and exit non-zero
+  assert.equal(pool.stats.crashed, 1);
+  assert.match(pool.stats.lastCrash ?? '', /exited with code 3/);
 });
 
 test('a missing worker script rejects instead of hanging', async () => {

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
 import { sampleRun, type SampleOptions } from '../../../src/core/sampling/sampler';
+import { W2sError } from '../../../src/core/errors';
 import { findRun, listRuns } from '../../../src/core/runs/runs';
 import { fakeAnswer, startFakeServer, type FakeServer, type FakeServerOptions } from '../../fakes/openai-server';
 import { cleanup, storeWithSet, traces } from './helpers';
@@ -71,7 +75,11 @@ describe('sampler against the fake OpenAI-compatible server', () => {
       assert.match(r0.reasoning!, /^Sample 0\. Let me think/);
       assert.equal(r0.answer, `The answer is \\boxed{${fakeAnswer(JSON.parse(r0.prompt)[1].content)}}.`);
       assert.equal(r0.finish_reason, 'stop');
-      assert.ok(r0.prompt_tokens! > 0 && r0.completion_tokens! > 0);
+      // the usage the server reported for that request, as it reported it
+      const asked = server.requests.find((q) => (q.body.messages as { content: string }[])[1]!.content === JSON.parse(r0.prompt)[1].content)!;
+      assert.ok(asked.usage!.completion_tokens > 0);
+      assert.equal(r0.prompt_tokens, asked.usage!.prompt_tokens);
+      assert.equal(r0.completion_tokens, asked.usage!.completion_tokens);
       assert.equal(findRun(store, 'r1')!.status, 'done');
       // stream_options.include_usage was asked for
       assert.ok(server.requests.every((q) => q.body.stream === true && (q.body.stream_options as { include_usage: boolean }).include_usage));
@@ -125,8 +133,13 @@ describe('sampler against the fake OpenAI-compatible server', () => {
       assert.equal(server.requests.length, 4);
       assert.ok(server.requests.every((q) => q.body.n === 3));
       // tokens of one request are shared among its traces, adding up to what the server reported
-      const rows = traces(store, 'n').filter((r) => r.key === 'p0');
-      assert.ok(rows.every((r) => r.completion_tokens! > 0));
+      for (const q of server.requests) {
+        const user = (q.body.messages as { content: string }[])[1]!.content;
+        const rows = traces(store, 'n').filter((r) => JSON.parse(r.prompt)[1].content === user);
+        assert.equal(rows.length, 3);
+        assert.ok(rows.every((r) => r.completion_tokens! > 0 && r.prompt_tokens === q.usage!.prompt_tokens));
+        assert.equal(rows.reduce((a, r) => a + r.completion_tokens!, 0), q.usage!.completion_tokens);
+      }
     });
   });
 
@@ -214,11 +227,12 @@ describe('sampler against the fake OpenAI-compatible server', () => {
   it('a response slower than the timeout (headers or a stalled stream) is retried, then recorded', async () => {
     await withStore(3, {
       fault: (c) =>
-        c.promptText.includes('problem 0)') && c.attempt === 1 ? { kind: 'slow', delayMs: 1500 }
-        : c.promptText.includes('problem 1)') && c.attempt === 1 ? { kind: 'stall', afterChunks: 2, delayMs: 1500 }
-        : c.promptText.includes('problem 2)') ? { kind: 'slow', delayMs: 1500 } : undefined,
+        c.promptText.includes('problem 0)') && c.attempt === 1 ? { kind: 'slow', delayMs: 6000 }
+        : c.promptText.includes('problem 1)') && c.attempt === 1 ? { kind: 'stall', afterChunks: 2, delayMs: 6000 }
+        : c.promptText.includes('problem 2)') ? { kind: 'slow', delayMs: 6000 } : undefined,
     }, async ({ store }) => {
-      const res = await sampleRun(store, opts('t', { timeoutMs: 300, retry: { ...FAST_RETRY, maxAttempts: 2 } }));
+      // The timeout is well above a normal response's time even on a loaded machine, well below the faults'.
+      const res = await sampleRun(store, opts('t', { timeoutMs: 1500, retry: { ...FAST_RETRY, maxAttempts: 2 } }));
       assert.equal(res.status, 'failed');
       const rows = traces(store, 't');
       assert.equal(rows.length, 3);
@@ -313,6 +327,48 @@ describe('sampler against the fake OpenAI-compatible server', () => {
       const res = await sampleRun(store, opts('dead', { problemLimit: null }));
       assert.equal(res.status, 'done');
       assertComplete(traces(store, 'dead'), 3, 1);
+    });
+  });
+
+  it('a run owned by a zombie (a dead process not yet reaped) is interrupted; a live owner keeps it running', async () => {
+    await withStore(1, {}, async ({ store }) => {
+      await sampleRun(store, opts('z'));
+      // sh starts a child that exits at once, then becomes `sleep`, which never reaps it: a zombie
+      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        const pid = Number(await new Promise<string>((r) => parent.stdout.once('data', (d: Buffer) => r(d.toString().trim()))));
+        for (const t0 = Date.now(); !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); ) {
+          assert.ok(Date.now() - t0 < 5000, 'the child becomes a zombie');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const own = (p: number) =>
+          store.db.prepare(`UPDATE runs SET status = 'running', owner = ?, heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE name = 'z'`).run(`${os.hostname()}:${p}`);
+        own(parent.pid!);
+        assert.equal(listRuns(store)[0]!.status, 'running', 'a live owner with a fresh heartbeat');
+        own(pid);
+        assert.equal(listRuns(store)[0]!.status, 'interrupted', 'the pid exists, but as a zombie');
+        assert.equal((await sampleRun(store, opts('z'))).status, 'done', 'and the run can be resumed at once');
+      } finally {
+        parent.kill();
+      }
+    });
+  });
+
+  it('two samplers creating the same new run at once: the later one gets RUN_BUSY, not a UNIQUE constraint error', async () => {
+    await withStore(2, {}, async ({ store }) => {
+      // Plays the other sampler: between this one's look-up and its insert, it creates and claims the run.
+      const owner = `${os.hostname()}:${process.ppid}`;
+      store.db.exec(`CREATE TEMP TRIGGER other_sampler BEFORE INSERT ON main.runs WHEN NEW.name = 'race' BEGIN
+        INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem, status, owner, heartbeat_at)
+        VALUES (NEW.name, NEW.kind, NEW.set_id, NEW.model, NEW.endpoint, NEW.template, NEW.params, NEW.samples_per_problem,
+          'running', '${owner}', strftime('%Y-%m-%dT%H:%M:%fZ','now'));
+      END`);
+      try {
+        await assert.rejects(sampleRun(store, opts('race')), (e: unknown) => e instanceof W2sError && e.code === 'RUN_BUSY' && e.message.includes(owner));
+        assert.equal(traces(store, 'race').length, 0, 'the loser samples nothing');
+      } finally {
+        store.db.exec('DROP TRIGGER temp.other_sampler');
+      }
     });
   });
 
