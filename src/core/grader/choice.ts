@@ -24,6 +24,12 @@ export function choiceLetterOf(s: string): string | null {
   return m ? m[1] : null;
 }
 
+/** Whether a string is only a letter ("B", "(B)", "\textbf{B}.", "$B$"), not a sentence that starts with one. */
+export function isBareLetter(s: string): boolean {
+  const t = s.replace(WRAPPERS, '$1').replace(WRAPPERS, '$1').replace(/\$|\*\*/g, '').trim();
+  return new RegExp(`^\\(?\\s*[${LETTERS}]\\s*\\)?[.:]?$`).test(t);
+}
+
 interface Hit {
   priority: number;
   end: number;
@@ -53,7 +59,7 @@ export function extractChoice(raw: string): string | null {
   }
   const text = raw.replace(WRAPPERS, '$1');
   const hits: Hit[] = [];
-  const letterRe = new RegExp(`\\(([${LETTERS}])\\)|(?<![a-zA-Z])([${LETTERS}])(?![a-zA-Z0-9*^+=/])`, 'g');
+  const letterRe = new RegExp(`\\(([${LETTERS}])\\)|(?<![a-zA-Z])([${LETTERS}])(?![a-zA-Z0-9^+=/])(?!\\*(?!\\*))`, 'g');
   // letters standing alone, in order, each knowing whether only spaces or `**` precede it on its line
   const alone: { start: number; end: number; letter: string; lineStart: boolean }[] = [];
   let scanned = 0;

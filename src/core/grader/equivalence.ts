@@ -6,7 +6,7 @@
 import { casEqual } from './cas';
 import { choiceLetterOf, extractChoice } from './choice';
 import { canonical, compareExprs, ExprError, parseExpr, proportionality, variablesOf, evaluate, type Node } from './expr';
-import { compactKey, normalizeMath, normalizeText } from './normalize';
+import { compactKey, MAX_NESTING, normalizeMath, normalizeText } from './normalize';
 import { canonicalNumber, decimalMatchesValue, numbersEqual, parsePlainNumber, type PlainNumber } from './numbers';
 import { flipOp, isAssignmentTarget, relationToSet, shapeOf, splitTop, type Shape } from './structure';
 import { GradingTimeout, type AnswerType } from './types';
@@ -151,6 +151,16 @@ function eqNorm(g: string, p: string, ctx: Ctx): boolean {
   if (P.kind === 'matrix' && G.kind !== 'matrix') {
     const v = evalMatrixExpression(g);
     if (v !== null) return eqNorm(v, p, sub);
+  }
+
+  // a list whose items are all one value is that value (`4, 4` is {4}, Math-Verify's FiniteSet)
+  if ((G.kind === 'list' || G.kind === 'set') && P.kind === 'scalar' && G.items.length <= MAX_LIST_ITEMS) {
+    const d = distinct(G.items, sub);
+    if (d.length === 1) return eqNorm(d[0], p, sub);
+  }
+  if ((P.kind === 'list' || P.kind === 'set') && G.kind === 'scalar' && P.items.length <= MAX_LIST_ITEMS) {
+    const d = distinct(P.items, sub);
+    if (d.length === 1) return eqNorm(g, d[0], sub);
   }
 
   const dc = G.kind === 'list' && P.kind === 'scalar' ? decimalComma(g) : P.kind === 'list' && G.kind === 'scalar' ? decimalComma(p) : null;
@@ -324,8 +334,21 @@ function percentEqual(g: string, p: string, ctx: Ctx): boolean | null {
   return null;
 }
 
+/** Deepest nesting of brackets and braces in a string (one pass). */
+function nestingDepth(s: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) max = Math.max(max, ++depth); // ( [ {
+    else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
+  }
+  return max;
+}
+
+/** Answers too long or nested too deeply for the structural comparison are refused: error/timeout. */
 function guardSize(...xs: string[]): void {
-  for (const x of xs) if (x.length > MAX_ANSWER_CHARS) throw new GradingTimeout('timeout');
+  for (const x of xs) if (x.length > MAX_ANSWER_CHARS || nestingDepth(x) > MAX_NESTING) throw new GradingTimeout('timeout');
 }
 
 /** Math equivalence on raw answers (normalised here). Throws GradingTimeout past the deadline. */

@@ -130,6 +130,13 @@ class Parser {
     }
     return n;
   }
+  private funcArgument(): Node {
+    let n = this.power();
+    while (this.startsFactor() && !(this.peek()?.t === 'cmd' && FUNCS.has(this.peek()!.v.slice(1)))) {
+      n = { k: 'bin', op: '*', a: n, b: this.power() };
+    }
+    return n;
+  }
   /** A product of factors (the body of a sum). */
   private product(): Node {
     let n = this.power();
@@ -316,7 +323,9 @@ class Parser {
           this.p++;
           power = this.scriptArg(true);
         }
-        const arg = this.is('(') ? this.group('(', ')') : this.power();
+        // `\sin 3x` is sin(3x): without parentheses the argument is the product that follows, up to the
+        // next function (`\sin x \cos x` is sin(x)·cos(x)), as latex2sympy2_extended reads it
+        const arg = this.is('(') ? this.group('(', ')') : this.funcArgument();
         let n: Node = { k: 'fn', name: c, args: base ? [arg, base] : [arg] };
         if (power) {
           if (power.k === 'neg' && power.a.k === 'num' && power.a.v[0] === 1) {

@@ -190,9 +190,15 @@ function plausibleMath(c: string): boolean {
   return !/[a-zA-Z]{3,}/.test(n.replace(/\\[a-zA-Z]+/g, '')) && n.length <= 20;
 }
 
+/** Full-width digits and signs as ASCII (one UTF-16 unit each, so positions are kept): `８×８＝64`. */
+function asciiForms(text: string): string {
+  return /[０-９＝＋－]/.test(text) ? text.replace(/[０-９＝＋－]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)) : text;
+}
+
 export function extractMath(response: string): string | null {
-  const text = afterThinking(response);
-  if (text === null) return null;
+  const after = afterThinking(response);
+  if (after === null) return null;
+  const text = asciiForms(after);
   const p = new Pieces(text);
   // stages in priority order, each computed only when the earlier ones gave nothing
   for (const stage of [finalCandidates, anchoredCandidates, lastResort]) {

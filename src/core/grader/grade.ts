@@ -1,5 +1,5 @@
 /** Grading one response (synchronous, single-threaded) and the helpers around it. */
-import { choiceLetterOf } from './choice';
+import { isBareLetter } from './choice';
 import { DEFAULT_TIMEOUT_MS, answersEqual } from './equivalence';
 import { extractAnswer, extractMath, looksLikeResponse } from './extract';
 import { goldAnswerOf, inferAnswerType } from './gold';
@@ -87,7 +87,7 @@ export function gradePair(input: { gold: string; pred: string; type?: AnswerType
     const { gold, type } = goldFor(String(input.gold ?? ''), input.type);
     const asResponse =
       type === 'choice'
-        ? choiceLetterOf(stripMathDelimiters(pred)) === null
+        ? !isBareLetter(stripMathDelimiters(pred))
         : looksLikeResponse(pred) || (type !== 'text' && (hasProse(pred) || hasCjkText(pred)));
     if (asResponse) {
       const r = gradeResponse({ gold: input.gold, response: pred, type }, options);

@@ -222,7 +222,8 @@ export function normalizeMath(raw: string): string {
   // single-character groups in sub/superscripts: ^{2} → ^2, _{8} → _8
   s = s.replace(/([\^_])\s*\{\s*([0-9a-zA-Z])\s*\}/g, '$1$2');
   // trailing punctuation, a stray trailing backslash, and "x \in" prefixes
-  s = trimEndWhere(s, (c, i) => /[\s.,;:]/.test(c) || (c === '\\' && s[i - 1] !== '\\'));
+  // (a final `\\` line break too: nothing follows it)
+  s = trimEndWhere(s, (c) => /[\s.,;:]/.test(c) || c === '\\');
   s = s.replace(/^[a-zA-Z]\s*\\in\s+/, '');
   s = s.replace(/\s+/g, ' ').trim();
   return s;
