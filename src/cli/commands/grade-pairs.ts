@@ -87,19 +87,36 @@ export const gradePairsCommand: Command = {
       count += batch.length;
     };
     try {
-      let batch: Pair[] = [];
+      // Lines are graded as they come, up to CHUNK at a time: a file streams through in big batches, and
+      // a line typed or piped slowly is answered as soon as the input pauses. Reading pauses while many
+      // lines wait, so memory stays bounded whatever the input's size.
+      const pending: Pair[] = [];
+      let ended = false;
+      let wake: (() => void) | null = null;
       let line = 0;
-      for await (const raw of rl) {
+      rl.on('line', (raw) => {
         line++;
-        if (raw.trim() === '') continue;
-        batch.push(parsePair(raw, line));
-        if (batch.length >= CHUNK) {
-          await flush(batch);
-          batch = [];
-        }
+        if (raw.trim() === '') return;
+        pending.push(parsePair(raw, line));
+        if (pending.length >= 4 * CHUNK) rl.pause();
+        wake?.();
+      });
+      rl.on('close', () => {
+        ended = true;
+        wake?.();
+      });
+      for (;;) {
         if (ctx.signal.aborted) break;
+        if (pending.length === 0) {
+          if (ended) break;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = null;
+          continue;
+        }
+        const batch = pending.splice(0, CHUNK);
+        if (pending.length < CHUNK && !ended) rl.resume();
+        await flush(batch);
       }
-      if (!ctx.signal.aborted) await flush(batch);
     } catch (e) {
       if (!ctx.signal.aborted) throw e;
     } finally {
