@@ -52,33 +52,44 @@ export interface BoxMatch {
 
 const BOX_RE = /\\(?:boxed|fbox)\b\s*/g;
 
+/** The last string given to findBoxes and its boxes: extraction asks about the same response several times. */
+let memo: { s: string; boxes: BoxMatch[] } | null = null;
+
 /**
  * Every `\boxed{…}` / `\fbox{…}` (and `\boxed 5`) in order of appearance; unterminated boxes are skipped,
- * boxes inside a box are part of its content. Linear in the input.
+ * boxes inside a box are part of its content. Linear in the input: braces are matched once, from the first
+ * box on.
  */
 export function findBoxes(s: string): BoxMatch[] {
+  if (memo && memo.s === s) return memo.boxes;
+  const first = Math.min(...[s.indexOf('\\boxed'), s.indexOf('\\fbox')].map((i) => (i < 0 ? Infinity : i)));
   const out: BoxMatch[] = [];
-  if (!s.includes('\\boxed') && !s.includes('\\fbox')) return out;
-  const closeOf = braceMatches(s);
+  if (first === Infinity) {
+    memo = { s, boxes: out };
+    return out;
+  }
+  const tail = s.slice(first);
+  const closeOf = braceMatches(tail);
   const re = new RegExp(BOX_RE.source, 'g');
   let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null) {
+  while ((m = re.exec(tail)) !== null) {
     const start = m.index;
     const after = m.index + m[0].length;
-    if (s[after] === '{') {
+    if (tail[after] === '{') {
       const close = closeOf[after];
       if (close < 0) continue;
-      out.push({ start, end: close + 1, content: s.slice(after + 1, close) });
+      out.push({ start: first + start, end: first + close + 1, content: tail.slice(after + 1, close) });
       re.lastIndex = close + 1;
     } else {
       // `\boxed 5` — a single token up to whitespace, `$` or punctuation
-      const t = /^[^\s$,;]+/.exec(s.slice(after, after + 200));
-      if (t && /\s/.test(s[after - 1] ?? '')) {
+      const t = /^[^\s$,;]+/.exec(tail.slice(after, after + 200));
+      if (t && /\s/.test(tail[after - 1] ?? '')) {
         const content = t[0].replace(/[.)\]]+$/, '');
-        if (content) out.push({ start, end: after + content.length, content });
+        if (content) out.push({ start: first + start, end: first + after + content.length, content });
       }
     }
   }
+  memo = { s, boxes: out };
   return out;
 }
 

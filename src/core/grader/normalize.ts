@@ -174,8 +174,23 @@ const UNICODE: [RegExp, string][] = [
 
 const FULL_WIDTH_DIGITS = /[０-９]/g;
 
+/** Recently normalised answers: a gold answer is normalised once per sample of its problem. Small, so a
+ * benchmark that repeats a few hundred responses gains nothing from it (FIFO, 64 entries). */
+const cache = new Map<string, string>();
+const CACHE_SIZE = 64;
+
 /** Canonical LaTeX of an answer, spaces collapsed. Idempotent. */
 export function normalizeMath(raw: string): string {
+  if (raw.length > 2000) return normalizeMathUncached(raw);
+  const hit = cache.get(raw);
+  if (hit !== undefined) return hit;
+  const out = normalizeMathUncached(raw);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(raw, out);
+  return out;
+}
+
+function normalizeMathUncached(raw: string): string {
   let s = stripMathDelimiters(raw);
   for (const [re, rep] of UNICODE) s = s.replace(re, rep);
   s = s.replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
@@ -198,8 +213,10 @@ export function normalizeMath(raw: string): string {
   // degrees (Math-Verify removes them; we never map 90° to π/2)
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree(?![a-zA-Z])/g, '');
   // percent: one canonical spelling, compared by the percent rule (equivalence.ts)
-  s = s.replace(/\\text\s*\{\s*(?:percentage|percent|pct)\s*\}/g, '\\%');
-  s = s.replace(/\s*\b(?:percentage|percent|pct)\b/g, '\\%');
+  if (/percent|pct/.test(s)) {
+    s = s.replace(/\\text\s*\{\s*(?:percentage|percent|pct)\s*\}/g, '\\%');
+    s = s.replace(/\s*\b(?:percentage|percent|pct)\b/g, '\\%');
+  }
   s = s.replace(/\s*(?:\\%|%)/g, '\\%');
   s = unwrapText(s);
   s = s.replace(/\\(?:\$|dollar)(?![a-zA-Z])|\$/g, ' ');
