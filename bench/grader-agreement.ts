@@ -5,11 +5,12 @@
  *   npx tsx bench/grader-agreement.ts PAIRS.jsonl [--misses] [--source NAME]
  *
  * PAIRS.jsonl holds one JSON object per line:
- *   {"gold": "…", "pred": "…", "expected": true|false, "source"?: "…", "category"?: "…",
+ *   {"gold": "…", "pred": "…", "expected": true|false, "source"?: "…", "category"?: "…", "group"?: "…",
  *    "type"?: "math"|"number"|"choice"|"text", "options"?: {…}}
  * `gold` is a bare answer or a reference solution, `pred` a bare answer or a whole response (as for
  * `w2s grade-pairs`); `expected` is the other grader's verdict; `type` is left to inference when absent;
- * `options` records a non-default option the source used for that pair (reported, not applied).
+ * `options` records a non-default option the source used for that pair (reported, not applied); `group`
+ * gathers categories across sources (e.g. issue 10's six kinds of answers) and gets its own table.
  * `--misses` prints every disagreement. Pairs files built from other projects' tests stay outside the
  * repository (see the README's *Grading* section for how the published figures were made).
  */
@@ -22,6 +23,7 @@ interface Pair {
   expected: boolean;
   source?: string;
   category?: string;
+  group?: string;
   type?: AnswerType;
   options?: Record<string, unknown>;
 }
@@ -62,6 +64,7 @@ function main(): void {
   const pairs = readPairs(file).filter((p) => !only || p.source === only);
   const bySource = new Map<string, Tally>();
   const byCategory = new Map<string, Tally>();
+  const byGroup = new Map<string, Tally>();
   const total: Tally = { n: 0, agree: 0 };
   const misses: string[] = [];
   const t0 = performance.now();
@@ -73,6 +76,7 @@ function main(): void {
     for (const [m, k] of [
       [bySource, src],
       [byCategory, cat],
+      ...(p.group ? ([[byGroup, p.group]] as const) : []),
     ] as const) {
       const t = m.get(k) ?? { n: 0, agree: 0 };
       t.n++;
@@ -94,6 +98,10 @@ function main(): void {
   console.log(`agreement with ${file}: ${pct(total)} in ${ms.toFixed(0)} ms`);
   console.log('\nby source:');
   for (const [k, t] of [...bySource].sort()) console.log(`  ${k.padEnd(40)} ${pct(t)}`);
+  if (byGroup.size) {
+    console.log('\nby group:');
+    for (const [k, t] of [...byGroup].sort()) console.log(`  ${k.padEnd(40)} ${pct(t)}`);
+  }
   console.log('\nby source / category:');
   for (const [k, t] of [...byCategory].sort()) console.log(`  ${k.padEnd(70)} ${pct(t)}`);
   if (args.includes('--misses')) {
