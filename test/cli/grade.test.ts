@@ -128,17 +128,19 @@ describe('w2s grade-pairs', () => {
       { gold: '7', pred: 'so \\boxed{7}\u0000 and a NUL byte' },
       { gold: '\\frac{1}{2}', pred: 'The answer is $0.5$.' },
     ];
-    const file = writeFile(cwd, 'hostile.jsonl', lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    // and a line whose prediction holds bytes that are not UTF-8 (read as U+FFFD, then graded)
+    const badUtf8 = Buffer.concat([Buffer.from('{"gold": "1", "pred": "'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' \\\\boxed{1}"}\n')]);
+    const file = writeFile(cwd, 'hostile.jsonl', Buffer.concat([Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'), badUtf8]));
     const t = performance.now();
     const r = await w2s(['grade-pairs', file, '--threads', '2'], { cwd });
     const ms = performance.now() - t;
     assert.equal(r.code, 0, r.stderr);
     const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { gold: string; verdict: string; detail?: string });
-    assert.equal(out.length, lines.length);
-    out.forEach((o, i) => assert.equal(o.gold, lines[i]!.gold, `line ${i + 1} out of order`));
+    assert.equal(out.length, lines.length + 1);
+    out.slice(0, -1).forEach((o, i) => assert.equal(o.gold, lines[i]!.gold, `line ${i + 1} out of order`));
     assert.deepEqual(
       out.map((o) => (o.detail ? `${o.verdict}/${o.detail}` : o.verdict)),
-      ['correct', 'error/timeout', 'error/timeout', 'incorrect', 'incorrect', 'incorrect', 'correct', 'error/timeout', 'error/timeout', 'correct', 'correct'],
+      ['correct', 'error/timeout', 'error/timeout', 'incorrect', 'incorrect', 'incorrect', 'correct', 'error/timeout', 'error/timeout', 'correct', 'correct', 'correct'],
     );
     assert.ok(ms < 60_000, `took ${Math.round(ms)} ms`);
   });
