@@ -40,12 +40,14 @@ export const gradeCommand: Command = {
         .filter((r) => !(v.run as string[] | undefined)?.length || (v.run as string[]).includes(r.name))
         .map((r) => {
           const c = byRun.get(r.id) ?? { correct: 0, incorrect: 0, 'no-answer': 0, error: 0, ungraded: 0 };
-          return { run: r.name, ...c, accuracy: accuracy(c) };
+          const ch = summary.changes.get(r.id) ?? { regraded: 0, changed: 0 };
+          return { run: r.name, ...c, accuracy: accuracy(c), regraded: ch.regraded, changed: ch.changed };
         });
       ctx.print(`graded ${summary.graded} trace(s) with ${summary.graderVersion}${summary.cancelled ? ' (interrupted: run again to resume)' : ''}`);
       for (const r of runs) {
         const acc = r.accuracy === null ? '—' : `${(r.accuracy * 100).toFixed(1)}%`;
-        ctx.print(`  ${r.run}: ${acc} correct  (${r.correct} correct, ${r.incorrect} incorrect, ${r['no-answer']} no answer, ${r.error} error, ${r.ungraded} ungraded)`);
+        const changed = r.regraded ? `; ${r.changed} of ${r.regraded} re-graded verdict(s) changed` : '';
+        ctx.print(`  ${r.run}: ${acc} correct  (${r.correct} correct, ${r.incorrect} incorrect, ${r['no-answer']} no answer, ${r.error} error, ${r.ungraded} ungraded${changed})`);
       }
       // a worker that died took its items with it (graded error): say so, and never exit 0
       const crashed = pool.stats.crashed;
@@ -53,7 +55,8 @@ export const gradeCommand: Command = {
         ? `a grading worker died ${crashed} time(s) (last: ${pool.stats.lastCrash}); the traces it held were marked error without being graded. Run again with --all to grade them again.`
         : undefined;
       if (gradingError) ctx.warn(`w2s grade: ${gradingError}`);
-      return { json: { ...summary, runs, ...(gradingError ? { gradingError } : {}) }, exitCode: summary.cancelled || gradingError ? 1 : 0 };
+      const { changes: _changes, ...rest } = summary;
+      return { json: { ...rest, runs, ...(gradingError ? { gradingError } : {}) }, exitCode: summary.cancelled || gradingError ? 1 : 0 };
     } finally {
       progress.done();
       await pool.close();

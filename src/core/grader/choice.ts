@@ -1,41 +1,112 @@
-/** Multiple-choice letters: extraction from a response and normalisation of a gold letter. */
+/**
+ * Multiple-choice letters: extraction from a response and normalisation of a gold letter. The order
+ * follows lighteval's `lazy_indices_regex` (extractive_match_utils.py) and Math-Verify's
+ * `StringExtractionConfig`: a box, "final answer is X", an answer word ("answer", "réponse", "答案") with
+ * the letter within 50 characters, a letter starting the response or a line, then the rightmost letter
+ * standing alone ("it can't be A or B, so C"). Unanchored rules only read A–E, so the pronoun "I" is
+ * never an answer.
+ */
 import { lastBoxed } from './latex';
+import { isCjk } from './scan';
 
 const LETTERS = 'A-J';
+const WRAPPERS = /\\(?:text|textbf|mathrm|mathbf|textit|mathit|operatorname)\s*\{([^{}]*)\}/g;
 
-/** The letter of a short choice string: "B", "(B)", "\textbf{(B)} 12", "B: 12", "Option B". */
+/** The letter of a short choice string: "B", "(B)", "\textbf{(B)} 12", "B: 12", "Option B", "(D) Alina"; not "E*2". */
 export function choiceLetterOf(s: string): string | null {
   const t = s
-    .replace(/\\(?:text|textbf|mathrm|mathbf|textit)\s*\{([^{}]*)\}/g, '$1')
+    .replace(WRAPPERS, '$1')
+    .replace(WRAPPERS, '$1')
     .replace(/\\[,;:! ]|~|\$|\*\*/g, ' ')
     .replace(/^\s*(?:option|choice|answer)\s*[:：]?\s*/i, '')
     .trim();
-  const m = new RegExp(`^\\(?\\s*([${LETTERS}])\\s*\\)?(?![a-zA-Z0-9])`).exec(t);
+  const m = new RegExp(`^\\(?\\s*([${LETTERS}])\\s*\\)?(?:$|[\\s.:,)。，：]|(?=[\\u3000-\\u9fff]))`).exec(t);
   return m ? m[1] : null;
 }
 
-/** The chosen letter in a response: boxed → "answer is / Answer:" → last "(X)" → a lone letter line. */
-export function extractChoice(text: string): string | null {
-  const box = lastBoxed(text);
+/** Whether a string is only a letter ("B", "(B)", "\textbf{B}.", "$B$"), not a sentence that starts with one. */
+export function isBareLetter(s: string): boolean {
+  const t = s.replace(WRAPPERS, '$1').replace(WRAPPERS, '$1').replace(/\$|\*\*/g, '').trim();
+  return new RegExp(`^\\(?\\s*[${LETTERS}]\\s*\\)?[.:]?$`).test(t);
+}
+
+interface Hit {
+  priority: number;
+  end: number;
+  letter: string;
+}
+
+/** Whether the letter at i (possibly written "(X)") stands alone: a space or `**` before, punctuation or a space after. */
+function standsAlone(text: string, start: number, end: number): boolean {
+  let j = start - 1;
+  if (text[j] === '*' && text[j - 1] === '*') j -= 2;
+  const before = j < 0 || /\s/.test(text[j]) || isCjk(text[j]);
+  let k = end;
+  if (text[k] === '*' && text[k + 1] === '*') k += 2;
+  const c = text[k];
+  const after = c === undefined || /[\s.,:;!?)。，：；！？]/.test(c) || isCjk(c);
+  return before && after;
+}
+
+const ANSWER_WORD = /answer|r[ée]ponse|答案|答/gi;
+
+/** The chosen letter in a response, or null. */
+export function extractChoice(raw: string): string | null {
+  const box = lastBoxed(raw);
   if (box) {
     const l = choiceLetterOf(box.content);
     if (l) return l;
   }
-  const ans = new RegExp(
-    `[Aa]nswer(?:\\s+is)?\\s*(?:[:：]|\\bis\\b)?\\s*(?:option\\s+|choice\\s+)?\\**\\s*\\$?\\\\?(?:text|textbf)?\\{?\\(?([${LETTERS}])\\)?(?![a-zA-Z0-9])`,
-    'g',
-  );
-  let last: string | null = null;
-  for (const m of text.matchAll(ans)) last = m[1];
-  if (last) return last;
-  const paren = new RegExp(`\\(([${LETTERS}])\\)`, 'g');
-  for (const m of text.matchAll(paren)) last = m[1];
-  if (last) return last;
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  const tail = lines[lines.length - 1];
-  if (tail) {
-    const m = new RegExp(`^[^a-zA-Z0-9]*([${LETTERS}])[^a-zA-Z0-9]*$`).exec(tail);
-    if (m) return m[1];
+  const text = raw.replace(WRAPPERS, '$1');
+  const hits: Hit[] = [];
+  const letterRe = new RegExp(`\\(([${LETTERS}])\\)|(?<![a-zA-Z])([${LETTERS}])(?![a-zA-Z0-9^+=/])(?!\\*(?!\\*))`, 'g');
+  // letters standing alone, in order, each knowing whether only spaces or `**` precede it on its line
+  const alone: { start: number; end: number; letter: string; lineStart: boolean }[] = [];
+  let scanned = 0;
+  let lastNl = -1;
+  for (const m of text.matchAll(letterRe)) {
+    const end = m.index + m[0].length;
+    if (!standsAlone(text, m.index, end)) continue;
+    for (; scanned < m.index; scanned++) if (text[scanned] === '\n') lastNl = scanned;
+    const lineStart = /^\s*(?:\*\*)?$/.test(text.slice(lastNl + 1, m.index));
+    alone.push({ start: m.index, end, letter: m[1] ?? m[2], lineStart });
   }
-  return null;
+  const firstAt = (pos: number): number => {
+    let lo = 0;
+    let hi = alone.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (alone[mid].start < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const after = (pos: number, window: number): (typeof alone)[number] | undefined => {
+    const a = alone[firstAt(pos)];
+    return a && a.start <= pos + window ? a : undefined;
+  };
+  for (const m of text.matchAll(/final answer is:?\s*/gi)) {
+    const a = after(m.index + m[0].length, 2);
+    if (a) hits.push({ priority: 0, end: a.end, letter: a.letter });
+  }
+  for (const m of text.matchAll(ANSWER_WORD)) {
+    const at = m.index + m[0].length;
+    const colon = /^\s?[:：]/.test(text.slice(at, at + 3));
+    const a = after(at, 52);
+    if (a) hits.push({ priority: colon ? 100 : 150, end: a.end, letter: a.letter });
+  }
+  const firstVisible = text.search(/[^\s*]/);
+  for (const a of alone) {
+    if (!/[A-E]/.test(a.letter)) continue;
+    const first = a.start === firstVisible;
+    hits.push({ priority: first ? 200 : a.lineStart ? 210 : 250, end: a.end, letter: a.letter });
+  }
+  if (hits.length === 0) {
+    // "(B)" anywhere, the rightmost
+    let last: string | null = null;
+    for (const m of text.matchAll(new RegExp(`\\(([${LETTERS}])\\)`, 'g'))) last = m[1];
+    return last;
+  }
+  hits.sort((a, b) => a.priority - b.priority || b.end - a.end);
+  return hits[0].letter;
 }

@@ -46,7 +46,7 @@ function tokenize(s: string): Tok[] {
       i++;
       continue;
     }
-    if ('+-*/^_()[]{}!|,\''.includes(c)) {
+    if ('+-*/^_()[]{}!|,\':='.includes(c)) {
       toks.push({ t: 'sym', v: c });
       i++;
       continue;
@@ -102,7 +102,7 @@ class Parser {
     if (t.t === 'cmd') {
       const c = t.v.slice(1);
       return (
-        ['frac', 'sqrt', 'pi', 'infty', 'binom', 'lfloor', 'lceil', 'exp', 'e'].includes(c) ||
+        ['frac', 'sqrt', 'pi', 'infty', 'binom', 'lfloor', 'lceil', 'exp', 'e', 'sum', 'prod'].includes(c) ||
         FUNCS.has(c) ||
         GREEK.has(c)
       );
@@ -117,13 +117,30 @@ class Parser {
       if (t.v === '*' || t.v === '\\cdot' || t.v === '\\times') {
         this.p++;
         n = { k: 'bin', op: '*', a: n, b: this.unary() };
-      } else if (t.v === '/' || t.v === '\\div') {
+      } else if (t.v === '/' || t.v === '\\div' || t.v === ':') {
         this.p++;
         n = { k: 'bin', op: '/', a: n, b: this.unary() };
       } else if (this.startsFactor()) {
-        n = { k: 'bin', op: '*', a: n, b: this.power() };
+        const mixed = n.k === 'num' && n.v[1] === 0 && Number.isInteger(n.v[0]) && n.v[0] >= 0 && t.v === '\\frac';
+        const b = this.power();
+        // `2\frac{1}{2}` is 2½ when both parts are plain integers (latex2sympy2_extended 1.10.2)
+        if (mixed && isLiteralFraction(b)) n = { k: 'bin', op: '+', a: n, b };
+        else n = { k: 'bin', op: '*', a: n, b };
       } else break;
     }
+    return n;
+  }
+  private funcArgument(): Node {
+    let n = this.power();
+    while (this.startsFactor() && !(this.peek()?.t === 'cmd' && FUNCS.has(this.peek()!.v.slice(1)))) {
+      n = { k: 'bin', op: '*', a: n, b: this.power() };
+    }
+    return n;
+  }
+  /** A product of factors (the body of a sum). */
+  private product(): Node {
+    let n = this.power();
+    while (this.startsFactor()) n = { k: 'bin', op: '*', a: n, b: this.power() };
     return n;
   }
   private unary(): Node {
@@ -266,6 +283,22 @@ class Parser {
           return { k: 'num', v: [Infinity, 0] };
         case 'e':
           return { k: 'num', v: [Math.E, 0] };
+        case 'sum':
+        case 'prod': {
+          // \sum_{k=a}^{b} body: the body is the product that follows
+          this.eat('_');
+          this.eat('{');
+          const v = this.peek();
+          if (!v || v.t !== 'id') throw new ExprError('sum variable');
+          this.p++;
+          this.eat('=');
+          const from = this.expr();
+          this.eat('}');
+          this.eat('^');
+          const to = this.scriptArg();
+          const body = this.product();
+          return { k: 'fn', name: c, args: [{ k: 'var', name: v.v }, from, to, body] };
+        }
         case 'lfloor': {
           const x = this.expr();
           this.eat('\\rfloor');
@@ -290,7 +323,9 @@ class Parser {
           this.p++;
           power = this.scriptArg(true);
         }
-        const arg = this.is('(') ? this.group('(', ')') : this.power();
+        // `\sin 3x` is sin(3x): without parentheses the argument is the product that follows, up to the
+        // next function (`\sin x \cos x` is sin(x)·cos(x)), as latex2sympy2_extended reads it
+        const arg = this.is('(') ? this.group('(', ')') : this.funcArgument();
         let n: Node = { k: 'fn', name: c, args: base ? [arg, base] : [arg] };
         if (power) {
           if (power.k === 'neg' && power.a.k === 'num' && power.a.v[0] === 1) {
@@ -303,6 +338,11 @@ class Parser {
     }
     throw new ExprError(`unsupported ${t.v}`);
   }
+}
+
+function isLiteralFraction(n: Node): boolean {
+  const lit = (x: Node): boolean => x.k === 'num' && x.v[1] === 0 && Number.isInteger(x.v[0]) && x.v[0] > 0;
+  return n.k === 'bin' && n.op === '/' && lit(n.a) && lit(n.b);
 }
 
 export function parseExpr(latex: string): Node {
@@ -451,12 +491,101 @@ export function evaluate(n: Node, env: Map<string, C>): C {
       break;
     }
     case 'fn': {
+      if (n.name === 'sum' || n.name === 'prod') return evalSum(n, env);
       const f = FN[n.name];
       if (!f) throw new ExprError(`unknown function ${n.name}`);
       return f(n.args.map((x) => evaluate(x, env)));
     }
   }
   throw new ExprError('bad node');
+}
+
+const MAX_SUM_TERMS = 10_000;
+
+function evalSum(n: Extract<Node, { k: 'fn' }>, env: Map<string, C>): C {
+  const [v, fromN, toN, body] = n.args;
+  const from = evaluate(fromN, env);
+  const to = evaluate(toN, env);
+  if (v.k !== 'var' || from[1] !== 0 || to[1] !== 0 || !Number.isInteger(from[0]) || !Number.isInteger(to[0])) {
+    throw new ExprError('symbolic bounds');
+  }
+  if (to[0] - from[0] > MAX_SUM_TERMS) throw new ExprError('too many terms');
+  let acc: C = n.name === 'sum' ? [0, 0] : [1, 0];
+  const inner = new Map(env);
+  for (let k = from[0]; k <= to[0]; k++) {
+    inner.set(v.name, [k, 0]);
+    const x = evaluate(body, inner);
+    acc = n.name === 'sum' ? add(acc, x) : mul(acc, x);
+  }
+  return acc;
+}
+
+/**
+ * A canonical text of an expression with the operands of sums and products sorted, so that expressions
+ * that differ only by the order of commuted terms or factors have the same text (used when they cannot be
+ * evaluated, as with a sum whose bounds are symbols).
+ */
+export function canonical(n: Node): string {
+  const flat = (x: Node, op: '+' | '*', out: string[]): void => {
+    if (x.k === 'bin' && x.op === op) {
+      flat(x.a, op, out);
+      flat(x.b, op, out);
+    } else if (op === '+' && x.k === 'bin' && x.op === '-') {
+      flat(x.a, op, out);
+      out.push(`neg(${canonical(x.b)})`);
+    } else out.push(canonical(x));
+  };
+  switch (n.k) {
+    case 'num':
+      return n.v[1] === 0 ? String(n.v[0]) : `${n.v[0]}+${n.v[1]}i`;
+    case 'var':
+      return n.name.replace(/[{}\s]/g, '');
+    case 'neg':
+      return `neg(${canonical(n.a)})`;
+    case 'bin': {
+      if (n.op === '+' || n.op === '-' || n.op === '*') {
+        const parts: string[] = [];
+        flat(n, n.op === '*' ? '*' : '+', parts);
+        return `${n.op === '*' ? '*' : '+'}(${parts.sort().join(',')})`;
+      }
+      return `${n.op}(${canonical(n.a)},${canonical(n.b)})`;
+    }
+    case 'fn':
+      return `${n.name}(${n.args.map(canonical).join(',')})`;
+  }
+}
+
+/**
+ * Whether a = c·b for one non-zero constant c at every sample point: 'positive' / 'negative' for the sign
+ * of c, 'no' when the ratio changes, 'unknown' when too few points evaluate. Compares equations given as
+ * lhs − rhs (an equation and any non-zero multiple of it describe the same set).
+ */
+export function proportionality(a: Node, b: Node): 'positive' | 'negative' | 'no' | 'unknown' {
+  const vars = [...new Set([...variablesOf(a), ...variablesOf(b)])].sort();
+  const pts = samplePoints(vars, vars.length === 0 ? 1 : 5);
+  let ratio: C | null = null;
+  let seen = 0;
+  for (const env of pts) {
+    let va: C;
+    let vb: C;
+    try {
+      va = evaluate(a, env);
+      vb = evaluate(b, env);
+    } catch {
+      return 'unknown';
+    }
+    if (!finite(va) || !finite(vb)) continue;
+    const za = Math.hypot(va[0], va[1]) < 1e-12;
+    const zb = Math.hypot(vb[0], vb[1]) < 1e-12;
+    if (za && zb) continue;
+    if (za !== zb) return 'no';
+    const r = div(va, vb);
+    if (ratio && !closeC(ratio, r)) return 'no';
+    ratio = ratio ?? r;
+    seen++;
+  }
+  if (!ratio || seen === 0 || Math.abs(ratio[1]) > 1e-9) return 'unknown';
+  return ratio[0] > 0 ? 'positive' : 'negative';
 }
 
 /** Deterministic pseudo-random sample points (the same for gold and prediction). */

@@ -24,12 +24,16 @@ export function goldAnswerOf(goldOrSolution: string): string {
 export function inferAnswerType(gold: string): AnswerType {
   const g = stripMathDelimiters(gold.trim());
   if (/^\(?[A-E]\)?$/.test(g)) return 'choice';
-  if (/^[-+]?\\?\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$/.test(g) || /^[-+]?\.\d+$/.test(g)) return 'number';
+  if (/^[-+]?\\?\$?\s*(?:[1-9]\d{0,2}(?:,\d{3})+|\d+)(?:\.\d+)?$/.test(g) || /^[-+]?\.\d+$/.test(g)) return 'number';
   // Normalising is the costly step and only matters for numbers dressed in units, currency or percent;
   // an answer with fractions, roots, relations or brackets is never a plain number.
-  if (!/\\(?:[dt]?frac|sqrt|pi|infty|cdot|times|le|ge|in)\b|[_=<>()[\]]/.test(g)) {
-    const n = normalizeMath(g);
-    if (parsePlainNumber(n) && /^[-+]?[\d.,]+$/.test(n)) return 'number';
+  if (!/\\(?:[dt]?frac|sqrt|pi|infty|cdot|times|le|ge|in)\b|[_=<>()[\]]/.test(g) && g.length < 200) {
+    try {
+      const n = normalizeMath(g);
+      if (parsePlainNumber(n) && /^[-+]?[\d.,]+$/.test(n)) return 'number';
+    } catch {
+      // a hostile answer (nested too deeply) is graded as math, where the grader reports it
+    }
   }
   const words = g.replace(/\\(?:text|textbf|mathrm)\s*\{([^{}]*)\}/g, '$1');
   if (!/[\\^_{}=<>()[\]\d]/.test(words) && /[a-zA-Z]{3,}/.test(words)) return 'text';

@@ -1,14 +1,33 @@
 /** Grading one response (synchronous, single-threaded) and the helpers around it. */
+import { isBareLetter } from './choice';
 import { DEFAULT_TIMEOUT_MS, answersEqual } from './equivalence';
-import { extractAnswer, looksLikeResponse } from './extract';
+import { extractAnswer, extractMath, looksLikeResponse } from './extract';
 import { goldAnswerOf, inferAnswerType } from './gold';
 import { stripMathDelimiters } from './latex';
 import { isUnitText } from './normalize';
+import { isCjk } from './scan';
 import { GradingTimeout, type AnswerType, type GradeOptions, type GradeResult, type Verdict } from './types';
 
 function errorDetail(e: unknown): string {
   if (e instanceof GradingTimeout) return 'timeout';
+  // a stack exhausted by hostile nesting is the same kind of refusal as a time cap
+  if (e instanceof RangeError) return 'timeout';
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+/**
+ * The gold answer to compare with: `goldAnswerOf` (a box, GSM8K's "####", else the text), and for a gold
+ * that is itself a worked solution without a box ("… The final answer is $28\%$. I hope it is correct."),
+ * the answer extracted from it as from a response.
+ */
+function goldFor(raw: string, type: AnswerType | undefined): { gold: string; type: AnswerType } {
+  const gold = goldAnswerOf(raw);
+  const t = type ?? inferAnswerType(gold);
+  if (t === 'math' && gold === stripMathDelimiters(String(raw).trim()) && looksLikeResponse(gold) && hasProse(gold)) {
+    const x = extractMath(String(raw));
+    if (x) return { gold: x, type: t };
+  }
+  return { gold, type: t };
 }
 
 /** Grade a full model response against a gold answer (or reference solution). Never throws. */
@@ -19,8 +38,7 @@ export function gradeResponse(
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let extracted: string | null = null;
   try {
-    const gold = goldAnswerOf(input.gold);
-    const type = input.type ?? inferAnswerType(gold);
+    const { gold, type } = goldFor(String(input.gold ?? ''), input.type);
     extracted = extractAnswer(String(input.response ?? ''), type);
     if (extracted === null) return { extracted, verdict: 'no-answer' };
     const verdict: Verdict = answersEqual(gold, extracted, type, deadline) ? 'correct' : 'incorrect';
@@ -37,10 +55,16 @@ function hasProse(s: string): boolean {
     .replace(/\\(?:begin|end)\s*\{[^{}]*\}/g, ' ')
     .replace(/\\(?:text|textbf|mathrm|mbox|textit)\s*\{[^{}]*\}/g, ' ')
     .replace(/\\[a-zA-Z]+/g, ' ');
-  const words = bare.match(/[a-zA-Z]{2,}/g) ?? [];
+  const words = bare.match(/[a-zA-Z\u00c0-\u017f]{2,}/g) ?? [];
   return words.some(
     (w) => (w.length >= 3 || /^(?:so|is|it|we|be|to|of|at|by|on|as|if|an)$/i.test(w)) && !/^(?:and|or)$/i.test(w) && !isUnitText(w),
   );
+}
+
+/** Chinese or Japanese text around an answer (a response, not a bare answer). */
+function hasCjkText(s: string): boolean {
+  for (let i = 0; i < s.length && i < 4000; i++) if (isCjk(s[i]) && /[\u4e00-\u9fff\u3040-\u30ff]/.test(s[i])) return true;
+  return false;
 }
 
 export interface PairResult {
@@ -51,21 +75,26 @@ export interface PairResult {
 }
 
 /**
- * Pairs mode (`w2s grade-pairs`): `pred` is a whole response (it has a box, an answer marker or
- * reads like prose) or a bare answer, with or without `$…$`.
+ * Pairs mode (`w2s grade-pairs`): `pred` is a whole response (it has a box, an answer marker, reads like
+ * prose, or is Chinese text) or a bare answer, with or without `$…$`. A choice prediction that is not a
+ * bare letter is read as a response. Never throws: a pair that fails is `error` (`timeout` for the caps).
  */
 export function gradePair(input: { gold: string; pred: string; type?: AnswerType }, options: GradeOptions = {}): PairResult {
-  const pred = String(input.pred ?? '');
-  const type = input.type ?? inferAnswerType(goldAnswerOf(input.gold));
-  if (looksLikeResponse(pred) || (type !== 'text' && type !== 'choice' && hasProse(pred))) {
-    const r = gradeResponse({ gold: input.gold, response: pred, type: input.type }, options);
-    return { ...r, equal: r.verdict === 'correct' };
-  }
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-  const extracted = stripMathDelimiters(pred).trim();
-  if (!extracted) return { extracted: null, verdict: 'no-answer', equal: false };
+  let extracted: string | null = null;
   try {
-    const gold = goldAnswerOf(input.gold);
+    const pred = String(input.pred ?? '');
+    const { gold, type } = goldFor(String(input.gold ?? ''), input.type);
+    const asResponse =
+      type === 'choice'
+        ? !isBareLetter(stripMathDelimiters(pred))
+        : looksLikeResponse(pred) || (type !== 'text' && (hasProse(pred) || hasCjkText(pred)));
+    if (asResponse) {
+      const r = gradeResponse({ gold: input.gold, response: pred, type }, options);
+      return { ...r, equal: r.verdict === 'correct' };
+    }
+    extracted = stripMathDelimiters(pred).trim();
+    if (!extracted) return { extracted: null, verdict: 'no-answer', equal: false };
     const equal = answersEqual(gold, extracted, type, deadline);
     return { extracted, verdict: equal ? 'correct' : 'incorrect', equal };
   } catch (e) {

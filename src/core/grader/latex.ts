@@ -1,4 +1,8 @@
-/** Small LaTeX scanning helpers: brace matching and `\boxed{}` extraction. All linear-time. */
+/**
+ * Small LaTeX scanning helpers: brace matching and `\boxed{}` extraction. Every function here is linear in
+ * the input (a whole response can be megabytes of hostile text): braces are matched once per string with
+ * a stack, never by rescanning from each opening brace.
+ */
 
 /** Index of the `}` matching the `{` at `open`, or -1. Escaped braces `\{` `\}` are skipped. */
 export function matchBrace(s: string, open: number, openCh = '{', closeCh = '}'): number {
@@ -18,6 +22,28 @@ export function matchBrace(s: string, open: number, openCh = '{', closeCh = '}')
   return -1;
 }
 
+/**
+ * For every `{` of `s`, the index of its matching `}` (or -1), in one pass. Escaped braces are skipped,
+ * as in `matchBrace`; looking up many braces of one string costs O(n) in all instead of O(n) each.
+ */
+export function braceMatches(s: string): Int32Array {
+  const match = new Int32Array(s.length).fill(-1);
+  const stack: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      i++;
+      continue;
+    }
+    if (c === 123 /* { */) stack.push(i);
+    else if (c === 125 /* } */) {
+      const open = stack.pop();
+      if (open !== undefined) match[open] = i;
+    }
+  }
+  return match;
+}
+
 export interface BoxMatch {
   start: number;
   end: number; // exclusive
@@ -26,47 +52,75 @@ export interface BoxMatch {
 
 const BOX_RE = /\\(?:boxed|fbox)\b\s*/g;
 
-/** Every `\boxed{…}` / `\fbox{…}` (and `\boxed 5`) in order of appearance; unterminated boxes are skipped. */
+/** The last string given to findBoxes and its boxes: extraction asks about the same response several times. */
+let memo: { s: string; boxes: BoxMatch[] } | null = null;
+
+/**
+ * Every `\boxed{…}` / `\fbox{…}` (and `\boxed 5`) in order of appearance; unterminated boxes are skipped,
+ * boxes inside a box are part of its content. Linear in the input: braces are matched once, from the first
+ * box on.
+ */
 export function findBoxes(s: string): BoxMatch[] {
+  if (memo && memo.s === s) return memo.boxes;
+  const first = Math.min(...[s.indexOf('\\boxed'), s.indexOf('\\fbox')].map((i) => (i < 0 ? Infinity : i)));
   const out: BoxMatch[] = [];
-  BOX_RE.lastIndex = 0;
+  if (first === Infinity) {
+    memo = { s, boxes: out };
+    return out;
+  }
+  const tail = s.slice(first);
+  const closeOf = braceMatches(tail);
+  const re = new RegExp(BOX_RE.source, 'g');
   let m: RegExpExecArray | null;
-  while ((m = BOX_RE.exec(s)) !== null) {
+  while ((m = re.exec(tail)) !== null) {
     const start = m.index;
     const after = m.index + m[0].length;
-    if (s[after] === '{') {
-      const close = matchBrace(s, after);
+    if (tail[after] === '{') {
+      const close = closeOf[after];
       if (close < 0) continue;
-      out.push({ start, end: close + 1, content: s.slice(after + 1, close) });
-      BOX_RE.lastIndex = close + 1;
+      out.push({ start: first + start, end: first + close + 1, content: tail.slice(after + 1, close) });
+      re.lastIndex = close + 1;
     } else {
       // `\boxed 5` — a single token up to whitespace, `$` or punctuation
-      const t = /^[^\s$,;]+/.exec(s.slice(after, after + 200));
-      if (t && /\s/.test(s[after - 1] ?? '')) {
+      const t = /^[^\s$,;]+/.exec(tail.slice(after, after + 200));
+      if (t && /\s/.test(tail[after - 1] ?? '')) {
         const content = t[0].replace(/[.)\]]+$/, '');
-        if (content) out.push({ start, end: after + content.length, content });
+        if (content) out.push({ start: first + start, end: first + after + content.length, content });
       }
     }
   }
+  memo = { s, boxes: out };
   return out;
 }
 
-const JOIN_GAP = /^(?:\s|\$|\\\(|\\\)|\\\[|\\\]|,|;|\\quad|\\qquad|\\text\{\s*(?:and|or|,)\s*\}|and|or|&|\\\\)*$/;
+const SEPARATOR = /\b(?:and|or)\b|,|;|[和或，；]|\bet\b|\bou\b/;
 
 /**
- * Content of the last box; several boxes close together ("\boxed{1}, \boxed{2}" or "\boxed{1} and
- * \boxed{2}") are joined with ", " (Math-Verify joins nearby boxes).
+ * Whether two boxes are one answer in several boxes: Math-Verify's rule (latex2sympy2_extended 1.10.2
+ * `extract_boxed_content`, mode "last"): the text between them is shorter than 10 characters, or shorter
+ * than 70, holds "and", "or", a comma or a semicolon, and the boxes differ ("\boxed{3} for part (a) and
+ * \boxed{4}").
+ */
+function joinsBoxes(gap: string, left: string, right: string): boolean {
+  if (gap.length < 10) return true;
+  return left !== right && gap.length < 70 && SEPARATOR.test(gap);
+}
+
+/**
+ * Content of the last box; boxes close together ("\boxed{1}, \boxed{2}", "\boxed{1} and \boxed{2}") are
+ * joined with ", " (consecutive identical ones once), so several boxes form one list.
  */
 export function lastBoxed(s: string): { content: string; start: number } | null {
   const boxes = findBoxes(s);
   if (boxes.length === 0) return null;
   let i = boxes.length - 1;
-  const parts = [boxes[i].content];
+  const parts = [boxes[i].content.trim()];
   while (i > 0) {
     const gap = s.slice(boxes[i - 1].end, boxes[i].start);
-    if (gap.length > 40 || !JOIN_GAP.test(gap)) break;
+    const left = boxes[i - 1].content.trim();
+    if (!joinsBoxes(gap, left, parts[0])) break;
     i--;
-    parts.unshift(boxes[i].content);
+    if (left !== parts[0]) parts.unshift(left);
   }
   return { content: parts.join(', '), start: boxes[i].start };
 }
@@ -74,14 +128,16 @@ export function lastBoxed(s: string): { content: string; start: number } | null 
 /** Strip math delimiters around a whole answer: `$…$`, `$$…$$`, `\(…\)`, `\[…\]`. */
 export function stripMathDelimiters(s: string): string {
   let t = s.trim();
-  for (;;) {
+  // a few layers at most: `$$$$…$$$$` from hostile text must not cost a pass per layer
+  for (let layer = 0; layer < 8; layer++) {
     const before = t;
     if (t.startsWith('$$') && t.endsWith('$$') && t.length >= 4) t = t.slice(2, -2).trim();
-    else if (t.startsWith('$') && t.endsWith('$') && t.length >= 2 && !t.slice(1, -1).includes('$')) t = t.slice(1, -1).trim();
+    else if (t.startsWith('$') && t.endsWith('$') && t.length >= 2 && !/(?<!\\)\$/.test(t.slice(1, -1))) t = t.slice(1, -1).trim();
     else if (t.startsWith('\\(') && t.endsWith('\\)')) t = t.slice(2, -2).trim();
     else if (t.startsWith('\\[') && t.endsWith('\\]')) t = t.slice(2, -2).trim();
     if (t === before) return t;
   }
+  return t;
 }
 
 /** Text after the last `</think>`; null when a `<think>` block was opened but never closed. */

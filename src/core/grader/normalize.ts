@@ -15,7 +15,7 @@ const UNIT_WORDS = new Set(
     'mph kmh kmph km/h m/s ' +
     'degree degrees deg ° ohm ohms volt volts watt watts joule joules j n newton newtons pa k kelvin ' +
     'dollar dollars cent cents usd euro euros rs rupee rupees ' +
-    'percent pct percentage points point'
+    'points point'
   ).split(/\s+/),
 );
 
@@ -33,42 +33,63 @@ export function isUnitText(text: string): boolean {
 
 const TEXT_CMDS = /\\(?:text|textbf|textit|textrm|textup|textnormal|mathrm|mathbf|mathit|mathsf|mathtt|mbox|operatorname|boldsymbol|bm|mathnormal)\s*\{/g;
 
-/** Unwrap `\text{…}`-like commands; drop the ones that only hold a unit (when after a quantity). */
-function unwrapText(s: string): string {
+/**
+ * `s` without the trailing characters for which `strip` holds. A loop, because `/[…]+$/` is quadratic on a
+ * long run of such characters that does not reach the end (hostile text).
+ */
+export function trimEndWhere(s: string, strip: (c: string, i: number) => boolean): string {
+  let e = s.length;
+  while (e > 0 && strip(s[e - 1], e - 1)) e--;
+  return s.slice(0, e);
+}
+
+/** Nesting beyond this is refused (a hostile answer of 6,000 nested `\text{` must not exhaust the stack). */
+export const MAX_NESTING = 200;
+
+/**
+ * Unwrap `\text{…}`-like commands; drop the ones that only hold a unit after a quantity, and a trailing
+ * one after a quantity whatever it says (`17\text{ any text}` is 17: Math-Verify's unit rule drops a final
+ * `\text{}`/`\mbox{}` when something comes before it).
+ */
+function unwrapText(s: string, depth = 0): string {
+  if (depth > MAX_NESTING) throw new RangeError('answer nested too deeply');
   let out = '';
   let i = 0;
-  TEXT_CMDS.lastIndex = 0;
+  const re = new RegExp(TEXT_CMDS.source, 'g');
   let m: RegExpExecArray | null;
-  while ((m = TEXT_CMDS.exec(s)) !== null) {
+  while ((m = re.exec(s)) !== null) {
     const open = m.index + m[0].length - 1;
     const close = matchBrace(s, open);
     if (close < 0) break;
     const inner = s.slice(open + 1, close);
     out += s.slice(i, m.index);
-    const prev = out.replace(/\s+$/, '');
+    const prev = out.trimEnd();
     const afterQuantity = /[\d})\]]$/.test(prev) || /\\(?:pi|infty)$/.test(prev);
     const content = inner.replace(/~/g, ' ');
-    if (afterQuantity && isUnitText(content)) {
+    const rest = s.slice(close + 1);
+    const last = /^\s*(?:\^\s*(?:\{\s*[23]\s*\}|[23]))?\s*[.,;]?\s*$/.test(rest);
+    if (afterQuantity && (isUnitText(content) || (last && /[a-zA-Z]/.test(content) && !/^\s*(?:and|or)\s*$/i.test(content)))) {
       out = prev + ' ';
       // a power on the unit (`\text{ cm}^2`) goes with it
-      const pw = /^\s*\^\s*(?:\{\s*[23]\s*\}|[23])/.exec(s.slice(close + 1));
+      const pw = /^\s*\^\s*(?:\{\s*[23]\s*\}|[23])/.exec(rest);
       if (pw) {
         i = close + 1 + pw[0].length;
-        TEXT_CMDS.lastIndex = i;
+        re.lastIndex = i;
         continue;
       }
     } else {
-      out += ` ${unwrapText(content)} `;
+      out += ` ${unwrapText(content, depth + 1)} `;
     }
     i = close + 1;
-    TEXT_CMDS.lastIndex = close + 1;
+    re.lastIndex = close + 1;
   }
   out += s.slice(i);
   return out;
 }
 
 /** Rewrite one-token arguments of `\frac`, `\dfrac`, `\sqrt`, `\binom` with braces: `\frac12` → `\frac{1}{2}`. */
-export function fixMalformedArgs(s: string): string {
+export function fixMalformedArgs(s: string, depth = 0): string {
+  if (depth > MAX_NESTING) throw new RangeError('answer nested too deeply');
   const re = /\\(frac|sqrt|binom)(?![a-zA-Z])/g;
   let out = '';
   let last = 0;
@@ -96,7 +117,7 @@ export function fixMalformedArgs(s: string): string {
           ok = false;
           break;
         }
-        rebuilt += `{${fixMalformedArgs(s.slice(j + 1, close))}}`;
+        rebuilt += `{${fixMalformedArgs(s.slice(j + 1, close), depth + 1)}}`;
         j = close + 1;
       } else if (s[j] === '\\') {
         const cmd = /^\\[a-zA-Z]+/.exec(s.slice(j));
@@ -137,27 +158,66 @@ const UNICODE: [RegExp, string][] = [
   [/∩/g, '\\cap '],
   [/²/g, '^2'],
   [/³/g, '^3'],
-  [/\u00a0|\u2009|\u202f/g, ' '],
+  [/\u00a0|\u2009|\u202f|\u3000/g, ' '],
+  [/≈/g, '\\approx '],
+  // full-width forms used in Chinese and Japanese text
+  [/，/g, ','],
+  [/：/g, ':'],
+  [/；/g, ';'],
+  [/（/g, '('],
+  [/）/g, ')'],
+  [/。/g, '.'],
+  [/＝/g, '='],
+  [/＋/g, '+'],
+  [/－/g, '-'],
 ];
+
+const FULL_WIDTH_DIGITS = /[０-９]/g;
+
+/** Recently normalised answers: a gold answer is normalised once per sample of its problem. Small, so a
+ * benchmark that repeats a few hundred responses gains nothing from it (FIFO, 64 entries). */
+const cache = new Map<string, string>();
+const CACHE_SIZE = 64;
 
 /** Canonical LaTeX of an answer, spaces collapsed. Idempotent. */
 export function normalizeMath(raw: string): string {
+  if (raw.length > 2000) return normalizeMathUncached(raw);
+  const hit = cache.get(raw);
+  if (hit !== undefined) return hit;
+  const out = normalizeMathUncached(raw);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(raw, out);
+  return out;
+}
+
+function normalizeMathUncached(raw: string): string {
   let s = stripMathDelimiters(raw);
   for (const [re, rep] of UNICODE) s = s.replace(re, rep);
-  // thousands separators written with LaTeX spacing or braces: 1\,000 / 1{,}000 / 1\!000
-  s = s.replace(/(\d)\{,\}(?=\d{3})/g, '$1');
-  s = s.replace(/(\d)(?<!\\)\\[,!;: ](?=\d{3}(?!\d))/g, '$1');
+  s = s.replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  // `\\frac` written with a doubled backslash (an escaped string pasted as LaTeX), outside matrices
+  if (!/matrix|array|cases|align/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z])/g, '\\');
+  // `\!` is a negative thin space: removed with the spaces after it (Math-Verify), so 32,\! 349 is 32349
+  s = s.replace(/\\!\s*/g, '');
+  // thousands separators written with LaTeX spacing or braces: 1\,000 / 1{,}000 / 14 {, }916
+  s = s.replace(/(\d)\s*\{\s*,\s*\}\s*(?=\d)/g, '$1,');
+  s = s.replace(/(\d)(?<!\\)\\[,;: ](?=\d{3}(?!\d))/g, '$1');
   s = s.replace(/\\(?:d|t|c)frac(?![a-zA-Z])/g, '\\frac');
   s = s.replace(/\\(?:left|right)\s*\./g, '');
   s = s.replace(/\\(?:left|right|bigl|bigr|Bigl|Bigr|biggl|biggr|Biggl|Biggr|big|Big|bigg|Bigg)(?![a-zA-Z])/g, '');
   s = s.replace(/\\(?:displaystyle|textstyle|scriptstyle|limits|nolimits|mathstrut)(?![a-zA-Z])/g, ' ');
   s = s.replace(/\\(?:q?quad)(?![a-zA-Z])/g, ' ');
-  s = s.replace(/(?<!\\)\\[,;:! ]/g, ' ');
+  s = s.replace(/,?\s*\\(?:ldots|dots|cdots)(?![a-zA-Z])/g, ' ');
+  s = s.replace(/(?<!\\)\\[,;: ]/g, ' ');
+  s = s.replace(/~=/g, '\\approx ');
   s = s.replace(/~/g, ' ');
   // degrees (Math-Verify removes them; we never map 90° to π/2)
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree(?![a-zA-Z])/g, '');
-  // percent (stripped: 10% ≡ 10, Math-Verify)
-  s = s.replace(/\\%|%/g, ' ');
+  // percent: one canonical spelling, compared by the percent rule (equivalence.ts)
+  if (/percent|pct/.test(s)) {
+    s = s.replace(/\\text\s*\{\s*(?:percentage|percent|pct)\s*\}/g, '\\%');
+    s = s.replace(/\s*\b(?:percentage|percent|pct)\b/g, '\\%');
+  }
+  s = s.replace(/\s*(?:\\%|%)/g, '\\%');
   s = unwrapText(s);
   s = s.replace(/\\(?:\$|dollar)(?![a-zA-Z])|\$/g, ' ');
   s = s.replace(/\\(?:lt)(?![a-zA-Z])/g, '<').replace(/\\(?:gt)(?![a-zA-Z])/g, '>');
@@ -166,19 +226,21 @@ export function normalizeMath(raw: string): string {
   s = s.replace(/\\leqslant(?![a-zA-Z])/g, '\\leq').replace(/\\geqslant(?![a-zA-Z])/g, '\\geq');
   s = s.replace(/\\(?:infinity|infin)(?![a-zA-Z])/g, '\\infty');
   s = s.replace(/\\emptyset|\\varnothing|\\\{\s*\\\}/g, '\\emptyset');
+  // "and" / "or" between answers are list separators (Math-Verify's and_or rule: "(11,7)or(7,11)")
+  s = s.replace(/(?<![a-zA-Z\\])(?:,?\s*(?:and|or))(?![a-zA-Z])/g, ',');
   s = fixMalformedArgs(s);
-  // words that are units or "percent" at the end after a number: "5 cm", "10 percent"
+  // words that are units after a number: "5 cm", "10 percent" (single letters are variables: `3 n`)
   s = s.replace(/\s+/g, ' ').trim();
   for (let k = 0; k < 3; k++) {
     const m = /^(-?[\d.,]*\d(?:\s*(?:\\times|\\cdot)\s*10\^\{?-?\d+\}?)?)\s+([a-zA-Z][a-zA-Z/.\s^²³]*)$/.exec(s);
-    // single letters are variables (`3 n`), not units
     if (m && m[2].trim().length > 1 && isUnitText(m[2])) s = m[1];
     else break;
   }
   // single-character groups in sub/superscripts: ^{2} → ^2, _{8} → _8
   s = s.replace(/([\^_])\s*\{\s*([0-9a-zA-Z])\s*\}/g, '$1$2');
-  // trailing punctuation and "x \in" prefixes
-  s = s.replace(/[\s.,;:]+$/g, '');
+  // trailing punctuation, a stray trailing backslash, and "x \in" prefixes
+  // (a final `\\` line break too: nothing follows it)
+  s = trimEndWhere(s, (c) => /[\s.,;:]/.test(c) || c === '\\');
   s = s.replace(/^[a-zA-Z]\s*\\in\s+/, '');
   s = s.replace(/\s+/g, ' ').trim();
   return s;
@@ -197,6 +259,6 @@ export function normalizeText(raw: string): string {
   s = s.toLowerCase();
   s = s.replace(/[“”"'`*_]/g, '');
   s = s.replace(/\b(?:the|a|an)\b/g, ' ');
-  s = s.replace(/[\s.,;:!?]+$/g, '').replace(/^[\s.,;:!?]+/g, '');
+  s = trimEndWhere(s, (c) => /[\s.,;:!?]/.test(c)).replace(/^[\s.,;:!?]+/g, '');
   return s.replace(/\s+/g, ' ').trim();
 }

@@ -105,7 +105,7 @@ class WorkerPool implements GraderPool {
       // spread small jobs over the workers, cap large ones at batchSize
       const chunk = Math.max(1, Math.min(this.batchSize, Math.ceil(items.length / this.size)));
       for (let i = 0; i < items.length; i += chunk) {
-        const slice = items.slice(i, i + chunk).map((x) => ({ gold: String(x.gold), response: String(x.response), type: x.type }));
+        const slice = items.slice(i, i + chunk).map((x) => ({ gold: String(x.gold), response: String(x.response), type: x.type, mode: x.mode }));
         this.queue.push({ job, items: slice, offset: i });
       }
       this.dispatch();

@@ -10,6 +10,8 @@ export interface GradeInput {
   response: string;
   /** Inferred from the gold answer when left out. */
   type?: AnswerType;
+  /** `pair`: `response` may also be a bare answer, as in `w2s grade-pairs` (`gradePair`). Default `response`. */
+  mode?: 'response' | 'pair';
 }
 
 export interface GradeResult {

@@ -23,13 +23,17 @@ export interface GradeRunSummary {
   readonly counts: Record<string, number>;
   readonly graderVersion: string;
   readonly cancelled: boolean;
+  /** Per run: traces that already had a verdict and were graded again, and how many of those verdicts changed. */
+  readonly changes: ReadonlyMap<number, { regraded: number; changed: number }>;
 }
 
 interface Row {
   id: number;
+  run_id: number;
   answer: string | null;
   gold: string;
   type: AnswerType;
+  old_verdict: string | null;
 }
 
 /**
@@ -48,10 +52,12 @@ export async function gradeTraces(store: Store, pool: GraderPool, options: Grade
   const from = `FROM traces t JOIN problems p ON p.id = t.problem_id LEFT JOIN grades g ON g.trace_id = t.id`;
   const total = (db.prepare(`SELECT count(*) AS n ${from} WHERE ${where}`).get(...params()) as { n: number }).n;
   const page = db.prepare(
-    `SELECT t.id, t.answer, p.answer AS gold, p.answer_type AS type ${from} WHERE ${where} AND t.id > @after ORDER BY t.id LIMIT @limit`,
+    `SELECT t.id, t.run_id, t.answer, p.answer AS gold, p.answer_type AS type, g.verdict AS old_verdict ${from}
+     WHERE ${where} AND t.id > @after ORDER BY t.id LIMIT @limit`,
   );
   const batchSize = options.batchSize ?? 512;
   const counts: Record<string, number> = {};
+  const changes = new Map<number, { regraded: number; changed: number }>();
   let done = 0;
   let after = 0;
   options.onProgress?.({ done, total, counts });
@@ -60,12 +66,20 @@ export async function gradeTraces(store: Store, pool: GraderPool, options: Grade
     if (rows.length === 0) break;
     const results = await pool.grade(rows.map(toInput));
     saveGrades(store, rows.map((r) => r.id), results);
-    for (const r of results) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
+    results.forEach((r, i) => {
+      counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
+      const old = rows[i]!.old_verdict;
+      if (old === null) return;
+      const c = changes.get(rows[i]!.run_id) ?? { regraded: 0, changed: 0 };
+      c.regraded++;
+      if (old !== r.verdict) c.changed++;
+      changes.set(rows[i]!.run_id, c);
+    });
     done += rows.length;
     after = rows[rows.length - 1]!.id;
     options.onProgress?.({ done, total, counts });
   }
-  return { graded: done, counts, graderVersion: GRADER_VERSION, cancelled: Boolean(options.signal?.aborted) && done < total };
+  return { graded: done, counts, graderVersion: GRADER_VERSION, cancelled: Boolean(options.signal?.aborted) && done < total, changes };
 }
 
 /** Grades the given traces (e.g. as the sampler stores them); already-graded ones are graded again. */
@@ -75,8 +89,8 @@ export async function gradeTraceIds(store: Store, pool: GraderPool, traceIds: re
   let select = selectStatements.get(store);
   if (!select) {
     select = store.db.prepare(
-      `SELECT t.id, t.answer, p.answer AS gold, p.answer_type AS type FROM traces t JOIN problems p ON p.id = t.problem_id
-       WHERE t.id = ? AND t.error IS NULL`,
+      `SELECT t.id, t.run_id, t.answer, p.answer AS gold, p.answer_type AS type, NULL AS old_verdict
+       FROM traces t JOIN problems p ON p.id = t.problem_id WHERE t.id = ? AND t.error IS NULL`,
     );
     selectStatements.set(store, select);
   }

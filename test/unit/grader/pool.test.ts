@@ -9,16 +9,14 @@ import { REAL_TRACES } from '../../support/tmp';
 const WORKER = path.resolve(__dirname, '../../../src/core/grader/worker.ts');
 const HANG_WORKER = path.resolve(__dirname, 'fixtures/hang-worker.ts');
 
+/** The first 120 real responses; a missing or unreadable fixture fails the test that needs it. */
 function traceItems(): GradeInput[] {
-  const file = REAL_TRACES;
-  try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).slice(0, 120).map((l) => {
-      const r = JSON.parse(l) as { gold: string; response: string };
-      return { gold: r.gold, response: r.response, type: 'math' as const };
-    });
-  } catch {
-    return Array.from({ length: 120 }, (_, i) => ({ gold: String(i % 7), response: `so \\boxed{${i % 5}}` }));
-  }
+  const items = readFileSync(REAL_TRACES, 'utf8').split('\n').filter((l) => l.trim()).slice(0, 120).map((l) => {
+    const r = JSON.parse(l) as { gold: string; response: string };
+    return { gold: r.gold, response: r.response, type: 'math' as const };
+  });
+  assert.equal(items.length, 120, `${REAL_TRACES} holds fewer than 120 responses`);
+  return items;
 }
 
 const pools: { close(): Promise<void> }[] = [];
