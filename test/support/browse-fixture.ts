@@ -42,7 +42,7 @@ export const VARIANTS = [
   'reflective',
 ] as const;
 
-export function variantText(variant: (typeof VARIANTS)[number], base: string, i: number): { reasoning: string | null; answer: string; finish: string } {
+export function variantText(variant: (typeof VARIANTS)[number], base: string, i: number): { reasoning: string | null; answer: string; finish: string | null } {
   switch (variant) {
     case 'think':
       return { reasoning: `Let me think. ${base}\nWait, let me check the arithmetic again.`, answer: `So the answer is $\\boxed{${i}}$.`, finish: 'stop' };
@@ -57,7 +57,8 @@ export function variantText(variant: (typeof VARIANTS)[number], base: string, i:
     case 'after-box':
       return { reasoning: null, answer: `${base}\n\nHuman: Here is another problem for you to solve, about the area of a circle of radius 3.`, finish: 'stop' };
     case 'reflective':
-      return { reasoning: null, answer: `Hmm, alternatively we could verify by substitution. ${base}`, finish: 'stop' };
+      // imported without a finish reason
+      return { reasoning: null, answer: `Hmm, alternatively we could verify by substitution. ${base}`, finish: null };
     default:
       return { reasoning: null, answer: base, finish: 'stop' };
   }
