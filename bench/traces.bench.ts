@@ -1,0 +1,237 @@
+/**
+ * Trace browser benchmark: a store of 100,000 traces (5 runs × 5,000 MATH-like problems × 4 samples,
+ * texts built from the 400 real Qwen2.5-Math responses: some with separate reasoning, truncated loops,
+ * Chinese, usage or not), graded and labelled, then timed against baselines measured in the same run:
+ *
+ * - facet counts (every facet, each with the other facets applied)  vs one bare GROUP BY of the same rows
+ * - filter + first page, several filters and sorts (p50/p95)         vs a bare SELECT … LIMIT 100
+ * - a full-text search page                                         vs the bare FTS5 MATCH … LIMIT 100
+ * - opening a trace (with search hits)                              vs SELECT * of the trace row
+ * - export of W2SR-P (traces/s)                                     vs the same rows read, JSON-encoded and written bare
+ *
+ * Run: npm run bench -- traces   (or node --import tsx bench/traces.bench.ts [--n 100000] [--keep DIR])
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { getTrace } from '../src/core/curation/detail';
+import { facetCounts } from '../src/core/curation/facets';
+import type { TraceFilter, TraceSort } from '../src/core/curation/filter';
+import { queryTraces } from '../src/core/curation/query';
+import { exportDataset } from '../src/core/export/export';
+import { computeStoredSignals } from '../src/core/signals/record';
+import { openStore, type Store } from '../src/core/store/open';
+
+function arg(name: string, def: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : def;
+}
+
+const N = Number(arg('n', '100000'));
+const RUNS = 5;
+const SAMPLES = 4;
+const PROBLEMS = Math.ceil(N / (RUNS * SAMPLES));
+const REPEATS = 25;
+
+function responses(): string[] {
+  const file = path.join(__dirname, '..', 'test', 'fixtures', 'qwen25-math-cot-sample.jsonl');
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { response: string }).response);
+}
+
+/** A deterministic PRNG so every run builds the same store. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function build(store: Store): void {
+  const db = store.db;
+  const texts = responses();
+  const rand = rng(42);
+  const subjects = ['Algebra', 'Geometry', 'Number Theory', 'Precalculus', 'Counting & Probability', 'Intermediate Algebra', 'Prealgebra'];
+  db.transaction(() => {
+    const setId = Number(db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('math-bench', 'bench', 'x')").run().lastInsertRowid);
+    const problem = db.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type, metadata) VALUES (?, ?, ?, ?, ?, 'math', ?)");
+    const pids: number[] = [];
+    for (let i = 0; i < PROBLEMS; i++) {
+      const meta = JSON.stringify({ subject: subjects[i % subjects.length], level: `Level ${(i % 5) + 1}`, solution: `We compute ${i} step by step. `.repeat(20) });
+      pids.push(Number(problem.run(setId, `p${i}`, i, `Problem ${i}: let $f(x) = ${i % 97}x^2 + ${i % 13}$. Find $f(${i % 7})$.`, String(i), meta).lastInsertRowid));
+    }
+    const run = db.prepare("INSERT INTO runs (name, kind, set_id, model, status) VALUES (?, 'import', ?, ?, 'done')");
+    const trace = db.prepare(
+      'INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer, finish_reason, completion_tokens, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const grade = db.prepare("INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, 'bench')");
+    const label = db.prepare('INSERT INTO labels (trace_id, decision, star) VALUES (?, ?, ?)');
+    let n = 0;
+    for (let r = 0; r < RUNS && n < N; r++) {
+      const runId = Number(run.run(`teacher-${r}`, setId, `model-${r % 3}`).lastInsertRowid);
+      for (let p = 0; p < PROBLEMS && n < N; p++) {
+        for (let s = 0; s < SAMPLES && n < N; s++, n++) {
+          const base = texts[(p * 7 + s * 3 + r) % texts.length]!;
+          const x = rand();
+          let reasoning: string | null = null;
+          let answer = base;
+          let finish = 'stop';
+          if (x < 0.15) {
+            reasoning = `${texts[(p + s + 1) % texts.length]}\n\nWait, let me check this again.\n\n${base}`;
+            answer = `The final answer is $\\boxed{${p}}$.`;
+          } else if (x < 0.2) {
+            answer = `${base}\n\n${'Let me recompute the sum again. '.repeat(40)}`;
+            finish = 'length';
+          } else if (x < 0.22) {
+            answer = `${base}\n\n等等，让我检查一下这个结果。`;
+          } else if (x < 0.6) {
+            answer = `${texts[(p + s + 2) % texts.length]}\n\n${base}`;
+          }
+          const tokens = rand() < 0.5 ? Math.round(((reasoning?.length ?? 0) + answer.length) / 3.5) : null;
+          const id = Number(trace.run(runId, pids[p], s, `Problem ${p}`, reasoning, answer, finish, tokens, Math.round(500 + rand() * 60_000)).lastInsertRowid);
+          const v = rand();
+          if (v < 0.95) grade.run(id, String(p), v < 0.55 ? 'correct' : v < 0.87 ? 'incorrect' : v < 0.93 ? 'no-answer' : 'error');
+          const l = rand();
+          if (l < 0.03) label.run(id, l < 0.02 ? 'accept' : 'reject', l < 0.005 ? 1 : 0);
+        }
+      }
+    }
+  })();
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function time(f: () => unknown, repeats = REPEATS): { p50: number; p95: number } {
+  f(); // warm: statements, page cache
+  const t: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    f();
+    t.push(performance.now() - t0);
+  }
+  t.sort((a, b) => a - b);
+  return { p50: pct(t, 50), p95: pct(t, 95) };
+}
+
+const fmt = (n: number, d = 1) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+async function main(): Promise<void> {
+  const keep = arg('keep', '');
+  const dir = keep || fs.mkdtempSync(path.join(os.tmpdir(), 'w2s-traces-bench-'));
+  const dbFile = path.join(dir, 'w2s.db');
+  const fresh = !fs.existsSync(dbFile);
+  const store = openStore(dbFile);
+  try {
+    if (fresh) {
+      let t0 = performance.now();
+      build(store);
+      console.log(`built ${N.toLocaleString('en-US')} traces in ${fmt((performance.now() - t0) / 1000)} s`);
+      t0 = performance.now();
+      const s = await computeStoredSignals(store, { batchSize: 500 });
+      const secs = (performance.now() - t0) / 1000;
+      console.log(`signals of ${s.computed.toLocaleString('en-US')} traces in ${fmt(secs)} s (${fmt(s.computed / secs, 0)} traces/s, one thread)`);
+      store.db.exec('ANALYZE');
+    }
+    const size = fs.statSync(dbFile).size;
+    console.log(`trace browser benchmark: ${N.toLocaleString('en-US')} traces, store ${fmt(size / 2 ** 20, 0)} MB, node ${process.version}, ${os.availableParallelism()} cores`);
+    const rows: string[][] = [['operation', 'p50 ms', 'p95 ms', 'baseline', 'baseline p50 ms', 'ratio (p50)', 'goal']];
+    const db = store.db;
+
+    // Facet counts
+    const facetFilters: TraceFilter[] = [
+      {},
+      { verdicts: ['incorrect'], signals: [{ signal: 'repetition' }] },
+      { runs: ['teacher-1', 'teacher-3'], length: { min: 500, max: 3999 }, labels: ['none'], subjects: ['Algebra'] },
+    ];
+    const bareGroup = db.prepare('SELECT run_id, verdict, count(*) FROM trace_signals GROUP BY run_id, verdict');
+    const baseFacet = time(() => bareGroup.all());
+    let worstFacet = 0;
+    for (const f of facetFilters) {
+      const t = time(() => facetCounts(store, f));
+      worstFacet = Math.max(worstFacet, t.p95);
+      rows.push([`facet counts ${JSON.stringify(f)}`.slice(0, 90), fmt(t.p50), fmt(t.p95), 'one bare GROUP BY run, verdict', fmt(baseFacet.p50), `${fmt(t.p50 / baseFacet.p50)}x`, '≤ 100 ms']);
+    }
+
+    // Filter + first page
+    const pages: [TraceFilter, TraceSort | undefined][] = [
+      [{}, undefined],
+      [{}, { key: 'problem' }],
+      [{ verdicts: ['incorrect'] }, { key: 'length', desc: true }],
+      [{ runs: ['teacher-2'], signals: [{ signal: 'reflection' }] }, { key: 'problem' }],
+      [{ verdicts: ['correct'], length: { min: 1000 }, labels: ['none'] }, { key: 'signal:answers', desc: true }],
+      [{ finishReasons: ['length'] }, { key: 'latency' }],
+      [{ levels: ['5'], subjects: ['Geometry'] }, { key: 'verdict' }],
+    ];
+    const bareSelect = db.prepare("SELECT t.id FROM traces t JOIN grades g ON g.trace_id = t.id WHERE g.verdict = 'incorrect' LIMIT 100");
+    const basePage = time(() => bareSelect.all());
+    const pageTimes: number[] = [];
+    for (const [f, sort] of pages) {
+      const t = time(() => queryTraces(store, { filter: f, sort, limit: 100 }));
+      pageTimes.push(t.p95);
+      rows.push([`first page ${JSON.stringify(f)} by ${sort ? `${sort.key}${sort.desc ? ' desc' : ''}` : 'id'}`.slice(0, 90), fmt(t.p50), fmt(t.p95), 'bare SELECT … LIMIT 100', fmt(basePage.p50), `${fmt(t.p50 / basePage.p50)}x`, 'p95 ≤ 50 ms']);
+    }
+
+    // Full-text search
+    const bareFts = db.prepare('SELECT rowid FROM traces_fts WHERE traces_fts MATCH ? LIMIT 100');
+    for (const text of ['"let me check"', 'recompute OR verify', 'nearest whole number -approximate']) {
+      const fts = text.startsWith('"') ? '"let me check"' : text.includes(' OR ') ? '"recompute" OR "verify"' : '"nearest" AND "whole" AND "number" NOT "approximate"';
+      const base = time(() => bareFts.all(fts));
+      const t = time(() => queryTraces(store, { filter: { text }, limit: 100 }));
+      pageTimes.push(t.p95);
+      rows.push([`search ${text} (first page, snippets)`, fmt(t.p50), fmt(t.p95), 'bare FTS5 MATCH LIMIT 100', fmt(base.p50), `${fmt(t.p50 / base.p50)}x`, 'p95 ≤ 50 ms']);
+    }
+    const tf = time(() => facetCounts(store, { text: '"let me check"' }));
+    rows.push(['facet counts with search "let me check"', fmt(tf.p50), fmt(tf.p95), 'one bare GROUP BY run, verdict', fmt(baseFacet.p50), `${fmt(tf.p50 / baseFacet.p50)}x`, '≤ 100 ms']);
+    worstFacet = Math.max(worstFacet, tf.p95);
+
+    // Open a trace
+    const ids = (db.prepare('SELECT trace_id FROM trace_signals ORDER BY random() LIMIT 200').pluck().all() as number[]);
+    let k = 0;
+    const bareTrace = db.prepare('SELECT * FROM traces WHERE id = ?');
+    const baseOpen = time(() => bareTrace.get(ids[k++ % ids.length]), 200);
+    k = 0;
+    const open = time(() => getTrace(store, ids[k++ % ids.length]!, { text: 'check' }), 200);
+    rows.push(['open a trace (full text, extracted answer, search hits)', fmt(open.p50, 2), fmt(open.p95, 2), 'SELECT * of the trace row', fmt(baseOpen.p50, 3), `${fmt(open.p50 / baseOpen.p50)}x`, '—']);
+
+    // Export W2SR-P
+    const out = path.join(dir, 'export');
+    fs.rmSync(out, { recursive: true, force: true });
+    const bareIds = db.prepare("SELECT trace_id FROM trace_signals WHERE verdict = 'correct' ORDER BY problem_id, run_id, sample_index").pluck().all() as number[];
+    const t0 = performance.now();
+    {
+      const read = db.prepare('SELECT t.reasoning, t.answer, p.question FROM traces t JOIN problems p ON p.id = t.problem_id WHERE t.id = ?');
+      fs.mkdirSync(out, { recursive: true });
+      const fd = fs.openSync(path.join(out, 'bare.jsonl'), 'w');
+      let chunk: string[] = [];
+      for (const id of bareIds) {
+        const r = read.get(id) as { reasoning: string | null; answer: string; question: string };
+        chunk.push(`${JSON.stringify({ messages: [{ role: 'user', content: r.question }, { role: 'assistant', content: r.reasoning ? `<think>\n${r.reasoning}\n</think>\n\n${r.answer}` : r.answer }] })}\n`);
+        if (chunk.length >= 500) {
+          fs.writeSync(fd, chunk.join(''));
+          chunk = [];
+        }
+      }
+      fs.writeSync(fd, chunk.join(''));
+      fs.closeSync(fd);
+    }
+    const bareRate = bareIds.length / ((performance.now() - t0) / 1000);
+    const ex = await exportDataset(store, { name: `bench-${Date.now()}`, preset: 'w2sr-p', format: 'openai', out: path.join(out, 'w2sr-p.jsonl') });
+    const n = ex.snapshot.counts.train;
+    rows.push([`export W2SR-P (${n.toLocaleString('en-US')} traces, snapshot, sha256, atomic)`, `${fmt(ex.tracesPerSecond, 0)}/s`, '', 'bare read + JSON + write', `${fmt(bareRate, 0)}/s`, `${fmt(ex.tracesPerSecond / bareRate, 2)}x`, '≥ 20,000/s']);
+
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    for (const r of rows) console.log(r.map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
+    const p95 = Math.max(...pageTimes);
+    console.log(`goals: facet counts ≤ 100 ms: ${worstFacet <= 100 ? 'met' : 'NOT met'} (worst p95 ${fmt(worstFacet)} ms); page p95 ≤ 50 ms: ${p95 <= 50 ? 'met' : 'NOT met'} (worst ${fmt(p95)} ms); export ≥ 20,000/s: ${ex.tracesPerSecond >= 20_000 ? 'met' : 'NOT met'}`);
+  } finally {
+    store.close();
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();
