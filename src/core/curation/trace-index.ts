@@ -337,12 +337,20 @@ export function createTraceIndex(store: Store): TraceIndex {
     const q = parseSearch(text);
     if (isEmptySearch(q)) return undefined;
     const split = splitSearch(q);
-    const sets: { ids: Set<number>; include: boolean }[] = [];
-    const fts = (expr: string) => new Set(db.prepare('SELECT rowid FROM traces_fts WHERE traces_fts MATCH ?').pluck().all(expr) as number[]);
+    // Id sets as byte marks indexed by trace id (ids are dense): a test is one array read, no hashing.
+    let maxId = 0;
+    for (let slot = 0; slot < used; slot++) if (traceId[slot]! > maxId) maxId = traceId[slot]!;
+    const marks = (ids: number[]) => {
+      const m = new Uint8Array(maxId + 1);
+      for (const id of ids) if (id <= maxId) m[id] = 1;
+      return m;
+    };
+    const sets: { ids: Uint8Array; include: boolean }[] = [];
+    const fts = (expr: string) => marks(db.prepare('SELECT rowid FROM traces_fts WHERE traces_fts MATCH ?').pluck().all(expr) as number[]);
     if (split.fts) sets.push({ ids: fts(split.fts), include: true });
     if (split.excludedFts) sets.push({ ids: fts(split.excludedFts), include: false });
     const contains = (needles: readonly string[]) =>
-      new Set(
+      marks(
         db.prepare(
           `SELECT id FROM traces WHERE error IS NULL AND (${needles.map(() => "instr(lower(coalesce(reasoning, '')), ?) > 0 OR instr(lower(coalesce(answer, '')), ?) > 0").join(' OR ')})`,
         ).pluck().all(...needles.flatMap((n) => [n, n])) as number[],
@@ -351,7 +359,7 @@ export function createTraceIndex(store: Store): TraceIndex {
     for (const x of split.excludedSubstrings) sets.push({ ids: contains([x]), include: false });
     const matches = (slot: number) => {
       const id = traceId[slot]!;
-      for (const s of sets) if (s.ids.has(id) !== s.include) return false;
+      for (const s of sets) if ((s.ids[id] === 1) !== s.include) return false;
       return true;
     };
     search = { key, matches };
