@@ -1,6 +1,7 @@
 import { accuracy, verdictCountsByRun } from '../../core/grading/counts';
 import { listRuns } from '../../core/runs/runs';
 import { redactSecrets } from '../../core/untrusted-text';
+import { signalSummaryByRun } from '../../core/signals/rates';
 import type { Command } from '../command';
 
 export const runsCommand: Command = {
@@ -15,10 +16,16 @@ export const runsCommand: Command = {
       return { json: [] };
     }
     const verdicts = verdictCountsByRun(store);
+    const signals = signalSummaryByRun(store);
     const runs = listRuns(store).map((r) => {
       const grades = verdicts.get(r.id);
-      // errors are stored redacted; a store written by an older version may still hold a key
-      return { ...r, error: r.error === null ? null : redactSecrets(r.error), grades, accuracy: grades ? accuracy(grades) : null };
+      const s = signals.get(r.id);
+      // errors are stored redacted; a store written by an older version may still hold a key. Each
+      // signal's rate is over the run's traces (w2s signals computes what is missing).
+      return {
+        ...r, error: r.error === null ? null : redactSecrets(r.error), grades, accuracy: grades ? accuracy(grades) : null,
+        signals: s ? { traces: s.traces, rates: s.rates, means: s.means, estimatedTokens: s.estimatedTokens } : null,
+      };
     });
     if (runs.length === 0) ctx.print('No runs yet. Sample one: w2s sample --set NAME --base-url URL --model ID.');
     const w = Math.max(4, ...runs.map((r) => r.name.length));
