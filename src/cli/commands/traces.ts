@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { FACETS } from '../../core/curation/compile';
 import { facetCounts } from '../../core/curation/facets';
 import { FILTER_SYNTAX } from '../../core/curation/filter-expr';
@@ -62,7 +63,8 @@ export const tracesCommand: Command = {
     const limit = int(v.limit, 'limit', 1) ?? 50;
     if (limit > 500) throw new UsageError('--limit must be at most 500 (page with --offset).');
     const offset = int(v.offset, 'offset', 0) ?? 0;
-    const store = ctx.existingStore();
+    // Writable when there is a store: traces written by other tools get their signals computed first.
+    const store = fs.existsSync(ctx.storePath) ? ctx.store() : undefined;
     if (!store) {
       ctx.print(`No store yet at ${ctx.storePath}. Import a problem set and sample traces first.`);
       return { json: { total: 0, offset, rows: [], warnings: [] } };
