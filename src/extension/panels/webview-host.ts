@@ -29,11 +29,17 @@ export class WebviewHost implements vscode.Disposable {
     this.subscription = webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
   }
 
-  /** Sets the page: one script (dist/webview/<name>.js) and its stylesheet (dist/webview/<name>.css, from webview/<name>/styles.css). */
+  /**
+   * Sets the page: one script (dist/webview/<name>.js), its stylesheet (dist/webview/<name>.css, from
+   * webview/<name>/styles.css) and the codicon stylesheet. Styles and fonts come only from the extension
+   * (no 'unsafe-inline'): Lit's component styles are constructed stylesheets, which CSP does not govern,
+   * and KaTeX renders into DOM nodes whose inline sizes are set through the CSSOM, which it allows too.
+   */
   load(name: string, title: string): void {
     const nonce = randomBytes(16).toString('base64');
     const script = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.js`));
     const style = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.css`));
+    const codicons = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'codicon.css'));
     const csp = [
       "default-src 'none'",
       `style-src ${this.webview.cspSource}`,
@@ -48,6 +54,7 @@ export class WebviewHost implements vscode.Disposable {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${codicons.toString()}" rel="stylesheet" id="vscode-codicon-stylesheet">
 <link href="${style.toString()}" rel="stylesheet">
 <title>${escapeHtml(title)}</title>
 </head>
