@@ -3,7 +3,9 @@
 // delimiter W2SR traces use, and highlight ranges survive markdown parsing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import katex from 'katex';
 import { markdownToTree, TAGS, withMarkers, type MdNode } from '../../../webview/shared/markdown';
+import { KATEX_OPTIONS, MATH_LIMITS, tooBigToRender } from '../../../webview/shared/math-limits';
 
 const flat = (nodes: readonly MdNode[]): MdNode[] => nodes.flatMap((n) => [n, ...('children' in n ? flat(n.children) : [])]);
 const text = (nodes: readonly MdNode[]) => flat(nodes).map((n) => (n.kind === 'text' || n.kind === 'code' ? n.text : n.kind === 'math' ? `[${n.tex}]` : '')).join('');
@@ -103,8 +105,7 @@ test('long ordinary text is cut at blank lines (outside code fences) and parsed 
   assert.equal(tree.filter((n) => n.kind === 'plain').length, 0);
 });
 
-test('KaTeX options refuse trust and cap sizes; formulas too long or too deep are kept from KaTeX', async () => {
-  const { KATEX_OPTIONS, MATH_LIMITS, tooBigToRender } = await import('../../../webview/shared/math');
+test('KaTeX options refuse trust and cap sizes; formulas too long or too deep are kept from KaTeX', () => {
   assert.equal(KATEX_OPTIONS.trust, false);
   assert.equal(KATEX_OPTIONS.throwOnError, false);
   assert.ok(KATEX_OPTIONS.maxSize > 0 && KATEX_OPTIONS.maxExpand > 0);
@@ -113,7 +114,6 @@ test('KaTeX options refuse trust and cap sizes; formulas too long or too deep ar
   assert.match(tooBigToRender(`${'{'.repeat(MATH_LIMITS.maxDepth + 1)}x${'}'.repeat(MATH_LIMITS.maxDepth + 1)}`) ?? '', /nested/);
   assert.equal(tooBigToRender(`${'{a}'.repeat(1000)}`), undefined, 'many groups side by side are fine');
   // what the options mean to KaTeX itself: \href under trust: false renders as an error, not a link
-  const katex = (await import('katex')).default;
   const html = katex.renderToString('\\href{javascript:alert(1)}{x}', KATEX_OPTIONS);
   assert.equal(/href=|<a\b/i.test(html), false);
   assert.throws(() => katex.renderToString('\\def\\a{\\a\\a}\\a', { ...KATEX_OPTIONS, throwOnError: true }), /expansion|Too many/i);
