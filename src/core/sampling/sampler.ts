@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { W2sError } from '../errors';
 import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
+import { createSignalRecorder } from '../signals/record';
 import { createTraceWriter } from '../traces/trace-writer';
 import { runUnit, type AttemptContext, type Unit } from './attempts';
 import { endpointError, type RequestFailure, type SamplingParams } from './client';
@@ -124,6 +125,8 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   const queue: Unit[] = [];
   let head = 0;
 
+  // Signals of new traces are computed in small batches on a timer, never inside the writer's commit.
+  const signals = createSignalRecorder(store);
   const writer = createTraceWriter(store, run.id, (batch, ids) => {
     for (const r of batch) {
       if (r.error === null) {
@@ -132,7 +135,10 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
         if (r.finishReason === 'length') truncated++;
       } else failedThisSession++;
     }
-    if (ids.length) o.onTracesStored?.(ids);
+    if (ids.length) {
+      signals.enqueue(ids);
+      o.onTracesStored?.(ids);
+    }
     o.onProgress?.(progress());
   });
   const attempts: AttemptContext = {
@@ -186,6 +192,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     runner?.close();
     o.signal?.removeEventListener('abort', onOuterAbort);
     writer.flush();
+    signals.drain();
   }
 
   const failedRows = (store.db.prepare('SELECT count(*) AS n FROM traces WHERE run_id = ? AND error IS NOT NULL').get(run.id) as { n: number }).n;

@@ -155,6 +155,116 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE runs ADD COLUMN owner TEXT;
   ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
   `,
+  // 3: the trace browser (curation). Every name here is described in docs/ARCHITECTURE.md (curation).
+  // - trace_signals: one narrow row per trace with text: the signals (style, failure, size) with their
+  //   version, plus copies of what the browser filters, groups and sorts on (run, problem, sample,
+  //   finish reason, latency, the grade's verdict, the problem's subject and level). Facets and pages scan
+  //   this table and never the wide traces rows. The verdict copy is kept by triggers on grades, the
+  //   subject/level copies by a trigger on problems; the trace's own fields never change once it has text.
+  // - labels: one row per trace (accept | reject, star, a note) instead of one row per label.
+  // - label_actions / label_action_items: what each labelling action changed, so it can be undone exactly.
+  // - saved_views: named filters.
+  // - datasets.options, dataset_traces.split: what an export needs to re-create its files exactly.
+  `
+  CREATE TABLE trace_signals (
+    trace_id         INTEGER PRIMARY KEY REFERENCES traces(id) ON DELETE CASCADE,
+    run_id           INTEGER NOT NULL,
+    problem_id       INTEGER NOT NULL,
+    sample_index     INTEGER NOT NULL,
+    finish           TEXT,
+    latency_ms       INTEGER,
+    verdict          TEXT,
+    subject          TEXT,
+    level            TEXT,
+    version          INTEGER NOT NULL,
+    flags            INTEGER NOT NULL,
+    reflection       INTEGER NOT NULL,
+    verification     INTEGER NOT NULL,
+    backtracking     INTEGER NOT NULL,
+    answers          INTEGER NOT NULL,
+    repetition       INTEGER NOT NULL,
+    mixed_language   INTEGER NOT NULL,
+    after_box        INTEGER NOT NULL,
+    boxed            INTEGER NOT NULL,
+    truncated        INTEGER NOT NULL,
+    no_box           INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    answer_tokens    INTEGER NOT NULL,
+    tokens           INTEGER NOT NULL,
+    tokens_estimated INTEGER NOT NULL
+  );
+  CREATE INDEX trace_signals_by_run ON trace_signals(run_id, problem_id, sample_index);
+  CREATE INDEX trace_signals_by_problem ON trace_signals(problem_id);
+  CREATE INDEX trace_signals_by_tokens ON trace_signals(tokens);
+  CREATE INDEX trace_signals_by_version ON trace_signals(version);
+
+  CREATE TRIGGER grades_signals_insert AFTER INSERT ON grades BEGIN
+    UPDATE trace_signals SET verdict = new.verdict WHERE trace_id = new.trace_id;
+  END;
+  CREATE TRIGGER grades_signals_update AFTER UPDATE OF verdict ON grades BEGIN
+    UPDATE trace_signals SET verdict = new.verdict WHERE trace_id = new.trace_id;
+  END;
+  CREATE TRIGGER grades_signals_delete AFTER DELETE ON grades BEGIN
+    UPDATE trace_signals SET verdict = NULL WHERE trace_id = old.trace_id;
+  END;
+  CREATE TRIGGER problems_signals_metadata AFTER UPDATE OF metadata ON problems BEGIN
+    UPDATE trace_signals SET
+      subject = CASE WHEN json_valid(new.metadata) THEN nullif(trim(CAST(coalesce(json_extract(new.metadata, '$.subject'), json_extract(new.metadata, '$.type')) AS TEXT)), '') END,
+      level = CASE WHEN json_valid(new.metadata) THEN nullif(trim(replace(lower(CAST(json_extract(new.metadata, '$.level') AS TEXT)), 'level', '')), '') END
+    WHERE problem_id = new.id;
+  END;
+  -- Traces with text, counted from an index (the signals backlog) instead of reading the wide rows.
+  CREATE INDEX traces_with_text ON traces(run_id) WHERE error IS NULL;
+
+  ALTER TABLE labels RENAME TO labels_v1;
+  CREATE TABLE labels (
+    trace_id   INTEGER PRIMARY KEY REFERENCES traces(id) ON DELETE CASCADE,
+    decision   TEXT CHECK (decision IN ('accept','reject')),
+    star       INTEGER NOT NULL DEFAULT 0 CHECK (star IN (0,1)),
+    note       TEXT,
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  INSERT INTO labels (trace_id, decision, star, note)
+    SELECT trace_id,
+      CASE WHEN sum(label = 'reject') > 0 THEN 'reject' WHEN sum(label = 'accept') > 0 THEN 'accept' END,
+      sum(label = 'star') > 0,
+      group_concat(note, char(10))
+    FROM labels_v1 GROUP BY trace_id;
+  DROP TABLE labels_v1;
+
+  CREATE TABLE label_actions (
+    id          INTEGER PRIMARY KEY,
+    description TEXT NOT NULL,
+    change      TEXT NOT NULL,
+    filter      TEXT,
+    count       INTEGER NOT NULL,
+    created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    undone_at   TEXT
+  );
+  -- The state of each trace before the action (had_row = 0: no labels row). No foreign key on the
+  -- trace: an undo skips traces deleted since.
+  CREATE TABLE label_action_items (
+    action_id INTEGER NOT NULL REFERENCES label_actions(id) ON DELETE CASCADE,
+    trace_id  INTEGER NOT NULL,
+    had_row   INTEGER NOT NULL,
+    decision  TEXT,
+    star      INTEGER NOT NULL,
+    note      TEXT,
+    PRIMARY KEY (action_id, trace_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE saved_views (
+    name       TEXT PRIMARY KEY,
+    filter     TEXT NOT NULL,
+    sort       TEXT,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+
+  ALTER TABLE datasets ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+  ALTER TABLE dataset_traces ADD COLUMN split TEXT NOT NULL DEFAULT 'train' CHECK (split IN ('train','val'));
+  CREATE INDEX dataset_traces_by_trace ON dataset_traces(trace_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { W2sError } from '../errors';
 import { splitReasoning } from '../sampling/reasoning-split';
 import { checkRunName } from '../runs/names';
+import { recordMissingSignals } from '../signals/record';
 import { findRun, type RunRow } from '../runs/runs';
 import type { Store } from '../store/open';
 
@@ -241,8 +242,11 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
       const s = splitReasoning(t.text, t.reasoningField);
       imported += insert.run(runId, problemId, sample, t.prompt, s.reasoning, s.answer, t.finishReason, t.completionTokens).changes;
     }
+    return runId;
   });
-  write();
+  const runId = write();
+  // The browser sees a trace once its signals are stored; an import computes them for its run at once.
+  recordMissingSignals(store, [runId]);
   return {
     run: o.runName, set: o.setName, file, layouts, records: records.length, traces: traceCount, imported,
     alreadyPresent: rows.length - imported, matchedById, matchedByQuestion, unmatched, unmatchedExamples, duplicates,
