@@ -49,7 +49,9 @@ const webview = {
 if (fs.existsSync('webview')) {
   for (const dir of fs.readdirSync('webview')) {
     const entry = path.join('webview', dir, 'main.ts');
-    if (fs.existsSync(entry)) builds.push({ ...webview, entryPoints: { [dir]: entry } });
+    // KaTeX's stylesheet lists each font as woff2, woff and ttf; Chromium takes the woff2, so only
+    // those are shipped (the others stay unresolved references that are never requested).
+    if (fs.existsSync(entry)) builds.push({ ...webview, entryPoints: { [dir]: entry }, external: ['*.woff', '*.ttf'] });
   }
   // The codicon font and its classes: one stylesheet every webview links (vscode-elements' <vscode-icon>
   // finds it by the id `vscode-codicon-stylesheet` and links it again inside its shadow root).

@@ -5,12 +5,14 @@ import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels
 import { registerSampling } from './sampling';
 import type { GraderService } from './grading/grader-service';
 import { StoreService } from './store-service';
+import { registerTraces, type TracesApi } from './traces';
 import { ProblemSetsTree } from './views/problem-sets-tree';
 
 /** What the extension exposes to its own extension-host tests (and later to other extensions). */
 export interface W2sApi {
   readonly stores: StoreService;
   readonly grader: GraderService;
+  readonly traces: TracesApi;
 }
 
 export function activate(context: vscode.ExtensionContext): W2sApi {
@@ -34,13 +36,14 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
     vscode.commands.registerCommand('w2s.showLog', () => log.show()),
   );
   const sampling = registerSampling(context, stores, log);
+  const traces = registerTraces(context, stores, log);
   context.subscriptions.push(
     sampling.onTracesStored(({ traceIds }) => {
       if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
     }),
   );
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated`);
-  return { stores, grader };
+  return { stores, grader, traces };
 }
 
 export function deactivate(): void {

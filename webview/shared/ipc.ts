@@ -37,6 +37,9 @@ export function connect<State>() {
         post({ kind: 'request', id, method: type.method, params });
       });
     },
+    notify<P>(type: NotificationType<P>, params: P): void {
+      post({ kind: 'notification', method: type.method, params });
+    },
     onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
       handlers.set(type.method, handler as (p: unknown) => void);
     },

@@ -1,4 +1,5 @@
 import katex from 'katex';
+import 'katex/dist/katex.css';
 import { MATH_LIMITS, KATEX_OPTIONS, tooBigToRender } from './math-limits';
 
 /** A rendered formula (or its source, when it cannot be rendered safely). */

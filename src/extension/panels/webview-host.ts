@@ -17,7 +17,9 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
  */
 export class WebviewHost implements vscode.Disposable {
   private readonly handlers = new Map<string, (params: unknown) => unknown>();
+  private readonly listeners = new Map<string, (params: unknown) => void>();
   private readonly onReady: (() => void)[] = [];
+  private readonly readyListeners: (() => void)[] = [];
   private ready = false;
   private readonly subscription: vscode.Disposable;
 
@@ -69,6 +71,29 @@ export class WebviewHost implements vscode.Disposable {
     this.handlers.set(type.method, handler as (p: unknown) => unknown);
   }
 
+  /** Notifications from the webview (it expects no answer). */
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
+    this.listeners.set(type.method, handler as (p: unknown) => void);
+  }
+
+  /**
+   * Called each time the webview's script announces itself: first load, and every reload of a webview
+   * view that was hidden (its document is destroyed when hidden; its state comes back via getState).
+   */
+  onDidBecomeReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  /** The document went away (a hidden webview view): hold notifications until it is ready again. */
+  markNotReady(): void {
+    this.ready = false;
+  }
+
+  /** True once the webview's script has announced itself. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   /** Sends now if the webview is ready, else as soon as it is. */
   notify<P>(type: NotificationType<P>, params: P): void {
     const send = () => void this.webview.postMessage({ kind: 'notification', method: type.method, params } satisfies WireMessage);
@@ -81,6 +106,15 @@ export class WebviewHost implements vscode.Disposable {
     if (m.kind === 'notification' && m.method === ReadyNotification.method) {
       this.ready = true;
       for (const f of this.onReady.splice(0)) f();
+      for (const f of this.readyListeners) f();
+      return;
+    }
+    if (m.kind === 'notification') {
+      try {
+        this.listeners.get(m.method)?.(m.params);
+      } catch (e) {
+        this.log.error(`webview notification ${m.method} failed: ${(e as Error).message}`);
+      }
       return;
     }
     if (m.kind !== 'request') return;

@@ -102,6 +102,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         // the context menu offers Cancel on a run sampling here, Resume on a sample run that can go on
         item.contextValue = live ? 'w2s.run.sampling' : r.kind === 'sample' && status !== 'done' ? 'w2s.run.resumable' : 'w2s.run';
         item.id = `run:${r.id}`;
+        // a click opens the trace browser filtered to the run (the twistie still expands the details)
+        item.command = { command: 'w2s.showRunTraces', title: 'Show Traces', arguments: [r.name] };
         return item;
       }
       case 'detail':
