@@ -1,12 +1,19 @@
 import type { Command } from '../command';
 import { benchmarksCommand } from './benchmarks';
+import { datasetsCommand } from './datasets';
+import { exportCommand } from './export';
 import { gradeCommand } from './grade';
 import { gradePairsCommand } from './grade-pairs';
 import { importCommand } from './import';
 import { importTracesCommand } from './import-traces';
+import { labelCommand } from './label';
 import { runsCommand } from './runs';
 import { sampleCommand } from './sample';
 import { setsCommand } from './sets';
+import { signalsCommand } from './signals';
+import { tracesCommand } from './traces';
+import { viewsCommand } from './views';
 
 /** Every `w2s` sub-command, in the order `w2s --help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand, gradeCommand, gradePairsCommand];
+export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
+  signalsCommand, tracesCommand, labelCommand, viewsCommand, exportCommand, datasetsCommand];

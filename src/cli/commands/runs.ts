@@ -1,5 +1,6 @@
 import { accuracy, verdictCountsByRun } from '../../core/grading/counts';
 import { listRuns } from '../../core/runs/runs';
+import { signalSummaryByRun } from '../../core/signals/rates';
 import type { Command } from '../command';
 
 export const runsCommand: Command = {
@@ -14,9 +15,12 @@ export const runsCommand: Command = {
       return { json: [] };
     }
     const verdicts = verdictCountsByRun(store);
+    const signals = signalSummaryByRun(store);
     const runs = listRuns(store).map((r) => {
       const grades = verdicts.get(r.id);
-      return { ...r, grades, accuracy: grades ? accuracy(grades) : null };
+      const s = signals.get(r.id);
+      // each signal's rate over the run's traces (w2s signals computes what is missing)
+      return { ...r, grades, accuracy: grades ? accuracy(grades) : null, signals: s ? { traces: s.traces, rates: s.rates, means: s.means, estimatedTokens: s.estimatedTokens } : null };
     });
     if (runs.length === 0) ctx.print('No runs yet. Sample one: w2s sample --set NAME --base-url URL --model ID.');
     const w = Math.max(4, ...runs.map((r) => r.name.length));
