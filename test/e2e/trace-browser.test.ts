@@ -12,7 +12,7 @@ import type { Frame, Page } from 'playwright-core';
 import { seedBrowserStore, PWNED_FLAG, type BrowserStore } from '../support/browser-store';
 import { CLI } from '../support/cli';
 import { spawnFakeServer } from '../fakes/spawn-server';
-import { VSIX, findWebviewFrame, launchWorkbench, openViewContainer, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import { VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
 
 const LIST = 'w2s-traces .summary';
 const DETAIL = 'w2s-trace article.trace';
@@ -46,15 +46,14 @@ async function dialogButton(page: Page, label: string): Promise<void> {
   await button.click();
 }
 
-async function setTheme(page: Page, theme: string): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = quickInput(page).locator('input.input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(theme);
-  await quickInput(page).locator('.monaco-list-row', { hasText: theme }).first().waitFor({ state: 'visible' });
-  await input.press('Enter');
-  await quickInput(page).waitFor({ state: 'hidden' });
-  await page.waitForTimeout(500);
+/** Switches the colour theme through the user settings file (code-server applies it live). */
+async function setTheme(wb: Workbench, theme: 'Default Light Modern' | 'Default Dark Modern'): Promise<void> {
+  const file = path.join(wb.server.profile.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
+  const cls = theme.includes('Light') ? 'vs' : 'vs-dark';
+  await wb.page.locator(`.monaco-workbench.${cls}`).waitFor({ state: 'attached', timeout: 30_000 });
+  await wb.page.waitForTimeout(1000);
 }
 
 describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
@@ -119,9 +118,9 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await detail.locator('.sample-table .compare-sample').first().click();
     await detail.locator('.compare article.trace').nth(1).waitFor({ state: 'visible', timeout: 20_000 });
     assert.equal(await detail.locator('.compare article.trace').count(), 2);
-    await setTheme(wb.page, 'Light Modern');
+    await setTheme(wb, 'Default Light Modern');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-light'))}`);
-    await setTheme(wb.page, 'Dark Modern');
+    await setTheme(wb, 'Default Dark Modern');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-dark'))}`);
     await detail.locator('.close-compare').click();
   });
@@ -178,6 +177,42 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await waitForTotal(list, await Promise.resolve(query<{ n: number }>(store.db, "SELECT count(*) AS n FROM grades WHERE verdict = 'incorrect'").n));
   });
 
+  test('"W2S: Export SFT Dataset…" exports W2SR-P through its pickers and the save dialog', async () => {
+    const out = path.join(store.folder, 'datasets', 'w2sr-p-e2e.jsonl');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    await runCommand(wb.page, 'W2S: Export SFT Dataset…');
+    await pickQuickPickItems(wb.page, ['W2SR-P: correct traces only'], { many: false });
+    await pickQuickPickItems(wb.page, ['openai'], { many: false });
+    await pickQuickPickItems(wb.page, []); // the options as offered: <think>, drop truncated, drop duplicates
+    const input = quickInput(wb.page).locator('input.input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('w2sr-p-e2e');
+    await input.press('Enter');
+    // code-server's save dialog is VS Code's simple file dialog: a path in the quick input
+    await wb.page.waitForTimeout(500);
+    await input.waitFor({ state: 'visible' });
+    await input.fill(out);
+    await input.press('Enter');
+    await wb.page.locator('.notifications-toasts', { hasText: 'Exported w2sr-p-e2e' }).waitFor({ state: 'visible', timeout: 60_000 });
+    assert.ok(fs.existsSync(out), `${out} written`);
+    const lines = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l.trim());
+    const snapshot = query<{ id: number; counts: string }>(store.db, 'SELECT id, counts FROM datasets WHERE name = ?', 'w2sr-p-e2e');
+    assert.equal(lines.length, (JSON.parse(snapshot.counts) as { train: number }).train);
+    const verdicts = query<{ bad: number; n: number }>(
+      store.db,
+      "SELECT sum(coalesce(g.verdict, '') <> 'correct') AS bad, count(*) AS n FROM dataset_traces d LEFT JOIN grades g ON g.trace_id = d.trace_id WHERE d.dataset_id = ?",
+      snapshot.id,
+    );
+    assert.equal(verdicts.bad, 0, 'W2SR-P holds correct traces only');
+    assert.equal(verdicts.n, lines.length);
+    for (const l of lines) {
+      const m = (JSON.parse(l) as { messages: { role: string; content: string }[] }).messages;
+      assert.deepEqual(m.map((x) => x.role).slice(-2), ['user', 'assistant']);
+    }
+    const info = JSON.parse(fs.readFileSync(path.join(path.dirname(out), 'dataset_info.json'), 'utf8')) as Record<string, unknown>;
+    assert.ok(info['w2sr-p-e2e'], 'dataset_info.json has the LLaMA-Factory entry');
+  });
+
   test('traces sampled by `w2s sample` in a terminal appear live, the scroll position kept', async () => {
     await list.locator('.chips .chip.clear').click();
     const before = query<{ n: number }>(store.db, 'SELECT count(*) AS n FROM traces WHERE error IS NULL').n;
@@ -187,16 +222,13 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
       el.scrollTop = 62 * 40;
     });
     await list.waitForTimeout(800);
-    // (page-side code as text: the test project has no DOM types)
-    const firstVisible = async () =>
-      (await scroller.evaluate(
-        `(el) => {
-          const top = el.getBoundingClientRect().top;
-          const rows = [...el.querySelectorAll('.row[data-id]')].filter((r) => r.getBoundingClientRect().bottom > top + 1);
-          rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-          return { id: rows[0] && rows[0].dataset.id, scrollTop: el.scrollTop };
-        }`,
-      )) as { id: string | undefined; scrollTop: number };
+    const firstVisible = () =>
+      scroller.evaluate((el) => {
+        const top = el.getBoundingClientRect().top;
+        const rows = [...el.querySelectorAll('.row[data-id]')].filter((r) => r.getBoundingClientRect().bottom > top + 1);
+        rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        return { id: rows[0]?.getAttribute('data-id'), scrollTop: el.scrollTop };
+      });
     const seen = await firstVisible();
     const server = await spawnFakeServer(['--chars', '300']);
     try {
@@ -231,16 +263,20 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await detail.locator('article.trace .answer .md').first().waitFor({ state: 'visible' });
     const body = await detail.locator('article.trace .answer .md').first().innerText();
     for (const piece of ['<script>window.__w2sPwned = "script"</script>', '<img src=x onerror=', '<svg onload=', '<a href="javascript:']) assert.ok(body.includes(piece), `shown as text: ${piece}`);
-    const counts = (await detail.evaluate(`({
-      scripts: document.querySelectorAll('script').length,
-      images: document.querySelectorAll('article img, article iframe, article [onload], article [onerror]').length,
-      hrefs: [...document.querySelectorAll('article a')].filter((a) => a.hasAttribute('href')).length,
-      links: document.querySelectorAll('article .md-link').length,
-      katexErrors: document.querySelectorAll('article .katex-error').length,
-      sourceNotes: [...document.querySelectorAll('article .math-note')].map((n) => n.textContent || ''),
-      plain: document.querySelectorAll('article .md-plain').length,
-    })`)) as { scripts: number; images: number; hrefs: number; links: number; katexErrors: number; sourceNotes: string[]; plain: number };
-    assert.equal(counts.scripts, 1, 'only the nonce\'d bundle');
+    // (page-side code reaches the document through the element: the test project has no DOM globals)
+    const counts = await detail.locator('body').evaluate((b) => {
+      const doc = b.ownerDocument;
+      return {
+        scripts: doc.querySelectorAll('article script, article iframe, article object, article embed').length,
+        images: doc.querySelectorAll('article img, article [onload], article [onerror]').length,
+        hrefs: [...doc.querySelectorAll('article a')].filter((a) => a.hasAttribute('href')).length,
+        links: doc.querySelectorAll('article .md-link').length,
+        katexErrors: doc.querySelectorAll('article .katex-error').length,
+        sourceNotes: [...doc.querySelectorAll('article .math-note')].map((n) => n.textContent ?? ''),
+        plain: doc.querySelectorAll('article .md-plain').length,
+      };
+    });
+    assert.equal(counts.scripts, 0, 'no script, frame or plug-in element came from the trace');
     assert.equal(counts.images, 0);
     assert.equal(counts.hrefs, 0, 'no link navigates by itself');
     assert.equal(counts.links, 1, 'only the https link is offered (through the extension)');
@@ -249,7 +285,10 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     assert.ok(counts.plain >= 1, 'the 1 MB formula and the 100,000 braces stay text');
     // nothing ran anywhere: in the webview, in the workbench, no dialog
     for (const frame of wb.page.frames()) {
-      const flag = await frame.evaluate(`window[${JSON.stringify(PWNED_FLAG)}]`).catch(() => undefined);
+      const flag = await frame
+        .locator('html')
+        .evaluate((h, name) => (h.ownerDocument.defaultView as unknown as Record<string, unknown> | null)?.[name], PWNED_FLAG)
+        .catch(() => undefined);
       assert.equal(flag, undefined, `no payload ran in ${frame.url().slice(0, 80)}`);
     }
     assert.deepEqual(dialogs, []);

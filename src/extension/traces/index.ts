@@ -6,6 +6,7 @@ import { catchUpSignals } from './signals-backlog';
 import { TracePanels } from './trace-panel';
 import { TRACES_VIEW_ID, TracesViewProvider } from './traces-view';
 import { filterFromWebview, sortFromWebview } from './browser-data';
+import { exportDatasetCommand, type ExportArgs } from './export-command';
 
 export interface TracesApi {
   readonly view: TracesViewProvider;
@@ -60,6 +61,9 @@ export function registerTraces(context: vscode.ExtensionContext, stores: StoreSe
     vscode.commands.registerCommand('w2s.traces.clearFilter', () => view.command('clearFilter')),
     vscode.commands.registerCommand('w2s.traces.search', () => view.command('focusSearch')),
     vscode.commands.registerCommand('w2s.traces.computeSignals', () => catchUpSignals(stores, log)),
+    vscode.commands.registerCommand('w2s.exportDataset', (args?: ExportArgs) =>
+      exportDatasetCommand(stores, log, () => filterFromWebview(view.filter.filter), args && typeof args === 'object' && !('scheme' in args) ? args : {}),
+    ),
   );
   // Traces stored before signals existed (an older store) reach the browser once their signals are in:
   // caught up when the view first shows (never at activation: the store opens on first use).
