@@ -12,7 +12,7 @@ import type { Frame, Page } from 'playwright-core';
 import { seedBrowserStore, PWNED_FLAG, type BrowserStore } from '../support/browser-store';
 import { CLI } from '../support/cli';
 import { spawnFakeServer } from '../fakes/spawn-server';
-import { VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import { VSIX, findWebviewFrame, launchWorkbench, openViewContainer, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
 
 const LIST = 'w2s-traces .summary';
 const DETAIL = 'w2s-trace article.trace';
@@ -118,10 +118,11 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await detail.locator('.sample-table .compare-sample').first().click();
     await detail.locator('.compare article.trace').nth(1).waitFor({ state: 'visible', timeout: 20_000 });
     assert.equal(await detail.locator('.compare article.trace').count(), 2);
+    // code-server starts in Dark Modern; then the same screen in Light Modern
+    await wb.page.locator('.monaco-workbench.vs-dark').waitFor({ state: 'attached' });
+    console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-dark'))}`);
     await setTheme(wb, 'Default Light Modern');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-light'))}`);
-    await setTheme(wb, 'Default Dark Modern');
-    console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-dark'))}`);
     await detail.locator('.close-compare').click();
   });
 
@@ -181,18 +182,22 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     const out = path.join(store.folder, 'datasets', 'w2sr-p-e2e.jsonl');
     fs.mkdirSync(path.dirname(out), { recursive: true });
     await runCommand(wb.page, 'W2S: Export SFT Dataset…');
-    await pickQuickPickItems(wb.page, ['W2SR-P: correct traces only'], { many: false });
-    await pickQuickPickItems(wb.page, ['openai'], { many: false });
-    await pickQuickPickItems(wb.page, []); // the options as offered: <think>, drop truncated, drop duplicates
-    const input = quickInput(wb.page).locator('input.input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('w2sr-p-e2e');
-    await input.press('Enter');
+    // each step types into the quick input that has the focus, as a person would
+    const step = async (title: RegExp, text: string | null) => {
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+      if (text !== null) {
+        await wb.page.keyboard.press('Control+A');
+        await wb.page.keyboard.type(text);
+      }
+      await wb.page.waitForTimeout(300);
+      await wb.page.keyboard.press('Enter');
+    };
+    await step(/which traces/, 'W2SR-P');
+    await step(/format/, 'openai');
+    await step(/options/, null); // as offered: <think>, drop truncated, drop duplicates
+    await step(/dataset name/, 'w2sr-p-e2e');
     // code-server's save dialog is VS Code's simple file dialog: a path in the quick input
-    await wb.page.waitForTimeout(500);
-    await input.waitFor({ state: 'visible' });
-    await input.fill(out);
-    await input.press('Enter');
+    await step(/Export SFT dataset to|jsonl/i, out);
     await wb.page.locator('.notifications-toasts', { hasText: 'Exported w2sr-p-e2e' }).waitFor({ state: 'visible', timeout: 60_000 });
     assert.ok(fs.existsSync(out), `${out} written`);
     const lines = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l.trim());
@@ -271,7 +276,7 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
         images: doc.querySelectorAll('article img, article [onload], article [onerror]').length,
         hrefs: [...doc.querySelectorAll('article a')].filter((a) => a.hasAttribute('href')).length,
         links: doc.querySelectorAll('article .md-link').length,
-        katexErrors: doc.querySelectorAll('article .katex-error').length,
+        unsupported: [...doc.querySelectorAll('article .katex')].filter((k) => /\\(href|htmlClass)/.test(k.textContent ?? '')).length,
         sourceNotes: [...doc.querySelectorAll('article .math-note')].map((n) => n.textContent ?? ''),
         plain: doc.querySelectorAll('article .md-plain').length,
       };
@@ -280,7 +285,7 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     assert.equal(counts.images, 0);
     assert.equal(counts.hrefs, 0, 'no link navigates by itself');
     assert.equal(counts.links, 1, 'only the https link is offered (through the extension)');
-    assert.ok(counts.katexErrors >= 1, '\\href under trust: false renders as a KaTeX error');
+    assert.ok(counts.unsupported >= 2, '\\href and \\htmlClass under trust: false render as their source in KaTeX\'s error colour');
     assert.ok(counts.sourceNotes.some((n) => /nested/.test(n)), 'the too-deep formula is shown as source');
     assert.ok(counts.plain >= 1, 'the 1 MB formula and the 100,000 braces stay text');
     // nothing ran anywhere: in the webview, in the workbench, no dialog

@@ -1,5 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { computeStoredSignals } from '../../src/core/signals/record';
+import { openStore } from '../../src/core/store/open';
 import { w2s } from './cli';
 import { realTraces } from './traces-fixture';
 
@@ -71,4 +73,48 @@ export async function seedBrowserStore(folder: string, options: { copies?: numbe
   await cli(folder, ['grade']);
   fs.rmSync(dir, { recursive: true, force: true });
   return { folder, db: path.join(folder, '.w2s', 'w2s.db'), set, run: 'qwen-math', hostileRun: 'hostile' };
+}
+
+/**
+ * A large store for the UI benchmark, written straight through SQL (like the core benchmark's): `n`
+ * traces over 4 runs × 8 samples of MATH-like problems, texts from the real responses, graded by a seeded
+ * draw, then signals computed by core. Returns the store file.
+ */
+export async function buildLargeStore(file: string, n: number): Promise<string> {
+  const texts = realTraces();
+  const store = openStore(file);
+  const db = store.db;
+  const runs = 4;
+  const samples = 8;
+  const problems = Math.ceil(n / (runs * samples));
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const subjects = ['Algebra', 'Geometry', 'Number Theory', 'Precalculus', 'Prealgebra'];
+  db.transaction(() => {
+    const setId = Number(db.prepare("INSERT INTO problem_sets (name, source, source_hash, problem_count) VALUES ('math-large', 'bench', 'x', ?)").run(problems).lastInsertRowid);
+    const problem = db.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type, metadata) VALUES (?, ?, ?, ?, ?, 'math', ?)");
+    const pids: number[] = [];
+    for (let i = 0; i < problems; i++) {
+      const t = texts[i % texts.length]!;
+      pids.push(Number(problem.run(setId, `p${i}`, i, `${t.question} (#${i})`, t.gold, JSON.stringify({ subject: subjects[i % subjects.length], level: `Level ${(i % 5) + 1}` })).lastInsertRowid));
+    }
+    const run = db.prepare("INSERT INTO runs (name, kind, set_id, model, status, samples_per_problem) VALUES (?, 'import', ?, ?, 'done', ?)");
+    const trace = db.prepare('INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason, completion_tokens, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const grade = db.prepare("INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, 'bench')");
+    let k = 0;
+    for (let r = 0; r < runs && k < n; r++) {
+      const runId = Number(run.run(`teacher-${r}`, setId, `model-${r % 2}`, samples).lastInsertRowid);
+      for (let p = 0; p < problems && k < n; p++) {
+        for (let s = 0; s < samples && k < n; s++, k++) {
+          const t = texts[(p * 5 + s + r) % texts.length]!;
+          const x = rand();
+          const id = Number(trace.run(runId, pids[p], s, `prompt ${p}`, t.response, x < 0.05 ? 'length' : 'stop', 200 + Math.floor(rand() * 3000), 500 + Math.floor(rand() * 20_000)).lastInsertRowid);
+          grade.run(id, t.gold, x < 0.55 ? 'correct' : x < 0.9 ? 'incorrect' : 'no-answer');
+        }
+      }
+    }
+  })();
+  await computeStoredSignals(store, { batchSize: 2000 });
+  store.close();
+  return file;
 }
