@@ -18,7 +18,8 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 export class WebviewHost implements vscode.Disposable {
   private readonly handlers = new Map<string, (params: unknown) => unknown>();
   private readonly listeners = new Map<string, (params: unknown) => void>();
-  private readonly onReady: (() => void)[] = [];
+  /** Held until ready, the newest of each kind only (a hidden view must not pile up a job's every change). */
+  private readonly onReady = new Map<string, () => void>();
   private readonly readyListeners: (() => void)[] = [];
   private ready = false;
   private readonly subscription: vscode.Disposable;
@@ -98,14 +99,19 @@ export class WebviewHost implements vscode.Disposable {
   notify<P>(type: NotificationType<P>, params: P): void {
     const send = () => void this.webview.postMessage({ kind: 'notification', method: type.method, params } satisfies WireMessage);
     if (this.ready) send();
-    else this.onReady.push(send);
+    else {
+      this.onReady.delete(type.method); // re-inserted last: the held ones go out in the order of their newest
+      this.onReady.set(type.method, send);
+    }
   }
 
   private async receive(m: unknown): Promise<void> {
     if (!isWireMessage(m)) return;
     if (m.kind === 'notification' && m.method === ReadyNotification.method) {
       this.ready = true;
-      for (const f of this.onReady.splice(0)) f();
+      const held = [...this.onReady.values()];
+      this.onReady.clear();
+      for (const f of held) f();
       for (const f of this.readyListeners) f();
       return;
     }
