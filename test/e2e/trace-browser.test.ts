@@ -51,9 +51,17 @@ async function setTheme(wb: Workbench, theme: 'Default Light Modern' | 'Default 
   const file = path.join(wb.server.profile.userDataDir, 'User', 'settings.json');
   const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-  const cls = theme.includes('Light') ? 'vs' : 'vs-dark';
-  await wb.page.locator(`.monaco-workbench.${cls}`).waitFor({ state: 'attached', timeout: 30_000 });
-  await wb.page.waitForTimeout(1000);
+  // applied when the side bar's background turns light (or dark)
+  const light = theme.includes('Light');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const rgb = await wb.page.locator('.part.sidebar').evaluate((el) => (el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor ?? ''));
+    const [r, g, b] = (rgb.match(/\d+/g) ?? ['0', '0', '0']).map(Number) as [number, number, number];
+    if ((0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.5 === light) break;
+    if (Date.now() > deadline) throw new Error(`the ${theme} theme was not applied (side bar ${rgb})`);
+    await wb.page.waitForTimeout(250);
+  }
+  await wb.page.waitForTimeout(800);
 }
 
 describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
@@ -84,6 +92,8 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
 
   test('the Traces view lists the imported traces with facet counts', async () => {
     await openViewContainer(wb.page, 'W2S');
+    // room for the Traces view: the Problem Sets pane folded, as a user would
+    await viewPane(wb.page, 'Problem Sets').locator('.pane-header').click();
     list = await findWebviewFrame(wb.page, LIST, 60_000);
     const all = query<{ n: number }>(store.db, 'SELECT count(*) AS n FROM traces WHERE error IS NULL').n;
     await waitForTotal(list, all);
@@ -118,12 +128,12 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await detail.locator('.sample-table .compare-sample').first().click();
     await detail.locator('.compare article.trace').nth(1).waitFor({ state: 'visible', timeout: 20_000 });
     assert.equal(await detail.locator('.compare article.trace').count(), 2);
-    // code-server starts in Dark Modern; then the same screen in Light Modern
-    await wb.page.locator('.monaco-workbench.vs-dark').waitFor({ state: 'attached' });
+    await setTheme(wb, 'Default Dark Modern');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-dark'))}`);
     await setTheme(wb, 'Default Light Modern');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-light'))}`);
     await detail.locator('.close-compare').click();
+    await detail.locator('.compare').waitFor({ state: 'detached' });
   });
 
   test('labels from the keyboard: j moves, a accepts, s stars, r rejects', async () => {
