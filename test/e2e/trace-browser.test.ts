@@ -307,6 +307,11 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
       assert.equal(flag, undefined, `no payload ran in ${frame.url().slice(0, 80)}`);
     }
     assert.deepEqual(dialogs, []);
+    // and the pages never needed more than their CSP allows (each webview records any violation)
+    for (const frame of [list, detail]) {
+      const csp = await frame.locator('html').evaluate((h) => `${h.getAttribute('data-csp-violations') ?? '0'} ${h.getAttribute('data-csp-last') ?? ''}`);
+      assert.equal(csp.trim(), '0', `CSP violations in ${frame.url().slice(0, 60)}: ${csp}`);
+    }
     // the page answers and keeps working: the source toggle re-renders the whole trace as text
     await detail.locator('vscode-toolbar-button[label="Source"]').click();
     await detail.locator('article.trace .answer .source').first().waitFor({ state: 'visible', timeout: 20_000 });

@@ -7,8 +7,23 @@ interface VsCodeApi<State> {
 }
 declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
 
+/**
+ * Every Content-Security-Policy violation on the page, kept on the root element (and logged): the
+ * end-to-end suite asserts there are none, so nothing the webviews render needs more than the CSP allows.
+ */
+function watchCsp(): void {
+  let n = 0;
+  document.addEventListener('securitypolicyviolation', (e) => {
+    n++;
+    document.documentElement.dataset.cspViolations = String(n);
+    document.documentElement.dataset.cspLast = `${e.violatedDirective} ${e.blockedURI || '(inline)'}`.slice(0, 300);
+    console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+  });
+}
+
 /** The webview side of the protocol: typed requests with responses, notifications, and the ready handshake. */
 export function connect<State>() {
+  watchCsp();
   const api = acquireVsCodeApi<State>();
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grading/counts';
 import { listRuns, type RunSummary } from '../../core/runs/runs';
+import { FACET_SIGNALS, signalSummaryByRun, type RunSignalSummary } from '../../core/signals';
 import type { Sessions } from '../sampling/sessions';
 import type { StoreService } from '../store-service';
 import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
-type Node = { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined } | DetailNode | StoreErrorNode;
+type Node = { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined; signals: RunSignalSummary | undefined } | DetailNode | StoreErrorNode;
 
 const STATUS_ICON: Record<string, [string, string | undefined]> = {
   pending: ['circle-outline', undefined],
@@ -44,7 +45,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (!node) {
       return rootsFromStore(this.stores, (store): Node[] => {
         const verdicts = verdictCountsByRun(store);
-        return listRuns(store).map((run) => ({ kind: 'run', run, verdicts: verdicts.get(run.id) }));
+        const signals = signalSummaryByRun(store);
+        return listRuns(store).map((run) => ({ kind: 'run', run, verdicts: verdicts.get(run.id), signals: signals.get(run.id) }));
       });
     }
     if (node.kind !== 'run') return [];
@@ -97,7 +99,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
             (node.verdicts
               ? `\n\n${node.verdicts.correct} correct, ${node.verdicts.incorrect} incorrect, ${node.verdicts['no-answer']} no answer, ${node.verdicts.error} error, ${node.verdicts.ungraded} ungraded`
               : '') +
-            (r.error ? `\n\n${r.error.replace(/[\\`*_[\]<>]/g, '\\$&')}` : ''),
+            (r.error ? `\n\n${r.error.replace(/[\\`*_[\]<>]/g, '\\$&')}` : '') +
+            signalsTooltip(node.signals),
         );
         // the context menu offers Cancel on a run sampling here, Resume on a sample run that can go on
         item.contextValue = live ? 'w2s.run.sampling' : r.kind === 'sample' && status !== 'done' ? 'w2s.run.resumable' : 'w2s.run';
@@ -118,4 +121,13 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+/** Each signal's rate over the run, so two teachers compare by reasoning style as well as accuracy. */
+function signalsTooltip(s: RunSignalSummary | undefined): string {
+  if (!s || s.traces === 0) return '';
+  const pct = (x: number | undefined) => `${((x ?? 0) * 100).toFixed(1)}%`;
+  const rows = FACET_SIGNALS.map((d) => `| ${d.name} | ${pct(s.rates[d.name])} |`).join('\n');
+  const tokens = `${Math.round(s.means['reasoning-tokens'])} reasoning + ${Math.round(s.means['answer-tokens'])} answer tokens per trace${s.estimatedTokens > 0 ? ' (partly estimated)' : ''}`;
+  return `\n\n**Signals** over ${s.traces} traces — ${tokens}\n\n| signal | traces |\n|---|---:|\n${rows}`;
 }
