@@ -46,22 +46,22 @@ async function dialogButton(page: Page, label: string): Promise<void> {
   await button.click();
 }
 
-/** Switches the colour theme through the user settings file (code-server applies it live). */
-async function setTheme(wb: Workbench, theme: 'Default Light Modern' | 'Default Dark Modern'): Promise<void> {
-  const file = path.join(wb.server.profile.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-  // applied when the side bar's background turns light (or dark)
-  const light = theme.includes('Light');
+async function sideBarIsLight(page: Page): Promise<boolean> {
+  const rgb = await page.locator('.part.sidebar').evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor ?? '');
+  const [r, g, b] = (rgb.match(/\d+/g) ?? ['0', '0', '0']).map(Number) as [number, number, number];
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.5;
+}
+
+/** Light or dark, through VS Code's own toggle (Light Modern ↔ Dark Modern), checked by the side bar's colour. */
+async function setTheme(page: Page, want: 'light' | 'dark'): Promise<void> {
+  if ((await sideBarIsLight(page)) === (want === 'light')) return;
+  await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
   const deadline = Date.now() + 30_000;
-  for (;;) {
-    const rgb = await wb.page.locator('.part.sidebar').evaluate((el) => (el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor ?? ''));
-    const [r, g, b] = (rgb.match(/\d+/g) ?? ['0', '0', '0']).map(Number) as [number, number, number];
-    if ((0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.5 === light) break;
-    if (Date.now() > deadline) throw new Error(`the ${theme} theme was not applied (side bar ${rgb})`);
-    await wb.page.waitForTimeout(250);
+  while ((await sideBarIsLight(page)) !== (want === 'light')) {
+    if (Date.now() > deadline) throw new Error(`the ${want} theme was not applied`);
+    await page.waitForTimeout(250);
   }
-  await wb.page.waitForTimeout(800);
+  await page.waitForTimeout(800);
 }
 
 describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 }, () => {
@@ -128,9 +128,9 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await detail.locator('.sample-table .compare-sample').first().click();
     await detail.locator('.compare article.trace').nth(1).waitFor({ state: 'visible', timeout: 20_000 });
     assert.equal(await detail.locator('.compare article.trace').count(), 2);
-    await setTheme(wb, 'Default Dark Modern');
+    await setTheme(wb.page, 'dark');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-dark'))}`);
-    await setTheme(wb, 'Default Light Modern');
+    await setTheme(wb.page, 'light');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-light'))}`);
     await detail.locator('.close-compare').click();
     await detail.locator('.compare').waitFor({ state: 'detached' });
@@ -193,18 +193,22 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     fs.mkdirSync(path.dirname(out), { recursive: true });
     await runCommand(wb.page, 'W2S: Export SFT Dataset…');
     // each step types into the quick input that has the focus, as a person would
-    const step = async (title: RegExp, text: string | null) => {
+    const step = async (title: RegExp, text: string | null, pick = false) => {
       await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
       if (text !== null) {
         await wb.page.keyboard.press('Control+A');
         await wb.page.keyboard.type(text);
       }
+      if (pick) {
+        // a pick: Enter once the list shows the match first (focused)
+        await wb.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text ?? '' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      }
       await wb.page.waitForTimeout(300);
       await wb.page.keyboard.press('Enter');
     };
-    await step(/which traces/, 'W2SR-P');
-    await step(/format/, 'openai');
-    await step(/options/, null); // as offered: <think>, drop truncated, drop duplicates
+    await step(/which traces/, 'W2SR-P', true);
+    await step(/format/, 'openai', true);
+    await step(/options/, null, true); // as offered: <think>, drop truncated, drop duplicates
     await step(/dataset name/, 'w2sr-p-e2e');
     // code-server's save dialog is VS Code's simple file dialog: a path in the quick input
     await step(/Export SFT dataset to|jsonl/i, out);
