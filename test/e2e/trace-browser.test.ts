@@ -201,7 +201,8 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
       }
       if (pick) {
         // a pick: Enter once the list shows the match first (focused)
-        await wb.page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text ?? '' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        const row = text === null ? '.quick-input-widget .monaco-list-row' : '.quick-input-widget .monaco-list-row.focused';
+        await wb.page.locator(row, { hasText: text ?? '' }).first().waitFor({ state: 'visible', timeout: 20_000 });
       }
       await wb.page.waitForTimeout(300);
       await wb.page.keyboard.press('Enter');
