@@ -35,9 +35,12 @@ class TraceApp extends LitElement {
     try {
       const data = await ipc.request(D.GetTraceRequest, sel);
       if (seq !== this.seq) return;
+      const moved = this.data?.trace.id !== data?.trace.id || this.data?.compare?.id !== data?.compare?.id;
       this.data = data;
       this.rendered = new Map();
       this.error = '';
+      // another trace (or comparison) starts at its top; a refresh of the same one keeps the place
+      if (moved) window.scrollTo(0, 0);
     } catch (e) {
       if (seq === this.seq) this.error = (e as Error).message;
     }
