@@ -64,45 +64,74 @@ export function facetCounts(store: Store, filter: TraceFilter): TraceFacets {
     GROUP BY m, run_id, verdict, decision, star, finish, bucket, subject, level`;
   const groups = store.db.prepare(sql).all(c.params) as Group[];
 
-  const runs = store.db
-    .prepare('SELECT r.id, r.name, r.model, s.name AS set_name FROM runs r JOIN problem_sets s ON s.id = r.set_id ORDER BY r.name')
-    .all() as { id: number; name: string; model: string; set_name: string }[];
+  const runs = runList(store);
   const runById = new Map(runs.map((r) => [r.id, r]));
-
-  const counts = new Map<DimensionName, Map<string, number>>();
-  const add = (dim: DimensionName, value: string, n: number) => {
-    let m = counts.get(dim);
-    if (!m) counts.set(dim, (m = new Map()));
-    m.set(value, (m.get(value) ?? 0) + n);
-  };
-  const counts4 = (g: Group, dim: DimensionName) => g.m === 0 || g.m === bit.get(dim);
+  const counts = new FacetTally(bit);
   let total = 0;
   for (const g of groups) {
     if (g.m === 0) total += g.n;
     const run = runById.get(g.run_id);
+    const t = counts.forMask(g.m);
     if (run) {
-      if (counts4(g, 'run')) add('run', run.name, g.n);
-      if (counts4(g, 'model')) add('model', run.model, g.n);
-      if (counts4(g, 'set')) add('set', run.set_name, g.n);
+      t('run', run.name, g.n);
+      t('model', run.model, g.n);
+      t('set', run.set_name, g.n);
     }
-    if (counts4(g, 'verdict')) add('verdict', g.verdict ?? 'ungraded', g.n);
-    if (counts4(g, 'label')) {
-      if (g.decision) add('label', g.decision, g.n);
-      if (g.star) add('label', 'star', g.n);
-      if (!g.decision && !g.star) add('label', 'none', g.n);
-    }
-    if (counts4(g, 'finish')) add('finish', g.finish ?? 'none', g.n);
-    if (counts4(g, 'length')) add('length', g.bucket, g.n);
-    if (g.subject !== null && counts4(g, 'subject')) add('subject', g.subject, g.n);
-    if (g.level !== null && counts4(g, 'level')) add('level', g.level, g.n);
-    SIGNAL_BITS.forEach((b, i) => {
-      if (counts4(g, `signal:${b.name}`)) add(`signal:${b.name}`, b.name, g[`f${i}`]);
-    });
+    t('verdict', g.verdict ?? 'ungraded', g.n);
+    if (g.decision) t('label', g.decision, g.n);
+    if (g.star) t('label', 'star', g.n);
+    if (!g.decision && !g.star) t('label', 'none', g.n);
+    t('finish', g.finish ?? 'none', g.n);
+    t('length', g.bucket, g.n);
+    if (g.subject !== null) t('subject', g.subject, g.n);
+    if (g.level !== null) t('level', g.level, g.n);
+    SIGNAL_BITS.forEach((b, i) => t(`signal:${b.name}`, b.name, g[`f${i}`]));
+  }
+  return assembleFacets(store, counts, total, runs, filter, c.warnings);
+}
+
+export interface RunInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly model: string;
+  readonly set_name: string;
+}
+
+export function runList(store: Store): RunInfo[] {
+  return store.db.prepare('SELECT r.id, r.name, r.model, s.name AS set_name FROM runs r JOIN problem_sets s ON s.id = r.set_id ORDER BY r.name').all() as RunInfo[];
+}
+
+/**
+ * Counts per facet value. A row (or a group of rows) failing the dimensions in `mask` counts toward
+ * facet F when it fails nothing, or only F's own dimension.
+ */
+export class FacetTally {
+  readonly counts = new Map<DimensionName, Map<string, number>>();
+  constructor(private readonly bit: ReadonlyMap<DimensionName, number>) {}
+
+  add(dim: DimensionName, value: string, n: number): void {
+    let m = this.counts.get(dim);
+    if (!m) this.counts.set(dim, (m = new Map()));
+    m.set(value, (m.get(value) ?? 0) + n);
   }
 
-  const get = (dim: DimensionName, value: string) => counts.get(dim)?.get(value) ?? 0;
+  /** A function adding to facet values for rows that fail exactly `mask`. */
+  forMask(mask: number): (dim: DimensionName, value: string, n: number) => void {
+    return (dim, value, n) => {
+      if (mask === 0 || mask === this.bit.get(dim)) this.add(dim, value, n);
+    };
+  }
+
+  get(dim: DimensionName, value: string): number {
+    return this.counts.get(dim)?.get(value) ?? 0;
+  }
+}
+
+/** The facets as the view shows them: every known value (zero counts too), selected values first-class. */
+export function assembleFacets(store: Store, counts: FacetTally, total: number, runs: readonly RunInfo[], filter: TraceFilter, warnings: readonly string[]): TraceFacets {
+  const get = (dim: DimensionName, value: string) => counts.get(dim, value);
   const values = (dim: DimensionName, known: readonly string[], selected: readonly string[] | undefined, extra?: (v: string) => Partial<FacetValue>): FacetValue[] => {
-    const seen = [...new Set([...known, ...(counts.get(dim)?.keys() ?? []), ...(selected ?? [])])];
+    const seen = [...new Set([...known, ...(counts.counts.get(dim)?.keys() ?? []), ...(selected ?? [])])];
     return seen.map((value) => ({ value, count: get(dim, value), selected: selected?.includes(value) ?? false, ...extra?.(value) }));
   };
   const byName = (a: FacetValue, b: FacetValue) => a.value.localeCompare(b.value, undefined, { numeric: true });
@@ -127,5 +156,5 @@ export function facetCounts(store: Store, filter: TraceFilter): TraceFacets {
     signal: FACET_SIGNALS.map((s) => ({ value: s.name, count: get(`signal:${s.name}`, s.name), selected: selectedSignals.has(s.name), detail: s.description })),
   };
   const backlog = signalsBacklog(store);
-  return { total, all: backlog.traces - backlog.missing, facets, pendingSignals: backlog.missing, warnings: c.warnings };
+  return { total, all: backlog.traces - backlog.missing, facets, pendingSignals: backlog.missing, warnings };
 }

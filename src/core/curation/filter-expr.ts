@@ -24,7 +24,8 @@ export const FILTER_SYNTAX = `Filter expression (all terms must hold; key:a,b me
   signal:NAME  -signal:NAME  signal:NAME>=3   a signal present, absent, or its value compared;
                                            signal:a,b = both. Signals: ${SIGNALS.map((s) => s.name).join(', ')}
   problem:KEY  id:123                      problem keys, trace ids
-  words "a phrase" prefix* a OR b -word    full-text search over reasoning and answer`;
+  words "a phrase" prefix* a OR b -word    full-text search over reasoning and answer
+An expression that starts with "-" goes after an equals sign: --filter='-signal:no-box verdict:correct'.`;
 
 export const FILTER_KEYS = ['run', 'model', 'set', 'verdict', 'label', 'finish', 'len', 'length', 'latency', 'subject', 'level', 'signal', 'sig', 'problem', 'id'] as const;
 type Key = (typeof FILTER_KEYS)[number];

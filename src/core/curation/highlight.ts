@@ -70,3 +70,44 @@ export function excerpt(text: string, hits: readonly (readonly [number, number])
     hits: hits.filter(([s, e]) => s >= from && e <= to).map(([s, e]) => [s + shift, e + shift] as const),
   };
 }
+
+const ALNUM = /[\p{L}\p{N}]/u;
+const isWordChar = (c: string | undefined) => c !== undefined && (/[a-z0-9]/.test(c) || (c > '\u007f' && ALNUM.test(c)));
+
+/** A search term as the words FTS5's unicode61 tokenizer would see (lower case, split at anything but letters and digits). */
+export function termWords(text: string): string[] {
+  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+}
+
+/**
+ * Hits of search terms in a text, found the way FTS5 matches them (whole words in order, any punctuation
+ * or space between them, the last word a prefix for `prefix*` terms) but with indexOf instead of
+ * re-tokenising the document: FTS5's snippet() tokenises whole traces and costs about half a millisecond
+ * each, too much for a page of rows. Diacritics are not folded here, so "café" may go unmarked where
+ * FTS5 matched it; the match itself is always FTS5's.
+ */
+export function wordHits(text: string, terms: readonly { readonly words: readonly string[]; readonly prefix: boolean }[], max = 200): [number, number][] {
+  const lower = text.toLowerCase();
+  const hits: [number, number][] = [];
+  for (const t of terms) {
+    const first = t.words[0];
+    if (!first) continue;
+    for (let i = lower.indexOf(first); i >= 0 && hits.length < max; i = lower.indexOf(first, i + 1)) {
+      if (isWordChar(lower[i - 1])) continue;
+      let end = i + first.length;
+      let ok = true;
+      for (let w = 1; w < t.words.length && ok; w++) {
+        if (isWordChar(lower[end])) ok = false;
+        let j = end;
+        while (j < lower.length && !isWordChar(lower[j])) j++;
+        if (j === end || !lower.startsWith(t.words[w]!, j)) ok = false;
+        else end = j + t.words[w]!.length;
+      }
+      if (!ok) continue;
+      if (t.prefix) while (isWordChar(lower[end])) end++;
+      else if (isWordChar(lower[end])) continue;
+      hits.push([i, end]);
+    }
+  }
+  return mergeRanges(hits);
+}

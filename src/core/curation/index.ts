@@ -7,6 +7,7 @@ export { formatSearch, parseSearch, SearchSyntaxError } from './search';
 export { FACETS, type FacetName } from './compile';
 export { facetCounts, type FacetValue, type TraceFacets } from './facets';
 export { countTraces, indexOfTrace, loadRows, MAX_PAGE, queryTraces, selectTraceIds } from './query';
+export { createTraceIndex, type TraceIndex } from './trace-index';
 export type { TraceLabel, TracePage, TracePageRequest, TraceRow } from './query';
 export { getTrace, problemSamples, type ProblemSamples, type TraceDetail } from './detail';
 export type { HighlightedText } from './highlight';

@@ -3,8 +3,8 @@ import { presentFromFlags, SIGNALS, signalDef, isSignalName, type SignalName, ty
 import type { Store } from '../store/open';
 import { BASE_FROM, compileFilter, VERDICT_RANK_SQL, whereAll, type CompiledFilter } from './compile';
 import { DEFAULT_SORT, SORT_KEYS, type TraceFilter, type TraceSort, type Verdict } from './filter';
-import { CLOSE_MARK, excerpt, fromMarked, OPEN_MARK, substringHits, type HighlightedText } from './highlight';
-import { parseSearch, splitSearch } from './search';
+import { excerpt, mergeRanges, substringHits, termWords, wordHits, type HighlightedText } from './highlight';
+import { parseSearch } from './search';
 
 export interface TraceLabel {
   readonly decision: 'accept' | 'reject' | null;
@@ -184,24 +184,19 @@ export function loadRows(store: Store, ids: readonly number[], text?: string): T
   });
 }
 
-/** Excerpts around the hits of a search: FTS5 `snippet()` for indexed terms, plain matching for CJK terms. */
+/**
+ * Excerpts around the hits of a search, found in the text of each row (see `wordHits`): FTS5 decided
+ * which traces match; this only says where, for a page of rows.
+ */
 function searchSnippets(store: Store, ids: readonly number[], text: string): Map<number, HighlightedText> {
   const out = new Map<number, HighlightedText>();
-  const split = splitSearch(parseSearch(text));
+  const q = parseSearch(text);
+  const terms = q.groups.flat();
+  if (terms.length === 0) return out;
+  const words = terms.filter((t) => !t.substring).map((t) => ({ words: termWords(t.text), prefix: t.prefix }));
+  const needles = terms.filter((t) => t.substring).map((t) => t.text.toLowerCase());
   const list = ids.map((x) => String(Math.trunc(x))).join(', ');
-  if (split.fts) {
-    const rows = store.db
-      .prepare(
-        `SELECT rowid AS id, snippet(traces_fts, -1, '${OPEN_MARK}', '${CLOSE_MARK}', '…', 24) AS snip FROM traces_fts
-         WHERE traces_fts MATCH ? AND rowid IN (${list})`,
-      )
-      .all(split.fts) as { id: number; snip: string }[];
-    for (const r of rows) out.set(r.id, fromMarked(r.snip));
-  }
-  const needles = split.substringGroups.flat();
-  if (needles.length) {
-    const rows = store.db.prepare(`SELECT id, coalesce(reasoning, '') || char(10) || coalesce(answer, '') AS body FROM traces WHERE id IN (${list})`).all() as { id: number; body: string }[];
-    for (const r of rows) if (!out.has(r.id)) out.set(r.id, excerpt(r.body, substringHits(r.body, needles)));
-  }
+  const rows = store.db.prepare(`SELECT id, coalesce(reasoning, '') || char(10) || coalesce(answer, '') AS body FROM traces WHERE id IN (${list})`).all() as { id: number; body: string }[];
+  for (const r of rows) out.set(r.id, excerpt(r.body, mergeRanges([...wordHits(r.body, words), ...substringHits(r.body, needles)])));
   return out;
 }

@@ -1,16 +1,20 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
  * A file written under a temporary name in the same folder (`.NAME.PID.partial`) and renamed into place
  * only when complete: a killed or cancelled export never leaves a half file under the real name.
- * Writes are buffered into large chunks (one write per ~1 MB).
+ * Writes are buffered into large chunks (one write per ~1 MB), each hashed as it is written (the
+ * UTF-8 bytes are made once, for both).
  */
 export interface AtomicFile {
   readonly file: string;
   readonly partial: string;
   write(text: string): void;
   readonly bytes: number;
+  /** SHA-256 (hex) of everything written; call once, after the last write. */
+  sha256(): string;
   /** Flushes, fsyncs and renames into place. */
   commit(): void;
   /** Removes the partial file. */
@@ -32,9 +36,11 @@ export function createAtomicFile(file: string): AtomicFile {
   let pendingLength = 0;
   let bytes = 0;
   let closed = false;
+  const hash = createHash('sha256');
   const flush = () => {
     if (pending.length === 0) return;
     const buf = Buffer.from(pending.join(''), 'utf8');
+    hash.update(buf);
     fs.writeSync(fd, buf);
     bytes += buf.length;
     pending = [];
@@ -50,6 +56,10 @@ export function createAtomicFile(file: string): AtomicFile {
     },
     get bytes() {
       return bytes + Buffer.byteLength(pending.join(''), 'utf8');
+    },
+    sha256() {
+      flush();
+      return hash.digest('hex');
     },
     commit() {
       flush();

@@ -1,4 +1,3 @@
-import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { W2sError } from '../errors';
@@ -65,7 +64,7 @@ export interface ExampleText {
   readonly answer: string | null;
 }
 
-/** Formats examples into the train / val files, hashing what it writes. */
+/** Formats examples into the train / val files (each hashed as it is written). */
 export interface DatasetWriter {
   add(e: ExampleText, val: boolean): void;
   readonly train: number;
@@ -78,11 +77,11 @@ export interface DatasetWriter {
 }
 
 export function createDatasetWriter(o: { format: ExportFormat; reasoning: ReasoningMode; system: string | null; paths: DatasetPaths }): DatasetWriter {
-  const files: { file: AtomicFile; hash: Hash; count: number }[] = [];
+  const files: { file: AtomicFile; count: number }[] = [];
   let digests: { train: string; val: string | null } | undefined;
   try {
-    files.push({ file: createAtomicFile(o.paths.train), hash: createHash('sha256'), count: 0 });
-    if (o.paths.val) files.push({ file: createAtomicFile(o.paths.val), hash: createHash('sha256'), count: 0 });
+    files.push({ file: createAtomicFile(o.paths.train), count: 0 });
+    if (o.paths.val) files.push({ file: createAtomicFile(o.paths.val), count: 0 });
   } catch (e) {
     for (const f of files) f.file.abort();
     throw new W2sError(`Cannot write ${o.paths.train}: ${(e as Error).message}.`, 'EXPORT_WRITE');
@@ -92,7 +91,6 @@ export function createDatasetWriter(o: { format: ExportFormat; reasoning: Reason
       const target = val && files[1] ? files[1] : files[0]!;
       const line = `${JSON.stringify(formatRecord(o.format, { system: o.system, user: e.question, assistant: assistantText(e.reasoning, e.answer, o.reasoning) }))}\n`;
       target.file.write(line);
-      target.hash.update(line);
       target.count++;
     },
     get train() {
@@ -102,7 +100,7 @@ export function createDatasetWriter(o: { format: ExportFormat; reasoning: Reason
       return files[1]?.count ?? 0;
     },
     digest() {
-      digests ??= { train: files[0]!.hash.digest('hex'), val: files[1] ? files[1].hash.digest('hex') : null };
+      digests ??= { train: files[0]!.file.sha256(), val: files[1] ? files[1].file.sha256() : null };
       return digests;
     },
     commit() {

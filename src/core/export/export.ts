@@ -85,12 +85,24 @@ function checkOptions(r: ExportRequest): DatasetOptions {
   };
 }
 
-/** Texts of a batch of traces, by id. */
-function readTexts(store: Store, ids: readonly number[]): Map<number, ExampleText> {
-  const rows = store.db
-    .prepare(`SELECT t.id, p.question, t.reasoning, t.answer FROM traces t JOIN problems p ON p.id = t.problem_id WHERE t.id IN (${ids.map((x) => Math.trunc(x)).join(',')})`)
-    .all() as ({ id: number } & ExampleText)[];
-  return new Map(rows.map((r) => [r.id, r]));
+/**
+ * Reads the texts of traces one primary-key lookup at a time (faster than IN lists here), the problem's
+ * question from a one-entry cache: traces come in problem order, so a problem is read once.
+ */
+function textReader(store: Store): (id: number) => ExampleText | undefined {
+  const trace = store.db.prepare('SELECT problem_id, reasoning, answer FROM traces WHERE id = ?');
+  const problem = store.db.prepare('SELECT question FROM problems WHERE id = ?').pluck();
+  let lastProblem = -1;
+  let question = '';
+  return (id) => {
+    const t = trace.get(id) as { problem_id: number; reasoning: string | null; answer: string | null } | undefined;
+    if (!t) return undefined;
+    if (t.problem_id !== lastProblem) {
+      question = problem.get(t.problem_id) as string;
+      lastProblem = t.problem_id;
+    }
+    return { question, reasoning: t.reasoning, answer: t.answer };
+  };
 }
 
 /**
@@ -130,23 +142,23 @@ export async function exportDataset(store: Store, r: ExportRequest): Promise<Exp
   const skipped = { truncated: 0, duplicates: 0, overMaxPerProblem: 0 };
   const perProblem = new Map<number, number>();
   const seen = new Set<string>();
+  const read = textReader(store);
   try {
     let done = 0;
     r.onProgress?.(0, candidates.length);
     for (let i = 0; i < candidates.length; i += BATCH) {
       if (r.signal?.aborted) throw new W2sError('Export cancelled: no file and no snapshot were written.', 'CANCELLED');
-      const batch = candidates.slice(i, i + BATCH).filter(([, , truncated]) => {
-        if (options.dropTruncated && truncated) skipped.truncated++;
-        return !(options.dropTruncated && truncated);
-      });
-      const texts = batch.length ? readTexts(store, batch.map((x) => x[0])) : new Map<number, ExampleText>();
-      for (const [id, problem] of batch) {
-        const t = texts.get(id);
-        if (!t) continue;
+      for (const [id, problem, truncated] of candidates.slice(i, i + BATCH)) {
+        if (options.dropTruncated && truncated) {
+          skipped.truncated++;
+          continue;
+        }
         if (options.maxPerProblem !== null && (perProblem.get(problem) ?? 0) >= options.maxPerProblem) {
           skipped.overMaxPerProblem++;
           continue;
         }
+        const t = read(id);
+        if (!t) continue;
         if (options.dedupe) {
           const key = createHash('sha1').update(`${problem}\u0000${t.reasoning ?? ''}\u0000${t.answer ?? ''}`).digest('base64');
           if (seen.has(key)) {
@@ -205,15 +217,15 @@ export async function recreateDataset(
   const paths = datasetPaths(out, snap.counts.val > 0 || snap.options.valFraction > 0, o.datasetInfo !== false);
   if (paths.info) readDatasetInfo(paths.info);
   const total = snap.counts.train + snap.counts.val;
+  const read = textReader(store);
   const writer = createDatasetWriter({ format: snap.format, reasoning: snap.options.reasoning, system: snap.options.system, paths });
   try {
     let done = 0;
     o.onProgress?.(0, total);
     for (const batch of snapshotEntries(store, snap.id, BATCH)) {
       if (o.signal?.aborted) throw new W2sError('Re-creating the export was cancelled: no file was written.', 'CANCELLED');
-      const texts = readTexts(store, batch.map((e) => e.id));
       for (const e of batch) {
-        const t = texts.get(e.id);
+        const t = read(e.id);
         if (!t) throw new W2sError(`Snapshot "${name}" names trace ${e.id}, which is no longer in the store.`, 'SNAPSHOT_BROKEN');
         writer.add(t, e.val);
       }

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { pruneTraceChanges } from '../curation/changes';
 import type { Store } from '../store/open';
 import { computeSignals } from './compute';
 import { SIGNALS, SIGNALS_VERSION } from './definitions';
@@ -150,6 +151,7 @@ export async function computeStoredSignals(store: Store, o: ComputeSignalsOption
     o.onProgress?.(done, total);
     await new Promise((resolve) => setImmediate(resolve));
   }
+  pruneTraceChanges(store);
   return { computed: done, total, cancelled: Boolean(o.signal?.aborted) && done < total };
 }
 
@@ -233,6 +235,7 @@ export function createSignalRecorder(store: Store, options: { batchSize?: number
           lastError = e as Error;
         }
       }
+      pruneTraceChanges(store);
     },
     get recorded() {
       return recorded;

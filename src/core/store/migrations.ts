@@ -161,6 +161,7 @@ export const MIGRATIONS: readonly string[] = [
   //   finish reason, latency, the grade's verdict, the problem's subject and level). Facets and pages scan
   //   this table and never the wide traces rows. The verdict copy is kept by triggers on grades, the
   //   subject/level copies by a trigger on problems; the trace's own fields never change once it has text.
+  // - trace_changes: a log of the trace ids whose browser row or labels changed (kept by triggers).
   // - labels: one row per trace (accept | reject, star, a note) instead of one row per label.
   // - label_actions / label_action_items: what each labelling action changed, so it can be undone exactly.
   // - saved_views: named filters.
@@ -216,6 +217,23 @@ export const MIGRATIONS: readonly string[] = [
   -- Traces with text, counted from an index (the signals backlog) instead of reading the wide rows.
   CREATE INDEX traces_with_text ON traces(run_id) WHERE error IS NULL;
 
+  -- Every change to a trace's browser row or labels, in order: an in-memory index of the browser
+  -- (curation/trace-index.ts) reloads just these traces instead of the whole table. AUTOINCREMENT so
+  -- that a sequence number is never reused after old entries are pruned.
+  CREATE TABLE trace_changes (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    trace_id INTEGER NOT NULL
+  );
+  CREATE TRIGGER trace_signals_changed_insert AFTER INSERT ON trace_signals BEGIN
+    INSERT INTO trace_changes (trace_id) VALUES (new.trace_id);
+  END;
+  CREATE TRIGGER trace_signals_changed_update AFTER UPDATE ON trace_signals BEGIN
+    INSERT INTO trace_changes (trace_id) VALUES (new.trace_id);
+  END;
+  CREATE TRIGGER trace_signals_changed_delete AFTER DELETE ON trace_signals BEGIN
+    INSERT INTO trace_changes (trace_id) VALUES (old.trace_id);
+  END;
+
   ALTER TABLE labels RENAME TO labels_v1;
   CREATE TABLE labels (
     trace_id   INTEGER PRIMARY KEY REFERENCES traces(id) ON DELETE CASCADE,
@@ -231,6 +249,15 @@ export const MIGRATIONS: readonly string[] = [
       group_concat(note, char(10))
     FROM labels_v1 GROUP BY trace_id;
   DROP TABLE labels_v1;
+  CREATE TRIGGER labels_changed_insert AFTER INSERT ON labels BEGIN
+    INSERT INTO trace_changes (trace_id) VALUES (new.trace_id);
+  END;
+  CREATE TRIGGER labels_changed_update AFTER UPDATE ON labels BEGIN
+    INSERT INTO trace_changes (trace_id) VALUES (new.trace_id);
+  END;
+  CREATE TRIGGER labels_changed_delete AFTER DELETE ON labels BEGIN
+    INSERT INTO trace_changes (trace_id) VALUES (old.trace_id);
+  END;
 
   CREATE TABLE label_actions (
     id          INTEGER PRIMARY KEY,
