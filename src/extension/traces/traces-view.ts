@@ -1,18 +1,19 @@
 import * as vscode from 'vscode';
 import {
   countTraces,
-  facetCounts,
+  createTraceIndex,
   formatFilterExpression,
   labelFiltered,
   labelTraces,
   listViews,
   MAX_PAGE,
-  queryTraces,
   traceLabel,
   undoAction,
   type LabelChange,
   type TraceFacets,
+  type TraceIndex,
 } from '../../core/curation';
+import type { Store } from '../../core/store/open';
 import { errorMessage, isW2sError } from '../../core/errors';
 import * as P from '../../protocol/traces';
 import { WebviewHost, webviewOptions } from '../panels/webview-host';
@@ -114,17 +115,44 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     this.host?.notify(P.ViewCommandNotification, { command });
   }
 
+  /**
+   * Core's in-memory index of the store's traces (typed arrays): loaded once per store in chunks that
+   * yield to the event loop, then brought up to date before each question (a no-op when nothing
+   * changed, else only the changed traces), so facet counts and pages over 100,000 traces take
+   * milliseconds on the extension host. A new store (the setting changed) gets a new index.
+   */
+  private index: { store: Store; index: TraceIndex; loaded: Promise<void> } | undefined;
+
+  private async indexOf(store: Store): Promise<TraceIndex> {
+    if (this.index?.store !== store) {
+      const index = createTraceIndex(store);
+      const started = Date.now();
+      const loaded = index.load().then(() => this.log.info(`Trace index: ${index.size} traces loaded in ${Date.now() - started} ms`));
+      this.index = { store, index, loaded };
+      // a failed load is tried again on the next question
+      loaded.catch(() => {
+        if (this.index?.index === index) this.index = undefined;
+      });
+    }
+    const entry = this.index;
+    await entry.loaded;
+    entry.index.refresh();
+    return entry.index;
+  }
+
   private register(host: WebviewHost): void {
-    host.onRequest(P.GetFacetsRequest, (p): P.TraceFacets => {
+    host.onRequest(P.GetFacetsRequest, async (p): Promise<P.TraceFacets> => {
       const store = this.stores.getIfExists();
       if (!store) return EMPTY_FACETS;
-      const facets: TraceFacets = facetCounts(store, filterFromWebview(p.filter));
+      const filter = filterFromWebview(p.filter);
+      const facets: TraceFacets = (await this.indexOf(store)).facets(filter);
       return facets;
     });
-    host.onRequest(P.GetPageRequest, (p) => {
+    host.onRequest(P.GetPageRequest, async (p) => {
       const store = this.stores.getIfExists();
       if (!store) return { rows: [], offset: p.offset, total: 0, warnings: [] };
-      return queryTraces(store, { filter: filterFromWebview(p.filter), sort: sortFromWebview(p.sort), offset: p.offset, limit: Math.min(p.limit, MAX_PAGE), count: p.count });
+      const req = { filter: filterFromWebview(p.filter), sort: sortFromWebview(p.sort), offset: p.offset, limit: Math.min(p.limit, MAX_PAGE) };
+      return (await this.indexOf(store)).page(req);
     });
     host.onRequest(P.LabelTracesRequest, (p) => {
       const store = this.stores.get();
