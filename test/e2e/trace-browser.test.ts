@@ -271,6 +271,37 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     assert.ok(Math.abs(now.scrollTop - seen.scrollTop) < 2, `scroll position kept (${seen.scrollTop} → ${now.scrollTop})`);
   });
 
+  test('hidden and shown again, the view comes back with its filter and scroll position', async () => {
+    await list.locator('label.facet-value[data-facet="verdict"][data-value="correct"] vscode-checkbox').click();
+    const correct = query<{ n: number }>(store.db, "SELECT count(*) AS n FROM grades WHERE verdict = 'correct'").n;
+    await waitForTotal(list, correct);
+    const scroller = list.locator('w2s-traces lit-virtualizer');
+    await scroller.evaluate((el) => {
+      el.scrollTop = 62 * 30;
+    });
+    await list.waitForTimeout(800);
+    const topRow = (f: Frame) =>
+      f.locator('w2s-traces lit-virtualizer').evaluate((el) => {
+        const top = el.getBoundingClientRect().top;
+        const rows = [...el.querySelectorAll('.row[data-id]')].filter((r) => r.getBoundingClientRect().bottom > top + 31);
+        rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        return rows[0]?.getAttribute('data-id');
+      });
+    const before = await topRow(list);
+    assert.ok(before, 'a row at the top');
+    // fold the Traces pane (its webview is destroyed: no retainContextWhenHidden), then unfold it
+    const header = viewPane(wb.page, 'Traces').locator('.pane-header');
+    await header.click();
+    await wb.page.waitForTimeout(1000);
+    await header.click();
+    list = await findWebviewFrame(wb.page, LIST, 60_000);
+    await waitForTotal(list, correct);
+    await list.locator('.chips .chip', { hasText: 'verdict: correct' }).waitFor({ state: 'visible' });
+    await list.waitForTimeout(1000);
+    assert.equal(await topRow(list), before, 'the same trace at the top');
+    await list.locator('.chips .chip.clear').click();
+  });
+
   test('a hostile trace renders as inert text: nothing runs, no dialog, the page stays responsive', async () => {
     await openViewContainer(wb.page, 'W2S');
     const runs = viewPane(wb.page, 'Runs');
