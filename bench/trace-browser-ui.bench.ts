@@ -39,11 +39,20 @@ function setStore(folder: string, file: string): void {
   fs.writeFileSync(path.join(folder, '.vscode', 'settings.json'), JSON.stringify({ 'w2s.storePath': file }, null, 2));
 }
 
-async function waitForRender(frame: Frame, after: number, timeout = 60_000): Promise<{ seq: number; ms: number }> {
+/**
+ * Waits for the list of the next filter change (the webview's own timing, and how much of it was the
+ * wait for the extension's page), then for its facet counts, so the next change starts on an idle host.
+ */
+async function waitForRender(frame: Frame, after: number, timeout = 60_000): Promise<{ seq: number; ms: number; pageMs: number }> {
   const deadline = Date.now() + timeout;
+  const body = frame.locator('body');
   while (Date.now() < deadline) {
-    const seq = Number((await frame.locator('body').getAttribute('data-render-seq')) ?? 0);
-    if (seq > after) return { seq, ms: Number(await frame.locator('body').getAttribute('data-render-ms')) };
+    const seq = Number((await body.getAttribute('data-render-seq')) ?? 0);
+    if (seq > after) {
+      const r = { seq, ms: Number(await body.getAttribute('data-render-ms')), pageMs: Number(await body.getAttribute('data-page-ms')) };
+      while (Number((await body.getAttribute('data-facets-seq')) ?? 0) < seq && Date.now() < deadline) await frame.waitForTimeout(10);
+      return r;
+    }
     await frame.waitForTimeout(10);
   }
   throw new Error('the list did not update');
@@ -79,13 +88,19 @@ const CHANGES: Change[] = [
 
 async function measure(frame: Frame): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
+  const page: number[] = [];
+  out.set('(of which: waiting for the page)', page);
   let seq = Number((await frame.locator('body').getAttribute('data-render-seq')) ?? 0);
   for (let r = 0; r < REPEATS; r++) {
     for (const c of CHANGES) {
       await c.act(frame);
       const done = await waitForRender(frame, seq);
       seq = done.seq;
-      if (r > 0) out.set(c.name, [...(out.get(c.name) ?? []), done.ms]); // the first round warms caches
+      if (r > 0) {
+        // the first round warms caches
+        out.set(c.name, [...(out.get(c.name) ?? []), done.ms]);
+        page.push(done.pageMs);
+      }
     }
   }
   return out;
@@ -125,6 +140,9 @@ async function main(): Promise<void> {
       console.log(`${c.name.padEnd(22)} ${pct(a, 50).toFixed(0).padStart(12)} ${pct(a, 95).toFixed(0).padStart(7)} ${pct(b, 50).toFixed(0).padStart(10)} ${(pct(a, 50) / pct(b, 50)).toFixed(2).padStart(6)}`);
     }
     const p95 = pct(all, 95);
+    const pa = ours.times.get('(of which: waiting for the page)') ?? [];
+    const pb = base.times.get('(of which: waiting for the page)') ?? [];
+    console.log(`${'  …waiting for the page'.padEnd(22)} ${pct(pa, 50).toFixed(0).padStart(12)} ${pct(pa, 95).toFixed(0).padStart(7)} ${pct(pb, 50).toFixed(0).padStart(10)} ${(pct(pa, 50) / pct(pb, 50)).toFixed(2).padStart(6)}`);
     console.log(`${'all changes'.padEnd(22)} ${pct(all, 50).toFixed(0).padStart(12)} ${p95.toFixed(0).padStart(7)} ${pct(allBase, 50).toFixed(0).padStart(10)} ${(pct(all, 50) / pct(allBase, 50)).toFixed(2).padStart(6)}`);
     console.log(`goal ≤ 150 ms: p95 ${p95.toFixed(0)} ms ${p95 <= 150 ? 'met' : 'NOT met'}`);
   } finally {

@@ -105,19 +105,23 @@ class TracesApp extends LitElement {
     this.loadingFilter = true;
     this.error = '';
     this.requestUpdate();
+    const start = opts.keepPosition ? Math.max(0, Math.floor(this.state.firstIndex / PAGE) * PAGE) : 0;
+    // the page first: the extension answers in order, and the list should not wait for the counts
+    const pageRequest = ipc.request(P.GetPageRequest, { filter, sort, offset: start, limit: PAGE, count: true });
     const facets = ipc.request(P.GetFacetsRequest, { filter }).then(
       (f) => {
         if (seq !== this.seq) return;
         this.facets = f;
+        document.body.dataset.facetsSeq = String(seq);
         this.requestUpdate();
       },
       (e: Error) => {
         if (seq === this.seq) this.fail(e);
       },
     );
-    const start = opts.keepPosition ? Math.max(0, Math.floor(this.state.firstIndex / PAGE) * PAGE) : 0;
     try {
-      const page = await ipc.request(P.GetPageRequest, { filter, sort, offset: start, limit: PAGE, count: true });
+      const page = await pageRequest;
+      const pageMs = performance.now() - started;
       if (seq !== this.seq) return;
       this.total = page.total ?? 0;
       this.warnings = page.warnings;
@@ -137,6 +141,7 @@ class TracesApp extends LitElement {
       const ms = performance.now() - started;
       document.body.dataset.renderSeq = String(seq);
       document.body.dataset.renderMs = ms.toFixed(1);
+      document.body.dataset.pageMs = pageMs.toFixed(1);
       ipc.notify(P.RenderedNotification, { ms, total: this.total, seq });
       ipc.notify(P.FilterChangedNotification, { filter, sort, total: this.total });
     } catch (e) {
