@@ -87,7 +87,10 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
       view.onDidChangeVisibility(() => {
         if (!view.visible) host.markNotReady();
       }),
-      this.stores.onDidChange(() => host.notify(P.TracesChangedNotification, { reason: 'store' })),
+      this.stores.onDidChange(() => {
+        this.stale = true;
+        host.notify(P.TracesChangedNotification, { reason: 'store' });
+      }),
     ];
     view.onDidDispose(() => {
       for (const s of subs) s.dispose();
@@ -122,6 +125,8 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
    * milliseconds on the extension host. A new store (the setting changed) gets a new index.
    */
   private index: { store: Store; index: TraceIndex; loaded: Promise<void> } | undefined;
+  /** The store changed since the index last looked (a refresh reads the change log: skipped when nothing changed). */
+  private stale = true;
 
   private async indexOf(store: Store): Promise<TraceIndex> {
     if (this.index?.store !== store) {
@@ -136,7 +141,10 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     }
     const entry = this.index;
     await entry.loaded;
-    entry.index.refresh();
+    if (this.stale) {
+      this.stale = false;
+      entry.index.refresh();
+    }
     return entry.index;
   }
 
@@ -157,6 +165,7 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     host.onRequest(P.LabelTracesRequest, (p) => {
       const store = this.stores.get();
       const action = labelTraces(store, p.traceIds, p.change as LabelChange);
+      this.stale = true;
       this.stores.notifyChanged();
       return { action: { id: action.id, description: action.description, count: action.count }, labels: p.traceIds.map((id) => ({ id, label: traceLabel(store, id) })) };
     });
@@ -199,6 +208,7 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
       await new Promise((r) => setTimeout(r, 0));
       return labelFiltered(store, filter, change, expr);
     });
+    this.stale = true;
     this.stores.notifyChanged();
     this.host?.notify(P.TracesChangedNotification, { reason: 'labels' });
     this.log.info(`Labelled ${action.count} traces (${action.description})`);
@@ -209,6 +219,7 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     const store = this.stores.get();
     try {
       const r = undoAction(store);
+      this.stale = true;
       this.stores.notifyChanged();
       this.host?.notify(P.TracesChangedNotification, { reason: 'labels' });
       const msg = `Undid "${r.action.description}": ${r.restored} restored${r.skipped ? `, ${r.skipped} left as labelled since` : ''}.`;
