@@ -133,7 +133,12 @@ class TracesApp extends LitElement {
       await this.updateComplete;
       if (!opts.keepPosition) this.virtualizer?.scrollToIndex(0, 'start');
       else if (this.restoreIndex > 0) {
-        this.virtualizer?.scrollToIndex(this.restoreIndex, 'start');
+        // back where it was before the view was hidden: once laid out, and again after the rows measured
+        const v = this.virtualizer;
+        await v?.layoutComplete?.catch(() => undefined);
+        v?.scrollToIndex(this.restoreIndex, 'start');
+        await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+        v?.scrollToIndex(this.restoreIndex, 'start');
         this.restoreIndex = -1;
       }
       // the list is on screen after the next frame
@@ -465,7 +470,9 @@ class TracesApp extends LitElement {
           this.loadVisible();
         }}
         @visibilityChanged=${(e: VisibilityChangedEvent) => {
-          if (this.restoreIndex < 0 && !this.loadingFilter) this.save({ firstIndex: e.first });
+          // not while restoring, and not as the view is being hidden (the list shrinks to nothing then)
+          const shown = (e.target as HTMLElement).clientHeight > 0 && document.visibilityState === 'visible';
+          if (this.restoreIndex < 0 && !this.loadingFilter && shown) this.save({ firstIndex: e.first });
         }}
       ></lit-virtualizer>
     </div>`;
