@@ -82,7 +82,7 @@ class ProblemsApp extends LitElement {
       el = document.createElement('div');
       el.className = this.state.source ? 'question source' : 'question md';
       if (this.state.source) el.textContent = p.question;
-      else el.appendChild(renderMarkdown(p.question));
+      else el.appendChild(renderMarkdown(p.question, { code: false }));
       this.rendered.set(key, el);
     }
     return el;

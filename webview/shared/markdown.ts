@@ -40,16 +40,23 @@ type Token = ReturnType<MarkdownIt['parse']>[number];
 type InlineRule = Parameters<MarkdownIt['inline']['ruler']['before']>[2];
 type BlockRule = Parameters<MarkdownIt['block']['ruler']['before']>[2];
 
-let parser: MarkdownIt | undefined;
+const parsers = new Map<boolean, MarkdownIt>();
 
-/** The one parser: no raw HTML, no autolinking, no typographer, nesting capped (deep input stays flat text). */
-function md(): MarkdownIt {
+/**
+ * The parser: no raw HTML, no autolinking, no typographer, nesting capped (deep input stays flat text).
+ * Without `code`, backticks and indentation are text: problem statements use LaTeX's ``quotes'' and
+ * indented lines, which markdown would turn into code.
+ */
+function md(code = true): MarkdownIt {
+  let parser = parsers.get(code);
   if (parser) return parser;
   parser = new MarkdownIt('default', { html: false, linkify: false, typographer: false, breaks: false });
   // deeper nesting (100,000 `>` or `[`) stays text instead of recursing (an option the typings omit)
   (parser.options as { maxNesting?: number }).maxNesting = MAX_NESTING;
   parser.inline.ruler.before('escape', 'math_inline', mathInline);
   parser.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
+  if (!code) parser.disable(['backticks', 'code', 'fence']);
+  parsers.set(code, parser);
   return parser;
 }
 
@@ -62,7 +69,7 @@ export function isOpenableUrl(url: string): boolean {
 export const CHUNK_CHARS = 20_000;
 const MAX_NESTING = 40;
 
-export function markdownToTree(text: string, marks: readonly MarkRange[] = []): MdNode[] {
+export function markdownToTree(text: string, marks: readonly MarkRange[] = [], options: { code?: boolean } = {}): MdNode[] {
   const state: MarkState = { open: new Set<MarkKind>() };
   const root: MdNode[] = [];
   // markdown-it is fast on ordinary text but super-linear on some hostile input (100,000 `[` take a
@@ -73,7 +80,7 @@ export function markdownToTree(text: string, marks: readonly MarkRange[] = []): 
       continue;
     }
     const before = new Set(state.open);
-    const tokens = md().parse(chunk, {});
+    const tokens = md(options.code ?? true).parse(chunk, {});
     // past the nesting cap markdown-it drops the rest of the input: show such a chunk as text instead
     if (tokens.some((t) => t.level >= MAX_NESTING - 1)) {
       state.open = before;

@@ -7,12 +7,14 @@ export interface RenderOptions {
   readonly onLink?: (url: string) => void;
   /** Render math with KaTeX (default) or keep it as source. */
   readonly math?: boolean;
+  /** Markdown code spans and blocks (default); off for problem statements written in LaTeX conventions. */
+  readonly code?: boolean;
 }
 
 /** Markdown with math as DOM nodes (see markdown.ts for why no HTML string is ever built). */
 export function renderMarkdown(text: string, options: RenderOptions = {}): DocumentFragment {
   const frag = document.createDocumentFragment();
-  for (const n of markdownToTree(text, options.marks)) frag.appendChild(toDom(n, options));
+  for (const n of markdownToTree(text, options.marks, { code: options.code })) frag.appendChild(toDom(n, options));
   return frag;
 }
 
@@ -95,4 +97,13 @@ export function renderHighlighted(text: string, marks: readonly MarkRange[]): Do
     frag.appendChild(marked(document.createTextNode(text.slice(s, e)), [...new Set(over)]));
   }
   return frag;
+}
+
+/** A short answer (gold or extracted): LaTeX rendered when it has any, else the text as it is. */
+export function renderAnswer(text: string): HTMLElement {
+  if (/[\\^_{}]/.test(text)) return renderMath(text, false);
+  const code = document.createElement('code');
+  code.className = 'answer-text';
+  code.textContent = text;
+  return code;
 }

@@ -4,8 +4,7 @@ import type { LabelChange, TraceLabel, TraceRow } from '../../src/protocol/trace
 import '../shared/elements';
 import { connect } from '../shared/ipc';
 import type { MarkRange } from '../shared/markdown';
-import { renderMath } from '../shared/math';
-import { renderHighlighted, renderMarkdown } from '../shared/render-markdown';
+import { renderAnswer, renderHighlighted, renderMarkdown } from '../shared/render-markdown';
 import '../shared/theme.css';
 import { formatTokens, labelIcons, verdictBadge } from '../traces/row-view';
 import './styles.css';
@@ -100,8 +99,8 @@ class TraceApp extends LitElement {
       </div>
       <section class="problem">
         <h2>Problem <span class="muted">${trace.set} / ${trace.problemKey}</span></h2>
-        <div class="md question">${this.md(trace.question, [])}</div>
-        <div class="gold"><span class="muted">Gold</span> ${renderMath(trace.gold, false)}</div>
+        <div class="md question">${this.md(trace.question, [], false)}</div>
+        <div class="gold"><span class="muted">Gold</span> ${renderAnswer(trace.gold)}</div>
       </section>
       ${compare ? html`<div class="compare">${this.traceColumn(trace, true)}${this.traceColumn(compare, true)}</div>` : this.traceColumn(trace, false)}
       ${samples ? this.samplesView(samples, trace, compare) : nothing}
@@ -111,12 +110,12 @@ class TraceApp extends LitElement {
   /** Rendered text, kept per data load: markdown and KaTeX run once, not on every re-render. */
   private rendered = new Map<string, HTMLElement>();
 
-  private md(text: string, marks: readonly MarkRange[]): HTMLElement {
-    const key = `${this.state.source ? 's' : 'r'}\u0000${JSON.stringify(marks)}\u0000${text}`;
+  private md(text: string, marks: readonly MarkRange[], code = true): HTMLElement {
+    const key = `${this.state.source ? 's' : 'r'}${code ? 'c' : ''}\u0000${JSON.stringify(marks)}\u0000${text}`;
     let el = this.rendered.get(key);
     if (!el) {
       el = document.createElement('div');
-      el.appendChild(this.state.source ? renderSource(text, marks) : renderMarkdown(text, { marks, onLink: (url) => void ipc.request(D.OpenLinkRequest, { url }) }));
+      el.appendChild(this.state.source ? renderSource(text, marks) : renderMarkdown(text, { marks, code, onLink: (url) => void ipc.request(D.OpenLinkRequest, { url }) }));
       this.rendered.set(key, el);
     }
     return el;
@@ -139,8 +138,8 @@ class TraceApp extends LitElement {
       </header>
       ${this.labelBar(t.id, t.label)}
       <div class="extracted">
-        <span class="muted">Extracted</span> ${t.extracted !== null ? renderMath(t.extracted, false) : html`<em class="muted">none</em>`}
-        <span class="muted">vs gold</span> ${renderMath(t.gold, false)}
+        <span class="muted">Extracted</span> ${t.extracted !== null ? renderAnswer(t.extracted) : html`<em class="muted">none</em>`}
+        <span class="muted">vs gold</span> ${renderAnswer(t.gold)}
         ${t.gradeDetail ? html`<span class="muted" title="grader detail">(${t.gradeDetail})</span>` : nothing}
       </div>
       <dl class="facts">

@@ -118,3 +118,13 @@ test('KaTeX options refuse trust and cap sizes; formulas too long or too deep ar
   assert.equal(/href=|<a\b/i.test(html), false);
   assert.throws(() => katex.renderToString('\\def\\a{\\a\\a}\\a', { ...KATEX_OPTIONS, throwOnError: true }), /expansion|Too many/i);
 });
+
+test("problem statements keep LaTeX's ``quotes'' and indented lines as text (no code spans), math still found", () => {
+  const q = "Bobbi asks, ``Are we there yet?'' Her mother says, ``In $7200$ seconds.''\n\n    an indented line";
+  assert.equal(flat(markdownToTree(q)).filter((n) => n.kind === 'code').length, 2, 'as markdown: a code span and a code block');
+  const tree = markdownToTree(q, [], { code: false });
+  assert.equal(flat(tree).filter((n) => n.kind === 'code').length, 0);
+  assert.ok(text(tree).includes("``Are we there yet?''"));
+  assert.deepEqual(flat(tree).filter((n) => n.kind === 'math').map((n) => (n.kind === 'math' ? n.tex : '')), ['7200']);
+  assert.ok(text(tree).includes('an indented line'));
+});
