@@ -8,8 +8,11 @@ import type { Store } from '../store/open';
 export const PRUNE_AT = 200_000;
 export const KEEP_CHANGES = 100_000;
 
+/** Two separate subqueries: SQLite answers a lone min() or max() of the primary key from the b-tree's ends, both in one scan the table. */
 export function traceChangeBounds(store: Store): { lo: number; hi: number } {
-  return store.db.prepare('SELECT coalesce(min(seq), 0) AS lo, coalesce(max(seq), 0) AS hi FROM trace_changes').get() as { lo: number; hi: number };
+  return store.db
+    .prepare('SELECT coalesce((SELECT min(seq) FROM trace_changes), 0) AS lo, coalesce((SELECT max(seq) FROM trace_changes), 0) AS hi')
+    .get() as { lo: number; hi: number };
 }
 
 /** Drops all but the newest KEEP_CHANGES entries once there are more than PRUNE_AT; never fails its caller. */

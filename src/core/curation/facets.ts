@@ -1,5 +1,5 @@
 import { FACET_SIGNALS } from '../signals/definitions';
-import { signalsBacklog } from '../signals/record';
+import { signalsCoverage } from '../signals/record';
 import type { Store } from '../store/open';
 import { BASE_FROM, compileFilter, LENGTH_BUCKET_SQL, SIGNAL_BITS, type DimensionName, type FacetName } from './compile';
 import { LABEL_VALUES, LENGTH_BUCKETS, VERDICTS, type NumberRange, type TraceFilter } from './filter';
@@ -87,7 +87,7 @@ export function facetCounts(store: Store, filter: TraceFilter): TraceFacets {
     if (g.level !== null) t('level', g.level, g.n);
     SIGNAL_BITS.forEach((b, i) => t(`signal:${b.name}`, b.name, g[`f${i}`]));
   }
-  return assembleFacets(store, counts, total, runs, filter, c.warnings);
+  return assembleFacets(signalsCoverage(store), counts, total, runs, filter, c.warnings);
 }
 
 export interface RunInfo {
@@ -128,7 +128,14 @@ export class FacetTally {
 }
 
 /** The facets as the view shows them: every known value (zero counts too), selected values first-class. */
-export function assembleFacets(store: Store, counts: FacetTally, total: number, runs: readonly RunInfo[], filter: TraceFilter, warnings: readonly string[]): TraceFacets {
+export function assembleFacets(
+  backlog: { traces: number; missing: number },
+  counts: FacetTally,
+  total: number,
+  runs: readonly RunInfo[],
+  filter: TraceFilter,
+  warnings: readonly string[],
+): TraceFacets {
   const get = (dim: DimensionName, value: string) => counts.get(dim, value);
   const values = (dim: DimensionName, known: readonly string[], selected: readonly string[] | undefined, extra?: (v: string) => Partial<FacetValue>): FacetValue[] => {
     const seen = [...new Set([...known, ...(counts.counts.get(dim)?.keys() ?? []), ...(selected ?? [])])];
@@ -155,6 +162,5 @@ export function assembleFacets(store: Store, counts: FacetTally, total: number, 
     level: values('level', [], filter.levels).sort(byName),
     signal: FACET_SIGNALS.map((s) => ({ value: s.name, count: get(`signal:${s.name}`, s.name), selected: selectedSignals.has(s.name), detail: s.description })),
   };
-  const backlog = signalsBacklog(store);
   return { total, all: backlog.traces - backlog.missing, facets, pendingSignals: backlog.missing, warnings };
 }

@@ -1,4 +1,5 @@
 import { SIGNALS, signalDef, isSignalName } from '../signals/definitions';
+import { signalsCoverage } from '../signals/record';
 import type { Store } from '../store/open';
 import { pruneTraceChanges, traceChangeBounds } from './changes';
 import { SIGNAL_BITS, type DimensionName } from './compile';
@@ -34,7 +35,8 @@ export interface TraceIndex {
 const VERDICT_CODE: Record<string, number> = { correct: 0, incorrect: 1, 'no-answer': 2, error: 3 };
 const VERDICT_NAME = ['correct', 'incorrect', 'no-answer', 'error', 'ungraded'];
 const UNGRADED = 4;
-const LOAD_CHUNK = 20_000;
+/** Rows per chunk of the first load: about 20 ms of work between two yields to the event loop. */
+const LOAD_CHUNK = 5_000;
 
 /** Strings of one column as small integer codes (0 = NULL). */
 class Dictionary {
@@ -147,6 +149,19 @@ export function createTraceIndex(store: Store): TraceIndex {
   };
 
   const changeBounds = () => traceChangeBounds(store);
+
+  // How many traces still lack signals, counted again only after a commit (by anyone) since the last count.
+  let coverageKey = '';
+  let coverageValue = { traces: 0, missing: 0 };
+  const commits = db.prepare('SELECT total_changes()').pluck();
+  const coverage = () => {
+    const key = `${db.pragma('data_version', { simple: true }) as number}:${commits.get() as number}`;
+    if (key !== coverageKey) {
+      coverageValue = signalsCoverage(store);
+      coverageKey = key;
+    }
+    return coverageValue;
+  };
   const chunk = db.prepare(`SELECT ${SELECT_COLUMNS} FROM ${FROM} WHERE s.trace_id > ? ORDER BY s.trace_id LIMIT ?`).raw();
 
   const reset = () => {
@@ -322,12 +337,20 @@ export function createTraceIndex(store: Store): TraceIndex {
     const q = parseSearch(text);
     if (isEmptySearch(q)) return undefined;
     const split = splitSearch(q);
-    const sets: { ids: Set<number>; include: boolean }[] = [];
-    const fts = (expr: string) => new Set(db.prepare('SELECT rowid FROM traces_fts WHERE traces_fts MATCH ?').pluck().all(expr) as number[]);
+    // Id sets as byte marks indexed by trace id (ids are dense): a test is one array read, no hashing.
+    let maxId = 0;
+    for (let slot = 0; slot < used; slot++) if (traceId[slot]! > maxId) maxId = traceId[slot]!;
+    const marks = (ids: number[]) => {
+      const m = new Uint8Array(maxId + 1);
+      for (const id of ids) if (id <= maxId) m[id] = 1;
+      return m;
+    };
+    const sets: { ids: Uint8Array; include: boolean }[] = [];
+    const fts = (expr: string) => marks(db.prepare('SELECT rowid FROM traces_fts WHERE traces_fts MATCH ?').pluck().all(expr) as number[]);
     if (split.fts) sets.push({ ids: fts(split.fts), include: true });
     if (split.excludedFts) sets.push({ ids: fts(split.excludedFts), include: false });
     const contains = (needles: readonly string[]) =>
-      new Set(
+      marks(
         db.prepare(
           `SELECT id FROM traces WHERE error IS NULL AND (${needles.map(() => "instr(lower(coalesce(reasoning, '')), ?) > 0 OR instr(lower(coalesce(answer, '')), ?) > 0").join(' OR ')})`,
         ).pluck().all(...needles.flatMap((n) => [n, n])) as number[],
@@ -336,7 +359,7 @@ export function createTraceIndex(store: Store): TraceIndex {
     for (const x of split.excludedSubstrings) sets.push({ ids: contains([x]), include: false });
     const matches = (slot: number) => {
       const id = traceId[slot]!;
-      for (const s of sets) if (s.ids.has(id) !== s.include) return false;
+      for (const s of sets) if ((s.ids[id] === 1) !== s.include) return false;
       return true;
     };
     search = { key, matches };
@@ -613,7 +636,7 @@ export function createTraceIndex(store: Store): TraceIndex {
         const n = signalAll[i]! + (onlyOf(`signal:${b.name}`)?.[0] ?? 0);
         if (n) tally.add(`signal:${b.name}`, b.name, n);
       });
-      return assembleFacets(store, tally, total, runs, filter, m.warnings);
+      return assembleFacets(coverage(), tally, total, runs, filter, m.warnings);
     },
     page(req) {
       const limit = Math.max(0, Math.min(MAX_PAGE, Math.trunc(req.limit ?? 100)));

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { W2sError } from '../errors';
 import { createAtomicFile, type AtomicFile } from './atomic-file';
-import { assistantText, datasetInfoEntry, formatRecord, type ExportFormat, type ReasoningMode } from './formats';
+import { assistantText, datasetInfoEntry, formatLine, type ExportFormat, type ReasoningMode } from './formats';
 
 /** Where an export writes: the training file, the validation file beside it, LLaMA-Factory's index. */
 export interface DatasetPaths {
@@ -89,7 +89,7 @@ export function createDatasetWriter(o: { format: ExportFormat; reasoning: Reason
   return {
     add(e, val) {
       const target = val && files[1] ? files[1] : files[0]!;
-      const line = `${JSON.stringify(formatRecord(o.format, { system: o.system, user: e.question, assistant: assistantText(e.reasoning, e.answer, o.reasoning) }))}\n`;
+      const line = `${formatLine(o.format, { system: o.system, user: e.question, assistant: assistantText(e.reasoning, e.answer, o.reasoning) })}\n`;
       target.file.write(line);
       target.count++;
     },

@@ -90,18 +90,18 @@ function checkOptions(r: ExportRequest): DatasetOptions {
  * question from a one-entry cache: traces come in problem order, so a problem is read once.
  */
 function textReader(store: Store): (id: number) => ExampleText | undefined {
-  const trace = store.db.prepare('SELECT problem_id, reasoning, answer FROM traces WHERE id = ?');
+  const trace = store.db.prepare('SELECT problem_id, reasoning, answer FROM traces WHERE id = ?').raw();
   const problem = store.db.prepare('SELECT question FROM problems WHERE id = ?').pluck();
   let lastProblem = -1;
   let question = '';
   return (id) => {
-    const t = trace.get(id) as { problem_id: number; reasoning: string | null; answer: string | null } | undefined;
+    const t = trace.get(id) as [number, string | null, string | null] | undefined;
     if (!t) return undefined;
-    if (t.problem_id !== lastProblem) {
-      question = problem.get(t.problem_id) as string;
-      lastProblem = t.problem_id;
+    if (t[0] !== lastProblem) {
+      question = problem.get(t[0]) as string;
+      lastProblem = t[0];
     }
-    return { question, reasoning: t.reasoning, answer: t.answer };
+    return { question, reasoning: t[1], answer: t[2] };
   };
 }
 

@@ -35,6 +35,23 @@ export function formatRecord(format: ExportFormat, e: SftExample): Record<string
   }
 }
 
+const q = JSON.stringify;
+
+/**
+ * One record as a JSON line, byte for byte what `JSON.stringify(formatRecord(format, e))` gives (a test
+ * holds it to that) but without building the object first: this runs once per exported trace.
+ */
+export function formatLine(format: ExportFormat, e: SftExample): string {
+  switch (format) {
+    case 'openai':
+      return `{"messages":[${e.system ? `{"role":"system","content":${q(e.system)}},` : ''}{"role":"user","content":${q(e.user)}},{"role":"assistant","content":${q(e.assistant)}}]}`;
+    case 'sharegpt':
+      return `{"conversations":[{"from":"human","value":${q(e.user)}},{"from":"gpt","value":${q(e.assistant)}}]${e.system ? `,"system":${q(e.system)}` : ''}}`;
+    case 'alpaca':
+      return `{"instruction":${q(e.user)},"input":"","output":${q(e.assistant)}${e.system ? `,"system":${q(e.system)}` : ''}}`;
+  }
+}
+
 /** The `dataset_info.json` entry for a file of this format (file_name relative to the file's folder). */
 export function datasetInfoEntry(format: ExportFormat, fileName: string): Record<string, unknown> {
   switch (format) {

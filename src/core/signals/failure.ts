@@ -16,9 +16,12 @@ const TAIL_CHARS = 12_000;
  * generation cut off inside its loop still counts (the tail need not end on a period boundary).
  * Linear per period tried, and most periods fail at the first character.
  */
+// One buffer for every call (signals are computed on one thread, never re-entrantly).
+const tailCodes = new Uint16Array(TAIL_CHARS);
+
 export function repetitionTail(text: string): number {
   // The tail with each run of whitespace collapsed to one space, last character first.
-  const codes = new Uint16Array(Math.min(text.length, TAIL_CHARS));
+  const codes = tailCodes;
   let n = 0;
   let space = true; // also drops trailing whitespace
   for (let i = text.length - 1; i >= 0 && n < codes.length; i--) {

@@ -90,15 +90,22 @@ export interface SignalsBacklog {
   readonly stale: number;
 }
 
-/** Cheap (two index counts): what `computeStoredSignals` would do. */
+// INDEXED BY: left to itself the planner counts traces with text by scanning the wide traces table
+// (160 ms at 100,000 traces) instead of the partial index made for it (3 ms).
+const TRACES_WITH_TEXT = 'SELECT count(*) FROM traces INDEXED BY traces_with_text WHERE error IS NULL';
+
+/** Cheap (index counts): what `computeStoredSignals` would do. */
 export function signalsBacklog(store: Store): SignalsBacklog {
   const r = store.db
-    .prepare(
-      `SELECT (SELECT count(*) FROM traces WHERE error IS NULL) AS traces, (SELECT count(*) FROM trace_signals) AS computed,
-         (SELECT count(*) FROM trace_signals WHERE version <> ?) AS stale`,
-    )
+    .prepare(`SELECT (${TRACES_WITH_TEXT}) AS traces, (SELECT count(*) FROM trace_signals) AS computed, (SELECT count(*) FROM trace_signals WHERE version <> ?) AS stale`)
     .get(SIGNALS_VERSION) as { traces: number; computed: number; stale: number };
   return { traces: r.traces, missing: Math.max(0, r.traces - r.computed), stale: r.stale };
+}
+
+/** Traces with text and signals, and those still without (what facet counts report). */
+export function signalsCoverage(store: Store): { traces: number; missing: number } {
+  const r = store.db.prepare(`SELECT (${TRACES_WITH_TEXT}) AS traces, (SELECT count(*) FROM trace_signals) AS computed`).get() as { traces: number; computed: number };
+  return { traces: r.traces, missing: Math.max(0, r.traces - r.computed) };
 }
 
 /** `missing`: traces without signals; `stale`: those too, and signals of another version; `all`: every trace. */

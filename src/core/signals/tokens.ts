@@ -18,6 +18,11 @@ function isLetter(c: number): boolean {
 
 const SPACE = /\s/;
 
+// ASCII classes, looked up instead of compared: 0 space, 1 letter, 2 digit, 3 symbol.
+const ASCII = new Uint8Array(128).map((_, c) =>
+  c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0b || c === 0x0c ? 0 : (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) ? 1 : c >= 0x30 && c <= 0x39 ? 2 : 3,
+);
+
 // A character loop rather than a Unicode regex: some 40 times faster on V8, and this runs per trace.
 export function estimateTokens(text: string | null): number {
   if (!text) return 0;
@@ -26,18 +31,19 @@ export function estimateTokens(text: string | null): number {
   let word = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (isLetter(c)) {
+    const cls = c < 128 ? ASCII[c]! : c >= 0xd800 && c <= 0xdbff ? 4 : isLetter(c) ? 1 : isCjk(c) ? 2 : SPACE.test(text[i]!) ? 0 : 3;
+    if (cls === 1) {
       word++;
       continue;
     }
     if (word) tokens += Math.ceil(word / 5);
     word = 0;
-    if ((c >= 0x30 && c <= 0x39) || isCjk(c)) tokens++;
-    else if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || (c > 0x7f && SPACE.test(text[i]!))) continue;
-    else if (c >= 0xd800 && c <= 0xdbff) {
+    if (cls === 2) tokens++;
+    else if (cls === 3) symbols++;
+    else if (cls === 4) {
       tokens++; // a surrogate pair (emoji, rare CJK): one token, skip its second half
       i++;
-    } else symbols++;
+    }
   }
   if (word) tokens += Math.ceil(word / 5);
   return Math.round(tokens + symbols * 0.8);

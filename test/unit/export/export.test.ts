@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { exportDataset, recreateDataset, validationProblems } from '../../../src/core/export/export';
-import { EXPORT_FORMATS, type ExportFormat } from '../../../src/core/export/formats';
+import { EXPORT_FORMATS, formatLine, formatRecord, type ExportFormat } from '../../../src/core/export/formats';
 import { listDatasets } from '../../../src/core/export/snapshots';
 import { computeStoredSignals, recordSignals } from '../../../src/core/signals/record';
 import { openStore, type Store } from '../../../src/core/store/open';
@@ -28,6 +28,18 @@ const byProblem = (a: OracleTrace, b: OracleTrace) =>
   (a.set === b.set ? 0 : a.set === 'math-a' ? -1 : 1) || a.position - b.position || a.run.localeCompare(b.run) || a.sample - b.sample;
 
 describe('export', () => {
+  it('writes each record exactly as JSON.stringify of its object would (quotes, newlines, unicode, a lone surrogate)', () => {
+    const texts = ['plain', 'a "quoted" \\boxed{5}\n\ttab', '等等 — ünïcode \u2028 \u2029 \u0000', 'lone \ud800 surrogate', ''];
+    for (const format of EXPORT_FORMATS) {
+      for (const system of [null, 'You are "helpful".']) {
+        for (const t of texts) {
+          const e = { system, user: `Q: ${t}`, assistant: `<think>\n${t}\n</think>\n\n${t}` };
+          assert.equal(formatLine(format, e), JSON.stringify(formatRecord(format, e)), `${format} ${JSON.stringify(t)}`);
+        }
+      }
+    }
+  });
+
   it('each preset exports what it means, in problem order, and LLaMA-Factory reads every format back to the same examples', async () => {
     const { store, traces, dir } = await fixture();
     const presets = {
