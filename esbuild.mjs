@@ -34,14 +34,28 @@ const builds = [
 const workerEntries = [...fs.readFileSync('src/core/workers/start-worker.ts', 'utf8').matchAll(/bundle: '([\w-]+)\.js', source: '([\w/.-]+)'/g)];
 if (workerEntries.length === 0) throw new Error('esbuild.mjs: no WORKER_ENTRIES found in src/core/workers/start-worker.ts');
 for (const [, bundle, source] of workerEntries) builds.push({ ...node, entryPoints: { [bundle]: source }, outdir: 'dist' });
-// Each folder under webview/ with a main.ts is one webview bundle: dist/webview/<name>.js
+// Each folder under webview/ with a main.ts is one webview bundle: dist/webview/<name>.js (+ .css). Fonts
+// that a stylesheet names (KaTeX's) are emitted beside it under dist/webview/fonts/, so the webview loads
+// them from the extension itself under its CSP (font-src is the webview's own origin only).
+const webview = {
+  ...common,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'esm',
+  outdir: 'dist/webview',
+  loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
+  assetNames: 'fonts/[name]-[hash]',
+};
 if (fs.existsSync('webview')) {
   for (const dir of fs.readdirSync('webview')) {
     const entry = path.join('webview', dir, 'main.ts');
-    if (fs.existsSync(entry)) {
-      builds.push({ ...common, platform: 'browser', target: 'es2022', format: 'esm', entryPoints: { [dir]: entry }, outdir: 'dist/webview' });
-    }
+    // KaTeX's stylesheet lists each font as woff2, woff and ttf; Chromium takes the woff2, so only
+    // those are shipped (the others stay unresolved references that are never requested).
+    if (fs.existsSync(entry)) builds.push({ ...webview, entryPoints: { [dir]: entry }, external: ['*.woff', '*.ttf'] });
   }
+  // The codicon font and its classes: one stylesheet every webview links (vscode-elements' <vscode-icon>
+  // finds it by the id `vscode-codicon-stylesheet` and links it again inside its shadow root).
+  builds.push({ ...webview, entryPoints: { codicon: 'node_modules/@vscode/codicons/dist/codicon.css' } });
 }
 // Extension-host tests run inside VS Code from the development path.
 if (!production && fs.existsSync('test/exthost/index.ts')) {

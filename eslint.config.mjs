@@ -26,6 +26,15 @@ export default tseslint.config(
         { property: 'outerHTML', message: 'Untrusted text: build elements instead.' },
         { property: 'insertAdjacentHTML', message: 'Untrusted text: build elements instead.' },
         { object: 'document', property: 'write', message: 'Untrusted text: build elements instead.' },
+        { object: 'katex', property: 'renderToString', message: 'Untrusted math: katex.render into an element (webview/shared/math.ts), never an HTML string.' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['lit/directives/unsafe-*', 'lit-html/directives/unsafe-*'], message: 'Untrusted text: Lit text bindings only, never unsafeHTML/SVG/MathML.' },
+          ],
+        },
       ],
     },
   },

@@ -6,6 +6,7 @@ import { checkNativeModule } from './native-check';
 import { registerSampling } from './sampling';
 import type { GraderService } from './grading/grader-service';
 import { StoreService } from './store-service';
+import { registerTraces, type TracesApi } from './traces';
 import { ProblemSetsTree } from './views/problem-sets-tree';
 import { registerRunDetails } from './views/run-details';
 
@@ -13,6 +14,7 @@ import { registerRunDetails } from './views/run-details';
 export interface W2sApi {
   readonly stores: StoreService;
   readonly grader: GraderService;
+  readonly traces: TracesApi;
 }
 
 export function activate(context: vscode.ExtensionContext): W2sApi {
@@ -43,13 +45,14 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
     registerRunDetails(stores),
   );
   const sampling = registerSampling(context, stores, log);
+  const traces = registerTraces(context, stores, log);
   context.subscriptions.push(
     sampling.onTracesStored(({ traceIds }) => {
       if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
     }),
   );
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`);
-  return { stores, grader };
+  return { stores, grader, traces };
 }
 
 export function deactivate(): void {

@@ -183,10 +183,13 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await treeRow(setsPane, 'gsm8k').click();
     const frame = await findWebviewFrame(wb.page, '.problem', 60_000);
     const first = query<{ question: string; answer: string }>("SELECT question, answer FROM problems WHERE key = '0'");
-    assert.equal(await frame.locator('.question').first().innerText(), first.question);
+    // rendered as markdown with math by default; the Source toggle shows the text exactly as stored
+    await frame.locator('vscode-toolbar-button[label="Source"]').click();
+    await frame.locator('.question.source').first().waitFor({ state: 'visible' });
+    assert.equal(await frame.locator('.question.source').first().textContent(), first.question);
     assert.equal(await frame.locator('.answer code').first().innerText(), first.answer);
     assert.match(await frame.locator('.summary').innerText(), /showing 100 of 1319/);
-    await frame.locator('input.search').fill('ducks');
+    await frame.locator('vscode-textfield.search input').fill('ducks');
     const expected = query<{ n: number }>("SELECT count(*) AS n FROM problems WHERE question LIKE '%ducks%' OR answer LIKE '%ducks%'").n;
     await frame.locator('.summary', { hasText: `${expected} of 1319 problems match` }).waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal(await frame.locator('.problem').count(), Math.min(expected, 100));

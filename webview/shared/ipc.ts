@@ -7,8 +7,23 @@ interface VsCodeApi<State> {
 }
 declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
 
+/**
+ * Every Content-Security-Policy violation on the page, kept on the root element (and logged): the
+ * end-to-end suite asserts there are none, so nothing the webviews render needs more than the CSP allows.
+ */
+function watchCsp(): void {
+  let n = 0;
+  document.addEventListener('securitypolicyviolation', (e) => {
+    n++;
+    document.documentElement.dataset.cspViolations = String(n);
+    document.documentElement.dataset.cspLast = `${e.violatedDirective} ${e.blockedURI || '(inline)'}`.slice(0, 300);
+    console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+  });
+}
+
 /** The webview side of the protocol: typed requests with responses, notifications, and the ready handshake. */
 export function connect<State>() {
+  watchCsp();
   const api = acquireVsCodeApi<State>();
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -37,6 +52,9 @@ export function connect<State>() {
         post({ kind: 'request', id, method: type.method, params });
       });
     },
+    notify<P>(type: NotificationType<P>, params: P): void {
+      post({ kind: 'notification', method: type.method, params });
+    },
     onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
       handlers.set(type.method, handler as (p: unknown) => void);
     },
@@ -47,14 +65,4 @@ export function connect<State>() {
     getState: () => api.getState(),
     setState: (s: State) => api.setState(s),
   };
-}
-
-/** An element with text content only: model and dataset text is data, never markup. */
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; text?: string; title?: string } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (props.className) e.className = props.className;
-  if (props.text !== undefined) e.textContent = props.text;
-  if (props.title !== undefined) e.title = props.title;
-  for (const c of children) e.appendChild(c);
-  return e;
 }

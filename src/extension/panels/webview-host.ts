@@ -17,7 +17,10 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
  */
 export class WebviewHost implements vscode.Disposable {
   private readonly handlers = new Map<string, (params: unknown) => unknown>();
-  private readonly onReady: (() => void)[] = [];
+  private readonly listeners = new Map<string, (params: unknown) => void>();
+  /** Held until ready, the newest of each kind only (a hidden view must not pile up a job's every change). */
+  private readonly onReady = new Map<string, () => void>();
+  private readonly readyListeners: (() => void)[] = [];
   private ready = false;
   private readonly subscription: vscode.Disposable;
 
@@ -29,11 +32,17 @@ export class WebviewHost implements vscode.Disposable {
     this.subscription = webview.onDidReceiveMessage((m: unknown) => void this.receive(m));
   }
 
-  /** Sets the page: one script (dist/webview/<name>.js) and its stylesheet (dist/webview/<name>.css, from webview/<name>/styles.css). */
+  /**
+   * Sets the page: one script (dist/webview/<name>.js), its stylesheet (dist/webview/<name>.css, from
+   * webview/<name>/styles.css) and the codicon stylesheet. Styles and fonts come only from the extension
+   * (no 'unsafe-inline'): Lit's component styles are constructed stylesheets, which CSP does not govern,
+   * and KaTeX renders into DOM nodes whose inline sizes are set through the CSSOM, which it allows too.
+   */
   load(name: string, title: string): void {
     const nonce = randomBytes(16).toString('base64');
     const script = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.js`));
     const style = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.css`));
+    const codicons = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'codicon.css'));
     const csp = [
       "default-src 'none'",
       `style-src ${this.webview.cspSource}`,
@@ -48,6 +57,7 @@ export class WebviewHost implements vscode.Disposable {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link href="${codicons.toString()}" rel="stylesheet" id="vscode-codicon-stylesheet">
 <link href="${style.toString()}" rel="stylesheet">
 <title>${escapeHtml(title)}</title>
 </head>
@@ -62,18 +72,55 @@ export class WebviewHost implements vscode.Disposable {
     this.handlers.set(type.method, handler as (p: unknown) => unknown);
   }
 
+  /** Notifications from the webview (it expects no answer). */
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): void {
+    this.listeners.set(type.method, handler as (p: unknown) => void);
+  }
+
+  /**
+   * Called each time the webview's script announces itself: first load, and every reload of a webview
+   * view that was hidden (its document is destroyed when hidden; its state comes back via getState).
+   */
+  onDidBecomeReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  /** The document went away (a hidden webview view): hold notifications until it is ready again. */
+  markNotReady(): void {
+    this.ready = false;
+  }
+
+  /** True once the webview's script has announced itself. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   /** Sends now if the webview is ready, else as soon as it is. */
   notify<P>(type: NotificationType<P>, params: P): void {
     const send = () => void this.webview.postMessage({ kind: 'notification', method: type.method, params } satisfies WireMessage);
     if (this.ready) send();
-    else this.onReady.push(send);
+    else {
+      this.onReady.delete(type.method); // re-inserted last: the held ones go out in the order of their newest
+      this.onReady.set(type.method, send);
+    }
   }
 
   private async receive(m: unknown): Promise<void> {
     if (!isWireMessage(m)) return;
     if (m.kind === 'notification' && m.method === ReadyNotification.method) {
       this.ready = true;
-      for (const f of this.onReady.splice(0)) f();
+      const held = [...this.onReady.values()];
+      this.onReady.clear();
+      for (const f of held) f();
+      for (const f of this.readyListeners) f();
+      return;
+    }
+    if (m.kind === 'notification') {
+      try {
+        this.listeners.get(m.method)?.(m.params);
+      } catch (e) {
+        this.log.error(`webview notification ${m.method} failed: ${(e as Error).message}`);
+      }
       return;
     }
     if (m.kind !== 'request') return;

@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grading/counts';
 import { listRuns, type RunSummary } from '../../core/runs/runs';
+import { FACET_SIGNALS, signalSummaryByRun, type RunSignalSummary } from '../../core/signals';
 import type { Sessions } from '../sampling/sessions';
 import type { StoreService } from '../store-service';
 import { redactSecrets } from '../../core/untrusted-text';
 import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
 
 type Node =
-  | { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined }
+  | { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined; signals: RunSignalSummary | undefined }
   /** A run this window has started that is not in the store yet (its endpoint is being checked). */
   | { kind: 'starting'; name: string }
   | (DetailNode & { run: string })
@@ -54,7 +55,8 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     if (!node) {
       const roots = rootsFromStore(this.stores, (store): Node[] => {
         const verdicts = verdictCountsByRun(store);
-        return listRuns(store).map((run) => ({ kind: 'run', run, verdicts: verdicts.get(run.id) }));
+        const signals = signalSummaryByRun(store);
+        return listRuns(store).map((run) => ({ kind: 'run', run, verdicts: verdicts.get(run.id), signals: signals.get(run.id) }));
       });
       const stored = new Set(roots.flatMap((n) => (n.kind === 'run' ? [n.run.name] : [])));
       const starting = this.sessions.names().filter((n) => !stored.has(n)).map((name): Node => ({ kind: 'starting', name }));
@@ -94,7 +96,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   getTreeItem(node: Node): vscode.TreeItem {
     switch (node.kind) {
       case 'run':
-        return this.runItem(node.run, node.verdicts);
+        return this.runItem(node.run, node.verdicts, node.signals);
       case 'starting': {
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
         item.description = 'starting · checking the endpoint';
@@ -113,7 +115,7 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
   }
 
-  private runItem(r: RunSummary, verdicts: VerdictCounts | undefined): vscode.TreeItem {
+  private runItem(r: RunSummary, verdicts: VerdictCounts | undefined, signals: RunSignalSummary | undefined): vscode.TreeItem {
     const live = this.sessions.get(r.name)?.progress;
     const status = live ? 'running' : r.status;
     const done = live?.done ?? r.done;
@@ -145,12 +147,15 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
     if (r.error) md.appendMarkdown('\n\n').appendText(redactSecrets(r.error));
     if (limited && !live) md.appendMarkdown('\n\n').appendText('Sample More… extends it to more of the set.');
+    md.appendMarkdown(signalsTooltip(signals));
     item.tooltip = md;
     // The context menu offers Cancel on a run sampling here, Resume on a sample run that can go on, and
     // Sample More… on a run that covers only part of its set.
     const flags = live ? ['sampling'] : [...(r.kind === 'sample' && status !== 'done' ? ['resumable'] : []), ...(r.kind === 'sample' && limited ? ['limited'] : [])];
     item.contextValue = ['w2s.run', ...flags].join('.');
-    item.command = { command: 'w2s.showRun', title: 'Show Run Details', arguments: [r.name] };
+    // a click opens the trace browser filtered to the run (the twistie expands the details; the context
+    // menu and the detail rows open the run's details)
+    item.command = { command: 'w2s.showRunTraces', title: 'Show Traces', arguments: [r.name] };
     item.id = `run:${r.id}`;
     return item;
   }
@@ -160,4 +165,13 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+/** Each signal's rate over the run, so two teachers compare by reasoning style as well as accuracy. */
+function signalsTooltip(s: RunSignalSummary | undefined): string {
+  if (!s || s.traces === 0) return '';
+  const pct = (x: number | undefined) => `${((x ?? 0) * 100).toFixed(1)}%`;
+  const rows = FACET_SIGNALS.map((d) => `| ${d.name} | ${pct(s.rates[d.name])} |`).join('\n');
+  const tokens = `${Math.round(s.means['reasoning-tokens'])} reasoning + ${Math.round(s.means['answer-tokens'])} answer tokens per trace${s.estimatedTokens > 0 ? ' (partly estimated)' : ''}`;
+  return `\n\n**Signals** over ${s.traces} traces — ${tokens}\n\n| signal | traces |\n|---|---:|\n${rows}`;
 }

@@ -1,0 +1,61 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { SignalInfo, TraceRow, Verdict } from '../../src/protocol/traces';
+import { highlighted } from '../shared/highlight';
+
+export const VERDICT_ICON: Record<Verdict, string> = {
+  correct: 'pass',
+  incorrect: 'error',
+  'no-answer': 'circle-slash',
+  error: 'warning',
+  ungraded: 'circle-outline',
+};
+
+export function verdictBadge(v: Verdict): TemplateResult {
+  return html`<span class="verdict verdict-${v}" title=${`verdict: ${v}`}><span class="codicon codicon-${VERDICT_ICON[v]}"></span>${v}</span>`;
+}
+
+export function labelIcons(r: Pick<TraceRow, 'label'>): TemplateResult {
+  const l = r.label;
+  return html`${l.decision === 'accept' ? html`<span class="codicon codicon-check label-accept" title="accepted"></span>` : nothing}${
+    l.decision === 'reject' ? html`<span class="codicon codicon-close label-reject" title="rejected"></span>` : nothing
+  }${l.star ? html`<span class="codicon codicon-star-full label-star" title="starred"></span>` : nothing}${
+    l.note ? html`<span class="codicon codicon-note muted" title=${l.note}></span>` : nothing
+  }`;
+}
+
+export function signalTags(present: readonly string[], info: ReadonlyMap<string, SignalInfo>): TemplateResult {
+  return html`${present.map((name) => {
+    const s = info.get(name);
+    return html`<span class="tag tag-${s?.kind ?? 'style'}" title=${s ? `${name}: ${s.description}` : name}>${s?.short ?? name}</span>`;
+  })}`;
+}
+
+export function formatTokens(n: number): string {
+  return n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n);
+}
+
+/** One list row: three lines of fixed height, so the virtualiser never has to re-measure (no jump). */
+export function rowView(r: TraceRow | undefined, index: number, selected: boolean, info: ReadonlyMap<string, SignalInfo>): TemplateResult {
+  if (!r) {
+    return html`<div class="row placeholder" data-index=${index} aria-busy="true"><div class="line1"><span class="skeleton w40"></span></div><div class="line2"><span class="skeleton w80"></span></div><div class="line3"><span class="skeleton w60"></span></div></div>`;
+  }
+  const answerMatches = r.extracted !== null && r.verdict === 'correct';
+  return html`<div class="row ${selected ? 'selected' : ''}" data-index=${index} data-id=${r.id} role="option" aria-selected=${selected ? 'true' : 'false'}>
+    <div class="line1">
+      ${verdictBadge(r.verdict)}
+      <span class="key" title=${`${r.set} / problem ${r.problemKey}, sample ${r.sampleIndex}`}>${r.set}/${r.problemKey}${r.sampleIndex ? html`<span class="muted">#${r.sampleIndex}</span>` : nothing}</span>
+      <span class="labels">${labelIcons(r)}</span>
+      <span class="model muted" title=${`run ${r.run} · model ${r.model}`}>${r.model}</span>
+    </div>
+    <div class="line2" title=${r.question}>${r.snippet ? highlighted(r.snippet.text, r.snippet.hits) : r.question}</div>
+    <div class="line3">
+      <span class="answer ${answerMatches ? 'same' : 'differs'}" title=${`extracted ${r.extracted ?? '(none)'} · gold ${r.gold}`}
+        ><span class="codicon codicon-arrow-right"></span><code>${r.extracted ?? '—'}</code><span class="muted"> vs </span><code>${r.gold}</code></span
+      >
+      <span class="len muted" title=${`${r.tokens.total} tokens (${r.tokens.source}) · ${r.tokens.reasoning} reasoning · ${r.tokens.answer} answer${r.finishReason ? ` · finish ${r.finishReason}` : ''}`}
+        >${formatTokens(r.tokens.total)} tok</span
+      >
+      <span class="signals">${signalTags(r.present, info)}</span>
+    </div>
+  </div>`;
+}
