@@ -2,22 +2,29 @@
  * Reading gold answers: kept apart from grade.ts so that importers (and the extension host) can use them
  * without loading the CAS.
  */
-import { lastBoxed, stripMathDelimiters } from './latex';
+import { findBoxes, stripMathDelimiters } from './latex';
 import { normalizeMath } from './normalize';
 import { parsePlainNumber } from './numbers';
 import type { AnswerType } from './types';
 
 /**
  * The gold answer of a bare answer or of a whole reference solution: the last `\boxed{}` of a
- * solution (MATH `solution`), the part after `####` (GSM8K `answer`), else the trimmed text.
+ * solution (MATH `solution`; alone, as MATH's own `last_boxed_only_string` reads it — a response's
+ * nearby boxes are joined, a reference solution's earlier boxes are its working), the part after `####`
+ * (GSM8K `answer`), else the trimmed text.
  */
 export function goldAnswerOf(goldOrSolution: string): string {
   const s = String(goldOrSolution);
-  const box = lastBoxed(s);
-  if (box && box.content.trim()) return box.content.trim();
+  const boxed = solutionAnswer(s);
+  if (boxed) return boxed;
   const hash = s.lastIndexOf('####');
   if (hash >= 0) return s.slice(hash + 4).trim();
   return stripMathDelimiters(s.trim());
+}
+
+/** The answer of a reference solution: its last `\boxed{}` alone (MATH's `last_boxed_only_string`), or null. */
+export function solutionAnswer(solution: string): string | null {
+  return findBoxes(solution).at(-1)?.content.trim() || null;
 }
 
 /** A lone letter A–E is a choice, a plain number a number, prose text, anything else math. */

@@ -1,6 +1,6 @@
 import { W2sError } from '../errors';
 import { choiceLetter, inferAnswerType, type AnswerType } from './answer-type';
-import { lastBoxed } from '../grader/latex';
+import { solutionAnswer } from '../grader/gold';
 import { formatQuestion, indexOfLetter, letterOf, seededPermutation, splitOptions } from './choices';
 import type { SourceRecord } from './records';
 
@@ -103,7 +103,7 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
         }
       }
     }
-    if (answer === null && typeof v[SOLUTION_FIELD] === 'string') answer = lastBoxed(v[SOLUTION_FIELD] as string)?.content ?? null;
+    if (answer === null && typeof v[SOLUTION_FIELD] === 'string') answer = solutionAnswer(v[SOLUTION_FIELD] as string);
     if (answer === null || answer.trim() === '') {
       throw new W2sError(
         `${where}: the answer is missing or empty` +
