@@ -1,12 +1,18 @@
 import type { Command } from '../command';
 import { benchmarksCommand } from './benchmarks';
+import { clusterCheckCommand } from './cluster';
 import { gradeCommand } from './grade';
 import { gradePairsCommand } from './grade-pairs';
 import { importCommand } from './import';
 import { importTracesCommand } from './import-traces';
+import { jobsListCommand, jobsLogsCommand, jobsShowCommand, jobsStopCommand } from './jobs-manage';
+import { jobsEvalCommand, jobsSftCommand } from './jobs-submit';
 import { runsCommand } from './runs';
 import { sampleCommand } from './sample';
 import { setsCommand } from './sets';
 
 /** Every `w2s` sub-command, in the order `w2s --help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand, gradeCommand, gradePairsCommand];
+export const COMMANDS: readonly Command[] = [
+  importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
+  clusterCheckCommand, jobsSftCommand, jobsEvalCommand, jobsListCommand, jobsShowCommand, jobsLogsCommand, jobsStopCommand,
+];
