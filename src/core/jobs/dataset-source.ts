@@ -117,3 +117,10 @@ export function resolveDataset(store: Store | undefined, source: DatasetSource, 
   if (data.length > BUNDLE_DATA_LIMIT) throw new W2sError(`Dataset snapshot "${row.name}" is over the ${BUNDLE_DATA_LIMIT / 2 ** 20} MiB a bundle carries: export it, copy it to shared storage, and give that path.`, 'BUNDLE_TOO_LARGE');
   return { entry: { path: 'data/train.jsonl', data }, jobPath: 'data/train.jsonl', label: row.name, examples: lines.length };
 }
+
+/** The store's dataset snapshots, newest first (pickers). */
+export function listDatasetSnapshots(store: Store): { name: string; traces: number; createdAt: string }[] {
+  return store.db
+    .prepare('SELECT d.name, d.created_at AS createdAt, (SELECT count(*) FROM dataset_traces t WHERE t.dataset_id = d.id) AS traces FROM datasets d ORDER BY d.id DESC')
+    .all() as { name: string; traces: number; createdAt: string }[];
+}
