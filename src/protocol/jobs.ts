@@ -17,7 +17,10 @@ export interface JobPanelState {
   readonly step: number | null;
   readonly total: number | null;
   readonly elapsed: string;
+  /** The runner's last status line, while the job runs. */
   readonly phase: string | null;
+  /** Once it has ended: Ray's message about the end ("Job finished successfully.", …). */
+  readonly finalMessage: string | null;
   readonly error: string | null;
   readonly notes: readonly string[];
   readonly checkpoints: readonly JobPanelCheckpoint[];

@@ -43,6 +43,8 @@ export interface RayJobsServerOptions {
   replay?: string;
   /** Pace of a replay, per line (default 20 ms). */
   lineDelayMs?: number;
+  /** A pace per job instead (e.g. slower for jobs whose metadata.w2s_job says so). */
+  paceFor?: (job: { metadata: Record<string, string> | null; entrypoint: string }) => number | undefined;
   /** How often the log tail looks for new output (Ray: 1 s; default 50 ms). */
   tailPollMs?: number;
   /** Cut each WebSocket connection abruptly after this many frames (a flaky network). */
@@ -280,7 +282,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const fixture = replayFixture(j.entrypoint);
     const fd = fs.openSync(j.logFile, 'a');
     const child = fixture
-      ? spawn(process.execPath, [path.join(__dirname, 'replay-player.mjs'), fixture, String(options.lineDelayMs ?? 20)], { cwd, env, stdio: ['ignore', fd, fd], detached: true })
+      ? spawn(process.execPath, [path.join(__dirname, 'replay-player.mjs'), fixture, String(options.paceFor?.(j) ?? options.lineDelayMs ?? 20)], { cwd, env, stdio: ['ignore', fd, fd], detached: true })
       : spawn('/bin/sh', ['-c', j.entrypoint], { cwd, env, stdio: ['ignore', fd, fd], detached: true });
     fs.closeSync(fd);
     j.process = child;

@@ -13,12 +13,13 @@ interface ChartSpec {
   readonly id: string;
   readonly title: string;
   readonly metrics: readonly { name: string; label: string; color: string; dash?: number[] }[];
-  readonly log?: boolean;
+  /** Tick labels in scientific notation (learning rates are around 1e-5). */
+  readonly sci?: boolean;
 }
 
 const CHARTS: readonly ChartSpec[] = [
   { id: 'loss', title: 'Loss', metrics: [{ name: 'train_loss', label: 'train', color: '--vscode-charts-blue' }, { name: 'valid_loss', label: 'validation', color: '--vscode-charts-orange', dash: [6, 4] }] },
-  { id: 'lr', title: 'Learning rate', metrics: [{ name: 'learning_rate', label: 'learning rate', color: '--vscode-charts-green' }] },
+  { id: 'lr', title: 'Learning rate', sci: true, metrics: [{ name: 'learning_rate', label: 'learning rate', color: '--vscode-charts-green' }] },
   { id: 'grad', title: 'Gradient norm', metrics: [{ name: 'grad_norm', label: 'grad norm', color: '--vscode-charts-purple' }] },
   { id: 'tps', title: 'Tokens per second (real tokens)', metrics: [{ name: 'tokens_per_second', label: 'tokens/s', color: '--vscode-charts-yellow' }] },
   { id: 'acc', title: 'Token accuracy', metrics: [{ name: 'train_mean_token_accuracy', label: 'train', color: '--vscode-charts-blue' }, { name: 'valid_mean_token_accuracy', label: 'validation', color: '--vscode-charts-orange', dash: [6, 4] }] },
@@ -69,9 +70,15 @@ function makePlot(spec: ChartSpec, box: HTMLElement, data: uPlot.AlignedData): u
     width: Math.max(240, box.clientWidth),
     height: 220,
     scales: { x: { time: false } },
-    axes: [{ ...axis, label: 'step' }, { ...axis, size: 70 }],
+    axes: [{ ...axis, label: 'step' }, { ...axis, size: 70, ...(spec.sci ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => (v === 0 ? '0' : v.toExponential(1))) } : {}) }],
     legend: { show: true },
-    series: [{ label: 'step' }, ...spec.metrics.map((m) => ({ label: m.label, stroke: css(m.color, '#3794ff'), width: 2, spanGaps: true, dash: m.dash, points: { show: m.name.startsWith('valid') } }))],
+    series: [
+      { label: 'step' },
+      ...spec.metrics.map((m) => ({
+        label: m.label, stroke: css(m.color, '#3794ff'), width: 2, spanGaps: true, dash: m.dash, points: { show: m.name.startsWith('valid') },
+        ...(spec.sci ? { value: (_u: uPlot, v: number | null) => (v === null ? '--' : v.toExponential(2)) } : {}),
+      })),
+    ],
   };
   return new uPlot(opts, data, box);
 }
@@ -112,7 +119,7 @@ function render(state: JobPanelState): void {
   );
   stopButton.hidden = !state.running;
   runButton.hidden = !state.evalRun;
-  message.textContent = state.phase ?? '';
+  message.textContent = (state.running ? state.phase : state.finalMessage) ?? '';
   errorBox.hidden = !state.error;
   errorBox.textContent = state.error ?? '';
   progress.hidden = !state.total;
