@@ -51,6 +51,7 @@ from w2s_runner.chat import CHATML_TEMPLATE  # noqa: E402
 from w2s_runner.records import parse_line  # noqa: E402
 
 STARTED = time.time()
+LENGTH_SCALE = [4.0]  # set from --length-scale; the final table names it
 
 
 def log(msg):
@@ -91,7 +92,7 @@ def run_runner(kind, job, job_dir, log_path, timeout):
     os.makedirs(job_dir, exist_ok=True)
     with open(os.path.join(job_dir, "job.json"), "w") as f:
         json.dump(job, f, indent=2)
-    env = dict(os.environ, PYTHONPATH=RUNNER, PYTHONUNBUFFERED="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (RUNNER, os.environ.get("PYTHONPATH", "")) if p), PYTHONUNBUFFERED="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                TOKENIZERS_PARALLELISM="false", W2S_NO_RELAUNCH="1")
     if timeout <= 5:
         log(f"  skipped: no time left in the budget for {kind}")
@@ -200,7 +201,11 @@ def main():
     ap.add_argument("--budget", type=float, default=540, help="seconds for the whole check (default 540)")
     ap.add_argument("--bench-steps", type=int, default=15, help="optimizer steps per throughput run (the first 3 are not timed)")
     ap.add_argument("--bench-examples", type=int, default=1536)
+    ap.add_argument("--sft-epochs", type=float, default=5, help="epochs of the tiny model's SFT (default 5)")
+    ap.add_argument("--train-limit", type=int, default=None, help="train on only this many sums (default all 9,800; for dry runs)")
+    ap.add_argument("--length-scale", type=float, default=4.0, help="trace lengths x this, capped at 4096 (default 4, as the padding probe)")
     args = ap.parse_args()
+    LENGTH_SCALE[0] = args.length_scale
     budget = Budget(args.budget)
     out = os.path.abspath(args.out)
     work = os.path.join(out, "work")
@@ -242,6 +247,8 @@ def main():
     # 1. tokenizer, tiny model, data
     t0 = time.time()
     train_pairs, held = sums_task.pairs()
+    if args.train_limit:
+        train_pairs = train_pairs[: args.train_limit]
     tiny_dir = os.path.join(work, "tiny-model")
     data_dir = os.path.join(work, "data")
     os.makedirs(data_dir, exist_ok=True)
@@ -282,11 +289,11 @@ def main():
     shutil.rmtree(sft_out, ignore_errors=True)
     sft_job = {
         "base_model": tiny_dir, "dataset": os.path.join(data_dir, "train.jsonl"), "validation": os.path.join(data_dir, "valid.jsonl"),
-        "output_dir": sft_out, "epochs": 6, "learning_rate": 1e-3, "warmup_ratio": 0.05, "weight_decay": 0.01,
+        "output_dir": sft_out, "epochs": args.sft_epochs, "learning_rate": 1e-3, "warmup_ratio": 0.05, "weight_decay": 0.01,
         "global_batch_size": 64, "per_device_batch_size": 64, "cutoff_len": 128, "logging_steps": 5, "save": "epoch",
         "save_total_limit": 1, "gradient_checkpointing": False, "batching": "auto", "seed": 0, "gpus": 1, "resume": False,
     }
-    log("sft of the tiny model on 9,800 sums (batching auto: packed with flex_attention when it holds)")
+    log(f"sft of the tiny model on {len(train_pairs):,} sums, {args.sft_epochs:g} epochs (batching auto: packed with flex_attention when it holds)")
     code, recs = run_runner("sft", sft_job, os.path.join(work, "sft-job"), os.path.join(replay, "sft.log"), budget.limit(200, reserve=220))
     losses = [(r["step"], r["train_loss"]) for r in recs if r.get("type") == "metrics" and isinstance(r.get("train_loss"), (int, float))]
     valid = [(r["step"], r["valid_loss"]) for r in recs if r.get("type") == "metrics" and isinstance(r.get("valid_loss"), (int, float))]
@@ -330,7 +337,7 @@ def main():
         with open(os.path.join(HERE, "data", "trace-lengths.json")) as f:
             base_lengths = json.load(f)["lengths"]
         rng = random.Random(0)
-        lengths = [min(4096, max(32, int(rng.choice(base_lengths) * 4))) for _ in range(args.bench_examples)]
+        lengths = [min(4096, max(32, int(rng.choice(base_lengths) * args.length_scale))) for _ in range(args.bench_examples)]
         bench_model = os.path.join(work, "bench-model")
         shape = {"hidden": 896, "intermediate": 4864, "layers": 24, "heads": 14, "kv_heads": 2, "max_pos": 4096, "vocab_size": 151936, "dtype": torch.bfloat16}
         log("throughput: building a Qwen2.5-0.5B-shaped model (random weights, vocab 151,936)")
@@ -405,7 +412,7 @@ def finish(out, env_info, checks, stages, bench):
         lines += [
             "",
             "Throughput of the runner's sft, Qwen2.5-0.5B shape (random weights), bf16, gradient checkpointing, 8 examples",
-            "per step, lengths of the shared sample traces x4 capped at 4096; real (non-padding) tokens per second after the",
+            f"per step, lengths of the shared sample traces x{LENGTH_SCALE[0]:g} capped at 4096; real (non-padding) tokens per second after the",
             "first 3 steps, all runs in this one process on this GPU:",
             "",
             "| batching | real tokens/s | vs padded | peak GiB | used | attention | note |",

@@ -79,6 +79,17 @@ class FakeTokenizer:
             json.dump({"fake": True}, f)
 
 
+class PreTrainedTokenizerFast(FakeTokenizer):
+    def __init__(self, tokenizer_object=None, eos_token=None, pad_token=None, **kw):
+        super().__init__(None)
+        self.chat_template = None
+
+
+class Qwen2Config:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
 class AutoTokenizer:
     @staticmethod
     def from_pretrained(path, trust_remote_code=False):
@@ -113,12 +124,13 @@ class _Config:
 class FakeModel:
     V = 64
 
-    def __init__(self, path, attn):
+    def __init__(self, path, attn, trained=False):
         self.path = path
         self.attn = attn
         self.config = _Config()
         self.training = False
         self.updates = 0
+        self.trained = trained
 
     def parameters(self):
         return iter([_Param()])
@@ -164,17 +176,29 @@ class FakeModel:
         return _Out(logits.view(torch.Tensor), loss)
 
     def generate(self, input_ids=None, attention_mask=None, max_new_tokens=8, do_sample=False, pad_token_id=None, eos_token_id=None, **kw):
+        import re
+
         ids = np.asarray(input_ids)
-        answer = [1000 + ord(c) % 190 for c in "so \\boxed{7}."][:max_new_tokens]
         stop = (eos_token_id or [12])[0]
-        tail = answer + [stop] if len(answer) < max_new_tokens else answer
-        tail = tail + [pad_token_id] * (max_new_tokens - len(tail))
-        return np.concatenate([ids, np.tile(np.array(tail), (ids.shape[0], 1))], axis=1).view(torch.Tensor)
+        rows = []
+        for r in range(ids.shape[0]):
+            text = "so \\boxed{7}."
+            if self.trained:
+                # A "fine-tuned" stand-in answers the GPU check's sums (a model that learned the task).
+                prompt = "".join(chr(i - 1000) if i >= 1000 else " " for i in ids[r])
+                m = re.findall(r"What is (\d+)\+(\d+)\?", prompt)
+                if m:
+                    a, b = map(int, m[-1])
+                    text = f"{a}+{b}={a + b}. The answer is \\boxed{{{a + b}}}."
+            answer = [1000 + ord(c) % 190 for c in text][:max_new_tokens]
+            tail = answer + [stop] if len(answer) < max_new_tokens else answer
+            rows.append(tail + [pad_token_id] * (max_new_tokens - len(tail)))
+        return np.concatenate([ids, np.array(rows)], axis=1).view(torch.Tensor)
 
     def save_pretrained(self, path):
         os.makedirs(path, exist_ok=True)
         with open(os.path.join(path, "config.json"), "w") as f:
-            json.dump({"model_type": "fake", "attn": self.attn}, f)
+            json.dump({"model_type": "fake", "attn": self.attn, "trained": self.trained or self.updates > 0}, f)
 
     def gradient_checkpointing_enable(self, **kw):
         pass
@@ -191,7 +215,13 @@ class AutoModelForCausalLM:
             raise TypeError("transformers 5 takes dtype=, not torch_dtype=")
         if attn_implementation == "flex_attention" and os.environ.get("FAKE_FLEX_LOAD_FAILS") == "1":
             raise ValueError("FakeForCausalLM does not support an attention implementation through torch.nn.attention.flex_attention yet (attn_implementation)")
-        return FakeModel(path, attn_implementation)
+        with open(os.path.join(path, "config.json")) as f:
+            trained = bool(json.load(f).get("trained"))
+        return FakeModel(path, attn_implementation, trained)
+
+    @staticmethod
+    def from_config(config, dtype=None, **kw):
+        return FakeModel(None, None)
 
 
 @dataclasses.dataclass
