@@ -141,14 +141,14 @@ export const jobsEvalCommand: Command = {
   summary: 'evaluate a model on the Ray cluster; its samples become a graded eval run',
   usage:
     '[JOB.json] [--model ID] [--problems SET|FILE] [--template qwen-base] [--n 1] [--temperature 0.6] [--top-p 0.95]\n' +
-    '       [--max-tokens 4096] [--seed 0] [--limit N] [--gpus 1] [--name NAME] [--no-grade] [--detach] [--address URL]',
+    '       [--max-tokens 4096] [--seed 0] [--limit N] [--run NAME] [--gpus 1] [--name NAME] [--no-grade] [--detach] [--address URL]',
   positionals: { min: 0, max: 1 },
   details:
     'The model is a checkpoint folder on the cluster (w2s jobs show NAME lists a job\'s checkpoints) or a model\n' +
     'id. Problems are a problem set of the store, or a problem file (imported as a set of its name first).\n' +
     'Sampling defaults are W2SR\'s eval settings. Generation uses vLLM when the cluster has it, else\n' +
-    'transformers. Each sample is stored in an eval run named like the job and graded as it arrives; a job\n' +
-    'submitted again under the same name generates only the samples the run lacks.',
+    'transformers. Each sample is stored in an eval run (named like the job, or --run NAME) and graded as it\n' +
+    'arrives; a job for an existing run (--run NAME) generates only the samples that run lacks.',
   options: {
     model: { type: 'string', description: 'checkpoint folder on the cluster or model id', valueName: 'ID' },
     problems: { type: 'string', description: 'problem set name, or a problem file to import', valueName: 'SET|FILE' },
@@ -159,6 +159,7 @@ export const jobsEvalCommand: Command = {
     'max-tokens': { type: 'string', description: 'longest answer (default 4096, clamped to the model\'s context)', valueName: 'N' },
     seed: { type: 'string', description: 'sampling seed (default 0)', valueName: 'N' },
     limit: { type: 'string', description: 'only the first N problems', valueName: 'N' },
+    run: { type: 'string', description: 'eval run to store the samples in (default: the job name); an existing run gets only what it lacks', valueName: 'NAME' },
     'no-grade': { type: 'boolean', description: 'do not grade samples as they arrive (w2s grade later)' },
     ...COMMON,
   },
@@ -195,7 +196,7 @@ export const jobsEvalCommand: Command = {
     const gpus = num(v.gpus, 'gpus', true) ?? (typeof settings.gpus === 'number' ? settings.gpus : 1);
     return submitAndFollow(ctx, v, {
       kind: 'eval', name: v.name as string | undefined, model, setName: problems, template, samplesPerProblem: n,
-      params: { temperature, top_p: topP, max_tokens: maxTokens, seed }, settings, gpus, limit: num(v.limit, 'limit', true),
+      params: { temperature, top_p: topP, max_tokens: maxTokens, seed }, settings, gpus, limit: num(v.limit, 'limit', true), runName: v.run as string | undefined,
     });
   },
 };

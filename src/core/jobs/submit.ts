@@ -38,6 +38,8 @@ export interface EvalRequest {
   readonly gpus: number;
   /** Sample only the first N problems of the set. */
   readonly limit?: number;
+  /** The eval run the samples go to (default: named like the job). An existing run gets only the samples it lacks. */
+  readonly runName?: string;
 }
 
 export interface SubmitContext {
@@ -74,19 +76,20 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
     spec = { source: req.dataset.kind === 'snapshot' ? `dataset snapshot ${data.label}` : req.dataset.kind === 'file' ? `dataset file ${req.dataset.path}` : `cluster path ${data.jobPath}` };
   } else {
     name = req.name ?? defaultJobName('eval', `${req.model.split('/').filter(Boolean).at(-1) ?? 'model'}-${req.setName}`);
+    const runName = req.runName ?? name;
     const run = openRun(store, {
-      name, kind: 'eval', setName: req.setName, model: req.model, endpoint: client.address, template: req.template,
+      name: runName, kind: 'eval', setName: req.setName, model: req.model, endpoint: client.address, template: req.template,
       params: { ...req.params }, samplesPerProblem: req.samplesPerProblem,
     });
     runId = run.id;
     const problems = evalProblemsFile(store, req.setName, req.template, req.samplesPerProblem, run.id, req.limit);
-    if (problems.samples === 0) throw new W2sError(`Eval run "${name}" already has every sample: nothing to generate.`, 'NOTHING_TO_DO');
+    if (problems.samples === 0) throw new W2sError(`Eval run "${runName}" already has every sample: nothing to generate.`, 'NOTHING_TO_DO');
     files.push({ path: 'data/problems.jsonl', data: Buffer.from(problems.jsonl, 'utf8') });
     job = checkJobJson('eval', {
       ...(req.settings ?? {}), model: req.model, problems: 'data/problems.jsonl', n: req.samplesPerProblem,
       temperature: req.params.temperature, top_p: req.params.top_p, max_tokens: req.params.max_tokens, ...(req.params.seed !== undefined ? { seed: req.params.seed } : {}),
     }, defaults, 'the eval job');
-    spec = { source: `problem set ${req.setName} (${problems.problems} problems, ${problems.samples} samples)`, evalRun: name, setName: req.setName, template: req.template };
+    spec = { source: `problem set ${req.setName} (${problems.problems} problems, ${problems.samples} samples)`, evalRun: runName, setName: req.setName, template: req.template };
   }
 
   const entrypoint = entrypointFor(req.kind);

@@ -164,7 +164,8 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
       params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
     });
     assert.match(job.spec.bundle!.files.join(), /data\/problems\.jsonl/);
-    const problemsFile = fs.readFileSync(path.join(ray.jobRun(job.submissionId!)?.workingDir ?? '', 'data', 'problems.jsonl'), 'utf8').trim().split('\n');
+    const workingDir = await waitFor('the bundle unpacked on the cluster', () => ray.jobRun(job.submissionId!)?.workingDir);
+    const problemsFile = fs.readFileSync(path.join(workingDir, 'data', 'problems.jsonl'), 'utf8').trim().split('\n');
     assert.equal(problemsFile.length, 200);
     assert.deepEqual(Object.keys(JSON.parse(problemsFile[0]!) as object), ['key', 'messages', 'indices']);
     const final = await followJob({ store, client, jobId: job.id, onTracesStored: (ids) => grader.enqueue(ids) });
@@ -178,6 +179,16 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
     assert.equal(counts.correct, right);
     const jobOfRun = store.db.prepare('SELECT job_id FROM runs WHERE id = ?').get(run.id) as { job_id: number };
     assert.equal(jobOfRun.job_id, job.id);
+    // A second job for the same run asks only for what the run lacks: here, nothing.
+    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, {
+      kind: 'eval', name: 'eval-replay-again', runName: 'eval-replay', model: '/shared/ckpt/sft-replay', setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!,
+      samplesPerProblem: 1, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
+    }), /Eval run "eval-replay" already has every sample: nothing to generate/);
+    // With two samples per problem it is a different experiment: refused, with what differs.
+    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, {
+      kind: 'eval', name: 'eval-replay-n2', runName: 'eval-replay', model: '/shared/ckpt/sft-replay', setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!,
+      samplesPerProblem: 2, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
+    }), /already exists with different settings \(samples per problem 1 ≠ 2\)/);
     store.close();
   });
 
