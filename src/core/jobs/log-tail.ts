@@ -25,7 +25,11 @@ export interface TailOptions {
   readonly pollMs?: number;
   /** Attempts at the WebSocket before polling instead (default 3). */
   readonly maxSocketFailures?: number;
+  /** How long the cluster may be unreachable or unavailable (503) before following gives up (default 10 min). */
+  readonly maxOutageMs?: number;
 }
+
+const TRANSIENT = new Set(['RAY_UNREACHABLE', 'RAY_UNAVAILABLE']);
 
 export interface TailResult {
   /** Lines handled in all (fromLine + new ones). */
@@ -63,8 +67,27 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
     chain = chain.then(() => opts.onLines(fresh));
   };
 
+  // A cluster that is briefly away (a restarting proxy, a VPN blip, Ray's 503 for logs it cannot read
+  // yet) is waited for; only a long outage, or a real error, ends the follow.
+  let outageSince: number | undefined;
+  const patiently = async <T>(fn: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const v = await fn();
+        outageSince = undefined;
+        return v;
+      } catch (e) {
+        const code = (e as { code?: string }).code ?? '';
+        if (signal?.aborted || !TRANSIENT.has(code)) throw e;
+        outageSince ??= Date.now();
+        if (Date.now() - outageSince > (opts.maxOutageMs ?? 600_000)) throw e;
+        await sleep(Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)), signal);
+      }
+    }
+  };
+
   const fetchRest = async (final: boolean): Promise<void> => {
-    const text = await client.logs(submissionId, signal);
+    const text = await patiently(() => client.logs(submissionId, signal));
     if (TRUNCATED_LOG.test(text)) {
       // Only the tail of a huge log: positions are unknown, so nothing is replayed from it.
       return;
@@ -84,7 +107,7 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
       if (outcome.kind === 'fatal') throw outcome.error;
       if (outcome.kind === 'closed' && outcome.gotData) failures = 0;
       else failures++;
-      const job = await client.job(submissionId, signal);
+      const job = await patiently(() => client.job(submissionId, signal));
       if (isTerminal(job.status)) {
         await fetchRest(true);
         await chain;
@@ -97,7 +120,7 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
       }
       await sleep(Math.min(10_000, 500 * 2 ** failures), signal);
     } else {
-      const job = await client.job(submissionId, signal);
+      const job = await patiently(() => client.job(submissionId, signal));
       const over = isTerminal(job.status);
       await fetchRest(over);
       await chain;

@@ -59,6 +59,30 @@ describe('following a job log', () => {
     assert.deepEqual(modes, ['polling']);
   });
 
+  it('waits out a cluster that is briefly unavailable (503, refused) instead of giving up; gives up on a real error', async () => {
+    const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true });
+    try {
+      const real = createRayClient({ address: ray.url });
+      const { submission_id: id } = await real.submit({ entrypoint: SCRIPT });
+      let outages = 0;
+      const flaky = {
+        ...real,
+        job: (sid: string, signal?: AbortSignal) => {
+          if (outages++ % 3 < 2) return Promise.reject(Object.assign(new Error('503 Service Unavailable'), { code: 'RAY_UNAVAILABLE' }));
+          return real.job(sid, signal);
+        },
+      };
+      const got: LogLine[] = [];
+      await tailJobLog({ client: flaky, submissionId: id, fromLine: 0, pollMs: 50, onLines: (l) => void got.push(...l) });
+      assertExactlyOnce(got, (await real.logs(id)).split('\n'), 0);
+      assert.ok(outages > 2);
+      const broken = { ...real, job: () => Promise.reject(Object.assign(new Error('refused the token'), { code: 'RAY_AUTH' })) };
+      await assert.rejects(tailJobLog({ client: broken, submissionId: id, fromLine: 0, onLines: () => undefined }), /refused the token/);
+    } finally {
+      await ray.close();
+    }
+  });
+
   it('the WebSocket upgrade carries the Bearer token too', async () => {
     const { got, expected, requests } = await run({}, 0, 'tok');
     assertExactlyOnce(got, expected, 0);
