@@ -38,6 +38,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -52,6 +53,9 @@ from w2s_runner.records import parse_line  # noqa: E402
 
 STARTED = time.time()
 LENGTH_SCALE = [4.0]  # set from --length-scale; the final table names it
+WORK = [None]
+# What the check found so far: an unexpected exception still ends with the table of what ran.
+RESULT = {"checks": [], "stages": [], "bench": [], "env": {}, "out": None}
 
 
 def log(msg):
@@ -206,15 +210,17 @@ def main():
     ap.add_argument("--length-scale", type=float, default=4.0, help="trace lengths x this, capped at 4096 (default 4, as the padding probe)")
     args = ap.parse_args()
     LENGTH_SCALE[0] = args.length_scale
+    RESULT["out"] = os.path.abspath(args.out)
     budget = Budget(args.budget)
     out = os.path.abspath(args.out)
-    work = os.path.join(out, "work")
+    # Models are built outside OUT_DIR (a 1 GB checkpoint is not worth bringing back, even after a timeout).
+    work = tempfile.mkdtemp(prefix="w2s-gpu-check-")
+    WORK[0] = work
     replay = os.path.join(out, "replay")
     bench_dir = os.path.join(out, "bench")
     for d in (work, replay, bench_dir):
         os.makedirs(d, exist_ok=True)
-    checks, stages, bench = [], [], []
-    env_info = {}
+    checks, stages, bench, env_info = RESULT["checks"], RESULT["stages"], RESULT["bench"], RESULT["env"]
 
     def check(name, ok, detail):
         checks.append({"check": name, "ok": bool(ok), "detail": detail})
@@ -225,12 +231,12 @@ def main():
         import torch
         import transformers
 
-        env_info = {
+        env_info.update({
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
             "torch": torch.__version__, "cuda": torch.version.cuda, "transformers": transformers.__version__,
             "python": sys.version.split()[0],
-        }
+        })
         for name in ("accelerate", "peft", "tokenizers", "vllm"):
             try:
                 env_info[name] = __import__(name).__version__
@@ -258,10 +264,9 @@ def main():
     try:
         tok = build_tokenizer(tiny_dir, corpus)
         params = build_model(tiny_dir, tok, {"hidden": 256, "intermediate": 768, "layers": 4, "heads": 4, "kv_heads": 2, "max_pos": 512})
-        rng = random.Random(0)
-        valid_pairs = rng.sample(train_pairs, 200)
         sums_task.write_jsonl(os.path.join(data_dir, "train.jsonl"), [sums_task.conversation(a, b) for a, b in train_pairs])
-        sums_task.write_jsonl(os.path.join(data_dir, "valid.jsonl"), [sums_task.conversation(a, b) for a, b in valid_pairs])
+        # Validation loss on the held-out sums: how well the model generalizes, never trained on.
+        sums_task.write_jsonl(os.path.join(data_dir, "valid.jsonl"), [sums_task.conversation(a, b) for a, b in held])
         sums_task.write_jsonl(os.path.join(data_dir, "heldout.jsonl"), sums_task.runner_problems(held))
         sums_task.write_jsonl(os.path.join(replay, "problems.jsonl"), sums_task.store_problems(held))
         sample_ids = tok.apply_chat_template(sums_task.conversation(3, 4)["messages"], tokenize=False)
@@ -438,9 +443,21 @@ def finish(out, env_info, checks, stages, bench):
             )
     print("\n" + table, flush=True)
     # Large model files are not worth bringing back; the logs and tables are.
-    shutil.rmtree(os.path.join(out, "work"), ignore_errors=True)
+    if WORK[0]:
+        shutil.rmtree(WORK[0], ignore_errors=True)
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: BLE001 - the table must come out whatever happened
+        import traceback
+
+        traceback.print_exc()
+        RESULT["checks"].append({"check": "gpu_check.py itself", "ok": False, "detail": f"{type(e).__name__}: {e}"[:500]})
+        out = RESULT["out"] or (sys.argv[1] if len(sys.argv) > 1 else ".")
+        os.makedirs(out, exist_ok=True)
+        sys.exit(finish(os.path.abspath(out), RESULT["env"], RESULT["checks"], RESULT["stages"], RESULT["bench"]))
