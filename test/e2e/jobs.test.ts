@@ -84,7 +84,7 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
   before(async () => {
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
     console.log(`replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}${sft.real ? '' : ' (PLACEHOLDER logs: no GPU run yet)'}; ${pace} ms per line`);
-    ray = await startRayJobsServer({ token: TOKEN, replay: REPLAY, pendingMs: 200, stopWaitMs: 1000, paceFor: (j) => (j.metadata?.w2s_job?.includes('slow') ? 240_000 / sft.lines.length : pace) });
+    ray = await startRayJobsServer({ token: TOKEN, replay: REPLAY, pendingMs: 200, stopWaitMs: 1000, paceFor: (j) => (j.metadata?.w2s_job?.includes('slow') ? 150_000 / sft.lines.length : pace) });
     folder = tempFolder('jobs-ws');
     dbFile = path.join(folder, '.w2s', 'w2s.db');
     execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'import', path.join(REPLAY, 'problems.jsonl'), '--set', 'sums-heldout', '--db', dbFile]);
@@ -183,6 +183,9 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
       assert.ok(Date.now() < deadline, 'the slow job should start logging');
       await wb.page.waitForTimeout(250);
     }
+    await wb.page.locator('.tab', { hasText: 'Job: e2e-slow' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The workbench saves its open editors every few seconds; a reload right away could lose the newest.
+    await wb.page.waitForTimeout(8000);
     await wb.page.reload();
     await waitForWorkbench(wb.page);
     const before = offset();
@@ -196,6 +199,8 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     await wb.page.locator('.tab', { hasText: 'Job: e2e-slow' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     await openViewContainer(wb.page, 'W2S', 60_000);
     await treeRow(viewPane(wb.page, 'Jobs'), 'e2e-slow', 'running').waitFor({ state: 'visible', timeout: 30_000 });
+    const panel = await findWebviewFrame(wb.page, '.header h1:has-text("e2e-slow")', 60_000);
+    await panel.locator('.status', { hasText: 'running' }).waitFor({ state: 'visible', timeout: 30_000 });
     const reloaded = await wb.screenshot('job-after-reload');
     console.log(`screenshot: ${path.relative(process.cwd(), reloaded)}`);
     await runCommand(wb.page, 'W2S: Stop Job');

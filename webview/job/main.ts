@@ -44,6 +44,8 @@ const charts = el('section', { className: 'charts' });
 const details = el('section', { className: 'details' });
 const empty = el('p', { className: 'empty', text: 'No metrics yet: the curves appear as the runner reports them.' });
 root.append(header, actions, message, progress, errorBox, empty, charts, details);
+// Nothing but the frame until the first state arrives (a panel restored after a reload waits for the extension).
+for (const e of [stopButton, runButton, errorBox, progress, empty]) e.hidden = true;
 
 const plots = new Map<string, { u: uPlot; box: HTMLElement }>();
 
