@@ -17,7 +17,7 @@ export interface JobPanelState {
   readonly step: number | null;
   readonly total: number | null;
   readonly elapsed: string;
-  /** The runner's last status line, while the job runs. */
+  /** The runner's last status line while the job runs (before it prints one, Ray's: e.g. waiting for GPUs). */
   readonly phase: string | null;
   /** Once it has ended: Ray's message about the end ("Job finished successfully.", …). */
   readonly finalMessage: string | null;

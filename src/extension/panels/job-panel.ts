@@ -34,7 +34,7 @@ export function jobPanelState(store: Store, job: JobRow): JobPanelState {
   }
   return {
     name: job.name, kind: job.kind, status: job.status, cluster: job.cluster, progress: s.progress, step: s.step, total: s.total,
-    elapsed: formatElapsed(s.elapsedMs), phase: job.output.phaseMessage ?? null, finalMessage: job.status === 'failed' ? null : (job.output.rayMessage ?? null), error: job.error, notes: job.output.notes ?? [],
+    elapsed: formatElapsed(s.elapsedMs), phase: job.output.phaseMessage ?? job.output.rayMessage ?? null, finalMessage: job.status === 'failed' ? null : (job.output.rayMessage ?? null), error: job.error, notes: job.output.notes ?? [],
     checkpoints: (job.output.checkpoints ?? []).map((c) => ({ step: c.step, path: c.path, final: Boolean(c.final) })),
     evalRun, running: !isFinished(job.status), series,
   };
