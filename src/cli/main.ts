@@ -24,16 +24,35 @@ export interface CliIo {
 }
 
 export async function runCli(io: CliIo): Promise<number> {
-  const [name, ...rest] = io.argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? rest[0] : undefined;
-    const cmd = target ? COMMANDS.find((c) => c.name === target) : undefined;
-    io.stdout.write(cmd ? commandHelp(cmd) : mainHelp());
-    return name ? 0 : 2;
+  const [first, ...afterFirst] = io.argv;
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
+    const target = first === 'help' ? afterFirst.slice(0, 2).join(' ') : undefined;
+    const cmd = target ? COMMANDS.find((c) => c.name === target) ?? COMMANDS.find((c) => c.name === afterFirst[0]) : undefined;
+    const group = !cmd && afterFirst[0] ? groupOf(afterFirst[0]) : [];
+    io.stdout.write(cmd ? commandHelp(cmd) : group.length ? groupHelp(afterFirst[0]!, group) : mainHelp());
+    return first ? 0 : 2;
   }
-  if (name === '--version' || name === '-v') {
+  if (first === '--version' || first === '-v') {
     io.stdout.write(`${VERSION}\n`);
     return 0;
+  }
+  // Two-word commands ("jobs sft", "cluster check") are found by their group, then their verb.
+  let name = first;
+  let rest = afterFirst;
+  const group = groupOf(first);
+  if (group.length) {
+    const verb = afterFirst[0];
+    const cmd = verb ? COMMANDS.find((c) => c.name === `${first} ${verb}`) : undefined;
+    if (!cmd) {
+      if (!verb || verb.startsWith('-')) {
+        io.stdout.write(groupHelp(first, group));
+        return verb === '--help' || verb === '-h' ? 0 : 2;
+      }
+      io.stderr.write(`w2s ${first}: unknown command "${verb}" (${group.map((c) => c.name.split(' ')[1]).join(', ')}). Run "w2s ${first} --help".\n`);
+      return 2;
+    }
+    name = cmd.name;
+    rest = afterFirst.slice(1);
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
@@ -117,6 +136,15 @@ function stripDescriptions(options: Record<string, OptionSpec>) {
   return Object.fromEntries(
     Object.entries(options).map(([k, { description: _d, valueName: _v, ...rest }]) => [k, rest]),
   ) as NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+}
+
+function groupOf(word: string): Command[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${word} `));
+}
+
+function groupHelp(word: string, group: Command[]): string {
+  const width = Math.max(...group.map((c) => c.name.length));
+  return [`w2s ${word} — commands:`, '', ...group.map((c) => `  w2s ${c.name.padEnd(width)}  ${c.summary}`), '', `Run "w2s ${word} VERB --help" for one of them.`, ''].join('\n');
 }
 
 function mainHelp(): string {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { addBuiltinBenchmark, importProblemSetFile } from './commands/problem-sets';
 import { registerGrading } from './grading';
+import { registerJobs } from './jobs';
 import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels/problem-set-panel';
 import { checkNativeModule } from './native-check';
 import { registerSampling } from './sampling';
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
       if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
     }),
   );
+  registerJobs(context, stores, grader, log);
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`);
   return { stores, grader, traces };
 }

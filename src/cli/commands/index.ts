@@ -2,11 +2,14 @@ import type { Command } from '../command';
 import { benchmarksCommand } from './benchmarks';
 import { datasetsCommand } from './datasets';
 import { exportCommand } from './export';
+import { clusterCheckCommand } from './cluster';
 import { gradeCommand } from './grade';
 import { gradePairsCommand } from './grade-pairs';
 import { importCommand } from './import';
 import { importTracesCommand } from './import-traces';
 import { labelCommand } from './label';
+import { jobsListCommand, jobsLogsCommand, jobsShowCommand, jobsStopCommand } from './jobs-manage';
+import { jobsEvalCommand, jobsSftCommand } from './jobs-submit';
 import { runsCommand } from './runs';
 import { sampleCommand } from './sample';
 import { setsCommand } from './sets';
@@ -15,5 +18,8 @@ import { tracesCommand } from './traces';
 import { viewsCommand } from './views';
 
 /** Every `w2s` sub-command, in the order `w2s --help` lists them. */
-export const COMMANDS: readonly Command[] = [importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
-  signalsCommand, tracesCommand, labelCommand, viewsCommand, exportCommand, datasetsCommand];
+export const COMMANDS: readonly Command[] = [
+  importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
+  signalsCommand, tracesCommand, labelCommand, viewsCommand, exportCommand, datasetsCommand,
+  clusterCheckCommand, jobsSftCommand, jobsEvalCommand, jobsListCommand, jobsShowCommand, jobsLogsCommand, jobsStopCommand,
+];

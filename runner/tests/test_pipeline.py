@@ -1,0 +1,165 @@
+"""The sft and eval code paths end to end against stand-ins of torch and transformers 5 (tests/fakehf):
+job.json in, records out, as on a cluster. They check the runner's wiring (arguments, batching modes,
+fallbacks, records, saved model), not the libraries. The real libraries run in scripts/gpu_check.py."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from w2s_runner.records import parse_line
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNNER_ROOT = os.path.dirname(HERE)
+
+try:
+    import numpy  # noqa: F401
+
+    HAVE_NUMPY = True
+except ImportError:
+    HAVE_NUMPY = False
+
+
+def run(kind, job, cwd, **env):
+    with open(os.path.join(cwd, "job.json"), "w") as f:
+        json.dump(job, f)
+    full_env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(HERE, "fakehf"), RUNNER_ROOT]), W2S_NO_RELAUNCH="1", **env)
+    p = subprocess.run([sys.executable, "-m", "w2s_runner", kind, "job.json"], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=300)
+    recs = [r for r in (parse_line(l) for l in p.stdout.splitlines()) if r]
+    return p.returncode, recs, p.stderr
+
+
+def write_data(d, n=30):
+    os.makedirs(os.path.join(d, "model"), exist_ok=True)
+    with open(os.path.join(d, "model", "config.json"), "w") as f:
+        json.dump({"model_type": "fake"}, f)
+    with open(os.path.join(d, "train.jsonl"), "w") as f:
+        for i in range(n):
+            f.write(json.dumps({"messages": [{"role": "user", "content": f"What is {i}+{i}?"}, {"role": "assistant", "content": f"{i}+{i}={2 * i}. \\boxed{{{2 * i}}}"}]}) + "\n")
+
+
+@unittest.skipUnless(HAVE_NUMPY, "numpy is not installed: the torch stand-in needs it (the GPU check runs the real path)")
+class SftPipeline(unittest.TestCase):
+    def sft(self, env, **extra):
+        with tempfile.TemporaryDirectory() as d:
+            write_data(d)
+            job = {"base_model": "model", "dataset": "train.jsonl", "output_dir": "out", "epochs": 2, "global_batch_size": 4,
+                   "per_device_batch_size": 2, "validation_split": 0.2, "logging_steps": 1, "cutoff_len": 128, "learning_rate": 1e-3, **extra}
+            code, recs, err = run("sft", job, d, **env)
+            saved = os.path.isfile(os.path.join(d, "out", "config.json"))
+            checkpoints = sorted(x for x in os.listdir(os.path.join(d, "out")) if x.startswith("checkpoint-")) if os.path.isdir(os.path.join(d, "out")) else []
+        return code, recs, err, saved, checkpoints
+
+    def check_run(self, code, recs, err, saved, checkpoints):
+        self.assertEqual(code, 0, err[-3000:] + json.dumps([r for r in recs if r["type"] == "error"]))
+        metrics = [r for r in recs if r["type"] == "metrics"]
+        losses = [r["train_loss"] for r in metrics if "train_loss" in r]
+        self.assertGreater(len(losses), 5)
+        self.assertLess(losses[-1], losses[0])
+        self.assertTrue(all(r["total_steps"] == 12 for r in metrics))
+        self.assertTrue(any("valid_loss" in r and "valid_mean_token_accuracy" in r for r in metrics))
+        self.assertTrue(all(r["tokens_per_second"] > 0 for r in metrics if "train_loss" in r))
+        self.assertTrue(all(0 <= r["train_mean_token_accuracy"] <= 1 for r in metrics if "train_loss" in r))
+        cps = [r for r in recs if r["type"] == "checkpoint"]
+        self.assertEqual([c["step"] for c in cps if not c.get("final")], [6, 12])
+        self.assertTrue(cps[-1]["final"])
+        self.assertTrue(saved)
+        self.assertEqual(checkpoints, ["checkpoint-12", "checkpoint-6"])
+        done = recs[-1]
+        self.assertEqual(done["type"], "done")
+        self.assertTrue(done["ok"])
+        self.assertEqual((done["examples"], done["global_batch_size"]), (24, 4))
+        return done
+
+    def test_packed_with_flex_when_isolation_holds(self):
+        code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1"})
+        done = self.check_run(code, recs, err, saved, cps)
+        self.assertEqual((done["batching"], done["attn_implementation"]), ("packed", "flex_attention"))
+        check = next(r for r in recs if r["type"] == "status" and "packing_check" in r)
+        self.assertTrue(check["ok"])
+        self.assertLess(check["packing_check"]["max_diff_packed_vs_alone"], 1e-9)
+
+    def test_length_grouped_without_flex_attention(self):
+        code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1", "FAKE_NO_FLEX": "1"})
+        done = self.check_run(code, recs, err, saved, cps)
+        self.assertEqual((done["batching"], done["attn_implementation"]), ("grouped", "sdpa"))
+        self.assertTrue(any("flex_attention" in n for n in done["notes"]))
+
+    def test_a_model_that_cannot_load_with_flex_falls_back_to_grouped(self):
+        code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1", "FAKE_FLEX_LOAD_FAILS": "1"})
+        done = self.check_run(code, recs, err, saved, cps)
+        self.assertEqual(done["batching"], "grouped")
+
+    def test_plain_padded_on_request(self):
+        code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1"}, batching="padded")
+        done = self.check_run(code, recs, err, saved, cps)
+        self.assertEqual((done["batching"], done["attn_implementation"]), ("padded", "sdpa"))
+
+    def test_lora_saves_the_adapter_and_the_merged_model(self):
+        with tempfile.TemporaryDirectory() as d:
+            write_data(d)
+            job = {"base_model": "model", "dataset": "train.jsonl", "output_dir": "out", "epochs": 1, "global_batch_size": 4, "per_device_batch_size": 2, "lora": {"r": 8}}
+            code, recs, err = run("sft", job, d, FAKE_CUDA="1")
+            with open(os.path.join(d, "out", "adapter", "adapter_config.json")) as f:
+                adapter = json.load(f)
+            merged = os.path.isfile(os.path.join(d, "out", "config.json"))
+        self.assertEqual(code, 0, err[-3000:])
+        self.assertEqual((adapter["r"], adapter["lora_alpha"], adapter["target_modules"]), (8, 64, "all-linear"))
+        self.assertTrue(merged)
+        cps = [r for r in recs if r["type"] == "checkpoint"]
+        self.assertTrue(any(c.get("adapter") for c in cps))
+        self.assertTrue(cps[-1]["final"])
+        self.assertTrue(recs[-1]["lora"])
+
+    def test_a_missing_model_is_a_clear_error(self):
+        with tempfile.TemporaryDirectory() as d:
+            write_data(d)
+            code, recs, _ = run("sft", {"base_model": "org/no-such-model", "dataset": "train.jsonl", "output_dir": "out"}, d, FAKE_CUDA="1")
+        self.assertEqual(code, 1)
+        err = next(r for r in recs if r["type"] == "error")
+        self.assertEqual(err["kind"], "model_not_found")
+        self.assertIn("shared storage", err["message"])
+
+    def test_everything_longer_than_the_cutoff_says_what_to_change(self):
+        code, recs, _, _, _ = self.sft({"FAKE_CUDA": "1"}, cutoff_len=16)
+        self.assertEqual(code, 1)
+        err = next(r for r in recs if r["type"] == "error")
+        self.assertEqual(err["kind"], "bad_data")
+        self.assertIn("raise cutoff_len or set overlong to truncate", err["message"])
+
+
+@unittest.skipUnless(HAVE_NUMPY, "numpy is not installed: the torch stand-in needs it (the GPU check runs the real path)")
+class EvalPipeline(unittest.TestCase):
+    def test_one_sample_record_per_problem_and_index_then_throughput(self):
+        with tempfile.TemporaryDirectory() as d:
+            write_data(d)
+            with open(os.path.join(d, "problems.jsonl"), "w") as f:
+                f.write(json.dumps({"key": "a", "messages": [{"role": "user", "content": "2+5?"}]}) + "\n")
+                f.write(json.dumps({"key": "b", "question": "3+4?", "indices": [1]}) + "\n")
+                f.write(json.dumps({"key": "c", "prompt": "Question: 1+6\nAnswer:"}) + "\n")
+            code, recs, err = run("eval", {"model": "model", "problems": "problems.jsonl", "n": 2, "temperature": 0, "max_tokens": 20, "batch_size": 2}, d, FAKE_CUDA="1")
+        self.assertEqual(code, 0, err[-3000:])
+        samples = [r for r in recs if r["type"] == "sample"]
+        self.assertEqual(sorted((s["problem"], s["index"]) for s in samples), [("a", 0), ("a", 1), ("b", 1), ("c", 0), ("c", 1)])
+        for s in samples:
+            self.assertEqual(s["text"], "so \\boxed{7}.")
+            self.assertEqual(s["finish_reason"], "stop")
+            self.assertEqual(s["completion_tokens"], len("so \\boxed{7}.") + 1)
+        done = recs[-1]
+        self.assertEqual((done["type"], done["ok"], done["samples"], done["backend"]), ("done", True, 5, "transformers"))
+
+    def test_a_budget_too_small_ends_with_length(self):
+        with tempfile.TemporaryDirectory() as d:
+            write_data(d)
+            with open(os.path.join(d, "problems.jsonl"), "w") as f:
+                f.write(json.dumps({"key": "a", "question": "2+5?"}) + "\n")
+            code, recs, err = run("eval", {"model": "model", "problems": "problems.jsonl", "temperature": 0, "max_tokens": 4}, d)
+        self.assertEqual(code, 0, err[-3000:])
+        (s,) = [r for r in recs if r["type"] == "sample"]
+        self.assertEqual((s["finish_reason"], s["completion_tokens"], s["text"]), ("length", 4, "so \\"))
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,24 @@
+import { W2sError } from '../core/errors';
+import { normalizeClusterAddress } from '../core/jobs/cluster';
+import { createRayClient, type RayClient } from '../core/jobs/ray-client';
+import type { CliContext } from './command';
+
+/**
+ * The cluster a command talks to: --address, else $W2S_CLUSTER_ADDRESS, else $RAY_ADDRESS when it is
+ * a dashboard URL (what `ray job submit` reads), else the address a job was submitted to. The token
+ * comes only from $W2S_CLUSTER_TOKEN: never a flag (it would land in shell history), never stored.
+ */
+export function clusterClient(ctx: CliContext, explicit: string | undefined, fallback?: string): RayClient {
+  const env = ctx.env;
+  const rayAddress = env.RAY_ADDRESS && /^https?:\/\//.test(env.RAY_ADDRESS) ? env.RAY_ADDRESS : undefined;
+  const raw = explicit || env.W2S_CLUSTER_ADDRESS || fallback || rayAddress;
+  if (!raw) {
+    throw new W2sError('No cluster address: give --address http://HEAD:8265 or set W2S_CLUSTER_ADDRESS (the Ray dashboard, port 8265).', 'NO_CLUSTER');
+  }
+  const where = explicit ? '--address' : env.W2S_CLUSTER_ADDRESS && !fallback ? 'W2S_CLUSTER_ADDRESS' : fallback ? 'the job\'s cluster' : 'RAY_ADDRESS';
+  return createRayClient({ address: normalizeClusterAddress(raw, where), token: env.W2S_CLUSTER_TOKEN || undefined });
+}
+
+export const ADDRESS_OPTION = {
+  address: { type: 'string', description: 'Ray dashboard, e.g. http://10.0.0.5:8265 (default $W2S_CLUSTER_ADDRESS); token: $W2S_CLUSTER_TOKEN', valueName: 'URL' },
+} as const;

@@ -1,0 +1,97 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { checkCluster, normalizeClusterAddress } from '../../core/jobs/cluster';
+import { createRayClient, type RayClient } from '../../core/jobs/ray-client';
+
+/** Tokens live in SecretStorage only, keyed by the cluster's address; never in settings, the store or the log. */
+const tokenKey = (address: string) => `w2s.clusterToken:${address}`;
+
+export function configuredAddress(): string | undefined {
+  const raw = vscode.workspace.getConfiguration('w2s').get<string>('cluster.address')?.trim();
+  if (!raw) return undefined;
+  try {
+    return normalizeClusterAddress(raw, 'the setting w2s.cluster.address');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function clientFor(secrets: vscode.SecretStorage, address: string): Promise<RayClient> {
+  return createRayClient({ address, token: (await secrets.get(tokenKey(address))) || undefined });
+}
+
+/** The configured cluster's client, or (after offering to connect) undefined. */
+export async function requireCluster(secrets: vscode.SecretStorage, log: vscode.LogOutputChannel): Promise<RayClient | undefined> {
+  const address = configuredAddress();
+  if (address) return clientFor(secrets, address);
+  const pick = await vscode.window.showInformationMessage('No Ray cluster connected yet.', 'Connect to Cluster…');
+  if (pick) return connectToCluster(secrets, log);
+  return undefined;
+}
+
+export interface ConnectArgs {
+  readonly address?: string;
+  /** undefined: ask; '': no token. */
+  readonly token?: string;
+}
+
+/**
+ * "W2S: Connect to Cluster…": the dashboard address (kept in the setting w2s.cluster.address), the
+ * token (SecretStorage), then a check of both against the cluster, with the security warnings.
+ */
+export async function connectToCluster(secrets: vscode.SecretStorage, log: vscode.LogOutputChannel, args: ConnectArgs = {}): Promise<RayClient | undefined> {
+  const raw =
+    args.address ??
+    (await vscode.window.showInputBox({
+      title: 'W2S: Connect to Cluster (1/2)',
+      prompt: 'Address of the Ray dashboard (Jobs API), e.g. http://10.0.0.5:8265, or http://127.0.0.1:8265 through an SSH tunnel',
+      value: vscode.workspace.getConfiguration('w2s').get<string>('cluster.address') || 'http://127.0.0.1:8265',
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        try {
+          normalizeClusterAddress(v);
+          return undefined;
+        } catch (e) {
+          return errorMessage(e);
+        }
+      },
+    }));
+  if (!raw) return undefined;
+  const address = normalizeClusterAddress(raw);
+  const existing = await secrets.get(tokenKey(address));
+  const token =
+    args.token ??
+    (await vscode.window.showInputBox({
+      title: 'W2S: Connect to Cluster (2/2)',
+      prompt: existing
+        ? `Token for ${address} (RAY_AUTH_MODE=token): leave as is to keep the saved one, clear it to remove it`
+        : `Token for ${address} if the cluster uses token auth (\`ray get-auth-token\` on the head node); empty for none`,
+      value: existing ?? '',
+      password: true,
+      ignoreFocusOut: true,
+    }));
+  if (token === undefined) return undefined;
+  if (token.trim()) await secrets.store(tokenKey(address), token.trim());
+  else await secrets.delete(tokenKey(address));
+  const client = createRayClient({ address, token: token.trim() || undefined });
+  try {
+    const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: checking ${address}`, cancellable: true }, (_p, ct) => {
+      const controller = new AbortController();
+      ct.onCancellationRequested(() => controller.abort());
+      return checkCluster(client, Boolean(token.trim()), controller.signal);
+    });
+    await vscode.workspace.getConfiguration('w2s').update('cluster.address', address, vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    log.info(`Cluster ${address}: Ray ${check.rayVersion}, authentication ${check.authMode ?? 'not reported'}`);
+    void vscode.window.showInformationMessage(`W2S: connected to ${address} — Ray ${check.rayVersion}, authentication ${check.authMode ?? 'not reported'}.`);
+    for (const w of check.warnings) {
+      log.warn(w);
+      void vscode.window.showWarningMessage(`W2S: ${w}`);
+    }
+    return client;
+  } catch (e) {
+    const msg = errorMessage(e);
+    log.error(`Connect to ${address}: ${msg}`);
+    void vscode.window.showErrorMessage(`W2S: ${msg}`, 'Show Log').then((a) => a && log.show());
+    return undefined;
+  }
+}

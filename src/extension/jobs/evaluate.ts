@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { listJobs, type JobRow } from '../../core/jobs/job-store';
+import { defaultJobName } from '../../core/jobs/job-store';
+import { runnerDefaults } from '../../core/jobs/runner-files';
+import { listProblemSets } from '../../core/problems/sets';
+import { findTemplate, listTemplates } from '../../core/sampling/templates';
+import type { JobsContext } from './context';
+import { pickGpus, submitAndOpen } from './start-sft';
+
+/** Arguments that skip the pickers (tests, keybindings). */
+export interface EvaluateArgs {
+  readonly model?: string;
+  readonly setName?: string;
+  readonly template?: string;
+  readonly samplesPerProblem?: number;
+  readonly params?: { temperature: number; top_p: number; max_tokens: number; seed?: number };
+  readonly gpus?: number;
+  readonly name?: string;
+  readonly limit?: number;
+}
+
+async function pickModel(ctx: JobsContext): Promise<string | undefined> {
+  const store = ctx.stores.getIfExists();
+  type Item = vscode.QuickPickItem & { model?: string };
+  const items: Item[] = [];
+  const finished = store ? listJobs(store).filter((j) => j.kind === 'sft' && j.status === 'succeeded') : [];
+  if (finished.length) items.push({ label: 'Models trained by SFT jobs', kind: vscode.QuickPickItemKind.Separator });
+  for (const j of finished) {
+    for (const c of [...(j.output.checkpoints ?? [])].reverse()) {
+      items.push({ label: c.final ? j.name : `${j.name} · step ${c.step}`, description: c.path, detail: c.final ? 'final model' : undefined, model: c.path });
+    }
+  }
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: '$(edit) Enter a model id or a folder on the cluster…' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'W2S: Evaluate Model — model', ignoreFocusOut: true });
+  if (!pick) return undefined;
+  if (pick.model) return pick.model;
+  return vscode.window.showInputBox({ title: 'W2S: Evaluate Model', prompt: 'A model id the cluster can download, or a checkpoint folder on the cluster', value: 'Qwen/Qwen2.5-Math-7B', ignoreFocusOut: true });
+}
+
+/** "W2S: Evaluate Model…": a checkpoint or model id, a problem set, a template, W2SR eval sampling. */
+export async function evaluateModel(ctx: JobsContext, args: EvaluateArgs = {}): Promise<JobRow | undefined> {
+  const title = 'W2S: Evaluate Model';
+  const store = ctx.stores.get();
+  const model = args.model ?? (await pickModel(ctx));
+  if (!model) return undefined;
+  let setName = args.setName;
+  if (!setName) {
+    const sets = listProblemSets(store);
+    if (!sets.length) {
+      void vscode.window.showInformationMessage('No problem sets yet: add a built-in benchmark or import one first.', 'Add Built-in Benchmark…').then((a) => a && vscode.commands.executeCommand('w2s.addBuiltinBenchmark'));
+      return undefined;
+    }
+    setName = (await vscode.window.showQuickPick(sets.map((s) => ({ label: s.name, description: `${s.problems} problems` })), { title, placeHolder: 'Problem set', ignoreFocusOut: true }))?.label;
+    if (!setName) return undefined;
+  }
+  let templateName = args.template;
+  if (!templateName) {
+    templateName = (await vscode.window.showQuickPick(listTemplates(store).map((t) => ({ label: t.name, description: `${t.api}${t.system ? ` · system: ${t.system.slice(0, 40)}` : ''}` })), { title, placeHolder: 'Prompt template (qwen-base: the W2SR one)', ignoreFocusOut: true }))?.label;
+    if (!templateName) return undefined;
+  }
+  const template = findTemplate(store, templateName);
+  const d = runnerDefaults(ctx.runnerDir).eval;
+  let n = args.samplesPerProblem;
+  let params = args.params;
+  if (n === undefined || !params) {
+    const w2sr = { temperature: d.temperature as number, top_p: d.top_p as number, max_tokens: d.max_tokens as number, seed: d.seed as number };
+    const preset = await vscode.window.showQuickPick(
+      [
+        { label: 'W2SR eval', description: `t ${w2sr.temperature}, top_p ${w2sr.top_p}, ${w2sr.max_tokens} tokens, seed ${w2sr.seed}, 1 sample`, n: 1, params: w2sr },
+        { label: 'W2SR eval, 4 samples', description: 'pass@k / maj@k', n: 4, params: w2sr },
+        { label: 'Greedy', description: `t 0, ${w2sr.max_tokens} tokens`, n: 1, params: { ...w2sr, temperature: 0, top_p: 1 } },
+      ],
+      { title, placeHolder: 'Sampling', ignoreFocusOut: true },
+    );
+    if (!preset) return undefined;
+    n = preset.n;
+    params = preset.params;
+  }
+  const gpus = args.gpus ?? (await pickGpus(title));
+  if (!gpus) return undefined;
+  const short = model.split('/').filter(Boolean).at(-1) ?? 'model';
+  const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: 'Job name (also the name of the eval run)', value: defaultJobName('eval', `${short}-${setName}`), ignoreFocusOut: true }));
+  if (!name) return undefined;
+  return submitAndOpen(ctx, { kind: 'eval', name, model, setName, template, samplesPerProblem: n, params, gpus, limit: args.limit });
+}

@@ -1,0 +1,113 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { deleteJob, stopJob } from '../../core/jobs/control';
+import { isFinished, listJobs, requireJob } from '../../core/jobs/job-store';
+import { findRunnerDir } from '../../core/jobs/runner-files';
+import type { GraderService } from '../grading/grader-service';
+import { openJobPanel, registerJobPanelSerializer, type JobPanelDeps } from '../panels/job-panel';
+import type { StoreService } from '../store-service';
+import { JobsTree } from '../views/jobs-tree';
+import { clientFor, connectToCluster, type ConnectArgs } from './cluster';
+import type { JobsContext } from './context';
+import { evaluateModel, type EvaluateArgs } from './evaluate';
+import { JobFollowers } from './followers';
+import { startSftJob, type StartSftArgs } from './start-sft';
+
+type JobArg = string | { job?: { name: string } } | undefined;
+const jobNameOf = (arg: JobArg): string | undefined => (typeof arg === 'string' ? arg : arg?.job?.name);
+
+/** Cluster jobs: connect, start SFT / eval, the Jobs tree, job panels, logs, stop, and re-attachment. */
+export function registerJobs(context: vscode.ExtensionContext, stores: StoreService, grader: GraderService, log: vscode.LogOutputChannel): JobFollowers {
+  // The panel needs the followers and the followers open panels: the closure reads panelDeps once both exist.
+  const openPanel = (name: string) => openJobPanel(panelDeps, name);
+  const followers = new JobFollowers(stores, context.secrets, grader, log, openPanel);
+  const ctx: JobsContext = {
+    stores, secrets: context.secrets, memento: context.workspaceState, log, followers, openPanel,
+    runnerDir: findRunnerDir(path.join(context.extensionPath, 'dist')),
+  };
+  const stop = async (name: string) => {
+    const job = requireJob(stores.get(), name);
+    const { stopped } = await stopJob(stores.get(), await clientFor(context.secrets, job.cluster), job.id);
+    stores.notifyChanged();
+    if (!followers.isFollowing(job.id)) followers.follow(job);
+    void vscode.window.showInformationMessage(stopped ? `W2S: stopping ${name} (SIGTERM, then SIGKILL after a few seconds).` : `W2S: the cluster says ${name} was not running.`);
+  };
+  const panelDeps: JobPanelDeps = { context, stores, followers, log, stop };
+  const tree = new JobsTree(stores, followers);
+
+  const pickJob = async (arg: JobArg, filter: (running: boolean) => boolean, verb: string): Promise<string | undefined> => {
+    const name = jobNameOf(arg);
+    if (name) return name;
+    const store = stores.getIfExists();
+    const jobs = store ? listJobs(store).filter((j) => filter(!isFinished(j.status))) : [];
+    if (!jobs.length) {
+      void vscode.window.showInformationMessage(`No job to ${verb.toLowerCase()}.`);
+      return undefined;
+    }
+    return (await vscode.window.showQuickPick(jobs.map((j) => ({ label: j.name, description: `${j.kind} · ${j.status}` })), { title: `W2S: ${verb} Job` }))?.label;
+  };
+  const guard = (fn: () => Promise<unknown>) => async () => {
+    try {
+      await fn();
+    } catch (e) {
+      const msg = errorMessage(e);
+      log.error(msg);
+      void vscode.window.showErrorMessage(`W2S: ${msg}`, 'Show Log').then((a) => a && log.show());
+    }
+  };
+
+  context.subscriptions.push(
+    followers,
+    tree,
+    vscode.window.registerTreeDataProvider('w2s.jobs', tree),
+    registerJobPanelSerializer(panelDeps),
+    vscode.commands.registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster(context.secrets, log, args ?? {}).then(() => tree.refresh())),
+    vscode.commands.registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
+    vscode.commands.registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),
+    vscode.commands.registerCommand('w2s.refreshJobs', () => tree.refresh()),
+    vscode.commands.registerCommand('w2s.openJob', async (arg: JobArg) => {
+      const name = await pickJob(arg, () => true, 'Open');
+      if (name) openPanel(name);
+    }),
+    vscode.commands.registerCommand('w2s.showJobLog', async (arg: JobArg) => {
+      const name = await pickJob(arg, () => true, 'Show Log of');
+      if (!name) return;
+      const job = requireJob(stores.get(), name);
+      const channel = followers.channel(job);
+      // A job this window does not follow: show the whole log as the cluster has it.
+      if (!followers.isFollowing(job.id) && job.submissionId) {
+        await guard(async () => {
+          const text = await (await clientFor(context.secrets, job.cluster)).logs(job.submissionId!);
+          channel.replace(text);
+        })();
+      }
+      channel.show(true);
+    }),
+    vscode.commands.registerCommand('w2s.stopJob', async (arg: JobArg) => {
+      const name = await pickJob(arg, (running) => running, 'Stop');
+      if (name) await guard(() => stop(name))();
+    }),
+    vscode.commands.registerCommand('w2s.removeJob', async (arg: JobArg) => {
+      const name = await pickJob(arg, (running) => !running, 'Remove');
+      if (!name) return;
+      const ok = await vscode.window.showWarningMessage(`Remove job ${name} from the cluster's list and from this store? Its eval run and checkpoints stay.`, { modal: true }, 'Remove');
+      if (ok !== 'Remove') return;
+      await guard(async () => {
+        const job = requireJob(stores.get(), name);
+        await deleteJob(stores.get(), await clientFor(context.secrets, job.cluster).catch(() => undefined), job.id, { local: true });
+        stores.notifyChanged();
+        tree.refresh();
+      })();
+    }),
+  );
+  // After a reload, jobs that were running are followed again (from where the store stopped reading).
+  setTimeout(() => {
+    try {
+      followers.reattach();
+    } catch (e) {
+      log.warn(`Re-attaching to running jobs: ${errorMessage(e)}`);
+    }
+  }, 500);
+  return followers;
+}

@@ -1,0 +1,135 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { listDatasetSnapshots, type DatasetSource } from '../../core/jobs/dataset-source';
+import { defaultJobName, type JobRow } from '../../core/jobs/job-store';
+import { runnerDefaults } from '../../core/jobs/runner-files';
+import { submitJob, type EvalRequest, type SftRequest } from '../../core/jobs/submit';
+import type { JobsContext } from './context';
+import { requireCluster } from './cluster';
+
+/** Arguments that skip the pickers (tests, keybindings). */
+export interface StartSftArgs {
+  readonly dataset?: DatasetSource;
+  readonly baseModel?: string;
+  readonly outputDir?: string;
+  readonly settings?: Record<string, unknown>;
+  readonly gpus?: number;
+  readonly name?: string;
+}
+
+async function pickDataset(ctx: JobsContext): Promise<DatasetSource | undefined> {
+  const store = ctx.stores.getIfExists();
+  type Item = vscode.QuickPickItem & { source?: DatasetSource; action?: 'file' | 'browse' | 'cluster' };
+  const items: Item[] = [];
+  const snapshots = store ? listDatasetSnapshots(store) : [];
+  if (snapshots.length) items.push({ label: 'Dataset snapshots', kind: vscode.QuickPickItemKind.Separator });
+  for (const s of snapshots) items.push({ label: s.name, description: `${s.traces} traces · ${s.createdAt.slice(0, 16).replace('T', ' ')}`, source: { kind: 'snapshot', name: s.name } });
+  items.push({ label: 'Other data', kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: '$(file) Dataset file in the workspace…', description: 'JSONL: OpenAI chat messages, ShareGPT or Alpaca', action: 'file' });
+  items.push({ label: '$(folder-opened) Browse for a dataset file…', action: 'browse' });
+  items.push({ label: '$(cloud) A path on the cluster…', description: 'data on storage the cluster shares (over 256 MB)', action: 'cluster' });
+  const pick = await vscode.window.showQuickPick(items, { title: 'W2S: Start SFT Job — training data', placeHolder: snapshots.length ? 'A dataset snapshot, or a file' : 'No dataset snapshots yet: pick a file', ignoreFocusOut: true });
+  if (!pick) return undefined;
+  if (pick.source) return pick.source;
+  if (pick.action === 'cluster') {
+    const p = await vscode.window.showInputBox({ title: 'Dataset on the cluster', prompt: 'Absolute path (or URI) every node of the cluster can read', value: '/shared/data/', ignoreFocusOut: true, validateInput: (v) => (v.startsWith('/') || /^[a-z0-9]+:\/\//i.test(v) ? undefined : 'an absolute path or a URI') });
+    return p ? { kind: 'cluster', path: p } : undefined;
+  }
+  if (pick.action === 'browse') {
+    const uris = await vscode.window.showOpenDialog({ title: 'Dataset file', canSelectMany: false, filters: { 'JSON Lines': ['jsonl', 'json'] } });
+    return uris?.[0] ? { kind: 'file', path: uris[0].fsPath } : undefined;
+  }
+  const files = await vscode.workspace.findFiles('**/*.{jsonl,json}', '**/{node_modules,.git,.w2s}/**', 500);
+  if (!files.length) {
+    void vscode.window.showInformationMessage('No .jsonl or .json files in the workspace: browse for one, or export a dataset snapshot first.');
+    return undefined;
+  }
+  const f = await vscode.window.showQuickPick(
+    files.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), uri: u })).sort((a, b) => a.description.localeCompare(b.description)),
+    { title: 'W2S: Start SFT Job — dataset file', ignoreFocusOut: true },
+  );
+  return f ? { kind: 'file', path: f.uri.fsPath } : undefined;
+}
+
+export async function pickGpus(title: string): Promise<number | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    ['1', '2', '4', '8'].map((n) => ({ label: n, description: n === '1' ? 'one GPU' : `${n} GPUs of one node (torchrun)` })),
+    { title, placeHolder: 'GPUs for the job (entrypoint_num_gpus)', ignoreFocusOut: true },
+  );
+  return pick ? Number(pick.label) : undefined;
+}
+
+/** Submits with a cancellable progress notification, then follows the job and opens its panel. */
+export async function submitAndOpen(ctx: JobsContext, req: SftRequest | EvalRequest): Promise<JobRow | undefined> {
+  const client = await requireCluster(ctx.secrets, ctx.log);
+  if (!client) return undefined;
+  try {
+    const job = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: submitting the ${req.kind} job`, cancellable: true }, (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return submitJob({ store: ctx.stores.get(), client, runnerDir: ctx.runnerDir, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, signal: controller.signal, onProgress: (m) => progress.report({ message: m }) }, req);
+    });
+    ctx.stores.notifyChanged();
+    ctx.log.info(`Job ${job.name} submitted to ${job.cluster} as ${job.submissionId}`);
+    ctx.followers.follow(job);
+    ctx.openPanel(job.name);
+    return job;
+  } catch (e) {
+    const msg = errorMessage(e);
+    ctx.log.error(`Submitting a ${req.kind} job: ${msg}`);
+    ctx.stores.notifyChanged();
+    void vscode.window.showErrorMessage(`W2S: ${msg}`, 'Show Log').then((a) => a && ctx.log.show());
+    return undefined;
+  }
+}
+
+/** "W2S: Start SFT Job…": data, base model, W2SR settings (or LoRA, or custom), GPUs, name, output folder. */
+export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Promise<JobRow | undefined> {
+  const title = 'W2S: Start SFT Job';
+  const dataset = args.dataset ?? (await pickDataset(ctx));
+  if (!dataset) return undefined;
+  const lastModel = ctx.memento.get<string>('w2s.lastBaseModel') ?? 'Qwen/Qwen2.5-Math-7B';
+  const baseModel = args.baseModel ?? (await vscode.window.showInputBox({ title, prompt: 'Base model: a model id the cluster can download, or a folder on the cluster', value: lastModel, ignoreFocusOut: true }));
+  if (!baseModel) return undefined;
+  await ctx.memento.update('w2s.lastBaseModel', baseModel);
+  let settings = args.settings;
+  if (!settings) {
+    const d = runnerDefaults(ctx.runnerDir).sft;
+    const recipe = `lr ${String(d.learning_rate)}, ${String(d.lr_scheduler)}, warmup ${String(d.warmup_ratio)}, ${String(d.epochs)} epochs, batch ${String(d.global_batch_size)}, cutoff ${String(d.cutoff_len)}, bf16`;
+    const choice = await vscode.window.showQuickPick(
+      [
+        { label: 'W2SR recipe, full fine-tuning', description: recipe, settings: {} },
+        { label: 'W2SR recipe with LoRA', description: 'r 32, alpha 64 (peft)', settings: { lora: {} } },
+        { label: 'Custom settings…', description: 'job.json fields as JSON, e.g. {"epochs": 3, "learning_rate": 2e-5}', settings: undefined },
+      ],
+      { title, placeHolder: 'Training settings (defaults: runner/w2s_runner/defaults.json)', ignoreFocusOut: true },
+    );
+    if (!choice) return undefined;
+    settings = choice.settings;
+    if (!settings) {
+      const text = await vscode.window.showInputBox({
+        title, prompt: 'job.json fields that differ from the W2SR defaults (JSON object)', value: '{"epochs": 3}', ignoreFocusOut: true,
+        validateInput: (v) => {
+          try {
+            const o = JSON.parse(v) as unknown;
+            return o && typeof o === 'object' && !Array.isArray(o) ? undefined : 'a JSON object';
+          } catch (e) {
+            return (e as Error).message;
+          }
+        },
+      });
+      if (text === undefined) return undefined;
+      settings = JSON.parse(text) as Record<string, unknown>;
+    }
+  }
+  const gpus = args.gpus ?? (await pickGpus(title));
+  if (!gpus) return undefined;
+  const label = dataset.kind === 'snapshot' ? dataset.name : path.basename(dataset.path).replace(/\.[^.]+$/, '');
+  const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: 'Job name', value: defaultJobName('sft', label), ignoreFocusOut: true }));
+  if (!name) return undefined;
+  const root = (vscode.workspace.getConfiguration('w2s').get<string>('cluster.checkpointDir') || '/tmp/w2s-checkpoints').replace(/\/+$/, '');
+  const outputDir = args.outputDir ?? (await vscode.window.showInputBox({ title, prompt: 'Output folder on the cluster (shared storage when several nodes train)', value: `${root}/${name}`, ignoreFocusOut: true }));
+  if (!outputDir) return undefined;
+  return submitAndOpen(ctx, { kind: 'sft', name, baseModel, dataset, outputDir, settings, gpus });
+}

@@ -1,0 +1,213 @@
+// Cluster jobs in a real VS Code (code-server) against the fake Ray Jobs server replaying a log the
+// runner printed on a GPU (test/fixtures/runner-replay; a clearly marked placeholder until the GPU run
+// exists): connect with a token, start an SFT job through the pickers and watch its curve draw in the
+// job panel until it succeeds, evaluate the trained model and see its eval run graded, then start a
+// slow job, reload the window (the job is followed again), and stop it.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Frame, Page } from 'playwright-core';
+import { startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
+import { ROOT, VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, waitForWorkbench, type Workbench } from './harness';
+
+const REPLAY = path.join(ROOT, 'test', 'fixtures', 'runner-replay');
+const TOKEN = 'e2e-token';
+
+function fixture(kind: 'sft' | 'eval'): { file: string; lines: string[]; real: boolean } {
+  const real = path.join(REPLAY, `${kind}.log`);
+  const file = fs.existsSync(real) ? real : path.join(REPLAY, `${kind}.placeholder.log`);
+  return { file, real: file === real, lines: fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') };
+}
+
+const records = (lines: string[]) =>
+  lines.flatMap((l) => {
+    const i = l.indexOf('@@w2s ');
+    if (i < 0) return [];
+    try {
+      return [JSON.parse(l.slice(i + 6)) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+
+/** Types into the open input box whose title or prompt mentions `hint`, and accepts it. */
+async function answer(page: Page, hint: string | RegExp, value?: string): Promise<void> {
+  const widget = quickInput(page);
+  await widget.filter({ hasText: hint }).waitFor({ state: 'visible', timeout: 30_000 });
+  const input = widget.locator('input.input');
+  if (value !== undefined) await input.fill(value);
+  await input.press('Enter');
+}
+
+describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () => {
+  let wb: Workbench;
+  let ray: RayJobsServer;
+  let folder: string;
+  let dbFile: string;
+  const sft = fixture('sft');
+  const evalLog = fixture('eval');
+  // About ten seconds per replayed job; jobs named *slow* take a minute (to survive a reload and be stopped).
+  const pace = Math.max(5, Math.round(10_000 / sft.lines.length));
+
+  const query = <T>(sql: string, ...args: unknown[]): T | undefined => {
+    if (!fs.existsSync(dbFile)) return undefined;
+    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(sql).get(...args) as T | undefined;
+    } finally {
+      db.close();
+    }
+  };
+  const jobStatus = (name: string) => query<{ status: string }>('SELECT status FROM jobs WHERE name = ?', name)?.status;
+  const waitJob = async (name: string, status: string, timeout = 120_000) => {
+    const deadline = Date.now() + timeout;
+    while (jobStatus(name) !== status) {
+      assert.ok(Date.now() < deadline, `job ${name} should end ${status} (is ${jobStatus(name)})`);
+      await wb.page.waitForTimeout(250);
+    }
+  };
+
+  async function startSftThroughPickers(name: string): Promise<void> {
+    await runCommand(wb.page, 'W2S: Start SFT Job');
+    await pickQuickPickItems(wb.page, ['Dataset file in the workspace…'], { many: false });
+    await pickQuickPickItems(wb.page, ['train.jsonl'], { many: false });
+    await answer(wb.page, 'Base model');
+    await pickQuickPickItems(wb.page, ['W2SR recipe, full fine-tuning'], { many: false });
+    await pickQuickPickItems(wb.page, ['1'], { many: false });
+    await answer(wb.page, 'Job name', name);
+    await answer(wb.page, 'Output folder on the cluster');
+  }
+
+  before(async () => {
+    assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
+    console.log(`replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}${sft.real ? '' : ' (PLACEHOLDER logs: no GPU run yet)'}; ${pace} ms per line`);
+    ray = await startRayJobsServer({ token: TOKEN, replay: REPLAY, pendingMs: 200, stopWaitMs: 1000, paceFor: (j) => (j.metadata?.w2s_job?.includes('slow') ? 150_000 / sft.lines.length : pace) });
+    folder = tempFolder('jobs-ws');
+    dbFile = path.join(folder, '.w2s', 'w2s.db');
+    execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'import', path.join(REPLAY, 'problems.jsonl'), '--set', 'sums-heldout', '--db', dbFile]);
+    fs.writeFileSync(path.join(folder, 'train.jsonl'), `${Array.from({ length: 6 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `What is ${i}+${i}?` }, { role: 'assistant', content: `\\boxed{${2 * i}}` }] })).join('\n')}\n`);
+    wb = await launchWorkbench({ vsix: VSIX, folder });
+  });
+
+  after(async () => {
+    if (wb) {
+      if (wb.consoleErrors.length) console.log(`console errors in the workbench:\n  ${wb.consoleErrors.join('\n  ')}`);
+      await wb.close();
+    }
+    await ray?.close();
+    if (folder) fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('"W2S: Connect to Cluster…" with a token: checked against the cluster, token in SecretStorage only', async () => {
+    try {
+      await openViewContainer(wb.page, 'W2S', 60_000);
+    } catch (e) {
+      console.log(`no W2S container: ${await wb.screenshot('jobs-no-container')}`);
+      throw e;
+    }
+    await viewPane(wb.page, 'Jobs').getByText('No cluster jobs yet.').waitFor({ state: 'visible', timeout: 30_000 });
+    await runCommand(wb.page, 'W2S: Connect to Cluster');
+    await answer(wb.page, 'Address of the Ray dashboard', ray.url);
+    await answer(wb.page, 'Token for', TOKEN);
+    await wb.page.locator('.notifications-toasts', { hasText: `connected to ${ray.url}` }).waitFor({ state: 'visible', timeout: 30_000 });
+    const settings = fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8');
+    assert.match(settings, new RegExp(`"w2s.cluster.address": "${ray.url}"`));
+    assert.ok(!settings.includes(TOKEN), 'the token is not in the settings');
+    const checked = ray.requests.filter((r) => r.path === '/api/version');
+    assert.ok(checked.length >= 1 && checked.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
+  });
+
+  test('"W2S: Start SFT Job…": the loss curve draws live in the job panel, and the job succeeds', async () => {
+    await startSftThroughPickers('e2e-sft');
+    const frame: Frame = await findWebviewFrame(wb.page, '.chart[data-metric="loss"]', 60_000);
+    const points = async () => Number((await frame.locator('.chart[data-metric="loss"]').getAttribute('data-points')) ?? 0);
+    const expected = records(sft.lines).filter((r) => r.type === 'metrics' && typeof r.train_loss === 'number').length;
+    const deadline = Date.now() + 60_000;
+    while ((await points()) < 2) {
+      assert.ok(Date.now() < deadline, 'the curve should start drawing');
+      await wb.page.waitForTimeout(200);
+    }
+    const early = await points();
+    assert.equal(await frame.locator('.chart[data-metric="loss"] canvas').count() > 0, true, 'uPlot draws on a canvas');
+    const running = await wb.screenshot('job-sft-running');
+    await waitJob('e2e-sft', 'succeeded');
+    await frame.locator('.status', { hasText: 'succeeded' }).waitFor({ state: 'visible', timeout: 30_000 });
+    const final = await points();
+    assert.equal(final, expected, 'every train_loss record of the log is drawn');
+    assert.ok(early < final, `the curve grew while the job ran (${early} → ${final} points)`);
+    await frame.locator('.checkpoints code').first().waitFor({ state: 'visible' });
+    await treeRow(viewPane(wb.page, 'Jobs'), 'e2e-sft', 'succeeded').waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page.locator('.notifications-toasts', { hasText: 'job e2e-sft succeeded' }).waitFor({ state: 'visible', timeout: 30_000 });
+    const done = await wb.screenshot('job-sft-done');
+    console.log(`screenshots: ${path.relative(process.cwd(), running)} (${early} points), ${path.relative(process.cwd(), done)} (${final} points)`);
+  });
+
+  test('"W2S: Evaluate Model…" with the trained model: its eval run appears in Runs, graded', async () => {
+    await runCommand(wb.page, 'W2S: Evaluate Model');
+    await pickQuickPickItems(wb.page, ['e2e-sft'], { many: false });
+    await pickQuickPickItems(wb.page, ['sums-heldout'], { many: false });
+    await pickQuickPickItems(wb.page, ['qwen-base'], { many: false });
+    await pickQuickPickItems(wb.page, ['Greedy'], { many: false });
+    await pickQuickPickItems(wb.page, ['1'], { many: false });
+    await answer(wb.page, 'Job name', 'e2e-eval');
+    await waitJob('e2e-eval', 'succeeded');
+    const samples = records(evalLog.lines).filter((r) => r.type === 'sample') as { problem: string; text: string }[];
+    const right = samples.filter((s) => {
+      const [, a, b] = /^sum-(\d+)-(\d+)$/.exec(s.problem)!;
+      const boxed = [...s.text.matchAll(/\\boxed\{(-?\d+)\}/g)].at(-1);
+      return boxed !== undefined && Number(boxed[1]) === Number(a) + Number(b);
+    }).length;
+    const deadline = Date.now() + 60_000;
+    let graded = 0;
+    while (graded < samples.length) {
+      assert.ok(Date.now() < deadline, `every sample should be graded (${graded}/${samples.length})`);
+      await wb.page.waitForTimeout(250);
+      graded = query<{ n: number }>("SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval'")?.n ?? 0;
+    }
+    const correct = query<{ n: number }>("SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval' AND g.verdict = 'correct'")!.n;
+    assert.equal(correct, right, 'the grader agrees with the sums');
+    const pct = `${((100 * right) / samples.length).toFixed(1)}% correct`;
+    await treeRow(viewPane(wb.page, 'Runs'), 'e2e-eval', pct).waitFor({ state: 'visible', timeout: 30_000 });
+    const shot = await wb.screenshot('job-eval-graded');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)} (${right}/${samples.length} correct)`);
+  });
+
+  test('a running job is followed again after a window reload, and "W2S: Stop Job" stops it', async () => {
+    await startSftThroughPickers('e2e-slow');
+    const offset = () => query<{ log_offset: number }>("SELECT log_offset FROM jobs WHERE name = 'e2e-slow'")?.log_offset ?? 0;
+    let deadline = Date.now() + 60_000;
+    while (offset() < 3) {
+      assert.ok(Date.now() < deadline, 'the slow job should start logging');
+      await wb.page.waitForTimeout(250);
+    }
+    await wb.page.locator('.tab', { hasText: 'Job: e2e-slow' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // The workbench saves its open editors every few seconds; a reload right away could lose the newest.
+    await wb.page.waitForTimeout(8000);
+    await wb.page.reload();
+    await waitForWorkbench(wb.page);
+    const before = offset();
+    deadline = Date.now() + 60_000;
+    while (offset() <= before) {
+      assert.ok(Date.now() < deadline, 'after the reload the job is followed again (its log offset moves on)');
+      await wb.page.waitForTimeout(500);
+    }
+    assert.equal(jobStatus('e2e-slow'), 'running');
+    // The job's panel comes back with the window, and draws what the new follower reads.
+    await wb.page.locator('.tab', { hasText: 'Job: e2e-slow' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await openViewContainer(wb.page, 'W2S', 60_000);
+    await treeRow(viewPane(wb.page, 'Jobs'), 'e2e-slow', 'running').waitFor({ state: 'visible', timeout: 30_000 });
+    const panel = await findWebviewFrame(wb.page, '.header h1:has-text("e2e-slow")', 60_000);
+    await panel.locator('.status', { hasText: 'running' }).waitFor({ state: 'visible', timeout: 30_000 });
+    const reloaded = await wb.screenshot('job-after-reload');
+    console.log(`screenshot: ${path.relative(process.cwd(), reloaded)}`);
+    await runCommand(wb.page, 'W2S: Stop Job');
+    await pickQuickPickItems(wb.page, ['e2e-slow'], { many: false });
+    await waitJob('e2e-slow', 'stopped', 60_000);
+    await treeRow(viewPane(wb.page, 'Jobs'), 'e2e-slow', 'stopped').waitFor({ state: 'visible', timeout: 30_000 });
+    const shot = await wb.screenshot('job-stopped');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+  });
+});

@@ -1,0 +1,41 @@
+// Plays back a log the W2S runner really printed (a replay fixture), as the job's driver process:
+// the fake Ray Jobs server runs it in place of `python -m w2s_runner …` so that the success path of a
+// GPU job can be exercised where no GPU (and no torch) exists. Lines come out at the given pace, and
+// some are written in two pieces with a pause between them, as a driver's output reaches Ray's log
+// file. SIGTERM ends it at once, like the runner; the exit code follows the log's `done` record.
+//
+//   node replay-player.mjs FIXTURE.log [delay-ms-per-line]
+import * as fs from 'node:fs';
+
+const [file, delayArg] = process.argv.slice(2);
+const delay = Number(delayArg ?? 20);
+const lines = fs.readFileSync(file, 'utf8').split('\n');
+if (lines.at(-1) === '') lines.pop();
+let ok = false;
+for (const l of lines) {
+  const i = l.indexOf('@@w2s ');
+  if (i >= 0) {
+    try {
+      const r = JSON.parse(l.slice(i + 6));
+      if (r.type === 'done') ok = r.ok === true;
+    } catch {
+      // not a record
+    }
+  }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const write = (b) => new Promise((r) => process.stdout.write(b, r));
+for (let n = 0; n < lines.length; n++) {
+  // Bytes, cut anywhere (even inside a UTF-8 sequence): the log file only ever sees whole bytes.
+  const line = Buffer.from(`${lines[n]}\n`, 'utf8');
+  if (n % 7 === 3 && line.length > 8) {
+    const cut = Math.floor(line.length / 2);
+    await write(line.slice(0, cut));
+    await sleep(Math.max(1, delay / 2));
+    await write(line.slice(cut));
+  } else {
+    await write(line);
+  }
+  if (delay > 0) await sleep(delay);
+}
+process.exitCode = ok ? 0 : 1;

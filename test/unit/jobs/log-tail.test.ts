@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createRayClient } from '../../../src/core/jobs/ray-client';
+import { tailJobLog, type LogLine, type TailMode } from '../../../src/core/jobs/log-tail';
+import { startRayJobsServer, type RayJobsServerOptions } from '../../fakes/ray-jobs-server';
+
+// 150 lines, several written in two pieces with a pause between them (a driver mid-line), the last one
+// without a newline, and one with multi-byte characters.
+const SCRIPT =
+  "i=0; while [ $i -lt 150 ]; do if [ $((i % 9)) -eq 4 ]; then printf 'line %d —' $i; sleep 0.01; printf ' ünï %d\\n' $i; else echo \"line $i\"; sleep 0.005; fi; i=$((i+1)); done; printf 'tail without newline'";
+
+async function run(options: RayJobsServerOptions, fromLine = 0, token?: string) {
+  const ray = await startRayJobsServer({ pendingMs: 10, ...options, token });
+  try {
+    const client = createRayClient({ address: ray.url, token });
+    // Ray runs the entrypoint with a shell (job_supervisor.py: Popen(entrypoint, shell=True)).
+    const { submission_id: id } = await client.submit({ entrypoint: SCRIPT });
+    const got: LogLine[] = [];
+    const modes: TailMode[] = [];
+    const result = await tailJobLog({ client, submissionId: id, fromLine, pollMs: 50, onLines: (l) => void got.push(...l), onMode: (m) => modes.push(m) });
+    const expected = (await client.logs(id)).split('\n');
+    return { got, expected, result, modes, requests: ray.requests };
+  } finally {
+    await ray.close();
+  }
+}
+
+function assertExactlyOnce(got: LogLine[], expected: string[], from: number) {
+  assert.deepEqual(got.map((l) => l.index), expected.map((_, i) => i).slice(from), 'each line once, in order');
+  assert.deepEqual(got.map((l) => l.text), expected.slice(from));
+}
+
+describe('following a job log', () => {
+  it('over the WebSocket: unaligned frames become whole lines, each once, the last one without newline included', async () => {
+    const { got, expected, result, modes } = await run({});
+    assert.ok(expected.length > 150);
+    assert.ok(expected.some((l) => l.includes('— ünï')), 'the split multi-byte lines are in the log');
+    assertExactlyOnce(got, expected, 0);
+    assert.equal(expected.at(-1), 'tail without newline');
+    assert.equal(result.lines, expected.length);
+    assert.deepEqual(modes, []);
+  });
+
+  it('a dropped connection replays the log from its start: nothing is repeated or lost', async () => {
+    const { got, expected, result } = await run({ dropSocketAfterFrames: 3 });
+    assertExactlyOnce(got, expected, 0);
+    assert.equal(result.mode, 'websocket');
+  });
+
+  it('re-attaching after N lines delivers only the lines after them', async () => {
+    const { got, expected } = await run({}, 40);
+    assertExactlyOnce(got, expected, 40);
+  });
+
+  it('falls back to polling GET …/logs when the WebSocket upgrade is refused (a proxy without WebSocket support)', async () => {
+    const { got, expected, result, modes } = await run({ noWebSocket: true });
+    assertExactlyOnce(got, expected, 0);
+    assert.equal(result.mode, 'polling');
+    assert.deepEqual(modes, ['polling']);
+  });
+
+  it('waits out a cluster that is briefly unavailable (503, refused) instead of giving up; gives up on a real error', async () => {
+    const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true });
+    try {
+      const real = createRayClient({ address: ray.url });
+      const { submission_id: id } = await real.submit({ entrypoint: SCRIPT });
+      let outages = 0;
+      const flaky = {
+        ...real,
+        job: (sid: string, signal?: AbortSignal) => {
+          if (outages++ % 3 < 2) return Promise.reject(Object.assign(new Error('503 Service Unavailable'), { code: 'RAY_UNAVAILABLE' }));
+          return real.job(sid, signal);
+        },
+      };
+      const got: LogLine[] = [];
+      await tailJobLog({ client: flaky, submissionId: id, fromLine: 0, pollMs: 50, onLines: (l) => void got.push(...l) });
+      assertExactlyOnce(got, (await real.logs(id)).split('\n'), 0);
+      assert.ok(outages > 2);
+      const broken = { ...real, job: () => Promise.reject(Object.assign(new Error('refused the token'), { code: 'RAY_AUTH' })) };
+      await assert.rejects(tailJobLog({ client: broken, submissionId: id, fromLine: 0, onLines: () => undefined }), /refused the token/);
+    } finally {
+      await ray.close();
+    }
+  });
+
+  it('the WebSocket upgrade carries the Bearer token too', async () => {
+    const { got, expected, requests } = await run({}, 0, 'tok');
+    assertExactlyOnce(got, expected, 0);
+    const upgrades = requests.filter((r) => r.upgrade);
+    assert.ok(upgrades.length >= 1);
+    for (const u of upgrades) assert.equal(u.headers.authorization, 'Bearer tok');
+  });
+});

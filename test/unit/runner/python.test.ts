@@ -1,0 +1,21 @@
+// The Python runner's own unit tests (runner/tests, Python's unittest): record format, job.json
+// validation, data formats, chat formatting and label masking with a stand-in tokenizer, batching,
+// and the command line's errors. They need only python3 (>= 3.10), not torch.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { REPO_ROOT } from '../../support/tmp';
+
+test('runner: python3 -m unittest discover runner/tests passes', () => {
+  const runner = path.join(REPO_ROOT, 'runner');
+  const r = spawnSync('python3', ['-m', 'unittest', 'discover', '-s', 'tests', '-t', '.', '-v'], {
+    cwd: runner, encoding: 'utf8', timeout: 5 * 60_000, env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  assert.ok(!r.error, `python3 could not run: ${r.error?.message} (the runner tests need python3 >= 3.10)`);
+  const summary = /^Ran (\d+) tests?.*$/m.exec(r.stderr)?.[0] ?? '';
+  const skipped = [...r.stderr.matchAll(/skipped '([^']+)'/g)].map((m) => m[1]);
+  console.log(`${summary}${skipped.length ? `; skipped: ${skipped.join('; ')}` : ''}`);
+  assert.equal(r.status, 0, r.stderr.slice(-6000));
+  assert.match(r.stderr, /^OK/m);
+});
