@@ -1,6 +1,5 @@
 // Cluster jobs in a real VS Code (code-server) against the fake Ray Jobs server replaying a log the
-// runner printed on a GPU (test/fixtures/runner-replay; a clearly marked placeholder until the GPU run
-// exists): connect with a token, start an SFT job through the pickers and watch its curve draw in the
+// runner printed on a GPU (test/fixtures/runner-replay): connect with a token, start an SFT job through the pickers and watch its curve draw in the
 // job panel until it succeeds, evaluate the trained model and see its eval run graded, then start a
 // slow job, reload the window (the job is followed again), and stop it.
 import assert from 'node:assert/strict';
@@ -16,10 +15,9 @@ import { ROOT, VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQ
 const REPLAY = path.join(ROOT, 'test', 'fixtures', 'runner-replay');
 const TOKEN = 'e2e-token';
 
-function fixture(kind: 'sft' | 'eval'): { file: string; lines: string[]; real: boolean } {
-  const real = path.join(REPLAY, `${kind}.log`);
-  const file = fs.existsSync(real) ? real : path.join(REPLAY, `${kind}.placeholder.log`);
-  return { file, real: file === real, lines: fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') };
+function fixture(kind: 'sft' | 'eval'): { file: string; lines: string[] } {
+  const file = path.join(REPLAY, `${kind}.log`);
+  return { file, lines: fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') };
 }
 
 const records = (lines: string[]) =>
@@ -83,7 +81,7 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
 
   before(async () => {
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
-    console.log(`replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}${sft.real ? '' : ' (PLACEHOLDER logs: no GPU run yet)'}; ${pace} ms per line`);
+    console.log(`replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}; ${pace} ms per line`);
     ray = await startRayJobsServer({ token: TOKEN, replay: REPLAY, pendingMs: 200, stopWaitMs: 1000, paceFor: (j) => (j.metadata?.w2s_job?.includes('slow') ? 150_000 / sft.lines.length : pace) });
     folder = tempFolder('jobs-ws');
     dbFile = path.join(folder, '.w2s', 'w2s.db');

@@ -233,8 +233,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const m = /^python3? -m w2s_runner (sft|eval) job\.json$/.exec(entrypoint.trim());
     if (!m) return undefined;
     const f = path.join(options.replay, `${m[1]}.log`);
-    const placeholder = path.join(options.replay, `${m[1]}.placeholder.log`);
-    return fs.existsSync(f) ? f : fs.existsSync(placeholder) ? placeholder : undefined;
+    return fs.existsSync(f) ? f : undefined;
   }
 
   function start(j: Job): void {

@@ -7,13 +7,12 @@ import { REPO_ROOT, tempDir } from '../../support/tmp';
 export const REPLAY_DIR = path.join(REPO_ROOT, 'test', 'fixtures', 'runner-replay');
 export const RUNNER_DIR = path.join(REPO_ROOT, 'runner');
 
-/** The replay log the fake server plays for `kind`: the real GPU one when it is there, else the placeholder. */
-export function replayLog(kind: 'sft' | 'eval'): { file: string; real: boolean; lines: string[] } {
-  const real = path.join(REPLAY_DIR, `${kind}.log`);
-  const file = fs.existsSync(real) ? real : path.join(REPLAY_DIR, `${kind}.placeholder.log`);
+/** The replay log the fake server plays for `kind`: what the runner printed on a GPU. */
+export function replayLog(kind: 'sft' | 'eval'): { file: string; lines: string[] } {
+  const file = path.join(REPLAY_DIR, `${kind}.log`);
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return { file, real: file === real, lines };
+  return { file, lines };
 }
 
 export function freshStore(): { store: Store; dir: string } {

@@ -1,7 +1,5 @@
-// The replay fixtures the fake Ray server plays must be what the runner really printed on a GPU. Until
-// runner/scripts/gpu_check.py has run (see test/fixtures/runner-replay/README.md), only the clearly
-// marked placeholders exist: this test says so and is skipped; once sft.log and eval.log are committed
-// it checks that they are a real, complete run.
+// The replay fixtures the fake Ray server plays must be what the runner really printed on a GPU
+// (runner/scripts/gpu_check.py; how and when: test/fixtures/runner-replay/README.md): a real, complete run.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,21 +9,11 @@ import { REPLAY_DIR } from './helpers';
 
 const real = (kind: string) => path.join(REPLAY_DIR, `${kind}.log`);
 const records = (file: string): RunnerRecord[] => fs.readFileSync(file, 'utf8').split('\n').map(parseRecord).filter((r): r is RunnerRecord => r !== undefined);
-const missing = !fs.existsSync(real('sft')) || !fs.existsSync(real('eval'));
-const skip = missing ? 'PLACEHOLDER replay logs only: run runner/scripts/gpu_check.py on a GPU and copy $OUT/replay/* into test/fixtures/runner-replay/' : false;
-
 describe('replay fixtures from the GPU check', () => {
-  it('the placeholders say they are placeholders', () => {
-    for (const kind of ['sft', 'eval']) {
-      const first = records(path.join(REPLAY_DIR, `${kind}.placeholder.log`))[0]!;
-      assert.equal(first.placeholder, true);
-      assert.match(String(first.message), /^PLACEHOLDER/);
-    }
-  });
-
-  it('sft.log is a whole real training run: the loss falls, checkpoints, a final model, done ok', { skip }, () => {
+  it('sft.log is a whole real training run on a GPU: the loss falls, checkpoints, a final model, done ok', () => {
     const recs = records(real('sft'));
     assert.ok(!recs.some((r) => r.placeholder), 'not a placeholder');
+    assert.ok(recs.some((r) => r.type === 'status' && r.cuda === true && /NVIDIA/.test(String(r.gpu))), 'made on an NVIDIA GPU');
     const losses = recs.filter((r) => r.type === 'metrics' && typeof r.train_loss === 'number').map((r) => r.train_loss as number);
     assert.ok(losses.length >= 10, `${losses.length} train_loss records`);
     assert.ok(losses.at(-1)! < losses[0]! * 0.5, `the loss falls (${losses[0]} -> ${losses.at(-1)})`);
@@ -35,7 +23,7 @@ describe('replay fixtures from the GPU check', () => {
     assert.ok(Number(done.tokens_per_second) > 0);
   });
 
-  it('eval.log has one sample for each held-out problem of problems.jsonl, and ends done ok', { skip }, () => {
+  it('eval.log has one sample for each held-out problem of problems.jsonl, and ends done ok', () => {
     const recs = records(real('eval'));
     const keys = new Set(fs.readFileSync(path.join(REPLAY_DIR, 'problems.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id));
     const samples = recs.filter((r) => r.type === 'sample');

