@@ -25,12 +25,20 @@ export interface MochaResult {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, reporter: 'spec' });
+  return runMocha(loadSuites, 'test/exthost/index.ts');
+}
+
+/**
+ * Runs the suites that `load` requires in one Mocha instance, logging each result as a `W2S-MOCHA`
+ * line. Also the runner of the extension-host benchmark (bench/exthost/index.ts).
+ */
+export function runMocha(load: () => void, file: string, timeoutMs = 120_000): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: timeoutMs, reporter: 'spec' });
   const grep = process.env.W2S_EXTHOST_GREP;
   if (grep) mocha.grep(grep);
   // Define suite()/test() globals, then load the bundled suites into this Mocha instance.
-  mocha.suite.emit('pre-require', globalThis, 'test/exthost/index.ts', mocha);
-  loadSuites();
+  mocha.suite.emit('pre-require', globalThis, file, mocha);
+  load();
   const emit = (r: MochaResult) => console.log(RESULT_PREFIX + JSON.stringify(r));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
