@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
-import type { MochaResult } from '../exthost/index';
+import { RESULT_PREFIX as MOCHA_RESULT_PREFIX, type MochaResult } from '../exthost/mocha-runner';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const VSIX = path.join(ROOT, '.cache', 'w2s-studio.vsix');
@@ -139,7 +139,8 @@ export async function launchWorkbench(options: LaunchOptions = {}): Promise<Work
     page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.stack ?? e.message}`));
     for (const [name, fn] of Object.entries(options.expose ?? {})) await page.exposeFunction(name, fn);
     const query = new URLSearchParams({ folder, ...(options.query?.(server) ?? {}) });
-    await page.goto(`${server.url}/?${query.toString()}`);
+    // A loaded two-core machine can take longer than the default 30 s to serve the workbench page.
+    await page.goto(`${server.url}/?${query.toString()}`, { timeout: 90_000 });
     if (options.waitForWorkbench ?? true) await waitForWorkbench(page);
     return {
       server,
@@ -333,6 +334,3 @@ export async function runExtensionHostTests(testsBundle: string, options: { time
     fs.rmSync(folder, { recursive: true, force: true });
   }
 }
-
-/** The prefix of the result lines that test/exthost/index.ts writes (its RESULT_PREFIX). */
-const MOCHA_RESULT_PREFIX = 'W2S-MOCHA ';
