@@ -30,9 +30,13 @@ const SCOPES = {
     files: () => listTs('src/core/problems', []),
     tests: ['test/unit/problems/*.test.ts'],
   },
+  // The sampler's retry and resume code, judged by its own unit tests (each against the fake server or
+  // a real store). sampler.test.ts is left out: it takes a minute a run, so every surviving mutant
+  // would cost that, and its time-based cases (a 300 ms timeout) fail now and then on a loaded machine,
+  // which counts a mutant as killed for nothing.
   sampling: {
     files: () => ['src/core/sampling/retry.ts', 'src/core/sampling/resume.ts', 'src/core/sampling/attempts.ts'],
-    tests: ['test/unit/sampling/retry.test.ts', 'test/unit/sampling/resume.test.ts', 'test/unit/sampling/attempts.test.ts', 'test/unit/sampling/sampler.test.ts'],
+    tests: ['test/unit/sampling/retry.test.ts', 'test/unit/sampling/resume.test.ts', 'test/unit/sampling/attempts.test.ts'],
   },
 };
 

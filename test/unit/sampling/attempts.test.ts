@@ -37,13 +37,15 @@ interface Harness {
   run: string;
   logs: string[];
   queued: Unit[];
+  /** Calls of enqueue, even with nothing to queue. */
+  enqueueCalls: number;
   fatal: RequestFailure[];
   controller: AbortController;
   /** Commits what the writer holds and returns the run's rows. */
   stored(): ReturnType<typeof traces>;
 }
 
-function harness(serverOptions: FakeServerOptions, extra: { params?: SamplingParams; serverN?: boolean; timeoutMs?: number } = {}): Harness {
+function harness(serverOptions: FakeServerOptions, extra: { params?: SamplingParams; serverN?: boolean; timeoutMs?: number; retry?: typeof RETRY } = {}): Harness {
   server.options = serverOptions;
   const run = `u${++runs}`;
   const setId = (store.db.prepare("SELECT id FROM problem_sets WHERE name = 'units'").get() as { id: number }).id;
@@ -57,13 +59,17 @@ function harness(serverOptions: FakeServerOptions, extra: { params?: SamplingPar
   const ctx: AttemptContext = {
     runner: inThreadRunner({ baseUrl: server.url, timeoutMs }),
     writer, model: 'fake-model', baseUrl: server.url, template, params: extra.params ?? { temperature: 0, max_tokens: 512 },
-    stream: true, timeoutMs, retry: RETRY, signal: controller.signal,
+    stream: true, timeoutMs, retry: extra.retry ?? RETRY, signal: controller.signal,
     log: (level, message) => logs.push(`${level}: ${message}`),
     serverN: extra.serverN, inFlight: 0, lastError: null,
-    enqueue: (units) => queued.push(...units),
+    enqueue: (units) => {
+      h.enqueueCalls++;
+      queued.push(...units);
+    },
     onFatal: (f) => fatal.push(f),
   };
-  return { ctx, run, logs, queued, fatal, controller, stored: () => (writer.flush(), traces(store, run)) };
+  const h: Harness = { ctx, run, logs, queued, enqueueCalls: 0, fatal, controller, stored: () => (writer.flush(), traces(store, run)) };
+  return h;
 }
 
 /** The unit for problem `p` (0-based) and these sample indices. */
@@ -91,6 +97,17 @@ describe('runUnit', () => {
     assert.equal(row!.finish_reason, 'stop');
     assert.equal(h.ctx.inFlight, 0);
     assert.equal(server.requests.length, 1);
+    const { latency_ms } = store.db.prepare('SELECT latency_ms FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ?').get(h.run) as { latency_ms: number };
+    assert.ok(latency_ms >= 0 && latency_ms < 60_000, `latency ${latency_ms} ms`);
+    assert.equal(h.ctx.serverN, undefined, 'one sample says nothing about n');
+  });
+
+  it('a single sample is still sent to a server known to ignore n', async () => {
+    const h = harness({}, { serverN: false });
+    await runUnit(h.ctx, unit(1, [0]));
+    assert.deepEqual(h.stored().map((r) => [r.sample_index, r.error]), [[0, null]]);
+    assert.equal(server.requests.length, 1);
+    assert.equal(h.enqueueCalls, 0);
   });
 
   it('retries a 500 and stores the answer with the number of attempts it took', async () => {
@@ -163,7 +180,42 @@ describe('runUnit', () => {
     assert.deepEqual(h.stored().map((r) => r.sample_index), [0, 1, 2]);
     assert.equal(server.requests.length, 1);
     assert.equal(server.requests[0]!.body.n, 3);
-    assert.deepEqual(h.queued, []);
+    assert.equal(h.enqueueCalls, 0);
+    assert.deepEqual(h.logs, []);
+  });
+
+  it('a server that honoured n and then stops is noticed and said', async () => {
+    const h = harness({ supportsN: false }, { serverN: true });
+    await runUnit(h.ctx, unit(1, [0, 1]));
+    assert.equal(h.ctx.serverN, false);
+    assert.equal(h.logs.filter((l) => /ignores n \(asked 2, got 1\)/.test(l)).length, 1);
+    assert.deepEqual(h.queued.map((u) => u.indices), [[1]]);
+  });
+
+  it('the usage of an n-sample request is shared among its traces and adds up to what the server reported', async () => {
+    const h = harness({ reasoning: 'reasoning_content' });
+    await runUnit(h.ctx, unit(0, [0, 1]));
+    const rows = h.stored();
+    // The fake server reports ceil(chars / 4) per choice of reasoning + answer (test/fakes/openai-server.ts).
+    const reported = rows.reduce((a, r) => a + Math.ceil(((r.reasoning ?? '') + (r.answer ?? '')).length / 4), 0);
+    assert.equal(rows.reduce((a, r) => a + r.completion_tokens!, 0), reported);
+    for (const r of rows) assert.ok(r.completion_tokens! > 0);
+  });
+
+  it('a retryable failure whose message mentions choices is retried, not taken for a refusal of n', async () => {
+    const h = harness({ fault: (c) => (c.attempt === 1 ? { kind: 'status', status: 500, message: 'no choices yet, n is busy' } : undefined) });
+    await runUnit(h.ctx, unit(2, [0, 1]));
+    assert.deepEqual(h.stored().map((r) => [r.sample_index, r.attempts, r.error]), [[0, 2, null], [1, 2, null]]);
+    assert.equal(h.ctx.serverN, true);
+    assert.equal(h.enqueueCalls, 0);
+  });
+
+  it('a 400 that mentions n on a single-sample request is a failure of that trace, not a reason to split', async () => {
+    const h = harness({ fault: () => ({ kind: 'status', status: 400, message: 'n must be 1 for this model' }) });
+    await runUnit(h.ctx, unit(0, [0]));
+    assert.match(h.stored()[0]!.error!, /HTTP 400: n must be 1/);
+    assert.equal(h.ctx.serverN, undefined);
+    assert.equal(h.enqueueCalls, 0);
   });
 
   it('a 400 that rejects n splits the unit into single requests instead of failing it', async () => {
@@ -175,6 +227,15 @@ describe('runUnit', () => {
     assert.ok(h.logs.some((l) => /rejects n > 1/.test(l)));
   });
 
+  it('a cancel while the request is in flight stores nothing, even on its last attempt', async () => {
+    const h = harness({ fault: () => ({ kind: 'slow', delayMs: 5000 }) }, { retry: { ...RETRY, maxAttempts: 1 }, timeoutMs: 10_000 });
+    const running = runUnit(h.ctx, unit(1, [0]));
+    setTimeout(() => h.controller.abort(), 200);
+    await running;
+    assert.deepEqual(h.stored(), []);
+    assert.equal(h.ctx.lastError, null);
+  });
+
   it('separate requests of one problem get seed + their first sample index; no seed stays no seed', async () => {
     const seeded = harness({}, { params: { temperature: 0.6, seed: 7 } });
     await runUnit(seeded.ctx, unit(1, [2]));
@@ -183,6 +244,11 @@ describe('runUnit', () => {
     const plain = harness({});
     await runUnit(plain.ctx, unit(1, [2]));
     assert.equal(server.requests[0]!.body.seed, undefined);
+    server.requests.length = 0;
+    // A seed of null (settings written as JSON) is no seed either.
+    const nulled = harness({}, { params: { temperature: 0.6, seed: null as unknown as number } });
+    await runUnit(nulled.ctx, unit(1, [2]));
+    assert.equal(server.requests[0]!.body.seed ?? null, null);
   });
 
   it('a cancel during the backoff returns at once and stores nothing', async () => {
