@@ -61,6 +61,10 @@ if (fs.existsSync('webview')) {
 if (!production && fs.existsSync('test/exthost/index.ts')) {
   builds.push({ ...node, entryPoints: { index: 'test/exthost/index.ts' }, outdir: 'out/test/exthost', external: ['vscode', 'better-sqlite3', 'mocha'] });
 }
+// The extension-host benchmark (bench/exthost.bench.ts) runs the same way, from its own bundle.
+if (!production && fs.existsSync('bench/exthost/index.ts')) {
+  builds.push({ ...node, entryPoints: { index: 'bench/exthost/index.ts' }, outdir: 'out/bench/exthost', external: ['vscode', 'better-sqlite3', 'mocha'] });
+}
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -77,6 +77,13 @@ class JobValidation(unittest.TestCase):
                 json.dump({"base_model": "Qwen/Qwen2.5-0.5B", "dataset": "t.jsonl", "output_dir": "o"}, f)
             self.assertEqual(load_job(path, "sft")["base_model"], "Qwen/Qwen2.5-0.5B")
 
+    def test_a_home_relative_output_dir_is_the_cluster_users_home(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "job.json")
+            with open(path, "w") as f:
+                json.dump({"base_model": "m", "dataset": "t.jsonl", "output_dir": "~/w2s-checkpoints/job-1"}, f)
+            self.assertEqual(load_job(path, "sft")["output_dir"], os.path.join(os.path.expanduser("~"), "w2s-checkpoints", "job-1"))
+
     def test_unreadable_and_invalid_files_name_the_file(self):
         with tempfile.TemporaryDirectory() as d:
             missing = os.path.join(d, "nope.json")

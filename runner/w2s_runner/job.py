@@ -125,6 +125,9 @@ def resolve_paths(job, kind, base_dir):
     out = dict(job)
     for field in PATH_FIELDS[kind]:
         value = out.get(field)
+        if isinstance(value, str) and value.startswith("~"):
+            # the cluster user's home: a place that outlives the job's working_dir (the default checkpoint root)
+            value = out[field] = os.path.expanduser(value)
         if isinstance(value, str) and value and not os.path.isabs(value) and not value.startswith(("s3://", "gs://", "hf://")):
             out[field] = os.path.normpath(os.path.join(base_dir, value))
     # A model given as a relative folder that exists next to job.json is a path; otherwise a hub id.

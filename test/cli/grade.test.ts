@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { gradePair, gradeResponse } from '../../src/core/grader';
 import { openStore } from '../../src/core/store/open';
 import { CLI, ensureBuilt, w2s } from '../support/cli';
-import { seedRealTraces } from '../support/traces-fixture';
+import { seedRealTraces, seedTraces, tracesWithKnownVerdicts } from '../support/traces-fixture';
 import { tempDir, writeFile } from '../support/tmp';
 
 describe('w2s grade', () => {
@@ -14,15 +14,28 @@ describe('w2s grade', () => {
     const db = path.join(cwd, '.w2s', 'w2s.db');
     const store = openStore(db);
     const { traces } = seedRealTraces(store, 'qwen');
+    const known = tracesWithKnownVerdicts();
+    const knownRun = seedTraces(store, 'known', known.map((k) => k.trace));
     store.close();
     const r = await w2s(['grade', '--json', '--threads', '2'], { cwd });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { graded: number; runs: { run: string; correct: number; ungraded: number; accuracy: number }[] };
-    assert.equal(doc.graded, traces.length);
+    assert.equal(doc.graded, traces.length + known.length);
     const expectedCorrect = traces.filter((t) => gradeResponse({ gold: t.gold, response: t.response, type: 'math' }).verdict === 'correct').length;
-    assert.equal(doc.runs[0]!.run, 'qwen');
-    assert.equal(doc.runs[0]!.correct, expectedCorrect);
-    assert.equal(doc.runs[0]!.ungraded, 0);
+    const qwen = doc.runs.find((x) => x.run === 'qwen')!;
+    assert.equal(qwen.correct, expectedCorrect);
+    assert.equal(qwen.ungraded, 0);
+    // Verdicts written down by hand, so a grading regression fails here too (not only a plumbing one).
+    const check = openStore(db);
+    try {
+      const stored = check.db
+        .prepare('SELECT g.extracted, g.verdict FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id = ? ORDER BY t.id')
+        .all(knownRun);
+      assert.deepEqual(stored, known.map((k) => ({ extracted: k.extracted, verdict: k.verdict })));
+    } finally {
+      check.close();
+    }
+    assert.equal(doc.runs.find((x) => x.run === 'known')!.correct, 1);
     const again = await w2s(['grade', '--run', 'qwen'], { cwd });
     assert.equal(again.code, 0);
     assert.match(again.stdout, /graded 0 trace/);

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { openSqlite } from '../../src/core/store/sqlite';
 import { w2s } from '../support/cli';
-import { SHARED_DATA, tempDir, writeFile } from '../support/tmp';
+import { BENCHMARKS, tempDir, writeFile } from '../support/tmp';
 
-const BENCH_DIR = fs.existsSync(path.join(SHARED_DATA, 'benchmarks')) ? path.join(SHARED_DATA, 'benchmarks') : path.resolve(__dirname, '..', '..', 'data', 'benchmarks');
+// What ships (data/benchmarks), never a copy outside the repository.
 const EXPECTED: Record<string, { rows: number; first: string }> = {
   math500: { rows: 500, first: '\\left( 3, \\frac{\\pi}{2} \\right)' },
   gsm8k: { rows: 1319, first: '18' },
@@ -28,11 +28,11 @@ function dbRows(db: string, sql: string, ...args: unknown[]): unknown[] {
 describe('w2s import', () => {
   it('imports every benchmark file with the right row count and gold answers (--json on stdout only)', async () => {
     const cwd = tempDir();
-    const files = fs.readdirSync(BENCH_DIR).filter((f) => f.endsWith('.jsonl'));
-    assert.ok(files.length >= 6);
+    const files = fs.readdirSync(BENCHMARKS).filter((f) => f.endsWith('.jsonl'));
+    assert.deepEqual(files.map((f) => f.replace('.jsonl', '')).sort(), Object.keys(EXPECTED).sort(), 'every shipped benchmark, and only those');
     for (const f of files) {
       const name = f.replace('.jsonl', '');
-      const r = await w2s(['import', path.join(BENCH_DIR, f), '--set', name, '--json'], { cwd });
+      const r = await w2s(['import', path.join(BENCHMARKS, f), '--set', name, '--json'], { cwd });
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout) as { problems: number; outcome: string; name: string };
       assert.equal(doc.name, name);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { VSIX, launchWorkbench, openViewContainer, pickQuickPickItems, runCommand, treeRow, viewPane, type Workbench } from './harness';
 
@@ -15,11 +15,11 @@ describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => 
     wb = await launchWorkbench({ vsix: VSIX });
   });
 
+  // An error from the extension or its webviews fails the test during which it was logged.
+  afterEach((t) => wb?.assertNoConsoleErrors(`during "${t.name}"`));
+
   after(async () => {
-    if (wb) {
-      if (wb.consoleErrors.length) console.log(`console errors in the workbench:\n  ${wb.consoleErrors.join('\n  ')}`);
-      await wb.close();
-    }
+    await wb?.close();
   });
 
   test('the W2S container shows the Problem Sets welcome content in an empty workspace', async () => {

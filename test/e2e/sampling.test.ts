@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
 import { ROOT, VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
@@ -43,11 +43,11 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     wb = await launchWorkbench({ vsix: VSIX, folder });
   });
 
+  // An error from the extension or its webviews fails the test during which it was logged.
+  afterEach((t) => wb?.assertNoConsoleErrors(`during "${t.name}"`));
+
   after(async () => {
-    if (wb) {
-      if (wb.consoleErrors.length) console.log(`console errors in the workbench:\n  ${wb.consoleErrors.join('\n  ')}`);
-      await wb.close();
-    }
+    await wb?.close();
     await server?.close();
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
   });

@@ -3,7 +3,6 @@
 // in bulk. Runs after problem-sets.test.ts (gsm8k is in the store).
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { gradeResponse } from '../../src/core/grader/grade';
 import type { SampleResult } from '../../src/core/sampling/sampler';
@@ -19,7 +18,6 @@ suite('Sampling and grading in the extension host', () => {
 
   suiteSetup(async () => {
     api = await vscode.extensions.getExtension<W2sApi>(EXTENSION_ID)!.activate();
-    // The fake server runs in its own process, so the stall measured below is the extension host's own.
     server = await spawnFakeServer(['--reasoning', 'think'], path.resolve(__dirname, '..', '..', '..'));
     await vscode.commands.executeCommand('w2s.addBuiltinBenchmark', ['gsm8k']);
   });
@@ -30,15 +28,8 @@ suite('Sampling and grading in the extension host', () => {
 
   const count = (sql: string, ...args: unknown[]) => (api.stores.get().db.prepare(sql).get(...args) as { n: number }).n;
 
-  test('w2s.sampleTraces stores every trace once and grades each as it arrives, without stalling the host', async () => {
-    // For scale: the same probe over an idle host (on a 2-core machine shared with code-server, the
-    // browser and the fake server, the OS alone delays timers by tens of milliseconds).
-    const idle = monitorEventLoopDelay({ resolution: 10 });
-    idle.enable();
-    await new Promise((r) => setTimeout(r, 3000));
-    idle.disable();
-    const h = monitorEventLoopDelay({ resolution: 10 });
-    h.enable();
+  // How long the extension host stalls while it samples is a benchmark (bench/exthost.bench.ts), not a test.
+  test('w2s.sampleTraces stores each of the 1319 traces once and grades each as it arrives', async () => {
     const result = await vscode.commands.executeCommand<SampleResult | undefined>('w2s.sampleTraces', {
       set: 'gsm8k',
       baseUrl: server.url,
@@ -46,17 +37,13 @@ suite('Sampling and grading in the extension host', () => {
       run: RUN,
       params: { temperature: 0, top_p: 0.95, max_tokens: 1024 },
     });
-    h.disable();
     assert.ok(result, 'the command returns the run summary');
     assert.equal(result.status, 'done', result.error ?? '');
     assert.equal(result.done, 1319);
-    const ms = (x: number) => (x / 1e6).toFixed(1);
-    console.log(
-      `extension host during sampling of 1319 traces: longest event-loop stall ${ms(h.max)} ms (p99 ${ms(h.percentile(99))} ms); ` +
-        `idle host, same probe: longest ${ms(idle.max)} ms (p99 ${ms(idle.percentile(99))} ms)`,
-    );
     const traces = count('SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ? AND t.error IS NULL', RUN);
     assert.equal(traces, 1319);
+    const pairs = count('SELECT count(DISTINCT t.problem_id) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ?', RUN);
+    assert.equal(pairs, 1319, 'one trace per problem');
     await api.grader.drain();
     const rows = api.stores
       .get()
@@ -66,7 +53,18 @@ suite('Sampling and grading in the extension host', () => {
       )
       .all(RUN) as { gold: string; type: 'number'; answer: string | null; verdict: string | null }[];
     assert.equal(rows.filter((r) => r.verdict === null).length, 0, 'every trace is graded');
-    for (const r of rows) assert.equal(r.verdict, gradeResponse({ gold: r.gold, response: r.answer ?? '', type: r.type }).verdict);
+    // The fake model ends every answer with "The answer is \boxed{N}" (test/fakes/openai-server.ts), and
+    // GSM8K's gold answers are integers: the verdict a reader gives is N == gold, known without our grader.
+    let correct = 0;
+    for (const r of rows) {
+      const boxed = /\\boxed\{(-?\d+)\}/.exec(r.answer ?? '');
+      assert.ok(boxed, `the fake model's answer has its box: ${r.answer}`);
+      const expected = Number(boxed[1]) === Number(r.gold.replace(/,/g, '')) ? 'correct' : 'incorrect';
+      if (expected === 'correct') correct++;
+      assert.equal(r.verdict, expected, `gold ${r.gold}, answer ${boxed[0]}`);
+      assert.equal(r.verdict, gradeResponse({ gold: r.gold, response: r.answer ?? '', type: r.type }).verdict);
+    }
+    console.log(`${correct} of 1319 fake answers hit the gold answer by chance, all graded correct`);
   });
 
   test('w2s.gradeRuns re-grades a run whose grades were removed', async () => {

@@ -17,7 +17,6 @@ export function writeFile(dir: string, name: string, content: string | Buffer): 
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const SHARED_DATA = path.resolve(REPO_ROOT, '..', 'shared', 'data');
 /** 400 real Qwen2.5-Math responses with Math-Verify and Qwen verdicts (see test/fixtures/README.md). */
 export const REAL_TRACES = path.join(REPO_ROOT, 'test', 'fixtures', 'qwen25-math-cot-sample.jsonl');
 export const BENCHMARKS = path.join(REPO_ROOT, 'data', 'benchmarks');

@@ -24,6 +24,11 @@ export function realTraces(): RealTrace[] {
 /** Writes the real traces into a store as one problem set and one run, straight through SQL. */
 export function seedRealTraces(store: Store, runName = 'qwen', limit?: number): { runId: number; traces: RealTrace[] } {
   const traces = realTraces().slice(0, limit);
+  return { runId: seedTraces(store, runName, traces), traces };
+}
+
+/** Writes traces (one problem per `problem_index`) into a store as one set and one run; returns the run id. */
+export function seedTraces(store: Store, runName: string, traces: Pick<RealTrace, 'problem_index' | 'question' | 'gold' | 'sample' | 'response'>[]): number {
   const db = store.db;
   const setId = Number(db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES (?, 'fixture', 'x')").run(`${runName}-set`).lastInsertRowid);
   const problemIds = new Map<number, number>();
@@ -38,5 +43,27 @@ export function seedRealTraces(store: Store, runName = 'qwen', limit?: number): 
       insertTrace.run(runId, problemIds.get(t.problem_index), t.sample, t.question, t.response);
     }
   })();
-  return { runId, traces };
+  return runId;
+}
+
+/**
+ * Three traces whose verdict a reader decides at a glance, with that verdict written down (never
+ * computed by our grader), so a grading regression fails the tests that store verdicts:
+ * - real trace 0: gold 420, ends "… is \(\boxed{420}\)" → correct;
+ * - real trace 138: gold 6290000 (6287215 to the nearest ten thousand), boxes 6287000 → incorrect;
+ * - trace 0's question with a response cut off before any number or box → no-answer.
+ */
+export function tracesWithKnownVerdicts(): { trace: Pick<RealTrace, 'problem_index' | 'question' | 'gold' | 'sample' | 'response'>; verdict: string; extracted: string | null }[] {
+  const all = realTraces();
+  const right = all[0]!;
+  const wrong = all[138]!;
+  if (right.gold !== '420' || !right.response.endsWith('\\(\\boxed{420}\\).') || wrong.gold !== '6290000' || !wrong.response.includes('\\boxed{6287000}')) {
+    throw new Error('the fixture changed: choose the known-verdict traces again');
+  }
+  const cut = { ...right, sample: 8, response: 'To find the value of the product to the nearest whole number, we can approximate each of the numbers to' };
+  return [
+    { trace: right, verdict: 'correct', extracted: '420' },
+    { trace: wrong, verdict: 'incorrect', extracted: '6287000' },
+    { trace: cut, verdict: 'no-answer', extracted: null },
+  ];
 }

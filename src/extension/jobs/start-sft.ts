@@ -128,7 +128,7 @@ export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Pr
   const label = dataset.kind === 'snapshot' ? dataset.name : path.basename(dataset.path).replace(/\.[^.]+$/, '');
   const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: 'Job name', value: defaultJobName('sft', label), ignoreFocusOut: true }));
   if (!name) return undefined;
-  const root = (vscode.workspace.getConfiguration('w2s').get<string>('cluster.checkpointDir') || '/tmp/w2s-checkpoints').replace(/\/+$/, '');
+  const root = (vscode.workspace.getConfiguration('w2s').get<string>('cluster.checkpointDir') || '~/w2s-checkpoints').replace(/\/+$/, '');
   const outputDir = args.outputDir ?? (await vscode.window.showInputBox({ title, prompt: 'Output folder on the cluster (shared storage when several nodes train)', value: `${root}/${name}`, ignoreFocusOut: true }));
   if (!outputDir) return undefined;
   return submitAndOpen(ctx, { kind: 'sft', name, baseModel, dataset, outputDir, settings, gpus });

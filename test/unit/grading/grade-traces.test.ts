@@ -6,7 +6,7 @@ import { gradeTraces } from '../../../src/core/grading/grade-traces';
 import { createLiveGrader } from '../../../src/core/grading/live-grader';
 import { createGraderPool, gradeResponse, GRADER_VERSION, type GraderPool } from '../../../src/core/grader';
 import { openStore, type Store } from '../../../src/core/store/open';
-import { seedRealTraces } from '../../support/traces-fixture';
+import { seedRealTraces, seedTraces, tracesWithKnownVerdicts } from '../../support/traces-fixture';
 import { REPO_ROOT, tempDir } from '../../support/tmp';
 
 let store: Store;
@@ -100,5 +100,17 @@ describe('grading stored traces', () => {
     assert.equal(live.graded, 40);
     assert.equal(live.lastError, undefined);
     assert.equal(verdictCountsByRun(store).get(runId)!.ungraded, 0);
+  });
+
+  it('stores the verdict a reader gives a plainly right, a plainly wrong and an unanswered trace', async () => {
+    const known = tracesWithKnownVerdicts();
+    const runId = seedTraces(store, 'known', known.map((k) => k.trace));
+    const summary = await gradeTraces(store, pool, { runs: ['known'] });
+    assert.equal(summary.graded, known.length);
+    const stored = store.db
+      .prepare('SELECT g.extracted, g.verdict FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id = ? ORDER BY t.id')
+      .all(runId) as { extracted: string | null; verdict: string }[];
+    assert.deepEqual(stored, known.map((k) => ({ extracted: k.extracted, verdict: k.verdict })));
+    assert.deepEqual(summary.counts, { correct: 1, incorrect: 1, 'no-answer': 1 });
   });
 });

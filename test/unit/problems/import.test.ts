@@ -259,6 +259,39 @@ describe('bad input: a clear error naming file and line, and nothing stored', ()
   });
 });
 
+// The first 50 records choose the fields; the rest are parsed while they are written, inside the
+// transaction, in chunks of 5,000 with a yield between them. A bad line there must reach the ROLLBACK.
+describe('bad input after the first parsed chunk: the transaction rolls back', () => {
+  const lines = (n: number, answer = (i: number) => String(i)) =>
+    Array.from({ length: n }, (_, i) => JSON.stringify({ id: i + 1, question: `Q${i + 1}`, answer: answer(i + 1) }));
+  const withLine = (all: string[], line: number, text: string) => all.map((l, i) => (i === line - 1 ? text : l)).join('\n');
+  let written = 0;
+  const progress: ImportOptions['onProgress'] = (p) => (written = Math.max(written, p.done));
+
+  it('a malformed line 60, after the records that chose the fields', async () => {
+    const f = writeFile(dir, 'late60.jsonl', withLine(lines(100), 60, '{"id": 60, "question": "Q60", "answer": '));
+    await rejects({ file: f, name: 'late60' }, 60, /not valid JSON/);
+  });
+
+  it('a missing answer on line 20,001, after four chunks were written', async () => {
+    written = 0;
+    const f = writeFile(dir, 'late20001.jsonl', withLine(lines(25_000), 20_001, JSON.stringify({ id: 20_001, question: 'Q' })));
+    await rejects({ file: f, name: 'late20001', onProgress: progress }, 20_001, /answer is missing/);
+    assert.equal(written, 20_000, '20,000 rows were written in the transaction before the bad line');
+  });
+
+  it('a malformed line 20,001 while replacing a set keeps the old set as it was', async () => {
+    await imp({ file: writeFile(dir, 'rep20001-v1.jsonl', lines(25_000).join('\n')), name: 'rep20001' });
+    const before = store.db.prepare("SELECT source_hash, problem_count, updated_at FROM problem_sets WHERE name = 'rep20001'").get();
+    written = 0;
+    const v2 = writeFile(dir, 'rep20001-v2.jsonl', withLine(lines(25_000, (i) => String(i * 2)), 20_001, '{oops'));
+    await rejects({ file: v2, name: 'rep20001', replace: true, onProgress: progress }, 20_001, /not valid JSON/);
+    assert.equal(written, 20_000, '20,000 rows were updated in the transaction before the bad line');
+    assert.deepEqual(store.db.prepare("SELECT source_hash, problem_count, updated_at FROM problem_sets WHERE name = 'rep20001'").get(), before);
+    assert.equal(listProblems(store, 'rep20001').find((p) => p.key === '7')!.answer, '7', 'answers of the old file');
+  });
+});
+
 describe('replace', () => {
   it('needs explicit replace for different content under an existing name; replace keeps problem ids', async () => {
     const v1 = writeFile(dir, 'v1.jsonl', ['a', 'b', 'c'].map((k) => JSON.stringify({ id: k, question: `Q${k}`, answer: '1' })).join('\n'));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { describe, it } from 'node:test';
 import { backoffDelay, DEFAULT_RETRY, parseRetryAfter, sleep } from '../../../src/core/sampling/retry';
 
@@ -14,11 +15,26 @@ describe('retry', () => {
     assert.equal(parseRetryAfter(''), undefined);
   });
 
+  it('reads only a whole number of seconds (spaces around it are fine), else an HTTP date', () => {
+    assert.equal(parseRetryAfter(' 3 '), 3000);
+    assert.equal(parseRetryAfter('12'), 12_000);
+    assert.equal(parseRetryAfter('1.25'), 1250);
+    // Neither seconds nor a date: a prefix or a suffix around digits is not read as seconds.
+    assert.equal(parseRetryAfter('x5'), undefined);
+    assert.equal(parseRetryAfter('5s'), undefined);
+  });
+
   it('honours Retry-After over the backoff, with a little jitter, capped', () => {
     assert.equal(backoffDelay(1, DEFAULT_RETRY, 3000, () => 0), 3000);
     const d = backoffDelay(1, DEFAULT_RETRY, 3000, () => 0.999);
     assert.ok(d >= 3000 && d <= 3350, `${d}`);
     assert.equal(backoffDelay(1, DEFAULT_RETRY, 10 * 3600_000, () => 0), DEFAULT_RETRY.maxRetryAfterMs);
+  });
+
+  it('the jitter on top of Retry-After is up to 10% + 50 ms, at most 1 s', () => {
+    assert.equal(backoffDelay(1, DEFAULT_RETRY, 3000, () => 0.5), 3000 + 0.5 * 350);
+    assert.equal(backoffDelay(1, DEFAULT_RETRY, 0, () => 1), 50);
+    assert.equal(backoffDelay(1, DEFAULT_RETRY, 100_000, () => 0.5), 100_500);
   });
 
   it('grows exponentially with full jitter up to the cap', () => {
@@ -29,6 +45,25 @@ describe('retry', () => {
     assert.equal(backoffDelay(8, p, undefined, () => 1), 1000);
     assert.equal(backoffDelay(3, p, undefined, () => 0), 0);
     assert.equal(backoffDelay(3, p, undefined, () => 0.5), 200);
+  });
+
+  it('sleep rejects at once with the reason of a signal aborted before it starts', async () => {
+    const c = new AbortController();
+    const reason = new Error('run cancelled');
+    c.abort(reason);
+    const t0 = Date.now();
+    await assert.rejects(sleep(10_000, c.signal), (e) => e === reason);
+    assert.ok(Date.now() - t0 < 1000);
+  });
+
+  it('sleep leaves no listener on the signal, whether it ends or is aborted', async () => {
+    const c = new AbortController();
+    await sleep(5, c.signal);
+    assert.equal(getEventListeners(c.signal, 'abort').length, 0, 'removed when the sleep ends');
+    const p = sleep(10_000, c.signal);
+    c.abort(new Error('stop'));
+    await assert.rejects(p, /stop/);
+    assert.equal(getEventListeners(c.signal, 'abort').length, 0, 'a once listener is gone after the abort');
   });
 
   it('sleep stops at once on abort', async () => {

@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// `npm run mutate [-- grader|problems|sampling|FILE…] [--concurrency N] [--full]`: the mutation score of
+// the code whose rules matter most (StrykerJS 9, TypeScript checker, tap runner over this repo's
+// node:test files run with tsx). Not part of `npm test`: a full run takes hours on two cores. Run it
+// before a release, or for the folder or file you changed.
+//
+// Each source file is its own Stryker run with its own incremental file (.cache/stryker/), so a run
+// can be stopped and restarted file by file, and a second run re-tests only the mutants whose code or
+// tests changed (--full ignores that). The per-folder score printed at the end (and written to
+// .cache/stryker/summary.json) adds up the latest report of every file of the folder; a file never
+// measured is named, not guessed.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = path.join(ROOT, '.cache', 'stryker');
+
+/**
+ * What is mutated and which test files judge it. Test files run in this order and a run stops at the
+ * first file that fails, so the fast files come first. Files without logic (types, re-exports, the
+ * worker entries, the version string) are left out.
+ */
+const SCOPES = {
+  grader: {
+    files: () => listTs('src/core/grader', ['index.ts', 'types.ts', 'version.ts', 'worker.ts', 'worker-messages.ts']),
+    tests: ['test/unit/grader/*.test.ts'],
+  },
+  problems: {
+    files: () => listTs('src/core/problems', []),
+    tests: ['test/unit/problems/*.test.ts'],
+  },
+  // The sampler's retry and resume code, judged by its own unit tests (each against the fake server or
+  // a real store). sampler.test.ts is left out: it takes a minute a run, so every surviving mutant
+  // would cost that, and its time-based cases (a 300 ms timeout) fail now and then on a loaded machine,
+  // which counts a mutant as killed for nothing.
+  sampling: {
+    files: () => ['src/core/sampling/retry.ts', 'src/core/sampling/resume.ts', 'src/core/sampling/attempts.ts'],
+    tests: ['test/unit/sampling/retry.test.ts', 'test/unit/sampling/resume.test.ts', 'test/unit/sampling/attempts.test.ts'],
+  },
+};
+
+function listTs(dir, skip) {
+  return fs
+    .readdirSync(path.join(ROOT, dir))
+    .filter((f) => f.endsWith('.ts') && !skip.includes(f))
+    .sort()
+    .map((f) => `${dir}/${f}`);
+}
+
+function parseArgs(argv) {
+  const targets = [];
+  let concurrency = 1;
+  let full = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--concurrency') concurrency = Number(argv[++i]);
+    else if (a === '--full') full = true;
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npm run mutate -- [grader|problems|sampling|src/core/…/file.ts]… [--concurrency N] [--full]');
+      process.exit(0);
+    } else targets.push(a);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) usage('--concurrency needs a positive integer');
+  return { targets: targets.length ? targets : Object.keys(SCOPES), concurrency, full };
+}
+
+function usage(message) {
+  console.error(`mutate: ${message}`);
+  process.exit(2);
+}
+
+/** [scope, file] pairs for the targets: a scope name, or a source file of a scope. */
+function plan(targets) {
+  const out = [];
+  for (const t of targets) {
+    if (SCOPES[t]) {
+      for (const f of SCOPES[t].files()) out.push([t, f]);
+      continue;
+    }
+    const rel = path.relative(ROOT, path.resolve(t)).split(path.sep).join('/');
+    const scope = Object.keys(SCOPES).find((s) => SCOPES[s].files().includes(rel));
+    if (!scope) usage(`${t} is neither a scope (${Object.keys(SCOPES).join(', ')}) nor one of their files`);
+    out.push([scope, rel]);
+  }
+  return out;
+}
+
+const slug = (file) => file.replace(/^src\/core\//, '').replace(/[/.]/g, '_');
+const reportOf = (file) => path.join(OUT, 'reports', `${slug(file)}.json`);
+
+async function mutateFile(scope, file, { concurrency, full }) {
+  const { Stryker } = await import('@stryker-mutator/core');
+  fs.mkdirSync(path.join(OUT, 'reports'), { recursive: true });
+  const stryker = new Stryker({
+    mutate: [file],
+    testRunner: 'tap',
+    tap: {
+      testFiles: SCOPES[scope].tests,
+      // The hook first: it sets the namespace the instrumented code reports coverage to.
+      nodeArgs: ['--require', '{{hookFile}}', '--import', 'tsx', '{{testFile}}'],
+      forceBail: true,
+    },
+    checkers: ['typescript'],
+    tsconfigFile: 'tsconfig.mutate.json',
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    coverageAnalysis: 'perTest',
+    concurrency,
+    // Shared, loaded machines: a slow file is not a timeout.
+    timeoutMS: 30_000,
+    timeoutFactor: 2,
+    incremental: !full,
+    force: full,
+    incrementalFile: path.join(OUT, 'incremental', `${slug(file)}.json`),
+    tempDirName: '.cache/stryker/tmp',
+    cleanTempDir: true,
+    // Only what the tests read goes into the sandbox (never .cache with code-server, dist, out).
+    ignorePatterns: ['/*', '!/src', '!/test', '!/data', '!/package.json', '!/tsconfig.json', '!/tsconfig.base.json', '!/tsconfig.mutate.json'],
+    reporters: ['clear-text', 'progress', 'json'],
+    jsonReporter: { fileName: reportOf(file) },
+    clearTextReporter: { allowColor: process.stdout.isTTY, logTests: false, reportScoreTable: true, reportMutants: true },
+    logLevel: 'info',
+    fileLogLevel: 'off',
+    warnings: { slow: false },
+  });
+  await stryker.runMutationTest();
+}
+
+// Stryker's score: detected (killed, timeout) over valid mutants (detected, survived, no coverage).
+// Compile errors and ignored mutants count nowhere.
+function tally(files) {
+  const t = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, compileErrors: 0, files: [], missing: [] };
+  for (const f of files) {
+    const file = reportOf(f);
+    if (!fs.existsSync(file)) {
+      t.missing.push(f);
+      continue;
+    }
+    const report = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const own = Object.entries(report.files).filter(([name]) => name.split(path.sep).join('/').endsWith(f));
+    for (const [, { mutants }] of own) {
+      for (const m of mutants) {
+        if (m.status === 'Killed') t.killed++;
+        else if (m.status === 'Timeout') t.timeout++;
+        else if (m.status === 'Survived') t.survived++;
+        else if (m.status === 'NoCoverage') t.noCoverage++;
+        else if (m.status === 'CompileError') t.compileErrors++;
+      }
+    }
+    t.files.push({ file: f, measured: fs.statSync(file).mtime.toISOString() });
+  }
+  const valid = t.killed + t.timeout + t.survived + t.noCoverage;
+  return { ...t, valid, score: valid ? Number((((t.killed + t.timeout) / valid) * 100).toFixed(2)) : null };
+}
+
+const options = parseArgs(process.argv.slice(2));
+const work = plan(options.targets);
+process.chdir(ROOT);
+const failed = [];
+for (const [scope, file] of work) {
+  console.log(`\n=== mutate ${file} (${scope}) ===`);
+  const started = Date.now();
+  try {
+    await mutateFile(scope, file, options);
+  } catch (e) {
+    failed.push(file);
+    console.error(`mutate: ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  console.log(`mutate: ${file} took ${((Date.now() - started) / 60_000).toFixed(1)} min`);
+}
+
+const summary = {};
+for (const scope of new Set(work.map(([s]) => s))) summary[scope] = tally(SCOPES[scope].files());
+fs.writeFileSync(path.join(OUT, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+console.log('\nmutation score per folder (latest report of each file):');
+for (const [scope, t] of Object.entries(summary)) {
+  const missing = t.missing.length ? `; not measured yet: ${t.missing.join(', ')}` : '';
+  console.log(
+    `  ${scope}: ${t.score ?? '—'}% (${t.killed} killed, ${t.timeout} timeout, ${t.survived} survived, ${t.noCoverage} no coverage; ${t.compileErrors} compile errors)${missing}`,
+  );
+}
+if (failed.length) {
+  console.error(`mutate: failed for ${failed.join(', ')}`);
+  process.exit(1);
+}
