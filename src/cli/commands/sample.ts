@@ -11,18 +11,14 @@ import { SAMPLING_DEFAULTS } from '../../core/sampling/presets';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { findTemplate, type PromptTemplate } from '../../core/sampling/templates';
 import type { Command } from '../command';
+import { isInteger, numberOption } from '../number-option';
 import { formatSeconds } from '../progress';
 import { UsageError } from '../usage-error';
 
 const DEFAULTS = SAMPLING_DEFAULTS;
 
-function num(v: unknown, flag: string, check: (x: number) => boolean, what: string): number | undefined {
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (!Number.isFinite(x) || !check(x)) throw new UsageError(`--${flag} must be ${what} (got "${String(v)}").`);
-  return x;
-}
-const int = (x: number) => Number.isInteger(x);
+const num = numberOption;
+const int = isInteger;
 
 export const sampleCommand: Command = {
   name: 'sample',

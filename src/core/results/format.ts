@@ -9,8 +9,8 @@ function roleText(r: Row): string {
   return r.roles.map((x) => (x === 'rl' ? 'RL' : x)).join(', ');
 }
 
-/** "72.4 [68.2, 76.4]" and, against the base, "(+3.2 [1.0, 5.4])". */
-export function cellText(c: Cell | null): string {
+/** "72.4 [68.2, 76.4]"; against the base "(+3.2 [1.0, 5.4])"; with a base and an RL reference " · RGR 0.75". */
+export function cellText(c: Cell | null, withRgr = false): string {
   if (!c) return '–';
   const m = c.metrics;
   if (m.accuracy === null) return m.ungradedProblems ? 'ungraded' : '–';
@@ -18,6 +18,7 @@ export function cellText(c: Cell | null): string {
   if (m.interval) s += ` [${pct(m.interval.low)}, ${pct(m.interval.high)}]`;
   if (c.delta) s += ` (${signed(c.delta.value)} [${signed(c.delta.interval.low)}, ${signed(c.delta.interval.high)}])`;
   if (m.problems < c.setProblems) s += ` (${m.problems}/${c.setProblems})`;
+  if (withRgr) s += ` · RGR ${rgrText(c.rgr.value)}`;
   return s;
 }
 
@@ -35,7 +36,9 @@ export function comparisonCells(c: Comparison): { header: string[]; rows: string
   const rows = c.rows.map((r) => {
     const avg = r.average.accuracy === null ? '–' : `${pct(r.average.accuracy)}${r.average.delta !== null ? ` (${signed(r.average.delta)})` : ''}${r.average.over < r.average.of ? ` (${r.average.over}/${r.average.of} sets)` : ''}`;
     const rgr = c.base && c.rl ? `${rgrText(r.rgr.value)}${r.rgr.value !== null && r.rgr.over < r.rgr.of ? ` (${r.rgr.over}/${r.rgr.of})` : ''}` : '–';
-    const line = [r.model, roleText(r), ...c.sets.map((s) => cellText(r.cells[s.name] ?? null)), avg, rgr];
+    // per-benchmark RGR for the students (the base and the RL reference are 0 and 1 by definition)
+    const withRgr = Boolean(c.base && c.rl) && r.model !== c.base && r.model !== c.rl;
+    const line = [r.model, roleText(r), ...c.sets.map((s) => cellText(r.cells[s.name] ?? null, withRgr)), avg, rgr];
     if (withLineage) line.push(lineageText(r));
     return line;
   });
