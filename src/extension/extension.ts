@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { addBuiltinBenchmark, importProblemSetFile } from './commands/problem-sets';
 import { registerGrading } from './grading';
 import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels/problem-set-panel';
+import { registerResults, type ResultsApi } from './results';
 import { registerSampling } from './sampling';
 import type { GraderService } from './grading/grader-service';
 import { StoreService } from './store-service';
@@ -11,6 +12,7 @@ import { ProblemSetsTree } from './views/problem-sets-tree';
 export interface W2sApi {
   readonly stores: StoreService;
   readonly grader: GraderService;
+  readonly results: ResultsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): W2sApi {
@@ -39,8 +41,9 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
       if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
     }),
   );
+  const results = registerResults(context, stores, log, sampling, grader);
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated`);
-  return { stores, grader };
+  return { stores, grader, results };
 }
 
 export function deactivate(): void {
