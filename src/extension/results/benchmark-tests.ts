@@ -363,7 +363,8 @@ function report(run: vscode.TestRun, item: vscode.TestItem, ev: EvalRun, o: Prob
       : `${ev.model}: ${correct}/${graded.length} samples correct — expected ${gold}, most common answer ${common || '(nothing)'}`;
   const message = vscode.TestMessage.diff(summary, gold, common || '(no answer)');
   if (item.uri && item.range) message.location = new vscode.Location(item.uri, item.range);
-  message.contextValue = 'w2s.problemResult';
+  // The trace ids ride in the context value: it comes back with the message to "Show Response" (the stack trace does not).
+  message.contextValue = `w2s.problemResult:${graded.map((s) => s.traceId).join(',')}`;
   message.stackTrace = graded.map(
     (s) => new vscode.TestMessageStackFrame(`${ev.name} · sample ${s.index}: ${s.verdict}${s.extracted !== null ? ` (${s.extracted.slice(0, 40)})` : ''}`, traceUri(s.traceId, `${ev.name}-${item.label}-${s.index}`), new vscode.Position(0, 0)),
   );

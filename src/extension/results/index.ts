@@ -7,7 +7,7 @@ import type { StoreService } from '../store-service';
 import { BenchmarkTests } from './benchmark-tests';
 import { problemSetUri, registerDocuments } from './documents';
 import { evaluateEndpointModel, type EvaluateArgs } from './evaluate-command';
-import { openProblemTraces, problemRefOf, showTestResponse } from './open-traces';
+import { openProblemTraces, showTestResponse } from './open-traces';
 import { registerProblemHover } from './problem-hover';
 import { ResultsIndex } from './results-index';
 
@@ -29,13 +29,15 @@ export function registerResults(context: vscode.ExtensionContext, stores: StoreS
     vscode.commands.registerCommand('w2s.evaluateEndpointModel', (args?: EvaluateArgs) => evaluateEndpointModel(sampling.context, grader, args)),
     vscode.commands.registerCommand('w2s.openResults', () => void openComparisonPanel(context, stores, log)),
     vscode.commands.registerCommand('w2s.openProblemTraces', (arg?: unknown) => openProblemTraces(arg)),
-    vscode.commands.registerCommand('w2s.showTestResponse', async (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => {
-      if (arg?.message?.stackTrace?.some((f) => f.uri)) await showTestResponse(arg);
-      else if (problemRefOf(arg?.test)) await openProblemTraces(arg?.test);
-    }),
+    vscode.commands.registerCommand('w2s.showTestResponse', (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => showTestResponse(arg)),
     vscode.commands.registerCommand('w2s.openProblemSetFile', async (arg?: string | { set?: { name: string } }) => {
-      const name = typeof arg === 'string' ? arg : arg?.set?.name;
-      const set = name ? index.sets().find((s) => s.name === name) : undefined;
+      let name = typeof arg === 'string' ? arg : arg?.set?.name;
+      if (!name) {
+        const pick = await vscode.window.showQuickPick(index.sets().map((s) => ({ label: s.name, description: `${s.problems} problems · ${s.source}` })), { title: 'W2S: Open Problem File' });
+        name = pick?.label;
+        if (!name) return;
+      }
+      const set = index.sets().find((s) => s.name === name);
       const uri = set && problemSetUri(set.source);
       if (!set || !uri) {
         void vscode.window.showWarningMessage(`The file of problem set "${name ?? '?'}" is not available${set ? ` (${set.source})` : ''}.`);

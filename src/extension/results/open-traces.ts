@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { parseProblemId } from './benchmark-tests';
-import { problemTracesUri } from './documents';
+import { problemTracesUri, traceUri } from './documents';
 
 export interface ProblemRef {
   readonly set: string;
@@ -40,17 +40,28 @@ export async function openProblemTraces(arg: unknown): Promise<void> {
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
-/** "Show Response" on a failed problem's test message: opens the response of its (first) sample. */
-export async function showTestResponse(arg: unknown): Promise<void> {
-  const message = (arg as { message?: vscode.TestMessage } | undefined)?.message;
+/**
+ * "Show Response" on a failed problem's test message: opens the response of its sample (a pick when it has
+ * several). The message's context value carries the trace ids; a message without them falls back to its
+ * stack frames, then to every trace of the problem.
+ */
+export async function showTestResponse(arg: { test?: vscode.TestItem; message?: vscode.TestMessage } | undefined): Promise<void> {
+  const message = arg?.message;
+  const ids = /^w2s\.problemResult:([\d,]+)$/.exec(message?.contextValue ?? '')?.[1]?.split(',').map(Number) ?? [];
   const frames = message?.stackTrace?.filter((f) => f.uri) ?? [];
-  if (frames.length === 0) return;
-  let frame = frames[0]!;
-  if (frames.length > 1) {
-    const pick = await vscode.window.showQuickPick(frames.map((f) => ({ label: f.label, frame: f })), { title: 'Show response of sample…' });
-    if (!pick) return;
-    frame = pick.frame;
+  const choices = ids.length
+    ? ids.map((id, i) => ({ label: `sample ${i}`, uri: traceUri(id, `${arg?.test?.label ?? 'trace'}-${i}`) }))
+    : frames.map((f) => ({ label: f.label, uri: f.uri! }));
+  if (choices.length === 0) {
+    await openProblemTraces(arg?.test);
+    return;
   }
-  const doc = await vscode.workspace.openTextDocument(frame.uri!);
+  let choice = choices[0]!;
+  if (choices.length > 1) {
+    const pick = await vscode.window.showQuickPick(choices, { title: 'Show response of sample…' });
+    if (!pick) return;
+    choice = pick;
+  }
+  const doc = await vscode.workspace.openTextDocument(choice.uri);
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
