@@ -13,6 +13,8 @@ function loadSuites(): void {
   require('./problem-sets.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./sampling-grading.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./results.test');
 }
 
 export const RESULT_PREFIX = 'W2S-MOCHA ';

@@ -65,7 +65,15 @@ export interface ComparisonOptions extends MetricOptions {
   readonly yieldEvery?: () => Promise<void>;
 }
 
-export type ComparisonCache = Map<number, { fingerprint: string; metrics: Metrics; scores: Map<string, number> }>;
+/** Per-evaluation metrics and per-pair Δ, reused while the traces and grades behind them are unchanged. */
+export interface ComparisonCache {
+  readonly runs: Map<number, { fingerprint: string; metrics: Metrics; scores: Map<string, number> }>;
+  readonly deltas: Map<string, { fingerprint: string; delta: Cell['delta'] }>;
+}
+
+export function createComparisonCache(): ComparisonCache {
+  return { runs: new Map(), deltas: new Map() };
+}
 
 /** W2SR's reporting order first, then other sets by name. */
 function setOrder(name: string): number {
@@ -130,19 +138,29 @@ export async function buildComparison(store: Store, options: ComparisonOptions =
   const rank = (m: string) => (m === base?.model ? 0 : m === rl?.model ? 1 : 2);
   models.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 
-  const cache = options.cache ?? new Map();
+  const cache = options.cache ?? createComparisonCache();
   const evaluate = async (run: EvalRun) => {
     const fingerprint = `${optionsKey}|${evalFingerprint(store, run)}`;
-    const hit = cache.get(run.id);
+    const hit = cache.runs.get(run.id);
     if (hit && hit.fingerprint === fingerprint) return hit;
     const outcomes = loadOutcomes(store, run);
     const entry = { fingerprint, metrics: computeMetrics(outcomes, metricOptions), scores: scoresByKey(outcomes) };
-    cache.set(run.id, entry);
+    cache.runs.set(run.id, entry);
     await options.yieldEvery?.();
     return entry;
   };
+  const deltaOf = async (a: { run: EvalRun; fingerprint: string; scores: Map<string, number> }, b: { run: EvalRun; fingerprint: string; scores: Map<string, number> }) => {
+    const key = `${a.run.id}:${b.run.id}`;
+    const fingerprint = `${a.fingerprint}/${b.fingerprint}`;
+    const hit = cache.deltas.get(key);
+    if (hit && hit.fingerprint === fingerprint) return hit.delta;
+    const delta = pairedDelta(a.scores, b.scores, metricOptions);
+    cache.deltas.set(key, { fingerprint, delta });
+    await options.yieldEvery?.();
+    return delta;
+  };
 
-  const results = new Map<string, { run: EvalRun; metrics: Metrics; scores: Map<string, number> }>();
+  const results = new Map<string, { run: EvalRun; fingerprint: string; metrics: Metrics; scores: Map<string, number> }>();
   for (const m of models) {
     for (const s of setNames) {
       const run = chosen.get(`${m}\u0000${s}`);
@@ -172,6 +190,7 @@ export async function buildComparison(store: Store, options: ComparisonOptions =
         accs.push(acc);
         if (b?.metrics.accuracy !== null && b?.metrics.accuracy !== undefined) baseAccs.push(b.metrics.accuracy);
       }
+      const delta = b && m !== base?.model ? await deltaOf(r, b) : null;
       cells[s] = {
         run: r.run.name,
         reruns: r.run.reruns.map((x) => x.name),
@@ -180,7 +199,7 @@ export async function buildComparison(store: Store, options: ComparisonOptions =
         samplesPerProblem: r.run.samplesPerProblem,
         setProblems: setInfo.get(s)?.problem_count ?? 0,
         metrics: r.metrics,
-        delta: b && m !== base?.model ? pairedDelta(r.scores, b.scores, metricOptions) : null,
+        delta,
         rgr: cellRgr,
       };
     }

@@ -86,8 +86,8 @@ export function evalFingerprint(store: Store, run: EvalRun): string {
 }
 
 type TraceRaw = {
-  run_id: number; trace_id: number; key: string; position: number; metadata: string; sample_index: number; error: string | null;
-  finish_reason: string | null; completion_tokens: number | null; verdict: Verdict | null; extracted: string | null;
+  run_id: number; trace_id: number; problem_id: number; sample_index: number; error: string | null; finish_reason: string | null;
+  completion_tokens: number | null; verdict: Verdict | null; extracted: string | null;
 };
 
 /**
@@ -96,21 +96,27 @@ type TraceRaw = {
  */
 export function loadOutcomes(store: Store, run: EvalRun): ProblemOutcome[] {
   const order = [run.id, ...run.reruns.map((r) => r.id)];
+  // Problems once (their metadata can be long: GSM8K keeps its worked solution), then the slim trace rows.
+  const problems = new Map(
+    (
+      store.db
+        .prepare('SELECT p.id, p.key, p.position, p.metadata FROM problems p JOIN runs r ON r.set_id = p.set_id WHERE r.id = ?')
+        .all(run.id) as { id: number; key: string; position: number; metadata: string }[]
+    ).map((p) => [p.id, p]),
+  );
   const rows = store.db
     .prepare(
-      `SELECT t.run_id, t.id AS trace_id, p.key, p.position, p.metadata, t.sample_index, t.error, t.finish_reason, t.completion_tokens,
-       g.verdict, g.extracted
-       FROM traces t JOIN problems p ON p.id = t.problem_id LEFT JOIN grades g ON g.trace_id = t.id
-       WHERE t.run_id IN (${order.map(() => '?').join(',')}) ORDER BY p.position, t.sample_index`,
+      `SELECT t.run_id, t.id AS trace_id, t.problem_id, t.sample_index, t.error, t.finish_reason, t.completion_tokens, g.verdict, g.extracted
+       FROM traces t LEFT JOIN grades g ON g.trace_id = t.id WHERE t.run_id IN (${order.map(() => '?').join(',')})`,
     )
     .all(...order) as TraceRaw[];
   type Layer = { samples: SampleOutcome[]; failed: number };
-  const byProblem = new Map<string, { key: string; position: number; metadata: string; layers: Map<number, Layer> }>();
+  const byProblem = new Map<number, Map<number, Layer>>();
   for (const r of rows) {
-    let p = byProblem.get(r.key);
-    if (!p) byProblem.set(r.key, (p = { key: r.key, position: r.position, metadata: r.metadata, layers: new Map() }));
-    let layer = p.layers.get(r.run_id);
-    if (!layer) p.layers.set(r.run_id, (layer = { samples: [], failed: 0 }));
+    let layers = byProblem.get(r.problem_id);
+    if (!layers) byProblem.set(r.problem_id, (layers = new Map()));
+    let layer = layers.get(r.run_id);
+    if (!layer) layers.set(r.run_id, (layer = { samples: [], failed: 0 }));
     if (r.error !== null) layer.failed++;
     else {
       layer.samples.push({
@@ -120,13 +126,17 @@ export function loadOutcomes(store: Store, run: EvalRun): ProblemOutcome[] {
     }
   }
   const out: ProblemOutcome[] = [];
-  for (const p of [...byProblem.values()].sort((a, b) => a.position - b.position)) {
+  for (const [problemId, layers] of byProblem) {
+    const p = problems.get(problemId);
+    if (!p) continue;
     let chosen: Layer | undefined;
     for (const id of order) {
-      const layer = p.layers.get(id);
+      const layer = layers.get(id);
       if (layer && (layer.samples.length > 0 || !chosen)) chosen = layer;
     }
+    chosen!.samples.sort((a, b) => a.index - b.index);
     out.push({ key: p.key, position: p.position, metadata: JSON.parse(p.metadata) as Record<string, unknown>, samples: chosen!.samples, failed: chosen!.failed });
   }
+  out.sort((a, b) => a.position - b.position);
   return out;
 }

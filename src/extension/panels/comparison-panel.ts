@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { buildComparison, type Comparison, type ComparisonCache } from '../../core/results/comparison';
+import { buildComparison, createComparisonCache, type Comparison } from '../../core/results/comparison';
 import { listEvalRuns } from '../../core/results/eval-runs';
 import { toCsv, toMarkdown } from '../../core/results/format';
 import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
@@ -25,7 +25,7 @@ export function openComparisonPanel(context: vscode.ExtensionContext, stores: St
 
 function attach(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): void {
   const host = new WebviewHost(panel.webview, context.extensionUri, log);
-  const cache: ComparisonCache = new Map();
+  const cache = createComparisonCache();
   let selection: ResultsSelection = context.workspaceState.get<ResultsSelection>(SELECTION_KEY) ?? { base: null, rl: null, sets: null };
   let last: Comparison | undefined;
   let computing: Promise<ResultsState> | undefined;
