@@ -8,6 +8,7 @@ import { createGraderPool, type GraderPool } from '../../../src/core/grader';
 import { gradeTraces } from '../../../src/core/grading/grade-traces';
 import { importProblemSet } from '../../../src/core/problems/import';
 import { problemLines } from '../../../src/core/problems/lines';
+import { importTraces } from '../../../src/core/traces/import-traces';
 import { buildComparison } from '../../../src/core/results/comparison';
 import { evalRunOf, listEvalRuns, loadOutcomes } from '../../../src/core/results/eval-runs';
 import { computeMetrics } from '../../../src/core/results/metrics';
@@ -87,8 +88,17 @@ describe('evaluations in the store', () => {
     serve((i) => i % 2 === 0);
     await sampleRun(store, { runName: 'teacher', setName: 'tiny', model: 'teacher-model', baseUrl: server.url, template: qwenBase, params: { temperature: 0 }, samplesPerProblem: 1, ...runtime, preflight: false });
     await gradeAll();
+    // results made elsewhere, imported in W2SR's own output layout (two responses per problem): a row of their own
+    const file = writeFile(dir, 'elsewhere.jsonl', [0, 1, 2].map((i) => JSON.stringify({ question: `What is ${i} + ${i}? (problem ${i})`, response: [`\\boxed{${2 * i}}`, '\\boxed{7}'], gt_answer: String(2 * i) })).join('\n'));
+    importTraces(store, { file, setName: 'tiny', runName: 'imported', model: 'paper-model' });
+    await gradeAll();
     const c = await buildComparison(store, { sets: ['tiny'] });
-    assert.deepEqual(c.rows.map((r) => r.model), ['fake-model'], 'teacher traces (kind sample) are no result row');
+    assert.deepEqual(c.rows.map((r) => r.model), ['fake-model', 'paper-model'], 'teacher traces (kind sample) are no result row; imported results are');
+    const imported = c.rows[1]!.cells.tiny!;
+    assert.deepEqual([imported.kind, imported.samplesPerProblem, imported.metrics.problems], ['import', 2, 3]);
+    // each problem: its first response right, its second (7) wrong → pass@1 = 1/2, pass@2 = 1
+    assert.equal(imported.metrics.accuracy, 0.5);
+    assert.deepEqual(imported.metrics.passAtK, [{ k: 1, value: 0.5 }, { k: 2, value: 1 }]);
     const cell = c.rows[0]!.cells.tiny!;
     assert.equal(cell.run, 'ev');
     assert.deepEqual(cell.reruns, ['ev@rerun-1', 'ev@rerun-2']);
@@ -97,7 +107,7 @@ describe('evaluations in the store', () => {
     assert.equal(cell.setProblems, 6);
     const per = setResults(store, 'tiny');
     assert.equal(per.gold.get('p3'), '6');
-    assert.deepEqual(per.evaluations.map((e) => [e.model, e.run.name, e.byKey.get('p3')!.samples[0]!.verdict]), [['fake-model', 'ev', 'correct']]);
+    assert.deepEqual(per.evaluations.map((e) => [e.model, e.run.name, e.byKey.get('p3')?.samples[0]!.verdict]), [['fake-model', 'ev', 'correct'], ['paper-model', 'imported', undefined]]);
     assert.deepEqual(per.teachers.map((t) => [t.run, t.model, t.byKey.get('p2'), t.byKey.get('p3')]), [['teacher', 'teacher-model', { correct: 1, graded: 1 }, { correct: 0, graded: 1 }]]);
   });
 
