@@ -46,7 +46,7 @@ export const resultsCommand: Command = {
     const store = ctx.existingStore();
     if (!store) {
       ctx.print(`No store yet at ${ctx.storePath}. Evaluate a model first: w2s eval --base-url URL --model ID.`);
-      return { json: null, exitCode: 1 };
+      return { json: { sets: [], rows: [], models: [] } };
     }
     const sets = (v.sets as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
     const comparison = await buildComparison(store, {
