@@ -18,6 +18,8 @@ import { problemSetUri, traceUri } from './documents';
 import type { ResultsIndex } from './results-index';
 
 const PUBLISHED_KEY = 'w2s.results.published';
+/** The line of a trace document (core's traceAsText) that names its verdict: the peek's frame shows it. */
+const TRACE_VERDICT_LINE = 3;
 const setId = (set: string) => `set:${set}`;
 const problemId = (set: string, key: string) => `p:${set}:${key}`;
 
@@ -366,7 +368,7 @@ function report(run: vscode.TestRun, item: vscode.TestItem, ev: EvalRun, o: Prob
   // The trace ids ride in the context value: it comes back with the message to "Show Response" (the stack trace does not).
   message.contextValue = `w2s.problemResult:${graded.map((s) => s.traceId).join(',')}`;
   message.stackTrace = graded.map(
-    (s) => new vscode.TestMessageStackFrame(`${ev.name} · sample ${s.index}: ${s.verdict}${s.extracted !== null ? ` (${s.extracted.slice(0, 40)})` : ''}`, traceUri(s.traceId, `${ev.name}-${item.label}-${s.index}`), new vscode.Position(0, 0)),
+    (s) => new vscode.TestMessageStackFrame(`${ev.name} · sample ${s.index}: ${s.verdict}${s.extracted !== null ? ` (${s.extracted.slice(0, 40)})` : ''}`, traceUri(s.traceId, `${ev.name}-${item.label}-${s.index}`), new vscode.Position(TRACE_VERDICT_LINE, 0)),
   );
   if (graded.every((s) => s.verdict === 'error')) run.errored(item, message);
   else run.failed(item, message);
