@@ -4,6 +4,7 @@ import { registerGrading } from './grading';
 import { registerJobs } from './jobs';
 import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels/problem-set-panel';
 import { checkNativeModule } from './native-check';
+import { registerResults, type ResultsApi } from './results';
 import { registerSampling } from './sampling';
 import type { GraderService } from './grading/grader-service';
 import { StoreService } from './store-service';
@@ -16,6 +17,7 @@ export interface W2sApi {
   readonly stores: StoreService;
   readonly grader: GraderService;
   readonly traces: TracesApi;
+  readonly results: ResultsApi;
 }
 
 export function activate(context: vscode.ExtensionContext): W2sApi {
@@ -53,8 +55,9 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
     }),
   );
   registerJobs(context, stores, grader, log);
+  const results = registerResults(context, stores, log, sampling, grader);
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`);
-  return { stores, grader, traces };
+  return { stores, grader, traces, results };
 }
 
 export function deactivate(): void {

@@ -11,6 +11,8 @@ function loadSuites(): void {
   require('./problem-sets.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./sampling-grading.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./results.test');
 }
 
 export function run(): Promise<void> {

@@ -92,6 +92,8 @@ export interface FakeServerOptions {
   /** Delay between streamed chunks. */
   readonly chunkDelayMs?: number;
   readonly fault?: (ctx: FaultContext) => Fault | undefined;
+  /** The boxed answer of choice `index` (default `fakeAnswer(promptText)` for every choice). */
+  readonly answer?: (promptText: string, index: number) => string;
 }
 
 export interface LoggedRequest {
@@ -122,7 +124,7 @@ const tokensOf = (s: string) => Math.ceil(s.length / 4);
 
 function generate(o: FakeServerOptions, promptText: string, index: number): { reasoning: string; answer: string } {
   const size = o.completionChars ?? 240;
-  const answer = `The answer is \\boxed{${fakeAnswer(promptText)}}.`;
+  const answer = `The answer is \\boxed{${o.answer ? o.answer(promptText, index) : fakeAnswer(promptText)}}.`;
   const seedLine = `Sample ${index}. Let me think about "${promptText.slice(0, 40).replace(/\s+/g, ' ')}" step by step. `;
   let reasoning = seedLine;
   while (reasoning.length + answer.length < size) reasoning += 'We compute carefully and check each step again. ';

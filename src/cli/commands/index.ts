@@ -3,6 +3,7 @@ import { benchmarksCommand } from './benchmarks';
 import { datasetsCommand } from './datasets';
 import { exportCommand } from './export';
 import { clusterCheckCommand } from './cluster';
+import { evalCommand } from './eval';
 import { gradeCommand } from './grade';
 import { gradePairsCommand } from './grade-pairs';
 import { importCommand } from './import';
@@ -10,6 +11,7 @@ import { importTracesCommand } from './import-traces';
 import { labelCommand } from './label';
 import { jobsListCommand, jobsLogsCommand, jobsShowCommand, jobsStopCommand } from './jobs-manage';
 import { jobsEvalCommand, jobsSftCommand } from './jobs-submit';
+import { resultsCommand } from './results';
 import { runsCommand } from './runs';
 import { sampleCommand } from './sample';
 import { setsCommand } from './sets';
@@ -19,7 +21,7 @@ import { viewsCommand } from './views';
 
 /** Every `w2s` sub-command, in the order `w2s --help` lists them. */
 export const COMMANDS: readonly Command[] = [
-  importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
+  importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, evalCommand, resultsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
   signalsCommand, tracesCommand, labelCommand, viewsCommand, exportCommand, datasetsCommand,
   clusterCheckCommand, jobsSftCommand, jobsEvalCommand, jobsListCommand, jobsShowCommand, jobsLogsCommand, jobsStopCommand,
 ];

@@ -17,3 +17,8 @@ export function slug(s: string): string {
 export function defaultRunName(setName: string, model: string, templateName: string): string {
   return `${setName}-${slug(model)}-${templateName}`;
 }
+
+/** The name an evaluation run gets when none is given: one run per model, set and sample count. */
+export function evalRunName(setName: string, model: string, n: number): string {
+  return `eval-${setName}-${slug(model)}${n > 1 ? `-n${n}` : ''}`;
+}

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { W2sError } from '../errors';
-import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunStatus } from '../runs/runs';
+import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunKind, type RunRow, type RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
 import { storeFailure, withStoreErrors } from '../store/store-errors';
 import { createSignalRecorder } from '../signals/record';
@@ -17,6 +17,8 @@ import type { PromptTemplate } from './templates';
 
 export interface SampleOptions {
   readonly runName: string;
+  /** `eval` for benchmark evaluations (w2s eval, the Testing view); default `sample` (teacher traces). */
+  readonly kind?: Extract<RunKind, 'sample' | 'eval'>;
   readonly setName: string;
   readonly model: string;
   readonly baseUrl: string;
@@ -37,6 +39,8 @@ export interface SampleOptions {
    * the run has (a new run then covers all). Stored with the run; a later call may only extend it.
    */
   readonly problemLimit?: number | null;
+  /** Sample only these problems (by key); unknown keys are refused before anything is stored. */
+  readonly problemKeys?: readonly string[];
   /** `auto`: ask for n choices in one request and fall back to separate requests if the server ignores or rejects `n`. */
   readonly nMode?: 'auto' | 'server' | 'separate';
   readonly stream?: boolean;
@@ -54,6 +58,8 @@ export interface SampleOptions {
   /** Called after each commit with the ids of traces just stored with text (the grader's hook). */
   readonly onTracesStored?: (traceIds: number[]) => void;
   readonly onLog?: (level: 'info' | 'warn', message: string) => void;
+  /** Called once the run exists (created or found), before it is claimed and before any trace is stored. */
+  readonly onRunOpened?: (run: RunRow) => void;
 }
 
 export interface SampleProgress {
@@ -93,7 +99,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   const log = o.onLog ?? (() => undefined);
   const spec = {
     name: o.runName,
-    kind: 'sample' as const,
+    kind: o.kind ?? 'sample',
     setName: o.setName,
     model: o.model,
     endpoint: o.baseUrl,
@@ -105,10 +111,12 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   // Validate the set and the run's settings first, then the endpoint, and only then create the run:
   // a wrong URL or model leaves nothing behind.
   openRun(store, spec, { create: false });
+  const keys = o.problemKeys ? checkProblemKeys(store, o.setName, o.problemKeys) : undefined;
   if (o.preflight !== false) await probeEndpoint({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs, signal: o.signal, requireModel: o.model });
   if (o.signal?.aborted) throw new W2sError('Sampling cancelled before it started; nothing changed.', 'CANCELLED');
   const run = withStoreErrors(store.file, () => {
     const r = openRun(store, spec);
+    o.onRunOpened?.(r);
     claimRun(store, r.id);
     return r;
   });
@@ -181,7 +189,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   };
 
   try {
-    plan = planWork(store, run.id, run.setId, o.samplesPerProblem, run.problemLimit ?? undefined);
+    plan = planWork(store, run.id, run.setId, o.samplesPerProblem, run.problemLimit ?? undefined, keys);
     if (plan.retrying) log('info', `${run.name}: retrying ${plan.retrying} trace(s) that failed before`);
     for (const item of plan.items) {
       if (attempts.serverN === false || item.sampleIndices.length === 1) for (const i of item.sampleIndices) queue.push({ item, indices: [i] });
@@ -228,6 +236,18 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   } else status = 'done';
   withStoreErrors(store.file, () => finishRun(store, run.id, status, error));
   return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated, serverN: attempts.serverN };
+}
+
+/** The keys as a set, refusing any the set does not hold (a stale selection must not sample nothing silently). */
+function checkProblemKeys(store: Store, setName: string, keys: readonly string[]): Set<string> {
+  const known = new Set(
+    (store.db.prepare('SELECT p.key FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = ?').all(setName) as { key: string }[]).map((r) => r.key),
+  );
+  const unknown = keys.filter((k) => !known.has(k));
+  if (unknown.length) {
+    throw new W2sError(`Problem set "${setName}" has no problem with id ${unknown.slice(0, 5).map((k) => `"${k}"`).join(', ')}${unknown.length > 5 ? ', …' : ''}.`, 'NO_PROBLEM');
+  }
+  return new Set(keys);
 }
 
 function defaultThreads(): number {

@@ -297,6 +297,22 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE dataset_traces ADD COLUMN split TEXT NOT NULL DEFAULT 'train' CHECK (split IN ('train','val'));
   CREATE INDEX dataset_traces_by_trace ON dataset_traces(trace_id);
   `,
+  // 5: results. A model linked to the dataset snapshot it was fine-tuned on (by hand until SFT jobs record
+  // it), so its results row names its teacher run and preset; and re-runs of some problems of an evaluation
+  // (the Testing view's "rerun failed"), kept as runs of their own and layered over the evaluation they
+  // re-run, so a re-sample never overwrites a stored trace.
+  `
+  CREATE TABLE model_lineage (
+    model      TEXT PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+  );
+  CREATE TABLE run_reruns (
+    run_id   INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    rerun_of INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE
+  );
+  CREATE INDEX run_reruns_by_origin ON run_reruns(rerun_of);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

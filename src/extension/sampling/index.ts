@@ -10,6 +10,8 @@ export interface SamplingApi {
   /** Fires with the ids of traces as they are committed, so the grader can grade them as they arrive. */
   readonly onTracesStored: vscode.Event<TracesStored>;
   readonly sessions: Sessions;
+  /** what sampling commands run with (evaluations reuse it) */
+  readonly context: SamplingContext;
 }
 
 type RunArg = string | { run?: { name: string } } | undefined;
@@ -58,5 +60,5 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
       }
     }),
   );
-  return { onTracesStored: tracesStored.event, sessions };
+  return { onTracesStored: tracesStored.event, sessions, context: ctx };
 }

@@ -34,6 +34,8 @@ export interface TracesStored {
 
 export interface SamplingRequest {
   readonly runName: string;
+  /** `eval` for benchmark evaluations (W2S: Evaluate Endpoint Model…); default `sample` */
+  readonly kind?: 'sample' | 'eval';
   readonly setName: string;
   readonly model: string;
   readonly baseUrl: string;
@@ -46,7 +48,7 @@ export interface SamplingRequest {
   readonly problemLimit?: number | null;
 }
 
-function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): void {
+export function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): void {
   const msg = noLinks(redactSecrets(errorMessage(e)));
   log.error(`${what}: ${isW2sError(e) ? msg : ((e as Error)?.stack ?? msg)}`);
   void vscode.window.showErrorMessage(`${what}: ${msg}`, 'Show Log').then((a) => a && log.show());
@@ -157,18 +159,18 @@ async function pickSet(store: Store): Promise<{ name: string; problems: number }
 }
 
 /** The models the server lists (the last one used here first, then the profile's default), or a typed id when it lists none. */
-async function pickModel(ep: ChosenEndpoint, apiKey: string | undefined, lastUsed: string | undefined): Promise<string | undefined> {
+export async function pickModel(ep: ChosenEndpoint, apiKey: string | undefined, lastUsed: string | undefined, title = TITLE): Promise<string | undefined> {
   const { models } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `W2S: listing models at ${ep.baseUrl}` }, () =>
     probeEndpoint({ baseUrl: ep.baseUrl, apiKey, timeoutMs: 15_000 }),
   );
   if (models && models.length) {
     const first = [lastUsed, ep.model].filter((m): m is string => m !== undefined && models.includes(m));
     const ordered = [...new Set([...first, ...models])];
-    const pick = await vscode.window.showQuickPick([...ordered.map((m) => ({ label: m })), { label: '$(edit) Enter a model id…' }], { title: TITLE, placeHolder: `Model (${models.length} offered by the server)`, ignoreFocusOut: true });
+    const pick = await vscode.window.showQuickPick([...ordered.map((m) => ({ label: m })), { label: '$(edit) Enter a model id…' }], { title, placeHolder: `Model (${models.length} offered by the server)`, ignoreFocusOut: true });
     if (!pick) return undefined;
     if (!pick.label.startsWith('$(edit)')) return pick.label;
   }
-  return vscode.window.showInputBox({ title: TITLE, prompt: 'Model id as the server names it', value: lastUsed ?? ep.model ?? '', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a model id') });
+  return vscode.window.showInputBox({ title, prompt: 'Model id as the server names it', value: lastUsed ?? ep.model ?? '', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a model id') });
 }
 
 async function pickTemplate(ctx: SamplingContext, api: ApiStyle | undefined): Promise<PromptTemplate | undefined> {
@@ -287,7 +289,7 @@ export async function runSampling(ctx: SamplingContext, req: SamplingRequest): P
   ctx.log.info(`Sampling ${req.runName}: ${req.model} at ${req.baseUrl} on ${req.setName}, template ${req.template.name}, n=${req.samplesPerProblem}, ${JSON.stringify(req.params)}`);
   try {
     const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `W2S: sampling ${req.runName}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `W2S: ${req.kind === 'eval' ? 'evaluating' : 'sampling'} ${req.runName}`, cancellable: true },
       async (progress, token) => {
         const sub = token.onCancellationRequested(() => session.controller.abort());
         let lastPct = 0;

@@ -10,20 +10,14 @@ export interface Session {
 
 /**
  * The runs this window is sampling: what the Runs tree shows live, what Cancel aborts, and what the
- * status-bar item summarises while anything samples.
+ * status-bar item (ActivityStatus) summarises while anything samples.
  */
 export class Sessions implements vscode.Disposable {
   private readonly byRun = new Map<string, Session>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly item = vscode.window.createStatusBarItem('w2s.sampling', vscode.StatusBarAlignment.Left, 50);
   private lastFire = 0;
   private pending: NodeJS.Timeout | undefined;
-
-  constructor() {
-    this.item.name = 'W2S Sampling';
-    this.item.command = 'w2s.runs.focus';
-  }
 
   /** The runs sampling in this window. */
   names(): string[] {
@@ -32,6 +26,10 @@ export class Sessions implements vscode.Disposable {
 
   get(runName: string): Session | undefined {
     return this.byRun.get(runName);
+  }
+
+  all(): Session[] {
+    return [...this.byRun.values()];
   }
 
   start(runName: string): Session {
@@ -63,7 +61,6 @@ export class Sessions implements vscode.Disposable {
     const fire = () => {
       this.pending = undefined;
       this.lastFire = Date.now();
-      this.render();
       this.changed.fire();
     };
     if (now) {
@@ -74,24 +71,9 @@ export class Sessions implements vscode.Disposable {
     }
   }
 
-  private render(): void {
-    const all = [...this.byRun.values()];
-    if (all.length === 0) {
-      this.item.hide();
-      return;
-    }
-    const done = all.reduce((a, s) => a + (s.progress?.done ?? 0), 0);
-    const total = all.reduce((a, s) => a + (s.progress?.total ?? 0), 0);
-    const tps = all.reduce((a, s) => a + (s.progress?.tokensPerSecond ?? 0), 0);
-    this.item.text = `$(sync~spin) W2S ${done}/${total}${tps ? ` · ${Math.round(tps)} tok/s` : ''}`;
-    this.item.tooltip = all.map((s) => `${s.runName}: ${s.progress?.done ?? 0}/${s.progress?.total ?? '?'}${s.progress?.failed ? `, ${s.progress.failed} failed` : ''}`).join('\n');
-    this.item.show();
-  }
-
   dispose(): void {
     for (const s of this.byRun.values()) s.controller.abort();
     if (this.pending) clearTimeout(this.pending);
-    this.item.dispose();
     this.changed.dispose();
   }
 }

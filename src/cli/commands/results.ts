@@ -1,0 +1,91 @@
+import { W2sError } from '../../core/errors';
+import { buildComparison } from '../../core/results/comparison';
+import { toCsv, toMarkdown, toTextTable } from '../../core/results/format';
+import { linkModel, unlinkModel } from '../../core/results/lineage';
+import { findRun } from '../../core/runs/runs';
+import type { Command } from '../command';
+import { intOption } from '../numbers';
+import { UsageError } from '../usage-error';
+
+const FORMATS = ['table', 'md', 'csv', 'json'] as const;
+
+export const resultsCommand: Command = {
+  name: 'results',
+  summary: 'compare evaluated models across benchmarks: accuracy with 95% intervals, Δ against a base, RGR',
+  usage:
+    '[--base MODEL] [--rl MODEL] [--sets A,B] [--format table|md|csv|json]\n' +
+    '       w2s results link (--run STUDENT_RUN | --model ID) --snapshot NAME\n' +
+    '       w2s results unlink (--run STUDENT_RUN | --model ID)',
+  positionals: { min: 0, max: 1 },
+  details:
+    'Rows are models (each model\'s latest evaluation of each set: w2s eval, cluster eval jobs, imported traces);\n' +
+    'columns are benchmarks. MODEL is a model name, or the name of one of its eval runs (that run then stands for\n' +
+    'its set). Accuracy is pass@1 averaged over samples; the interval is a 95% percentile bootstrap over problems\n' +
+    '(paired for Δ), 2000 resamples, seed 0. RGR = (acc − acc(base)) / (acc(RL) − acc(base)) per benchmark and\n' +
+    'its mean; it is "undefined" where RL equals the base. --format json holds every number the panel shows.\n' +
+    '"link" records that a student model was fine-tuned on a dataset snapshot, so its row names the teacher run,\n' +
+    'the teacher\'s accuracy and the preset (all / correct only / incorrect only).',
+  options: {
+    base: { type: 'string', description: 'the student before fine-tuning (Δ and RGR are against it)', valueName: 'MODEL' },
+    rl: { type: 'string', description: 'the RL-trained reference (RGR\'s denominator)', valueName: 'MODEL' },
+    sets: { type: 'string', description: 'benchmark columns (default: every set with an evaluation)', valueName: 'A,B' },
+    format: { type: 'string', description: 'table (default) | md | csv | json', valueName: 'F' },
+    'long-tokens': { type: 'string', description: 'average length leaves out generations of this many tokens or more (default 5000)', valueName: 'N' },
+    resamples: { type: 'string', description: 'bootstrap resamples (default 2000)', valueName: 'N' },
+    seed: { type: 'string', description: 'bootstrap seed (default 0)', valueName: 'N' },
+    run: { type: 'string', description: 'link/unlink: the student\'s eval run (its model is linked)', valueName: 'NAME' },
+    model: { type: 'string', description: 'link/unlink: the student model', valueName: 'ID' },
+    snapshot: { type: 'string', description: 'link: the dataset snapshot the student was trained on', valueName: 'NAME' },
+  },
+  async run(v, positionals, ctx) {
+    const action = positionals[0];
+    if (action === 'link' || action === 'unlink') return lineageAction(action, v, ctx);
+    if (action !== undefined) throw new UsageError(`unknown action "${action}": use "w2s results", "w2s results link" or "w2s results unlink".`);
+    const format = (v.format as string | undefined) ?? 'table';
+    if (!FORMATS.includes(format as (typeof FORMATS)[number])) throw new UsageError(`--format must be ${FORMATS.join(', ')}.`);
+    const store = ctx.existingStore();
+    if (!store) {
+      ctx.print(`No store yet at ${ctx.storePath}. Evaluate a model first: w2s eval --base-url URL --model ID.`);
+      return { json: { sets: [], rows: [], models: [] } };
+    }
+    const sets = (v.sets as string | undefined)?.split(',').map((s) => s.trim()).filter(Boolean);
+    const comparison = await buildComparison(store, {
+      base: v.base as string | undefined,
+      rl: v.rl as string | undefined,
+      sets,
+      longTokens: intOption(v['long-tokens'], 'long-tokens', 1),
+      resamples: intOption(v.resamples, 'resamples', 100, 1_000_000),
+      seed: intOption(v.seed, 'seed', -Number.MAX_SAFE_INTEGER),
+    });
+    if (format === 'json') {
+      if (!ctx.json) ctx.print(JSON.stringify(comparison, null, 2));
+    } else {
+      const text = format === 'md' ? toMarkdown(comparison) : format === 'csv' ? toCsv(comparison) : toTextTable(comparison);
+      ctx.print(text.replace(/\n$/, ''));
+    }
+    return { json: comparison };
+  },
+};
+
+function lineageAction(action: 'link' | 'unlink', v: Record<string, unknown>, ctx: Parameters<Command['run']>[2]) {
+  const run = v.run as string | undefined;
+  const model = v.model as string | undefined;
+  if (!run === !model) throw new UsageError(`${action}: give the student as --run NAME or --model ID (one of them).`);
+  const store = ctx.store();
+  if (action === 'link') {
+    const snapshot = v.snapshot as string | undefined;
+    if (!snapshot) throw new UsageError('link: give the dataset snapshot: --snapshot NAME.');
+    const r = linkModel(store, { run, model }, snapshot);
+    ctx.print(`${r.model} is linked to snapshot ${r.snapshot}: its results row names the teacher run and preset.`);
+    return Promise.resolve({ json: r });
+  }
+  let target = model;
+  if (run) {
+    const row = findRun(store, run);
+    if (!row) throw new W2sError(`No run named "${run}" (w2s runs lists them).`, 'NO_RUN');
+    target = row.model;
+  }
+  const removed = unlinkModel(store, target!);
+  ctx.print(removed ? `${target}: link removed.` : `${target} had no link.`);
+  return Promise.resolve({ json: { model: target, removed } });
+}

@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../../core/errors';
+import { buildComparison, createComparisonCache, type Comparison } from '../../core/results/comparison';
+import { listEvalRuns } from '../../core/results/eval-runs';
+import { toCsv, toMarkdown } from '../../core/results/format';
+import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
+import type { StoreService } from '../store-service';
+import { WebviewHost, webviewOptions } from './webview-host';
+
+const VIEW_TYPE = 'w2s.results';
+const SELECTION_KEY = 'w2s.results.selection';
+let current: { panel: vscode.WebviewPanel; refresh: () => void } | undefined;
+
+/** Opens (or reveals) the models × benchmarks comparison. */
+export function openComparisonPanel(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): vscode.WebviewPanel {
+  if (current) {
+    current.panel.reveal();
+    current.refresh();
+    return current.panel;
+  }
+  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'W2S Results', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
+  attach(panel, context, stores, log);
+  return panel;
+}
+
+function attach(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): void {
+  const host = new WebviewHost(panel.webview, context.extensionUri, log);
+  const cache = createComparisonCache();
+  let selection: ResultsSelection = context.workspaceState.get<ResultsSelection>(SELECTION_KEY) ?? { base: null, rl: null, sets: null };
+  let last: Comparison | undefined;
+  let computing: Promise<ResultsState> | undefined;
+  let dirty = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  // Bootstrap intervals for a large table take a while: yield between evaluations so the host stays responsive.
+  const yieldEvery = () => new Promise<void>((r) => setImmediate(r));
+  const compute = async (): Promise<ResultsState> => {
+    const store = stores.getIfExists();
+    if (!store) return { selection, availableSets: [], comparison: null, error: 'No W2S store in this workspace yet: evaluate a model first (W2S: Evaluate Endpoint Model…).' };
+    const availableSets = [...new Set(listEvalRuns(store).map((r) => r.setName))];
+    const sets = selection.sets?.filter((s) => availableSets.includes(s));
+    try {
+      last = await buildComparison(store, { base: selection.base ?? undefined, rl: selection.rl ?? undefined, sets: sets?.length ? sets : undefined, cache, yieldEvery });
+      const comparison: ComparisonView = last;
+      return { selection, availableSets, comparison, error: null };
+    } catch (e) {
+      // A base or RL model that is gone (runs deleted): show the table without it, and say so.
+      last = await buildComparison(store, { sets: sets?.length ? sets : undefined, cache, yieldEvery });
+      return { selection, availableSets, comparison: last, error: errorMessage(e) };
+    }
+  };
+  /** Recomputes at most once at a time; a change that arrives meanwhile triggers one more pass. */
+  const refresh = (): void => {
+    if (computing) {
+      dirty = true;
+      return;
+    }
+    computing = compute();
+    void computing
+      .then((state) => host.notify(ResultsStateNotification, state))
+      .catch((e) => log.error(`results: ${errorMessage(e)}`))
+      .finally(() => {
+        computing = undefined;
+        if (dirty) {
+          dirty = false;
+          schedule();
+        }
+      });
+  };
+  // While sampling, the store changes several times a second: recompute at most every 1.5 s, and only when seen.
+  const schedule = () => {
+    if (!panel.visible) {
+      dirty = true;
+      return;
+    }
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      refresh();
+    }, 1500);
+  };
+
+  host.onRequest(SelectResultsRequest, async (s) => {
+    selection = { base: s.base || null, rl: s.rl || null, sets: s.sets && s.sets.length ? [...s.sets] : null };
+    await context.workspaceState.update(SELECTION_KEY, selection);
+    while (computing) await computing;
+    const state = await compute();
+    return state;
+  });
+  host.onRequest(CopyResultsRequest, async ({ format }) => {
+    if (!last) throw new Error('Nothing to copy yet.');
+    const text = format === 'csv' ? toCsv(last) : toMarkdown(last);
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.setStatusBarMessage(`W2S: results copied as ${format === 'csv' ? 'CSV' : 'Markdown'}`, 3000);
+    return { chars: text.length };
+  });
+  host.onRequest(RevealRunRequest, async ({ set }) => {
+    await vscode.commands.executeCommand('w2s.openProblemSetFile', set);
+    return null;
+  });
+  host.load('results', 'W2S Results');
+  refresh();
+  const subs = [
+    stores.onDidChange(schedule),
+    panel.onDidChangeViewState(() => {
+      if (panel.visible && dirty) {
+        dirty = false;
+        refresh();
+      }
+    }),
+  ];
+  current = { panel, refresh };
+  panel.onDidDispose(() => {
+    if (timer) clearTimeout(timer);
+    current = undefined;
+    for (const s of subs) s.dispose();
+    host.dispose();
+  });
+}
+
+/** Restores the panel after a reload. */
+export function registerComparisonPanelSerializer(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    async deserializeWebviewPanel(panel) {
+      if (current) {
+        panel.dispose();
+        return;
+      }
+      panel.webview.options = webviewOptions(context.extensionUri);
+      attach(panel, context, stores, log);
+    },
+  });
+}

@@ -1,0 +1,72 @@
+// Evaluations and inline results through the extension's own commands, inside a real extension host:
+// "Evaluate Endpoint Model" against the fake server (one graded eval run per set, built-in sets added
+// first), the Testing view's items at their lines of the bundled file, and the problem's traces document.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { builtinFile, findBuiltin } from '../../src/core/problems/builtin';
+import { buildComparison } from '../../src/core/results/comparison';
+import type { SampleResult } from '../../src/core/sampling/sampler';
+import type { W2sApi } from '../../src/extension/extension';
+import { spawnFakeServer } from '../fakes/spawn-server';
+
+const EXTENSION_ID = 'w2s-studio.w2s-studio';
+
+suite('Results in the extension host', () => {
+  let api: W2sApi;
+  let server: { url: string; stop: () => void };
+
+  suiteSetup(async () => {
+    api = await vscode.extensions.getExtension<W2sApi>(EXTENSION_ID)!.activate();
+    server = await spawnFakeServer(['--models', 'student-x'], path.resolve(__dirname, '..', '..', '..'));
+  });
+
+  suiteTeardown(() => server?.stop());
+
+  test('w2s.evaluateEndpointModel: one eval run per set, graded as it arrives, in the Testing view at the lines of the bundled file', async () => {
+    const results = await vscode.commands.executeCommand<SampleResult[]>('w2s.evaluateEndpointModel', { baseUrl: server.url, model: 'student-x', sets: ['amc23', 'aime24'], limit: 5 });
+    assert.deepEqual(results.map((r) => [r.runName, r.status, r.done]), [
+      ['eval-amc23-student-x', 'done', 5],
+      ['eval-aime24-student-x', 'done', 5],
+    ]);
+    const db = api.stores.get().db;
+    const runs = db.prepare("SELECT name, kind, params FROM runs WHERE name LIKE 'eval-%-student-x' ORDER BY id").all() as { name: string; kind: string; params: string }[];
+    assert.deepEqual(runs.map((r) => [r.name, r.kind, JSON.parse(r.params)]), [
+      ['eval-amc23-student-x', 'eval', { seed: 0, temperature: 0.6, top_p: 0.95 }],
+      ['eval-aime24-student-x', 'eval', { seed: 0, temperature: 0.6, top_p: 0.95 }],
+    ]);
+    const graded = db.prepare("SELECT count(g.trace_id) AS n FROM traces t JOIN runs r ON r.id = t.run_id JOIN grades g ON g.trace_id = t.id WHERE r.name LIKE 'eval-%-student-x'").get() as { n: number };
+    assert.equal(graded.n, 10, 'every generation graded');
+
+    const c = await buildComparison(api.stores.get(), { sets: ['amc23', 'aime24'] });
+    assert.deepEqual(c.rows.map((r) => [r.model, r.cells.amc23?.metrics.problems, r.cells.aime24?.metrics.problems]), [['student-x', 5, 5]]);
+
+    const tests = api.results.tests;
+    tests.syncSets();
+    const item = tests.controller.items.get('set:amc23');
+    assert.ok(item, 'amc23 is a test item');
+    assert.equal(item.uri?.scheme, 'w2s-builtin');
+    tests.ensureChildren(item);
+    assert.equal(item.children.size, 40);
+    const lines = fs.readFileSync(builtinFile(findBuiltin('amc23')), 'utf8').split('\n');
+    item.children.forEach((child) => {
+      const id = child.id.slice('p:amc23:'.length);
+      assert.equal(String((JSON.parse(lines[child.range!.start.line]!) as { id: number }).id), id, `problem ${id} sits on its own line`);
+    });
+    const doc = await vscode.workspace.openTextDocument(item.uri!);
+    assert.equal(doc.lineCount, lines.length);
+  });
+
+  test('w2s.openProblemTraces without a trace browser: a read-only document with every trace of the problem', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(!commands.includes('w2s.openTraceBrowser'), 'the trace browser is not part of this build');
+    await vscode.commands.executeCommand('w2s.openProblemTraces', { set: 'amc23', problemKey: '0' });
+    const editor = vscode.window.activeTextEditor;
+    assert.ok(editor, 'a document is shown');
+    assert.equal(editor.document.uri.scheme, 'w2s-traces');
+    assert.match(editor.document.getText(), /# eval-amc23-student-x · amc23\/0 · sample 0/);
+    assert.match(editor.document.getText(), /gold answer: 27/);
+    // (read-only in the editor UI: typing into such a document is refused, as the e2e test of the built-in file shows)
+  });
+});
