@@ -87,6 +87,9 @@ console.log(`test: ${list.length} file(s)`);
 const started = Date.now();
 // Its own process group, so that the watchdog (and Ctrl-C) can end it with every child it started.
 const env = { ...process.env, ...(process.stdout.isTTY && !process.env.NO_COLOR ? { FORCE_COLOR: '1' } : {}) };
+// Started from inside another test run (the fresh-clone test), node --test would see its parent's
+// NODE_TEST_CONTEXT and report to that parent instead of printing the spec summary read below.
+delete env.NODE_TEST_CONTEXT;
 const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], detached: true, env });
 let tail = '';
 child.stdout.on('data', (chunk) => {
