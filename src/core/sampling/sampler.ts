@@ -2,11 +2,11 @@ import { setMaxListeners } from 'node:events';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { W2sError } from '../errors';
-import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunKind, type RunRow, type RunStatus } from '../runs/runs';
+import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunKind, type RunRow, type RunSpec, type RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
 import { storeFailure, withStoreErrors } from '../store/store-errors';
 import { createSignalRecorder } from '../signals/record';
-import { createTraceWriter } from '../traces/trace-writer';
+import { createTraceWriter, type TraceRecord, type TraceWriter } from '../traces/trace-writer';
 import { runUnit, type AttemptContext, type Unit } from './attempts';
 import { endpointError, type RequestFailure, type SamplingParams } from './client';
 import { probeEndpoint } from './probe';
@@ -88,16 +88,9 @@ export interface SampleResult extends SampleProgress {
   readonly serverN: boolean | undefined;
 }
 
-/**
- * Samples every missing (problem, sample index) of a run into the store, committing each trace as it
- * arrives. Starting it again with the same run name samples only what is still missing (or failed).
- */
-export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleResult> {
-  if (!(o.samplesPerProblem >= 1)) throw new W2sError('Samples per problem (n) must be at least 1.', 'BAD_PARAM');
-  if (!(o.concurrency >= 1)) throw new W2sError('Concurrency must be at least 1.', 'BAD_PARAM');
-  const retry = o.retry ?? DEFAULT_RETRY;
-  const log = o.onLog ?? (() => undefined);
-  const spec = {
+/** What makes the run (its name, set, model, template, parameters and selection), as `openRun` takes it. */
+function runSpec(o: SampleOptions): RunSpec {
+  return {
     name: o.runName,
     kind: o.kind ?? 'sample',
     setName: o.setName,
@@ -108,8 +101,16 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     samplesPerProblem: o.samplesPerProblem,
     problemLimit: o.problemLimit,
   };
-  // Validate the set and the run's settings first, then the endpoint, and only then create the run:
-  // a wrong URL or model leaves nothing behind.
+}
+
+/**
+ * Validates the set and the run's settings first, then the endpoint, and only then creates (or
+ * reopens) the run and claims it: a wrong URL or model leaves nothing behind.
+ */
+async function openAndClaim(store: Store, o: SampleOptions): Promise<{ run: RunRow; keys: Set<string> | undefined }> {
+  if (!(o.samplesPerProblem >= 1)) throw new W2sError('Samples per problem (n) must be at least 1.', 'BAD_PARAM');
+  if (!(o.concurrency >= 1)) throw new W2sError('Concurrency must be at least 1.', 'BAD_PARAM');
+  const spec = runSpec(o);
   openRun(store, spec, { create: false });
   const keys = o.problemKeys ? checkProblemKeys(store, o.setName, o.problemKeys) : undefined;
   if (o.preflight !== false) await probeEndpoint({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs, signal: o.signal, requireModel: o.model });
@@ -120,25 +121,89 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     claimRun(store, r.id);
     return r;
   });
+  return { run, keys };
+}
 
-  const started = performance.now();
-  const stop = new AbortController();
-  setMaxListeners(0, stop.signal); // one listener per request in flight, by design
-  const onOuterAbort = () => stop.abort();
-  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
+/** Keeps the run's heartbeat fresh while it samples, so other processes see it alive; returns the stop. */
+function keepHeartbeat(store: Store, runId: number): () => void {
   const beat = setInterval(() => {
     try {
-      heartbeat(store, run.id);
+      heartbeat(store, runId);
     } catch {
       // a busy store delays one heartbeat; the next one comes in a few seconds
     }
   }, HEARTBEAT_MS);
   beat.unref();
+  return () => clearInterval(beat);
+}
 
-  let failedThisSession = 0;
-  let stored = 0;
-  let tokens = 0;
-  let truncated = 0;
+/** What this session stored, counted from the writer's commits. */
+interface Tally {
+  stored: number;
+  failed: number;
+  tokens: number;
+  truncated: number;
+}
+
+function countCommitted(tally: Tally, batch: readonly TraceRecord[]): void {
+  for (const r of batch) {
+    if (r.error === null) {
+      tally.stored++;
+      tally.tokens += r.completionTokens ?? 0;
+      if (r.finishReason === 'length') tally.truncated++;
+    } else tally.failed++;
+  }
+}
+
+/** How the run ended, and why, from what stopped it (the store, a fatal answer, a cancel) or what failed. */
+function outcome(
+  store: Store,
+  runId: number,
+  o: SampleOptions,
+  why: { writer: TraceWriter; fatal: RequestFailure | undefined; attempts: AttemptContext; retry: RetryPolicy },
+): { status: SampleResult['status']; error: string | null } {
+  const { writer, fatal, attempts, retry } = why;
+  if (writer.failure) {
+    const known = storeFailure(writer.failure, store.file);
+    return {
+      status: 'failed',
+      error: `${known ? known.message : `Cannot write to the store: ${writer.failure.message}.`} ${writer.pending} finished trace(s) were not saved; run again to sample them.`,
+    };
+  }
+  if (fatal?.kind === 'crash') {
+    return {
+      status: 'failed',
+      error: `Sampling stopped: ${fatal.message}. The traces stored so far are kept; run again to resume (if it happens again, lower the concurrency or check what the server sends).`,
+    };
+  }
+  if (fatal) return { status: 'failed', error: endpointError(o.baseUrl, fatal).message };
+  if (o.signal?.aborted) return { status: 'cancelled', error: null };
+  const failedRows = (store.db.prepare('SELECT count(*) AS n FROM traces WHERE run_id = ? AND error IS NOT NULL').get(runId) as { n: number }).n;
+  if (failedRows > 0) {
+    return {
+      status: 'failed',
+      error: `${failedRows} trace(s) failed after ${retry.maxAttempts} attempts${attempts.lastError ? ` (last: ${attempts.lastError})` : ''}; run again to retry them.`,
+    };
+  }
+  return { status: 'done', error: null };
+}
+
+/**
+ * Samples every missing (problem, sample index) of a run into the store, committing each trace as it
+ * arrives. Starting it again with the same run name samples only what is still missing (or failed).
+ */
+export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleResult> {
+  const { run, keys } = await openAndClaim(store, o);
+  const retry = o.retry ?? DEFAULT_RETRY;
+  const log = o.onLog ?? (() => undefined);
+  const started = performance.now();
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // one listener per request in flight, by design
+  const onOuterAbort = () => stop.abort();
+  o.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const stopHeartbeat = keepHeartbeat(store, run.id);
+
+  const tally: Tally = { stored: 0, failed: 0, tokens: 0, truncated: 0 };
   let fatal: RequestFailure | undefined;
   let plan: ReturnType<typeof planWork> | undefined;
   let runner: RequestRunner | undefined;
@@ -148,13 +213,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   // Signals of new traces are computed in small batches on a timer, never inside the writer's commit.
   const signals = createSignalRecorder(store);
   const writer = createTraceWriter(store, run.id, (batch, ids) => {
-    for (const r of batch) {
-      if (r.error === null) {
-        stored++;
-        tokens += r.completionTokens ?? 0;
-        if (r.finishReason === 'length') truncated++;
-      } else failedThisSession++;
-    }
+    countCommitted(tally, batch);
     if (ids.length) {
       signals.enqueue(ids);
       o.onTracesStored?.(ids);
@@ -178,13 +237,13 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   const progress = (): SampleProgress => {
     const elapsedMs = performance.now() - started;
     const total = plan?.total ?? 0;
-    const done = (plan?.alreadyDone ?? 0) + stored;
-    const rate = stored / Math.max(1, elapsedMs);
-    const remaining = total - done - failedThisSession;
+    const done = (plan?.alreadyDone ?? 0) + tally.stored;
+    const rate = tally.stored / Math.max(1, elapsedMs);
+    const remaining = total - done - tally.failed;
     return {
-      runId: run.id, total, done, failed: failedThisSession, storedThisSession: stored, inFlight: attempts.inFlight, completionTokens: tokens,
-      tokensPerSecond: tokens / Math.max(0.001, elapsedMs / 1000), elapsedMs,
-      etaMs: stored > 0 && remaining > 0 ? remaining / rate : undefined,
+      runId: run.id, total, done, failed: tally.failed, storedThisSession: tally.stored, inFlight: attempts.inFlight, completionTokens: tally.tokens,
+      tokensPerSecond: tally.tokens / Math.max(0.001, elapsedMs / 1000), elapsedMs,
+      etaMs: tally.stored > 0 && remaining > 0 ? remaining / rate : undefined,
     };
   };
 
@@ -208,34 +267,16 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     };
     await Promise.all(Array.from({ length: Math.min(o.concurrency, Math.max(1, queue.length)) }, worker));
   } finally {
-    clearInterval(beat);
+    stopHeartbeat();
     runner?.close();
     o.signal?.removeEventListener('abort', onOuterAbort);
     writer.flush();
     signals.drain();
   }
 
-  const failedRows = (store.db.prepare('SELECT count(*) AS n FROM traces WHERE run_id = ? AND error IS NOT NULL').get(run.id) as { n: number }).n;
-  let status: SampleResult['status'];
-  let error: string | null = null;
-  if (writer.failure) {
-    status = 'failed';
-    const known = storeFailure(writer.failure, store.file);
-    error = `${known ? known.message : `Cannot write to the store: ${writer.failure.message}.`} ${writer.pending} finished trace(s) were not saved; run again to sample them.`;
-  } else if (fatal?.kind === 'crash') {
-    status = 'failed';
-    error = `Sampling stopped: ${fatal.message}. The traces stored so far are kept; run again to resume (if it happens again, lower the concurrency or check what the server sends).`;
-  } else if (fatal) {
-    status = 'failed';
-    error = endpointError(o.baseUrl, fatal).message;
-  } else if (o.signal?.aborted) {
-    status = 'cancelled';
-  } else if (failedRows > 0) {
-    status = 'failed';
-    error = `${failedRows} trace(s) failed after ${retry.maxAttempts} attempts${attempts.lastError ? ` (last: ${attempts.lastError})` : ''}; run again to retry them.`;
-  } else status = 'done';
+  const { status, error } = outcome(store, run.id, o, { writer, fatal, attempts, retry });
   withStoreErrors(store.file, () => finishRun(store, run.id, status, error));
-  return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated, serverN: attempts.serverN };
+  return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated: tally.truncated, serverN: attempts.serverN };
 }
 
 /** The keys as a set, refusing any the set does not hold (a stale selection must not sample nothing silently). */
