@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { MIGRATIONS } from '../../src/core/store/migrations';
 import { openSqlite } from '../../src/core/store/sqlite';
 import { w2s, type CliOptions, type CliResult } from '../support/cli';
 import { tempDir, writeFile } from '../support/tmp';
@@ -54,11 +55,13 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
   it('listing commands never migrate or change a store; an older store is refused until a writer upgrades it', async () => {
     const cwd = tempDir();
     const file = path.join(cwd, 'w2s.db');
-    assert.equal((await w2s(['import', problems(cwd, 'p.jsonl', 2), '--set', 'p', '--db', file], { cwd })).code, 0);
+    // A store as the first version wrote it: its schema (migration 1), no application id, a rollback journal.
     const conn = openSqlite(file);
     conn.pragma('journal_mode = DELETE');
-    conn.pragma('user_version = 1'); // as if written by the first version (before the run-ownership migration)
-    conn.exec('ALTER TABLE runs DROP COLUMN heartbeat_at; ALTER TABLE runs DROP COLUMN owner');
+    conn.exec(MIGRATIONS[0]!);
+    conn.pragma('user_version = 1');
+    conn.prepare("INSERT INTO problem_sets (name, source, source_hash, problem_count) VALUES ('p', 'p.jsonl', 'h', 1)").run();
+    conn.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (1, '0', 0, 'Q0', '0', 'number')").run();
     conn.close();
     const bytes = fs.readFileSync(file);
     for (const args of [['sets'], ['runs']]) {

@@ -333,8 +333,9 @@ describe('sampler against the fake OpenAI-compatible server', () => {
   it('a run owned by a zombie (a dead process not yet reaped) is interrupted; a live owner keeps it running', async () => {
     await withStore(1, {}, async ({ store }) => {
       await sampleRun(store, opts('z'));
-      // sh starts a child that exits at once, then becomes `sleep`, which never reaps it: a zombie
-      const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      // sh starts a child, then becomes `sleep`, which never reaps it: a zombie once the child exits. The child
+      // outlives the exec (0.5 s), or sh itself might reap it first and the pid would be gone.
+      const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
       try {
         const pid = Number(await new Promise<string>((r) => parent.stdout.once('data', (d: Buffer) => r(d.toString().trim()))));
         for (const t0 = Date.now(); !/\) Z /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); ) {
