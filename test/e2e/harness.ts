@@ -182,7 +182,8 @@ export function quickInput(page: Page): Locator {
 
 /**
  * Runs a command from the palette by its title as shown there ("W2S: Add Built-in Benchmark").
- * F1 opens the palette with ">"; the title is typed and the first match is run.
+ * F1 opens the palette with ">"; the title is typed and the row that contains it is clicked (not Enter:
+ * the palette's fuzzy order may put another command first, e.g. "Evaluate Endpoint Model…").
  */
 export async function runCommand(page: Page, title: string, timeout = 20_000): Promise<void> {
   const input = quickInput(page).locator('input.input');
@@ -196,7 +197,7 @@ export async function runCommand(page: Page, title: string, timeout = 20_000): P
   await input.fill(`>${title}`);
   const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
-  await input.press('Enter');
+  await row.click();
 }
 
 /**
@@ -210,7 +211,13 @@ export async function pickQuickPickItems(page: Page, labels: string[], { many = 
   for (const label of labels) {
     await input.fill(label);
     const row = widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
-    await row.waitFor({ state: 'visible', timeout });
+    await row.waitFor({ state: 'visible', timeout }).catch(async (e: unknown) => {
+      // say what the pick offered instead (with the filter cleared), so a failure reads without a rerun
+      await input.fill('');
+      const title = await widget.locator('.quick-input-title').innerText().catch(() => '?');
+      const shown = await widget.locator('.monaco-list-row').allInnerTexts().catch(() => []);
+      throw new Error(`no item "${label}" in the quick pick "${title}"; it offers: ${shown.map((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim())).join(', ') || 'nothing'}\n${String(e)}`);
+    });
     if (!many) {
       await row.click();
       return;

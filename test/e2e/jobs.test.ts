@@ -14,6 +14,7 @@ import { ROOT, VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQ
 
 const REPLAY = path.join(ROOT, 'test', 'fixtures', 'runner-replay');
 const TOKEN = 'e2e-token';
+const SFT_GATE = path.join(tempFolder('jobs-gate'), 'open');
 
 function fixture(kind: 'sft' | 'eval'): { file: string; lines: string[] } {
   const file = path.join(REPLAY, `${kind}.log`);
@@ -48,8 +49,8 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
   const sft = fixture('sft');
   const evalLog = fixture('eval');
   // About ten seconds per replayed job; jobs named *slow* take a minute (to survive a reload and be stopped).
-  // the whole SFT log in about 40 s: long enough to see the curve grow, short enough for CI
-  const pace = Math.max(5, Math.round(40_000 / sft.lines.length));
+  // the whole SFT log in about 10 s of replay (it also holds half-way until the test opens the gate)
+  const pace = Math.max(5, Math.round(10_000 / sft.lines.length));
 
   const query = <T>(sql: string, ...args: unknown[]): T | undefined => {
     if (!fs.existsSync(dbFile)) return undefined;
@@ -83,7 +84,12 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
   before(async () => {
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
     console.log(`replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}; ${pace} ms per line`);
-    ray = await startRayJobsServer({ token: TOKEN, replay: REPLAY, pendingMs: 200, stopWaitMs: 1000, paceFor: (j) => (j.metadata?.w2s_job?.includes('slow') ? 150_000 / sft.lines.length : pace) });
+    ray = await startRayJobsServer({
+      token: TOKEN, replay: REPLAY, pendingMs: 200, stopWaitMs: 1000,
+      paceFor: (j) => (j.metadata?.w2s_job?.includes('slow') ? 150_000 / sft.lines.length : pace),
+      // the SFT job holds half-way until the test has seen its curve drawing
+      gateFor: (j) => (j.metadata?.w2s_job === 'e2e-sft' ? { afterLines: Math.floor(sft.lines.length / 2), file: SFT_GATE } : undefined),
+    });
     folder = tempFolder('jobs-ws');
     dbFile = path.join(folder, '.w2s', 'w2s.db');
     execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'import', path.join(REPLAY, 'problems.jsonl'), '--set', 'sums-heldout', '--db', dbFile]);
@@ -132,6 +138,7 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     const early = await points();
     assert.equal(await frame.locator('.chart[data-metric="loss"] canvas').count() > 0, true, 'uPlot draws on a canvas');
     const running = await wb.screenshot('job-sft-running');
+    fs.writeFileSync(SFT_GATE, ''); // let the job go on to its end
     await waitJob('e2e-sft', 'succeeded');
     await frame.locator('.status', { hasText: 'succeeded' }).waitFor({ state: 'visible', timeout: 30_000 });
     const final = await points();
@@ -144,8 +151,8 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     console.log(`screenshots: ${path.relative(process.cwd(), running)} (${early} points), ${path.relative(process.cwd(), done)} (${final} points)`);
   });
 
-  test('"W2S: Evaluate Model…" with the trained model: its eval run appears in Runs, graded', async () => {
-    await runCommand(wb.page, 'W2S: Evaluate Model');
+  test('"W2S: Evaluate Model on Cluster…" with the trained model: its eval run appears in Runs, graded', async () => {
+    await runCommand(wb.page, 'W2S: Evaluate Model on Cluster');
     await pickQuickPickItems(wb.page, ['e2e-sft'], { many: false });
     await pickQuickPickItems(wb.page, ['sums-heldout'], { many: false });
     await pickQuickPickItems(wb.page, ['qwen-base'], { many: false });

@@ -45,6 +45,8 @@ export interface RayJobsServerOptions {
   lineDelayMs?: number;
   /** A pace per job instead (e.g. slower for jobs whose metadata.w2s_job says so). */
   paceFor?: (job: { metadata: Record<string, string> | null; entrypoint: string }) => number | undefined;
+  /** Hold a job's replay after some lines until a file exists (the test opens the gate when it has looked). */
+  gateFor?: (job: { metadata: Record<string, string> | null; entrypoint: string }) => { afterLines: number; file: string } | undefined;
   /** How often the log tail looks for new output (Ray: 1 s; default 50 ms). */
   tailPollMs?: number;
   /** Cut each WebSocket connection abruptly after this many frames (a flaky network). */
@@ -228,6 +230,11 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     return dir;
   }
 
+  function gateArgs(j: Job): string[] {
+    const gate = options.gateFor?.(j);
+    return gate ? [String(gate.afterLines), gate.file] : [];
+  }
+
   function replayFixture(entrypoint: string): string | undefined {
     if (!options.replay) return undefined;
     const m = /^python3? -m w2s_runner (sft|eval) job\.json$/.exec(entrypoint.trim());
@@ -281,7 +288,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const fixture = replayFixture(j.entrypoint);
     const fd = fs.openSync(j.logFile, 'a');
     const child = fixture
-      ? spawn(process.execPath, [path.join(__dirname, 'replay-player.mjs'), fixture, String(options.paceFor?.(j) ?? options.lineDelayMs ?? 20)], { cwd, env, stdio: ['ignore', fd, fd], detached: true })
+      ? spawn(process.execPath, [path.join(__dirname, 'replay-player.mjs'), fixture, String(options.paceFor?.(j) ?? options.lineDelayMs ?? 20), ...gateArgs(j)], { cwd, env, stdio: ['ignore', fd, fd], detached: true })
       : spawn('/bin/sh', ['-c', j.entrypoint], { cwd, env, stdio: ['ignore', fd, fd], detached: true });
     fs.closeSync(fd);
     j.process = child;

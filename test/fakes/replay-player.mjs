@@ -4,11 +4,15 @@
 // some are written in two pieces with a pause between them, as a driver's output reaches Ray's log
 // file. SIGTERM ends it at once, like the runner; the exit code follows the log's `done` record.
 //
-//   node replay-player.mjs FIXTURE.log [delay-ms-per-line]
+//   node replay-player.mjs FIXTURE.log [delay-ms-per-line [hold-after-lines GATE-FILE]]
+//
+// With a gate, it stops after that many lines until GATE-FILE exists (a test that must see a job
+// half-way opens the gate once it has looked), like a job that is still training.
 import * as fs from 'node:fs';
 
-const [file, delayArg] = process.argv.slice(2);
+const [file, delayArg, holdArg, gate] = process.argv.slice(2);
 const delay = Number(delayArg ?? 20);
+const holdAfter = holdArg === undefined ? Infinity : Number(holdArg);
 const lines = fs.readFileSync(file, 'utf8').split('\n');
 if (lines.at(-1) === '') lines.pop();
 let ok = false;
@@ -26,6 +30,7 @@ for (const l of lines) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const write = (b) => new Promise((r) => process.stdout.write(b, r));
 for (let n = 0; n < lines.length; n++) {
+  if (n === holdAfter) while (!fs.existsSync(gate)) await sleep(50);
   // Bytes, cut anywhere (even inside a UTF-8 sequence): the log file only ever sees whole bytes.
   const line = Buffer.from(`${lines[n]}\n`, 'utf8');
   if (n % 7 === 3 && line.length > 8) {

@@ -32,15 +32,15 @@ async function pickModel(ctx: JobsContext): Promise<string | undefined> {
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(edit) Enter a model id or a folder on the cluster…' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'W2S: Evaluate Model — model', ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(items, { title: 'W2S: Evaluate Model on Cluster — model', ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.model) return pick.model;
-  return vscode.window.showInputBox({ title: 'W2S: Evaluate Model', prompt: 'A model id the cluster can download, or a checkpoint folder on the cluster', value: 'Qwen/Qwen2.5-Math-7B', ignoreFocusOut: true });
+  return vscode.window.showInputBox({ title: 'W2S: Evaluate Model on Cluster', prompt: 'A model id the cluster can download, or a checkpoint folder on the cluster', value: 'Qwen/Qwen2.5-Math-7B', ignoreFocusOut: true });
 }
 
-/** "W2S: Evaluate Model…": a checkpoint or model id, a problem set, a template, W2SR eval sampling. */
+/** "W2S: Evaluate Model on Cluster…": a checkpoint or model id, a problem set, a template, W2SR eval sampling. */
 export async function evaluateModel(ctx: JobsContext, args: EvaluateArgs = {}): Promise<JobRow | undefined> {
-  const title = 'W2S: Evaluate Model';
+  const title = 'W2S: Evaluate Model on Cluster';
   const store = ctx.stores.get();
   const model = args.model ?? (await pickModel(ctx));
   if (!model) return undefined;
