@@ -122,6 +122,21 @@ describe('results in VS Code (code-server): comparison panel, Testing view, gutt
     assert.match(hoverText, /Open traces/);
     shot = await wb.screenshot('results-hover');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+
+    // "Open traces": the Traces view, filtered to this problem, lists every model's trace of it
+    await hover.locator('a', { hasText: /^Open traces$/ }).click();
+    const traces = await findWebviewFrame(wb.page, 'w2s-traces .chip', 30_000);
+    await traces.locator('.chip', { hasText: 'problem: 22' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await traces.locator('.chip', { hasText: 'set: amc23' }).waitFor({ state: 'visible', timeout: 20_000 });
+    const ofProblem = query<{ n: number }>(
+      "SELECT count(*) AS n FROM traces t JOIN problems p ON p.id = t.problem_id JOIN problem_sets ps ON ps.id = p.set_id WHERE ps.name = 'amc23' AND p.key = '22' AND t.error IS NULL",
+    ).n;
+    assert.ok(ofProblem >= 4, `base, rl, student and the teacher each have a trace of problem 22 (${ofProblem})`);
+    await traces.locator('.summary .count strong', { hasText: new RegExp(`^${ofProblem}$`) }).waitFor({ state: 'visible', timeout: 20_000 });
+    assert.equal(await traces.locator('w2s-traces .row[data-id]').count(), ofProblem);
+    shot = await wb.screenshot('results-open-traces');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+    await editor.locator('.view-line').first().click();
     await wb.page.keyboard.press('Escape');
 
     // the Testing view: benchmarks → problems; "@failed" keeps the 20 failures

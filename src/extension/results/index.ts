@@ -29,6 +29,7 @@ export function registerResults(context: vscode.ExtensionContext, stores: StoreS
     vscode.commands.registerCommand('w2s.evaluateEndpointModel', (args?: EvaluateArgs) => evaluateEndpointModel(sampling.context, grader, args)),
     vscode.commands.registerCommand('w2s.openResults', () => void openComparisonPanel(context, stores, log)),
     vscode.commands.registerCommand('w2s.openProblemTraces', (arg?: unknown) => openProblemTraces(arg)),
+    vscode.commands.registerCommand('w2s.openProblemTracesAsText', (arg?: unknown) => openProblemTraces(arg, true)),
     vscode.commands.registerCommand('w2s.showTestResponse', (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => showTestResponse(arg)),
     vscode.commands.registerCommand('w2s.openProblemSetFile', async (arg?: string | { set?: { name: string } }) => {
       let name = typeof arg === 'string' ? arg : arg?.set?.name;

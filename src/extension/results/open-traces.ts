@@ -21,18 +21,17 @@ export function problemRefOf(arg: unknown): ProblemRef | undefined {
 }
 
 /**
- * Opens the traces of one problem: in the trace browser, filtered to it, when that is installed
- * (`w2s.openTraceBrowser` with `{problemKey, set}`); otherwise as a read-only document listing every trace
- * of the problem (teachers, evaluations, imports).
+ * Opens the traces of one problem (teachers, evaluations, imports) in the trace browser, filtered to it;
+ * `asText` opens them instead as one read-only document (the hover's "as text" link), which also serves
+ * when the trace browser is not registered.
  */
-export async function openProblemTraces(arg: unknown): Promise<void> {
+export async function openProblemTraces(arg: unknown, asText = false): Promise<void> {
   const ref = problemRefOf(arg);
   if (!ref) {
     void vscode.window.showInformationMessage('Open traces: hover a problem line of a problem-set file, or pick a problem in the Testing view.');
     return;
   }
-  const commands = await vscode.commands.getCommands(true);
-  if (commands.includes('w2s.openTraceBrowser')) {
+  if (!asText && (await vscode.commands.getCommands(true)).includes('w2s.openTraceBrowser')) {
     await vscode.commands.executeCommand('w2s.openTraceBrowser', { problemKey: ref.problemKey, set: ref.set });
     return;
   }

@@ -33,7 +33,7 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
       const results = index.results(set.name);
       if (!results) return undefined;
       const md = new vscode.MarkdownString(undefined, true);
-      md.isTrusted = { enabledCommands: ['w2s.openProblemTraces'] };
+      md.isTrusted = { enabledCommands: ['w2s.openProblemTraces', 'w2s.openProblemTracesAsText'] };
       md.supportHtml = false;
       md.appendMarkdown(`**W2S · ${esc(set.name)} / ${esc(key)}** — gold answer: ${esc(results.gold.get(key) ?? '?')}\n\n`);
       const evaluated = results.evaluations.filter((e) => e.byKey.has(key!));
@@ -64,7 +64,7 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
         md.appendMarkdown('\n');
       }
       const args = encodeURIComponent(JSON.stringify([{ set: set.name, problemKey: key }]));
-      md.appendMarkdown(`[Open traces](command:w2s.openProblemTraces?${args} "Open every trace of this problem")`);
+      md.appendMarkdown(`[Open traces](command:w2s.openProblemTraces?${args} "Every trace of this problem in the Traces view") · [as text](command:w2s.openProblemTracesAsText?${args} "Every trace of this problem in one read-only document")`);
       return new vscode.Hover(md, new vscode.Range(position.line, 0, position.line, document.lineAt(position.line).text.length));
     },
   });

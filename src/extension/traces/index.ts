@@ -48,6 +48,13 @@ export function registerTraces(context: vscode.ExtensionContext, stores: StoreSe
       const name = typeof arg === 'string' ? arg : arg?.run?.name;
       if (name) await view.applyFilter({ runs: [name] }, undefined);
     }),
+    // the traces of one problem, from the results' hover and Testing view (`{set, problemKey}`)
+    vscode.commands.registerCommand('w2s.openTraceBrowser', async (arg?: { set?: unknown; problemKey?: unknown }) => {
+      const filter: { sets?: string[]; problems?: string[] } = {};
+      if (typeof arg?.set === 'string') filter.sets = [arg.set];
+      if (typeof arg?.problemKey === 'string') filter.problems = [arg.problemKey];
+      await view.applyFilter(filter, undefined);
+    }),
     vscode.commands.registerCommand('w2s.traces.applyView', async () => {
       const v = await pickSavedView(stores);
       if (v) await view.applyFilter(v.filter, v.sort, v.name);
