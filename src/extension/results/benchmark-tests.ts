@@ -279,12 +279,7 @@ export class BenchmarkTests implements vscode.Disposable {
     const template = onSet ?? runs.filter((r) => r.kind === 'eval' && r.endpoint).at(-1);
     const row = template && findRun(view, template.name);
     if (!row || !row.endpoint || !row.template) {
-      const jobs = await vscode.commands.getCommands(true);
-      if (jobs.includes('w2s.submitEvalJob')) {
-        await vscode.commands.executeCommand('w2s.submitEvalJob', { model, set, problemKeys: keys });
-        throw new Error(`${model} has no endpoint: submitted a cluster eval job for ${keys.length} problem(s) of ${set}; its results arrive as an eval run.`);
-      }
-      throw new Error(`${model} has no endpoint to sample from (its evaluations came from a cluster job or an import). Evaluate it on the cluster, or serve it and run "W2S: Evaluate Endpoint Model…".`);
+      throw new Error(`${model} has no endpoint to sample from (its evaluations came from a cluster job or an import). Run "W2S: Evaluate Model on Cluster…" for it, or serve it and run "W2S: Evaluate Endpoint Model…".`);
     }
     const config = vscode.workspace.getConfiguration('w2s.sampling');
     const profile = profileForUrl(row.endpoint);
