@@ -182,8 +182,9 @@ export function quickInput(page: Page): Locator {
 
 /**
  * Runs a command from the palette by its title as shown there ("W2S: Add Built-in Benchmark").
- * F1 opens the palette with ">"; the title is typed and the row that contains it is clicked (not Enter:
- * the palette's fuzzy order may put another command first, e.g. "Evaluate Endpoint Model…").
+ * F1 opens the palette with ">"; the title is typed and its row run: Enter when it is the focused
+ * (first) row, else a click on it (the palette's fuzzy order may put another command first, e.g.
+ * "Evaluate Endpoint Model…" for "Evaluate Model").
  */
 export async function runCommand(page: Page, title: string, timeout = 20_000): Promise<void> {
   const input = quickInput(page).locator('input.input');
@@ -197,7 +198,9 @@ export async function runCommand(page: Page, title: string, timeout = 20_000): P
   await input.fill(`>${title}`);
   const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
-  await row.click();
+  const focused = quickInput(page).locator('.monaco-list-row.focused', { hasText: title });
+  if (await focused.count()) await input.press('Enter');
+  else await row.click();
 }
 
 /**
