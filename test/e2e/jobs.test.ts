@@ -178,8 +178,37 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     // the Runs view leads with the accuracy, then done/total
     const pct = `${((100 * right) / samples.length).toFixed(1)}% · ${samples.length}/${samples.length}`;
     await treeRow(viewPane(wb.page, 'Runs'), 'e2e-eval', pct).waitFor({ state: 'visible', timeout: 30_000 });
+    // and the Traces view lists them, live (their signals are stored as they arrive)
+    const traces = await findWebviewFrame(wb.page, 'w2s-traces .summary', 30_000);
+    await traces.locator('.summary .count strong', { hasText: new RegExp(`^${samples.length}$`) }).waitFor({ state: 'visible', timeout: 30_000 });
     const shot = await wb.screenshot('job-eval-graded');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)} (${right}/${samples.length} correct)`);
+  });
+
+  test('"Rerun Failed Tests" for the model evaluated on the cluster: a job for the failed problems only, as a re-run', async () => {
+    const failed = query<{ n: number }>(
+      "SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval' AND g.verdict != 'correct'",
+    )!.n;
+    assert.ok(failed > 0, 'the replayed evaluation has failures');
+    // the evaluation is published as a test run: its failures show in the problem file's gutter
+    await runCommand(wb.page, 'W2S: Open Problem File');
+    await pickQuickPickItems(wb.page, ['sums-heldout'], { many: false });
+    await wb.page.locator('.monaco-editor .codicon-testing-failed-icon').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await runCommand(wb.page, 'Test: Rerun Failed Tests');
+    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: `Evaluate ${failed} problems of sums-heldout again` });
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Submit Job' }).click();
+    await waitJob('e2e-eval-rerun-1', 'succeeded');
+    const job = query<{ submission_id: string }>("SELECT submission_id FROM jobs WHERE name = 'e2e-eval-rerun-1'")!;
+    const sent = fs.readFileSync(path.join(ray.jobRun(job.submission_id)!.workingDir!, 'data', 'problems.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(sent.length, failed, 'only the failed problems go to the cluster');
+    assert.equal(
+      query<{ n: number }>("SELECT count(*) AS n FROM run_reruns rr JOIN runs a ON a.id = rr.run_id JOIN runs b ON b.id = rr.rerun_of WHERE a.name = 'e2e-eval@rerun-1' AND b.name = 'e2e-eval'")!.n,
+      1,
+      'the job\'s run is a re-run of the evaluation',
+    );
+    const shot = await wb.screenshot('job-eval-rerun');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)} (${failed} failed problems sent)`);
   });
 
   test('a running job is followed again after a window reload, and "W2S: Stop Job" stops it', async () => {

@@ -1,5 +1,6 @@
 import { W2sError } from '../errors';
 import { splitReasoning } from '../sampling/reasoning-split';
+import { recordSignals } from '../signals/record';
 import { renderPrompt, type PromptTemplate } from '../sampling/templates';
 import type { Store } from '../store/open';
 import { createTraceWriter, type TraceWriter } from '../traces/trace-writer';
@@ -40,7 +41,16 @@ export function createIngester(store: Store, job: JobRow, opts: { onTracesStored
       (store.db.prepare('SELECT id, key, question FROM problems WHERE set_id = ?').all(run.set_id) as { id: number; key: string; question: string }[]).map((p) => [p.key, { id: p.id, question: p.question }]),
     );
     template = job.spec.template as PromptTemplate;
-    writer = createTraceWriter(store, run.id, (_batch, ids) => opts.onTracesStored?.(ids));
+    writer = createTraceWriter(store, run.id, (_batch, ids) => {
+      // the trace browser lists a trace once its signals are stored, as the sampler does; a failure here
+      // loses no trace (the browser's catch-up computes what is missing)
+      try {
+        recordSignals(store, ids);
+      } catch {
+        /* left to the catch-up */
+      }
+      opts.onTracesStored?.(ids);
+    });
   }
 
   const apply = store.db.transaction((lines: readonly LogLine[]) => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { W2sError, errorMessage } from '../errors';
-import { openRun } from '../runs/runs';
+import { recordRerun } from '../results/eval-runs';
+import { findRun, openRun } from '../runs/runs';
 import type { PromptTemplate } from '../sampling/templates';
 import type { Store } from '../store/open';
 import { buildBundle } from './bundle';
@@ -40,6 +41,10 @@ export interface EvalRequest {
   readonly limit?: number;
   /** The eval run the samples go to (default: named like the job). An existing run gets only the samples it lacks. */
   readonly runName?: string;
+  /** Only these problems of the set (by key). */
+  readonly problemKeys?: readonly string[];
+  /** The evaluation this run re-samples some problems of (results read the newest generation of each problem). */
+  readonly rerunOf?: string;
 }
 
 export interface SubmitContext {
@@ -82,7 +87,12 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
       params: { ...req.params }, samplesPerProblem: req.samplesPerProblem,
     });
     runId = run.id;
-    const problems = evalProblemsFile(store, req.setName, req.template, req.samplesPerProblem, run.id, req.limit);
+    const problems = evalProblemsFile(store, req.setName, req.template, req.samplesPerProblem, run.id, req.limit, req.problemKeys);
+    if (req.rerunOf !== undefined) {
+      const origin = findRun(store, req.rerunOf);
+      if (!origin || origin.kind !== 'eval') throw new W2sError(`No evaluation named "${req.rerunOf}" to re-run.`, 'NO_RUN');
+      recordRerun(store, run.id, origin.id);
+    }
     if (problems.samples === 0) throw new W2sError(`Eval run "${runName}" already has every sample: nothing to generate.`, 'NOTHING_TO_DO');
     files.push({ path: 'data/problems.jsonl', data: Buffer.from(problems.jsonl, 'utf8') });
     job = checkJobJson('eval', {

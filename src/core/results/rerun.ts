@@ -58,14 +58,20 @@ export async function evaluateProblems(store: Store, evaluation: string, keys: r
   // selection stays "the first N", now with N past the last of them.
   if (missing.length) results.push(await sampleRun(store, { ...common, runName: run.name, problemKeys: missing, problemLimit: coveringLimit(store, run, missing) }));
   if (again.length && !runtime.signal?.aborted) {
-    const count = (store.db.prepare('SELECT count(*) AS n FROM run_reruns WHERE rerun_of = ?').get(run.id) as { n: number }).n;
-    let k = count + 1;
-    while (findRun(store, `${run.name}@rerun-${k}`)) k++;
-    const name = `${run.name}@rerun-${k}`;
-    checkRunName(name);
+    const name = nextRerunName(store, run);
     results.push(await sampleRun(store, { ...common, runName: name, problemKeys: again, problemLimit: coveringLimit(store, run, again), onRunOpened: (r) => recordRerun(store, r.id, run.id) }));
   }
   return results;
+}
+
+/** The name of an evaluation's next re-run: `<evaluation>@rerun-<k>`. */
+export function nextRerunName(store: Store, run: Pick<RunRow, 'id' | 'name'>): string {
+  const count = (store.db.prepare('SELECT count(*) AS n FROM run_reruns WHERE rerun_of = ?').get(run.id) as { n: number }).n;
+  let k = count + 1;
+  while (findRun(store, `${run.name}@rerun-${k}`)) k++;
+  const name = `${run.name}@rerun-${k}`;
+  checkRunName(name);
+  return name;
 }
 
 /** The run's limit grown so the first N problems of its set include `keys` (undefined: the run covers the whole set). */

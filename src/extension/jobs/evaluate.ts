@@ -3,7 +3,10 @@ import { listJobs, type JobRow } from '../../core/jobs/job-store';
 import { defaultJobName } from '../../core/jobs/job-store';
 import { runnerDefaults } from '../../core/jobs/runner-files';
 import { listProblemSets } from '../../core/problems/sets';
-import { findTemplate, listTemplates } from '../../core/sampling/templates';
+import { nextRerunName } from '../../core/results/rerun';
+import { findRun } from '../../core/runs/runs';
+import type { SamplingParams } from '../../core/sampling/client';
+import { findTemplate, listTemplates, type PromptTemplate } from '../../core/sampling/templates';
 import type { JobsContext } from './context';
 import { pickGpus, submitAndOpen } from './start-sft';
 
@@ -83,4 +86,42 @@ export async function evaluateModel(ctx: JobsContext, args: EvaluateArgs = {}): 
   const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: 'Job name (also the name of the eval run)', value: defaultJobName('eval', `${short}-${setName}`), ignoreFocusOut: true }));
   if (!name) return undefined;
   return submitAndOpen(ctx, { kind: 'eval', name, model, setName, template, samplesPerProblem: n, params, gpus, limit: args.limit });
+}
+
+/** `w2s.submitEvalJob`: from the Testing view, when the model's evaluation of the set ran on the cluster. */
+export interface EvalRerunArgs {
+  /** The evaluation (an eval run from a cluster job). */
+  readonly evaluation?: string;
+  readonly problemKeys?: readonly string[];
+}
+
+/**
+ * Evaluates some problems of a cluster evaluation again, with its own model, template and settings, as a
+ * job whose samples go to `<evaluation>@rerun-<k>` (a re-run of it, so the results read the newest
+ * generation of each problem). Asks first: it starts GPU work.
+ */
+export async function submitEvalRerun(ctx: JobsContext, args: EvalRerunArgs = {}): Promise<JobRow | undefined> {
+  const store = ctx.stores.get();
+  const run = args.evaluation ? findRun(store, args.evaluation) : undefined;
+  if (!run || run.kind !== 'eval' || !run.template) {
+    void vscode.window.showErrorMessage(`W2S: no cluster evaluation named "${args.evaluation ?? ''}" to evaluate again.`);
+    return undefined;
+  }
+  const keys = [...new Set(args.problemKeys ?? [])];
+  if (keys.length === 0) return undefined;
+  const gpus = listJobs(store).find((j) => j.kind === 'eval' && j.spec.evalRun === run.name)?.spec.gpus ?? 1;
+  const runName = nextRerunName(store, run);
+  // job names allow no "@"
+  const name = runName.replace(/@/g, '-').slice(0, 64);
+  const ok = await vscode.window.showInformationMessage(
+    `Evaluate ${keys.length} problem${keys.length === 1 ? '' : 's'} of ${run.setName} again with ${run.model} on the cluster?`,
+    { modal: true, detail: `Job ${name} on ${gpus} GPU${gpus === 1 ? '' : 's'}, with the settings of ${run.name}; its samples go to the run ${runName}, a re-run of ${run.name}.` },
+    'Submit Job',
+  );
+  if (ok !== 'Submit Job') return undefined;
+  const { extra_body: _extra, ...params } = run.params as SamplingParams & { extra_body?: unknown };
+  return submitAndOpen(ctx, {
+    kind: 'eval', name, runName, model: run.model, setName: run.setName, template: run.template as PromptTemplate, samplesPerProblem: run.samplesPerProblem,
+    params: params as { temperature: number; top_p: number; max_tokens: number; seed?: number }, gpus, problemKeys: keys, rerunOf: run.name,
+  });
 }

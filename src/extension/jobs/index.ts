@@ -10,7 +10,7 @@ import type { StoreService } from '../store-service';
 import { JobsTree } from '../views/jobs-tree';
 import { clientFor, connectToCluster, type ConnectArgs } from './cluster';
 import type { JobsContext } from './context';
-import { evaluateModel, type EvaluateArgs } from './evaluate';
+import { evaluateModel, submitEvalRerun, type EvalRerunArgs, type EvaluateArgs } from './evaluate';
 import { JobFollowers } from './followers';
 import { startSftJob, type StartSftArgs } from './start-sft';
 
@@ -65,6 +65,8 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     vscode.commands.registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster(context.secrets, log, args ?? {}).then(() => tree.refresh())),
     vscode.commands.registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
     vscode.commands.registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),
+    // the Testing view's run profile of a model evaluated on the cluster (results)
+    vscode.commands.registerCommand('w2s.submitEvalJob', async (args?: EvalRerunArgs) => (await submitEvalRerun(ctx, args && typeof args === 'object' ? args : {}))?.name),
     vscode.commands.registerCommand('w2s.refreshJobs', () => tree.refresh()),
     vscode.commands.registerCommand('w2s.openJob', async (arg: JobArg) => {
       const name = await pickJob(arg, () => true, 'Open');

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage, isW2sError } from '../../core/errors';
+import { W2sError, errorMessage, isW2sError } from '../../core/errors';
 import { evalRunName } from '../../core/runs/names';
 import { findRun } from '../../core/runs/runs';
 import { evalFingerprint, listEvalRuns, type EvalRun } from '../../core/results/eval-runs';
@@ -246,6 +246,11 @@ export class BenchmarkTests implements vscode.Disposable {
         items.forEach((i) => run.started(i));
         try {
           const ev = await this.evaluate(model, set, items.map((i) => parseProblemId(i.id)!.key), file, token, run);
+          if ('submitted' in ev) {
+            run.appendOutput(`${set}: submitted as cluster job ${ev.submitted}; its results are published here when it finishes.\r\n`);
+            items.forEach((i) => run.skipped(i));
+            continue;
+          }
           await this.grader.drain();
           // read the verdicts afresh (the store-change event that clears the cache comes later)
           this.index.invalidate(set);
@@ -272,13 +277,20 @@ export class BenchmarkTests implements vscode.Disposable {
    * Samples the problems with this model's evaluation of the set (its settings and endpoint); a set it has
    * not evaluated yet gets an evaluation with the settings of its latest one elsewhere.
    */
-  private async evaluate(model: string, set: string, keys: string[], file: string, token: vscode.CancellationToken, testRun: vscode.TestRun): Promise<EvalRun> {
+  private async evaluate(model: string, set: string, keys: string[], file: string, token: vscode.CancellationToken, testRun: vscode.TestRun): Promise<EvalRun | { submitted: string }> {
     const view = this.stores.get();
     const runs = listEvalRuns(view).filter((r) => r.model === model);
     const onSet = runs.filter((r) => r.setName === set).at(-1);
-    const template = onSet ?? runs.filter((r) => r.kind === 'eval' && r.endpoint).at(-1);
+    const template = onSet ?? runs.filter((r) => r.kind === 'eval' && r.endpoint && r.jobId === null).at(-1);
     const row = template && findRun(view, template.name);
-    if (!row || !row.endpoint || !row.template) {
+    if (onSet && onSet.jobId !== null) {
+      // evaluated on the cluster: the same again there, as a job (its results arrive as a re-run of it)
+      const job = (await vscode.commands.executeCommand('w2s.submitEvalJob', { evaluation: onSet.name, problemKeys: keys })) as string | undefined;
+      if (!job) throw new W2sError(`Not submitted: ${model}'s evaluation of ${set} ran on the cluster, so it is evaluated again there.`, 'CANCELLED');
+      return { submitted: job };
+    }
+    if (!row || !row.endpoint || !row.template || template?.jobId !== null) {
+      // (a cluster evaluation's endpoint is the cluster's address, not a model server)
       throw new Error(`${model} has no endpoint to sample from (its evaluations came from a cluster job or an import). Run "W2S: Evaluate Model on Cluster…" for it, or serve it and run "W2S: Evaluate Endpoint Model…".`);
     }
     const config = vscode.workspace.getConfiguration('w2s.sampling');

@@ -13,6 +13,7 @@ import { findJob, getJob, listJobs } from '../../../src/core/jobs/job-store';
 import { createRayClient } from '../../../src/core/jobs/ray-client';
 import { isSampleRecord, parseRecord, type SampleRecord } from '../../../src/core/jobs/records';
 import { submitJob, type SftRequest } from '../../../src/core/jobs/submit';
+import { listEvalRuns } from '../../../src/core/results/eval-runs';
 import { findRun } from '../../../src/core/runs/runs';
 import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
 import { startRayJobsServer, type RayJobsServer } from '../../fakes/ray-jobs-server';
@@ -177,6 +178,8 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
     const counts = verdictCountsByRun(store).get(run.id)!;
     assert.equal(counts.correct + counts.incorrect + counts['no-answer'] + counts.error, samples.length);
     assert.equal(counts.correct, right);
+    // the trace browser lists them at once: their signals are stored as they arrive
+    assert.equal((store.db.prepare('SELECT count(*) AS n FROM trace_signals WHERE run_id = ?').get(run.id) as { n: number }).n, samples.length);
     const jobOfRun = store.db.prepare('SELECT job_id FROM runs WHERE id = ?').get(run.id) as { job_id: number };
     assert.equal(jobOfRun.job_id, job.id);
     // A second job for the same run asks only for what the run lacks: here, nothing.
@@ -189,6 +192,21 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
       kind: 'eval', name: 'eval-replay-n2', runName: 'eval-replay', model: '/shared/ckpt/sft-replay', setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!,
       samplesPerProblem: 2, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
     }), /already exists with different settings \(samples per problem 1 ≠ 2\)/);
+    // Some problems again (the Testing view's run profile of a cluster model): only those keys go to the
+    // cluster, into a run recorded as a re-run of the evaluation, so results read its newest generation.
+    const some = [problemsFile[3]!, problemsFile[150]!].map((l) => (JSON.parse(l) as { key: string }).key);
+    const rerun = await submitJob({ store, client, runnerDir: RUNNER_DIR }, {
+      kind: 'eval', name: 'eval-replay-rerun-1', runName: 'eval-replay@rerun-1', rerunOf: 'eval-replay', problemKeys: some, model: '/shared/ckpt/sft-replay',
+      setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!, samplesPerProblem: 1, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
+    });
+    const rerunDir = await waitFor('the re-run bundle unpacked', () => ray.jobRun(rerun.submissionId!)?.workingDir);
+    const sent = fs.readFileSync(path.join(rerunDir, 'data', 'problems.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { key: string }).key);
+    assert.deepEqual([...sent].sort(), [...some].sort());
+    assert.deepEqual(listEvalRuns(store).find((r) => r.name === 'eval-replay')?.reruns.map((r) => r.name), ['eval-replay@rerun-1']);
+    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, {
+      kind: 'eval', name: 'eval-replay-rerun-x', runName: 'eval-replay@rerun-x', rerunOf: 'eval-replay', problemKeys: ['no-such-problem'], model: '/shared/ckpt/sft-replay',
+      setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!, samplesPerProblem: 1, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
+    }), /Problem set "sums-heldout" has no problem "no-such-problem"/);
     store.close();
   });
 
