@@ -203,6 +203,11 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     const sent = fs.readFileSync(path.join(ray.jobRun(job.submission_id)!.workingDir!, 'data', 'problems.jsonl'), 'utf8').trim().split('\n');
     assert.equal(sent.length, failed, 'only the failed problems go to the cluster');
     assert.equal(
+      query<{ n: number }>("SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval@rerun-1'")!.n,
+      failed,
+      'and only their samples come back',
+    );
+    assert.equal(
       query<{ n: number }>("SELECT count(*) AS n FROM run_reruns rr JOIN runs a ON a.id = rr.run_id JOIN runs b ON b.id = rr.rerun_of WHERE a.name = 'e2e-eval@rerun-1' AND b.name = 'e2e-eval'")!.n,
       1,
       'the job\'s run is a re-run of the evaluation',

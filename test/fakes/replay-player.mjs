@@ -13,8 +13,29 @@ import * as fs from 'node:fs';
 const [file, delayArg, holdArg, gate] = process.argv.slice(2);
 const delay = Number(delayArg ?? 20);
 const holdAfter = holdArg === undefined ? Infinity : Number(holdArg);
-const lines = fs.readFileSync(file, 'utf8').split('\n');
+let lines = fs.readFileSync(file, 'utf8').split('\n');
 if (lines.at(-1) === '') lines.pop();
+// An eval job generates only the problems (and sample indices) its data/problems.jsonl asks for, as the
+// runner does: a job for some problems replays only their samples.
+if (fs.existsSync('data/problems.jsonl')) {
+  const asked = new Map();
+  for (const l of fs.readFileSync('data/problems.jsonl', 'utf8').split('\n')) {
+    if (l.trim()) {
+      const p = JSON.parse(l);
+      asked.set(p.key, new Set(p.indices ?? [0]));
+    }
+  }
+  lines = lines.filter((l) => {
+    const i = l.indexOf('@@w2s ');
+    if (i < 0) return true;
+    try {
+      const r = JSON.parse(l.slice(i + 6));
+      return r.type !== 'sample' || asked.get(r.problem)?.has(r.index ?? 0) === true;
+    } catch {
+      return true;
+    }
+  });
+}
 let ok = false;
 for (const l of lines) {
   const i = l.indexOf('@@w2s ');
