@@ -61,3 +61,16 @@ test('extractChoice: the order of the prose rules', () => {
   assert.equal(extractChoice('答案是 C'), 'C');
   assert.equal(extractChoice('I agree'), null, 'the pronoun I is never an answer');
 });
+
+test('extractChoice: an answer word with a colon outranks a later one without', () => {
+  assert.equal(extractChoice('Answer: B. Some say the answer is D'), 'B');
+  assert.equal(extractChoice('Answer : B. but the answer could be D'), 'B', 'a space before the colon');
+});
+
+test('extractChoice: a letter stands alone only between spaces, ** or punctuation', () => {
+  assert.equal(extractChoice('we get 3B or so'), null, 'a digit before it');
+  assert.equal(extractChoice('plan B-ish thinking'), null, 'a hyphen after it');
+  assert.equal(extractChoice('so  *B, ok'), null, 'one * is not bold');
+  assert.equal(extractChoice('so **B** it is'), 'B', 'bold is');
+  assert.equal(extractChoice('x\n  B\nthen E, maybe'), 'B', 'a letter opening a line (after spaces) outranks one inside a line');
+});
