@@ -27,6 +27,7 @@ import { createTraceIndex } from '../src/core/curation/trace-index';
 import { exportDataset } from '../src/core/export/export';
 import { computeStoredSignals } from '../src/core/signals/record';
 import { openStore, type Store } from '../src/core/store/open';
+import { seededRandom } from '../src/core/seeded-random';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,21 +45,10 @@ function responses(): string[] {
   return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { response: string }).response);
 }
 
-/** A deterministic PRNG so every run builds the same store. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function build(store: Store): void {
   const db = store.db;
   const texts = responses();
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const subjects = ['Algebra', 'Geometry', 'Number Theory', 'Precalculus', 'Counting & Probability', 'Intermediate Algebra', 'Prealgebra'];
   db.transaction(() => {
     const setId = Number(db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('math-bench', 'bench', 'x')").run().lastInsertRowid);

@@ -24,6 +24,7 @@ import * as path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { seededRandom } from '../../src/core/seeded-random';
 
 type Status = 'PENDING' | 'RUNNING' | 'STOPPED' | 'SUCCEEDED' | 'FAILED';
 
@@ -124,17 +125,6 @@ function traceback(where: string, exc: string): string {
   return `Traceback (most recent call last):\n  File "${where}", line 1, in <module>\n${exc}\n`;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PUBLIC_PATHS = new Set(['/', '/api/authentication_mode', '/api/authenticate']);
 
 export async function startRayJobsServer(options: RayJobsServerOptions = {}): Promise<RayJobsServer> {
@@ -154,7 +144,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
   const timers = new Set<NodeJS.Timeout>();
   const gpus = options.gpus ?? 8;
   const startTimeoutMs = options.startTimeoutMs ?? 900_000;
-  const random = mulberry32(options.seed ?? 7);
+  const random = seededRandom(options.seed ?? 7);
   let port = 0;
   let closing = false;
 

@@ -4,6 +4,7 @@ import { parseSearch } from '../../src/core/curation/search';
 import { computeSignals } from '../../src/core/signals/compute';
 import { FACET_SIGNALS, signalDef, type TraceSignals } from '../../src/core/signals/definitions';
 import type { FixtureTrace } from './browse-fixture';
+import { seededRandom } from '../../src/core/seeded-random';
 
 /**
  * What a filter means, written plainly over the fixture's own records (not over the store): the
@@ -155,13 +156,7 @@ const runOrder = (run: string) => ['teacher-a', 'teacher-b', 'teacher-c'].indexO
 
 /** Random filters over the fixture's values (seeded), for comparing implementations. */
 export function randomFilters(count: number, seed = 1): TraceFilter[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(seed);
   const some = <T>(xs: readonly T[]) => xs.filter(() => rand() < 0.4);
   const out: TraceFilter[] = [];
   for (let i = 0; i < count; i++) {

@@ -15,6 +15,7 @@ import { EVAL_DEFAULTS, SAMPLING_DEFAULTS } from '../../core/sampling/presets';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { findTemplate } from '../../core/sampling/templates';
 import type { Command } from '../command';
+import { parseExtraBody } from '../extra-body';
 import { intOption, numberOption } from '../numbers';
 import { UsageError } from '../usage-error';
 
@@ -69,15 +70,7 @@ export const evalCommand: Command = {
     const timeoutS = numberOption(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? SAMPLING_DEFAULTS.timeoutSeconds;
     const longTokens = intOption(v['long-tokens'], 'long-tokens', 1);
     let extraBody: Record<string, unknown> | undefined;
-    if (v['extra-body'] !== undefined) {
-      try {
-        const parsed = JSON.parse(v['extra-body'] as string) as unknown;
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        extraBody = Object.keys(parsed).length ? (parsed as Record<string, unknown>) : undefined;
-      } catch (e) {
-        throw new UsageError(`--extra-body must be a JSON object, e.g. '{"skip_special_tokens": true}' (${(e as Error).message}).`);
-      }
-    }
+    if (v['extra-body'] !== undefined) extraBody = parseExtraBody(v['extra-body']);
     const keyVar = (v['api-key-env'] as string | undefined) ?? 'OPENAI_API_KEY';
     if (v['api-key-env'] !== undefined && !ctx.env[keyVar]) {
       throw new W2sError(`--api-key-env ${keyVar}: the environment variable ${keyVar} is not set. Export it, or leave --api-key-env out for a local server.`, 'NO_KEY');

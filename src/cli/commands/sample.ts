@@ -11,6 +11,7 @@ import { SAMPLING_DEFAULTS } from '../../core/sampling/presets';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { findTemplate, type PromptTemplate } from '../../core/sampling/templates';
 import type { Command } from '../command';
+import { parseExtraBody } from '../extra-body';
 import { intOption, numberOption } from '../numbers';
 import { formatSeconds } from '../progress';
 import { UsageError } from '../usage-error';
@@ -86,15 +87,7 @@ export const sampleCommand: Command = {
     }
 
     let extraBody: Record<string, unknown> | undefined = stored.extra_body;
-    if (v['extra-body'] !== undefined) {
-      try {
-        const parsed = JSON.parse(v['extra-body'] as string) as unknown;
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        extraBody = Object.keys(parsed).length ? (parsed as Record<string, unknown>) : undefined;
-      } catch (e) {
-        throw new UsageError(`--extra-body must be a JSON object, e.g. '{"skip_special_tokens": true}' (${(e as Error).message}).`);
-      }
-    }
+    if (v['extra-body'] !== undefined) extraBody = parseExtraBody(v['extra-body']);
     const params: SamplingParams = {
       temperature: numberOption(v.temperature, 'temperature', (x) => x >= 0 && x <= 2, 'between 0 and 2') ?? stored.temperature ?? DEFAULTS.temperature,
       top_p: numberOption(v['top-p'], 'top-p', (x) => x > 0 && x <= 1, 'in (0, 1]') ?? stored.top_p ?? DEFAULTS.top_p,

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { BASE_FROM, compileFilter, whereAll } from '../curation/compile';
 import { andFilters, checkFilter, type TraceFilter } from '../curation/filter';
 import { W2sError } from '../errors';
+import { seededRandom } from '../seeded-random';
 import type { Store } from '../store/open';
 import { createDatasetWriter, datasetInfoEntries, datasetPaths, mergeDatasetInfo, readDatasetInfo, type DatasetPaths, type ExampleText } from './dataset-files';
 import { checkFormat, type ExportFormat, type ReasoningMode } from './formats';
@@ -45,23 +46,11 @@ export interface ExportResult {
 
 const BATCH = 500;
 
-/** A seeded PRNG (mulberry32): the same seed always gives the same split. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The validation problems: a seeded shuffle of the sorted problem ids, the first round(F·n) of them (at least one). */
 export function validationProblems(problemIds: readonly number[], fraction: number, seed: number): Set<number> {
   if (!(fraction > 0) || problemIds.length < 2) return new Set();
   const ids = [...problemIds].sort((a, b) => a - b);
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   for (let i = ids.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [ids[i], ids[j]] = [ids[j]!, ids[i]!];

@@ -24,7 +24,8 @@ export function evalProblemsFile(
   if (limit !== undefined) rows = rows.slice(0, limit);
   if (keys !== undefined) {
     const wanted = new Set(keys);
-    const unknown = [...wanted].filter((k) => !rows.some((r) => r.key === k));
+    const present = new Set(rows.map((r) => r.key));
+    const unknown = [...wanted].filter((k) => !present.has(k));
     if (unknown.length) throw new W2sError(`Problem set "${setName}" has no problem ${unknown.slice(0, 5).map((k) => `"${k}"`).join(', ')}${unknown.length > 5 ? ', …' : ''}.`, 'NO_PROBLEM');
     rows = rows.filter((r) => wanted.has(r.key));
   }

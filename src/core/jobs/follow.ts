@@ -85,6 +85,7 @@ export async function followJob(opts: FollowOptions): Promise<JobRow> {
     });
   } finally {
     clearInterval(timer);
+    ingester.drainSignals();
   }
   if (signal?.aborted) return getJob(store, jobId);
   const { details } = await refresh();

@@ -1,6 +1,6 @@
 import { W2sError } from '../errors';
 import { splitReasoning } from '../sampling/reasoning-split';
-import { recordSignals } from '../signals/record';
+import { createSignalRecorder } from '../signals/record';
 import { renderPrompt, type PromptTemplate } from '../sampling/templates';
 import type { Store } from '../store/open';
 import { createTraceWriter, type TraceWriter } from '../traces/trace-writer';
@@ -18,6 +18,8 @@ export interface IngestResult {
 export interface Ingester {
   /** Stores what these log lines carry, and that they were read, in one transaction. */
   ingest(lines: readonly LogLine[]): IngestResult;
+  /** Computes the signals still queued for stored samples (at the end of a follow). */
+  drainSignals(): void;
 }
 
 const NOT_METRICS = new Set(['type', 'time', 'step', 'total_steps']);
@@ -30,6 +32,7 @@ const NOT_METRICS = new Set(['type', 'time', 'step', 'total_steps']);
  */
 export function createIngester(store: Store, job: JobRow, opts: { onTracesStored?: (ids: number[]) => void } = {}): Ingester {
   let writer: TraceWriter | undefined;
+  const signals = createSignalRecorder(store);
   let problems: Map<string, { id: number; question: string }> | undefined;
   let template: PromptTemplate | undefined;
   const unknownKeys = new Set<string>();
@@ -42,13 +45,9 @@ export function createIngester(store: Store, job: JobRow, opts: { onTracesStored
     );
     template = job.spec.template as PromptTemplate;
     writer = createTraceWriter(store, run.id, (_batch, ids) => {
-      // the trace browser lists a trace once its signals are stored, as the sampler does; a failure here
-      // loses no trace (the browser's catch-up computes what is missing)
-      try {
-        recordSignals(store, ids);
-      } catch {
-        /* left to the catch-up */
-      }
+      // the trace browser lists a trace once its signals are stored: queued as the sampler does, in
+      // small batches off this (log-reading) turn
+      signals.enqueue(ids);
       opts.onTracesStored?.(ids);
     });
   }
@@ -133,5 +132,5 @@ export function createIngester(store: Store, job: JobRow, opts: { onTracesStored
     }
   }
 
-  return { ingest: (lines) => apply(lines) };
+  return { ingest: (lines) => apply(lines), drainSignals: () => signals.drain() };
 }

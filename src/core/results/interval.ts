@@ -27,17 +27,7 @@ export interface BootstrapOptions {
   readonly confidence?: number;
 }
 
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG; enough for resampling indices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../seeded-random';
 
 /** The q-quantile of sorted values with linear interpolation (numpy's default, R's type 7). */
 export function quantile(sorted: ArrayLike<number>, q: number): number {

@@ -22,8 +22,7 @@ export function problemRefOf(arg: unknown): ProblemRef | undefined {
 
 /**
  * Opens the traces of one problem (teachers, evaluations, imports) in the trace browser, filtered to it;
- * `asText` opens them instead as one read-only document (the hover's "as text" link), which also serves
- * when the trace browser is not registered.
+ * `asText` opens them instead as one read-only document (the hover's "as text" link).
  */
 export async function openProblemTraces(arg: unknown, asText = false): Promise<void> {
   const ref = problemRefOf(arg);
@@ -31,7 +30,7 @@ export async function openProblemTraces(arg: unknown, asText = false): Promise<v
     void vscode.window.showInformationMessage('Open traces: hover a problem line of a problem-set file, or pick a problem in the Testing view.');
     return;
   }
-  if (!asText && (await vscode.commands.getCommands(true)).includes('w2s.openTraceBrowser')) {
+  if (!asText) {
     await vscode.commands.executeCommand('w2s.openTraceBrowser', { problemKey: ref.problemKey, set: ref.set });
     return;
   }

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { pct } from '../../core/results/format';
+import { escapeMarkdown } from '../views/markdown-text';
 import { BUILTIN_SCHEME } from './documents';
 import type { ResultsIndex } from './results-index';
 
-/** Model output and dataset text are data: every character markdown could read as syntax is escaped. */
+/** Model output and dataset text are data (escaped as markdown text), and a hover line stays short. */
 function esc(s: string, max = 80): string {
-  const t = s.length > max ? `${s.slice(0, max)}…` : s;
-  return t.replace(/[\\`*_{}[\]()#+\-.!|<>~$&]/g, '\\$&').replace(/\s+/g, ' ');
+  return escapeMarkdown(s.length > max ? `${s.slice(0, max)}…` : s);
 }
 
 const MARK = { correct: '✓', incorrect: '✗', 'no-answer': '∅', error: '⚠' } as const;

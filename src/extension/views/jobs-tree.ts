@@ -4,6 +4,7 @@ import { formatElapsed, summarizeJob, type JobSummary } from '../../core/jobs/su
 import type { JobFollowers } from '../jobs/followers';
 import type { StoreService } from '../store-service';
 import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
+import { md } from './markdown-text';
 
 type Node = { kind: 'job'; job: JobRow; summary: JobSummary } | DetailNode | StoreErrorNode;
 
@@ -75,9 +76,8 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.description = [job.status, s.progress, s.loss !== null ? `loss ${s.loss.toFixed(4)}` : '', formatElapsed(s.elapsedMs)].filter(Boolean).join(' · ');
         const [icon, color] = STATUS_ICON[job.status] ?? ['circle-outline', undefined];
         item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-        const esc = (t: string) => t.replace(/[\\`*_[\]<>]/g, '\\$&');
         item.tooltip = new vscode.MarkdownString(
-          `**${esc(job.name)}** — ${job.kind}, ${job.status}\n\n${esc(job.spec.source)}\n\n${esc(job.cluster)}` + (job.error ? `\n\n${esc(job.error)}` : ''),
+          md`**${job.name}** — ${job.kind}, ${job.status}\n\n${job.spec.source}\n\n${job.cluster}` + (job.error ? md`\n\n${job.error}` : ''),
         );
         item.contextValue = isFinished(job.status) ? 'w2s.job.finished' : 'w2s.job.running';
         item.command = { command: 'w2s.openJob', title: 'Open Job', arguments: [job.name] };
