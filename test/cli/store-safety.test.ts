@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { MIGRATIONS } from '../../src/core/store/migrations';
 import { openSqlite } from '../../src/core/store/sqlite';
 import { w2s, type CliOptions, type CliResult } from '../support/cli';
-import { tempDir, writeFile } from '../support/tmp';
+import { REPO_ROOT, tempDir, writeFile } from '../support/tmp';
 
 /** The W2sError a command printed under --json (and that it printed no stack). */
 function errorOf(r: CliResult): { code: string; message: string } {
@@ -21,10 +21,27 @@ function problems(dir: string, name: string, count: number, pad = 0): string {
   return writeFile(dir, name, Array.from({ length: count }, (_, i) => JSON.stringify({ id: i, question: `Q${i} ${'x'.repeat(pad)}`, answer: String(i) })).join('\n'));
 }
 
-/** When the tests run as root, file permissions only bite for another user: run the command as nobody. */
+/** Folders given the search bit for others, with their modes to put back when the file's tests end. */
+const searchBitAdded: [string, number][] = [];
+after(() => {
+  for (const [d, mode] of searchBitAdded.reverse()) fs.chmodSync(d, mode);
+});
+
+/**
+ * When the tests run as root, file permissions only bite for another user: run the command as nobody.
+ * Nobody must reach the CLI as well: a clone inside `mktemp -d` (mode 700) gets the search bit (o+x, not
+ * read) on the folders above it until these tests end.
+ */
 function asUnprivileged(dir: string): Pick<CliOptions, 'uid' | 'gid'> {
   if (process.getuid?.() !== 0) return {};
   for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) if (d.startsWith(path.dirname(dir))) fs.chmodSync(d, 0o755);
+  for (let d = REPO_ROOT; d !== path.dirname(d); d = path.dirname(d)) {
+    const mode = fs.statSync(d).mode & 0o7777;
+    if (!(mode & 0o001)) {
+      searchBitAdded.push([d, mode]);
+      fs.chmodSync(d, mode | 0o001);
+    }
+  }
   return { uid: 65534, gid: 65534 };
 }
 

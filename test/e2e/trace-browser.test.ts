@@ -12,7 +12,7 @@ import type { Frame, Page } from 'playwright-core';
 import { seedBrowserStore, PWNED_FLAG, type BrowserStore } from '../support/browser-store';
 import { CLI } from '../support/cli';
 import { spawnFakeServer } from '../fakes/spawn-server';
-import { VSIX, findWebviewFrame, launchWorkbench, openViewContainer, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import { VSIX, findWebviewFrame, launchWorkbench, notifications, openViewContainer, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
 
 const LIST = 'w2s-traces .summary';
 const DETAIL = 'w2s-trace article.trace';
@@ -198,6 +198,13 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
       if (text !== null) {
         await wb.page.keyboard.press('Control+A');
         await wb.page.keyboard.type(text);
+        if (!pick) {
+          // the simple file dialog completes folder names as one types: Enter only once it holds the text
+          const input = wb.page.locator('.quick-input-widget input.input');
+          for (const t0 = Date.now(); (await input.inputValue()) !== text; await wb.page.waitForTimeout(100)) {
+            if (Date.now() - t0 > 10_000) throw new Error(`the quick input holds "${await input.inputValue()}", not "${text}"`);
+          }
+        }
       }
       if (pick) {
         // a pick: Enter once the list shows the match first (focused)
@@ -213,7 +220,10 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await step(/dataset name/, 'w2sr-p-e2e');
     // code-server's save dialog is VS Code's simple file dialog: a path in the quick input
     await step(/Export SFT dataset to|jsonl/i, out);
-    await wb.page.locator('.notifications-toasts', { hasText: 'Exported w2sr-p-e2e' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.page.locator('.notifications-toasts', { hasText: 'Exported w2sr-p-e2e' }).waitFor({ state: 'visible', timeout: 60_000 }).catch(async (e: unknown) => {
+      const shot = await wb.screenshot('trace-browser-export-failed');
+      throw new Error(`no "Exported" notification; shown: ${JSON.stringify(await notifications(wb.page))} (${path.relative(process.cwd(), shot)})\n${String(e)}`);
+    });
     assert.ok(fs.existsSync(out), `${out} written`);
     const lines = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l.trim());
     const snapshot = query<{ id: number; counts: string }>(store.db, 'SELECT id, counts FROM datasets WHERE name = ?', 'w2sr-p-e2e');
