@@ -35,7 +35,7 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
 /** Samples set `s` (2 problems) as run `run` against the server behaving as `options`. */
 async function sample(run: string, options: FakeServerOptions, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CliResult & { json: Record<string, unknown> }> {
   server.options = options;
-  server.requests.length = 0;
+  server.clearRequests();
   const r = await cli(['sample', '--set', 's', '--base-url', server.url, '--model', 'fake-model', '--run', run, '--no-grade', '--json', '--max-attempts', '1', ...args], env);
   assert.equal(r.timedOut, false, `${run}: killed after ${TIME_BOUND_MS} ms\n${r.stderr}`);
   assert.ok(r.peakRssKb !== undefined && r.peakRssKb < MEMORY_BOUND_KB, `${run}: peak RSS ${r.peakRssKb} kB\n${r.stderr}`);
@@ -190,7 +190,7 @@ describe('w2s sample against hostile servers (built CLI)', () => {
 
   it('numbers are decimal integers: 1e23, 0x10, 1.5 and " 8" are refused before any request', async () => {
     server.options = {};
-    server.requests.length = 0;
+    server.clearRequests();
     for (const [flag, value] of [['--max-tokens', '1e23'], ['--max-tokens', '0x10'], ['--n', '0x10'], ['--n', '1.5'], ['--concurrency', '1e3'], ['--concurrency', ' 8'], ['--limit', '0b11'], ['--timeout', '0x10'], ['--seed', '1e3']]) {
       const r = await cli(['sample', '--set', 's', '--base-url', server.url, '--model', 'fake-model', '--run', 'nums', flag, value]);
       assert.equal(r.code, 2, `${flag} ${value}: ${r.stderr}`);

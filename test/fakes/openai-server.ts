@@ -109,6 +109,12 @@ export interface FakeServer {
   readonly url: string;
   readonly port: number;
   readonly requests: LoggedRequest[];
+  /**
+   * Empties `requests` for the next test. A request received before is never logged after it, even when
+   * it ends later (an aborted stream is only noticed at its next chunk), so one test's stragglers never
+   * count in the next.
+   */
+  clearRequests(): void;
   options: FakeServerOptions;
   close(): Promise<void>;
 }
@@ -175,6 +181,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const requests: LoggedRequest[] = [];
+  let logEpoch = 0;
   const attempts = new Map<string, number>();
   let count = 0;
   const state = { options };
@@ -234,7 +241,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const fault = o.fault?.({ path, body, promptText, attempt, requestNumber });
     const stream = body.stream === true;
     let reported: LoggedRequest['usage'];
-    const log = (status: number): void => void requests.push({ path, body, status, fault: fault?.kind, get usage() { return reported; } });
+    const epoch = logEpoch;
+    const log = (status: number): void => {
+      if (epoch === logEpoch) requests.push({ path, body, status, fault: fault?.kind, get usage() { return reported; } });
+    };
 
     if (o.latencyMs) await sleep(o.latencyMs);
     if (fault?.kind === 'slow') await sleep(fault.delayMs);
@@ -345,6 +355,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     url: `http://127.0.0.1:${port}/v1`,
     port,
     requests,
+    clearRequests() {
+      logEpoch++;
+      requests.length = 0;
+    },
     get options() {
       return state.options;
     },

@@ -28,7 +28,7 @@ after(async () => {
   cleanup(store, dir);
 });
 beforeEach(() => {
-  server.requests.length = 0;
+  server.clearRequests();
 });
 
 let runs = 0;
@@ -167,7 +167,7 @@ describe('runUnit', () => {
     assert.equal(h.logs.filter((l) => /ignores n \(asked 3, got 1\)/.test(l)).length, 1);
     // Known not to honour n: the next multi-sample unit is split without a request.
     h.queued.length = 0;
-    server.requests.length = 0;
+    server.clearRequests();
     await runUnit(h.ctx, unit(1, [0, 1]));
     assert.deepEqual(h.queued.map((u) => u.indices), [[0], [1]]);
     assert.equal(server.requests.length, 0);
@@ -240,11 +240,11 @@ describe('runUnit', () => {
     const seeded = harness({}, { params: { temperature: 0.6, seed: 7 } });
     await runUnit(seeded.ctx, unit(1, [2]));
     assert.equal(server.requests[0]!.body.seed, 9);
-    server.requests.length = 0;
+    server.clearRequests();
     const plain = harness({});
     await runUnit(plain.ctx, unit(1, [2]));
     assert.equal(server.requests[0]!.body.seed, undefined);
-    server.requests.length = 0;
+    server.clearRequests();
     // A seed of null (settings written as JSON) is no seed either.
     const nulled = harness({}, { params: { temperature: 0.6, seed: null as unknown as number } });
     await runUnit(nulled.ctx, unit(1, [2]));

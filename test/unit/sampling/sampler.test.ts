@@ -41,7 +41,7 @@ function opts(run: string, extra: Partial<SampleOptions> = {}): SampleOptions {
 
 async function withStore(count: number, serverOptions: FakeServerOptions, fn: (s: Awaited<ReturnType<typeof storeWithSet>>) => Promise<void>) {
   server.options = serverOptions;
-  server.requests.length = 0;
+  server.clearRequests();
   const s = await storeWithSet(count);
   try {
     await fn(s);
@@ -190,7 +190,7 @@ describe('sampler against the fake OpenAI-compatible server', () => {
       assert.equal(bad.answer, null);
       assert.equal(bad.attempts, 4);
       broken = false;
-      server.requests.length = 0;
+      server.clearRequests();
       const again = await sampleRun(store, opts('e'));
       assert.equal(again.status, 'done');
       assert.equal(server.requests.length, 1, 'only the failed trace is sampled again');
@@ -280,7 +280,7 @@ describe('sampler against the fake OpenAI-compatible server', () => {
       assert.equal(findRun(store, 'cx')!.status, 'cancelled');
       await new Promise((r) => setTimeout(r, 100)); // requests aborted on the wire may still reach the server
       server.options = {};
-      server.requests.length = 0;
+      server.clearRequests();
       const again = await sampleRun(store, opts('cx'));
       assert.equal(again.status, 'done');
       assert.equal(again.alreadyDone, partial.length);
