@@ -182,9 +182,8 @@ export function quickInput(page: Page): Locator {
 
 /**
  * Runs a command from the palette by its title as shown there ("W2S: Add Built-in Benchmark").
- * F1 opens the palette with ">"; the title is typed and its row run: Enter when it is the focused
- * (first) row, else a click on it (the palette's fuzzy order may put another command first, e.g.
- * "Evaluate Endpoint Model…" for "Evaluate Model").
+ * F1 opens the palette with ">"; the title is typed and Enter pressed once the focused (first) row is
+ * that command (the palette's fuzzy order may put another first: then this fails, naming the title).
  */
 export async function runCommand(page: Page, title: string, timeout = 20_000): Promise<void> {
   const input = quickInput(page).locator('input.input');
@@ -198,9 +197,10 @@ export async function runCommand(page: Page, title: string, timeout = 20_000): P
   await input.fill(`>${title}`);
   const row = quickInput(page).locator('.monaco-list-row', { hasText: title }).first();
   await row.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
-  const focused = quickInput(page).locator('.monaco-list-row.focused', { hasText: title });
-  if (await focused.count()) await input.press('Enter');
-  else await row.click();
+  // Enter runs the focused row: wait until that is this command (the list focuses its first row a moment
+  // after it filters); a click instead can leave the next quick pick unusable under the pointer
+  await quickInput(page).locator('.monaco-list-row.focused', { hasText: title }).waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+  await input.press('Enter');
 }
 
 /**

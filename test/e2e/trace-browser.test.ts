@@ -195,15 +195,16 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     // each step types into the quick input that has the focus, as a person would
     const step = async (title: RegExp, text: string | null, pick = false) => {
       await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
-      if (text !== null) {
+      if (text !== null && pick) {
         await wb.page.keyboard.press('Control+A');
         await wb.page.keyboard.type(text);
-        if (!pick) {
-          // the simple file dialog completes folder names as one types: Enter only once it holds the text
-          const input = wb.page.locator('.quick-input-widget input.input');
-          for (const t0 = Date.now(); (await input.inputValue()) !== text; await wb.page.waitForTimeout(100)) {
-            if (Date.now() - t0 > 10_000) throw new Error(`the quick input holds "${await input.inputValue()}", not "${text}"`);
-          }
+      } else if (text !== null) {
+        // a name or a path, pasted whole: typed key by key, the simple file dialog completes folder names
+        // under the keys and the path comes out garbled
+        const input = wb.page.locator('.quick-input-widget input.input');
+        await input.fill(text);
+        for (const t0 = Date.now(); (await input.inputValue()) !== text; await wb.page.waitForTimeout(100)) {
+          if (Date.now() - t0 > 10_000) throw new Error(`the quick input holds "${await input.inputValue()}", not "${text}"`);
         }
       }
       if (pick) {
