@@ -16,7 +16,10 @@ const README = path.join(REPO_ROOT, 'README.md');
 const PENDING = new Set(['docs/grader-formats.md', 'docs/cluster.md']);
 
 function documents(): string[] {
-  const docs = fs.readdirSync(path.join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join('docs', f));
+  const docs = fs
+    .readdirSync(path.join(REPO_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f));
   return ['README.md', 'CONTRIBUTING.md', 'CHANGELOG.md', ...docs];
 }
 
@@ -52,10 +55,16 @@ test('the README states the two commands, and package.json runs them through the
     .filter(Boolean)
     .map((l) => l.split('#')[0].trim());
   assert.deepEqual(commands, ['npm start', 'npm test']);
-  const scripts = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (
+    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
   assert.equal(scripts.start, 'node scripts/start.mjs');
   assert.equal(scripts.test, 'node scripts/test.mjs');
-  assert.match(fs.readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8'), /^exec npm test\b/m, 'CI runs the README command');
+  assert.match(
+    fs.readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8'),
+    /^exec npm test\b/m,
+    'CI runs the README command',
+  );
 });
 
 test('README, CONTRIBUTING, CHANGELOG and docs/ link only to files that exist', () => {
@@ -71,5 +80,9 @@ test('README, CONTRIBUTING, CHANGELOG and docs/ link only to files that exist', 
     }
   }
   assert.deepEqual(broken, [], 'links to files that do not exist');
-  assert.deepEqual([...new Set(arrived)], [], 'these pages exist now: remove them from PENDING in test/unit/packaging/readme.test.ts');
+  assert.deepEqual(
+    [...new Set(arrived)],
+    [],
+    'these pages exist now: remove them from PENDING in test/unit/packaging/readme.test.ts',
+  );
 });

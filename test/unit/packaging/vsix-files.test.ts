@@ -18,7 +18,10 @@ interface VsceFile {
 }
 interface VscePackage {
   readManifest(cwd: string): Promise<{ main: string }>;
-  collect(manifest: object, options: { cwd: string; dependencies: boolean; rewriteRelativeLinks: boolean }): Promise<VsceFile[]>;
+  collect(
+    manifest: object,
+    options: { cwd: string; dependencies: boolean; rewriteRelativeLinks: boolean },
+  ): Promise<VsceFile[]>;
 }
 const vsce = createRequire(__filename)('@vscode/vsce/out/package.js') as VscePackage;
 
@@ -28,7 +31,8 @@ async function packagedFiles(): Promise<VsceFile[]> {
   const dir = tempDir('w2s-vsix-');
   for (const name of COPIED) {
     // A document that is missing is left missing: the assertions below say what the package then lacks.
-    if (fs.existsSync(path.join(REPO_ROOT, name))) fs.cpSync(path.join(REPO_ROOT, name), path.join(dir, name), { recursive: true });
+    if (fs.existsSync(path.join(REPO_ROOT, name)))
+      fs.cpSync(path.join(REPO_ROOT, name), path.join(dir, name), { recursive: true });
   }
   const manifest = await vsce.readManifest(dir);
   fs.mkdirSync(path.dirname(path.join(dir, manifest.main)), { recursive: true });
@@ -48,11 +52,22 @@ function text(file: VsceFile | undefined): string {
 test('the .vsix carries README, CHANGELOG and LICENSE as the page, changelog and licence VS Code shows', async () => {
   const files = await packagedFiles();
   const manifest = text(files.find((f) => f.path === 'extension.vsixmanifest'));
-  const asset = (type: string): string | undefined => new RegExp(`<Asset Type="Microsoft\\.VisualStudio\\.Services\\.Content\\.${type}" Path="([^"]+)"`).exec(manifest)?.[1];
+  const asset = (type: string): string | undefined =>
+    new RegExp(`<Asset Type="Microsoft\\.VisualStudio\\.Services\\.Content\\.${type}" Path="([^"]+)"`).exec(
+      manifest,
+    )?.[1];
   const byPath = (p: string | undefined): VsceFile | undefined => files.find((f) => f.path === p);
-  assert.equal(text(byPath(asset('Details'))), fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'), 'the README, unchanged');
+  assert.equal(
+    text(byPath(asset('Details'))),
+    fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8'),
+    'the README, unchanged',
+  );
   assert.ok(asset('Changelog'), `no Changelog asset in extension.vsixmanifest:\n${manifest}`);
-  assert.equal(text(byPath(asset('Changelog'))), fs.readFileSync(path.join(REPO_ROOT, 'CHANGELOG.md'), 'utf8'), 'the changelog, unchanged');
+  assert.equal(
+    text(byPath(asset('Changelog'))),
+    fs.readFileSync(path.join(REPO_ROOT, 'CHANGELOG.md'), 'utf8'),
+    'the changelog, unchanged',
+  );
   assert.equal(text(byPath(asset('License'))), fs.readFileSync(path.join(REPO_ROOT, 'LICENSE'), 'utf8'), 'the licence');
 });
 
@@ -69,7 +84,10 @@ test('every file .vscodeignore names on its own (no wildcard) exists, so none is
     .map((line) => line.trim())
     .filter((line) => line.startsWith('!') && !/[*?[{]/.test(line))
     .map((line) => line.slice(1));
-  assert.ok(named.includes('CHANGELOG.md') && named.includes('README.md') && named.includes('LICENSE'), `named: ${named.join(', ')}`);
+  assert.ok(
+    named.includes('CHANGELOG.md') && named.includes('README.md') && named.includes('LICENSE'),
+    `named: ${named.join(', ')}`,
+  );
   const missing = named.filter((p) => !fs.existsSync(path.join(REPO_ROOT, p)));
   assert.deepEqual(missing, [], '.vscodeignore includes files that do not exist');
 });
