@@ -1,16 +1,16 @@
 import * as vscode from 'vscode';
-import { addBuiltinBenchmark, importProblemSetFile } from './commands/problem-sets';
+import { addBuiltinBenchmark, importProblemSetFile } from './problems/import-commands';
 import { registerGrading } from './grading';
 import { registerJobs } from './jobs';
-import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels/problem-set-panel';
-import { checkNativeModule } from './native-check';
+import { openProblemSetPanel, registerProblemSetPanelSerializer } from './problems/problem-set-panel';
+import { checkNativeModule } from './ui/native-check';
 import { registerResults, type ResultsApi } from './results';
 import { registerSampling } from './sampling';
 import type { GraderService } from './grading/grader-service';
-import { StoreService } from './store-service';
+import { StoreService } from './ui/store-service';
 import { registerTraces, type TracesApi } from './traces';
-import { ProblemSetsTree } from './views/problem-sets-tree';
-import { registerRunDetails } from './views/run-details';
+import { ProblemSetsTree } from './problems/problem-sets-tree';
+import { registerRunDetails } from './sampling/run-details';
 
 /** What the extension exposes to its own extension-host tests (and later to other extensions). */
 export interface W2sApi {

@@ -5,8 +5,8 @@ import { errorMessage, isW2sError } from '../../core/errors';
 import { createGraderPool, type GraderPool } from '../../core/grader/pool';
 import { GRADER_VERSION } from '../../core/grader/version';
 import type { Store } from '../../core/store/open';
-import type { StoreService } from '../store-service';
-import { noLinks } from '../views/markdown-text';
+import type { StoreService } from '../ui/store-service';
+import { noLinks } from '../ui/markdown-text';
 
 /**
  * Owns the grading worker pool of this window: started on first use (never at activation), shared by

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { RegradeMode } from '../../core/grading/grade-traces';
 import { GRADER_VERSION } from '../../core/grader/version';
 import { listRunNames } from '../../core/runs/runs';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { GraderService } from './grader-service';
 
 /** Registers "W2S: Grade Runs…" and returns the grader that sampling uses to grade traces as they arrive. */

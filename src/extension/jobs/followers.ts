@@ -3,7 +3,7 @@ import { errorMessage } from '../../core/errors';
 import { followJob } from '../../core/jobs/follow';
 import { getJob, isFinished, listJobs, type JobRow } from '../../core/jobs/job-store';
 import type { GraderService } from '../grading/grader-service';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { clientFor } from './cluster';
 
 interface Following {

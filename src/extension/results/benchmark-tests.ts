@@ -13,7 +13,7 @@ import { openStore } from '../../core/store/open';
 import type { GraderService } from '../grading/grader-service';
 import { apiKeyFor, profileForUrl } from '../sampling/endpoints';
 import type { Sessions } from '../sampling/sessions';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { problemSetUri, traceUri } from './documents';
 import type { ResultsIndex } from './results-index';
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { BUILTIN_BENCHMARKS, builtinFile } from '../../core/problems/builtin';
 import { problemTraces, readTrace, traceAsText } from '../../core/traces/read-traces';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 
 /**
  * Read-only documents: the bundled file of a built-in benchmark (so its problems have lines to show

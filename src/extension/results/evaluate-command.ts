@@ -10,7 +10,7 @@ import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { EVAL_DEFAULTS, EVAL_PRESETS } from '../../core/sampling/presets';
 import type { SampleResult } from '../../core/sampling/sampler';
 import { findTemplate } from '../../core/sampling/templates';
-import { addBuiltinBenchmark } from '../commands/problem-sets';
+import { addBuiltinBenchmark } from '../problems/import-commands';
 import type { GraderService } from '../grading/grader-service';
 import { apiKeyFor, pickEndpoint, profileForUrl } from '../sampling/endpoints';
 import { pickModel, reportFailure, runSampling, type SamplingContext } from '../sampling/sample-command';

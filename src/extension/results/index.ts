@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { GraderService } from '../grading/grader-service';
-import { openComparisonPanel, registerComparisonPanelSerializer } from '../panels/comparison-panel';
+import { openComparisonPanel, registerComparisonPanelSerializer } from './comparison-panel';
 import type { SamplingApi } from '../sampling';
-import { ActivityStatus } from '../status/activity-status';
-import type { StoreService } from '../store-service';
+import { ActivityStatus } from './activity-status';
+import type { StoreService } from '../ui/store-service';
 import { BenchmarkTests } from './benchmark-tests';
 import { problemSetUri, registerDocuments } from './documents';
 import { evaluateEndpointModel, type EvaluateArgs } from './evaluate-command';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { normalizeBaseUrl, parseEndpointProfiles, type EndpointProfile } from '../../core/sampling/endpoint';
 import { redactSecrets } from '../../core/untrusted-text';
-import { noLinks } from '../views/markdown-text';
+import { noLinks } from '../ui/markdown-text';
 import { probeEndpoint } from '../../core/sampling/probe';
 
 /** An endpoint chosen for one action: a profile from settings, or a URL typed in (named by the URL). */

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { listRuns, type RunSummary } from '../../core/runs/runs';
-import type { StoreService } from '../store-service';
-import { RunsTree } from '../views/runs-tree';
+import type { StoreService } from '../ui/store-service';
+import { RunsTree } from './runs-tree';
 import { EndpointMemory, setApiKey, testEndpoint } from './endpoints';
 import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext, type TracesStored } from './sample-command';
 import { Sessions } from './sessions';

@@ -6,13 +6,13 @@ import { findRun, listRunNames } from '../../core/runs/runs';
 import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { redactSecrets } from '../../core/untrusted-text';
-import { noLinks } from '../views/markdown-text';
+import { noLinks } from '../ui/markdown-text';
 import { SAMPLING_PRESETS, type SamplingPreset } from '../../core/sampling/presets';
 import { probeEndpoint } from '../../core/sampling/probe';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { listTemplates, saveTemplate, type ApiStyle, type PromptTemplate } from '../../core/sampling/templates';
 import { openStore, type Store } from '../../core/store/open';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { apiKeyFor, pickEndpoint, profileForUrl, type ChosenEndpoint, type EndpointMemory } from './endpoints';
 import type { Sessions } from './sessions';
 

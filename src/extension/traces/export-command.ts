@@ -4,7 +4,7 @@ import { countTraces, formatFilterExpression, isEmptyFilter, listViews, type Tra
 import { errorMessage, isW2sError } from '../../core/errors';
 import { andFilters } from '../../core/curation/filter';
 import { checkDatasetName, EXPORT_FORMATS, exportDataset, getDataset, presetFilter, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 
 /** Everything the command asks, all optional: given ones skip their picker (keybindings, tests). */
 export interface ExportArgs {

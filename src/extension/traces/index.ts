@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LabelChange } from '../../core/curation';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { deleteSavedViewInteractive, pickSavedView, saveViewInteractive } from './saved-views';
 import { catchUpSignals } from './signals-backlog';
 import { TracePanels } from './trace-panel';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { checkViewName } from '../../core/curation/views';
 import { deleteView, formatFilterExpression, getView, listViews, saveView, type SavedView, type TraceFilter, type TraceSort } from '../../core/curation';
 import { errorMessage } from '../../core/errors';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 
 /** Asks for a name and saves the filter as a view (asking before replacing one); undefined when cancelled. */
 export async function saveViewInteractive(stores: StoreService, filter: TraceFilter, sort: TraceSort): Promise<SavedView | undefined> {

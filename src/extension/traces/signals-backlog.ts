@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { computeStoredSignals, signalsBacklog } from '../../core/signals';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 
 /**
  * The browser lists a trace once its signals are stored. Sampling and imports store them as traces

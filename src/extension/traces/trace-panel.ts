@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { getTrace, labelTraces, problemSamples, traceLabel, type LabelChange } from '../../core/curation';
 import { SIGNALS } from '../../core/signals';
 import * as D from '../../protocol/trace-detail';
-import { WebviewHost, webviewOptions } from '../panels/webview-host';
-import type { StoreService } from '../store-service';
+import { WebviewHost, webviewOptions } from '../ui/webview-host';
+import type { StoreService } from '../ui/store-service';
 
 const VIEW_TYPE = 'w2s.trace';
 

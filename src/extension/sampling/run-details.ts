@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grading/counts';
 import { listRuns, type RunSummary } from '../../core/runs/runs';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 
 const SCHEME = 'w2s-run';
 

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { listProblemSets, searchProblems } from '../../core/problems/sets';
 import { GetProblemsRequest, ProblemSetInitNotification, type ProblemSetInit } from '../../protocol/problems';
-import type { StoreService } from '../store-service';
-import { WebviewHost, webviewOptions } from './webview-host';
+import type { StoreService } from '../ui/store-service';
+import { WebviewHost, webviewOptions } from '../ui/webview-host';
 
 const VIEW_TYPE = 'w2s.problemSet';
 const panels = new Map<string, vscode.WebviewPanel>();

@@ -7,9 +7,9 @@ import { formatElapsed, summarizeJob } from '../../core/jobs/summary';
 import { findRun } from '../../core/runs/runs';
 import type { Store } from '../../core/store/open';
 import { JobActionRequest, JobStateNotification, type JobPanelState } from '../../protocol/jobs';
-import type { JobFollowers } from '../jobs/followers';
-import type { StoreService } from '../store-service';
-import { WebviewHost, webviewOptions } from './webview-host';
+import type { JobFollowers } from './followers';
+import type { StoreService } from '../ui/store-service';
+import { WebviewHost, webviewOptions } from '../ui/webview-host';
 
 const VIEW_TYPE = 'w2s.job';
 const panels = new Map<string, vscode.WebviewPanel>();

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { W2sError, errorMessage, isW2sError } from '../core/errors';
-import type { NativeProblem } from '../core/native/load-binding';
-import { DEFAULT_STORE_PATH, dataVersion, openStore, type Store } from '../core/store/open';
+import { W2sError, errorMessage, isW2sError } from '../../core/errors';
+import type { NativeProblem } from '../../core/native/load-binding';
+import { DEFAULT_STORE_PATH, dataVersion, openStore, type Store } from '../../core/store/open';
 
 /**
  * Owns the workspace store connection: opened on first use (never at activation), re-opened when the

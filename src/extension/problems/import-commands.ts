@@ -5,8 +5,8 @@ import { BUILTIN_BENCHMARKS, builtinFile } from '../../core/problems/builtin';
 import { checkSetName, importProblemSet, type ImportOptions, type ImportResult } from '../../core/problems/import';
 import { listProblemSets } from '../../core/problems/sets';
 import { openStore } from '../../core/store/open';
-import type { StoreService } from '../store-service';
-import { noLinks } from '../views/markdown-text';
+import type { StoreService } from '../ui/store-service';
+import { noLinks } from '../ui/markdown-text';
 
 /**
  * Runs one import with a cancellable progress notification, on a connection of its own so that its

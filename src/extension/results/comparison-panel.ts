@@ -4,8 +4,8 @@ import { buildComparison, createComparisonCache, type Comparison } from '../../c
 import { listEvalRuns } from '../../core/results/eval-runs';
 import { toCsv, toMarkdown } from '../../core/results/format';
 import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
-import type { StoreService } from '../store-service';
-import { WebviewHost, webviewOptions } from './webview-host';
+import type { StoreService } from '../ui/store-service';
+import { WebviewHost, webviewOptions } from '../ui/webview-host';
 
 const VIEW_TYPE = 'w2s.results';
 const SELECTION_KEY = 'w2s.results.selection';
