@@ -11,6 +11,8 @@ import { StoreService } from './ui/store-service';
 import { registerTraces, type TracesApi } from './traces';
 import { ProblemSetsTree } from './problems/problem-sets-tree';
 import { registerRunDetails } from './sampling/run-details';
+import { setting } from './ui/settings';
+import { registerCommand } from './ui/commands';
 
 /** What the extension exposes to its own extension-host tests (and later to other extensions). */
 export interface W2sApi {
@@ -36,22 +38,22 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
     stores,
     setsTree,
     setsView,
-    vscode.commands.registerCommand('w2s.addBuiltinBenchmark', (ids?: string[]) => addBuiltinBenchmark(stores, log, Array.isArray(ids) ? ids : undefined)),
-    vscode.commands.registerCommand('w2s.importProblemSet', (uri?: vscode.Uri) => importProblemSetFile(stores, log, uri instanceof vscode.Uri ? uri : undefined)),
-    vscode.commands.registerCommand('w2s.openProblemSet', (arg?: string | { set?: { name: string } }) => {
+    registerCommand('w2s.addBuiltinBenchmark', (ids?: string[]) => addBuiltinBenchmark(stores, log, Array.isArray(ids) ? ids : undefined)),
+    registerCommand('w2s.importProblemSet', (uri?: vscode.Uri) => importProblemSetFile(stores, log, uri instanceof vscode.Uri ? uri : undefined)),
+    registerCommand('w2s.openProblemSet', (arg?: string | { set?: { name: string } }) => {
       const name = typeof arg === 'string' ? arg : arg?.set?.name;
       if (name) openProblemSetPanel(context, stores, log, name);
     }),
     registerProblemSetPanelSerializer(context, stores, log),
-    vscode.commands.registerCommand('w2s.refresh', () => setsTree.refresh()),
-    vscode.commands.registerCommand('w2s.showLog', () => log.show()),
+    registerCommand('w2s.refresh', () => setsTree.refresh()),
+    registerCommand('w2s.showLog', () => log.show()),
     registerRunDetails(stores),
   );
   const sampling = registerSampling(context, stores, log);
   const traces = registerTraces(context, stores, log);
   context.subscriptions.push(
     sampling.onTracesStored(({ traceIds }) => {
-      if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
+      if (setting('grading.gradeOnArrival')) grader.enqueue(traceIds);
     }),
   );
   registerJobs(context, stores, grader, log);

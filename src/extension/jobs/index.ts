@@ -13,6 +13,8 @@ import type { JobsContext } from './context';
 import { evaluateModel, submitEvalRerun, type EvalRerunArgs, type EvaluateArgs } from './evaluate';
 import { JobFollowers } from './followers';
 import { startSftJob, type StartSftArgs } from './start-sft';
+import { registerCommand } from '../ui/commands';
+import { reportError } from '../ui/report-error';
 
 type JobArg = string | { job?: { name: string } } | undefined;
 const jobNameOf = (arg: JobArg): string | undefined => (typeof arg === 'string' ? arg : arg?.job?.name);
@@ -51,9 +53,7 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     try {
       await fn();
     } catch (e) {
-      const msg = errorMessage(e);
-      log.error(msg);
-      void vscode.window.showErrorMessage(`W2S: ${msg}`, 'Show Log').then((a) => a && log.show());
+      void reportError(log, '', e);
     }
   };
 
@@ -62,17 +62,17 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     tree,
     vscode.window.registerTreeDataProvider('w2s.jobs', tree),
     registerJobPanelSerializer(panelDeps),
-    vscode.commands.registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster(context.secrets, log, args ?? {}).then(() => tree.refresh())),
-    vscode.commands.registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
-    vscode.commands.registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),
+    registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster(context.secrets, log, args ?? {}).then(() => tree.refresh())),
+    registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
+    registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),
     // the Testing view's run profile of a model evaluated on the cluster (results)
-    vscode.commands.registerCommand('w2s.submitEvalJob', async (args?: EvalRerunArgs) => (await submitEvalRerun(ctx, args && typeof args === 'object' ? args : {}))?.name),
-    vscode.commands.registerCommand('w2s.refreshJobs', () => tree.refresh()),
-    vscode.commands.registerCommand('w2s.openJob', async (arg: JobArg) => {
+    registerCommand('w2s.submitEvalJob', async (args?: EvalRerunArgs) => (await submitEvalRerun(ctx, args && typeof args === 'object' ? args : {}))?.name),
+    registerCommand('w2s.refreshJobs', () => tree.refresh()),
+    registerCommand('w2s.openJob', async (arg: JobArg) => {
       const name = await pickJob(arg, () => true, 'Open');
       if (name) openPanel(name);
     }),
-    vscode.commands.registerCommand('w2s.showJobLog', async (arg: JobArg) => {
+    registerCommand('w2s.showJobLog', async (arg: JobArg) => {
       const name = await pickJob(arg, () => true, 'Show Log of');
       if (!name) return;
       const job = requireJob(stores.get(), name);
@@ -86,11 +86,11 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
       }
       channel.show(true);
     }),
-    vscode.commands.registerCommand('w2s.stopJob', async (arg: JobArg) => {
+    registerCommand('w2s.stopJob', async (arg: JobArg) => {
       const name = await pickJob(arg, (running) => running, 'Stop');
       if (name) await guard(() => stop(name))();
     }),
-    vscode.commands.registerCommand('w2s.removeJob', async (arg: JobArg) => {
+    registerCommand('w2s.removeJob', async (arg: JobArg) => {
       const name = await pickJob(arg, (running) => !running, 'Remove');
       if (!name) return;
       const ok = await vscode.window.showWarningMessage(`Remove job ${name} from the cluster's list and from this store? Its eval run and checkpoints stay.`, { modal: true }, 'Remove');

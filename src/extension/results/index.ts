@@ -10,6 +10,7 @@ import { evaluateEndpointModel, type EvaluateArgs } from './evaluate-command';
 import { openProblemTraces, showTestResponse } from './open-traces';
 import { registerProblemHover } from './problem-hover';
 import { ResultsIndex } from './results-index';
+import { registerCommand } from '../ui/commands';
 
 export interface ResultsApi {
   readonly tests: BenchmarkTests;
@@ -26,12 +27,12 @@ export function registerResults(context: vscode.ExtensionContext, stores: StoreS
     registerDocuments(stores),
     registerProblemHover(index),
     registerComparisonPanelSerializer(context, stores, log),
-    vscode.commands.registerCommand('w2s.evaluateEndpointModel', (args?: EvaluateArgs) => evaluateEndpointModel(sampling.context, grader, args)),
-    vscode.commands.registerCommand('w2s.openResults', () => void openComparisonPanel(context, stores, log)),
-    vscode.commands.registerCommand('w2s.openProblemTraces', (arg?: unknown) => openProblemTraces(arg)),
-    vscode.commands.registerCommand('w2s.openProblemTracesAsText', (arg?: unknown) => openProblemTraces(arg, true)),
-    vscode.commands.registerCommand('w2s.showTestResponse', (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => showTestResponse(arg)),
-    vscode.commands.registerCommand('w2s.openProblemSetFile', async (arg?: string | { set?: { name: string } }) => {
+    registerCommand('w2s.evaluateEndpointModel', (args?: EvaluateArgs) => evaluateEndpointModel(sampling.context, grader, args)),
+    registerCommand('w2s.openResults', () => void openComparisonPanel(context, stores, log)),
+    registerCommand('w2s.openProblemTraces', (arg?: unknown) => openProblemTraces(arg)),
+    registerCommand('w2s.openProblemTracesAsText', (arg?: unknown) => openProblemTraces(arg, true)),
+    registerCommand('w2s.showTestResponse', (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => showTestResponse(arg)),
+    registerCommand('w2s.openProblemSetFile', async (arg?: string | { set?: { name: string } }) => {
       let name = typeof arg === 'string' ? arg : arg?.set?.name;
       if (!name) {
         const pick = await vscode.window.showQuickPick(index.sets().map((s) => ({ label: s.name, description: `${s.problems} problems · ${s.source}` })), { title: 'W2S: Open Problem File' });
