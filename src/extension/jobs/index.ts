@@ -5,7 +5,7 @@ import { deleteJob, stopJob } from '../../core/jobs/control';
 import { isFinished, listJobs, requireJob } from '../../core/jobs/job-store';
 import { findRunnerDir } from '../../core/jobs/runner-files';
 import type { GraderService } from '../grading/grader-service';
-import { openJobPanel, registerJobPanelSerializer, type JobPanelDeps } from './job-panel';
+import { jobPanels, type JobPanelDeps } from './job-panel';
 import type { StoreService } from '../ui/store-service';
 import { JobsTree } from './jobs-tree';
 import { clientFor, connectToCluster, type ConnectArgs } from './cluster';
@@ -22,7 +22,7 @@ const jobNameOf = (arg: JobArg): string | undefined => (typeof arg === 'string' 
 /** Cluster jobs: connect, start SFT / eval, the Jobs tree, job panels, logs, stop, and re-attachment. */
 export function registerJobs(context: vscode.ExtensionContext, stores: StoreService, grader: GraderService, log: vscode.LogOutputChannel): JobFollowers {
   // The panel needs the followers and the followers open panels: the closure reads panelDeps once both exist.
-  const openPanel = (name: string) => openJobPanel(panelDeps, name);
+  const openPanel = (name: string) => void panels.open(name);
   const followers = new JobFollowers(stores, context.secrets, grader, log, openPanel);
   const ctx: JobsContext = {
     stores, secrets: context.secrets, memento: context.workspaceState, log, followers, openPanel,
@@ -36,6 +36,7 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     void vscode.window.showInformationMessage(stopped ? `W2S: stopping ${name} (SIGTERM, then SIGKILL after a few seconds).` : `W2S: the cluster says ${name} was not running.`);
   };
   const panelDeps: JobPanelDeps = { context, stores, followers, log, stop };
+  const panels = jobPanels(panelDeps);
   const tree = new JobsTree(stores, followers);
 
   const pickJob = async (arg: JobArg, filter: (running: boolean) => boolean, verb: string): Promise<string | undefined> => {
@@ -61,7 +62,8 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     followers,
     tree,
     vscode.window.registerTreeDataProvider('w2s.jobs', tree),
-    registerJobPanelSerializer(panelDeps),
+    // (panels are not closed on deactivate: VS Code restores them after a reload)
+    panels.registerSerializer(),
     registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster(context.secrets, log, args ?? {}).then(() => tree.refresh())),
     registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
     registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),

@@ -9,10 +9,7 @@ import type { Store } from '../../core/store/open';
 import { JobActionRequest, JobStateNotification, type JobPanelState } from '../../protocol/jobs';
 import type { JobFollowers } from './followers';
 import type { StoreService } from '../ui/store-service';
-import { WebviewHost, webviewOptions } from '../ui/webview-host';
-
-const VIEW_TYPE = 'w2s.job';
-const panels = new Map<string, vscode.WebviewPanel>();
+import { createPanelController, type PanelController } from '../ui/webview-panel';
 
 export interface JobPanelDeps {
   readonly context: vscode.ExtensionContext;
@@ -40,71 +37,57 @@ export function jobPanelState(store: Store, job: JobRow): JobPanelState {
   };
 }
 
-/** Opens (or reveals) the panel of one job: its live curves, status, checkpoints and buttons. */
-export function openJobPanel(deps: JobPanelDeps, name: string): void {
-  const existing = panels.get(name);
-  if (existing) {
-    existing.reveal();
-    return;
-  }
-  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, `Job: ${name}`, vscode.ViewColumn.Active, webviewOptions(deps.context.extensionUri));
-  attach(deps, panel, name);
-}
-
-function attach(deps: JobPanelDeps, panel: vscode.WebviewPanel, name: string): void {
-  panels.set(name, panel);
-  const host = new WebviewHost(panel.webview, deps.context.extensionUri, deps.log);
-  host.onRequest(JobActionRequest, async ({ action }) => {
-    const job = findJob(deps.stores.get(), name);
-    if (!job) return { ok: false, message: `job ${name} is no longer in the store` };
-    try {
-      if (action === 'stop') await deps.stop(name);
-      else if (action === 'log') deps.followers.channel(job).show(true);
-      else if (action === 'openRun' && job.spec.evalRun) await vscode.commands.executeCommand('w2s.runs.focus');
-      return { ok: true };
-    } catch (e) {
-      return { ok: false, message: errorMessage(e) };
-    }
-  });
-  let pending: NodeJS.Timeout | undefined;
-  let sent = '';
-  const send = () => {
-    pending = undefined;
-    const store = deps.stores.getIfExists();
-    const job = store && findJob(store, name);
-    if (!store || !job) return;
-    const state = jobPanelState(store, job);
-    const key = JSON.stringify(state);
-    if (key === sent) return;
-    sent = key;
-    host.notify(JobStateNotification, state);
-  };
-  // Metrics arrive per log batch: the curves redraw at most four times a second.
-  const sendSoon = () => (pending ??= setTimeout(send, 250));
-  host.load('job', `Job: ${name}`);
-  send();
-  const subs = [deps.stores.onDidChange(sendSoon), deps.followers.onDidChange((j) => j.name === name && sendSoon())];
-  const clock = setInterval(sendSoon, 5000);
-  panel.onDidDispose(() => {
-    panels.delete(name);
-    if (pending) clearTimeout(pending);
-    clearInterval(clock);
-    for (const s of subs) s.dispose();
-    host.dispose();
-  });
-}
-
-/** Restores job panels after a reload (the webview's state names the job). */
-export function registerJobPanelSerializer(deps: JobPanelDeps): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-    async deserializeWebviewPanel(panel, state: unknown) {
-      const name = (state as { name?: string } | undefined)?.name;
-      if (!name) {
-        panel.dispose();
-        return;
-      }
-      panel.webview.options = webviewOptions(deps.context.extensionUri);
-      attach(deps, panel, name);
+/** The panel of one job, one per job name: its live curves, status, checkpoints and buttons. */
+export function jobPanels(deps: JobPanelDeps): PanelController<string> {
+  return createPanelController<string>(
+    {
+      viewType: 'w2s.job',
+      app: 'job',
+      key: (name) => name,
+      title: (name) => `Job: ${name}`,
+      restore: (state) => {
+        const name = (state as { name?: unknown } | undefined)?.name;
+        return typeof name === 'string' && name ? name : undefined;
+      },
+      // Metrics arrive per log batch: the curves redraw at most four times a second.
+      refreshDelayMs: 250,
+      setup: ({ host, refreshSoon }, name) => {
+        host.onRequest(JobActionRequest, async ({ action }) => {
+          const job = findJob(deps.stores.get(), name);
+          if (!job) return { ok: false, message: `job ${name} is no longer in the store` };
+          try {
+            if (action === 'stop') await deps.stop(name);
+            else if (action === 'log') deps.followers.channel(job).show(true);
+            else if (action === 'openRun' && job.spec.evalRun) await vscode.commands.executeCommand('w2s.runs.focus');
+            return { ok: true };
+          } catch (e) {
+            return { ok: false, message: errorMessage(e) };
+          }
+        });
+        let sent = '';
+        const subs = [deps.stores.onDidChange(refreshSoon), deps.followers.onDidChange((j) => j.name === name && refreshSoon())];
+        // the elapsed time moves on while nothing else changes
+        const clock = setInterval(refreshSoon, 5000);
+        return {
+          refresh(reloaded) {
+            if (reloaded) sent = '';
+            const store = deps.stores.getIfExists();
+            const job = store && findJob(store, name);
+            if (!store || !job) return;
+            const state = jobPanelState(store, job);
+            const key = JSON.stringify(state);
+            if (key === sent) return;
+            sent = key;
+            host.notify(JobStateNotification, state);
+          },
+          dispose() {
+            clearInterval(clock);
+            for (const sub of subs) sub.dispose();
+          },
+        };
+      },
     },
-  });
+    deps.context.extensionUri,
+    deps.log,
+  );
 }

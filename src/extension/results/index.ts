@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { GraderService } from '../grading/grader-service';
-import { openComparisonPanel, registerComparisonPanelSerializer } from './comparison-panel';
+import { comparisonPanel } from './comparison-panel';
 import type { SamplingApi } from '../sampling';
 import { ActivityStatus } from './activity-status';
 import type { StoreService } from '../ui/store-service';
@@ -19,6 +19,7 @@ export interface ResultsApi {
 /** Evaluations, the comparison panel, inline results (Testing API, hover) and the activity status item. */
 export function registerResults(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel, sampling: SamplingApi, grader: GraderService): ResultsApi {
   const index = new ResultsIndex(stores, log);
+  const panel = comparisonPanel(context, stores, log);
   const tests = new BenchmarkTests(context, stores, index, grader, sampling.sessions, log);
   context.subscriptions.push(
     index,
@@ -26,9 +27,10 @@ export function registerResults(context: vscode.ExtensionContext, stores: StoreS
     new ActivityStatus(sampling.sessions, stores, log),
     registerDocuments(stores),
     registerProblemHover(index),
-    registerComparisonPanelSerializer(context, stores, log),
+    // (the panel is not closed on deactivate: VS Code restores it after a reload)
+    panel.registerSerializer(),
     registerCommand('w2s.evaluateEndpointModel', (args?: EvaluateArgs) => evaluateEndpointModel(sampling.context, grader, args)),
-    registerCommand('w2s.openResults', () => void openComparisonPanel(context, stores, log)),
+    registerCommand('w2s.openResults', () => void panel.open({})),
     registerCommand('w2s.openProblemTraces', (arg?: unknown) => openProblemTraces(arg)),
     registerCommand('w2s.openProblemTracesAsText', (arg?: unknown) => openProblemTraces(arg, true)),
     registerCommand('w2s.showTestResponse', (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => showTestResponse(arg)),

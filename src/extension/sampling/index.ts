@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { listRuns, type RunSummary } from '../../core/runs/runs';
 import type { StoreService } from '../ui/store-service';
+import { registerRunDetails } from './run-details';
 import { RunsTree } from './runs-tree';
 import { EndpointMemory, setApiKey, testEndpoint } from './endpoints';
 import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext, type TracesStored } from './sample-command';
@@ -18,7 +19,7 @@ export interface SamplingApi {
 type RunArg = string | { run?: { name: string } } | undefined;
 const runNameOf = (arg: RunArg): string | undefined => (typeof arg === 'string' ? arg : arg?.run?.name);
 
-/** Sampling commands, the Runs view and the status-bar item. */
+/** Sampling commands, the Runs view and the run details documents. */
 export function registerSampling(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): SamplingApi {
   const sessions = new Sessions();
   const tracesStored = new vscode.EventEmitter<TracesStored>();
@@ -41,6 +42,7 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
     tracesStored,
     tree,
     vscode.window.registerTreeDataProvider('w2s.runs', tree),
+    registerRunDetails(stores),
     registerCommand('w2s.sampleTraces', (args?: SampleTracesArgs) => sampleTracesCommand(ctx, args)),
     registerCommand('w2s.setApiKey', () => setApiKey(context.secrets, memory)),
     registerCommand('w2s.testEndpoint', () => testEndpoint(context.secrets, memory, log)),

@@ -3,7 +3,7 @@ import type { LabelChange } from '../../core/curation';
 import type { StoreService } from '../ui/store-service';
 import { deleteSavedViewInteractive, pickSavedView, saveViewInteractive } from './saved-views';
 import { catchUpSignals } from './signals-backlog';
-import { TracePanels } from './trace-panel';
+import { tracePanel, type TracePanel } from './trace-panel';
 import { TRACES_VIEW_ID, TracesViewProvider } from './traces-view';
 import { filterFromWebview, sortFromWebview } from './browser-data';
 import { exportDatasetCommand, type ExportArgs } from './export-command';
@@ -11,14 +11,14 @@ import { registerCommand } from '../ui/commands';
 
 export interface TracesApi {
   readonly view: TracesViewProvider;
-  readonly panels: TracePanels;
+  readonly panels: TracePanel;
 }
 
 type RunArg = string | { run?: { name: string } } | undefined;
 
 /** The trace browser: the Traces view, the detail panel, saved views, bulk labels and undo. */
 export function registerTraces(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): TracesApi {
-  const panels = new TracePanels(context.extensionUri, stores, log);
+  const panels = tracePanel(context.extensionUri, stores, log);
   const view = new TracesViewProvider(context.extensionUri, stores, log, (sel) => panels.open(sel));
   const bulk = async (change?: LabelChange) => {
     const picked =
@@ -41,7 +41,7 @@ export function registerTraces(context: vscode.ExtensionContext, stores: StoreSe
     view,
     panels,
     vscode.window.registerWebviewViewProvider(TRACES_VIEW_ID, view),
-    panels.serializer(),
+    panels.registerSerializer(),
     registerCommand('w2s.openTrace', (id?: number, text?: string) => {
       if (typeof id === 'number') panels.open({ traceId: id, text });
     }),
