@@ -3,6 +3,7 @@ import type { Store } from '../store/open';
 import type { TraceFilter } from './filter';
 import { selectTraceIds } from './query';
 import type { TraceLabel } from './query';
+import type { LabelChange } from '../../model/labels';
 
 /**
  * Labels: accept or reject (exclusive), a star, and a note, one `labels` row per trace (a trace with
@@ -10,12 +11,7 @@ import type { TraceLabel } from './query';
  * any action — one keystroke or a bulk label of 100,000 traces — can be undone exactly.
  */
 
-/** What to change; fields left out stay as they are. `decision: null` clears accept/reject, `note: null` the note. */
-export interface LabelChange {
-  readonly decision?: 'accept' | 'reject' | null;
-  readonly star?: boolean;
-  readonly note?: string | null;
-}
+export type { LabelChange } from '../../model/labels';
 
 export interface LabelAction {
   readonly id: number;

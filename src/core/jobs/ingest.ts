@@ -1,5 +1,5 @@
 import { W2sError } from '../errors';
-import { splitReasoning } from '../sampling/reasoning-split';
+import { splitReasoning } from '../traces/reasoning-split';
 import { createSignalRecorder } from '../signals/record';
 import { renderPrompt, type PromptTemplate } from '../sampling/templates';
 import type { Store } from '../store/open';

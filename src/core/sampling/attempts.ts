@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { TraceRecord, TraceWriter } from '../traces/trace-writer';
 import { Cancelled, classify, RequestFailure, type SamplingParams } from './client';
-import { splitReasoning } from './reasoning-split';
+import { splitReasoning } from '../traces/reasoning-split';
 import type { RequestRunner } from './request-pool';
 import type { WorkItem } from './resume';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
