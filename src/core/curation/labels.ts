@@ -101,7 +101,7 @@ function applyAction(store: Store, traceIds: Iterable<number>, change: LabelChan
     db.prepare('UPDATE label_actions SET count = ? WHERE id = ?').run(count, actionId);
     return actionId;
   });
-  return getAction(store, run())!;
+  return findAction(store, run())!;
 }
 
 /** Labels the given traces (one action, undoable). Traces already in that state are left out of the action. */
@@ -141,7 +141,7 @@ function toAction(r: ActionRow): LabelAction {
   };
 }
 
-export function getAction(store: Store, id: number): LabelAction | undefined {
+export function findAction(store: Store, id: number): LabelAction | undefined {
   const r = store.db.prepare('SELECT * FROM label_actions WHERE id = ?').get(id) as ActionRow | undefined;
   return r && toAction(r);
 }
@@ -192,5 +192,5 @@ export function undoAction(store: Store, actionId?: number): UndoResult {
     db.prepare("UPDATE label_actions SET undone_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(row.id);
     return { restored, skipped };
   })();
-  return { action: getAction(store, row.id)!, ...result };
+  return { action: findAction(store, row.id)!, ...result };
 }

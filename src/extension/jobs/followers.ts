@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { followJob } from '../../core/jobs/follow';
-import { getJob, isFinished, listJobs, type JobRow } from '../../core/jobs/job-store';
+import { requireJobById, isFinished, listJobs, type JobRow } from '../../core/jobs/job-store';
 import type { GraderService } from '../grading/grader-service';
 import type { StoreService } from '../ui/store-service';
 import { clientFor } from './cluster';
@@ -85,7 +85,7 @@ export class JobFollowers implements vscode.Disposable {
         const msg = errorMessage(e);
         channel.appendLine(`[W2S: stopped following: ${msg}]`);
         void reportError(this.log, `cannot follow job ${job.name}`, e, { actions: ['Retry'], showLog: () => channel.show(true) }).then((a) => {
-          if (a === 'Retry') this.follow(getJob(this.stores.get(), job.id));
+          if (a === 'Retry') this.follow(requireJobById(this.stores.get(), job.id));
         });
       } finally {
         this.following.delete(job.id);

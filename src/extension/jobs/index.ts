@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { deleteJob, stopJob } from '../../core/jobs/control';
 import { isFinished, listJobs, requireJob } from '../../core/jobs/job-store';
-import { findRunnerDir } from '../../core/jobs/runner-files';
+import { requireRunnerDir } from '../../core/jobs/runner-files';
 import type { GraderService } from '../grading/grader-service';
 import { jobPanels, type JobPanelDeps } from './job-panel';
 import type { StoreService } from '../ui/store-service';
@@ -26,7 +26,7 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
   const followers = new JobFollowers(stores, context.secrets, grader, log, openPanel);
   const ctx: JobsContext = {
     stores, secrets: context.secrets, memento: context.workspaceState, log, followers, openPanel,
-    runnerDir: findRunnerDir(path.join(context.extensionPath, 'dist')),
+    runnerDir: requireRunnerDir(path.join(context.extensionPath, 'dist')),
   };
   const stop = async (name: string) => {
     const job = requireJob(stores.get(), name);

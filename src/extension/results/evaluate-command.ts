@@ -9,7 +9,7 @@ import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { EVAL_DEFAULTS, EVAL_PRESETS } from '../../core/sampling/presets';
 import type { SampleResult } from '../../core/sampling/sampler';
-import { findTemplate } from '../../core/sampling/templates';
+import { requireTemplate } from '../../core/sampling/templates';
 import { addBuiltinBenchmark } from '../problems/import-commands';
 import type { GraderService } from '../grading/grader-service';
 import { apiKeyFor, pickEndpoint, profileForUrl } from '../sampling/endpoints';
@@ -102,7 +102,7 @@ async function runPlan(ctx: SamplingContext, grader: GraderService, plan: EvalPl
   const unknown = missing.filter((s) => !builtins.includes(s));
   if (unknown.length) throw new Error(`No problem set named ${unknown.map((s) => `"${s}"`).join(', ')}: import it first (W2S: Import Problem Set…).`);
   if (builtins.length) await addBuiltinBenchmark(ctx.stores, ctx.log, builtins);
-  const template = findTemplate(ctx.stores.get(), plan.template);
+  const template = requireTemplate(ctx.stores.get(), plan.template);
   const gradeOnArrival = () => setting('grading.gradeOnArrival');
   // Results are verdicts: evaluations are graded as they arrive even where teacher traces are not.
   const evalCtx: SamplingContext = {

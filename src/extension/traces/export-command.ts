@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { countTraces, formatFilterExpression, isEmptyFilter, listViews, type TraceFilter } from '../../core/curation';
 import { errorMessage } from '../../core/errors';
 import { andFilters } from '../../core/curation/filter';
-import { checkDatasetName, EXPORT_FORMATS, exportDataset, getDataset, presetFilter, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
+import { checkDatasetName, EXPORT_FORMATS, exportDataset, findDataset, presetFilter, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
 import type { StoreService } from '../ui/store-service';
 import { reportError } from '../ui/report-error';
 
@@ -77,11 +77,11 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
     (await vscode.window.showInputBox({
       title: 'W2S: Export — dataset name',
       prompt: 'Names the snapshot of the chosen traces (re-create it any time) and the LLaMA-Factory dataset key.',
-      value: uniqueName(suggested, (n) => Boolean(getDataset(store, n))),
+      value: uniqueName(suggested, (n) => Boolean(findDataset(store, n))),
       validateInput: (v) => {
         try {
           checkDatasetName(v);
-          return getDataset(store, v) ? `A snapshot named "${v}" exists: choose another name.` : undefined;
+          return findDataset(store, v) ? `A snapshot named "${v}" exists: choose another name.` : undefined;
         } catch (e) {
           return errorMessage(e);
         }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { checkViewName } from '../../core/curation/views';
-import { deleteView, formatFilterExpression, getView, listViews, saveView, type SavedView, type TraceFilter, type TraceSort } from '../../core/curation';
+import { deleteView, formatFilterExpression, findView, listViews, saveView, type SavedView, type TraceFilter, type TraceSort } from '../../core/curation';
 import { errorMessage } from '../../core/errors';
 import type { StoreService } from '../ui/store-service';
 
@@ -22,7 +22,7 @@ export async function saveViewInteractive(stores: StoreService, filter: TraceFil
   });
   if (name === undefined) return undefined;
   let replace = false;
-  if (getView(store, name.trim())) {
+  if (findView(store, name.trim())) {
     const answer = await vscode.window.showWarningMessage(`A view named "${name.trim()}" exists. Replace it?`, { modal: true }, 'Replace');
     if (answer !== 'Replace') return undefined;
     replace = true;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { getTrace, labelTraces, problemSamples, traceLabel, type LabelChange } from '../../core/curation';
+import { findTraceDetail, labelTraces, problemSamples, traceLabel, type LabelChange } from '../../core/curation';
 import { SIGNALS } from '../../core/signals';
 import * as D from '../../protocol/trace-detail';
 import { createPanelController } from '../ui/webview-panel';
@@ -20,15 +20,15 @@ export interface TracePanel extends vscode.Disposable {
 export function tracePanel(extensionUri: vscode.Uri, stores: StoreService, log: vscode.LogOutputChannel): TracePanel {
   const titleOf = (sel: D.DetailSelection): string => {
     const store = stores.getIfExists();
-    const row = store ? getTrace(store, sel.traceId) : undefined;
+    const row = store ? findTraceDetail(store, sel.traceId) : undefined;
     return row ? `Trace ${row.set}/${row.problemKey}${sel.compareId !== undefined ? ' (compare)' : ` #${row.sampleIndex}`}` : `Trace ${sel.traceId}`;
   };
   const data = (sel: D.DetailSelection): D.DetailData | null => {
     const store = stores.getIfExists();
     if (!store) return null;
-    const trace = getTrace(store, sel.traceId, { text: sel.text });
+    const trace = findTraceDetail(store, sel.traceId, { text: sel.text });
     if (!trace) return null;
-    const compare = sel.compareId !== undefined ? (getTrace(store, sel.compareId, { text: sel.text }) ?? null) : null;
+    const compare = sel.compareId !== undefined ? (findTraceDetail(store, sel.compareId, { text: sel.text }) ?? null) : null;
     const samples = problemSamples(store, trace.problemId) ?? null;
     const signalInfo: Record<string, { short: string; description: string; kind: string }> = {};
     for (const s of SIGNALS) signalInfo[s.name] = { short: s.short, description: s.description, kind: s.kind };
