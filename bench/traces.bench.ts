@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { getTrace } from '../src/core/curation/detail';
+import { findTraceDetail } from '../src/core/curation/detail';
 import { facetCounts } from '../src/core/curation/facets';
 import type { TraceFilter, TraceSort } from '../src/core/curation/filter';
 import { queryTraces } from '../src/core/curation/query';
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     const ids = db.prepare('SELECT trace_id FROM trace_signals ORDER BY random() LIMIT 200').pluck().all() as number[];
     const bareTrace = db.prepare('SELECT * FROM traces WHERE id = ?');
     const baseOpen = time((i) => bareTrace.get(ids[(i + 200) % ids.length]), 200);
-    const open = time((i) => getTrace(store, ids[(i + 200) % ids.length]!, { text: 'check' }), 200);
+    const open = time((i) => findTraceDetail(store, ids[(i + 200) % ids.length]!, { text: 'check' }), 200);
     row('open a trace (full text, extracted answer, search hits)', open, 'SELECT * of the trace row', baseOpen, '—', 2);
 
     // Export W2SR-P

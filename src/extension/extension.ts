@@ -1,16 +1,15 @@
 import * as vscode from 'vscode';
-import { addBuiltinBenchmark, importProblemSetFile } from './commands/problem-sets';
 import { registerGrading } from './grading';
+import type { GraderService } from './grading/grader-service';
 import { registerJobs } from './jobs';
-import { openProblemSetPanel, registerProblemSetPanelSerializer } from './panels/problem-set-panel';
-import { checkNativeModule } from './native-check';
+import { registerProblems } from './problems';
 import { registerResults, type ResultsApi } from './results';
 import { registerSampling } from './sampling';
-import type { GraderService } from './grading/grader-service';
-import { StoreService } from './store-service';
 import { registerTraces, type TracesApi } from './traces';
-import { ProblemSetsTree } from './views/problem-sets-tree';
-import { registerRunDetails } from './views/run-details';
+import { registerCommand } from './ui/commands';
+import { checkNativeModule } from './ui/native-check';
+import { setting } from './ui/settings';
+import { StoreService } from './ui/store-service';
 
 /** What the extension exposes to its own extension-host tests (and later to other extensions). */
 export interface W2sApi {
@@ -20,40 +19,21 @@ export interface W2sApi {
   readonly results: ResultsApi;
 }
 
+/** The features, each registering its own commands, views and panels, over one log and one store. */
 export function activate(context: vscode.ExtensionContext): W2sApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('W2S', { log: true });
   const native = checkNativeModule(context, log);
   const stores = new StoreService(log);
   stores.setNativeProblem(native.problem);
-  const setsTree = new ProblemSetsTree(stores);
-  const setsView = vscode.window.createTreeView('w2s.problemSets', { treeDataProvider: setsTree });
-  // The one place the failure shows (the Runs view stays empty and points here).
-  if (native.problem) setsView.message = native.problem.message;
+  // (the grader is disposed first: its workers finish before the store closes)
   const grader = registerGrading(context, stores, log);
-  context.subscriptions.push(
-    log,
-    stores,
-    setsTree,
-    setsView,
-    vscode.commands.registerCommand('w2s.addBuiltinBenchmark', (ids?: string[]) => addBuiltinBenchmark(stores, log, Array.isArray(ids) ? ids : undefined)),
-    vscode.commands.registerCommand('w2s.importProblemSet', (uri?: vscode.Uri) => importProblemSetFile(stores, log, uri instanceof vscode.Uri ? uri : undefined)),
-    vscode.commands.registerCommand('w2s.openProblemSet', (arg?: string | { set?: { name: string } }) => {
-      const name = typeof arg === 'string' ? arg : arg?.set?.name;
-      if (name) openProblemSetPanel(context, stores, log, name);
-    }),
-    registerProblemSetPanelSerializer(context, stores, log),
-    vscode.commands.registerCommand('w2s.refresh', () => setsTree.refresh()),
-    vscode.commands.registerCommand('w2s.showLog', () => log.show()),
-    registerRunDetails(stores),
-  );
+  context.subscriptions.push(log, stores, registerCommand('w2s.showLog', () => log.show()));
+  registerProblems(context, stores, log, native.problem?.message);
   const sampling = registerSampling(context, stores, log);
   const traces = registerTraces(context, stores, log);
-  context.subscriptions.push(
-    sampling.onTracesStored(({ traceIds }) => {
-      if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) grader.enqueue(traceIds);
-    }),
-  );
+  // Traces are graded as sampling stores them, unless the setting says later.
+  context.subscriptions.push(sampling.onTracesStored(({ traceIds }) => setting('grading.gradeOnArrival') && grader.enqueue(traceIds)));
   registerJobs(context, stores, grader, log);
   const results = registerResults(context, stores, log, sampling, grader);
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`);

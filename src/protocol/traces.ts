@@ -1,114 +1,19 @@
+import type { LabelChange, TraceLabel } from '../model/labels';
+import type { TraceFacets, TraceFilter, TraceRow, TraceSort } from '../model/traces';
 import type { NotificationType, RequestType } from './messages';
 
 /**
  * The trace browser's webviews: the Traces view (facets and a virtualised, paged list in the W2S side
- * bar) and the trace detail panel. The shapes mirror `src/core/curation` (this module may import nothing;
- * the extension assigns core's types to these, so a change on either side fails to compile there). The
+ * bar) and the trace detail panel. The shapes they exchange are defined once, in src/model (shared with
+ * core, which fills them with its closed set of signal names; here signal names are strings). The
  * extension checks every filter that comes from a webview with core's `checkFilter`.
  */
 
-export type Verdict = 'correct' | 'incorrect' | 'no-answer' | 'error' | 'ungraded';
-export type LabelValue = 'accept' | 'reject' | 'star' | 'none';
-export type Comparison = '>' | '>=' | '<' | '<=' | '=';
-
-export interface NumberRange {
-  readonly min?: number;
-  readonly max?: number;
-}
-
-export interface SignalCondition {
-  readonly signal: string;
-  readonly present?: boolean;
-  readonly op?: Comparison;
-  readonly value?: number;
-}
-
-/** Core's `TraceFilter`: within a field values are alternatives, fields combine with AND. */
-export interface TraceFilter {
-  readonly runs?: readonly string[];
-  readonly models?: readonly string[];
-  readonly sets?: readonly string[];
-  readonly verdicts?: readonly Verdict[];
-  readonly labels?: readonly LabelValue[];
-  readonly finishReasons?: readonly string[];
-  readonly length?: NumberRange;
-  readonly latencyMs?: NumberRange;
-  readonly subjects?: readonly string[];
-  readonly levels?: readonly string[];
-  readonly signals?: readonly SignalCondition[];
-  readonly problems?: readonly string[];
-  readonly traceIds?: readonly number[];
-  readonly text?: string;
-}
-
-export interface TraceSort {
-  /** `id`, `problem`, `run`, `length`, `latency`, `verdict`, or `signal:NAME`. */
-  readonly key: string;
-  readonly desc?: boolean;
-}
-
-export interface TraceLabel {
-  readonly decision: 'accept' | 'reject' | null;
-  readonly star: boolean;
-  readonly note: string | null;
-}
-
-export interface HighlightedText {
-  readonly text: string;
-  /** [start, end) offsets into `text`, sorted and disjoint. */
-  readonly hits: readonly (readonly [number, number])[];
-}
-
-export interface TokenCounts {
-  readonly reasoning: number;
-  readonly answer: number;
-  readonly total: number;
-  readonly source: 'usage' | 'estimate';
-}
-
-/** One row of the list (the question cut to 240 characters). */
-export interface TraceRow {
-  readonly id: number;
-  readonly run: string;
-  readonly model: string;
-  readonly set: string;
-  readonly problemId: number;
-  readonly problemKey: string;
-  readonly position: number;
-  readonly sampleIndex: number;
-  readonly question: string;
-  readonly gold: string;
-  readonly extracted: string | null;
-  readonly verdict: Verdict;
-  readonly label: TraceLabel;
-  readonly finishReason: string | null;
-  readonly latencyMs: number | null;
-  readonly tokens: TokenCounts;
-  readonly signals: Readonly<Record<string, number>>;
-  /** Signals present, in display order. */
-  readonly present: readonly string[];
-  readonly signalsVersion: number;
-  /** With a search: an excerpt around the hits. */
-  readonly snippet?: HighlightedText;
-}
-
-export type FacetName = 'run' | 'model' | 'set' | 'verdict' | 'label' | 'finish' | 'length' | 'subject' | 'level' | 'signal';
-
-export interface FacetValue {
-  readonly value: string;
-  readonly count: number;
-  readonly selected: boolean;
-  readonly detail?: string;
-  readonly range?: { readonly min: number; readonly max: number };
-}
-
-export interface TraceFacets {
-  readonly total: number;
-  readonly all: number;
-  readonly facets: Readonly<Record<FacetName, readonly FacetValue[]>>;
-  readonly pendingSignals: number;
-  readonly warnings: readonly string[];
-}
+export type { LabelChange, LabelValue, TraceLabel } from '../model/labels';
+export type {
+  Comparison, FacetName, FacetValue, HighlightedText, NumberRange, SignalCondition, TokenCounts, TraceFacets, TraceFilter, TraceRow, TraceSort,
+} from '../model/traces';
+export type { Verdict } from '../model/verdicts';
 
 /** A signal as the UI shows it (core's SIGNALS). */
 export interface SignalInfo {
@@ -118,12 +23,6 @@ export interface SignalInfo {
   readonly description: string;
   /** Has a facet (a presence bit); size signals are columns and sort keys only. */
   readonly facet: boolean;
-}
-
-export interface LabelChange {
-  readonly decision?: 'accept' | 'reject' | null;
-  readonly star?: boolean;
-  readonly note?: string | null;
 }
 
 export interface LabelActionInfo {

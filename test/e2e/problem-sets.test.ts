@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { VSIX, launchWorkbench, openViewContainer, pickQuickPickItems, runCommand, treeRow, viewPane, type Workbench } from './harness';
+import type { Frame } from 'playwright-core';
+import { VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, runCommand, treeRow, viewPane, type Workbench } from './harness';
 
 describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
   let wb: Workbench;
@@ -60,5 +61,44 @@ describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => 
     } finally {
       db.close();
     }
+  });
+
+  // Webview panels are created without retainContextWhenHidden: a panel behind another tab loses its
+  // document, and shown again it loads anew and announces itself ready again. The extension must answer
+  // that second ready with the panel's content (it once answered only the first: an endless spinner).
+  test('a Problem Set panel and the Results panel, each hidden behind the other and shown again, show their content', async () => {
+    // (the Traces view's facet values have an `empty` class too)
+    const RESULTS_EMPTY = '#root > div.empty:not([hidden])';
+    const tab = (title: string) => wb.page.locator('.tabs-container .tab', { hasText: title }).first();
+    // A webview's frame, once its document is gone (the panel went behind another tab).
+    const gone = async (frame: Frame, selector: string, what: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!frame.isDetached() && (await frame.locator(selector).count().catch(() => 0)) > 0) {
+        if (Date.now() > deadline) throw new Error(`${what} kept its document when hidden: this test needs panels without retainContextWhenHidden`);
+        await wb.page.waitForTimeout(200);
+      }
+    };
+
+    await treeRow(viewPane(wb.page, 'Problem Sets'), 'math500', '500 problems').click();
+    const problems = await findWebviewFrame(wb.page, '.problem', 60_000);
+    const first = await problems.locator('.problem').first().innerText();
+
+    // the Results panel opens in the same group: the Problem Set panel is hidden
+    await runCommand(wb.page, 'W2S: Open Results');
+    const results = await findWebviewFrame(wb.page, RESULTS_EMPTY, 60_000);
+    const empty = await results.locator(RESULTS_EMPTY).innerText();
+    assert.match(empty, /No evaluations yet/);
+    await gone(problems, '.problem', 'the Problem Set panel');
+
+    // shown again, its new document gets the set again (not an endless spinner)
+    await tab('Problems: math500').click();
+    const problemsAgain = await findWebviewFrame(wb.page, '.problem', 30_000);
+    assert.equal(await problemsAgain.locator('.problem').first().innerText(), first);
+    assert.equal(await problemsAgain.locator('.loading').count(), 0, 'no spinner left');
+    await gone(results, RESULTS_EMPTY, 'the Results panel');
+
+    await tab('W2S Results').click();
+    const resultsAgain = await findWebviewFrame(wb.page, RESULTS_EMPTY, 30_000);
+    assert.equal(await resultsAgain.locator(RESULTS_EMPTY).innerText(), empty);
   });
 });

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { W2sApi } from '../../src/extension/extension';
-import { ProblemSetsTree } from '../../src/extension/views/problem-sets-tree';
+import { ProblemSetsTree } from '../../src/extension/problems/problem-sets-tree';
 import type { ImportResult } from '../../src/core/problems/import';
 import { listProblemSets } from '../../src/core/problems/sets';
 

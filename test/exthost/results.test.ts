@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { builtinFile, findBuiltin } from '../../src/core/problems/builtin';
+import { builtinFile, requireBuiltin } from '../../src/core/problems/builtin';
 import { buildComparison } from '../../src/core/results/comparison';
 import type { SampleResult } from '../../src/core/sampling/sampler';
 import type { W2sApi } from '../../src/extension/extension';
@@ -49,7 +49,7 @@ suite('Results in the extension host', () => {
     assert.equal(item.uri?.scheme, 'w2s-builtin');
     tests.ensureChildren(item);
     assert.equal(item.children.size, 40);
-    const lines = fs.readFileSync(builtinFile(findBuiltin('amc23')), 'utf8').split('\n');
+    const lines = fs.readFileSync(builtinFile(requireBuiltin('amc23')), 'utf8').split('\n');
     item.children.forEach((child) => {
       const id = child.id.slice('p:amc23:'.length);
       assert.equal(String((JSON.parse(lines[child.range!.start.line]!) as { id: number }).id), id, `problem ${id} sits on its own line`);

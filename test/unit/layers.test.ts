@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { WORKER_ENTRIES } from '../../src/core/workers/start-worker';
-import { checkLayers, importSpecifiers } from '../support/layers';
+import { checkLayers, importSpecifiers, importsOf } from '../support/layers';
 import { tempDir } from '../support/tmp';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -31,14 +31,36 @@ test('the layer check catches each kind of violation, also through another file'
   write('src/protocol/p.ts', "import { z } from 'zod';\nexport const p = z;\n");
   write('webview/app/main.ts', "import { a } from '../../src/core/a';\nimport './styles.css';\nexport const w = a;\n");
   write('webview/app/styles.css', 'body {}\n');
+  // src/model: types and constants only, imported by protocol and webview with `import type`
+  write('src/model/m.ts', "export const M = ['a'] as const;\nexport type MT = (typeof M)[number];\n");
+  write('src/model/bad.ts', "import { a } from '../core/a';\nexport const bad = a;\n");
+  write('src/protocol/typed.ts', "import type { MT } from '../model/m';\nexport type { MT as T2 } from '../model/m';\nexport type P = MT;\n");
+  write('src/protocol/value.ts', "import { M } from '../model/m';\nexport const v = M;\n");
+  write('webview/app/typed.ts', "import type { MT } from '../../src/model/m';\nexport type W = MT;\n");
+  write('webview/app/value.ts', "import { M } from '../../src/model/m';\nexport const w = M;\n");
   const found = checkLayers(root).map((v) => `${v.file} -> ${v.reaches}`).sort();
   assert.deepEqual(found, [
     'src/cli/main.ts -> src/extension/x.ts',
     'src/core/a.ts -> vscode', // through b.ts
     'src/core/b.ts -> vscode',
     'src/core/c.ts -> src/extension/x.ts',
+    'src/model/bad.ts -> src/core/a.ts',
     'src/protocol/p.ts -> zod',
+    'src/protocol/value.ts -> src/model/m.ts',
     'webview/app/main.ts -> src/core/a.ts',
+    'webview/app/value.ts -> src/model/m.ts',
+  ]);
+});
+
+test('type-only imports and re-exports are told apart from value imports', () => {
+  const text = ["import type { A } from './a';", "import { b } from './b';", "export type { C } from './c';", "export { d } from './d';", "import { type E } from './e';"].join('\n');
+  assert.deepEqual(importsOf(text), [
+    { spec: './a', typeOnly: true },
+    { spec: './b', typeOnly: false },
+    { spec: './c', typeOnly: true },
+    { spec: './d', typeOnly: false },
+    // an inline `type` keeps the import statement itself (it may have side effects): not type-only
+    { spec: './e', typeOnly: false },
   ]);
 });
 

@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import type { MetricName } from '../../src/model/metrics';
 import { JobActionRequest, JobStateNotification, type JobPanelState } from '../../src/protocol/jobs';
 import { el } from '../shared/dom';
 import { connect } from '../shared/ipc';
@@ -13,7 +14,7 @@ interface State {
 interface ChartSpec {
   readonly id: string;
   readonly title: string;
-  readonly metrics: readonly { name: string; label: string; color: string; dash?: number[] }[];
+  readonly metrics: readonly { name: MetricName; label: string; color: string; dash?: number[] }[];
   /** Tick labels in scientific notation (learning rates are around 1e-5). */
   readonly sci?: boolean;
 }

@@ -1,4 +1,4 @@
-import type { FacetName, FacetValue, LabelValue, SignalCondition, TraceFilter, Verdict } from '../../src/protocol/traces';
+import type { FacetName, FacetValue, SignalCondition, TraceFilter } from '../../src/protocol/traces';
 
 /**
  * Turning facet clicks into a new filter (pure: the filter is plain data). Within a facet the values are
@@ -84,6 +84,3 @@ export function activeParts(filter: TraceFilter): { label: string; without: Trac
   if (filter.text) parts.push({ label: `search: ${filter.text}`, without: drop('text') });
   return parts;
 }
-
-export const VERDICT_ORDER: readonly Verdict[] = ['correct', 'incorrect', 'no-answer', 'error', 'ungraded'];
-export const LABEL_ORDER: readonly LabelValue[] = ['accept', 'reject', 'star', 'none'];

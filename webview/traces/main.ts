@@ -354,7 +354,9 @@ class TracesApp extends LitElement {
           class="sort"
           aria-label="Sort by"
           .value=${this.state.sort.key}
-          @change=${(e: Event) => void this.applyFilter(f, { key: (e.target as HTMLSelectElement).value, desc: this.state.sort.desc }, { view: null })}
+          @change=${(e: Event) => void this.applyFilter(f, {
+            // (one of init.sortKeys, which the extension sent; it checks the key again)
+            key: (e.target as HTMLSelectElement).value as P.TraceSort['key'], desc: this.state.sort.desc }, { view: null })}
         >
           ${(this.init?.sortKeys ?? ['id']).map((k) => html`<vscode-option value=${k}>${this.sortLabel(k)}</vscode-option>`)}
         </vscode-single-select>

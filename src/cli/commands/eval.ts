@@ -13,7 +13,7 @@ import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { EVAL_DEFAULTS, SAMPLING_DEFAULTS } from '../../core/sampling/presets';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
-import { findTemplate } from '../../core/sampling/templates';
+import { requireTemplate } from '../../core/sampling/templates';
 import type { Command } from '../command';
 import { parseExtraBody } from '../extra-body';
 import { intOption, numberOption } from '../numbers';
@@ -78,7 +78,7 @@ export const evalCommand: Command = {
     const apiKey = ctx.env[keyVar] || undefined;
 
     const store = ctx.store();
-    const template = findTemplate(store, (v.template as string | undefined) ?? EVAL_DEFAULTS.template);
+    const template = requireTemplate(store, (v.template as string | undefined) ?? EVAL_DEFAULTS.template);
     // Every set is checked before anything is sampled; a built-in benchmark missing from the store is added.
     for (const set of sets) {
       if (store.db.prepare('SELECT 1 FROM problem_sets WHERE name = ?').get(set)) continue;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ANSWER_TYPES, type AnswerType } from '../../core/problems/answer-type';
-import { builtinFile, findBuiltin } from '../../core/problems/builtin';
+import { builtinFile, requireBuiltin } from '../../core/problems/builtin';
 import { importProblemSet, type ImportResult } from '../../core/problems/import';
 import type { Command } from '../command';
 import { numberOption } from '../numbers';
@@ -41,7 +41,7 @@ export const importCommand: Command = {
     let name: string;
     let sourceLabel: string | undefined;
     if (builtinName) {
-      const b = findBuiltin(builtinName);
+      const b = requireBuiltin(builtinName);
       file = builtinFile(b);
       name = (v.set as string | undefined) ?? b.id;
       sourceLabel = `builtin:${b.id}`;

@@ -3,10 +3,10 @@ import * as path from 'node:path';
 import { W2sError } from '../../core/errors';
 import type { DatasetSource } from '../../core/jobs/dataset-source';
 import type { JobRow } from '../../core/jobs/job-store';
-import { findRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
+import { requireRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
 import { submitJob, type EvalRequest, type SftRequest } from '../../core/jobs/submit';
 import { importProblemSet } from '../../core/problems/import';
-import { findTemplate } from '../../core/sampling/templates';
+import { requireTemplate } from '../../core/sampling/templates';
 import type { Command, CliContext, OptionSpec } from '../command';
 import { ADDRESS_OPTION, clusterClient } from '../cluster-connection';
 import { UsageError } from '../usage-error';
@@ -66,7 +66,7 @@ async function submitAndFollow(ctx: CliContext, v: Record<string, unknown>, req:
   const progress = ctx.progress(`submit ${req.kind}`);
   let job: JobRow;
   try {
-    job = await submitJob({ store, client, runnerDir: findRunnerDir(), cwd: ctx.cwd, signal: ctx.signal, onProgress: (m) => progress.log(m) }, req);
+    job = await submitJob({ store, client, runnerDir: requireRunnerDir(), cwd: ctx.cwd, signal: ctx.signal, onProgress: (m) => progress.log(m) }, req);
   } finally {
     progress.done();
   }
@@ -166,7 +166,7 @@ export const jobsEvalCommand: Command = {
   async run(v, positionals, ctx) {
     const file = positionals[0] ? readJobFile(ctx, positionals[0]) : undefined;
     const settings: Record<string, unknown> = { ...(file?.job ?? {}), ...params(v) };
-    const defaults = runnerDefaults(findRunnerDir()).eval;
+    const defaults = runnerDefaults(requireRunnerDir()).eval;
     const take = <T>(flag: string, key: string, parse: (x: unknown) => T | undefined): T | undefined => {
       const val = v[flag] !== undefined ? parse(v[flag]) : (settings[key] as T | undefined);
       delete settings[key];
@@ -192,7 +192,7 @@ export const jobsEvalCommand: Command = {
       ctx.warn(`imported ${f} as problem set ${name} (${r.problems} problems)`);
       problems = name;
     }
-    const template = findTemplate(store, (v.template as string | undefined) ?? 'qwen-base');
+    const template = requireTemplate(store, (v.template as string | undefined) ?? 'qwen-base');
     const gpus = num(v.gpus, 'gpus', true) ?? (typeof settings.gpus === 'number' ? settings.gpus : 1);
     return submitAndFollow(ctx, v, {
       kind: 'eval', name: v.name as string | undefined, model, setName: problems, template, samplesPerProblem: n,

@@ -9,7 +9,7 @@ import { defaultRunName } from '../../core/runs/names';
 import { findRun } from '../../core/runs/runs';
 import { SAMPLING_DEFAULTS } from '../../core/sampling/presets';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
-import { findTemplate, type PromptTemplate } from '../../core/sampling/templates';
+import { requireTemplate, type PromptTemplate } from '../../core/sampling/templates';
 import type { Command } from '../command';
 import { parseExtraBody } from '../extra-body';
 import { intOption, numberOption } from '../numbers';
@@ -79,9 +79,9 @@ export const sampleCommand: Command = {
     const api = v.api as string | undefined;
     if (api !== undefined && api !== 'chat' && api !== 'completions') throw new UsageError('--api must be chat or completions.');
     let template: PromptTemplate;
-    if (v.template !== undefined) template = findTemplate(store, v.template as string);
+    if (v.template !== undefined) template = requireTemplate(store, v.template as string);
     else if (storedTemplate && (api === undefined || api === storedTemplate.api)) template = storedTemplate;
-    else template = findTemplate(store, api === 'completions' ? 'simple' : 'qwen-base');
+    else template = requireTemplate(store, api === 'completions' ? 'simple' : 'qwen-base');
     if (api !== undefined && template.api !== api) {
       throw new UsageError(`template ${template.name} is a ${template.api} template but --api is ${api}; pick a ${api} template (${api === 'completions' ? 'simple' : 'qwen-base or qwen-instruct'}).`);
     }

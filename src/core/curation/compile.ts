@@ -1,7 +1,9 @@
 import { FACET_SIGNALS, signalDef, type SignalName } from '../signals/definitions';
 import type { Store } from '../store/open';
-import { LENGTH_BUCKETS, type LabelValue, type NumberRange, type SignalCondition, type TraceFilter, type Verdict } from './filter';
+import { LENGTH_BUCKETS, type LabelValue, type NumberRange, type SignalCondition, type TraceFilter } from './filter';
 import { isEmptySearch, parseSearch, splitSearch } from './search';
+import type { FacetName } from '../../model/traces';
+import { GRADE_VERDICTS } from '../../model/verdicts';
 
 /**
  * Compiles a `TraceFilter` to parameterised SQL over `trace_signals s LEFT JOIN labels l`. Each facet
@@ -10,8 +12,7 @@ import { isEmptySearch, parseSearch, splitSearch } from './search';
  * travel as parameters; only integer ids are inlined.
  */
 
-export const FACETS = ['run', 'model', 'set', 'verdict', 'label', 'finish', 'length', 'subject', 'level', 'signal'] as const;
-export type FacetName = (typeof FACETS)[number];
+export { FACETS, type FacetName } from '../../model/traces';
 
 /** A dimension: a facet field, or one signal condition (each signal is its own facet value). */
 export type DimensionName = Exclude<FacetName, 'signal'> | `signal:${SignalName}`;
@@ -34,10 +35,8 @@ export interface CompiledFilter {
 
 export const BASE_FROM = 'trace_signals s LEFT JOIN labels l ON l.trace_id = s.trace_id';
 
-const VERDICT_ORDER: readonly Verdict[] = ['correct', 'incorrect', 'no-answer', 'error', 'ungraded'];
-
-/** SQL for the sort key `verdict`: correct first, ungraded last. */
-export const VERDICT_RANK_SQL = `CASE s.verdict ${VERDICT_ORDER.slice(0, 4).map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE 4 END`;
+/** SQL for the sort key `verdict`, in the order of VERDICTS: correct first, ungraded last. */
+export const VERDICT_RANK_SQL = `CASE s.verdict ${GRADE_VERDICTS.map((v, i) => `WHEN '${v}' THEN ${i}`).join(' ')} ELSE ${GRADE_VERDICTS.length} END`;
 
 /** SQL of the length bucket of a row (the facet's value). */
 export const LENGTH_BUCKET_SQL = `CASE ${LENGTH_BUCKETS.map((b) => `WHEN s.tokens <= ${b.range.max} THEN '${b.value}'`).join(' ')} END`;

@@ -43,7 +43,7 @@ interface DetailRaw {
 }
 
 /** One trace in full, or undefined when no trace with text (and signals) has that id. */
-export function getTrace(store: Store, id: number, options: { text?: string } = {}): TraceDetail | undefined {
+export function findTraceDetail(store: Store, id: number, options: { text?: string } = {}): TraceDetail | undefined {
   const row = store.db.prepare(`${ROW_SELECT} WHERE s.trace_id = ?`).get(id) as Parameters<typeof toTraceRow>[0] | undefined;
   if (!row) return undefined;
   const extra = store.db

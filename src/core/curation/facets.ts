@@ -2,30 +2,10 @@ import { FACET_SIGNALS } from '../signals/definitions';
 import { signalsCoverage } from '../signals/record';
 import type { Store } from '../store/open';
 import { BASE_FROM, compileFilter, LENGTH_BUCKET_SQL, SIGNAL_BITS, type DimensionName, type FacetName } from './compile';
-import { LABEL_VALUES, LENGTH_BUCKETS, VERDICTS, type NumberRange, type TraceFilter } from './filter';
+import { LABEL_VALUES, LENGTH_BUCKETS, VERDICTS, type TraceFilter } from './filter';
+import type { FacetValue, TraceFacets } from '../../model/traces';
 
-export interface FacetValue {
-  readonly value: string;
-  /** Traces the value would select, with every *other* facet of the filter applied. */
-  readonly count: number;
-  /** Whether the filter selects this value now. */
-  readonly selected: boolean;
-  /** For runs: the model and set; for signals: the description. */
-  readonly detail?: string;
-  /** For length buckets: the token range the bucket stands for. */
-  readonly range?: Required<NumberRange>;
-}
-
-export interface TraceFacets {
-  /** Traces the whole filter selects. */
-  readonly total: number;
-  /** Traces in the browser's universe (with text and signals). */
-  readonly all: number;
-  readonly facets: Readonly<Record<FacetName, readonly FacetValue[]>>;
-  /** Traces with text whose signals are not computed yet (not counted anywhere until they are). */
-  readonly pendingSignals: number;
-  readonly warnings: readonly string[];
-}
+export type { FacetValue, TraceFacets } from '../../model/traces';
 
 interface Group {
   m: number;

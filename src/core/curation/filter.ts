@@ -1,74 +1,22 @@
 import { W2sError } from '../errors';
 import { isSignalName, signalDef, type SignalName } from '../signals/definitions';
+import { LABEL_VALUES } from '../../model/labels';
+import type * as M from '../../model/traces';
+import type { Comparison, NumberRange } from '../../model/traces';
+import { VERDICTS } from '../../model/verdicts';
+
+export { LABEL_VALUES, type LabelValue } from '../../model/labels';
+export { SORT_KEYS, type Comparison, type NumberRange } from '../../model/traces';
+export { VERDICTS, type Verdict } from '../../model/verdicts';
 
 /**
- * The one filter over traces: shared by the Traces view, `w2s traces --filter`, bulk labelling, saved
- * views and export. Plain data (JSON-serialisable), so it travels to a webview and into the store as is.
- *
- * Within a field the values are alternatives (OR); fields combine with AND. An absent or empty field
- * does not filter. Signal conditions combine with AND (each is its own facet). The universe is every
- * trace with text whose signals are computed (see `signalsBacklog`).
+ * The one filter over traces (src/model/traces.ts), with core's closed set of signal names. The universe
+ * is every trace with text whose signals are computed (see `signalsBacklog`).
  */
-export interface TraceFilter {
-  /** Run names. */
-  readonly runs?: readonly string[];
-  /** Model names (as the runs record them). */
-  readonly models?: readonly string[];
-  /** Problem set names. */
-  readonly sets?: readonly string[];
-  readonly verdicts?: readonly Verdict[];
-  readonly labels?: readonly LabelValue[];
-  /** Finish reasons as the server sent them (`stop`, `length`…); `none` for a trace without one. */
-  readonly finishReasons?: readonly string[];
-  /** Completion tokens (the server's usage, else the estimate), inclusive bounds. */
-  readonly length?: NumberRange;
-  /** Latency in milliseconds, inclusive bounds. */
-  readonly latencyMs?: NumberRange;
-  /** From the problems' metadata (`subject`, or `type`), where the set has one. */
-  readonly subjects?: readonly string[];
-  /** From the problems' metadata (`level`; "Level 3" reads as "3"). */
-  readonly levels?: readonly string[];
-  readonly signals?: readonly SignalCondition[];
-  /** Problem keys (ids within their set). */
-  readonly problems?: readonly string[];
-  readonly traceIds?: readonly number[];
-  /** Full-text search in the syntax of `search.ts` (words, "phrases", OR, -word, prefix*). */
-  readonly text?: string;
-}
-
-export const VERDICTS = ['correct', 'incorrect', 'no-answer', 'error', 'ungraded'] as const;
-export type Verdict = (typeof VERDICTS)[number];
-
-/** `accept`/`reject` are exclusive; `star` goes with either; `none`: neither accepted, rejected nor starred. */
-export const LABEL_VALUES = ['accept', 'reject', 'star', 'none'] as const;
-export type LabelValue = (typeof LABEL_VALUES)[number];
-
-export interface NumberRange {
-  readonly min?: number;
-  readonly max?: number;
-}
-
-export type Comparison = '>' | '>=' | '<' | '<=' | '=';
-
-/**
- * `{signal}`: present; `{signal, present: false}`: absent; `{signal, op, value}`: the stored value
- * compared (e.g. reflection markers >= 3, reasoning-tokens > 2000).
- */
-export interface SignalCondition {
-  readonly signal: SignalName;
-  readonly present?: boolean;
-  readonly op?: Comparison;
-  readonly value?: number;
-}
-
-/** What the list is sorted by; ties always fall back to the trace id, so pages are stable. */
-export const SORT_KEYS = ['id', 'problem', 'run', 'length', 'latency', 'verdict'] as const;
-export type SortKey = (typeof SORT_KEYS)[number] | `signal:${SignalName}`;
-
-export interface TraceSort {
-  readonly key: SortKey;
-  readonly desc?: boolean;
-}
+export type TraceFilter = M.TraceFilter<SignalName>;
+export type SignalCondition = M.SignalCondition<SignalName>;
+export type SortKey = M.SortKey<SignalName>;
+export type TraceSort = M.TraceSort<SignalName>;
 
 export const DEFAULT_SORT: TraceSort = { key: 'id' };
 

@@ -1,12 +1,6 @@
-/**
- * Search hits as plain text plus character ranges, never markup: the UI renders the ranges itself
- * (as text nodes), so a trace's text can never become HTML on the way.
- */
-export interface HighlightedText {
-  readonly text: string;
-  /** [start, end) offsets into `text`, in UTF-16 code units, sorted and disjoint. */
-  readonly hits: readonly (readonly [number, number])[];
-}
+import type { HighlightedText } from '../../model/traces';
+
+export type { HighlightedText } from '../../model/traces';
 
 /**
  * Markers handed to FTS5's `highlight()` / `snippet()`: Private Use Area characters, which model output

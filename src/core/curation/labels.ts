@@ -3,6 +3,7 @@ import type { Store } from '../store/open';
 import type { TraceFilter } from './filter';
 import { selectTraceIds } from './query';
 import type { TraceLabel } from './query';
+import type { LabelChange } from '../../model/labels';
 
 /**
  * Labels: accept or reject (exclusive), a star, and a note, one `labels` row per trace (a trace with
@@ -10,12 +11,7 @@ import type { TraceLabel } from './query';
  * any action — one keystroke or a bulk label of 100,000 traces — can be undone exactly.
  */
 
-/** What to change; fields left out stay as they are. `decision: null` clears accept/reject, `note: null` the note. */
-export interface LabelChange {
-  readonly decision?: 'accept' | 'reject' | null;
-  readonly star?: boolean;
-  readonly note?: string | null;
-}
+export type { LabelChange } from '../../model/labels';
 
 export interface LabelAction {
   readonly id: number;
@@ -105,7 +101,7 @@ function applyAction(store: Store, traceIds: Iterable<number>, change: LabelChan
     db.prepare('UPDATE label_actions SET count = ? WHERE id = ?').run(count, actionId);
     return actionId;
   });
-  return getAction(store, run())!;
+  return findAction(store, run())!;
 }
 
 /** Labels the given traces (one action, undoable). Traces already in that state are left out of the action. */
@@ -145,7 +141,7 @@ function toAction(r: ActionRow): LabelAction {
   };
 }
 
-export function getAction(store: Store, id: number): LabelAction | undefined {
+export function findAction(store: Store, id: number): LabelAction | undefined {
   const r = store.db.prepare('SELECT * FROM label_actions WHERE id = ?').get(id) as ActionRow | undefined;
   return r && toAction(r);
 }
@@ -196,5 +192,5 @@ export function undoAction(store: Store, actionId?: number): UndoResult {
     db.prepare("UPDATE label_actions SET undone_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?").run(row.id);
     return { restored, skipped };
   })();
-  return { action: getAction(store, row.id)!, ...result };
+  return { action: findAction(store, row.id)!, ...result };
 }

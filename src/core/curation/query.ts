@@ -1,44 +1,15 @@
 import { W2sError } from '../errors';
-import { presentFromFlags, SIGNALS, signalDef, isSignalName, type SignalName, type SignalValues, type TokenCounts } from '../signals/definitions';
+import { presentFromFlags, SIGNALS, signalDef, isSignalName, type SignalName, type SignalValues } from '../signals/definitions';
 import type { Store } from '../store/open';
 import { BASE_FROM, compileFilter, VERDICT_RANK_SQL, whereAll, type CompiledFilter } from './compile';
 import { DEFAULT_SORT, SORT_KEYS, type TraceFilter, type TraceSort, type Verdict } from './filter';
 import { excerpt, mergeRanges, substringHits, termWords, wordHits, type HighlightedText } from './highlight';
 import { parseSearch } from './search';
+import type * as M from '../../model/traces';
 
-export interface TraceLabel {
-  readonly decision: 'accept' | 'reject' | null;
-  readonly star: boolean;
-  readonly note: string | null;
-}
-
-/** One row of the Traces list: everything a row shows, nothing long (the question is cut). */
-export interface TraceRow {
-  readonly id: number;
-  readonly run: string;
-  readonly model: string;
-  readonly set: string;
-  readonly problemId: number;
-  readonly problemKey: string;
-  /** Position of the problem in its set (0-based, file order). */
-  readonly position: number;
-  readonly sampleIndex: number;
-  /** The problem's first 240 characters. */
-  readonly question: string;
-  readonly gold: string;
-  readonly extracted: string | null;
-  readonly verdict: Verdict;
-  readonly label: TraceLabel;
-  readonly finishReason: string | null;
-  readonly latencyMs: number | null;
-  readonly tokens: TokenCounts;
-  readonly signals: SignalValues;
-  /** The signals present, in display order. */
-  readonly present: SignalName[];
-  readonly signalsVersion: number;
-  /** With a text search: an excerpt of the trace around the hits. */
-  readonly snippet?: HighlightedText;
-}
+/** One row of the Traces list (src/model/traces.ts) with core's signal names. */
+export type TraceRow = M.TraceRow<SignalName>;
+export type { TraceLabel } from '../../model/labels';
 
 export interface TracePageRequest {
   readonly filter: TraceFilter;

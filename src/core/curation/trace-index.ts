@@ -1,12 +1,13 @@
 import { SIGNALS, signalDef, isSignalName } from '../signals/definitions';
 import { signalsCoverage } from '../signals/record';
 import type { Store } from '../store/open';
-import { pruneTraceChanges, traceChangeBounds } from './changes';
+import { pruneTraceChanges, traceChangeBounds } from '../store/trace-changes';
 import { SIGNAL_BITS, type DimensionName } from './compile';
 import { assembleFacets, FacetTally, runList, type RunInfo, type TraceFacets } from './facets';
 import { DEFAULT_SORT, LENGTH_BUCKETS, type NumberRange, type SignalCondition, type TraceFilter, type TraceSort } from './filter';
 import { loadRows, MAX_PAGE, orderBy, type TracePage, type TracePageRequest } from './query';
 import { isEmptySearch, parseSearch, splitSearch } from './search';
+import { GRADE_VERDICTS, VERDICTS } from '../../model/verdicts';
 
 /**
  * The browser's rows in memory, column by column (typed arrays, ~100 bytes a trace), so that facet
@@ -32,9 +33,10 @@ export interface TraceIndex {
   readonly size: number;
 }
 
-const VERDICT_CODE: Record<string, number> = { correct: 0, incorrect: 1, 'no-answer': 2, error: 3 };
-const VERDICT_NAME = ['correct', 'incorrect', 'no-answer', 'error', 'ungraded'];
-const UNGRADED = 4;
+// A verdict's code is its index in VERDICTS (src/model/verdicts.ts); ungraded is the last.
+const VERDICT_NAME: readonly string[] = VERDICTS;
+const VERDICT_CODE: Record<string, number> = Object.fromEntries(GRADE_VERDICTS.map((v, i) => [v, i]));
+const UNGRADED = VERDICTS.indexOf('ungraded');
 /** Rows per chunk of the first load: about 20 ms of work between two yields to the event loop. */
 const LOAD_CHUNK = 5_000;
 

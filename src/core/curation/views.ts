@@ -35,7 +35,7 @@ export function saveView(store: Store, name: string, filter: TraceFilter, sort?:
   const n = checkViewName(name);
   const f = checkFilter(filter, `view "${n}"`);
   if (sort) orderBy(sort); // throws on an unknown key
-  const existing = getView(store, n);
+  const existing = findView(store, n);
   if (existing && !options.replace) throw new W2sError(`A view named "${n}" exists. Replace it (--replace), or choose another name.`, 'VIEW_EXISTS');
   store.db
     .prepare(
@@ -43,17 +43,17 @@ export function saveView(store: Store, name: string, filter: TraceFilter, sort?:
        ON CONFLICT (name) DO UPDATE SET filter = excluded.filter, sort = excluded.sort, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
     )
     .run(n, JSON.stringify(f), sort ? JSON.stringify(sort) : null);
-  return getView(store, n)!;
+  return findView(store, n)!;
 }
 
-export function getView(store: Store, name: string): SavedView | undefined {
+export function findView(store: Store, name: string): SavedView | undefined {
   const r = store.db.prepare('SELECT * FROM saved_views WHERE name = ?').get(name) as Row | undefined;
   return r && toView(r);
 }
 
 /** The view of this name, or an error listing the views there are. */
 export function requireView(store: Store, name: string): SavedView {
-  const v = getView(store, name);
+  const v = findView(store, name);
   if (v) return v;
   const names = listViews(store).map((x) => x.name);
   throw new W2sError(`No saved view named "${name}"${names.length ? ` (views: ${names.join(', ')})` : ' (none saved yet: w2s views save NAME --filter EXPR)'}.`, 'NO_VIEW');
@@ -70,7 +70,7 @@ export function deleteView(store: Store, name: string): boolean {
 export function renameView(store: Store, from: string, to: string): SavedView {
   requireView(store, from);
   const n = checkViewName(to);
-  if (getView(store, n)) throw new W2sError(`A view named "${n}" exists already.`, 'VIEW_EXISTS');
+  if (findView(store, n)) throw new W2sError(`A view named "${n}" exists already.`, 'VIEW_EXISTS');
   store.db.prepare("UPDATE saved_views SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE name = ?").run(n, from);
-  return getView(store, n)!;
+  return findView(store, n)!;
 }

@@ -2,7 +2,7 @@
 export { EXPORT_PRESETS, checkPreset, presetFilter, type ExportPreset } from './presets';
 export { EXPORT_FORMATS, assistantText, checkFormat, datasetInfoEntry, formatRecord, type ExportFormat, type ReasoningMode, type SftExample } from './formats';
 export { exportDataset, recreateDataset, validationProblems, type ExportRequest, type ExportResult, type RecreateResult } from './export';
-export { checkDatasetName, getDataset, listDatasets, requireDataset } from './snapshots';
+export { checkDatasetName, findDataset, listDatasets, requireDataset } from './snapshots';
 export type { DatasetCounts, DatasetOptions, DatasetSelection, DatasetSnapshot } from './snapshots';
 export { datasetPaths, type DatasetPaths } from './dataset-files';
 export { removeStalePartials } from './atomic-file';

@@ -78,13 +78,13 @@ export function listDatasets(store: Store): DatasetSnapshot[] {
   return (store.db.prepare('SELECT * FROM datasets ORDER BY created_at DESC, id DESC').all() as Row[]).map(toSnapshot);
 }
 
-export function getDataset(store: Store, name: string): DatasetSnapshot | undefined {
+export function findDataset(store: Store, name: string): DatasetSnapshot | undefined {
   const r = store.db.prepare('SELECT * FROM datasets WHERE name = ?').get(name) as Row | undefined;
   return r && toSnapshot(r);
 }
 
 export function requireDataset(store: Store, name: string): DatasetSnapshot {
-  const d = getDataset(store, name);
+  const d = findDataset(store, name);
   if (d) return d;
   const names = listDatasets(store).map((x) => x.name);
   throw new W2sError(`No dataset snapshot named "${name}"${names.length ? ` (snapshots: ${names.join(', ')})` : ' (none yet: w2s export … --name NAME makes one)'}.`, 'NO_DATASET');
@@ -120,7 +120,7 @@ export function saveSnapshot(
       insert.run(id, from, JSON.stringify(part));
     }
   })();
-  return getDataset(store, s.name)!;
+  return findDataset(store, s.name)!;
 }
 
 /** The frozen entries of a snapshot, in order, a batch at a time. */

@@ -1,8 +1,10 @@
+import type { GradeVerdict as Verdict } from '../../model/verdicts';
+
 /** Kind of answer a question expects; decides extraction and comparison. */
 export type AnswerType = 'math' | 'number' | 'choice' | 'text';
 
-/** Outcome of grading one response. `no-answer` means nothing could be extracted. */
-export type Verdict = 'correct' | 'incorrect' | 'no-answer' | 'error';
+/** Outcome of grading one response (`no-answer`: nothing could be extracted); the list is src/model/verdicts.ts. */
+export type { GradeVerdict as Verdict } from '../../model/verdicts';
 
 /** One item to grade: a gold answer (or a whole reference solution) and a model response. */
 export interface GradeInput {

@@ -1,6 +1,6 @@
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
-import { getJob, isFinished, removeJob, updateJob, type JobRow } from './job-store';
+import { requireJobById, isFinished, removeJob, updateJob, type JobRow } from './job-store';
 import type { RayClient } from './ray-client';
 
 /**
@@ -9,7 +9,7 @@ import type { RayClient } from './ray-client';
  * unwinds on SIGTERM; checkpoints already written stay.
  */
 export async function stopJob(store: Store, client: RayClient, jobId: number, signal?: AbortSignal): Promise<{ job: JobRow; stopped: boolean }> {
-  const job = getJob(store, jobId);
+  const job = requireJobById(store, jobId);
   if (!job.submissionId || isFinished(job.status)) {
     throw new W2sError(`Job ${job.name} is not running (${job.status}).`, 'JOB_NOT_RUNNING');
   }
@@ -19,7 +19,7 @@ export async function stopJob(store: Store, client: RayClient, jobId: number, si
 
 /** Deletes a finished job from the cluster (Ray refuses a running one) and, if asked, from the store. */
 export async function deleteJob(store: Store, client: RayClient | undefined, jobId: number, opts: { local: boolean; signal?: AbortSignal }): Promise<boolean> {
-  const job = getJob(store, jobId);
+  const job = requireJobById(store, jobId);
   let deleted = false;
   if (client && job.submissionId && job.status !== 'submit-failed') {
     try {

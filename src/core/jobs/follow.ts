@@ -1,7 +1,7 @@
 import { finishRun } from '../runs/runs';
 import type { Store } from '../store/open';
 import { createIngester } from './ingest';
-import { fromRayStatus, getJob, isFinished, updateJob, type JobRow, type JobStatus } from './job-store';
+import { fromRayStatus, requireJobById, isFinished, updateJob, type JobRow, type JobStatus } from './job-store';
 import type { RayJobDetails } from './ray-api';
 import type { RayClient } from './ray-client';
 import { lastLine } from './ray-errors';
@@ -36,7 +36,7 @@ export function failureMessage(job: JobRow, details?: RayJobDetails): string {
 
 /** Reads Ray's view of the job into the store; returns the row (unchanged rows are not rewritten). */
 export async function refreshJobStatus(store: Store, client: RayClient, jobId: number, signal?: AbortSignal): Promise<{ job: JobRow; details: RayJobDetails }> {
-  const before = getJob(store, jobId);
+  const before = requireJobById(store, jobId);
   const details = await client.job(before.submissionId!, signal);
   let status: JobStatus = fromRayStatus(details.status);
   if (before.status === 'stopping' && status === 'running') status = 'stopping';
@@ -55,7 +55,7 @@ export async function refreshJobStatus(store: Store, client: RayClient, jobId: n
  */
 export async function followJob(opts: FollowOptions): Promise<JobRow> {
   const { store, client, jobId, signal } = opts;
-  let job = getJob(store, jobId);
+  let job = requireJobById(store, jobId);
   if (!job.submissionId) throw new Error(`job ${job.name} was never submitted`);
   const ingester = createIngester(store, job, { onTracesStored: opts.onTracesStored });
   const refresh = async () => {
@@ -87,9 +87,9 @@ export async function followJob(opts: FollowOptions): Promise<JobRow> {
     clearInterval(timer);
     ingester.drainSignals();
   }
-  if (signal?.aborted) return getJob(store, jobId);
+  if (signal?.aborted) return requireJobById(store, jobId);
   const { details } = await refresh();
-  job = getJob(store, jobId);
+  job = requireJobById(store, jobId);
   if (job.status === 'failed') job = updateJob(store, jobId, { error: failureMessage(job, details) });
   if (job.kind === 'eval' && job.spec.evalRun && isFinished(job.status)) finishEvalRun(store, job);
   opts.onChange?.(job);

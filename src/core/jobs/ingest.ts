@@ -1,11 +1,11 @@
 import { W2sError } from '../errors';
-import { splitReasoning } from '../sampling/reasoning-split';
+import { splitReasoning } from '../traces/reasoning-split';
 import { createSignalRecorder } from '../signals/record';
 import { renderPrompt, type PromptTemplate } from '../sampling/templates';
 import type { Store } from '../store/open';
 import { createTraceWriter, type TraceWriter } from '../traces/trace-writer';
 import { recordMetrics } from './job-metrics';
-import { getJob, updateJob, type Checkpoint, type JobOutput, type JobRow } from './job-store';
+import { requireJobById, updateJob, type Checkpoint, type JobOutput, type JobRow } from './job-store';
 import type { LogLine } from './log-tail';
 import { isSampleRecord, parseRecord, type RunnerRecord } from './records';
 
@@ -53,7 +53,7 @@ export function createIngester(store: Store, job: JobRow, opts: { onTracesStored
   }
 
   const apply = store.db.transaction((lines: readonly LogLine[]) => {
-    const current = getJob(store, job.id);
+    const current = requireJobById(store, job.id);
     const out: { -readonly [K in keyof JobOutput]: JobOutput[K] } = { ...current.output };
     let records = 0;
     let samples = 0;

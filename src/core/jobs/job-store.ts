@@ -120,7 +120,7 @@ export function findJob(store: Store, name: string): JobRow | undefined {
   return r && toRow(r);
 }
 
-export function getJob(store: Store, id: number): JobRow {
+export function requireJobById(store: Store, id: number): JobRow {
   const r = store.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as Raw | undefined;
   if (!r) throw new W2sError(`Job ${id} is no longer in the store.`, 'NO_JOB');
   return toRow(r);
@@ -151,7 +151,7 @@ export interface JobPatch {
 /** Updates a job; `output` is merged into what is stored. Returns the updated row. */
 export function updateJob(store: Store, id: number, patch: JobPatch): JobRow {
   const tx = store.db.transaction(() => {
-    const current = getJob(store, id);
+    const current = requireJobById(store, id);
     const output = patch.output ? { ...current.output, ...patch.output } : current.output;
     store.db
       .prepare(
@@ -162,7 +162,7 @@ export function updateJob(store: Store, id: number, patch: JobPatch): JobRow {
         patch.status ?? current.status, patch.submissionId ?? current.submissionId, patch.error !== undefined ? patch.error : current.error,
         JSON.stringify(output), JSON.stringify(patch.spec ?? current.spec), patch.logOffset ?? current.logOffset, id,
       );
-    return getJob(store, id);
+    return requireJobById(store, id);
   });
   return tx();
 }

@@ -23,10 +23,7 @@ export interface SampleRecord extends RunnerRecord {
   readonly completion_tokens?: number | null;
 }
 
-/** Metric names the extension draws (OpenAI fine-tuning event names); others are stored too. */
-export const METRIC_NAMES = [
-  'train_loss', 'valid_loss', 'learning_rate', 'grad_norm', 'tokens_per_second', 'train_mean_token_accuracy', 'valid_mean_token_accuracy', 'epoch',
-] as const;
+export { METRIC_NAMES, type MetricName } from '../../model/metrics';
 
 const TYPES = new Set<string>(['status', 'metrics', 'checkpoint', 'sample', 'error', 'done']);
 

@@ -7,7 +7,7 @@ import type { ZipEntry } from './zip';
  * The Python runner travels inside every job bundle. It lives in the repository's runner/ folder,
  * which the .vsix and a checkout both carry next to dist/ (extension, CLI) and src/ (tests).
  */
-export function findRunnerDir(from: string = __dirname): string {
+export function requireRunnerDir(from: string = __dirname): string {
   let dir = from;
   for (let i = 0; i < 6; i++) {
     const candidate = path.join(dir, 'runner');

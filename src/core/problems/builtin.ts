@@ -21,7 +21,7 @@ export const BUILTIN_BENCHMARKS: readonly BuiltinBenchmark[] = [
   { id: 'olympiadbench', label: 'OlympiadBench', file: 'olympiadbench.jsonl', problems: 675, description: 'Olympiad maths, English, text-only', license: 'Apache-2.0' },
 ];
 
-export function findBuiltin(id: string): BuiltinBenchmark {
+export function requireBuiltin(id: string): BuiltinBenchmark {
   const b = BUILTIN_BENCHMARKS.find((x) => x.id === id.toLowerCase());
   if (!b) {
     throw new W2sError(`No built-in benchmark "${id}". Available: ${BUILTIN_BENCHMARKS.map((x) => x.id).join(', ')}.`, 'NO_BUILTIN');

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import type { TraceRecord, TraceWriter } from '../traces/trace-writer';
+import type { NewTrace, TraceWriter } from '../traces/trace-writer';
 import { Cancelled, classify, RequestFailure, type SamplingParams } from './client';
-import { splitReasoning } from './reasoning-split';
+import { splitReasoning } from '../traces/reasoning-split';
 import type { RequestRunner } from './request-pool';
 import type { WorkItem } from './resume';
 import { backoffDelay, sleep, type RetryPolicy } from './retry';
@@ -107,7 +107,7 @@ export async function runUnit(ctx: AttemptContext, u: Unit): Promise<void> {
   }
 }
 
-function failedRecord(problemId: number, sampleIndex: number, prompt: string, attempts: number, error: string): TraceRecord {
+function failedRecord(problemId: number, sampleIndex: number, prompt: string, attempts: number, error: string): NewTrace {
   return {
     problemId, sampleIndex, prompt, reasoning: null, answer: null, finishReason: null, promptTokens: null,
     completionTokens: null, latencyMs: null, attempts, error,

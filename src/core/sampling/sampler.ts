@@ -6,7 +6,7 @@ import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunKind, ty
 import type { Store } from '../store/open';
 import { storeFailure, withStoreErrors } from '../store/store-errors';
 import { createSignalRecorder } from '../signals/record';
-import { createTraceWriter, type TraceRecord, type TraceWriter } from '../traces/trace-writer';
+import { createTraceWriter, type NewTrace, type TraceWriter } from '../traces/trace-writer';
 import { runUnit, type AttemptContext, type Unit } from './attempts';
 import { endpointError, type RequestFailure, type SamplingParams } from './client';
 import { probeEndpoint } from './probe';
@@ -145,7 +145,7 @@ interface Tally {
   truncated: number;
 }
 
-function countCommitted(tally: Tally, batch: readonly TraceRecord[]): void {
+function countCommitted(tally: Tally, batch: readonly NewTrace[]): void {
   for (const r of batch) {
     if (r.error === null) {
       tally.stored++;

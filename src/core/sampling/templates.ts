@@ -69,7 +69,7 @@ export function listTemplates(store: Store | undefined): PromptTemplate[] {
   return [...BUILTIN_TEMPLATES, ...user.filter((u) => !BUILTIN_TEMPLATES.some((b) => b.name === u.name))];
 }
 
-export function findTemplate(store: Store | undefined, name: string): PromptTemplate {
+export function requireTemplate(store: Store | undefined, name: string): PromptTemplate {
   const t = listTemplates(store).find((x) => x.name === name);
   if (!t) {
     throw new W2sError(

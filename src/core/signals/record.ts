@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { pruneTraceChanges } from '../curation/changes';
+import { pruneTraceChanges } from '../store/trace-changes';
 import type { Store } from '../store/open';
 import { computeSignals } from './compute';
 import { SIGNALS, SIGNALS_VERSION } from './definitions';

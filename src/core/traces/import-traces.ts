@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { W2sError } from '../errors';
-import { splitReasoning } from '../sampling/reasoning-split';
+import { splitReasoning } from './reasoning-split';
 import { checkRunName } from '../runs/names';
 import { recordMissingSignals } from '../signals/record';
 import { findRun, type RunRow } from '../runs/runs';

@@ -2,7 +2,7 @@ import type { Verdict } from '../grader/types';
 import type { Store } from '../store/open';
 
 /** One stored trace with everything a reader needs to judge it. */
-export interface TraceRecord {
+export interface StoredTrace {
   readonly id: number;
   readonly run: string;
   readonly runKind: string;
@@ -33,24 +33,24 @@ type Raw = {
   error: string | null; verdict: Verdict | null; extracted: string | null;
 };
 
-const toRecord = (r: Raw): TraceRecord => ({
+const toRecord = (r: Raw): StoredTrace => ({
   id: r.id, run: r.run, runKind: r.run_kind, model: r.model, set: r.set_name, problemKey: r.key, question: r.question, gold: r.gold,
   sampleIndex: r.sample_index, prompt: r.prompt, reasoning: r.reasoning, answer: r.answer, finishReason: r.finish_reason,
   completionTokens: r.completion_tokens, error: r.error, verdict: r.verdict, extracted: r.extracted,
 });
 
-export function readTrace(store: Store, id: number): TraceRecord | undefined {
+export function findStoredTrace(store: Store, id: number): StoredTrace | undefined {
   const r = store.db.prepare(`${SELECT} WHERE t.id = ?`).get(id) as Raw | undefined;
   return r && toRecord(r);
 }
 
 /** Every trace of one problem, across runs (teachers, evaluations, imports), by run then sample. */
-export function problemTraces(store: Store, setName: string, problemKey: string, limit = 200): TraceRecord[] {
+export function problemTraces(store: Store, setName: string, problemKey: string, limit = 200): StoredTrace[] {
   return (store.db.prepare(`${SELECT} WHERE s.name = ? AND p.key = ? ORDER BY r.id, t.sample_index LIMIT ?`).all(setName, problemKey, limit) as Raw[]).map(toRecord);
 }
 
 /** A trace as plain text for a read-only editor: what was asked, what came back, how it was graded. */
-export function traceAsText(t: TraceRecord): string {
+export function traceAsText(t: StoredTrace): string {
   const lines = [
     `# ${t.run} · ${t.set}/${t.problemKey} · sample ${t.sampleIndex}`,
     '',

@@ -1,6 +1,6 @@
 import type { Store } from '../store/open';
 
-export interface TraceRecord {
+export interface NewTrace {
   readonly problemId: number;
   readonly sampleIndex: number;
   readonly prompt: string;
@@ -16,7 +16,7 @@ export interface TraceRecord {
 }
 
 export interface TraceWriter {
-  add(record: TraceRecord): void;
+  add(record: NewTrace): void;
   /** Commits everything queued now; returns the ids of traces stored with text. */
   flush(): number[];
   readonly pending: number;
@@ -37,7 +37,7 @@ export function createTraceWriter(
   store: Store,
   runId: number,
   /** After each commit: the batch, and the ids of the traces in it stored with text. */
-  onTracesStored?: (batch: readonly TraceRecord[], storedIds: number[]) => void,
+  onTracesStored?: (batch: readonly NewTrace[], storedIds: number[]) => void,
 ): TraceWriter {
   const insert = store.db.prepare(
     `INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer, finish_reason, prompt_tokens,
@@ -52,10 +52,10 @@ export function createTraceWriter(
      WHERE traces.error IS NOT NULL
      RETURNING id`,
   );
-  let queue: TraceRecord[] = [];
+  let queue: NewTrace[] = [];
   let scheduled = false;
   let failure: Error | undefined;
-  const commit = store.db.transaction((records: TraceRecord[]) => {
+  const commit = store.db.transaction((records: NewTrace[]) => {
     const ids: number[] = [];
     for (const r of records) {
       const row = insert.get({ runId, ...r }) as { id: number } | undefined;

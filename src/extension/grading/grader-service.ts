@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import { createLiveGrader, type LiveGrader } from '../../core/grading/live-grader';
 import { gradeTraces, type RegradeMode } from '../../core/grading/grade-traces';
-import { errorMessage, isW2sError } from '../../core/errors';
 import { createGraderPool, type GraderPool } from '../../core/grader/pool';
 import { GRADER_VERSION } from '../../core/grader/version';
 import type { Store } from '../../core/store/open';
-import type { StoreService } from '../store-service';
-import { noLinks } from '../views/markdown-text';
+import type { StoreService } from '../ui/store-service';
+import { reportError } from '../ui/report-error';
 
 /**
  * Owns the grading worker pool of this window: started on first use (never at activation), shared by
@@ -78,9 +77,7 @@ export class GraderService implements vscode.Disposable {
       this.log.info(msg);
       void vscode.window.showInformationMessage(msg);
     } catch (e) {
-      const msg = errorMessage(e);
-      this.log.error(`Grading failed: ${isW2sError(e) ? msg : (e as Error)?.stack ?? msg}`);
-      void vscode.window.showErrorMessage(noLinks(`Grading failed: ${msg}`), 'Show Log').then((a) => a && this.log.show());
+      void reportError(this.log, 'grading failed', e);
     }
   }
 

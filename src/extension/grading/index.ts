@@ -2,15 +2,16 @@ import * as vscode from 'vscode';
 import type { RegradeMode } from '../../core/grading/grade-traces';
 import { GRADER_VERSION } from '../../core/grader/version';
 import { listRunNames } from '../../core/runs/runs';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { GraderService } from './grader-service';
+import { registerCommand } from '../ui/commands';
 
 /** Registers "W2S: Grade Runs…" and returns the grader that sampling uses to grade traces as they arrive. */
 export function registerGrading(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): GraderService {
   const grader = new GraderService(stores, log);
   context.subscriptions.push(
     grader,
-    vscode.commands.registerCommand('w2s.gradeRuns', async (arg?: string | string[] | { run?: { name?: string } }) => {
+    registerCommand('w2s.gradeRuns', async (arg?: string | string[] | { run?: { name?: string } }) => {
       let runs: string[] | undefined =
         typeof arg === 'string' ? [arg] : Array.isArray(arg) ? arg : typeof arg?.run?.name === 'string' ? [arg.run.name] : undefined;
       let mode: RegradeMode = 'missing';

@@ -2,12 +2,14 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { checkCluster, normalizeClusterAddress } from '../../core/jobs/cluster';
 import { createRayClient, type RayClient } from '../../core/jobs/ray-client';
+import { setting, updateSetting } from '../ui/settings';
+import { reportError } from '../ui/report-error';
 
 /** Tokens live in SecretStorage only, keyed by the cluster's address; never in settings, the store or the log. */
 const tokenKey = (address: string) => `w2s.clusterToken:${address}`;
 
 export function configuredAddress(): string | undefined {
-  const raw = vscode.workspace.getConfiguration('w2s').get<string>('cluster.address')?.trim();
+  const raw = setting('cluster.address').trim();
   if (!raw) return undefined;
   try {
     return normalizeClusterAddress(raw, 'the setting w2s.cluster.address');
@@ -45,7 +47,7 @@ export async function connectToCluster(secrets: vscode.SecretStorage, log: vscod
     (await vscode.window.showInputBox({
       title: 'W2S: Connect to Cluster (1/2)',
       prompt: 'Address of the Ray dashboard (Jobs API), e.g. http://10.0.0.5:8265, or http://127.0.0.1:8265 through an SSH tunnel',
-      value: vscode.workspace.getConfiguration('w2s').get<string>('cluster.address') || 'http://127.0.0.1:8265',
+      value: setting('cluster.address') || 'http://127.0.0.1:8265',
       ignoreFocusOut: true,
       validateInput: (v) => {
         try {
@@ -80,7 +82,7 @@ export async function connectToCluster(secrets: vscode.SecretStorage, log: vscod
       ct.onCancellationRequested(() => controller.abort());
       return checkCluster(client, Boolean(token.trim()), controller.signal);
     });
-    await vscode.workspace.getConfiguration('w2s').update('cluster.address', address, vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+    await updateSetting('cluster.address', address);
     log.info(`Cluster ${address}: Ray ${check.rayVersion}, authentication ${check.authMode ?? 'not reported'}`);
     void vscode.window.showInformationMessage(`W2S: connected to ${address} — Ray ${check.rayVersion}, authentication ${check.authMode ?? 'not reported'}.`);
     for (const w of check.warnings) {
@@ -89,9 +91,7 @@ export async function connectToCluster(secrets: vscode.SecretStorage, log: vscod
     }
     return client;
   } catch (e) {
-    const msg = errorMessage(e);
-    log.error(`Connect to ${address}: ${msg}`);
-    void vscode.window.showErrorMessage(`W2S: ${msg}`, 'Show Log').then((a) => a && log.show());
+    void reportError(log, `connecting to ${address} failed`, e);
     return undefined;
   }
 }

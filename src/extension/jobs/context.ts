@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import type { JobFollowers } from './followers';
 
 /** What the job commands share. */

@@ -6,7 +6,7 @@ import { listProblemSets } from '../../core/problems/sets';
 import { nextRerunName } from '../../core/results/rerun';
 import { findRun } from '../../core/runs/runs';
 import type { SamplingParams } from '../../core/sampling/client';
-import { findTemplate, listTemplates, type PromptTemplate } from '../../core/sampling/templates';
+import { requireTemplate, listTemplates, type PromptTemplate } from '../../core/sampling/templates';
 import type { JobsContext } from './context';
 import { pickGpus, submitAndOpen } from './start-sft';
 
@@ -62,7 +62,7 @@ export async function evaluateModel(ctx: JobsContext, args: EvaluateArgs = {}): 
     templateName = (await vscode.window.showQuickPick(listTemplates(store).map((t) => ({ label: t.name, description: `${t.api}${t.system ? ` · system: ${t.system.slice(0, 40)}` : ''}` })), { title, placeHolder: 'Prompt template (qwen-base: the W2SR one)', ignoreFocusOut: true }))?.label;
     if (!templateName) return undefined;
   }
-  const template = findTemplate(store, templateName);
+  const template = requireTemplate(store, templateName);
   const d = runnerDefaults(ctx.runnerDir).eval;
   let n = args.samplesPerProblem;
   let params = args.params;

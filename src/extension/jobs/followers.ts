@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { followJob } from '../../core/jobs/follow';
-import { getJob, isFinished, listJobs, type JobRow } from '../../core/jobs/job-store';
+import { requireJobById, isFinished, listJobs, type JobRow } from '../../core/jobs/job-store';
 import type { GraderService } from '../grading/grader-service';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { clientFor } from './cluster';
+import { setting } from '../ui/settings';
+import { reportError } from '../ui/report-error';
 
 interface Following {
   readonly controller: AbortController;
@@ -70,7 +72,7 @@ export class JobFollowers implements vscode.Disposable {
             }
           },
           onTracesStored: (ids) => {
-            if (vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true)) this.grader.enqueue(ids);
+            if (setting('grading.gradeOnArrival')) this.grader.enqueue(ids);
           },
           onMode: (mode, reason) => this.log.warn(`Job ${job.name}: log by ${mode} (${reason})`),
         });
@@ -81,11 +83,9 @@ export class JobFollowers implements vscode.Disposable {
       } catch (e) {
         if (controller.signal.aborted) return;
         const msg = errorMessage(e);
-        this.log.error(`Following job ${job.name}: ${msg}`);
         channel.appendLine(`[W2S: stopped following: ${msg}]`);
-        void vscode.window.showErrorMessage(`W2S: cannot follow job ${job.name}: ${msg}`, 'Retry', 'Show Log').then((a) => {
-          if (a === 'Retry') this.follow(getJob(this.stores.get(), job.id));
-          else if (a) channel.show(true);
+        void reportError(this.log, `cannot follow job ${job.name}`, e, { actions: ['Retry'], showLog: () => channel.show(true) }).then((a) => {
+          if (a === 'Retry') this.follow(requireJobById(this.stores.get(), job.id));
         });
       } finally {
         this.following.delete(job.id);

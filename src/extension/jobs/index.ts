@@ -3,16 +3,18 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { deleteJob, stopJob } from '../../core/jobs/control';
 import { isFinished, listJobs, requireJob } from '../../core/jobs/job-store';
-import { findRunnerDir } from '../../core/jobs/runner-files';
+import { requireRunnerDir } from '../../core/jobs/runner-files';
 import type { GraderService } from '../grading/grader-service';
-import { openJobPanel, registerJobPanelSerializer, type JobPanelDeps } from '../panels/job-panel';
-import type { StoreService } from '../store-service';
-import { JobsTree } from '../views/jobs-tree';
+import { jobPanels, type JobPanelDeps } from './job-panel';
+import type { StoreService } from '../ui/store-service';
+import { JobsTree } from './jobs-tree';
 import { clientFor, connectToCluster, type ConnectArgs } from './cluster';
 import type { JobsContext } from './context';
 import { evaluateModel, submitEvalRerun, type EvalRerunArgs, type EvaluateArgs } from './evaluate';
 import { JobFollowers } from './followers';
 import { startSftJob, type StartSftArgs } from './start-sft';
+import { registerCommand } from '../ui/commands';
+import { reportError } from '../ui/report-error';
 
 type JobArg = string | { job?: { name: string } } | undefined;
 const jobNameOf = (arg: JobArg): string | undefined => (typeof arg === 'string' ? arg : arg?.job?.name);
@@ -20,11 +22,11 @@ const jobNameOf = (arg: JobArg): string | undefined => (typeof arg === 'string' 
 /** Cluster jobs: connect, start SFT / eval, the Jobs tree, job panels, logs, stop, and re-attachment. */
 export function registerJobs(context: vscode.ExtensionContext, stores: StoreService, grader: GraderService, log: vscode.LogOutputChannel): JobFollowers {
   // The panel needs the followers and the followers open panels: the closure reads panelDeps once both exist.
-  const openPanel = (name: string) => openJobPanel(panelDeps, name);
+  const openPanel = (name: string) => void panels.open(name);
   const followers = new JobFollowers(stores, context.secrets, grader, log, openPanel);
   const ctx: JobsContext = {
     stores, secrets: context.secrets, memento: context.workspaceState, log, followers, openPanel,
-    runnerDir: findRunnerDir(path.join(context.extensionPath, 'dist')),
+    runnerDir: requireRunnerDir(path.join(context.extensionPath, 'dist')),
   };
   const stop = async (name: string) => {
     const job = requireJob(stores.get(), name);
@@ -34,6 +36,7 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     void vscode.window.showInformationMessage(stopped ? `W2S: stopping ${name} (SIGTERM, then SIGKILL after a few seconds).` : `W2S: the cluster says ${name} was not running.`);
   };
   const panelDeps: JobPanelDeps = { context, stores, followers, log, stop };
+  const panels = jobPanels(panelDeps);
   const tree = new JobsTree(stores, followers);
 
   const pickJob = async (arg: JobArg, filter: (running: boolean) => boolean, verb: string): Promise<string | undefined> => {
@@ -51,9 +54,7 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     try {
       await fn();
     } catch (e) {
-      const msg = errorMessage(e);
-      log.error(msg);
-      void vscode.window.showErrorMessage(`W2S: ${msg}`, 'Show Log').then((a) => a && log.show());
+      void reportError(log, '', e);
     }
   };
 
@@ -61,18 +62,19 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     followers,
     tree,
     vscode.window.registerTreeDataProvider('w2s.jobs', tree),
-    registerJobPanelSerializer(panelDeps),
-    vscode.commands.registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster(context.secrets, log, args ?? {}).then(() => tree.refresh())),
-    vscode.commands.registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
-    vscode.commands.registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),
+    // (panels are not closed on deactivate: VS Code restores them after a reload)
+    panels.registerSerializer(),
+    registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster(context.secrets, log, args ?? {}).then(() => tree.refresh())),
+    registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
+    registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),
     // the Testing view's run profile of a model evaluated on the cluster (results)
-    vscode.commands.registerCommand('w2s.submitEvalJob', async (args?: EvalRerunArgs) => (await submitEvalRerun(ctx, args && typeof args === 'object' ? args : {}))?.name),
-    vscode.commands.registerCommand('w2s.refreshJobs', () => tree.refresh()),
-    vscode.commands.registerCommand('w2s.openJob', async (arg: JobArg) => {
+    registerCommand('w2s.submitEvalJob', async (args?: EvalRerunArgs) => (await submitEvalRerun(ctx, args && typeof args === 'object' ? args : {}))?.name),
+    registerCommand('w2s.refreshJobs', () => tree.refresh()),
+    registerCommand('w2s.openJob', async (arg: JobArg) => {
       const name = await pickJob(arg, () => true, 'Open');
       if (name) openPanel(name);
     }),
-    vscode.commands.registerCommand('w2s.showJobLog', async (arg: JobArg) => {
+    registerCommand('w2s.showJobLog', async (arg: JobArg) => {
       const name = await pickJob(arg, () => true, 'Show Log of');
       if (!name) return;
       const job = requireJob(stores.get(), name);
@@ -86,11 +88,11 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
       }
       channel.show(true);
     }),
-    vscode.commands.registerCommand('w2s.stopJob', async (arg: JobArg) => {
+    registerCommand('w2s.stopJob', async (arg: JobArg) => {
       const name = await pickJob(arg, (running) => running, 'Stop');
       if (name) await guard(() => stop(name))();
     }),
-    vscode.commands.registerCommand('w2s.removeJob', async (arg: JobArg) => {
+    registerCommand('w2s.removeJob', async (arg: JobArg) => {
       const name = await pickJob(arg, (running) => !running, 'Remove');
       if (!name) return;
       const ok = await vscode.window.showWarningMessage(`Remove job ${name} from the cluster's list and from this store? Its eval run and checkpoints stay.`, { modal: true }, 'Remove');

@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
 import { listDatasetSnapshots, type DatasetSource } from '../../core/jobs/dataset-source';
 import { defaultJobName, type JobRow } from '../../core/jobs/job-store';
 import { runnerDefaults } from '../../core/jobs/runner-files';
 import { submitJob, type EvalRequest, type SftRequest } from '../../core/jobs/submit';
 import type { JobsContext } from './context';
 import { requireCluster } from './cluster';
+import { setting } from '../ui/settings';
+import { reportError } from '../ui/report-error';
 
 /** Arguments that skip the pickers (tests, keybindings). */
 export interface StartSftArgs {
@@ -76,10 +77,8 @@ export async function submitAndOpen(ctx: JobsContext, req: SftRequest | EvalRequ
     ctx.openPanel(job.name);
     return job;
   } catch (e) {
-    const msg = errorMessage(e);
-    ctx.log.error(`Submitting a ${req.kind} job: ${msg}`);
     ctx.stores.notifyChanged();
-    void vscode.window.showErrorMessage(`W2S: ${msg}`, 'Show Log').then((a) => a && ctx.log.show());
+    void reportError(ctx.log, `submitting the ${req.kind} job ${req.name} failed`, e);
     return undefined;
   }
 }
@@ -128,7 +127,7 @@ export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Pr
   const label = dataset.kind === 'snapshot' ? dataset.name : path.basename(dataset.path).replace(/\.[^.]+$/, '');
   const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: 'Job name', value: defaultJobName('sft', label), ignoreFocusOut: true }));
   if (!name) return undefined;
-  const root = (vscode.workspace.getConfiguration('w2s').get<string>('cluster.checkpointDir') || '~/w2s-checkpoints').replace(/\/+$/, '');
+  const root = setting('cluster.checkpointDir').replace(/\/+$/, '');
   const outputDir = args.outputDir ?? (await vscode.window.showInputBox({ title, prompt: 'Output folder on the cluster (shared storage when several nodes train)', value: `${root}/${name}`, ignoreFocusOut: true }));
   if (!outputDir) return undefined;
   return submitAndOpen(ctx, { kind: 'sft', name, baseModel, dataset, outputDir, settings, gpus });

@@ -13,9 +13,10 @@ import { openStore } from '../../core/store/open';
 import type { GraderService } from '../grading/grader-service';
 import { apiKeyFor, profileForUrl } from '../sampling/endpoints';
 import type { Sessions } from '../sampling/sessions';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { problemSetUri, traceUri } from './documents';
 import type { ResultsIndex } from './results-index';
+import { setting } from '../ui/settings';
 
 const PUBLISHED_KEY = 'w2s.results.published';
 /** The line of a trace document (core's traceAsText) that names its verdict: the peek's frame shows it. */
@@ -293,7 +294,6 @@ export class BenchmarkTests implements vscode.Disposable {
       // (a cluster evaluation's endpoint is the cluster's address, not a model server)
       throw new Error(`${model} has no endpoint to sample from (its evaluations came from a cluster job or an import). Run "W2S: Evaluate Model on Cluster…" for it, or serve it and run "W2S: Evaluate Endpoint Model…".`);
     }
-    const config = vscode.workspace.getConfiguration('w2s.sampling');
     const profile = profileForUrl(row.endpoint);
     const apiKey = await apiKeyFor(this.context.secrets, profile?.name ?? row.endpoint);
     const name = onSet?.name ?? evalRunName(set, model, row.samplesPerProblem);
@@ -305,8 +305,8 @@ export class BenchmarkTests implements vscode.Disposable {
     try {
       const runtime = {
         apiKey,
-        concurrency: config.get<number>('concurrency') ?? 32,
-        timeoutMs: (config.get<number>('timeoutSeconds') ?? 600) * 1000,
+        concurrency: setting('sampling.concurrency'),
+        timeoutMs: setting('sampling.timeoutSeconds') * 1000,
         signal: session.controller.signal,
         onProgress: (p: Parameters<NonNullable<Parameters<typeof sampleRun>[1]['onProgress']>>[0]) => this.sessions.report(session, p),
         // Test results are verdicts: evaluations are graded as they arrive whatever w2s.grading.gradeOnArrival says.

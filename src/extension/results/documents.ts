@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { BUILTIN_BENCHMARKS, builtinFile } from '../../core/problems/builtin';
-import { problemTraces, readTrace, traceAsText } from '../../core/traces/read-traces';
-import type { StoreService } from '../store-service';
+import { problemTraces, findStoredTrace, traceAsText } from '../../core/traces/read-traces';
+import type { StoreService } from '../ui/store-service';
 
 /**
  * Read-only documents: the bundled file of a built-in benchmark (so its problems have lines to show
@@ -54,7 +54,7 @@ export function registerDocuments(stores: StoreService): vscode.Disposable {
     provideTextDocumentContent(uri) {
       const id = Number(uri.path.split('/')[1]);
       const store = stores.getIfExists();
-      const t = store && Number.isInteger(id) ? readTrace(store, id) : undefined;
+      const t = store && Number.isInteger(id) ? findStoredTrace(store, id) : undefined;
       return t ? traceAsText(t) : `Trace ${uri.path.split('/')[1]} is not in the store (any more).`;
     },
   };

@@ -9,11 +9,13 @@ import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { EVAL_DEFAULTS, EVAL_PRESETS } from '../../core/sampling/presets';
 import type { SampleResult } from '../../core/sampling/sampler';
-import { findTemplate } from '../../core/sampling/templates';
-import { addBuiltinBenchmark } from '../commands/problem-sets';
+import { requireTemplate } from '../../core/sampling/templates';
+import { addBuiltinBenchmark } from '../problems/import-commands';
 import type { GraderService } from '../grading/grader-service';
 import { apiKeyFor, pickEndpoint, profileForUrl } from '../sampling/endpoints';
-import { pickModel, reportFailure, runSampling, type SamplingContext } from '../sampling/sample-command';
+import { pickModel, runSampling, type SamplingContext } from '../sampling/sample-command';
+import { setting } from '../ui/settings';
+import { reportError } from '../ui/report-error';
 
 const TITLE = 'W2S: Evaluate Endpoint Model';
 
@@ -52,7 +54,7 @@ export async function evaluateEndpointModel(ctx: SamplingContext, grader: Grader
     if (!plan) return undefined;
     return await runPlan(ctx, grader, plan);
   } catch (e) {
-    reportFailure(ctx.log, 'Evaluation failed', e);
+    void reportError(ctx.log, 'evaluation failed', e);
     return undefined;
   }
 }
@@ -100,8 +102,8 @@ async function runPlan(ctx: SamplingContext, grader: GraderService, plan: EvalPl
   const unknown = missing.filter((s) => !builtins.includes(s));
   if (unknown.length) throw new Error(`No problem set named ${unknown.map((s) => `"${s}"`).join(', ')}: import it first (W2S: Import Problem Set…).`);
   if (builtins.length) await addBuiltinBenchmark(ctx.stores, ctx.log, builtins);
-  const template = findTemplate(ctx.stores.get(), plan.template);
-  const gradeOnArrival = () => vscode.workspace.getConfiguration('w2s').get<boolean>('grading.gradeOnArrival', true);
+  const template = requireTemplate(ctx.stores.get(), plan.template);
+  const gradeOnArrival = () => setting('grading.gradeOnArrival');
   // Results are verdicts: evaluations are graded as they arrive even where teacher traces are not.
   const evalCtx: SamplingContext = {
     ...ctx,

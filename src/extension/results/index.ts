@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
 import type { GraderService } from '../grading/grader-service';
-import { openComparisonPanel, registerComparisonPanelSerializer } from '../panels/comparison-panel';
+import { comparisonPanel } from './comparison-panel';
 import type { SamplingApi } from '../sampling';
-import { ActivityStatus } from '../status/activity-status';
-import type { StoreService } from '../store-service';
+import { ActivityStatus } from './activity-status';
+import type { StoreService } from '../ui/store-service';
 import { BenchmarkTests } from './benchmark-tests';
 import { problemSetUri, registerDocuments } from './documents';
 import { evaluateEndpointModel, type EvaluateArgs } from './evaluate-command';
 import { openProblemTraces, showTestResponse } from './open-traces';
 import { registerProblemHover } from './problem-hover';
 import { ResultsIndex } from './results-index';
+import { registerCommand } from '../ui/commands';
 
 export interface ResultsApi {
   readonly tests: BenchmarkTests;
@@ -18,6 +19,7 @@ export interface ResultsApi {
 /** Evaluations, the comparison panel, inline results (Testing API, hover) and the activity status item. */
 export function registerResults(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel, sampling: SamplingApi, grader: GraderService): ResultsApi {
   const index = new ResultsIndex(stores, log);
+  const panel = comparisonPanel(context, stores, log);
   const tests = new BenchmarkTests(context, stores, index, grader, sampling.sessions, log);
   context.subscriptions.push(
     index,
@@ -25,13 +27,14 @@ export function registerResults(context: vscode.ExtensionContext, stores: StoreS
     new ActivityStatus(sampling.sessions, stores, log),
     registerDocuments(stores),
     registerProblemHover(index),
-    registerComparisonPanelSerializer(context, stores, log),
-    vscode.commands.registerCommand('w2s.evaluateEndpointModel', (args?: EvaluateArgs) => evaluateEndpointModel(sampling.context, grader, args)),
-    vscode.commands.registerCommand('w2s.openResults', () => void openComparisonPanel(context, stores, log)),
-    vscode.commands.registerCommand('w2s.openProblemTraces', (arg?: unknown) => openProblemTraces(arg)),
-    vscode.commands.registerCommand('w2s.openProblemTracesAsText', (arg?: unknown) => openProblemTraces(arg, true)),
-    vscode.commands.registerCommand('w2s.showTestResponse', (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => showTestResponse(arg)),
-    vscode.commands.registerCommand('w2s.openProblemSetFile', async (arg?: string | { set?: { name: string } }) => {
+    // (the panel is not closed on deactivate: VS Code restores it after a reload)
+    panel.registerSerializer(),
+    registerCommand('w2s.evaluateEndpointModel', (args?: EvaluateArgs) => evaluateEndpointModel(sampling.context, grader, args)),
+    registerCommand('w2s.openResults', () => void panel.open({})),
+    registerCommand('w2s.openProblemTraces', (arg?: unknown) => openProblemTraces(arg)),
+    registerCommand('w2s.openProblemTracesAsText', (arg?: unknown) => openProblemTraces(arg, true)),
+    registerCommand('w2s.showTestResponse', (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) => showTestResponse(arg)),
+    registerCommand('w2s.openProblemSetFile', async (arg?: string | { set?: { name: string } }) => {
       let name = typeof arg === 'string' ? arg : arg?.set?.name;
       if (!name) {
         const pick = await vscode.window.showQuickPick(index.sets().map((s) => ({ label: s.name, description: `${s.problems} problems · ${s.source}` })), { title: 'W2S: Open Problem File' });

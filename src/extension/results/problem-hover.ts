@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { pct } from '../../core/results/format';
-import { escapeMarkdown } from '../views/markdown-text';
+import { escapeMarkdown } from '../ui/markdown-text';
 import { BUILTIN_SCHEME } from './documents';
 import type { ResultsIndex } from './results-index';
 

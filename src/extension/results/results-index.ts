@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { problemLines, problemSetFile, type ProblemLines } from '../../core/problems/lines';
 import { setResults, type SetResults } from '../../core/results/problem-results';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { setSourceOf } from './documents';
 
 export interface SetInfo {

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { normalizeBaseUrl, parseEndpointProfiles, type EndpointProfile } from '../../core/sampling/endpoint';
-import { redactSecrets } from '../../core/untrusted-text';
-import { noLinks } from '../views/markdown-text';
+import { noLinks } from '../ui/markdown-text';
 import { probeEndpoint } from '../../core/sampling/probe';
+import { setting } from '../ui/settings';
+import { reportError } from '../ui/report-error';
 
 /** An endpoint chosen for one action: a profile from settings, or a URL typed in (named by the URL). */
 export interface ChosenEndpoint extends EndpointProfile {
@@ -11,7 +12,7 @@ export interface ChosenEndpoint extends EndpointProfile {
 }
 
 export function endpointProfiles(): EndpointProfile[] {
-  return parseEndpointProfiles(vscode.workspace.getConfiguration('w2s').get('endpoints'));
+  return parseEndpointProfiles(setting('endpoints'));
 }
 
 /** Keys live in SecretStorage only, keyed by endpoint name; never in settings, the store or the log. */
@@ -141,9 +142,7 @@ export async function testEndpoint(secrets: vscode.SecretStorage, memory: Endpoi
       log.info(`Test ${ep.baseUrl}: ${list}${reply}`);
       void vscode.window.showInformationMessage(noLinks(`${ep.name}: OK. ${list}${reply}`));
     } catch (e) {
-      const msg = redactSecrets(errorMessage(e), key);
-      log.error(`Test ${ep.baseUrl}: ${msg}`);
-      void vscode.window.showErrorMessage(noLinks(msg), 'Show Log').then((a) => a && log.show());
+      void reportError(log, `testing ${ep.baseUrl} failed`, e, { key });
     }
   });
 }

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { listRuns, type RunSummary } from '../../core/runs/runs';
-import type { StoreService } from '../store-service';
-import { RunsTree } from '../views/runs-tree';
+import type { StoreService } from '../ui/store-service';
+import { registerRunDetails } from './run-details';
+import { RunsTree } from './runs-tree';
 import { EndpointMemory, setApiKey, testEndpoint } from './endpoints';
 import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext, type TracesStored } from './sample-command';
 import { Sessions } from './sessions';
+import { registerCommand } from '../ui/commands';
 
 export interface SamplingApi {
   /** Fires with the ids of traces as they are committed, so the grader can grade them as they arrive. */
@@ -17,7 +19,7 @@ export interface SamplingApi {
 type RunArg = string | { run?: { name: string } } | undefined;
 const runNameOf = (arg: RunArg): string | undefined => (typeof arg === 'string' ? arg : arg?.run?.name);
 
-/** Sampling commands, the Runs view and the status-bar item. */
+/** Sampling commands, the Runs view and the run details documents. */
 export function registerSampling(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): SamplingApi {
   const sessions = new Sessions();
   const tracesStored = new vscode.EventEmitter<TracesStored>();
@@ -40,19 +42,20 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
     tracesStored,
     tree,
     vscode.window.registerTreeDataProvider('w2s.runs', tree),
-    vscode.commands.registerCommand('w2s.sampleTraces', (args?: SampleTracesArgs) => sampleTracesCommand(ctx, args)),
-    vscode.commands.registerCommand('w2s.setApiKey', () => setApiKey(context.secrets, memory)),
-    vscode.commands.registerCommand('w2s.testEndpoint', () => testEndpoint(context.secrets, memory, log)),
-    vscode.commands.registerCommand('w2s.refreshRuns', () => tree.refresh()),
-    vscode.commands.registerCommand('w2s.resumeRun', async (arg: RunArg) => {
+    registerRunDetails(stores),
+    registerCommand('w2s.sampleTraces', (args?: SampleTracesArgs) => sampleTracesCommand(ctx, args)),
+    registerCommand('w2s.setApiKey', () => setApiKey(context.secrets, memory)),
+    registerCommand('w2s.testEndpoint', () => testEndpoint(context.secrets, memory, log)),
+    registerCommand('w2s.refreshRuns', () => tree.refresh()),
+    registerCommand('w2s.resumeRun', async (arg: RunArg) => {
       const name = await pickRun(arg, (r, s) => r.kind === 'sample' && s !== 'done' && s !== 'running', 'Resume');
       return name ? resumeRun(ctx, name) : undefined;
     }),
-    vscode.commands.registerCommand('w2s.sampleMore', async (arg: RunArg) => {
+    registerCommand('w2s.sampleMore', async (arg: RunArg) => {
       const name = await pickRun(arg, (r, s) => r.kind === 'sample' && s !== 'running' && r.problems < r.setProblems, 'Sample more of');
       return name ? resumeRun(ctx, name, {}) : undefined;
     }),
-    vscode.commands.registerCommand('w2s.cancelRun', async (arg: RunArg) => {
+    registerCommand('w2s.cancelRun', async (arg: RunArg) => {
       const name = await pickRun(arg, (_r, s) => s === 'running', 'Cancel');
       if (!name) return;
       if (!sessions.cancel(name)) {

@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
-import { errorMessage, isW2sError } from '../../core/errors';
 import { listProblemSets } from '../../core/problems/sets';
 import { defaultRunName, RUN_NAME, RUN_NAME_RULE } from '../../core/runs/names';
 import { findRun, listRunNames } from '../../core/runs/runs';
 import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
-import { redactSecrets } from '../../core/untrusted-text';
-import { noLinks } from '../views/markdown-text';
 import { SAMPLING_PRESETS, type SamplingPreset } from '../../core/sampling/presets';
 import { probeEndpoint } from '../../core/sampling/probe';
 import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { listTemplates, saveTemplate, type ApiStyle, type PromptTemplate } from '../../core/sampling/templates';
 import { openStore, type Store } from '../../core/store/open';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { apiKeyFor, pickEndpoint, profileForUrl, type ChosenEndpoint, type EndpointMemory } from './endpoints';
 import type { Sessions } from './sessions';
+import { setting } from '../ui/settings';
+import { reportError } from '../ui/report-error';
 
 export interface SamplingContext {
   readonly stores: StoreService;
@@ -48,11 +47,6 @@ export interface SamplingRequest {
   readonly problemLimit?: number | null;
 }
 
-export function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): void {
-  const msg = noLinks(redactSecrets(errorMessage(e)));
-  log.error(`${what}: ${isW2sError(e) ? msg : ((e as Error)?.stack ?? msg)}`);
-  void vscode.window.showErrorMessage(`${what}: ${msg}`, 'Show Log').then((a) => a && log.show());
-}
 
 async function numberBox(title: string, value: string, check: (x: number) => boolean, hint: string): Promise<number | undefined> {
   const v = await vscode.window.showInputBox({ title, value, ignoreFocusOut: true, validateInput: (s) => (check(Number(s)) && s.trim() !== '' ? undefined : hint) });
@@ -83,7 +77,7 @@ export async function sampleTracesCommand(ctx: SamplingContext, args?: SampleTra
     const req = await pickSamplingRequest(ctx);
     return req ? await runSampling(ctx, req) : undefined;
   } catch (e) {
-    reportFailure(ctx.log, 'Sampling failed', e);
+    void reportError(ctx.log, 'sampling failed', e);
     return undefined;
   }
 }
@@ -268,7 +262,7 @@ export async function resumeRun(ctx: SamplingContext, runName: string, more?: { 
       template: run.template as PromptTemplate, params, samplesPerProblem: run.samplesPerProblem, problemLimit,
     });
   } catch (e) {
-    reportFailure(ctx.log, `${more ? 'Sampling more of' : 'Resuming'} ${runName} failed`, e);
+    void reportError(ctx.log, `${more ? 'sampling more of' : 'resuming'} ${runName} failed`, e);
     return undefined;
   }
 }
@@ -283,7 +277,6 @@ export async function runSampling(ctx: SamplingContext, req: SamplingRequest): P
   const file = ctx.stores.file;
   if (!file) throw new Error('Open a folder first: W2S Studio keeps its store in the workspace (.w2s/w2s.db).');
   const apiKey = await apiKeyFor(ctx.secrets, req.keyName);
-  const config = vscode.workspace.getConfiguration('w2s.sampling');
   const session = ctx.sessions.start(req.runName);
   const store = openStore(file);
   ctx.log.info(`Sampling ${req.runName}: ${req.model} at ${req.baseUrl} on ${req.setName}, template ${req.template.name}, n=${req.samplesPerProblem}, ${JSON.stringify(req.params)}`);
@@ -298,8 +291,8 @@ export async function runSampling(ctx: SamplingContext, req: SamplingRequest): P
           return await sampleRun(store, {
             ...req,
             apiKey,
-            concurrency: config.get<number>('concurrency') ?? 32,
-            timeoutMs: (config.get<number>('timeoutSeconds') ?? 600) * 1000,
+            concurrency: setting('sampling.concurrency'),
+            timeoutMs: setting('sampling.timeoutSeconds') * 1000,
             signal: session.controller.signal,
             onTracesStored: (traceIds) => ctx.onTracesStored({ run: req.runName, traceIds }),
             onLog: (level, msg) => (level === 'warn' ? ctx.log.warn(msg) : ctx.log.info(msg)),
@@ -323,7 +316,7 @@ export async function runSampling(ctx: SamplingContext, req: SamplingRequest): P
     ctx.log.info(`${msg}${result.error ? ` ${result.error}` : ''}`);
     if (result.status === 'done') void vscode.window.showInformationMessage(msg);
     else if (result.status === 'cancelled') void vscode.window.showInformationMessage(`${msg} Resume it from the Runs view.`);
-    else void vscode.window.showErrorMessage(noLinks(`${msg} ${result.error ?? ''}`), 'Show Log').then((a) => a && ctx.log.show());
+    else void reportError(ctx.log, msg, result.error ?? '');
     return result;
   } finally {
     store.close();

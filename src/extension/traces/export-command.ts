@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { countTraces, formatFilterExpression, isEmptyFilter, listViews, type TraceFilter } from '../../core/curation';
-import { errorMessage, isW2sError } from '../../core/errors';
+import { errorMessage } from '../../core/errors';
 import { andFilters } from '../../core/curation/filter';
-import { checkDatasetName, EXPORT_FORMATS, exportDataset, getDataset, presetFilter, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
-import type { StoreService } from '../store-service';
+import { checkDatasetName, EXPORT_FORMATS, exportDataset, findDataset, presetFilter, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
+import type { StoreService } from '../ui/store-service';
+import { reportError } from '../ui/report-error';
 
 /** Everything the command asks, all optional: given ones skip their picker (keybindings, tests). */
 export interface ExportArgs {
@@ -48,7 +49,7 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
   try {
     store = stores.get();
   } catch (e) {
-    void vscode.window.showErrorMessage(errorMessage(e));
+    void reportError(log, 'export', e);
     return undefined;
   }
   const selection = await pickSelection(store, currentFilter(), args);
@@ -76,11 +77,11 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
     (await vscode.window.showInputBox({
       title: 'W2S: Export — dataset name',
       prompt: 'Names the snapshot of the chosen traces (re-create it any time) and the LLaMA-Factory dataset key.',
-      value: uniqueName(suggested, (n) => Boolean(getDataset(store, n))),
+      value: uniqueName(suggested, (n) => Boolean(findDataset(store, n))),
       validateInput: (v) => {
         try {
           checkDatasetName(v);
-          return getDataset(store, v) ? `A snapshot named "${v}" exists: choose another name.` : undefined;
+          return findDataset(store, v) ? `A snapshot named "${v}" exists: choose another name.` : undefined;
         } catch (e) {
           return errorMessage(e);
         }
@@ -132,12 +133,7 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
     });
     return result.paths.train;
   } catch (e) {
-    if (isW2sError(e) && e.code === 'CANCELLED') {
-      void vscode.window.showInformationMessage(errorMessage(e));
-      return undefined;
-    }
-    log.error(`Export failed: ${errorMessage(e)}`);
-    void vscode.window.showErrorMessage(`W2S: export failed: ${errorMessage(e)}`);
+    void reportError(log, 'export failed', e);
     return undefined;
   }
 }

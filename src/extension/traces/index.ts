@@ -1,23 +1,24 @@
 import * as vscode from 'vscode';
 import type { LabelChange } from '../../core/curation';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 import { deleteSavedViewInteractive, pickSavedView, saveViewInteractive } from './saved-views';
 import { catchUpSignals } from './signals-backlog';
-import { TracePanels } from './trace-panel';
+import { tracePanel, type TracePanel } from './trace-panel';
 import { TRACES_VIEW_ID, TracesViewProvider } from './traces-view';
 import { filterFromWebview, sortFromWebview } from './browser-data';
 import { exportDatasetCommand, type ExportArgs } from './export-command';
+import { registerCommand } from '../ui/commands';
 
 export interface TracesApi {
   readonly view: TracesViewProvider;
-  readonly panels: TracePanels;
+  readonly panels: TracePanel;
 }
 
 type RunArg = string | { run?: { name: string } } | undefined;
 
 /** The trace browser: the Traces view, the detail panel, saved views, bulk labels and undo. */
 export function registerTraces(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): TracesApi {
-  const panels = new TracePanels(context.extensionUri, stores, log);
+  const panels = tracePanel(context.extensionUri, stores, log);
   const view = new TracesViewProvider(context.extensionUri, stores, log, (sel) => panels.open(sel));
   const bulk = async (change?: LabelChange) => {
     const picked =
@@ -40,35 +41,35 @@ export function registerTraces(context: vscode.ExtensionContext, stores: StoreSe
     view,
     panels,
     vscode.window.registerWebviewViewProvider(TRACES_VIEW_ID, view),
-    panels.serializer(),
-    vscode.commands.registerCommand('w2s.openTrace', (id?: number, text?: string) => {
+    panels.registerSerializer(),
+    registerCommand('w2s.openTrace', (id?: number, text?: string) => {
       if (typeof id === 'number') panels.open({ traceId: id, text });
     }),
-    vscode.commands.registerCommand('w2s.showRunTraces', async (arg: RunArg) => {
+    registerCommand('w2s.showRunTraces', async (arg: RunArg) => {
       const name = typeof arg === 'string' ? arg : arg?.run?.name;
       if (name) await view.applyFilter({ runs: [name] }, undefined);
     }),
     // the traces of one problem, from the results' hover and Testing view (`{set, problemKey}`)
-    vscode.commands.registerCommand('w2s.openTraceBrowser', async (arg?: { set?: unknown; problemKey?: unknown }) => {
+    registerCommand('w2s.openTraceBrowser', async (arg?: { set?: unknown; problemKey?: unknown }) => {
       const filter: { sets?: string[]; problems?: string[] } = {};
       if (typeof arg?.set === 'string') filter.sets = [arg.set];
       if (typeof arg?.problemKey === 'string') filter.problems = [arg.problemKey];
       await view.applyFilter(filter, undefined);
     }),
-    vscode.commands.registerCommand('w2s.traces.applyView', async () => {
+    registerCommand('w2s.traces.applyView', async () => {
       const v = await pickSavedView(stores);
       if (v) await view.applyFilter(v.filter, v.sort, v.name);
     }),
-    vscode.commands.registerCommand('w2s.traces.saveView', async () => {
+    registerCommand('w2s.traces.saveView', async () => {
       await saveViewInteractive(stores, filterFromWebview(view.filter.filter), sortFromWebview(view.filter.sort));
     }),
-    vscode.commands.registerCommand('w2s.traces.deleteView', () => deleteSavedViewInteractive(stores)),
-    vscode.commands.registerCommand('w2s.traces.bulkLabel', (change?: LabelChange) => bulk(change)),
-    vscode.commands.registerCommand('w2s.traces.undoLabel', () => view.undo()),
-    vscode.commands.registerCommand('w2s.traces.clearFilter', () => view.command('clearFilter')),
-    vscode.commands.registerCommand('w2s.traces.search', () => view.command('focusSearch')),
-    vscode.commands.registerCommand('w2s.traces.computeSignals', () => catchUpSignals(stores, log)),
-    vscode.commands.registerCommand('w2s.exportDataset', (args?: ExportArgs) =>
+    registerCommand('w2s.traces.deleteView', () => deleteSavedViewInteractive(stores)),
+    registerCommand('w2s.traces.bulkLabel', (change?: LabelChange) => bulk(change)),
+    registerCommand('w2s.traces.undoLabel', () => view.undo()),
+    registerCommand('w2s.traces.clearFilter', () => view.command('clearFilter')),
+    registerCommand('w2s.traces.search', () => view.command('focusSearch')),
+    registerCommand('w2s.traces.computeSignals', () => catchUpSignals(stores, log)),
+    registerCommand('w2s.exportDataset', (args?: ExportArgs) =>
       exportDatasetCommand(stores, log, () => filterFromWebview(view.filter.filter), args && typeof args === 'object' && !('scheme' in args) ? args : {}),
     ),
   );

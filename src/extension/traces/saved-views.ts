@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { checkViewName } from '../../core/curation/views';
-import { deleteView, formatFilterExpression, getView, listViews, saveView, type SavedView, type TraceFilter, type TraceSort } from '../../core/curation';
+import { deleteView, formatFilterExpression, findView, listViews, saveView, type SavedView, type TraceFilter, type TraceSort } from '../../core/curation';
 import { errorMessage } from '../../core/errors';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 
 /** Asks for a name and saves the filter as a view (asking before replacing one); undefined when cancelled. */
 export async function saveViewInteractive(stores: StoreService, filter: TraceFilter, sort: TraceSort): Promise<SavedView | undefined> {
@@ -22,7 +22,7 @@ export async function saveViewInteractive(stores: StoreService, filter: TraceFil
   });
   if (name === undefined) return undefined;
   let replace = false;
-  if (getView(store, name.trim())) {
+  if (findView(store, name.trim())) {
     const answer = await vscode.window.showWarningMessage(`A view named "${name.trim()}" exists. Replace it?`, { modal: true }, 'Replace');
     if (answer !== 'Replace') return undefined;
     replace = true;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../../core/errors';
 import { computeStoredSignals, signalsBacklog } from '../../core/signals';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
+import { reportError } from '../ui/report-error';
 
 /**
  * The browser lists a trace once its signals are stored. Sampling and imports store them as traces
@@ -51,8 +51,7 @@ async function run(stores: StoreService, log: vscode.LogOutputChannel): Promise<
         });
         log.info(`Signals computed for ${r.computed} of ${r.total} traces${r.cancelled ? ' (cancelled; the rest on the next open)' : ''}`);
       } catch (e) {
-        log.error(`Computing signals failed: ${errorMessage(e)}`);
-        void vscode.window.showErrorMessage(`W2S: computing trace signals failed: ${errorMessage(e)}`);
+        void reportError(log, 'computing trace signals failed', e);
       } finally {
         sub.dispose();
         stores.notifyChanged();

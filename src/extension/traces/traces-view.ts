@@ -16,8 +16,8 @@ import {
 import type { Store } from '../../core/store/open';
 import { errorMessage, isW2sError } from '../../core/errors';
 import * as P from '../../protocol/traces';
-import { WebviewHost, webviewOptions } from '../panels/webview-host';
-import type { StoreService } from '../store-service';
+import { WebviewHost, webviewOptions } from '../ui/webview-host';
+import type { StoreService } from '../ui/store-service';
 import { filterFromWebview, signalInfo, sortFromWebview, sortKeys } from './browser-data';
 import { saveViewInteractive } from './saved-views';
 

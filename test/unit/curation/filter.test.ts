@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compileFilter } from '../../../src/core/curation/compile';
-import { getTrace } from '../../../src/core/curation/detail';
+import { findTraceDetail } from '../../../src/core/curation/detail';
 import { facetCounts } from '../../../src/core/curation/facets';
 import { andFilters, checkFilter, type TraceFilter, type TraceSort } from '../../../src/core/curation/filter';
 import { countTraces, queryTraces, selectTraceIds } from '../../../src/core/curation/query';
@@ -211,17 +211,17 @@ describe('full-text search', () => {
 
   it('the detail of a trace gives every hit in reasoning and answer, and where the extracted answer stands', () => {
     const t = traces.find((x) => x.reasoning?.includes('Wait, let me check'))!;
-    const d = getTrace(store, t.id, { text: 'check OR wait' })!;
+    const d = findTraceDetail(store, t.id, { text: 'check OR wait' })!;
     assert.equal(d.reasoning, t.reasoning);
     assert.ok(d.hits!.reasoning.length >= 2);
     for (const [s, e] of d.hits!.reasoning) assert.match(d.reasoning!.slice(s, e), /^(check|wait)$/i);
     // the fixture's extracted answer is the trace's index; the box content is where it stands
     store.db.prepare('UPDATE grades SET extracted = ? WHERE trace_id = ?').run(t.answer!.match(/\\boxed\{([^}]*)\}/)![1], t.id);
-    const located = getTrace(store, t.id)!;
+    const located = findTraceDetail(store, t.id)!;
     if (located.extractedAt) {
       const field = located.extractedAt.field === 'answer' ? located.answer! : located.reasoning!;
       assert.equal(field.slice(located.extractedAt.start, located.extractedAt.end), located.extracted);
     } else assert.equal(located.verdict, 'ungraded');
-    assert.equal(getTrace(store, 999_999), undefined);
+    assert.equal(findTraceDetail(store, 999_999), undefined);
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { facetCounts } from '../../../src/core/curation/facets';
 import { labelFiltered, labelTraces, listActions, traceLabel, undoAction } from '../../../src/core/curation/labels';
-import { deleteView, getView, listViews, renameView, requireView, saveView } from '../../../src/core/curation/views';
+import { deleteView, findView, listViews, renameView, requireView, saveView } from '../../../src/core/curation/views';
 import { computeStoredSignals } from '../../../src/core/signals/record';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { seedBrowseFixture, type FixtureTrace } from '../../support/browse-fixture';
@@ -92,7 +92,7 @@ describe('saved views', () => {
   it('save, read back, refuse a duplicate unless replacing, rename, delete', async () => {
     const { store } = await fixture();
     const v = saveView(store, 'long wrong', { verdicts: ['incorrect'], length: { min: 2000 } }, { key: 'length', desc: true });
-    assert.deepEqual(getView(store, 'long wrong')!.filter, { verdicts: ['incorrect'], length: { min: 2000 } });
+    assert.deepEqual(findView(store, 'long wrong')!.filter, { verdicts: ['incorrect'], length: { min: 2000 } });
     assert.deepEqual(v.sort, { key: 'length', desc: true });
     assert.throws(() => saveView(store, 'long wrong', {}), /exists/);
     saveView(store, 'long wrong', { verdicts: ['no-answer'] }, null, { replace: true });

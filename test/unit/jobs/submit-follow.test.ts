@@ -9,7 +9,7 @@ import { createLiveGrader } from '../../../src/core/grading/live-grader';
 import { deleteJob, stopJob } from '../../../src/core/jobs/control';
 import { followJob } from '../../../src/core/jobs/follow';
 import { jobMetrics } from '../../../src/core/jobs/job-metrics';
-import { findJob, getJob, listJobs } from '../../../src/core/jobs/job-store';
+import { findJob, requireJobById, listJobs } from '../../../src/core/jobs/job-store';
 import { createRayClient } from '../../../src/core/jobs/ray-client';
 import { isSampleRecord, parseRecord, type SampleRecord } from '../../../src/core/jobs/records';
 import { submitJob, type SftRequest } from '../../../src/core/jobs/submit';
@@ -131,7 +131,7 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
     await waitFor('some metrics', () => Object.keys(jobMetrics(store, job.id)).length > 0);
     controller.abort();
     await first;
-    const partial = getJob(store, job.id).logOffset;
+    const partial = requireJobById(store, job.id).logOffset;
     const final = await followJob({ store, client, jobId: job.id });
     assert.equal(final.status, 'succeeded');
     assert.ok(final.logOffset >= fixture.lines.length && final.logOffset > partial);
@@ -235,7 +235,7 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
       const client = createRayClient({ address: slow.url });
       const job = await submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(writeDataset(dir), { name: 'sft-stop' }));
       const following = followJob({ store, client, jobId: job.id });
-      await waitFor('running', () => getJob(store, job.id).status === 'running');
+      await waitFor('running', () => requireJobById(store, job.id).status === 'running');
       const { stopped } = await stopJob(store, client, job.id);
       assert.ok(stopped);
       const final = await following;

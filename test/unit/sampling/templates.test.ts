@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUILTIN_TEMPLATES, checkTemplate, findTemplate, listTemplates, renderPrompt, saveTemplate } from '../../../src/core/sampling/templates';
+import { BUILTIN_TEMPLATES, checkTemplate, requireTemplate, listTemplates, renderPrompt, saveTemplate } from '../../../src/core/sampling/templates';
 import { cleanup, storeWithSet } from './helpers';
 
 const byName = (n: string) => BUILTIN_TEMPLATES.find((t) => t.name === n)!;
@@ -46,10 +46,10 @@ describe('templates', () => {
     const { store, dir } = await storeWithSet(1);
     try {
       saveTemplate(store, { name: 'mine', api: 'chat', system: 'Be brief.', user: 'Solve: {problem}' });
-      assert.equal(findTemplate(store, 'mine').user, 'Solve: {problem}');
+      assert.equal(requireTemplate(store, 'mine').user, 'Solve: {problem}');
       assert.deepEqual(listTemplates(store).map((t) => t.name), ['qwen-base', 'qwen-instruct', 'simple', 'mine']);
       assert.throws(() => saveTemplate(store, { name: 'simple', api: 'completions', user: '{problem}' }), /built-in/);
-      assert.throws(() => findTemplate(store, 'nope'), /No template named "nope"/);
+      assert.throws(() => requireTemplate(store, 'nope'), /No template named "nope"/);
     } finally {
       cleanup(store, dir);
     }

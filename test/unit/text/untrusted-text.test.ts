@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { capText, MAX_SERVER_TEXT, NO_KEY, redactSecrets, serverText, stripTerminalControls } from '../../../src/core/untrusted-text';
-import { escapeMarkdown, md, noLinks } from '../../../src/extension/views/markdown-text';
+import { escapeMarkdown, md, noLinks } from '../../../src/extension/ui/markdown-text';
 
 describe('untrusted text', () => {
   it('redacts the configured key wherever it appears, and key-shaped text of the hosted APIs', () => {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { listProblemSets, type ProblemSetSummary } from '../../core/problems/sets';
-import type { StoreService } from '../store-service';
-import { md } from './markdown-text';
-import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
+import type { StoreService } from '../ui/store-service';
+import { md } from '../ui/markdown-text';
+import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from '../ui/tree-items';
 
 type Node = { kind: 'set'; set: ProblemSetSummary } | DetailNode | StoreErrorNode;
 

@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grading/counts';
 import { listRuns, type RunSummary } from '../../core/runs/runs';
 import { FACET_SIGNALS, signalSummaryByRun, type RunSignalSummary } from '../../core/signals';
-import type { Sessions } from '../sampling/sessions';
-import type { StoreService } from '../store-service';
+import type { Sessions } from './sessions';
+import type { StoreService } from '../ui/store-service';
 import { redactSecrets } from '../../core/untrusted-text';
-import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
+import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from '../ui/tree-items';
 
 type Node =
   | { kind: 'run'; run: RunSummary; verdicts: VerdictCounts | undefined; signals: RunSignalSummary | undefined }

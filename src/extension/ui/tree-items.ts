@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { Store } from '../../core/store/open';
-import type { StoreService } from '../store-service';
+import type { StoreService } from './store-service';
 
 /** The leaf rows every W2S tree shares: a labelled detail, and the "store cannot be opened" row. */
 export type DetailNode = { kind: 'detail'; label: string; description?: string; icon: string };

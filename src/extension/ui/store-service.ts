@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { W2sError, errorMessage, isW2sError } from '../core/errors';
-import type { NativeProblem } from '../core/native/load-binding';
-import { DEFAULT_STORE_PATH, dataVersion, openStore, type Store } from '../core/store/open';
+import { W2sError, errorMessage, isW2sError } from '../../core/errors';
+import type { NativeProblem } from '../../core/native/load-binding';
+import { dataVersion, openStore, type Store } from '../../core/store/open';
+import { setting } from './settings';
+import { reportError } from './report-error';
 
 /**
  * Owns the workspace store connection: opened on first use (never at activation), re-opened when the
@@ -36,7 +38,7 @@ export class StoreService implements vscode.Disposable {
 
   /** Absolute path of the store for the first workspace folder (or the global storage without one). */
   get file(): string | undefined {
-    const configured = vscode.workspace.getConfiguration('w2s').get<string>('storePath') || DEFAULT_STORE_PATH;
+    const configured = setting('storePath');
     if (path.isAbsolute(configured)) return configured;
     const folder = vscode.workspace.workspaceFolders?.[0];
     return folder ? path.join(folder.uri.fsPath, configured) : undefined;
@@ -73,10 +75,8 @@ export class StoreService implements vscode.Disposable {
       const msg = errorMessage(e);
       if (this.failure !== msg) {
         this.failure = msg;
-        this.log.error(`Cannot open the store ${file}: ${msg}`);
-        if (isW2sError(e) && e.code === 'NATIVE_MODULE') {
-          void vscode.window.showErrorMessage(msg, 'Show Log').then((a) => a && this.log.show());
-        }
+        if (isW2sError(e) && e.code === 'NATIVE_MODULE') void reportError(this.log, `cannot open the store ${file}`, e);
+        else this.log.error(`Cannot open the store ${file}: ${msg}`);
       }
       throw e;
     }

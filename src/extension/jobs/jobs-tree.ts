@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { isFinished, listJobs, type JobRow } from '../../core/jobs/job-store';
 import { formatElapsed, summarizeJob, type JobSummary } from '../../core/jobs/summary';
-import type { JobFollowers } from '../jobs/followers';
-import type { StoreService } from '../store-service';
-import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from './tree-items';
-import { md } from './markdown-text';
+import type { JobFollowers } from './followers';
+import type { StoreService } from '../ui/store-service';
+import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from '../ui/tree-items';
+import { md } from '../ui/markdown-text';
 
 type Node = { kind: 'job'; job: JobRow; summary: JobSummary } | DetailNode | StoreErrorNode;
 

@@ -4,33 +4,39 @@ import { buildComparison, createComparisonCache, type Comparison } from '../../c
 import { listEvalRuns } from '../../core/results/eval-runs';
 import { toCsv, toMarkdown } from '../../core/results/format';
 import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
-import type { StoreService } from '../store-service';
-import { WebviewHost, webviewOptions } from './webview-host';
+import type { StoreService } from '../ui/store-service';
+import { createPanelController, type PanelController, type PanelContext } from '../ui/webview-panel';
 
-const VIEW_TYPE = 'w2s.results';
 const SELECTION_KEY = 'w2s.results.selection';
-let current: { panel: vscode.WebviewPanel; refresh: () => void } | undefined;
 
-/** Opens (or reveals) the models × benchmarks comparison. */
-export function openComparisonPanel(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): vscode.WebviewPanel {
-  if (current) {
-    current.panel.reveal();
-    current.refresh();
-    return current.panel;
-  }
-  const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'W2S Results', vscode.ViewColumn.Active, webviewOptions(context.extensionUri));
-  attach(panel, context, stores, log);
-  return panel;
+/** The one comparison panel takes no arguments. */
+export type ResultsPanelArgs = Record<string, never>;
+
+/** The models × benchmarks comparison: one panel. */
+export function comparisonPanel(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): PanelController<ResultsPanelArgs> {
+  return createPanelController<ResultsPanelArgs>(
+    {
+      viewType: 'w2s.results',
+      app: 'results',
+      key: () => '',
+      title: () => 'W2S Results',
+      // always restored: the selection lives in the workspace state
+      restore: () => ({}),
+      // While sampling, the store changes several times a second: recompute at most every 1.5 s.
+      refreshDelayMs: 1500,
+      setup: (ctx) => comparisonContent(ctx, context, stores, log),
+    },
+    context.extensionUri,
+    log,
+  );
 }
 
-function attach(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): void {
-  const host = new WebviewHost(panel.webview, context.extensionUri, log);
+function comparisonContent({ host, refreshSoon }: PanelContext, context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel) {
   const cache = createComparisonCache();
   let selection: ResultsSelection = context.workspaceState.get<ResultsSelection>(SELECTION_KEY) ?? { base: null, rl: null, sets: null };
   let last: Comparison | undefined;
   let computing: Promise<ResultsState> | undefined;
   let dirty = false;
-  let timer: NodeJS.Timeout | undefined;
 
   // Bootstrap intervals for a large table take a while: yield between evaluations so the host stays responsive.
   const yieldEvery = () => new Promise<void>((r) => setImmediate(r));
@@ -63,20 +69,9 @@ function attach(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, st
         computing = undefined;
         if (dirty) {
           dirty = false;
-          schedule();
+          refreshSoon();
         }
       });
-  };
-  // While sampling, the store changes several times a second: recompute at most every 1.5 s, and only when seen.
-  const schedule = () => {
-    if (!panel.visible) {
-      dirty = true;
-      return;
-    }
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      refresh();
-    }, 1500);
   };
 
   host.onRequest(SelectResultsRequest, async (s) => {
@@ -97,36 +92,12 @@ function attach(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, st
     await vscode.commands.executeCommand('w2s.openProblemSetFile', set);
     return null;
   });
-  host.load('results', 'W2S Results');
-  refresh();
-  const subs = [
-    stores.onDidChange(schedule),
-    panel.onDidChangeViewState(() => {
-      if (panel.visible && dirty) {
-        dirty = false;
-        refresh();
-      }
-    }),
-  ];
-  current = { panel, refresh };
-  panel.onDidDispose(() => {
-    if (timer) clearTimeout(timer);
-    current = undefined;
-    for (const s of subs) s.dispose();
-    host.dispose();
-  });
-}
-
-/** Restores the panel after a reload. */
-export function registerComparisonPanelSerializer(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
-    async deserializeWebviewPanel(panel) {
-      if (current) {
-        panel.dispose();
-        return;
-      }
-      panel.webview.options = webviewOptions(context.extensionUri);
-      attach(panel, context, stores, log);
-    },
-  });
+  const sub = stores.onDidChange(refreshSoon);
+  return {
+    // Each ready (first load, shown again) and each change: the comparison is recomputed (cached per run).
+    refresh: () => refresh(),
+    // "W2S: Open Results" on the open panel recomputes too.
+    reveal: () => refresh(),
+    dispose: () => sub.dispose(),
+  };
 }

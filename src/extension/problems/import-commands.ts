@@ -5,8 +5,8 @@ import { BUILTIN_BENCHMARKS, builtinFile } from '../../core/problems/builtin';
 import { checkSetName, importProblemSet, type ImportOptions, type ImportResult } from '../../core/problems/import';
 import { listProblemSets } from '../../core/problems/sets';
 import { openStore } from '../../core/store/open';
-import type { StoreService } from '../store-service';
-import { noLinks } from '../views/markdown-text';
+import type { StoreService } from '../ui/store-service';
+import { reportError } from '../ui/report-error';
 
 /**
  * Runs one import with a cancellable progress notification, on a connection of its own so that its
@@ -49,16 +49,6 @@ async function runImport(
   );
 }
 
-function reportFailure(log: vscode.LogOutputChannel, what: string, e: unknown): void {
-  const msg = errorMessage(e);
-  if (isW2sError(e) && e.code === 'CANCELLED') {
-    void vscode.window.showInformationMessage(msg);
-    return;
-  }
-  log.error(`${what}: ${isW2sError(e) ? msg : (e as Error)?.stack ?? msg}`);
-  void vscode.window.showErrorMessage(noLinks(`${what}: ${msg}`), 'Show Log').then((a) => a && log.show());
-}
-
 export async function addBuiltinBenchmark(stores: StoreService, log: vscode.LogOutputChannel, ids?: string[]): Promise<ImportResult[]> {
   let chosen = ids;
   if (!chosen) {
@@ -89,7 +79,7 @@ export async function addBuiltinBenchmark(stores: StoreService, log: vscode.LogO
       const r = await runImport(stores, log, { file: builtinFile(b), name: b.id, sourceLabel: `builtin:${b.id}` }, `W2S: adding ${b.label}`);
       if (r) results.push(r);
     } catch (e) {
-      reportFailure(log, `Adding ${b.label} failed`, e);
+      void reportError(log, `adding ${b.label} failed`, e);
       return results;
     }
   }
@@ -155,7 +145,7 @@ export async function importProblemSetFile(stores: StoreService, log: vscode.Log
     }
     return result;
   } catch (e) {
-    reportFailure(log, `Importing ${path.basename(file)} failed`, e);
+    void reportError(log, `importing ${path.basename(file)} failed`, e);
     return undefined;
   }
 }

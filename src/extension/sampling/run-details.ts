@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { accuracy, verdictCountsByRun, type VerdictCounts } from '../../core/grading/counts';
 import { listRuns, type RunSummary } from '../../core/runs/runs';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
+import { registerCommand } from '../ui/commands';
 
 const SCHEME = 'w2s-run';
 
@@ -26,7 +27,7 @@ export function registerRunDetails(stores: StoreService): vscode.Disposable {
     stores.onDidChange(() => {
       for (const u of open) changed.fire(vscode.Uri.parse(u));
     }),
-    vscode.commands.registerCommand('w2s.showRun', async (arg?: string | { run?: { name?: string } }) => {
+    registerCommand('w2s.showRun', async (arg?: string | { run?: { name?: string } }) => {
       const name = typeof arg === 'string' ? arg : arg?.run?.name;
       if (!name) return;
       const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${encodeURIComponent(name)}.md` });

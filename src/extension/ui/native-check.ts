@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { loadSqliteBinding, type NativeProblem } from '../core/native/load-binding';
-import { useSqliteBinding } from '../core/store/sqlite';
+import { loadSqliteBinding, type NativeProblem } from '../../core/native/load-binding';
+import { useSqliteBinding } from '../../core/store/sqlite';
 
 /** Context key the views' welcome content switches on. */
 export const NATIVE_FAILED_CONTEXT = 'w2s.nativeModuleFailed';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { runningWork, type RunningWork } from '../../core/runs/activity';
 import type { Sessions } from '../sampling/sessions';
-import type { StoreService } from '../store-service';
+import type { StoreService } from '../ui/store-service';
 
 /**
  * One status-bar item for everything running: the samplings and evaluations of this window (with their

@@ -1,4 +1,4 @@
-import type { Store } from '../store/open';
+import type { Store } from './open';
 
 /**
  * `trace_changes`: the ids of traces whose browser row or labels changed, in order (triggers of

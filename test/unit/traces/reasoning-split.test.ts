@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { splitReasoning } from '../../../src/core/sampling/reasoning-split';
+import { splitReasoning } from '../../../src/core/traces/reasoning-split';
 
 describe('splitReasoning', () => {
   it('uses a reasoning field (vLLM/DeepSeek reasoning_content, OpenRouter reasoning)', () => {
