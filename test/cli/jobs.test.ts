@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
+import { CURRENT_RAY, startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
 import { CLI, ensureBuilt } from '../support/cli';
 import { REPO_ROOT, tempDir } from '../support/tmp';
 
@@ -50,7 +50,7 @@ describe('w2s cluster and w2s jobs', { timeout: 5 * 60_000 }, () => {
     const ok = await w2s(['cluster', 'check', '--address', plain.url, '--json'], { W2S_CLUSTER_TOKEN: 'tok' });
     assert.equal(ok.code, 0, ok.stderr);
     const json = JSON.parse(ok.stdout) as { rayVersion: string; authMode: string; tokenSet: boolean; warnings: string[] };
-    assert.deepEqual([json.rayVersion, json.authMode, json.tokenSet, json.warnings], ['2.52.0', 'token', true, []]);
+    assert.deepEqual([json.rayVersion, json.authMode, json.tokenSet, json.warnings], [CURRENT_RAY, 'token', true, []]);
     assert.ok(!ok.stdout.includes('tok"') && !ok.stderr.includes('tok\n'), 'the token is never printed');
     const denied = await w2s(['cluster', 'check'], { W2S_CLUSTER_ADDRESS: plain.url });
     assert.equal(denied.code, 1);

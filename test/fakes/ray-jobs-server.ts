@@ -60,6 +60,53 @@ export interface RayJobsServerOptions {
   seed?: number;
   /** Serve https (and wss) with this key and certificate, as a TLS proxy in front of the dashboard would. */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * The ray_version /api/version reports (default CURRENT_RAY, 2.53.0); it picks the browser guard: before
+   * 2.53 the user-agent rule on POST/PUT, from 2.53 the header rule on all but GET/HEAD/OPTIONS.
+   */
+  rayVersion?: string;
+  /** aiohttp client_max_size (ray_constants.DASHBOARD_CLIENT_MAX_SIZE, 100 MiB). */
+  maxBodyBytes?: number;
+  /** job_log_storage_client.py JOB_LOG_MAX_READ_BYTES (RAY_JOB_LOG_MAX_READ_BYTES, 16 MiB). */
+  logMaxReadBytes?: number;
+  /** A hostile proxy in front of the dashboard: 401/403/500 bodies echo the Authorization header sent. */
+  echoToken?: boolean;
+  /** A hostile tail: instead of the log, frames of this many bytes with no newline, until the client goes. */
+  endlessFramesBytes?: number;
+}
+
+/** The ray_version a fake reports by default: one with the current browser guard. */
+export const CURRENT_RAY = '2.53.0';
+
+const versionAtLeast = (v: string, major: number, minor: number): boolean => {
+  const [a = 0, b = 0] = v.split('.').map((x) => Number.parseInt(x, 10) || 0);
+  return a > major || (a === major && b >= minor);
+};
+
+/**
+ * Ray's browser guard, as the version reports it. Runs after token auth (the middleware order in
+ * python/ray/dashboard/http_server_head.py: metrics, token auth, path clean, browser guard), so a valid
+ * token does not help. Undefined when the request may pass.
+ * - Ray < 2.53: http_server_head.py browsers_no_post_put_middleware with
+ *   python/ray/dashboard/optional_utils.py is_browser_request: `User-Agent` starts with "Mozilla", and
+ *   only POST and PUT are refused, with "Method Not Allowed for browser traffic." (405);
+ *   /api/authenticate is allowed.
+ * - Ray >= 2.53 (late 2025): python/ray/_private/browser_request_middleware.py is_browser_request:
+ *   "Mozilla" user agent OR any of Referer, Origin, Sec-Fetch-Mode/-Dest/-Site/-User,
+ *   Access-Control-Request-Method/-Headers; get_browser_request_middleware with allowed methods
+ *   GET/HEAD/OPTIONS refuses the rest with "'<METHOD>' method not allowed for browser traffic." (405).
+ *   (Which release first shipped the header rule is our reading of the history; the fake takes 2.53.)
+ */
+export function rayBrowserGuard(req: http.IncomingMessage, rayVersion: string, pathname: string): [number, string] | undefined {
+  if (pathname === '/api/authenticate') return undefined;
+  const method = req.method ?? 'GET';
+  const mozilla = (req.headers['user-agent'] ?? '').startsWith('Mozilla');
+  if (!versionAtLeast(rayVersion, 2, 53)) {
+    return mozilla && (method === 'POST' || method === 'PUT') ? [405, 'Method Not Allowed for browser traffic.'] : undefined;
+  }
+  const marker = ['referer', 'origin', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-site', 'sec-fetch-user', 'access-control-request-method', 'access-control-request-headers'].some((h) => h in req.headers);
+  if (!(mozilla || marker)) return undefined;
+  return ['GET', 'HEAD', 'OPTIONS'].includes(method) ? undefined : [405, `'${method}' method not allowed for browser traffic.`];
 }
 
 export interface RecordedRequest {
@@ -143,6 +190,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const gpus = options.gpus ?? 8;
+  const rayVersion = options.rayVersion ?? CURRENT_RAY;
   const startTimeoutMs = options.startTimeoutMs ?? 900_000;
   const random = seededRandom(options.seed ?? 7);
   let port = 0;
@@ -159,6 +207,11 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
 
   // http_token_authentication.py: Authorization, then X-Ray-Authorization, then the cookie.
   function authError(req: http.IncomingMessage, pathname: string): [number, string] | undefined {
+    const denied = tokenError(req, pathname);
+    // A hostile proxy's error page that quotes what it was sent (what a real Ray never does).
+    return denied && options.echoToken ? [denied[0], `${denied[1]}: Incorrect API key provided: ${req.headers.authorization ?? ''}`] : denied;
+  }
+  function tokenError(req: http.IncomingMessage, pathname: string): [number, string] | undefined {
     if (!options.token || PUBLIC_PATHS.has(pathname)) return undefined;
     let header = (req.headers.authorization as string | undefined) ?? '';
     if (!header) header = (req.headers['x-ray-authorization'] as string | undefined) ?? '';
@@ -339,16 +392,47 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     return true;
   }
 
+  // job_log_storage_client.py get_logs: a log over JOB_LOG_MAX_READ_BYTES comes back as its last that many
+  // bytes, from the first whole line on, behind a "[LOG TRUNCATED — showing last …]" line.
+  const logCap = options.logMaxReadBytes ?? 16 * 1024 * 1024;
+  function readLogs(file: string): string {
+    if (!fs.existsSync(file)) return '';
+    const size = fs.statSync(file).size;
+    if (size <= logCap) return fs.readFileSync(file, 'utf8');
+    const buf = Buffer.alloc(logCap);
+    const fd = fs.openSync(file, 'r');
+    fs.readSync(fd, buf, 0, logCap, size - logCap);
+    fs.closeSync(fd);
+    const tail = buf.subarray(buf.indexOf(10) + 1).toString('utf8');
+    const total = size >= 2 ** 30 ? `${(size / 2 ** 30).toFixed(1)} GiB` : `${(size / 2 ** 20).toFixed(1)} MiB`;
+    return `[LOG TRUNCATED — showing last ${(logCap / 2 ** 20).toFixed(0)} MiB of ${total} total]\n${tail}`;
+  }
+
   const send = (res: http.ServerResponse, status: number, body: string | object, type = 'application/json') => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     res.writeHead(status, { 'Content-Type': typeof body === 'string' && type === 'application/json' ? 'text/plain; charset=utf-8' : type, 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   };
   const notFound = (res: http.ServerResponse, id: string) => send(res, 404, `Job ${id} does not exist`);
+  // aiohttp web_request.read(): the body is read up to client_max_size
+  // (ray_constants.DASHBOARD_CLIENT_MAX_SIZE = 100 * 1024**2, set in dashboard/http_server_head.py run());
+  // past it, HTTPRequestEntityTooLarge (aiohttp/web_exceptions.py) with the text below.
+  const maxBody = options.maxBodyBytes ?? 100 * 1024 * 1024;
+  class TooLarge extends Error {}
   const readBody = (req: http.IncomingMessage) =>
     new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > maxBody) {
+          req.removeAllListeners('data');
+          req.resume();
+          reject(new TooLarge(`Maximum request body size ${maxBody} exceeded, actual body size ${size}`));
+          return;
+        }
+        chunks.push(c);
+      });
       req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
     });
@@ -374,12 +458,12 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const url = new URL(req.url ?? '/', 'http://x');
     const p = url.pathname;
     requests.push({ method: req.method ?? 'GET', path: p, headers: req.headers, upgrade: false });
-    const denied = authError(req, p);
+    const denied = authError(req, p) ?? rayBrowserGuard(req, rayVersion, p);
     if (denied) return send(res, denied[0], denied[1]);
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && p === '/api/authentication_mode') return send(res, 200, { authentication_mode: options.token ? 'token' : 'disabled' });
-    if (method === 'GET' && p === '/api/version') return send(res, 200, { version: '5', ray_version: '2.52.0', ray_commit: 'fake', session_name: sessionName });
+    if (method === 'GET' && p === '/api/version') return send(res, 200, { version: '5', ray_version: rayVersion, ray_commit: 'fake', session_name: sessionName });
 
     let m = /^\/api\/packages\/(\w+)\/(.+)$/.exec(p);
     if (m) {
@@ -387,7 +471,14 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
       const name = decodeURIComponent(m[2]!);
       if (method === 'GET') return packages.has(name) ? send(res, 200, '', 'text/plain') : send(res, 404, `Package ${uri} does not exist`);
       if (method === 'PUT') {
-        const body = await readBody(req);
+        let body: Buffer;
+        try {
+          body = await readBody(req);
+        } catch (e) {
+          // job_head.py upload_package: `await req.read()` inside try/except → 500 with the traceback.
+          if (e instanceof TooLarge) return send(res, 500, traceback('ray/dashboard/modules/job/job_head.py', `aiohttp.web_exceptions.HTTPRequestEntityTooLarge: ${e.message}`));
+          throw e;
+        }
         const cap = options.maxPackageBytes ?? 512 * 1024 * 1024;
         if (body.length >= cap) {
           return send(res, 500, traceback('ray/_private/runtime_env/packaging.py', `ValueError: Package size (${(body.length / 2 ** 20).toFixed(2)}MiB) exceeds the maximum size of ${(cap / 2 ** 20).toFixed(2)}MiB.`));
@@ -399,10 +490,13 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
 
     if (p === '/api/jobs/' && method === 'GET') return send(res, 200, [...jobs.values()].map(details));
     if (p === '/api/jobs/' && method === 'POST') {
+      if (options.echoToken) return send(res, 500, traceback('proxy', `RuntimeError: upstream refused the job; request headers were Authorization: ${req.headers.authorization ?? ''}`));
       let body: Record<string, unknown>;
       try {
         body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
-      } catch {
+      } catch (e) {
+        // aiohttp answers an HTTPException raised outside a handler's own try with its status and text.
+        if (e instanceof TooLarge) return send(res, 413, e.message);
         return send(res, 500, '500 Internal Server Error\n\nServer got itself in trouble');
       }
       // utils.py strip_keys_with_value_none, then the dataclass checks.
@@ -443,7 +537,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
         return send(res, 200, { deleted: true });
       }
       if (sub === '/stop' && method === 'POST') return send(res, 200, { stopped: stop(j) });
-      if (sub === '/logs' && method === 'GET') return send(res, 200, { logs: fs.existsSync(j.logFile) ? fs.readFileSync(j.logFile, 'utf8') : '' });
+      if (sub === '/logs' && method === 'GET') return send(res, 200, { logs: readLogs(j.logFile) });
     }
     send(res, 404, '404: Not Found');
   }
@@ -464,7 +558,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
-    const denied = authError(req, url.pathname);
+    const denied = authError(req, url.pathname) ?? rayBrowserGuard(req, rayVersion, url.pathname);
     if (denied) return reject(denied[0], denied[1]);
     const m = /^\/api\/jobs\/([^/]+)\/logs\/tail$/.exec(url.pathname);
     if (!m) return reject(404, '404: Not Found');
@@ -474,6 +568,15 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     if (options.noWebSocket) return reject(400, 'Can "Upgrade" only to "WebSocket".');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      if (options.endlessFramesBytes) {
+        const frame = 'x'.repeat(options.endlessFramesBytes);
+        const pump = () => {
+          if (ws.readyState !== ws.OPEN) return;
+          ws.send(frame, () => setImmediate(pump));
+        };
+        ws.on('close', () => sockets.delete(ws));
+        return pump();
+      }
       const decoder = new StringDecoder('utf8');
       let offset = 0;
       let frames = 0;

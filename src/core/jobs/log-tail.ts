@@ -2,7 +2,11 @@ import WebSocket from 'ws';
 import { isTerminal } from './ray-api';
 import type { RayClient } from './ray-client';
 import { rayHttpError } from './ray-errors';
-import { TRUNCATED_LOG, createLineSplitter } from './log-lines';
+import { MAX_LOG_LINE, TRUNCATED_LOG, createLineSplitter, truncatedSizes } from './log-lines';
+import { ERROR_BODY_BYTES, formatBytes, readCapped } from './ray-http';
+
+/** The largest WebSocket frame taken (Ray's are batches of at most 10 lines: far smaller); a bigger one closes the socket (1009). */
+export const MAX_TAIL_FRAME = 16 * 1024 * 1024;
 
 /** One line of the job's log and its 0-based position in it. */
 export interface LogLine {
@@ -21,6 +25,8 @@ export interface TailOptions {
   /** New lines, in order, each exactly once. Awaited before more are read. */
   onLines(lines: LogLine[]): void | Promise<void>;
   onMode?(mode: TailMode, reason: string): void;
+  /** Something the user should know about the log (a line cut at MAX_LOG_LINE, a truncated log's gap). */
+  onWarning?(message: string): void;
   /** Seconds between polls of GET …/logs when the WebSocket cannot be used (default 2). */
   readonly pollMs?: number;
   /** Attempts at the WebSocket before polling instead (default 3). */
@@ -60,12 +66,23 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
   const maxFailures = opts.maxSocketFailures ?? 3;
   // Delivery is serialized: frames may arrive faster than the store takes them.
   let chain: Promise<void> = Promise.resolve();
+  // The last lines delivered: where a truncated log's tail picks up (its line numbers are unknown).
+  let recent: string[] = [];
   const deliver = (lines: LogLine[]) => {
-    const fresh = lines.filter((l) => l.index >= handled);
+    const fresh = lines.filter((l) => l.index >= handled).map((l) => ({ index: l.index, text: client.redact(l.text) }));
     if (!fresh.length) return;
     handled = fresh.at(-1)!.index + 1;
+    recent = [...recent, ...fresh.slice(-RECENT).map((l) => l.text)].slice(-RECENT);
     chain = chain.then(() => opts.onLines(fresh));
   };
+  const warned = new Set<string>();
+  const warnOnce = (key: string, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    opts.onWarning?.(message);
+  };
+  const onLongLine = (head: string) =>
+    warnOnce('long-line', `a line of the job's log is longer than ${formatBytes(MAX_LOG_LINE)}: kept its first 2000 characters (it begins "${client.redact(head.slice(0, 80))}…"); any such line is cut the same way.`);
 
   // A cluster that is briefly away (a restarting proxy, a VPN blip, Ray's 503 for logs it cannot read
   // yet) is waited for; only a long outage, or a real error, ends the follow.
@@ -88,20 +105,26 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
 
   const fetchRest = async (final: boolean): Promise<void> => {
     const text = await patiently(() => client.logs(submissionId, signal));
-    if (TRUNCATED_LOG.test(text)) {
-      // Only the tail of a huge log: positions are unknown, so nothing is replayed from it.
-      return;
-    }
-    const splitter = createLineSplitter();
-    const lines = splitter.push(text);
+    const header = TRUNCATED_LOG.exec(text)?.[0];
+    const splitter = createLineSplitter({ onLongLine });
+    const lines = splitter.push(header ? text.slice(header.length) : text);
     const rest = splitter.rest();
     if (final && rest) lines.push(rest);
-    deliver(lines.map((t, i) => ({ index: i, text: t })));
+    if (!header) return deliver(lines.map((t, i) => ({ index: i, text: t })));
+    // Only the tail of a huge log (Ray's 16 MiB cap): carry on after the last line already handled
+    // when the tail still holds it, else from the tail's start, counting what could not be read.
+    const at = findAfter(lines.map((l) => client.redact(l)), recent);
+    if (at < 0) {
+      const sizes = truncatedSizes(header);
+      warnOnce(`gap-${handled}`, `the cluster returned only the end of the job's log (${header.trim().replace(/^\[|\]$/g, '')}): ` +
+        `the lines between line ${handled} and that end${sizes ? ` (about ${formatBytes(Math.max(0, sizes.totalBytes - sizes.shownBytes))} of log)` : ''} could not be read; following on from there.`);
+    }
+    deliver(lines.slice(at < 0 ? 0 : at).map((t, i) => ({ index: handled + i, text: t })));
   };
 
   while (!signal?.aborted) {
     if (mode === 'websocket') {
-      const outcome = await tailOnce(opts, deliver);
+      const outcome = await tailOnce(opts, deliver, onLongLine);
       await chain;
       if (signal?.aborted) break;
       if (outcome.kind === 'fatal') throw outcome.error;
@@ -132,6 +155,21 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
   return { lines: handled, mode };
 }
 
+/** How many delivered lines are remembered to find the place in a truncated log's tail. */
+const RECENT = 8;
+
+/** Index just after the last occurrence of `recent` (as a run of lines) in `lines`; -1 when absent (or nothing was seen). */
+function findAfter(lines: readonly string[], recent: readonly string[]): number {
+  if (!recent.length) return -1;
+  const n = recent.length;
+  for (let i = lines.length - n; i >= 0; i--) {
+    let j = 0;
+    while (j < n && lines[i + j] === recent[j]) j++;
+    if (j === n) return i + n;
+  }
+  return -1;
+}
+
 type Outcome =
   | { kind: 'closed'; gotData: boolean; reason: string }
   | { kind: 'failed'; reason: string }
@@ -139,15 +177,17 @@ type Outcome =
   | { kind: 'fatal'; error: Error };
 
 /** One WebSocket session: resolves when it closes, for whatever reason. */
-function tailOnce(opts: TailOptions, deliver: (lines: LogLine[]) => void): Promise<Outcome> {
+function tailOnce(opts: TailOptions, deliver: (lines: LogLine[]) => void, onLongLine: (head: string) => void): Promise<Outcome> {
   const { client, submissionId, signal } = opts;
   return new Promise<Outcome>((resolve) => {
     let settled = false;
     let gotData = false;
     let index = 0;
-    const splitter = createLineSplitter();
-    // The token goes on the upgrade request like on every other request (RAY-JOBS.md, Auth).
-    const ws = new WebSocket(client.tailUrl(submissionId), { headers: client.headers(), handshakeTimeout: 30_000, perMessageDeflate: false });
+    const splitter = createLineSplitter({ onLongLine });
+    // The token goes on the upgrade request like on every other request (RAY-JOBS.md, Auth); ws sends
+    // no Origin unless asked (RAY-JOBS.md, Browser guard), and no compression is offered, so a frame
+    // is at most MAX_TAIL_FRAME bytes in memory.
+    const ws = new WebSocket(client.tailUrl(submissionId), { headers: client.headers(), handshakeTimeout: 30_000, perMessageDeflate: false, maxPayload: MAX_TAIL_FRAME });
     const finish = (o: Outcome) => {
       if (settled) return;
       settled = true;
@@ -166,15 +206,13 @@ function tailOnce(opts: TailOptions, deliver: (lines: LogLine[]) => void): Promi
       if (lines.length) deliver(lines.map((t) => ({ index: index++, text: t })));
     });
     ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        const status = res.statusCode ?? 0;
+      const status = res.statusCode ?? 0;
+      const settle = (body: string) => {
         ws.terminate();
-        if (status === 401 || status === 403 || status === 404) finish({ kind: 'fatal', error: rayHttpError(client.address, 'tail', status, body, submissionId) });
+        if (status === 401 || status === 403 || status === 404) finish({ kind: 'fatal', error: rayHttpError(client.address, 'tail', status, body, submissionId, (t) => client.redact(t).slice(0, 4000)) });
         else finish({ kind: 'unsupported', reason: `the log WebSocket upgrade was answered with HTTP ${status} (a proxy without WebSocket support?)` });
-      });
+      };
+      readCapped(res, ERROR_BODY_BYTES).then(({ bytes }) => settle(bytes.toString('utf8')), () => settle(''));
     });
     ws.on('error', (e: Error) => finish({ kind: 'failed', reason: e.message }));
     ws.on('close', (code: number) => finish(gotData || code === 1000 ? { kind: 'closed', gotData, reason: `closed (${code})` } : { kind: 'failed', reason: `closed (${code}) before any log` }));

@@ -1,4 +1,5 @@
 import { W2sError } from '../errors';
+import { serverText } from '../untrusted-text';
 
 /**
  * Every way the Ray Jobs API can fail, as a message that says what happened and what to do. Ray's own
@@ -34,10 +35,15 @@ export function lastLine(text: string): string {
   return line.length > 500 ? `${line.slice(0, 500)}…` : line;
 }
 
-export function rayHttpError(address: string, op: RayOperation, status: number, body: string, subject?: string): W2sError {
+/** Masks the cluster token (and anything after Bearer) in text from the cluster: every message goes through it. */
+export type Redact = (text: string, max?: number) => string;
+const ANONYMOUS: Redact = (text, max) => serverText(text, undefined, max);
+
+export function rayHttpError(address: string, op: RayOperation, status: number, body: string, subject?: string, redact: Redact = ANONYMOUS): W2sError {
   const where = `the Ray cluster at ${address}`;
   const doing = OP_TEXT[op];
-  const text = body.trim();
+  // Ray's own error bodies are tracebacks; a proxy's is a page. Either may echo the token.
+  const text = redact(body, 16_000).trim();
   if (status === 401) {
     return new W2sError(`${where} requires a token (401 ${lastLine(text) || 'Unauthorized'}) while ${doing}. ${TOKEN_HELP}`, 'RAY_AUTH');
   }
@@ -55,8 +61,24 @@ export function rayHttpError(address: string, op: RayOperation, status: number, 
       'RAY_NOT_FOUND',
     );
   }
-  if (status === 413) {
-    return new W2sError(`${where} (or a proxy in front of it) refused the upload as too large (413) while ${doing}. Put large data on storage the cluster shares and give its path.`, 'RAY_TOO_LARGE');
+  if (status === 413 || /Maximum request body size \d+ exceeded/.test(text)) {
+    // aiohttp's HTTPRequestEntityTooLarge text, raised by request.read() past the dashboard's
+    // client_max_size (ray_constants.DASHBOARD_CLIENT_MAX_SIZE, 100 MiB; http_server_head.py): a 413
+    // outside a handler, a 500 traceback inside upload_package (job_head.py).
+    return new W2sError(
+      `${where} (or a proxy in front of it) refused the upload as too large (${status}${/Maximum request body size/.test(text) ? `: ${lastLine(text)}` : ''}) while ${doing}. ` +
+        'Ray takes at most 100 MiB per request: put large data on storage every node shares and give its path (--cluster-dataset PATH, or "A path on the cluster…" in VS Code).',
+      'RAY_TOO_LARGE',
+    );
+  }
+  if (status === 405 && /browser traffic/i.test(text)) {
+    // python/ray/_private/browser_request_middleware.py (and the older browsers_no_post_put_middleware in
+    // dashboard/http_server_head.py): a request that looks like a browser's may not change anything.
+    return new W2sError(
+      `${where} refused the request as browser traffic (405 ${lastLine(text)}) while ${doing}: something between here and the dashboard adds a ` +
+        'browser header (User-Agent "Mozilla…", Origin, Referer or Sec-Fetch-*). Reach the dashboard directly or have the proxy drop those headers.',
+      'RAY_BROWSER_GUARD',
+    );
   }
   if (status === 503 || status === 502 || status === 504) {
     return new W2sError(`${where} is temporarily unavailable (${status}) while ${doing}: ${lastLine(text) || 'no details'}. Try again in a moment.`, 'RAY_UNAVAILABLE');
@@ -78,10 +100,10 @@ export function rayHttpError(address: string, op: RayOperation, status: number, 
 }
 
 /** A request that never got an HTTP answer: refused, unknown host, TLS, timeout. */
-export function rayNetworkError(address: string, op: RayOperation, e: unknown, timeoutMs: number): W2sError {
+export function rayNetworkError(address: string, op: RayOperation, e: unknown, timeoutMs: number, redact: Redact = ANONYMOUS): W2sError {
   const err = e as Error & { cause?: { code?: string; message?: string } };
   const code = err.cause?.code ?? (err as { code?: string }).code ?? '';
-  const detail = err.cause?.message ?? err.message ?? String(e);
+  const detail = redact(err.cause?.message ?? err.message ?? String(e), 500);
   const doing = OP_TEXT[op];
   if (err.name === 'TimeoutError' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') {
     return new W2sError(`The Ray cluster at ${address} did not answer within ${Math.round(timeoutMs / 1000)} s while ${doing}. Is the address right, and is port 8265 reachable from here (firewall, VPN, SSH tunnel)?`, 'RAY_UNREACHABLE');
@@ -107,6 +129,10 @@ export function rayNetworkError(address: string, op: RayOperation, e: unknown, t
   }
   if (/bad port/i.test(detail)) {
     return new W2sError(`Node's HTTP client refuses the port of ${address} (${detail}: browsers and fetch block it); serve the dashboard on another port, e.g. 8265.`, 'RAY_UNREACHABLE');
+  }
+  if (code.startsWith('HPE_')) {
+    // node:http's parser: not HTTP, or a header line without end (llhttp caps headers at 16 KiB).
+    return new W2sError(`${address} did not answer like an HTTP server while ${doing} (${code}): is it the Ray dashboard (port 8265)?`, 'RAY_PROTOCOL');
   }
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') {
     return new W2sError(`The connection to the Ray cluster at ${address} was cut while ${doing} (${code}). Try again; if it persists, check proxies between here and the cluster.`, 'RAY_UNREACHABLE');

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkCluster } from '../../../src/core/jobs/cluster';
 import { createRayClient } from '../../../src/core/jobs/ray-client';
-import { startRayJobsServer, type RayJobsServer } from '../../fakes/ray-jobs-server';
+import { CURRENT_RAY, startRayJobsServer, type RayJobsServer } from '../../fakes/ray-jobs-server';
 import { tempDir } from '../../support/tmp';
 import { waitFor } from './helpers';
 
@@ -19,7 +19,7 @@ describe('Ray Jobs client against the fake cluster with token auth', () => {
 
   it('checks the cluster: version and authentication mode', async () => {
     const c = await checkCluster(createRayClient({ address: ray.url, token: 's3cret' }), true);
-    assert.equal(c.rayVersion, '2.52.0');
+    assert.equal(c.rayVersion, CURRENT_RAY);
     assert.equal(c.apiVersion, '5');
     assert.equal(c.authMode, 'token');
     assert.deepEqual(c.warnings, []);
@@ -119,7 +119,7 @@ describe('Ray Jobs client over https', () => {
         c.on('close', (code) => resolve({ code, out }));
       });
       assert.equal(child.code, 0, child.out);
-      assert.equal(child.out.trim(), '2.52.0');
+      assert.equal(child.out.trim(), CURRENT_RAY);
     } finally {
       await ray.close();
     }
