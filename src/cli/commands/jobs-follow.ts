@@ -56,6 +56,7 @@ export async function followInCli(ctx: CliContext, store: Store, client: RayClie
         if (s.total) progress.update(s.step ?? 0, s.total, `${j.status}${s.loss !== null ? ` · loss ${s.loss.toFixed(4)}` : ''}`);
       },
       onMode: (mode, reason) => progress.log(`log: ${mode} (${reason})`),
+      onWarning: (message) => progress.log(`warning: ${message}`),
     });
     await grader?.drain();
   } finally {

@@ -97,7 +97,7 @@ export const jobsSftCommand: Command = {
     'base-model': { type: 'string', description: 'model id or folder on the cluster', valueName: 'ID' },
     dataset: { type: 'string', description: 'SFT data (JSONL: OpenAI chat messages, ShareGPT or Alpaca), zipped into the job', valueName: 'FILE' },
     snapshot: { type: 'string', description: 'a dataset snapshot of the store (trace browser)', valueName: 'NAME' },
-    'cluster-dataset': { type: 'string', description: 'data already on storage the cluster shares (for files over 256 MB)', valueName: 'PATH' },
+    'cluster-dataset': { type: 'string', description: 'data already on storage the cluster shares (for data over 100 MiB, what Ray takes per upload)', valueName: 'PATH' },
     'output-dir': { type: 'string', description: 'where checkpoints go, on the cluster', valueName: 'DIR' },
     epochs: { type: 'string', description: 'epochs (default 10)', valueName: 'N' },
     'learning-rate': { type: 'string', description: 'learning rate (default 1e-5)', valueName: 'X' },

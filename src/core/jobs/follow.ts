@@ -19,6 +19,8 @@ export interface FollowOptions {
   /** Eval samples just stored as traces: grade them. */
   readonly onTracesStored?: (traceIds: number[]) => void;
   readonly onMode?: (mode: TailMode, reason: string) => void;
+  /** A line cut at the line cap, a truncated log's gap: also kept in the job's notes. */
+  readonly onWarning?: (message: string) => void;
   readonly statusEveryMs?: number;
   readonly pollMs?: number;
 }
@@ -81,6 +83,11 @@ export async function followJob(opts: FollowOptions): Promise<JobRow> {
       onMode: (mode, reason) => {
         job = updateJob(store, jobId, { output: { logMode: `${mode}: ${reason}` } });
         opts.onMode?.(mode, reason);
+      },
+      onWarning: (message) => {
+        const notes = getJob(store, jobId).output.notes ?? [];
+        job = updateJob(store, jobId, { output: { notes: [...new Set([...notes, message])] } });
+        opts.onWarning?.(message);
       },
     });
   } finally {

@@ -90,4 +90,44 @@ describe('following a job log', () => {
     assert.ok(upgrades.length >= 1);
     for (const u of upgrades) assert.equal(u.headers.authorization, 'Bearer tok');
   });
+
+  it("a log past Ray's read cap (GET …/logs returns only its tail): polling carries on from the tail and says how much it could not read", async () => {
+    // 4000 lines of ~20 bytes, read through a 2 KiB cap (RAY_JOB_LOG_MAX_READ_BYTES), the job paced so polls see it grow
+    const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true, logMaxReadBytes: 2048 });
+    try {
+      const client = createRayClient({ address: ray.url });
+      const { submission_id: id } = await client.submit({ entrypoint: "i=0; while [ $i -lt 4000 ]; do echo \"line number $i\"; i=$((i+1)); [ $((i % 400)) -eq 0 ] && sleep 0.1; done" });
+      const got: LogLine[] = [];
+      const warnings: string[] = [];
+      const result = await tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 30, onLines: (l) => void got.push(...l), onWarning: (w) => warnings.push(w) });
+      const texts = got.map((l) => l.text);
+      assert.equal(texts.at(-1), 'line number 3999', 'followed to the end of the log');
+      assert.equal(new Set(texts).size, texts.length, 'no line twice');
+      assert.deepEqual(got.map((l) => l.index), got.map((_, i) => i), 'indices go on without a hole');
+      assert.equal(result.lines, got.length);
+      assert.ok(got.length < 4001, 'some lines were never visible');
+      assert.ok(warnings.some((w) => /returned only the end of the job's log \(LOG TRUNCATED — showing last 0 MiB of 0\.\d MiB total\): the lines between line \d+ and that end .* could not be read/.test(w)), warnings.join('\n'));
+    } finally {
+      await ray.close();
+    }
+  });
+
+  it('a line longer than the cap is cut with one warning; the lines after it still arrive', async () => {
+    const ray = await startRayJobsServer({ pendingMs: 10 });
+    try {
+      const client = createRayClient({ address: ray.url });
+      // 3 MiB without a newline, then ordinary lines
+      const { submission_id: id } = await client.submit({ entrypoint: "head -c 3145728 /dev/zero | tr '\\0' 'y'; echo; echo after; echo last" });
+      const got: LogLine[] = [];
+      const warnings: string[] = [];
+      await tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 30, onLines: (l) => void got.push(...l), onWarning: (w) => warnings.push(w) });
+      const cut = got.find((l) => l.text.startsWith('yyyy'))!;
+      assert.match(cut.text, /^y{2000}… \[line cut: \d+ more characters not read\]$/);
+      assert.deepEqual(got.slice(-2).map((l) => l.text), ['after', 'last']);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /a line of the job's log is longer than 1 MiB: kept its first 2000 characters \(it begins "yyyy/);
+    } finally {
+      await ray.close();
+    }
+  });
 });

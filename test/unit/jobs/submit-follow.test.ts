@@ -81,9 +81,12 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     const { store, dir } = freshStore();
     const big = path.join(dir, 'big.jsonl');
     fs.writeFileSync(big, '');
-    fs.truncateSync(big, 300 * 1024 * 1024); // sparse: no disk used
+    fs.truncateSync(big, 150 * 1024 * 1024); // sparse: no disk used
     const client = createRayClient({ address: ray.url });
-    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(big)), /300 MiB, over the 256 MiB .* storage the cluster shares/);
+    const sent = ray.requests.length;
+    // Ray's dashboard takes at most 100 MiB per request (DASHBOARD_CLIENT_MAX_SIZE): refused before any upload
+    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(big)), /150 MiB, over the 100 MiB .* storage the cluster shares/);
+    assert.equal(ray.requests.length, sent, 'nothing was sent');
     const job = await submitJob({ store, client, runnerDir: RUNNER_DIR }, sft('', { dataset: { kind: 'cluster', path: '/shared/data/w2sr-all.jsonl' }, name: 'sft-shared' }));
     assert.equal(job.spec.job.dataset, '/shared/data/w2sr-all.jsonl');
     assert.ok(!job.spec.bundle!.files.some((f) => f.startsWith('data/')));
