@@ -21,6 +21,7 @@ import os
 import platform
 import shutil
 import socket
+import subprocess
 import sys
 import uuid
 
@@ -44,12 +45,37 @@ def package_version(name):
     return str(getattr(module, "__version__", "unknown"))
 
 
+def nvidia_smi_gpus():
+    """The node's GPUs as the driver lists them (Ray hides GPUs from a task that asked for none, by
+    setting CUDA_VISIBLE_DEVICES to "", so torch alone would see none); None without nvidia-smi."""
+    exe = shutil.which("nvidia-smi")
+    if not exe:
+        return None
+    try:
+        out = subprocess.run([exe, "--query-gpu=name,memory.total", "--format=csv,noheader,nounits"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    gpus = []
+    for line in out.stdout.strip().splitlines():
+        name, _, mib = line.rpartition(",")
+        try:
+            gpus.append({"name": name.strip(), "memory_gib": round(float(mib) / 1024, 1)})
+        except ValueError:
+            continue
+    return gpus
+
+
 def gpu_report():
-    """CUDA as torch sees it: the build's CUDA version and each device's name and memory."""
+    """CUDA as torch sees it (the build's CUDA version, whether a device works) and each GPU's name and memory."""
+    listed = nvidia_smi_gpus()
+    if os.environ.get("CUDA_VISIBLE_DEVICES") == "":
+        os.environ.pop("CUDA_VISIBLE_DEVICES")  # Ray's "no GPU asked for", not the node's truth
     try:
         import torch
     except Exception:
-        return {"cuda": None, "cuda_available": False, "gpus": []}
+        return {"cuda": None, "cuda_available": False, "gpus": listed or []}
     cuda = getattr(torch.version, "cuda", None)
     gpus = []
     available = False
@@ -60,8 +86,8 @@ def gpu_report():
                 props = torch.cuda.get_device_properties(i)
                 gpus.append({"name": props.name, "memory_gib": round(props.total_memory / 2**30, 1)})
     except Exception as e:
-        return {"cuda": cuda, "cuda_available": False, "gpus": [], "cuda_error": str(e)[:200]}
-    return {"cuda": cuda, "cuda_available": available, "gpus": gpus}
+        return {"cuda": cuda, "cuda_available": False, "gpus": listed or [], "cuda_error": str(e)[:200]}
+    return {"cuda": cuda, "cuda_available": available, "gpus": listed if listed else gpus}
 
 
 def existing_parent(path):

@@ -1,5 +1,7 @@
 import { W2sError } from '../core/errors';
+import { checkCheckpointRoot } from '../core/jobs/checkpoint-root';
 import { normalizeClusterAddress } from '../core/jobs/cluster';
+import { parseEnvironment, type RunnerEnvironment } from '../core/jobs/runner-environment';
 import { createRayClient, type RayClient } from '../core/jobs/ray-client';
 import type { CliContext } from './command';
 
@@ -18,6 +20,22 @@ export function clusterClient(ctx: CliContext, explicit: string | undefined, fal
   const where = explicit ? '--address' : env.W2S_CLUSTER_ADDRESS && !fallback ? 'W2S_CLUSTER_ADDRESS' : fallback ? 'the job\'s cluster' : 'RAY_ADDRESS';
   return createRayClient({ address: normalizeClusterAddress(raw, where), token: env.W2S_CLUSTER_TOKEN || undefined });
 }
+
+/** The runner environment: --runtime, else $W2S_CLUSTER_RUNTIME, else pip (pinned). */
+export function runnerEnvironment(ctx: CliContext, explicit: string | undefined): RunnerEnvironment {
+  return explicit !== undefined ? parseEnvironment(explicit, '--runtime') : parseEnvironment(ctx.env.W2S_CLUSTER_RUNTIME, 'W2S_CLUSTER_RUNTIME');
+}
+
+/** The checkpoint root: --checkpoint-root, else $W2S_CHECKPOINT_ROOT; undefined when neither is set. */
+export function checkpointRoot(ctx: CliContext, explicit: string | undefined): string | undefined {
+  if (explicit !== undefined) return checkCheckpointRoot(explicit, '--checkpoint-root');
+  return ctx.env.W2S_CHECKPOINT_ROOT ? checkCheckpointRoot(ctx.env.W2S_CHECKPOINT_ROOT, 'W2S_CHECKPOINT_ROOT') : undefined;
+}
+
+export const ENVIRONMENT_OPTIONS = {
+  runtime: { type: 'string', description: 'how the runner\'s packages reach the nodes: pip (default, pinned), uv, image:URI, preinstalled ($W2S_CLUSTER_RUNTIME)', valueName: 'KIND' },
+  'checkpoint-root': { type: 'string', description: 'folder every node shares, or s3:// / gs:// URI, for checkpoints ($W2S_CHECKPOINT_ROOT)', valueName: 'PATH' },
+} as const;
 
 export const ADDRESS_OPTION = {
   address: { type: 'string', description: 'Ray dashboard, e.g. http://10.0.0.5:8265 (default $W2S_CLUSTER_ADDRESS); token: $W2S_CLUSTER_TOKEN', valueName: 'URL' },

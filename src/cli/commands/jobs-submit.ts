@@ -8,12 +8,13 @@ import { submitJob, type EvalRequest, type SftRequest } from '../../core/jobs/su
 import { importProblemSet } from '../../core/problems/import';
 import { requireTemplate } from '../../core/sampling/templates';
 import type { Command, CliContext, OptionSpec } from '../command';
-import { ADDRESS_OPTION, clusterClient } from '../cluster-connection';
+import { ADDRESS_OPTION, ENVIRONMENT_OPTIONS, checkpointRoot, clusterClient, runnerEnvironment } from '../cluster-connection';
 import { UsageError } from '../usage-error';
 import { followInCli, jobJson } from './jobs-follow';
 
 const COMMON: Record<string, OptionSpec> = {
   ...ADDRESS_OPTION,
+  ...ENVIRONMENT_OPTIONS,
   name: { type: 'string', description: 'job name (default: KIND-WHAT-DATE)', valueName: 'NAME' },
   gpus: { type: 'string', description: 'GPUs for the job (entrypoint_num_gpus; default 1; more than 1 trains with torchrun)', valueName: 'N' },
   param: { type: 'string', multiple: true, description: 'any other job.json field, KEY=VALUE (VALUE as JSON, else a string), e.g. --param lora={}', valueName: 'KEY=VALUE' },
@@ -66,7 +67,8 @@ async function submitAndFollow(ctx: CliContext, v: Record<string, unknown>, req:
   const progress = ctx.progress(`submit ${req.kind}`);
   let job: JobRow;
   try {
-    job = await submitJob({ store, client, runnerDir: requireRunnerDir(), cwd: ctx.cwd, signal: ctx.signal, onProgress: (m) => progress.log(m) }, req);
+    const environment = runnerEnvironment(ctx, v.runtime as string | undefined);
+    job = await submitJob({ store, client, runnerDir: requireRunnerDir(), cwd: ctx.cwd, signal: ctx.signal, onProgress: (m) => progress.log(m), environment }, req);
   } finally {
     progress.done();
   }
@@ -109,7 +111,10 @@ export const jobsSftCommand: Command = {
     const fromFile = file?.job ?? {};
     const settings: Record<string, unknown> = { ...fromFile, ...params(v) };
     const baseModel = (v['base-model'] as string | undefined) ?? (settings.base_model as string | undefined);
-    const outputDir = (v['output-dir'] as string | undefined) ?? (settings.output_dir as string | undefined);
+    const root = checkpointRoot(ctx, v['checkpoint-root'] as string | undefined);
+    const name = v.name as string | undefined;
+    // with a checkpoint root, each job gets its own folder under it
+    const outputDir = (v['output-dir'] as string | undefined) ?? (settings.output_dir as string | undefined) ?? (root ? `${root}/${name ?? `sft-${new Date().toISOString().slice(0, 19).replace(/[-:T]/g, '')}`}` : undefined);
     delete settings.base_model;
     delete settings.output_dir;
     const fileDataset = settings.dataset as string | undefined;
@@ -127,12 +132,12 @@ export const jobsSftCommand: Command = {
     }
     if (!baseModel) throw new UsageError('give the base model: --base-model ID (or base_model in JOB.json).');
     if (!dataset) throw new UsageError('give the data: --dataset FILE, --snapshot NAME or --cluster-dataset PATH (or dataset in JOB.json).');
-    if (!outputDir) throw new UsageError('give the output folder on the cluster: --output-dir DIR (or output_dir in JOB.json).');
+    if (!outputDir) throw new UsageError('give the output folder on the cluster: --output-dir DIR, --checkpoint-root PATH (or output_dir in JOB.json).');
     if (v.epochs !== undefined) settings.epochs = num(v.epochs, 'epochs');
     if (v['learning-rate'] !== undefined) settings.learning_rate = num(v['learning-rate'], 'learning-rate');
     if (v.lora) settings.lora = settings.lora ?? {};
     const gpus = num(v.gpus, 'gpus', true) ?? (typeof settings.gpus === 'number' ? settings.gpus : 1);
-    return submitAndFollow(ctx, v, { kind: 'sft', name: v.name as string | undefined, baseModel, dataset, outputDir, settings, gpus });
+    return submitAndFollow(ctx, v, { kind: 'sft', name, baseModel, dataset, outputDir, settings, gpus });
   },
 };
 

@@ -1,3 +1,4 @@
+import type { RunnerEnvironment } from './runner-environment';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
 import type { JobKind } from './job-spec';
@@ -34,6 +35,8 @@ export interface JobSpec {
   /** What the user picked, in words: "dataset file train.jsonl", "snapshot w2sr-all", "problem set math500". */
   readonly source: string;
   readonly bundle?: { readonly name: string; readonly bytes: number; readonly files: readonly string[] };
+  /** How the runner's packages got to the node (runner-environment.ts), e.g. {"kind":"pip"}. */
+  readonly environment?: RunnerEnvironment;
   /** Eval: the run its samples go to, the set, and the template its prompts came from. */
   readonly evalRun?: string;
   readonly setName?: string;

@@ -5,6 +5,8 @@ import { findRun, openRun } from '../runs/runs';
 import type { PromptTemplate } from '../sampling/templates';
 import type { Store } from '../store/open';
 import { buildBundle } from './bundle';
+import { checkEvalStorage, checkSftStorage } from './checkpoint-root';
+import { DEFAULT_ENVIRONMENT, runtimeEnvFor, type RunnerEnvironment } from './runner-environment';
 import { resolveDataset, type DatasetSource } from './dataset-source';
 import { evalProblemsFile } from './eval-problems';
 import { checkJobJson, type JobKind } from './job-spec';
@@ -54,6 +56,11 @@ export interface SubmitContext {
   readonly cwd?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (message: string) => void;
+  /** How the runner's packages get to the node (default pip, pinned). */
+  readonly environment?: RunnerEnvironment;
+  /** What the last probe found: the cluster's node count, and whether the checkpoint root is shared. */
+  readonly clusterNodes?: number;
+  readonly rootShared?: boolean | null;
 }
 
 export const entrypointFor = (kind: JobKind): string => `python -m w2s_runner ${kind} job.json`;
@@ -77,9 +84,11 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
     const data = resolveDataset(store, req.dataset, ctx.cwd);
     if (data.entry) files.push(data.entry);
     job = checkJobJson('sft', { ...(req.settings ?? {}), base_model: req.baseModel, dataset: data.jobPath, output_dir: req.outputDir }, defaults, 'the SFT job');
+    checkSftStorage(req.outputDir, Number(job.nodes ?? defaults.sft.nodes ?? 1), ctx.rootShared);
     name = req.name ?? defaultJobName('sft', data.label);
     spec = { source: req.dataset.kind === 'snapshot' ? `dataset snapshot ${data.label}` : req.dataset.kind === 'file' ? `dataset file ${req.dataset.path}` : `cluster path ${data.jobPath}` };
   } else {
+    checkEvalStorage(req.model, ctx.clusterNodes, ctx.rootShared);
     name = req.name ?? defaultJobName('eval', `${req.model.split('/').filter(Boolean).at(-1) ?? 'model'}-${req.setName}`);
     const runName = req.runName ?? name;
     const run = openRun(store, {
@@ -103,7 +112,8 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
   }
 
   const entrypoint = entrypointFor(req.kind);
-  let row = createJob(store, { name, kind: req.kind, cluster: client.address, spec: { ...spec, job, entrypoint, gpus: req.gpus } });
+  const environment = ctx.environment ?? DEFAULT_ENVIRONMENT;
+  let row = createJob(store, { name, kind: req.kind, cluster: client.address, spec: { ...spec, job, entrypoint, gpus: req.gpus, environment } });
   if (runId !== undefined) store.db.prepare('UPDATE runs SET job_id = ? WHERE id = ?').run(row.id, runId);
   try {
     files.push(...runnerEntries(runnerDir), { path: 'job.json', data: Buffer.from(`${JSON.stringify(job, null, 2)}\n`, 'utf8') });
@@ -122,7 +132,7 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
       await client.submit({
         entrypoint,
         submission_id: submissionId,
-        runtime_env: { working_dir: bundle.uri, env_vars: { PYTHONUNBUFFERED: '1', W2S_JOB: name } },
+        runtime_env: { working_dir: bundle.uri, env_vars: { PYTHONUNBUFFERED: '1', W2S_JOB: name }, ...runtimeEnvFor(environment, runnerDir) },
         metadata: { w2s_job: name, w2s_kind: req.kind },
         ...(req.gpus > 0 ? { entrypoint_num_gpus: req.gpus } : {}),
       }, ctx.signal);
@@ -135,8 +145,10 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
     const details = await client.job(submissionId, ctx.signal).catch(() => undefined);
     return updateJob(store, row.id, { status: details ? fromRayStatus(details.status) : 'pending', output: details ? { rayStatus: details.status, rayMessage: details.message } : {} });
   } catch (e) {
-    updateJob(store, row.id, { status: 'submit-failed', error: errorMessage(e) });
-    if (runId !== undefined) store.db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE id = ?").run(errorMessage(e), runId);
+    // messages from the cluster are redacted where they are made; this is the last gate before the store
+    const error = client.redact(errorMessage(e));
+    updateJob(store, row.id, { status: 'submit-failed', error });
+    if (runId !== undefined) store.db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE id = ?").run(error, runId);
     throw e;
   }
 }
