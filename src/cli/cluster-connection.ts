@@ -18,7 +18,15 @@ export function clusterClient(ctx: CliContext, explicit: string | undefined, fal
     throw new W2sError('No cluster address: give --address http://HEAD:8265 or set W2S_CLUSTER_ADDRESS (the Ray dashboard, port 8265).', 'NO_CLUSTER');
   }
   const where = explicit ? '--address' : env.W2S_CLUSTER_ADDRESS && !fallback ? 'W2S_CLUSTER_ADDRESS' : fallback ? 'the job\'s cluster' : 'RAY_ADDRESS';
-  return createRayClient({ address: normalizeClusterAddress(raw, where), token: env.W2S_CLUSTER_TOKEN || undefined });
+  return createRayClient({ address: normalizeClusterAddress(raw, where), token: env.W2S_CLUSTER_TOKEN || undefined, timeoutMs: clusterTimeoutMs(env) });
+}
+
+/** Per request: $W2S_CLUSTER_TIMEOUT seconds (default 30; uploads get ten times that). */
+function clusterTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.W2S_CLUSTER_TIMEOUT;
+  if (!raw) return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new W2sError(`W2S_CLUSTER_TIMEOUT must be a whole number of seconds (got "${raw}").`, 'BAD_TIMEOUT');
+  return Number(raw) * 1000;
 }
 
 /** The runner environment: --runtime, else $W2S_CLUSTER_RUNTIME, else pip (pinned). */

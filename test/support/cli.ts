@@ -21,6 +21,8 @@ export interface CliOptions {
   /** Run as this user and group (tests that need file permissions to bite while running as root). */
   uid?: number;
   gid?: number;
+  /** Send SIGINT (Ctrl-C) after this long, as a user detaching from a follow would. */
+  interruptAfterMs?: number;
   /** Largest file the command may write, in KB (`ulimit -f`; SIGXFSZ ignored, so writes fail with EFBIG as on a full disk). */
   fileSizeLimitKb?: number;
 }
@@ -60,12 +62,14 @@ export function w2s(args: string[], opts: CliOptions): Promise<CliResult> {
       }
     }, 20);
     const kill = opts.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), opts.timeoutMs);
+    const interrupt = opts.interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(poll);
       clearTimeout(kill);
+      clearTimeout(interrupt);
       resolve({ code, stdout, stderr, ms: performance.now() - t0, peakRssKb, timedOut });
     });
     child.stdin.end(opts.input ?? '');

@@ -107,7 +107,7 @@ function packageCalls(call: Call, timeoutMs: number): Pick<RayClient, 'packageEx
 }
 
 /** /api/jobs/…: submit, read, stop, delete. Text the job wrote (message, logs) comes back redacted. */
-function jobCalls(call: Call, t: RayTransport): Omit<RayClient, 'address' | 'headers' | 'redact' | 'version' | 'authenticationMode' | 'packageExists' | 'uploadPackage'> {
+function jobCalls(call: Call, t: RayTransport, redactLog: (text: string) => string): Omit<RayClient, 'address' | 'headers' | 'redact' | 'version' | 'authenticationMode' | 'packageExists' | 'uploadPackage'> {
   const jobPath = (id: string) => `/api/jobs/${encodeURIComponent(id)}`;
   const clean = (d: RayJobDetails): RayJobDetails => (d && typeof d.message === 'string' ? { ...d, message: t.redact(d.message, 30_000) } : d);
   return {
@@ -126,7 +126,7 @@ function jobCalls(call: Call, t: RayTransport): Omit<RayClient, 'address' | 'hea
     },
     async logs(id, signal) {
       const r = await call<{ logs?: unknown } | null>('logs', 'GET', `${jobPath(id)}/logs`, { signal, subject: id, maxBytes: ANSWER_CAPS.logs });
-      return typeof r?.logs === 'string' ? r.logs : '';
+      return typeof r?.logs === 'string' ? redactLog(r.logs) : '';
     },
     async stop(id, signal) {
       return Boolean((await call<{ stopped?: unknown } | null>('stop', 'POST', `${jobPath(id)}/stop`, { signal, subject: id }))?.stopped);
@@ -145,13 +145,14 @@ export function createRayClient(conn: ClusterConnection): RayClient {
   const transport = createRayTransport(conn.address, conn.token);
   const timeoutMs = conn.timeoutMs ?? 30_000;
   const call = jsonCall(transport, timeoutMs);
+  // log lines keep their length (a sample record may be long); only secrets are masked
+  const redact = (text: string) => redactSecrets(text, conn.token);
   return {
     address: transport.base,
     headers: transport.headers,
-    // log lines keep their length (a sample record may be long); only secrets are masked
-    redact: (text) => redactSecrets(text, conn.token),
+    redact,
     ...identityCalls(call, transport.base),
     ...packageCalls(call, timeoutMs),
-    ...jobCalls(call, transport),
+    ...jobCalls(call, transport, redact),
   };
 }

@@ -77,6 +77,27 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     store.close();
   });
 
+  it('the runner environment goes in runtime_env (pip pinned by default, image_uri when asked) and is recorded on the job', async () => {
+    const { store, dir } = freshStore();
+    const client = createRayClient({ address: ray.url });
+    const data = writeDataset(dir, 2);
+    const pip = await submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(data, { name: 'env-pip' }));
+    const image = await submitJob({ store, client, runnerDir: RUNNER_DIR, environment: { kind: 'image', imageUri: 'rayproject/ray-ml:2.53.0-gpu' } }, sft(data, { name: 'env-image' }));
+    const details = await client.list();
+    const env = (id: string) => details.find((d) => d.submission_id === id)!.runtime_env as Record<string, unknown>;
+    assert.deepEqual((env(pip.submissionId!).pip as { packages: string[] }).packages.filter((p) => p.includes('==')), ['torch==2.11.0', 'transformers==5.17.0', 'accelerate==1.15.0', 'peft==0.21.0']);
+    assert.equal(env(image.submissionId!).image_uri, 'rayproject/ray-ml:2.53.0-gpu');
+    assert.equal(env(image.submissionId!).pip, undefined);
+    assert.deepEqual(getJob(store, pip.id).spec.environment, { kind: 'pip' });
+    assert.deepEqual(getJob(store, image.id).spec.environment, { kind: 'image', imageUri: 'rayproject/ray-ml:2.53.0-gpu' });
+    // a two-node job writing to ~ is refused before anything is stored or sent
+    const sent = ray.requests.length;
+    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(data, { name: 'two-nodes', outputDir: '~/w2s-checkpoints/x', settings: { nodes: 2 } })), /trains on 2 nodes.*own disk/s);
+    assert.equal(ray.requests.length, sent);
+    assert.equal(findJob(store, 'two-nodes'), undefined);
+    store.close();
+  });
+
   it('data over the bundle limit is refused with the shared-storage fix; a cluster path goes as it is', async () => {
     const { store, dir } = freshStore();
     const big = path.join(dir, 'big.jsonl');
