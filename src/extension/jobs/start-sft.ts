@@ -29,7 +29,7 @@ async function pickDataset(ctx: JobsContext): Promise<DatasetSource | undefined>
   items.push({ label: 'Other data', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(file) Dataset file in the workspace…', description: 'JSONL: OpenAI chat messages, ShareGPT or Alpaca', action: 'file' });
   items.push({ label: '$(folder-opened) Browse for a dataset file…', action: 'browse' });
-  items.push({ label: '$(cloud) A path on the cluster…', description: 'data on storage the cluster shares (over 256 MB)', action: 'cluster' });
+  items.push({ label: '$(cloud) A path on the cluster…', description: 'data on storage the cluster shares (over 100 MiB)', action: 'cluster' });
   const pick = await vscode.window.showQuickPick(items, { title: 'W2S: Start SFT Job — training data', placeHolder: snapshots.length ? 'A dataset snapshot, or a file' : 'No dataset snapshots yet: pick a file', ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.source) return pick.source;
