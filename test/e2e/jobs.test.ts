@@ -125,6 +125,21 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     assert.ok(checked.length >= 1 && checked.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
   });
 
+  test('Connect to Cluster… runs the probe job: the Jobs view shows each node (Python, torch, GPUs, disk) and the checkpoint root', async () => {
+    const jobs = viewPane(wb.page, 'Jobs');
+    // the probe ran for real under the fake cluster, on this machine: its Python is the one it reports
+    const python = execFileSync('python3', ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim();
+    const clusterRow = treeRow(jobs, `cluster ${ray.url}`);
+    await clusterRow.waitFor({ state: 'visible', timeout: 60_000 });
+    await jobs.locator('.monaco-list-row .label-description', { hasText: `Python ${python}, torch missing` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await treeRow(jobs, 'checkpoints', 'shared by every node').waitFor({ state: 'visible', timeout: 30_000 });
+    await treeRow(jobs, 'environment', 'pip').waitFor({ state: 'visible', timeout: 30_000 });
+    const probe = ray.requests.find((r) => r.method === 'POST' && r.path === '/api/jobs/');
+    assert.ok(probe, 'a probe job was submitted');
+    const shot = await wb.screenshot('jobs-cluster-probe');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+  });
+
   test('"W2S: Start SFT Job…": the loss curve draws live in the job panel, and the job succeeds', async () => {
     await startSftThroughPickers('e2e-sft');
     const frame: Frame = await findWebviewFrame(wb.page, '.chart[data-metric="loss"]', 60_000);

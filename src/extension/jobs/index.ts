@@ -8,7 +8,8 @@ import type { GraderService } from '../grading/grader-service';
 import { jobPanels, type JobPanelDeps } from './job-panel';
 import type { StoreService } from '../ui/store-service';
 import { JobsTree } from './jobs-tree';
-import { clientFor, connectToCluster, type ConnectArgs } from './cluster';
+import { clientFor, configuredAddress, connectToCluster, type ConnectArgs } from './cluster';
+import { loadProbe } from './cluster-settings';
 import type { JobsContext } from './context';
 import { evaluateModel, submitEvalRerun, type EvalRerunArgs, type EvaluateArgs } from './evaluate';
 import { JobFollowers } from './followers';
@@ -37,7 +38,7 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
   };
   const panelDeps: JobPanelDeps = { context, stores, followers, log, stop };
   const panels = jobPanels(panelDeps);
-  const tree = new JobsTree(stores, followers);
+  const tree = new JobsTree(stores, followers, () => loadProbe(context.workspaceState, configuredAddress()));
 
   const pickJob = async (arg: JobArg, filter: (running: boolean) => boolean, verb: string): Promise<string | undefined> => {
     const name = jobNameOf(arg);
@@ -64,7 +65,7 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     vscode.window.registerTreeDataProvider('w2s.jobs', tree),
     // (panels are not closed on deactivate: VS Code restores them after a reload)
     panels.registerSerializer(),
-    registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster(context.secrets, log, args ?? {}).then(() => tree.refresh())),
+    registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster({ secrets: context.secrets, log, memento: context.workspaceState, runnerDir: ctx.runnerDir }, args && typeof args === 'object' ? args : {}).then(() => tree.refresh())),
     registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
     registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),
     // the Testing view's run profile of a model evaluated on the cluster (results)

@@ -5,8 +5,37 @@ import type { JobFollowers } from './followers';
 import type { StoreService } from '../ui/store-service';
 import { detailItem, rootsFromStore, storeErrorItem, type DetailNode, type StoreErrorNode } from '../ui/tree-items';
 import { md } from '../ui/markdown-text';
+import { probeLines } from '../../core/jobs/cluster-probe';
+import type { StoredProbe } from './cluster-settings';
 
-type Node = { kind: 'job'; job: JobRow; summary: JobSummary } | DetailNode | StoreErrorNode;
+/** One row per node of the probe report, then the checkpoint root's verdict. */
+function clusterDetails(p: StoredProbe): DetailNode[] {
+  const r = p.report;
+  if (!r.ok) return [{ kind: 'detail', label: 'probe failed', description: `${r.rayStatus}: ${r.message ?? 'no details'}`, icon: 'error' }];
+  const lines = probeLines(r);
+  const out: DetailNode[] = r.nodes.map((n, i) => {
+    const line = lines[i] ?? '';
+    const cut = line.indexOf(': ');
+    return { kind: 'detail', label: cut > 0 ? line.slice(0, cut) : `node ${i + 1}`, description: cut > 0 ? line.slice(cut + 2) : line, icon: n.gpus?.length ? 'circuit-board' : 'vm' };
+  });
+  if (r.checkpointRoot.path) out.push({ kind: 'detail', label: 'checkpoints', description: lines.at(-1)!.replace(/^checkpoint root /, ''), icon: r.checkpointRoot.shared === false ? 'warning' : 'folder' });
+  out.push({ kind: 'detail', label: 'environment', description: r.environment, icon: 'package' });
+  if (r.note) out.push({ kind: 'detail', label: 'note', description: r.note, icon: 'info' });
+  return out;
+}
+
+function clusterItem(p: StoredProbe): vscode.TreeItem {
+  const r = p.report;
+  const item = new vscode.TreeItem(`cluster ${p.address}`, vscode.TreeItemCollapsibleState.Expanded);
+  const gpus = r.nodes.reduce((n, x) => n + (x.gpus?.length ?? 0), 0);
+  item.description = r.ok ? `${r.nodes.length} node${r.nodes.length === 1 ? '' : 's'} · ${gpus} GPU${gpus === 1 ? '' : 's'} · probed ${p.at.slice(0, 16).replace('T', ' ')}` : `probe ${r.rayStatus}`;
+  item.iconPath = new vscode.ThemeIcon(r.ok ? 'server-environment' : 'error', r.ok ? undefined : new vscode.ThemeColor('testing.iconFailed'));
+  item.tooltip = new vscode.MarkdownString(md`**${p.address}** — probe job ${r.submissionId}, ${r.rayStatus}\n\n` + probeLines(r).map((l) => md`- ${l}`).join('\n'));
+  item.id = 'cluster';
+  return item;
+}
+
+type Node = { kind: 'job'; job: JobRow; summary: JobSummary } | { kind: 'cluster'; probe: StoredProbe } | DetailNode | StoreErrorNode;
 
 const STATUS_ICON: Record<string, [string, string | undefined]> = {
   preparing: ['loading~spin', undefined],
@@ -28,7 +57,8 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private throttle: NodeJS.Timeout | undefined;
   private readonly clock: NodeJS.Timeout;
 
-  constructor(private readonly stores: StoreService, followers: JobFollowers) {
+  /** `probe`: the last probe of the connected cluster (Connect to Cluster…), shown as the first row. */
+  constructor(private readonly stores: StoreService, followers: JobFollowers, private readonly probe: () => StoredProbe | undefined = () => undefined) {
     this.subscriptions = [stores.onDidChange(() => this.refreshSoon()), followers.onDidChange(() => this.refreshSoon())];
     // The elapsed time of running jobs moves on even when nothing is logged.
     this.clock = setInterval(() => {
@@ -54,7 +84,12 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return rootsFromStore(this.stores, (store): Node[] => listJobs(store).map((job) => ({ kind: 'job', job, summary: summarizeJob(store, job) })));
+    if (!node) {
+      const probe = this.probe();
+      const jobs = rootsFromStore(this.stores, (store): Node[] => listJobs(store).map((job) => ({ kind: 'job', job, summary: summarizeJob(store, job) })));
+      return probe ? [{ kind: 'cluster', probe }, ...jobs] : jobs;
+    }
+    if (node.kind === 'cluster') return clusterDetails(node.probe);
     if (node.kind !== 'job') return [];
     const j = node.job;
     const out: Node[] = [
@@ -84,6 +119,8 @@ export class JobsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
         item.id = `job:${job.id}`;
         return item;
       }
+      case 'cluster':
+        return clusterItem(node.probe);
       case 'detail':
         return detailItem(node);
       case 'error':

@@ -8,6 +8,7 @@ import type { JobsContext } from './context';
 import { requireCluster } from './cluster';
 import { setting } from '../ui/settings';
 import { reportError } from '../ui/report-error';
+import { loadProbe, runtimeSetting } from './cluster-settings';
 
 /** Arguments that skip the pickers (tests, keybindings). */
 export interface StartSftArgs {
@@ -63,13 +64,18 @@ export async function pickGpus(title: string): Promise<number | undefined> {
 
 /** Submits with a cancellable progress notification, then follows the job and opens its panel. */
 export async function submitAndOpen(ctx: JobsContext, req: SftRequest | EvalRequest): Promise<JobRow | undefined> {
-  const client = await requireCluster(ctx.secrets, ctx.log);
+  const client = await requireCluster(ctx.secrets, ctx.log, ctx.memento, ctx.runnerDir);
   if (!client) return undefined;
+  // what the last probe of this cluster found decides whether a node-local root can be used
+  const probe = loadProbe(ctx.memento, client.address)?.report;
   try {
     const job = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: submitting the ${req.kind} job`, cancellable: true }, (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      return submitJob({ store: ctx.stores.get(), client, runnerDir: ctx.runnerDir, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, signal: controller.signal, onProgress: (m) => progress.report({ message: m }) }, req);
+      return submitJob({
+        store: ctx.stores.get(), client, runnerDir: ctx.runnerDir, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, signal: controller.signal, onProgress: (m) => progress.report({ message: m }),
+        environment: runtimeSetting(ctx.log), clusterNodes: probe?.ok ? probe.nodes.length : undefined, rootShared: probe?.checkpointRoot.shared,
+      }, req);
     });
     ctx.stores.notifyChanged();
     ctx.log.info(`Job ${job.name} submitted to ${job.cluster} as ${job.submissionId}`);
