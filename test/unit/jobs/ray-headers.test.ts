@@ -104,3 +104,15 @@ describe("the fake's browser guard follows the ray_version it reports", () => {
     }
   });
 });
+
+describe("Ray's refusals in words", () => {
+  it('a 405 for browser traffic says which headers to drop; a body over the cap names the shared-path option', async () => {
+    const { rayHttpError } = await import('../../../src/core/jobs/ray-errors');
+    const guard = rayHttpError('http://h:8265', 'submit', 405, "'POST' method not allowed for browser traffic.");
+    assert.equal(guard.code, 'RAY_BROWSER_GUARD');
+    assert.match(guard.message, /refused the request as browser traffic \(405 'POST' method not allowed for browser traffic\.\).*Origin, Referer or Sec-Fetch-\*/);
+    const big = rayHttpError('http://h:8265', 'package-upload', 500, 'Traceback (most recent call last):\n  File "job_head.py", line 1\naiohttp.web_exceptions.HTTPRequestEntityTooLarge: Maximum request body size 104857600 exceeded, actual body size 104923136\n');
+    assert.equal(big.code, 'RAY_TOO_LARGE');
+    assert.match(big.message, /Maximum request body size 104857600 exceeded.*at most 100 MiB per request.*--cluster-dataset PATH/s);
+  });
+});
