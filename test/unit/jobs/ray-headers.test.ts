@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { createRayClient } from '../../../src/core/jobs/ray-client';
 import { tailJobLog } from '../../../src/core/jobs/log-tail';
+import { rayHttpError } from '../../../src/core/jobs/ray-errors';
 import { startRayJobsServer, type RayJobsServer } from '../../fakes/ray-jobs-server';
 
 const BROWSER_MARKERS = ['origin', 'referer', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-site', 'sec-fetch-user', 'access-control-request-method', 'access-control-request-headers'];
@@ -107,7 +108,6 @@ describe("the fake's browser guard follows the ray_version it reports", () => {
 
 describe("Ray's refusals in words", () => {
   it('a 405 for browser traffic says which headers to drop; a body over the cap names the shared-path option', async () => {
-    const { rayHttpError } = await import('../../../src/core/jobs/ray-errors');
     const guard = rayHttpError('http://h:8265', 'submit', 405, "'POST' method not allowed for browser traffic.");
     assert.equal(guard.code, 'RAY_BROWSER_GUARD');
     assert.match(guard.message, /refused the request as browser traffic \(405 'POST' method not allowed for browser traffic\.\).*Origin, Referer or Sec-Fetch-\*/);
