@@ -1,6 +1,6 @@
 import { checkCluster } from '../../core/jobs/cluster';
 import { probeCluster, probeLines } from '../../core/jobs/cluster-probe';
-import { findRunnerDir } from '../../core/jobs/runner-files';
+import { requireRunnerDir } from '../../core/jobs/runner-files';
 import { describeEnvironment } from '../../core/jobs/runner-environment';
 import type { Command } from '../command';
 import { ADDRESS_OPTION, ENVIRONMENT_OPTIONS, checkpointRoot, clusterClient, runnerEnvironment } from '../cluster-connection';
@@ -34,7 +34,7 @@ export const clusterCheckCommand: Command = {
     const progress = ctx.progress('probe');
     let probe;
     try {
-      probe = await probeCluster(client, { runnerDir: findRunnerDir(), environment, checkpointRoot: root, signal: ctx.signal, onProgress: (m) => progress.log(m) });
+      probe = await probeCluster(client, { runnerDir: requireRunnerDir(), environment, checkpointRoot: root, signal: ctx.signal, onProgress: (m) => progress.log(m) });
     } finally {
       progress.done();
     }

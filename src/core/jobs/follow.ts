@@ -85,7 +85,7 @@ export async function followJob(opts: FollowOptions): Promise<JobRow> {
         opts.onMode?.(mode, reason);
       },
       onWarning: (message) => {
-        const notes = getJob(store, jobId).output.notes ?? [];
+        const notes = requireJobById(store, jobId).output.notes ?? [];
         job = updateJob(store, jobId, { output: { notes: [...new Set([...notes, message])] } });
         opts.onWarning?.(message);
       },

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
+import { setting } from '../ui/settings';
 import { checkCheckpointRoot } from '../../core/jobs/checkpoint-root';
 import type { ProbeReport } from '../../core/jobs/cluster-probe';
 import { DEFAULT_ENVIRONMENT, parseEnvironment, type RunnerEnvironment } from '../../core/jobs/runner-environment';
@@ -25,7 +26,7 @@ export function saveProbe(memento: vscode.Memento, address: string, report: Prob
 /** The setting w2s.cluster.runtime (pip, uv, image:URI, preinstalled); a bad value is reported and pip used. */
 export function runtimeSetting(log?: vscode.LogOutputChannel): RunnerEnvironment {
   try {
-    return parseEnvironment(vscode.workspace.getConfiguration('w2s').get<string>('cluster.runtime'), 'the setting w2s.cluster.runtime');
+    return parseEnvironment(setting('cluster.runtime'), 'the setting w2s.cluster.runtime');
   } catch (e) {
     log?.warn(`${errorMessage(e)} Using pip.`);
     return DEFAULT_ENVIRONMENT;
@@ -34,7 +35,7 @@ export function runtimeSetting(log?: vscode.LogOutputChannel): RunnerEnvironment
 
 /** The setting w2s.cluster.checkpointDir, checked (undefined when it is not a usable root). */
 export function checkpointRootSetting(): string | undefined {
-  const raw = vscode.workspace.getConfiguration('w2s').get<string>('cluster.checkpointDir');
+  const raw = setting('cluster.checkpointDir');
   if (!raw) return undefined;
   try {
     return checkCheckpointRoot(raw, 'the setting w2s.cluster.checkpointDir');

@@ -60,6 +60,7 @@ export const SETTINGS = {
   'grading.gradeOnArrival': true,
   'cluster.address': '',
   'cluster.checkpointDir': '~/w2s-checkpoints',
+  'cluster.runtime': 'pip',
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -88,8 +88,8 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     assert.deepEqual((env(pip.submissionId!).pip as { packages: string[] }).packages.filter((p) => p.includes('==')), ['torch==2.11.0', 'transformers==5.17.0', 'accelerate==1.15.0', 'peft==0.21.0']);
     assert.equal(env(image.submissionId!).image_uri, 'rayproject/ray-ml:2.53.0-gpu');
     assert.equal(env(image.submissionId!).pip, undefined);
-    assert.deepEqual(getJob(store, pip.id).spec.environment, { kind: 'pip' });
-    assert.deepEqual(getJob(store, image.id).spec.environment, { kind: 'image', imageUri: 'rayproject/ray-ml:2.53.0-gpu' });
+    assert.deepEqual(requireJobById(store, pip.id).spec.environment, { kind: 'pip' });
+    assert.deepEqual(requireJobById(store, image.id).spec.environment, { kind: 'image', imageUri: 'rayproject/ray-ml:2.53.0-gpu' });
     // a two-node job writing to ~ is refused before anything is stored or sent
     const sent = ray.requests.length;
     await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(data, { name: 'two-nodes', outputDir: '~/w2s-checkpoints/x', settings: { nodes: 2 } })), /trains on 2 nodes.*own disk/s);
