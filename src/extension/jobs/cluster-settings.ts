@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { setting } from '../ui/settings';
 import { checkCheckpointRoot } from '../../core/jobs/checkpoint-root';
