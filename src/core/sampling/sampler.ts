@@ -160,7 +160,7 @@ function outcome(
   store: Store,
   runId: number,
   o: SampleOptions,
-  why: { writer: TraceWriter; fatal: RequestFailure | undefined; attempts: AttemptContext; retry: RetryPolicy },
+  why: { writer: TraceWriter; fatal: RequestFailure | undefined; attempts: Pick<AttemptContext, 'lastError'>; retry: RetryPolicy },
 ): { status: SampleResult['status']; error: string | null } {
   const { writer, fatal, attempts, retry } = why;
   if (writer.failure) {
@@ -207,7 +207,8 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   let fatal: RequestFailure | undefined;
   let plan: ReturnType<typeof planWork> | undefined;
   let runner: RequestRunner | undefined;
-  const queue: Unit[] = [];
+  // (a slot is cleared once its unit is taken, so finished work can be collected)
+  const queue: (Unit | undefined)[] = [];
   let head = 0;
 
   // Signals of new traces are computed in small batches on a timer, never inside the writer's commit.
@@ -220,8 +221,8 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     }
     o.onProgress?.(progress());
   });
-  const attempts: AttemptContext = {
-    runner: undefined as unknown as RequestRunner, // set below, once the plan is made
+  // What every attempt shares; the request runner joins it once the plan is made (it starts worker threads).
+  const shared: Omit<AttemptContext, 'runner'> = {
     writer, model: o.model, baseUrl: o.baseUrl, template: o.template, params: o.params, extraBody: o.extraBody,
     stream: o.stream ?? true, timeoutMs: o.timeoutMs, deadlineMs: o.deadlineMs, retry, signal: stop.signal, log,
     serverN: o.nMode === 'server' ? true : o.nMode === 'separate' ? false : undefined,
@@ -241,7 +242,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     const rate = tally.stored / Math.max(1, elapsedMs);
     const remaining = total - done - tally.failed;
     return {
-      runId: run.id, total, done, failed: tally.failed, storedThisSession: tally.stored, inFlight: attempts.inFlight, completionTokens: tally.tokens,
+      runId: run.id, total, done, failed: tally.failed, storedThisSession: tally.stored, inFlight: shared.inFlight, completionTokens: tally.tokens,
       tokensPerSecond: tally.tokens / Math.max(0.001, elapsedMs / 1000), elapsedMs,
       etaMs: tally.stored > 0 && remaining > 0 ? remaining / rate : undefined,
     };
@@ -251,16 +252,16 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     plan = planWork(store, run.id, run.setId, o.samplesPerProblem, run.problemLimit ?? undefined, keys);
     if (plan.retrying) log('info', `${run.name}: retrying ${plan.retrying} trace(s) that failed before`);
     for (const item of plan.items) {
-      if (attempts.serverN === false || item.sampleIndices.length === 1) for (const i of item.sampleIndices) queue.push({ item, indices: [i] });
+      if (shared.serverN === false || item.sampleIndices.length === 1) for (const i of item.sampleIndices) queue.push({ item, indices: [i] });
       else queue.push({ item, indices: item.sampleIndices });
     }
     o.onProgress?.(progress());
     runner = createRequestRunner({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs }, o.threads ?? defaultThreads(), o.requestWorker);
-    attempts.runner = runner;
+    const attempts: AttemptContext = Object.assign(shared, { runner });
     const worker = async () => {
       while (!stop.signal.aborted && head < queue.length) {
         const u = queue[head]!;
-        queue[head++] = undefined as unknown as Unit; // let finished work be collected
+        queue[head++] = undefined;
         await runUnit(attempts, u);
         if (writer.failure) stop.abort();
       }
@@ -274,9 +275,9 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     signals.drain();
   }
 
-  const { status, error } = outcome(store, run.id, o, { writer, fatal, attempts, retry });
+  const { status, error } = outcome(store, run.id, o, { writer, fatal, attempts: shared, retry });
   withStoreErrors(store.file, () => finishRun(store, run.id, status, error));
-  return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated: tally.truncated, serverN: attempts.serverN };
+  return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated: tally.truncated, serverN: shared.serverN };
 }
 
 /** The keys as a set, refusing any the set does not hold (a stale selection must not sample nothing silently). */
