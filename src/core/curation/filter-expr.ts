@@ -183,114 +183,135 @@ function signalCondition(v: string, t: Token, negated: boolean): SignalCondition
 
 const LABEL_ALIASES: Record<string, LabelValue> = { accepted: 'accept', rejected: 'reject', starred: 'star', unlabeled: 'none', unlabelled: 'none' };
 
+/** A filter being built term by term. */
+type Draft = { -readonly [K in keyof TraceFilter]: TraceFilter[K] };
+
+/** A `key:value` term, its key checked; undefined for a search word. */
+interface KeyTerm {
+  readonly key: Key;
+  readonly rest: string;
+  readonly negated: boolean;
+}
+
 /** Parses a filter expression; errors name the token and its column (from 1). */
 export function parseFilterExpression(expr: string): TraceFilter {
-  const f: {
-    runs?: string[]; models?: string[]; sets?: string[]; verdicts?: Verdict[]; labels?: LabelValue[]; finishReasons?: string[];
-    length?: NumberRange; latencyMs?: NumberRange; subjects?: string[]; levels?: string[]; signals?: SignalCondition[];
-    problems?: string[]; traceIds?: number[]; text?: string;
-  } = {};
-  const add = <K extends 'runs' | 'models' | 'sets' | 'finishReasons' | 'subjects' | 'levels' | 'problems'>(k: K, xs: string[]) => {
-    f[k] = [...new Set([...(f[k] ?? []), ...xs])];
-  };
-  const text: { raw: string; column: number }[] = [];
+  const f: Draft = {};
+  const words: Token[] = [];
   for (const t of tokenize(expr)) {
-    const m = /^(-?)([a-zA-Z][a-zA-Z-]*):(.*)$/s.exec(t.raw);
-    if (!m) {
-      text.push({ raw: t.raw, column: t.column });
-      continue;
+    const term = keyTerm(t);
+    if (term) applyTerm(f, term, t);
+    else words.push(t);
+  }
+  if (words.length) f.text = searchText(words);
+  return f;
+}
+
+/** Reads `[-]key:value`, checking the key, that a value follows and that only what can be negated is. */
+function keyTerm(t: Token): KeyTerm | undefined {
+  const m = /^(-?)([a-zA-Z][a-zA-Z-]*):(.*)$/s.exec(t.raw);
+  if (!m) return undefined;
+  const negated = m[1] === '-';
+  const key = m[2]!.toLowerCase();
+  const rest = m[3]!;
+  if (!isKey(key)) {
+    throw new FilterSyntaxError(
+      `unknown key "${m[2]}" in ${t.raw} (column ${t.column}).${didYouMean(key, FILTER_KEYS)} Keys: ${[...new Set(FILTER_KEYS)].join(', ')}. To search for the text, quote it: "${t.raw.replace(/"/g, '""')}".`,
+      t.column,
+      t.raw,
+    );
+  }
+  if (rest === '') throw new FilterSyntaxError(`${t.raw} (column ${t.column}): a value is missing after "${key}:".`, t.column, t.raw);
+  if (negated && key !== 'verdict' && key !== 'signal' && key !== 'sig') {
+    throw new FilterSyntaxError(`${t.raw} (column ${t.column}): only verdict and signal can be negated (or search words: -word).`, t.column, t.raw);
+  }
+  return { key, rest, negated };
+}
+
+const isKey = (k: string): k is Key => (FILTER_KEYS as readonly string[]).includes(k);
+
+/** Adds a list's values to what the field holds (a value given twice is kept once). */
+function union<T>(had: readonly T[] | undefined, more: readonly T[]): T[] {
+  return [...new Set([...(had ?? []), ...more])];
+}
+
+/** One `key:value` term into the filter. */
+function applyTerm(f: Draft, { key, rest, negated }: KeyTerm, t: Token): void {
+  switch (key) {
+    case 'run':
+      f.runs = union(f.runs, values(rest, t));
+      break;
+    case 'model':
+      f.models = union(f.models, values(rest, t));
+      break;
+    case 'set':
+      f.sets = union(f.sets, values(rest, t));
+      break;
+    case 'finish':
+      f.finishReasons = union(f.finishReasons, values(rest, t));
+      break;
+    case 'subject':
+      f.subjects = union(f.subjects, values(rest, t));
+      break;
+    case 'level':
+      f.levels = union(f.levels, values(rest, t).map((v) => v.replace(/^level\s*/i, '')));
+      break;
+    case 'problem':
+      f.problems = union(f.problems, values(rest, t));
+      break;
+    case 'verdict': {
+      const vs = values(rest, t).map((v) => oneOf<Verdict>(v, VERDICTS, t, { wrong: 'incorrect', right: 'correct', 'no-box': 'no-answer', none: 'ungraded' }));
+      f.verdicts = union(f.verdicts, negated ? VERDICTS.filter((v) => !vs.includes(v)) : vs);
+      break;
     }
-    const negated = m[1] === '-';
-    const key = m[2]!.toLowerCase() as Key;
-    const rest = m[3]!;
-    if (!(FILTER_KEYS as readonly string[]).includes(key)) {
-      throw new FilterSyntaxError(
-        `unknown key "${m[2]}" in ${t.raw} (column ${t.column}).${didYouMean(key, FILTER_KEYS)} Keys: ${[...new Set(FILTER_KEYS)].join(', ')}. To search for the text, quote it: "${t.raw.replace(/"/g, '""')}".`,
-        t.column,
-        t.raw,
-      );
-    }
-    if (rest === '') throw new FilterSyntaxError(`${t.raw} (column ${t.column}): a value is missing after "${key}:".`, t.column, t.raw);
-    if (negated && key !== 'verdict' && key !== 'signal' && key !== 'sig') {
-      throw new FilterSyntaxError(`${t.raw} (column ${t.column}): only verdict and signal can be negated (or search words: -word).`, t.column, t.raw);
-    }
-    switch (key) {
-      case 'run':
-        add('runs', values(rest, t));
-        break;
-      case 'model':
-        add('models', values(rest, t));
-        break;
-      case 'set':
-        add('sets', values(rest, t));
-        break;
-      case 'finish':
-        add('finishReasons', values(rest, t));
-        break;
-      case 'subject':
-        add('subjects', values(rest, t));
-        break;
-      case 'level':
-        add('levels', values(rest, t).map((v) => v.replace(/^level\s*/i, '')));
-        break;
-      case 'problem':
-        add('problems', values(rest, t));
-        break;
-      case 'verdict': {
-        const vs = values(rest, t).map((v) => oneOf<Verdict>(v, VERDICTS, t, { wrong: 'incorrect', right: 'correct', 'no-box': 'no-answer', none: 'ungraded' }));
-        const chosen = negated ? VERDICTS.filter((v) => !vs.includes(v)) : vs;
-        f.verdicts = [...new Set([...(f.verdicts ?? []), ...chosen])];
+    case 'label':
+      f.labels = union(f.labels, values(rest, t).map((v) => oneOf(v, LABEL_VALUES, t, LABEL_ALIASES)));
+      break;
+    case 'len':
+    case 'length':
+      if (f.length) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): give one length range (len:1000..2000).`, t.column, t.raw);
+      f.length = range(rest, t, 'tokens');
+      break;
+    case 'latency':
+      if (f.latencyMs) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): give one latency range (latency:1s..30s).`, t.column, t.raw);
+      f.latencyMs = range(rest, t, 'ms');
+      break;
+    case 'signal':
+    case 'sig':
+      f.signals = [...(f.signals ?? []), ...values(rest, t).map((v) => signalCondition(v, t, negated))];
+      break;
+    case 'id':
+      f.traceIds = [
+        ...(f.traceIds ?? []),
+        ...values(rest, t).map((v) => {
+          if (!/^\d+$/.test(v)) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): "${v}" is not a trace id.`, t.column, t.raw);
+          return Number(v);
+        }),
+      ];
+      break;
+  }
+}
+
+/** The search words joined, checked in the search syntax; an error's column points into the expression. */
+function searchText(words: readonly Token[]): string {
+  const joined = words.map((x) => x.raw).join(' ');
+  try {
+    parseSearch(joined);
+  } catch (e) {
+    if (!(e instanceof SearchSyntaxError)) throw e;
+    // map the column inside the joined text back to the expression
+    let at = 0;
+    let column = words[0]!.column;
+    for (const x of words) {
+      if (e.column - 1 < at + x.raw.length + 1) {
+        column = x.column + Math.max(0, e.column - 1 - at);
         break;
       }
-      case 'label':
-        f.labels = [...new Set([...(f.labels ?? []), ...values(rest, t).map((v) => oneOf(v, LABEL_VALUES, t, LABEL_ALIASES))])];
-        break;
-      case 'len':
-      case 'length':
-        if (f.length) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): give one length range (len:1000..2000).`, t.column, t.raw);
-        f.length = range(rest, t, 'tokens');
-        break;
-      case 'latency':
-        if (f.latencyMs) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): give one latency range (latency:1s..30s).`, t.column, t.raw);
-        f.latencyMs = range(rest, t, 'ms');
-        break;
-      case 'signal':
-      case 'sig':
-        f.signals = [...(f.signals ?? []), ...values(rest, t).map((v) => signalCondition(v, t, negated))];
-        break;
-      case 'id':
-        f.traceIds = [
-          ...(f.traceIds ?? []),
-          ...values(rest, t).map((v) => {
-            if (!/^\d+$/.test(v)) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): "${v}" is not a trace id.`, t.column, t.raw);
-            return Number(v);
-          }),
-        ];
-        break;
+      at += x.raw.length + 1;
     }
+    const message = e.message.replace(/^search: /, '').replace(/column \d+/, `column ${column}`);
+    throw new FilterSyntaxError(message, column, joined);
   }
-  if (text.length) {
-    const joined = text.map((x) => x.raw).join(' ');
-    try {
-      parseSearch(joined);
-    } catch (e) {
-      if (!(e instanceof SearchSyntaxError)) throw e;
-      // map the column inside the joined text back to the expression
-      let at = 0;
-      let column = text[0]!.column;
-      for (const x of text) {
-        if (e.column - 1 < at + x.raw.length + 1) {
-          column = x.column + Math.max(0, e.column - 1 - at);
-          break;
-        }
-        at += x.raw.length + 1;
-      }
-      const message = e.message.replace(/^search: /, '').replace(/column \d+/, `column ${column}`);
-      throw new FilterSyntaxError(message, column, joined);
-    }
-    f.text = joined;
-  }
-  return f as TraceFilter;
+  return joined;
 }
 
 function quote(v: string): string {
