@@ -1,8 +1,10 @@
+import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricName } from '../../src/model/metrics';
 import { JobActionRequest, JobStateNotification, type JobPanelState } from '../../src/protocol/jobs';
-import { el } from '../shared/dom';
 import { connect } from '../shared/ipc';
 import './styles.css';
 
@@ -27,34 +29,15 @@ const CHARTS: readonly ChartSpec[] = [
   { id: 'acc', title: 'Token accuracy', metrics: [{ name: 'train_mean_token_accuracy', label: 'train', color: '--vscode-charts-blue' }, { name: 'valid_mean_token_accuracy', label: 'validation', color: '--vscode-charts-orange', dash: [6, 4] }] },
 ];
 
+type Action = 'stop' | 'log' | 'openRun';
+
 const ipc = connect<State>();
-const root = document.getElementById('root')!;
 const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 
-const header = el('header', { className: 'header' });
-const actions = el('div', { className: 'actions' });
-const stopButton = el('button', { className: 'button stop', text: 'Stop job' });
-const logButton = el('button', { className: 'button secondary', text: 'Show log' });
-const runButton = el('button', { className: 'button secondary', text: 'Open runs' });
-actions.append(stopButton, logButton, runButton);
-const message = el('div', { className: 'message' });
-const errorBox = el('pre', { className: 'error' });
-const progress = el('div', { className: 'progress' });
-const bar = el('div', { className: 'bar' });
-progress.append(bar);
-const charts = el('section', { className: 'charts' });
-const details = el('section', { className: 'details' });
-const empty = el('p', { className: 'empty', text: 'No metrics yet: the curves appear as the runner reports them.' });
-root.append(header, actions, message, progress, errorBox, empty, charts, details);
-// Nothing but the frame until the first state arrives (a panel restored after a reload waits for the extension).
-for (const e of [stopButton, runButton, errorBox, progress, empty]) e.hidden = true;
-
-const plots = new Map<string, { u: uPlot; box: HTMLElement }>();
-
+/** The points of a chart as uPlot wants them: one x axis (the union of the steps), nulls where a metric has no point. */
 function chartData(spec: ChartSpec, state: JobPanelState): uPlot.AlignedData | undefined {
   const present = spec.metrics.filter((m) => state.series[m.name]?.[0].length);
   if (!present.length) return undefined;
-  // uPlot wants one x axis: the union of the steps, with nulls where a metric has no point.
   const steps = [...new Set(spec.metrics.flatMap((m) => state.series[m.name]?.[0] ?? []))].sort((a, b) => a - b);
   const index = new Map(steps.map((s, i) => [s, i]));
   const ys = spec.metrics.map((m) => {
@@ -87,76 +70,130 @@ function makePlot(spec: ChartSpec, box: HTMLElement, data: uPlot.AlignedData): u
   return new uPlot(opts, data, box);
 }
 
-function renderCharts(state: JobPanelState): void {
-  let drawn = 0;
-  for (const spec of CHARTS) {
-    const data = chartData(spec, state);
-    let entry = plots.get(spec.id);
-    if (!data) {
-      entry?.box.parentElement?.remove();
-      if (entry) plots.delete(spec.id);
-      continue;
+/**
+ * The panel of one cluster job: status, progress, live curves (uPlot, drawn into the boxes the template
+ * renders), checkpoints, notes and the buttons. What it shows is its reactive properties: the newest
+ * state from the extension, the message of a failed action, and the actions under way.
+ */
+class JobApp extends LitElement {
+  static override properties: PropertyDeclarations = {
+    job: { state: true },
+    actionMessage: { state: true },
+    pending: { state: true },
+  };
+  /** Nothing but the frame until the first state arrives (a panel restored after a reload waits for the extension). */
+  declare job: JobPanelState | undefined;
+  /** Why the last button press did not work (until the next state). */
+  declare actionMessage: string | null;
+  declare pending: ReadonlySet<Action>;
+  private readonly plots = new Map<string, { u: uPlot; box: HTMLElement }>();
+  private readonly resize = new ResizeObserver(() => {
+    for (const { u, box } of this.plots.values()) u.setSize({ width: Math.max(240, box.clientWidth), height: 220 });
+  });
+
+  constructor() {
+    super();
+    this.job = undefined;
+    this.actionMessage = null;
+    this.pending = new Set();
+  }
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  show(state: JobPanelState): void {
+    ipc.setState({ name: state.name });
+    this.job = state;
+    this.actionMessage = null;
+  }
+
+  private async act(action: Action): Promise<void> {
+    this.pending = new Set([...this.pending, action]);
+    try {
+      const r = await ipc.request(JobActionRequest, { action });
+      if (!r.ok && r.message) this.actionMessage = r.message;
+    } finally {
+      this.pending = new Set([...this.pending].filter((a) => a !== action));
     }
-    drawn++;
-    if (!entry) {
-      const figure = el('figure', { className: 'chart' });
-      figure.dataset.metric = spec.id;
-      const box = el('div', { className: 'plot' });
-      figure.append(el('figcaption', { text: spec.title }), box);
-      charts.append(figure);
-      entry = { u: makePlot(spec, box, data), box };
-      plots.set(spec.id, entry);
-    } else entry.u.setData(data);
-    // What the e2e test reads: how many points of the chart's first metric are drawn.
-    const first = spec.metrics.find((m) => state.series[m.name]);
-    entry.box.parentElement!.dataset.points = String(first ? state.series[first.name]![0].length : 0);
   }
-  empty.hidden = drawn > 0 || state.kind === 'eval';
+
+  protected override render(): TemplateResult {
+    const s = this.job;
+    const charts = s ? CHARTS.flatMap((spec) => (chartData(spec, s) ? [spec] : [])) : [];
+    const button = (action: Action, label: string, className: string, hidden: boolean) =>
+      html`<button class="button ${className}" ?hidden=${hidden} ?disabled=${this.pending.has(action)} @click=${() => void this.act(action)}>${label}</button>`;
+    return html`
+      <header class="header">
+        ${s
+          ? html`<h1>${s.name}</h1>
+              <span class="status status-${s.status}">${s.status}</span>
+              <span class="meta">${[s.kind === 'sft' ? 'SFT' : 'eval', s.progress, s.elapsed, s.cluster].filter(Boolean).join(' · ')}</span>`
+          : nothing}
+      </header>
+      <div class="actions">
+        ${button('stop', 'Stop job', 'stop', !s?.running)} ${button('log', 'Show log', 'secondary', false)} ${button('openRun', 'Open runs', 'secondary', !s?.evalRun)}
+      </div>
+      <div class="message">${this.actionMessage ?? (s ? ((s.running ? s.phase : s.finalMessage) ?? '') : '')}</div>
+      <!-- (styleMap sets the width through the CSSOM, which the CSP allows; a style attribute it would block) -->
+      <div class="progress" ?hidden=${!s?.total}><div class="bar" style=${styleMap({ width: `${s?.total ? Math.min(100, (100 * (s.step ?? 0)) / s.total) : 0}%` })}></div></div>
+      <pre class="error" ?hidden=${!s?.error}>${s?.error ?? ''}</pre>
+      <p class="empty" ?hidden=${!s || charts.length > 0 || s.kind === 'eval'}>No metrics yet: the curves appear as the runner reports them.</p>
+      <section class="charts">
+        ${repeat(
+          charts,
+          (spec) => spec.id,
+          (spec) => {
+            // What the e2e test reads: how many points of the chart's first metric are drawn.
+            const first = spec.metrics.find((m) => s!.series[m.name]);
+            return html`<figure class="chart" data-metric=${spec.id} data-points=${first ? s!.series[first.name]![0].length : 0}>
+              <figcaption>${spec.title}</figcaption>
+              <div class="plot"></div>
+            </figure>`;
+          },
+        )}
+      </section>
+      <section class="details">${s ? this.details(s) : nothing}</section>
+    `;
+  }
+
+  private details(s: JobPanelState): TemplateResult {
+    const pct = s.evalRun?.graded ? ` (${((100 * s.evalRun.correct) / s.evalRun.graded).toFixed(1)}%)` : '';
+    return html`
+      ${s.evalRun ? html`<p class="eval">Eval run ${s.evalRun.name}: ${s.evalRun.correct} of ${s.evalRun.graded} graded samples correct${pct}</p>` : nothing}
+      ${s.checkpoints.length
+        ? html`<h2>Checkpoints</h2>
+            <ul class="checkpoints">
+              ${s.checkpoints.map((c) => html`<li><span class="step">${c.final ? 'final model' : `step ${c.step}`}</span><code>${c.path}</code></li>`)}
+            </ul>`
+        : nothing}
+      ${s.notes.length ? html`<h2>Notes</h2><ul class="notes">${s.notes.map((n) => html`<li>${n}</li>`)}</ul>` : nothing}
+    `;
+  }
+
+  /** uPlot draws into the plot boxes the template made: a new box gets a new plot, a kept one new data. */
+  protected override updated(): void {
+    const s = this.job;
+    if (!s) return;
+    this.resize.observe(this.querySelector('.charts')!);
+    for (const spec of CHARTS) {
+      const data = chartData(spec, s);
+      const box = this.querySelector<HTMLElement>(`.chart[data-metric="${spec.id}"] .plot`);
+      const entry = this.plots.get(spec.id);
+      if (entry && (!data || entry.box !== box)) {
+        entry.u.destroy();
+        this.plots.delete(spec.id);
+      }
+      if (!data || !box) continue;
+      const kept = this.plots.get(spec.id);
+      if (kept) kept.u.setData(data);
+      else this.plots.set(spec.id, { u: makePlot(spec, box, data), box });
+    }
+  }
 }
 
-function render(state: JobPanelState): void {
-  ipc.setState({ name: state.name });
-  header.replaceChildren(
-    el('h1', { text: state.name }),
-    el('span', { className: `status status-${state.status}`, text: state.status }),
-    el('span', { className: 'meta', text: [state.kind === 'sft' ? 'SFT' : 'eval', state.progress, state.elapsed, state.cluster].filter(Boolean).join(' · ') }),
-  );
-  stopButton.hidden = !state.running;
-  runButton.hidden = !state.evalRun;
-  message.textContent = (state.running ? state.phase : state.finalMessage) ?? '';
-  errorBox.hidden = !state.error;
-  errorBox.textContent = state.error ?? '';
-  progress.hidden = !state.total;
-  bar.style.width = `${state.total ? Math.min(100, (100 * (state.step ?? 0)) / state.total) : 0}%`;
-  renderCharts(state);
-  const rows: HTMLElement[] = [];
-  if (state.evalRun) {
-    const pct = state.evalRun.graded ? ` (${((100 * state.evalRun.correct) / state.evalRun.graded).toFixed(1)}%)` : '';
-    rows.push(el('p', { className: 'eval', text: `Eval run ${state.evalRun.name}: ${state.evalRun.correct} of ${state.evalRun.graded} graded samples correct${pct}` }));
-  }
-  if (state.checkpoints.length) {
-    rows.push(el('h2', { text: 'Checkpoints' }), el('ul', { className: 'checkpoints' }, ...state.checkpoints.map((c) => el('li', {}, el('span', { className: 'step', text: c.final ? 'final model' : `step ${c.step}` }), el('code', { text: c.path })))));
-  }
-  if (state.notes.length) rows.push(el('h2', { text: 'Notes' }), el('ul', { className: 'notes' }, ...state.notes.map((n) => el('li', { text: n }))));
-  details.replaceChildren(...rows);
-}
-
-async function act(action: 'stop' | 'log' | 'openRun', button: HTMLButtonElement): Promise<void> {
-  button.disabled = true;
-  try {
-    const r = await ipc.request(JobActionRequest, { action });
-    if (!r.ok && r.message) message.textContent = r.message;
-  } finally {
-    button.disabled = false;
-  }
-}
-stopButton.addEventListener('click', () => void act('stop', stopButton));
-logButton.addEventListener('click', () => void act('log', logButton));
-runButton.addEventListener('click', () => void act('openRun', runButton));
-
-new ResizeObserver(() => {
-  for (const { u, box } of plots.values()) u.setSize({ width: Math.max(240, box.clientWidth), height: 220 });
-}).observe(charts);
-
-ipc.onNotification(JobStateNotification, (state) => render(state));
+customElements.define('w2s-job', JobApp);
+const app = document.createElement('w2s-job') as JobApp;
+document.getElementById('root')!.appendChild(app);
+ipc.onNotification(JobStateNotification, (state) => app.show(state));
 ipc.ready();
