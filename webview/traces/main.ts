@@ -1,7 +1,7 @@
 import '@lit-labs/virtualizer';
 import type { LitVirtualizer } from '@lit-labs/virtualizer/LitVirtualizer.js';
 import { type RangeChangedEvent, type VisibilityChangedEvent } from '@lit-labs/virtualizer/events.js';
-import { html, LitElement, nothing, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import * as P from '../../src/protocol/traces';
 import '../shared/elements';
 import { connect } from '../shared/ipc';
@@ -42,21 +42,37 @@ const SORT_LABEL: Record<string, string> = { id: 'Newest last', problem: 'Proble
 
 /** The Traces view: facets with live counts, search, sort, and a virtualised list paged from the store. */
 class TracesApp extends LitElement {
-  private init: P.TracesInit | undefined;
-  private signalInfo = new Map<string, P.SignalInfo>();
-  private state: State;
-  private facets: P.TraceFacets | undefined;
-  private readonly rows = new RowCache(PAGE);
-  private total = 0;
-  private selected = -1;
-  private seq = 0;
-  private loadingFilter = false;
+  // What the view shows: assigning one of these renders again. `state` (the webview's saved state) only
+  // when a part the view shows changes: the scroll position and the selected id are saved while
+  // scrolling and moving, and must not render the whole view again each time.
+  static override properties: PropertyDeclarations = {
+    init: { state: true },
+    state: { state: true, hasChanged: (now: State, was: State | undefined) => !was || now.filter !== was.filter || now.sort !== was.sort || now.view !== was.view || now.facetsOpen !== was.facetsOpen },
+    facets: { state: true },
+    total: { state: true },
+    selected: { state: true },
+    loadingFilter: { state: true },
+    showBusy: { state: true },
+    error: { state: true },
+    warnings: { state: true },
+    lastAction: { state: true },
+  };
+  declare private init: P.TracesInit | undefined;
+  declare private state: State;
+  declare private facets: P.TraceFacets | undefined;
+  declare private total: number;
+  declare private selected: number;
+  declare private loadingFilter: boolean;
   /** The spinner, shown only once a filter change has waited a while (see setLoading). */
-  private showBusy = false;
+  declare private showBusy: boolean;
+  declare private error: string;
+  declare private warnings: readonly string[];
+  declare private lastAction: { text: string; undoable: boolean } | undefined;
+  private signalInfo = new Map<string, P.SignalInfo>();
+  /** The rows paged in so far: a cache filled in place, so each fill asks for an update itself. */
+  private readonly rows = new RowCache(PAGE);
+  private seq = 0;
   private busyTimer: number | undefined;
-  private error = '';
-  private warnings: readonly string[] = [];
-  private lastAction: { text: string; undoable: boolean } | undefined;
   private searchTimer: number | undefined;
   private changeTimer: number | undefined;
   private visible = { first: 0, last: 0 };
@@ -64,6 +80,15 @@ class TracesApp extends LitElement {
 
   constructor() {
     super();
+    this.init = undefined;
+    this.facets = undefined;
+    this.total = 0;
+    this.selected = -1;
+    this.loadingFilter = false;
+    this.showBusy = false;
+    this.error = '';
+    this.warnings = [];
+    this.lastAction = undefined;
     const saved = ipc.getState();
     this.state = {
       filter: saved?.filter ?? {},
@@ -107,7 +132,6 @@ class TracesApp extends LitElement {
     if (!opts.keepPosition) this.restoreIndex = -1;
     this.setLoading(true);
     this.error = '';
-    this.requestUpdate();
     const start = opts.keepPosition ? Math.max(0, Math.floor(this.state.firstIndex / PAGE) * PAGE) : 0;
     // the page first: the extension answers in order, and the list should not wait for the counts
     const pageRequest = ipc.request(P.GetPageRequest, { filter, sort, offset: start, limit: PAGE, count: true });
@@ -116,7 +140,6 @@ class TracesApp extends LitElement {
         if (seq !== this.seq) return;
         this.facets = f;
         document.body.dataset.facetsSeq = String(seq);
-        this.requestUpdate();
       },
       (e: Error) => {
         if (seq === this.seq) this.fail(e);
@@ -132,7 +155,7 @@ class TracesApp extends LitElement {
       this.rows.fill(page.offset, page.rows);
       this.selected = this.state.selectedId !== null && opts.keepPosition ? this.rows.items.findIndex((r) => r?.id === this.state.selectedId) : -1;
       this.setLoading(false);
-      this.requestUpdate();
+      this.requestUpdate(); // (the rows were filled in place)
       await this.updateComplete;
       if (!opts.keepPosition) this.virtualizer?.scrollToIndex(0, 'start');
       else if (this.restoreIndex > 0) {
@@ -178,7 +201,7 @@ class TracesApp extends LitElement {
       this.rows.refresh(this.total);
       this.rows.fill(page.offset, page.rows);
       if (this.selected >= this.total) this.selected = this.total - 1;
-      this.requestUpdate();
+      this.requestUpdate(); // (the rows were filled in place)
       await this.updateComplete;
       this.loadVisible();
       ipc.notify(P.FilterChangedNotification, { filter, sort, total: this.total });
@@ -199,7 +222,7 @@ class TracesApp extends LitElement {
       const r = await ipc.request(P.GetPageRequest, { filter: this.state.filter, sort: this.state.sort, offset: page * PAGE, limit: PAGE });
       if (seq !== this.seq) return;
       this.rows.fill(r.offset, r.rows);
-      this.requestUpdate();
+      this.requestUpdate(); // (the rows were filled in place)
     } catch (e) {
       this.rows.failed(page);
       if (seq === this.seq) this.fail(e as Error);
@@ -218,14 +241,12 @@ class TracesApp extends LitElement {
     if (on)
       this.busyTimer = window.setTimeout(() => {
         this.showBusy = true;
-        this.requestUpdate();
       }, 300);
   }
 
   private fail(e: Error): void {
     this.setLoading(false);
     this.error = e.message;
-    this.requestUpdate();
   }
 
   // ---- actions ---------------------------------------------------------------------------------------
@@ -246,7 +267,6 @@ class TracesApp extends LitElement {
     this.selected = index;
     const row = this.rows.items[index];
     this.save({ selectedId: row?.id ?? null });
-    this.requestUpdate();
     this.virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
     if (open && row) void ipc.request(P.OpenTraceRequest, { traceId: row.id, text: this.state.filter.text, preserveFocus: true });
   }
@@ -260,7 +280,6 @@ class TracesApp extends LitElement {
       const r = await ipc.request(P.LabelTracesRequest, { traceIds: [row.id], change });
       for (const l of r.labels) this.rows.update(l.id, (x) => ({ ...x, label: l.label }));
       this.lastAction = { text: r.action.description, undoable: r.action.count > 0 };
-      this.requestUpdate();
     } catch (e) {
       this.fail(e as Error);
     }
@@ -270,7 +289,6 @@ class TracesApp extends LitElement {
     try {
       const action = await ipc.request(P.BulkLabelRequest, { filter: this.state.filter, change, expected: this.total });
       if (action) this.lastAction = { text: `${action.description}`, undoable: action.count > 0 };
-      this.requestUpdate();
     } catch (e) {
       this.fail(e as Error);
     }
@@ -280,7 +298,6 @@ class TracesApp extends LitElement {
     try {
       const r = await ipc.request(P.UndoLabelRequest, {});
       this.lastAction = r ? { text: `Undone: ${r.description} (${r.restored} restored${r.skipped ? `, ${r.skipped} kept` : ''})`, undoable: false } : undefined;
-      this.requestUpdate();
     } catch (e) {
       this.fail(e as Error);
     }
@@ -290,7 +307,6 @@ class TracesApp extends LitElement {
     const name = await ipc.request(P.SaveViewRequest, { filter: this.state.filter, sort: this.state.sort });
     if (name) {
       this.save({ view: name });
-      this.requestUpdate();
     }
   }
 
@@ -375,7 +391,6 @@ class TracesApp extends LitElement {
           .checked=${this.state.facetsOpen}
           @click=${() => {
             this.save({ facetsOpen: !this.state.facetsOpen });
-            this.requestUpdate();
           }}
         ></vscode-toolbar-button>
         <span class="spacer"></span>
