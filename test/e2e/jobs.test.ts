@@ -160,6 +160,22 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     assert.equal(final, expected, 'every train_loss record of the log is drawn');
     assert.ok(early < final, `the curve grew while the job ran (${early} → ${final} points)`);
     await frame.locator('.checkpoints code').first().waitFor({ state: 'visible' });
+    // Hidden behind another tab the panel loses its document; shown again it gets the whole job again.
+    await runCommand(wb.page, 'W2S: Open Results');
+    const deadlineHidden = Date.now() + 20_000;
+    while (!frame.isDetached() && (await frame.locator('.chart[data-metric="loss"]').count().catch(() => 0)) > 0) {
+      assert.ok(Date.now() < deadlineHidden, 'the hidden job panel keeps its document: this check needs panels without retainContextWhenHidden');
+      await wb.page.waitForTimeout(200);
+    }
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Job: e2e-sft' }).first().click();
+    const shown = await findWebviewFrame(wb.page, '.chart[data-metric="loss"]', 30_000);
+    await shown.locator('.status', { hasText: 'succeeded' }).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(Number(await shown.locator('.chart[data-metric="loss"]').getAttribute('data-points')), expected, 'shown again, every point is drawn again');
+    await shown.locator('.checkpoints code').first().waitFor({ state: 'visible' });
+    // the Results panel goes again: the reload test below expects the job panels alone
+    await wb.page.locator('.tabs-container .tab', { hasText: 'W2S Results' }).first().hover();
+    await wb.page.locator('.tabs-container .tab', { hasText: 'W2S Results' }).first().locator('.codicon-close').click();
+    await wb.page.locator('.tabs-container .tab', { hasText: 'W2S Results' }).waitFor({ state: 'detached', timeout: 10_000 });
     await treeRow(viewPane(wb.page, 'Jobs'), 'e2e-sft', 'succeeded').waitFor({ state: 'visible', timeout: 30_000 });
     await wb.page.locator('.notifications-toasts', { hasText: 'job e2e-sft succeeded' }).waitFor({ state: 'visible', timeout: 30_000 });
     const done = await wb.screenshot('job-sft-done');
