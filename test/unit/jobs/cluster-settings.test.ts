@@ -34,7 +34,7 @@ describe('runner environment', () => {
 describe('checkpoint root', () => {
   it('~ and /tmp are node-local, URIs shared, the probe has the last word', () => {
     assert.equal(rootLocality('~/w2s-checkpoints'), 'node-local');
-    assert.equal(rootLocality('/tmp/ck'), 'node-local');
+    assert.equal(rootLocality('/var/tmp/ck'), 'node-local');
     assert.equal(rootLocality('s3://bucket/ck'), 'shared');
     assert.equal(rootLocality('/mnt/nfs/ck'), 'unknown');
     assert.equal(rootLocality('/mnt/nfs/ck', false), 'node-local');
@@ -49,8 +49,8 @@ describe('checkpoint root', () => {
     checkSftStorage('~/w2s-checkpoints/sft-1', 1);
     checkSftStorage('s3://b/sft-1', 4);
     checkSftStorage('/mnt/nfs/sft-1', 4);
-    assert.throws(() => checkEvalStorage('/tmp/ck/final', 3), /cluster has 3 nodes and the model \/tmp\/ck\/final is on one node's own disk: the eval may run on another node/);
-    checkEvalStorage('/tmp/ck/final', 1);
+    assert.throws(() => checkEvalStorage('/var/tmp/ck/final', 3), /cluster has 3 nodes and the model \/var\/tmp\/ck\/final is on one node's own disk: the eval may run on another node/);
+    checkEvalStorage('/var/tmp/ck/final', 1);
     checkEvalStorage('Qwen/Qwen2.5-0.5B', 3);
   });
 });
