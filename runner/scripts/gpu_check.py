@@ -29,6 +29,8 @@ reported and the next ones still run when they can. OUT_DIR receives:
 Exit code 0 when every check passed.
 """
 
+from __future__ import annotations
+
 import argparse
 import datetime
 import json
@@ -39,6 +41,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from typing import Any
 import threading
 import time
 
@@ -53,9 +56,9 @@ from w2s_runner.records import parse_line  # noqa: E402
 
 STARTED = time.time()
 LENGTH_SCALE = [4.0]  # set from --length-scale; the final table names it
-WORK = [None]
+WORK: list[str | None] = [None]
 # What the check found so far: an unexpected exception still ends with the table of what ran.
-RESULT = {"checks": [], "stages": [], "bench": [], "env": {}, "out": None}
+RESULT: dict[str, Any] = {"checks": [], "stages": [], "bench": [], "env": {}, "out": None}
 
 
 def log(msg):
@@ -108,6 +111,7 @@ def run_runner(kind, job, job_dir, log_path, timeout):
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1, start_new_session=True)
 
         def pump():
+            assert child.stdout is not None
             for line in child.stdout:
                 out.write(line)
                 out.flush()
@@ -200,7 +204,7 @@ def error_text(records):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     ap.add_argument("out", help="output folder (the device runner's $OUT)")
     ap.add_argument("--budget", type=float, default=540, help="seconds for the whole check (default 540)")
     ap.add_argument("--bench-steps", type=int, default=15, help="optimizer steps per throughput run (the first 3 are not timed)")

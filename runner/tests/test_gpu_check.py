@@ -1,6 +1,7 @@
 """scripts/gpu_check.py runs once, on a borrowed GPU: here its orchestration (stages, budget, replay
 logs, checks, the final table) runs first against the stand-ins of tests/fakehf, small and fast."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -13,12 +14,7 @@ from w2s_runner.records import parse_line
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER_ROOT = os.path.dirname(HERE)
 
-try:
-    import numpy  # noqa: F401
-
-    HAVE_NUMPY = True
-except ImportError:
-    HAVE_NUMPY = False
+HAVE_NUMPY = importlib.util.find_spec("numpy") is not None
 
 
 @unittest.skipUnless(HAVE_NUMPY, "numpy is not installed: the torch stand-in needs it")

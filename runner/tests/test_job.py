@@ -4,7 +4,9 @@ import tempfile
 import unittest
 
 from w2s_runner.errors import JobError
-from w2s_runner.job import load_defaults, load_job, validate
+import dataclasses
+
+from w2s_runner.job import EvalJob, LoraSpec, SftJob, load_defaults, load_job, rules, to_json, validate
 
 
 class JobValidation(unittest.TestCase):
@@ -13,7 +15,7 @@ class JobValidation(unittest.TestCase):
         defaults = load_defaults()["sft"]
         for k, v in defaults.items():
             if k not in ("base_model", "dataset", "output_dir"):
-                self.assertEqual(job[k], v, k)
+                self.assertEqual(to_json(job)[k], v, k)
 
     def test_the_defaults_are_the_w2sr_recipe(self):
         # shared/notes/w2sr-recipe.md: LLaMA-Factory full fine-tuning, bf16, lr 1e-5, cosine, warmup 0.1,
@@ -26,7 +28,7 @@ class JobValidation(unittest.TestCase):
 
     def test_eval_needs_model_and_problems(self):
         job = validate({"model": "/ckpt/run1", "problems": "data/problems.jsonl"}, "eval")
-        self.assertEqual(job["n"], 1)
+        self.assertEqual(job.n, 1)
 
     def test_a_missing_required_field_is_named(self):
         with self.assertRaisesRegex(JobError, r"job.json: dataset is required for an sft job"):
@@ -60,8 +62,8 @@ class JobValidation(unittest.TestCase):
 
     def test_lora_gets_its_defaults(self):
         job = validate({"base_model": "m", "dataset": "d", "output_dir": "o", "lora": {"r": 8}}, "sft")
-        self.assertEqual(job["lora"]["r"], 8)
-        self.assertEqual(job["lora"]["alpha"], load_defaults()["lora"]["alpha"])
+        self.assertEqual(job.lora.r, 8)
+        self.assertEqual(job.lora.alpha, load_defaults()["lora"]["alpha"])
 
     def test_paths_are_relative_to_the_job_file(self):
         with tempfile.TemporaryDirectory() as d:
@@ -70,19 +72,19 @@ class JobValidation(unittest.TestCase):
             with open(path, "w") as f:
                 json.dump({"base_model": "model", "dataset": "data/train.jsonl", "output_dir": "/abs/out"}, f)
             job = load_job(path, "sft")
-            self.assertEqual(job["dataset"], os.path.join(d, "data", "train.jsonl"))
-            self.assertEqual(job["output_dir"], "/abs/out")
-            self.assertEqual(job["base_model"], os.path.join(d, "model"))
+            self.assertEqual(job.dataset, os.path.join(d, "data", "train.jsonl"))
+            self.assertEqual(job.output_dir, "/abs/out")
+            self.assertEqual(job.base_model, os.path.join(d, "model"))
             with open(path, "w") as f:
                 json.dump({"base_model": "Qwen/Qwen2.5-0.5B", "dataset": "t.jsonl", "output_dir": "o"}, f)
-            self.assertEqual(load_job(path, "sft")["base_model"], "Qwen/Qwen2.5-0.5B")
+            self.assertEqual(load_job(path, "sft").base_model, "Qwen/Qwen2.5-0.5B")
 
     def test_a_home_relative_output_dir_is_the_cluster_users_home(self):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "job.json")
             with open(path, "w") as f:
                 json.dump({"base_model": "m", "dataset": "t.jsonl", "output_dir": "~/w2s-checkpoints/job-1"}, f)
-            self.assertEqual(load_job(path, "sft")["output_dir"], os.path.join(os.path.expanduser("~"), "w2s-checkpoints", "job-1"))
+            self.assertEqual(load_job(path, "sft").output_dir, os.path.join(os.path.expanduser("~"), "w2s-checkpoints", "job-1"))
 
     def test_unreadable_and_invalid_files_name_the_file(self):
         with tempfile.TemporaryDirectory() as d:
@@ -98,6 +100,41 @@ class JobValidation(unittest.TestCase):
                 f.write("[1, 2]")
             with self.assertRaisesRegex(JobError, r"must be a JSON object"):
                 load_job(bad, "sft")
+
+
+class JobDataclasses(unittest.TestCase):
+    def test_each_field_is_declared_once_with_its_default_in_defaults_json(self):
+        # defaults.json is what the TypeScript side reads too; the dataclasses must name the same fields.
+        d = load_defaults()
+        self.assertEqual(list(rules(SftJob)), list(d["sft"]))
+        self.assertEqual(list(rules(EvalJob)), list(d["eval"]))
+        self.assertEqual(list(rules(LoraSpec)), list(d["lora"]))
+
+    def test_underscore_knobs_are_kept_apart_and_round_trip(self):
+        job = validate({"base_model": "m", "dataset": "d", "output_dir": "o", "_no_final_save": True}, "sft")
+        self.assertEqual(dict(job.knobs), {"no_final_save": True})
+        self.assertEqual(to_json(job)["_no_final_save"], True)
+        self.assertEqual(validate(to_json(job), "sft"), job)
+
+    def test_jobs_are_frozen(self):
+        job = validate({"model": "m", "problems": "p"}, "eval")
+        with self.assertRaises(dataclasses.FrozenInstanceError):
+            job.n = 3  # type: ignore[misc]
+
+    def test_save_steps_is_required_when_saving_by_steps(self):
+        with self.assertRaisesRegex(JobError, r"save is steps but save_steps is not set"):
+            validate({"base_model": "m", "dataset": "d", "output_dir": "o", "save": "steps"}, "sft")
+
+    def test_checkpoints_are_rotated_and_model_only_by_default(self):
+        job = validate({"base_model": "m", "dataset": "d", "output_dir": "o"}, "sft")
+        assert isinstance(job, SftJob)
+        self.assertEqual((job.save_total_limit, job.save_optimizer), (3, False))
+
+    def test_eval_max_tokens_defaults_to_the_models_context(self):
+        # W2SR evaluated with max_tokens up to the model's context (shared/notes/w2sr-recipe.md)
+        job = validate({"model": "m", "problems": "p"}, "eval")
+        assert isinstance(job, EvalJob)
+        self.assertIsNone(job.max_tokens)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 job.json in, records out, as on a cluster. They check the runner's wiring (arguments, batching modes,
 fallbacks, records, saved model), not the libraries. The real libraries run in scripts/gpu_check.py."""
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -14,12 +15,7 @@ from w2s_runner.records import parse_line
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER_ROOT = os.path.dirname(HERE)
 
-try:
-    import numpy  # noqa: F401
-
-    HAVE_NUMPY = True
-except ImportError:
-    HAVE_NUMPY = False
+HAVE_NUMPY = importlib.util.find_spec("numpy") is not None
 
 
 def run(kind, job, cwd, **env):

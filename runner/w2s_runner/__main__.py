@@ -3,11 +3,14 @@
 Exit codes: 0 done, 1 failed, 2 bad job.json or usage, 3 missing packages, 143 stopped (SIGTERM).
 """
 
+from __future__ import annotations
+
 import os
 import platform
 import signal
 import sys
 import traceback
+from typing import Any
 
 from . import PROTOCOL, __version__
 from .errors import RunnerError, Stopped
@@ -16,11 +19,11 @@ from .records import emit
 USAGE = "usage: python -m w2s_runner {sft|eval} JOB.json   (or: python -m w2s_runner version)"
 
 
-def _on_sigterm(signum, frame):
+def _on_sigterm(signum: int, frame: Any) -> None:
     raise Stopped()
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["version"]:
         print(f"w2s_runner {__version__} (record protocol {PROTOCOL})")
@@ -36,10 +39,10 @@ def main(argv=None):
          python=platform.python_version(), host=platform.node(), pid=os.getpid(),
          message=f"w2s_runner {__version__} starting the {kind} job {job_path}")
     try:
-        from .job import load_job
+        from .job import SftJob, load_job
 
         job = load_job(job_path, kind)
-        if kind == "sft":
+        if isinstance(job, SftJob):
             from .launch import maybe_relaunch
 
             relaunched = maybe_relaunch(job, job_path)
@@ -55,7 +58,8 @@ def main(argv=None):
         emit("done", ok=True, **summary)
         return 0
     except RunnerError as e:
-        emit("error", kind=e.kind, message=e.message, **({"detail": e.detail} if e.detail else {}))
+        extra: dict[str, Any] = {"detail": e.detail} if e.detail else {}
+        emit("error", kind=e.kind, message=e.message, **extra)
         emit("done", ok=False, error=e.message)
         print(f"w2s_runner: {e.message}", file=sys.stderr)
         return e.exit_code

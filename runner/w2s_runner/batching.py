@@ -14,12 +14,15 @@ The list-level functions below need no torch (they are unit-tested on their own)
 their output into tensors.
 """
 
+from __future__ import annotations
+
 import random
+from typing import Any
 
 from .chat import IGNORE
 
 
-def length_grouped_order(lengths, batch_size, seed, mega=16):
+def length_grouped_order(lengths: list[int], batch_size: int, seed: int, mega: int = 16) -> list[int]:
     """Indices in an order whose consecutive runs of `batch_size` have similar lengths.
 
     Shuffle, cut into megabatches of `mega` batches, sort each by length (longest first), cut into
@@ -45,25 +48,25 @@ def length_grouped_order(lengths, batch_size, seed, mega=16):
 class LengthGroupedSampler:
     """A sampler (anything with __iter__ and __len__ serves a DataLoader) with a new grouped order per epoch."""
 
-    def __init__(self, lengths, batch_size, seed):
+    def __init__(self, lengths: list[int], batch_size: int, seed: int) -> None:
         self.lengths = list(lengths)
         self.batch_size = batch_size
         self.seed = seed
         self.epoch = 0
 
-    def set_epoch(self, epoch):
+    def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         order = length_grouped_order(self.lengths, self.batch_size, self.seed + self.epoch)
         self.epoch += 1
         return iter(order)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.lengths)
 
 
-def pad_lists(features, pad_id, multiple=8):
+def pad_lists(features: list[dict[str, list[int]]], pad_id: int, multiple: int = 8) -> dict[str, list[list[int]]]:
     """Right-padded input_ids / attention_mask / labels (lists) to the longest example, rounded up."""
     longest = max(len(f["input_ids"]) for f in features)
     if multiple > 1:
@@ -77,7 +80,7 @@ def pad_lists(features, pad_id, multiple=8):
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
 
-def pack_lists(features):
+def pack_lists(features: list[dict[str, list[int]]]) -> dict[str, list[list[int]]]:
     """One row: the examples one after another, position ids restarting at each, and no label on
     the first token of an example (so no token learns to predict the start of the next example)."""
     ids, pos, labels = [], [], []
@@ -89,7 +92,7 @@ def pack_lists(features):
     return {"input_ids": [ids], "position_ids": [pos], "labels": [labels]}
 
 
-def real_tokens(batch_lists):
+def real_tokens(batch_lists: dict[str, list[list[int]]]) -> int:
     """Tokens that are not padding in a batch made by pad_lists or pack_lists."""
     if "attention_mask" in batch_lists:
         return sum(sum(row) for row in batch_lists["attention_mask"])
@@ -99,13 +102,13 @@ def real_tokens(batch_lists):
 class Collator:
     """The data collator for Trainer: lists to tensors, and it counts the real tokens it hands out."""
 
-    def __init__(self, mode, pad_id):
+    def __init__(self, mode: str, pad_id: int) -> None:
         if mode not in ("packed", "grouped", "padded"):
             raise ValueError(f"unknown batching {mode!r}")
         self.mode = mode
         self.pad_id = pad_id
 
-    def __call__(self, features):
+    def __call__(self, features: list[dict[str, list[int]]]) -> dict[str, Any]:
         import torch
 
         lists = pack_lists(features) if self.mode == "packed" else pad_lists(features, self.pad_id)

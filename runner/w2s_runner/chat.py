@@ -13,7 +13,14 @@ truncated trace loses its final answer and its end-of-turn token, which teaches 
 instead, as LLaMA-Factory does.
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from .errors import JobError
+
+Message = dict[str, str]
+Span = tuple[int, int]
 
 IGNORE = -100
 
@@ -32,14 +39,14 @@ CHATML_TEMPLATE = (
 CHATML_TOKENS = ("<|im_start|>", "<|im_end|>")
 
 
-def render(tokenizer, messages, add_generation_prompt):
+def render(tokenizer: Any, messages: list[Message], add_generation_prompt: bool) -> str:
     text = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=add_generation_prompt)
     if not isinstance(text, str):
         raise JobError("the tokenizer's chat template did not return text (apply_chat_template with tokenize=False)")
     return text
 
 
-def assistant_spans(tokenizer, messages):
+def assistant_spans(tokenizer: Any, messages: list[Message]) -> tuple[str, list[Span]]:
     """The rendered conversation and the [start, end) character spans of its assistant turns."""
     full = render(tokenizer, messages, add_generation_prompt=False)
     spans = []
@@ -67,7 +74,7 @@ def assistant_spans(tokenizer, messages):
     return full, spans
 
 
-def _labels_from_offsets(ids, offsets, spans):
+def _labels_from_offsets(ids: list[int], offsets: list[Span], spans: list[Span]) -> list[int]:
     labels = []
     for tok, (s, e) in zip(ids, offsets):
         pos = s if e > s else e
@@ -75,7 +82,7 @@ def _labels_from_offsets(ids, offsets, spans):
     return labels
 
 
-def _tokenize_by_pieces(tokenizer, text, spans):
+def _tokenize_by_pieces(tokenizer: Any, text: str, spans: list[Span]) -> tuple[list[int], list[int]]:
     """Without offset mappings (slow tokenizers): tokenize the pieces between span edges on their own."""
     ids, labels, pos = [], [], 0
     edges = []
@@ -92,7 +99,7 @@ def _tokenize_by_pieces(tokenizer, text, spans):
     return ids, labels
 
 
-def encode(tokenizer, messages, cutoff_len, overlong="drop"):
+def encode(tokenizer: Any, messages: list[Message], cutoff_len: int, overlong: str = "drop") -> tuple[dict[str, list[int]] | None, str | None]:
     """-> ({"input_ids", "labels"}, note) where note is None, "truncated" or "dropped" (then the example is None)."""
     text, spans = assistant_spans(tokenizer, messages)
     try:
@@ -112,7 +119,7 @@ def encode(tokenizer, messages, cutoff_len, overlong="drop"):
     return {"input_ids": ids, "labels": labels}, note
 
 
-def ensure_chat_template(tokenizer):
+def ensure_chat_template(tokenizer: Any) -> list[str] | None:
     """Gives a tokenizer without a chat template the ChatML one; returns the tokens it had to add."""
     if getattr(tokenizer, "chat_template", None):
         return None
@@ -124,7 +131,7 @@ def ensure_chat_template(tokenizer):
     return added
 
 
-def stop_token_ids(tokenizer):
+def stop_token_ids(tokenizer: Any) -> list[int]:
     """Ids that end a generated turn: the tokenizer's eos and the template's end-of-turn markers."""
     ids = set()
     if tokenizer.eos_token_id is not None:

@@ -9,7 +9,11 @@ chat template), {"key": "...", "prompt": "..."} (raw text, for base models), or 
 "..."} (the W2SR qwen-base instruction is added); an optional "indices" lists the sample indices to generate.
 """
 
+from __future__ import annotations
+
 import json
+from collections.abc import Iterator
+from typing import Any
 
 from .errors import JobError
 
@@ -17,7 +21,7 @@ _SHAREGPT_ROLES = {"system": "system", "human": "user", "user": "user", "gpt": "
 QWEN_BASE_INSTRUCTION = "Please reason step by step, and put your final answer within \\boxed{}."
 
 
-def read_jsonl(path):
+def read_jsonl(path: str) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yields (line_number, object) for every non-empty line; a bad line stops with file:line."""
     try:
         f = open(path, encoding="utf-8-sig")
@@ -36,7 +40,7 @@ def read_jsonl(path):
             yield number, value
 
 
-def _message(m, where):
+def _message(m: object, where: str) -> dict[str, str]:
     if not isinstance(m, dict):
         raise JobError(f"{where}: each message must be an object with role and content")
     role, content = m.get("role"), m.get("content")
@@ -47,7 +51,7 @@ def _message(m, where):
     return {"role": role, "content": content}
 
 
-def conversation(obj, where):
+def conversation(obj: dict[str, Any], where: str) -> list[dict[str, str]]:
     """One record in any supported format → a list of {role, content} with at least one assistant turn."""
     if "messages" in obj:
         if not isinstance(obj["messages"], list):
@@ -80,7 +84,7 @@ def conversation(obj, where):
     return msgs
 
 
-def read_conversations(path, system_prompt=None):
+def read_conversations(path: str, system_prompt: str | None = None) -> list[list[dict[str, str]]]:
     """Every conversation of an SFT file; `system_prompt` is added where a conversation has none."""
     out = []
     for number, obj in read_jsonl(path):
@@ -93,7 +97,7 @@ def read_conversations(path, system_prompt=None):
     return out
 
 
-def read_problems(path, n, system_prompt=None):
+def read_problems(path: str, n: int, system_prompt: str | None = None) -> list[dict[str, Any]]:
     """Eval problems: [{key, messages | prompt, indices}] with unique keys."""
     out, seen = [], set()
     for number, obj in read_jsonl(path):
@@ -105,7 +109,7 @@ def read_problems(path, n, system_prompt=None):
         if key in seen:
             raise JobError(f"{where}: duplicate problem key {key!r}")
         seen.add(key)
-        item = {"key": key}
+        item: dict[str, Any] = {"key": key}
         if "messages" in obj:
             if not isinstance(obj["messages"], list) or not obj["messages"]:
                 raise JobError(f"{where}: messages must be a non-empty list")

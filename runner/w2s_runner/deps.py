@@ -1,5 +1,7 @@
 """Heavy packages are imported lazily: without them the runner still starts and says what to install."""
 
+from __future__ import annotations
+
 import importlib.util
 
 from .errors import RunnerError
@@ -7,7 +9,7 @@ from .errors import RunnerError
 REQUIREMENTS_HINT = "pip install -r runner/requirements.txt"
 
 
-def missing(packages):
+def missing(packages: list[str]) -> list[str]:
     """Names of the packages that cannot be imported (checked without importing them)."""
     out = []
     for name in packages:
@@ -19,7 +21,7 @@ def missing(packages):
     return out
 
 
-def require(packages, purpose):
+def require(packages: list[str], purpose: str) -> None:
     gone = missing(packages)
     if gone:
         raise RunnerError(
@@ -30,5 +32,5 @@ def require(packages, purpose):
         )
 
 
-def available(name):
+def available(name: str) -> bool:
     return not missing([name])

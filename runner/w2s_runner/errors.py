@@ -1,10 +1,12 @@
 """Errors the user can act on: each becomes an `error` record (kind, message, detail) and a non-zero exit."""
 
+from __future__ import annotations
+
 
 class RunnerError(Exception):
     """A failure with a message that says what to do. `kind` lets the extension group them."""
 
-    def __init__(self, message, kind="error", detail=None, exit_code=1):
+    def __init__(self, message: str, kind: str = "error", detail: str | None = None, exit_code: int = 1) -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind
@@ -15,7 +17,7 @@ class RunnerError(Exception):
 class JobError(RunnerError):
     """job.json is wrong: names the file and the field."""
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         super().__init__(message, kind="bad_job", exit_code=2)
 
 
@@ -23,7 +25,7 @@ class Stopped(BaseException):
     """Raised from the SIGTERM handler (Ray's stop): unwinds the job without an error record."""
 
 
-def classify(exc, context):
+def classify(exc: BaseException, context: str) -> RunnerError | None:
     """Turns a library exception into a RunnerError with advice, or None when it is not one we know."""
     name = type(exc).__name__
     text = str(exc)

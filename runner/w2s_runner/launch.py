@@ -2,21 +2,26 @@
 
 The Ray job's entrypoint is always `python -m w2s_runner sft job.json`. When the job wants (or the node
 has) more than one GPU, this process starts `torchrun --standalone --nproc_per_node N` on the same
-command and waits; every worker runs sft.py, and only rank 0 prints records. With `nodes` > 1 it hands
-the same training function to Ray Train's TorchTrainer (ray_train.py), which starts one worker per GPU
-across the cluster; output_dir must then be storage that every node shares.
+command and waits; every worker runs sft.py (DDP or FSDP, sft_plan.choose_strategy), and only rank 0
+prints records. With `nodes` > 1 it hands the same training function to Ray Train's TorchTrainer
+(ray_train.py), which starts one worker per GPU across the cluster; output_dir must then be storage
+that every node shares.
 """
+
+from __future__ import annotations
 
 import os
 import signal
 import subprocess
 import sys
+from typing import Any
 
 from . import deps
+from .job import SftJob
 from .records import emit
 
 
-def visible_gpus():
+def visible_gpus() -> int:
     try:
         import torch
 
@@ -25,23 +30,26 @@ def visible_gpus():
         return 0
 
 
-def maybe_relaunch(job, job_path):
+def torchrun_command(gpus: int, job_path: str) -> list[str]:
+    return [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={gpus}", "-m", "w2s_runner", "sft", job_path]
+
+
+def maybe_relaunch(job: SftJob, job_path: str) -> int | None:
     """None when this process should train itself; else the exit code of the launched workers."""
     if os.environ.get("LOCAL_RANK") is not None or os.environ.get("W2S_NO_RELAUNCH"):
         return None
-    if job.get("nodes", 1) > 1:
+    if job.nodes > 1:
         from .ray_train import run_ray_train
 
-        return run_ray_train(job, job_path)
+        return run_ray_train(job)
     deps.require(["torch", "transformers", "accelerate"], "fine-tune a model")
-    gpus = job["gpus"] or visible_gpus()
+    gpus = job.gpus or visible_gpus()
     if gpus <= 1:
         return None
     emit("status", phase="launching", message=f"starting {gpus} training processes with torchrun", processes=gpus)
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={gpus}", "-m", "w2s_runner", "sft", job_path]
-    child = subprocess.Popen(cmd, env=dict(os.environ, PYTHONUNBUFFERED="1"))
+    child = subprocess.Popen(torchrun_command(gpus, job_path), env=dict(os.environ, PYTHONUNBUFFERED="1"))
 
-    def forward(signum, frame):
+    def forward(signum: int, frame: Any) -> None:
         child.send_signal(signum)
 
     signal.signal(signal.SIGTERM, forward)

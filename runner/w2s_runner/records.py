@@ -15,17 +15,20 @@ Record types (`type`):
   done        ok, and a summary
 """
 
+from __future__ import annotations
+
 import json
 import math
 import os
 import sys
 import time
+from typing import Any, TextIO
 
 PREFIX = "@@w2s "
 TYPES = ("status", "metrics", "checkpoint", "sample", "error", "done")
 
 
-def is_main_process():
+def is_main_process() -> bool:
     """Only rank 0 reports: under torchrun or Ray Train every worker runs the same code."""
     for var in ("RANK", "LOCAL_RANK"):
         value = os.environ.get(var)
@@ -34,7 +37,7 @@ def is_main_process():
     return True
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     # JSON has no NaN or infinity: a diverged loss is reported as null rather than breaking the line.
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -42,15 +45,16 @@ def _clean(value):
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):  # numpy / torch scalars
+    item = getattr(value, "item", None)
+    if callable(item):  # numpy / torch scalars
         try:
-            return _clean(value.item())
+            return _clean(item())
         except Exception:
             return str(value)
     return value
 
 
-def format_record(record_type, /, **fields):
+def format_record(record_type: str, /, **fields: Any) -> str:
     """The exact line printed for a record (without the newline)."""
     if record_type not in TYPES:
         raise ValueError(f"unknown record type {record_type!r} (known: {', '.join(TYPES)})")
@@ -59,7 +63,7 @@ def format_record(record_type, /, **fields):
     return PREFIX + json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def emit(record_type, /, stream=None, **fields):
+def emit(record_type: str, /, stream: TextIO | None = None, **fields: Any) -> None:
     """Prints one record (rank 0 only) and flushes."""
     if not is_main_process():
         return
@@ -68,7 +72,7 @@ def emit(record_type, /, stream=None, **fields):
     out.flush()
 
 
-def parse_line(line):
+def parse_line(line: str) -> dict[str, Any] | None:
     """The record in a log line, or None. The inverse of format_record, used by tests and gpu_check."""
     i = line.find(PREFIX)
     if i < 0:
