@@ -10,7 +10,7 @@ import sys
 import tempfile
 import unittest
 
-from w2s_runner.records import parse_line
+from w2s_runner.records import METRIC_NAMES, SAMPLE_FIELDS, parse_line
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER_ROOT = os.path.dirname(HERE)
@@ -93,6 +93,25 @@ class SftPipeline(unittest.TestCase):
         done = self.check_run(code, recs, err, saved, cps)
         self.assertEqual((done["batching"], done["attn_implementation"]), ("padded", "sdpa"))
 
+    def test_fsdp_runs_the_isolation_check_on_the_model_the_trainer_wrapped(self):
+        code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1"}, strategy="fsdp")
+        done = self.check_run(code, recs, err, saved, cps)
+        self.assertEqual((done["strategy"], done["master_dtype"], done["batching"]), ("fsdp", "float32", "packed"))
+        plan = next(r for r in recs if r["type"] == "status" and r.get("phase") == "plan")
+        self.assertEqual((plan["strategy"], plan["load_dtype"], plan["compute_bf16"]), ("fsdp", "float32", True))
+        phases = [r.get("phase") for r in recs if r["type"] == "status"]
+        # under FSDP the check runs once training has begun (on the sharded model), not before
+        self.assertGreater(phases.index("checking"), phases.index("plan"))
+        check = next(r for r in recs if r["type"] == "status" and "packing_check" in r)
+        self.assertTrue(check["ok"])
+
+    def test_sample_and_metrics_records_use_the_shared_field_names(self):
+        code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1"})
+        self.check_run(code, recs, err, saved, cps)
+        for r in recs:
+            if r["type"] == "metrics":
+                self.assertLessEqual(set(r) - {"type", "time", "step", "total_steps"}, set(METRIC_NAMES))
+
     def test_lora_saves_the_adapter_and_the_merged_model(self):
         with tempfile.TemporaryDirectory() as d:
             write_data(d)
@@ -140,6 +159,7 @@ class EvalPipeline(unittest.TestCase):
         samples = [r for r in recs if r["type"] == "sample"]
         self.assertEqual(sorted((s["problem"], s["index"]) for s in samples), [("a", 0), ("a", 1), ("b", 1), ("c", 0), ("c", 1)])
         for s in samples:
+            self.assertEqual(set(s) - {"type", "time"}, set(SAMPLE_FIELDS))
             self.assertEqual(s["text"], "so \\boxed{7}.")
             self.assertEqual(s["finish_reason"], "stop")
             self.assertEqual(s["completion_tokens"], len("so \\boxed{7}.") + 1)

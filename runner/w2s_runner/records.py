@@ -25,7 +25,13 @@ import time
 from typing import Any, TextIO
 
 PREFIX = "@@w2s "
+#: Defined once here; src/core/jobs/records.ts has the same lists (a test compares them).
 TYPES = ("status", "metrics", "checkpoint", "sample", "error", "done")
+#: Metric names a `metrics` record may carry besides step and total_steps (OpenAI fine-tuning event names).
+METRIC_NAMES = ("train_loss", "valid_loss", "learning_rate", "grad_norm", "tokens_per_second",
+                "train_mean_token_accuracy", "valid_mean_token_accuracy", "epoch")
+#: Fields of a `sample` record.
+SAMPLE_FIELDS = ("problem", "index", "text", "finish_reason", "prompt_tokens", "completion_tokens")
 
 
 def is_main_process() -> bool:

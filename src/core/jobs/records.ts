@@ -4,7 +4,9 @@
  */
 export const RECORD_PREFIX = '@@w2s ';
 
-export type RecordType = 'status' | 'metrics' | 'checkpoint' | 'sample' | 'error' | 'done';
+/** The record types; runner/w2s_runner/records.py's TYPES, checked by test/unit/runner/records-match.test.ts. */
+export const RECORD_TYPES = ['status', 'metrics', 'checkpoint', 'sample', 'error', 'done'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
 
 export interface RunnerRecord {
   readonly type: RecordType;
@@ -25,7 +27,10 @@ export interface SampleRecord extends RunnerRecord {
 
 export { METRIC_NAMES, type MetricName } from '../../model/metrics';
 
-const TYPES = new Set<string>(['status', 'metrics', 'checkpoint', 'sample', 'error', 'done']);
+/** The fields of a sample record; runner/w2s_runner/records.py's SAMPLE_FIELDS. */
+export const SAMPLE_FIELDS = ['problem', 'index', 'text', 'finish_reason', 'prompt_tokens', 'completion_tokens'] as const satisfies readonly (keyof SampleRecord)[];
+
+const TYPES = new Set<string>(RECORD_TYPES);
 
 export function parseRecord(line: string): RunnerRecord | undefined {
   const i = line.indexOf(RECORD_PREFIX);

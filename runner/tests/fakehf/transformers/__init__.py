@@ -256,6 +256,9 @@ class TrainingArguments:
     dataloader_num_workers: int = 0
     ddp_find_unused_parameters: bool = None
     fsdp: str = ""
+    fsdp_config: dict = None
+    save_only_model: bool = False
+    save_steps: int = 500
     use_cpu: bool = False
 
     def __post_init__(self):
@@ -322,7 +325,7 @@ class Trainer:
         per, accum = a.per_device_train_batch_size, a.gradient_accumulation_steps
         per_epoch = max(1, math.ceil(n / (per * accum)))
         self.state.max_steps = a.max_steps if a.max_steps > 0 else int(math.ceil(a.num_train_epochs * per_epoch))
-        self._call("on_train_begin")
+        self._call("on_train_begin", model=self.model)
         started = time.time()
         order, pos, epoch_index, losses = [], 0, -1, []
         self.model.train()
