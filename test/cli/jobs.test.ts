@@ -66,7 +66,7 @@ describe('w2s cluster and w2s jobs', { timeout: 5 * 60_000 }, () => {
     assert.match(group.stdout, /w2s jobs sft .*\n.*w2s jobs eval/s);
     const bad = await w2s(['jobs', 'train']);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /unknown command "train" \(sft, eval, list, show, logs, stop\)/);
+    assert.match(bad.stderr, /unknown command "train" \(sft, eval, list, show, logs, stop, plan\)/);
     const missing = await w2s(['jobs', 'sft', '--dataset', writeTrain(), '--output-dir', '/o', '--address', plain.url]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /give the base model: --base-model ID/);
@@ -102,6 +102,17 @@ describe('w2s cluster and w2s jobs', { timeout: 5 * 60_000 }, () => {
     const n = (db.prepare("SELECT count(*) AS n FROM job_metrics m JOIN jobs j ON j.id = m.job_id WHERE j.name = 'cli-replay' AND m.name = 'train_loss'").get() as { n: number }).n;
     db.close();
     assert.ok(n > 5, `${n} train_loss points`);
+  });
+
+  it('jobs sft --recipe: the W2SR settings of the 14B student go into job.json, flags still override them', async () => {
+    const r = await w2s(['jobs', 'sft', '--recipe', 'w2sr-qwen2.5-14b', '--epochs', '3', '--base-model', 'Qwen/Qwen2.5-14B', '--dataset', writeTrain('r.jsonl'),
+      '--output-dir', '/shared/o14', '--name', 'cli-recipe', '--detach', '--address', plain.url, '--json'], { W2S_CLUSTER_TOKEN: 'tok' });
+    assert.equal(r.code, 0, r.stderr);
+    const job = (JSON.parse(r.stdout) as { spec: { job: Record<string, unknown> } }).spec.job;
+    assert.deepEqual([job.learning_rate, job.global_batch_size, job.cutoff_len, job.warmup_ratio, job.epochs], [8e-6, 128, 4096, 0.1, 3]);
+    const bad = await w2s(['jobs', 'sft', '--recipe', 'w2sr-70b', '--base-model', 'm', '--dataset', writeTrain('r.jsonl'), '--output-dir', '/o', '--address', plain.url], { W2S_CLUSTER_TOKEN: 'tok' });
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /No recipe named "w2sr-70b" \(known: w2sr-qwen2\.5-math-7b, w2sr-qwen2\.5-14b/);
   });
 
   it('jobs eval with a problem file: imported as a set, samples stored as an eval run and graded', async () => {

@@ -10,6 +10,7 @@ import { importCommand } from './import';
 import { importTracesCommand } from './import-traces';
 import { labelCommand } from './label';
 import { jobsListCommand, jobsLogsCommand, jobsShowCommand, jobsStopCommand } from './jobs-manage';
+import { jobsPlanCommand } from './jobs-plan';
 import { jobsEvalCommand, jobsSftCommand } from './jobs-submit';
 import { resultsCommand } from './results';
 import { runsCommand } from './runs';
@@ -23,5 +24,5 @@ import { viewsCommand } from './views';
 export const COMMANDS: readonly Command[] = [
   importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, evalCommand, resultsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
   signalsCommand, tracesCommand, labelCommand, viewsCommand, exportCommand, datasetsCommand,
-  clusterCheckCommand, jobsSftCommand, jobsEvalCommand, jobsListCommand, jobsShowCommand, jobsLogsCommand, jobsStopCommand,
+  clusterCheckCommand, jobsSftCommand, jobsEvalCommand, jobsListCommand, jobsShowCommand, jobsLogsCommand, jobsStopCommand, jobsPlanCommand,
 ];

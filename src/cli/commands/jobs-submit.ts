@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { W2sError } from '../../core/errors';
 import type { DatasetSource } from '../../core/jobs/dataset-source';
 import type { JobRow } from '../../core/jobs/job-store';
+import { RECIPES, findRecipe } from '../../core/jobs/recipes';
 import { requireRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
 import { submitJob, type EvalRequest, type SftRequest } from '../../core/jobs/submit';
 import { importProblemSet } from '../../core/problems/import';
@@ -86,7 +87,7 @@ export const jobsSftCommand: Command = {
   summary: 'fine-tune a model on the Ray cluster (SFT, W2SR defaults) and follow it',
   usage:
     '[JOB.json] [--base-model ID] [--dataset FILE | --snapshot NAME | --cluster-dataset PATH] [--output-dir DIR]\n' +
-    '       [--epochs N] [--learning-rate X] [--lora] [--param KEY=VALUE]… [--gpus 1] [--name NAME] [--detach] [--address URL]',
+    '       [--recipe NAME] [--epochs N] [--learning-rate X] [--lora] [--param KEY=VALUE]… [--gpus 1] [--name NAME] [--detach] [--address URL]',
   positionals: { min: 0, max: 1 },
   details:
     'A job needs a base model (an id the cluster can download, or a folder on it), a dataset and an output\n' +
@@ -104,12 +105,15 @@ export const jobsSftCommand: Command = {
     epochs: { type: 'string', description: 'epochs (default 10)', valueName: 'N' },
     'learning-rate': { type: 'string', description: 'learning rate (default 1e-5)', valueName: 'X' },
     lora: { type: 'boolean', description: 'LoRA (r 32, alpha 64) instead of full fine-tuning' },
+    recipe: { type: 'string', description: `W2SR settings for a student (${RECIPES.map((r) => r.name).join(', ')}); the job file and flags override it`, valueName: 'NAME' },
     ...COMMON,
   },
   async run(v, positionals, ctx) {
     const file = positionals[0] ? readJobFile(ctx, positionals[0]) : undefined;
     const fromFile = file?.job ?? {};
-    const settings: Record<string, unknown> = { ...fromFile, ...params(v) };
+    // a W2SR recipe first; the job file and the flags override it
+    const recipe = v.recipe !== undefined ? findRecipe(v.recipe as string).settings : {};
+    const settings: Record<string, unknown> = { ...recipe, ...fromFile, ...params(v) };
     const baseModel = (v['base-model'] as string | undefined) ?? (settings.base_model as string | undefined);
     const root = checkpointRoot(ctx, v['checkpoint-root'] as string | undefined);
     const name = v.name as string | undefined;
@@ -146,7 +150,7 @@ export const jobsEvalCommand: Command = {
   summary: 'evaluate a model on the Ray cluster; its samples become a graded eval run',
   usage:
     '[JOB.json] [--model ID] [--problems SET|FILE] [--template qwen-base] [--n 1] [--temperature 0.6] [--top-p 0.95]\n' +
-    '       [--max-tokens 4096] [--seed 0] [--limit N] [--run NAME] [--gpus 1] [--name NAME] [--no-grade] [--detach] [--address URL]',
+    '       [--max-tokens N] [--seed 0] [--limit N] [--run NAME] [--gpus 1] [--name NAME] [--no-grade] [--detach] [--address URL]',
   positionals: { min: 0, max: 1 },
   details:
     'The model is a checkpoint folder on the cluster (w2s jobs show NAME lists a job\'s checkpoints) or a model\n' +
@@ -161,7 +165,7 @@ export const jobsEvalCommand: Command = {
     n: { type: 'string', description: 'samples per problem (default 1)', valueName: 'N' },
     temperature: { type: 'string', description: 'sampling temperature (default 0.6)', valueName: 'T' },
     'top-p': { type: 'string', description: 'nucleus sampling (default 0.95)', valueName: 'P' },
-    'max-tokens': { type: 'string', description: 'longest answer (default 4096, clamped to the model\'s context)', valueName: 'N' },
+    'max-tokens': { type: 'string', description: 'longest answer (default: what the model\'s context leaves, as W2SR evaluated)', valueName: 'N' },
     seed: { type: 'string', description: 'sampling seed (default 0)', valueName: 'N' },
     limit: { type: 'string', description: 'only the first N problems', valueName: 'N' },
     run: { type: 'string', description: 'eval run to store the samples in (default: the job name); an existing run gets only what it lacks', valueName: 'NAME' },
@@ -182,7 +186,7 @@ export const jobsEvalCommand: Command = {
     const n = take('n', 'n', (x) => num(x, 'n', true)) ?? (defaults.n as number);
     const temperature = take('temperature', 'temperature', (x) => num(x, 'temperature')) ?? (defaults.temperature as number);
     const topP = take('top-p', 'top_p', (x) => num(x, 'top-p')) ?? (defaults.top_p as number);
-    const maxTokens = take('max-tokens', 'max_tokens', (x) => num(x, 'max-tokens', true)) ?? (defaults.max_tokens as number);
+    const maxTokens = take('max-tokens', 'max_tokens', (x) => num(x, 'max-tokens', true)) ?? (defaults.max_tokens as number | null);
     const seed = take('seed', 'seed', (x) => num(x, 'seed', true)) ?? (defaults.seed as number);
     if (!model) throw new UsageError('give the model: --model ID_OR_CHECKPOINT (or model in JOB.json).');
     if (!problems) throw new UsageError('give the problems: --problems SET (a problem set of the store) or a problem FILE.');

@@ -36,7 +36,8 @@ export interface EvalRequest {
   readonly setName: string;
   readonly template: PromptTemplate;
   readonly samplesPerProblem: number;
-  readonly params: { readonly temperature: number; readonly top_p: number; readonly max_tokens: number; readonly seed?: number };
+  /** max_tokens null: up to the model's context, as W2SR evaluated (the runner's default). */
+  readonly params: { readonly temperature: number; readonly top_p: number; readonly max_tokens: number | null; readonly seed?: number };
   readonly settings?: Record<string, unknown>;
   readonly gpus: number;
   /** Sample only the first N problems of the set. */
@@ -64,6 +65,16 @@ export interface SubmitContext {
 }
 
 export const entrypointFor = (kind: JobKind): string => `python -m w2s_runner ${kind} job.json`;
+
+/**
+ * GPUs the Ray job's driver asks for. One node: all of them (the driver runs torchrun on its node).
+ * Several nodes: none, since Ray Train's workers take one GPU each and a driver holding GPUs would keep
+ * them from the workers, so that `fit()` waits forever on a full cluster (runner/w2s_runner/ray_train.py).
+ */
+export function entrypointGpus(req: SftRequest | EvalRequest): number {
+  const nodes = req.kind === 'sft' ? Number(req.settings?.nodes ?? 1) : 1;
+  return nodes > 1 ? 0 : req.gpus;
+}
 
 /**
  * Creates the job in the store, zips the runner with job.json and the data (content-addressed, as the
@@ -134,7 +145,7 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
         submission_id: submissionId,
         runtime_env: { working_dir: bundle.uri, env_vars: { PYTHONUNBUFFERED: '1', W2S_JOB: name }, ...runtimeEnvFor(environment, runnerDir) },
         metadata: { w2s_job: name, w2s_kind: req.kind },
-        ...(req.gpus > 0 ? { entrypoint_num_gpus: req.gpus } : {}),
+        ...(entrypointGpus(req) > 0 ? { entrypoint_num_gpus: entrypointGpus(req) } : {}),
       }, ctx.signal);
     } catch (e) {
       // The answer may have been lost after the cluster took the job: ask for it by its id before failing.

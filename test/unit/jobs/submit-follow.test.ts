@@ -12,7 +12,7 @@ import { jobMetrics } from '../../../src/core/jobs/job-metrics';
 import { findJob, requireJobById, listJobs } from '../../../src/core/jobs/job-store';
 import { createRayClient } from '../../../src/core/jobs/ray-client';
 import { isSampleRecord, parseRecord, type SampleRecord } from '../../../src/core/jobs/records';
-import { submitJob, type SftRequest } from '../../../src/core/jobs/submit';
+import { entrypointGpus, submitJob, type SftRequest } from '../../../src/core/jobs/submit';
 import { listEvalRuns } from '../../../src/core/results/eval-runs';
 import { findRun } from '../../../src/core/runs/runs';
 import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
@@ -63,6 +63,19 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     assert.match(final.error!, /^missing packages: torch, transformers, accelerate .*pip install -r runner\/requirements\.txt/);
     assert.ok(lines.some((l) => l.startsWith('Running entrypoint for job') && l.endsWith('python -m w2s_runner sft job.json')));
     assert.equal(final.logOffset, lines.length);
+    store.close();
+  });
+
+  it('a multi-node job is submitted with no GPUs for its driver, so Ray Train\'s workers get all of them', async () => {
+    // The fake cluster has 8 GPUs: a driver asking for 2 x 8 = 16 would stay PENDING until the start timeout.
+    const { store, dir } = freshStore();
+    const client = createRayClient({ address: ray.url });
+    const req = sft(writeDataset(dir, 3), { name: 'sft-two-nodes', gpus: 8, settings: { nodes: 2, gpus: 8 } });
+    assert.equal(entrypointGpus(req), 0);
+    assert.equal(entrypointGpus({ ...req, settings: { gpus: 8 } }), 8);
+    const job = await submitJob({ store, client, runnerDir: RUNNER_DIR }, req);
+    const final = await followJob({ store, client, jobId: job.id, onLines: () => {} });
+    assert.equal(final.output.runnerError?.kind, 'missing_packages'); // it ran: the driver was not left waiting for GPUs
     store.close();
   });
 
