@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """GPU check of the W2S runner, offline, in about five minutes on one NVIDIA GPU.
 
-    python3 runner/scripts/gpu_check.py OUT_DIR [--budget 540]
+    python3 runner/scripts/gpu_check.py OUT_DIR [--budget 540] [--stages sums,throughput|sharding,memory]
 
 Needs torch (CUDA), transformers, accelerate, tokenizers, safetensors; no network, no weights, no data
 sets. It builds everything on the spot and runs the runner exactly as a Ray job would
@@ -16,6 +16,15 @@ sets. It builds everything on the spot and runs the runner exactly as a Ray job 
      lengths drawn from the shared sample traces (scripts/data/trace-lengths.json, x4, capped at
      4096), once per batching mode: plain padded, packed (flex_attention), length-grouped. Real
      (non-padding) tokens per second, from the runner's own `done` record.
+
+  6. (--stages sharding) FSDP with a world of one (fp32 master weights, bf16 compute) against the unsharded
+     path on the same seed and data for 50 steps: the loss curves must agree within LOSS_TOLERANCE, the
+     packed-sequence isolation check must hold on the sharded model; then 5 steps at lr 1e-6 under FSDP
+     and the saved weights against the initial ones: an update a bf16 master would round away is kept;
+  7. (--stages memory) the memory planner's estimates (scripts/data/plan-estimates.json, from
+     src/core/jobs/memory-plan.ts) against the runner's measured peak for the Qwen2.5 0.5B / 1.5B / 3B
+     shapes with and without activation checkpointing: within MEMORY_TOLERANCE (15%).
+The default (--stages sums,throughput) fits one device run; run `--stages sharding,memory` as a second.
 
 Every stage has a time limit inside the overall --budget; a stage that fails or runs out of time is
 reported and the next ones still run when they can. OUT_DIR receives:
@@ -57,6 +66,17 @@ from w2s_runner.records import parse_line  # noqa: E402
 STARTED = time.time()
 LENGTH_SCALE = [4.0]  # set from --length-scale; the final table names it
 WORK: list[str | None] = [None]
+#: Stage groups (--stages): the sums task (tokenizer, tiny model, eval / sft / eval), the batching modes’
+#: throughput, FSDP against one process, and the planner's estimates against measured peaks.
+STAGES = ("sums", "throughput", "sharding", "memory")
+#: One process as a world of one for torch.distributed (what torchrun would set), so FSDP can run on one GPU.
+WORLD_OF_ONE = {"RANK": "0", "LOCAL_RANK": "0", "WORLD_SIZE": "1", "LOCAL_WORLD_SIZE": "1", "MASTER_ADDR": "127.0.0.1", "MASTER_PORT": "29517"}
+#: FSDP (fp32 master, bf16 compute by FSDP's mixed precision) against one process (fp32 master, bf16
+#: autocast) on the same seed and data: the two round differently, so the curves agree closely, not exactly.
+LOSS_TOLERANCE = {"mean": 0.02, "max": 0.10}
+#: The planner's allocated-memory estimate against torch.cuda.max_memory_allocated().
+MEMORY_TOLERANCE = 0.15
+
 # What the check found so far: an unexpected exception still ends with the table of what ran.
 RESULT: dict[str, Any] = {"checks": [], "stages": [], "bench": [], "env": {}, "out": None}
 
@@ -93,14 +113,14 @@ def summarize(rec):
     return None
 
 
-def run_runner(kind, job, job_dir, log_path, timeout):
+def run_runner(kind, job, job_dir, log_path, timeout, extra_env=None):
     """Runs `python -m w2s_runner KIND job.json` in job_dir; the merged output goes to log_path.
     -> (exit code or None on timeout, records)."""
     os.makedirs(job_dir, exist_ok=True)
     with open(os.path.join(job_dir, "job.json"), "w") as f:
         json.dump(job, f, indent=2)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (RUNNER, os.environ.get("PYTHONPATH", "")) if p), PYTHONUNBUFFERED="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               TOKENIZERS_PARALLELISM="false", W2S_NO_RELAUNCH="1")
+               TOKENIZERS_PARALLELISM="false", W2S_NO_RELAUNCH="1", **(extra_env or {}))
     if timeout <= 5:
         log(f"  skipped: no time left in the budget for {kind}")
         return None, []
@@ -171,7 +191,7 @@ def build_model(out_dir, tokenizer, shape):
     cfg = Qwen2Config(
         vocab_size=vocab, hidden_size=shape["hidden"], intermediate_size=shape["intermediate"],
         num_hidden_layers=shape["layers"], num_attention_heads=shape["heads"], num_key_value_heads=shape["kv_heads"],
-        max_position_embeddings=shape["max_pos"], tie_word_embeddings=True,
+        max_position_embeddings=shape["max_pos"], tie_word_embeddings=shape.get("tied", True),
         bos_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id,
     )
     torch.manual_seed(0)
@@ -212,7 +232,16 @@ def main():
     ap.add_argument("--sft-epochs", type=float, default=5, help="epochs of the tiny model's SFT (default 5)")
     ap.add_argument("--train-limit", type=int, default=None, help="train on only this many sums (default all 9,800; for dry runs)")
     ap.add_argument("--length-scale", type=float, default=4.0, help="trace lengths x this, capped at 4096 (default 4, as the padding probe)")
+    ap.add_argument("--stages", default="sums,throughput",
+                    help=f"comma-separated, of {', '.join(STAGES)} (default sums,throughput; the device budget fits one group per run)")
+    ap.add_argument("--memory-steps", type=int, default=3, help="optimizer steps per memory measurement (default 3)")
+    ap.add_argument("--memory-cases", default=None, help="only the plan-estimate cases whose name contains this (dry runs)")
+    ap.add_argument("--sharding-steps", type=int, default=50, help="optimizer steps of the FSDP-vs-single comparison (default 50)")
     args = ap.parse_args()
+    selected = [x.strip() for x in args.stages.split(",") if x.strip()]
+    unknown = [x for x in selected if x not in STAGES]
+    if unknown:
+        ap.error(f"unknown stage(s) {', '.join(unknown)}: use {', '.join(STAGES)}")
     LENGTH_SCALE[0] = args.length_scale
     RESULT["out"] = os.path.abspath(args.out)
     budget = Budget(args.budget)
@@ -281,6 +310,9 @@ def main():
         check("build the tiny tokenizer and model", False, repr(e)[:500])
         return finish(out, env_info, checks, stages, bench)
 
+    if "sums" not in selected:
+        return after_sums(args, selected, budget, work, tok, tiny_dir, data_dir, out, check)
+
     eval_job = {"problems": os.path.join(data_dir, "heldout.jsonl"), "n": 1, "temperature": 0.0, "max_tokens": 32,
                 "batch_size": 200, "backend": "transformers", "seed": 0, "gpus": 1}
 
@@ -335,11 +367,27 @@ def main():
     else:
         check("held-out accuracy rises after sft", False, "no fine-tuned model to evaluate")
 
-    # 5. throughput of the batching modes
+    return after_sums(args, selected, budget, work, tok, tiny_dir, data_dir, out, check)
+
+
+def after_sums(args, selected, budget, work, tok, tiny_dir, data_dir, out, check):
+    """The stages after the sums: throughput, sharding, memory (each when selected), then the table."""
+    if "throughput" in selected:
+        throughput(args, budget, work, tok, data_dir, os.path.join(out, "bench"))
+    if "sharding" in selected:
+        sharding(args, budget, work, tiny_dir, data_dir, check)
+    if "memory" in selected:
+        memory(args, budget, work, tok, data_dir, check)
+    return finish(out, RESULT["env"], RESULT["checks"], RESULT["stages"], RESULT["bench"])
+
+
+def throughput(args, budget, work, tok, data_dir, bench_dir):
+    """5. throughput of the batching modes."""
+    stages, bench = RESULT["stages"], RESULT["bench"]
     t0 = time.time()
     if budget.left() < 120:
         stages.append({"stage": "throughput", "ok": False, "seconds": 0, "error": f"skipped: only {budget.left():.0f} s of the budget left"})
-        return finish(out, env_info, checks, stages, bench)
+        return
     try:
         import torch
 
@@ -362,7 +410,7 @@ def main():
         stages.append({"stage": "build throughput model and data", "ok": True, "seconds": round(time.time() - t0, 1)})
     except Exception as e:
         stages.append({"stage": "build throughput model and data", "ok": False, "seconds": round(time.time() - t0, 1), "error": repr(e)[:500]})
-        return finish(out, env_info, checks, stages, bench)
+        return
 
     for variant in ("padded", "packed", "grouped"):
         t0 = time.time()
@@ -394,12 +442,132 @@ def main():
     packed = next((b for b in bench if b["variant"] == "packed"), None)
     if packed and packed["vs_padded"]:
         log(f"packed vs padded: {packed['vs_padded']}x (aim: 2x; the notes measured 2.02x on an H200)")
-    return finish(out, env_info, checks, stages, bench)
+
+
+def loss_curve(records):
+    return {r["step"]: r["train_loss"] for r in records if r.get("type") == "metrics" and isinstance(r.get("train_loss"), (int, float))}
+
+
+def compare_curves(a, b):
+    """Relative differences of two loss curves at the steps both logged -> (mean, max, steps)."""
+    steps = sorted(set(a) & set(b))
+    diffs = [abs(a[s] - b[s]) / max(abs(a[s]), 1e-6) for s in steps]
+    return (sum(diffs) / len(diffs) if diffs else None), (max(diffs) if diffs else None), len(steps)
+
+
+def sharding(args, budget, work, tiny_dir, data_dir, check):
+    """FSDP with a world of one against the unsharded path, same seed and data; then a learning rate whose
+    updates a bf16 master would round away, under FSDP, and the saved weights compared with the initial ones."""
+    stages = RESULT["stages"]
+    base = {
+        "base_model": tiny_dir, "dataset": os.path.join(data_dir, "train.jsonl"), "epochs": 1, "max_steps": args.sharding_steps,
+        "learning_rate": 1e-3, "warmup_ratio": 0.0, "global_batch_size": 64, "per_device_batch_size": 64, "cutoff_len": 128,
+        "logging_steps": 1, "save": "no", "gradient_checkpointing": False, "batching": "packed", "seed": 0, "gpus": 1,
+        "resume": False, "_no_final_save": True,
+    }
+    curves, done, packing = {}, {}, {}
+    for strategy in ("single", "fsdp"):
+        t0 = time.time()
+        job = dict(base, output_dir=os.path.join(work, f"shard-{strategy}"), strategy="ddp" if strategy == "single" else "fsdp")
+        log(f"sharding: {args.sharding_steps} steps of the tiny model, {strategy}")
+        code, recs = run_runner("sft", job, os.path.join(work, f"shard-{strategy}-job"), os.path.join(work, f"shard-{strategy}.log"),
+                                budget.limit(120, reserve=60), extra_env=WORLD_OF_ONE if strategy == "fsdp" else None)
+        curves[strategy], done[strategy] = loss_curve(recs), done_record(recs) or {}
+        packing[strategy] = next((r for r in recs if r.get("type") == "status" and "packing_check" in r), None)
+        stages.append({"stage": f"sharding: {strategy}", "ok": code == 0, "seconds": round(time.time() - t0, 1), "exit": code,
+                       "strategy": done[strategy].get("strategy"), "master": done[strategy].get("master_dtype"), "error": error_text(recs)})
+    mean, worst, n = compare_curves(curves["single"], curves["fsdp"])
+    ok = (n >= min(args.sharding_steps, 10) and mean is not None and worst is not None and mean <= LOSS_TOLERANCE["mean"] and worst <= LOSS_TOLERANCE["max"]
+          and done["fsdp"].get("strategy") == "fsdp" and done["fsdp"].get("master_dtype") == "float32")
+    fsdp_packing = packing.get("fsdp") or {}
+    check("packed examples stay isolated under FSDP (the check runs on the sharded model)", bool(fsdp_packing.get("ok")) and done["fsdp"].get("batching") == "packed",
+          f"{fsdp_packing.get('packing_check')}; batching used {done['fsdp'].get('batching')}")
+    check("FSDP (world of one, fp32 master) follows the unsharded loss curve", ok,
+          f"{n} steps; mean relative difference {mean if mean is None else round(mean, 4)}, max {worst if worst is None else round(worst, 4)} "
+          f"(tolerance {LOSS_TOLERANCE['mean']} / {LOSS_TOLERANCE['max']}); fsdp run: {done['fsdp'].get('strategy')}, master {done['fsdp'].get('master_dtype')}")
+
+    # A small update: AdamW moves each weight by about lr per step, 5 x 1e-6 here, far below bf16's
+    # resolution (2^-7 relative: about 1e-4 for a weight of 0.02), so a bf16 master would keep none of it.
+    t0 = time.time()
+    out_dir = os.path.join(work, "small-update")
+    job = dict(base, output_dir=out_dir, strategy="fsdp", max_steps=5, learning_rate=1e-6, lr_scheduler="constant", weight_decay=0.0, max_grad_norm=0.0)
+    job.pop("_no_final_save")
+    log("sharding: 5 steps at lr 1e-6 under FSDP, then the saved weights against the initial ones")
+    code, recs = run_runner("sft", job, os.path.join(work, "small-update-job"), os.path.join(work, "small-update.log"), budget.limit(90, reserve=30), extra_env=WORLD_OF_ONE)
+    stages.append({"stage": "sharding: small update", "ok": code == 0, "seconds": round(time.time() - t0, 1), "exit": code, "error": error_text(recs)})
+    try:
+        kept, bf16_kept, n = small_update_survival(tiny_dir, out_dir)
+        check("an update below bf16's resolution is kept (fp32 master weights)", kept > 0.5 and bf16_kept < 0.1,
+              f"{kept:.1%} of {n:,} layer weights changed in the saved fp32 model; rounded to bf16, {bf16_kept:.1%} would differ from the initial weights")
+    except Exception as e:  # no weights to compare (the run failed, or no torch / safetensors)
+        check("an update below bf16's resolution is kept (fp32 master weights)", False, f"cannot compare weights: {type(e).__name__}: {str(e)[:300]}")
+
+
+def small_update_survival(before_dir, after_dir):
+    """-> (share of decoder-layer weights that changed, share that would still differ after rounding both
+    to bf16, count), from the two folders' model.safetensors."""
+    import torch
+    from safetensors.torch import load_file
+
+    a = load_file(os.path.join(before_dir, "model.safetensors"))
+    b = load_file(os.path.join(after_dir, "model.safetensors"))
+    changed = survives = total = 0
+    for name, w0 in a.items():
+        if ".layers." not in name or name not in b:
+            continue
+        w0, w1 = w0.float(), b[name].float()
+        changed += int((w1 != w0).sum())
+        survives += int((w1.to(torch.bfloat16) != w0.to(torch.bfloat16)).sum())
+        total += w0.numel()
+    if not total:
+        raise ValueError("no decoder-layer weights in common")
+    return changed / total, survives / total, total
+
+
+def memory(args, budget, work, tok, data_dir, check):
+    """The planner's estimate (runner/scripts/data/plan-estimates.json, written from src/core/jobs/memory-plan.ts)
+    against the peak the runner measures, per shape, with and without activation checkpointing."""
+    import torch
+
+    stages, rows = RESULT["stages"], RESULT.setdefault("memory", [])
+    with open(os.path.join(HERE, "data", "plan-estimates.json")) as f:
+        cases = [c for c in json.load(f)["cases"] if not args.memory_cases or args.memory_cases in c["name"]]
+    for case in cases:
+        t0 = time.time()
+        if budget.left() < 60:
+            stages.append({"stage": f"memory: {case['name']}", "ok": False, "seconds": 0, "error": f"skipped: only {budget.left():.0f} s of the budget left"})
+            continue
+        sh = case["shape"]
+        model_dir = os.path.join(work, f"mem-{case['config']}")
+        if not os.path.isdir(model_dir):
+            build_model(model_dir, tok, {"hidden": sh["hiddenSize"], "intermediate": sh["intermediateSize"], "layers": sh["layers"], "heads": sh["heads"],
+                                         "kv_heads": sh["kvHeads"], "max_pos": 4096, "vocab_size": sh["vocabSize"], "tied": sh["tiedEmbeddings"], "dtype": torch.bfloat16})
+        data = os.path.join(data_dir, f"mem-{case['cutoff']}.jsonl")
+        if not os.path.isfile(data):
+            rng = random.Random(0)
+            # every example longer than the cutoff and truncated to it: micro-batch x cutoff tokens per step, as planned
+            sums_task.write_jsonl(data, [{"messages": [{"role": "user", "content": "Repeat the digits."},
+                                                       {"role": "assistant", "content": "".join(rng.choice("0123456789") for _ in range(case["cutoff"] + 64))}]}
+                                         for _ in range(16)])
+        job = {"base_model": model_dir, "dataset": data, "output_dir": os.path.join(work, "mem-out"), "max_steps": args.memory_steps,
+               "per_device_batch_size": case["microBatch"], "global_batch_size": case["microBatch"], "cutoff_len": case["cutoff"], "overlong": "truncate",
+               "gradient_checkpointing": case["activationCheckpointing"], "batching": "padded", "save": "no", "logging_steps": 1,
+               "learning_rate": 1e-5, "warmup_ratio": 0.0, "seed": 0, "gpus": 1, "resume": False, "_no_final_save": True}
+        code, recs = run_runner("sft", job, os.path.join(work, "mem-job"), os.path.join(work, "mem.log"), budget.limit(150, reserve=30))
+        done = done_record(recs) or {}
+        measured = done.get("peak_memory_gib") if code == 0 else None
+        ratio = round(case["allocatedGiB"] / measured, 3) if measured else None
+        rows.append({"case": case["name"], "planned_allocated_gib": case["allocatedGiB"], "planned_total_gib": case["perGpuGiB"],
+                     "measured_allocated_gib": measured, "measured_reserved_gib": done.get("peak_reserved_gib"), "planned_over_measured": ratio,
+                     "exit": code, "error": error_text(recs)})
+        stages.append({"stage": f"memory: {case['name']}", "ok": code == 0, "seconds": round(time.time() - t0, 1), "exit": code, "error": error_text(recs)})
+        check(f"planned memory within {MEMORY_TOLERANCE:.0%}: {case['name']}", ratio is not None and abs(ratio - 1) <= MEMORY_TOLERANCE,
+              f"planned {case['allocatedGiB']} GiB allocated ({case['perGpuGiB']} with overhead), measured {measured} GiB allocated, {done.get('peak_reserved_gib')} reserved")
 
 
 def finish(out, env_info, checks, stages, bench):
     ok = bool(checks) and all(c["ok"] for c in checks)
-    result = {"ok": ok, "environment": env_info, "checks": checks, "stages": stages, "throughput": bench,
+    result = {"ok": ok, "environment": env_info, "checks": checks, "stages": stages, "throughput": bench, "memory": RESULT.get("memory", []),
               "seconds": round(time.time() - STARTED, 1), "command": " ".join([os.path.basename(sys.executable)] + sys.argv)}
     with open(os.path.join(out, "gpu-check.json"), "w") as f:
         json.dump(result, f, indent=2)
@@ -428,6 +596,17 @@ def finish(out, env_info, checks, stages, bench):
             "|---|---|---|---|---|---|---|",
             *[f"| {b['variant']} | {b['tokens_per_second']} | {b.get('vs_padded')} | {b['peak_memory_gib']} | {b['batching_used']} | {b['attn']} | "
               f"{(b['error'] or '; '.join(b['notes'] or []) or '')[:160]} |" for b in bench],
+        ]
+    if RESULT.get("memory"):
+        lines += [
+            "",
+            "The memory planner (src/core/jobs/memory-plan.ts) against the runner's measured peak, one GPU, full fine-tuning,",
+            "fp32 master weights, micro-batch 2, padded batches of exactly the cutoff:",
+            "",
+            "| case | planned allocated GiB | measured allocated GiB | planned / measured | planned total GiB | measured reserved GiB |",
+            "|---|---|---|---|---|---|",
+            *[f"| {m['case']} | {m['planned_allocated_gib']} | {m['measured_allocated_gib']} | {m['planned_over_measured']} | {m['planned_total_gib']} | {m['measured_reserved_gib']} |"
+              for m in RESULT["memory"]],
         ]
     lines += ["", f"overall: {'PASS' if ok else 'FAIL'} in {result['seconds']} s", ""]
     table = "\n".join(lines)

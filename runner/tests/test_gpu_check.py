@@ -48,5 +48,37 @@ class GpuCheckDryRun(unittest.TestCase):
             self.assertIn("overall: PASS", p.stdout)
 
 
+    def test_the_sharding_and_memory_stages_compare_what_they_say(self):
+        with tempfile.TemporaryDirectory() as out:
+            env = dict(os.environ, PYTHONPATH=os.path.join(HERE, "fakehf"), FAKE_CUDA="1")
+            p = subprocess.run(
+                [sys.executable, os.path.join(RUNNER_ROOT, "scripts", "gpu_check.py"), out, "--stages", "sharding,memory", "--budget", "400",
+                 "--sharding-steps", "12", "--memory-steps", "2", "--memory-cases", "qwen2.5-0.5b", "--train-limit", "640"],
+                env=env, capture_output=True, text=True, timeout=600,
+            )
+            result = json.load(open(os.path.join(out, "gpu-check.json")))
+            table = open(os.path.join(out, "gpu-check.md")).read()
+        checks = {c["check"]: c for c in result["checks"]}
+        self.assertEqual(list(checks)[:3], ["packed examples stay isolated under FSDP (the check runs on the sharded model)",
+                                            "FSDP (world of one, fp32 master) follows the unsharded loss curve",
+                                            "an update below bf16's resolution is kept (fp32 master weights)"], p.stdout[-3000:])
+        # the stand-ins' loss depends only on the step, so the two curves agree and the FSDP run says fsdp / float32
+        self.assertTrue(checks["FSDP (world of one, fp32 master) follows the unsharded loss curve"]["ok"], checks)
+        self.assertIn("fsdp run: fsdp, master float32", checks["FSDP (world of one, fp32 master) follows the unsharded loss curve"]["detail"])
+        self.assertTrue(checks["packed examples stay isolated under FSDP (the check runs on the sharded model)"]["ok"], checks)
+        # the stand-in model saves no weights: the check says it cannot compare, it does not pass
+        small = checks["an update below bf16's resolution is kept (fp32 master weights)"]
+        self.assertFalse(small["ok"])
+        self.assertIn("cannot compare weights", small["detail"])
+        # memory: the planner's numbers from plan-estimates.json against the stand-in's 1 GiB peak
+        with open(os.path.join(RUNNER_ROOT, "scripts", "data", "plan-estimates.json")) as f:
+            planned = {c["name"]: c["allocatedGiB"] for c in json.load(f)["cases"] if "qwen2.5-0.5b" in c["name"]}
+        self.assertEqual({m["case"]: m["planned_allocated_gib"] for m in result["memory"]}, planned)
+        self.assertTrue(all(m["measured_allocated_gib"] == 1.0 and m["measured_reserved_gib"] == 1.25 for m in result["memory"]), result["memory"])
+        self.assertIn("| planned allocated GiB | measured allocated GiB |", table)
+        self.assertIn("overall: FAIL", table)  # 1 GiB measured is far from the plan: the tolerance is enforced
+        self.assertEqual(p.returncode, 1)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -468,6 +468,7 @@ def summarize(run: Run, trainer: Any, meter: Meter, started: float, ended: float
         "lora": job.lora is not None,
         "seconds": round(ended - started, 1),
         "peak_memory_gib": round(torch.cuda.max_memory_allocated() / 2**30, 2) if run.cuda else None,
+        "peak_reserved_gib": round(torch.cuda.max_memory_reserved() / 2**30, 2) if run.cuda else None,
         "transformers": run.transformers.__version__,
         "torch": torch.__version__,
         "notes": run.notes,

@@ -109,6 +109,9 @@ class _Cuda:
     def max_memory_allocated(self):
         return 2**30
 
+    def max_memory_reserved(self):
+        return 2**30 + 2**28
+
 
 cuda = _Cuda()
 
