@@ -13,11 +13,18 @@ const CLI = path.join(ROOT, 'dist', 'cli.js');
 const CONFIGS = path.join(ROOT, 'test', 'fixtures', 'model-configs');
 
 function w2s(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    cwd: ROOT,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function plan(args: string[], env: NodeJS.ProcessEnv = {}): { fits: boolean; strategy: string; perGpuGiB: number; alternatives: { change: string }[] } {
+function plan(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { fits: boolean; strategy: string; perGpuGiB: number; alternatives: { change: string }[] } {
   const r = w2s(['jobs', 'plan', ...args, '--json'], env);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
@@ -27,16 +34,37 @@ before(() => execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio:
 
 describe('w2s jobs plan', () => {
   it('Qwen2.5-7B on 8 x 80 GB fits, sharded; on one 80 GB GPU without offload it does not', () => {
-    const eight = plan(['--model-config', path.join(CONFIGS, 'qwen2.5-7b.config.json'), '--gpus', '8', '--gpu-memory', '80']);
+    const eight = plan([
+      '--model-config',
+      path.join(CONFIGS, 'qwen2.5-7b.config.json'),
+      '--gpus',
+      '8',
+      '--gpu-memory',
+      '80',
+    ]);
     assert.deepEqual([eight.fits, eight.strategy], [true, 'fsdp']);
     assert.ok(eight.perGpuGiB > 14.2, 'at least the 16 bytes x 7.6e9 / 8 of model states'); // 14.18 GiB
-    const one = plan(['--model-config', path.join(CONFIGS, 'qwen2.5-7b.config.json'), '--gpus', '1', '--gpu-memory', '80']);
+    const one = plan([
+      '--model-config',
+      path.join(CONFIGS, 'qwen2.5-7b.config.json'),
+      '--gpus',
+      '1',
+      '--gpu-memory',
+      '80',
+    ]);
     assert.equal(one.fits, false);
     assert.ok(one.alternatives.some((a) => a.change.startsWith('--offload')));
   });
 
   it('Qwen2.5-14B on 8 x 80 GB fits', () => {
-    const p = plan(['--model-config', path.join(CONFIGS, 'qwen2.5-14b.config.json'), '--gpus', '8', '--gpu-memory', '80']);
+    const p = plan([
+      '--model-config',
+      path.join(CONFIGS, 'qwen2.5-14b.config.json'),
+      '--gpus',
+      '8',
+      '--gpu-memory',
+      '80',
+    ]);
     assert.deepEqual([p.fits, p.strategy], [true, 'fsdp']);
   });
 
@@ -45,7 +73,9 @@ describe('w2s jobs plan', () => {
     const snap = path.join(home, 'hub', 'models--Qwen--Qwen2.5-0.5B', 'snapshots', 'abc123');
     fs.mkdirSync(snap, { recursive: true });
     fs.copyFileSync(path.join(CONFIGS, 'qwen2.5-0.5b.config.json'), path.join(snap, 'config.json'));
-    const r = w2s(['jobs', 'plan', '--base-model', 'Qwen/Qwen2.5-0.5B', '--gpus', '2', '--recipe', 'w2sr'], { HF_HOME: home });
+    const r = w2s(['jobs', 'plan', '--base-model', 'Qwen/Qwen2.5-0.5B', '--gpus', '2', '--recipe', 'w2sr'], {
+      HF_HOME: home,
+    });
     fs.rmSync(home, { recursive: true, force: true });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /0\.49B parameters/);
@@ -65,7 +95,14 @@ describe('w2s jobs plan', () => {
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /config\.json: num_attention_heads must be a positive integer/);
     assert.doesNotMatch(bad.stderr, /at .*\.js:\d+/); // no stack trace
-    const flag = w2s(['jobs', 'plan', '--model-config', path.join(CONFIGS, 'qwen2.5-7b.config.json'), '--gpus', 'eight']);
+    const flag = w2s([
+      'jobs',
+      'plan',
+      '--model-config',
+      path.join(CONFIGS, 'qwen2.5-7b.config.json'),
+      '--gpus',
+      'eight',
+    ]);
     assert.notEqual(flag.code, 0);
     assert.match(flag.stderr, /--gpus must be a number/);
   });

@@ -7,7 +7,8 @@ import { UsageError } from '../usage-error';
 function count(v: unknown, flag: string, fallback: number, min = 1): number {
   if (v === undefined) return fallback;
   const x = Number(v);
-  if (!Number.isFinite(x) || x < min) throw new UsageError(`--${flag} must be a number >= ${min} (got "${String(v)}").`);
+  if (!Number.isFinite(x) || x < min)
+    throw new UsageError(`--${flag} must be a number >= ${min} (got "${String(v)}").`);
   return x;
 }
 
@@ -37,36 +38,58 @@ export const jobsPlanCommand: Command = {
     '--base-model ID | --model-config config.json [--gpus 1] [--nodes 1] [--gpu-memory 80] [--cutoff 4096] [--micro-batch 2]\n' +
     '       [--lora] [--offload] [--no-checkpointing] [--recipe NAME] [--json]',
   details:
-    'Reads the model\'s config.json (a file, a model folder, or a hub id in the local Hugging Face cache), counts\n' +
-    'the parameters from its layer shapes and estimates one GPU\'s memory for the strategy the runner would pick:\n' +
+    "Reads the model's config.json (a file, a model folder, or a hub id in the local Hugging Face cache), counts\n" +
+    "the parameters from its layer shapes and estimates one GPU's memory for the strategy the runner would pick:\n" +
     'DDP when the model states (16 bytes per parameter: fp32 weights, gradients, AdamW m and v) fit in 60% of a\n' +
     'GPU, else FSDP full sharding (16 bytes / GPUs, ZeRO-3). Activations assume activation checkpointing (on by\n' +
-    'default in the runner); logits count the bf16 logits and the loss\'s fp32 copy and gradient. When it does\n' +
+    "default in the runner); logits count the bf16 logits and the loss's fp32 copy and gradient. When it does\n" +
     'not fit, the nearest settings that do are listed. --json: {fits, strategy, perGpuGiB, breakdownGiB, …}.',
   options: {
-    'base-model': { type: 'string', description: 'a model folder, or a hub id in the local Hugging Face cache', valueName: 'ID' },
-    'model-config': { type: 'string', description: 'the model\'s config.json', valueName: 'FILE' },
+    'base-model': {
+      type: 'string',
+      description: 'a model folder, or a hub id in the local Hugging Face cache',
+      valueName: 'ID',
+    },
+    'model-config': { type: 'string', description: "the model's config.json", valueName: 'FILE' },
     gpus: { type: 'string', description: 'GPUs per node (default 1)', valueName: 'N' },
     nodes: { type: 'string', description: 'nodes (default 1)', valueName: 'M' },
     'gpu-memory': { type: 'string', description: 'memory of one GPU in GiB (default 80)', valueName: 'GiB' },
-    cutoff: { type: 'string', description: 'tokens per example (default 4096, or the recipe\'s)', valueName: 'N' },
-    'micro-batch': { type: 'string', description: 'examples per GPU per step (default 2, or the recipe\'s)', valueName: 'N' },
+    cutoff: { type: 'string', description: "tokens per example (default 4096, or the recipe's)", valueName: 'N' },
+    'micro-batch': {
+      type: 'string',
+      description: "examples per GPU per step (default 2, or the recipe's)",
+      valueName: 'N',
+    },
     lora: { type: 'boolean', description: 'LoRA (r 32) instead of full fine-tuning' },
     offload: { type: 'boolean', description: 'FSDP with parameters and optimizer states on the CPU' },
     'no-checkpointing': { type: 'boolean', description: 'without activation checkpointing' },
-    recipe: { type: 'string', description: 'take cutoff and micro-batch from a W2SR recipe (w2sr, w2sr-qwen2.5-math-7b, w2sr-qwen2.5-14b, …)', valueName: 'NAME' },
+    recipe: {
+      type: 'string',
+      description: 'take cutoff and micro-batch from a W2SR recipe (w2sr, w2sr-qwen2.5-math-7b, w2sr-qwen2.5-14b, …)',
+      valueName: 'NAME',
+    },
   },
   async run(v, _positionals, ctx) {
-    if (v['base-model'] !== undefined && v['model-config'] !== undefined) throw new UsageError('give one of --base-model and --model-config.');
+    if (v['base-model'] !== undefined && v['model-config'] !== undefined)
+      throw new UsageError('give one of --base-model and --model-config.');
     const recipe = v.recipe !== undefined ? findRecipe(v.recipe as string) : undefined;
-    const found = findModelConfig({ baseModel: v['base-model'] as string | undefined, modelConfig: v['model-config'] as string | undefined, cwd: ctx.cwd, env: ctx.env });
+    const found = findModelConfig({
+      baseModel: v['base-model'] as string | undefined,
+      modelConfig: v['model-config'] as string | undefined,
+      cwd: ctx.cwd,
+      env: ctx.env,
+    });
     const req: PlanRequest = {
       shape: modelShape(found.config, found.path),
       gpus: int(v.gpus, 'gpus', 1),
       nodes: int(v.nodes, 'nodes', 1),
       gpuMemoryGiB: count(v['gpu-memory'], 'gpu-memory', 80),
       cutoff: int(v.cutoff, 'cutoff', (recipe?.settings.cutoff_len as number | undefined) ?? 4096),
-      microBatch: int(v['micro-batch'], 'micro-batch', (recipe?.settings.per_device_batch_size as number | undefined) ?? 2),
+      microBatch: int(
+        v['micro-batch'],
+        'micro-batch',
+        (recipe?.settings.per_device_batch_size as number | undefined) ?? 2,
+      ),
       lora: Boolean(v.lora),
       offload: Boolean(v.offload),
       activationCheckpointing: !v['no-checkpointing'],
@@ -77,7 +100,11 @@ export const jobsPlanCommand: Command = {
     for (const a of alts) ctx.print(`  fits with ${a.change}: ${gib(a.plan.perGpuGiB)} per GPU (${a.plan.strategy})`);
     if (!plan.fits && alts.length === 0) ctx.print('  nothing nearby fits: more nodes, or a GPU with more memory');
     return {
-      json: { ...plan, config: found.path, alternatives: alts.map((a) => ({ change: a.change, perGpuGiB: a.plan.perGpuGiB, strategy: a.plan.strategy })) },
+      json: {
+        ...plan,
+        config: found.path,
+        alternatives: alts.map((a) => ({ change: a.change, perGpuGiB: a.plan.perGpuGiB, strategy: a.plan.strategy })),
+      },
       exitCode: 0,
     };
   },

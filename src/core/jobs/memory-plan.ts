@@ -41,17 +41,23 @@ export interface ModelShape {
 function positiveInt(config: Record<string, unknown>, key: string, where: string, fallback?: number): number {
   const v = config[key] ?? fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-    throw new W2sError(`${where}: ${key} must be a positive integer in a decoder model's config.json, got ${JSON.stringify(config[key])}.`, 'BAD_MODEL_CONFIG');
+    throw new W2sError(
+      `${where}: ${key} must be a positive integer in a decoder model's config.json, got ${JSON.stringify(config[key])}.`,
+      'BAD_MODEL_CONFIG',
+    );
   }
   return v;
 }
 
 /** The layer shapes of a Llama / Qwen2 / Mistral-style decoder (what W2SR's students and teachers are). */
 export function modelShape(config: unknown, where = 'config.json'): ModelShape {
-  if (!config || typeof config !== 'object' || Array.isArray(config)) throw new W2sError(`${where}: not a JSON object.`, 'BAD_MODEL_CONFIG');
-  const c = (config as { text_config?: unknown }).text_config && typeof (config as { text_config?: unknown }).text_config === 'object'
-    ? ((config as { text_config: Record<string, unknown> }).text_config)
-    : (config as Record<string, unknown>);
+  if (!config || typeof config !== 'object' || Array.isArray(config))
+    throw new W2sError(`${where}: not a JSON object.`, 'BAD_MODEL_CONFIG');
+  const c =
+    (config as { text_config?: unknown }).text_config &&
+    typeof (config as { text_config?: unknown }).text_config === 'object'
+      ? (config as { text_config: Record<string, unknown> }).text_config
+      : (config as Record<string, unknown>);
   const hiddenSize = positiveInt(c, 'hidden_size', where);
   const heads = positiveInt(c, 'num_attention_heads', where);
   const modelType = typeof c.model_type === 'string' ? c.model_type : 'unknown';
@@ -143,7 +149,14 @@ export interface MemoryPlan {
 function loraParameters(s: ModelShape, r: number): number {
   const qOut = s.heads * s.headDim;
   const kvOut = s.kvHeads * s.headDim;
-  const perLayer = r * ((s.hiddenSize + qOut) + 2 * (s.hiddenSize + kvOut) + (qOut + s.hiddenSize) + 2 * (s.hiddenSize + s.intermediateSize) + (s.intermediateSize + s.hiddenSize));
+  const perLayer =
+    r *
+    (s.hiddenSize +
+      qOut +
+      2 * (s.hiddenSize + kvOut) +
+      (qOut + s.hiddenSize) +
+      2 * (s.hiddenSize + s.intermediateSize) +
+      (s.intermediateSize + s.hiddenSize));
   return perLayer * s.layers;
 }
 
@@ -152,8 +165,12 @@ function chooseStrategy(req: PlanRequest, params: number, world: number): { stra
   if (world <= 1) return { strategy: 'single', reason: 'one GPU' };
   if (req.lora) return { strategy: 'ddp', reason: 'LoRA: the frozen base fits where full fine-tuning would not' };
   const need = params * FULL_FT_BYTES_PER_PARAM;
-  if (need <= DDP_STATE_SHARE * req.gpuMemoryGiB * GIB) return { strategy: 'ddp', reason: `model states ${(need / GIB).toFixed(1)} GiB fit on one GPU` };
-  return { strategy: 'fsdp', reason: `model states ${(need / GIB).toFixed(1)} GiB do not fit on one GPU: sharded over ${world}` };
+  if (need <= DDP_STATE_SHARE * req.gpuMemoryGiB * GIB)
+    return { strategy: 'ddp', reason: `model states ${(need / GIB).toFixed(1)} GiB fit on one GPU` };
+  return {
+    strategy: 'fsdp',
+    reason: `model states ${(need / GIB).toFixed(1)} GiB do not fit on one GPU: sharded over ${world}`,
+  };
 }
 
 export function planMemory(req: PlanRequest): MemoryPlan {
@@ -188,7 +205,9 @@ export function planMemory(req: PlanRequest): MemoryPlan {
   }
   const tokens = req.microBatch * req.cutoff;
   const layerWorkingSet = tokens * (16 * s.hiddenSize + 6 * s.intermediateSize);
-  const activations = req.activationCheckpointing ? s.layers * 2 * tokens * s.hiddenSize + layerWorkingSet : s.layers * layerWorkingSet;
+  const activations = req.activationCheckpointing
+    ? s.layers * 2 * tokens * s.hiddenSize + layerWorkingSet
+    : s.layers * layerWorkingSet;
   const logits = tokens * s.vocabSize * 10;
   const live = parameters + gradients + optimizerStates + gathered + activations + logits;
   const overhead = FIXED_OVERHEAD_BYTES + FRAGMENTATION * live;
@@ -204,7 +223,15 @@ export function planMemory(req: PlanRequest): MemoryPlan {
     worldSize: world,
     perGpuGiB,
     gpuMemoryGiB: req.gpuMemoryGiB,
-    breakdownGiB: { parameters: g(parameters), gradients: g(gradients), optimizerStates: g(optimizerStates), gatheredForCompute: g(gathered), activations: g(activations), logits: g(logits), overhead: g(overhead) },
+    breakdownGiB: {
+      parameters: g(parameters),
+      gradients: g(gradients),
+      optimizerStates: g(optimizerStates),
+      gatheredForCompute: g(gathered),
+      activations: g(activations),
+      logits: g(logits),
+      overhead: g(overhead),
+    },
     offload: req.offload,
     lora: req.lora,
   };

@@ -19,7 +19,10 @@ function readJson(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new W2sError(`Cannot read the model config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`, 'BAD_MODEL_CONFIG');
+    throw new W2sError(
+      `Cannot read the model config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+      'BAD_MODEL_CONFIG',
+    );
   }
   try {
     return JSON.parse(text) as unknown;
@@ -35,20 +38,34 @@ export function hubCacheDir(env: NodeJS.ProcessEnv): string {
 }
 
 /** config.json of `modelConfig` (a file) or `baseModel` (a folder, or a hub id in the local cache). */
-export function findModelConfig(opts: { modelConfig?: string; baseModel?: string; cwd: string; env: NodeJS.ProcessEnv }): FoundConfig {
+export function findModelConfig(opts: {
+  modelConfig?: string;
+  baseModel?: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}): FoundConfig {
   if (opts.modelConfig) {
     const file = path.resolve(opts.cwd, opts.modelConfig);
     const target = fs.existsSync(file) && fs.statSync(file).isDirectory() ? path.join(file, 'config.json') : file;
     return { path: target, config: readJson(target) };
   }
   const id = opts.baseModel;
-  if (!id) throw new W2sError('Give the model: --model-config config.json or --base-model ID (a folder, or a hub id in the local Hugging Face cache).', 'BAD_MODEL_CONFIG');
+  if (!id)
+    throw new W2sError(
+      'Give the model: --model-config config.json or --base-model ID (a folder, or a hub id in the local Hugging Face cache).',
+      'BAD_MODEL_CONFIG',
+    );
   const folder = path.resolve(opts.cwd, id);
-  if (fs.existsSync(path.join(folder, 'config.json'))) return { path: path.join(folder, 'config.json'), config: readJson(path.join(folder, 'config.json')) };
+  if (fs.existsSync(path.join(folder, 'config.json')))
+    return { path: path.join(folder, 'config.json'), config: readJson(path.join(folder, 'config.json')) };
   const snapshots = path.join(hubCacheDir(opts.env), `models--${id.replace(/\//g, '--')}`, 'snapshots');
-  const revs = fs.existsSync(snapshots) ? fs.readdirSync(snapshots).filter((r) => fs.existsSync(path.join(snapshots, r, 'config.json'))) : [];
+  const revs = fs.existsSync(snapshots)
+    ? fs.readdirSync(snapshots).filter((r) => fs.existsSync(path.join(snapshots, r, 'config.json')))
+    : [];
   if (revs.length) {
-    const newest = revs.map((r) => path.join(snapshots, r, 'config.json')).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]!;
+    const newest = revs
+      .map((r) => path.join(snapshots, r, 'config.json'))
+      .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]!;
     return { path: newest, config: readJson(newest) };
   }
   throw new W2sError(

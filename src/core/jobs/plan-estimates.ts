@@ -33,10 +33,33 @@ export function planEstimates(repoRoot: string): { note: string; cases: Estimate
   const cases = CASES.map(({ config, cutoff, ckpt }) => {
     const file = path.join(repoRoot, 'test', 'fixtures', 'model-configs', `${config}.config.json`);
     const shape = modelShape(JSON.parse(fs.readFileSync(file, 'utf8')), file);
-    const plan = planMemory({ shape, gpus: 1, nodes: 1, gpuMemoryGiB: 80, cutoff, microBatch: 2, lora: false, offload: false, activationCheckpointing: ckpt });
+    const plan = planMemory({
+      shape,
+      gpus: 1,
+      nodes: 1,
+      gpuMemoryGiB: 80,
+      cutoff,
+      microBatch: 2,
+      lora: false,
+      offload: false,
+      activationCheckpointing: ckpt,
+    });
     const b = plan.breakdownGiB;
     const allocated = Math.round((plan.perGpuGiB - b.overhead) * 100) / 100;
-    return { name: `${config} cutoff ${cutoff} ${ckpt ? 'checkpointing' : 'no checkpointing'}`, config, shape, cutoff, microBatch: 2, activationCheckpointing: ckpt, perGpuGiB: plan.perGpuGiB, allocatedGiB: allocated, breakdownGiB: { ...b } };
+    return {
+      name: `${config} cutoff ${cutoff} ${ckpt ? 'checkpointing' : 'no checkpointing'}`,
+      config,
+      shape,
+      cutoff,
+      microBatch: 2,
+      activationCheckpointing: ckpt,
+      perGpuGiB: plan.perGpuGiB,
+      allocatedGiB: allocated,
+      breakdownGiB: { ...b },
+    };
   });
-  return { note: 'written by scripts/plan-estimates.ts from src/core/jobs/memory-plan.ts; checked by test/unit/jobs/plan-estimates.test.ts', cases };
+  return {
+    note: 'written by scripts/plan-estimates.ts from src/core/jobs/memory-plan.ts; checked by test/unit/jobs/plan-estimates.test.ts',
+    cases,
+  };
 }

@@ -16,20 +16,48 @@ export interface Recipe {
 }
 
 const COMMON = {
-  epochs: 10, lr_scheduler: 'cosine', warmup_ratio: 0.1, global_batch_size: 128, per_device_batch_size: 2, cutoff_len: 4096,
-  bf16: true, lora: null, save: 'epoch',
+  epochs: 10,
+  lr_scheduler: 'cosine',
+  warmup_ratio: 0.1,
+  global_batch_size: 128,
+  per_device_batch_size: 2,
+  cutoff_len: 4096,
+  bf16: true,
+  lora: null,
+  save: 'epoch',
 } as const;
 
 export const RECIPES: readonly Recipe[] = [
-  { name: 'w2sr-qwen2.5-math-7b', student: 'Qwen/Qwen2.5-Math-7B', description: 'W2SR main run: Qwen2.5-Math-7B, lr 2e-5', settings: { ...COMMON, learning_rate: 2e-5 } },
-  { name: 'w2sr-qwen2.5-14b', student: 'Qwen/Qwen2.5-14B', description: 'W2SR 14B student: lr 8e-6', settings: { ...COMMON, learning_rate: 8e-6 } },
-  { name: 'w2sr-simplerl-zoo-7b', student: 'hkust-nlp/Qwen-2.5-Math-7B-SimpleRL-Zoo', description: 'W2SR on the RL-trained Math-7B: lr 1e-5', settings: { ...COMMON, learning_rate: 1e-5 } },
-  { name: 'w2sr', student: '', description: 'W2SR defaults for any student: lr 1e-5', settings: { ...COMMON, learning_rate: 1e-5 } },
+  {
+    name: 'w2sr-qwen2.5-math-7b',
+    student: 'Qwen/Qwen2.5-Math-7B',
+    description: 'W2SR main run: Qwen2.5-Math-7B, lr 2e-5',
+    settings: { ...COMMON, learning_rate: 2e-5 },
+  },
+  {
+    name: 'w2sr-qwen2.5-14b',
+    student: 'Qwen/Qwen2.5-14B',
+    description: 'W2SR 14B student: lr 8e-6',
+    settings: { ...COMMON, learning_rate: 8e-6 },
+  },
+  {
+    name: 'w2sr-simplerl-zoo-7b',
+    student: 'hkust-nlp/Qwen-2.5-Math-7B-SimpleRL-Zoo',
+    description: 'W2SR on the RL-trained Math-7B: lr 1e-5',
+    settings: { ...COMMON, learning_rate: 1e-5 },
+  },
+  {
+    name: 'w2sr',
+    student: '',
+    description: 'W2SR defaults for any student: lr 1e-5',
+    settings: { ...COMMON, learning_rate: 1e-5 },
+  },
 ];
 
 export function findRecipe(name: string): Recipe {
   const r = RECIPES.find((x) => x.name === name);
-  if (!r) throw new W2sError(`No recipe named "${name}" (known: ${RECIPES.map((x) => x.name).join(', ')}).`, 'NO_RECIPE');
+  if (!r)
+    throw new W2sError(`No recipe named "${name}" (known: ${RECIPES.map((x) => x.name).join(', ')}).`, 'NO_RECIPE');
   return r;
 }
 

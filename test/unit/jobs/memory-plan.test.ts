@@ -6,22 +6,54 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { W2sError } from '../../../src/core/errors';
-import { alternatives, countParameters, GIB, modelShape, planMemory, zeroModelStateBytes, type PlanRequest } from '../../../src/core/jobs/memory-plan';
+import {
+  alternatives,
+  countParameters,
+  GIB,
+  modelShape,
+  planMemory,
+  zeroModelStateBytes,
+  type PlanRequest,
+} from '../../../src/core/jobs/memory-plan';
 import { REPO_ROOT } from '../../support/tmp';
 
-const fixture = (name: string) => modelShape(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'model-configs', `${name}.config.json`), 'utf8')), name);
-const W2SR = { nodes: 1, cutoff: 4096, microBatch: 2, lora: false, offload: false, activationCheckpointing: true } as const;
-const req = (name: string, gpus: number, gpuMemoryGiB = 80, extra: Partial<PlanRequest> = {}): PlanRequest => ({ shape: fixture(name), gpus, gpuMemoryGiB, ...W2SR, ...extra });
+const fixture = (name: string) =>
+  modelShape(
+    JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'model-configs', `${name}.config.json`), 'utf8'),
+    ),
+    name,
+  );
+const W2SR = {
+  nodes: 1,
+  cutoff: 4096,
+  microBatch: 2,
+  lora: false,
+  offload: false,
+  activationCheckpointing: true,
+} as const;
+const req = (name: string, gpus: number, gpuMemoryGiB = 80, extra: Partial<PlanRequest> = {}): PlanRequest => ({
+  shape: fixture(name),
+  gpus,
+  gpuMemoryGiB,
+  ...W2SR,
+  ...extra,
+});
 
 describe('parameters from the layer shapes', () => {
   it('Qwen2.5-7B has 7,615,616,512 parameters (q/k/v biases, untied head)', () => {
     // 28 x (attention 29,364,736 + MLP 203,685,888 + norms 7,168) + 2 x 152,064 x 3,584 + final norm 3,584
     assert.equal(countParameters(fixture('qwen2.5-7b')).total, 7_615_616_512);
   });
-  it('matches the counts the other sizes\' model cards publish', () => {
+  it("matches the counts the other sizes' model cards publish", () => {
     // [name, published, its last digit's step]: the cards round some and truncate others (3,085,938,688 is
     // "3.09B", 14,770,033,664 "14.7B"), so the count must agree to within one step of the last digit.
-    const cards: [string, number, number][] = [['qwen2.5-0.5b', 0.49e9, 0.01e9], ['qwen2.5-1.5b', 1.54e9, 0.01e9], ['qwen2.5-3b', 3.09e9, 0.01e9], ['qwen2.5-14b', 14.7e9, 0.1e9]];
+    const cards: [string, number, number][] = [
+      ['qwen2.5-0.5b', 0.49e9, 0.01e9],
+      ['qwen2.5-1.5b', 1.54e9, 0.01e9],
+      ['qwen2.5-3b', 3.09e9, 0.01e9],
+      ['qwen2.5-14b', 14.7e9, 0.1e9],
+    ];
     for (const [name, published, step] of cards) {
       const n = countParameters(fixture(name)).total;
       assert.ok(Math.abs(n - published) < step, `${name}: ${n} vs ${published}`);
@@ -30,7 +62,11 @@ describe('parameters from the layer shapes', () => {
   it('a tied head adds nothing and a config without the layer shapes names the field', () => {
     const tied = countParameters(fixture('qwen2.5-0.5b'));
     assert.equal(tied.lmHead, 0);
-    assert.throws(() => modelShape({ hidden_size: 896 }, 'cfg.json'), (e: unknown) => e instanceof W2sError && /cfg.json: num_attention_heads must be a positive integer/.test(e.message));
+    assert.throws(
+      () => modelShape({ hidden_size: 896 }, 'cfg.json'),
+      (e: unknown) =>
+        e instanceof W2sError && /cfg.json: num_attention_heads must be a positive integer/.test(e.message),
+    );
   });
 });
 
@@ -45,7 +81,8 @@ describe('ZeRO model-state arithmetic (Rajbhandari et al. 2020, Figure 1: 7.5B p
   });
   it("the planner's sharded model states are ZeRO-3's 16 bytes per parameter over the GPUs", () => {
     const plan = planMemory(req('qwen2.5-7b', 8));
-    const states = (plan.breakdownGiB.parameters + plan.breakdownGiB.gradients + plan.breakdownGiB.optimizerStates) * GIB;
+    const states =
+      (plan.breakdownGiB.parameters + plan.breakdownGiB.gradients + plan.breakdownGiB.optimizerStates) * GIB;
     const zero3 = zeroModelStateBytes(plan.parameters, 8, 3);
     assert.ok(Math.abs(states - zero3) / zero3 < 0.001, `${states} vs ${zero3}`);
   });
@@ -66,7 +103,10 @@ describe('the W2SR students', () => {
     assert.equal(plan.fits, false);
     assert.ok(plan.perGpuGiB > 113, String(plan.perGpuGiB)); // 16 bytes x 7.6e9 = 113.5 GiB of states alone
     const alts = alternatives(r);
-    assert.deepEqual(alts.map((a) => a.change.split(' ')[0]), ['--gpus', '--offload', '--lora']);
+    assert.deepEqual(
+      alts.map((a) => a.change.split(' ')[0]),
+      ['--gpus', '--offload', '--lora'],
+    );
     assert.equal(alts[0]!.change, '--gpus 2');
     assert.ok(alts.every((a) => a.plan.fits));
   });
