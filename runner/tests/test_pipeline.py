@@ -177,5 +177,86 @@ class EvalPipeline(unittest.TestCase):
         self.assertEqual((s["finish_reason"], s["completion_tokens"], s["text"]), ("length", 4, "so \\"))
 
 
+def read_log(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f]
+
+
+@unittest.skipUnless(HAVE_NUMPY, "numpy is not installed: the torch stand-in needs it (the GPU check runs the real path)")
+class EvalWithVllm(unittest.TestCase):
+    """The vLLM path against tests/fakehf/vllm, which logs what it was given."""
+
+    def run_eval(self, d, job, model_config=None):
+        write_data(d)
+        if model_config:
+            with open(os.path.join(d, "model", "config.json"), "w") as f:
+                json.dump({"model_type": "fake", **model_config}, f)
+        with open(os.path.join(d, "model", "generation_config.json"), "w") as f:
+            json.dump({"eos_token_id": [10, 12]}, f)
+        with open(os.path.join(d, "problems.jsonl"), "w") as f:
+            for k in ("a", "b", "c"):
+                f.write(json.dumps({"key": k, "messages": [{"role": "user", "content": f"{k}?"}]}) + "\n")
+        log = os.path.join(d, "vllm.jsonl")
+        code, recs, err = run("eval", {"model": "model", "problems": "problems.jsonl", **job}, d, FAKE_CUDA="1", FAKE_VLLM_LOG=log)
+        return code, recs, err, read_log(log)
+
+    def test_prompts_go_as_token_ids_with_the_stop_ids_and_a_seed_per_sample(self):
+        with tempfile.TemporaryDirectory() as d:
+            code, recs, err, entries = self.run_eval(d, {"n": 2, "seed": 5})
+        self.assertEqual(code, 0, err[-3000:])
+        engines = [e["engine"] for e in entries if "engine" in e]
+        self.assertEqual(len(engines), 1)
+        self.assertEqual((engines[0]["tensor_parallel_size"], engines[0]["seed"]), (1, 5))
+        calls = [e for e in entries if "prompt_token_ids" in e]
+        self.assertEqual(len(calls), 6)
+        for c in calls:
+            # the ChatML render of the stand-in tokenizer: <|im_start|> (11) first, the generation prompt last
+            self.assertEqual(c["prompt_token_ids"][0], 11)
+            self.assertEqual(c["params"]["stop_token_ids"], [10, 12])  # im_end (tokenizer) + generation_config's eos list
+            self.assertEqual((c["params"]["temperature"], c["params"]["top_p"]), (0.6, 0.95))
+            # max_tokens unset: what the stand-in's 512-token context leaves after the prompt
+            self.assertEqual(c["params"]["max_tokens"], 512 - len(c["prompt_token_ids"]))
+        self.assertEqual(sorted(c["params"]["seed"] for c in calls), [5, 5, 5, 6, 6, 6])
+        samples = [r for r in recs if r["type"] == "sample"]
+        self.assertEqual(sorted((s["problem"], s["index"]) for s in samples), [(k, i) for k in "abc" for i in (0, 1)])
+        self.assertTrue(all(s["text"] == "so \\boxed{7}." and s["finish_reason"] == "stop" for s in samples))
+        self.assertEqual(recs[-1]["backend"], "vllm")
+
+    def test_tensor_parallel_divides_the_heads_and_replicas_share_the_samples(self):
+        with tempfile.TemporaryDirectory() as d:
+            code, recs, err, entries = self.run_eval(d, {"n": 4, "gpus": 8}, model_config={"num_attention_heads": 28, "num_key_value_heads": 4})
+        self.assertEqual(code, 0, err[-3000:])
+        engines = [e for e in entries if "engine" in e]
+        self.assertEqual(sorted(e["devices"] for e in engines), ["0,1,2,3", "4,5,6,7"])
+        self.assertTrue(all(e["engine"]["tensor_parallel_size"] == 4 for e in engines))
+        samples = [r for r in recs if r["type"] == "sample"]
+        self.assertEqual(sorted((s["problem"], s["index"]) for s in samples), [(k, i) for k in "abc" for i in range(4)])
+        note = next(r for r in recs if r["type"] == "status" and r.get("phase") == "note")
+        self.assertIn("28 attention heads do not split over 8 GPUs: tensor parallel 4 x 2", note["message"])
+        self.assertEqual((recs[-1]["tensor_parallel"], recs[-1]["replicas"]), (4, 2))
+
+    def test_a_lora_folder_is_served_over_its_base_model(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "adapter"))
+            write_data(d)
+            with open(os.path.join(d, "adapter", "adapter_config.json"), "w") as f:
+                json.dump({"base_model_name_or_path": os.path.join(d, "model"), "r": 16}, f)
+            with open(os.path.join(d, "problems.jsonl"), "w") as f:
+                f.write(json.dumps({"key": "a", "prompt": "Question: 1+6\nAnswer:"}) + "\n")
+            log = os.path.join(d, "vllm.jsonl")
+            code, recs, err = run("eval", {"model": "adapter", "problems": "problems.jsonl", "max_tokens": 8}, d, FAKE_CUDA="1", FAKE_VLLM_LOG=log)
+            entries = read_log(log)
+        self.assertEqual(code, 0, err[-3000:])
+        engine = next(e["engine"] for e in entries if "engine" in e)
+        self.assertEqual((engine["model"], engine["enable_lora"], engine["max_lora_rank"]), (os.path.join(d, "model"), True, 16))
+        call = next(e for e in entries if "prompt_token_ids" in e)
+        self.assertEqual(call["lora"], os.path.join(d, "adapter"))
+        self.assertEqual(call["params"]["max_tokens"], 8)
+        (s,) = [r for r in recs if r["type"] == "sample"]
+        self.assertEqual(s["finish_reason"], "length")
+
+
 if __name__ == "__main__":
     unittest.main()

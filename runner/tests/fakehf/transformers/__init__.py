@@ -90,6 +90,20 @@ class Qwen2Config:
         self.__dict__.update(kw)
 
 
+class AutoConfig:
+    """The attention heads of config.json, for the eval's tensor-parallel choice."""
+
+    @staticmethod
+    def from_pretrained(path, trust_remote_code=False):
+        with open(os.path.join(path, "config.json")) as f:
+            data = json.load(f)
+        cfg = _Config()
+        for k in ("num_attention_heads", "num_key_value_heads"):
+            if k in data:
+                setattr(cfg, k, data[k])
+        return cfg
+
+
 class AutoTokenizer:
     @staticmethod
     def from_pretrained(path, trust_remote_code=False):
