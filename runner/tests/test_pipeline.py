@@ -154,7 +154,7 @@ class EvalPipeline(unittest.TestCase):
                 f.write(json.dumps({"key": "a", "messages": [{"role": "user", "content": "2+5?"}]}) + "\n")
                 f.write(json.dumps({"key": "b", "question": "3+4?", "indices": [1]}) + "\n")
                 f.write(json.dumps({"key": "c", "prompt": "Question: 1+6\nAnswer:"}) + "\n")
-            code, recs, err = run("eval", {"model": "model", "problems": "problems.jsonl", "n": 2, "temperature": 0, "max_tokens": 20, "batch_size": 2}, d, FAKE_CUDA="1")
+            code, recs, err = run("eval", {"model": "model", "problems": "problems.jsonl", "n": 2, "temperature": 0, "max_tokens": 20, "batch_size": 2, "backend": "transformers"}, d, FAKE_CUDA="1")
         self.assertEqual(code, 0, err[-3000:])
         samples = [r for r in recs if r["type"] == "sample"]
         self.assertEqual(sorted((s["problem"], s["index"]) for s in samples), [("a", 0), ("a", 1), ("b", 1), ("c", 0), ("c", 1)])
