@@ -38,6 +38,11 @@ const SCOPES = {
     files: () => ['src/core/sampling/retry.ts', 'src/core/sampling/resume.ts', 'src/core/sampling/attempts.ts'],
     tests: ['test/unit/sampling/retry.test.ts', 'test/unit/sampling/resume.test.ts', 'test/unit/sampling/attempts.test.ts'],
   },
+  // The memory plan decides whether a user submits a job as it is or changes it first.
+  'jobs-plan': {
+    files: () => ['src/core/jobs/memory-plan.ts'],
+    tests: ['test/unit/jobs/memory-plan.test.ts'],
+  },
 };
 
 function listTs(dir, skip) {

@@ -54,8 +54,17 @@ def integer(low: int | None = None, high: int | None = None, what: str = "a posi
     return Rule(lambda v: _is_int(v) and (low is None or v >= low) and (high is None or v <= high), what)
 
 
-def number(ok: Callable[[float], bool], what: str) -> Rule:
-    return Rule(lambda v: _is_num(v) and ok(v), what)
+def number(what: str, above: float | None = None, at_least: float | None = None, below: float | None = None, at_most: float | None = None) -> Rule:
+    """A number within the bounds given: above / below are open, at_least / at_most closed."""
+
+    def test(v: object) -> bool:
+        if not _is_num(v):
+            return False
+        x = float(v)  # type: ignore[arg-type]
+        return ((above is None or x > above) and (at_least is None or x >= at_least)
+                and (below is None or x < below) and (at_most is None or x <= at_most))
+
+    return Rule(test, what)
 
 
 def one_of(*choices: str) -> Rule:
@@ -65,7 +74,7 @@ def one_of(*choices: str) -> Rule:
 FLAG = Rule(lambda v: isinstance(v, bool), "true or false")
 ANY_TEXT = Rule(lambda v: isinstance(v, str), "a string")
 POSITIVE = integer(1)
-FRACTION = number(lambda v: 0 <= v < 1, "a fraction in [0, 1)")
+FRACTION = number("a fraction in [0, 1)", at_least=0, below=1)
 MODULES = Rule(lambda v: isinstance(v, str) or (isinstance(v, list) and all(isinstance(x, str) for x in v)),
                '"all-linear" or a list of module names')
 
@@ -83,8 +92,8 @@ Strategy = Literal["auto", "ddp", "fsdp"]
 @dataclass(frozen=True)
 class LoraSpec:
     r: int = _rule(POSITIVE)
-    alpha: float = _rule(number(lambda v: v > 0, "a positive number"))
-    dropout: float = _rule(number(lambda v: 0 <= v < 1, "in [0, 1)"))
+    alpha: float = _rule(number("a positive number", above=0))
+    dropout: float = _rule(number("in [0, 1)", at_least=0, below=1))
     target_modules: Union[str, list[str]] = _rule(MODULES)
     merge: bool = _rule(FLAG)
 
@@ -96,13 +105,13 @@ class SftJob:
     output_dir: str = _rule(text("a folder"))
     validation: str | None = _rule(text("a JSONL file"))
     validation_split: float = _rule(FRACTION)
-    epochs: float = _rule(number(lambda v: v > 0, "a positive number"))
+    epochs: float = _rule(number("a positive number", above=0))
     max_steps: int | None = _rule(POSITIVE)
-    learning_rate: float = _rule(number(lambda v: 0 < v < 1, "a number in (0, 1)"))
+    learning_rate: float = _rule(number("a number in (0, 1)", above=0, below=1))
     lr_scheduler: str = _rule(one_of("cosine", "linear", "constant", "constant_with_warmup", "cosine_with_restarts", "polynomial"))
     warmup_ratio: float = _rule(FRACTION)
-    weight_decay: float = _rule(number(lambda v: v >= 0, "a non-negative number"))
-    max_grad_norm: float = _rule(number(lambda v: v >= 0, "a non-negative number (0 turns clipping off)"))
+    weight_decay: float = _rule(number("a non-negative number", at_least=0))
+    max_grad_norm: float = _rule(number("a non-negative number (0 turns clipping off)", at_least=0))
     global_batch_size: int = _rule(POSITIVE)
     per_device_batch_size: int = _rule(POSITIVE)
     cutoff_len: int = _rule(integer(16, what="an integer >= 16"))
@@ -141,8 +150,8 @@ class EvalJob:
     problems: str = _rule(text("a JSONL file"))
     output_dir: str | None = _rule(text("a folder"))
     n: int = _rule(integer(1, 1024, "an integer from 1 to 1024"))
-    temperature: float = _rule(number(lambda v: 0 <= v <= 2, "a number from 0 to 2"))
-    top_p: float = _rule(number(lambda v: 0 < v <= 1, "a number in (0, 1]"))
+    temperature: float = _rule(number("a number from 0 to 2", at_least=0, at_most=2))
+    top_p: float = _rule(number("a number in (0, 1]", above=0, at_most=1))
     max_tokens: int | None = _rule(POSITIVE)
     seed: int = _rule(integer(what="an integer"))
     batch_size: int = _rule(POSITIVE)
