@@ -45,6 +45,9 @@ class SftPipeline(unittest.TestCase):
                    "per_device_batch_size": 2, "validation_split": 0.2, "logging_steps": 1, "cutoff_len": 128, "learning_rate": 1e-3, **extra}
             code, recs, err = run("sft", job, d, **env)
             saved = os.path.isfile(os.path.join(d, "out", "config.json"))
+            if saved:
+                with open(os.path.join(d, "out", "config.json")) as f:
+                    self.saved_config = json.load(f)
             checkpoints = sorted(x for x in os.listdir(os.path.join(d, "out")) if x.startswith("checkpoint-")) if os.path.isdir(os.path.join(d, "out")) else []
         return code, recs, err, saved, checkpoints
 
@@ -104,6 +107,13 @@ class SftPipeline(unittest.TestCase):
         self.assertGreater(phases.index("checking"), phases.index("plan"))
         check = next(r for r in recs if r["type"] == "status" and "packing_check" in r)
         self.assertTrue(check["ok"])
+        # loaded in fp32 (the master weights) with FSDP's memory-efficient loading switched on first
+        self.assertEqual((self.saved_config["loaded_dtype"], self.saved_config["loaded_for_fsdp"]), ("float32", True))
+
+    def test_without_sharding_the_weights_load_in_fp32_and_normally(self):
+        code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1"}, batching="padded")
+        self.check_run(code, recs, err, saved, cps)
+        self.assertEqual((self.saved_config["loaded_dtype"], self.saved_config["loaded_for_fsdp"]), ("float32", False))
 
     def test_sample_and_metrics_records_use_the_shared_field_names(self):
         code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1"})

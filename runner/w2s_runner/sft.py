@@ -272,6 +272,20 @@ def build_arguments(run: Run) -> Any:
     return args
 
 
+def prepare_sharded_loading(run: Run) -> None:
+    """FSDP's memory-efficient loading: transformers' from_pretrained puts every rank but 0 on the meta
+    device when the process group is up and accelerate's FSDP switches are set (modeling_utils
+    is_fsdp_enabled: ACCELERATE_USE_FSDP and FSDP_CPU_RAM_EFFICIENT_LOADING). TrainingArguments sets them
+    too; setting them here, and starting the process group through args.device, makes sure both hold
+    before the weights are read, whichever transformers version builds them lazily."""
+    os.environ["ACCELERATE_USE_FSDP"] = "true"
+    os.environ["FSDP_CPU_RAM_EFFICIENT_LOADING"] = "1"
+    try:
+        getattr(run.args, "device", None)
+    except Exception:
+        pass
+
+
 def load_model(run: Run, attn: str) -> Any:
     job, torch = run.job, run.torch
     assert run.precision is not None and run.strategy is not None
@@ -280,6 +294,8 @@ def load_model(run: Run, attn: str) -> Any:
     kwargs["trust_remote_code"] = job.trust_remote_code
     if attn:
         kwargs["attn_implementation"] = attn
+    if run.strategy.strategy == "fsdp":
+        prepare_sharded_loading(run)
     model = run.transformers.AutoModelForCausalLM.from_pretrained(job.base_model, **kwargs)
     if run.cuda and run.strategy.strategy != "fsdp":
         # Under torchrun each process owns the GPU of its local rank (Trainer keeps a model already there);

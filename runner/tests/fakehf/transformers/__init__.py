@@ -212,7 +212,8 @@ class FakeModel:
     def save_pretrained(self, path):
         os.makedirs(path, exist_ok=True)
         with open(os.path.join(path, "config.json"), "w") as f:
-            json.dump({"model_type": "fake", "attn": self.attn, "trained": self.trained or self.updates > 0}, f)
+            json.dump({"model_type": "fake", "attn": self.attn, "trained": self.trained or self.updates > 0,
+                       "loaded_for_fsdp": getattr(self, "loaded_for_fsdp", None), "loaded_dtype": getattr(self, "loaded_dtype", None)}, f)
 
     def gradient_checkpointing_enable(self, **kw):
         pass
@@ -231,7 +232,11 @@ class AutoModelForCausalLM:
             raise ValueError("FakeForCausalLM does not support an attention implementation through torch.nn.attention.flex_attention yet (attn_implementation)")
         with open(os.path.join(path, "config.json")) as f:
             trained = bool(json.load(f).get("trained"))
-        return FakeModel(path, attn_implementation, trained)
+        model = FakeModel(path, attn_implementation, trained)
+        # what the real one decides from (modeling_utils.is_fsdp_enabled): recorded for the tests
+        model.loaded_for_fsdp = os.environ.get("ACCELERATE_USE_FSDP") == "true" and os.environ.get("FSDP_CPU_RAM_EFFICIENT_LOADING") == "1"
+        model.loaded_dtype = str(dtype)
+        return model
 
     @staticmethod
     def from_config(config, dtype=None, **kw):
