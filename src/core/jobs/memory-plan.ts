@@ -270,3 +270,42 @@ export function alternatives(req: PlanRequest, maxGpusPerNode = 8): Alternative[
   }
   return out;
 }
+
+export interface SftJobPlan {
+  readonly plan: MemoryPlan;
+  readonly alternatives: readonly Alternative[];
+  readonly request: PlanRequest;
+}
+
+/**
+ * The plan of an SFT job as it would be submitted: its job.json settings (defaults where unset, as the
+ * runner fills them) over the model's shape. What Start SFT Job… shows, and asks about when it does not fit.
+ */
+export function planSftJob(
+  shape: ModelShape,
+  settings: Record<string, unknown>,
+  defaults: Record<string, unknown>,
+  gpus: number,
+  gpuMemoryGiB: number,
+): SftJobPlan {
+  const get = (k: string): unknown => (settings[k] !== undefined ? settings[k] : defaults[k]);
+  const num = (k: string, fallback: number): number => (typeof get(k) === 'number' ? (get(k) as number) : fallback);
+  const lora = get('lora');
+  const request: PlanRequest = {
+    shape,
+    gpus: num('gpus', gpus),
+    nodes: num('nodes', 1),
+    gpuMemoryGiB,
+    cutoff: num('cutoff_len', 4096),
+    microBatch: num('per_device_batch_size', 2),
+    lora: lora !== null && lora !== undefined,
+    loraRank:
+      lora && typeof lora === 'object' && typeof (lora as { r?: unknown }).r === 'number'
+        ? (lora as { r: number }).r
+        : 32,
+    offload: get('cpu_offload') === true,
+    activationCheckpointing: get('gradient_checkpointing') !== false,
+  };
+  const plan = planMemory(request);
+  return { plan, alternatives: plan.fits ? [] : alternatives(request), request };
+}

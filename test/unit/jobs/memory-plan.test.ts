@@ -12,6 +12,7 @@ import {
   GIB,
   modelShape,
   planMemory,
+  planSftJob,
   zeroModelStateBytes,
   type PlanRequest,
 } from '../../../src/core/jobs/memory-plan';
@@ -126,5 +127,37 @@ describe('the W2SR students', () => {
     const on = planMemory(req('qwen2.5-7b', 8));
     const off = planMemory(req('qwen2.5-7b', 8, 80, { activationCheckpointing: false }));
     assert.ok(off.breakdownGiB.activations > 5 * on.breakdownGiB.activations);
+  });
+});
+
+describe('the plan of a job as it would be submitted', () => {
+  const defaults = JSON.parse(
+    fs.readFileSync(path.join(REPO_ROOT, 'runner', 'w2s_runner', 'defaults.json'), 'utf8'),
+  ) as { sft: Record<string, unknown> };
+  it("takes the runner's defaults, then the job's own settings", () => {
+    const base = planSftJob(fixture('qwen2.5-7b'), {}, defaults.sft, 8, 80);
+    assert.deepEqual(
+      [base.request.cutoff, base.request.microBatch, base.request.lora, base.request.activationCheckpointing],
+      [4096, 2, false, true],
+    );
+    assert.equal(base.plan.fits, true);
+    const lora = planSftJob(
+      fixture('qwen2.5-7b'),
+      { lora: { r: 8 }, cutoff_len: 2048, gradient_checkpointing: false },
+      defaults.sft,
+      1,
+      80,
+    );
+    assert.deepEqual(
+      [lora.request.lora, lora.request.loraRank, lora.request.cutoff, lora.request.activationCheckpointing],
+      [true, 8, 2048, false],
+    );
+  });
+  it('a job that does not fit comes with the settings that would', () => {
+    const one = planSftJob(fixture('qwen2.5-7b'), {}, defaults.sft, 1, 80);
+    assert.equal(one.plan.fits, false);
+    assert.ok(one.alternatives.length > 0);
+    const offload = planSftJob(fixture('qwen2.5-7b'), { cpu_offload: true }, defaults.sft, 1, 80);
+    assert.deepEqual([offload.plan.fits, offload.plan.strategy], [true, 'fsdp']);
   });
 });
