@@ -84,6 +84,50 @@ describe('w2s jobs plan', () => {
     assert.match(r.stdout, /: fits$/m);
   });
 
+  it('jobs sft shows the plan first and refuses a job that would not fit unless --force', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'w2s-hf-'));
+    const snap = path.join(home, 'hub', 'models--Qwen--Qwen2.5-7B', 'snapshots', 'r1');
+    fs.mkdirSync(snap, { recursive: true });
+    fs.copyFileSync(path.join(CONFIGS, 'qwen2.5-7b.config.json'), path.join(snap, 'config.json'));
+    const data = path.join(home, 'train.jsonl');
+    fs.writeFileSync(
+      data,
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      }) + '\n',
+    );
+    // port 9 (discard): nothing listens, so a job that gets past the plan fails to reach the cluster
+    const args = [
+      'jobs',
+      'sft',
+      '--base-model',
+      'Qwen/Qwen2.5-7B',
+      '--dataset',
+      data,
+      '--output-dir',
+      '/o',
+      '--address',
+      'http://127.0.0.1:9',
+      '--db',
+      path.join(home, 'w2s.db'),
+    ];
+    const one = w2s([...args, '--gpus', '1'], { HF_HOME: home });
+    assert.notEqual(one.code, 0);
+    assert.match(one.stderr, /memory plan: single over 1 GPU\(s\), [\d.]+ GiB per GPU of 80: does NOT fit/);
+    assert.match(one.stderr, /would need [\d.]+ GiB per GPU .* it fits with --gpus 2 .*Submit anyway with --force/);
+    assert.doesNotMatch(one.stderr, /127\.0\.0\.1:9/); // refused before any request
+    const forced = w2s([...args, '--gpus', '1', '--force'], { HF_HOME: home });
+    assert.notEqual(forced.code, 0);
+    assert.match(forced.stderr, /127\.0\.0\.1:9/); // it went on to the cluster
+    const eight = w2s([...args, '--gpus', '8'], { HF_HOME: home });
+    assert.match(eight.stderr, /memory plan: fsdp over 8 GPU\(s\), [\d.]+ GiB per GPU of 80: fits/);
+    assert.match(eight.stderr, /127\.0\.0\.1:9/);
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
   it('a model it cannot find, a bad config and a bad flag say what to give', () => {
     const none = w2s(['jobs', 'plan', '--base-model', 'org/nowhere'], { HF_HOME: os.tmpdir() });
     assert.notEqual(none.code, 0);

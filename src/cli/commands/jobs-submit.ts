@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { W2sError } from '../../core/errors';
 import type { DatasetSource } from '../../core/jobs/dataset-source';
 import type { JobRow } from '../../core/jobs/job-store';
+import { findModelConfig } from '../../core/jobs/model-config';
+import { modelShape, planSftJob } from '../../core/jobs/memory-plan';
 import { RECIPES, findRecipe } from '../../core/jobs/recipes';
 import { requireRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
 import { submitJob, type EvalRequest, type SftRequest } from '../../core/jobs/submit';
@@ -82,6 +84,31 @@ async function submitAndFollow(ctx: CliContext, v: Record<string, unknown>, req:
   return { json: jobJson(store, final), exitCode: final.status === 'succeeded' ? 0 : final.status === 'running' || final.status === 'pending' ? 0 : 1 };
 }
 
+/**
+ * The memory plan before an SFT job is submitted (src/core/jobs/memory-plan.ts), when the model's
+ * config.json is here (a folder, or the Hugging Face cache): printed, and a job that would not fit is
+ * refused unless --force, with the settings that would fit.
+ */
+function checkMemoryPlan(ctx: CliContext, v: Record<string, unknown>, baseModel: string, settings: Record<string, unknown>, gpus: number): void {
+  let found;
+  try {
+    found = findModelConfig({ baseModel, cwd: ctx.cwd, env: ctx.env });
+  } catch {
+    ctx.warn(`memory plan skipped: no config.json for ${baseModel} here (w2s jobs plan --model-config FILE estimates it)`);
+    return;
+  }
+  const gpuMemory = num(v['gpu-memory'], 'gpu-memory') ?? 80;
+  const { plan, alternatives } = planSftJob(modelShape(found.config, found.path), settings, runnerDefaults(requireRunnerDir()).sft, gpus, gpuMemory);
+  ctx.warn(`memory plan: ${plan.strategy} over ${plan.worldSize} GPU(s), ${plan.perGpuGiB} GiB per GPU of ${gpuMemory}: ${plan.fits ? 'fits' : 'does NOT fit'}`);
+  if (plan.fits || v.force) return;
+  const fixes = alternatives.map((a) => `${a.change} (${a.plan.perGpuGiB} GiB)`).join('; ');
+  throw new W2sError(
+    `${baseModel} would need ${plan.perGpuGiB} GiB per GPU (${plan.strategy} over ${plan.worldSize}) of ${gpuMemory}: ` +
+      `${fixes ? `it fits with ${fixes}` : 'nothing nearby fits'}. Submit anyway with --force; see w2s jobs plan --base-model ${baseModel}.`,
+    'WOULD_NOT_FIT',
+  );
+}
+
 export const jobsSftCommand: Command = {
   name: 'jobs sft',
   summary: 'fine-tune a model on the Ray cluster (SFT, W2SR defaults) and follow it',
@@ -105,6 +132,8 @@ export const jobsSftCommand: Command = {
     epochs: { type: 'string', description: 'epochs (default 10)', valueName: 'N' },
     'learning-rate': { type: 'string', description: 'learning rate (default 1e-5)', valueName: 'X' },
     lora: { type: 'boolean', description: 'LoRA (r 32, alpha 64) instead of full fine-tuning' },
+    'gpu-memory': { type: 'string', description: 'GiB per GPU for the memory plan checked before submitting (default 80)', valueName: 'GiB' },
+    force: { type: 'boolean', description: 'submit even when the memory plan says it will not fit' },
     recipe: { type: 'string', description: `W2SR settings for a student (${RECIPES.map((r) => r.name).join(', ')}); the job file and flags override it`, valueName: 'NAME' },
     ...COMMON,
   },
@@ -141,6 +170,7 @@ export const jobsSftCommand: Command = {
     if (v['learning-rate'] !== undefined) settings.learning_rate = num(v['learning-rate'], 'learning-rate');
     if (v.lora) settings.lora = settings.lora ?? {};
     const gpus = num(v.gpus, 'gpus', true) ?? (typeof settings.gpus === 'number' ? settings.gpus : 1);
+    checkMemoryPlan(ctx, v, baseModel, settings, gpus);
     return submitAndFollow(ctx, v, { kind: 'sft', name, baseModel, dataset, outputDir, settings, gpus });
   },
 };
