@@ -114,16 +114,16 @@ describe('w2s jobs plan', () => {
       '--db',
       path.join(home, 'w2s.db'),
     ];
-    const one = w2s([...args, '--gpus', '1'], { HF_HOME: home });
+    const one = w2s([...args, '--gpus', '1', '--name', 'one'], { HF_HOME: home });
     assert.notEqual(one.code, 0);
-    assert.match(one.stderr, /memory plan: single over 1 GPU\(s\), [\d.]+ GiB per GPU of 80: does NOT fit/);
+    assert.match(one.stderr, /memory plan: single over 1 GPU\(s\): [\d.]+ GiB per GPU of 80 GiB, does NOT fit/);
     assert.match(one.stderr, /would need [\d.]+ GiB per GPU .* it fits with --gpus 2 .*Submit anyway with --force/);
     assert.doesNotMatch(one.stderr, /127\.0\.0\.1:9/); // refused before any request
-    const forced = w2s([...args, '--gpus', '1', '--force'], { HF_HOME: home });
+    const forced = w2s([...args, '--gpus', '1', '--force', '--name', 'forced'], { HF_HOME: home });
     assert.notEqual(forced.code, 0);
     assert.match(forced.stderr, /127\.0\.0\.1:9/); // it went on to the cluster
-    const eight = w2s([...args, '--gpus', '8'], { HF_HOME: home });
-    assert.match(eight.stderr, /memory plan: fsdp over 8 GPU\(s\), [\d.]+ GiB per GPU of 80: fits/);
+    const eight = w2s([...args, '--gpus', '8', '--name', 'eight'], { HF_HOME: home });
+    assert.match(eight.stderr, /memory plan: fsdp over 8 GPU\(s\): [\d.]+ GiB per GPU of 80 GiB, fits/);
     assert.match(eight.stderr, /127\.0\.0\.1:9/);
     fs.rmSync(home, { recursive: true, force: true });
   });

@@ -1,5 +1,6 @@
 import { findModelConfig } from '../../core/jobs/model-config';
-import { alternatives, modelShape, planMemory, type MemoryPlan, type PlanRequest } from '../../core/jobs/memory-plan';
+import { alternatives, modelShape, planMemory, type PlanRequest } from '../../core/jobs/memory-plan';
+import { alternativeLines, planLines } from '../../core/jobs/memory-plan-text';
 import { findRecipe } from '../../core/jobs/recipes';
 import type { Command } from '../command';
 import { UsageError } from '../usage-error';
@@ -17,19 +18,6 @@ const int = (v: unknown, flag: string, fallback: number): number => {
   if (!Number.isInteger(x)) throw new UsageError(`--${flag} must be an integer (got "${String(v)}").`);
   return x;
 };
-
-const gib = (x: number) => `${x.toFixed(1)} GiB`;
-
-export function formatPlan(plan: MemoryPlan, where: string): string[] {
-  const b = plan.breakdownGiB;
-  return [
-    `${where}: ${(plan.parameters / 1e9).toFixed(2)}B parameters${plan.lora ? ` (${(plan.trainableParameters / 1e6).toFixed(1)}M trainable, LoRA)` : ''}`,
-    `strategy ${plan.strategy} over ${plan.worldSize} GPU(s)${plan.offload ? ', CPU offload' : ''}: ${plan.reason}`,
-    `per GPU: parameters ${gib(b.parameters)} + gradients ${gib(b.gradients)} + optimizer states ${gib(b.optimizerStates)}` +
-      ` + bf16 compute copies ${gib(b.gatheredForCompute)} + activations ${gib(b.activations)} + logits ${gib(b.logits)} + overhead ${gib(b.overhead)}`,
-    `= ${gib(plan.perGpuGiB)} of ${plan.gpuMemoryGiB} GiB: ${plan.fits ? 'fits' : 'does NOT fit'}`,
-  ];
-}
 
 export const jobsPlanCommand: Command = {
   name: 'jobs plan',
@@ -96,8 +84,8 @@ export const jobsPlanCommand: Command = {
     };
     const plan = planMemory(req);
     const alts = plan.fits ? [] : alternatives(req);
-    for (const line of formatPlan(plan, found.path)) ctx.print(line);
-    for (const a of alts) ctx.print(`  fits with ${a.change}: ${gib(a.plan.perGpuGiB)} per GPU (${a.plan.strategy})`);
+    for (const line of planLines(plan, found.path)) ctx.print(line);
+    for (const line of alternativeLines(alts)) ctx.print(`  ${line}`);
     if (!plan.fits && alts.length === 0) ctx.print('  nothing nearby fits: more nodes, or a GPU with more memory');
     return {
       json: {

@@ -5,6 +5,7 @@ import type { DatasetSource } from '../../core/jobs/dataset-source';
 import type { JobRow } from '../../core/jobs/job-store';
 import { findModelConfig } from '../../core/jobs/model-config';
 import { modelShape, planSftJob } from '../../core/jobs/memory-plan';
+import { planSummary } from '../../core/jobs/memory-plan-text';
 import { RECIPES, findRecipe } from '../../core/jobs/recipes';
 import { requireRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
 import { submitJob, type EvalRequest, type SftRequest } from '../../core/jobs/submit';
@@ -99,7 +100,7 @@ function checkMemoryPlan(ctx: CliContext, v: Record<string, unknown>, baseModel:
   }
   const gpuMemory = num(v['gpu-memory'], 'gpu-memory') ?? 80;
   const { plan, alternatives } = planSftJob(modelShape(found.config, found.path), settings, runnerDefaults(requireRunnerDir()).sft, gpus, gpuMemory);
-  ctx.warn(`memory plan: ${plan.strategy} over ${plan.worldSize} GPU(s), ${plan.perGpuGiB} GiB per GPU of ${gpuMemory}: ${plan.fits ? 'fits' : 'does NOT fit'}`);
+  ctx.warn(`memory plan: ${planSummary(plan)}`);
   if (plan.fits || v.force) return;
   const fixes = alternatives.map((a) => `${a.change} (${a.plan.perGpuGiB} GiB)`).join('; ');
   throw new W2sError(
