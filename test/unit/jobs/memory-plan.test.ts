@@ -161,3 +161,164 @@ describe('the plan of a job as it would be submitted', () => {
     assert.deepEqual([offload.plan.fits, offload.plan.strategy], [true, 'fsdp']);
   });
 });
+
+describe('the arithmetic, term by term (Qwen2.5-7B, cutoff 4096, micro-batch 2: 8,192 tokens)', () => {
+  const P = 7_615_616_512;
+  const perLayer = 233_057_792; // 29,364,736 attention + 203,685,888 MLP + 7,168 norms
+  const embedding = 152_064 * 3_584; // 544,997,376; the head is as large (untied)
+  const tokens = 8_192;
+  const checkpointed = 28 * 2 * tokens * 3_584 + tokens * (16 * 3_584 + 6 * 18_944); // layer inputs + one layer's working set
+  const logits = tokens * 152_064 * 10;
+  const r2 = (bytes: number) => Math.round((bytes / GIB) * 100) / 100;
+  const total = (live: number) => r2(live + GIB + 0.05 * live);
+
+  it('FSDP over 8: each of the 16 bytes a parameter divided by 8, one layer and its prefetch plus embedding and head gathered in bf16', () => {
+    const plan = planMemory(req('qwen2.5-7b', 8));
+    const gathered = 2 * (2 * perLayer + 2 * embedding);
+    assert.deepEqual(plan.breakdownGiB, {
+      parameters: r2((4 * P) / 8),
+      gradients: r2((4 * P) / 8),
+      optimizerStates: r2((8 * P) / 8),
+      gatheredForCompute: r2(gathered),
+      activations: r2(checkpointed),
+      logits: r2(logits),
+      overhead: r2(GIB + 0.05 * (16 * (P / 8) + gathered + checkpointed + logits)),
+    });
+    assert.equal(plan.perGpuGiB, total(2 * P + gathered + checkpointed + logits));
+    assert.equal(plan.reason, 'model states 113.5 GiB do not fit on one GPU: sharded over 8');
+  });
+
+  it('one GPU: everything whole, and autocast keeps a bf16 copy of every weight', () => {
+    const plan = planMemory(req('qwen2.5-7b', 1));
+    assert.deepEqual(
+      [plan.breakdownGiB.parameters, plan.breakdownGiB.optimizerStates, plan.breakdownGiB.gatheredForCompute],
+      [r2(4 * P), r2(8 * P), r2(2 * P)],
+    );
+    assert.equal(plan.perGpuGiB, total(16 * P + 2 * P + checkpointed + logits));
+    assert.deepEqual([plan.strategy, plan.reason, plan.worldSize], ['single', 'one GPU', 1]);
+  });
+
+  it('without activation checkpointing every layer keeps its working set', () => {
+    const plan = planMemory(req('qwen2.5-7b', 8, 80, { activationCheckpointing: false }));
+    assert.equal(plan.breakdownGiB.activations, r2(28 * tokens * (16 * 3_584 + 6 * 18_944)));
+  });
+
+  it('offload: nothing of the model states on the GPU, only what it computes with', () => {
+    const plan = planMemory(req('qwen2.5-7b', 1, 80, { offload: true }));
+    assert.deepEqual([plan.strategy, plan.reason], ['fsdp', 'CPU offload needs FSDP']);
+    assert.deepEqual(
+      [plan.breakdownGiB.parameters, plan.breakdownGiB.gradients, plan.breakdownGiB.optimizerStates],
+      [0, 0, 0],
+    );
+    assert.equal(plan.breakdownGiB.gatheredForCompute, r2(2 * (2 * perLayer + 2 * embedding)));
+  });
+
+  it('LoRA r 32 on every linear layer: 80,740,352 adapter parameters with fp32 weights, gradients and AdamW states', () => {
+    // per layer 32 x ((3584+3584) + 2 (3584+512) + (3584+3584) + 2 (3584+18944) + (18944+3584)) = 2,883,584; x 28
+    const plan = planMemory(req('qwen2.5-7b', 2, 80, { lora: true }));
+    const t = 80_740_352;
+    assert.equal(plan.trainableParameters, t);
+    assert.deepEqual(
+      [
+        plan.breakdownGiB.parameters,
+        plan.breakdownGiB.gradients,
+        plan.breakdownGiB.optimizerStates,
+        plan.breakdownGiB.gatheredForCompute,
+      ],
+      [r2(2 * P + 4 * t), r2(4 * t), r2(8 * t), 0],
+    );
+    assert.deepEqual(
+      [plan.strategy, plan.reason],
+      ['ddp', 'LoRA: the frozen base fits where full fine-tuning would not'],
+    );
+    assert.equal(planMemory(req('qwen2.5-7b', 2, 80, { lora: true, loraRank: 8 })).trainableParameters, t / 4);
+  });
+
+  it('nodes multiply the GPUs the states are sharded over', () => {
+    const plan = planMemory(req('qwen2.5-7b', 4, 80, { nodes: 2 }));
+    assert.equal(plan.worldSize, 8);
+    assert.equal(plan.breakdownGiB.optimizerStates, r2(P));
+  });
+
+  it('DDP when the states fit in 60% of a GPU, with the reason in numbers', () => {
+    const plan = planMemory(req('qwen2.5-0.5b', 4));
+    assert.deepEqual([plan.strategy, plan.reason], ['ddp', 'model states 7.4 GiB fit on one GPU']);
+    assert.equal(plan.breakdownGiB.gatheredForCompute, r2(2 * plan.parameters));
+    // 7.36 GiB of states against 60% of 12 GiB (7.2): sharded
+    assert.equal(planMemory(req('qwen2.5-0.5b', 4, 12)).strategy, 'fsdp');
+  });
+});
+
+describe('the alternatives offered', () => {
+  it('only settings that fit, never LoRA or offload twice, and micro-batch or checkpointing when they are the fix', () => {
+    // 8 GiB GPUs: offload (about 19 GiB) does not fit, so it is not offered
+    const small = alternatives(req('qwen2.5-7b', 1, 8));
+    assert.ok(small.every((a) => a.plan.fits));
+    assert.ok(!small.some((a) => a.change.startsWith('--offload')));
+    // already LoRA: neither --lora nor --offload
+    const lora = alternatives(req('qwen2.5-14b', 1, 24, { lora: true }));
+    assert.ok(
+      !lora.some((a) => a.change.startsWith('--lora') || a.change.startsWith('--offload')),
+      JSON.stringify(lora.map((a) => a.change)),
+    );
+    // 8 GPUs of 40 GiB at micro-batch 4: the logits (23 GiB) are the problem; micro-batch 1 fixes it, more GPUs cannot (8 is the most)
+    const mb = alternatives(req('qwen2.5-7b', 8, 40, { microBatch: 4 }));
+    assert.equal(planMemory(req('qwen2.5-7b', 8, 40, { microBatch: 4 })).fits, false);
+    // LoRA keeps the whole bf16 base (15 GiB) and the 23 GiB of logits on each GPU: over 40, so not offered
+    assert.deepEqual(
+      mb.map((a) => a.change.split(' ')[0]),
+      ['--micro-batch', '--offload'],
+    );
+    // without checkpointing on a 3B model at 4 GPUs of 48 GiB: turning it on is offered
+    const ckpt = alternatives(req('qwen2.5-3b', 4, 48, { activationCheckpointing: false }));
+    assert.equal(planMemory(req('qwen2.5-3b', 4, 48, { activationCheckpointing: false })).fits, false);
+    assert.ok(
+      ckpt.some((a) => a.change === 'activation checkpointing on'),
+      JSON.stringify(ckpt.map((a) => a.change)),
+    );
+    // more GPUs: the first count that fits, doubling
+    assert.equal(alternatives(req('qwen2.5-14b', 1))[0]!.change, '--gpus 8'); // 2 and 4 GPUs do not fit (4: 55 GiB of states alone)
+  });
+});
+
+describe('config.json shapes', () => {
+  it('refuses what is not a decoder config, with the file and the field', () => {
+    for (const bad of [null, [], 'text', 3]) {
+      assert.throws(
+        () => modelShape(bad, 'x.json'),
+        (e: unknown) =>
+          e instanceof W2sError && e.code === 'BAD_MODEL_CONFIG' && /^x\.json: not a JSON object/.test(e.message),
+      );
+    }
+    const cfg = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-7b.config.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    for (const v of [0, -1, 2.5, '28']) {
+      assert.throws(
+        () => modelShape({ ...cfg, num_hidden_layers: v }, 'x.json'),
+        (e: unknown) =>
+          e instanceof W2sError &&
+          e.code === 'BAD_MODEL_CONFIG' &&
+          /num_hidden_layers must be a positive integer/.test(e.message),
+      );
+    }
+  });
+  it('reads a nested text_config, defaults head_dim and KV heads, and gives Llama-style models q/k/v biases only when they say so', () => {
+    const llama = {
+      model_type: 'llama',
+      hidden_size: 4096,
+      intermediate_size: 14336,
+      num_hidden_layers: 32,
+      num_attention_heads: 32,
+      num_key_value_heads: 8,
+      vocab_size: 128256,
+    };
+    const s = modelShape({ text_config: llama, vision_config: {} });
+    assert.deepEqual([s.headDim, s.kvHeads, s.qkvBias, s.modelType, s.tiedEmbeddings], [128, 8, false, 'llama', false]);
+    assert.equal(countParameters(s).total, 8_030_261_248); // Llama-3.1-8B's published count
+    assert.equal(modelShape({ ...llama, attention_bias: true }).qkvBias, true);
+    const noKv = modelShape({ ...llama, num_key_value_heads: undefined, head_dim: 64 });
+    assert.deepEqual([noKv.kvHeads, noKv.headDim], [32, 64]);
+    assert.equal(modelShape({ ...llama, model_type: undefined }).modelType, 'unknown');
+  });
+});
