@@ -14,6 +14,8 @@ NodeAffinitySchedulingStrategy); without it, the probe reports the machine it ru
 Nothing heavy is required: a package that is missing is reported as missing, never raised.
 """
 
+from __future__ import annotations
+
 import argparse
 import importlib
 import json
@@ -24,17 +26,18 @@ import socket
 import subprocess
 import sys
 import uuid
+from typing import Any, TextIO
 
 PREFIX = "@@w2s "
 MARKER_PREFIX = ".w2s-probe-"
 PACKAGES = ("torch", "transformers", "accelerate", "peft", "vllm")
 
 
-def is_uri(root):
+def is_uri(root: str | None) -> bool:
     return "://" in (root or "")
 
 
-def package_version(name):
+def package_version(name: str) -> str | None:
     """The version of an importable package, else None (a broken install reports its error)."""
     try:
         module = importlib.import_module(name)
@@ -90,7 +93,7 @@ def gpu_report():
     return {"cuda": cuda, "cuda_available": available, "gpus": listed if listed else gpus}
 
 
-def existing_parent(path):
+def existing_parent(path: str) -> str:
     """The path itself or its nearest existing parent (a root not created yet still has a disk)."""
     p = os.path.abspath(path)
     while not os.path.exists(p):
@@ -101,7 +104,7 @@ def existing_parent(path):
     return p
 
 
-def root_report(root, marker):
+def root_report(root: str | None, marker: str | None) -> dict[str, Any]:
     """Free disk under the checkpoint root, and whether the driver's marker file is visible here."""
     if not root:
         return {"path": None}
@@ -119,7 +122,7 @@ def root_report(root, marker):
     return out
 
 
-def node_report(root, marker):
+def node_report(root: str | None, marker: str | None) -> dict[str, Any]:
     """Everything this probe reports about the machine it runs on."""
     report = {
         "host": socket.gethostname(),
@@ -146,7 +149,7 @@ def _ip():
             return None
 
 
-def leave_marker(root):
+def leave_marker(root: str | None) -> str | None:
     """A file in the root that every node sharing the storage will see; None when it cannot be written."""
     if not root or is_uri(root):
         return None
@@ -161,15 +164,15 @@ def leave_marker(root):
     return name
 
 
-def remove_marker(root, name):
-    if name:
+def remove_marker(root: str | None, name: str | None) -> None:
+    if name and root:
         try:
             os.remove(os.path.join(os.path.expanduser(root), name))
         except OSError:
             pass
 
 
-def probe_all_nodes(root, marker, timeout_s=300):
+def probe_all_nodes(root: str | None, marker: str | None, timeout_s: float = 300) -> tuple[list[dict[str, Any]], str | None]:
     """One report per alive Ray node; just this machine when Ray is not there (or not started)."""
     try:
         import ray
@@ -187,7 +190,7 @@ def probe_all_nodes(root, marker, timeout_s=300):
             strategy = NodeAffinitySchedulingStrategy(node_id=node["NodeID"], soft=False)
             refs.append(remote.options(scheduling_strategy=strategy).remote(root, marker))
     ready, pending = ray.wait(refs, num_returns=len(refs), timeout=timeout_s)
-    reports = []
+    reports: list[dict[str, Any]] = []
     for ref in ready:
         try:
             reports.append(ray.get(ref))
@@ -197,7 +200,7 @@ def probe_all_nodes(root, marker, timeout_s=300):
     return reports, note
 
 
-def summarize_root(root, nodes):
+def summarize_root(root: str | None, nodes: list[dict[str, Any]]) -> dict[str, Any]:
     """Whether every node sees the same checkpoint root (a URI is passed through as shared)."""
     if not root:
         return {"path": None, "shared": None}
@@ -209,13 +212,13 @@ def summarize_root(root, nodes):
     return {"path": root, "shared": all(seen), "nodes_seeing_it": sum(1 for s in seen if s), "nodes": len(seen)}
 
 
-def run(root=None, out=sys.stdout):
+def run(root: str | None = None, out: TextIO = sys.stdout) -> dict[str, Any]:
     marker = leave_marker(root)
     try:
         nodes, note = probe_all_nodes(root, marker)
     finally:
         remove_marker(root, marker)
-    record = {"type": "probe", "nodes": nodes, "checkpoint_root": summarize_root(root, nodes)}
+    record: dict[str, Any] = {"type": "probe", "nodes": nodes, "checkpoint_root": summarize_root(root, nodes)}
     if note:
         record["note"] = note
     out.write(PREFIX + json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=str) + "\n")
@@ -223,8 +226,8 @@ def run(root=None, out=sys.stdout):
     return record
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m w2s_runner.probe", description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m w2s_runner.probe", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--checkpoint-root", default=None, help="the cluster's checkpoint root (a shared path, or s3:// / gs://)")
     args = parser.parse_args(argv)
     run(args.checkpoint_root)
