@@ -282,4 +282,34 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     const shot = await wb.screenshot('job-stopped');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
   });
+
+  test('Start SFT Job… shows the memory plan first: Qwen2.5-7B on one GPU asks, and "Use 2 GPUs" submits with 2', async () => {
+    // a model folder in the workspace with Qwen2.5-7B's config.json (test/fixtures/model-configs)
+    fs.mkdirSync(path.join(folder, 'qwen7b'), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-7b.config.json'), path.join(folder, 'qwen7b', 'config.json'));
+    await runCommand(wb.page, 'W2S: Start SFT Job');
+    await pickQuickPickItems(wb.page, ['Dataset file in the workspace…'], { many: false });
+    await pickQuickPickItems(wb.page, ['train.jsonl'], { many: false });
+    await answer(wb.page, 'Base model', 'qwen7b');
+    await pickQuickPickItems(wb.page, ['W2SR recipe, full fine-tuning'], { many: false });
+    await pickQuickPickItems(wb.page, ['1'], { many: false });
+    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'qwen7b would not fit' });
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await dialog.textContent()) ?? '', /single over 1 GPU\(s\): [\d.]+ GiB per GPU of 80 GiB, does NOT fit/);
+    assert.match((await dialog.textContent()) ?? '', /fits with --gpus 2/);
+    const shot = await wb.screenshot('job-memory-plan');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+    await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Use 2 GPUs' }).click();
+    await answer(wb.page, /Job name \(memory plan: fsdp over 2 GPU\(s\)/, 'e2e-plan');
+    await answer(wb.page, 'Output folder on the cluster');
+    const deadline = Date.now() + 60_000;
+    let spec: { gpus?: number } | undefined;
+    while (!spec) {
+      assert.ok(Date.now() < deadline, 'the job should be stored');
+      const row = query<{ spec: string }>("SELECT spec FROM jobs WHERE name = 'e2e-plan'");
+      spec = row ? (JSON.parse(row.spec) as { gpus?: number }) : undefined;
+      if (!spec) await wb.page.waitForTimeout(250);
+    }
+    assert.equal(spec.gpus, 2);
+  });
 });

@@ -2,9 +2,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listDatasetSnapshots, type DatasetSource } from '../../core/jobs/dataset-source';
 import { defaultJobName, type JobRow } from '../../core/jobs/job-store';
+import { RECIPES, recipeForStudent, type Recipe } from '../../core/jobs/recipes';
 import { runnerDefaults } from '../../core/jobs/runner-files';
 import { submitJob, type EvalRequest, type SftRequest } from '../../core/jobs/submit';
 import type { JobsContext } from './context';
+import { confirmMemoryPlan } from './memory-plan-prompt';
 import { requireCluster } from './cluster';
 import { setting } from '../ui/settings';
 import { reportError } from '../ui/report-error';
@@ -102,10 +104,16 @@ export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Pr
   if (!settings) {
     const d = runnerDefaults(ctx.runnerDir).sft;
     const recipe = `lr ${String(d.learning_rate)}, ${String(d.lr_scheduler)}, warmup ${String(d.warmup_ratio)}, ${String(d.epochs)} epochs, batch ${String(d.global_batch_size)}, cutoff ${String(d.cutoff_len)}, bf16`;
+    // W2SR's recipe for this student first when it has one (core/jobs/recipes.ts), then the others by name
+    const own = recipeForStudent(baseModel);
+    const byName = (r: Recipe) => ({ label: `W2SR recipe ${r.name}`, description: `${r.description}${r === own ? ' — this student' : ''}`, settings: { ...r.settings } as Record<string, unknown> });
+    const students = RECIPES.filter((r) => r.student !== '');
     const choice = await vscode.window.showQuickPick(
       [
+        ...(own ? [byName(own)] : []),
         { label: 'W2SR recipe, full fine-tuning', description: recipe, settings: {} },
         { label: 'W2SR recipe with LoRA', description: 'r 32, alpha 64 (peft)', settings: { lora: {} } },
+        ...students.filter((r) => r !== own).map(byName),
         { label: 'Custom settings…', description: 'job.json fields as JSON, e.g. {"epochs": 3, "learning_rate": 2e-5}', settings: undefined },
       ],
       { title, placeHolder: 'Training settings (defaults: runner/w2s_runner/defaults.json)', ignoreFocusOut: true },
@@ -128,10 +136,13 @@ export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Pr
       settings = JSON.parse(text) as Record<string, unknown>;
     }
   }
-  const gpus = args.gpus ?? (await pickGpus(title));
-  if (!gpus) return undefined;
+  const picked = args.gpus ?? (await pickGpus(title));
+  if (!picked) return undefined;
+  const decision = await confirmMemoryPlan(ctx, baseModel, settings, picked);
+  if (!decision.proceed) return undefined;
+  const gpus = decision.gpus;
   const label = dataset.kind === 'snapshot' ? dataset.name : path.basename(dataset.path).replace(/\.[^.]+$/, '');
-  const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: 'Job name', value: defaultJobName('sft', label), ignoreFocusOut: true }));
+  const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: decision.summary ? `Job name (${decision.summary})` : 'Job name', value: defaultJobName('sft', label), ignoreFocusOut: true }));
   if (!name) return undefined;
   const root = setting('cluster.checkpointDir').replace(/\/+$/, '');
   const outputDir = args.outputDir ?? (await vscode.window.showInputBox({ title, prompt: 'Output folder on the cluster (shared storage when several nodes train)', value: `${root}/${name}`, ignoreFocusOut: true }));

@@ -61,6 +61,7 @@ export const SETTINGS = {
   'cluster.address': '',
   'cluster.checkpointDir': '~/w2s-checkpoints',
   'cluster.runtime': 'pip',
+  'cluster.gpuMemoryGiB': 80,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
