@@ -23,18 +23,35 @@ export interface PlanDecision {
  * a job that fits goes on with the plan in the next prompt; one that would not fit asks first (modal),
  * offering the GPU count that would fit. Without a config.json here there is no plan, and nothing is asked.
  */
-export async function confirmMemoryPlan(ctx: JobsContext, baseModel: string, settings: Record<string, unknown>, gpus: number): Promise<PlanDecision> {
+export async function confirmMemoryPlan(
+  ctx: JobsContext,
+  baseModel: string,
+  settings: Record<string, unknown>,
+  gpus: number,
+): Promise<PlanDecision> {
   let found;
   try {
-    found = findModelConfig({ baseModel, cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(), env: process.env });
+    found = findModelConfig({
+      baseModel,
+      cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(),
+      env: process.env,
+    });
   } catch {
-    ctx.log.info(`Memory plan skipped: no config.json for ${baseModel} on this machine (a folder, or the Hugging Face cache).`);
+    ctx.log.info(
+      `Memory plan skipped: no config.json for ${baseModel} on this machine (a folder, or the Hugging Face cache).`,
+    );
     return { proceed: true, gpus };
   }
   const gpuMemory = setting('cluster.gpuMemoryGiB');
   let result;
   try {
-    result = planSftJob(modelShape(found.config, found.path), settings, runnerDefaults(ctx.runnerDir).sft, gpus, gpuMemory);
+    result = planSftJob(
+      modelShape(found.config, found.path),
+      settings,
+      runnerDefaults(ctx.runnerDir).sft,
+      gpus,
+      gpuMemory,
+    );
   } catch (e) {
     ctx.log.warn(`Memory plan skipped: ${errorMessage(e)}`);
     return { proceed: true, gpus };
@@ -55,6 +72,7 @@ export async function confirmMemoryPlan(ctx: JobsContext, baseModel: string, set
     submit,
   );
   if (pick === submit) return { proceed: true, gpus, summary };
-  if (useMore && pick === useMore && more) return { proceed: true, gpus: moreGpus!, summary: `memory plan: ${planSummary(more.plan)}` };
+  if (useMore && pick === useMore && more)
+    return { proceed: true, gpus: moreGpus!, summary: `memory plan: ${planSummary(more.plan)}` };
   return { proceed: false, gpus };
 }
