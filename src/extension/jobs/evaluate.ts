@@ -16,7 +16,7 @@ export interface EvaluateArgs {
   readonly setName?: string;
   readonly template?: string;
   readonly samplesPerProblem?: number;
-  readonly params?: { temperature: number; top_p: number; max_tokens: number; seed?: number };
+  readonly params?: { temperature: number; top_p: number; max_tokens: number | null; seed?: number };
   readonly gpus?: number;
   readonly name?: string;
   readonly limit?: number;
@@ -67,12 +67,14 @@ export async function evaluateModel(ctx: JobsContext, args: EvaluateArgs = {}): 
   let n = args.samplesPerProblem;
   let params = args.params;
   if (n === undefined || !params) {
-    const w2sr = { temperature: d.temperature as number, top_p: d.top_p as number, max_tokens: d.max_tokens as number, seed: d.seed as number };
+    const w2sr = { temperature: d.temperature as number, top_p: d.top_p as number, max_tokens: d.max_tokens as number | null, seed: d.seed as number };
+    // null: up to what the model's context leaves, as W2SR evaluated (runner/w2s_runner/defaults.json)
+    const budget = w2sr.max_tokens === null ? 'up to the context' : `${w2sr.max_tokens} tokens`;
     const preset = await vscode.window.showQuickPick(
       [
-        { label: 'W2SR eval', description: `t ${w2sr.temperature}, top_p ${w2sr.top_p}, ${w2sr.max_tokens} tokens, seed ${w2sr.seed}, 1 sample`, n: 1, params: w2sr },
+        { label: 'W2SR eval', description: `t ${w2sr.temperature}, top_p ${w2sr.top_p}, ${budget}, seed ${w2sr.seed}, 1 sample`, n: 1, params: w2sr },
         { label: 'W2SR eval, 4 samples', description: 'pass@k / maj@k', n: 4, params: w2sr },
-        { label: 'Greedy', description: `t 0, ${w2sr.max_tokens} tokens`, n: 1, params: { ...w2sr, temperature: 0, top_p: 1 } },
+        { label: 'Greedy', description: `t 0, ${budget}`, n: 1, params: { ...w2sr, temperature: 0, top_p: 1 } },
       ],
       { title, placeHolder: 'Sampling', ignoreFocusOut: true },
     );
@@ -122,6 +124,6 @@ export async function submitEvalRerun(ctx: JobsContext, args: EvalRerunArgs = {}
   const { extra_body: _extra, ...params } = run.params as SamplingParams & { extra_body?: unknown };
   return submitAndOpen(ctx, {
     kind: 'eval', name, runName, model: run.model, setName: run.setName, template: run.template as PromptTemplate, samplesPerProblem: run.samplesPerProblem,
-    params: params as { temperature: number; top_p: number; max_tokens: number; seed?: number }, gpus, problemKeys: keys, rerunOf: run.name,
+    params: params as { temperature: number; top_p: number; max_tokens: number | null; seed?: number }, gpus, problemKeys: keys, rerunOf: run.name,
   });
 }
