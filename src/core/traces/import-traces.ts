@@ -8,6 +8,7 @@ import { findRun, type RunRow } from '../runs/runs';
 import { decodeUtf8, MAX_JSON_DEPTH, nestedDeeperThan } from '../problems/text-file';
 import type { Store } from '../store/open';
 import { withStoreErrors } from '../store/store-errors';
+import { writeTransaction } from '../store/write-transaction';
 
 /**
  * Imports traces made elsewhere as a run of kind `import`. Three layouts, told apart per record:
@@ -234,7 +235,7 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
 
   const perProblem = Math.max(1, ...[...nextSample.values()]);
   let imported = 0;
-  const write = db.transaction(() => {
+  const write = writeTransaction(db, () => {
     let runId: number;
     if (existing) {
       runId = existing.id;
