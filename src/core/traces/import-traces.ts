@@ -5,6 +5,7 @@ import { splitReasoning } from './reasoning-split';
 import { checkRunName } from '../runs/names';
 import { recordMissingSignals } from '../signals/record';
 import { findRun, type RunRow } from '../runs/runs';
+import { parseJsonLossless } from '../problems/lossless-json';
 import { decodeUtf8, MAX_JSON_DEPTH, nestedDeeperThan } from '../problems/text-file';
 import type { Store } from '../store/open';
 import { withStoreErrors } from '../store/store-errors';
@@ -92,7 +93,7 @@ function readRecords(file: string, display: string): { line: number; value: Reco
   if (raw.trimStart().startsWith('[')) {
     let arr: unknown;
     try {
-      arr = JSON.parse(raw);
+      arr = parseJsonLossless(raw);
     } catch (e) {
       throw new W2sError(`${display}: not valid JSON (${(e as Error).message}). Use a JSON array or one JSON object per line.`, 'BAD_FILE');
     }
@@ -109,7 +110,7 @@ function readRecords(file: string, display: string): { line: number; value: Reco
     if (!text) continue;
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = parseJsonLossless(text);
     } catch (e) {
       throw new W2sError(`${display}:${i + 1}: not valid JSON (${(e as Error).message}). Fix or remove the line; nothing was imported.`, 'BAD_FILE');
     }
