@@ -4,6 +4,7 @@ import type { Store } from '../store/open';
 import { computeSignals } from './compute';
 import { SIGNALS, SIGNALS_VERSION } from './definitions';
 import { writeTransaction } from '../store/write-transaction';
+import { timerDelay } from '../timers';
 
 /**
  * Storing signals: one `trace_signals` row per trace with text. A row also copies what the browser
@@ -220,7 +221,7 @@ export function createSignalRecorder(store: Store, options: { batchSize?: number
     timer = setTimeout(() => {
       timer = undefined;
       runBatch();
-    }, delayMs);
+    }, timerDelay(delayMs));
   };
 
   return {
