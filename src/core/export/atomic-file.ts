@@ -61,7 +61,8 @@ export function checkTarget(file: string): void {
 /** A failed write as a W2sError naming the export file (not the store), and saying nothing was replaced. */
 export function writeError(file: string, e: unknown): W2sError {
   if (e instanceof W2sError) return e;
-  const code = (e as NodeJS.ErrnoException).code;
+  // anything may be thrown: a value without a code (or no value at all) is described as it is
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const why =
     code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
     : code === 'EFBIG' ? 'the file may not grow any further (a file-size limit)'

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { checkTarget, createAtomicFile, partialName, removeStalePartials, writeError } from '../../../src/core/export/atomic-file';
@@ -99,6 +100,68 @@ describe('atomic export files', () => {
     assert.ok(fs.statSync(file).isDirectory());
   });
 
+  it('writes in 1 MB chunks: nothing on disk below a chunk, a whole chunk as soon as it is full', () => {
+    const dir = tempDir();
+    const f = createAtomicFile(path.join(dir, 'out.jsonl'));
+    f.write('a');
+    assert.equal(fs.statSync(f.partial).size, 0);
+    f.write('x'.repeat((1 << 20) - 2));
+    assert.equal(fs.statSync(f.partial).size, 0, 'one byte short of a chunk');
+    f.write('y');
+    assert.equal(fs.statSync(f.partial).size, 1 << 20, 'exactly a chunk: written');
+    f.write('z');
+    assert.equal(f.bytes, (1 << 20) + 1);
+    f.commit();
+    assert.equal(fs.statSync(path.join(dir, 'out.jsonl')).size, (1 << 20) + 1);
+  });
+
+  it('closes its file whatever happens: no descriptor left after commit, abort, or abort after commit', () => {
+    const dir = tempDir();
+    const open = () => fs.readdirSync('/proc/self/fd').length;
+    const before = open();
+    const a = createAtomicFile(path.join(dir, 'a.jsonl'));
+    a.write('a\n');
+    a.abort();
+    assert.equal(open(), before, 'abort closed it');
+    const b = createAtomicFile(path.join(dir, 'b.jsonl'));
+    b.write('b\n');
+    b.commit();
+    assert.equal(open(), before, 'commit closed it');
+    // a descriptor opened since must survive an abort after the commit (no second close of a reused number)
+    const other = fs.openSync(path.join(dir, 'other'), 'w');
+    b.abort();
+    assert.doesNotThrow(() => fs.fstatSync(other));
+    fs.closeSync(other);
+    assert.equal(fs.readFileSync(path.join(dir, 'b.jsonl'), 'utf8'), 'b\n', 'abort after commit leaves the file');
+  });
+
+  it('a rename that fails (the partial gone) is an export error; a folder at the partial name fails the start', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'out.jsonl');
+    const f = createAtomicFile(file);
+    f.write('x\n');
+    f.finish();
+    fs.rmSync(f.partial);
+    assert.throws(() => f.commit(), (e: unknown) => e instanceof W2sError && e.code === 'EXPORT_WRITE' && /\(ENOENT\)/.test(e.message));
+    fs.mkdirSync(path.join(partialName(file), 'inside'), { recursive: true });
+    assert.throws(() => createAtomicFile(file), (e: unknown) => e instanceof W2sError && e.code === 'EXPORT_WRITE' && e.message.startsWith(`Cannot write ${file}: `));
+  });
+
+  it('a socket at the path is refused; a path through a regular file fails naming it', async () => {
+    const dir = tempDir();
+    const sock = path.join(dir, 'sock.jsonl');
+    const server = net.createServer().listen(sock);
+    await new Promise((r) => server.once('listening', r));
+    try {
+      assert.throws(() => checkTarget(sock), /it is a socket, not a regular file/);
+    } finally {
+      server.close();
+    }
+    const plain = path.join(dir, 'plain.txt');
+    fs.writeFileSync(plain, 'x');
+    assert.throws(() => checkTarget(path.join(plain, 'out.jsonl')), (e: unknown) => e instanceof W2sError && e.code === 'EXPORT_WRITE' && /a part of that path is a file, not a folder \(ENOTDIR\)/.test(e.message));
+  });
+
   it('write failures name the export file and the cause, never the store', () => {
     const file = '/data/out.jsonl';
     const cases: [string, RegExp][] = [
@@ -109,7 +172,8 @@ describe('atomic export files', () => {
       ['EPERM', /: permission denied \(EPERM\)\./],
       ['EROFS', /: the disk is read-only \(EROFS\)\./],
       ['ENOTDIR', /: a part of that path is a file, not a folder \(ENOTDIR\)\./],
-      ['EIO', /: boom \(EIO\)\./],
+      ['EEXIST', /: a part of that path is a file, not a folder \(EEXIST\)\./],
+      ['EIO', /^Cannot write \/data\/out\.jsonl: boom \(EIO\)\. The previous/],
     ];
     for (const [code, message] of cases) {
       const e = writeError(file, Object.assign(new Error('boom'), { code }));
@@ -119,6 +183,9 @@ describe('atomic export files', () => {
       assert.match(e.message, /The previous file, if any, is unchanged and no snapshot was recorded/);
       assert.doesNotMatch(e.message, /store/);
     }
+    assert.match(writeError(file, new Error('plain')).message, /^Cannot write \/data\/out\.jsonl: plain\. The previous file/);
+    assert.match(writeError(file, 'a string').message, /^Cannot write \/data\/out\.jsonl: a string\. /);
+    assert.match(writeError(file, undefined).message, /^Cannot write \/data\/out\.jsonl: undefined\. /);
     const own = new W2sError('already said', 'X');
     assert.equal(writeError(file, own), own);
   });
@@ -158,8 +225,10 @@ describe('atomic export files', () => {
     const other = path.join(dir, '.other.jsonl.1.partial');
     for (const p of [dead, live, other]) fs.writeFileSync(p, 'x');
     fs.writeFileSync(path.join(dir, '.out.jsonl.notapid.partial'), 'x');
+    // not a partial (no suffix), though the digits in it name a process that is gone
+    fs.writeFileSync(path.join(dir, '.out.jsonl.12345678901234567'), 'x');
     assert.deepEqual(removeStalePartials(file), [path.basename(dead)]);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['.other.jsonl.1.partial', '.out.jsonl.notapid.partial', path.basename(live)].sort());
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['.other.jsonl.1.partial', '.out.jsonl.12345678901234567', '.out.jsonl.notapid.partial', path.basename(live)].sort());
     assert.deepEqual(removeStalePartials(path.join(dir, 'missing', 'x.jsonl')), []);
   });
 });
