@@ -38,4 +38,17 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A deferred transaction that reads first fails at once with SQLITE_BUSY_SNAPSHOT beside a running
+    // sampler: every write transaction begins as a write (src/core/store/write-transaction.ts).
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/store/write-transaction.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='transaction']", message: 'Use writeTransaction (BEGIN IMMEDIATE) from src/core/store/write-transaction.ts.' },
+        { selector: "CallExpression[callee.property.name='exec'] > Literal[value=/^\\s*BEGIN(\\s+DEFERRED)?\\s*;?\\s*$/i]", message: 'BEGIN IMMEDIATE (or writeTransaction): a deferred write transaction fails with SQLITE_BUSY_SNAPSHOT beside a sampler.' },
+      ],
+    },
+  },
 );

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run mutate [-- grader|problems|sampling|FILE…] [--concurrency N] [--full]`: the mutation score of
+// `npm run mutate [-- grader|problems|sampling|export|FILE…] [--concurrency N] [--full]`: the mutation score of
 // the code whose rules matter most (StrykerJS 9, TypeScript checker, tap runner over this repo's
 // node:test files run with tsx). Not part of `npm test`: a full run takes hours on two cores. Run it
 // before a release, or for the folder or file you changed.
@@ -34,6 +34,11 @@ const SCOPES = {
   // a real store). sampler.test.ts is left out: it takes a minute a run, so every surviving mutant
   // would cost that, and its time-based cases (a 300 ms timeout) fail now and then on a loaded machine,
   // which counts a mutant as killed for nothing.
+  // What an export writes and refuses (files on disk, snapshots in a real store).
+  export: {
+    files: () => ['src/core/export/atomic-file.ts', 'src/core/export/dataset-files.ts', 'src/core/export/snapshots.ts'],
+    tests: ['test/unit/export/atomic-file.test.ts', 'test/unit/export/export.test.ts'],
+  },
   sampling: {
     files: () => ['src/core/sampling/retry.ts', 'src/core/sampling/resume.ts', 'src/core/sampling/attempts.ts'],
     tests: ['test/unit/sampling/retry.test.ts', 'test/unit/sampling/resume.test.ts', 'test/unit/sampling/attempts.test.ts'],
@@ -62,7 +67,7 @@ function parseArgs(argv) {
     if (a === '--concurrency') concurrency = Number(argv[++i]);
     else if (a === '--full') full = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run mutate -- [grader|problems|sampling|src/core/…/file.ts]… [--concurrency N] [--full]');
+      console.log('usage: npm run mutate -- [grader|problems|sampling|export|src/core/…/file.ts]… [--concurrency N] [--full]');
       process.exit(0);
     } else targets.push(a);
   }

@@ -9,6 +9,16 @@ process.on('SIGINT', () => {
 });
 process.on('SIGTERM', () => controller.abort());
 
+// A reader that stopped early (`w2s traces | head -1`) closes the pipe: the next write fails with
+// EPIPE. That ends the command quietly with exit 0, as `git log | head` does; what was stored is kept
+// (every write is a transaction). Nothing can be said on stderr once it is gone either.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`w2s: cannot write the output: ${e.message}\n`);
+  process.exit(1);
+});
+process.stderr.on('error', () => undefined);
+
 // The command's promise still pending when the event loop runs dry means work was lost silently (a
 // worker thread gone without a word): never let that look like success.
 let finished = false;

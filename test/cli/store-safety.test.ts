@@ -69,6 +69,29 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
     }
   });
 
+  it('a SQLite file with only a view (or only a user_version) is not empty: refused, byte for byte as it was', async () => {
+    const cwd = tempDir();
+    const input = problems(cwd, 'p.jsonl', 3);
+    const cases: [string, string, RegExp][] = [
+      ['views.db', 'CREATE VIEW answer AS SELECT 42 AS value', /another application \(views answer\)/],
+      ['versioned.db', 'PRAGMA user_version = 7', /another application \(user_version 7\)/],
+    ];
+    for (const [name, sql, expected] of cases) {
+      const file = path.join(cwd, name);
+      const raw = openSqlite(file);
+      raw.exec(sql);
+      raw.close();
+      const bytes = fs.readFileSync(file);
+      for (const args of [['import', input, '--set', 'p'], ['sets'], ['grade']]) {
+        const e = errorOf(await w2s([...args, '--db', file, '--json'], { cwd }));
+        assert.equal(e.code, 'NOT_A_STORE', `${name}: ${args.join(' ')}: ${e.message}`);
+        assert.match(e.message, expected);
+        assert.deepEqual(fs.readFileSync(file), bytes, `w2s ${args.join(' ')} changed ${name}`);
+        assert.ok(!fs.existsSync(`${file}-wal`) && !fs.existsSync(`${file}-journal`), 'no journal left beside it');
+      }
+    }
+  });
+
   it('listing commands never migrate or change a store; an older store is refused until a writer upgrades it', async () => {
     const cwd = tempDir();
     const file = path.join(cwd, 'w2s.db');

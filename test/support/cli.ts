@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from './tmp';
 
-export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+/** The built CLI; W2S_TEST_CLI points the tests at another build (main's, to see a test fail without a fix). */
+export const CLI = process.env.W2S_TEST_CLI ? path.resolve(process.env.W2S_TEST_CLI) : path.join(REPO_ROOT, 'dist', 'cli.js');
 
 /** Builds dist/ when a test file is run on its own (npm test builds first). */
 export function ensureBuilt(): void {

@@ -13,7 +13,9 @@ export const importCommand: Command = {
   positionals: { min: 0, max: 1 },
   details:
     'Fields are detected (problem/question; answer/gt_answer/final_answer, a MATH solution\'s \\boxed{}, GSM8K\'s "#### N";\n' +
-    'id/unique_id/idx, else the line number). Everything else is kept as metadata. Importing the same file\n' +
+    'id/unique_id/idx, else the line number, or in a JSON array the element index from 0). Numbers a double\n' +
+    'cannot hold exactly (integers beyond 2^53, long decimals) are read as written. Everything else is kept as\n' +
+    'metadata. Importing the same file\n' +
     'again changes nothing; a different file under an existing name needs --replace. A bad line fails the\n' +
     'whole import and names the line; nothing of that file is stored.',
   options: {

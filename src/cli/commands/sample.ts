@@ -34,7 +34,12 @@ export const sampleCommand: Command = {
     'Settings left out on a resume are taken from the run; settings that differ are refused.\n' +
     '--limit N samples the first N problems of the set (file order) and is stored with the run: a resume keeps\n' +
     'it, and a larger --limit (or --limit all) samples more of the set into the same run.\n' +
-    'The API key comes from $OPENAI_API_KEY (or --api-key-env VAR); local servers need none. It is never stored.',
+    'The API key comes from $OPENAI_API_KEY (or --api-key-env VAR); local servers need none. It is sent only to\n' +
+    '--base-url and never stored: where a completion or its reasoning contains the key exactly as set, it is\n' +
+    'replaced by "[redacted API key]" before storing, with a warning naming the trace; server errors also lose\n' +
+    'anything that looks like a key (after "Bearer", "api_key=", and sk-, hf_, gsk_… prefixes). Not redacted:\n' +
+    'pieces or encodings of the key (base64, split across words or chunks cut at the length cap) and any other\n' +
+    'secret a model writes into its text.',
   options: {
     set: { type: 'string', description: 'problem set to sample', valueName: 'NAME' },
     'base-url': { type: 'string', description: 'endpoint, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)', valueName: 'URL' },

@@ -4,6 +4,7 @@ import type { TraceFilter } from './filter';
 import { selectTraceIds } from './query';
 import type { TraceLabel } from './query';
 import type { LabelChange } from '../../model/labels';
+import { writeTransaction } from '../store/write-transaction';
 
 /**
  * Labels: accept or reject (exclusive), a star, and a note, one `labels` row per trace (a trace with
@@ -82,7 +83,7 @@ function applyAction(store: Store, traceIds: Iterable<number>, change: LabelChan
   );
   const remove = db.prepare('DELETE FROM labels WHERE trace_id = ?');
   const item = db.prepare('INSERT INTO label_action_items (action_id, trace_id, had_row, decision, star, note) VALUES (?, ?, ?, ?, ?, ?)');
-  const run = db.transaction(() => {
+  const run = writeTransaction(db, () => {
     const actionId = Number(
       db.prepare('INSERT INTO label_actions (description, change, filter, count) VALUES (?, ?, ?, 0)').run(description, JSON.stringify(change), filter ? JSON.stringify(filter) : null).lastInsertRowid,
     );
@@ -174,7 +175,7 @@ export function undoAction(store: Store, actionId?: number): UndoResult {
   );
   const remove = db.prepare('DELETE FROM labels WHERE trace_id = ?');
   const traceExists = db.prepare('SELECT 1 FROM traces WHERE id = ?');
-  const result = db.transaction(() => {
+  const result = writeTransaction(db, () => {
     let restored = 0;
     let skipped = 0;
     const items = db.prepare('SELECT trace_id, had_row, decision, star, note FROM label_action_items WHERE action_id = ?').all(row.id) as (State & { trace_id: number; had_row: number })[];

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { W2sError } from '../errors';
-import { createAtomicFile, type AtomicFile } from './atomic-file';
+import { checkTarget, createAtomicFile, writeError, type AtomicFile } from './atomic-file';
 import { assistantText, datasetInfoEntry, formatLine, type ExportFormat, type ReasoningMode } from './formats';
 
 /** Where an export writes: the training file, the validation file beside it, LLaMA-Factory's index. */
@@ -22,6 +22,8 @@ export function datasetPaths(out: string, withVal: boolean, withInfo: boolean): 
 
 /** The existing `dataset_info.json`, or {} when there is none; an unreadable one stops the export before it writes. */
 export function readDatasetInfo(file: string): Record<string, unknown> {
+  // a FIFO or a device named dataset_info.json is neither read (it could block forever) nor replaced
+  checkTarget(file);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -47,8 +49,13 @@ export function mergeDatasetInfo(file: string, entries: Record<string, unknown>)
     f.commit();
   } catch (e) {
     f.abort();
-    throw e;
+    throw writeError(file, e);
   }
+}
+
+/** Refuses, before anything is read or written, an export whose files would replace what is not a regular file. */
+export function checkDatasetTargets(paths: DatasetPaths): void {
+  for (const f of [paths.train, paths.val, paths.info]) if (f) checkTarget(f);
 }
 
 export function datasetInfoEntries(name: string, format: ExportFormat, paths: DatasetPaths): Record<string, unknown> {
@@ -71,7 +78,9 @@ export interface DatasetWriter {
   readonly val: number;
   /** SHA-256 of each file (call once everything is added). */
   digest(): { train: string; val: string | null };
-  /** Flushes, fsyncs and renames the files into place. */
+  /** Flushes and fsyncs the files and checks their size on disk (no rename yet): a failed write surfaces here. */
+  finish(): void;
+  /** Renames the finished files into place. */
   commit(): void;
   abort(): void;
 }
@@ -84,7 +93,7 @@ export function createDatasetWriter(o: { format: ExportFormat; reasoning: Reason
     if (o.paths.val) files.push({ file: createAtomicFile(o.paths.val), count: 0 });
   } catch (e) {
     for (const f of files) f.file.abort();
-    throw new W2sError(`Cannot write ${o.paths.train}: ${(e as Error).message}.`, 'EXPORT_WRITE');
+    throw writeError(o.paths.train, e);
   }
   return {
     add(e, val) {
@@ -102,6 +111,9 @@ export function createDatasetWriter(o: { format: ExportFormat; reasoning: Reason
     digest() {
       digests ??= { train: files[0]!.file.sha256(), val: files[1] ? files[1].file.sha256() : null };
       return digests;
+    },
+    finish() {
+      for (const f of files) f.file.finish();
     },
     commit() {
       for (const f of files) f.file.commit();

@@ -5,7 +5,7 @@ import { andFilters, checkFilter, type TraceFilter } from '../curation/filter';
 import { W2sError } from '../errors';
 import { seededRandom } from '../seeded-random';
 import type { Store } from '../store/open';
-import { createDatasetWriter, datasetInfoEntries, datasetPaths, mergeDatasetInfo, readDatasetInfo, type DatasetPaths, type ExampleText } from './dataset-files';
+import { checkDatasetTargets, createDatasetWriter, datasetInfoEntries, datasetPaths, mergeDatasetInfo, readDatasetInfo, type DatasetPaths, type ExampleText } from './dataset-files';
 import { checkFormat, type ExportFormat, type ReasoningMode } from './formats';
 import { presetFilter, type ExportPreset } from './presets';
 import { checkDatasetName, requireDataset, saveSnapshot, snapshotEntries, type DatasetCounts, type DatasetOptions, type DatasetSnapshot } from './snapshots';
@@ -110,6 +110,7 @@ export async function exportDataset(store: Store, r: ExportRequest): Promise<Exp
     throw new W2sError(`A dataset snapshot named "${name}" exists. Re-create its files with --snapshot ${name}, or choose another --name (or --replace).`, 'DATASET_EXISTS');
   }
   const paths = datasetPaths(r.out, options.valFraction > 0, r.datasetInfo !== false);
+  checkDatasetTargets(paths);
   if (paths.info) readDatasetInfo(paths.info);
 
   const filter = andFilters(presetFilter(r.preset ?? 'w2sr'), selection.filter);
@@ -170,12 +171,16 @@ export async function exportDataset(store: Store, r: ExportRequest): Promise<Exp
     }
     if (r.signal?.aborted) throw new W2sError('Export cancelled: no file and no snapshot were written.', 'CANCELLED');
     const sha256 = writer.digest();
+    // every byte written and checked before the snapshot; the files are renamed into place inside its
+    // transaction, so a failed write or rename leaves the previous files and no snapshot
+    writer.finish();
     const counts: DatasetCounts = {
       selected: candidates.length, train: writer.train, val: writer.val, skipped, problems: perProblem.size, sha256,
     };
-    const snapshot = saveSnapshot(store, { name, format, file: paths.train, selection, options, counts }, kept, Boolean(r.replace));
-    writer.commit();
-    if (paths.info) mergeDatasetInfo(paths.info, datasetInfoEntries(name, format, paths));
+    const snapshot = saveSnapshot(store, { name, format, file: paths.train, selection, options, counts }, kept, Boolean(r.replace), () => {
+      writer.commit();
+      if (paths.info) mergeDatasetInfo(paths.info, datasetInfoEntries(name, format, paths));
+    });
     const elapsedMs = performance.now() - started;
     return { snapshot, paths, elapsedMs, tracesPerSecond: (kept.length / Math.max(1, elapsedMs)) * 1000 };
   } catch (e) {
@@ -204,6 +209,7 @@ export async function recreateDataset(
   const out = o.out ?? snap.file;
   if (!out) throw new W2sError(`Snapshot "${name}" has no file recorded; give --out FILE.`, 'NO_FILE');
   const paths = datasetPaths(out, snap.counts.val > 0 || snap.options.valFraction > 0, o.datasetInfo !== false);
+  checkDatasetTargets(paths);
   if (paths.info) readDatasetInfo(paths.info);
   const total = snap.counts.train + snap.counts.val;
   const read = textReader(store);
@@ -223,6 +229,7 @@ export async function recreateDataset(
       await new Promise((resolve) => setImmediate(resolve));
     }
     const sha256 = writer.digest();
+    writer.finish();
     writer.commit();
     if (paths.info) mergeDatasetInfo(paths.info, datasetInfoEntries(snap.name, snap.format, paths));
     return {

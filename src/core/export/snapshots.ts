@@ -1,6 +1,7 @@
 import { W2sError } from '../errors';
 import type { TraceFilter } from '../curation/filter';
 import type { Store } from '../store/open';
+import { writeTransaction } from '../store/write-transaction';
 import type { ExportFormat, ReasoningMode } from './formats';
 import type { ExportPreset } from './presets';
 
@@ -90,15 +91,19 @@ export function requireDataset(store: Store, name: string): DatasetSnapshot {
   throw new W2sError(`No dataset snapshot named "${name}"${names.length ? ` (snapshots: ${names.join(', ')})` : ' (none yet: w2s export … --name NAME makes one)'}.`, 'NO_DATASET');
 }
 
-/** Stores a snapshot in one transaction (replacing one of the same name when asked). */
+/**
+ * Stores a snapshot in one transaction (replacing one of the same name when asked). `place` runs last
+ * inside it (the export renames its files into place there): when it fails, no snapshot is recorded.
+ */
 export function saveSnapshot(
   store: Store,
   s: { name: string; format: ExportFormat; file: string; selection: DatasetSelection; options: DatasetOptions; counts: DatasetCounts },
   entries: { ids: Int32Array | number[]; val: Uint8Array | boolean[]; length: number },
   replace: boolean,
+  place: () => void = () => undefined,
 ): DatasetSnapshot {
   const db = store.db;
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const existing = db.prepare('SELECT id FROM datasets WHERE name = ?').get(s.name) as { id: number } | undefined;
     if (existing) {
       if (!replace) throw new W2sError(`A dataset snapshot named "${s.name}" exists. Re-create its files with --snapshot ${s.name}, or choose another --name (or --replace).`, 'DATASET_EXISTS');
@@ -119,6 +124,7 @@ export function saveSnapshot(
       for (let i = from; i < Math.min(entries.length, from + 50_000); i++) part.push(Number(entries.ids[i]) * 2 + (entries.val[i] ? 1 : 0));
       insert.run(id, from, JSON.stringify(part));
     }
+    place();
   })();
   return findDataset(store, s.name)!;
 }

@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorkerFile, WORKER_ENTRIES, workerPath as resolveWorkerPath } from '../workers/start-worker';
 import type { GradeInput, GradeResult } from './types';
 import type { BatchRequest, WorkerMessage } from './worker-messages';
+import { timerDelay } from '../timers';
 
 export interface GraderPoolOptions {
   /** Number of worker threads (default `os.availableParallelism()`). */
@@ -193,7 +194,7 @@ class WorkerPool implements GraderPool {
   private armTimer(slot: Slot): void {
     if (slot.timer) clearTimeout(slot.timer);
     const ms = this.timeoutMs + (slot.ready ? 0 : this.startupGraceMs);
-    slot.timer = setTimeout(() => this.fail(slot, 'timeout'), ms);
+    slot.timer = setTimeout(() => this.fail(slot, 'timeout'), timerDelay(ms));
   }
 
   private drop(slot: Slot): void {

@@ -5,6 +5,7 @@ import { GRADER_VERSION } from '../grader/version';
 import type { AnswerType } from '../problems/answer-type';
 import type { Statement } from 'better-sqlite3';
 import type { Store } from '../store/open';
+import { writeTransaction } from '../store/write-transaction';
 
 /** Which traces `gradeTraces` takes: the ungraded ones, those graded by another grader version too, or all. */
 export type RegradeMode = 'missing' | 'stale' | 'all';
@@ -122,7 +123,7 @@ function saveGrades(store: Store, ids: number[], results: GradeResult[]): void {
        ON CONFLICT (trace_id) DO UPDATE SET extracted = excluded.extracted, verdict = excluded.verdict,
          detail = excluded.detail, grader_version = excluded.grader_version, graded_at = excluded.graded_at`,
     );
-    save = store.db.transaction((ids: number[], results: GradeResult[]) => {
+    save = writeTransaction(store.db, (ids: number[], results: GradeResult[]) => {
       ids.forEach((id, i) => {
         const r = results[i]!;
         upsert.run(id, r.extracted, r.verdict, r.detail ?? null, GRADER_VERSION);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { W2sError } from '../errors';
+import { timerDelay } from '../timers';
 import { buildBundle } from './bundle';
 import { isTerminal, type RayJobDetails } from './ray-api';
 import type { RayClient } from './ray-client';
@@ -49,7 +50,7 @@ export interface ProbeOptions {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
+    const t = setTimeout(resolve, timerDelay(ms));
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 

@@ -8,6 +8,7 @@ import { recordMetrics } from './job-metrics';
 import { requireJobById, updateJob, type Checkpoint, type JobOutput, type JobRow } from './job-store';
 import type { LogLine } from './log-tail';
 import { isSampleRecord, parseRecord, type RunnerRecord } from './records';
+import { writeTransaction } from '../store/write-transaction';
 
 export interface IngestResult {
   readonly job: JobRow;
@@ -134,7 +135,7 @@ export function createIngester(store: Store, job: JobRow, opts: { onTracesStored
     opts.onTracesStored?.(ids);
   });
 
-  const apply = store.db.transaction((lines: readonly LogLine[]) => {
+  const apply = writeTransaction(store.db, (lines: readonly LogLine[]) => {
     const current = requireJobById(store, job.id);
     const out: MutableOutput = { ...current.output };
     let records = 0;

@@ -2,6 +2,7 @@ import type { RunnerEnvironment } from './runner-environment';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
 import type { JobKind } from './job-spec';
+import { writeTransaction } from '../store/write-transaction';
 
 /**
  * Jobs as the store keeps them (migration 1's `jobs` table). Local statuses come before Ray has the job
@@ -153,7 +154,7 @@ export interface JobPatch {
 
 /** Updates a job; `output` is merged into what is stored. Returns the updated row. */
 export function updateJob(store: Store, id: number, patch: JobPatch): JobRow {
-  const tx = store.db.transaction(() => {
+  const tx = writeTransaction(store.db, () => {
     const current = requireJobById(store, id);
     const output = patch.output ? { ...current.output, ...patch.output } : current.output;
     store.db

@@ -4,6 +4,7 @@ import type { RayClient } from './ray-client';
 import { rayHttpError } from './ray-errors';
 import { MAX_LOG_LINE, TRUNCATED_LOG, createLineSplitter, truncatedSizes } from './log-lines';
 import { ERROR_BODY_BYTES, formatBytes, readCapped } from './ray-http';
+import { timerDelay } from '../timers';
 
 /** The largest WebSocket frame taken (Ray's are batches of at most 10 lines: far smaller); a bigger one closes the socket (1009). */
 export const MAX_TAIL_FRAME = 16 * 1024 * 1024;
@@ -45,7 +46,7 @@ export interface TailResult {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
+    const t = setTimeout(resolve, timerDelay(ms));
     signal?.addEventListener('abort', () => {
       clearTimeout(t);
       resolve();

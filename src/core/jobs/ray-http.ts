@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { W2sError } from '../errors';
 import { serverText } from '../untrusted-text';
+import { timerDelay } from '../timers';
 import { rayHttpError, rayNetworkError, type RayOperation } from './ray-errors';
 
 /**
@@ -103,7 +104,7 @@ export function createRayTransport(address: string, token: string | undefined): 
         const e = Object.assign(new Error(`no complete answer within ${req.timeoutMs} ms`), { name: 'TimeoutError' });
         fail(e);
         r.destroy(e);
-      }, req.timeoutMs);
+      }, timerDelay(req.timeoutMs));
       const onAbort = () => {
         fail(req.signal!.reason ?? Object.assign(new Error('cancelled'), { name: 'AbortError' }));
         r.destroy();

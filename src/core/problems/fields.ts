@@ -123,7 +123,8 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
     // an id that is an object or a list (a database export's {"$oid": …}) is kept, and shown, as JSON
     key = (typeof id === 'object' ? JSON.stringify(id) : String(id)).trim();
   } else {
-    key = String(record.line);
+    // a JSON array's element index (a compact array is one line), else the line number
+    key = String(record.index ?? record.line);
   }
 
   for (const [k, val] of Object.entries(v)) if (!used.has(k)) metadata[k] = val;

@@ -2,11 +2,14 @@ import * as path from 'node:path';
 import { W2sError } from '../errors';
 import { parseCsv } from './csv';
 import { jsonArrayElementLines } from './json-lines';
+import { parseJsonLossless } from './lossless-json';
 import { MAX_JSON_DEPTH, nestedDeeperThan } from './text-file';
 
 /** One input record and where it came from, so every later error can name the line. */
 export interface SourceRecord {
   readonly line: number;
+  /** A JSON array's element index (from 0): the id of a problem that carries none, whatever the layout. */
+  readonly index?: number;
   readonly value: Record<string, unknown>;
 }
 
@@ -98,7 +101,7 @@ function* readJsonl(name: string, text: string): Generator<SourceRecord> {
     if (content.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(content);
+      value = parseJsonLossless(content);
     } catch (e) {
       throw new W2sError(`${name}:${line}: not valid JSON (${(e as Error).message}). Each line must be one JSON object.`, 'BAD_JSON');
     }
@@ -113,7 +116,7 @@ function* readJsonl(name: string, text: string): Generator<SourceRecord> {
 function readJsonArray(name: string, text: string): SourceRecord[] {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonLossless(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
@@ -128,7 +131,7 @@ function readJsonArray(name: string, text: string): SourceRecord[] {
       throw new W2sError(`${name}:${line}: element ${i + 1} of the array is ${describe(v)}, expected a JSON object.`, 'BAD_RECORD');
     }
     refuseDeep(name, line, v);
-    return { line, value: v as Record<string, unknown> };
+    return { line, index: i, value: v as Record<string, unknown> };
   });
 }
 

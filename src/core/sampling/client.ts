@@ -4,6 +4,7 @@ import { NO_KEY, serverText } from '../untrusted-text';
 import { parseRetryAfter } from './retry';
 import { readSse, SseEventTooLong } from './sse';
 import type { RenderedPrompt } from './templates';
+import { timerDelay } from '../timers';
 
 /** Sampling parameters sent with every request (OpenAI names; null/undefined ones are left out). */
 export interface SamplingParams {
@@ -27,7 +28,7 @@ export function createClient(o: ClientOptions): OpenAI {
     apiKey: o.apiKey || NO_KEY,
     // We retry ourselves (retry.ts): the client's own retries would hide attempts and ignore cancel.
     maxRetries: 0,
-    timeout: o.timeoutMs,
+    timeout: timerDelay(o.timeoutMs),
     // The client logs unparsable stream chunks to the console; our errors carry that instead.
     logLevel: 'off',
     fetch: boundedFetch,
@@ -320,31 +321,58 @@ class Collector {
   }
 }
 
-/**
- * Sends one request (n choices) and collects the text of every choice. Three bounds, so that no server
- * can hang a run or exhaust its memory: an idle timer that only text (or a finish) re-arms, keep-alive
- * events and comments do not; a per-choice cap derived from max_tokens; and an overall deadline.
- */
-export async function requestCompletion(client: OpenAI, spec: RequestSpec, signal: AbortSignal): Promise<CompletionResult> {
-  if (signal.aborted) throw new Cancelled();
-  const key = client.apiKey ?? undefined;
+/** The bounds of one request in flight: its abort controller, the idle timer and the overall deadline. */
+interface RequestLimits {
+  readonly controller: AbortController;
+  readonly timeoutMs: number;
+  readonly deadlineMs: number;
+  /** (Re-)arms the idle timer: called when the headers come and whenever text (or a finish) does. */
+  arm(): void;
+  /** Why the request was stopped (cancel, idle, deadline), as the error to throw; undefined when it was not. */
+  stopped(): RequestFailure | Cancelled | undefined;
+  dispose(): void;
+}
+
+function requestLimits(spec: RequestSpec, signal: AbortSignal): RequestLimits {
   const controller = new AbortController();
+  // clamped: a delay past Node's timer range would fire at once (timers.ts)
+  const timeoutMs = timerDelay(spec.timeoutMs);
+  const deadlineMs = timerDelay(spec.deadlineMs ?? defaultDeadlineMs(spec.timeoutMs, spec.params.max_tokens ?? undefined));
   let why: 'idle' | 'deadline' | undefined;
   let timer: NodeJS.Timeout | undefined;
   const stop = (reason: NonNullable<typeof why>) => {
     why ??= reason;
     controller.abort();
   };
-  const arm = () => {
-    if (timer) timer.refresh();
-    else timer = setTimeout(() => stop('idle'), spec.timeoutMs);
-  };
-  const maxTokens = spec.params.max_tokens ?? undefined;
-  const deadlineMs = spec.deadlineMs ?? defaultDeadlineMs(spec.timeoutMs, maxTokens);
   const deadline = setTimeout(() => stop('deadline'), deadlineMs);
   const onAbort = () => controller.abort();
   signal.addEventListener('abort', onAbort, { once: true });
-  arm();
+  const limits: RequestLimits = {
+    controller,
+    timeoutMs,
+    deadlineMs,
+    arm() {
+      if (timer) timer.refresh();
+      else timer = setTimeout(() => stop('idle'), timeoutMs);
+    },
+    stopped() {
+      if (signal.aborted) return new Cancelled();
+      if (why === 'idle') return new RequestFailure(`no response within ${timeoutMs / 1000} s (timeout)`, 'retryable');
+      if (why === 'deadline') return new RequestFailure(`the response did not finish within ${Math.round(deadlineMs / 100) / 10} s (the per-request deadline)`, 'retryable');
+      return undefined;
+    },
+    dispose() {
+      clearTimeout(timer);
+      clearTimeout(deadline);
+      signal.removeEventListener('abort', onAbort);
+    },
+  };
+  limits.arm();
+  return limits;
+}
+
+/** The request body: extra body first (so it cannot override what the run decides), then model, n, params, prompt. */
+function requestBody(spec: RequestSpec): Record<string, unknown> {
   const body: Record<string, unknown> = { ...(spec.extraBody ?? {}), model: spec.model, n: spec.n };
   for (const [k, v] of Object.entries(spec.params)) if (v !== undefined && v !== null) body[k] = v;
   if (spec.n === 1) delete body.n; // servers without `n` (some proxies) reject even n=1
@@ -354,78 +382,113 @@ export async function requestCompletion(client: OpenAI, spec: RequestSpec, signa
     body.stream = true;
     body.stream_options = { include_usage: true };
   }
-  const options = { signal: controller.signal, timeout: spec.timeoutMs, maxRetries: 0 };
+  return body;
+}
+
+/** Reads a streamed (SSE) body into the collector; one event holds at most a choice's whole text, JSON-escaped (6 characters per character at worst). */
+async function readStreamed(body: ReadableStream<Uint8Array>, col: Collector, limits: RequestLimits, n: number, cap: number, key: string | undefined): Promise<void> {
+  await readSse(body as unknown as AsyncIterable<Uint8Array>, (data) => {
+    if (data === '[DONE]') {
+      limits.arm();
+      return false;
+    }
+    const chunk = JSON.parse(data) as unknown;
+    // vLLM and others report an error that happens mid-stream as one more event
+    if (isObject(chunk) && chunk.error !== undefined && chunk.error !== null) {
+      throw new RequestFailure(`error in the response stream: ${serverText(errorText(chunk.error), key)}`, 'retryable');
+    }
+    if (col.take(chunk, true)) limits.arm();
+    // nothing more worth reading: returning false closes the stream (and its connection)
+    return !col.settled;
+  }, n * cap * 6 + 64 * 1024);
+}
+
+/** Reads a whole (non-streamed) JSON body into the collector, refusing one larger than max_tokens could produce. */
+async function readWhole(body: ReadableStream<Uint8Array>, col: Collector, limits: RequestLimits, n: number, cap: number, maxTokens: number | undefined): Promise<void> {
+  const limit = n * cap * 6 + 1024 * 1024;
+  const { bytes, over } = await readCapped(body, limit, () => limits.arm());
+  if (over) {
+    const max = maxTokens === undefined ? 'a request without max_tokens' : `max_tokens ${maxTokens}`;
+    throw new RequestFailure(`the response is over ${(limit / 1048576).toFixed(1)} MB, far more than ${max} can produce: stopped reading it`, 'permanent');
+  }
+  col.take(JSON.parse(new TextDecoder().decode(bytes)) as unknown, false);
+}
+
+/** What replaces the configured API key inside a completion's text before it is stored. */
+export const REDACTED_KEY = '[redacted API key]';
+
+/**
+ * The configured key, wherever it appears whole in the text (a server or model that echoes it back),
+ * replaced by REDACTED_KEY before the text is stored or exported. Only that exact string: pieces of it,
+ * encodings of it (base64, spaced out) and other secrets in model output are text like any other.
+ */
+export function redactKeyInText(text: string, key: string | undefined): { text: string; count: number } {
+  if (!key || key === NO_KEY || key.length < 6 || !text.includes(key)) return { text, count: 0 };
+  const parts = text.split(key);
+  return { text: parts.join(REDACTED_KEY), count: parts.length - 1 };
+}
+
+/** The collected choices in index order, each finished, the key redacted from their text (with a warning). */
+function finishedChoices(col: Collector, streamed: boolean, key: string | undefined): ChoiceText[] {
+  const choices: ChoiceText[] = [];
+  for (const [index, a] of [...col.acc.entries()].sort((x, y) => x[0] - y[0])) {
+    // A stream that ends without a finish_reason was cut off (connection closed early): not a trace.
+    if (streamed && a.finish === null) throw new RequestFailure('the response stream ended before the generation finished', 'retryable');
+    const content = redactKeyInText(a.content.join(''), key);
+    const reasoning = a.reasoning.length ? redactKeyInText(a.reasoning.join(''), key) : null;
+    const count = content.count + (reasoning?.count ?? 0);
+    // said whatever else was said (not subject to the cap on warnings)
+    if (count) col.warnings.add(`the response contained the API key ${count === 1 ? 'once' : `${count} times`} (choice ${index}): replaced by "${REDACTED_KEY}" before storing`);
+    choices.push({ index, content: content.text, reasoningField: reasoning ? reasoning.text : null, finishReason: a.finish, cutReason: a.cut });
+  }
+  return choices;
+}
+
+/** Any error of a request as what the sampler acts on: why it was stopped first, then the failure itself. */
+function requestError(e: unknown, limits: RequestLimits, key: string | undefined): Error {
+  if (e instanceof Cancelled) return e;
+  const s = limits.stopped();
+  if (s) return s;
+  if (e instanceof RequestFailure) return e;
+  if (e instanceof SseEventTooLong) {
+    return new RequestFailure(`the server sent one event of more than ${(e.limit / 1048576).toFixed(1)} MB without a line break: not a completion stream`, 'retryable');
+  }
+  return classify(e, key);
+}
+
+/**
+ * Sends one request (n choices) and collects the text of every choice. Three bounds, so that no server
+ * can hang a run or exhaust its memory: an idle timer that only text (or a finish) re-arms, keep-alive
+ * events and comments do not; a per-choice cap derived from max_tokens; and an overall deadline.
+ */
+export async function requestCompletion(client: OpenAI, spec: RequestSpec, signal: AbortSignal): Promise<CompletionResult> {
+  if (signal.aborted) throw new Cancelled();
+  const key = client.apiKey ?? undefined;
+  const limits = requestLimits(spec, signal);
+  const maxTokens = spec.params.max_tokens ?? undefined;
   const cap = responseCharCap(maxTokens);
   const chat = spec.prompt.api === 'chat';
   const col = new Collector(spec.n, cap, chat, maxTokens);
-  const stopped = (): RequestFailure | Cancelled | undefined => {
-    if (signal.aborted) return new Cancelled();
-    if (why === 'idle') return new RequestFailure(`no response within ${spec.timeoutMs / 1000} s (timeout)`, 'retryable');
-    if (why === 'deadline') {
-      return new RequestFailure(`the response did not finish within ${Math.round(deadlineMs / 100) / 10} s (the per-request deadline)`, 'retryable');
-    }
-    return undefined;
-  };
   try {
-    let sawDone = false;
+    const body = requestBody(spec);
+    const options = { signal: limits.controller.signal, timeout: limits.timeoutMs, maxRetries: 0 };
     const request = chat ? client.chat.completions.create(body as never, options) : client.completions.create(body as never, options);
     // The openai client builds and sends the request and maps HTTP errors; the body is read here, bounded.
     const response = await request.asResponse();
-    arm(); // the headers came: from now on only text counts as progress
+    limits.arm(); // the headers came: from now on only text counts as progress
     if (!response.body) throw new RequestFailure('the server sent an empty response', 'retryable');
-    if (spec.stream) {
-      // One event holds at most a choice's whole text, JSON-escaped (6 characters per character at worst).
-      await readSse(response.body as unknown as AsyncIterable<Uint8Array>, (data) => {
-        if (data === '[DONE]') {
-          sawDone = true;
-          arm();
-          return false;
-        }
-        const chunk = JSON.parse(data) as unknown;
-        // vLLM and others report an error that happens mid-stream as one more event
-        if (isObject(chunk) && chunk.error !== undefined && chunk.error !== null) {
-          throw new RequestFailure(`error in the response stream: ${serverText(errorText(chunk.error), key)}`, 'retryable');
-        }
-        if (col.take(chunk, true)) arm();
-        // nothing more worth reading: returning false closes the stream (and its connection)
-        if (col.settled) return false;
-        return true;
-      }, spec.n * cap * 6 + 64 * 1024);
-      sawDone = true;
-    } else {
-      const limit = spec.n * cap * 6 + 1024 * 1024;
-      const { bytes, over } = await readCapped(response.body, limit, arm);
-      if (over) {
-        const max = maxTokens === undefined ? 'a request without max_tokens' : `max_tokens ${maxTokens}`;
-        throw new RequestFailure(`the response is over ${(limit / 1048576).toFixed(1)} MB, far more than ${max} can produce: stopped reading it`, 'permanent');
-      }
-      col.take(JSON.parse(new TextDecoder().decode(bytes)) as unknown, false);
-      sawDone = true;
-    }
+    if (spec.stream) await readStreamed(response.body, col, limits, spec.n, cap, key);
+    else await readWhole(response.body, col, limits, spec.n, cap, maxTokens);
     // The client ends an aborted stream quietly instead of throwing: tell the cases apart here.
-    const s = stopped();
+    const s = limits.stopped();
     if (s) throw s;
-    if (!sawDone || col.acc.size === 0) throw new RequestFailure('the server sent no choices', 'retryable');
-    const choices: ChoiceText[] = [];
-    for (const [index, a] of [...col.acc.entries()].sort((x, y) => x[0] - y[0])) {
-      // A stream that ends without a finish_reason was cut off (connection closed early): not a trace.
-      if (spec.stream && a.finish === null) throw new RequestFailure('the response stream ended before the generation finished', 'retryable');
-      choices.push({ index, content: a.content.join(''), reasoningField: a.reasoning.length ? a.reasoning.join('') : null, finishReason: a.finish, cutReason: a.cut });
-    }
+    if (col.acc.size === 0) throw new RequestFailure('the server sent no choices', 'retryable');
+    const choices = finishedChoices(col, spec.stream, key);
     return { choices, promptTokens: col.usage?.prompt ?? null, completionTokens: col.usage?.completion ?? null, warnings: [...col.warnings] };
   } catch (e) {
-    if (e instanceof Cancelled) throw e;
-    const s = stopped();
-    if (s) throw s;
-    if (e instanceof RequestFailure) throw e;
-    if (e instanceof SseEventTooLong) {
-      throw new RequestFailure(`the server sent one event of more than ${(e.limit / 1048576).toFixed(1)} MB without a line break: not a completion stream`, 'retryable');
-    }
-    throw classify(e, key);
+    throw requestError(e, limits, key);
   } finally {
-    clearTimeout(timer);
-    clearTimeout(deadline);
-    signal.removeEventListener('abort', onAbort);
+    limits.dispose();
   }
 }
 

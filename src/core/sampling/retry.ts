@@ -1,3 +1,5 @@
+import { timerDelay } from '../timers';
+
 /**
  * Retry policy: exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And
  * Jitter"), but a server's `Retry-After` (RFC 9110 §10.2.3: seconds or an HTTP date) wins when given,
@@ -45,7 +47,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const t = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, timerDelay(ms));
     const onAbort = () => {
       clearTimeout(t);
       reject(signal?.reason ?? new Error('aborted'));

@@ -160,9 +160,9 @@ function outcome(
   store: Store,
   runId: number,
   o: SampleOptions,
-  why: { writer: TraceWriter; fatal: RequestFailure | undefined; attempts: Pick<AttemptContext, 'lastError'>; retry: RetryPolicy },
+  why: { writer: TraceWriter; fatal: RequestFailure | undefined; attempts: Pick<AttemptContext, 'lastError'> },
 ): { status: SampleResult['status']; error: string | null } {
-  const { writer, fatal, attempts, retry } = why;
+  const { writer, fatal, attempts } = why;
   if (writer.failure) {
     const known = storeFailure(writer.failure, store.file);
     return {
@@ -178,11 +178,13 @@ function outcome(
   }
   if (fatal) return { status: 'failed', error: endpointError(o.baseUrl, fatal).message };
   if (o.signal?.aborted) return { status: 'cancelled', error: null };
-  const failedRows = (store.db.prepare('SELECT count(*) AS n FROM traces WHERE run_id = ? AND error IS NOT NULL').get(runId) as { n: number }).n;
-  if (failedRows > 0) {
+  // the attempts each failed trace really had (a 400 is not retried; a resume adds to the count)
+  const failed = store.db.prepare('SELECT count(*) AS n, min(attempts) AS lo, max(attempts) AS hi FROM traces WHERE run_id = ? AND error IS NOT NULL').get(runId) as { n: number; lo: number; hi: number };
+  if (failed.n > 0) {
+    const tries = failed.lo === failed.hi ? `${failed.lo} attempt${failed.lo === 1 ? '' : 's'}` : `${failed.lo} to ${failed.hi} attempts`;
     return {
       status: 'failed',
-      error: `${failedRows} trace(s) failed after ${retry.maxAttempts} attempts${attempts.lastError ? ` (last: ${attempts.lastError})` : ''}; run again to retry them.`,
+      error: `${failed.n} trace(s) failed after ${tries}${attempts.lastError ? ` (last: ${attempts.lastError})` : ''}; run again to retry them.`,
     };
   }
   return { status: 'done', error: null };
@@ -275,7 +277,7 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     signals.drain();
   }
 
-  const { status, error } = outcome(store, run.id, o, { writer, fatal, attempts: shared, retry });
+  const { status, error } = outcome(store, run.id, o, { writer, fatal, attempts: shared });
   withStoreErrors(store.file, () => finishRun(store, run.id, status, error));
   return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated: tally.truncated, serverN: shared.serverN };
 }

@@ -3,6 +3,8 @@ import { pruneTraceChanges } from '../store/trace-changes';
 import type { Store } from '../store/open';
 import { computeSignals } from './compute';
 import { SIGNALS, SIGNALS_VERSION } from './definitions';
+import { writeTransaction } from '../store/write-transaction';
+import { timerDelay } from '../timers';
 
 /**
  * Storing signals: one `trace_signals` row per trace with text. A row also copies what the browser
@@ -53,7 +55,7 @@ function prepared(store: Store): Statements {
      ON CONFLICT (trace_id) DO UPDATE SET ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, verdict = excluded.verdict,
        subject = excluded.subject, level = excluded.level`,
   );
-  const write = db.transaction((rows: SourceRow[]) => {
+  const write = writeTransaction(db, (rows: SourceRow[]) => {
     for (const r of rows) {
       const sig = computeSignals({
         question: r.question, reasoning: r.reasoning, answer: r.answer, finishReason: r.finish_reason, completionTokens: r.completion_tokens,
@@ -219,7 +221,7 @@ export function createSignalRecorder(store: Store, options: { batchSize?: number
     timer = setTimeout(() => {
       timer = undefined;
       runBatch();
-    }, delayMs);
+    }, timerDelay(delayMs));
   };
 
   return {

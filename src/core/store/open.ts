@@ -113,19 +113,24 @@ function makeFolder(dir: string): void {
 
 /**
  * Whose file this is: ours (our application_id, or — from before it was set — our schema), empty (a
- * new file, ours to fill), or another application's.
+ * new file, ours to fill: no schema at all, no user_version), or another application's. Anything in
+ * the schema counts — a view, a trigger or an index alone makes a file someone else's.
  */
 function ownership(db: Database, version: number, appId: number): 'ours' | 'empty' | 'foreign' {
   if (appId === APPLICATION_ID) return 'ours';
   if (appId !== 0) return 'foreign';
-  const names = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
-  if (names.size === 0 && version === 0) return 'empty';
-  return version > 0 && names.has('problem_sets') && names.has('runs') && names.has('traces') ? 'ours' : 'foreign';
+  const entries = db.prepare('SELECT type, name FROM sqlite_master').all() as { type: string; name: string }[];
+  if (entries.length === 0 && version === 0) return 'empty';
+  const tables = new Set(entries.filter((e) => e.type === 'table').map((e) => e.name));
+  return version > 0 && tables.has('problem_sets') && tables.has('runs') && tables.has('traces') ? 'ours' : 'foreign';
 }
 
 function foreignFile(db: Database, file: string, appId: number): W2sError {
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name LIMIT 6").all() as { name: string }[]).map((r) => r.name);
-  const what = appId !== 0 ? `application id 0x${(appId >>> 0).toString(16)}` : `tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', …' : ''}`;
+  const entries = db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC, type, name").all() as { type: string; name: string }[];
+  const groups = new Map<string, string[]>();
+  for (const e of entries) groups.set(e.type, [...(groups.get(e.type) ?? []), e.name]);
+  const listed = [...groups].map(([type, names]) => `${type}s ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`).join('; ');
+  const what = appId !== 0 ? `application id 0x${(appId >>> 0).toString(16)}` : listed || `user_version ${db.pragma('user_version', { simple: true }) as number}`;
   return new W2sError(
     `${file} is a SQLite database of another application (${what}), not a W2S store. W2S Studio leaves it as it is: ` +
       `give the path of a new or existing W2S store instead (--db PATH, or $W2S_DB; in VS Code, the setting w2s.storePath).`,

@@ -5,9 +5,11 @@ import { splitReasoning } from './reasoning-split';
 import { checkRunName } from '../runs/names';
 import { recordMissingSignals } from '../signals/record';
 import { findRun, type RunRow } from '../runs/runs';
+import { parseJsonLossless } from '../problems/lossless-json';
 import { decodeUtf8, MAX_JSON_DEPTH, nestedDeeperThan } from '../problems/text-file';
 import type { Store } from '../store/open';
 import { withStoreErrors } from '../store/store-errors';
+import { writeTransaction } from '../store/write-transaction';
 
 /**
  * Imports traces made elsewhere as a run of kind `import`. Three layouts, told apart per record:
@@ -91,7 +93,7 @@ function readRecords(file: string, display: string): { line: number; value: Reco
   if (raw.trimStart().startsWith('[')) {
     let arr: unknown;
     try {
-      arr = JSON.parse(raw);
+      arr = parseJsonLossless(raw);
     } catch (e) {
       throw new W2sError(`${display}: not valid JSON (${(e as Error).message}). Use a JSON array or one JSON object per line.`, 'BAD_FILE');
     }
@@ -108,7 +110,7 @@ function readRecords(file: string, display: string): { line: number; value: Reco
     if (!text) continue;
     let v: unknown;
     try {
-      v = JSON.parse(text);
+      v = parseJsonLossless(text);
     } catch (e) {
       throw new W2sError(`${display}:${i + 1}: not valid JSON (${(e as Error).message}). Fix or remove the line; nothing was imported.`, 'BAD_FILE');
     }
@@ -234,7 +236,7 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
 
   const perProblem = Math.max(1, ...[...nextSample.values()]);
   let imported = 0;
-  const write = db.transaction(() => {
+  const write = writeTransaction(db, () => {
     let runId: number;
     if (existing) {
       runId = existing.id;

@@ -1,4 +1,5 @@
 import type { Store } from '../store/open';
+import { writeTransaction } from '../store/write-transaction';
 
 export interface NewTrace {
   readonly problemId: number;
@@ -55,7 +56,7 @@ export function createTraceWriter(
   let queue: NewTrace[] = [];
   let scheduled = false;
   let failure: Error | undefined;
-  const commit = store.db.transaction((records: NewTrace[]) => {
+  const commit = writeTransaction(store.db, (records: NewTrace[]) => {
     const ids: number[] = [];
     for (const r of records) {
       const row = insert.get({ runId, ...r }) as { id: number } | undefined;
