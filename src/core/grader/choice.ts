@@ -21,13 +21,18 @@ export function choiceLetterOf(s: string): string | null {
     .replace(/^\s*(?:option|choice|answer)\s*[:：]?\s*/i, '')
     .trim();
   const m = new RegExp(`^\\(?\\s*([${LETTERS}])\\s*\\)?(?:$|[\\s.:,)。，：]|(?=[\\u3000-\\u9fff]))`).exec(t);
-  return m ? m[1] : null;
+  if (m) return m[1];
+  // a lower-case letter is a choice only when it is all there is ("c", "(c)", "c.")
+  const lower = LOWER_ALONE.exec(t);
+  return lower ? lower[1].toUpperCase() : null;
 }
+
+const LOWER_ALONE = /^\(?\s*([a-j])\s*\)?\.?$/;
 
 /** Whether a string is only a letter ("B", "(B)", "\textbf{B}.", "$B$"), not a sentence that starts with one. */
 export function isBareLetter(s: string): boolean {
   const t = s.replace(WRAPPERS, '$1').replace(WRAPPERS, '$1').replace(/\$|\*\*/g, '').trim();
-  return new RegExp(`^\\(?\\s*[${LETTERS}]\\s*\\)?[.:]?$`).test(t);
+  return new RegExp(`^\\(?\\s*[${LETTERS}]\\s*\\)?[.:]?$`).test(t) || LOWER_ALONE.test(t);
 }
 
 interface Hit {
@@ -49,6 +54,7 @@ function standsAlone(text: string, start: number, end: number): boolean {
 }
 
 const ANSWER_WORD = /answer|r[ée]ponse|答案|答/gi;
+const LOWER_AFTER_ANCHOR = /^\s*(?:is\b)?\s*[:：]?\s*(?:\*\*)?(?:option\s+|choice\s+)?\(?([a-j])\)?(?:\*\*)?\s*(?=$|\.(?:\s|$)|\n)/i;
 
 /** The chosen letter in a response, or null. */
 export function extractChoice(raw: string): string | null {
@@ -94,7 +100,12 @@ export function extractChoice(raw: string): string | null {
     const colon = /^\s?[:：]/.test(text.slice(at, at + 3));
     const a = after(at, 52);
     if (a) hits.push({ priority: colon ? 100 : 150, end: a.end, letter: a.letter });
+    // "the answer is c", "Answer: (b)": a lower-case letter right after the anchor that ends the sentence
+    const low = LOWER_AFTER_ANCHOR.exec(text.slice(at, at + 24));
+    if (low) hits.push({ priority: colon ? 100 : 150, end: at + low[0].length, letter: low[1].toUpperCase() });
   }
+  const whole = LOWER_ALONE.exec(text.replace(/\*\*|\$/g, '').trim());
+  if (whole) hits.push({ priority: 200, end: text.length, letter: whole[1].toUpperCase() });
   const firstVisible = text.search(/[^\s*]/);
   for (const a of alone) {
     if (!/[A-E]/.test(a.letter)) continue;

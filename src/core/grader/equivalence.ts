@@ -68,6 +68,14 @@ function truncateAssignment(s: Extract<Shape, { kind: 'relation' }>): Extract<Sh
   return s;
 }
 
+const FUNCTION_LHS = /^[a-zA-Z](?:\^\s*\{\s*-\s*1\s*\})?\s*\(\s*[a-zA-Z]\s*\)$/;
+
+/** `y` on one side and `f(x)` (or `f^{-1}(x)`) on the other: the value form and the definition of one function. */
+function functionForms(a: string, b: string): boolean {
+  const [x, y] = [a.trim(), b.trim()];
+  return (x === 'y' && FUNCTION_LHS.test(y)) || (y === 'y' && FUNCTION_LHS.test(x));
+}
+
 function parsed(s: string): Node | null {
   try {
     return parseExpr(s);
@@ -137,6 +145,11 @@ function eqNorm(g: string, p: string, ctx: Ctx): boolean {
   let P = shapeOf(p);
   if (G.kind === 'relation') G = truncateAssignment(G);
   if (P.kind === 'relation') P = truncateAssignment(P);
+
+  // a function given by its definition against its value form: `f(x) = 2x+3` is `y = 2x+3`
+  if (isEquation(G) && isEquation(P) && G.sides.length === 2 && P.sides.length === 2 && functionForms(G.sides[0], P.sides[0])) {
+    return eqNorm(G.sides[1], P.sides[1], sub);
+  }
 
   // Math-Verify: a prediction equation against a gold that is none is read by its last side (`x = 11`,
   // `2+3 = 5`); a gold assignment (symbols on the left) against a prediction that is no equation too.
@@ -366,8 +379,12 @@ export function mathEqual(gold: string, pred: string, deadline = Date.now() + DE
 
 export function numberEqual(gold: string, pred: string, deadline: number): boolean {
   guardSize(gold, pred);
-  const g = canonicalNumber(normalizeMath(gold));
-  const p = canonicalNumber(normalizeMath(pred));
+  const gm = normalizeMath(gold);
+  const pm = normalizeMath(pred);
+  // a percent is compared by the percent rule, as under `math` (`0.5` is `50\%`)
+  if (gm.includes('\\%') || pm.includes('\\%')) return mathEqual(gold, pred, deadline);
+  const g = canonicalNumber(gm);
+  const p = canonicalNumber(pm);
   if (g !== null && p !== null) {
     const gn = parsePlainNumber(g);
     const pn = parsePlainNumber(p);

@@ -14,9 +14,10 @@
  */
 import { extractChoice } from './choice';
 import { afterThinking, findBoxes, lastBoxed, stripMathDelimiters } from './latex';
-import { normalizeMath, normalizeText, trimEndWhere } from './normalize';
+import { isUnitText, normalizeMath, normalizeText, trimEndWhere } from './normalize';
 import { canonicalNumber } from './numbers';
-import { mathSegments, numberTokens, SegmentScanner, type NumberToken, type Segment } from './scan';
+import { isCjk, mathSegments, numberTokens, SegmentScanner, type NumberToken, type Segment } from './scan';
+import { answerTagContent, stripTemplateTokens } from './template';
 import type { AnswerType } from './types';
 
 const MAX_CANDIDATE = 2000;
@@ -130,7 +131,7 @@ function finalCandidates(p: Pieces): Candidate[] {
     const is = /^([^]{0,100}?)\sis\b:?\s*/i.exec(text.slice(after, after + 130));
     if (!is) continue;
     const at = after + is[0].length;
-    for (const c of [segmentAfter(p, at, 0, 50), numberAt(p, at, 50)]) {
+    for (const c of [expressionLine(p, at, true, 50), segmentAfter(p, at, 0, 50), numberAt(p, at, 50)]) {
       if (!c) continue;
       const hope = is[1] === '' && /^\.?\s?I hope/i.test(text.slice(c.end, c.end + 10));
       cands.push(hope ? { ...c, priority: 0 } : c);
@@ -144,6 +145,45 @@ function finalCandidates(p: Pieces): Candidate[] {
   return cands.sort(byPriority);
 }
 
+const SHORT_WORDS = /\b(?:is|it|so|we|be|to|of|at|by|on|as|if|an|am|do|no|my|me|he)\b/i;
+
+/**
+ * The whole rest of an answer line as one expression: "Answer: 2x + 3", "The answer is x+1." (Math-Verify
+ * reads only a number or a math segment there, so `2x + 3` gave 2). Only when the rest of the line (to
+ * its end or the end of its sentence) is plain math: no `$`/`\(`/box (segments are read as before), no word
+ * of three letters or more outside LaTeX commands except units, no short English word, at most 80
+ * characters, and something beyond one number (a lone number is read as before).
+ */
+function expressionLine(p: Pieces, at: number, colon: boolean, priority: number): Candidate | null {
+  const text = p.text;
+  let start = at;
+  if (colon) while (start < text.length && (text[start] === '*' || text[start] === ' ' || text[start] === '\t')) start++;
+  else {
+    const is = /^\s+is\b:?\s*/i.exec(text.slice(at, at + 8));
+    if (!is) return null;
+    start = at + is[0].length;
+  }
+  const nl = text.indexOf('\n', start);
+  let end = nl < 0 ? text.length : nl;
+  if (end - start > 80) return null;
+  let line = text.slice(start, end);
+  const stop = /\.(?:\s|$)/.exec(line);
+  if (stop) line = line.slice(0, stop.index);
+  line = trimEndWhere(line, (c) => /[\s.,;*]/.test(c));
+  end = start + line.length;
+  if (!line || /[$?]|\\[()[\]]|\\boxed|\\fbox|[<>]/.test(line)) return null;
+  if (/^[-+]?\d+(?:[.,]\d+)?$/.test(line)) return null;
+  // "35 + 70 = 105": arithmetic before `=` is working; the number after it is read as before
+  const eq = line.indexOf('=');
+  if (eq >= 0 && !/[a-zA-Z]/.test(line.slice(0, eq).replace(/\\[a-zA-Z]+/g, ''))) return null;
+  if (!/[a-zA-Z\\^(]|\d\s*[-+*/]\s*\S/.test(line)) return null;
+  const bare = line.replace(/\\[a-zA-Z]+/g, ' ');
+  if (SHORT_WORDS.test(bare)) return null;
+  for (const w of bare.match(/[a-zA-Z]{3,}/g) ?? []) if (!isUnitText(w)) return null;
+  if (!/[\d]/.test(line) && !/[a-zA-Z]/.test(bare)) return null;
+  return { priority, start, end, value: line, kind: 'env' };
+}
+
 /** Candidates after an answer word (100, 200) or a concluding word (250), best first. */
 function anchoredCandidates(p: Pieces): Candidate[] {
   const text = p.text;
@@ -153,7 +193,7 @@ function anchoredCandidates(p: Pieces): Candidate[] {
     const colon = /^\s?[:：]/.exec(text.slice(after, after + 3));
     const priority = colon ? 100 : 200;
     const at = after + (colon ? colon[0].length : 0);
-    for (const c of [segmentAfter(p, at, 50, priority), numberAfter(p, at, priority)]) if (c) cands.push(c);
+    for (const c of [expressionLine(p, at, colon !== null, priority), segmentAfter(p, at, 50, priority), numberAfter(p, at, priority)]) if (c) cands.push(c);
   }
   // a concluding word counts in the last sentence only: earlier ones introduce intermediate results
   const lastSentence = lastSentenceStart(text);
@@ -195,10 +235,50 @@ function asciiForms(text: string): string {
   return /[０-９＝＋－]/.test(text) ? text.replace(/[０-９＝＋－]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)) : text;
 }
 
-export function extractMath(response: string): string | null {
-  const after = afterThinking(response);
+/**
+ * The part of a response that holds its answer: chat-template tokens removed, the text after the reasoning
+ * (`</think>` …), and inside the last answer tag when there is one (`<answer>84</answer>`); null when the
+ * reasoning never ended. `bare`: the tag holds a bare answer ("84", "2x + 3"), not a worked response.
+ */
+export function answerRegion(response: string): { text: string; bare: boolean } | null {
+  const stripped = stripTemplateTokens(response);
+  if (stripped === null) return null;
+  const after = afterThinking(stripped);
   if (after === null) return null;
-  const text = asciiForms(after);
+  const tagged = answerTagContent(after);
+  if (tagged === null) return { text: after, bare: false };
+  return { text: tagged, bare: isBareAnswer(tagged) };
+}
+
+/** A bare answer rather than a response: no box or answer marker, no prose, no Chinese or Japanese text. */
+export function isBareAnswer(s: string): boolean {
+  return !looksLikeResponse(s) && !hasProse(s) && !hasCjkText(s);
+}
+
+/** Whether a short string contains English words outside LaTeX text commands ("The total is 5"). */
+export function hasProse(s: string): boolean {
+  if (!/\S\s+\S/.test(s.trim())) return false;
+  const bare = s
+    .replace(/\\(?:begin|end)\s*\{[^{}]*\}/g, ' ')
+    .replace(/\\(?:text|textbf|mathrm|mbox|textit)\s*\{[^{}]*\}/g, ' ')
+    .replace(/\\[a-zA-Z]+/g, ' ');
+  const words = bare.match(/[a-zA-Z\u00c0-\u017f]{2,}/g) ?? [];
+  return words.some(
+    (w) => (w.length >= 3 || /^(?:so|is|it|we|be|to|of|at|by|on|as|if|an)$/i.test(w)) && !/^(?:and|or)$/i.test(w) && !isUnitText(w),
+  );
+}
+
+/** Chinese or Japanese text around an answer (a response, not a bare answer). */
+export function hasCjkText(s: string): boolean {
+  for (let i = 0; i < s.length && i < 4000; i++) if (isCjk(s[i]) && /[\u4e00-\u9fff\u3040-\u30ff]/.test(s[i])) return true;
+  return false;
+}
+
+export function extractMath(response: string): string | null {
+  const region = answerRegion(response);
+  if (region === null) return null;
+  if (region.bare) return stripMathDelimiters(region.text).trim() || null;
+  const text = asciiForms(region.text);
   const p = new Pieces(text);
   // stages in priority order, each computed only when the earlier ones gave nothing
   for (const stage of [finalCandidates, anchoredCandidates, lastResort]) {
@@ -220,15 +300,17 @@ export function extractNumber(response: string): string | null {
   if (v === null) return null;
   const n = normalizeMath(v);
   const c = canonicalNumber(n);
-  if (c !== null) return c;
+  // the percent sign is kept: `50\%` is compared by the percent rule, whatever type was inferred
+  if (c !== null) return n.endsWith('\\%') ? `${c}\\%` : c;
   const inside = numberTokens(v).filter((t) => !t.expr);
   if (inside.length === 1 && !/\\frac|\^|\\sqrt/.test(v)) return canonicalNumber(inside[0].value) ?? inside[0].value;
   return n || v;
 }
 
 export function extractText(response: string): string | null {
-  const text = afterThinking(response);
-  if (text === null) return null;
+  const region = answerRegion(response);
+  if (region === null) return null;
+  const text = region.text;
   const box = lastBoxed(text);
   let raw: string | null = box ? box.content : null;
   if (raw === null) {
@@ -257,8 +339,8 @@ export function extractAnswer(response: string, type: AnswerType): string | null
     case 'number':
       return extractNumber(response);
     case 'choice': {
-      const text = afterThinking(response);
-      return text === null ? null : extractChoice(text);
+      const region = answerRegion(response);
+      return region === null ? null : extractChoice(region.text);
     }
     case 'text':
       return extractText(response);
@@ -268,6 +350,6 @@ export function extractAnswer(response: string, type: AnswerType): string | null
 /** Whether a string contains any answer marker (used by pairs mode to tell a response from a bare answer). */
 export function looksLikeResponse(s: string): boolean {
   if (findBoxes(s).length > 0) return true;
-  if (/<\/?think>|final answer|answer\s*(?:is|:)|####|r[ée]ponse\s*(?:est|:)|答案/i.test(s)) return true;
+  if (/<\/?think>|<\/?answer>|<\|(?:begin|end)_of_(?:thought|solution)\|>|<\/?solution>|<\/reasoning>|final answer|answer\s*(?:is|:)|####|r[ée]ponse\s*(?:est|:)|答案/i.test(s)) return true;
   return s.length > 200 && /\s/.test(s);
 }

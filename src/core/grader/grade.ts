@@ -1,11 +1,10 @@
 /** Grading one response (synchronous, single-threaded) and the helpers around it. */
 import { isBareLetter } from './choice';
 import { DEFAULT_TIMEOUT_MS, answersEqual } from './equivalence';
-import { extractAnswer, extractMath, looksLikeResponse } from './extract';
+import { extractAnswer, extractMath, hasCjkText, hasProse, looksLikeResponse } from './extract';
 import { goldAnswerOf, inferAnswerType } from './gold';
 import { stripMathDelimiters } from './latex';
-import { isUnitText } from './normalize';
-import { isCjk } from './scan';
+import { stripTemplateTokens } from './template';
 import { GradingTimeout, type AnswerType, type GradeOptions, type GradeResult, type Verdict } from './types';
 
 function errorDetail(e: unknown): string {
@@ -48,25 +47,6 @@ export function gradeResponse(
   }
 }
 
-/** Whether a short string contains English words outside LaTeX text commands ("The total is 5"). */
-function hasProse(s: string): boolean {
-  if (!/\S\s+\S/.test(s.trim())) return false;
-  const bare = s
-    .replace(/\\(?:begin|end)\s*\{[^{}]*\}/g, ' ')
-    .replace(/\\(?:text|textbf|mathrm|mbox|textit)\s*\{[^{}]*\}/g, ' ')
-    .replace(/\\[a-zA-Z]+/g, ' ');
-  const words = bare.match(/[a-zA-Z\u00c0-\u017f]{2,}/g) ?? [];
-  return words.some(
-    (w) => (w.length >= 3 || /^(?:so|is|it|we|be|to|of|at|by|on|as|if|an)$/i.test(w)) && !/^(?:and|or)$/i.test(w) && !isUnitText(w),
-  );
-}
-
-/** Chinese or Japanese text around an answer (a response, not a bare answer). */
-function hasCjkText(s: string): boolean {
-  for (let i = 0; i < s.length && i < 4000; i++) if (isCjk(s[i]) && /[\u4e00-\u9fff\u3040-\u30ff]/.test(s[i])) return true;
-  return false;
-}
-
 export interface PairResult {
   extracted: string | null;
   verdict: Verdict;
@@ -83,7 +63,9 @@ export function gradePair(input: { gold: string; pred: string; type?: AnswerType
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let extracted: string | null = null;
   try {
-    const pred = String(input.pred ?? '');
+    // chat-template debris (`42<|im_end|>`) is never part of a bare answer
+    const pred = stripTemplateTokens(String(input.pred ?? ''));
+    if (pred === null) return { extracted: null, verdict: 'no-answer', equal: false };
     const { gold, type } = goldFor(String(input.gold ?? ''), input.type);
     const asResponse =
       type === 'choice'

@@ -140,10 +140,27 @@ export function stripMathDelimiters(s: string): string {
   return t;
 }
 
-/** Text after the last `</think>`; null when a `<think>` block was opened but never closed. */
+/**
+ * Reasoning blocks of the common templates, as (opening, closing) markers: `<think>` (DeepSeek-R1, QwQ,
+ * Qwen3), Sky-T1's `<|begin_of_thought|>`, `<reasoning>` (the GRPO templates of willccbb's gist and TRL's
+ * docs) and Unsloth's `<start_working_out>`.
+ */
+const REASONING: [RegExp, string][] = [
+  [/<think>/i, '</think>'],
+  [/<\|begin_of_thought\|>/, '<|end_of_thought|>'],
+  [/<reasoning>/i, '</reasoning>'],
+  [/<start_working_out>/, '<end_working_out>'],
+];
+
+/**
+ * Text after the last closing reasoning marker (`</think>`, …); null when a reasoning block was opened but
+ * never closed (the answer was never given).
+ */
 export function afterThinking(response: string): string | null {
-  const close = response.lastIndexOf('</think>');
-  if (close >= 0) return response.slice(close + '</think>'.length);
-  if (/<think>/i.test(response)) return null;
+  for (const [open, closeTag] of REASONING) {
+    const close = response.lastIndexOf(closeTag);
+    if (close >= 0) return response.slice(close + closeTag.length);
+    if (open.test(response)) return null;
+  }
   return response;
 }

@@ -174,6 +174,35 @@ const UNICODE: [RegExp, string][] = [
 
 const FULL_WIDTH_DIGITS = /[０-９]/g;
 
+const TRIG = /\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])\s*(?:\^\s*(?:\{[^{}]*\}|-?\d)\s*)?/g;
+const DEGREES = /(\d+(?:\.\d+)?)\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree(?![a-zA-Z]))/g;
+
+/**
+ * Degrees inside the argument of a trigonometric function as radians (`\sin 30^\circ` is sin(30π/180)):
+ * the argument is the bracketed group after the function, or its next token.
+ */
+function trigDegrees(s: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of s.matchAll(TRIG)) {
+    const at = m.index + m[0].length;
+    if (at < last) continue;
+    let end: number;
+    if (s[at] === '(' || s[at] === '{' || s[at] === '[') {
+      const close = matchBrace(s, at, s[at], s[at] === '(' ? ')' : s[at] === '{' ? '}' : ']');
+      if (close < 0) continue;
+      end = close + 1;
+    } else {
+      const t = /^[\d.]+\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree(?![a-zA-Z]))?/.exec(s.slice(at, at + 40));
+      if (!t) continue;
+      end = at + t[0].length;
+    }
+    out += s.slice(last, at) + s.slice(at, end).replace(DEGREES, '(\\frac{$1\\pi}{180})');
+    last = end;
+  }
+  return out + s.slice(last);
+}
+
 /** Recently normalised answers: a gold answer is normalised once per sample of its problem. Small, so a
  * benchmark that repeats a few hundred responses gains nothing from it (FIFO, 64 entries). */
 const cache = new Map<string, string>();
@@ -196,6 +225,9 @@ function normalizeMathUncached(raw: string): string {
   s = s.replace(FULL_WIDTH_DIGITS, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
   // `\\frac` written with a doubled backslash (an escaped string pasted as LaTeX), outside matrices
   if (!/matrix|array|cases|align/.test(s)) s = s.replace(/\\\\(?=[a-zA-Z])/g, '\\');
+  // a matrix whose every backslash is doubled (`\\begin{pmatrix}1\\\\2\\end{pmatrix}`): halved throughout,
+  // so its row breaks are `\\` again
+  else if (/\\\\begin\s*\{/.test(s) && /\\\\end\s*\{/.test(s)) s = s.replace(/\\\\/g, '\\');
   // `\!` is a negative thin space: removed with the spaces after it (Math-Verify), so 32,\! 349 is 32349
   s = s.replace(/\\!\s*/g, '');
   // thousands separators written with LaTeX spacing or braces: 1\,000 / 1{,}000 / 14 {, }916
@@ -210,7 +242,9 @@ function normalizeMathUncached(raw: string): string {
   s = s.replace(/(?<!\\)\\[,;: ]/g, ' ');
   s = s.replace(/~=/g, '\\approx ');
   s = s.replace(/~/g, ' ');
-  // degrees (Math-Verify removes them; we never map 90° to π/2)
+  // degrees inside a trigonometric argument are angles: `\sin(90^\circ - x)` is sin(π/2 − x)
+  if (/\\(?:sin|cos|tan|cot|sec|csc)(?![a-zA-Z])/.test(s) && /\\circ|°|\\degree/.test(s)) s = trigDegrees(s);
+  // degrees elsewhere (Math-Verify removes them; we never map 90° to π/2)
   s = s.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|°|\\degree(?![a-zA-Z])/g, '');
   // percent: one canonical spelling, compared by the percent rule (equivalence.ts)
   if (/percent|pct/.test(s)) {
@@ -231,9 +265,10 @@ function normalizeMathUncached(raw: string): string {
   s = fixMalformedArgs(s);
   // words that are units after a number: "5 cm", "10 percent" (single letters are variables: `3 n`)
   s = s.replace(/\s+/g, ' ').trim();
+  // a unit glued to the number (`10weeks`) or squared (`10 cm^2`, `3cm^{2}`) goes too
   for (let k = 0; k < 3; k++) {
-    const m = /^(-?[\d.,]*\d(?:\s*(?:\\times|\\cdot)\s*10\^\{?-?\d+\}?)?)\s+([a-zA-Z][a-zA-Z/.\s^²³]*)$/.exec(s);
-    if (m && m[2].trim().length > 1 && isUnitText(m[2])) s = m[1];
+    const m = /^(-?[\d.,]*\d(?:\s*(?:\\times|\\cdot)\s*10\^\{?-?\d+\}?)?)\s*([a-zA-Z][a-zA-Z/.\s^²³]*(?:\^\s*\{?\s*[23]\s*\}?)?)$/.exec(s);
+    if (m && /[a-zA-Z]{2}/.test(m[2]) && isUnitText(m[2])) s = m[1];
     else break;
   }
   // single-character groups in sub/superscripts: ^{2} → ^2, _{8} → _8

@@ -121,6 +121,8 @@ const POW10_RE = /^([+-]?)\s*10\s*\^\s*(?:\{\s*([+-]?\s*\d+)\s*\}|([+-]?\d))$/;
 const FRAC_RE = /^([+-]?)\s*\\frac\{\s*([+-]?)\s*(\d+(?:\.\d+)?)\s*\}\{\s*([+-]?)\s*(\d+(?:\.\d+)?)\s*\}$/;
 const SLASH_RE = /^([+-]?)\s*(\d+(?:\.\d+)?)\s*\/\s*(\d+(?:\.\d+)?)$/;
 const MIXED_RE = /^([+-]?)\s*(\d+)\s*\\frac\{\s*(\d+)\s*\}\{\s*(\d+)\s*\}$/;
+/** A mixed number written with a space and a slash, `1 1/2` (a space is needed: `11/2` is a fraction). */
+const MIXED_SLASH_RE = /^([+-]?)\s*(\d+)\s+(\d+)\s*\/\s*(\d+)$/;
 
 function negative(...signs: (string | undefined)[]): boolean {
   return signs.filter((x) => x === '-').length % 2 === 1;
@@ -179,7 +181,7 @@ export function parsePlainNumber(s: string): PlainNumber | null {
   if (m) return ratio(negative(m[1], m[2], m[4]), m[3], m[5]);
   m = SLASH_RE.exec(t);
   if (m) return ratio(negative(m[1]), m[2], m[3]);
-  m = MIXED_RE.exec(t);
+  m = MIXED_RE.exec(t) ?? MIXED_SLASH_RE.exec(t);
   if (m) {
     const den = BigInt(m[4]);
     if (den === 0n) return null;

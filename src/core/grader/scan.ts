@@ -189,6 +189,19 @@ export function numberTokens(s: string): NumberToken[] {
   let i = 0;
   while (i < n) {
     const c = s[i];
+    // an explicit plus sign ("the answer is +7") is read as the number after it
+    if (c === '+' && isDigit(s[i + 1]) && prefixOk(s, i)) {
+      const m = NUMBER_AT.exec(s.slice(i + 1, i + 65));
+      const next = s[i + 1 + (m ? m[0].length : 0)];
+      if (m && !isDigit(next) && (next === undefined || !EXPR_OPS.includes(next))) {
+        const raw = m[0];
+        const pm = PERCENT_WORD.exec(s.slice(i + 1 + raw.length, i + 1 + raw.length + 16));
+        const end = i + 1 + raw.length + (pm ? pm[0].length : 0);
+        out.push({ start: i, end, raw, value: toPlain(raw), expr: false, percent: Boolean(pm) });
+        i = end;
+        continue;
+      }
+    }
     const startsNumber = isDigit(c) || ((c === '-' || c === '.' || c === '(') && (isDigit(s[i + 1]) || s[i + 1] === '.' || s[i + 1] === '(' || s[i + 1] === '-'));
     if (!startsNumber || !prefixOk(s, i)) {
       i++;
