@@ -163,10 +163,12 @@ function expressionLine(p: Pieces, at: number, colon: boolean, priority: number)
     if (!is) return null;
     start = at + is[0].length;
   }
-  const nl = text.indexOf('\n', start);
-  let end = nl < 0 ? text.length : nl;
-  if (end - start > 80) return null;
-  let line = text.slice(start, end);
+  // one bounded window per anchor, so 100,000 answer words stay linear
+  const win = text.slice(start, start + 81);
+  const nl = win.indexOf('\n');
+  if (nl < 0 && win.length > 80) return null;
+  let line = nl < 0 ? win : win.slice(0, nl);
+  let end: number;
   const stop = /\.(?:\s|$)/.exec(line);
   if (stop) line = line.slice(0, stop.index);
   line = trimEndWhere(line, (c) => /[\s.,;*]/.test(c));
@@ -250,6 +252,13 @@ export function answerRegion(response: string): { text: string; bare: boolean } 
   return { text: tagged, bare: isBareAnswer(tagged) };
 }
 
+/** A bare answer as written: math delimiters and markdown bold around the whole removed (`**9**`, `$x+1$`). */
+export function bareAnswer(s: string): string {
+  const t = s.trim();
+  const bold = /^\*\*([^*]+)\*\*$/.exec(t);
+  return stripMathDelimiters(bold ? bold[1] : t).trim();
+}
+
 /** A bare answer rather than a response: no box or answer marker, no prose, no Chinese or Japanese text. */
 export function isBareAnswer(s: string): boolean {
   return !looksLikeResponse(s) && !hasProse(s) && !hasCjkText(s);
@@ -277,7 +286,7 @@ export function hasCjkText(s: string): boolean {
 export function extractMath(response: string): string | null {
   const region = answerRegion(response);
   if (region === null) return null;
-  if (region.bare) return stripMathDelimiters(region.text).trim() || null;
+  if (region.bare) return bareAnswer(region.text) || null;
   const text = asciiForms(region.text);
   const p = new Pieces(text);
   // stages in priority order, each computed only when the earlier ones gave nothing

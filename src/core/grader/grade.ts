@@ -1,7 +1,7 @@
 /** Grading one response (synchronous, single-threaded) and the helpers around it. */
 import { isBareLetter } from './choice';
 import { DEFAULT_TIMEOUT_MS, answersEqual } from './equivalence';
-import { extractAnswer, extractMath, hasCjkText, hasProse, looksLikeResponse } from './extract';
+import { bareAnswer, extractAnswer, extractMath, hasCjkText, hasProse, looksLikeResponse } from './extract';
 import { goldAnswerOf, inferAnswerType } from './gold';
 import { stripMathDelimiters } from './latex';
 import { stripTemplateTokens } from './template';
@@ -75,7 +75,7 @@ export function gradePair(input: { gold: string; pred: string; type?: AnswerType
       const r = gradeResponse({ gold: input.gold, response: pred, type }, options);
       return { ...r, equal: r.verdict === 'correct' };
     }
-    extracted = stripMathDelimiters(pred).trim();
+    extracted = bareAnswer(pred);
     if (!extracted) return { extracted: null, verdict: 'no-answer', equal: false };
     const equal = answersEqual(gold, extracted, type, deadline);
     return { extracted, verdict: equal ? 'correct' : 'incorrect', equal };

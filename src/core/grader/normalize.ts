@@ -189,9 +189,10 @@ function trigDegrees(s: string): string {
     if (at < last) continue;
     let end: number;
     if (s[at] === '(' || s[at] === '{' || s[at] === '[') {
-      const close = matchBrace(s, at, s[at], s[at] === '(' ? ')' : s[at] === '{' ? '}' : ']');
+      // an argument is short: a bounded search keeps thousands of unclosed `\sin(` linear
+      const close = matchBrace(s.slice(at, at + 200), 0, s[at], s[at] === '(' ? ')' : s[at] === '{' ? '}' : ']');
       if (close < 0) continue;
-      end = close + 1;
+      end = at + close + 1;
     } else {
       const t = /^[\d.]+\s*(?:\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree(?![a-zA-Z]))?/.exec(s.slice(at, at + 40));
       if (!t) continue;

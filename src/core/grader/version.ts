@@ -2,5 +2,7 @@
  * Bump whenever extraction or equivalence behaviour changes (stored verdicts carry it; `w2s grade
  * --regrade` re-grades verdicts of any other version and reports how many changed).
  * 2: relations, written-out numbers, several answers, matrices, answers without a box, exact big numbers.
+ * 3: answer formats of RL-era templates (answer tags, chat-template tokens, `Answer:` lines, +7, lower-case
+ *    choice letters) and mixed numbers, degrees in trig, f(x)= vs y=, glued units, escaped matrices, percent (issue 23).
  */
-export const GRADER_VERSION = 'w2s-grader/2';
+export const GRADER_VERSION = 'w2s-grader/3';

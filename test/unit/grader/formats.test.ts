@@ -1,0 +1,83 @@
+/**
+ * Issue 23: answer formats of RL-era templates, through the APIs the corpus does not exercise (whole
+ * responses with inferred types, every answer type) and with hostile inputs for each new extraction step.
+ * The policies and their sources: docs/grader-formats.md. Most behaviour is in corpus.jsonl.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gradePair, gradeResponse, GRADER_VERSION } from '../../../src/core/grader';
+import { answerTagContent, stripTemplateTokens } from '../../../src/core/grader/template';
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+  const t = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - t };
+}
+
+test('the grader version moved on with the verdicts of issue 23', () => {
+  assert.equal(GRADER_VERSION, 'w2s-grader/3');
+});
+
+test('percent is compared the same way whatever type was inferred from the gold', () => {
+  // `0.5` and `50` are inferred as numbers; `50\%` must not lose its sign on the way
+  for (const [gold, pred, equal] of [
+    ['0.5', '50\\%', true],
+    ['0.5', '$50\\%$', true],
+    ['50', '50%', true],
+    ['0.5', '5\\%', false],
+  ] as const) {
+    const r = gradePair({ gold, pred });
+    assert.equal(r.equal, equal, `${gold} vs ${pred}: ${JSON.stringify(r)}`);
+    const m = gradePair({ gold, pred, type: 'math' });
+    assert.equal(m.equal, r.equal, `${gold} vs ${pred} differs between number and math`);
+  }
+  const resp = gradeResponse({ gold: '0.25', response: 'So a quarter of the class, that is \\boxed{25\\%}.' });
+  assert.deepEqual([resp.extracted, resp.verdict], ['25\\%', 'correct']);
+});
+
+test('answer tags and template tokens are read for every answer type, in whole responses', () => {
+  const cases: [string, string, 'math' | 'number' | 'choice' | 'text' | undefined, string | null, string][] = [
+    ['18', 'Janet sells 16 - 3 - 4 = 9 eggs for $2 each.</think>\n<answer>18</answer>', 'number', '18', 'correct'],
+    ['18', 'Janet sells 9 eggs at $2 each: 18 dollars.</think>\n<answer>\n9\n</answer><|im_end|>', 'number', '9', 'incorrect'],
+    ['B', 'Option B fits both conditions.</think> <answer>b</answer>', 'choice', 'B', 'correct'],
+    ['Paris', '<reasoning>The capital of France.</reasoning>\n<answer>Paris</answer>', 'text', 'paris', 'correct'],
+    ['\\frac{1}{2}', '<|start_header_id|>assistant<|end_header_id|>\n\nThe answer is $\\frac{1}{2}$.<|eot_id|>', undefined, '\\frac{1}{2}', 'correct'],
+    ['7', '<|channel|>analysis<|message|>3+4 is 7.<|end|>', undefined, null, 'no-answer'],
+  ];
+  for (const [gold, response, type, extracted, verdict] of cases) {
+    const r = gradeResponse({ gold, response, type });
+    assert.deepEqual([r.extracted, r.verdict], [extracted, verdict], response);
+  }
+});
+
+test('template tokens: the first turn that says something, tokens removed, harmony final channel', () => {
+  assert.equal(stripTemplateTokens('plain text, nothing to do'), 'plain text, nothing to do');
+  assert.equal(stripTemplateTokens('<|endoftext|> 42<|im_end|><|im_start|>user\n43<|im_end|>')?.trim(), '42');
+  assert.equal(stripTemplateTokens('<|channel|>analysis<|message|>x<|end|><|start|>assistant<|channel|>final<|message|>5<|return|>')?.trim(), '5');
+  assert.equal(stripTemplateTokens('<|channel|>analysis<|message|>still thinking'), null);
+  // Sky-T1's structure tokens are kept for the tag and reasoning rules
+  assert.match(stripTemplateTokens('<|begin_of_solution|>5<|end_of_solution|><|im_end|>')!, /<\|begin_of_solution\|>5<\|end_of_solution\|>/);
+  assert.equal(answerTagContent('no tag here'), null);
+  assert.equal(answerTagContent('<answer>1</answer> then <ANSWER> 2 </ANSWER>'), ' 2 ');
+  assert.equal(answerTagContent('<answer>   </answer>'), null);
+});
+
+test('hostile inputs for the new steps finish in bounded time, with the verdict they must give', () => {
+  const cases: [string, string, string][] = [
+    ['7', 'Answer: x'.repeat(100_000), 'incorrect'],
+    ['7', '<answer>'.repeat(100_000), 'no-answer'],
+    // only end tokens before the answer: the first stretch that says something is the answer
+    ['7', '<|im_end|>'.repeat(100_000) + '7', 'correct'],
+    ['7', '<|channel|>final'.repeat(60_000), 'no-answer'],
+    ['\\frac{1}{2}', `\\boxed{${'\\sin(30^\\circ)+'.repeat(1_000)}1}`, 'incorrect'],
+    ['7', 'the answer is '.repeat(60_000), 'no-answer'],
+  ];
+  for (const [gold, response, verdict] of cases) {
+    const r = timed(() => gradeResponse({ gold, response, type: 'math' }));
+    assert.ok(r.ms < 3000, `${response.slice(0, 20)}… took ${r.ms} ms`);
+    assert.ok([verdict, 'error'].includes(r.value.verdict), `${response.slice(0, 20)}…: ${JSON.stringify(r.value).slice(0, 200)}`);
+    const c = timed(() => gradeResponse({ gold: 'C', response, type: 'choice' }));
+    assert.ok(c.ms < 3000, `${response.slice(0, 20)}… (choice) took ${c.ms} ms`);
+    assert.notEqual(c.value.verdict, 'correct');
+  }
+});
