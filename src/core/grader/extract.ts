@@ -168,13 +168,14 @@ function expressionLine(p: Pieces, at: number, colon: boolean, priority: number)
   const nl = win.indexOf('\n');
   if (nl < 0 && win.length > 80) return null;
   let line = nl < 0 ? win : win.slice(0, nl);
-  let end: number;
   const stop = /\.(?:\s|$)/.exec(line);
   if (stop) line = line.slice(0, stop.index);
   line = trimEndWhere(line, (c) => /[\s.,;*]/.test(c));
-  end = start + line.length;
+  const end = start + line.length;
   if (!line || /[$?]|\\[()[\]]|\\boxed|\\fbox|[<>]/.test(line)) return null;
   if (/^[-+]?\d+(?:[.,]\d+)?$/.test(line)) return null;
+  // several numbers, each after a comma and a space ("2, 3"), are a list; "1,234" stays one number
+  if (/^[-+]?\d+(?:\.\d+)?(?:\s*,\s+[-+]?\d+(?:\.\d+)?)+$/.test(line)) return { priority, start, end, value: line, kind: 'env' };
   // "35 + 70 = 105": arithmetic before `=` is working; the number after it is read as before
   const eq = line.indexOf('=');
   if (eq >= 0 && !/[a-zA-Z]/.test(line.slice(0, eq).replace(/\\[a-zA-Z]+/g, ''))) return null;
