@@ -17,7 +17,7 @@ import { afterThinking, findBoxes, lastBoxed, stripMathDelimiters } from './late
 import { isUnitText, normalizeMath, normalizeText, trimEndWhere } from './normalize';
 import { canonicalNumber } from './numbers';
 import { isCjk, mathSegments, numberTokens, SegmentScanner, type NumberToken, type Segment } from './scan';
-import { answerTagContent, stripTemplateTokens } from './template';
+import { answerTagContent, holdsMarkers, stripTemplateTokens } from './template';
 import type { AnswerType } from './types';
 
 const MAX_CANDIDATE = 2000;
@@ -244,6 +244,7 @@ function asciiForms(text: string): string {
  * reasoning never ended. `bare`: the tag holds a bare answer ("84", "2x + 3"), not a worked response.
  */
 export function answerRegion(response: string): { text: string; bare: boolean } | null {
+  if (!holdsMarkers(response)) return { text: response, bare: false };
   const stripped = stripTemplateTokens(response);
   if (stripped === null) return null;
   const after = afterThinking(stripped);

@@ -17,6 +17,21 @@ const ROLE_HEADER =
 
 const HARMONY_FINAL = /<\|channel\|>\s*final\s*(?:<\|constrain\|>[^<]*)?<\|message\|>/g;
 
+/** What may follow `<` in a marker this module or the reasoning rule reads (lower-cased). */
+const AFTER_LT = ['think', '/think', '|', '｜', 'answer', '/answer', 'reasoning', '/reasoning', 'start_working_out', 'end_working_out', 'solution', '/solution', 's>', '/s>', 'eos>', 'start_of_turn', 'end_of_turn'];
+
+/**
+ * Whether a response holds any tag, template token or reasoning marker at all. One `indexOf` pass over
+ * its `<` signs: most responses hold none (or only inequalities), and then nothing else is scanned.
+ */
+export function holdsMarkers(s: string): boolean {
+  for (let i = s.indexOf('<'); i >= 0; i = s.indexOf('<', i + 1)) {
+    const next = s.slice(i + 1, i + 18).toLowerCase();
+    if (AFTER_LT.some((m) => next.startsWith(m))) return true;
+  }
+  return s.includes('INST]');
+}
+
 /** Whether a text may hold any template token (cheap test: most responses hold none). */
 function mayHoldTokens(s: string): boolean {
   return s.includes('<|') || s.includes('<｜') || s.includes('</s>') || s.includes('<s>') || s.includes('_of_turn>') || s.includes('<eos>') || s.includes('INST]');
