@@ -131,7 +131,8 @@ function finalCandidates(p: Pieces): Candidate[] {
     const is = /^([^]{0,100}?)\sis\b:?\s*/i.exec(text.slice(after, after + 130));
     if (!is) continue;
     const at = after + is[0].length;
-    for (const c of [expressionLine(p, at, true, 50), segmentAfter(p, at, 0, 50), numberAt(p, at, 50)]) {
+    const line = expressionLine(p, at, true, 50);
+    for (const c of line ? [line] : [segmentAfter(p, at, 0, 50), numberAt(p, at, 50)]) {
       if (!c) continue;
       const hope = is[1] === '' && /^\.?\s?I hope/i.test(text.slice(c.end, c.end + 10));
       cands.push(hope ? { ...c, priority: 0 } : c);
@@ -196,7 +197,10 @@ function anchoredCandidates(p: Pieces): Candidate[] {
     const colon = /^\s?[:：]/.exec(text.slice(after, after + 3));
     const priority = colon ? 100 : 200;
     const at = after + (colon ? colon[0].length : 0);
-    for (const c of [expressionLine(p, at, colon !== null, priority), segmentAfter(p, at, 50, priority), numberAfter(p, at, priority)]) if (c) cands.push(c);
+    // a whole expression line is this anchor's answer: no number from the next line is read for it
+    const line = expressionLine(p, at, colon !== null, priority);
+    if (line) cands.push(line);
+    else for (const c of [segmentAfter(p, at, 50, priority), numberAfter(p, at, priority)]) if (c) cands.push(c);
   }
   // a concluding word counts in the last sentence only: earlier ones introduce intermediate results
   const lastSentence = lastSentenceStart(text);

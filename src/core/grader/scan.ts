@@ -160,6 +160,17 @@ function prefixOk(s: string, i: number): boolean {
   return /\s/.test(c) || c === '=' || isCjk(c);
 }
 
+/**
+ * Whether a `+` at i opens a signed number rather than continuing a formula: it follows the start, `:`,
+ * `=`, `**`, or a word of two letters or more ("is +7"), never a digit or a lone variable ("x^2 +7").
+ */
+function signedAfter(s: string, i: number): boolean {
+  let j = i - 1;
+  while (j >= 0 && (s[j] === ' ' || s[j] === '\t')) j--;
+  if (j < 0 || s[j] === ':' || s[j] === '=' || s[j] === '\n' || (s[j] === '*' && s[j - 1] === '*')) return true;
+  return /[a-zA-Z]{2}$/.test(s.slice(Math.max(0, j - 1), j + 1));
+}
+
 export function isCjk(c: string): boolean {
   const code = c.charCodeAt(0);
   return (code >= 0x3000 && code <= 0x9fff) || (code >= 0xff00 && code <= 0xffef) || (code >= 0xac00 && code <= 0xd7af);
@@ -190,7 +201,7 @@ export function numberTokens(s: string): NumberToken[] {
   while (i < n) {
     const c = s[i];
     // an explicit plus sign ("the answer is +7") is read as the number after it
-    if (c === '+' && isDigit(s[i + 1]) && prefixOk(s, i)) {
+    if (c === '+' && isDigit(s[i + 1]) && prefixOk(s, i) && signedAfter(s, i)) {
       const m = NUMBER_AT.exec(s.slice(i + 1, i + 65));
       const next = s[i + 1 + (m ? m[0].length : 0)];
       if (m && !isDigit(next) && (next === undefined || !EXPR_OPS.includes(next))) {
