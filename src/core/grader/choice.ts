@@ -23,11 +23,13 @@ export function choiceLetterOf(s: string): string | null {
   const m = new RegExp(`^\\(?\\s*([${LETTERS}])\\s*\\)?(?:$|[\\s.:,)。，：]|(?=[\\u3000-\\u9fff]))`).exec(t);
   if (m) return m[1];
   // a lower-case letter is a choice only when it is all there is ("c", "(c)", "c.")
-  const lower = LOWER_ALONE.exec(t);
+  const lower = LOWER_ALONE.exec(t) ?? LOWER_OPTION.exec(t);
   return lower ? lower[1].toUpperCase() : null;
 }
 
 const LOWER_ALONE = /^\(?\s*([a-j])\s*\)?\.?$/;
+/** A lower-case option label opening the answer: "(c) 12", "c) 12" (a closing parenthesis makes it a label). */
+const LOWER_OPTION = /^\(?([a-j])\)(?:\s|$)/;
 
 /** Whether a string is only a letter ("B", "(B)", "\textbf{B}.", "$B$"), not a sentence that starts with one. */
 export function isBareLetter(s: string): boolean {
@@ -54,7 +56,8 @@ function standsAlone(text: string, start: number, end: number): boolean {
 }
 
 const ANSWER_WORD = /answer|r[ée]ponse|答案|答/gi;
-const LOWER_AFTER_ANCHOR = /^\s*(?:is\b)?\s*[:：]?\s*(?:\*\*)?(?:option\s+|choice\s+)?\(?([a-j])\)?(?:\*\*)?\s*(?=$|\.(?:\s|$)|\n)/i;
+const LOWER_AFTER_ANCHOR =
+  /^\s*(?:is\b)?\s*[:：]?\s*(?:\*\*)?(?:option\s+|choice\s+)?(?:\(?([a-j])\)?(?:\*\*)?\s*(?=$|\.(?:\s|$)|\n)|\(?([a-j])\)(?=\s))/i;
 
 /** The chosen letter in a response, or null. */
 export function extractChoice(raw: string): string | null {
@@ -102,9 +105,11 @@ export function extractChoice(raw: string): string | null {
     if (a) hits.push({ priority: colon ? 100 : 150, end: a.end, letter: a.letter });
     // "the answer is c", "Answer: (b)": a lower-case letter right after the anchor that ends the sentence
     const low = LOWER_AFTER_ANCHOR.exec(text.slice(at, at + 24));
-    if (low) hits.push({ priority: colon ? 100 : 150, end: at + low[0].length, letter: low[1].toUpperCase() });
+    if (low) hits.push({ priority: colon ? 100 : 150, end: at + low[0].length, letter: (low[1] ?? low[2]).toUpperCase() });
   }
-  const whole = LOWER_ALONE.exec(text.replace(/\*\*|\$/g, '').trim());
+  const bareText = text.replace(/\*\*|\$/g, '').trim();
+  // an option label opens the answer only when the answer is that one short line ("c) 12")
+  const whole = LOWER_ALONE.exec(bareText) ?? (bareText.length < 100 && !bareText.includes('\n') ? LOWER_OPTION.exec(bareText) : null);
   if (whole) hits.push({ priority: 200, end: text.length, letter: whole[1].toUpperCase() });
   const firstVisible = text.search(/[^\s*]/);
   for (const a of alone) {
