@@ -2,8 +2,13 @@
  * Grader benchmark: the 400 real responses repeated to 10,000, graded single-threaded and with the
  * worker pool; then the long-tail corpus (test/unit/grader/corpus.jsonl) repeated to 10,000 pairs, graded
  * single-threaded, to show what the rules beyond boxed MATH answers cost.
- * Run: node --import tsx bench/grading.bench.ts [--n 10000] [--traces path]
+ * Run: node --import tsx bench/grading.bench.ts [--n 10000] [--traces path] [--compare DIR]
  * Baseline measured in the same run: a naive grader (last-box extraction + trimmed string compare).
+ * `--compare DIR` also grades the same responses with another copy of the grader (DIR is its
+ * `src/core/grader`, e.g. main's: `git archive main src/core/grader | tar -x -C .cache/bench-base`, kept
+ * inside the repository so that it finds node_modules), single-threaded, in alternating rounds in this
+ * process, and prints the throughput ratio per CPU-second (median of the rounds): the figure to check a
+ * change against "within 10%" on a machine whose load changes from second to second.
  * Math-Verify is not measured here (it cannot be installed on this machine): its figure is quoted from
  * elsewhere, with where, when and on what it was measured, and the ratio to it is only indicative.
  */
@@ -154,4 +159,49 @@ async function main(): Promise<void> {
   );
 }
 
-void main();
+/** This grader against another copy of it, in alternating rounds of the same process (CPU time per round). */
+async function compare(dir: string, items: GradeInput[]): Promise<void> {
+  const other = (await import(path.resolve(dir, 'grade.ts'))) as { gradeResponse: typeof gradeResponse };
+  const rounds = 20;
+  const slice = items.slice(0, Math.min(items.length, 2000));
+  const cpuOf = (f: (x: GradeInput) => unknown): number => {
+    const c = process.cpuUsage();
+    for (const x of slice) f(x);
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 1000;
+  };
+  for (const x of slice.slice(0, 800)) {
+    gradeResponse(x);
+    other.gradeResponse(x);
+  }
+  const ratios: number[] = [];
+  let ours = 0;
+  let theirs = 0;
+  for (let r = 0; r < rounds; r++) {
+    // alternate which grader goes first, so neither always runs on a warmer cache
+    let a = 0;
+    let b = 0;
+    if (r % 2) {
+      a = cpuOf((x) => gradeResponse(x));
+      b = cpuOf((x) => other.gradeResponse(x));
+    } else {
+      b = cpuOf((x) => other.gradeResponse(x));
+      a = cpuOf((x) => gradeResponse(x));
+    }
+    ours += a;
+    theirs += b;
+    ratios.push(b / a);
+  }
+  ratios.sort((x, y) => x - y);
+  const n = rounds * slice.length;
+  console.log(
+    `compare with ${dir}: this grader ${Math.round((n / ours) * 1000).toLocaleString('en-US')} resp/CPU-s, the other ` +
+      `${Math.round((n / theirs) * 1000).toLocaleString('en-US')} resp/CPU-s; throughput ratio (this / other) ` +
+      `median of ${rounds} rounds ${ratios[rounds >> 1].toFixed(3)}, overall ${(theirs / ours).toFixed(3)}`,
+  );
+}
+
+void main().then(async () => {
+  const dir = arg('compare', '');
+  if (dir) await compare(dir, loadItems());
+});
