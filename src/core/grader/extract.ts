@@ -17,7 +17,7 @@ import { afterThinking, findBoxes, lastBoxed, stripMathDelimiters } from './late
 import { isUnitText, normalizeMath, normalizeText, trimEndWhere } from './normalize';
 import { canonicalNumber } from './numbers';
 import { isCjk, mathSegments, numberTokens, SegmentScanner, type NumberToken, type Segment } from './scan';
-import { answerTagContent, holdsMarkers, stripTemplateTokens } from './template';
+import { answerTagContent, cutInventedTurn, holdsMarkers, stripTemplateTokens } from './template';
 import type { AnswerType } from './types';
 
 const MAX_CANDIDATE = 2000;
@@ -247,7 +247,8 @@ function asciiForms(text: string): string {
  * (`</think>` …), and inside the last answer tag when there is one (`<answer>84</answer>`); null when the
  * reasoning never ended. `bare`: the tag holds a bare answer ("84", "2x + 3"), not a worked response.
  */
-export function answerRegion(response: string): { text: string; bare: boolean } | null {
+export function answerRegion(raw: string): { text: string; bare: boolean } | null {
+  const response = cutInventedTurn(raw);
   if (!holdsMarkers(response)) return { text: response, bare: false };
   const stripped = stripTemplateTokens(response);
   if (stripped === null) return null;

@@ -142,8 +142,8 @@ export function stripMathDelimiters(s: string): string {
 
 /**
  * Reasoning blocks of the common templates, as (opening, closing) markers: `<think>` (DeepSeek-R1, QwQ,
- * Qwen3), Sky-T1's `<|begin_of_thought|>`, `<reasoning>` (the GRPO templates of willccbb's gist and TRL's
- * docs) and Unsloth's `<start_working_out>`.
+ * Qwen3), Sky-T1's `<|begin_of_thought|>`, `<reasoning>` (the GRPO template of willccbb's
+ * `grpo_demo.py` gist) and Unsloth's `<start_working_out>`.
  */
 const REASONING: [RegExp, string][] = [
   [/<think>/i, '</think>'],

@@ -65,6 +65,18 @@ export function stripTemplateTokens(response: string): string | null {
   return s.replace(BAR_TOKEN, ' ');
 }
 
+/**
+ * A response cut before the next turn it invents in a plain-text template: DeepSeek-R1-Zero's prompt is
+ * "User: {question}. Assistant:", and a model that does not stop goes on with "User: …" and
+ * "Assistant: …" lines of its own. Only when a line starting `User:` is followed by a line starting
+ * `Assistant:`, so a response that merely mentions a user is read whole.
+ */
+export function cutInventedTurn(response: string): string {
+  const user = response.indexOf('\nUser:');
+  if (user < 0) return response;
+  return response.includes('\nAssistant:', user) ? response.slice(0, user) : response;
+}
+
 /** Tags whose content is the answer, by template. */
 const ANSWER_TAGS: { open: RegExp; close: string }[] = [
   // DeepSeek-R1-Zero (arXiv 2501.12948, table 1), and the GRPO templates built on it

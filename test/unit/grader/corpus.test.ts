@@ -42,7 +42,7 @@ test('corpus is large and covers every category, both ways', () => {
     'big-number', 'tolerance', 'repeated-items',
     // issue 23: answer formats of RL-era templates and the long tail of forms people write
     'answer-tag', 'template-tokens', 'answer-line', 'signed-number', 'choice-lowercase', 'mixed-number', 'trig-degrees',
-    'function-form', 'units-glued', 'matrix-escaped', 'percent-number',
+    'function-form', 'units-glued', 'matrix-escaped', 'percent-number', 'rl-output',
   ]) {
     assert.ok(cats.has(c), `missing category ${c}`);
     assert.ok(cases.some((x) => x.category === c && x.equal), `category ${c} has no equal case`);
@@ -60,6 +60,8 @@ test('every case names its provenance: decided by hand with a reason, or a cited
       !/^lighteval: tests\/unit\/metrics\/test_extractive_match\.py::\w+/.test(c.provenance) &&
       // a documented chat or RL template, named with where it is documented (a paper, a model card, a file)
       !/^template: .{12,}(?:arXiv \d{4}\.\d{4,5}|model card|dataset card|\.json|\.md|\.py|gist|notebook|format)/.test(c.provenance) &&
+      // a real reply of an RL-era model published in a repository (file at a commit), with its label's source
+      !/^output: [\w.-]+\/[\w.-]+ \S+@[0-9a-f]{7,}, a real .{12,}/.test(c.provenance) &&
       // a real model response of the fixture, with what was done to it
       !/^trace: test\/fixtures\/qwen25-math-cot-sample\.jsonl line \d+ \(real Qwen2\.5-Math response\), .{12,}/.test(c.provenance),
   );

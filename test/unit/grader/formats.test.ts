@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradePair, gradeResponse, GRADER_VERSION } from '../../../src/core/grader';
-import { answerTagContent, stripTemplateTokens } from '../../../src/core/grader/template';
+import { answerTagContent, cutInventedTurn, stripTemplateTokens } from '../../../src/core/grader/template';
 
 function timed<T>(f: () => T): { value: T; ms: number } {
   const t = performance.now();
@@ -57,6 +57,10 @@ test('template tokens: the first turn that says something, tokens removed, harmo
   assert.equal(stripTemplateTokens('<|channel|>analysis<|message|>still thinking'), null);
   // Sky-T1's structure tokens are kept for the tag and reasoning rules
   assert.match(stripTemplateTokens('<|begin_of_solution|>5<|end_of_solution|><|im_end|>')!, /<\|begin_of_solution\|>5<\|end_of_solution\|>/);
+  // an invented "User:"/"Assistant:" turn is cut; a mention of a user is not
+  assert.equal(cutInventedTurn('So 5.\nUser: and 6?\nAssistant: 6'), 'So 5.');
+  assert.equal(cutInventedTurn('So 5.\nUser: said 6'), 'So 5.\nUser: said 6');
+  assert.equal(cutInventedTurn('Assistant: 4\nUser: ok'), 'Assistant: 4\nUser: ok');
   assert.equal(answerTagContent('no tag here'), null);
   assert.equal(answerTagContent('<answer>1</answer> then <ANSWER> 2 </ANSWER>'), ' 2 ');
   assert.equal(answerTagContent('<answer>   </answer>'), null);
