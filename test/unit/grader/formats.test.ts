@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradePair, gradeResponse, GRADER_VERSION } from '../../../src/core/grader';
-import { answerTagContent, cutInventedTurn, stripTemplateTokens } from '../../../src/core/grader/template';
+import { answerTagContent, cutInventedTurn, holdsMarkers, stripTemplateTokens } from '../../../src/core/grader/template';
 
 function timed<T>(f: () => T): { value: T; ms: number } {
   const t = performance.now();
@@ -83,5 +83,76 @@ test('hostile inputs for the new steps finish in bounded time, with the verdict 
     const c = timed(() => gradeResponse({ gold: 'C', response, type: 'choice' }));
     assert.ok(c.ms < 3000, `${response.slice(0, 20)}… (choice) took ${c.ms} ms`);
     assert.notEqual(c.value.verdict, 'correct');
+  }
+});
+
+/** stripTemplateTokens with runs of white space collapsed (what is kept matters, not the spaces left). */
+const stripped = (s: string): string | null => stripTemplateTokens(s)?.replace(/\s+/g, ' ').trim() ?? null;
+
+test('every end-of-turn token of the documented templates ends the answer', () => {
+  for (const end of [
+    '<|im_end|>', '<|eot_id|>', '<|eom_id|>', '<|end_of_text|>', '<|endoftext|>', '<|end|>', '<|return|>',
+    '<｜end▁of▁sentence｜>', '<|end▁of▁sentence|>', '</s>', '<end_of_turn>', '<eos>',
+  ]) {
+    assert.equal(stripped(`The answer is 5.${end}Next turn: 6`), 'The answer is 5.', end);
+    // an end token before anything is said is skipped, not taken as the end
+    assert.equal(stripped(`${end}\n7`), '7', `${end} first`);
+  }
+});
+
+test('role headers go with their role word, and other template tokens are removed', () => {
+  for (const [raw, want] of [
+    ['<|im_start|>assistant\n5', '5'],
+    ['<|im_start|>system\nx<|im_end|>', 'x'],
+    ['<|start_header_id|>assistant<|end_header_id|>\n\n5', '5'],
+    ['<start_of_turn>model\n5', '5'],
+    ['<|start|>assistant<|channel|>final<|message|>5', '5'],
+    ['<｜Assistant｜>5', '5'],
+    ['<s>[INST] q [/INST] 5', 'q 5'],
+    ['<|begin_of_text|>5', '5'],
+    ['a <|vision_pad|> b', 'a b'],
+    ['a <｜place▁holder.no-1｜> b', 'a b'],
+    ['a <|this_name_is_much_longer_than_forty_chars_x|> b', 'a <|this_name_is_much_longer_than_forty_chars_x|> b'],
+    ['<|begin_of_thought|>t<|end_of_thought|><|begin_of_solution|>5<|end_of_solution|>', '<|begin_of_thought|>t<|end_of_thought|><|begin_of_solution|>5<|end_of_solution|>'],
+    ['|x| <| 2', '|x| <| 2'],
+  ] as const) {
+    assert.equal(stripped(raw), want, raw);
+  }
+  // harmony: the final channel, also with a constrained format, and only the last one
+  assert.equal(stripped('<|channel|>final <|constrain|>json<|message|>{"a": 1}<|call|>'), '{"a": 1}');
+  assert.equal(stripped('<|channel|>final<|message|>4<|end|><|start|>assistant<|channel|>final<|message|>5'), '5');
+});
+
+test('the cheap pre-tests see every marker they guard', () => {
+  for (const s of [
+    'x <think> y', 'x </think> y', 'x <|im_end|>', 'x <｜end▁of▁sentence｜>', 'x <answer> y', 'x </answer>', 'x <reasoning>',
+    'x </reasoning>', 'x <start_working_out>', 'x <end_working_out>', 'x <solution>', 'x </solution>', 'x <s> y', 'x </s>',
+    'x <eos>', 'x <start_of_turn>', 'x <end_of_turn>', 'x [INST] y', 'x [/INST] y', 'x <ANSWER>', 'x <Think>',
+  ]) {
+    assert.ok(holdsMarkers(s), s);
+  }
+  for (const s of ['x < 3 and y <= 4', 'plain', 'a <b> c', 'INST']) assert.ok(!holdsMarkers(s), s);
+  // each token alone is enough for stripTemplateTokens to act
+  for (const [raw, want] of [
+    ['5</s>6', '5'], ['<s>5', '5'], ['5<end_of_turn>6', '5'], ['5<eos>6', '5'], ['[INST]5', '5'], ['5<｜end▁of▁sentence｜>6', '5'],
+  ] as const) {
+    assert.equal(stripped(raw), want, raw);
+  }
+});
+
+test('answer tags: the last one of any template, any case, closed or left open', () => {
+  for (const [text, want] of [
+    ['<answer>1</answer>', '1'],
+    ['<Answer>1</ANSWER>', '1'],
+    ['<answer>1</answer><answer>2</answer>', '2'],
+    ['<|begin_of_solution|>S<|end_of_solution|>', 'S'],
+    ['<SOLUTION>3</SOLUTION>', '3'],
+    ['<solution>3</solution>', '3'],
+    ['<answer>1</answer> then <SOLUTION>4</SOLUTION>', '4'],
+    ['<SOLUTION>4</SOLUTION> then <answer>1</answer>', '1'],
+    ['<answer> 7 and more', ' 7 and more'],
+    ['</answer> only a closing tag', null],
+  ] as const) {
+    assert.equal(answerTagContent(text), want, text);
   }
 });
