@@ -10,7 +10,8 @@
 /** `<|name|>` tokens (ASCII bars, or the full-width bars of DeepSeek's tokenizer), names of letters, digits, `_`, `▁`, `.`, `-`. */
 const BAR_TOKEN = /<[|｜](?!(?:begin|end)_of_(?:thought|solution)[|｜])[A-Za-z0-9_▁.\-]{1,40}[|｜]>/g;
 /** Tokens that end the assistant's turn: what follows is no longer the answer. */
-const END_OF_TURN = /<[|｜](?:im_end|eot_id|eom_id|end_of_text|endoftext|end|return|end▁of▁sentence)[|｜]>|<\/s>|<end_of_turn>|<eos>/g;
+const END_OF_TURN =
+  /<[|｜](?:im_end|eot_id|eom_id|end_of_text|endoftext|end|return|end▁of▁sentence)[|｜]>|<\/s>|<end_of_turn>|<eos>/g;
 /** Role headers a response may start with when decoded with its template: `<|im_start|>assistant`, Llama 3, Gemma, harmony. */
 const ROLE_HEADER =
   /<\|im_start\|>\s*(?:assistant|user|system)?|<\|start_header_id\|>\s*(?:assistant|user|system)?\s*<\|end_header_id\|>|<start_of_turn>\s*(?:model|user)?|<\|start\|>\s*assistant|<[|｜]Assistant[|｜]>|<s>|\[\/?INST\]/g;
@@ -18,7 +19,25 @@ const ROLE_HEADER =
 const HARMONY_FINAL = /<\|channel\|>\s*final\s*(?:<\|constrain\|>[^<]*)?<\|message\|>/g;
 
 /** What may follow `<` in a marker this module or the reasoning rule reads (lower-cased). */
-const AFTER_LT = ['think', '/think', '|', '｜', 'answer', '/answer', 'reasoning', '/reasoning', 'start_working_out', 'end_working_out', 'solution', '/solution', 's>', '/s>', 'eos>', 'start_of_turn', 'end_of_turn'];
+const AFTER_LT = [
+  'think',
+  '/think',
+  '|',
+  '｜',
+  'answer',
+  '/answer',
+  'reasoning',
+  '/reasoning',
+  'start_working_out',
+  'end_working_out',
+  'solution',
+  '/solution',
+  's>',
+  '/s>',
+  'eos>',
+  'start_of_turn',
+  'end_of_turn',
+];
 
 /**
  * Whether a response holds any tag, template token or reasoning marker at all. One `indexOf` pass over
@@ -34,7 +53,15 @@ export function holdsMarkers(s: string): boolean {
 
 /** Whether a text may hold any template token (cheap test: most responses hold none). */
 function mayHoldTokens(s: string): boolean {
-  return s.includes('<|') || s.includes('<｜') || s.includes('</s>') || s.includes('<s>') || s.includes('_of_turn>') || s.includes('<eos>') || s.includes('INST]');
+  return (
+    s.includes('<|') ||
+    s.includes('<｜') ||
+    s.includes('</s>') ||
+    s.includes('<s>') ||
+    s.includes('_of_turn>') ||
+    s.includes('<eos>') ||
+    s.includes('INST]')
+  );
 }
 
 /**

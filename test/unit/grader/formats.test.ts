@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradePair, gradeResponse, GRADER_VERSION } from '../../../src/core/grader';
-import { answerTagContent, cutInventedTurn, holdsMarkers, stripTemplateTokens } from '../../../src/core/grader/template';
+import {
+  answerTagContent,
+  cutInventedTurn,
+  holdsMarkers,
+  stripTemplateTokens,
+} from '../../../src/core/grader/template';
 
 function timed<T>(f: () => T): { value: T; ms: number } {
   const t = performance.now();
@@ -38,10 +43,22 @@ test('percent is compared the same way whatever type was inferred from the gold'
 test('answer tags and template tokens are read for every answer type, in whole responses', () => {
   const cases: [string, string, 'math' | 'number' | 'choice' | 'text' | undefined, string | null, string][] = [
     ['18', 'Janet sells 16 - 3 - 4 = 9 eggs for $2 each.</think>\n<answer>18</answer>', 'number', '18', 'correct'],
-    ['18', 'Janet sells 9 eggs at $2 each: 18 dollars.</think>\n<answer>\n9\n</answer><|im_end|>', 'number', '9', 'incorrect'],
+    [
+      '18',
+      'Janet sells 9 eggs at $2 each: 18 dollars.</think>\n<answer>\n9\n</answer><|im_end|>',
+      'number',
+      '9',
+      'incorrect',
+    ],
     ['B', 'Option B fits both conditions.</think> <answer>b</answer>', 'choice', 'B', 'correct'],
     ['Paris', '<reasoning>The capital of France.</reasoning>\n<answer>Paris</answer>', 'text', 'paris', 'correct'],
-    ['\\frac{1}{2}', '<|start_header_id|>assistant<|end_header_id|>\n\nThe answer is $\\frac{1}{2}$.<|eot_id|>', undefined, '\\frac{1}{2}', 'correct'],
+    [
+      '\\frac{1}{2}',
+      '<|start_header_id|>assistant<|end_header_id|>\n\nThe answer is $\\frac{1}{2}$.<|eot_id|>',
+      undefined,
+      '\\frac{1}{2}',
+      'correct',
+    ],
     ['7', '<|channel|>analysis<|message|>3+4 is 7.<|end|>', undefined, null, 'no-answer'],
   ];
   for (const [gold, response, type, extracted, verdict] of cases) {
@@ -53,10 +70,18 @@ test('answer tags and template tokens are read for every answer type, in whole r
 test('template tokens: the first turn that says something, tokens removed, harmony final channel', () => {
   assert.equal(stripTemplateTokens('plain text, nothing to do'), 'plain text, nothing to do');
   assert.equal(stripTemplateTokens('<|endoftext|> 42<|im_end|><|im_start|>user\n43<|im_end|>')?.trim(), '42');
-  assert.equal(stripTemplateTokens('<|channel|>analysis<|message|>x<|end|><|start|>assistant<|channel|>final<|message|>5<|return|>')?.trim(), '5');
+  assert.equal(
+    stripTemplateTokens(
+      '<|channel|>analysis<|message|>x<|end|><|start|>assistant<|channel|>final<|message|>5<|return|>',
+    )?.trim(),
+    '5',
+  );
   assert.equal(stripTemplateTokens('<|channel|>analysis<|message|>still thinking'), null);
   // Sky-T1's structure tokens are kept for the tag and reasoning rules
-  assert.match(stripTemplateTokens('<|begin_of_solution|>5<|end_of_solution|><|im_end|>')!, /<\|begin_of_solution\|>5<\|end_of_solution\|>/);
+  assert.match(
+    stripTemplateTokens('<|begin_of_solution|>5<|end_of_solution|><|im_end|>')!,
+    /<\|begin_of_solution\|>5<\|end_of_solution\|>/,
+  );
   // an invented "User:"/"Assistant:" turn is cut; a mention of a user is not
   assert.equal(cutInventedTurn('So 5.\nUser: and 6?\nAssistant: 6'), 'So 5.');
   assert.equal(cutInventedTurn('So 5.\nUser: said 6'), 'So 5.\nUser: said 6');
@@ -79,7 +104,10 @@ test('hostile inputs for the new steps finish in bounded time, with the verdict 
   for (const [gold, response, verdict] of cases) {
     const r = timed(() => gradeResponse({ gold, response, type: 'math' }));
     assert.ok(r.ms < 3000, `${response.slice(0, 20)}… took ${r.ms} ms`);
-    assert.ok([verdict, 'error'].includes(r.value.verdict), `${response.slice(0, 20)}…: ${JSON.stringify(r.value).slice(0, 200)}`);
+    assert.ok(
+      [verdict, 'error'].includes(r.value.verdict),
+      `${response.slice(0, 20)}…: ${JSON.stringify(r.value).slice(0, 200)}`,
+    );
     const c = timed(() => gradeResponse({ gold: 'C', response, type: 'choice' }));
     assert.ok(c.ms < 3000, `${response.slice(0, 20)}… (choice) took ${c.ms} ms`);
     assert.notEqual(c.value.verdict, 'correct');
@@ -91,8 +119,18 @@ const stripped = (s: string): string | null => stripTemplateTokens(s)?.replace(/
 
 test('every end-of-turn token of the documented templates ends the answer', () => {
   for (const end of [
-    '<|im_end|>', '<|eot_id|>', '<|eom_id|>', '<|end_of_text|>', '<|endoftext|>', '<|end|>', '<|return|>',
-    '<｜end▁of▁sentence｜>', '<|end▁of▁sentence|>', '</s>', '<end_of_turn>', '<eos>',
+    '<|im_end|>',
+    '<|eot_id|>',
+    '<|eom_id|>',
+    '<|end_of_text|>',
+    '<|endoftext|>',
+    '<|end|>',
+    '<|return|>',
+    '<｜end▁of▁sentence｜>',
+    '<|end▁of▁sentence|>',
+    '</s>',
+    '<end_of_turn>',
+    '<eos>',
   ]) {
     assert.equal(stripped(`The answer is 5.${end}Next turn: 6`), 'The answer is 5.', end);
     // an end token before anything is said is skipped, not taken as the end
@@ -113,7 +151,10 @@ test('role headers go with their role word, and other template tokens are remove
     ['a <|vision_pad|> b', 'a b'],
     ['a <｜place▁holder.no-1｜> b', 'a b'],
     ['a <|this_name_is_much_longer_than_forty_chars_x|> b', 'a <|this_name_is_much_longer_than_forty_chars_x|> b'],
-    ['<|begin_of_thought|>t<|end_of_thought|><|begin_of_solution|>5<|end_of_solution|>', '<|begin_of_thought|>t<|end_of_thought|><|begin_of_solution|>5<|end_of_solution|>'],
+    [
+      '<|begin_of_thought|>t<|end_of_thought|><|begin_of_solution|>5<|end_of_solution|>',
+      '<|begin_of_thought|>t<|end_of_thought|><|begin_of_solution|>5<|end_of_solution|>',
+    ],
     ['|x| <| 2', '|x| <| 2'],
   ] as const) {
     assert.equal(stripped(raw), want, raw);
@@ -125,16 +166,39 @@ test('role headers go with their role word, and other template tokens are remove
 
 test('the cheap pre-tests see every marker they guard', () => {
   for (const s of [
-    'x <think> y', 'x </think> y', 'x <|im_end|>', 'x <｜end▁of▁sentence｜>', 'x <answer> y', 'x </answer>', 'x <reasoning>',
-    'x </reasoning>', 'x <start_working_out>', 'x <end_working_out>', 'x <solution>', 'x </solution>', 'x <s> y', 'x </s>',
-    'x <eos>', 'x <start_of_turn>', 'x <end_of_turn>', 'x [INST] y', 'x [/INST] y', 'x <ANSWER>', 'x <Think>',
+    'x <think> y',
+    'x </think> y',
+    'x <|im_end|>',
+    'x <｜end▁of▁sentence｜>',
+    'x <answer> y',
+    'x </answer>',
+    'x <reasoning>',
+    'x </reasoning>',
+    'x <start_working_out>',
+    'x <end_working_out>',
+    'x <solution>',
+    'x </solution>',
+    'x <s> y',
+    'x </s>',
+    'x <eos>',
+    'x <start_of_turn>',
+    'x <end_of_turn>',
+    'x [INST] y',
+    'x [/INST] y',
+    'x <ANSWER>',
+    'x <Think>',
   ]) {
     assert.ok(holdsMarkers(s), s);
   }
   for (const s of ['x < 3 and y <= 4', 'plain', 'a <b> c', 'INST']) assert.ok(!holdsMarkers(s), s);
   // each token alone is enough for stripTemplateTokens to act
   for (const [raw, want] of [
-    ['5</s>6', '5'], ['<s>5', '5'], ['5<end_of_turn>6', '5'], ['5<eos>6', '5'], ['[INST]5', '5'], ['5<｜end▁of▁sentence｜>6', '5'],
+    ['5</s>6', '5'],
+    ['<s>5', '5'],
+    ['5<end_of_turn>6', '5'],
+    ['5<eos>6', '5'],
+    ['[INST]5', '5'],
+    ['5<｜end▁of▁sentence｜>6', '5'],
   ] as const) {
     assert.equal(stripped(raw), want, raw);
   }
