@@ -57,7 +57,7 @@ function standsAlone(text: string, start: number, end: number): boolean {
 
 const ANSWER_WORD = /answer|r[ée]ponse|答案|答/gi;
 const LOWER_AFTER_ANCHOR =
-  /^\s*(?:is\b)?\s*[:：]?\s*(?:\*\*)?(?:option\s+|choice\s+)?(?:\(?([a-j])\)?(?:\*\*)?\s*(?=$|\.(?:\s|$)|\n)|\(?([a-j])\)(?=\s))/i;
+  /^\s*(?:is\b|est\b|是|为)?\s*[:：]?\s*(?:\*\*)?(?:option\s+|choice\s+)?(?:\(?([a-j])\)?(?:\*\*)?\s*(?=$|\.(?:\s|$)|\n)|\(?([a-j])\)(?=\s))/i;
 
 /** The chosen letter in a response, or null. */
 export function extractChoice(raw: string): string | null {
