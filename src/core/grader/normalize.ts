@@ -269,7 +269,9 @@ function normalizeMathUncached(raw: string): string {
   // a unit glued to the number (`10weeks`) or squared (`10 cm^2`, `3cm^{2}`) goes too
   for (let k = 0; k < 3; k++) {
     const m = /^(-?[\d.,]*\d(?:\s*(?:\\times|\\cdot)\s*10\^\{?-?\d+\}?)?)\s*([a-zA-Z][a-zA-Z/.\s^²³]*(?:\^\s*\{?\s*[23]\s*\}?)?)$/.exec(s);
-    if (m && /[a-zA-Z]{2}/.test(m[2]) && isUnitText(m[2])) s = m[1];
+    // spaced: any unit of two characters or more (`5 m/s`); glued: two letters at least (`2m` is twice m)
+    const glued = m !== null && !/\s/.test(s[m[1].length] ?? '');
+    if (m && m[2].replace(/\^.*$/, '').trim().length > 1 && (!glued || /[a-zA-Z]{2}/.test(m[2])) && isUnitText(m[2])) s = m[1];
     else break;
   }
   // single-character groups in sub/superscripts: ^{2} → ^2, _{8} → _8
