@@ -86,6 +86,11 @@ test('template tokens: the first turn that says something, tokens removed, harmo
   assert.equal(cutInventedTurn('So 5.\nUser: and 6?\nAssistant: 6'), 'So 5.');
   assert.equal(cutInventedTurn('So 5.\nUser: said 6'), 'So 5.\nUser: said 6');
   assert.equal(cutInventedTurn('Assistant: 4\nUser: ok'), 'Assistant: 4\nUser: ok');
+  // a response opening with an invented turn has nothing before it; an Assistant line alone is no turn
+  assert.equal(cutInventedTurn('\nUser: a\nAssistant: b'), '');
+  assert.equal(cutInventedTurn('So\nAssistant: 56'), 'So\nAssistant: 56');
+  // an empty tag is no answer, and the text after it is not read as its content
+  assert.equal(answerTagContent('<answer></answer> 5'), null);
   assert.equal(answerTagContent('no tag here'), null);
   assert.equal(answerTagContent('<answer>1</answer> then <ANSWER> 2 </ANSWER>'), ' 2 ');
   assert.equal(answerTagContent('<answer>   </answer>'), null);
@@ -135,6 +140,7 @@ test('every end-of-turn token of the documented templates ends the answer', () =
     assert.equal(stripped(`The answer is 5.${end}Next turn: 6`), 'The answer is 5.', end);
     // an end token before anything is said is skipped, not taken as the end
     assert.equal(stripped(`${end}\n7`), '7', `${end} first`);
+    assert.equal(stripped(` \n${end}7`), '7', `${end} after white space only`);
   }
 });
 
@@ -149,6 +155,10 @@ test('role headers go with their role word, and other template tokens are remove
     ['<s>[INST] q [/INST] 5', 'q 5'],
     ['<|begin_of_text|>5', '5'],
     ['a <|vision_pad|> b', 'a b'],
+    // a token between two numbers must not glue them into one
+    ['5<|vision_pad|>6', '5 6'],
+    ['<|im_start|> assistant 5', '5'],
+    ['<|start_header_id|> assistant <|end_header_id|> 5', '5'],
     ['a <｜place▁holder.no-1｜> b', 'a b'],
     ['a <|this_name_is_much_longer_than_forty_chars_x|> b', 'a <|this_name_is_much_longer_than_forty_chars_x|> b'],
     [
