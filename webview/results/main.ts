@@ -129,11 +129,11 @@ function renderTable(c: ComparisonView): void {
     tr.dataset.model = r.model;
     for (const s of c.sets) tr.appendChild(metricCell(c, r, s.name, r.cells[s.name] ?? null));
     const avg = el('td', { className: 'avg' }, el('div', { className: 'acc', text: pct(r.average.accuracy) }));
-    if (r.average.delta !== null) avg.appendChild(el('div', { className: `delta ${r.average.delta >= 0 ? 'up' : 'down'}`, text: signed(r.average.delta) }));
+    if (r.average.delta !== null) avg.appendChild(el('div', { className: `delta ${r.average.delta.value >= 0 ? 'up' : 'down'}`, text: signed(r.average.delta.value) }));
     if (r.average.accuracy !== null && r.average.over < r.average.of) avg.appendChild(el('div', { className: 'ci', text: `${r.average.over} of ${r.average.of} sets` }));
     tr.appendChild(avg);
     const rgr = el('td', { className: 'rgr-mean' });
-    if (c.base && c.rl) {
+    if (c.base && c.rl && r.rgr) {
       rgr.appendChild(el('div', { className: r.rgr.value === null ? 'undefined' : 'acc', text: rgrText(r.rgr.value) }));
       if (r.rgr.value !== null && r.rgr.over < r.rgr.of) rgr.appendChild(el('div', { className: 'ci', text: `over ${r.rgr.over} of ${r.rgr.of}` }));
     } else rgr.textContent = '–';

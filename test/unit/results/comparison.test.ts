@@ -1,0 +1,112 @@
+// The comparison on a real store built from the synthetic fixture with known answers
+// (test/support/results-fixture.ts: every expected number is worked out there).
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createGraderPool, type GraderPool } from '../../../src/core/grader';
+import { gradeTraces } from '../../../src/core/grading/grade-traces';
+import { importProblemSet } from '../../../src/core/problems/import';
+import { buildComparison, type Comparison, type Row } from '../../../src/core/results/comparison';
+import { toCompactMarkdown, toLatex, toTextTable } from '../../../src/core/results/format';
+import { openStore, type Store } from '../../../src/core/store/open';
+import { importTraces } from '../../../src/core/traces/import-traces';
+import { writeResultsFixture } from '../../support/results-fixture';
+import { REPO_ROOT, tempDir } from '../../support/tmp';
+
+const close = (a: number | null | undefined, b: number, eps = 1e-12) => assert.ok(a !== null && a !== undefined && Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
+
+let store: Store;
+let pool: GraderPool;
+let c: Comparison;
+const row = (m: string, comparison = c): Row => comparison.rows.find((r) => r.model === m)!;
+
+before(async () => {
+  const dir = tempDir('w2s-comparison-');
+  store = openStore(path.join(dir, 'w2s.db'));
+  pool = createGraderPool({ size: 1, workerPath: path.join(REPO_ROOT, 'src', 'core', 'grader', 'worker.ts') });
+  const fixture = writeResultsFixture(dir);
+  for (const s of fixture.sets) await importProblemSet(store, { file: s.file, name: s.name });
+  for (const t of fixture.traces) importTraces(store, { file: t.file, setName: t.set, runName: t.run, model: t.model });
+  await gradeTraces(store, pool, {});
+  c = await buildComparison(store, { base: 'base', rl: 'rl', sets: ['hundred', 'below', 'tiny'] });
+});
+after(async () => {
+  await pool.close();
+  store.close();
+});
+
+describe('comparisons on common problems', () => {
+  it('student on 50 of 100 problems: RGR 0.50 on the 50 all three answered, not 1.25', () => {
+    const cell = row('student').cells.hundred!;
+    assert.deepEqual(cell.coverage, { graded: 50, of: 100, partial: true });
+    close(cell.metrics.accuracy, 0.6);
+    assert.equal(cell.rgr.common, 50);
+    close(cell.rgr.value, 0.5);
+    close(cell.rgr.gapProblems, 20);
+    assert.equal(cell.rgr.unstable, false);
+    assert.ok(cell.rgr.interval && cell.rgr.interval.low < 0.5 && 0.5 < cell.rgr.interval.high, JSON.stringify(cell.rgr.interval));
+    // Δ on the same 50: 0.6 − 0.4, not 0.6 − 0.2
+    close(cell.delta!.value, 0.2);
+    assert.deepEqual([cell.delta!.common, cell.delta!.of], [50, 100]);
+  });
+
+  it('RL below the base: RGR undefined with the reason, never 2.00; a one-problem gap is unstable', () => {
+    const below = row('student').cells.below!.rgr;
+    assert.equal(below.value, null);
+    assert.match(below.reason!, /^undefined: RL is below the base \(−5\.0 points on the 20 common problems\)$/);
+    assert.equal(below.interval, null);
+    const tiny = row('student').cells.tiny!.rgr;
+    close(tiny.value, 4);
+    assert.equal(tiny.unstable, true);
+    assert.match(tiny.reason!, /unstable: RL beats the base by 1 problem \(fewer than 5\)/);
+  });
+
+  it('mean RGR leaves out undefined and unstable benchmarks and counts them', () => {
+    const m = row('student').rgr!;
+    assert.equal(m.aggregation, 'mean-of-ratios');
+    close(m.value, 0.5);
+    assert.deepEqual([m.over, m.of, m.leftOut], [1, 3, { undefined: 1, unstable: 0 + 1, noCommon: 0 }]);
+    assert.ok(m.interval && m.interval.low < 0.5 && m.interval.high > 0.5);
+  });
+
+  it('Avg. Δ is the mean of the paired per-set Δs; the average says how many sets and how many partial', () => {
+    const a = row('student').average;
+    close(a.delta!.value, (0.2 - 0.1 + 4 / 30) / 3);
+    assert.deepEqual([a.delta!.over, a.delta!.common, a.over, a.of, a.partial, a.weighting], [3, 50 + 20 + 30, 3, 3, 1, 'macro']);
+    close(a.accuracy, (0.6 + 0.4 + 7 / 30) / 3);
+  });
+
+  it('a model worse than the base gets a negative RGR on its common problems, with one minus sign in every format', async () => {
+    close(row('worse').cells.hundred!.rgr.value, -0.3125);
+    assert.equal(row('worse').cells.below, null);
+    assert.equal(row('worse').rgr!.leftOut.noCommon, 2);
+    const text = toTextTable(c);
+    assert.doesNotMatch(text, /-\d/, 'no hyphen-minus before a number in the text table');
+    assert.match(text, /−31\.3%/);
+    const md = toCompactMarkdown(c);
+    assert.doesNotMatch(md, /-\d/);
+    assert.match(md, /\| worse \| 10\.0 ± \d\.\d \| – \| – \| 10\.0 \| −10\.0 \| −31\.3 ± \d+\.\d \|/);
+    const tex = toLatex(c);
+    assert.doesNotMatch(tex, /−/, 'LaTeX has no Unicode minus');
+    assert.match(tex, /\$-31\.3 \\pm \d+\.\d\$/);
+  });
+
+  it('micro weighting and the ratio of gains are there on request, named in the result', async () => {
+    const micro = await buildComparison(store, { base: 'base', rl: 'rl', sets: ['hundred', 'below', 'tiny'], weighting: 'micro', rgrAggregation: 'ratio-of-gains' });
+    const a = row('student', micro).average;
+    // problem-weighted: (0.2·50 − 0.1·20 + 4/30·30) / 100 = 0.12
+    close(a.delta!.value, 0.12);
+    close(a.accuracy, (30 + 8 + 7) / (50 + 20 + 30));
+    const g = row('student', micro).rgr!;
+    // gains over gaps, weighted by common problems: (10 − 2 + 4) / (20 − 1 + 1) = 0.6 over all three sets
+    close(g.value, 0.6);
+    assert.deepEqual([g.aggregation, g.weighting, g.over], ['ratio-of-gains', 'micro', 3]);
+  });
+
+  it('the threshold is configurable: with a gap of 1 problem allowed, AIME-sized RGR 4.0 enters the mean', async () => {
+    const loose = await buildComparison(store, { base: 'base', rl: 'rl', sets: ['hundred', 'below', 'tiny'], rgrMinGap: 1 });
+    const m = row('student', loose).rgr!;
+    close(m.value, (0.5 + 4) / 2);
+    assert.equal(loose.settings.rgrMinGap, 1);
+  });
+});
