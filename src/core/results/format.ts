@@ -149,7 +149,7 @@ export function toTextTable(c: Comparison): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '', ...notes(c)].join('\n') + '\n';
 }
 
-const mdEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const mdEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/([|*_])/g, '\\$1').replace(/\n/g, ' ');
 
 function mdTable(header: string[], rows: string[][], textColumns = 2): string[] {
   return [
@@ -215,7 +215,7 @@ function paperTable(c: Comparison, n: Numbers): PaperTable {
     return { model: r.model, cells };
   });
   const rgr = withRgr
-    ? { header: ['Model', ...c.sets.map((s) => s.label), 'Mean'], rows: students.map((r) => ({ model: r.model, cells: [...c.sets.map((s) => rgrCell(r.cells[s.name]?.rgr ?? null)), rgrCell(r.rgr)] })) }
+    ? { header: ['RGR (%)', ...c.sets.map((s) => s.label), 'Mean'], rows: students.map((r) => ({ model: r.model, cells: [...c.sets.map((s) => rgrCell(r.cells[s.name]?.rgr ?? null)), rgrCell(r.rgr)] })) }
     : null;
   const s = c.settings;
   const footnotes = [
@@ -228,7 +228,7 @@ function paperTable(c: Comparison, n: Numbers): PaperTable {
         `mean: ${s.rgrAggregation === 'mean-of-ratios' ? `${s.weighting} mean of the defined, stable per-benchmark RGRs` : `ratio of the ${s.weighting} mean gain to the mean gap`}; unstable under a gap of ${s.rgrMinGap} problems.`,
     );
   }
-  if (partial.size) footnotes.push(`${n.dagger} partial evaluation (problems graded of the set): ${[...partial].join('; ')}.`);
+  if (partial.size) footnotes.push(`† partial evaluation (problems graded of the set): ${[...partial].join('; ')}.`);
   for (const [reason, m] of reasons) footnotes.push(`${m} ${reason}`);
   return { header, rows, rgr, footnotes };
 }
@@ -290,7 +290,7 @@ export function toLatex(c: Comparison): string {
       .replace(/≤/g, '$\\le$'),
   );
   const lines = ['\\begin{table}[t]', '\\centering', '\\small', ...texTable(t.header, t.rows)];
-  if (t.rgr && t.rgr.rows.length) lines.push('\\\\[1ex]', ...texTable(t.rgr.header.map((h) => (h === 'Mean' ? 'Mean RGR (%)' : h)), t.rgr.rows));
+  if (t.rgr && t.rgr.rows.length) lines.push('\\\\[1ex]', ...texTable(t.rgr.header, t.rgr.rows));
   lines.push(`\\caption{${notesTex.join(' ')}}`, '\\end{table}');
   // Δ in a header: math mode
   return lines.join('\n').replace(/Δ/g, '$\\Delta$') + '\n';
