@@ -6,6 +6,7 @@ import { averageAccuracy, averageDelta, commonScores, pairedDelta, type AverageD
 import { evalFingerprint, listEvalRuns, loadOutcomes, type EvalRun } from './eval-runs';
 import { CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, FEW_PROBLEMS } from './interval';
 import { lineageByModel, type Lineage } from './lineage';
+import type { EvaluationCoverage } from './problem-results';
 import { computeMetrics, DEFAULT_LONG_TOKENS, scoresByKey, type MajVote, type MetricOptions, type Metrics } from './metrics';
 import {
   DEFAULT_RGR_AGGREGATION,
@@ -23,14 +24,8 @@ import {
 
 export type Role = 'base' | 'rl' | 'teacher' | 'student';
 
-/** How much of its set an evaluation covers: partial ones are marked wherever they are shown. */
-export interface Coverage {
-  /** problems with at least one graded sample */
-  readonly graded: number;
-  /** problems in the set */
-  readonly of: number;
-  readonly partial: boolean;
-}
+/** How much of its set an evaluation covers (problems with a graded sample, of the set's): partial ones are marked wherever they are shown. */
+export type Coverage = EvaluationCoverage;
 
 /** One model on one benchmark. */
 export interface Cell {

@@ -1,5 +1,6 @@
 import type { Cell, Comparison, Row } from './comparison';
 import type { Interval } from './interval';
+import { partialText } from './problem-results';
 import type { MeanRgr, Rgr } from './rgr';
 
 /**
@@ -51,7 +52,7 @@ function roleText(r: Row): string {
 
 /** "partial: 4 of 500 problems graded" where the evaluation covers part of its set. */
 export function coverageText(c: Cell): string {
-  return c.coverage.partial ? `partial: ${c.coverage.graded} of ${c.coverage.of} problems graded` : '';
+  return partialText(c.coverage);
 }
 
 /** "72.4 [68.2, 76.4] · Δ +3.2 [+1.0, +5.4] on 100 of 500 · RGR 50.0% [31.2, 70.4]"; partial evaluations say so. */
