@@ -32,8 +32,8 @@ export const resultsCommand: Command = {
     'Rows are models (each model\'s latest evaluation of each set: w2s eval, cluster eval jobs, imported traces);\n' +
     'columns are benchmarks. MODEL is a model name, or the name of one of its eval runs (that run then stands for\n' +
     'its set). Accuracy is pass@1 averaged over samples; the interval is a 95% percentile bootstrap over problems\n' +
-    '(Wilson\'s score interval at 0%, 100% or under 10 problems), 2000 resamples, seed 0. Δ and RGR are computed\n' +
-    'on the problems all the models in them were graded on ("on 100 of 500"), with paired bootstrap intervals.\n' +
+    '(Wilson\'s score interval where fewer than 5 are correct, or incorrect), 2000 resamples, seed 0. Δ and RGR are\n' +
+    'computed on the problems all the models in them were graded on ("on 100 of 500"), with paired bootstrap intervals.\n' +
     'RGR = (acc − acc(base)) / (acc(RL) − acc(base)), in %; undefined where RL does not beat the base, unstable\n' +
     'where it beats it by fewer than --rgr-min-gap problems (left out of the mean, and counted). Averages are\n' +
     'macro (each benchmark once) unless --average micro. Partial evaluations are marked. --format latex writes a\n' +

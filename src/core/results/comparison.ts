@@ -4,7 +4,7 @@ import type { RunKind, RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
 import { averageAccuracy, averageDelta, commonScores, pairedDelta, type AverageDelta, type Paired } from './common-problems';
 import { evalFingerprint, listEvalRuns, loadOutcomes, type EvalRun } from './eval-runs';
-import { CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, FEW_PROBLEMS } from './interval';
+import { CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, MIN_OUTCOMES } from './interval';
 import { lineageByModel, type Lineage } from './lineage';
 import type { EvaluationCoverage } from './problem-results';
 import { computeMetrics, DEFAULT_LONG_TOKENS, scoresByKey, type MajVote, type MetricOptions, type Metrics } from './metrics';
@@ -319,7 +319,7 @@ export async function buildComparison(store: Store, options: ComparisonOptions =
   };
   const settings: Settings = {
     confidence: metricOptions.confidence!,
-    interval: `percentile bootstrap over problems (Wilson score interval where every problem scores 0 or 1, or fewer than ${FEW_PROBLEMS} are graded)`,
+    interval: `percentile bootstrap over problems (Wilson score interval where fewer than ${MIN_OUTCOMES} problems are correct, or incorrect)`,
     resamples: metricOptions.resamples!,
     seed: metricOptions.seed!,
     longTokens: metricOptions.longTokens!,

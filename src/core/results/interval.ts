@@ -102,30 +102,27 @@ export function wilsonInterval(p: number, n: number, confidence = CONFIDENCE): I
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
-/** Fewer graded problems than this, and an accuracy gets Wilson's interval rather than the bootstrap's. */
-export const FEW_PROBLEMS = 10;
+/**
+ * Fewer correct (or fewer incorrect) problems than this, and an accuracy gets Wilson's interval rather
+ * than the bootstrap's: the usual rule for when a proportion is too close to 0 or 1 for resampling or the
+ * normal approximation (n·p̂ < 5 or n·(1 − p̂) < 5). It covers 0% and 100% (the bootstrap says [0, 0]),
+ * AIME's 3 of 30 (the bootstrap's lower bound is exactly 0) and any set of fewer than 10 problems.
+ */
+export const MIN_OUTCOMES = 5;
 
-/** Which interval an accuracy gets: the bootstrap, or Wilson's where the bootstrap degenerates. */
+/** Which interval an accuracy gets: the bootstrap, or Wilson's where that degenerates. */
 export type IntervalMethod = 'bootstrap' | 'wilson';
 
 /**
  * The interval of an accuracy (mean of per-problem scores): the percentile bootstrap over problems, but
- * Wilson's score interval where that degenerates: every problem scored 0 or every problem scored 1 (each
- * resample is then the same mean, so the bootstrap says [0, 0]), or fewer than FEW_PROBLEMS problems.
+ * Wilson's score interval where fewer than MIN_OUTCOMES problems' worth of score is correct, or incorrect.
  */
 export function accuracyInterval(scores: ArrayLike<number>, options: BootstrapOptions = {}): (Interval & { readonly method: IntervalMethod }) | undefined {
   const n = scores.length;
   if (n === 0) return undefined;
   let sum = 0;
-  let allZero = true;
-  let allOne = true;
-  for (let i = 0; i < n; i++) {
-    const x = scores[i]!;
-    sum += x;
-    if (x !== 0) allZero = false;
-    if (x !== 1) allOne = false;
-  }
-  if (allZero || allOne || n < FEW_PROBLEMS) return { ...wilsonInterval(sum / n, n, options.confidence ?? CONFIDENCE), method: 'wilson' };
+  for (let i = 0; i < n; i++) sum += scores[i]!;
+  if (sum < MIN_OUTCOMES || n - sum < MIN_OUTCOMES) return { ...wilsonInterval(sum / n, n, options.confidence ?? CONFIDENCE), method: 'wilson' };
   return { ...bootstrapMeanInterval(scores, options)!, method: 'bootstrap' };
 }
 

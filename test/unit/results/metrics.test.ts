@@ -267,17 +267,24 @@ describe('Wilson where the bootstrap degenerates', () => {
     assert.throws(() => wilsonInterval(0.5, 0), RangeError);
   });
 
-  test('an accuracy gets Wilson at 0%, 100% or under 10 problems, the bootstrap otherwise, and says which', () => {
+  test('an accuracy gets Wilson where fewer than 5 problems are correct or incorrect (0%, 100%, AIME 3/30, tiny sets), and says which', () => {
     const zero = accuracyInterval(solved(30, 0))!;
     assert.equal(zero.method, 'wilson');
     assert.ok(zero.high > 0.1);
     assert.equal(accuracyInterval(solved(30, 30))!.method, 'wilson');
+    // 3 of 30: the percentile bootstrap's lower bound is exactly 0 (4.2% of resamples draw no correct problem)
+    assert.equal(bootstrapMeanInterval(solved(30, 3))!.low, 0);
+    const aime = accuracyInterval(solved(30, 3))!;
+    assert.equal(aime.method, 'wilson');
+    assert.ok(aime.low > 0.03 && aime.low < 0.04, String(aime.low)); // Wilson: [3.46%, 25.6%]
+    assert.equal(accuracyInterval(solved(30, 26))!.method, 'wilson'); // 4 incorrect
     assert.equal(accuracyInterval(solved(9, 4))!.method, 'wilson');
+    assert.equal(accuracyInterval(solved(30, 5))!.method, 'bootstrap');
     const boot = accuracyInterval(solved(30, 12))!;
     assert.equal(boot.method, 'bootstrap');
     assert.deepEqual({ low: boot.low, high: boot.high }, bootstrapMeanInterval(solved(30, 12)));
     // fractional scores (several samples per problem) all 0: still Wilson over problems
-    assert.equal(accuracyInterval([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])!.method, 'wilson');
+    assert.equal(accuracyInterval(Array.from({ length: 40 }, () => 0))!.method, 'wilson');
     assert.equal(accuracyInterval([]), undefined);
   });
 
