@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { buildComparison, createComparisonCache, type Comparison } from '../../core/results/comparison';
+import { buildComparison, createComparisonCache, type Comparison, type ComparisonOptions } from '../../core/results/comparison';
+import { MAJ_VOTES, type MajVote } from '../../core/results/metrics';
+import { RGR_AGGREGATIONS, type RgrAggregation, type Weighting } from '../../core/results/rgr';
 import { listEvalRuns } from '../../core/results/eval-runs';
 import { notes, toCompactMarkdown, toCsv, toLatex } from '../../core/results/format';
 import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
@@ -9,10 +11,27 @@ import { createPanelController, type PanelController, type PanelContext } from '
 
 const FORMAT_NAME = { md: 'Markdown', latex: 'LaTeX', csv: 'CSV' } as const;
 
+/** The comparison settings a user chooses (w2s.results.*), as `w2s results` takes them on its command line. */
+function settings(): Pick<ComparisonOptions, 'rgrMinGap' | 'weighting' | 'rgrAggregation' | 'majVote'> {
+  const config = vscode.workspace.getConfiguration('w2s.results');
+  const gap = config.get<number>('rgrMinGap');
+  const pick = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
+    const v = config.get<string>(key);
+    return allowed.includes(v as T) ? (v as T) : undefined;
+  };
+  return {
+    rgrMinGap: typeof gap === 'number' && Number.isInteger(gap) && gap >= 0 ? gap : undefined,
+    weighting: pick<Weighting>('average', ['macro', 'micro']),
+    rgrAggregation: pick<RgrAggregation>('rgrMean', RGR_AGGREGATIONS),
+    majVote: pick<MajVote>('majVote', MAJ_VOTES),
+  };
+}
+
 /** The comparison with the notes `w2s results` prints under its table (what each number is, how it was made). */
 function view(c: Comparison): ComparisonView {
   return { ...c, notes: notes(c) };
 }
+
 const SELECTION_KEY = 'w2s.results.selection';
 
 /** The one comparison panel takes no arguments. */
@@ -52,11 +71,11 @@ function comparisonContent({ host, refreshSoon }: PanelContext, context: vscode.
     const availableSets = [...new Set(listEvalRuns(store).map((r) => r.setName))];
     const sets = selection.sets?.filter((s) => availableSets.includes(s));
     try {
-      last = await buildComparison(store, { base: selection.base ?? undefined, rl: selection.rl ?? undefined, sets: sets?.length ? sets : undefined, cache, yieldEvery });
+      last = await buildComparison(store, { ...settings(), base: selection.base ?? undefined, rl: selection.rl ?? undefined, sets: sets?.length ? sets : undefined, cache, yieldEvery });
       return { selection, availableSets, comparison: view(last), error: null };
     } catch (e) {
       // A base or RL model that is gone (runs deleted): show the table without it, and say so.
-      last = await buildComparison(store, { sets: sets?.length ? sets : undefined, cache, yieldEvery });
+      last = await buildComparison(store, { ...settings(), sets: sets?.length ? sets : undefined, cache, yieldEvery });
       return { selection, availableSets, comparison: view(last), error: errorMessage(e) };
     }
   };
@@ -98,12 +117,19 @@ function comparisonContent({ host, refreshSoon }: PanelContext, context: vscode.
     await vscode.commands.executeCommand('w2s.openProblemSetFile', set);
     return null;
   });
-  const sub = stores.onDidChange(refreshSoon);
+  const subs = [
+    stores.onDidChange(refreshSoon),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('w2s.results')) refreshSoon();
+    }),
+  ];
   return {
     // Each ready (first load, shown again) and each change: the comparison is recomputed (cached per run).
     refresh: () => refresh(),
     // "W2S: Open Results" on the open panel recomputes too.
     reveal: () => refresh(),
-    dispose: () => sub.dispose(),
+    dispose: () => {
+      for (const s of subs) s.dispose();
+    },
   };
 }
