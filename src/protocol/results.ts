@@ -70,6 +70,7 @@ export interface CellView {
   readonly metrics: MetricsView;
   /** on the problems both were graded on: `common` of the set's `of` */
   readonly delta: { readonly value: number; readonly interval: IntervalView; readonly common: number; readonly of: number } | null;
+  readonly deltaNote?: string;
   readonly rgr: RgrView;
 }
 

@@ -16,6 +16,8 @@
 //   tiny (30 problems, AIME-sized)  base 3/30, rl 4/30, student 7/30
 //     RL beats the base by one problem: RGR (7 − 3) / (4 − 3) = 4.0, unstable under the 5-problem threshold.
 //
+//   apart (10 problems)     base: i < 5 only, rl: all, student: i ≥ 5 only → no common problems: no Δ, no RGR, said so.
+//
 // The student's mean RGR (mean of ratios) leaves out "below" (undefined) and "tiny" (unstable): 0.50 over 1 of 3.
 // Its Avg. Δ (macro mean of the paired per-set Δs): (+0.20 on 50 of 100, −0.10, +4/30) / 3.
 import { writeFile } from './tmp';
@@ -28,7 +30,7 @@ export interface FixtureModel {
   readonly solves: (i: number) => boolean;
 }
 
-export const FIXTURE_SETS = { hundred: 100, below: 20, tiny: 30 } as const;
+export const FIXTURE_SETS = { hundred: 100, below: 20, tiny: 30, apart: 10 } as const;
 
 export const FIXTURE_MODELS: readonly FixtureModel[] = [
   { model: 'base', set: 'hundred', covers: () => true, solves: (i) => i < 20 },
@@ -41,6 +43,9 @@ export const FIXTURE_MODELS: readonly FixtureModel[] = [
   { model: 'base', set: 'tiny', covers: () => true, solves: (i) => i < 3 },
   { model: 'rl', set: 'tiny', covers: () => true, solves: (i) => i < 4 },
   { model: 'student', set: 'tiny', covers: () => true, solves: (i) => i < 7 },
+  { model: 'base', set: 'apart', covers: (i) => i < 5, solves: () => true },
+  { model: 'rl', set: 'apart', covers: () => true, solves: () => true },
+  { model: 'student', set: 'apart', covers: (i) => i >= 5, solves: () => true },
 ];
 
 const question = (i: number) => `Compute ${i} * 3. (#${i})`;

@@ -18,6 +18,7 @@ export function detailsView(c: ComparisonView, selected: { model: string; set: s
     const d = cell.delta;
     items.push([`Δ against ${c.base}`, `${signed(d.value)} ${intervalText(d.interval, signed)} on ${d.common} of ${d.of} problems (both graded), paired bootstrap`]);
   }
+  if (cell.deltaNote) items.push([`Δ against ${c.base}`, cell.deltaNote]);
   if (c.base && c.rl && row.model !== c.base && row.model !== c.rl) {
     const r = cell.rgr;
     const where = r.common ? ` on ${r.common} of ${cell.setProblems} problems (all three graded)` : '';

@@ -60,7 +60,9 @@ function metricCell(c: ComparisonView, r: RowView, set: string, cell: CellView |
       ? html`<div class="delta ${d.value >= 0 ? 'up' : 'down'} ${significant ? 'significant' : ''}" title=${`Δ against ${c.base} on the ${d.common} problems both were graded on (of ${d.of}), paired bootstrap`}>
           ${signed(d.value)} ${intervalText(d.interval, signed)}${d.common < d.of ? html` <span class="common">${onCommon(d.common, d.of)}</span>` : nothing}
         </div>`
-      : nothing}
+      : cell.deltaNote
+        ? html`<div class="delta none">Δ: ${cell.deltaNote}</div>`
+        : nothing}
     ${student
       ? html`<div class="rgr ${rgr.value === null ? 'undefined' : ''} ${rgr.unstable ? 'unstable' : ''}" title=${rgr.value === null ? rgr.reason ?? '' : `on the ${rgr.common} problems base, RL and this model were graded on${rgr.intervalNote ? ` · no interval: ${rgr.intervalNote}` : ''}`}>
           RGR ${rgrValueText(rgr)}${rgr.value !== null && rgr.common < cell.setProblems ? html` <span class="common">${onCommon(rgr.common, cell.setProblems)}</span>` : nothing}

@@ -40,6 +40,8 @@ export interface Cell {
   readonly metrics: Metrics;
   /** student − base on the problems both were graded on, with its paired bootstrap interval */
   readonly delta: Paired | null;
+  /** why there is no Δ although a base is chosen (not evaluated on this set, no common problems) */
+  readonly deltaNote?: string;
   /** on the problems base, RL and this model were all graded on */
   readonly rgr: Rgr;
 }
@@ -253,6 +255,8 @@ async function setPart(ctx: Context, model: string, set: string): Promise<SetPar
     rgr = { rgr: value, columns: value.common ? columns : null };
   }
   const graded = r.metrics.problems;
+  const deltaNote =
+    !ctx.base || isBase || delta ? undefined : !b ? `the base (${ctx.base.model}) is not evaluated on this set` : `no common problems with the base (${ctx.base.model})`;
   return {
     cell: {
       run: r.run.name,
@@ -264,6 +268,7 @@ async function setPart(ctx: Context, model: string, set: string): Promise<SetPar
       coverage: { graded, of, partial: graded < of },
       metrics: r.metrics,
       delta,
+      ...(deltaNote ? { deltaNote } : {}),
       rgr: rgr.rgr,
     },
     deltaPair: b && !isBase ? (([student, base]) => ({ student: student!, base: base! }))(commonScores([r.scores, b.scores])) : null,

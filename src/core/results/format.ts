@@ -63,6 +63,7 @@ export function cellText(c: Cell | null, withRgr = false): string {
   const parts = [`${pct(m.accuracy)}${m.interval ? ` ${interval(m.interval, pct)}` : ''}`];
   if (c.coverage.partial) parts.push(coverageText(c));
   if (c.delta) parts.push(`Δ ${signed(c.delta.value)} ${interval(c.delta.interval, signed)}${of(c.delta.common, c.delta.of)}`);
+  else if (c.deltaNote) parts.push(`Δ: ${c.deltaNote}`);
   if (withRgr) parts.push(`RGR ${rgrText(c.rgr)}${c.rgr.common ? of(c.rgr.common, c.setProblems) : ''}`);
   return parts.join(' · ');
 }

@@ -91,6 +91,21 @@ describe('comparisons on common problems', () => {
     assert.match(tex, /\$-31\.3 \\pm \d+\.\d\$/);
   });
 
+  it('a comparison with no common problems says so: no Δ, no RGR, the reason in the cell', async () => {
+    const apart = await buildComparison(store, { base: 'base', rl: 'rl', sets: ['apart'] });
+    const cell = row('student', apart).cells.apart!;
+    assert.deepEqual(cell.coverage, { graded: 5, of: 10, partial: true });
+    assert.equal(cell.delta, null);
+    assert.equal(cell.deltaNote, 'no common problems with the base (base)');
+    assert.equal(cell.rgr.value, null);
+    assert.match(cell.rgr.reason!, /^no common problems/);
+    assert.equal(row('student', apart).average.delta, null);
+    assert.deepEqual(row('student', apart).rgr!.leftOut, { undefined: 0, unstable: 0, noCommon: 1 });
+    assert.match(toTextTable(apart), /Δ: no common problems with the base \(base\) · RGR undefined \(no common problems/);
+    // RL shares the base's five problems: its Δ is on 5 of 10
+    assert.deepEqual([row('rl', apart).cells.apart!.delta!.common, row('rl', apart).cells.apart!.delta!.of], [5, 10]);
+  });
+
   it('micro weighting and the ratio of gains are there on request, named in the result', async () => {
     const micro = await buildComparison(store, { base: 'base', rl: 'rl', sets: ['hundred', 'below', 'tiny'], weighting: 'micro', rgrAggregation: 'ratio-of-gains' });
     const a = row('student', micro).average;
