@@ -15,7 +15,7 @@ import { ROOT, VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQ
 
 const load = (set: string) =>
   fs.readFileSync(path.join(ROOT, 'data', 'benchmarks', `${set}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question?: string; problem?: string; answer: number | string });
-const SETS = { amc23: load('amc23'), aime24: load('aime24') };
+const SETS = { amc23: load('amc23'), math500: load('math500') };
 /** Which set and which problem (file order) a prompt asks. */
 const find = (prompt: string) => {
   for (const [set, ps] of Object.entries(SETS)) {
@@ -57,14 +57,15 @@ describe('results in VS Code (code-server): comparison panel, Testing view, gutt
     await cli('eval', '--base-url', server.url, '--model', 'rl', '--sets', 'amc23');
     serve('teacher', (i) => i < 15);
     await cli('sample', '--set', 'amc23', '--base-url', server.url, '--model', 'teacher', '--run', 'teacher-traces');
-    // AIME 2024, before the student's AMC evaluation (the Testing view's last run stays the student's AMC one):
-    // RL (8 of 30) below the base (10 of 30), and the student evaluated on the first 15 problems only (5 solved)
+    // MATH500's first problems, before the student's AMC evaluation (the Testing view's last run stays the
+    // student's AMC one; MATH500 sorts after AMC 2023 there): RL (8 of the first 30) below the base (10 of
+    // 30), the student evaluated on the first 15 problems only (5 solved). All three cover part of the set.
     serve('base', (i) => i < 10);
-    await cli('eval', '--base-url', server.url, '--model', 'base', '--sets', 'aime24');
+    await cli('eval', '--base-url', server.url, '--model', 'base', '--sets', 'math500', '--limit', '30');
     serve('rl', (i) => i < 8);
-    await cli('eval', '--base-url', server.url, '--model', 'rl', '--sets', 'aime24');
+    await cli('eval', '--base-url', server.url, '--model', 'rl', '--sets', 'math500', '--limit', '30');
     serve('student', (i) => i < 5);
-    await cli('eval', '--base-url', server.url, '--model', 'student', '--sets', 'aime24', '--limit', '15');
+    await cli('eval', '--base-url', server.url, '--model', 'student', '--sets', 'math500', '--limit', '15');
     serve('student', (i) => i < 20);
     await cli('eval', '--base-url', server.url, '--model', 'student', '--sets', 'amc23');
     fs.mkdirSync(path.join(folder, '.vscode'));
@@ -91,17 +92,17 @@ describe('results in VS Code (code-server): comparison panel, Testing view, gutt
     await frame.locator('select.rl').selectOption('rl');
     const student = frame.locator('tr[data-model="student"]');
     const amc = student.locator('td.cell[data-set="amc23"]');
-    const aime = student.locator('td.cell[data-set="aime24"]');
+    const math = student.locator('td.cell[data-set="math500"]');
     await amc.locator('.rgr', { hasText: 'RGR 50.0%' }).waitFor({ state: 'visible', timeout: 30_000 });
     // AMC: (0.50 − 0.25) / (0.75 − 0.25) = 50%, with its paired interval; Δ = +25.0 points on all 40 problems
     assert.equal(await amc.locator('.acc').innerText(), '50.0');
     assert.match(await amc.locator('.delta').innerText(), /^\+25\.0 \[\+\d+\.\d, \+\d+\.\d\]$/);
     assert.match(await amc.locator('.rgr').innerText(), /^RGR 50\.0% \[\d+\.\d, \d+\.\d\]$/);
-    // AIME: the student covers 15 of 30 problems (marked partial, Δ on those 15); RL is below the base: RGR undefined, and why
-    assert.equal(await aime.locator('.coverage.partial').innerText(), 'partial · 15 of 30');
-    assert.match(await aime.locator('.delta').innerText(), /on 15 of 30$/);
-    assert.match(await aime.locator('.rgr.undefined').innerText(), /^RGR undefined\s+RL is below the base \(−13\.3 points on the 15 common problems\)$/);
-    // the mean RGR leaves AIME out and says so
+    // MATH500: the student covers 15 problems (marked partial, Δ on those 15); RL is below the base there: RGR undefined, and why
+    assert.equal(await math.locator('.coverage.partial').innerText(), 'partial · 15 of 500');
+    assert.match(await math.locator('.delta').innerText(), /on 15 of 500$/);
+    assert.match(await math.locator('.rgr.undefined').innerText(), /^RGR undefined\s+RL is below the base \(−13\.3 points on the 15 common problems\)$/);
+    // the mean RGR leaves MATH500 out and says so
     assert.match(await student.locator('td.rgr-mean').innerText(), /^50\.0% \[\d+\.\d, \d+\.\d\]\s+over 1 of 2 \(left out: 1 undefined\)$/);
     assert.match(await student.locator('td.avg').innerText(), /1 partial/);
     assert.match(await frame.locator('.avg-head').innerText(), /Avg\. \(macro\)/);
@@ -109,10 +110,10 @@ describe('results in VS Code (code-server): comparison panel, Testing view, gutt
     assert.deepEqual(await frame.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model'))), ['base', 'rl', 'student']);
     assert.equal(await frame.locator('tr[data-model="base"] .role').innerText(), 'base');
     assert.equal(await frame.locator('svg.bars rect.bar').count(), 6);
-    assert.equal(await frame.locator('svg.bars rect.bar.partial').count(), 1);
-    await aime.click();
-    await frame.locator('.details h2', { hasText: 'student on AIME 2024' }).waitFor({ state: 'visible' });
-    assert.match(await frame.locator('.details').innerText(), /partial: 15 of 30 problems graded/);
+    assert.equal(await frame.locator('svg.bars rect.bar.partial').count(), 3);
+    await math.click();
+    await frame.locator('.details h2', { hasText: /^student on MATH/ }).waitFor({ state: 'visible' });
+    assert.match(await frame.locator('.details').innerText(), /partial: 15 of 500 problems graded/);
     await frame.locator('button.copy-md').click();
     await frame.locator('.status', { hasText: /copied \d+ characters as Markdown/ }).waitFor({ state: 'visible', timeout: 15_000 });
     await frame.locator('button.copy-latex').click();

@@ -51,30 +51,19 @@ class ResultsApp extends LitElement {
     this.error = s.error ?? '';
   }
 
-  private async select(change: { base?: string; rl?: string; sets?: string[] }): Promise<void> {
+  /** Sends the pickers' and checkboxes' current values (read from the DOM, so two quick changes never lose one). */
+  private async select(): Promise<void> {
     const s = this.state;
     if (!s) return;
-    const c = s.comparison;
-    const sets = change.sets ?? c?.sets.map((x) => x.name) ?? [];
+    const value = (cls: string) => this.querySelector<HTMLSelectElement>(`select.${cls}`)?.value || null;
+    const sets = [...this.querySelectorAll<HTMLInputElement>('input.set')].filter((b) => b.checked).map((b) => b.value);
     this.status = 'computing…';
     try {
-      this.show(
-        await ipc.request(SelectResultsRequest, {
-          base: (change.base ?? c?.base ?? s.selection.base) || null,
-          rl: (change.rl ?? c?.rl ?? s.selection.rl) || null,
-          sets: sets.length === s.availableSets.length ? null : sets,
-        }),
-      );
+      this.show(await ipc.request(SelectResultsRequest, { base: value('base'), rl: value('rl'), sets: sets.length === s.availableSets.length ? null : sets }));
     } catch (e) {
       this.status = '';
       this.error = (e as Error).message;
     }
-  }
-
-  private toggleSet(name: string, on: boolean): void {
-    const current = this.state?.comparison?.sets.map((x) => x.name) ?? [];
-    const sets = (this.state?.availableSets ?? []).filter((x) => (x === name ? on : current.includes(x)));
-    void this.select({ sets });
   }
 
   private copy(format: 'md' | 'latex' | 'csv'): void {
@@ -97,7 +86,7 @@ class ResultsApp extends LitElement {
     const picker = (cls: 'base' | 'rl', label: string, value: string | null) =>
       html`<label class="pick"
         ><span>${label} </span
-        ><select class=${cls} aria-label=${cls === 'base' ? 'Base model' : 'RL reference'} @change=${(e: Event) => void this.select({ [cls]: (e.target as HTMLSelectElement).value })}>
+        ><select class=${cls} aria-label=${cls === 'base' ? 'Base model' : 'RL reference'} @change=${() => void this.select()}>
           <option value="" ?selected=${!value}>(none)</option>
           ${models.map((m) => html`<option value=${m} ?selected=${m === value}>${m}</option>`)}
         </select></label
@@ -115,7 +104,7 @@ class ResultsApp extends LitElement {
         ${(s?.availableSets ?? []).map(
           (name) =>
             html`<label class="set-choice"
-              ><input type="checkbox" class="set" .value=${name} .checked=${chosen.has(name)} @change=${(e: Event) => this.toggleSet(name, (e.target as HTMLInputElement).checked)} /><span>
+              ><input type="checkbox" class="set" .value=${name} .checked=${chosen.has(name)} @change=${() => void this.select()} /><span>
                 ${name}</span
               ></label
             >`,
