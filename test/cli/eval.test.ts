@@ -229,5 +229,9 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     const out = JSON.parse(r.stdout);
     assert.equal(out.runs[0].done, 3);
     assert.equal(out.runs[0].metrics.accuracy, 0);
+    // the summary line marks an evaluation of part of its set
+    const again = await w2s(['eval', '--base-url', server.url, '--model', 'student', '--sets', 'aime24', '--limit', '3']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /aime24: eval-aime24-student done — .*accuracy 0\.0% \[0\.0, \d+\.\d\].* \(partial: 3 of 30 problems graded\)/);
   });
 });

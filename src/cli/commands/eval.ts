@@ -9,6 +9,7 @@ import { findRun } from '../../core/runs/runs';
 import { evalRunOf, loadOutcomes } from '../../core/results/eval-runs';
 import { pct } from '../../core/results/format';
 import { computeMetrics, type Metrics } from '../../core/results/metrics';
+import { setProblemCount } from '../../core/results/problem-results';
 import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { EVAL_DEFAULTS, SAMPLING_DEFAULTS } from '../../core/sampling/presets';
@@ -122,7 +123,7 @@ export const evalCommand: Command = {
         const evaluation = evalRunOf(store, result.runName)!;
         const metrics = computeMetrics(loadOutcomes(store, evaluation), { longTokens, samplesPerProblem: evaluation.samplesPerProblem });
         results.push({ set, result, metrics });
-        ctx.print(summaryLine(set, result, metrics));
+        ctx.print(summaryLine(set, result, metrics, setProblemCount(store, set)));
         if (result.error) ctx.warn(`w2s eval: ${set}: ${result.error}`);
       }
     } finally {
@@ -150,7 +151,7 @@ export const evalCommand: Command = {
   },
 };
 
-function summaryLine(set: string, r: SampleResult, m: Metrics): string {
+function summaryLine(set: string, r: SampleResult, m: Metrics, setProblems: number): string {
   const acc = m.accuracy === null ? 'not graded' : `accuracy ${pct(m.accuracy)}%${m.interval ? ` [${pct(m.interval.low)}, ${pct(m.interval.high)}]` : ''}`;
   // pass@k and maj@k count only problems with k graded samples: say so where a failed sample left one out
   const over = (x: { problems: number }) => (x.problems < m.problems ? ` (on ${x.problems} of ${m.problems} problems)` : '');
@@ -161,6 +162,7 @@ function summaryLine(set: string, r: SampleResult, m: Metrics): string {
   return (
     `${set}: ${r.runName} ${r.status} — ${r.done}/${r.total} generations, ${acc}${k}${maj}` +
     `${m.avgLength !== null ? `, avg length ${Math.round(m.avgLength)} tokens` : ''}` +
-    `${m.truncated ? `, ${m.truncated} truncated` : ''}${r.failed ? `, ${r.failed} failed` : ''}`
+    `${m.truncated ? `, ${m.truncated} truncated` : ''}${r.failed ? `, ${r.failed} failed` : ''}` +
+    `${m.problems < setProblems ? ` (partial: ${m.problems} of ${setProblems} problems graded)` : ''}`
   );
 }

@@ -30,6 +30,11 @@ export function coverageOf(outcomes: Iterable<ProblemOutcome>, of: number): Eval
   return { graded, of, partial: graded < of };
 }
 
+/** Problems in a set (0 for no such set). */
+export function setProblemCount(store: Store, setName: string): number {
+  return (store.db.prepare('SELECT problem_count AS n FROM problem_sets WHERE name = ?').get(setName) as { n: number } | undefined)?.n ?? 0;
+}
+
 /** "partial: 4 of 500 problems graded", or '' for an evaluation that covers its set. */
 export function partialText(c: EvaluationCoverage): string {
   return c.partial ? `partial: ${c.graded} of ${c.of} problems graded` : '';
