@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
-import { buildComparison, createComparisonCache, type Comparison, type ComparisonOptions } from '../../core/results/comparison';
-import { MAJ_VOTES, type MajVote } from '../../core/results/metrics';
-import { RGR_AGGREGATIONS, type RgrAggregation, type Weighting } from '../../core/results/rgr';
+import { comparisonChoices } from '../../core/results/choices';
+import { buildComparison, createComparisonCache, type Comparison } from '../../core/results/comparison';
 import { listEvalRuns } from '../../core/results/eval-runs';
 import { notes, toCompactMarkdown, toCsv, toLatex } from '../../core/results/format';
 import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
@@ -12,19 +11,9 @@ import { createPanelController, type PanelController, type PanelContext } from '
 const FORMAT_NAME = { md: 'Markdown', latex: 'LaTeX', csv: 'CSV' } as const;
 
 /** The comparison settings a user chooses (w2s.results.*), as `w2s results` takes them on its command line. */
-function settings(): Pick<ComparisonOptions, 'rgrMinGap' | 'weighting' | 'rgrAggregation' | 'majVote'> {
+function settings(): ReturnType<typeof comparisonChoices> {
   const config = vscode.workspace.getConfiguration('w2s.results');
-  const gap = config.get<number>('rgrMinGap');
-  const pick = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
-    const v = config.get<string>(key);
-    return allowed.includes(v as T) ? (v as T) : undefined;
-  };
-  return {
-    rgrMinGap: typeof gap === 'number' && Number.isInteger(gap) && gap >= 0 ? gap : undefined,
-    weighting: pick<Weighting>('average', ['macro', 'micro']),
-    rgrAggregation: pick<RgrAggregation>('rgrMean', RGR_AGGREGATIONS),
-    majVote: pick<MajVote>('majVote', MAJ_VOTES),
-  };
+  return comparisonChoices((key) => config.get(key));
 }
 
 /** The comparison with the notes `w2s results` prints under its table (what each number is, how it was made). */

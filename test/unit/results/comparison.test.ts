@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createGraderPool, type GraderPool } from '../../../src/core/grader';
 import { gradeTraces } from '../../../src/core/grading/grade-traces';
 import { importProblemSet } from '../../../src/core/problems/import';
+import { comparisonChoices } from '../../../src/core/results/choices';
 import { buildComparison, type Comparison, type Row } from '../../../src/core/results/comparison';
 import { toCompactMarkdown, toLatex, toTextTable } from '../../../src/core/results/format';
 import { openStore, type Store } from '../../../src/core/store/open';
@@ -116,6 +117,15 @@ describe('comparisons on common problems', () => {
     // gains over gaps, weighted by common problems: (10 − 2 + 4) / (20 − 1 + 1) = 0.6 over all three sets
     close(g.value, 0.6);
     assert.deepEqual([g.aggregation, g.weighting, g.over], ['ratio-of-gains', 'micro', 3]);
+  });
+
+  it('the panel settings become the same options as the CLI flags; a value that is no choice keeps the default', () => {
+    const settings: Record<string, unknown> = { rgrMinGap: 1, average: 'micro', rgrMean: 'ratio-of-gains', majVote: 'equivalent' };
+    assert.deepEqual(comparisonChoices((k) => settings[k]), { rgrMinGap: 1, weighting: 'micro', rgrAggregation: 'ratio-of-gains', majVote: 'equivalent' });
+    const bad: Record<string, unknown> = { rgrMinGap: -1, average: 'mean', rgrMean: 2, majVote: null };
+    assert.deepEqual(comparisonChoices((k) => bad[k]), { rgrMinGap: undefined, weighting: undefined, rgrAggregation: undefined, majVote: undefined });
+    assert.equal(comparisonChoices(() => 2.5).rgrMinGap, undefined);
+    assert.equal(comparisonChoices(() => 0).rgrMinGap, 0);
   });
 
   it('the threshold is configurable: with a gap of 1 problem allowed, AIME-sized RGR 4.0 enters the mean', async () => {
