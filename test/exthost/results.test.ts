@@ -65,7 +65,8 @@ suite('Results in the extension host', () => {
     const first = item.children.get('p:amc23:0')!; // evaluated (among the first five)
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', item.uri!, first.range!.start);
     const text = hovers.flatMap((h) => h.contents.map((m) => (typeof m === 'string' ? m : m.value))).join('\n');
-    assert.match(text, /student-x: .* · eval-amc23-student-x · _partial: 5 of 40 problems graded_/);
+    // (names escaped as Markdown text: student\\-x)
+    assert.match(text, /student\\-x: .* · eval\\-amc23\\-student\\-x · _partial: 5 of 40 problems graded_/);
   });
 
   test('w2s.openProblemTracesAsText: a read-only document with every trace of the problem', async () => {
