@@ -295,14 +295,27 @@ async function buildRow(ctx: Context, model: string, roles: Role[], lineage: Lin
   for (const s of ctx.sets) parts.push(await setPart(ctx, model, s));
   const cells: Record<string, Cell | null> = {};
   ctx.sets.forEach((s, i) => (cells[s] = parts[i]!.cell));
+  // The row's averages bootstrap every benchmark at once: reused while no evaluation behind them changed.
+  const fingerprint = JSON.stringify([
+    ctx.settings,
+    ctx.sets.map((s) => [model, ctx.base?.model, ctx.rl?.model].map((m) => (m ? ctx.results.get(pairKey(m, s))?.fingerprint ?? null : null))),
+  ]);
   const rgr =
     ctx.base && ctx.rl
-      ? meanRgr(
-          parts.map((p) => p.rgr),
-          { ...ctx.bootstrap, minGap: ctx.settings.rgrMinGap, aggregation: ctx.settings.rgrAggregation, weighting: ctx.settings.weighting },
+      ? await memo(
+          ctx.cache,
+          `meanRGR:${model}`,
+          fingerprint,
+          () =>
+            meanRgr(
+              parts.map((p) => p.rgr),
+              { ...ctx.bootstrap, minGap: ctx.settings.rgrMinGap, aggregation: ctx.settings.rgrAggregation, weighting: ctx.settings.weighting },
+            ),
+          ctx.yieldEvery,
         )
       : null;
-  return { model, roles, lineage, cells, average: rowAverage(ctx, parts), rgr };
+  const average = await memo(ctx.cache, `average:${model}`, fingerprint, () => rowAverage(ctx, parts), ctx.yieldEvery);
+  return { model, roles, lineage, cells, average, rgr };
 }
 
 /**

@@ -7,22 +7,23 @@ import { createGraderPool, type GraderPool } from '../../../src/core/grader';
 import { gradeTraces } from '../../../src/core/grading/grade-traces';
 import { importProblemSet } from '../../../src/core/problems/import';
 import { comparisonChoices } from '../../../src/core/results/choices';
-import { buildComparison, type Comparison, type Row } from '../../../src/core/results/comparison';
+import { buildComparison, createComparisonCache, type Comparison, type Row } from '../../../src/core/results/comparison';
 import { toCompactMarkdown, toLatex, toTextTable } from '../../../src/core/results/format';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { writeResultsFixture } from '../../support/results-fixture';
-import { REPO_ROOT, tempDir } from '../../support/tmp';
+import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
 
 const close = (a: number | null | undefined, b: number, eps = 1e-12) => assert.ok(a !== null && a !== undefined && Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
 
 let store: Store;
+let dir: string;
 let pool: GraderPool;
 let c: Comparison;
 const row = (m: string, comparison = c): Row => comparison.rows.find((r) => r.model === m)!;
 
 before(async () => {
-  const dir = tempDir('w2s-comparison-');
+  dir = tempDir('w2s-comparison-');
   store = openStore(path.join(dir, 'w2s.db'));
   pool = createGraderPool({ size: 1, workerPath: path.join(REPO_ROOT, 'src', 'core', 'grader', 'worker.ts') });
   const fixture = writeResultsFixture(dir);
@@ -133,5 +134,25 @@ describe('comparisons on common problems', () => {
     const m = row('student', loose).rgr!;
     close(m.value, (0.5 + 4) / 2);
     assert.equal(loose.settings.rgrMinGap, 1);
+  });
+  // last: it changes the store
+  it('a cached comparison recomputes what a changed evaluation is behind, and only that', async () => {
+    const cache = createComparisonCache();
+    const options = { base: 'base', rl: 'rl', sets: ['hundred', 'below', 'tiny'], cache };
+    const before = await buildComparison(store, options);
+    close(row('student', before).rgr!.value, 0.5);
+    const again = await buildComparison(store, options);
+    assert.equal(row('student', again).rgr, row('student', before).rgr, 'unchanged: the same cached result');
+    // the student's other 50 problems arrive, all wrong: on all 100, (0.3 − 0.2) / (0.52 − 0.2) = 0.3125
+    const file = writeFile(dir, 'more.jsonl', Array.from({ length: 50 }, (_, j) => JSON.stringify({ id: `q${50 + j}`, question: `Compute ${50 + j} * 3. (#${50 + j})`, response: '\\boxed{999999}' })).join('\n'));
+    importTraces(store, { file, setName: 'hundred', runName: 'student-hundred', model: 'student' });
+    await gradeTraces(store, pool, {});
+    const after = await buildComparison(store, options);
+    const cell = row('student', after).cells.hundred!;
+    assert.deepEqual([cell.coverage.partial, cell.rgr.common, cell.delta!.common], [false, 100, 100]);
+    close(cell.rgr.value, 0.3125);
+    close(row('student', after).rgr!.value, 0.3125);
+    close(row('student', after).average.delta!.value, (0.1 - 0.1 + 4 / 30) / 3);
+    assert.equal(row('worse', after).rgr, row('worse', before).rgr, 'a row whose evaluations did not change is reused');
   });
 });
