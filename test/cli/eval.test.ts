@@ -146,7 +146,7 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     // ten and four problems: the RL–base gap vanishes in enough resamples that the mean's interval is unbounded, and says so
     assert.match(studentLine, /62\.5% \(no interval: unbounded: RL does not beat the base in \d+ of 2000 resamples\) over 2 of 3 \(left out: 1 undefined\)/);
     const md = (await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini,mini2,flat', '--format', 'md'])).stdout;
-    assert.match(md, /^\| Model \| Role \| mini \| mini2 \| flat \| Avg\. \| Avg\. Δ \| RGR \|$/m);
+    assert.match(md, /^\| Model \| Role \| mini \| mini2 \| flat \| Avg\. \(macro\) \| Avg\. Δ \| RGR \(mean-of-ratios\) \|$/m);
     assert.match(md, /^\| student \| {2}\| 70\.0 /m);
     const csv = (await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini,mini2,flat', '--format', 'csv'])).stdout.trim().split('\n');
     assert.equal(csv.length, 1 + 4 * 3, 'a header and one line per model and set (base, rl, student, base-m)');

@@ -64,14 +64,14 @@ describe('w2s results on common problems (built CLI, real store)', () => {
   it('--format latex: a booktabs table with math-mode minus signs and the RGR table; --format md --compact', async () => {
     const tex = await w2s([...RESULTS, '--format', 'latex']);
     assert.equal(tex.code, 0, tex.stderr);
-    for (const rule of ['\\toprule', '\\midrule', '\\bottomrule', '\\begin{tabular}{lrrrrrr}']) assert.ok(tex.stdout.includes(rule), rule);
+    for (const rule of ['\\toprule', '\\midrule', '\\bottomrule', '\\begin{tabular}{lrrrrrr}', 'Model & hundred & below & tiny & Avg. (macro) & $\\Delta$ & RGR (\\%) \\\\']) assert.ok(tex.stdout.includes(rule), rule);
     assert.match(tex.stdout, /^worse & \$10\.0 \\pm \d\.\d\$ & -- & -- & \$10\.0\$ & \$-10\.0\$ & \$-31\.3 \\pm \d+\.\d\$ \\\\$/m);
     assert.match(tex.stdout, /^student & \$60\.0 \\pm \d+\.\d\$\\textsuperscript\{\\dag\} /m);
     assert.doesNotMatch(tex.stdout, /\u2212|\$\$|textbackslash/);
     assert.match(tex.stdout, /\\textsuperscript\{\\dag\} partial evaluation/);
     const md = await w2s([...RESULTS, '--format', 'md', '--compact']);
     assert.equal(md.code, 0, md.stderr);
-    assert.match(md.stdout, /^\| Model \| hundred \| below \| tiny \| Avg\. \| Δ \| RGR \(%\) \|$/m);
+    assert.match(md.stdout, /^\| Model \| hundred \| below \| tiny \| Avg\. \(macro\) \| Δ \| RGR \(%\) \|$/m);
     assert.match(md.stdout, /^\| student \| 60\.0 ± \d+\.\d† \| 40\.0 ± \d+\.\d \| 23\.3 ± \d+\.\d \| 41\.1 \| \+7\.8 \| 50\.0 ± \d+\.\d \|$/m);
     assert.match(md.stdout, /^\| student \| 50\.0 ± \d+\.\d \| –\\\* \| 400\.0( ± \d+\.\d)?\\\*\\\* \| 50\.0 ± \d+\.\d \|$/m);
     assert.match(md.stdout, /^_\\\* undefined: RL is below the base/m);

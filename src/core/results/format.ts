@@ -96,7 +96,7 @@ function averageDeltaText(r: Row): string {
 export function comparisonCells(c: Comparison): { header: string[]; rows: string[][] } {
   const withLineage = c.rows.some((r) => r.lineage);
   const withRgr = Boolean(c.base && c.rl);
-  const header = ['Model', 'Role', ...c.sets.map((s) => s.label), 'Avg.', ...(c.base ? ['Avg. Δ'] : []), ...(withRgr ? ['RGR'] : [])];
+  const header = ['Model', 'Role', ...c.sets.map((s) => s.label), `Avg. (${c.settings.weighting})`, ...(c.base ? ['Avg. Δ'] : []), ...(withRgr ? [`RGR (${c.settings.rgrAggregation})`] : [])];
   if (withLineage) header.push('Trained on (teacher accuracy)');
   const rows = c.rows.map((r) => {
     // per-benchmark RGR for the students (the base and the RL reference are 0 and 1 by definition)
@@ -207,7 +207,7 @@ function paperTable(c: Comparison, n: Numbers): PaperTable {
     const text = half === null ? n.number(r.value) : n.pm(r.value, half);
     return 'unstable' in r && r.unstable ? `${text}${mark(r.reason!)}` : text;
   };
-  const header = ['Model', ...c.sets.map((s) => s.label), 'Avg.', ...(c.base ? ['Δ'] : []), ...(withRgr ? ['RGR (%)'] : [])];
+  const header = ['Model', ...c.sets.map((s) => s.label), `Avg. (${c.settings.weighting})`, ...(c.base ? ['Δ'] : []), ...(withRgr ? ['RGR (%)'] : [])];
   const students = c.rows.filter((r) => r.model !== c.base && r.model !== c.rl);
   const rows = c.rows.map((r) => {
     const cells = c.sets.map((s) => accCell(r.cells[s.name] ?? null));
