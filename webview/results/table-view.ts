@@ -11,7 +11,7 @@ export function tableView(c: ComparisonView, selected: { model: string; set: str
         <th>Model</th>
         ${c.sets.map((s) => html`<th title=${`${s.name}: ${s.problems} problems`}>${s.label}</th>`)}
         <th class="avg-head" title=${averageTitle}>Avg. <span class="muted">(${c.settings.weighting})</span></th>
-        <th title=${c.settings.rgrAggregation === 'mean-of-ratios' ? 'mean of the per-benchmark RGRs that are defined and stable' : 'ratio of the mean gain to the mean gap'}>RGR</th>
+        <th title=${c.settings.rgrAggregation === 'mean-of-ratios' ? 'mean of the per-benchmark RGRs that are defined and stable' : 'ratio of the mean gain to the mean gap'} class="rgr-head">RGR <span class="muted">(${c.settings.rgrAggregation.replace(/-/g, ' ')}, %)</span></th>
       </tr>
     </thead>
     <tbody>
