@@ -69,8 +69,12 @@ const mean = (xs: ArrayLike<number>) => {
   return s / xs.length;
 };
 
-const points = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(x * 100).toFixed(1)} points`;
-const problemsText = (x: number) => `${Number(x.toFixed(2))} problem${Math.abs(x - 1) < 1e-9 ? '' : 's'}`;
+/** A negative gap in points: "−5.0 points". */
+const belowBy = (gap: number) => `\u2212${(-gap * 100).toFixed(1)} points`;
+const problemsText = (x: number) => {
+  const rounded = Number(x.toFixed(2));
+  return `${rounded} problem${rounded === 1 ? '' : 's'}`;
+};
 
 /** The interval of a bootstrap, or why there is none. */
 function intervalOf(b: ReturnType<typeof stratifiedBootstrap>, resamples: number): { interval: Interval | null; intervalNote?: string } {
@@ -92,7 +96,7 @@ export function rgrOnCommon(c: RgrColumns, options: RgrOptions = {}): Rgr {
   const gapProblems = gap * n;
   const base = { common: n, gap, gapProblems, interval: null, unstable: false };
   if (Math.abs(gap) < SAME) return { ...base, value: null, reason: `undefined: RL equals the base on the ${n} common problems` };
-  if (gap < 0) return { ...base, value: null, reason: `undefined: RL is below the base (${points(gap)} on the ${n} common problems)` };
+  if (gap < 0) return { ...base, value: null, reason: `undefined: RL is below the base (${belowBy(gap)} on the ${n} common problems)` };
   const boot = stratifiedBootstrap([[c.student, c.base, c.rl]], ([m]) => ratio(m![0]! - m![1]!, m![2]! - m![1]!), options);
   const unstable = gapProblems < minGap - SAME;
   return {

@@ -6,7 +6,7 @@ import { averageDelta, commonScores, pairedDelta } from '../../../src/core/resul
 import { accuracyInterval, bootstrapMeanInterval, normalQuantile, quantile, seededRandom, stratifiedBootstrap, wilsonInterval } from '../../../src/core/results/interval';
 import { computeMetrics } from '../../../src/core/results/metrics';
 import type { ProblemOutcome, SampleOutcome } from '../../../src/core/results/outcomes';
-import { meanRgr, noRgr, rgrOnCommon, type RgrColumns } from '../../../src/core/results/rgr';
+import { meanRgr, noRgr, ratio, RGR_AGGREGATIONS, rgrOnCommon, type RgrColumns } from '../../../src/core/results/rgr';
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
 
@@ -101,16 +101,36 @@ describe('RGR on common problems', () => {
     close(rgrOnCommon(columns(100, 40, 50, 70)).value!, -0.5); // below the base
   });
 
+  test('ratio: gain / gap where the gap is positive, else ±∞ by the gain (a resample without a gap lands in a tail)', () => {
+    assert.equal(ratio(1, 0.5), 2);
+    assert.equal(ratio(-1, 0.5), -2);
+    assert.equal(ratio(1, 0), Infinity);
+    assert.equal(ratio(-1, 0), -Infinity);
+    assert.equal(ratio(1, -0.5), Infinity); // a negative gap is no gap: the sign of the gain decides the tail
+    assert.equal(ratio(-0.2, -0.5), -Infinity);
+    assert.ok(Number.isNaN(ratio(0, 0)));
+    assert.equal(ratio(1, 1e-12), Infinity, 'a gap of rounding size is no gap');
+    assert.deepEqual(RGR_AGGREGATIONS, ['mean-of-ratios', 'ratio-of-gains']);
+  });
+
+  test('noRgr: a reason and nothing else', () => {
+    assert.deepEqual(noRgr('not evaluated', 3), { value: null, reason: 'not evaluated', unstable: false, common: 3, gap: null, gapProblems: null, interval: null });
+  });
+
   test('RL below the base is undefined with the reason, never (0.40 − 0.50) / (0.45 − 0.50) = 2.00', () => {
     const r = rgrOnCommon(columns(100, 40, 50, 45));
     assert.equal(r.value, null);
     assert.equal(r.reason, 'undefined: RL is below the base (−5.0 points on the 100 common problems)');
-    assert.equal(r.interval, null);
+    assert.deepEqual([r.interval, r.unstable, r.common], [null, false, 100]);
+    close(r.gapProblems!, -5, 1e-9);
+    close(r.gap!, -0.05);
     const same = rgrOnCommon(columns(100, 70, 50, 50));
     assert.equal(same.value, null);
     assert.equal(same.reason, 'undefined: RL equals the base on the 100 common problems');
     assert.equal(rgrOnCommon({ student: [], base: [], rl: [] }).reason, 'no common problems: base, RL and this model were graded on no problem in common');
-    assert.throws(() => rgrOnCommon({ student: [1], base: [1, 0], rl: [1] }), RangeError);
+    assert.throws(() => rgrOnCommon({ student: [1], base: [1, 0], rl: [1] }), /RGR needs aligned scores \(got 1, 2, 1\)/);
+    assert.throws(() => rgrOnCommon({ student: [1], base: [1], rl: [1, 0] }), /RGR needs aligned scores \(got 1, 1, 2\)/);
+    assert.equal(rgrOnCommon(columns(100, 60, 50, 49)).unstable, false);
   });
 
   test('a gap of fewer problems than the threshold is flagged unstable (AIME: 3/30 → 4/30 with a student at 7/30)', () => {
@@ -165,6 +185,14 @@ describe('RGR on common problems', () => {
     close(meanRgr(sets, { aggregation: 'ratio-of-gains', weighting: 'micro' }).value!, 44 / 66);
     const none = meanRgr([sets[1]!]);
     assert.deepEqual([none.value, none.reason, none.over], [null, 'no benchmark with a defined, stable RGR', 0]);
+    // ratio of gains where the benchmarks' gaps add up to nothing: undefined, said so
+    const flat = [columns(100, 60, 50, 45), columns(100, 60, 50, 55)].map((c) => ({ rgr: rgrOnCommon(c), columns: c }));
+    const g0 = meanRgr(flat, { aggregation: 'ratio-of-gains' });
+    assert.deepEqual([g0.value, g0.reason, g0.interval, g0.intervalNote], [null, 'undefined: RL does not beat the base on the benchmarks averaged', null, 'no value']);
+    // a benchmark without columns (not evaluated) is left out of the ratio of gains too, and counted
+    const withMissing = meanRgr([...flat.slice(1), { rgr: noRgr('not evaluated'), columns: null }], { aggregation: 'ratio-of-gains' });
+    close(withMissing.value!, 2);
+    assert.deepEqual([withMissing.over, withMissing.leftOut.noCommon], [1, 1]);
   });
 });
 
