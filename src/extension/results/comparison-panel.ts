@@ -5,6 +5,7 @@ import { buildComparison, createComparisonCache, type Comparison } from '../../c
 import { listEvalRuns } from '../../core/results/eval-runs';
 import { notes, toCompactMarkdown, toCsv, toLatex } from '../../core/results/format';
 import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
+import { setting } from '../ui/settings';
 import type { StoreService } from '../ui/store-service';
 import { createPanelController, type PanelController, type PanelContext } from '../ui/webview-panel';
 
@@ -12,8 +13,8 @@ const FORMAT_NAME = { md: 'Markdown', latex: 'LaTeX', csv: 'CSV' } as const;
 
 /** The comparison settings a user chooses (w2s.results.*), as `w2s results` takes them on its command line. */
 function settings(): ReturnType<typeof comparisonChoices> {
-  const config = vscode.workspace.getConfiguration('w2s.results');
-  return comparisonChoices((key) => config.get(key));
+  const values: Record<string, unknown> = { rgrMinGap: setting('results.rgrMinGap'), average: setting('results.average'), rgrMean: setting('results.rgrMean'), majVote: setting('results.majVote') };
+  return comparisonChoices((key) => values[key]);
 }
 
 /** The comparison with the notes `w2s results` prints under its table (what each number is, how it was made). */
