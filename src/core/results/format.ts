@@ -20,7 +20,7 @@ export const signed = (x: number, digits = 1): string => {
   return `${x > 0 ? '+' : MINUS}${s}`;
 };
 /** A percentage that may be negative, with the one minus sign. */
-const plain = (x: number, digits = 1) => {
+export const plain = (x: number, digits = 1): string => {
   const s = Math.abs(x * 100).toFixed(digits);
   return x < 0 && Number(s) !== 0 ? `${MINUS}${s}` : s;
 };
