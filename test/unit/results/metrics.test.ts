@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { majorityVote, passAtK, reportedKs } from '../../../src/core/results/estimators';
-import { averageDelta, commonScores, pairedDelta } from '../../../src/core/results/common-problems';
+import { averageAccuracy, averageDelta, commonScores, pairedDelta } from '../../../src/core/results/common-problems';
 import { accuracyInterval, bootstrapMeanInterval, normalQuantile, quantile, seededRandom, stratifiedBootstrap, wilsonInterval } from '../../../src/core/results/interval';
 import { computeMetrics } from '../../../src/core/results/metrics';
 import type { ProblemOutcome, SampleOutcome } from '../../../src/core/results/outcomes';
@@ -203,6 +203,15 @@ describe('common problems', () => {
     const c = new Map([['p3', 0], ['p2', 0.25]]);
     assert.deepEqual(commonScores([a, b, c]), [[0, 1], [1, 0.5], [0.25, 0]]);
     assert.deepEqual(commonScores([a, new Map()]), [[], []]);
+    assert.deepEqual(commonScores([]), []);
+  });
+
+  test('Avg.: macro mean of the benchmark accuracies, or micro (weighted by graded problems); none without results', () => {
+    const sets = [{ accuracy: 0.6, problems: 50 }, { accuracy: 0.4, problems: 20 }, { accuracy: 0.2, problems: 30 }];
+    close(averageAccuracy(sets, 'macro')!, 0.4);
+    close(averageAccuracy(sets, 'micro')!, (30 + 8 + 6) / 100);
+    assert.equal(averageAccuracy([], 'macro'), null);
+    assert.equal(averageAccuracy([], 'micro'), null);
   });
 
   test('Avg. Δ: macro mean of the paired per-set Δs, or problem-weighted (micro)', () => {
