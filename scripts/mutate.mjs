@@ -30,6 +30,12 @@ const SCOPES = {
     files: () => listTs('src/core/problems', []),
     tests: ['test/unit/problems/*.test.ts'],
   },
+  // What a results table says (RGR, Δ, intervals, averages, the paper formats), judged by the pure metric
+  // tests first and then the comparison on a real store built from the synthetic fixture with known answers.
+  results: {
+    files: () => listTs('src/core/results', []),
+    tests: ['test/unit/results/metrics.test.ts', 'test/unit/results/comparison.test.ts', 'test/unit/results/evaluations.test.ts'],
+  },
   // The sampler's retry and resume code, judged by its own unit tests (each against the fake server or
   // a real store). sampler.test.ts is left out: it takes a minute a run, so every surviving mutant
   // would cost that, and its time-based cases (a 300 ms timeout) fail now and then on a loaded machine,
@@ -67,7 +73,7 @@ function parseArgs(argv) {
     if (a === '--concurrency') concurrency = Number(argv[++i]);
     else if (a === '--full') full = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run mutate -- [grader|problems|sampling|export|src/core/…/file.ts]… [--concurrency N] [--full]');
+      console.log('usage: npm run mutate -- [grader|problems|sampling|export|results|src/core/…/file.ts]… [--concurrency N] [--full]');
       process.exit(0);
     } else targets.push(a);
   }

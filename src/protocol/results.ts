@@ -11,15 +11,47 @@ export interface IntervalView {
   readonly high: number;
 }
 
+/** k with its value over the problems that have at least k graded samples */
+export interface KValueView {
+  readonly k: number;
+  readonly value: number;
+  readonly problems: number;
+}
+
+export interface RgrView {
+  readonly value: number | null;
+  /** why it is undefined, or why it is unstable */
+  readonly reason?: string;
+  readonly unstable: boolean;
+  readonly common: number;
+  readonly gap: number | null;
+  readonly gapProblems: number | null;
+  readonly interval: IntervalView | null;
+  readonly intervalNote?: string;
+}
+
+export interface MeanRgrView {
+  readonly aggregation: 'mean-of-ratios' | 'ratio-of-gains';
+  readonly weighting: 'macro' | 'micro';
+  readonly value: number | null;
+  readonly reason?: string;
+  readonly interval: IntervalView | null;
+  readonly intervalNote?: string;
+  readonly over: number;
+  readonly of: number;
+  readonly leftOut: { readonly undefined: number; readonly unstable: number; readonly noCommon: number };
+}
+
 export interface MetricsView {
   readonly problems: number;
   readonly ungradedProblems: number;
   readonly gradedSamples: number;
   readonly failedSamples: number;
   readonly accuracy: number | null;
-  readonly interval: IntervalView | null;
-  readonly passAtK: readonly { readonly k: number; readonly value: number }[];
-  readonly majAtK: readonly { readonly k: number; readonly value: number }[];
+  readonly interval: (IntervalView & { readonly method: 'bootstrap' | 'wilson' }) | null;
+  readonly passAtK: readonly KValueView[];
+  readonly majAtK: readonly KValueView[];
+  readonly majVote: 'exact' | 'equivalent';
   readonly avgLength: number | null;
   readonly longIgnored: number;
   readonly longTokens: number;
@@ -34,9 +66,12 @@ export interface CellView {
   readonly status: string;
   readonly samplesPerProblem: number;
   readonly setProblems: number;
+  readonly coverage: { readonly graded: number; readonly of: number; readonly partial: boolean };
   readonly metrics: MetricsView;
-  readonly delta: { readonly value: number; readonly interval: IntervalView; readonly common: number } | null;
-  readonly rgr: { readonly value: number | null; readonly reason?: string };
+  /** on the problems both were graded on: `common` of the set's `of` */
+  readonly delta: { readonly value: number; readonly interval: IntervalView; readonly common: number; readonly of: number } | null;
+  readonly deltaNote?: string;
+  readonly rgr: RgrView;
 }
 
 export interface LineageView {
@@ -51,15 +86,34 @@ export interface RowView {
   readonly roles: readonly string[];
   readonly lineage: LineageView | null;
   readonly cells: Readonly<Record<string, CellView | null>>;
-  readonly average: { readonly accuracy: number | null; readonly over: number; readonly of: number; readonly delta: number | null };
-  readonly rgr: { readonly value: number | null; readonly over: number; readonly of: number };
+  readonly average: {
+    readonly weighting: 'macro' | 'micro';
+    readonly accuracy: number | null;
+    readonly over: number;
+    readonly of: number;
+    readonly partial: number;
+    readonly delta: { readonly weighting: 'macro' | 'micro'; readonly value: number; readonly interval: IntervalView | null; readonly over: number; readonly common: number } | null;
+  };
+  readonly rgr: MeanRgrView | null;
 }
 
 export interface ComparisonView {
   readonly sets: readonly { readonly name: string; readonly label: string; readonly problems: number }[];
   readonly base: string | null;
   readonly rl: string | null;
-  readonly settings: { readonly confidence: number; readonly interval: string; readonly resamples: number; readonly seed: number; readonly longTokens: number };
+  readonly settings: {
+    readonly confidence: number;
+    readonly interval: string;
+    readonly resamples: number;
+    readonly seed: number;
+    readonly longTokens: number;
+    readonly weighting: 'macro' | 'micro';
+    readonly rgrAggregation: 'mean-of-ratios' | 'ratio-of-gains';
+    readonly rgrMinGap: number;
+    readonly majVote: 'exact' | 'equivalent';
+  };
+  /** what the numbers are and how their intervals were made, as `w2s results` prints them */
+  readonly notes?: readonly string[];
   readonly rows: readonly RowView[];
   readonly models: readonly string[];
 }
@@ -87,8 +141,8 @@ export const ResultsStateNotification: NotificationType<ResultsState> = { method
 /** Webview → extension: a new base / RL / column choice; answers with the recomputed state. */
 export const SelectResultsRequest: RequestType<ResultsSelection, ResultsState> = { method: 'results/select' };
 
-/** Webview → extension: put the table on the clipboard as Markdown or CSV (formatted by core, as the CLI does). */
-export const CopyResultsRequest: RequestType<{ format: 'md' | 'csv' }, { chars: number }> = { method: 'results/copy' };
+/** Webview → extension: put the table on the clipboard as compact Markdown, booktabs LaTeX or CSV (formatted by core, as the CLI does). */
+export const CopyResultsRequest: RequestType<{ format: 'md' | 'latex' | 'csv' }, { chars: number }> = { method: 'results/copy' };
 
 /** Webview → extension: open an evaluation's problems in the Testing view, or its run's traces. */
 export const RevealRunRequest: RequestType<{ run: string; set: string }, null> = { method: 'results/reveal' };

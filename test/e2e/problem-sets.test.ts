@@ -68,7 +68,7 @@ describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => 
   // that second ready with the panel's content (it once answered only the first: an endless spinner).
   test('a Problem Set panel and the Results panel, each hidden behind the other and shown again, show their content', async () => {
     // (the Traces view's facet values have an `empty` class too)
-    const RESULTS_EMPTY = '#root > div.empty:not([hidden])';
+    const RESULTS_EMPTY = 'w2s-results > div.empty'; // the Lit results app draws this only while there is nothing to compare
     const tab = (title: string) => wb.page.locator('.tabs-container .tab', { hasText: title }).first();
     // A webview's frame, once its document is gone (the panel went behind another tab).
     const gone = async (frame: Frame, selector: string, what: string) => {

@@ -13,18 +13,26 @@ import Database from 'better-sqlite3';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
 import { ROOT, VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
 
-const AMC = path.join(ROOT, 'data', 'benchmarks', 'amc23.jsonl');
-const problems = fs.readFileSync(AMC, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; answer: number });
-const indexOf = (prompt: string) => problems.findIndex((p) => prompt.startsWith(p.question));
+const load = (set: string) =>
+  fs.readFileSync(path.join(ROOT, 'data', 'benchmarks', `${set}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question?: string; problem?: string; answer: number | string });
+const SETS = { amc23: load('amc23'), math500: load('math500') };
+/** Which set and which problem (file order) a prompt asks. */
+const find = (prompt: string) => {
+  for (const [set, ps] of Object.entries(SETS)) {
+    const i = ps.findIndex((p) => prompt.startsWith(p.question ?? p.problem ?? '\u0000'));
+    if (i >= 0) return { set, i, answer: String(ps[i]!.answer) };
+  }
+  return undefined;
+};
 
 describe('results in VS Code (code-server): comparison panel, Testing view, gutter, peek, hover', { timeout: 12 * 60_000 }, () => {
   let wb: Workbench;
   let server: FakeServer;
   let folder: string;
   let dbFile: string;
-  /** The fake model solves problem i of AMC 2023 (file order) iff solved(i). */
-  const serve = (model: string, solved: (i: number) => boolean) => {
-    server.options = { models: [model], answer: (prompt) => { const i = indexOf(prompt); return i >= 0 && solved(i) ? String(problems[i]!.answer) : '999999'; } };
+  /** The fake model solves problem i of a set (file order) iff solved(i, set). */
+  const serve = (model: string, solved: (i: number, set: string) => boolean) => {
+    server.options = { models: [model], answer: (prompt) => { const p = find(prompt); return p && solved(p.i, p.set) ? p.answer : '999999'; } };
   };
   // asynchronously: the fake server answers from this process's event loop
   const cli = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args, '--db', dbFile], { cwd: folder });
@@ -49,6 +57,15 @@ describe('results in VS Code (code-server): comparison panel, Testing view, gutt
     await cli('eval', '--base-url', server.url, '--model', 'rl', '--sets', 'amc23');
     serve('teacher', (i) => i < 15);
     await cli('sample', '--set', 'amc23', '--base-url', server.url, '--model', 'teacher', '--run', 'teacher-traces');
+    // MATH500's first problems, before the student's AMC evaluation (the Testing view's last run stays the
+    // student's AMC one; MATH500 sorts after AMC 2023 there): RL (8 of the first 30) below the base (10 of
+    // 30), the student evaluated on the first 15 problems only (5 solved). All three cover part of the set.
+    serve('base', (i) => i < 10);
+    await cli('eval', '--base-url', server.url, '--model', 'base', '--sets', 'math500', '--limit', '30');
+    serve('rl', (i) => i < 8);
+    await cli('eval', '--base-url', server.url, '--model', 'rl', '--sets', 'math500', '--limit', '30');
+    serve('student', (i) => i < 5);
+    await cli('eval', '--base-url', server.url, '--model', 'student', '--sets', 'math500', '--limit', '15');
     serve('student', (i) => i < 20);
     await cli('eval', '--base-url', server.url, '--model', 'student', '--sets', 'amc23');
     fs.mkdirSync(path.join(folder, '.vscode'));
@@ -65,7 +82,7 @@ describe('results in VS Code (code-server): comparison panel, Testing view, gutt
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
   });
 
-  test('the comparison panel: Δ against the base with its interval, RGR, a bar chart, copy as Markdown', async () => {
+  test('the comparison panel: coverage, Δ on common problems, RGR with its interval and the undefined reason, a bar chart, copy as Markdown and LaTeX', async () => {
     // the extension's views are up (its commands are in the palette from then on)
     await openViewContainer(wb.page, 'W2S');
     await treeRow(viewPane(wb.page, 'Problem Sets'), 'amc23').waitFor({ state: 'visible', timeout: 60_000 });
@@ -74,18 +91,33 @@ describe('results in VS Code (code-server): comparison panel, Testing view, gutt
     await frame.locator('select.base').selectOption('base');
     await frame.locator('select.rl').selectOption('rl');
     const student = frame.locator('tr[data-model="student"]');
-    await student.locator('td.cell .rgr', { hasText: 'RGR 0.50' }).waitFor({ state: 'visible', timeout: 30_000 });
-    // (0.50 − 0.25) / (0.75 − 0.25) = 0.50; Δ = +25.0 points on the 40 shared problems
-    assert.equal(await student.locator('td.cell .acc').innerText(), '50.0');
-    assert.match(await student.locator('td.cell .delta').innerText(), /^\+25\.0 \[\+\d+\.\d, \+\d+\.\d\]$/);
-    assert.match(await student.locator('td.rgr-mean').innerText(), /0\.50/);
+    const amc = student.locator('td.cell[data-set="amc23"]');
+    const math = student.locator('td.cell[data-set="math500"]');
+    await amc.locator('.rgr', { hasText: 'RGR 50.0%' }).waitFor({ state: 'visible', timeout: 30_000 });
+    // AMC: (0.50 − 0.25) / (0.75 − 0.25) = 50%, with its paired interval; Δ = +25.0 points on all 40 problems
+    assert.equal(await amc.locator('.acc').innerText(), '50.0');
+    assert.match(await amc.locator('.delta').innerText(), /^\+25\.0 \[\+\d+\.\d, \+\d+\.\d\]$/);
+    assert.match(await amc.locator('.rgr').innerText(), /^RGR 50\.0% \[\d+\.\d, \d+\.\d\]$/);
+    // MATH500: the student covers 15 problems (marked partial, Δ on those 15); RL is below the base there: RGR undefined, and why
+    assert.equal(await math.locator('.coverage.partial').innerText(), 'partial · 15 of 500');
+    assert.match(await math.locator('.delta').innerText(), /on 15 of 500$/);
+    assert.match(await math.locator('.rgr.undefined').innerText(), /^RGR undefined\s+RL is below the base \(−13\.3 points on the 15 common problems\)$/);
+    // the mean RGR leaves MATH500 out and says so
+    assert.match(await student.locator('td.rgr-mean').innerText(), /^50\.0% \[\d+\.\d, \d+\.\d\]\s+over 1 of 2 \(left out: 1 undefined\)$/);
+    assert.match(await student.locator('td.avg').innerText(), /1 partial/);
+    assert.match(await frame.locator('.avg-head').innerText(), /Avg\. \(macro\)/);
+    assert.match(await frame.locator('.notes').innerText(), /RGR = \(acc − acc\(base\)\) \/ \(acc\(rl\) − acc\(base\)\), in %, on the problems all three were graded on/);
     assert.deepEqual(await frame.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model'))), ['base', 'rl', 'student']);
     assert.equal(await frame.locator('tr[data-model="base"] .role').innerText(), 'base');
-    assert.equal(await frame.locator('svg.bars rect.bar').count(), 3);
-    await student.locator('td.cell').click();
-    await frame.locator('.details h2', { hasText: 'student on AMC 2023' }).waitFor({ state: 'visible' });
+    assert.equal(await frame.locator('svg.bars rect.bar').count(), 6);
+    assert.equal(await frame.locator('svg.bars rect.bar.partial').count(), 3);
+    await math.click();
+    await frame.locator('.details h2', { hasText: /^student on MATH/ }).waitFor({ state: 'visible' });
+    assert.match(await frame.locator('.details').innerText(), /partial: 15 of 500 problems graded/);
     await frame.locator('button.copy-md').click();
     await frame.locator('.status', { hasText: /copied \d+ characters as Markdown/ }).waitFor({ state: 'visible', timeout: 15_000 });
+    await frame.locator('button.copy-latex').click();
+    await frame.locator('.status', { hasText: /copied \d+ characters as LaTeX/ }).waitFor({ state: 'visible', timeout: 15_000 });
     const shot = await wb.screenshot('results-panel');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
   });

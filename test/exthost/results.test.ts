@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { builtinFile, requireBuiltin } from '../../src/core/problems/builtin';
 import { buildComparison } from '../../src/core/results/comparison';
+import { listEvalRuns } from '../../src/core/results/eval-runs';
 import type { SampleResult } from '../../src/core/sampling/sampler';
 import type { W2sApi } from '../../src/extension/extension';
 import { spawnFakeServer } from '../fakes/spawn-server';
@@ -56,6 +57,16 @@ suite('Results in the extension host', () => {
     });
     const doc = await vscode.workspace.openTextDocument(item.uri!);
     assert.equal(doc.lineCount, lines.length);
+
+    // 5 of 40 problems: a partial evaluation, marked on its set in the Testing view and in the problem's hover
+    assert.deepEqual(c.rows[0]!.cells.amc23!.coverage, { graded: 5, of: 40, partial: true });
+    tests.publish(listEvalRuns(api.stores.get()).find((r) => r.name === 'eval-amc23-student-x')!);
+    assert.equal(item.description, '40 problems · partial: student-x 5/40');
+    const first = item.children.get('p:amc23:0')!; // evaluated (among the first five)
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', item.uri!, first.range!.start);
+    const text = hovers.flatMap((h) => h.contents.map((m) => (typeof m === 'string' ? m : m.value))).join('\n');
+    // (names escaped as Markdown text: student\\-x)
+    assert.match(text, /student\\-x: .* · eval\\-amc23\\-student\\-x · _partial: 5 of 40 problems graded_/);
   });
 
   test('w2s.openProblemTracesAsText: a read-only document with every trace of the problem', async () => {

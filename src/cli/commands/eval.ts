@@ -9,6 +9,7 @@ import { findRun } from '../../core/runs/runs';
 import { evalRunOf, loadOutcomes } from '../../core/results/eval-runs';
 import { pct } from '../../core/results/format';
 import { computeMetrics, type Metrics } from '../../core/results/metrics';
+import { setProblemCount } from '../../core/results/problem-results';
 import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { EVAL_DEFAULTS, SAMPLING_DEFAULTS } from '../../core/sampling/presets';
@@ -120,9 +121,9 @@ export const evalCommand: Command = {
           progress.done();
         }
         const evaluation = evalRunOf(store, result.runName)!;
-        const metrics = computeMetrics(loadOutcomes(store, evaluation), { longTokens });
+        const metrics = computeMetrics(loadOutcomes(store, evaluation), { longTokens, samplesPerProblem: evaluation.samplesPerProblem });
         results.push({ set, result, metrics });
-        ctx.print(summaryLine(set, result, metrics));
+        ctx.print(summaryLine(set, result, metrics, setProblemCount(store, set)));
         if (result.error) ctx.warn(`w2s eval: ${set}: ${result.error}`);
       }
     } finally {
@@ -150,13 +151,18 @@ export const evalCommand: Command = {
   },
 };
 
-function summaryLine(set: string, r: SampleResult, m: Metrics): string {
+function summaryLine(set: string, r: SampleResult, m: Metrics, setProblems: number): string {
   const acc = m.accuracy === null ? 'not graded' : `accuracy ${pct(m.accuracy)}%${m.interval ? ` [${pct(m.interval.low)}, ${pct(m.interval.high)}]` : ''}`;
-  const k = m.passAtK.length > 1 ? `, pass@${m.passAtK[m.passAtK.length - 1]!.k} ${pct(m.passAtK[m.passAtK.length - 1]!.value)}%` : '';
-  const maj = m.majAtK.length ? `, maj@${m.majAtK[m.majAtK.length - 1]!.k} ${pct(m.majAtK[m.majAtK.length - 1]!.value)}%` : '';
+  // pass@k and maj@k count only problems with k graded samples: say so where a failed sample left one out
+  const over = (x: { problems: number }) => (x.problems < m.problems ? ` (on ${x.problems} of ${m.problems} problems)` : '');
+  const lastK = m.passAtK[m.passAtK.length - 1];
+  const lastMaj = m.majAtK[m.majAtK.length - 1];
+  const k = lastK && lastK.k > 1 ? `, pass@${lastK.k} ${pct(lastK.value)}%${over(lastK)}` : '';
+  const maj = lastMaj ? `, maj@${lastMaj.k} ${pct(lastMaj.value)}% (exact-text vote)${over(lastMaj)}` : '';
   return (
     `${set}: ${r.runName} ${r.status} — ${r.done}/${r.total} generations, ${acc}${k}${maj}` +
     `${m.avgLength !== null ? `, avg length ${Math.round(m.avgLength)} tokens` : ''}` +
-    `${m.truncated ? `, ${m.truncated} truncated` : ''}${r.failed ? `, ${r.failed} failed` : ''}`
+    `${m.truncated ? `, ${m.truncated} truncated` : ''}${r.failed ? `, ${r.failed} failed` : ''}` +
+    `${m.problems < setProblems ? ` (partial: ${m.problems} of ${setProblems} problems graded)` : ''}`
   );
 }

@@ -2,13 +2,30 @@ import { W2sError } from '../errors';
 import { BUILTIN_BENCHMARKS } from '../problems/builtin';
 import type { RunKind, RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
+import { averageAccuracy, averageDelta, commonScores, pairedDelta, type AverageDelta, type Paired } from './common-problems';
 import { evalFingerprint, listEvalRuns, loadOutcomes, type EvalRun } from './eval-runs';
-import { CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, type Interval } from './interval';
+import { CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, MIN_OUTCOMES } from './interval';
 import { lineageByModel, type Lineage } from './lineage';
-import { computeMetrics, DEFAULT_LONG_TOKENS, pairedDelta, scoresByKey, type MetricOptions, type Metrics } from './metrics';
-import { meanRgr, rgr, type Rgr } from './rgr';
+import type { EvaluationCoverage } from './problem-results';
+import { computeMetrics, DEFAULT_LONG_TOKENS, scoresByKey, type MajVote, type MetricOptions, type Metrics } from './metrics';
+import {
+  DEFAULT_RGR_AGGREGATION,
+  DEFAULT_RGR_MIN_GAP,
+  DEFAULT_WEIGHTING,
+  meanRgr,
+  noRgr,
+  rgrOnCommon,
+  type MeanRgr,
+  type Rgr,
+  type RgrAggregation,
+  type RgrColumns,
+  type Weighting,
+} from './rgr';
 
 export type Role = 'base' | 'rl' | 'teacher' | 'student';
+
+/** How much of its set an evaluation covers (problems with a graded sample, of the set's): partial ones are marked wherever they are shown. */
+export type Coverage = EvaluationCoverage;
 
 /** One model on one benchmark. */
 export interface Cell {
@@ -17,12 +34,28 @@ export interface Cell {
   readonly kind: RunKind;
   readonly status: RunStatus;
   readonly samplesPerProblem: number;
-  /** problems in the set (the evaluation may cover fewer: see metrics.problems) */
+  /** problems in the set (the evaluation may cover fewer: see coverage) */
   readonly setProblems: number;
+  readonly coverage: Coverage;
   readonly metrics: Metrics;
   /** student − base on the problems both were graded on, with its paired bootstrap interval */
-  readonly delta: { readonly value: number; readonly interval: Interval; readonly common: number } | null;
+  readonly delta: Paired | null;
+  /** why there is no Δ although a base is chosen (not evaluated on this set, no common problems) */
+  readonly deltaNote?: string;
+  /** on the problems base, RL and this model were all graded on */
   readonly rgr: Rgr;
+}
+
+/** A row's mean accuracy, named for what it is, and its Avg. Δ (the mean of its paired per-set Δs). */
+export interface Average {
+  readonly weighting: Weighting;
+  readonly accuracy: number | null;
+  /** benchmarks averaged (those with a graded result) */
+  readonly over: number;
+  readonly of: number;
+  /** of those, evaluations that cover part of their set */
+  readonly partial: number;
+  readonly delta: AverageDelta | null;
 }
 
 export interface Row {
@@ -32,22 +65,30 @@ export interface Row {
   readonly lineage: Lineage | null;
   /** by set name; null where the model has no evaluation of that set */
   readonly cells: Record<string, Cell | null>;
-  /** mean accuracy over the sets it was evaluated on, and Δ of that mean against the base's on the same sets */
-  readonly average: { readonly accuracy: number | null; readonly over: number; readonly of: number; readonly delta: number | null };
-  readonly rgr: { readonly value: number | null; readonly over: number; readonly of: number };
+  readonly average: Average;
+  /** null until a base and an RL reference are chosen */
+  readonly rgr: MeanRgr | null;
+}
+
+export interface Settings {
+  readonly confidence: number;
+  /** how the accuracy interval is made */
+  readonly interval: string;
+  readonly resamples: number;
+  readonly seed: number;
+  readonly longTokens: number;
+  readonly weighting: Weighting;
+  readonly rgrAggregation: RgrAggregation;
+  /** RGR is unstable where RL beats the base by fewer problems than this */
+  readonly rgrMinGap: number;
+  readonly majVote: MajVote;
 }
 
 export interface Comparison {
   readonly sets: { readonly name: string; readonly label: string; readonly problems: number }[];
   readonly base: string | null;
   readonly rl: string | null;
-  readonly settings: {
-    readonly confidence: number;
-    readonly interval: string;
-    readonly resamples: number;
-    readonly seed: number;
-    readonly longTokens: number;
-  };
+  readonly settings: Settings;
   readonly rows: Row[];
   /** models and runs that base / RL may name (for pickers) */
   readonly models: string[];
@@ -59,20 +100,27 @@ export interface ComparisonOptions extends MetricOptions {
   readonly rl?: string;
   /** benchmark columns; default every set with an evaluation */
   readonly sets?: readonly string[];
+  /** macro (default): every benchmark counts once; micro: every problem */
+  readonly weighting?: Weighting;
+  readonly rgrAggregation?: RgrAggregation;
+  /** in problems (default 5) */
+  readonly rgrMinGap?: number;
   /** reuse of per-evaluation metrics between calls (views recompute often) */
   readonly cache?: ComparisonCache;
   /** called between evaluations so a caller on a UI thread can yield */
   readonly yieldEvery?: () => Promise<void>;
 }
 
-/** Per-evaluation metrics and per-pair Δ, reused while the traces and grades behind them are unchanged. */
+type Evaluated = { readonly fingerprint: string; readonly metrics: Metrics; readonly scores: Map<string, number> };
+
+/** Per-evaluation metrics and per-pair / per-triple comparisons, reused while the traces and grades behind them are unchanged. */
 export interface ComparisonCache {
-  readonly runs: Map<number, { fingerprint: string; metrics: Metrics; scores: Map<string, number> }>;
-  readonly deltas: Map<string, { fingerprint: string; delta: Cell['delta'] }>;
+  readonly runs: Map<number, Evaluated>;
+  readonly pairs: Map<string, { fingerprint: string; value: unknown }>;
 }
 
 export function createComparisonCache(): ComparisonCache {
-  return { runs: new Map(), deltas: new Map() };
+  return { runs: new Map(), pairs: new Map() };
 }
 
 /** W2SR's reporting order first, then other sets by name. */
@@ -98,142 +146,240 @@ function resolveSelector(what: '--base' | '--rl', selector: string | undefined, 
   );
 }
 
+type SetRow = { name: string; source: string; problem_count: number };
+
+/** The benchmark columns: the ones asked for (each must exist), else every set with an evaluation. */
+function chooseSets(store: Store, runs: readonly EvalRun[], asked: readonly string[] | undefined): { names: string[]; info: Map<string, SetRow> } {
+  const rows = store.db.prepare('SELECT name, source, problem_count FROM problem_sets').all() as SetRow[];
+  const info = new Map(rows.map((s) => [s.name, s]));
+  if (asked && asked.length) {
+    const unknown = asked.filter((s) => !info.has(s));
+    if (unknown.length) {
+      throw new W2sError(`--sets: no problem set named ${unknown.map((s) => `"${s}"`).join(', ')} (sets: ${rows.map((s) => s.name).sort().join(', ') || 'none'}).`, 'NO_SET');
+    }
+    return { names: [...new Set(asked)], info };
+  }
+  return { names: [...new Set(runs.map((r) => r.setName))].sort((a, b) => setOrder(a) - setOrder(b) || a.localeCompare(b)), info };
+}
+
+const pairKey = (model: string, set: string) => `${model}\u0000${set}`;
+
+/** The evaluation that stands for each (model, set): a pinned run, else the latest. */
+function chooseEvaluations(runs: readonly EvalRun[], sets: readonly string[], pinned: readonly (Selector | undefined)[]): Map<string, EvalRun> {
+  const chosen = new Map<string, EvalRun>();
+  for (const r of runs) if (sets.includes(r.setName)) chosen.set(pairKey(r.model, r.setName), r);
+  for (const s of pinned) if (s?.pinned && sets.includes(s.pinned.setName)) chosen.set(pairKey(s.model, s.pinned.setName), s.pinned);
+  return chosen;
+}
+
+/** Base first, then RL, then the others by name. */
+function orderModels(runs: readonly EvalRun[], sets: readonly string[], base?: Selector, rl?: Selector): string[] {
+  const models = [...new Set([...runs.filter((r) => sets.includes(r.setName)).map((r) => r.model), ...(base ? [base.model] : []), ...(rl ? [rl.model] : [])])];
+  const rank = (m: string) => (m === base?.model ? 0 : m === rl?.model ? 1 : 2);
+  return models.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** A cached computation keyed by what it compares and fingerprinted by the evaluations behind it. */
+async function memo<T>(cache: ComparisonCache, key: string, fingerprint: string, compute: () => T, yieldEvery?: () => Promise<void>): Promise<T> {
+  const hit = cache.pairs.get(key);
+  if (hit && hit.fingerprint === fingerprint) return hit.value as T;
+  const value = compute();
+  cache.pairs.set(key, { fingerprint, value });
+  await yieldEvery?.();
+  return value;
+}
+
+type Result = Evaluated & { readonly run: EvalRun };
+
+/** Every chosen evaluation's metrics and per-problem scores (from the cache while unchanged). */
+async function evaluateAll(store: Store, chosen: ReadonlyMap<string, EvalRun>, metricOptions: MetricOptions, options: ComparisonOptions, cache: ComparisonCache): Promise<Map<string, Result>> {
+  const optionsKey = JSON.stringify(metricOptions);
+  const results = new Map<string, Result>();
+  for (const [key, run] of chosen) {
+    const fingerprint = `${optionsKey}|${evalFingerprint(store, run)}`;
+    let entry = cache.runs.get(run.id);
+    if (!entry || entry.fingerprint !== fingerprint) {
+      const outcomes = loadOutcomes(store, run);
+      entry = { fingerprint, metrics: computeMetrics(outcomes, { ...metricOptions, samplesPerProblem: run.samplesPerProblem }), scores: scoresByKey(outcomes) };
+      cache.runs.set(run.id, entry);
+      await options.yieldEvery?.();
+    }
+    results.set(key, { ...entry, run });
+  }
+  return results;
+}
+
+interface Context {
+  readonly sets: readonly string[];
+  readonly setProblems: (set: string) => number;
+  readonly results: ReadonlyMap<string, Result>;
+  readonly base?: Selector;
+  readonly rl?: Selector;
+  readonly settings: Settings;
+  readonly bootstrap: { resamples: number; seed: number; confidence: number };
+  readonly cache: ComparisonCache;
+  readonly yieldEvery?: () => Promise<void>;
+}
+
+/** One benchmark of one row: the model's result there, its Δ against the base and its RGR, with the scores behind them. */
+interface SetPart {
+  readonly cell: Cell | null;
+  readonly deltaPair: { student: number[]; base: number[] } | null;
+  readonly rgr: { rgr: Rgr; columns: RgrColumns | null };
+}
+
+async function setPart(ctx: Context, model: string, set: string): Promise<SetPart> {
+  const r = ctx.results.get(pairKey(model, set));
+  const b = ctx.base ? ctx.results.get(pairKey(ctx.base.model, set)) : undefined;
+  const l = ctx.rl ? ctx.results.get(pairKey(ctx.rl.model, set)) : undefined;
+  const of = ctx.setProblems(set);
+  if (!r) return { cell: null, deltaPair: null, rgr: { rgr: noRgr('not evaluated'), columns: null } };
+  const { cache, yieldEvery, bootstrap } = ctx;
+  const isBase = model === ctx.base?.model;
+  const delta =
+    b && !isBase ? await memo(cache, `Δ:${r.run.id}:${b.run.id}`, `${r.fingerprint}/${b.fingerprint}`, () => pairedDelta(r.scores, b.scores, of, bootstrap), yieldEvery) : null;
+  let rgr: { rgr: Rgr; columns: RgrColumns | null };
+  if (!ctx.base || !ctx.rl) rgr = { rgr: noRgr(!ctx.base ? 'no base chosen' : 'no RL reference chosen'), columns: null };
+  else if (!b) rgr = { rgr: noRgr(`the base (${ctx.base.model}) is not evaluated on this set`), columns: null };
+  else if (!l) rgr = { rgr: noRgr(`the RL reference (${ctx.rl.model}) is not evaluated on this set`), columns: null };
+  else {
+    const [student, base, rl] = commonScores([r.scores, b.scores, l.scores]);
+    const columns = { student: student!, base: base!, rl: rl! };
+    const value = await memo(
+      cache,
+      `RGR:${r.run.id}:${b.run.id}:${l.run.id}:${ctx.settings.rgrMinGap}`,
+      `${r.fingerprint}/${b.fingerprint}/${l.fingerprint}`,
+      () => rgrOnCommon(columns, { ...bootstrap, minGap: ctx.settings.rgrMinGap }),
+      yieldEvery,
+    );
+    rgr = { rgr: value, columns: value.common ? columns : null };
+  }
+  const graded = r.metrics.problems;
+  const deltaNote =
+    !ctx.base || isBase || delta ? undefined : !b ? `the base (${ctx.base.model}) is not evaluated on this set` : `no common problems with the base (${ctx.base.model})`;
+  return {
+    cell: {
+      run: r.run.name,
+      reruns: r.run.reruns.map((x) => x.name),
+      kind: r.run.kind,
+      status: r.run.status,
+      samplesPerProblem: r.run.samplesPerProblem,
+      setProblems: of,
+      coverage: { graded, of, partial: graded < of },
+      metrics: r.metrics,
+      delta,
+      ...(deltaNote ? { deltaNote } : {}),
+      rgr: rgr.rgr,
+    },
+    deltaPair: b && !isBase ? (([student, base]) => ({ student: student!, base: base! }))(commonScores([r.scores, b.scores])) : null,
+    rgr,
+  };
+}
+
+/** The row's mean accuracy over its graded benchmarks and its Avg. Δ over the benchmarks it shares problems with the base on. */
+function rowAverage(ctx: Context, parts: readonly SetPart[]): Average {
+  const graded = parts.flatMap((p) => (p.cell && p.cell.metrics.accuracy !== null ? [p.cell] : []));
+  const pairs = parts.flatMap((p) => (p.deltaPair ? [p.deltaPair] : []));
+  return {
+    weighting: ctx.settings.weighting,
+    accuracy: averageAccuracy(graded.map((c) => ({ accuracy: c.metrics.accuracy!, problems: c.metrics.problems })), ctx.settings.weighting),
+    over: graded.length,
+    of: ctx.sets.length,
+    partial: graded.filter((c) => c.coverage.partial).length,
+    delta: averageDelta(pairs, ctx.settings.weighting, ctx.bootstrap),
+  };
+}
+
+async function buildRow(ctx: Context, model: string, roles: Role[], lineage: Lineage | null): Promise<Row> {
+  const parts: SetPart[] = [];
+  for (const s of ctx.sets) parts.push(await setPart(ctx, model, s));
+  const cells: Record<string, Cell | null> = {};
+  ctx.sets.forEach((s, i) => (cells[s] = parts[i]!.cell));
+  // The row's averages bootstrap every benchmark at once: reused while no evaluation behind them changed.
+  const fingerprint = JSON.stringify([
+    ctx.settings,
+    ctx.sets.map((s) => [model, ctx.base?.model, ctx.rl?.model].map((m) => (m ? ctx.results.get(pairKey(m, s))?.fingerprint ?? null : null))),
+  ]);
+  const rgr =
+    ctx.base && ctx.rl
+      ? await memo(
+          ctx.cache,
+          `meanRGR:${model}`,
+          fingerprint,
+          () =>
+            meanRgr(
+              parts.map((p) => p.rgr),
+              { ...ctx.bootstrap, minGap: ctx.settings.rgrMinGap, aggregation: ctx.settings.rgrAggregation, weighting: ctx.settings.weighting },
+            ),
+          ctx.yieldEvery,
+        )
+      : null;
+  const average = await memo(ctx.cache, `average:${model}`, fingerprint, () => rowAverage(ctx, parts), ctx.yieldEvery);
+  return { model, roles, lineage, cells, average, rgr };
+}
+
 /**
  * The models × benchmarks table: each model's latest evaluation of each set (re-runs layered in), with
- * metrics, Δ against the base, RGR against base and RL, averages and lineage. Every number the panel,
- * `w2s results` and the exports show comes from here.
+ * metrics, Δ against the base and RGR against base and RL on common problems, named averages and lineage.
+ * Every number the panel, `w2s results` and the exports show comes from here.
  */
 export async function buildComparison(store: Store, options: ComparisonOptions = {}): Promise<Comparison> {
   const runs = listEvalRuns(store);
   const base = resolveSelector('--base', options.base, runs);
   const rl = resolveSelector('--rl', options.rl, runs);
-  const setRows = store.db.prepare('SELECT name, source, problem_count FROM problem_sets').all() as { name: string; source: string; problem_count: number }[];
-  const setInfo = new Map(setRows.map((s) => [s.name, s]));
-  let setNames: string[];
-  if (options.sets && options.sets.length) {
-    const unknown = options.sets.filter((s) => !setInfo.has(s));
-    if (unknown.length) {
-      throw new W2sError(`--sets: no problem set named ${unknown.map((s) => `"${s}"`).join(', ')} (sets: ${setRows.map((s) => s.name).sort().join(', ') || 'none'}).`, 'NO_SET');
-    }
-    setNames = [...new Set(options.sets)];
-  } else {
-    setNames = [...new Set(runs.map((r) => r.setName))].sort((a, b) => setOrder(a) - setOrder(b) || a.localeCompare(b));
-  }
+  const { names: sets, info } = chooseSets(store, runs, options.sets);
   const metricOptions: MetricOptions = {
     longTokens: options.longTokens ?? DEFAULT_LONG_TOKENS,
     resamples: options.resamples ?? DEFAULT_RESAMPLES,
     seed: options.seed ?? DEFAULT_SEED,
     confidence: options.confidence ?? CONFIDENCE,
+    majVote: options.majVote ?? 'exact',
   };
-  const optionsKey = JSON.stringify(metricOptions);
-
-  // The evaluation that stands for each (model, set): a pinned run, else the latest.
-  const chosen = new Map<string, EvalRun>();
-  for (const r of runs) if (setNames.includes(r.setName)) chosen.set(`${r.model}\u0000${r.setName}`, r);
-  for (const s of [base, rl]) if (s?.pinned && setNames.includes(s.pinned.setName)) chosen.set(`${s.model}\u0000${s.pinned.setName}`, s.pinned);
+  const settings: Settings = {
+    confidence: metricOptions.confidence!,
+    interval: `percentile bootstrap over problems (Wilson score interval where fewer than ${MIN_OUTCOMES} problems are correct, or incorrect)`,
+    resamples: metricOptions.resamples!,
+    seed: metricOptions.seed!,
+    longTokens: metricOptions.longTokens!,
+    weighting: options.weighting ?? DEFAULT_WEIGHTING,
+    rgrAggregation: options.rgrAggregation ?? DEFAULT_RGR_AGGREGATION,
+    rgrMinGap: options.rgrMinGap ?? DEFAULT_RGR_MIN_GAP,
+    majVote: metricOptions.majVote!,
+  };
+  const cache = options.cache ?? createComparisonCache();
+  const results = await evaluateAll(store, chooseEvaluations(runs, sets, [base, rl]), metricOptions, options, cache);
+  const ctx: Context = {
+    sets,
+    setProblems: (s) => info.get(s)?.problem_count ?? 0,
+    results,
+    base,
+    rl,
+    settings,
+    bootstrap: { resamples: settings.resamples, seed: settings.seed, confidence: settings.confidence },
+    cache,
+    yieldEvery: options.yieldEvery,
+  };
 
   const lineage = lineageByModel(store);
   const teachers = new Set([...lineage.values()].flatMap((l) => l.teachers.map((t) => t.model)));
-  const models = [...new Set([...runs.filter((r) => setNames.includes(r.setName)).map((r) => r.model), ...(base ? [base.model] : []), ...(rl ? [rl.model] : [])])];
-  const rank = (m: string) => (m === base?.model ? 0 : m === rl?.model ? 1 : 2);
-  models.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-
-  const cache = options.cache ?? createComparisonCache();
-  const evaluate = async (run: EvalRun) => {
-    const fingerprint = `${optionsKey}|${evalFingerprint(store, run)}`;
-    const hit = cache.runs.get(run.id);
-    if (hit && hit.fingerprint === fingerprint) return hit;
-    const outcomes = loadOutcomes(store, run);
-    const entry = { fingerprint, metrics: computeMetrics(outcomes, metricOptions), scores: scoresByKey(outcomes) };
-    cache.runs.set(run.id, entry);
-    await options.yieldEvery?.();
-    return entry;
-  };
-  const deltaOf = async (a: { run: EvalRun; fingerprint: string; scores: Map<string, number> }, b: { run: EvalRun; fingerprint: string; scores: Map<string, number> }) => {
-    const key = `${a.run.id}:${b.run.id}`;
-    const fingerprint = `${a.fingerprint}/${b.fingerprint}`;
-    const hit = cache.deltas.get(key);
-    if (hit && hit.fingerprint === fingerprint) return hit.delta;
-    const delta = pairedDelta(a.scores, b.scores, metricOptions);
-    cache.deltas.set(key, { fingerprint, delta });
-    await options.yieldEvery?.();
-    return delta;
-  };
-
-  const results = new Map<string, { run: EvalRun; fingerprint: string; metrics: Metrics; scores: Map<string, number> }>();
-  for (const m of models) {
-    for (const s of setNames) {
-      const run = chosen.get(`${m}\u0000${s}`);
-      if (run) results.set(`${m}\u0000${s}`, { run, ...(await evaluate(run)) });
-    }
-  }
-
   const rows: Row[] = [];
-  for (const m of models) {
-    const cells: Record<string, Cell | null> = {};
-    const rgrs: Rgr[] = [];
-    const accs: number[] = [];
-    const baseAccs: number[] = [];
-    for (const s of setNames) {
-      const r = results.get(`${m}\u0000${s}`);
-      const b = base ? results.get(`${base.model}\u0000${s}`) : undefined;
-      const l = rl ? results.get(`${rl.model}\u0000${s}`) : undefined;
-      if (!r) {
-        cells[s] = null;
-        if (base && rl) rgrs.push({ value: null, reason: 'not evaluated' });
-        continue;
-      }
-      const acc = r.metrics.accuracy;
-      const cellRgr = base && rl ? rgr(acc, b?.metrics.accuracy, l?.metrics.accuracy) : { value: null, reason: !base ? 'no base chosen' : 'no RL reference chosen' };
-      if (base && rl) rgrs.push(cellRgr);
-      if (acc !== null) {
-        accs.push(acc);
-        if (b?.metrics.accuracy !== null && b?.metrics.accuracy !== undefined) baseAccs.push(b.metrics.accuracy);
-      }
-      const delta = b && m !== base?.model ? await deltaOf(r, b) : null;
-      cells[s] = {
-        run: r.run.name,
-        reruns: r.run.reruns.map((x) => x.name),
-        kind: r.run.kind,
-        status: r.run.status,
-        samplesPerProblem: r.run.samplesPerProblem,
-        setProblems: setInfo.get(s)?.problem_count ?? 0,
-        metrics: r.metrics,
-        delta,
-        rgr: cellRgr,
-      };
-    }
-    const avg = accs.length ? accs.reduce((a, b) => a + b, 0) / accs.length : null;
-    const baseAvg = baseAccs.length === accs.length && accs.length ? baseAccs.reduce((a, b) => a + b, 0) / baseAccs.length : null;
+  for (const m of orderModels(runs, sets, base, rl)) {
     const roles: Role[] = [];
     if (m === base?.model) roles.push('base');
     if (m === rl?.model) roles.push('rl');
     if (teachers.has(m)) roles.push('teacher');
     if (lineage.has(m)) roles.push('student');
-    rows.push({
-      model: m,
-      roles,
-      lineage: lineage.get(m) ?? null,
-      cells,
-      average: { accuracy: avg, over: accs.length, of: setNames.length, delta: avg !== null && baseAvg !== null && m !== base?.model ? avg - baseAvg : null },
-      rgr: base && rl ? meanRgr(rgrs) : { value: null, over: 0, of: setNames.length },
-    });
+    rows.push(await buildRow(ctx, m, roles, lineage.get(m) ?? null));
   }
   return {
-    sets: setNames.map((name) => {
-      const s = setInfo.get(name);
+    sets: sets.map((name) => {
+      const s = info.get(name);
       const builtin = s?.source.startsWith('builtin:') ? BUILTIN_BENCHMARKS.find((b) => `builtin:${b.id}` === s.source) : undefined;
       return { name, label: builtin?.label ?? name, problems: s?.problem_count ?? 0 };
     }),
     base: base?.model ?? null,
     rl: rl?.model ?? null,
-    settings: {
-      confidence: metricOptions.confidence!,
-      interval: 'percentile bootstrap over problems (paired for Δ)',
-      resamples: metricOptions.resamples!,
-      seed: metricOptions.seed!,
-      longTokens: metricOptions.longTokens!,
-    },
+    settings,
     rows,
     models: [...new Set(runs.map((r) => r.model))].sort(),
   };

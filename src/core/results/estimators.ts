@@ -32,21 +32,40 @@ export interface Vote {
  * goes to the answer that appeared first (Python's `Counter.most_common` keeps insertion order among equal
  * counts). The problem counts as solved when that answer's first sample was graded correct. A sample with
  * no answer votes for "no answer", as W2SR's empty extraction does, so a model that mostly fails to answer
- * is not rescued by one lucky box.
+ * is not rescued by one lucky box. With `same` (voting by equivalent answers, the grader deciding), "1/2"
+ * and "0.5" are one vote instead of two.
  */
-export function majorityVote(votes: readonly Vote[], k: number = votes.length): { answer: string | null; correct: boolean; count: number } {
+export function majorityVote(
+  votes: readonly Vote[],
+  k: number = votes.length,
+  same?: (a: string, b: string) => boolean,
+): { answer: string | null; correct: boolean; count: number } {
   if (!(Number.isInteger(k) && k >= 1 && k <= votes.length)) throw new RangeError(`maj@k needs 1 ≤ k ≤ ${votes.length} (got ${k})`);
-  const groups = new Map<string, { first: number; count: number }>();
+  const groups: { first: number; count: number }[] = [];
+  const byText = new Map<string, { first: number; count: number }>();
   const keyOf = (a: string | null) => (a === null ? '\u0000none' : `=${a}`);
   for (let i = 0; i < k; i++) {
-    const key = keyOf(votes[i]!.answer);
-    const g = groups.get(key);
+    const v = votes[i]!;
+    let g = byText.get(keyOf(v.answer));
+    // Voting by equivalence: an answer joins the first group whose answer the grader finds equal to it.
+    // Two answers graded correct both equal the gold answer, so they are one group without asking again.
+    if (!g && same && v.answer !== null) {
+      g = groups.find((x) => {
+        const w = votes[x.first]!;
+        return w.answer !== null && ((w.correct && v.correct) || same(w.answer, v.answer!));
+      });
+      if (g) byText.set(keyOf(v.answer), g);
+    }
     if (g) g.count++;
-    else groups.set(key, { first: i, count: 1 });
+    else {
+      g = { first: i, count: 1 };
+      groups.push(g);
+      byText.set(keyOf(v.answer), g);
+    }
   }
   let best: { first: number; count: number } | undefined;
-  // Map iteration is insertion order: a later group wins only with strictly more votes.
-  for (const g of groups.values()) if (!best || g.count > best.count) best = g;
+  // Groups are in order of first appearance: a later group wins only with strictly more votes.
+  for (const g of groups) if (!best || g.count > best.count) best = g;
   const winner = votes[best!.first]!;
   return { answer: winner.answer, correct: winner.correct, count: best!.count };
 }

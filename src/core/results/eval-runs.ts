@@ -1,4 +1,4 @@
-import type { Verdict } from '../grader/types';
+import type { AnswerType, Verdict } from '../grader/types';
 import { effectiveStatus, findRun, type RunKind, type RunRow, type RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
 import type { ProblemOutcome, SampleOutcome } from './outcomes';
@@ -100,8 +100,8 @@ export function loadOutcomes(store: Store, run: EvalRun): ProblemOutcome[] {
   const problems = new Map(
     (
       store.db
-        .prepare('SELECT p.id, p.key, p.position, p.metadata FROM problems p JOIN runs r ON r.set_id = p.set_id WHERE r.id = ?')
-        .all(run.id) as { id: number; key: string; position: number; metadata: string }[]
+        .prepare('SELECT p.id, p.key, p.position, p.metadata, p.answer_type FROM problems p JOIN runs r ON r.set_id = p.set_id WHERE r.id = ?')
+        .all(run.id) as { id: number; key: string; position: number; metadata: string; answer_type: AnswerType }[]
     ).map((p) => [p.id, p]),
   );
   const rows = store.db
@@ -135,7 +135,7 @@ export function loadOutcomes(store: Store, run: EvalRun): ProblemOutcome[] {
       if (layer && (layer.samples.length > 0 || !chosen)) chosen = layer;
     }
     chosen!.samples.sort((a, b) => a.index - b.index);
-    out.push({ key: p.key, position: p.position, metadata: JSON.parse(p.metadata) as Record<string, unknown>, samples: chosen!.samples, failed: chosen!.failed });
+    out.push({ key: p.key, position: p.position, metadata: JSON.parse(p.metadata) as Record<string, unknown>, answerType: p.answer_type, samples: chosen!.samples, failed: chosen!.failed });
   }
   out.sort((a, b) => a.position - b.position);
   return out;

@@ -1,6 +1,7 @@
+import { answersEqual } from '../grader/equivalence';
 import { majorityVote, mean, passAtK, reportedKs } from './estimators';
-import { bootstrapMeanInterval, type BootstrapOptions, type Interval } from './interval';
-import { gradedSamples, problemScore, type ProblemOutcome } from './outcomes';
+import { accuracyInterval, type BootstrapOptions, type Interval, type IntervalMethod } from './interval';
+import { gradedSamples, problemScore, type ProblemOutcome, type SampleOutcome } from './outcomes';
 
 /** W2SR's average length leaves out generations of 5,000 tokens or more (eval_passk.py: `if i < 5000`). */
 export const DEFAULT_LONG_TOKENS = 5000;
@@ -8,11 +9,20 @@ export const DEFAULT_LONG_TOKENS = 5000;
 export interface MetricOptions extends BootstrapOptions {
   /** Generations of this many completion tokens or more are left out of the average length. */
   readonly longTokens?: number;
+  /** samples the evaluation asked for per problem: the k of pass@k and maj@k go up to it */
+  readonly samplesPerProblem?: number;
+  /** maj@k groups answers by exact text (W2SR's way, the default) or by equivalence as the grader judges it */
+  readonly majVote?: MajVote;
 }
+
+export type MajVote = 'exact' | 'equivalent';
+export const MAJ_VOTES: readonly MajVote[] = ['exact', 'equivalent'];
 
 export interface KValue {
   readonly k: number;
   readonly value: number;
+  /** problems with at least k graded samples: the ones this value is the mean over */
+  readonly problems: number;
 }
 
 export interface BreakdownRow {
@@ -33,11 +43,13 @@ export interface Metrics {
   /** pass@1 averaged over samples, then over problems; null when nothing is graded */
   readonly accuracy: number | null;
   readonly correctSamples: number;
-  readonly interval: Interval | null;
-  /** pass@k (unbiased) for k = 1, 2, 4 … n, when problems have more than one graded sample */
+  /** the bootstrap over problems, or Wilson's where that degenerates (see accuracyInterval) */
+  readonly interval: (Interval & { readonly method: IntervalMethod }) | null;
+  /** pass@k (unbiased) for k = 1, 2, 4 … n, each over the problems with at least k graded samples */
   readonly passAtK: KValue[];
   /** maj@k over the first k graded samples, for the same k > 1 */
   readonly majAtK: KValue[];
+  readonly majVote: MajVote;
   /** mean completion tokens over generations shorter than `longTokens` */
   readonly avgLength: number | null;
   readonly longIgnored: number;
@@ -92,8 +104,17 @@ export function computeMetrics(outcomes: readonly ProblemOutcome[], options: Met
     scored.push({ p, score: c / g.length, graded: g.length, correct: c });
   }
   const scores = scored.map((s) => s.score);
-  const minGraded = scored.length ? Math.min(...scored.map((s) => s.graded)) : 0;
-  const ks = minGraded > 1 ? reportedKs(minGraded) : [];
+  const most = scored.reduce((a, s) => Math.max(a, s.graded), 0);
+  // k goes up to the samples asked for: a problem with a failed sample is left out of pass@n (and counted),
+  // rather than every problem's pass@n silently becoming pass@(n−1).
+  const n = Math.max(options.samplesPerProblem ?? 0, most);
+  const ks = n > 1 ? reportedKs(n) : [];
+  const majVote = options.majVote ?? 'exact';
+  const over = (k: number) => scored.filter((s) => s.graded >= k);
+  const perK = (k: number, f: (s: (typeof scored)[number]) => number): KValue[] => {
+    const xs = over(k);
+    return xs.length ? [{ k, value: mean(xs.map(f)), problems: xs.length }] : [];
+  };
   return {
     problems: scored.length,
     ungradedProblems,
@@ -102,14 +123,10 @@ export function computeMetrics(outcomes: readonly ProblemOutcome[], options: Met
     failedSamples: failed,
     accuracy: scored.length ? mean(scores) : null,
     correctSamples: correct,
-    interval: bootstrapMeanInterval(scores, options) ?? null,
-    passAtK: ks.map((k) => ({ k, value: mean(scored.map((s) => passAtK(s.graded, s.correct, k))) })),
-    majAtK: ks
-      .filter((k) => k > 1)
-      .map((k) => ({
-        k,
-        value: mean(scored.map((s) => (majorityVote(gradedSamples(s.p).map((x) => ({ answer: x.extracted, correct: x.verdict === 'correct' })), k).correct ? 1 : 0))),
-      })),
+    interval: accuracyInterval(scores, options) ?? null,
+    passAtK: ks.flatMap((k) => perK(k, (s) => passAtK(s.graded, s.correct, k))),
+    majAtK: ks.filter((k) => k > 1).flatMap((k) => perK(k, (s) => (majorityCorrect(s.p, k, majVote) ? 1 : 0))),
+    majVote,
     avgLength: lengthCount ? lengthSum / lengthCount : null,
     longIgnored,
     longTokens,
@@ -117,6 +134,27 @@ export function computeMetrics(outcomes: readonly ProblemOutcome[], options: Met
     truncated,
     breakdowns: breakdowns(scored),
   };
+}
+
+/** Time the grader gets to decide whether two voted answers are one (the table waits on every pair). */
+const EQUIVALENCE_MS = 250;
+
+/** Whether the majority answer among a problem's first k graded samples is correct. */
+function majorityCorrect(p: ProblemOutcome, k: number, vote: MajVote): boolean {
+  const votes = gradedSamples(p).map((x: SampleOutcome) => ({ answer: x.extracted, correct: x.verdict === 'correct' }));
+  const type = p.answerType ?? 'math';
+  // An equivalence the grader cannot settle in its time (GradingTimeout) keeps the two answers apart.
+  const same =
+    vote === 'equivalent'
+      ? (a: string, b: string) => {
+          try {
+            return answersEqual(a, b, type, Date.now() + EQUIVALENCE_MS);
+          } catch {
+            return false;
+          }
+        }
+      : undefined;
+  return majorityVote(votes, k, same).correct;
 }
 
 function breakdowns(scored: readonly { p: ProblemOutcome; score: number }[]): Record<string, BreakdownRow[]> {
@@ -153,15 +191,4 @@ export function scoresByKey(outcomes: readonly ProblemOutcome[]): Map<string, nu
     if (s !== null) m.set(p.key, s);
   }
   return m;
-}
-
-/** Δ = student − base over the problems both were graded on, with its paired bootstrap interval. */
-export function pairedDelta(student: ReadonlyMap<string, number>, base: ReadonlyMap<string, number>, options: BootstrapOptions = {}): { value: number; interval: Interval; common: number } | null {
-  const diffs: number[] = [];
-  for (const [k, s] of student) {
-    const b = base.get(k);
-    if (b !== undefined) diffs.push(s - b);
-  }
-  if (diffs.length === 0) return null;
-  return { value: mean(diffs), interval: bootstrapMeanInterval(diffs, options)!, common: diffs.length };
 }

@@ -1,4 +1,4 @@
-import type { Verdict } from '../grader/types';
+import type { AnswerType, Verdict } from '../grader/types';
 
 /** One generation of a problem as the metrics see it. */
 export interface SampleOutcome {
@@ -18,6 +18,8 @@ export interface ProblemOutcome {
   readonly key: string;
   readonly position: number;
   readonly metadata: Record<string, unknown>;
+  /** how the grader compares this problem's answers (maj@k by equivalent answers asks it) */
+  readonly answerType?: AnswerType;
   readonly samples: SampleOutcome[];
   /** traces whose request failed after every retry (no text to grade) */
   readonly failed: number;

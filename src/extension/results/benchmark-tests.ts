@@ -3,6 +3,7 @@ import { W2sError, errorMessage, isW2sError } from '../../core/errors';
 import { evalRunName } from '../../core/runs/names';
 import { findRun } from '../../core/runs/runs';
 import { evalFingerprint, listEvalRuns, type EvalRun } from '../../core/results/eval-runs';
+import { partialText } from '../../core/results/problem-results';
 import type { ProblemOutcome } from '../../core/results/outcomes';
 import { evaluateProblems } from '../../core/results/rerun';
 import type { SamplingParams } from '../../core/sampling/client';
@@ -45,6 +46,8 @@ export class BenchmarkTests implements vscode.Disposable {
   private readonly profiles = new Map<string, vscode.TestRunProfile>();
   /** evaluations a run handler of this window is sampling (published by the handler itself) */
   private readonly busy = new Set<string>();
+  /** set → model → its published evaluation's coverage when partial (shown on the set's item) */
+  private readonly partials = new Map<string, Map<string, { graded: number; of: number }>>();
   private readonly disposables: vscode.Disposable[] = [];
   private publishTimer: NodeJS.Timeout | undefined;
 
@@ -106,11 +109,17 @@ export class BenchmarkTests implements vscode.Disposable {
         item.canResolveChildren = true;
         this.controller.items.add(item);
       }
-      item.description = `${s.problems} problems`;
+      item.description = this.setDescription(s.name, s.problems);
     }
     this.controller.items.forEach((item) => {
       if (!seen.has(item.id)) this.controller.items.delete(item.id);
     });
+  }
+
+  /** "500 problems · partial: student 4/500": a partial evaluation is marked on its set in the Testing view. */
+  private setDescription(set: string, problems: number): string {
+    const partial = [...(this.partials.get(set) ?? new Map<string, { graded: number; of: number }>())].map(([m, c]) => `${m} ${c.graded}/${c.of}`);
+    return `${problems} problems${partial.length ? ` · partial: ${partial.join(', ')}` : ''}`;
   }
 
   /** The problems of a set as children at their lines (once per change of the set or its file). */
@@ -208,8 +217,16 @@ export class BenchmarkTests implements vscode.Disposable {
       const key = parseProblemId(c.id)!.key;
       if (evaluation.byKey.has(key) && (!only || only.has(key))) items.push(c);
     });
+    let partials = this.partials.get(ev.setName);
+    if (!partials) this.partials.set(ev.setName, (partials = new Map()));
+    if (evaluation.coverage.partial) partials.set(ev.model, evaluation.coverage);
+    else partials.delete(ev.model);
+    setItem.description = this.setDescription(ev.setName, evaluation.coverage.of);
     if (items.length === 0) return;
-    const run = into ?? this.controller.createTestRun(new vscode.TestRunRequest(items, undefined, this.profiles.get(ev.model)), `${ev.model} · ${ev.name}`, true);
+    // the run's name is what the Test Results view lists: a partial evaluation says so there
+    const partial = evaluation.coverage.partial ? ` · ${partialText(evaluation.coverage)}` : '';
+    const run = into ?? this.controller.createTestRun(new vscode.TestRunRequest(items, undefined, this.profiles.get(ev.model)), `${ev.model} · ${ev.name}${partial}`, true);
+    if (evaluation.coverage.partial) run.appendOutput(`${ev.name}: ${partialText(evaluation.coverage)}; its accuracy is on those problems only.\r\n`);
     for (const item of items) {
       const key = parseProblemId(item.id)!.key;
       report(run, item, ev, evaluation.byKey.get(key)!, results.gold.get(key) ?? '');

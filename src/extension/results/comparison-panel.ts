@@ -1,11 +1,26 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
+import { comparisonChoices } from '../../core/results/choices';
 import { buildComparison, createComparisonCache, type Comparison } from '../../core/results/comparison';
 import { listEvalRuns } from '../../core/results/eval-runs';
-import { toCsv, toMarkdown } from '../../core/results/format';
+import { notes, toCompactMarkdown, toCsv, toLatex } from '../../core/results/format';
 import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
+import { setting } from '../ui/settings';
 import type { StoreService } from '../ui/store-service';
 import { createPanelController, type PanelController, type PanelContext } from '../ui/webview-panel';
+
+const FORMAT_NAME = { md: 'Markdown', latex: 'LaTeX', csv: 'CSV' } as const;
+
+/** The comparison settings a user chooses (w2s.results.*), as `w2s results` takes them on its command line. */
+function settings(): ReturnType<typeof comparisonChoices> {
+  const values: Record<string, unknown> = { rgrMinGap: setting('results.rgrMinGap'), average: setting('results.average'), rgrMean: setting('results.rgrMean'), majVote: setting('results.majVote') };
+  return comparisonChoices((key) => values[key]);
+}
+
+/** The comparison with the notes `w2s results` prints under its table (what each number is, how it was made). */
+function view(c: Comparison): ComparisonView {
+  return { ...c, notes: notes(c) };
+}
 
 const SELECTION_KEY = 'w2s.results.selection';
 
@@ -46,13 +61,12 @@ function comparisonContent({ host, refreshSoon }: PanelContext, context: vscode.
     const availableSets = [...new Set(listEvalRuns(store).map((r) => r.setName))];
     const sets = selection.sets?.filter((s) => availableSets.includes(s));
     try {
-      last = await buildComparison(store, { base: selection.base ?? undefined, rl: selection.rl ?? undefined, sets: sets?.length ? sets : undefined, cache, yieldEvery });
-      const comparison: ComparisonView = last;
-      return { selection, availableSets, comparison, error: null };
+      last = await buildComparison(store, { ...settings(), base: selection.base ?? undefined, rl: selection.rl ?? undefined, sets: sets?.length ? sets : undefined, cache, yieldEvery });
+      return { selection, availableSets, comparison: view(last), error: null };
     } catch (e) {
       // A base or RL model that is gone (runs deleted): show the table without it, and say so.
-      last = await buildComparison(store, { sets: sets?.length ? sets : undefined, cache, yieldEvery });
-      return { selection, availableSets, comparison: last, error: errorMessage(e) };
+      last = await buildComparison(store, { ...settings(), sets: sets?.length ? sets : undefined, cache, yieldEvery });
+      return { selection, availableSets, comparison: view(last), error: errorMessage(e) };
     }
   };
   /** Recomputes at most once at a time; a change that arrives meanwhile triggers one more pass. */
@@ -83,21 +97,29 @@ function comparisonContent({ host, refreshSoon }: PanelContext, context: vscode.
   });
   host.onRequest(CopyResultsRequest, async ({ format }) => {
     if (!last) throw new Error('Nothing to copy yet.');
-    const text = format === 'csv' ? toCsv(last) : toMarkdown(last);
+    // Markdown and LaTeX for a paper (accuracy ± CI per cell, Δ and RGR in their own columns); CSV with every number
+    const text = format === 'csv' ? toCsv(last) : format === 'latex' ? toLatex(last) : toCompactMarkdown(last);
     await vscode.env.clipboard.writeText(text);
-    void vscode.window.setStatusBarMessage(`W2S: results copied as ${format === 'csv' ? 'CSV' : 'Markdown'}`, 3000);
+    void vscode.window.setStatusBarMessage(`W2S: results copied as ${FORMAT_NAME[format]}`, 3000);
     return { chars: text.length };
   });
   host.onRequest(RevealRunRequest, async ({ set }) => {
     await vscode.commands.executeCommand('w2s.openProblemSetFile', set);
     return null;
   });
-  const sub = stores.onDidChange(refreshSoon);
+  const subs = [
+    stores.onDidChange(refreshSoon),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('w2s.results')) refreshSoon();
+    }),
+  ];
   return {
     // Each ready (first load, shown again) and each change: the comparison is recomputed (cached per run).
     refresh: () => refresh(),
     // "W2S: Open Results" on the open panel recomputes too.
     reveal: () => refresh(),
-    dispose: () => sub.dispose(),
+    dispose: () => {
+      for (const s of subs) s.dispose();
+    },
   };
 }

@@ -5,6 +5,7 @@ import { evalRunName } from '../../core/runs/names';
 import { evalRunOf, loadOutcomes } from '../../core/results/eval-runs';
 import { pct } from '../../core/results/format';
 import { computeMetrics } from '../../core/results/metrics';
+import { coverageOf, partialText, setProblemCount } from '../../core/results/problem-results';
 import type { SamplingParams } from '../../core/sampling/client';
 import { normalizeBaseUrl } from '../../core/sampling/endpoint';
 import { EVAL_DEFAULTS, EVAL_PRESETS } from '../../core/sampling/presets';
@@ -128,8 +129,11 @@ async function runPlan(ctx: SamplingContext, grader: GraderService, plan: EvalPl
   const summary = results
     .map((r) => {
       const ev = evalRunOf(store, r.runName);
-      const acc = ev ? computeMetrics(loadOutcomes(store, ev)).accuracy : null;
-      return `${ev?.setName ?? r.runName} ${pct(acc)}%`;
+      if (!ev) return `${r.runName} –`;
+      const outcomes = loadOutcomes(store, ev);
+      // an evaluation of part of a set (--limit, a cancelled run) says so next to its accuracy
+      const coverage = coverageOf(outcomes, setProblemCount(store, ev.setName));
+      return `${ev.setName} ${pct(computeMetrics(outcomes).accuracy)}%${coverage.partial ? ` (${partialText(coverage)})` : ''}`;
     })
     .join(', ');
   if (results.length) {

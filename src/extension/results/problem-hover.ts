@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { pct } from '../../core/results/format';
+import { partialText } from '../../core/results/problem-results';
 import { escapeMarkdown } from '../ui/markdown-text';
 import { BUILTIN_SCHEME } from './documents';
 import type { ResultsIndex } from './results-index';
@@ -50,7 +51,9 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
           const first = graded[0]!;
           const verdict = graded.length === 1 ? `${MARK[first.verdict!]} ${first.verdict}` : `${correct}/${graded.length} samples correct`;
           const answer = graded.length === 1 ? ` · answer ${first.extracted === null ? '(none)' : esc(first.extracted)}` : '';
-          md.appendMarkdown(`- ${esc(e.model)}: ${verdict}${answer} · ${esc(e.run.name)}\n`);
+          // a partial evaluation is no result on the whole set: say so next to its verdict
+          const partial = e.coverage.partial ? ` · _${partialText(e.coverage)}_` : '';
+          md.appendMarkdown(`- ${esc(e.model)}: ${verdict}${answer} · ${esc(e.run.name)}${partial}\n`);
         }
         md.appendMarkdown('\n');
       } else md.appendMarkdown('No model evaluated on this problem yet.\n\n');

@@ -62,6 +62,10 @@ export const SETTINGS = {
   'cluster.checkpointDir': '~/w2s-checkpoints',
   'cluster.runtime': 'pip',
   'cluster.gpuMemoryGiB': 80,
+  'results.rgrMinGap': 5,
+  'results.average': 'macro',
+  'results.rgrMean': 'mean-of-ratios',
+  'results.majVote': 'exact',
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

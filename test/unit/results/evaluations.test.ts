@@ -98,7 +98,7 @@ describe('evaluations in the store', () => {
     assert.deepEqual([imported.kind, imported.samplesPerProblem, imported.metrics.problems], ['import', 2, 3]);
     // each problem: its first response right, its second (7) wrong → pass@1 = 1/2, pass@2 = 1
     assert.equal(imported.metrics.accuracy, 0.5);
-    assert.deepEqual(imported.metrics.passAtK, [{ k: 1, value: 0.5 }, { k: 2, value: 1 }]);
+    assert.deepEqual(imported.metrics.passAtK, [{ k: 1, value: 0.5, problems: 3 }, { k: 2, value: 1, problems: 3 }]);
     const cell = c.rows[0]!.cells.tiny!;
     assert.equal(cell.run, 'ev');
     assert.deepEqual(cell.reruns, ['ev@rerun-1', 'ev@rerun-2']);

@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { majorityVote, passAtK, reportedKs } from '../../../src/core/results/estimators';
-import { bootstrapMeanInterval, quantile, seededRandom } from '../../../src/core/results/interval';
-import { computeMetrics, pairedDelta } from '../../../src/core/results/metrics';
+import { averageAccuracy, averageDelta, commonScores, pairedDelta } from '../../../src/core/results/common-problems';
+import { accuracyInterval, bootstrapMeanInterval, normalQuantile, quantile, seededRandom, stratifiedBootstrap, wilsonInterval } from '../../../src/core/results/interval';
+import { computeMetrics } from '../../../src/core/results/metrics';
 import type { ProblemOutcome, SampleOutcome } from '../../../src/core/results/outcomes';
-import { meanRgr, rgr } from '../../../src/core/results/rgr';
+import { meanRgr, noRgr, ratio, RGR_AGGREGATIONS, rgrOnCommon, type RgrColumns } from '../../../src/core/results/rgr';
 
 const close = (a: number, b: number, eps = 1e-12) => assert.ok(Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
 
@@ -87,36 +88,144 @@ describe('maj@k', () => {
   });
 });
 
-describe('RGR', () => {
+/** Per-problem 0/1 scores: the first `correct` of `n` problems solved. */
+const solved = (n: number, correct: number) => Array.from({ length: n }, (_, i) => (i < correct ? 1 : 0));
+const columns = (n: number, student: number, base: number, rl: number): RgrColumns => ({ student: solved(n, student), base: solved(n, base), rl: solved(n, rl) });
+
+describe('RGR on common problems', () => {
   test('(student − base) / (RL − base)', () => {
-    close(rgr(0.6, 0.5, 0.7).value!, 0.5); // 0.1 / 0.2
-    close(rgr(0.7, 0.5, 0.7).value!, 1);
-    close(rgr(0.5, 0.5, 0.7).value!, 0);
-    close(rgr(0.8, 0.5, 0.7).value!, 1.5); // beyond RL
-    close(rgr(0.45, 0.5, 0.4).value!, 0.5); // RL worse than base: the same ratio, signs and all
+    close(rgrOnCommon(columns(100, 60, 50, 70)).value!, 0.5); // 0.1 / 0.2
+    close(rgrOnCommon(columns(100, 70, 50, 70)).value!, 1);
+    close(rgrOnCommon(columns(100, 50, 50, 70)).value!, 0);
+    close(rgrOnCommon(columns(100, 80, 50, 70)).value!, 1.5); // beyond RL
+    close(rgrOnCommon(columns(100, 40, 50, 70)).value!, -0.5); // below the base
   });
 
-  test('RL equal to base is "undefined", never a division by zero', () => {
-    const r = rgr(0.7, 0.5, 0.5);
+  test('ratio: gain / gap where the gap is positive, else ±∞ by the gain (a resample without a gap lands in a tail)', () => {
+    assert.equal(ratio(1, 0.5), 2);
+    assert.equal(ratio(-1, 0.5), -2);
+    assert.equal(ratio(1, 0), Infinity);
+    assert.equal(ratio(-1, 0), -Infinity);
+    assert.equal(ratio(1, -0.5), Infinity); // a negative gap is no gap: the sign of the gain decides the tail
+    assert.equal(ratio(-0.2, -0.5), -Infinity);
+    assert.ok(Number.isNaN(ratio(0, 0)));
+    assert.equal(ratio(1, 1e-12), Infinity, 'a gap of rounding size is no gap');
+    assert.deepEqual(RGR_AGGREGATIONS, ['mean-of-ratios', 'ratio-of-gains']);
+  });
+
+  test('noRgr: a reason and nothing else', () => {
+    assert.deepEqual(noRgr('not evaluated', 3), { value: null, reason: 'not evaluated', unstable: false, common: 3, gap: null, gapProblems: null, interval: null });
+  });
+
+  test('RL below the base is undefined with the reason, never (0.40 − 0.50) / (0.45 − 0.50) = 2.00', () => {
+    const r = rgrOnCommon(columns(100, 40, 50, 45));
     assert.equal(r.value, null);
-    assert.match(r.reason!, /undefined/);
-    assert.equal(rgr(0.5, 0.5, 0.5).value, null);
-    // the same accuracy computed two ways (3/10 and 0.1·3) is still equal
-    assert.equal(rgr(0.4, 3 / 10, 0.1 * 3).value, null);
+    assert.equal(r.reason, 'undefined: RL is below the base (−5.0 points on the 100 common problems)');
+    assert.deepEqual([r.interval, r.unstable, r.common], [null, false, 100]);
+    close(r.gapProblems!, -5, 1e-9);
+    close(r.gap!, -0.05);
+    const same = rgrOnCommon(columns(100, 70, 50, 50));
+    assert.equal(same.value, null);
+    assert.equal(same.reason, 'undefined: RL equals the base on the 100 common problems');
+    assert.equal(rgrOnCommon({ student: [], base: [], rl: [] }).reason, 'no common problems: base, RL and this model were graded on no problem in common');
+    assert.throws(() => rgrOnCommon({ student: [1], base: [1, 0], rl: [1] }), /RGR needs aligned scores \(got 1, 2, 1\)/);
+    assert.throws(() => rgrOnCommon({ student: [1], base: [1], rl: [1, 0] }), /RGR needs aligned scores \(got 1, 1, 2\)/);
+    assert.equal(rgrOnCommon(columns(100, 60, 50, 49)).unstable, false);
   });
 
-  test('missing results say which one is missing', () => {
-    assert.equal(rgr(0.6, null, 0.7).reason, 'no base result');
-    assert.equal(rgr(0.6, 0.5, undefined).reason, 'no RL result');
-    assert.equal(rgr(null, 0.5, 0.7).reason, 'not evaluated');
+  test('a gap of fewer problems than the threshold is flagged unstable (AIME: 3/30 → 4/30 with a student at 7/30)', () => {
+    const r = rgrOnCommon(columns(30, 7, 3, 4));
+    close(r.value!, 4);
+    assert.equal(r.unstable, true);
+    close(r.gapProblems!, 1);
+    assert.equal(r.reason, 'unstable: RL beats the base by 1 problem (fewer than 5)');
+    // exactly at the threshold is stable; the threshold is the caller's
+    assert.equal(rgrOnCommon(columns(30, 7, 3, 8)).unstable, false);
+    assert.equal(rgrOnCommon(columns(30, 7, 3, 4), { minGap: 1 }).unstable, false);
+    assert.equal(rgrOnCommon(columns(30, 7, 3, 5), { minGap: 3 }).reason, 'unstable: RL beats the base by 2 problems (fewer than 3)');
   });
 
-  test('the mean is over the benchmarks where RGR is defined', () => {
-    const m = meanRgr([rgr(0.6, 0.5, 0.7), rgr(0.7, 0.5, 0.5), rgr(0.9, 0.5, 1.0)]); // 0.5, undefined, 0.8
+  test('paired bootstrap interval: resamples the common problems jointly, seeded, around the value', () => {
+    // student between base and RL on every problem it differs: base solves 0–39, RL 0–79, student 0–59
+    const c = columns(200, 60, 40, 80);
+    const r = rgrOnCommon(c);
+    close(r.value!, 0.5);
+    assert.ok(r.interval!.low < 0.5 && 0.5 < r.interval!.high);
+    assert.deepEqual(rgrOnCommon(c).interval, r.interval, 'the same seed gives the same interval');
+    assert.notDeepEqual(rgrOnCommon(c, { seed: 7 }).interval, r.interval);
+    // jointly resampled, the problems the three share move together: the gain/gap ratio stays in [0, 1] here
+    // (every resample's student gain is a part of its RL gap), which independent resampling would not keep
+    assert.ok(r.interval!.low >= 0 && r.interval!.high <= 1, JSON.stringify(r.interval));
+  });
+
+  test('a bound that the gap can cross is unbounded, said so instead of a number', () => {
+    // gap of 1 problem in 10: many resamples leave RL no better than base
+    const r = rgrOnCommon(columns(10, 2, 1, 2), { minGap: 0 });
+    close(r.value!, 1);
+    assert.equal(r.interval, null);
+    assert.match(r.intervalNote!, /^unbounded: RL does not beat the base in \d+ of 2000 resamples$/);
+  });
+
+  test('mean of ratios leaves out undefined and unstable benchmarks and counts them; ratio of gains weighs by gap', () => {
+    const sets = [
+      { c: columns(100, 60, 50, 70) }, // 0.5
+      { c: columns(100, 40, 50, 45) }, // undefined
+      { c: columns(30, 7, 3, 4) }, // 4.0, unstable
+      { c: columns(100, 90, 50, 100) }, // 0.8
+    ].map(({ c }) => ({ rgr: rgrOnCommon(c), columns: c }));
+    const m = meanRgr([...sets, { rgr: noRgr('not evaluated'), columns: null }]);
     close(m.value!, (0.5 + 0.8) / 2);
-    assert.equal(m.over, 2);
-    assert.equal(m.of, 3);
-    assert.deepEqual(meanRgr([rgr(0.7, 0.5, 0.5)]), { value: null, over: 0, of: 1 });
+    assert.deepEqual([m.over, m.of, m.leftOut, m.aggregation, m.weighting], [2, 5, { undefined: 1, unstable: 1, noCommon: 1 }, 'mean-of-ratios', 'macro']);
+    assert.ok(m.interval!.low < m.value! && m.value! < m.interval!.high);
+    // ratio of gains, macro: mean gain (0.1 − 0.1 + 4/30 + 0.4) / 4 over mean gap (0.2 − 0.05 + 1/30 + 0.5) / 4
+    const g = meanRgr(sets, { aggregation: 'ratio-of-gains' });
+    close(g.value!, (0.1 - 0.1 + 4 / 30 + 0.4) / (0.2 - 0.05 + 1 / 30 + 0.5));
+    assert.equal(g.over, 4);
+    // micro: weighted by common problems: (10 − 10 + 4 + 40) / (20 − 5 + 1 + 50)
+    close(meanRgr(sets, { aggregation: 'ratio-of-gains', weighting: 'micro' }).value!, 44 / 66);
+    const none = meanRgr([sets[1]!]);
+    assert.deepEqual([none.value, none.reason, none.over], [null, 'no benchmark with a defined, stable RGR', 0]);
+    // ratio of gains where the benchmarks' gaps add up to nothing: undefined, said so
+    const flat = [columns(100, 60, 50, 45), columns(100, 60, 50, 55)].map((c) => ({ rgr: rgrOnCommon(c), columns: c }));
+    const g0 = meanRgr(flat, { aggregation: 'ratio-of-gains' });
+    assert.deepEqual([g0.value, g0.reason, g0.interval, g0.intervalNote], [null, 'undefined: RL does not beat the base on the benchmarks averaged', null, 'no value']);
+    // a benchmark without columns (not evaluated) is left out of the ratio of gains too, and counted
+    const withMissing = meanRgr([...flat.slice(1), { rgr: noRgr('not evaluated'), columns: null }], { aggregation: 'ratio-of-gains' });
+    close(withMissing.value!, 2);
+    assert.deepEqual([withMissing.over, withMissing.leftOut.noCommon], [1, 1]);
+  });
+});
+
+describe('common problems', () => {
+  test('scores aligned over the problems every model was graded on', () => {
+    const a = new Map([['p1', 1], ['p2', 0], ['p3', 1]]);
+    const b = new Map([['p2', 1], ['p3', 0.5], ['p4', 1]]);
+    const c = new Map([['p3', 0], ['p2', 0.25]]);
+    assert.deepEqual(commonScores([a, b, c]), [[0, 1], [1, 0.5], [0.25, 0]]);
+    assert.deepEqual(commonScores([a, new Map()]), [[], []]);
+    assert.deepEqual(commonScores([]), []);
+  });
+
+  test('Avg.: macro mean of the benchmark accuracies, or micro (weighted by graded problems); none without results', () => {
+    const sets = [{ accuracy: 0.6, problems: 50 }, { accuracy: 0.4, problems: 20 }, { accuracy: 0.2, problems: 30 }];
+    close(averageAccuracy(sets, 'macro')!, 0.4);
+    close(averageAccuracy(sets, 'micro')!, (30 + 8 + 6) / 100);
+    assert.equal(averageAccuracy([], 'macro'), null);
+    assert.equal(averageAccuracy([], 'micro'), null);
+  });
+
+  test('Avg. Δ: macro mean of the paired per-set Δs, or problem-weighted (micro)', () => {
+    const pairs = [
+      { student: solved(50, 30), base: solved(50, 20) }, // +0.2 on 50
+      { student: solved(20, 8), base: solved(20, 10) }, // −0.1 on 20
+      { student: [], base: [] }, // no common problems: not averaged
+    ];
+    const macro = averageDelta(pairs, 'macro')!;
+    close(macro.value, (0.2 - 0.1) / 2);
+    assert.deepEqual([macro.over, macro.common], [2, 70]);
+    assert.ok(macro.interval!.low < macro.value && macro.value < macro.interval!.high);
+    close(averageDelta(pairs, 'micro')!.value, (10 - 2) / 70);
+    assert.equal(averageDelta([{ student: [], base: [] }], 'macro'), null);
   });
 });
 
@@ -159,17 +268,69 @@ describe('95% intervals: percentile bootstrap over problems', () => {
     close(quantile([1, 2, 3, 4], 0.975), 3.925); // h = 3·0.975 = 2.925 → 3 + 0.925·1
   });
 
-  test('Δ is paired over the problems both models were graded on', () => {
+  test('Δ is paired over the problems both models were graded on, and says of how many in the set', () => {
     const student = new Map([['a', 1], ['b', 1], ['c', 0], ['d', 1]]);
     const base = new Map([['a', 1], ['b', 0], ['c', 0], ['e', 1]]); // d and e are not shared
-    const d = pairedDelta(student, base)!;
-    assert.equal(d.common, 3);
+    const d = pairedDelta(student, base, 5)!;
+    assert.deepEqual([d.common, d.of], [3, 5]);
     close(d.value, 1 / 3); // (0 + 1 + 0) / 3
     assert.ok(d.interval.low <= d.value && d.value <= d.interval.high);
-    assert.equal(pairedDelta(new Map([['x', 1]]), base), null);
+    assert.equal(pairedDelta(new Map([['x', 1]]), base, 5), null);
     // identical models: Δ = 0 with a zero-width interval (an unpaired interval would be wide)
-    const same = pairedDelta(student, student)!;
+    const same = pairedDelta(student, student, 4)!;
     assert.deepEqual([same.value, same.interval.low, same.interval.high], [0, 0, 0]);
+  });
+});
+
+describe('Wilson where the bootstrap degenerates', () => {
+  test('normal quantile', () => {
+    close(normalQuantile(0.975), 1.959963985, 1e-8);
+    close(normalQuantile(0.5), 0, 1e-12);
+    close(normalQuantile(0.005), -2.575829304, 1e-8);
+    assert.throws(() => normalQuantile(1), RangeError);
+  });
+
+  test('0 of 30 is [0, 11.35%], not [0, 0]; 30 of 30 mirrors it; 5 of 10 is the textbook [23.7, 76.3]', () => {
+    // z² = 3.8415: high = (z²/n) / (1 + z²/n) for p = 0 → 0.12805 / 1.12805 = 0.11352
+    const zero = wilsonInterval(0, 30);
+    close(zero.low, 0);
+    close(zero.high, 0.11352, 1e-5);
+    const all = wilsonInterval(1, 30);
+    close(all.low, 1 - 0.11352, 1e-5);
+    close(all.high, 1);
+    const half = wilsonInterval(0.5, 10);
+    close(half.low, 0.2366, 1e-4);
+    close(half.high, 0.7634, 1e-4);
+    assert.throws(() => wilsonInterval(0.5, 0), RangeError);
+  });
+
+  test('an accuracy gets Wilson where fewer than 5 problems are correct or incorrect (0%, 100%, AIME 3/30, tiny sets), and says which', () => {
+    const zero = accuracyInterval(solved(30, 0))!;
+    assert.equal(zero.method, 'wilson');
+    assert.ok(zero.high > 0.1);
+    assert.equal(accuracyInterval(solved(30, 30))!.method, 'wilson');
+    // 3 of 30: the percentile bootstrap's lower bound is exactly 0 (4.2% of resamples draw no correct problem)
+    assert.equal(bootstrapMeanInterval(solved(30, 3))!.low, 0);
+    const aime = accuracyInterval(solved(30, 3))!;
+    assert.equal(aime.method, 'wilson');
+    assert.ok(aime.low > 0.03 && aime.low < 0.04, String(aime.low)); // Wilson: [3.46%, 25.6%]
+    assert.equal(accuracyInterval(solved(30, 26))!.method, 'wilson'); // 4 incorrect
+    assert.equal(accuracyInterval(solved(9, 4))!.method, 'wilson');
+    assert.equal(accuracyInterval(solved(30, 5))!.method, 'bootstrap');
+    const boot = accuracyInterval(solved(30, 12))!;
+    assert.equal(boot.method, 'bootstrap');
+    assert.deepEqual({ low: boot.low, high: boot.high }, bootstrapMeanInterval(solved(30, 12)));
+    // fractional scores (several samples per problem) all 0: still Wilson over problems
+    assert.equal(accuracyInterval(Array.from({ length: 40 }, () => 0))!.method, 'wilson');
+    assert.equal(accuracyInterval([]), undefined);
+  });
+
+  test('stratified bootstrap: strata resampled separately, statistic of their column means', () => {
+    const b = stratifiedBootstrap([[solved(50, 25)], [solved(50, 10)]], (m) => m[0]![0]! - m[1]![0]!)!;
+    assert.ok(b.low! < 0.3 && 0.3 < b.high!);
+    assert.equal(b.infinite, 0);
+    assert.equal(stratifiedBootstrap([], () => 0), undefined);
+    assert.equal(stratifiedBootstrap([[[]]], () => 0), undefined);
   });
 });
 
@@ -228,6 +389,42 @@ describe('per-run metrics', () => {
       ['10', 1, 0.5],
     ]);
     assert.deepEqual(computeMetrics([p('p1', [s(0, 'correct', '1', 1)])]).breakdowns, {});
+  });
+
+  test('a failed sample leaves its problem out of pass@n and maj@n (counted), instead of turning pass@4 into pass@3', () => {
+    const four = (key: string, verdicts: SampleOutcome['verdict'][], answers: (string | null)[], failed = 0) =>
+      p(key, verdicts.map((v, i) => s(i, v, answers[i]!, 10)), {}, failed);
+    const xs = [
+      four('p1', ['correct', 'incorrect', 'incorrect', 'incorrect'], ['1', '2', '2', '3']),
+      four('p2', ['incorrect', 'incorrect', 'incorrect', 'correct'], ['5', '6', '7', '4']),
+      four('p3', ['incorrect', 'incorrect', 'correct'], ['8', '8', '9'], 1), // one request failed: 3 graded
+    ];
+    const m = computeMetrics(xs, { samplesPerProblem: 4 });
+    assert.deepEqual(m.passAtK.map((x) => [x.k, x.problems]), [[1, 3], [2, 3], [4, 2]]);
+    close(m.passAtK[2]!.value, 1); // p1 and p2 each have a correct sample among 4
+    assert.deepEqual(m.majAtK.map((x) => [x.k, x.problems]), [[2, 3], [4, 2]]);
+    // without the run's n, the most graded samples any problem has sets the k
+    assert.deepEqual(computeMetrics(xs).passAtK.map((x) => x.k), [1, 2, 4]);
+  });
+
+  test('maj@k votes by exact text by default, by equivalent answers (the grader decides) on request', () => {
+    // "1/2" and "0.5" are one answer to the grader: 2 votes against "3"'s 2, and the first group is correct
+    const q = p('p1', [s(0, 'incorrect', '3', 1), s(1, 'correct', '\\frac{1}{2}', 1), s(2, 'incorrect', '3', 1), s(3, 'correct', '0.5', 1)]);
+    const exact = computeMetrics([{ ...q, answerType: 'math' }], { samplesPerProblem: 4 });
+    assert.equal(exact.majVote, 'exact');
+    assert.equal(exact.majAtK.find((x) => x.k === 4)!.value, 0); // "3" ×2 beats two singletons
+    const wrongPair = p('p2', [s(0, 'incorrect', '2/4', 1), s(1, 'correct', '7', 1), s(2, 'incorrect', '0.5', 1), s(3, 'correct', '7', 1)]);
+    const eq = computeMetrics([{ ...q, answerType: 'math' }, { ...wrongPair, answerType: 'math' }], { samplesPerProblem: 4, majVote: 'equivalent' });
+    assert.equal(eq.majVote, 'equivalent');
+    // p1: {3 ×2} vs {1/2, 0.5 ×2}: tie → "3" seen first → wrong. p2: {2/4, 0.5} ×2 vs {7 ×2}: tie, "2/4" first → wrong
+    // With exact text, p2's "7" (2 votes) beats the singletons "2/4" and "0.5": the grouping changed the outcome.
+    assert.equal(eq.majAtK.find((x) => x.k === 4)!.value, 0);
+    const exact2 = computeMetrics([{ ...wrongPair, answerType: 'math' }], { samplesPerProblem: 4 });
+    assert.equal(exact2.majAtK.find((x) => x.k === 4)!.value, 1);
+    // equivalent answers win a vote they would split by text
+    const split = p('p3', [s(0, 'correct', '\\frac{1}{2}', 1), s(1, 'incorrect', '3', 1), s(2, 'correct', '0.5', 1), s(3, 'incorrect', '3', 1), s(4, 'correct', '1/2', 1)]);
+    assert.equal(computeMetrics([{ ...split, answerType: 'math' }], { samplesPerProblem: 5 }).majAtK.find((x) => x.k === 5)!.value, 0);
+    assert.equal(computeMetrics([{ ...split, answerType: 'math' }], { samplesPerProblem: 5, majVote: 'equivalent' }).majAtK.find((x) => x.k === 5)!.value, 1);
   });
 
   test('one sample per problem: no pass@k or maj@k beyond 1; nothing graded: no accuracy', () => {
