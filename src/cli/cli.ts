@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { runCli } from './main';
 
 // First Ctrl-C: stop cleanly (long commands keep what they stored); second: exit at once.
@@ -35,6 +36,8 @@ runCli({
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
+  // only a terminal is ever read (a confirmation), and only when asked: tty.isatty avoids opening a pipe
+  stdin: () => (isatty(0) ? process.stdin : undefined),
   signal: controller.signal,
 }).then(
   (code) => {

@@ -20,6 +20,8 @@ export interface CliContext {
   print(line: string): void;
   /** Notes and warnings (stderr). */
   warn(line: string): void;
+  /** Asks a yes/no question on a terminal; false without one (scripts pass --yes instead). */
+  confirm(question: string): Promise<boolean>;
 }
 
 export interface CommandResult {

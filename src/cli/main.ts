@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { resolveStorePath, openStore, type Store } from '../core/store/open';
 import { storeFailure } from '../core/store/store-errors';
@@ -21,6 +22,8 @@ export interface CliIo {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   readonly signal: AbortSignal;
+  /** Where a confirmation is answered, opened only when one is asked; only a terminal is asked. */
+  readonly stdin?: () => NodeJS.ReadStream | undefined;
 }
 
 export async function runCli(io: CliIo): Promise<number> {
@@ -40,7 +43,10 @@ export async function runCli(io: CliIo): Promise<number> {
   let name = first;
   let rest = afterFirst;
   const group = groupOf(first);
-  if (group.length) {
+  // A group may also be a command of its own ("runs" lists, "runs delete" deletes): with no verb, or only
+  // options after it, the word alone is that command.
+  const bare = COMMANDS.find((c) => c.name === first);
+  if (group.length && !(bare && (afterFirst.length === 0 || afterFirst[0]!.startsWith('-')))) {
     const verb = afterFirst[0];
     const cmd = verb ? COMMANDS.find((c) => c.name === `${first} ${verb}`) : undefined;
     if (!cmd) {
@@ -105,6 +111,7 @@ export async function runCli(io: CliIo): Promise<number> {
       if (!json) io.stdout.write(`${stripTerminalControls(line)}\n`);
     },
     warn: (line) => io.stderr.write(`${stripTerminalControls(line)}\n`),
+    confirm: (question) => askYesNo(io, question),
   };
   try {
     const result = await command.run(values, positionals, ctx);
@@ -126,6 +133,18 @@ export async function runCli(io: CliIo): Promise<number> {
     return 1;
   } finally {
     store?.close();
+  }
+}
+
+async function askYesNo(io: CliIo, question: string): Promise<boolean> {
+  const input = io.stdin?.();
+  if (!input?.isTTY || !io.stderr.isTTY) return false;
+  const rl = readline.createInterface({ input, output: io.stderr });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question(`${question} [y/N] `, resolve));
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
   }
 }
 

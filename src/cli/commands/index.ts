@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { benchmarksCommand } from './benchmarks';
 import { datasetsCommand } from './datasets';
+import { datasetsDeleteCommand, runsDeleteCommand, setsDeleteCommand } from './delete';
 import { exportCommand } from './export';
 import { clusterCheckCommand } from './cluster';
 import { evalCommand } from './eval';
@@ -22,7 +23,7 @@ import { viewsCommand } from './views';
 
 /** Every `w2s` sub-command, in the order `w2s --help` lists them. */
 export const COMMANDS: readonly Command[] = [
-  importCommand, benchmarksCommand, setsCommand, sampleCommand, runsCommand, evalCommand, resultsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
-  signalsCommand, tracesCommand, labelCommand, viewsCommand, exportCommand, datasetsCommand,
+  importCommand, benchmarksCommand, setsCommand, setsDeleteCommand, sampleCommand, runsCommand, runsDeleteCommand, evalCommand, resultsCommand, importTracesCommand, gradeCommand, gradePairsCommand,
+  signalsCommand, tracesCommand, labelCommand, viewsCommand, exportCommand, datasetsCommand, datasetsDeleteCommand,
   clusterCheckCommand, jobsSftCommand, jobsEvalCommand, jobsListCommand, jobsShowCommand, jobsLogsCommand, jobsStopCommand, jobsPlanCommand,
 ];
