@@ -10,8 +10,8 @@ export interface SetDeletionPlan extends TraceRecordCounts {
   readonly runs: readonly string[];
 }
 
-function requireSet(store: Store, name: string): { id: number; problem_count: number } {
-  const set = store.db.prepare('SELECT id, problem_count FROM problem_sets WHERE name = ?').get(name) as { id: number; problem_count: number } | undefined;
+function requireSet(store: Store, name: string): { id: number; problems: number } {
+  const set = store.db.prepare('SELECT id, (SELECT count(*) FROM problems p WHERE p.set_id = s.id) AS problems FROM problem_sets s WHERE name = ?').get(name) as { id: number; problems: number } | undefined;
   if (set) return set;
   const names = (store.db.prepare('SELECT name FROM problem_sets ORDER BY name').all() as { name: string }[]).map((r) => r.name);
   throw new W2sError(`No problem set named "${name}"${names.length ? ` (sets: ${names.join(', ')})` : ' (no sets yet)'}.`, 'NO_SET');
@@ -37,7 +37,7 @@ function describe(store: Store, name: string, cascade: boolean): { plan: SetDele
     .prepare('SELECT count(*) AS n FROM traces t JOIN problems p ON p.id = t.problem_id JOIN runs r ON r.id = t.run_id WHERE p.set_id = ? AND r.set_id <> ?')
     .get(set.id, set.id) as { n: number }).n;
   if (foreign) throw new W2sError(`${foreign} trace(s) of runs on other sets answer problems of "${name}"; delete those runs first. Nothing was deleted.`, 'SET_IN_USE');
-  const plan = { set: name, problems: set.problem_count, runs: runs.map((r) => r.name), ...countTraceRecords(store, runs.map((r) => r.id)) };
+  const plan = { set: name, problems: set.problems, runs: runs.map((r) => r.name), ...countTraceRecords(store, runs.map((r) => r.id)) };
   return { plan, setId: set.id, runs };
 }
 
