@@ -186,7 +186,7 @@ describe('w2s sample / runs / import-traces (built CLI)', () => {
     const qr = JSON.parse(q.stdout);
     assert.equal(qr.matchedByQuestion, 320);
     assert.equal(qr.unmatched, 80);
-    assert.match(q.stderr, /80 trace\(s\) match no problem of math-q.*\n\s+line \d+ \(id \d+\): /);
+    assert.match(q.stderr, /80 of 400 trace\(s\) match no problem of math-q.*\n\s+line \d+ \(id \d+\): /);
   });
 
   it('imports W2SR and OpenAI chat layouts; a malformed line names the file and line and imports nothing', async () => {

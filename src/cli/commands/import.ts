@@ -76,6 +76,14 @@ export const importCommand: Command = {
       .join(', ');
     const verb = { created: 'imported', replaced: 'replaced', unchanged: 'unchanged (already imported)' }[result.outcome];
     ctx.print(`${result.name}: ${verb}, ${result.problems} problems (${types}) from ${result.source}`);
+    if (result.repeatedQuestions > 0) {
+      const distinct = result.problems - result.repeatedQuestions;
+      ctx.warn(
+        `w2s import: warning: ${result.problems} problems but only ${distinct} distinct question(s): ${result.repeatedQuestions} repeat an earlier one word for word. ` +
+          `If this file holds traces (several samples per question), import it as traces instead: ` +
+          `w2s sets delete ${result.name} --yes, then w2s import-traces ${builtinName ? 'FILE' : positionals[0]} --create-set ${result.name}`,
+      );
+    }
     return { json: result };
   },
 };

@@ -31,8 +31,10 @@ export const runsCommand: Command = {
     const w = Math.max(4, ...runs.map((r) => r.name.length));
     for (const r of runs) {
       ctx.print(
-        `${r.name.padEnd(w)}  ${r.status.padEnd(11)}  ${`${r.done}/${r.total}`.padStart(13)}` +
-          `${r.problems < r.setProblems ? `  (${r.problems} of ${r.setProblems} problems; more: w2s sample --run ${r.name} --limit N|all)` : ''}` +
+        `${r.name.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.kind === 'import' ? `${r.done} imported` : `${r.done}/${r.total}`).padStart(13)}` +
+          (r.kind === 'import'
+            ? `  (${r.problems} of ${r.setProblems} problems${r.imported ? `; ${r.imported.matched} of the file's ${r.imported.fileTraces} traces matched a problem` : ''})`
+            : r.problems < r.setProblems ? `  (${r.problems} of ${r.setProblems} problems; more: w2s sample --run ${r.name} --limit N|all)` : '') +
           `${r.failed ? `  ${r.failed} failed` : ''}${r.truncated ? `  ${r.truncated} truncated` : ''}` +
           `${r.accuracy !== null ? `  ${(r.accuracy * 100).toFixed(1)}% correct` : ''}` +
           `  ${r.completionTokens} tokens  ${r.kind} ${r.model} on ${r.setName}${r.error ? `  — ${r.error}` : ''}`,

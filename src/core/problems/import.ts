@@ -32,6 +32,11 @@ export interface ImportResult {
   readonly problems: number;
   readonly answerTypes: Record<string, number>;
   readonly source: string;
+  /**
+   * Problems whose question repeats an earlier problem's word for word: a file of traces (several
+   * samples per question) imported as problems by mistake; `w2s import-traces --create-set` reads those.
+   */
+  readonly repeatedQuestions: number;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -260,9 +265,11 @@ function summarize(store: Store, setId: number, name: string): Omit<ImportResult
     t: string;
     n: number;
   }[];
+  const repeated = db.prepare('SELECT count(*) - count(DISTINCT trim(question)) AS n FROM problems WHERE set_id = ?').get(setId) as { n: number };
   return {
     setId,
     name,
+    repeatedQuestions: repeated.n,
     source: row.source,
     format: (JSON.parse(row.options) as { format: SourceFormat }).format,
     problems: row.problem_count,

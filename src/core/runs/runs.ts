@@ -60,6 +60,11 @@ export interface RunSummary extends Omit<RunRow, 'template' | 'params'> {
   readonly truncated: number;
   readonly promptTokens: number;
   readonly completionTokens: number;
+  /**
+   * An import run: what its last import found in its file. An import covers the problems its traces
+   * answer, so its `problems` and `total` count what was imported, never the whole set × samples.
+   */
+  readonly imported: { readonly fileTraces: number; readonly matched: number; readonly unmatched: number } | null;
 }
 
 /** A heartbeat older than this marks a run on another machine as interrupted. */
@@ -262,19 +267,25 @@ export function listRuns(store: Store): RunSummary[] {
   const counts = store.db
     .prepare(
       `SELECT run_id, sum(error IS NULL) AS done, sum(error IS NOT NULL) AS failed, sum(error IS NULL AND finish_reason = 'length') AS truncated,
-       coalesce(sum(prompt_tokens), 0) AS pt, coalesce(sum(completion_tokens), 0) AS ct FROM traces GROUP BY run_id`,
+       coalesce(sum(prompt_tokens), 0) AS pt, coalesce(sum(completion_tokens), 0) AS ct, count(DISTINCT problem_id) AS problems FROM traces GROUP BY run_id`,
     )
-    .all() as { run_id: number; done: number; failed: number; truncated: number; pt: number; ct: number }[];
+    .all() as { run_id: number; done: number; failed: number; truncated: number; pt: number; ct: number; problems: number }[];
   const byRun = new Map(counts.map((c) => [c.run_id, c]));
   return rows.map((r) => {
     const row = toRow(r);
     const c = byRun.get(r.id);
-    const problems = row.problemLimit === null ? r.problem_count : Math.min(row.problemLimit, r.problem_count);
+    const isImport = row.kind === 'import';
+    const problems = isImport ? (c?.problems ?? 0) : row.problemLimit === null ? r.problem_count : Math.min(row.problemLimit, r.problem_count);
+    const file = row.params as { fileTraces?: unknown; matched?: unknown; unmatched?: unknown };
     return {
       ...row,
       status: effectiveStatus(row),
       problems,
-      total: problems * r.samples_per_problem,
+      total: isImport ? (c ? c.done + c.failed : 0) : problems * r.samples_per_problem,
+      imported:
+        isImport && typeof file.fileTraces === 'number' && typeof file.matched === 'number' && typeof file.unmatched === 'number'
+          ? { fileTraces: file.fileTraces, matched: file.matched, unmatched: file.unmatched }
+          : null,
       done: c?.done ?? 0,
       failed: c?.failed ?? 0,
       truncated: c?.truncated ?? 0,
