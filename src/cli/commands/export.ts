@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { W2sError, isW2sError } from '../../core/errors';
 import { EXPORT_FORMATS, checkFormat } from '../../core/export/formats';
 import { exportDataset, recreateDataset, type ExportResult, type RecreateResult } from '../../core/export/export';
+import { EXPORT_DEFAULTS, skippedReasons } from '../../core/export/defaults';
 import { EXPORT_PRESETS, checkPreset } from '../../core/export/presets';
 import type { Command } from '../command';
 import { catchUpSignals, FILTER_OPTIONS, filterFromOptions } from '../trace-filter';
@@ -35,7 +36,8 @@ export const exportCommand: Command = {
     'The user turn is the problem; the assistant turn is the reasoning as <think>…</think> then the answer (or\n' +
     'plain with --reasoning plain). --max-per-problem keeps the first K traces of each problem (problem, run,\n' +
     'sample order) after --drop-truncated and --dedupe (same problem, same text). --val-fraction holds out that\n' +
-    'share of the *problems* (seeded by --seed, default 0) in NAME.val.jsonl beside FILE.\n' +
+    'share of the *problems* (seeded by --seed, default 0) in NAME.val.jsonl beside FILE. By default every selected\n' +
+    'trace is kept, as the W2SR datasets keep them (the editor\'s export has the same defaults).\n' +
     'The chosen trace ids are stored as snapshot NAME (default: the file name): w2s datasets lists them, and\n' +
     'w2s export --snapshot NAME writes the same bytes again. LLaMA-Factory: dataset_info.json beside FILE gets\n' +
     'the entries NAME (and NAME-val); train with dataset: NAME and dataset_dir: the folder.\n' +
@@ -79,7 +81,7 @@ export const exportCommand: Command = {
       }
       if (!out) throw new UsageError('give the file to write: --out FILE (e.g. --out data/w2sr-p.jsonl).');
       const preset = v.preset === undefined ? undefined : wrap(() => checkPreset(v.preset as string));
-      const format = v.format === undefined ? 'openai' : wrap(() => checkFormat(v.format as string));
+      const format = v.format === undefined ? EXPORT_DEFAULTS.format : wrap(() => checkFormat(v.format as string));
       const reasoning = v.reasoning as string | undefined;
       if (reasoning !== undefined && reasoning !== 'think' && reasoning !== 'plain') throw new UsageError('--reasoning must be think or plain.');
       const extra = { ...(v.run ? { runs: v.run as string[] } : {}), ...(v.set ? { sets: v.set as string[] } : {}) };
@@ -92,8 +94,9 @@ export const exportCommand: Command = {
         reasoning: reasoning as 'think' | 'plain' | undefined,
         system: v.system as string | undefined,
         maxPerProblem: num(v['max-per-problem'], 'max-per-problem', (x) => Number.isInteger(x) && x >= 1, 'a positive integer'),
-        dropTruncated: Boolean(v['drop-truncated']),
-        dedupe: Boolean(v.dedupe),
+        // a flag not given leaves the option to EXPORT_DEFAULTS, the editor's defaults too
+        dropTruncated: v['drop-truncated'] ? true : undefined,
+        dedupe: v.dedupe ? true : undefined,
         valFraction: num(v['val-fraction'], 'val-fraction', (x) => x >= 0 && x < 1, 'at least 0 and below 1'),
         seed: num(v.seed, 'seed', Number.isInteger, 'an integer'),
         datasetInfo: !v['no-dataset-info'],
@@ -103,11 +106,7 @@ export const exportCommand: Command = {
       });
       progress.done();
       const c = r.snapshot.counts;
-      const skipped = [
-        c.skipped.truncated ? `${c.skipped.truncated} truncated` : '',
-        c.skipped.duplicates ? `${c.skipped.duplicates} duplicates` : '',
-        c.skipped.overMaxPerProblem ? `${c.skipped.overMaxPerProblem} over --max-per-problem` : '',
-      ].filter(Boolean);
+      const skipped = skippedReasons(c.skipped);
       ctx.print(
         `${r.snapshot.name}: ${c.train + c.val} trace(s) of ${c.problems} problem(s)${c.val ? ` (${c.train} train, ${c.val} validation)` : ''}` +
           ` from ${c.selected} selected${skipped.length ? `; left out ${skipped.join(', ')}` : ''}`,

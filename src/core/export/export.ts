@@ -6,6 +6,7 @@ import { W2sError } from '../errors';
 import { seededRandom } from '../seeded-random';
 import type { Store } from '../store/open';
 import { checkDatasetTargets, createDatasetWriter, datasetInfoEntries, datasetPaths, mergeDatasetInfo, readDatasetInfo, type DatasetPaths, type ExampleText } from './dataset-files';
+import { EXPORT_DEFAULTS } from './defaults';
 import { checkFormat, type ExportFormat, type ReasoningMode } from './formats';
 import { presetFilter, type ExportPreset } from './presets';
 import { checkDatasetName, requireDataset, saveSnapshot, snapshotEntries, type DatasetCounts, type DatasetOptions, type DatasetSnapshot } from './snapshots';
@@ -23,6 +24,7 @@ export interface ExportRequest {
   readonly system?: string | null;
   /** At most k traces per problem (the first k in problem, run, sample order, after the other options). */
   readonly maxPerProblem?: number;
+  /** Unset: `EXPORT_DEFAULTS` (every option left unset takes the shared default). */
   readonly dropTruncated?: boolean;
   /** Drop a trace whose reasoning and answer repeat another trace of the same problem word for word. */
   readonly dedupe?: boolean;
@@ -60,16 +62,16 @@ export function validationProblems(problemIds: readonly number[], fraction: numb
 }
 
 function checkOptions(r: ExportRequest): DatasetOptions {
-  const k = r.maxPerProblem;
+  const k = r.maxPerProblem ?? EXPORT_DEFAULTS.maxPerProblem ?? undefined;
   if (k !== undefined && !(Number.isInteger(k) && k >= 1)) throw new W2sError(`max per problem must be a positive integer (got ${k}).`, 'BAD_OPTION');
-  const f = r.valFraction ?? 0;
+  const f = r.valFraction ?? EXPORT_DEFAULTS.valFraction;
   if (!(f >= 0 && f < 1)) throw new W2sError(`the validation fraction must be at least 0 and below 1 (got ${f}).`, 'BAD_OPTION');
-  const seed = r.seed ?? 0;
+  const seed = r.seed ?? EXPORT_DEFAULTS.seed;
   if (!Number.isInteger(seed)) throw new W2sError(`the seed must be an integer (got ${seed}).`, 'BAD_OPTION');
-  const reasoning = r.reasoning ?? 'think';
+  const reasoning = r.reasoning ?? EXPORT_DEFAULTS.reasoning;
   if (reasoning !== 'think' && reasoning !== 'plain') throw new W2sError(`reasoning must be think or plain (got ${String(reasoning)}).`, 'BAD_OPTION');
   return {
-    reasoning, system: r.system?.length ? r.system : null, maxPerProblem: k ?? null, dropTruncated: Boolean(r.dropTruncated), dedupe: Boolean(r.dedupe),
+    reasoning, system: r.system?.length ? r.system : null, maxPerProblem: k ?? null, dropTruncated: r.dropTruncated ?? EXPORT_DEFAULTS.dropTruncated, dedupe: r.dedupe ?? EXPORT_DEFAULTS.dedupe,
     valFraction: f, seed,
   };
 }

@@ -6,3 +6,4 @@ export { checkDatasetName, findDataset, listDatasets, requireDataset } from './s
 export type { DatasetCounts, DatasetOptions, DatasetSelection, DatasetSnapshot } from './snapshots';
 export { datasetPaths, type DatasetPaths } from './dataset-files';
 export { removeStalePartials } from './atomic-file';
+export { EXPORT_DEFAULTS, skippedReasons, skippedTotal } from './defaults';

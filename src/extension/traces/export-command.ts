@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { countTraces, formatFilterExpression, isEmptyFilter, listViews, type TraceFilter } from '../../core/curation';
 import { errorMessage } from '../../core/errors';
 import { andFilters } from '../../core/curation/filter';
-import { checkDatasetName, EXPORT_FORMATS, exportDataset, findDataset, presetFilter, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
+import { checkDatasetName, EXPORT_DEFAULTS, EXPORT_FORMATS, exportDataset, findDataset, presetFilter, skippedReasons, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
 import type { StoreService } from '../ui/store-service';
 import { reportError } from '../ui/report-error';
 
@@ -125,8 +125,8 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
     );
     stores.notifyChanged();
     const c = result.snapshot.counts;
-    const skipped = c.skipped.truncated + c.skipped.duplicates + c.skipped.overMaxPerProblem;
-    const message = `Exported ${name}: ${c.train.toLocaleString('en-US')} train${c.val ? ` + ${c.val.toLocaleString('en-US')} validation` : ''} examples from ${c.problems} problems${skipped ? ` (${skipped} skipped)` : ''} → ${result.paths.train}`;
+    const reasons = skippedReasons(c.skipped);
+    const message = `Exported ${name}: ${c.train.toLocaleString('en-US')} train${c.val ? ` + ${c.val.toLocaleString('en-US')} validation` : ''} examples from ${c.problems} problems${reasons.length ? `; left out ${reasons.join(', ')}` : ''} → ${result.paths.train}`;
     log.info(`${message} (${Math.round(result.tracesPerSecond)} traces/s)`);
     void vscode.window.showInformationMessage(message, 'Open File').then((a) => {
       if (a) void vscode.window.showTextDocument(vscode.Uri.file(result.paths.train), { preview: true });
@@ -183,13 +183,15 @@ type Options = Pick<ExportRequest, 'reasoning' | 'system' | 'maxPerProblem' | 'd
 async function pickOptions(args: ExportArgs): Promise<Options | undefined> {
   const given = ['reasoning', 'system', 'maxPerProblem', 'dropTruncated', 'dedupe', 'valFraction', 'seed'].some((k) => (args as Record<string, unknown>)[k] !== undefined);
   if (given || args.out) {
-    return { reasoning: args.reasoning ?? 'think', system: args.system ?? null, maxPerProblem: args.maxPerProblem, dropTruncated: args.dropTruncated ?? false, dedupe: args.dedupe ?? false, valFraction: args.valFraction ?? 0, seed: args.seed ?? 0 };
+    // what is not given takes EXPORT_DEFAULTS in core, as in the CLI
+    return { reasoning: args.reasoning, system: args.system, maxPerProblem: args.maxPerProblem, dropTruncated: args.dropTruncated, dedupe: args.dedupe, valFraction: args.valFraction, seed: args.seed };
   }
   type Opt = vscode.QuickPickItem & { key: string };
   const items: Opt[] = [
-    { key: 'think', label: 'Reasoning as <think>…</think>', detail: 'Unticked: the reasoning stays plain chain of thought before the answer.', picked: true },
-    { key: 'dropTruncated', label: 'Drop truncated traces', detail: 'Leave out traces cut off by the token limit (finish_reason "length").', picked: true },
-    { key: 'dedupe', label: 'Drop exact duplicates', detail: 'A trace that repeats another trace of the same problem word for word.', picked: true },
+    // ticked as EXPORT_DEFAULTS says, so the editor and `w2s export` give the same files for the same choice
+    { key: 'think', label: 'Reasoning as <think>…</think>', detail: 'Unticked: the reasoning stays plain chain of thought before the answer.', picked: EXPORT_DEFAULTS.reasoning === 'think' },
+    { key: 'dropTruncated', label: 'Drop truncated traces', detail: 'Leave out traces cut off by the token limit (finish_reason "length").', picked: EXPORT_DEFAULTS.dropTruncated },
+    { key: 'dedupe', label: 'Drop exact duplicates', detail: 'A trace that repeats another trace of the same problem word for word.', picked: EXPORT_DEFAULTS.dedupe },
     { key: 'maxPerProblem', label: 'At most k traces per problem…' },
     { key: 'system', label: 'A system prompt…' },
     { key: 'split', label: 'A validation split…', detail: 'A share of the problems (never split across train and validation), seeded.' },
@@ -201,9 +203,9 @@ async function pickOptions(args: ExportArgs): Promise<Options | undefined> {
     reasoning: on.has('think') ? 'think' : 'plain',
     dropTruncated: on.has('dropTruncated'),
     dedupe: on.has('dedupe'),
-    system: null,
-    valFraction: 0,
-    seed: 0,
+    system: EXPORT_DEFAULTS.system,
+    valFraction: EXPORT_DEFAULTS.valFraction,
+    seed: EXPORT_DEFAULTS.seed,
   };
   if (on.has('maxPerProblem')) {
     const k = await vscode.window.showInputBox({ title: 'At most k traces per problem', value: '1', validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number, 1 or more.') });
