@@ -282,7 +282,8 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     if (!options.replay) return undefined;
     const m = /^python3? -m w2s_runner (sft|eval) job\.json$/.exec(entrypoint.trim());
     if (!m) return undefined;
-    const f = path.join(options.replay, `${m[1]}.log`);
+    // absolute: the player runs in the job's own folder, where a path relative to ours names nothing
+    const f = path.resolve(options.replay, `${m[1]}.log`);
     return fs.existsSync(f) ? f : undefined;
   }
 

@@ -4,6 +4,7 @@ import { createIngester } from './ingest';
 import { fromRayStatus, requireJobById, isFinished, updateJob, type JobRow, type JobStatus } from './job-store';
 import type { RayJobDetails } from './ray-api';
 import type { RayClient } from './ray-client';
+import { firstErrorLine } from './error-line';
 import { lastLine } from './ray-errors';
 import { tailJobLog, type LogLine, type TailMode } from './log-tail';
 
@@ -32,6 +33,9 @@ export function failureMessage(job: JobRow, details?: RayJobDetails): string {
   if (!msg) return `the job failed${details?.driver_exit_code != null ? ` (exit code ${details.driver_exit_code})` : ''}`;
   // "Job entrypoint command failed with exit code 1, last available logs (truncated to 20,000 chars):\n…"
   const [first, ...rest] = msg.split('\n');
+  // the error itself leads (a stack's last lines say where, not what), then Ray's line
+  const error = job.output.firstErrorLine ?? firstErrorLine(rest.join('\n'));
+  if (error) return `${error} (${first!.replace(/, last available logs.*$/, '')})`;
   const tail = rest.map((l) => l.trim()).filter(Boolean).slice(-3).join(' | ');
   return tail ? `${first} ${lastLine(tail)}` : first!;
 }
@@ -78,6 +82,8 @@ export async function followJob(opts: FollowOptions): Promise<JobRow> {
         const r = ingester.ingest(lines);
         opts.onLines?.(lines);
         job = r.job;
+        const error = job.output.firstErrorLine === undefined ? firstErrorLine(lines.map((l) => l.text).join('\n')) : null;
+        if (error) job = updateJob(store, jobId, { output: { firstErrorLine: error } });
         opts.onChange?.(job);
       },
       onMode: (mode, reason) => {

@@ -65,6 +65,8 @@ export interface JobOutput {
   readonly phaseMessage?: string;
   readonly checkpoints?: readonly Checkpoint[];
   readonly runnerError?: { readonly kind: string; readonly message: string };
+  /** The first line of the log that names an error (Ray's failure message keeps only the last 10 lines). */
+  readonly firstErrorLine?: string;
   readonly done?: Record<string, unknown>;
   readonly notes?: readonly string[];
   readonly samples?: number;
