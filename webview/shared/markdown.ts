@@ -10,9 +10,14 @@ import MarkdownIt from 'markdown-it';
 
 export type MdNode =
   | { readonly kind: 'text'; readonly text: string; readonly marks: readonly MarkKind[] }
-  | { readonly kind: 'element'; readonly tag: Tag; readonly children: MdNode[] }
+  /**
+   * `start`: an ordered list's first number, or an item's own number as written ("1. 1. 1." stays 1, 1, 1
+   * instead of markdown's renumbering), so the numbers shown are the ones the model wrote.
+   */
+  | { readonly kind: 'element'; readonly tag: Tag; readonly children: MdNode[]; readonly start?: number }
   | { readonly kind: 'link'; readonly url: string; readonly children: MdNode[] }
-  | { readonly kind: 'code'; readonly block: boolean; readonly text: string; readonly marks: readonly MarkKind[] }
+  /** `info`: a fence's info string ("```python"), shown above the block rather than dropped. */
+  | { readonly kind: 'code'; readonly block: boolean; readonly text: string; readonly marks: readonly MarkKind[]; readonly info?: string }
   | { readonly kind: 'math'; readonly display: boolean; readonly tex: string; readonly marks: readonly MarkKind[] }
   /** Text shown as written (too long or too deeply nested to parse as markdown). */
   | { readonly kind: 'plain'; readonly children: MdNode[] };
@@ -55,9 +60,21 @@ function md(code = true): MarkdownIt {
   (parser.options as { maxNesting?: number }).maxNesting = MAX_NESTING;
   parser.inline.ruler.before('escape', 'math_inline', mathInline);
   parser.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
+  // Text stays as written: "&amp;" is not decoded (a model wrote those characters), and a line like
+  // "[1]: see above" is not a link reference definition, which markdown would consume and never show.
+  parser.disable(['entity', 'reference']);
   if (!code) parser.disable(['backticks', 'code', 'fence']);
   parsers.set(code, parser);
   return parser;
+}
+
+/** A link target as written: markdown-it percent-encodes it ("数" → "%E6%95%B0"). */
+export function readableUrl(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
 }
 
 /** Links the extension may offer to open (after asking); anything else stays text. */
@@ -129,7 +146,9 @@ function block(t: Token, stack: MdNode[][], state: MarkState): void {
     return;
   }
   if (t.type === 'fence' || t.type === 'code_block') {
-    top.push(code(t.content, true, state));
+    const c = code(t.content, true, state);
+    const info = t.type === 'fence' ? t.info.replace(MARKERS, '').trim() : '';
+    top.push(info && c.kind === 'code' ? { ...c, info } : c);
     return;
   }
   if (t.type === 'hr') {
@@ -143,7 +162,9 @@ function block(t: Token, stack: MdNode[][], state: MarkState): void {
   }
   if (t.nesting === 1) {
     const children: MdNode[] = [];
-    top.push(TAG_SET.has(t.tag) ? { kind: 'element', tag: t.tag as Tag, children } : { kind: 'element', tag: 'p', children });
+    if (t.type === 'ordered_list_open') top.push({ kind: 'element', tag: 'ol', children, start: Number(t.attrGet('start') ?? 1) });
+    else if (t.type === 'list_item_open' && /^\d+$/.test(t.info)) top.push({ kind: 'element', tag: 'li', children, start: Number(t.info) });
+    else top.push(TAG_SET.has(t.tag) ? { kind: 'element', tag: t.tag as Tag, children } : { kind: 'element', tag: 'p', children });
     stack.push(children);
   } else if (t.nesting === -1 && stack.length > 1) stack.pop();
 }
@@ -165,7 +186,8 @@ function inline(tokens: readonly Token[], out: MdNode[], state: MarkState): void
         top().push(code(t.content, false, state));
         break;
       case 'math_inline':
-        top().push(math(t.content, false, state));
+        // `\[…\]`, `$$…$$` and environments inside a paragraph are display math all the same
+        top().push(math(t.content, t.markup !== '$' && t.markup !== '\\(', state));
         break;
       case 'softbreak':
         top().push(...textNodes('\n', state));
@@ -180,7 +202,11 @@ function inline(tokens: readonly Token[], out: MdNode[], state: MarkState): void
       case 'link_open': {
         const url = (t.attrGet('href') ?? '').replace(MARKERS, '');
         const children: MdNode[] = [];
-        top().push(isOpenableUrl(url) ? { kind: 'link', url, children } : { kind: 'element', tag: 'em', children });
+        if (isOpenableUrl(url)) top().push({ kind: 'link', url, children });
+        else {
+          // never a link, but what was written stays: the text, then the target as text
+          top().push({ kind: 'element', tag: 'em', children }, ...textNodes(` (${readableUrl(url)})`, state));
+        }
         stack.push(children);
         break;
       }
@@ -272,7 +298,11 @@ export function withMarkers(text: string, marks: readonly MarkRange[]): string {
   return out + text.slice(last);
 }
 
-// ---- math syntax: $…$, \(…\), $$…$$ and \[…\] ---------------------------------------------------------
+// ---- math syntax: $…$, \(…\), $$…$$, \[…\] and \begin{env}…\end{env} -------------------------------------
+//
+// Every one of them is found anywhere in a paragraph (mid-line, spanning lines, text after the closing
+// delimiter), and a block is taken only when nothing follows its closing delimiter on that line: a block
+// rule that stopped at the delimiter would drop the rest of the line ("\[\nx\n\]THIS TEXT" lost "THIS TEXT").
 
 // Where a search for a closing delimiter found none, per inline run (its parser state): a later opening
 // cannot find one either, so long texts full of unmatched openings stay linear.
@@ -290,19 +320,35 @@ function findClose(run: object, src: string, close: string, from: number): numbe
   return i;
 }
 
+/** `\begin{align*}`: the environments KaTeX knows are names of letters with an optional star. */
+const ENV_OPEN = /^\\begin\{([A-Za-z]+\*?)\}/;
+
 const mathInline: InlineRule = (state, silent) => {
   const src = state.src;
   const pos = state.pos;
   let open: string;
   let close: string;
+  const env = src.startsWith('\\begin{', pos) ? ENV_OPEN.exec(src.slice(pos, pos + 64)) : null;
   if (src.startsWith('\\(', pos)) [open, close] = ['\\(', '\\)'];
+  else if (src.startsWith('\\[', pos)) [open, close] = ['\\[', '\\]'];
+  else if (env) [open, close] = ['', `\\end{${env[1]}}`];
   else if (src[pos] === '$' && src[pos + 1] !== '$') [open, close] = ['$', '$'];
   else if (src.startsWith('$$', pos)) [open, close] = ['$$', '$$'];
   else return false;
-  const start = pos + open.length;
+  // an environment is its own delimiter: KaTeX gets \begin{…}…\end{…} whole
+  const start = pos + (env ? env[0].length : open.length);
   const end = findClose(state, src, close, start);
   if (end < 0 || end === start) return false;
-  const content = src.slice(start, end);
+  const content = env ? src.slice(pos, end + close.length) : src.slice(start, end);
+  if (env) {
+    if (!silent) {
+      const token = state.push('math_inline', 'math', 0);
+      token.content = content;
+      token.markup = 'env';
+    }
+    state.pos = end + close.length;
+    return true;
+  }
   // "$5 and $10": a single-dollar formula neither starts nor ends with a space, nor is followed by a digit
   if (open === '$' && (/^\s|\s$/.test(content) || /\d/.test(src[end + 1] ?? ''))) return false;
   if (!silent) {
@@ -335,6 +381,8 @@ const mathBlock: BlockRule = (state, startLine, endLine, silent) => {
       const s = state.src.slice(state.bMarks[line]! + state.tShift[line]!, state.eMarks[line]!);
       const i = s.indexOf(close);
       if (i >= 0) {
+        // text after the closing delimiter: a paragraph, where the inline rule keeps it
+        if (s.slice(i + close.length).trim()) return false;
         parts.push(s.slice(0, i));
         found = true;
         break;

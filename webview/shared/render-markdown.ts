@@ -1,4 +1,4 @@
-import { markdownToTree, type MarkKind, type MarkRange, type MdNode } from './markdown';
+import { markdownToTree, readableUrl, type MarkKind, type MarkRange, type MdNode } from './markdown';
 import { renderMath } from './math';
 
 export interface RenderOptions {
@@ -27,6 +27,13 @@ function toDom(n: MdNode, o: RenderOptions): Node {
       c.textContent = n.text;
       if (!n.block) return marked(c, n.marks);
       const pre = document.createElement('pre');
+      if (n.info) {
+        // the fence's language, as written
+        const lang = document.createElement('span');
+        lang.className = 'code-info';
+        lang.textContent = n.info;
+        pre.appendChild(lang);
+      }
       pre.appendChild(c);
       return marked(pre, n.marks);
     }
@@ -42,7 +49,7 @@ function toDom(n: MdNode, o: RenderOptions): Node {
       // no href: nothing navigates; a click asks the extension, which confirms before opening
       const a = document.createElement('a');
       a.className = 'md-link';
-      a.title = n.url;
+      a.title = readableUrl(n.url);
       a.tabIndex = 0;
       a.setAttribute('role', 'link');
       const open = (e: Event) => {
@@ -64,6 +71,9 @@ function toDom(n: MdNode, o: RenderOptions): Node {
     }
     case 'element': {
       const el = document.createElement(n.tag);
+      // the numbers as written: an ordered list's start, an item's own number
+      if (n.start !== undefined && el instanceof HTMLOListElement) el.start = n.start;
+      if (n.start !== undefined && el instanceof HTMLLIElement) el.value = n.start;
       for (const c of n.children) el.appendChild(toDom(c, o));
       return el;
     }
