@@ -2,11 +2,11 @@
 // `npm start [-- FOLDER]`: everything from a fresh clone to W2S Studio running in VS Code in the browser.
 // Installs what is missing (Debian packages, npm ci), builds, packages the .vsix, installs code-server
 // 4.100.3 (cached in .cache/code-server), prepares a demo workspace whose store holds every built-in
-// benchmark (default .cache/demo-workspace), and serves it on http://127.0.0.1:$PORT (8080, or a free
+// benchmark and a graded run of the shipped real traces (default .cache/demo-workspace), and serves it on http://127.0.0.1:$PORT (8080, or a free
 // port when taken) until Ctrl-C. Uses only Node built-ins: it runs before `npm install`.
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { prepareDemoWorkspace } from './demo-workspace.mjs';
 import { ensureCodeServer, freePort, makeProfile, portInUse, startCodeServer } from './code-server.mjs';
 import { APT_FOR_START, ensureSetup, ROOT } from './setup.mjs';
 
@@ -20,12 +20,6 @@ function run(label, cmd, args, options = {}) {
   say(`${label} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-function cli(args) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`w2s ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-
 async function main() {
   const folderArg = process.argv.slice(2).find((a) => !a.startsWith('-'));
   const workspace = path.resolve(folderArg ?? path.join(ROOT, '.cache', 'demo-workspace'));
@@ -34,12 +28,9 @@ async function main() {
   run('build and package .vsix', process.execPath, ['scripts/package-vsix.mjs', '--quiet']);
   ensureCodeServer();
 
-  // The demo workspace: its store holds every built-in benchmark (idempotent on later starts).
-  fs.mkdirSync(workspace, { recursive: true });
-  const db = path.join(workspace, '.w2s', 'w2s.db');
-  const ids = JSON.parse(cli(['benchmarks', '--json'])).map((b) => b.id);
-  for (const id of ids) cli(['import', '--builtin', id, '--db', db]);
-  say(`workspace ${workspace}: ${ids.join(', ')} in ${path.relative(workspace, db)}`);
+  // The demo workspace: every built-in benchmark and a graded run of the shipped real traces (idempotent).
+  const demo = prepareDemoWorkspace(ROOT, workspace);
+  say(`workspace ${workspace}: ${demo.sets.join(', ')} and the graded run ${demo.run} in ${path.relative(workspace, demo.db)}`);
 
   const wanted = Number(process.env.PORT) || 8080;
   const port = (await portInUse(wanted)) ? await freePort() : wanted;
