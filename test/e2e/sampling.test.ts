@@ -150,6 +150,16 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     server.options = { models: ['a-model', 'fake-model'] };
     await openViewContainer(wb.page, 'W2S');
     const firstRow = async () => (await quickInput(wb.page).locator('.monaco-list-row .label-name').first().innerText()).trim();
+    // The model list fills in after the server answers /models and the memory of this endpoint is read:
+    // wait until the expected model leads it (or time out naming what led), never read it once.
+    const firstRowBecomes = async (expected: string, why: string) => {
+      let seen = '';
+      for (const t0 = Date.now(); Date.now() - t0 < 30_000; await wb.page.waitForTimeout(100)) {
+        seen = await firstRow().catch(() => '');
+        if (seen === expected) return;
+      }
+      assert.equal(seen, expected, why);
+    };
     await runCommand(wb.page, 'W2S: Test Endpoint');
     await pickQuickPickItems(wb.page, ['Enter a URL…'], { many: false });
     const urlBox = quickInput(wb.page).locator('input.input');
@@ -163,8 +173,7 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await runCommand(wb.page, 'W2S: Sample Traces');
     await pickQuickPickItems(wb.page, ['gsm8k'], { many: false });
     await pickQuickPickItems(wb.page, [typed], { many: false }); // offered as a recent endpoint, not typed again
-    await quickInput(wb.page).locator('.monaco-list-row').first().waitFor({ state: 'visible' });
-    assert.equal(await firstRow(), 'a-model', 'the server\'s order while nothing was used there');
+    await firstRowBecomes('a-model', 'the server\'s order while nothing was used there');
     await pickQuickPickItems(wb.page, ['fake-model'], { many: false });
     await quickInput(wb.page).locator('.monaco-list-row', { hasText: 'qwen-base' }).first().waitFor({ state: 'visible' });
     await wb.page.keyboard.press('Escape');
@@ -172,8 +181,7 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await runCommand(wb.page, 'W2S: Sample Traces');
     await pickQuickPickItems(wb.page, ['gsm8k'], { many: false });
     await pickQuickPickItems(wb.page, [typed], { many: false });
-    await quickInput(wb.page).locator('.monaco-list-row').first().waitFor({ state: 'visible' });
-    assert.equal(await firstRow(), 'fake-model', 'the model used last at this endpoint comes first');
+    await firstRowBecomes('fake-model', 'the model used last at this endpoint comes first');
     await wb.page.keyboard.press('Escape');
     server.options = {};
   });
