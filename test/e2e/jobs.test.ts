@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Frame, Page } from 'playwright-core';
 import { startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
@@ -97,11 +97,13 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     wb = await launchWorkbench({ vsix: VSIX, folder });
   });
 
+
+  // An error from the extension or its webviews fails the test during which it was logged (harness.ts
+  // forgives only code-server's own offline noise, each entry with its reason).
+  afterEach((t) => wb?.assertNoConsoleErrors(`during "${t.name}"`));
+
   after(async () => {
-    if (wb) {
-      if (wb.consoleErrors.length) console.log(`console errors in the workbench:\n  ${wb.consoleErrors.join('\n  ')}`);
-      await wb.close();
-    }
+    await wb?.close();
     await ray?.close();
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
   });

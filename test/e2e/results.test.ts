@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
@@ -73,11 +73,13 @@ describe('results in VS Code (code-server): comparison panel, Testing view, gutt
     wb = await launchWorkbench({ vsix: VSIX, folder, viewport: { width: 1500, height: 950 } });
   });
 
+
+  // An error from the extension or its webviews fails the test during which it was logged (harness.ts
+  // forgives only code-server's own offline noise, each entry with its reason).
+  afterEach((t) => wb?.assertNoConsoleErrors(`during "${t.name}"`));
+
   after(async () => {
-    if (wb) {
-      if (wb.consoleErrors.length) console.log(`console errors in the workbench:\n  ${wb.consoleErrors.join('\n  ')}`);
-      await wb.close();
-    }
+    await wb?.close();
     await server?.close();
     if (folder) fs.rmSync(folder, { recursive: true, force: true });
   });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Frame, Page } from 'playwright-core';
 import { seedBrowserStore, PWNED_FLAG, type BrowserStore } from '../support/browser-store';
@@ -82,9 +82,13 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     });
   });
 
+
+  // An error from the extension or its webviews fails the test during which it was logged (harness.ts
+  // forgives only code-server's own offline noise, each entry with its reason).
+  afterEach((t) => wb?.assertNoConsoleErrors(`during "${t.name}"`));
+
   after(async () => {
     if (wb) {
-      if (wb.consoleErrors.length) console.log(`console errors in the workbench:\n  ${wb.consoleErrors.slice(0, 20).join('\n  ')}`);
       await wb.close();
       fs.rmSync(store.folder, { recursive: true, force: true });
     }
