@@ -5,6 +5,7 @@ import '../shared/elements';
 import { connect } from '../shared/ipc';
 import type { MarkRange } from '../shared/markdown';
 import { renderAnswer, renderHighlighted, renderMarkdown } from '../shared/render-markdown';
+import { signalChips } from '../shared/signal-chips';
 import '../shared/theme.css';
 import { formatTokens, labelIcons, verdictBadge } from '../traces/row-view';
 import './styles.css';
@@ -153,11 +154,9 @@ class TraceApp extends LitElement {
         <dt>Grader</dt><dd>${t.graderVersion ?? 'not graded'}</dd>
       </dl>
       <div class="signals">
-        ${Object.entries(t.signals).map(([name, value]) => {
-          const s = info[name];
-          const present = t.present.includes(name);
-          return html`<span class="signal ${present ? `present tag tag-${s?.kind ?? 'style'}` : 'absent'}" title=${s ? `${name}: ${s.description}` : name}>${s?.short ?? name} ${value}</span>`;
-        })}
+        ${signalChips(t.signals, t.present, (name) => info[name]).map(
+          (c) => html`<span class="signal ${c.present ? `present tag tag-${c.kind}` : 'absent'}" title=${c.tooltip}>${c.text}</span>`,
+        )}
       </div>
       <vscode-collapsible class="reasoning" heading="Reasoning" description=${t.reasoning ? `${t.reasoning.length.toLocaleString('en-US')} chars` : 'none'} ?open=${Boolean(t.reasoning)}>
         <div class="md body">${t.reasoning ? this.md(t.reasoning, this.marks(t, 'reasoning')) : html`<em class="muted">No separate reasoning (the server sent none, or it is in the answer).</em>`}</div>

@@ -1,6 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SignalInfo, TraceRow, Verdict } from '../../src/protocol/traces';
 import { highlighted } from '../shared/highlight';
+import { readableLine, readableTex } from '../shared/readable-tex';
+import { signalWords } from '../shared/signal-chips';
+import { splitAtFirstHit } from './excerpt';
 
 export const VERDICT_ICON: Record<Verdict, string> = {
   correct: 'pass',
@@ -23,11 +26,19 @@ export function labelIcons(r: Pick<TraceRow, 'label'>): TemplateResult {
   }`;
 }
 
+/** The signals that mark a trace, in words, each with a tooltip saying what it measures. */
 export function signalTags(present: readonly string[], info: ReadonlyMap<string, SignalInfo>): TemplateResult {
   return html`${present.map((name) => {
     const s = info.get(name);
-    return html`<span class="tag tag-${s?.kind ?? 'style'}" title=${s ? `${name}: ${s.description}` : name}>${s?.short ?? name}</span>`;
+    const words = signalWords(name);
+    return html`<span class="tag tag-${s?.kind ?? 'style'}" title=${s ? `${words}: ${s.description}` : words}>${words}</span>`;
   })}`;
+}
+
+/** The search excerpt with its first hit starting at the row's middle (see excerpt.ts). */
+function excerptView(text: string, hits: readonly (readonly [number, number])[]): TemplateResult {
+  const s = splitAtFirstHit(text, hits);
+  return html`<span class="excerpt-before"><span class="excerpt-inner">${highlighted(s.before, s.beforeHits)}</span></span><span class="excerpt-after">${highlighted(s.after, s.afterHits)}</span>`;
 }
 
 export function formatTokens(n: number): string {
@@ -47,10 +58,10 @@ export function rowView(r: TraceRow | undefined, index: number, selected: boolea
       <span class="labels">${labelIcons(r)}</span>
       <span class="model muted" title=${`run ${r.run} · model ${r.model}`}>${r.model}</span>
     </div>
-    <div class="line2" title=${r.question}>${r.snippet ? highlighted(r.snippet.text, r.snippet.hits) : r.question}</div>
+    <div class="line2 ${r.snippet ? 'excerpt' : ''}" title=${r.question}>${r.snippet ? excerptView(r.snippet.text, r.snippet.hits) : readableLine(r.question)}</div>
     <div class="line3">
       <span class="answer ${answerMatches ? 'same' : 'differs'}" title=${`extracted ${r.extracted ?? '(none)'} · gold ${r.gold}`}
-        ><span class="codicon codicon-arrow-right"></span><code>${r.extracted ?? '—'}</code><span class="muted"> vs </span><code>${r.gold}</code></span
+        ><span class="codicon codicon-arrow-right"></span><code>${r.extracted !== null ? readableTex(r.extracted) : '—'}</code><span class="muted"> vs </span><code>${readableTex(r.gold)}</code></span
       >
       <span class="len muted" title=${`${r.tokens.total} tokens (${r.tokens.source}) · ${r.tokens.reasoning} reasoning · ${r.tokens.answer} answer${r.finishReason ? ` · finish ${r.finishReason}` : ''}`}
         >${formatTokens(r.tokens.total)} tok</span
