@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { createTraceIndex } from '../../../src/core/curation/trace-index';
 import { deleteSet } from '../../../src/core/problems/delete-set';
+import { computeStoredSignals } from '../../../src/core/signals';
 import { deleteRun, planRunDeletion } from '../../../src/core/runs/delete-run';
 import { claimRun, finishRun, findRun } from '../../../src/core/runs/runs';
 import { openStore } from '../../../src/core/store/open';
@@ -54,6 +56,24 @@ describe('deleting runs and sets', () => {
     deleteRun(store, 'teacher-a');
     assert.equal(findRun(store, 'teacher-b'), undefined);
     assert.equal((store.db.prepare("SELECT count(*) AS n FROM traces t JOIN problems p ON p.id = t.problem_id JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'math-a'").get() as { n: number }).n, 0);
+    store.close();
+  });
+});
+
+describe('a deleted run leaves the browser', () => {
+  it('the in-memory trace index of a long-lived caller (the extension) drops its traces and its facet value on refresh', async () => {
+    const { store } = fixture();
+    await computeStoredSignals(store);
+    const index = createTraceIndex(store);
+    await index.load();
+    const runs = () => index.facets({}).facets.run.map((v) => v.value).sort();
+    assert.deepEqual(runs(), ['teacher-a', 'teacher-b', 'teacher-c']);
+    const before = index.facets({}).total;
+    const gone = planRunDeletion(store, 'teacher-b').signals;
+    deleteRun(store, 'teacher-b');
+    assert.deepEqual(runs(), ['teacher-a', 'teacher-c']);
+    assert.equal(index.facets({}).total, before - gone);
+    assert.equal(index.page({ filter: { runs: ['teacher-b'] }, offset: 0, limit: 10 }).rows.length, 0);
     store.close();
   });
 });
