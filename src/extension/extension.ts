@@ -6,6 +6,7 @@ import { registerProblems } from './problems';
 import { registerResults, type ResultsApi } from './results';
 import { registerSampling } from './sampling';
 import { registerTraces, type TracesApi } from './traces';
+import { importTracesCommand } from './traces/import-traces-command';
 import { registerCommand } from './ui/commands';
 import { checkNativeModule } from './ui/native-check';
 import { setting } from './ui/settings';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
   const traces = registerTraces(context, stores, log);
   // Traces are graded as sampling stores them, unless the setting says later.
   context.subscriptions.push(sampling.onTracesStored(({ traceIds }) => setting('grading.gradeOnArrival') && grader.enqueue(traceIds)));
+  context.subscriptions.push(registerCommand('w2s.importTraces', (uri?: vscode.Uri) => importTracesCommand(stores, grader, log, uri instanceof vscode.Uri ? uri : undefined)));
   registerJobs(context, stores, grader, log);
   const results = registerResults(context, stores, log, sampling, grader);
   log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { registerCommand } from '../ui/commands';
+import { deleteProblemSetCommand } from '../ui/delete-commands';
 import type { StoreService } from '../ui/store-service';
 import { addBuiltinBenchmark, importProblemSetFile } from './import-commands';
 import { problemSetPanels } from './problem-set-panel';
@@ -26,5 +27,6 @@ export function registerProblems(context: vscode.ExtensionContext, stores: Store
       if (name) panels.open(name);
     }),
     registerCommand('w2s.refresh', () => tree.refresh()),
+    registerCommand('w2s.deleteProblemSet', (arg?: string | { set?: { name: string } }) => deleteProblemSetCommand(stores, log, arg)),
   );
 }

@@ -7,6 +7,7 @@ import { EndpointMemory, setApiKey, testEndpoint } from './endpoints';
 import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext, type TracesStored } from './sample-command';
 import { Sessions } from './sessions';
 import { registerCommand } from '../ui/commands';
+import { deleteRunCommand } from '../ui/delete-commands';
 
 export interface SamplingApi {
   /** Fires with the ids of traces as they are committed, so the grader can grade them as they arrive. */
@@ -47,6 +48,7 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
     registerCommand('w2s.setApiKey', () => setApiKey(context.secrets, memory)),
     registerCommand('w2s.testEndpoint', () => testEndpoint(context.secrets, memory, log)),
     registerCommand('w2s.refreshRuns', () => tree.refresh()),
+    registerCommand('w2s.deleteRun', (arg: RunArg) => deleteRunCommand(stores, log, arg)),
     registerCommand('w2s.resumeRun', async (arg: RunArg) => {
       const name = await pickRun(arg, (r, s) => r.kind === 'sample' && s !== 'done' && s !== 'running', 'Resume');
       return name ? resumeRun(ctx, name) : undefined;

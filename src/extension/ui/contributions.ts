@@ -47,6 +47,9 @@ export const COMMANDS = {
   openTraceBrowser: 'w2s.openTraceBrowser',
   showTestResponse: 'w2s.showTestResponse',
   openProblemSetFile: 'w2s.openProblemSetFile',
+  deleteRun: 'w2s.deleteRun',
+  deleteProblemSet: 'w2s.deleteProblemSet',
+  importTraces: 'w2s.importTraces',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
