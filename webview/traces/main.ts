@@ -398,7 +398,9 @@ class TracesApp extends LitElement {
         <vscode-toolbar-button class="bulk-reject" icon="close-all" label="Reject all filtered" title="Reject every trace the filter selects…" @click=${() => void this.bulkLabel({ decision: 'reject' })}></vscode-toolbar-button>
         <vscode-toolbar-button class="save-view" icon="save" label="Save view" title="Save this filter as a view…" @click=${() => void this.saveView()}></vscode-toolbar-button>
       </div>
+      <div class="body">
       ${this.state.facetsOpen ? this.renderFacets() : nothing}
+      <div class="main">
       <div class="summary" aria-live="polite">
         <span class="count"
           >${this.facets || this.total
@@ -424,6 +426,8 @@ class TracesApp extends LitElement {
             ${this.lastAction.undoable ? html`<vscode-button class="undo" secondary @click=${() => void this.undo()}>Undo</vscode-button>` : nothing}
           </div>`
         : nothing}
+      </div>
+      </div>
     `;
   }
 

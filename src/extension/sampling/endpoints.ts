@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inputStep, pickStep, type StepOf } from '../ui/steps';
 import { errorMessage } from '../../core/errors';
 import { normalizeBaseUrl, parseEndpointProfiles, type EndpointProfile } from '../../core/sampling/endpoint';
 import { noLinks } from '../ui/markdown-text';
@@ -62,7 +63,7 @@ export class EndpointMemory {
 }
 
 /** Configured profiles first, then the endpoints used recently, then a URL box (pre-filled with the last one). */
-export async function pickEndpoint(memory: EndpointMemory, title: string): Promise<ChosenEndpoint | undefined> {
+export async function pickEndpoint(memory: EndpointMemory, title: string, step?: StepOf): Promise<ChosenEndpoint | undefined> {
   const profiles = endpointProfiles();
   const recent = memory.recent().filter((u) => !profiles.some((p) => p.baseUrl === u));
   type Item = vscode.QuickPickItem & { profile?: EndpointProfile; action?: 'url' | 'settings' };
@@ -74,7 +75,19 @@ export async function pickEndpoint(memory: EndpointMemory, title: string): Promi
     { label: '$(link) Enter a URL…', description: 'e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)', action: 'url' },
     { label: '$(settings-gear) Edit endpoint profiles…', description: 'w2s.endpoints', action: 'settings' },
   ];
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'Endpoint (OpenAI-compatible)', ignoreFocusOut: true });
+  const pick = await pickStep(items, {
+    title, ...step, placeholder: 'Endpoint (OpenAI-compatible), or type its URL', ignoreFocusOut: true, matchOnDescription: true,
+    // a URL typed into the box is that endpoint (no need to pick "Enter a URL…" first)
+    acceptTyped: (v) => {
+      if (!/^[a-z][a-z0-9+.-]*:\/\/|^(localhost|\d{1,3}(\.\d{1,3}){3})(:\d+)?(\/|$)/i.test(v)) return undefined;
+      try {
+        const baseUrl = normalizeBaseUrl(v);
+        return { label: baseUrl, profile: { name: baseUrl, baseUrl } };
+      } catch {
+        return undefined;
+      }
+    },
+  });
   if (!pick) return undefined;
   if (pick.profile) {
     await memory.rememberEndpoint(pick.profile.baseUrl);
@@ -84,12 +97,13 @@ export async function pickEndpoint(memory: EndpointMemory, title: string): Promi
     await vscode.commands.executeCommand('workbench.action.openSettings', 'w2s.endpoints');
     return undefined;
   }
-  const url = await vscode.window.showInputBox({
+  const url = await inputStep({
     title,
+    ...step,
     prompt: 'Base URL of an OpenAI-compatible server',
     value: memory.recent()[0] ?? 'http://127.0.0.1:8000/v1',
     ignoreFocusOut: true,
-    validateInput: (v) => {
+    validate: (v) => {
       try {
         normalizeBaseUrl(v);
         return undefined;

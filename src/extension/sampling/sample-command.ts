@@ -10,6 +10,7 @@ import { sampleRun, type SampleResult } from '../../core/sampling/sampler';
 import { listTemplates, saveTemplate, type ApiStyle, type PromptTemplate } from '../../core/sampling/templates';
 import { openStore, type Store } from '../../core/store/open';
 import type { StoreService } from '../ui/store-service';
+import { inputStep, pickStep, type StepOf } from '../ui/steps';
 import { apiKeyFor, pickEndpoint, profileForUrl, type ChosenEndpoint, type EndpointMemory } from './endpoints';
 import type { Sessions } from './sessions';
 import { setting } from '../ui/settings';
@@ -48,8 +49,8 @@ export interface SamplingRequest {
 }
 
 
-async function numberBox(title: string, value: string, check: (x: number) => boolean, hint: string): Promise<number | undefined> {
-  const v = await vscode.window.showInputBox({ title, value, ignoreFocusOut: true, validateInput: (s) => (check(Number(s)) && s.trim() !== '' ? undefined : hint) });
+async function numberBox(title: string, value: string, check: (x: number) => boolean, hint: string, step?: StepOf): Promise<number | undefined> {
+  const v = await inputStep({ title, ...step, value, ignoreFocusOut: true, validate: (s) => (check(Number(s)) && s.trim() !== '' ? undefined : hint) });
   return v === undefined ? undefined : Number(v);
 }
 
@@ -94,23 +95,24 @@ function requestFromArgs(ctx: SamplingContext, args: SampleTracesArgs): Sampling
   };
 }
 
-/** The pickers, one step each; undefined when the user backs out of any of them. */
+/** The pickers, one step each (their title bars count them: 1/7 …); undefined when the user backs out of any of them. */
 async function pickSamplingRequest(ctx: SamplingContext): Promise<SamplingRequest | undefined> {
   const store = ctx.stores.get();
-  const set = await pickSet(store);
+  const step = (n: number): StepOf => ({ step: n, totalSteps: 7 });
+  const set = await pickSet(store, step(1));
   if (!set) return undefined;
-  const ep = await pickEndpoint(ctx.memory, TITLE);
+  const ep = await pickEndpoint(ctx.memory, TITLE, step(2));
   if (!ep) return undefined;
-  const model = await pickModel(ep, await apiKeyFor(ctx.secrets, ep.name), ctx.memory.lastModel(ep.baseUrl));
+  const model = await pickModel(ep, await apiKeyFor(ctx.secrets, ep.name), ctx.memory.lastModel(ep.baseUrl), TITLE, step(3));
   if (!model) return undefined;
   await ctx.memory.rememberModel(ep.baseUrl, model);
-  const template = await pickTemplate(ctx, ep.api);
+  const template = await pickTemplate(ctx, ep.api, step(4));
   if (!template) return undefined;
-  const preset = await pickParams();
+  const preset = await pickParams(step(5));
   if (!preset) return undefined;
-  const problemLimit = await pickLimit(set.problems);
+  const problemLimit = await pickLimit(set.problems, undefined, step(6));
   if (problemLimit === undefined) return undefined;
-  const runName = await pickRunName(ctx, defaultRunName(set.name, model, template.name));
+  const runName = await pickRunName(ctx, defaultRunName(set.name, model, template.name), step(7));
   if (!runName) return undefined;
   return {
     runName, setName: set.name, model, baseUrl: ep.baseUrl, keyName: ep.name, extraBody: ep.extraBody, template,
@@ -122,7 +124,7 @@ async function pickSamplingRequest(ctx: SamplingContext): Promise<SamplingReques
  * How many problems of the set to sample: all, or the first N (file order). null means all; undefined
  * that the user backed out. `current` is a limited run's present selection (Sample More…).
  */
-async function pickLimit(setProblems: number, current?: number): Promise<number | null | undefined> {
+async function pickLimit(setProblems: number, current?: number, step?: StepOf): Promise<number | null | undefined> {
   type Item = vscode.QuickPickItem & { limit?: number | null };
   const steps = [10, 100, 1000, 2 * (current ?? 0)].filter((n) => n > (current ?? 0) && n < setProblems);
   const items: Item[] = [
@@ -130,84 +132,86 @@ async function pickLimit(setProblems: number, current?: number): Promise<number 
     ...[...new Set(steps)].sort((a, b) => a - b).map((n): Item => ({ label: `The first ${n} problems`, description: current ? `${n - current} more` : 'try the endpoint on a few first', limit: n })),
     { label: '$(edit) Another number…' },
   ];
-  const pick = await vscode.window.showQuickPick(items, {
+  const pick = await pickStep(items, {
     title: TITLE,
-    placeHolder: current ? `The run covers the first ${current} of ${setProblems} problems: sample how many in all?` : 'Problems to sample (in file order; a limited run can be extended later)',
+    ...step,
+    placeholder: current ? `The run covers the first ${current} of ${setProblems} problems: sample how many in all?` : 'Problems to sample (in file order; a limited run can be extended later)',
     ignoreFocusOut: true,
   });
   if (!pick) return undefined;
   if (pick.limit !== undefined) return pick.limit;
-  const n = await numberBox('Problems to sample (the first N of the set)', String(Math.min(setProblems, Math.max(1, 2 * (current ?? 50)))), (x) => Number.isInteger(x) && x > (current ?? 0) && x <= setProblems, `an integer from ${(current ?? 0) + 1} to ${setProblems}`);
+  const n = await numberBox('Problems to sample (the first N of the set)', String(Math.min(setProblems, Math.max(1, 2 * (current ?? 50)))), (x) => Number.isInteger(x) && x > (current ?? 0) && x <= setProblems, `an integer from ${(current ?? 0) + 1} to ${setProblems}`, step);
   return n === undefined ? undefined : n >= setProblems ? null : n;
 }
 
-async function pickSet(store: Store): Promise<{ name: string; problems: number } | undefined> {
+async function pickSet(store: Store, step?: StepOf): Promise<{ name: string; problems: number } | undefined> {
   const sets = listProblemSets(store);
   if (sets.length === 0) {
     const a = await vscode.window.showWarningMessage('No problem sets in this workspace yet. Add one first.', 'Add Built-in Benchmark', 'Import Problem Set');
     if (a) await vscode.commands.executeCommand(a === 'Import Problem Set' ? 'w2s.importProblemSet' : 'w2s.addBuiltinBenchmark');
     return undefined;
   }
-  const pick = await vscode.window.showQuickPick(sets.map((s) => ({ label: s.name, description: `${s.problems} problems`, set: s })), { title: TITLE, placeHolder: 'Problem set', ignoreFocusOut: true });
+  const pick = await pickStep(sets.map((s) => ({ label: s.name, description: `${s.problems} problems`, set: s })), { title: TITLE, ...step, placeholder: 'Problem set', ignoreFocusOut: true });
   return pick && { name: pick.set.name, problems: pick.set.problems };
 }
 
 /** The models the server lists (the last one used here first, then the profile's default), or a typed id when it lists none. */
-export async function pickModel(ep: ChosenEndpoint, apiKey: string | undefined, lastUsed: string | undefined, title = TITLE): Promise<string | undefined> {
+export async function pickModel(ep: ChosenEndpoint, apiKey: string | undefined, lastUsed: string | undefined, title = TITLE, step?: StepOf): Promise<string | undefined> {
   const { models } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `W2S: listing models at ${ep.baseUrl}` }, () =>
     probeEndpoint({ baseUrl: ep.baseUrl, apiKey, timeoutMs: 15_000 }),
   );
   if (models && models.length) {
     const first = [lastUsed, ep.model].filter((m): m is string => m !== undefined && models.includes(m));
     const ordered = [...new Set([...first, ...models])];
-    const pick = await vscode.window.showQuickPick([...ordered.map((m) => ({ label: m })), { label: '$(edit) Enter a model id…' }], { title, placeHolder: `Model (${models.length} offered by the server)`, ignoreFocusOut: true });
+    const pick = await pickStep([...ordered.map((m) => ({ label: m })), { label: '$(edit) Enter a model id…' }], { title, ...step, placeholder: `Model (${models.length} offered by the server)`, ignoreFocusOut: true });
     if (!pick) return undefined;
     if (!pick.label.startsWith('$(edit)')) return pick.label;
   }
-  return vscode.window.showInputBox({ title, prompt: 'Model id as the server names it', value: lastUsed ?? ep.model ?? '', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Give a model id') });
+  return inputStep({ title, ...step, prompt: 'Model id as the server names it', value: lastUsed ?? ep.model ?? '', ignoreFocusOut: true, validate: (v) => (v.trim() ? undefined : 'Give a model id') });
 }
 
-async function pickTemplate(ctx: SamplingContext, api: ApiStyle | undefined): Promise<PromptTemplate | undefined> {
+async function pickTemplate(ctx: SamplingContext, api: ApiStyle | undefined, step?: StepOf): Promise<PromptTemplate | undefined> {
   const templates = listTemplates(ctx.stores.get());
   type TItem = vscode.QuickPickItem & { template?: PromptTemplate };
   const preferred = api ? templates.filter((t) => t.api === api).concat(templates.filter((t) => t.api !== api)) : templates;
-  const pick = await vscode.window.showQuickPick<TItem>(
+  const pick = await pickStep<TItem>(
     [
       ...preferred.map((t): TItem => ({ label: t.name, description: t.api, detail: `${t.system ? `system: ${t.system.slice(0, 50)} · ` : ''}user: ${t.user.replace(/\n/g, '⏎').slice(0, 80)}`, template: t })),
       { label: '$(add) New template…', description: 'a prompt with {problem}, stored in the workspace' },
     ],
-    { title: TITLE, placeHolder: 'Prompt template', ignoreFocusOut: true, matchOnDetail: true },
+    { title: TITLE, ...step, placeholder: 'Prompt template', ignoreFocusOut: true, matchOnDetail: true },
   );
   if (!pick) return undefined;
   return pick.template ?? newTemplate(ctx);
 }
 
 /** A W2SR preset, or n, temperature, top_p and max_tokens one by one. */
-async function pickParams(): Promise<{ n: number; params: SamplingParams } | undefined> {
-  const pick = await vscode.window.showQuickPick<vscode.QuickPickItem & { preset?: SamplingPreset }>(
+async function pickParams(step?: StepOf): Promise<{ n: number; params: SamplingParams } | undefined> {
+  const pick = await pickStep<vscode.QuickPickItem & { preset?: SamplingPreset }>(
     [...SAMPLING_PRESETS.map((p) => ({ label: p.label, detail: p.detail, preset: p })), { label: 'Custom…', detail: 'choose n, temperature, top_p and max_tokens' }],
-    { title: TITLE, placeHolder: 'Sampling parameters', ignoreFocusOut: true },
+    { title: TITLE, ...step, placeholder: 'Sampling parameters', ignoreFocusOut: true },
   );
   if (!pick) return undefined;
   if (pick.preset) return { n: pick.preset.n, params: pick.preset.params };
-  const n = await numberBox('Samples per problem (n)', '1', (x) => Number.isInteger(x) && x >= 1 && x <= 1024, 'an integer from 1 to 1024');
+  const n = await numberBox('Samples per problem (n)', '1', (x) => Number.isInteger(x) && x >= 1 && x <= 1024, 'an integer from 1 to 1024', step);
   if (n === undefined) return undefined;
-  const temperature = await numberBox('Temperature', '0.6', (x) => x >= 0 && x <= 2, 'between 0 and 2');
+  const temperature = await numberBox('Temperature', '0.6', (x) => x >= 0 && x <= 2, 'between 0 and 2', step);
   if (temperature === undefined) return undefined;
-  const topP = await numberBox('top_p', '0.95', (x) => x > 0 && x <= 1, 'in (0, 1]');
+  const topP = await numberBox('top_p', '0.95', (x) => x > 0 && x <= 1, 'in (0, 1]', step);
   if (topP === undefined) return undefined;
-  const maxTokens = await numberBox('max_tokens', '4096', (x) => Number.isInteger(x) && x > 0, 'a positive integer');
+  const maxTokens = await numberBox('max_tokens', '4096', (x) => Number.isInteger(x) && x > 0, 'a positive integer', step);
   if (maxTokens === undefined) return undefined;
   return { n, params: { temperature, top_p: topP, max_tokens: maxTokens } };
 }
 
-async function pickRunName(ctx: SamplingContext, suggested: string): Promise<string | undefined> {
-  const runName = await vscode.window.showInputBox({
+async function pickRunName(ctx: SamplingContext, suggested: string, step?: StepOf): Promise<string | undefined> {
+  const runName = await inputStep({
     title: TITLE,
+    ...step,
     prompt: 'Run name (an existing run of the same settings is resumed)',
     value: suggested,
     ignoreFocusOut: true,
-    validateInput: (v) => (RUN_NAME.test(v) ? undefined : RUN_NAME_RULE),
+    validate: (v) => (RUN_NAME.test(v) ? undefined : RUN_NAME_RULE),
   });
   if (runName && listRunNames(ctx.stores.get()).includes(runName)) ctx.log.info(`Run ${runName} exists: resuming it (only missing or failed traces are sampled)`);
   return runName || undefined;

@@ -5,6 +5,7 @@ import { errorMessage } from '../../core/errors';
 import { andFilters } from '../../core/curation/filter';
 import { checkDatasetName, EXPORT_DEFAULTS, EXPORT_FORMATS, exportDataset, findDataset, presetFilter, skippedReasons, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
 import type { StoreService } from '../ui/store-service';
+import { inputStep, pickManyStep, pickStep } from '../ui/steps';
 import { reportError } from '../ui/report-error';
 
 /** Everything the command asks, all optional: given ones skip their picker (keybindings, tests). */
@@ -62,9 +63,9 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
   const format =
     args.format ??
     (
-      await vscode.window.showQuickPick(
+      await pickStep(
         EXPORT_FORMATS.map((f) => ({ label: f, description: FORMATS[f], detail: 'with its LLaMA-Factory dataset_info.json entry', format: f })),
-        { title: `W2S: Export ${selected.toLocaleString('en-US')} traces — format` },
+        { title: `W2S: Export ${selected.toLocaleString('en-US')} traces — format`, step: 2, totalSteps: 5 },
       )
     )?.format;
   if (!format) return undefined;
@@ -74,11 +75,13 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
   const suggested = `${selection.preset}-${new Date().toISOString().slice(0, 10)}`;
   const name =
     args.name ??
-    (await vscode.window.showInputBox({
+    (await inputStep({
       title: 'W2S: Export — dataset name',
+      step: 4,
+      totalSteps: 5,
       prompt: 'Names the snapshot of the chosen traces (re-create it any time) and the LLaMA-Factory dataset key.',
       value: uniqueName(suggested, (n) => Boolean(findDataset(store, n))),
-      validateInput: (v) => {
+      validate: (v) => {
         try {
           checkDatasetName(v);
           return findDataset(store, v) ? `A snapshot named "${v}" exists: choose another name.` : undefined;
@@ -166,17 +169,20 @@ async function pickSelection(store: Parameters<typeof listViews>[0], current: Tr
       label: '$(bookmark) A saved view…',
       description: `${views.length} saved`,
       pick: async () => {
-        const v = await vscode.window.showQuickPick(
+        const v = await pickStep(
           views.map((x) => ({ label: x.name, description: `${count(x.filter)} traces`, detail: formatFilterExpression(x.filter) || 'every trace', view: x })),
-          { title: 'W2S: Export — saved view' },
+          { title: 'W2S: Export — saved view', step: 1, totalSteps: 5 },
         );
         return v ? { preset: 'w2sr', filter: v.view.filter, what: `The view "${v.view.name}"` } : undefined;
       },
     });
   }
-  const picked = await vscode.window.showQuickPick(items, { title: 'W2S: Export SFT Dataset — which traces', matchOnDetail: true });
+  const picked = await pickStep(items, { title: 'W2S: Export SFT Dataset — which traces', step: 1, totalSteps: 5, matchOnDetail: true });
   return picked?.pick ? picked.pick() : undefined;
 }
+
+/** The options and their follow-up questions are the third of the export's five steps. */
+const STEP3 = { step: 3, totalSteps: 5 } as const;
 
 type Options = Pick<ExportRequest, 'reasoning' | 'system' | 'maxPerProblem' | 'dropTruncated' | 'dedupe' | 'valFraction' | 'seed'>;
 
@@ -196,7 +202,7 @@ async function pickOptions(args: ExportArgs): Promise<Options | undefined> {
     { key: 'system', label: 'A system prompt…' },
     { key: 'split', label: 'A validation split…', detail: 'A share of the problems (never split across train and validation), seeded.' },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'W2S: Export — options', canPickMany: true });
+  const picked = await pickManyStep(items, { title: 'W2S: Export — options', ...STEP3 });
   if (!picked) return undefined;
   const on = new Set(picked.map((p) => p.key));
   const out: { -readonly [K in keyof Options]: Options[K] } = {
@@ -208,23 +214,24 @@ async function pickOptions(args: ExportArgs): Promise<Options | undefined> {
     seed: EXPORT_DEFAULTS.seed,
   };
   if (on.has('maxPerProblem')) {
-    const k = await vscode.window.showInputBox({ title: 'At most k traces per problem', value: '1', validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number, 1 or more.') });
+    const k = await inputStep({ title: 'At most k traces per problem', ...STEP3, value: '1', validate: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number, 1 or more.') });
     if (k === undefined) return undefined;
     out.maxPerProblem = Number(k);
   }
   if (on.has('system')) {
-    const s = await vscode.window.showInputBox({ title: 'System prompt', value: 'Please reason step by step, and put your final answer within \\boxed{}.' });
+    const s = await inputStep({ title: 'System prompt', ...STEP3, value: 'Please reason step by step, and put your final answer within \\boxed{}.' });
     if (s === undefined) return undefined;
     out.system = s || null;
   }
   if (on.has('split')) {
-    const f = await vscode.window.showInputBox({
+    const f = await inputStep({
       title: 'Validation share of the problems (0–0.5)',
+      ...STEP3,
       value: '0.05',
-      validateInput: (v) => (Number(v) > 0 && Number(v) <= 0.5 ? undefined : 'A number above 0 and at most 0.5.'),
+      validate: (v) => (Number(v) > 0 && Number(v) <= 0.5 ? undefined : 'A number above 0 and at most 0.5.'),
     });
     if (f === undefined) return undefined;
-    const seed = await vscode.window.showInputBox({ title: 'Split seed', value: '0', validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'A whole number.') });
+    const seed = await inputStep({ title: 'Split seed', ...STEP3, value: '0', validate: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'A whole number.') });
     if (seed === undefined) return undefined;
     out.valFraction = Number(f);
     out.seed = Number(seed);

@@ -68,6 +68,7 @@ export function registerTraces(context: vscode.ExtensionContext, stores: StoreSe
     registerCommand('w2s.traces.undoLabel', () => view.undo()),
     registerCommand('w2s.traces.clearFilter', () => view.command('clearFilter')),
     registerCommand('w2s.traces.search', () => view.command('focusSearch')),
+    registerCommand('w2s.traces.openInEditor', () => void view.openInEditor()),
     registerCommand('w2s.traces.computeSignals', () => catchUpSignals(stores, log)),
     registerCommand('w2s.exportDataset', (args?: ExportArgs) =>
       exportDatasetCommand(stores, log, () => filterFromWebview(view.filter.filter), args && typeof args === 'object' && !('scheme' in args) ? args : {}),

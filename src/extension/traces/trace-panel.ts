@@ -6,7 +6,8 @@ import { createPanelController } from '../ui/webview-panel';
 import type { StoreService } from '../ui/store-service';
 
 /** What the trace panel is opened with: the selection, and whether the editor keeps focus. */
-export type TracePanelArgs = D.DetailSelection & { preserveFocus?: boolean };
+/** `beside`: from the trace browser in the editor area, the detail opens in the group beside it. */
+export type TracePanelArgs = D.DetailSelection & { preserveFocus?: boolean; beside?: boolean };
 
 export interface TracePanel extends vscode.Disposable {
   open(sel: TracePanelArgs): void;
@@ -77,7 +78,7 @@ export function tracePanel(extensionUri: vscode.Uri, stores: StoreService, log: 
     log,
   );
   return {
-    open: (sel) => void controller.open(sel, { preserveFocus: sel.preserveFocus }),
+    open: (sel) => void controller.open(sel, { preserveFocus: sel.preserveFocus, beside: sel.beside }),
     registerSerializer: () => controller.registerSerializer(),
     dispose: () => controller.dispose(),
   };

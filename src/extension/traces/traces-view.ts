@@ -22,6 +22,8 @@ import { filterFromWebview, signalInfo, sortFromWebview, sortKeys } from './brow
 import { saveViewInteractive } from './saved-views';
 
 export const TRACES_VIEW_ID = 'w2s.traces';
+/** The trace browser opened in the editor area. */
+export const TRACE_BROWSER_PANEL = 'w2s.traceBrowser';
 
 const EMPTY_FACETS: P.TraceFacets = {
   total: 0,
@@ -46,6 +48,9 @@ export interface CurrentFilter {
 export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private host: WebviewHost | undefined;
+  /** Every webview showing the browser: the side view and the editor tab (store changes reach both). */
+  private readonly hosts = new Set<WebviewHost>();
+  private editor: vscode.WebviewPanel | undefined;
   private pending: { filter: P.TraceFilter; sort?: P.TraceSort | null; view?: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private current: CurrentFilter = { filter: {}, sort: { key: 'id' }, total: 0 };
@@ -60,7 +65,7 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     private readonly extensionUri: vscode.Uri,
     private readonly stores: StoreService,
     private readonly log: vscode.LogOutputChannel,
-    private readonly openTrace: (sel: { traceId: number; text?: string; preserveFocus?: boolean }) => void,
+    private readonly openTrace: (sel: { traceId: number; text?: string; preserveFocus?: boolean; beside?: boolean }) => void,
   ) {
     this.disposables.push(this.renders, this.resolved);
   }
@@ -73,35 +78,91 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
-    const host = new WebviewHost(view.webview, this.extensionUri, this.log);
+    const host = this.connect(view.webview, {
+      visibility: view.onDidChangeVisibility,
+      visible: () => view.visible,
+      disposed: view.onDidDispose,
+      openTrace: this.openTrace,
+      onReady: (h) => {
+        if (this.pending) {
+          h.notify(P.ApplyFilterNotification, this.pending);
+          this.pending = undefined;
+        }
+      },
+      onDispose: (h) => {
+        if (this.host === h) {
+          this.host = undefined;
+          this.view = undefined;
+        }
+      },
+    });
     this.host = host;
-    this.register(host);
+    host.load('traces', 'Traces');
+    this.resolved.fire();
+  }
+
+  /**
+   * "W2S: Open the Trace Browser in the Editor Area": the same browser in an editor tab, with room for
+   * the facets on the left of the list; a trace opens in a detail panel beside it. It starts with the
+   * side view's filter and sort (the same state), and the side view stays for quick looks.
+   */
+  openInEditor(): vscode.WebviewPanel {
+    if (this.editor) {
+      this.editor.reveal();
+      return this.editor;
+    }
+    const panel = vscode.window.createWebviewPanel(TRACE_BROWSER_PANEL, 'Traces', vscode.ViewColumn.Active, { ...webviewOptions(this.extensionUri), retainContextWhenHidden: false });
+    this.editor = panel;
+    const start = { filter: this.current.filter, sort: this.current.sort };
+    const host = this.connect(panel.webview, {
+      visibility: panel.onDidChangeViewState,
+      visible: () => panel.visible,
+      disposed: panel.onDidDispose,
+      openTrace: (sel) => this.openTrace({ ...sel, beside: true }),
+      onReady: (h) => h.notify(P.ApplyFilterNotification, start),
+      onDispose: () => {
+        if (this.editor === panel) this.editor = undefined;
+      },
+    });
+    host.load('traces', 'Traces');
+    return panel;
+  }
+
+  /** The browser's requests and live updates on one webview (the side view, or the editor tab). */
+  private connect(
+    webview: vscode.Webview,
+    o: {
+      visibility: vscode.Event<unknown>;
+      visible: () => boolean;
+      disposed: vscode.Event<void>;
+      openTrace: (sel: { traceId: number; text?: string; preserveFocus?: boolean }) => void;
+      onReady: (host: WebviewHost) => void;
+      onDispose: (host: WebviewHost) => void;
+    },
+  ): WebviewHost {
+    const host = new WebviewHost(webview, this.extensionUri, this.log);
+    this.hosts.add(host);
+    this.register(host, o.openTrace);
     host.onDidBecomeReady(() => {
       host.notify(P.TracesInitNotification, { signals: signalInfo(), sortKeys: sortKeys(), maxPage: MAX_PAGE });
-      if (this.pending) {
-        host.notify(P.ApplyFilterNotification, this.pending);
-        this.pending = undefined;
-      }
+      o.onReady(host);
     });
     const subs = [
-      view.onDidChangeVisibility(() => {
-        if (!view.visible) host.markNotReady();
+      o.visibility(() => {
+        if (!o.visible()) host.markNotReady();
       }),
       this.stores.onDidChange(() => {
         this.stale = true;
         host.notify(P.TracesChangedNotification, { reason: 'store' });
       }),
     ];
-    view.onDidDispose(() => {
+    o.disposed(() => {
       for (const s of subs) s.dispose();
+      this.hosts.delete(host);
       host.dispose();
-      if (this.host === host) {
-        this.host = undefined;
-        this.view = undefined;
-      }
+      o.onDispose(host);
     });
-    host.load('traces', 'Traces');
-    this.resolved.fire();
+    return host;
   }
 
   /** Shows the view with this filter (a saved view, a run from the Runs view). */
@@ -148,7 +209,7 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     return entry.index;
   }
 
-  private register(host: WebviewHost): void {
+  private register(host: WebviewHost, openTrace: (sel: { traceId: number; text?: string; preserveFocus?: boolean }) => void): void {
     host.onRequest(P.GetFacetsRequest, async (p): Promise<P.TraceFacets> => {
       const store = this.stores.getIfExists();
       if (!store) return EMPTY_FACETS;
@@ -171,7 +232,7 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     });
     host.onRequest(P.BulkLabelRequest, (p) => this.bulkLabel(p.filter, p.change as LabelChange));
     host.onRequest(P.UndoLabelRequest, () => this.undo());
-    host.onRequest(P.OpenTraceRequest, (p) => this.openTrace(p));
+    host.onRequest(P.OpenTraceRequest, (p) => openTrace(p));
     host.onRequest(P.SaveViewRequest, async (p) => (await saveViewInteractive(this.stores, filterFromWebview(p.filter), sortFromWebview(p.sort)))?.name ?? null);
     host.onRequest(P.ListViewsRequest, () => {
       const store = this.stores.getIfExists();
@@ -210,7 +271,7 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     });
     this.stale = true;
     this.stores.notifyChanged();
-    this.host?.notify(P.TracesChangedNotification, { reason: 'labels' });
+    for (const h of this.hosts) h.notify(P.TracesChangedNotification, { reason: 'labels' });
     this.log.info(`Labelled ${action.count} traces (${action.description})`);
     return { id: action.id, description: action.description, count: action.count };
   }
@@ -221,7 +282,7 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
       const r = undoAction(store);
       this.stale = true;
       this.stores.notifyChanged();
-      this.host?.notify(P.TracesChangedNotification, { reason: 'labels' });
+      for (const h of this.hosts) h.notify(P.TracesChangedNotification, { reason: 'labels' });
       const msg = `Undid "${r.action.description}": ${r.restored} restored${r.skipped ? `, ${r.skipped} left as labelled since` : ''}.`;
       this.log.info(msg);
       void vscode.window.setStatusBarMessage(`W2S: ${msg}`, 5000);

@@ -50,6 +50,7 @@ export const COMMANDS = {
   deleteRun: 'w2s.deleteRun',
   deleteProblemSet: 'w2s.deleteProblemSet',
   importTraces: 'w2s.importTraces',
+  tracesOpenInEditor: 'w2s.traces.openInEditor',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -50,7 +50,7 @@ export function pickStep<T extends vscode.QuickPickItem>(items: readonly T[], o:
         const item = o.acceptTyped(typed);
         if (item) return finish(item);
       }
-      finish(active);
+      finish(qp.selectedItems[0] ?? active);
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();

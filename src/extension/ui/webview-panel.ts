@@ -43,7 +43,8 @@ export interface PanelSpec<A> {
 
 export interface PanelController<A> extends vscode.Disposable {
   /** Opens the panel for `args`, or reveals the one with its key. */
-  open(args: A, options?: { preserveFocus?: boolean }): vscode.WebviewPanel;
+  /** `beside`: a new panel opens in the editor group beside the active one (the trace browser's detail). */
+  open(args: A, options?: { preserveFocus?: boolean; beside?: boolean }): vscode.WebviewPanel;
   /** The open panel with this key. */
   find(key: string): vscode.WebviewPanel | undefined;
   /** Restores the panels of this view type after a reload (register once, at activation). */
@@ -113,7 +114,7 @@ export function createPanelController<A>(spec: PanelSpec<A>, extensionUri: vscod
         existing.content.reveal?.(args);
         return existing.panel;
       }
-      const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title(args), { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus }, webviewOptions(extensionUri));
+      const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title(args), { viewColumn: options.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: options.preserveFocus }, webviewOptions(extensionUri));
       attach(panel, args);
       return panel;
     },
