@@ -69,7 +69,7 @@ describe('the first hour with real data (code-server)', { timeout: 12 * 60_000 }
     w2s(db, 'import', '--builtin', 'math500');
     w2s(db, 'import-traces', REAL_TRACES, '--create-set', 'qwen', '--run', 'qwen', '--model', 'Qwen2.5-Math-Instruct');
     question = query<{ question: string }>(db, 'SELECT question FROM problems WHERE key = ?', PROBLEM_KEY).question;
-    assert.match(question, /\S\\\[[\s\S]*\\\]\S/, 'the problem has \\[…\\] mid-line with text right after it');
+    assert.match(question, /[^\n]\\\[[\s\S]*\\\]\S/, 'the problem has \\[…\\] mid-line with text right after it');
     const traces = path.join(folder, 'after.jsonl');
     fs.writeFileSync(traces, `${JSON.stringify({ question, response: `Multiply out:\n\\[\n(x-1)\\cdot f(x) = 3x^4\n\\]${AFTER_TEXT}, so the degree is \\(3\\).\n\nThe answer is $\\boxed{3}$.` })}\n`);
     w2s(db, 'import-traces', traces, '--set', 'math500', '--run', AFTER_RUN, '--model', 'hand-written');
@@ -119,6 +119,12 @@ describe('the first hour with real data (code-server)', { timeout: 12 * 60_000 }
     assert.match(await answer.innerText(), new RegExp(`${AFTER_TEXT}, so the degree is`));
     const groups = await wb.page.locator('.editor-group-container').count();
     assert.ok(groups >= 2, `the detail opened beside the browser (${groups} editor groups)`);
+    // with the detail beside it, the browser still has its facets on the left of the list
+    const facetsBeside = await browser.locator('.body > .facets').boundingBox();
+    const listBeside = await browser.locator('.list').boundingBox();
+    assert.ok(facetsBeside && listBeside && facetsBeside.x + facetsBeside.width <= listBeside.x + 1, `facets ${JSON.stringify(facetsBeside)} left of the list ${JSON.stringify(listBeside)}`);
+    // the row's excerpt starts its hit mid-row, with the text before it intact (the space too)
+    assert.match((await row.locator('.line2').innerText()).replace(/\s+/g, ' '), /THIS TEXT STAYS after the display/);
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('first-hour-browser-in-editor'))}`);
   });
 

@@ -86,10 +86,14 @@ export function readableTex(tex: string): string {
   return out.replace(/\s+/g, ' ').trim();
 }
 
-/** A line of text whose $…$, \(…\) and \[…\] formulas are made readable (the rest as it is). */
+const FORMULA = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$\n]+?)\$/g;
+
+/** Text whose $…$, $$…$$, \(…\) and \[…\] formulas are made readable, the rest (its spaces too) as it is. */
+export function readableText(text: string): string {
+  return text.replace(FORMULA, (_m, a: string, b: string, c: string, d: string) => readableTex(a ?? b ?? c ?? d));
+}
+
+/** A line of text whose formulas are made readable, its whitespace collapsed (a list row). */
 export function readableLine(text: string): string {
-  return text
-    .replace(/\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|\$([^$\n]+?)\$/g, (_m, a: string, b: string, c: string, d: string) => readableTex(a ?? b ?? c ?? d))
-    .replace(/\s+/g, ' ')
-    .trim();
+  return readableText(text).replace(/\s+/g, ' ').trim();
 }

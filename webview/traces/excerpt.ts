@@ -23,3 +23,25 @@ export function splitAtFirstHit(text: string, hits: Hits): SplitExcerpt {
     afterHits: hits.map(([s, e]) => [s - at, e - at] as const).filter(([, e]) => e > 0),
   };
 }
+
+/**
+ * The excerpt made readable around its hits: each stretch between hits goes through `convert` (LaTeX to
+ * readable text) on its own, a hit stays as written so it still matches what was searched; every
+ * whitespace character becomes a space (a row is one line), and the hits are moved to where they land.
+ */
+export function readableExcerpt(text: string, hits: Hits, convert: (s: string) => string): { text: string; hits: [number, number][] } {
+  let out = '';
+  const moved: [number, number][] = [];
+  let at = 0;
+  const plain = (s: string) => convert(s).replace(/\s/g, ' ');
+  for (const [s, e] of hits) {
+    const start = Math.max(at, Math.min(text.length, s));
+    const end = Math.max(start, Math.min(text.length, e));
+    out += plain(text.slice(at, start));
+    moved.push([out.length, out.length + (end - start)]);
+    out += text.slice(start, end).replace(/\s/g, ' ');
+    at = end;
+  }
+  out += plain(text.slice(at));
+  return { text: out, hits: moved.filter(([s, e]) => e > s) };
+}

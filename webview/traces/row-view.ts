@@ -1,9 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SignalInfo, TraceRow, Verdict } from '../../src/protocol/traces';
 import { highlighted } from '../shared/highlight';
-import { readableLine, readableTex } from '../shared/readable-tex';
+import { readableLine, readableTex, readableText } from '../shared/readable-tex';
 import { signalWords } from '../shared/signal-chips';
-import { splitAtFirstHit } from './excerpt';
+import { readableExcerpt, splitAtFirstHit } from './excerpt';
 
 export const VERDICT_ICON: Record<Verdict, string> = {
   correct: 'pass',
@@ -37,7 +37,8 @@ export function signalTags(present: readonly string[], info: ReadonlyMap<string,
 
 /** The search excerpt with its first hit starting at the row's middle (see excerpt.ts). */
 function excerptView(text: string, hits: readonly (readonly [number, number])[]): TemplateResult {
-  const s = splitAtFirstHit(text, hits);
+  const r = readableExcerpt(text, hits, readableText);
+  const s = splitAtFirstHit(r.text, r.hits);
   return html`<span class="excerpt-before"><span class="excerpt-inner">${highlighted(s.before, s.beforeHits)}</span></span><span class="excerpt-after">${highlighted(s.after, s.afterHits)}</span>`;
 }
 

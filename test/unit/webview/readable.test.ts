@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
-import { readableLine, readableTex } from '../../../webview/shared/readable-tex';
+import { readableLine, readableTex, readableText } from '../../../webview/shared/readable-tex';
 import { signalChips } from '../../../webview/shared/signal-chips';
-import { splitAtFirstHit } from '../../../webview/traces/excerpt';
+import { readableExcerpt, splitAtFirstHit } from '../../../webview/traces/excerpt';
 import { REAL_TRACES } from '../../support/tmp';
 
 test('LaTeX answers read as text: fractions, \\text, roots, powers, symbols; unknown commands keep their names', () => {
@@ -70,4 +70,14 @@ test('a search excerpt is cut at its first hit: the hit leads the second half, n
   assert.ok(s.after.startsWith('wait'));
   assert.deepEqual(s.afterHits, [[0, 4], [s.after.indexOf('more'), s.after.indexOf('more') + 4]]);
   assert.deepEqual(splitAtFirstHit('no hits', []), { before: '', beforeHits: [], after: 'no hits', afterHits: [] });
+});
+
+test('the excerpt reads as text around its hits: formulas made readable, hits kept as written and moved with the text, one line', () => {
+  const text = 'so $\\frac{1}{2}$ and\nwait, \\(x^2\\) again wait';
+  const hits: [number, number][] = [[text.indexOf('wait'), text.indexOf('wait') + 4], [text.lastIndexOf('wait'), text.lastIndexOf('wait') + 4]];
+  const r = readableExcerpt(text, hits, readableText);
+  assert.equal(r.text, 'so 1/2 and wait, x² again wait');
+  assert.deepEqual(r.hits.map(([s, e]) => r.text.slice(s, e)), ['wait', 'wait']);
+  const split = splitAtFirstHit(r.text, r.hits);
+  assert.equal(split.before, 'so 1/2 and ', 'the space before the hit is kept');
 });
