@@ -161,10 +161,10 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
       assert.equal(seen, expected, why);
     };
     await runCommand(wb.page, 'W2S: Test Endpoint');
-    await pickQuickPickItems(wb.page, ['Enter a URL…'], { many: false });
+    // The URL typed straight into the endpoint picker is taken (no "Enter a URL…" first). The same server
+    // under another name than the configured profile's, so that it is listed as a recent endpoint.
     const urlBox = quickInput(wb.page).locator('input.input');
     await urlBox.waitFor({ state: 'visible' });
-    // The same server under another name than the configured profile's, so that it is listed as a recent endpoint.
     const typed = `http://localhost:${server.port}/v1`;
     await urlBox.fill(typed);
     await urlBox.press('Enter');

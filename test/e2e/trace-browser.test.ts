@@ -229,6 +229,8 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
       const shot = await wb.screenshot('trace-browser-export-failed');
       throw new Error(`no "Exported" notification; shown: ${JSON.stringify(await notifications(wb.page))} (${path.relative(process.cwd(), shot)})\n${String(e)}`);
     });
+    // the progress toast closes when the export ends (a stale "exporting… 0 / N" stayed beside "Exported")
+    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: 'exporting w2sr-p-e2e' }).waitFor({ state: 'detached', timeout: 15_000 });
     assert.ok(fs.existsSync(out), `${out} written`);
     const lines = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l.trim());
     const snapshot = query<{ id: number; counts: string }>(store.db, 'SELECT id, counts FROM datasets WHERE name = ?', 'w2sr-p-e2e');

@@ -15,6 +15,7 @@ import { addBuiltinBenchmark } from '../problems/import-commands';
 import type { GraderService } from '../grading/grader-service';
 import { apiKeyFor, pickEndpoint, profileForUrl } from '../sampling/endpoints';
 import { pickModel, runSampling, type SamplingContext } from '../sampling/sample-command';
+import { pickManyStep, pickStep } from '../ui/steps';
 import { setting } from '../ui/settings';
 import { reportError } from '../ui/report-error';
 
@@ -70,9 +71,10 @@ function planFromArgs(a: EvaluateArgs): EvalPlan {
 }
 
 async function pickPlan(ctx: SamplingContext): Promise<EvalPlan | undefined> {
-  const ep = await pickEndpoint(ctx.memory, TITLE);
+  const step = (n: number) => ({ step: n, totalSteps: 4 });
+  const ep = await pickEndpoint(ctx.memory, TITLE, step(1));
   if (!ep) return undefined;
-  const model = await pickModel(ep, await apiKeyFor(ctx.secrets, ep.name), ctx.memory.lastModel(ep.baseUrl), TITLE);
+  const model = await pickModel(ep, await apiKeyFor(ctx.secrets, ep.name), ctx.memory.lastModel(ep.baseUrl), TITLE, step(2));
   if (model) await ctx.memory.rememberModel(ep.baseUrl, model);
   if (!model) return undefined;
   const store = ctx.stores.get();
@@ -84,11 +86,11 @@ async function pickPlan(ctx: SamplingContext): Promise<EvalPlan | undefined> {
       (b): SetItem => ({ label: b.id, description: `${b.problems} problems · built-in, added first`, detail: b.description, set: b.id, picked: (EVAL_DEFAULTS.sets as readonly string[]).includes(b.id) }),
     ),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: TITLE, placeHolder: 'Benchmarks to evaluate on', canPickMany: true, ignoreFocusOut: true });
+  const picked = await pickManyStep(items, { title: TITLE, ...step(3), placeholder: 'Benchmarks to evaluate on', ignoreFocusOut: true });
   if (!picked?.length) return undefined;
-  const preset = await vscode.window.showQuickPick(
+  const preset = await pickStep(
     EVAL_PRESETS.map((p) => ({ label: p.label, detail: p.detail, preset: p })),
-    { title: TITLE, placeHolder: 'Evaluation settings', ignoreFocusOut: true },
+    { title: TITLE, ...step(4), placeholder: 'Evaluation settings', ignoreFocusOut: true },
   );
   if (!preset) return undefined;
   return {

@@ -119,10 +119,12 @@ export async function pickEndpoint(memory: EndpointMemory, title: string, step?:
 }
 
 export async function setApiKey(secrets: vscode.SecretStorage, memory: EndpointMemory): Promise<void> {
-  const ep = await pickEndpoint(memory, 'W2S: Set API Key');
+  const ep = await pickEndpoint(memory, 'W2S: Set API Key', { step: 1, totalSteps: 2 });
   if (!ep) return;
-  const value = await vscode.window.showInputBox({
+  const value = await inputStep({
     title: `API key for ${ep.name}`,
+    step: 2,
+    totalSteps: 2,
     prompt: 'Stored in VS Code SecretStorage, never in settings or the W2S store. Leave empty to remove it.',
     password: true,
     ignoreFocusOut: true,
