@@ -64,6 +64,10 @@ const CODE_SERVER_NOISE: readonly RegExp[] = [
   // Any other outside host the workbench tries (update checks, gallery icons): no DNS, no internet here.
   /net::ERR_NAME_NOT_RESOLVED/,
   /net::ERR_INTERNET_DISCONNECTED/,
+  // A window reload (the jobs suite reloads to see a running job followed again): VS Code's own services
+  // (the remote connection, chat sessions) ask to finish work during shutdown, which the web lifecycle
+  // cannot wait for, and say so once each. The ids are the workbench's; an extension has no such id.
+  /^%c\s+ERR color: #f33 \[lifecycle\] Long running operations during shutdown are unsupported in the web \(id: join\.(disconnectRemote|chatSessionStore|chatEditingSession)\) \(at [^)]*\/workbench\/workbench\.js\)$/,
   // VS Code's text model resolver, when two callers resolve the same text-document-content-provider URI at
   // once (the results suite: a w2s-builtin: problem file opened while the Testing view reads it), creates
   // the model twice and logs the refusal; the editor shows the document. Forgiven only when every frame of
