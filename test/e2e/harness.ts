@@ -68,6 +68,8 @@ const CODE_SERVER_NOISE: readonly RegExp[] = [
   // (the remote connection, chat sessions) ask to finish work during shutdown, which the web lifecycle
   // cannot wait for, and say so once each. The ids are the workbench's; an extension has no such id.
   /^%c\s+ERR color: #f33 \[lifecycle\] Long running operations during shutdown are unsupported in the web \(id: join\.(disconnectRemote|chatSessionStore|chatEditingSession)\) \(at [^)]*\/workbench\/workbench\.js\)$/,
+  // The same reload: the workbench's log writer flushes its window.log after the page closed its IndexedDB.
+  /^%c\s+ERR color: #f33 Unable to write file 'vscode-log:\/[^']*\.log' \(Error: IndexedDB database 'vscode-web-db' is closed\.\): Error: Unable to write file[^\n]*(\s+at [^()\n]*\(?https?:\/\/[^\s()]*\/workbench\/workbench\.js:\d+:\d+\)?)+ \(at [^)]*\/workbench\/workbench\.js\)$/,
   // VS Code's text model resolver, when two callers resolve the same text-document-content-provider URI at
   // once (the results suite: a w2s-builtin: problem file opened while the Testing view reads it), creates
   // the model twice and logs the refusal; the editor shows the document. Forgiven only when every frame of
