@@ -64,18 +64,21 @@ const CODE_SERVER_NOISE: readonly RegExp[] = [
   // Any other outside host the workbench tries (update checks, gallery icons): no DNS, no internet here.
   /net::ERR_NAME_NOT_RESOLVED/,
   /net::ERR_INTERNET_DISCONNECTED/,
-  // A window reload (the jobs suite reloads to see a running job followed again): VS Code's own services
-  // (the remote connection, chat sessions) ask to finish work during shutdown, which the web lifecycle
-  // cannot wait for, and say so once each. The ids are the workbench's; an extension has no such id.
-  /^%c\s+ERR color: #f33 \[lifecycle\] Long running operations during shutdown are unsupported in the web \(id: join\.(disconnectRemote|chatSessionStore|chatEditingSession)\) \(at [^)]*\/workbench\/workbench\.js\)$/,
-  // The same reload: the workbench's log writer flushes its window.log after the page closed its IndexedDB.
-  /^%c\s+ERR color: #f33 Unable to write file 'vscode-log:\/[^']*\.log' \(Error: IndexedDB database 'vscode-web-db' is closed\.\): Error: Unable to write file[^\n]*(\s+at [^()\n]*\(?https?:\/\/[^\s()]*\/workbench\/workbench\.js:\d+:\d+\)?)+ \(at [^)]*\/workbench\/workbench\.js\)$/,
   // VS Code's text model resolver, when two callers resolve the same text-document-content-provider URI at
   // once (the results suite: a w2s-builtin: problem file opened while the Testing view reads it), creates
   // the model twice and logs the refusal; the editor shows the document. Forgiven only when every frame of
   // the stack is the workbench's own (a frame of ours would name extension.js or a webview).
   /^%c\s+ERR color: #f33 ModelService: Cannot add model because it already exists!: Error: ModelService: Cannot add model because it already exists!(\s+at [^()\n]*\(?https?:\/\/[^\s()]*\/workbench\/workbench\.js:\d+:\d+\)?)+ \(at [^)]*\/workbench\/workbench\.js\)$/,
 ];
+
+/**
+ * True for an error whose every source is the workbench's own script (no frame of the extension host, of
+ * a webview or of ours): what the closing page logs while a window reloads.
+ */
+export function isWorkbenchOnly(message: string): boolean {
+  const urls = message.match(/https?:\/\/[^\s()]+/g) ?? [];
+  return urls.length > 0 && urls.every((u) => /\/workbench\/workbench\.js(:\d+:\d+)?$/.test(u));
+}
 
 /** True for a console error that code-server prints offline on its own (see CODE_SERVER_NOISE). */
 export function isCodeServerNoise(message: string): boolean {
@@ -92,6 +95,13 @@ export interface Workbench {
   readonly consoleErrors: string[];
   /** Fails, listing them, when console errors or page errors arrived since the last call; clears the list. */
   assertNoConsoleErrors(when?: string): void;
+  /**
+   * Reloads the window and waits for the workbench. While the old page closes, VS Code's own services log
+   * errors of their own (shutdown joins the web lifecycle cannot wait for, a log flush after IndexedDB
+   * closed, a disposed throttler — a different one each time): those that arrive during the reload with
+   * only workbench frames are forgiven (and returned); any other error stays and fails the test.
+   */
+  reload(): Promise<string[]>;
   /** Saves a full-page screenshot as test-output/e2e/<name>.png and returns its path. */
   screenshot(name: string): Promise<string>;
   /** Closes the browser, stops code-server and removes the temporary folders (not `folder` if given). */
@@ -162,6 +172,14 @@ export async function launchWorkbench(options: LaunchOptions = {}): Promise<Work
       assertNoConsoleErrors: (when) => {
         const errors = consoleErrors.splice(0);
         if (errors.length) throw new Error(`${errors.length} console error(s) in the workbench${when ? ` ${when}` : ''}:\n  ${errors.join('\n  ')}`);
+      },
+      reload: async () => {
+        const from = consoleErrors.length;
+        await page.reload();
+        await waitForWorkbench(page);
+        const during = consoleErrors.splice(from);
+        consoleErrors.push(...during.filter((e) => !isWorkbenchOnly(e)));
+        return during.filter(isWorkbenchOnly);
       },
       screenshot: (name) => screenshot(page, name),
       close: runCleanup,
