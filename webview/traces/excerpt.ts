@@ -15,7 +15,10 @@ export interface SplitExcerpt {
 export function splitAtFirstHit(text: string, hits: Hits): SplitExcerpt {
   const first = hits[0];
   if (!first) return { before: '', beforeHits: [], after: text, afterHits: [] };
-  const at = Math.max(0, Math.min(text.length, first[0]));
+  let at = Math.max(0, Math.min(text.length, first[0]));
+  // spaces before the hit go with the second half: at the end of the right-to-left first half, the bidi
+  // algorithm (UAX #9, rule L1) would move them to its far left, and "TEXT STAYS" would read "TEXTSTAYS"
+  while (at > 0 && /\s/.test(text[at - 1]!)) at--;
   return {
     before: text.slice(0, at),
     beforeHits: [],

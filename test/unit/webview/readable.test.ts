@@ -67,8 +67,8 @@ test('a search excerpt is cut at its first hit: the hit leads the second half, n
   const at = text.indexOf('wait');
   const s = splitAtFirstHit(text, [[at, at + 4], [text.indexOf('more'), text.indexOf('more') + 4]]);
   assert.equal(s.before + s.after, text);
-  assert.ok(s.after.startsWith('wait'));
-  assert.deepEqual(s.afterHits, [[0, 4], [s.after.indexOf('more'), s.after.indexOf('more') + 4]]);
+  assert.ok(s.after.startsWith(' wait'));
+  assert.deepEqual(s.afterHits, [[1, 5], [s.after.indexOf('more'), s.after.indexOf('more') + 4]]);
   assert.deepEqual(splitAtFirstHit('no hits', []), { before: '', beforeHits: [], after: 'no hits', afterHits: [] });
 });
 
@@ -79,5 +79,7 @@ test('the excerpt reads as text around its hits: formulas made readable, hits ke
   assert.equal(r.text, 'so 1/2 and wait, x² again wait');
   assert.deepEqual(r.hits.map(([s, e]) => r.text.slice(s, e)), ['wait', 'wait']);
   const split = splitAtFirstHit(r.text, r.hits);
-  assert.equal(split.before, 'so 1/2 and ', 'the space before the hit is kept');
+  assert.equal(split.before, 'so 1/2 and', 'the space before the hit goes with the second half (it would move to the left end of the right-to-left first half)');
+  assert.ok(split.after.startsWith(' wait'));
+  assert.deepEqual(split.afterHits.map(([s, e]) => split.after.slice(s, e)), ['wait', 'wait']);
 });
