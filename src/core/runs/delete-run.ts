@@ -2,6 +2,7 @@ import { W2sError } from '../errors';
 import { isFinished, type JobStatus } from '../jobs/job-store';
 import type { Store } from '../store/open';
 import { storeFailure } from '../store/store-errors';
+import { writeTransaction } from '../store/write-transaction';
 import { effectiveStatus, findRun, thisOwner, type RunRow } from './runs';
 
 /** What deleting runs removes: their traces and everything hanging off a trace. */
@@ -139,11 +140,10 @@ export function deleteRun(store: Store, name: string): RunDeletionPlan {
   });
 }
 
-/** BEGIN IMMEDIATE: a writer beside us (a sampler) is waited for under busy_timeout instead of failing half-way. */
+/** One write transaction (writeTransaction: BEGIN IMMEDIATE), its store failures as W2sErrors. */
 export function inWriteTransaction<T>(store: Store, fn: () => T): T {
-  const tx = store.db.transaction(fn);
   try {
-    return tx.immediate();
+    return writeTransaction(store.db, fn)();
   } catch (e) {
     if (e instanceof W2sError) throw e;
     throw storeFailure(e, store.file) ?? e;
