@@ -144,8 +144,29 @@ export interface RayJobsServer {
   readonly packages: Map<string, Buffer>;
   /** The environment a job's entrypoint ran with, and where its working_dir was unpacked. */
   jobRun(submissionId: string): { env?: Record<string, string>; workingDir?: string; pid?: number } | undefined;
+  /**
+   * The dashboard goes away behind its proxy for a while: the next requests (HTTP and WebSocket upgrades
+   * alike), one per status given, are answered with those statuses and the proxy's page instead of
+   * reaching Ray; then Ray answers again. See OUTAGE_PAGES for what each status means there.
+   */
+  outage(statuses: readonly number[]): void;
+  /** Statuses of the outage still to be answered. */
+  readonly outageLeft: number;
   close(): Promise<void>;
 }
+
+/**
+ * What a reverse proxy in front of a restarting dashboard answers (nginx's built-in error pages,
+ * src/http/ngx_http_special_response.c: ngx_http_error_502_page, _503_page, _504_page): 502 when the
+ * dashboard refuses the connection (restarting), 504 when it does not answer in time (head node busy or
+ * paused), 503 when the proxy has no healthy upstream (a load balancer during a rollout). Ray itself
+ * never sees these requests.
+ */
+export const OUTAGE_PAGES: Record<number, string> = {
+  502: '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+  503: '<html>\r\n<head><title>503 Service Temporarily Unavailable</title></head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+  504: '<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+};
 
 // common.py JobInfo.__post_init__: the default message of each status.
 function defaultMessage(job: Pick<Job, 'status' | 'numGpus' | 'runtimeEnv'>): string {
@@ -455,10 +476,18 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     return undefined;
   }
 
+  const outageQueue: number[] = [];
+  const sendPage = (res: http.ServerResponse, status: number, page: string) => {
+    res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(page), Server: 'nginx' });
+    res.end(page);
+  };
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const p = url.pathname;
     requests.push({ method: req.method ?? 'GET', path: p, headers: req.headers, upgrade: false });
+    const down = outageQueue.shift();
+    if (down !== undefined) return sendPage(res, down, OUTAGE_PAGES[down] ?? `${down} ${http.STATUS_CODES[down] ?? ''}`);
     const denied = authError(req, p) ?? rayBrowserGuard(req, rayVersion, p);
     if (denied) return send(res, denied[0], denied[1]);
     const method = req.method ?? 'GET';
@@ -559,6 +588,8 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const reject = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
+    const down = outageQueue.shift();
+    if (down !== undefined) return reject(down, OUTAGE_PAGES[down] ?? `${down} ${http.STATUS_CODES[down] ?? ''}`);
     const denied = authError(req, url.pathname) ?? rayBrowserGuard(req, rayVersion, url.pathname);
     if (denied) return reject(denied[0], denied[1]);
     const m = /^\/api\/jobs\/([^/]+)\/logs\/tail$/.exec(url.pathname);
@@ -636,6 +667,10 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     jobRun: (id) => {
       const j = jobs.get(id);
       return j && { env: j.env, workingDir: j.workingDir, pid: j.process?.pid };
+    },
+    outage: (statuses) => void outageQueue.push(...statuses),
+    get outageLeft() {
+      return outageQueue.length;
     },
     async close() {
       closing = true;

@@ -59,25 +59,56 @@ describe('following a job log', () => {
     assert.deepEqual(modes, ['polling']);
   });
 
-  it('waits out a cluster that is briefly unavailable (503, refused) instead of giving up; gives up on a real error', async () => {
+  it('follows a job through an outage of the proxy in front of the dashboard (502, 503, 504 over HTTP), each line once', async () => {
     const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true });
     try {
-      const real = createRayClient({ address: ray.url });
-      const { submission_id: id } = await real.submit({ entrypoint: SCRIPT });
-      let outages = 0;
-      const flaky = {
-        ...real,
-        job: (sid: string, signal?: AbortSignal) => {
-          if (outages++ % 3 < 2) return Promise.reject(Object.assign(new Error('503 Service Unavailable'), { code: 'RAY_UNAVAILABLE' }));
-          return real.job(sid, signal);
-        },
-      };
+      const client = createRayClient({ address: ray.url });
+      const { submission_id: id } = await client.submit({ entrypoint: SCRIPT });
       const got: LogLine[] = [];
-      await tailJobLog({ client: flaky, submissionId: id, fromLine: 0, pollMs: 50, onLines: (l) => void got.push(...l) });
-      assertExactlyOnce(got, (await real.logs(id)).split('\n'), 0);
-      assert.ok(outages > 2);
-      const broken = { ...real, job: () => Promise.reject(Object.assign(new Error('refused the token'), { code: 'RAY_AUTH' })) };
-      await assert.rejects(tailJobLog({ client: broken, submissionId: id, fromLine: 0, onLines: () => undefined }), /refused the token/);
+      let outageAt = -1;
+      const onLines = (lines: LogLine[]) => {
+        got.push(...lines);
+        // the dashboard goes away once the first lines are in: the next three requests get the proxy's pages
+        if (outageAt < 0) {
+          outageAt = ray.requests.length;
+          ray.outage([502, 503, 504]);
+        }
+      };
+      const result = await tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 50, onLines });
+      assert.ok(outageAt >= 0, 'lines arrived before the outage');
+      assert.equal(ray.outageLeft, 0, 'all three outage answers were met');
+      const during = ray.requests.slice(outageAt, outageAt + 4).map((r) => r.path);
+      assert.ok(during.length === 4, 'and the follow went on asking after them');
+      assertExactlyOnce(got, (await client.logs(id)).split('\n'), 0);
+      assert.equal(result.lines, got.length);
+    } finally {
+      await ray.close();
+    }
+  });
+
+  it('gives up on a real server error at once, and on an outage longer than maxOutageMs, saying which', async () => {
+    const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true });
+    try {
+      const client = createRayClient({ address: ray.url });
+      const { submission_id: id } = await client.submit({ entrypoint: 'echo one' });
+      // a 500 is not an outage: no retry (one upgrade refused, then the status read fails)
+      ray.outage([400, 500]);
+      const before = ray.requests.length;
+      await assert.rejects(tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 50, onLines: () => undefined }), (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'RAY_SERVER');
+        assert.match(e.message, /failed \(500\) while reading the job status/);
+        return true;
+      });
+      assert.equal(ray.requests.length - before, 2, 'no request after the 500');
+      // 503 for longer than allowed: the last 503's message, not a retry forever
+      ray.outage(Array.from({ length: 40 }, () => 503));
+      await assert.rejects(tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 50, maxOutageMs: 1500, onLines: () => undefined }), (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'RAY_UNAVAILABLE');
+        assert.match(e.message, /is temporarily unavailable \(503\) while reading the job status: 503 Service Temporarily Unavailable/);
+        return true;
+      });
+      // the refused upgrade, then the status read at least twice (it waited), and not all 40
+      assert.ok(ray.outageLeft > 0 && ray.outageLeft <= 37, `it retried, then stopped (${40 - ray.outageLeft} requests)`);
     } finally {
       await ray.close();
     }
