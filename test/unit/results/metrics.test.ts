@@ -376,6 +376,13 @@ describe('per-run metrics', () => {
     const wide = computeMetrics(outcomes, { longTokens: 10_000 });
     close(wide.avgLength!, (100 + 200 + 6000 + 300 + 4999 + 50) / 6);
     assert.equal(wide.longIgnored, 0);
+    // the boundary itself: 5,000 is left out, 4,999 is kept (eval_passk.py `if i < 5000`)
+    const edge = computeMetrics([p('p1', [s(0, 'correct', '1', 4999), s(1, 'correct', '1', 5000), s(2, 'correct', '1', 5001)])]);
+    close(edge.avgLength!, 4999);
+    assert.equal(edge.longIgnored, 2);
+    const edgeAt = computeMetrics([p('p1', [s(0, 'correct', '1', 10), s(1, 'correct', '1', 20)])], { longTokens: 20 });
+    close(edgeAt.avgLength!, 10, 0);
+    assert.equal(edgeAt.longIgnored, 1, 'a configured bound is exclusive too');
   });
 
   test('breakdowns by subject and level (levels in numeric order)', () => {
