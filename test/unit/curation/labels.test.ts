@@ -48,19 +48,37 @@ describe('labels', () => {
 
   it('a bulk label of everything a filter selects is one action, and its undo restores every trace exactly', async () => {
     const { store, traces } = await fixture();
-    const before = snapshot(store);
     const selected = traces.filter((t) => t.verdict === 'incorrect');
-    const already = selected.filter((t) => t.decision === 'reject').length;
+    // one trace already has exactly what the bulk label sets: it is left out of the action
+    const done = selected[0]!.id;
+    labelTraces(store, [done], { decision: 'reject', star: false, note: 'wrong answer' });
+    const before = snapshot(store);
     const a = labelFiltered(store, { verdicts: ['incorrect'] }, { decision: 'reject', note: 'wrong answer' });
-    // traces already rejected with that note would be unchanged; none of the fixture's notes say that
-    assert.equal(a.count, selected.length);
-    assert.ok(already > 0, 'the fixture has incorrect traces already rejected (kept as they are by undo)');
+    assert.equal(a.count, selected.length - 1, 'every selected trace but the one already so');
+    const items = store.db.prepare('SELECT trace_id FROM label_action_items WHERE action_id = ?').pluck().all(a.id) as number[];
+    assert.deepEqual(items.sort((x, y) => x - y), selected.map((t) => t.id).filter((id) => id !== done).sort((x, y) => x - y));
     assert.equal(facetCounts(store, { verdicts: ['incorrect'], labels: ['reject'] }).total, selected.length);
     const u = undoAction(store);
     assert.equal(u.action.id, a.id);
-    assert.deepEqual({ restored: u.restored, skipped: u.skipped }, { restored: selected.length, skipped: 0 });
+    assert.deepEqual({ restored: u.restored, skipped: u.skipped }, { restored: selected.length - 1, skipped: 0 });
     assert.deepEqual(snapshot(store), before);
     assert.throws(() => undoAction(store, a.id), /already undone/);
+    store.close();
+  });
+
+  it('a label that changes nothing is an action of no traces, and its undo changes nothing', async () => {
+    const { store, traces } = await fixture();
+    const id = traces.find((t) => !t.decision && !t.star && !t.note)!.id;
+    labelTraces(store, [id], { decision: 'accept', note: 'ok' });
+    const before = snapshot(store);
+    const again = labelTraces(store, [id], { decision: 'accept', note: 'ok' });
+    assert.equal(again.count, 0);
+    assert.equal(store.db.prepare('SELECT count(*) FROM label_action_items WHERE action_id = ?').pluck().get(again.id), 0);
+    const nothing = labelTraces(store, [traces.find((t) => t.id !== id && !t.decision && !t.star && !t.note)!.id], { decision: null, star: false, note: '' });
+    assert.equal(nothing.count, 0, 'clearing what is not there');
+    assert.deepEqual(snapshot(store), before);
+    assert.deepEqual({ restored: undoAction(store, again.id).restored }, { restored: 0 });
+    assert.deepEqual(snapshot(store), before, 'undoing the no-op did not undo the real label before it');
     store.close();
   });
 
