@@ -14,7 +14,8 @@ export const MAX_SERVER_TEXT = 2000;
 // OpenRouter (sk-or-), Together (tgp_), Groq (gsk_), Hugging Face (hf_), xAI (xai-), Perplexity (pplx-),
 // NVIDIA (nvapi-), Replicate (r8_), Fireworks (fw_).
 const PREFIXED_KEY = /\b((?:sk|tgp|gsk|hf|xai|pplx|nvapi|r8|fw)[-_])[A-Za-z0-9_-]{8,}/g;
-const AUTH_SCHEME = /\b(Bearer|Basic|Token)(\s+)[^\s"',;}]+/gi;
+// (not "token = value": that is a key field, masked by KEY_FIELD; masking "=" here would leave the value)
+const AUTH_SCHEME = /\b(Bearer|Basic|Token)(\s+)(?![=:])[^\s"',;}]+/gi;
 const KEY_FIELD = /\b((?:api[_-]?key|x-api-key|access[_-]?token|secret)["']?\s*[:=]\s*["']?)[^\s"',;}&]+/gi;
 
 /**
