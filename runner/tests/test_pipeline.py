@@ -73,12 +73,51 @@ class SftPipeline(unittest.TestCase):
         return done
 
     def test_packed_with_flex_when_isolation_holds(self):
-        code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1"})
+        # The stand-in model keeps packed documents apart by itself (its "attention" restarts where the
+        # position ids restart, whatever kernel was asked for), so on its own it cannot show that the
+        # runner packs only when isolation holds. Here it is made to behave like real attention: only
+        # flex_attention (with packed position ids) keeps documents apart, sdpa/eager read across them;
+        # and once with a flex kernel that leaks too. Only this test's subprocesses see the change
+        # (a sitecustomize.py first on their PYTHONPATH).
+        def sft_with_attention(leaky_flex):
+            with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as patch:
+                with open(os.path.join(patch, "sitecustomize.py"), "w") as f:
+                    f.write(
+                        "import transformers\n"
+                        "_call = transformers.FakeModel.__call__\n"
+                        "def _attend(self, input_ids=None, attention_mask=None, position_ids=None, **kw):\n"
+                        f"    if self.attn != 'flex_attention' or {leaky_flex!r}:\n"
+                        "        position_ids = None  # one document: every token sees all before it\n"
+                        "    return _call(self, input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, **kw)\n"
+                        "transformers.FakeModel.__call__ = _attend\n"
+                    )
+                write_data(d)
+                job = {"base_model": "model", "dataset": "train.jsonl", "output_dir": "out", "epochs": 2, "global_batch_size": 4,
+                       "per_device_batch_size": 2, "validation_split": 0.2, "logging_steps": 1, "cutoff_len": 128, "learning_rate": 1e-3}
+                with open(os.path.join(d, "job.json"), "w") as f:
+                    json.dump(job, f)
+                env = dict(os.environ, PYTHONPATH=os.pathsep.join([patch, os.path.join(HERE, "fakehf"), RUNNER_ROOT]), W2S_NO_RELAUNCH="1", FAKE_CUDA="1")
+                p = subprocess.run([sys.executable, "-m", "w2s_runner", "sft", "job.json"], cwd=d, env=env, capture_output=True, text=True, timeout=300)
+                recs = [r for r in (parse_line(l) for l in p.stdout.splitlines()) if r]
+                saved = os.path.isfile(os.path.join(d, "out", "config.json"))
+                cps = sorted(x for x in os.listdir(os.path.join(d, "out")) if x.startswith("checkpoint-")) if os.path.isdir(os.path.join(d, "out")) else []
+            return p.returncode, recs, p.stderr, saved, cps
+
+        code, recs, err, saved, cps = sft_with_attention(leaky_flex=False)
         done = self.check_run(code, recs, err, saved, cps)
         self.assertEqual((done["batching"], done["attn_implementation"]), ("packed", "flex_attention"))
         check = next(r for r in recs if r["type"] == "status" and "packing_check" in r)
         self.assertTrue(check["ok"])
         self.assertLess(check["packing_check"]["max_diff_packed_vs_alone"], 1e-9)
+        self.assertGreater(check["packing_check"]["max_diff_one_document_vs_alone"], 1e-3, "the check had a leak to tell apart")
+
+        # a flex kernel that does not keep documents apart: the check fails and the run trains unpacked
+        code, recs, err, saved, cps = sft_with_attention(leaky_flex=True)
+        done = self.check_run(code, recs, err, saved, cps)
+        check = next(r for r in recs if r["type"] == "status" and "packing_check" in r)
+        self.assertFalse(check["ok"])
+        self.assertEqual((done["batching"], done["attn_implementation"]), ("grouped", "sdpa"))
+        self.assertTrue(any("failed the isolation check" in n for n in done["notes"]))
 
     def test_length_grouped_without_flex_attention(self):
         code, recs, err, saved, cps = self.sft({"FAKE_CUDA": "1", "FAKE_NO_FLEX": "1"})
