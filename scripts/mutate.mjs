@@ -54,6 +54,26 @@ const SCOPES = {
     files: () => ['src/core/jobs/memory-plan.ts'],
     tests: ['test/unit/jobs/memory-plan.test.ts'],
   },
+  // What the trace browser selects and what a label changes (filter compile, labels, undo), on a real store.
+  curation: {
+    files: () => ['src/core/curation/compile.ts', 'src/core/curation/filter.ts', 'src/core/curation/labels.ts'],
+    tests: ['test/unit/curation/labels.test.ts', 'test/unit/curation/filter.test.ts'],
+  },
+  // Whose file a store is, and what an upgrade keeps.
+  store: {
+    files: () => ['src/core/store/open.ts', 'src/core/store/migrations.ts'],
+    tests: ['test/unit/store/foreign-files.test.ts', 'test/unit/store/migrate-every-version.test.ts', 'test/unit/store/open.test.ts'],
+  },
+  // What of a server's or a model's text may be stored, logged or shown.
+  text: {
+    files: () => ['src/core/untrusted-text.ts'],
+    tests: ['test/unit/text/redaction.test.ts', 'test/unit/text/untrusted-text.test.ts'],
+  },
+  // A job's log into the store: records, the log tail through outages, the Ray errors that decide a retry.
+  jobs: {
+    files: () => ['src/core/jobs/ingest.ts', 'src/core/jobs/log-tail.ts', 'src/core/jobs/ray-errors.ts'],
+    tests: ['test/unit/jobs/ingest-records.test.ts', 'test/unit/jobs/ray-client.test.ts', 'test/unit/jobs/log-tail.test.ts'],
+  },
 };
 
 function listTs(dir, skip) {
@@ -75,7 +95,7 @@ function parseArgs(argv) {
     else if (a === '--tests') tests.push(argv[++i]);
     else if (a === '--full') full = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run mutate -- [grader|problems|sampling|export|results|src/core/…/file.ts]… [--tests GLOB]… [--concurrency N] [--full]');
+      console.log('usage: npm run mutate -- [grader|problems|sampling|export|results|curation|store|text|jobs|jobs-plan|src/core/…/file.ts]… [--tests GLOB]… [--concurrency N] [--full]');
       process.exit(0);
     } else targets.push(a);
   }
