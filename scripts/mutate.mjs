@@ -67,7 +67,7 @@ const SCOPES = {
   // What of a server's or a model's text may be stored, logged or shown.
   text: {
     files: () => ['src/core/untrusted-text.ts'],
-    tests: ['test/unit/text/redaction.test.ts', 'test/unit/text/untrusted-text.test.ts'],
+    tests: ['test/unit/text/redaction.test.ts', 'test/unit/text/server-text.test.ts', 'test/unit/text/untrusted-text.test.ts'],
   },
   // A job's log into the store: records, the log tail through outages, the Ray errors that decide a retry.
   jobs: {
