@@ -178,6 +178,8 @@ test('parsePlainNumber: scientific notation, "× 10^", and powers of ten', () =>
   assert.equal(parsePlainNumber('2\\times10^{20001}'), null);
   assert.equal(num('10^{-20000}').exact.d, 10n ** 20000n);
   assert.equal(parsePlainNumber('3\\times10^12'), null, 'an exponent of two digits needs braces');
+  assert.deepEqual(shape('10^-3'), { n: 1n, d: 1000n, decimal: false, places: 0, int: undefined }, 'a signed one-digit exponent without braces');
+  assert.deepEqual(shape('10^+2'), { n: 100n, d: 1n, decimal: false, places: 0, int: 100n });
 });
 
 test('parsePlainNumber: fractions, slashes and mixed numbers, with the signs multiplied', () => {
@@ -196,6 +198,12 @@ test('parsePlainNumber: fractions, slashes and mixed numbers, with the signs mul
   assert.deepEqual(shape('12\\frac{3}{5}'), { n: 63n, d: 5n, decimal: false, places: 0, int: undefined });
   assert.deepEqual(shape('-1\\frac{1}{2}'), { n: -3n, d: 2n, decimal: false, places: 0, int: undefined });
   assert.deepEqual(shape('2 \\frac{ 1 }{ 4 }'), { n: 9n, d: 4n, decimal: false, places: 0, int: undefined });
+  // numbers of several digits and decimals of several places in every form
+  assert.deepEqual(shape('\\frac{12}{35}'), { n: 12n, d: 35n, decimal: false, places: 0, int: undefined });
+  assert.deepEqual(shape('\\frac{1.25}{2.5}'), { n: 1n, d: 2n, decimal: true, places: 0, int: undefined });
+  assert.deepEqual(shape('12/35'), { n: 12n, d: 35n, decimal: false, places: 0, int: undefined });
+  assert.deepEqual(shape('1.25/0.25'), { n: 5n, d: 1n, decimal: true, places: 0, int: 5n });
+  assert.deepEqual(shape('3\\frac{12}{25}'), { n: 87n, d: 25n, decimal: false, places: 0, int: undefined });
   assert.equal(num('\\frac{-1}{2}').value, -0.5);
   assert.equal(num('3/4').value, 0.75);
   assert.equal(num('12\\frac{3}{5}').value, 12.6);
@@ -239,6 +247,7 @@ test('parsePlainNumber: anything that is not all one plain number is null', () =
     '/2',
     '1/2/3',
     '1\\frac{1}{2}x',
+    'x1\\frac{1}{2}',
     '1\\frac{-1}{2}',
     '\\sqrt{2}',
     '1+2',
