@@ -201,6 +201,7 @@ test('parsePlainNumber: fractions, slashes and mixed numbers, with the signs mul
   // numbers of several digits and decimals of several places in every form
   assert.deepEqual(shape('\\frac{12}{35}'), { n: 12n, d: 35n, decimal: false, places: 0, int: undefined });
   assert.deepEqual(shape('\\frac{1.25}{2.5}'), { n: 1n, d: 2n, decimal: true, places: 0, int: undefined });
+  assert.deepEqual(shape('\\frac{1}{1.25}'), { n: 4n, d: 5n, decimal: true, places: 0, int: undefined });
   assert.deepEqual(shape('12/35'), { n: 12n, d: 35n, decimal: false, places: 0, int: undefined });
   assert.deepEqual(shape('1.25/0.25'), { n: 5n, d: 1n, decimal: true, places: 0, int: 5n });
   assert.deepEqual(shape('3\\frac{12}{25}'), { n: 87n, d: 25n, decimal: false, places: 0, int: undefined });
