@@ -40,6 +40,7 @@ describe('redaction, shape by shape', () => {
     assert.equal(redactSecrets('Authorization: Basic dXNlcjpwYXNz'), 'Authorization: Basic ***');
     assert.equal(redactSecrets('Authorization: Token 0123456789'), 'Authorization: Token ***');
     assert.equal(redactSecrets('BEARER\tabc more'), 'BEARER\t*** more', 'a tab after the scheme');
+    assert.equal(redactSecrets('Authorization: Bearer   abc'), 'Authorization: Bearer   ***', 'several spaces after the scheme');
     assert.equal(redactSecrets('{"h":"Bearer abc","n":1}'), '{"h":"Bearer ***","n":1}');
     assert.equal(redactSecrets("Bearer abc'x"), "Bearer ***'x");
     assert.equal(redactSecrets('Bearer abc,Bearer def;x'), 'Bearer ***,Bearer ***;x');

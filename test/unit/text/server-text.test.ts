@@ -28,6 +28,8 @@ describe('stripTerminalControls, escape by escape', () => {
     assert.equal(stripTerminalControls('a\u009d0;t\u0007b'), 'ab', 'C1 OSC ended by BEL');
     assert.equal(stripTerminalControls('a\u009d0;t\u009cb'), 'ab', 'C1 OSC ended by C1 ST');
     assert.equal(stripTerminalControls('a\u0090q\u009cb'), 'ab', 'C1 DCS');
+    assert.equal(stripTerminalControls('a\u009d0;two words\u0007b'), 'ab', 'a C1 string holding spaces');
+    assert.equal(stripTerminalControls('a\u009d0;never ended'), 'a', 'an unterminated C1 string: to the end');
     assert.equal(stripTerminalControls(`a${ESC}]0;x\u0007b${ESC}]0;y\u0007c`), 'abc', 'each string ends at its own terminator');
   });
 
@@ -73,6 +75,8 @@ describe('serverText', () => {
   it('a page whose text begins with its title says it once', () => {
     assert.equal(serverText('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>'), '502 Bad Gateway nginx');
     assert.equal(serverText('<html><body>no title</body></html>'), 'no title');
+    assert.equal(serverText('<html><head><title lang="en">T</title></head><body>b</body></html>'), 'T: b', 'a title with attributes');
+    assert.equal(serverText('<html><body>a<script>x()</script>b<style>p{}</style>c</body></html>'), 'a b c', 'a removed script or style still separates words');
   });
 
   it('only a text that starts as a page is read as one (after spaces, in any case, <html, <head, <body or the doctype)', () => {
@@ -95,6 +99,14 @@ describe('serverText', () => {
     const page = `<html><head><title>Error</title></head><body>short${' '.repeat(70_000)}</body></html>`;
     assert.ok(page.length > 64 * 1024);
     assert.equal(serverText(page), `Error: short… [cut at 64 KB of ${page.length} characters]`);
+    // exactly 64 KB is read whole: a short page text, no "cut" note
+    const head = '<html><head><title>Error</title></head><body>short';
+    const whole = `${head}${' '.repeat(64 * 1024 - head.length - 14)}</body></html>`;
+    assert.equal(whole.length, 64 * 1024);
+    assert.equal(serverText(whole), 'Error: short');
+    // cut, and what is left is exactly max characters: kept whole, with the note
+    const exactly = `<html><body>${'w'.repeat(100)}${' '.repeat(70_000)}</body></html>`;
+    assert.equal(serverText(exactly, undefined, 100), `${'w'.repeat(100)}… [cut at 64 KB of ${exactly.length} characters]`);
     const long = 'z'.repeat(70_000);
     assert.equal(serverText(long, undefined, 10), `${'z'.repeat(10)}… [${64 * 1024 - 10} more characters]`, 'still too long after the cut: capped');
   });
