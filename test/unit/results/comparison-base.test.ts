@@ -1,7 +1,7 @@
 // The comparison against a base, through buildComparison on a real store: a pinned base run stands for
 // its set instead of the latest one; the base's own row has no Δ (it is the reference); a model's
-// average Δ is given only over sets the base was evaluated on too (an average over other sets is no
-// difference). Accuracies are chosen so each wrong rule gives another number.
+// average Δ is taken only over sets the base was evaluated on too, and says over how many. Accuracies
+// are chosen so each wrong rule gives another number.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -54,7 +54,7 @@ describe('the comparison against a base', () => {
     assert.equal(base!.cells.a!.run, 'base-a-new');
     close(student!.cells.a!.delta?.value, 1 - 0.75);
     assert.equal(student!.cells.a!.delta!.common, 4);
-    close(student!.average.delta, 0.25);
+    close(student!.average.delta?.value, 0.25);
   });
 
   it('a pinned base run stands for its set instead of the latest', async () => {
@@ -65,7 +65,7 @@ describe('the comparison against a base', () => {
     assert.equal(base.cells.a!.run, 'base-a-old');
     close(base.cells.a!.metrics.accuracy, 0.25);
     close(student.cells.a!.delta?.value, 1 - 0.25);
-    close(student.average.delta, 0.75);
+    close(student.average.delta?.value, 0.75);
   });
 
   it('the base row has no Δ of its own, in a cell or on average', async () => {
@@ -77,13 +77,16 @@ describe('the comparison against a base', () => {
     }
   });
 
-  it('an average Δ only where the base was evaluated on every set the model was', async () => {
+  it('the average Δ is over the sets the base was evaluated on too, and says how many', async () => {
     const c = await buildComparison(store, { base: 'base-model', sets: ['a', 'b'] });
     const student = c.rows.find((r) => r.model === 'student-model')!;
     close(student.average.accuracy, (1 + 0.5) / 2);
     assert.equal(student.average.over, 2);
     assert.equal(student.cells.b!.delta, null, 'no base on b: no Δ there');
-    assert.equal(student.average.delta, null, 'the base lacks b: an average Δ would compare different sets');
+    // the base lacks b: the average Δ is a's Δ alone (not 1.0 − 0.75 with b's 0.5 counted, nor b against nothing)
+    close(student.average.delta?.value, 1 - 0.75);
+    assert.equal(student.average.delta?.over, 1);
+    assert.equal(student.average.delta?.common, 4);
     const base = c.rows.find((r) => r.model === 'base-model')!;
     assert.equal(base.cells.b, null);
     close(base.average.accuracy, 0.75);
