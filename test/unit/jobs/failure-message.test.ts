@@ -26,9 +26,9 @@ const NODE_STACK = [
 
 const PY_TRACEBACK = [
   'Traceback (most recent call last):',
-  '  File "/tmp/ray/w2s_runner/__main__.py", line 4, in <module>',
+  '  File "/srv/ray/w2s_runner/__main__.py", line 4, in <module>',
   '    main()',
-  '  File "/tmp/ray/w2s_runner/sft.py", line 88, in main',
+  '  File "/srv/ray/w2s_runner/sft.py", line 88, in main',
   '    import torch',
   "ModuleNotFoundError: No module named 'torch'",
 ].join('\n');
