@@ -137,3 +137,37 @@ export interface TraceFacets {
   readonly pendingSignals: number;
   readonly warnings: readonly string[];
 }
+
+/** Everything the detail panel shows about one trace: the row plus the whole text. `question` is the whole problem here. */
+export interface TraceDetail<S extends string = string> extends TraceRow<S> {
+  readonly prompt: string;
+  readonly reasoning: string | null;
+  readonly answer: string | null;
+  readonly answerType: string;
+  readonly choices: readonly string[] | null;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly gradeDetail: string | null;
+  readonly graderVersion: string | null;
+  readonly attempts: number;
+  readonly promptTokens: number | null;
+  readonly completionTokens: number | null;
+  readonly createdAt: string;
+  /** Where the extracted answer stands: the box content (or the text) the grader read, as offsets into `field`. */
+  readonly extractedAt: { readonly field: 'answer' | 'reasoning'; readonly start: number; readonly end: number } | null;
+  /** With a search: every hit in the reasoning and the answer, as [start, end) offsets. */
+  readonly hits?: { readonly reasoning: readonly (readonly [number, number])[]; readonly answer: readonly (readonly [number, number])[] };
+}
+
+/** Every sample of one problem across runs, with each run's pass rate (the detail's side-by-side view). */
+export interface ProblemSamples<S extends string = string> {
+  readonly problemId: number;
+  readonly key: string;
+  readonly set: string;
+  readonly question: string;
+  readonly gold: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** Per run: samples of this problem and how many are correct. */
+  readonly runs: readonly { readonly run: string; readonly model: string; readonly samples: number; readonly correct: number; readonly graded: number; readonly passRate: number | null }[];
+  /** Every sample of the problem, by run then sample index. */
+  readonly traces: readonly TraceRow<S>[];
+}

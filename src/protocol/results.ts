@@ -1,3 +1,4 @@
+import type { Interval, Rgr } from '../model/results';
 import type { NotificationType, RequestType } from './messages';
 
 /**
@@ -6,10 +7,7 @@ import type { NotificationType, RequestType } from './messages';
  * part of that document the panel reads.
  */
 
-export interface IntervalView {
-  readonly low: number;
-  readonly high: number;
-}
+export type IntervalView = Interval;
 
 /** k with its value over the problems that have at least k graded samples */
 export interface KValueView {
@@ -18,17 +16,7 @@ export interface KValueView {
   readonly problems: number;
 }
 
-export interface RgrView {
-  readonly value: number | null;
-  /** why it is undefined, or why it is unstable */
-  readonly reason?: string;
-  readonly unstable: boolean;
-  readonly common: number;
-  readonly gap: number | null;
-  readonly gapProblems: number | null;
-  readonly interval: IntervalView | null;
-  readonly intervalNote?: string;
-}
+export type RgrView = Rgr;
 
 export interface MeanRgrView {
   readonly aggregation: 'mean-of-ratios' | 'ratio-of-gains';

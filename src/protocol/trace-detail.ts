@@ -1,37 +1,11 @@
+import type { ProblemSamples, TraceDetail } from '../model/traces';
 import type { NotificationType, RequestType } from './messages';
-import type { LabelChange, TraceLabel, TraceRow } from './traces';
+import type { LabelChange, TraceLabel } from './traces';
 
 /** The trace detail panel: one trace in full, every sample of its problem, and a side-by-side comparison. */
 
-type Range = readonly [number, number];
+export type { ProblemSamples, TraceDetail } from '../model/traces';
 
-/** Core's `TraceDetail`: the row plus the whole text. `question` is the whole problem here. */
-export interface TraceDetail extends TraceRow {
-  readonly prompt: string;
-  readonly reasoning: string | null;
-  readonly answer: string | null;
-  readonly answerType: string;
-  readonly choices: readonly string[] | null;
-  readonly metadata: Readonly<Record<string, unknown>>;
-  readonly gradeDetail: string | null;
-  readonly graderVersion: string | null;
-  readonly attempts: number;
-  readonly promptTokens: number | null;
-  readonly completionTokens: number | null;
-  readonly createdAt: string;
-  readonly extractedAt: { readonly field: 'answer' | 'reasoning'; readonly start: number; readonly end: number } | null;
-  readonly hits?: { readonly reasoning: readonly Range[]; readonly answer: readonly Range[] };
-}
-
-export interface ProblemSamples {
-  readonly problemId: number;
-  readonly key: string;
-  readonly set: string;
-  readonly question: string;
-  readonly gold: string;
-  readonly runs: readonly { readonly run: string; readonly model: string; readonly samples: number; readonly correct: number; readonly graded: number; readonly passRate: number | null }[];
-  readonly traces: readonly TraceRow[];
-}
 
 export interface DetailSelection {
   readonly traceId: number;

@@ -1,30 +1,15 @@
 import { findBoxes } from '../grader/latex';
+import type * as M from '../../model/traces';
+import type { SignalName } from '../signals/definitions';
 import type { Store } from '../store/open';
 import { fromMarked, mergeRanges, substringHits, CLOSE_MARK, OPEN_MARK } from './highlight';
-import { ROW_SELECT, toTraceRow, type TraceRow } from './query';
+import { ROW_SELECT, toTraceRow } from './query';
 import { parseSearch, splitSearch } from './search';
 
 type Range = readonly [number, number];
 
-/** Everything the detail panel shows about one trace. `question` is the whole problem here. */
-export interface TraceDetail extends TraceRow {
-  readonly prompt: string;
-  readonly reasoning: string | null;
-  readonly answer: string | null;
-  readonly answerType: string;
-  readonly choices: readonly string[] | null;
-  readonly metadata: Record<string, unknown>;
-  readonly gradeDetail: string | null;
-  readonly graderVersion: string | null;
-  readonly attempts: number;
-  readonly promptTokens: number | null;
-  readonly completionTokens: number | null;
-  readonly createdAt: string;
-  /** Where the extracted answer stands: the box content (or the text) the grader read, as offsets into `field`. */
-  readonly extractedAt: { readonly field: 'answer' | 'reasoning'; readonly start: number; readonly end: number } | null;
-  /** With a search: every hit in the reasoning and the answer, as [start, end) offsets. */
-  readonly hits?: { readonly reasoning: readonly Range[]; readonly answer: readonly Range[] };
-}
+/** Everything the detail panel shows about one trace (the shape lives in src/model). */
+export type TraceDetail = M.TraceDetail<SignalName>;
 
 interface DetailRaw {
   full_question: string;
@@ -122,18 +107,7 @@ function searchHits(store: Store, id: number, text: string, reasoning: string | 
   return { reasoning: r, answer: a };
 }
 
-export interface ProblemSamples {
-  readonly problemId: number;
-  readonly key: string;
-  readonly set: string;
-  readonly question: string;
-  readonly gold: string;
-  readonly metadata: Record<string, unknown>;
-  /** Per run: samples of this problem and how many are correct. */
-  readonly runs: readonly { readonly run: string; readonly model: string; readonly samples: number; readonly correct: number; readonly graded: number; readonly passRate: number | null }[];
-  /** Every sample of the problem, by run then sample index. */
-  readonly traces: readonly TraceRow[];
-}
+export type ProblemSamples = M.ProblemSamples<SignalName>;
 
 /** Every sample of one problem across runs, with each run's pass rate (for the side-by-side view). */
 export function problemSamples(store: Store, problemId: number): ProblemSamples | undefined {

@@ -15,10 +15,8 @@ export const DEFAULT_RESAMPLES = 2000;
 export const DEFAULT_SEED = 0;
 export const CONFIDENCE = 0.95;
 
-export interface Interval {
-  readonly low: number;
-  readonly high: number;
-}
+export type { Interval } from '../../model/results';
+import type { Interval } from '../../model/results';
 
 export interface BootstrapOptions {
   readonly resamples?: number;

@@ -27,22 +27,8 @@ export interface RgrColumns {
   readonly rl: ArrayLike<number>;
 }
 
-export interface Rgr {
-  /** null where RGR is undefined; then `reason` says why */
-  readonly value: number | null;
-  readonly reason?: string;
-  /** the gap is under the threshold: shown, left out of the mean of ratios */
-  readonly unstable: boolean;
-  /** problems all three models were graded on */
-  readonly common: number;
-  /** acc(RL) − acc(base) on the common problems, as a fraction; null without common problems */
-  readonly gap: number | null;
-  /** the same gap in problems (gap × common) */
-  readonly gapProblems: number | null;
-  /** paired bootstrap interval; null where RGR is undefined or a bound is unbounded (then `intervalNote`) */
-  readonly interval: Interval | null;
-  readonly intervalNote?: string;
-}
+export type { Rgr } from '../../model/results';
+import type { Rgr } from '../../model/results';
 
 export interface RgrOptions extends BootstrapOptions {
   /** in problems; default DEFAULT_RGR_MIN_GAP */
