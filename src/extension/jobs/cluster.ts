@@ -6,6 +6,7 @@ import { createRayClient, type RayClient } from '../../core/jobs/ray-client';
 import { setting, updateSetting } from '../ui/settings';
 import { reportError } from '../ui/report-error';
 import { checkpointRootSetting, runtimeSetting, saveProbe } from './cluster-settings';
+import { inputStep, stepCounter } from '../ui/steps';
 
 /** Tokens live in SecretStorage only, keyed by the cluster's address; never in settings, the store or the log. */
 const tokenKey = (address: string) => `w2s.clusterToken:${address}`;
@@ -71,14 +72,17 @@ async function runProbe(deps: ConnectDeps, client: RayClient): Promise<void> {
  */
 export async function connectToCluster(deps: ConnectDeps, args: ConnectArgs = {}): Promise<RayClient | undefined> {
   const { secrets, log } = deps;
+  // address, then token: the title bar counts the ones the arguments leave (1/2, 2/2)
+  const steps = stepCounter([args.address === undefined, args.token === undefined].filter(Boolean).length);
   const raw =
     args.address ??
-    (await vscode.window.showInputBox({
-      title: 'W2S: Connect to Cluster (1/2)',
+    (await inputStep({
+      title: 'W2S: Connect to Cluster',
+      ...steps.next(),
       prompt: 'Address of the Ray dashboard (Jobs API), e.g. http://10.0.0.5:8265, or http://127.0.0.1:8265 through an SSH tunnel',
       value: setting('cluster.address') || 'http://127.0.0.1:8265',
       ignoreFocusOut: true,
-      validateInput: (v) => {
+      validate: (v) => {
         try {
           normalizeClusterAddress(v);
           return undefined;
@@ -92,8 +96,9 @@ export async function connectToCluster(deps: ConnectDeps, args: ConnectArgs = {}
   const existing = await secrets.get(tokenKey(address));
   const token =
     args.token ??
-    (await vscode.window.showInputBox({
-      title: 'W2S: Connect to Cluster (2/2)',
+    (await inputStep({
+      title: 'W2S: Connect to Cluster',
+      ...steps.next(),
       prompt: existing
         ? `Token for ${address} (RAY_AUTH_MODE=token): leave as is to keep the saved one, clear it to remove it`
         : `Token for ${address} if the cluster uses token auth (\`ray get-auth-token\` on the head node); empty for none`,

@@ -9,6 +9,7 @@ import type { SamplingParams } from '../../core/sampling/client';
 import { requireTemplate, listTemplates, type PromptTemplate } from '../../core/sampling/templates';
 import type { JobsContext } from './context';
 import { pickGpus, submitAndOpen } from './start-sft';
+import { inputStep, pickStep, stepCounter } from '../ui/steps';
 
 /** Arguments that skip the pickers (tests, keybindings). */
 export interface EvaluateArgs {
@@ -22,7 +23,7 @@ export interface EvaluateArgs {
   readonly limit?: number;
 }
 
-async function pickModel(ctx: JobsContext): Promise<string | undefined> {
+async function pickModel(ctx: JobsContext, steps: ReturnType<typeof stepCounter>): Promise<string | undefined> {
   const store = ctx.stores.getIfExists();
   type Item = vscode.QuickPickItem & { model?: string };
   const items: Item[] = [];
@@ -35,17 +36,20 @@ async function pickModel(ctx: JobsContext): Promise<string | undefined> {
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   items.push({ label: '$(edit) Enter a model id or a folder on the cluster…' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'W2S: Evaluate Model on Cluster — model', ignoreFocusOut: true });
+  const pick = await pickStep(items, { title: 'W2S: Evaluate Model on Cluster — model', ...steps.next(), ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.model) return pick.model;
-  return vscode.window.showInputBox({ title: 'W2S: Evaluate Model on Cluster', prompt: 'A model id the cluster can download, or a checkpoint folder on the cluster', value: 'Qwen/Qwen2.5-Math-7B', ignoreFocusOut: true });
+  steps.more();
+  return inputStep({ title: 'W2S: Evaluate Model on Cluster', ...steps.next(), prompt: 'A model id the cluster can download, or a checkpoint folder on the cluster', value: 'Qwen/Qwen2.5-Math-7B', ignoreFocusOut: true });
 }
 
 /** "W2S: Evaluate Model on Cluster…": a checkpoint or model id, a problem set, a template, W2SR eval sampling. */
 export async function evaluateModel(ctx: JobsContext, args: EvaluateArgs = {}): Promise<JobRow | undefined> {
   const title = 'W2S: Evaluate Model on Cluster';
   const store = ctx.stores.get();
-  const model = args.model ?? (await pickModel(ctx));
+  // the pickers the arguments leave: model, problem set, template, sampling, GPUs, name (1/6 …)
+  const steps = stepCounter([args.model === undefined, !args.setName, !args.template, args.samplesPerProblem === undefined || !args.params, args.gpus === undefined, args.name === undefined].filter(Boolean).length);
+  const model = args.model ?? (await pickModel(ctx, steps));
   if (!model) return undefined;
   let setName = args.setName;
   if (!setName) {
@@ -54,12 +58,12 @@ export async function evaluateModel(ctx: JobsContext, args: EvaluateArgs = {}): 
       void vscode.window.showInformationMessage('No problem sets yet: add a built-in benchmark or import one first.', 'Add Built-in Benchmark…').then((a) => a && vscode.commands.executeCommand('w2s.addBuiltinBenchmark'));
       return undefined;
     }
-    setName = (await vscode.window.showQuickPick(sets.map((s) => ({ label: s.name, description: `${s.problems} problems` })), { title, placeHolder: 'Problem set', ignoreFocusOut: true }))?.label;
+    setName = (await pickStep(sets.map((s) => ({ label: s.name, description: `${s.problems} problems` })), { title, ...steps.next(), placeholder: 'Problem set', ignoreFocusOut: true }))?.label;
     if (!setName) return undefined;
   }
   let templateName = args.template;
   if (!templateName) {
-    templateName = (await vscode.window.showQuickPick(listTemplates(store).map((t) => ({ label: t.name, description: `${t.api}${t.system ? ` · system: ${t.system.slice(0, 40)}` : ''}` })), { title, placeHolder: 'Prompt template (qwen-base: the W2SR one)', ignoreFocusOut: true }))?.label;
+    templateName = (await pickStep(listTemplates(store).map((t) => ({ label: t.name, description: `${t.api}${t.system ? ` · system: ${t.system.slice(0, 40)}` : ''}` })), { title, ...steps.next(), placeholder: 'Prompt template (qwen-base: the W2SR one)', ignoreFocusOut: true }))?.label;
     if (!templateName) return undefined;
   }
   const template = requireTemplate(store, templateName);
@@ -70,22 +74,22 @@ export async function evaluateModel(ctx: JobsContext, args: EvaluateArgs = {}): 
     const w2sr = { temperature: d.temperature as number, top_p: d.top_p as number, max_tokens: d.max_tokens as number | null, seed: d.seed as number };
     // null: up to what the model's context leaves, as W2SR evaluated (runner/w2s_runner/defaults.json)
     const budget = w2sr.max_tokens === null ? 'up to the context' : `${w2sr.max_tokens} tokens`;
-    const preset = await vscode.window.showQuickPick(
+    const preset = await pickStep(
       [
         { label: 'W2SR eval', description: `t ${w2sr.temperature}, top_p ${w2sr.top_p}, ${budget}, seed ${w2sr.seed}, 1 sample`, n: 1, params: w2sr },
         { label: 'W2SR eval, 4 samples', description: 'pass@k / maj@k', n: 4, params: w2sr },
         { label: 'Greedy', description: `t 0, ${budget}`, n: 1, params: { ...w2sr, temperature: 0, top_p: 1 } },
       ],
-      { title, placeHolder: 'Sampling', ignoreFocusOut: true },
+      { title, ...steps.next(), placeholder: 'Sampling', ignoreFocusOut: true },
     );
     if (!preset) return undefined;
     n = preset.n;
     params = preset.params;
   }
-  const gpus = args.gpus ?? (await pickGpus(title));
+  const gpus = args.gpus ?? (await pickGpus(title, steps.next()));
   if (!gpus) return undefined;
   const short = model.split('/').filter(Boolean).at(-1) ?? 'model';
-  const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: 'Job name (also the name of the eval run)', value: defaultJobName('eval', `${short}-${setName}`), ignoreFocusOut: true }));
+  const name = args.name ?? (await inputStep({ title, ...steps.next(), prompt: 'Job name (also the name of the eval run)', value: defaultJobName('eval', `${short}-${setName}`), ignoreFocusOut: true }));
   if (!name) return undefined;
   return submitAndOpen(ctx, { kind: 'eval', name, model, setName, template, samplesPerProblem: n, params, gpus, limit: args.limit });
 }

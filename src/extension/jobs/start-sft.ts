@@ -11,6 +11,7 @@ import { requireCluster } from './cluster';
 import { setting } from '../ui/settings';
 import { reportError } from '../ui/report-error';
 import { loadProbe, runtimeSetting } from './cluster-settings';
+import { inputStep, pickStep, stepCounter, type StepOf } from '../ui/steps';
 
 /** Arguments that skip the pickers (tests, keybindings). */
 export interface StartSftArgs {
@@ -22,7 +23,7 @@ export interface StartSftArgs {
   readonly name?: string;
 }
 
-async function pickDataset(ctx: JobsContext): Promise<DatasetSource | undefined> {
+async function pickDataset(ctx: JobsContext, steps: ReturnType<typeof stepCounter>): Promise<DatasetSource | undefined> {
   const store = ctx.stores.getIfExists();
   type Item = vscode.QuickPickItem & { source?: DatasetSource; action?: 'file' | 'browse' | 'cluster' };
   const items: Item[] = [];
@@ -33,11 +34,12 @@ async function pickDataset(ctx: JobsContext): Promise<DatasetSource | undefined>
   items.push({ label: '$(file) Dataset file in the workspace…', description: 'JSONL: OpenAI chat messages, ShareGPT or Alpaca', action: 'file' });
   items.push({ label: '$(folder-opened) Browse for a dataset file…', action: 'browse' });
   items.push({ label: '$(cloud) A path on the cluster…', description: 'data on storage the cluster shares (over 100 MiB)', action: 'cluster' });
-  const pick = await vscode.window.showQuickPick(items, { title: 'W2S: Start SFT Job — training data', placeHolder: snapshots.length ? 'A dataset snapshot, or a file' : 'No dataset snapshots yet: pick a file', ignoreFocusOut: true });
+  const pick = await pickStep(items, { title: 'W2S: Start SFT Job — training data', ...steps.next(), placeholder: snapshots.length ? 'A dataset snapshot, or a file' : 'No dataset snapshots yet: pick a file', ignoreFocusOut: true });
   if (!pick) return undefined;
   if (pick.source) return pick.source;
   if (pick.action === 'cluster') {
-    const p = await vscode.window.showInputBox({ title: 'Dataset on the cluster', prompt: 'Absolute path (or URI) every node of the cluster can read', value: '/shared/data/', ignoreFocusOut: true, validateInput: (v) => (v.startsWith('/') || /^[a-z0-9]+:\/\//i.test(v) ? undefined : 'an absolute path or a URI') });
+    steps.more();
+    const p = await inputStep({ title: 'Dataset on the cluster', ...steps.next(), prompt: 'Absolute path (or URI) every node of the cluster can read', value: '/shared/data/', ignoreFocusOut: true, validate: (v) => (v.startsWith('/') || /^[a-z0-9]+:\/\//i.test(v) ? undefined : 'an absolute path or a URI') });
     return p ? { kind: 'cluster', path: p } : undefined;
   }
   if (pick.action === 'browse') {
@@ -49,17 +51,18 @@ async function pickDataset(ctx: JobsContext): Promise<DatasetSource | undefined>
     void vscode.window.showInformationMessage('No .jsonl or .json files in the workspace: browse for one, or export a dataset snapshot first.');
     return undefined;
   }
-  const f = await vscode.window.showQuickPick(
+  steps.more();
+  const f = await pickStep(
     files.map((u) => ({ label: path.basename(u.fsPath), description: vscode.workspace.asRelativePath(u), uri: u })).sort((a, b) => a.description.localeCompare(b.description)),
-    { title: 'W2S: Start SFT Job — dataset file', ignoreFocusOut: true },
+    { title: 'W2S: Start SFT Job — dataset file', ...steps.next(), ignoreFocusOut: true },
   );
   return f ? { kind: 'file', path: f.uri.fsPath } : undefined;
 }
 
-export async function pickGpus(title: string): Promise<number | undefined> {
-  const pick = await vscode.window.showQuickPick(
+export async function pickGpus(title: string, step?: StepOf): Promise<number | undefined> {
+  const pick = await pickStep(
     ['1', '2', '4', '8'].map((n) => ({ label: n, description: n === '1' ? 'one GPU' : `${n} GPUs of one node (torchrun)` })),
-    { title, placeHolder: 'GPUs for the job (entrypoint_num_gpus)', ignoreFocusOut: true },
+    { title, ...step, placeholder: 'GPUs for the job (entrypoint_num_gpus)', ignoreFocusOut: true },
   );
   return pick ? Number(pick.label) : undefined;
 }
@@ -94,10 +97,12 @@ export async function submitAndOpen(ctx: JobsContext, req: SftRequest | EvalRequ
 /** "W2S: Start SFT Job…": data, base model, W2SR settings (or LoRA, or custom), GPUs, name, output folder. */
 export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Promise<JobRow | undefined> {
   const title = 'W2S: Start SFT Job';
-  const dataset = args.dataset ?? (await pickDataset(ctx));
+  // the pickers the arguments leave: data, base model, settings, GPUs, name, output folder (1/6 …)
+  const steps = stepCounter([args.dataset === undefined, args.baseModel === undefined, !args.settings, args.gpus === undefined, args.name === undefined, args.outputDir === undefined].filter(Boolean).length);
+  const dataset = args.dataset ?? (await pickDataset(ctx, steps));
   if (!dataset) return undefined;
   const lastModel = ctx.memento.get<string>('w2s.lastBaseModel') ?? 'Qwen/Qwen2.5-Math-7B';
-  const baseModel = args.baseModel ?? (await vscode.window.showInputBox({ title, prompt: 'Base model: a model id the cluster can download, or a folder on the cluster', value: lastModel, ignoreFocusOut: true }));
+  const baseModel = args.baseModel ?? (await inputStep({ title, ...steps.next(), prompt: 'Base model: a model id the cluster can download, or a folder on the cluster', value: lastModel, ignoreFocusOut: true }));
   if (!baseModel) return undefined;
   await ctx.memento.update('w2s.lastBaseModel', baseModel);
   let settings = args.settings;
@@ -108,7 +113,7 @@ export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Pr
     const own = recipeForStudent(baseModel);
     const byName = (r: Recipe) => ({ label: `W2SR recipe ${r.name}`, description: `${r.description}${r === own ? ' — this student' : ''}`, settings: { ...r.settings } as Record<string, unknown> });
     const students = RECIPES.filter((r) => r.student !== '');
-    const choice = await vscode.window.showQuickPick(
+    const choice = await pickStep(
       [
         ...(own ? [byName(own)] : []),
         { label: 'W2SR recipe, full fine-tuning', description: recipe, settings: {} },
@@ -116,14 +121,15 @@ export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Pr
         ...students.filter((r) => r !== own).map(byName),
         { label: 'Custom settings…', description: 'job.json fields as JSON, e.g. {"epochs": 3, "learning_rate": 2e-5}', settings: undefined },
       ],
-      { title, placeHolder: 'Training settings (defaults: runner/w2s_runner/defaults.json)', ignoreFocusOut: true },
+      { title, ...steps.next(), placeholder: 'Training settings (defaults: runner/w2s_runner/defaults.json)', ignoreFocusOut: true },
     );
     if (!choice) return undefined;
     settings = choice.settings;
     if (!settings) {
-      const text = await vscode.window.showInputBox({
-        title, prompt: 'job.json fields that differ from the W2SR defaults (JSON object)', value: '{"epochs": 3}', ignoreFocusOut: true,
-        validateInput: (v) => {
+      steps.more();
+      const text = await inputStep({
+        title, ...steps.next(), prompt: 'job.json fields that differ from the W2SR defaults (JSON object)', value: '{"epochs": 3}', ignoreFocusOut: true,
+        validate: (v) => {
           try {
             const o = JSON.parse(v) as unknown;
             return o && typeof o === 'object' && !Array.isArray(o) ? undefined : 'a JSON object';
@@ -136,16 +142,16 @@ export async function startSftJob(ctx: JobsContext, args: StartSftArgs = {}): Pr
       settings = JSON.parse(text) as Record<string, unknown>;
     }
   }
-  const picked = args.gpus ?? (await pickGpus(title));
+  const picked = args.gpus ?? (await pickGpus(title, steps.next()));
   if (!picked) return undefined;
   const decision = await confirmMemoryPlan(ctx, baseModel, settings, picked);
   if (!decision.proceed) return undefined;
   const gpus = decision.gpus;
   const label = dataset.kind === 'snapshot' ? dataset.name : path.basename(dataset.path).replace(/\.[^.]+$/, '');
-  const name = args.name ?? (await vscode.window.showInputBox({ title, prompt: decision.summary ? `Job name (${decision.summary})` : 'Job name', value: defaultJobName('sft', label), ignoreFocusOut: true }));
+  const name = args.name ?? (await inputStep({ title, ...steps.next(), prompt: decision.summary ? `Job name (${decision.summary})` : 'Job name', value: defaultJobName('sft', label), ignoreFocusOut: true }));
   if (!name) return undefined;
   const root = setting('cluster.checkpointDir').replace(/\/+$/, '');
-  const outputDir = args.outputDir ?? (await vscode.window.showInputBox({ title, prompt: 'Output folder on the cluster (shared storage when several nodes train)', value: `${root}/${name}`, ignoreFocusOut: true }));
+  const outputDir = args.outputDir ?? (await inputStep({ title, ...steps.next(), prompt: 'Output folder on the cluster (shared storage when several nodes train)', value: `${root}/${name}`, ignoreFocusOut: true }));
   if (!outputDir) return undefined;
   return submitAndOpen(ctx, { kind: 'sft', name, baseModel, dataset, outputDir, settings, gpus });
 }

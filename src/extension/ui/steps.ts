@@ -123,3 +123,15 @@ export function inputStep(o: InputStepOptions): Promise<string | undefined> {
     box.show();
   });
 }
+
+/**
+ * Numbers the steps of a flow as they come: `total` counts the pickers its arguments do not skip, and
+ * `more()` adds one when an answer opens a further step (a custom value's input box).
+ */
+export function stepCounter(total: number): { next: () => StepOf; more: () => void } {
+  let n = 0;
+  return {
+    next: () => ({ step: ++n, totalSteps: Math.max(total, n) }),
+    more: () => void total++,
+  };
+}
