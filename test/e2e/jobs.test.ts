@@ -41,6 +41,14 @@ async function answer(page: Page, hint: string | RegExp, value?: string): Promis
   await input.press('Enter');
 }
 
+/**
+ * Waits until the open picker's title bar shows this step counter: VS Code writes `step`/`totalSteps` after
+ * the title as "Title (2/7)" (quickInput.ts getTitle), so a picker without a counter never matches.
+ */
+async function atStep(page: Page, counter: string): Promise<void> {
+  await quickInput(page).locator('.quick-input-title', { hasText: `(${counter})` }).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
 describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () => {
   let wb: Workbench;
   let ray: RayJobsServer;
@@ -72,12 +80,20 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
 
   async function startSftThroughPickers(name: string): Promise<void> {
     await runCommand(wb.page, 'W2S: Start SFT Job');
+    // six steps; picking a workspace file adds its file picker as the second (issue 21: step counters)
+    await atStep(wb.page, '1/6');
     await pickQuickPickItems(wb.page, ['Dataset file in the workspace…'], { many: false });
+    await atStep(wb.page, '2/7');
     await pickQuickPickItems(wb.page, ['train.jsonl'], { many: false });
+    await atStep(wb.page, '3/7');
     await answer(wb.page, 'Base model');
+    await atStep(wb.page, '4/7');
     await pickQuickPickItems(wb.page, ['W2SR recipe, full fine-tuning'], { many: false });
+    await atStep(wb.page, '5/7');
     await pickQuickPickItems(wb.page, ['1'], { many: false });
+    await atStep(wb.page, '6/7');
     await answer(wb.page, 'Job name', name);
+    await atStep(wb.page, '7/7');
     await answer(wb.page, 'Output folder on the cluster');
   }
 
@@ -117,7 +133,9 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     }
     await viewPane(wb.page, 'Jobs').getByText('No cluster jobs yet.').waitFor({ state: 'visible', timeout: 30_000 });
     await runCommand(wb.page, 'W2S: Connect to Cluster');
+    await atStep(wb.page, '1/2');
     await answer(wb.page, 'Address of the Ray dashboard', ray.url);
+    await atStep(wb.page, '2/2');
     await answer(wb.page, 'Token for', TOKEN);
     await wb.page.locator('.notifications-toasts', { hasText: `connected to ${ray.url}` }).waitFor({ state: 'visible', timeout: 30_000 });
     const settings = fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8');
@@ -186,11 +204,17 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
 
   test('"W2S: Evaluate Model on Cluster…" with the trained model: its eval run appears in Runs, graded', async () => {
     await runCommand(wb.page, 'W2S: Evaluate Model on Cluster');
+    await atStep(wb.page, '1/6');
     await pickQuickPickItems(wb.page, ['e2e-sft'], { many: false });
+    await atStep(wb.page, '2/6');
     await pickQuickPickItems(wb.page, ['sums-heldout'], { many: false });
+    await atStep(wb.page, '3/6');
     await pickQuickPickItems(wb.page, ['qwen-base'], { many: false });
+    await atStep(wb.page, '4/6');
     await pickQuickPickItems(wb.page, ['Greedy'], { many: false });
+    await atStep(wb.page, '5/6');
     await pickQuickPickItems(wb.page, ['1'], { many: false });
+    await atStep(wb.page, '6/6');
     await answer(wb.page, 'Job name', 'e2e-eval');
     await waitJob('e2e-eval', 'succeeded');
     const samples = records(evalLog.lines).filter((r) => r.type === 'sample') as { problem: string; text: string }[];
