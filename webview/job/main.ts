@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
+import { ref } from 'lit/directives/ref.js';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { MetricName } from '../../src/model/metrics';
@@ -120,6 +120,7 @@ class JobApp extends LitElement {
 
   protected override render(): TemplateResult {
     const s = this.job;
+    const barWidth = `${s?.total ? Math.min(100, (100 * (s.step ?? 0)) / s.total) : 0}%`;
     const charts = s ? CHARTS.flatMap((spec) => (chartData(spec, s) ? [spec] : [])) : [];
     const button = (action: Action, label: string, className: string, hidden: boolean) =>
       html`<button class="button ${className}" ?hidden=${hidden} ?disabled=${this.pending.has(action)} @click=${() => void this.act(action)}>${label}</button>`;
@@ -135,8 +136,9 @@ class JobApp extends LitElement {
         ${button('stop', 'Stop job', 'stop', !s?.running)} ${button('log', 'Show log', 'secondary', false)} ${button('openRun', 'Open runs', 'secondary', !s?.evalRun)}
       </div>
       <div class="message">${this.actionMessage ?? (s ? ((s.running ? s.phase : s.finalMessage) ?? '') : '')}</div>
-      <!-- (styleMap sets the width through the CSSOM, which the CSP allows; a style attribute it would block) -->
-      <div class="progress" ?hidden=${!s?.total}><div class="bar" style=${styleMap({ width: `${s?.total ? Math.min(100, (100 * (s.step ?? 0)) / s.total) : 0}%` })}></div></div>
+      <!-- the width is set through the CSSOM, which the CSP allows: a style attribute it blocks, and styleMap
+           writes one on its first render (a console error in every job panel) -->
+      <div class="progress" ?hidden=${!s?.total}><div class="bar" ${ref((e) => e && ((e as HTMLElement).style.width = barWidth))}></div></div>
       <pre class="error" ?hidden=${!s?.error}>${s?.error ?? ''}</pre>
       <p class="empty" ?hidden=${!s || charts.length > 0 || s.kind === 'eval'}>No metrics yet: the curves appear as the runner reports them.</p>
       <section class="charts">
