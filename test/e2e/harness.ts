@@ -210,6 +210,15 @@ export function quickInput(page: Page): Locator {
 }
 
 /**
+ * Waits until the quick input shows a flow's step counter (VS Code writes the title as "title (2/7)"). A
+ * step's picker replaces the previous one within the same widget, so this is what tells them apart: reading
+ * the input right after a pick can read the previous step's filter text.
+ */
+export async function atStep(page: Page, counter: string, timeout = 30_000): Promise<void> {
+  await quickInput(page).locator('.quick-input-title', { hasText: `(${counter})` }).waitFor({ state: 'visible', timeout });
+}
+
+/**
  * Runs a command from the palette by its title as shown there ("W2S: Add Built-in Benchmark").
  * F1 opens the palette with ">"; the title is typed and Enter pressed once the focused (first) row is
  * that command (the palette's fuzzy order may put another first: then this fails, naming the title).

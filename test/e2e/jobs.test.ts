@@ -10,7 +10,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Frame, Page } from 'playwright-core';
 import { startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
-import { ROOT, VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import { ROOT, VSIX, atStep, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
 
 const REPLAY = path.join(ROOT, 'test', 'fixtures', 'runner-replay');
 const TOKEN = 'e2e-token';
@@ -45,9 +45,6 @@ async function answer(page: Page, hint: string | RegExp, value?: string): Promis
  * Waits until the open picker's title bar shows this step counter: VS Code writes `step`/`totalSteps` after
  * the title as "Title (2/7)" (quickInput.ts getTitle), so a picker without a counter never matches.
  */
-async function atStep(page: Page, counter: string): Promise<void> {
-  await quickInput(page).locator('.quick-input-title', { hasText: `(${counter})` }).waitFor({ state: 'visible', timeout: 30_000 });
-}
 
 describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () => {
   let wb: Workbench;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
-import { ROOT, VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import { ROOT, VSIX, atStep, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
 
 const RUN = 'gsm8k-fake-model-qwen-base';
 
@@ -61,6 +61,7 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await pickQuickPickItems(wb.page, ['qwen-base'], { many: false });
     await pickQuickPickItems(wb.page, ['W2SR teacher (greedy, 4096 tokens)'], { many: false });
     await pickQuickPickItems(wb.page, ['All 1319 problems'], { many: false });
+    await atStep(wb.page, '7/7');
     const nameBox = quickInput(wb.page).locator('input.input');
     await nameBox.waitFor({ state: 'visible' });
     assert.equal(await nameBox.inputValue(), RUN);
@@ -108,6 +109,7 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await pickQuickPickItems(wb.page, ['qwen-base'], { many: false });
     await pickQuickPickItems(wb.page, ['W2SR teacher (greedy, 4096 tokens)'], { many: false });
     await pickQuickPickItems(wb.page, ['The first 10 problems'], { many: false });
+    await atStep(wb.page, '7/7');
     const nameBox = quickInput(wb.page).locator('input.input');
     await nameBox.waitFor({ state: 'visible' });
     await nameBox.fill(LIMITED);
@@ -163,6 +165,8 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await runCommand(wb.page, 'W2S: Test Endpoint');
     // The URL typed straight into the endpoint picker is taken (no "Enter a URL…" first). The same server
     // under another name than the configured profile's, so that it is listed as a recent endpoint.
+    // the endpoint picker, not the command palette it replaces
+    await quickInput(wb.page).locator('.quick-input-title', { hasText: 'W2S: Test Endpoint' }).waitFor({ state: 'visible', timeout: 30_000 });
     const urlBox = quickInput(wb.page).locator('input.input');
     await urlBox.waitFor({ state: 'visible' });
     const typed = `http://localhost:${server.port}/v1`;
