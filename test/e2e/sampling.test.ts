@@ -172,7 +172,10 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     const typed = `http://localhost:${server.port}/v1`;
     await urlBox.fill(typed);
     await urlBox.press('Enter');
-    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: `${typed}: OK` }).waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: `${typed}: OK` }).waitFor({ state: 'visible', timeout: 60_000 }).catch(async (e: Error) => {
+      const shot = await wb.screenshot('endpoint-typed-no-ok');
+      assert.fail(`${e.message}\nscreenshot: ${shot}\nquick input: ${await quickInput(wb.page).innerText().catch(() => '(none)')}`);
+    });
 
     await runCommand(wb.page, 'W2S: Sample Traces');
     await pickQuickPickItems(wb.page, ['gsm8k'], { many: false });
