@@ -373,3 +373,77 @@ export async function runExtensionHostTests(testsBundle: string, options: { time
     fs.rmSync(folder, { recursive: true, force: true });
   }
 }
+
+/** The three themes every webview is checked in, as the Color Theme picker names them, with the workbench's class for each. */
+export const THEMES = [
+  { name: 'Dark Modern', workbenchClass: 'vs-dark' },
+  { name: 'Light Modern', workbenchClass: 'vs' },
+  { name: 'Dark High Contrast', workbenchClass: 'hc-black' },
+] as const;
+export type ThemeName = (typeof THEMES)[number]['name'];
+
+/** Applies a colour theme through "Preferences: Color Theme" (as a user picks one) and waits until the workbench wears it. */
+export async function setColorTheme(page: Page, name: ThemeName, timeout = 30_000): Promise<void> {
+  const theme = THEMES.find((t) => t.name === name)!;
+  await runCommand(page, 'Preferences: Color Theme', timeout);
+  const input = quickInput(page).locator('input.input');
+  await input.fill(name);
+  await quickInput(page).locator('.monaco-list-row.focused', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\b`) }).first().waitFor({ state: 'visible', timeout });
+  await input.press('Enter');
+  await quickInput(page).waitFor({ state: 'hidden', timeout });
+  await page.locator(`.monaco-workbench.${theme.workbenchClass}`).waitFor({ state: 'attached', timeout });
+  // the webviews get the new --vscode-* variables a moment after the workbench
+  await page.waitForTimeout(1000);
+}
+
+/** One axe-core finding, as reported by {@link axeCheck}. */
+export interface AxeFinding {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string; summary: string }[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * Runs axe-core (WCAG 2.0–2.2 A/AA and best practice) in a webview's frame and returns its violations.
+ * The source is evaluated in the frame through the DevTools protocol (a <script> tag would be refused by
+ * the webview's CSP, as it should be).
+ */
+export async function axeCheck(frame: Frame): Promise<AxeFinding[]> {
+  axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const loaded = await frame.evaluate(() => typeof (window as { axe?: unknown }).axe !== 'undefined');
+  if (!loaded) await frame.evaluate(axeSource);
+  return frame.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300) })),
+    }));
+  });
+}
+
+/** What has the keyboard focus in a frame: the focused element, followed into open shadow roots. */
+export async function focusedIn(frame: Frame): Promise<{ tag: string; className: string; role: string | null; label: string | null; id: string; inShadowOf: string | null; hasFocus: boolean }> {
+  return frame.evaluate(() => {
+    let el = document.activeElement;
+    let host: Element | null = null;
+    while (el?.shadowRoot?.activeElement) {
+      host = el;
+      el = el.shadowRoot.activeElement;
+    }
+    return {
+      tag: el?.tagName.toLowerCase() ?? '',
+      className: (host ?? el)?.className ?? '',
+      role: el?.getAttribute('role') ?? null,
+      label: el?.getAttribute('aria-label') ?? null,
+      id: el?.id ?? '',
+      inShadowOf: host?.tagName.toLowerCase() ?? null,
+      hasFocus: document.hasFocus(),
+    };
+  });
+}

@@ -148,7 +148,7 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
   test('labels from the keyboard: j moves, a accepts, s stars, r rejects', async () => {
     const rows = list.locator('w2s-traces .row[data-id]');
     await rows.first().click();
-    await list.locator('w2s-traces [role=listbox]').focus();
+    await list.locator('w2s-traces lit-virtualizer[role=listbox]').focus();
     await wb.page.keyboard.press('j');
     const selected = list.locator('w2s-traces .row.selected');
     await selected.waitFor({ state: 'visible' });

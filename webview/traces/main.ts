@@ -296,7 +296,7 @@ class TracesApp extends LitElement {
       this.fail(e as Error);
     }
     // the confirmation is the host's modal dialog: closed (Escape or a choice) focus would be on <body>
-    from.focus();
+    focusControl(from);
   }
 
   private async undo(): Promise<void> {
@@ -318,7 +318,7 @@ class TracesApp extends LitElement {
       this.fail(e as Error);
     }
     // the name is asked in the host's input box: once it closes, back to the button
-    from.focus();
+    focusControl(from);
   }
 
   /** A chip removed: its filter applied, focus to the chip that took its place (else the search field). */
@@ -568,6 +568,11 @@ class TracesApp extends LitElement {
       ></lit-virtualizer>
     </div>`;
   }
+}
+
+/** Focuses a control; a vscode-toolbar-button's host does not take focus itself (no delegatesFocus), its inner button does. */
+function focusControl(el: HTMLElement): void {
+  (el.shadowRoot?.querySelector<HTMLElement>('button') ?? el).focus();
 }
 
 customElements.define('w2s-traces', TracesApp);
