@@ -139,7 +139,9 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
     await wb.page.keyboard.press('Escape');
     await waitFor('the list has the focus', () => activeMatches(list, '[role=listbox]'), 15_000, list);
     const listbox = list.locator('w2s-traces lit-virtualizer[role=listbox]');
-    const total = Number((await list.locator('.summary .count strong').innerText()).replace(/,/g, ''));
+    // the whole list again (the chips are gone): wait for its count before reading it
+    const total = query<{ n: number }>(store.db, 'SELECT count(*) AS n FROM traces WHERE error IS NULL').n;
+    await list.locator('.summary .count strong', { hasText: new RegExp(`^${total.toLocaleString('en-US')}$`) }).waitFor({ state: 'visible', timeout: 30_000 });
     const active = async () => {
       const id = await listbox.getAttribute('aria-activedescendant');
       if (!id) return null;
@@ -153,7 +155,9 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
     assert.equal(first.size, total);
     assert.match(first.label!, /^(correct|incorrect|no-answer|error|ungraded), math50 \S+ sample \d+$/, 'a short name, not the whole row');
     await wb.page.keyboard.press('End');
-    await waitFor('End reached the last row', async () => (await active())?.pos === total);
+    await waitFor('End reached the last row', async () => (await active())?.pos === total).catch(async (e: Error) => {
+      throw new Error(`${e.message}; active: ${JSON.stringify(await active())} of ${total}; rows in the DOM: ${await list.locator('w2s-traces .row').count()}`);
+    });
     await wb.page.keyboard.press('Home');
     await waitFor('Home went back to the first row', async () => (await active())?.pos === 1);
     await wb.page.keyboard.press('PageDown');
@@ -227,7 +231,7 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
     // the label toggles say their state; a/r/s do not fire on a control
     const accept = detail.locator('.label-bar vscode-button.accept');
     const before = await accept.getAttribute('aria-pressed');
-    await tabTo(wb.page, detail, 'vscode-button.accept', { back: true });
+    await tabTo(wb.page, detail, 'vscode-button.accept');
     await wb.page.keyboard.press('Space');
     await waitFor('Accept is pressed', async () => (await detail.locator('.label-bar vscode-button.accept').getAttribute('aria-pressed')) !== before);
   });
@@ -239,7 +243,7 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
     const failures: string[] = [];
     const check = async (name: string, frame: Frame) => {
       for (const theme of THEMES) {
-        await setColorTheme(wb.page, theme.name);
+        await setColorTheme(wb, theme.name);
         const found = serious(await axeCheck(frame));
         if (found.length) failures.push(`${name} in ${theme.name}:\n  ${report(found)}`);
         if (name === 'the trace detail') {

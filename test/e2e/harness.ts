@@ -374,26 +374,33 @@ export async function runExtensionHostTests(testsBundle: string, options: { time
   }
 }
 
-/** The three themes every webview is checked in, as the Color Theme picker names them, with the workbench's class for each. */
+/** The three themes every webview is checked in: the picker's name, the theme's id, and its side bar colour (how the test knows it is applied). */
 export const THEMES = [
-  { name: 'Dark Modern', workbenchClass: 'vs-dark' },
-  { name: 'Light Modern', workbenchClass: 'vs' },
-  { name: 'Dark High Contrast', workbenchClass: 'hc-black' },
+  { name: 'Dark Modern', id: 'Default Dark Modern', sideBar: 'rgb(24, 24, 24)' },
+  { name: 'Light Modern', id: 'Default Light Modern', sideBar: 'rgb(248, 248, 248)' },
+  { name: 'Dark High Contrast', id: 'Default High Contrast', sideBar: 'rgb(0, 0, 0)' },
 ] as const;
 export type ThemeName = (typeof THEMES)[number]['name'];
 
-/** Applies a colour theme through "Preferences: Color Theme" (as a user picks one) and waits until the workbench wears it. */
-export async function setColorTheme(page: Page, name: ThemeName, timeout = 30_000): Promise<void> {
+/**
+ * Applies a colour theme through the user's settings.json (workbench.colorTheme, as the Color Theme
+ * picker writes it; the workbench watches the file) and waits until the side bar wears its colour.
+ */
+export async function setColorTheme(wb: Workbench, name: ThemeName, timeout = 30_000): Promise<void> {
   const theme = THEMES.find((t) => t.name === name)!;
-  await runCommand(page, 'Preferences: Color Theme', timeout);
-  const input = quickInput(page).locator('input.input');
-  await input.fill(name);
-  await quickInput(page).locator('.monaco-list-row.focused', { hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\b`) }).first().waitFor({ state: 'visible', timeout });
-  await input.press('Enter');
-  await quickInput(page).waitFor({ state: 'hidden', timeout });
-  await page.locator(`.monaco-workbench.${theme.workbenchClass}`).waitFor({ state: 'attached', timeout });
+  const file = path.join(wb.server.profile.userDataDir, 'User', 'settings.json');
+  const settings = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) as Record<string, unknown>;
+  settings['workbench.colorTheme'] = theme.id;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+  const sideBar = () => wb.page.locator('.part.sidebar').evaluate((el) => getComputedStyle(el).backgroundColor);
+  const deadline = Date.now() + timeout;
+  while ((await sideBar()) !== theme.sideBar) {
+    if (Date.now() > deadline) throw new Error(`the ${name} theme was not applied (side bar ${await sideBar()}, expected ${theme.sideBar})`);
+    await wb.page.waitForTimeout(200);
+  }
   // the webviews get the new --vscode-* variables a moment after the workbench
-  await page.waitForTimeout(1000);
+  await wb.page.waitForTimeout(1000);
 }
 
 /** One axe-core finding, as reported by {@link axeCheck}. */

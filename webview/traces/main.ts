@@ -267,10 +267,11 @@ class TracesApp extends LitElement {
 
   private select(index: number, open = false): void {
     if (index < 0 || index >= this.total) return;
+    const previous = this.selected;
     this.selected = index;
     const row = this.rows.items[index];
     this.save({ selectedId: row?.id ?? null });
-    this.virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+    this.scrollToRow(index, previous);
     if (open && row) void ipc.request(P.OpenTraceRequest, { traceId: row.id, text: this.state.filter.text, preserveFocus: true });
   }
 
@@ -355,6 +356,45 @@ class TracesApp extends LitElement {
     if (!f) return;
     e.preventDefault();
     f();
+  }
+
+  /**
+   * Brings a row into view: a rendered one just enough (nearest); one outside the rendered range (End,
+   * PageDown) through the virtualiser, at the edge it is coming from (its pin takes start/center/end only).
+   */
+  private scrollToRow(index: number, from: number): void {
+    const v = this.virtualizer;
+    if (!v) return;
+    const row = v.querySelector(`#trace-row-${index}`);
+    if (row) row.scrollIntoView({ block: 'nearest' });
+    else v.element(index)?.scrollIntoView({ block: index > from ? 'end' : 'start' });
+  }
+
+  private observed: Element | null = null;
+  private readonly rowsObserver = new MutationObserver(() => this.syncActiveDescendant());
+
+  protected override updated(): void {
+    // the virtualiser adds and removes rows on its own schedule (scrolling, End, PageDown): follow them
+    const list = this.virtualizer;
+    if (list !== this.observed) {
+      this.rowsObserver.disconnect();
+      if (list) this.rowsObserver.observe(list, { childList: true, subtree: true, attributeFilter: ['id'] });
+      this.observed = list;
+    }
+    this.syncActiveDescendant();
+  }
+
+  /**
+   * aria-activedescendant names the selected row only while it is in the DOM (the list renders ~20 of its
+   * rows; an id that points at nothing is an error for a screen reader). Set after each render and each
+   * change of the rows in the DOM.
+   */
+  private syncActiveDescendant(): void {
+    const list = this.virtualizer;
+    if (!list) return;
+    const id = `trace-row-${this.selected}`;
+    if (this.selected >= 0 && list.querySelector(`#${id}`)) list.setAttribute('aria-activedescendant', id);
+    else list.removeAttribute('aria-activedescendant');
   }
 
   focusList(): void {
@@ -534,9 +574,6 @@ class TracesApp extends LitElement {
     if (this.total === 0 && !this.loadingFilter && this.facets) {
       return html`<div class="empty-state"><p>No trace matches this filter.</p><vscode-button secondary @click=${() => this.setFilter({})}>Clear the filter</vscode-button></div>`;
     }
-    // only a row that is in the DOM can be the active descendant (the list renders ~20 of its rows)
-    const rendered = this.selected >= this.visible.first && this.selected <= this.visible.last;
-    const active = this.selected >= 0 && rendered ? `trace-row-${this.selected}` : undefined;
     return html`<div
       class="list"
       @click=${(e: Event) => {
@@ -549,14 +586,11 @@ class TracesApp extends LitElement {
         role="listbox"
         tabindex="0"
         aria-label=${`Traces (${this.total.toLocaleString('en-US')})`}
-        aria-activedescendant=${active ?? nothing}
         @keydown=${(e: KeyboardEvent) => this.onListKey(e)}
         .items=${this.rows.items}
         .renderItem=${(r: P.TraceRow | undefined, i: number) => rowView(r, i, i === this.selected, this.signalInfo, this.total)}
         @rangeChanged=${(e: RangeChangedEvent) => {
-          const wasIn = this.selected >= this.visible.first && this.selected <= this.visible.last;
           this.visible = { first: e.first, last: e.last };
-          if (wasIn !== (this.selected >= e.first && this.selected <= e.last)) this.requestUpdate();
           this.loadVisible();
         }}
         @visibilityChanged=${(e: VisibilityChangedEvent) => {
