@@ -199,7 +199,10 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
   let detail: Frame;
   test('Enter opens the active trace beside the list, which keeps the focus; Compare and Open in the detail put the focus on what replaced them', async () => {
     await tabTo(wb.page, list, '[role=listbox]');
-    const id = await list.locator('w2s-traces lit-virtualizer[role=listbox]').getAttribute('aria-activedescendant');
+    await wb.page.keyboard.press('Home');
+    const listbox = list.locator('w2s-traces lit-virtualizer[role=listbox]');
+    await waitFor('the first row is active', async () => (await listbox.getAttribute('aria-activedescendant')) === 'trace-row-0');
+    const id = await listbox.getAttribute('aria-activedescendant');
     const traceId = Number(await list.locator(`#${id}`).getAttribute('data-id'));
     await wb.page.keyboard.press('Enter');
     detail = await findWebviewFrame(wb.page, `w2s-trace article.trace[data-trace-id="${traceId}"]`, 60_000);
@@ -238,6 +241,12 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
 
   test('no serious or critical axe violation in any webview, in Dark Modern, Light Modern and Dark High Contrast', async () => {
     // the detail with a comparison (its samples table, both traces), the list, a Problem Set, the Results panel
+    if (!detail) {
+      const row = list.locator('w2s-traces .row[data-id]').first();
+      const id = await row.getAttribute('data-id');
+      await row.click();
+      detail = await findWebviewFrame(wb.page, `w2s-trace article.trace[data-trace-id="${id}"]`, 60_000);
+    }
     await detail.locator('vscode-button.compare-sample').first().click();
     await detail.locator('.compare').waitFor({ state: 'visible', timeout: 30_000 });
     const failures: string[] = [];

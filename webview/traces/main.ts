@@ -360,14 +360,20 @@ class TracesApp extends LitElement {
 
   /**
    * Brings a row into view: a rendered one just enough (nearest); one outside the rendered range (End,
-   * PageDown) through the virtualiser, at the edge it is coming from (its pin takes start/center/end only).
+   * PageDown far down) by setting the scroller's position, rows being of one fixed height (row-view.ts),
+   * at the edge it is coming from. (The virtualiser's own element(i).scrollIntoView left such a row
+   * unrendered here.)
    */
   private scrollToRow(index: number, from: number): void {
     const v = this.virtualizer;
     if (!v) return;
-    const row = v.querySelector(`#trace-row-${index}`);
-    if (row) row.scrollIntoView({ block: 'nearest' });
-    else v.element(index)?.scrollIntoView({ block: index > from ? 'end' : 'start' });
+    const row = v.querySelector<HTMLElement>(`#trace-row-${index}`);
+    if (row) {
+      row.scrollIntoView({ block: 'nearest' });
+      return;
+    }
+    const height = v.querySelector<HTMLElement>('.row')?.offsetHeight || 62;
+    v.scrollTop = index > from ? (index + 1) * height - v.clientHeight : index * height;
   }
 
   private observed: Element | null = null;
