@@ -383,24 +383,43 @@ export const THEMES = [
 export type ThemeName = (typeof THEMES)[number]['name'];
 
 /**
- * Applies a colour theme through the user's settings.json (workbench.colorTheme, as the Color Theme
- * picker writes it; the workbench watches the file) and waits until the side bar wears its colour.
+ * Applies a colour theme through "Preferences: Color Theme", as a user picks one, and waits until the
+ * side bar wears its colour. (Writing workbench.colorTheme into settings.json is not picked up by a
+ * running code-server 4.100.)
  */
 export async function setColorTheme(wb: Workbench, name: ThemeName, timeout = 30_000): Promise<void> {
+  const { page } = wb;
   const theme = THEMES.find((t) => t.name === name)!;
-  const file = path.join(wb.server.profile.userDataDir, 'User', 'settings.json');
-  const settings = (fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {}) as Record<string, unknown>;
-  settings['workbench.colorTheme'] = theme.id;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
-  const sideBar = () => wb.page.locator('.part.sidebar').evaluate((el) => getComputedStyle(el).backgroundColor);
+  const sideBar = () => page.locator('.part.sidebar').evaluate((el) => getComputedStyle(el).backgroundColor);
+  if ((await sideBar()) === theme.sideBar) return;
+  const widget = quickInput(page);
+  const input = widget.locator('input.input');
+  const exactRow = (label: string) => widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+  /** Enter on the row labelled `label`, once arrows have moved the list's focus onto it. */
+  const choose = async (label: string) => {
+    const row = exactRow(label);
+    await row.waitFor({ state: 'visible', timeout });
+    for (let i = 0; i < 20 && !(await row.getAttribute('class'))?.includes('focused'); i++) await input.press('ArrowDown');
+    await input.press('Enter');
+  };
   const deadline = Date.now() + timeout;
+  while (!(await input.isVisible())) {
+    if (Date.now() > deadline) throw new Error('The command palette did not open');
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 2000 }).catch(() => undefined);
+  }
+  await input.fill('>Preferences: Color Theme');
+  await choose('Preferences: Color Theme');
+  await widget.locator('.quick-input-title, input.input[placeholder*="Theme" i]').first().waitFor({ state: 'visible', timeout }).catch(() => undefined);
+  await input.fill(name);
+  await choose(name);
   while ((await sideBar()) !== theme.sideBar) {
     if (Date.now() > deadline) throw new Error(`the ${name} theme was not applied (side bar ${await sideBar()}, expected ${theme.sideBar})`);
-    await wb.page.waitForTimeout(200);
+    await page.waitForTimeout(200);
   }
+  await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
   // the webviews get the new --vscode-* variables a moment after the workbench
-  await wb.page.waitForTimeout(1000);
+  await page.waitForTimeout(1000);
 }
 
 /** One axe-core finding, as reported by {@link axeCheck}. */
