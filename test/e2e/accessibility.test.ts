@@ -146,7 +146,8 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
       const id = await listbox.getAttribute('aria-activedescendant');
       if (!id) return null;
       const row = list.locator(`#${id}`);
-      return { id, label: await row.getAttribute('aria-label'), pos: Number(await row.getAttribute('aria-posinset')), size: Number(await row.getAttribute('aria-setsize')), traceId: Number(await row.getAttribute('data-id')) };
+      // the option's name is its content: the visually hidden row name (the visible lines are aria-hidden)
+      return { id, label: await row.locator('.row-name').textContent(), pos: Number(await row.getAttribute('aria-posinset')), size: Number(await row.getAttribute('aria-setsize')), traceId: Number(await row.getAttribute('data-id')) };
     };
     await wb.page.keyboard.press('ArrowDown');
     await waitFor('a row is active', async () => (await active()) !== null);

@@ -50,7 +50,9 @@ export function formatTokens(n: number): string {
 
 /** One list row: three lines of fixed height, so the virtualiser never has to re-measure (no jump). */
 export function rowView(r: TraceRow | undefined, index: number, selected: boolean, info: ReadonlyMap<string, SignalInfo>, total: number): TemplateResult {
-  // listbox options: a short name, and where the row sits in the whole list (most rows are not in the DOM)
+  // listbox options: a short name, and where the row sits in the whole list (most rows are not in the DOM).
+  // The name is the option's content: a visually hidden rowLabel, the three visible lines hidden from
+  // screen readers (an aria-label instead would not contain the visible text, WCAG 2.5.3)
   if (!r) {
     return html`<div class="row placeholder" id=${`trace-row-${index}`} data-index=${index} role="option" aria-selected="false" aria-busy="true" aria-label=${`Loading trace ${index + 1}`} aria-setsize=${total} aria-posinset=${index + 1}><div class="line1"><span class="skeleton w40"></span></div><div class="line2"><span class="skeleton w80"></span></div><div class="line3"><span class="skeleton w60"></span></div></div>`;
   }
@@ -62,18 +64,18 @@ export function rowView(r: TraceRow | undefined, index: number, selected: boolea
     data-id=${r.id}
     role="option"
     aria-selected=${selected ? 'true' : 'false'}
-    aria-label=${rowLabel(r)}
     aria-setsize=${total}
     aria-posinset=${index + 1}
   >
-    <div class="line1">
+    <span class="row-name sr-only">${rowLabel(r)}</span>
+    <div class="line1" aria-hidden="true">
       ${verdictBadge(r.verdict)}
       <span class="key" title=${`${r.set} / problem ${r.problemKey}, sample ${r.sampleIndex}`}>${r.set}/${r.problemKey}${r.sampleIndex ? html`<span class="muted">#${r.sampleIndex}</span>` : nothing}</span>
       <span class="labels">${labelIcons(r)}</span>
       <span class="model muted" title=${`run ${r.run} · model ${r.model}`}>${r.model}</span>
     </div>
-    <div class="line2 ${r.snippet ? 'excerpt' : ''}" title=${r.question}>${r.snippet ? excerptView(r.snippet.text, r.snippet.hits) : readableLine(r.question)}</div>
-    <div class="line3">
+    <div aria-hidden="true" class="line2 ${r.snippet ? 'excerpt' : ''}" title=${r.question}>${r.snippet ? excerptView(r.snippet.text, r.snippet.hits) : readableLine(r.question)}</div>
+    <div class="line3" aria-hidden="true">
       <span class="answer ${answerMatches ? 'same' : 'differs'}" title=${`extracted ${r.extracted ?? '(none)'} · gold ${r.gold}`}
         ><span class="codicon codicon-arrow-right"></span><code>${r.extracted !== null ? readableTex(r.extracted) : '—'}</code><span class="muted"> vs </span><code>${readableTex(r.gold)}</code></span
       >
