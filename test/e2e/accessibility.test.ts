@@ -274,7 +274,7 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
     const problems = await findWebviewFrame(wb.page, 'w2s-problems .problem', 60_000);
     await check('the Problem Set panel', problems);
     await runCommand(wb.page, 'W2S: Open Results');
-    const results = await findWebviewFrame(wb.page, 'table.comparison, #root > div.empty', 60_000);
+    const results = await findWebviewFrame(wb.page, 'w2s-results table.comparison, w2s-results .empty', 60_000);
     await check('the Results panel', results);
     assert.deepEqual(failures, [], `axe found serious or critical violations:\n${failures.join('\n')}`);
   });
