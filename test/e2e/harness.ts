@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Reusable pieces for end-to-end tests in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) driven by
 // playwright-core with Debian's Chromium. See shared/notes/vscode-e2e.md for why it is done this way.
 //

@@ -8,9 +8,18 @@ import { focusAfterRemoval, isNavKey, labelWords, navigate, rowLabel } from '../
 const row = { verdict: 'incorrect' as const, set: 'MATH500', problemKey: 'test/algebra/12', sampleIndex: 3 };
 
 test('a row is named by its verdict, problem, sample and label state, not by its whole text', () => {
-  assert.equal(rowLabel({ ...row, label: { decision: null, star: false, note: null } }), 'incorrect, MATH500 test/algebra/12 sample 3');
-  assert.equal(rowLabel({ ...row, label: { decision: 'accept', star: true, note: null } }), 'incorrect, MATH500 test/algebra/12 sample 3, accepted, starred');
-  assert.equal(rowLabel({ ...row, label: { decision: 'reject', star: false, note: 'off by one' } }), 'incorrect, MATH500 test/algebra/12 sample 3, rejected, note');
+  assert.equal(
+    rowLabel({ ...row, label: { decision: null, star: false, note: null } }),
+    'incorrect, MATH500 test/algebra/12 sample 3',
+  );
+  assert.equal(
+    rowLabel({ ...row, label: { decision: 'accept', star: true, note: null } }),
+    'incorrect, MATH500 test/algebra/12 sample 3, accepted, starred',
+  );
+  assert.equal(
+    rowLabel({ ...row, label: { decision: 'reject', star: false, note: 'off by one' } }),
+    'incorrect, MATH500 test/algebra/12 sample 3, rejected, note',
+  );
   assert.equal(labelWords({ decision: null, star: false, note: null }), '');
 });
 
@@ -34,7 +43,8 @@ test('arrows and j/k step, Home/End jump to the ends, PageUp/PageDown move by a 
 
 test('with nothing selected, End starts at the last row and every other key at the first; an empty list selects nothing', () => {
   assert.equal(navigate('End', -1, 50, 10), 49);
-  for (const key of ['ArrowDown', 'ArrowUp', 'Home', 'PageDown', 'PageUp', 'j', 'k'] as const) assert.equal(navigate(key, -1, 50, 10), 0, key);
+  for (const key of ['ArrowDown', 'ArrowUp', 'Home', 'PageDown', 'PageUp', 'j', 'k'] as const)
+    assert.equal(navigate(key, -1, 50, 10), 0, key);
   assert.equal(navigate('ArrowDown', -1, 0, 10), -1);
   assert.ok(isNavKey('PageDown') && isNavKey('Home') && !isNavKey('Enter') && !isNavKey(' ') && !isNavKey('a'));
 });
