@@ -382,7 +382,10 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await detail.locator('article.trace .answer .source').first().waitFor({ state: 'visible', timeout: 20_000 });
     assert.ok((await detail.locator('article.trace .answer .source').first().innerText()).includes('\\href{javascript:'));
     // a click on the https link asks first (modal), and Cancel opens nothing
-    await detail.locator('vscode-toolbar-button[label="Rendered"]').click();
+    // Source is a switch (aria-checked on its inner button): the same button again gives the rendered view
+    assert.equal(await detail.locator('vscode-toolbar-button.source-toggle button').getAttribute('aria-checked'), 'true');
+    await detail.locator('vscode-toolbar-button.source-toggle').click();
+    await detail.locator('article.trace .answer .source').first().waitFor({ state: 'detached', timeout: 20_000 });
     await detail.locator('article .md-link').first().click();
     await wb.page.locator('.monaco-dialog-box', { hasText: 'Open a link from a trace?' }).waitFor({ state: 'visible', timeout: 20_000 });
     await dialogButton(wb.page, 'Cancel');
