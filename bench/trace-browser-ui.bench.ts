@@ -61,7 +61,7 @@ async function waitForRender(frame: Frame, after: number, timeout = 60_000): Pro
 
 type Change = { name: string; act: (f: Frame) => Promise<void> };
 
-const facet = (f: Frame, name: string, value: string) => f.locator(`label.facet-value[data-facet="${name}"][data-value="${value}"] vscode-checkbox`).click();
+const facet = (f: Frame, name: string, value: string) => f.locator(`.facet-value[data-facet="${name}"][data-value="${value}"] vscode-checkbox`).click();
 const CHANGES: Change[] = [
   { name: 'verdict: incorrect', act: (f) => facet(f, 'verdict', 'incorrect') },
   { name: 'verdict: clear', act: (f) => facet(f, 'verdict', 'incorrect') },
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   const wb = await launchWorkbench({ vsix: VSIX, folder });
   try {
     await openViewContainer(wb.page, 'W2S');
-    const frame = await findWebviewFrame(wb.page, `label.facet-value[data-facet="verdict"][data-value="incorrect"]`, 120_000);
+    const frame = await findWebviewFrame(wb.page, `.facet-value[data-facet="verdict"][data-value="incorrect"]`, 120_000);
     await frame.locator('w2s-traces .row[data-id]').first().waitFor({ state: 'visible', timeout: 60_000 });
     const results: { store: number; times: Map<string, number[]> }[] = [];
     results.push({ store: N, times: await measure(frame) });

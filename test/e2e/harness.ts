@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Reusable pieces for end-to-end tests in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) driven by
 // playwright-core with Debian's Chromium. See shared/notes/vscode-e2e.md for why it is done this way.
 //
@@ -381,4 +383,104 @@ export async function runExtensionHostTests(testsBundle: string, options: { time
     await wb?.close();
     fs.rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/** The three themes every webview is checked in: the picker's name, the theme's id, and its side bar colour (how the test knows it is applied). */
+export const THEMES = [
+  { name: 'Dark Modern', id: 'Default Dark Modern', sideBar: 'rgb(24, 24, 24)' },
+  { name: 'Light Modern', id: 'Default Light Modern', sideBar: 'rgb(248, 248, 248)' },
+  { name: 'Dark High Contrast', id: 'Default High Contrast', sideBar: 'rgb(0, 0, 0)' },
+] as const;
+export type ThemeName = (typeof THEMES)[number]['name'];
+
+/**
+ * Applies a colour theme through "Preferences: Color Theme", as a user picks one, and waits until the
+ * side bar wears its colour. (Writing workbench.colorTheme into settings.json is not picked up by a
+ * running code-server 4.100.)
+ */
+export async function setColorTheme(wb: Workbench, name: ThemeName, timeout = 30_000): Promise<void> {
+  const { page } = wb;
+  const theme = THEMES.find((t) => t.name === name)!;
+  const sideBar = () => page.locator('.part.sidebar').evaluate((el) => getComputedStyle(el).backgroundColor);
+  if ((await sideBar()) === theme.sideBar) return;
+  const widget = quickInput(page);
+  const input = widget.locator('input.input');
+  const exactRow = (label: string) => widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+  /** Enter on the row labelled `label`, once arrows have moved the list's focus onto it. */
+  const choose = async (label: string) => {
+    const row = exactRow(label);
+    await row.waitFor({ state: 'visible', timeout });
+    for (let i = 0; i < 20 && !(await row.getAttribute('class'))?.includes('focused'); i++) await input.press('ArrowDown');
+    await input.press('Enter');
+  };
+  const deadline = Date.now() + timeout;
+  while (!(await input.isVisible())) {
+    if (Date.now() > deadline) throw new Error('The command palette did not open');
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 2000 }).catch(() => undefined);
+  }
+  await input.fill('>Preferences: Color Theme');
+  await choose('Preferences: Color Theme');
+  await widget.locator('.quick-input-title, input.input[placeholder*="Theme" i]').first().waitFor({ state: 'visible', timeout }).catch(() => undefined);
+  await input.fill(name);
+  await choose(name);
+  while ((await sideBar()) !== theme.sideBar) {
+    if (Date.now() > deadline) throw new Error(`the ${name} theme was not applied (side bar ${await sideBar()}, expected ${theme.sideBar})`);
+    await page.waitForTimeout(200);
+  }
+  await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
+  // the webviews get the new --vscode-* variables a moment after the workbench
+  await page.waitForTimeout(1000);
+}
+
+/** One axe-core finding, as reported by {@link axeCheck}. */
+export interface AxeFinding {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string; summary: string }[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * Runs axe-core (WCAG 2.0–2.2 A/AA and best practice) in a webview's frame and returns its violations.
+ * The source is evaluated in the frame through the DevTools protocol (a <script> tag would be refused by
+ * the webview's CSP, as it should be).
+ */
+export async function axeCheck(frame: Frame): Promise<AxeFinding[]> {
+  axeSource ??= fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const loaded = await frame.evaluate(() => typeof (window as { axe?: unknown }).axe !== 'undefined');
+  if (!loaded) await frame.evaluate(axeSource);
+  return frame.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300) })),
+    }));
+  });
+}
+
+/** What has the keyboard focus in a frame: the focused element, followed into open shadow roots. */
+export async function focusedIn(frame: Frame): Promise<{ tag: string; className: string; role: string | null; label: string | null; id: string; inShadowOf: string | null; hasFocus: boolean }> {
+  return frame.evaluate(() => {
+    let el = document.activeElement;
+    let host: Element | null = null;
+    while (el?.shadowRoot?.activeElement) {
+      host = el;
+      el = el.shadowRoot.activeElement;
+    }
+    return {
+      tag: el?.tagName.toLowerCase() ?? '',
+      className: (host ?? el)?.className ?? '',
+      role: el?.getAttribute('role') ?? null,
+      label: el?.getAttribute('aria-label') ?? null,
+      id: el?.id ?? '',
+      inShadowOf: host?.tagName.toLowerCase() ?? null,
+      hasFocus: document.hasFocus(),
+    };
+  });
 }

@@ -103,13 +103,13 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await waitForTotal(list, all);
     await list.locator('w2s-traces .row[data-id]').first().waitFor({ state: 'visible' });
     const incorrect = query<{ n: number }>(store.db, "SELECT count(*) AS n FROM grades WHERE verdict = 'incorrect'").n;
-    const count = await list.locator('label.facet-value[data-facet="verdict"][data-value="incorrect"] .facet-count').innerText();
+    const count = await list.locator('.facet-value[data-facet="verdict"][data-value="incorrect"] .facet-count').innerText();
     assert.equal(Number(count.replace(/,/g, '')), incorrect);
   });
 
   test('filtering to incorrect shows only incorrect traces', async () => {
     const incorrect = query<{ n: number }>(store.db, "SELECT count(*) AS n FROM grades WHERE verdict = 'incorrect'").n;
-    await list.locator('label.facet-value[data-facet="verdict"][data-value="incorrect"] vscode-checkbox').click();
+    await list.locator('.facet-value[data-facet="verdict"][data-value="incorrect"] vscode-checkbox').click();
     await waitForTotal(list, incorrect);
     await list.locator('w2s-traces .row[data-id]').first().waitFor({ state: 'visible' });
     const verdicts = await list.locator('w2s-traces .row[data-id] .verdict').allInnerTexts();
@@ -148,7 +148,7 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
   test('labels from the keyboard: j moves, a accepts, s stars, r rejects', async () => {
     const rows = list.locator('w2s-traces .row[data-id]');
     await rows.first().click();
-    await list.locator('w2s-traces .list').focus();
+    await list.locator('w2s-traces lit-virtualizer[role=listbox]').focus();
     await wb.page.keyboard.press('j');
     const selected = list.locator('w2s-traces .row.selected');
     await selected.waitFor({ state: 'visible' });
@@ -294,7 +294,7 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
   });
 
   test('hidden and shown again, the view comes back with its filter and scroll position', async () => {
-    await list.locator('label.facet-value[data-facet="verdict"][data-value="correct"] vscode-checkbox').click();
+    await list.locator('.facet-value[data-facet="verdict"][data-value="correct"] vscode-checkbox').click();
     const correct = query<{ n: number }>(store.db, "SELECT count(*) AS n FROM grades WHERE verdict = 'correct'").n;
     await waitForTotal(list, correct);
     const scroller = list.locator('w2s-traces lit-virtualizer');
@@ -382,7 +382,10 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await detail.locator('article.trace .answer .source').first().waitFor({ state: 'visible', timeout: 20_000 });
     assert.ok((await detail.locator('article.trace .answer .source').first().innerText()).includes('\\href{javascript:'));
     // a click on the https link asks first (modal), and Cancel opens nothing
-    await detail.locator('vscode-toolbar-button[label="Rendered"]').click();
+    // Source is a switch (aria-checked on its inner button): the same button again gives the rendered view
+    assert.equal(await detail.locator('vscode-toolbar-button.source-toggle button').getAttribute('aria-checked'), 'true');
+    await detail.locator('vscode-toolbar-button.source-toggle').click();
+    await detail.locator('article.trace .answer .source').first().waitFor({ state: 'detached', timeout: 20_000 });
     await detail.locator('article .md-link').first().click();
     await wb.page.locator('.monaco-dialog-box', { hasText: 'Open a link from a trace?' }).waitFor({ state: 'visible', timeout: 20_000 });
     await dialogButton(wb.page, 'Cancel');

@@ -106,7 +106,7 @@ class ProblemsApp extends LitElement {
           class="search"
           type="search"
           placeholder="Filter problems (question or answer text)"
-          aria-label="Filter problems"
+          label="Filter problems"
           .value=${this.query}
           @input=${(e: Event) => {
             this.query = (e.target as HTMLInputElement).value;
@@ -116,16 +116,19 @@ class ProblemsApp extends LitElement {
           ><vscode-icon slot="content-before" name="search"></vscode-icon
         ></vscode-textfield>
         <vscode-toolbar-button
-          icon=${this.state.source ? 'preview' : 'code'}
-          label=${this.state.source ? 'Rendered' : 'Source'}
-          title=${this.state.source ? 'Show markdown and math rendered' : 'Show the questions as written'}
+          class="source-toggle"
+          icon="code"
+          label="Source"
+          toggleable
+          .checked=${Boolean(this.state.source)}
+          title=${this.state.source ? 'Showing the questions as written: click for markdown and math rendered' : 'Show the questions as written'}
           @click=${() => {
             this.save({ source: !this.state.source });
             this.requestUpdate();
           }}
         ></vscode-toolbar-button>
       </div>
-      <div class="summary">${this.error || (this.query ? `${this.matched} of ${init.total} problems match` : `showing ${this.problems.length} of ${init.total}`)}</div>
+      <div class="summary" role="status" aria-live="polite" aria-atomic="true">${this.error || (this.query ? `${this.matched} of ${init.total} problems match` : `showing ${this.problems.length} of ${init.total}`)}</div>
       <ol class="problems">
         ${this.problems.map((p) => this.problem(p))}
       </ol>

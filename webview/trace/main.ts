@@ -47,6 +47,17 @@ class TraceApp extends LitElement {
     this.requestUpdate();
   }
 
+  /**
+   * Another trace or a comparison, from a button that the new page no longer has: focus goes to what
+   * replaced it (the trace shown, or Close comparison at the top), not to <body> or off screen.
+   */
+  private async open(sel: D.DetailSelection, focus: 'trace' | 'close-compare'): Promise<void> {
+    await this.show(sel);
+    await this.updateComplete;
+    const target = focus === 'close-compare' ? this.querySelector<HTMLElement>('.close-compare') : this.querySelector<HTMLElement>(`article.trace[data-trace-id="${sel.traceId}"]`);
+    target?.focus();
+  }
+
   reload(): void {
     if (this.state.selection) void this.show(this.state.selection);
   }
@@ -66,9 +77,12 @@ class TraceApp extends LitElement {
     }
   }
 
+  /**
+   * a / r / s label the trace, from the page's body only: on a control (button, note field, collapsible
+   * header, link) a key is that control's (WCAG 2.1.4), and Enter and Space are never taken.
+   */
   onKey(e: KeyboardEvent): void {
-    const target = e.composedPath()[0] as HTMLElement | undefined;
-    if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
+    if (onControl(e)) return;
     if (e.ctrlKey || e.metaKey || e.altKey || !this.data) return;
     const t = this.data.trace;
     if (e.key === 'a') void this.label(t.id, { decision: t.label.decision === 'accept' ? null : 'accept' });
@@ -86,16 +100,19 @@ class TraceApp extends LitElement {
     return html`
       <div class="toolbar">
         <vscode-toolbar-button
-          icon=${this.state.source ? 'preview' : 'code'}
-          label=${this.state.source ? 'Rendered' : 'Source'}
-          title=${this.state.source ? 'Show markdown and math rendered' : 'Show the text exactly as the model wrote it'}
+          class="source-toggle"
+          icon="code"
+          label="Source"
+          toggleable
+          .checked=${Boolean(this.state.source)}
+          title=${this.state.source ? 'Showing the text exactly as the model wrote it: click for markdown and math rendered' : 'Show the text exactly as the model wrote it'}
           @click=${() => {
             this.save({ source: !this.state.source });
             this.requestUpdate();
           }}
         ></vscode-toolbar-button>
         ${compare
-          ? html`<vscode-button secondary class="close-compare" @click=${() => void this.show({ traceId: trace.id, text: this.state.selection?.text })}>Close comparison</vscode-button>`
+          ? html`<vscode-button secondary class="close-compare" @click=${() => void this.open({ traceId: trace.id, text: this.state.selection?.text }, 'trace')}>Close comparison</vscode-button>`
           : nothing}
       </div>
       <section class="problem">
@@ -130,7 +147,7 @@ class TraceApp extends LitElement {
 
   private traceColumn(t: D.TraceDetail, narrow: boolean): TemplateResult {
     const info = this.data!.signalInfo;
-    return html`<article class="trace ${narrow ? 'narrow' : ''}" data-trace-id=${t.id}>
+    return html`<article class="trace ${narrow ? 'narrow' : ''}" data-trace-id=${t.id} tabindex="-1" aria-label=${`Trace: ${t.run}, sample ${t.sampleIndex}, ${t.verdict}`}>
       <header class="trace-head">
         ${verdictBadge(t.verdict)}
         <span class="run" title=${`run ${t.run}`}>${t.run}</span>
@@ -158,33 +175,34 @@ class TraceApp extends LitElement {
           (c) => html`<span class="signal ${c.present ? `present tag tag-${c.kind}` : 'absent'}" title=${c.tooltip}>${c.text}</span>`,
         )}
       </div>
-      <vscode-collapsible class="reasoning" heading="Reasoning" description=${t.reasoning ? `${t.reasoning.length.toLocaleString('en-US')} chars` : 'none'} ?open=${Boolean(t.reasoning)}>
+      <w2s-collapsible class="reasoning" heading="Reasoning" description=${t.reasoning ? `${t.reasoning.length.toLocaleString('en-US')} chars` : 'none'} ?open=${Boolean(t.reasoning)}>
         <div class="md body">${t.reasoning ? this.md(t.reasoning, this.marks(t, 'reasoning')) : html`<em class="muted">No separate reasoning (the server sent none, or it is in the answer).</em>`}</div>
-      </vscode-collapsible>
-      <vscode-collapsible class="answer" heading="Answer" open>
+      </w2s-collapsible>
+      <w2s-collapsible class="answer" heading="Answer" open>
         <div class="md body">${t.answer ? this.md(t.answer, this.marks(t, 'answer')) : html`<em class="muted">empty</em>`}</div>
-      </vscode-collapsible>
-      <vscode-collapsible class="prompt" heading="Prompt (exactly as sent)">
+      </w2s-collapsible>
+      <w2s-collapsible class="prompt" heading="Prompt (exactly as sent)">
         <pre class="source">${t.prompt}</pre>
-      </vscode-collapsible>
+      </w2s-collapsible>
     </article>`;
   }
 
   private labelBar(id: number, l: TraceLabel): TemplateResult {
-    return html`<div class="label-bar" role="toolbar" aria-label="Label">
-      <vscode-button class="accept" ?secondary=${l.decision !== 'accept'} title="Accept (a)" @click=${() => void this.label(id, { decision: l.decision === 'accept' ? null : 'accept' })}
+    // toggles: aria-pressed says which are on (the primary look alone said it to the eye only)
+    return html`<div class="label-bar" role="group" aria-label="Label">
+      <vscode-button class="accept" ?secondary=${l.decision !== 'accept'} aria-pressed=${String(l.decision === 'accept')} title="Accept (a)" @click=${() => void this.label(id, { decision: l.decision === 'accept' ? null : 'accept' })}
         ><vscode-icon name="check" slot="content-before"></vscode-icon>Accept</vscode-button
       >
-      <vscode-button class="reject" ?secondary=${l.decision !== 'reject'} title="Reject (r)" @click=${() => void this.label(id, { decision: l.decision === 'reject' ? null : 'reject' })}
+      <vscode-button class="reject" ?secondary=${l.decision !== 'reject'} aria-pressed=${String(l.decision === 'reject')} title="Reject (r)" @click=${() => void this.label(id, { decision: l.decision === 'reject' ? null : 'reject' })}
         ><vscode-icon name="close" slot="content-before"></vscode-icon>Reject</vscode-button
       >
-      <vscode-button class="star" ?secondary=${!l.star} title="Star (s)" @click=${() => void this.label(id, { star: !l.star })}
+      <vscode-button class="star" ?secondary=${!l.star} aria-pressed=${String(l.star)} title="Star (s)" @click=${() => void this.label(id, { star: !l.star })}
         ><vscode-icon name=${l.star ? 'star-full' : 'star-empty'} slot="content-before"></vscode-icon>Star</vscode-button
       >
       <vscode-textfield
         class="note"
         placeholder="Note"
-        aria-label="Note"
+        label="Note"
         .value=${l.note ?? ''}
         @change=${(e: Event) => void this.label(id, { note: (e.target as HTMLInputElement).value || null })}
       ></vscode-textfield>
@@ -203,8 +221,10 @@ class TraceApp extends LitElement {
       <td class="actions">
         ${r.id === trace.id
           ? html`<span class="muted">shown</span>`
-          : html`<vscode-button secondary class="open-sample" @click=${() => void this.show({ traceId: r.id, text })}>Open</vscode-button>
-              <vscode-button secondary class="compare-sample" @click=${() => void this.show({ traceId: trace.id, compareId: r.id, text })}>Compare</vscode-button>`}
+          : html`<vscode-button secondary class="open-sample" aria-label=${`Open sample ${r.sampleIndex} of ${r.run}`} @click=${() => void this.open({ traceId: r.id, text }, 'trace')}>Open</vscode-button>
+              <vscode-button secondary class="compare-sample" aria-label=${`Compare with sample ${r.sampleIndex} of ${r.run}`} @click=${() => void this.open({ traceId: trace.id, compareId: r.id, text }, 'close-compare')}
+                >Compare</vscode-button
+              >`}
       </td>
     </tr>`;
     return html`<section class="samples">
@@ -216,12 +236,26 @@ class TraceApp extends LitElement {
           >`,
         )}
       </div>
-      <table class="sample-table">
-        <thead><tr><th>Run</th><th>#</th><th>Verdict</th><th>Extracted</th><th>Tokens</th><th>Label</th><th></th></tr></thead>
-        <tbody>${s.traces.map(row)}</tbody>
-      </table>
+      <div class="table-scroll">
+        <table class="sample-table">
+          <thead><tr><th>Run</th><th>#</th><th>Verdict</th><th>Extracted</th><th>Tokens</th><th>Label</th><th><span class="sr-only">Actions</span></th></tr></thead>
+          <tbody>${s.traces.map(row)}</tbody>
+        </table>
+      </div>
     </section>`;
   }
+}
+
+/** True when a key goes to a control (it is that control's key, not a page shortcut). */
+function onControl(e: KeyboardEvent): boolean {
+  for (const node of e.composedPath()) {
+    if (!(node instanceof HTMLElement)) continue;
+    if (node.isContentEditable) return true;
+    if (/^(INPUT|TEXTAREA|SELECT|BUTTON|A|VSCODE-BUTTON|VSCODE-TEXTFIELD|VSCODE-TOOLBAR-BUTTON|VSCODE-CHECKBOX)$/.test(node.tagName)) return true;
+    const role = node.getAttribute('role');
+    if (role && /^(button|link|textbox|checkbox|switch|combobox|menuitem|tab|option)$/.test(role)) return true;
+  }
+  return false;
 }
 
 /** Plain text with its highlights (the Source view). */

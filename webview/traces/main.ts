@@ -7,6 +7,7 @@ import '../shared/elements';
 import { connect } from '../shared/ipc';
 import '../shared/theme.css';
 import { activeParts, toggleFacet, withText } from './filter-edit';
+import { focusAfterRemoval, isNavKey, navigate } from './list-nav';
 import { rowView } from './row-view';
 import { RowCache } from './rows';
 import './styles.css';
@@ -76,6 +77,8 @@ class TracesApp extends LitElement {
   private searchTimer: number | undefined;
   private changeTimer: number | undefined;
   private visible = { first: 0, last: 0 };
+  /** The rows actually on screen (visible is the rendered range, a few rows wider): PageUp/PageDown's step. */
+  private onScreen = { first: 0, last: 0 };
   private restoreIndex = -1;
 
   constructor() {
@@ -264,10 +267,11 @@ class TracesApp extends LitElement {
 
   private select(index: number, open = false): void {
     if (index < 0 || index >= this.total) return;
+    const previous = this.selected;
     this.selected = index;
     const row = this.rows.items[index];
     this.save({ selectedId: row?.id ?? null });
-    this.virtualizer?.element(index)?.scrollIntoView({ block: 'nearest' });
+    this.scrollToRow(index, previous);
     if (open && row) void ipc.request(P.OpenTraceRequest, { traceId: row.id, text: this.state.filter.text, preserveFocus: true });
   }
 
@@ -285,13 +289,15 @@ class TracesApp extends LitElement {
     }
   }
 
-  private async bulkLabel(change: P.LabelChange): Promise<void> {
+  private async bulkLabel(change: P.LabelChange, from: HTMLElement): Promise<void> {
     try {
       const action = await ipc.request(P.BulkLabelRequest, { filter: this.state.filter, change, expected: this.total });
       if (action) this.lastAction = { text: `${action.description}`, undoable: action.count > 0 };
     } catch (e) {
       this.fail(e as Error);
     }
+    // the confirmation is the host's modal dialog: closed (Escape or a choice) focus would be on <body>
+    focusControl(from);
   }
 
   private async undo(): Promise<void> {
@@ -303,27 +309,43 @@ class TracesApp extends LitElement {
     }
   }
 
-  private async saveView(): Promise<void> {
-    const name = await ipc.request(P.SaveViewRequest, { filter: this.state.filter, sort: this.state.sort });
-    if (name) {
-      this.save({ view: name });
+  private async saveView(from: HTMLElement): Promise<void> {
+    try {
+      const name = await ipc.request(P.SaveViewRequest, { filter: this.state.filter, sort: this.state.sort });
+      if (name) {
+        this.save({ view: name });
+      }
+    } catch (e) {
+      this.fail(e as Error);
     }
+    // the name is asked in the host's input box: once it closes, back to the button
+    focusControl(from);
   }
 
-  onKey(e: KeyboardEvent): void {
-    const target = e.composedPath()[0] as HTMLElement | undefined;
-    const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable);
-    if (e.key === 'Escape' && typing) {
-      (this.querySelector('.list') as HTMLElement | null)?.focus();
+  /** A chip removed: its filter applied, focus to the chip that took its place (else the search field). */
+  private async removeChip(index: number, count: number, without: P.TraceFilter): Promise<void> {
+    this.setFilter(without);
+    await this.updateComplete;
+    const next = focusAfterRemoval(index, count);
+    const chips = this.querySelectorAll<HTMLElement>('.chips .chip:not(.clear)');
+    if (next >= 0 && chips[next]) chips[next].focus();
+    else this.focusSearch();
+  }
+
+  /**
+   * The list's keys, bound on the list alone (the listbox): a button, the sort box or a checkbox keep
+   * their own Enter and Space, and single-letter shortcuts never fire outside the list (WCAG 2.1.4).
+   */
+  onListKey(e: KeyboardEvent): void {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (isNavKey(e.key)) {
+      e.preventDefault();
+      this.select(navigate(e.key, this.selected, this.total, this.onScreen.last - this.onScreen.first + 1));
       return;
     }
-    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
     const keys: Record<string, () => void> = {
-      j: () => this.select(Math.min(this.total - 1, this.selected + 1)),
-      ArrowDown: () => this.select(Math.min(this.total - 1, this.selected + 1)),
-      k: () => this.select(Math.max(0, this.selected - 1)),
-      ArrowUp: () => this.select(Math.max(0, this.selected - 1)),
-      Enter: () => this.select(this.selected, true),
+      Enter: () => this.select(this.selected < 0 ? 0 : this.selected, true),
+      ' ': () => this.select(this.selected < 0 ? 0 : this.selected),
       a: () => void this.label('accept'),
       r: () => void this.label('reject'),
       s: () => void this.label('star'),
@@ -334,6 +356,55 @@ class TracesApp extends LitElement {
     if (!f) return;
     e.preventDefault();
     f();
+  }
+
+  /**
+   * Brings a row into view: a rendered one just enough (nearest); one outside the rendered range (End,
+   * PageDown far down) by setting the scroller's position, rows being of one fixed height (row-view.ts),
+   * at the edge it is coming from. (The virtualiser's own element(i).scrollIntoView left such a row
+   * unrendered here.)
+   */
+  private scrollToRow(index: number, from: number): void {
+    const v = this.virtualizer;
+    if (!v) return;
+    const row = v.querySelector<HTMLElement>(`#trace-row-${index}`);
+    if (row) {
+      row.scrollIntoView({ block: 'nearest' });
+      return;
+    }
+    const height = v.querySelector<HTMLElement>('.row')?.offsetHeight || 62;
+    v.scrollTop = index > from ? (index + 1) * height - v.clientHeight : index * height;
+  }
+
+  private observed: Element | null = null;
+  private readonly rowsObserver = new MutationObserver(() => this.syncActiveDescendant());
+
+  protected override updated(): void {
+    // the virtualiser adds and removes rows on its own schedule (scrolling, End, PageDown): follow them
+    const list = this.virtualizer;
+    if (list !== this.observed) {
+      this.rowsObserver.disconnect();
+      if (list) this.rowsObserver.observe(list, { childList: true, subtree: true, attributeFilter: ['id'] });
+      this.observed = list;
+    }
+    this.syncActiveDescendant();
+  }
+
+  /**
+   * aria-activedescendant names the selected row only while it is in the DOM (the list renders ~20 of its
+   * rows; an id that points at nothing is an error for a screen reader). Set after each render and each
+   * change of the rows in the DOM.
+   */
+  private syncActiveDescendant(): void {
+    const list = this.virtualizer;
+    if (!list) return;
+    const id = `trace-row-${this.selected}`;
+    if (this.selected >= 0 && list.querySelector(`#${id}`)) list.setAttribute('aria-activedescendant', id);
+    else list.removeAttribute('aria-activedescendant');
+  }
+
+  focusList(): void {
+    this.virtualizer?.focus();
   }
 
   focusSearch(): void {
@@ -356,11 +427,12 @@ class TracesApp extends LitElement {
         <vscode-textfield
           class="search"
           placeholder="Search reasoning and answers  ( / )"
-          aria-label="Search traces"
+          label="Search traces"
           .value=${f.text ?? ''}
           @input=${(e: Event) => this.onSearchInput((e.target as HTMLInputElement).value)}
           @keydown=${(e: KeyboardEvent) => {
             if (e.key === 'Enter') this.onSearchInput((e.target as HTMLInputElement).value, true);
+            else if (e.key === 'Escape') this.focusList();
           }}
           ><vscode-icon slot="content-before" name="search"></vscode-icon
         ></vscode-textfield>
@@ -368,7 +440,7 @@ class TracesApp extends LitElement {
       <div class="toolbar second">
         <vscode-single-select
           class="sort"
-          aria-label="Sort by"
+          label="Sort by"
           .value=${this.state.sort.key}
           @change=${(e: Event) => void this.applyFilter(f, {
             // (one of init.sortKeys, which the extension sent; it checks the key again)
@@ -394,15 +466,15 @@ class TracesApp extends LitElement {
           }}
         ></vscode-toolbar-button>
         <span class="spacer"></span>
-        <vscode-toolbar-button class="bulk-accept" icon="check-all" label="Accept all filtered" title="Accept every trace the filter selects…" @click=${() => void this.bulkLabel({ decision: 'accept' })}></vscode-toolbar-button>
-        <vscode-toolbar-button class="bulk-reject" icon="close-all" label="Reject all filtered" title="Reject every trace the filter selects…" @click=${() => void this.bulkLabel({ decision: 'reject' })}></vscode-toolbar-button>
-        <vscode-toolbar-button class="save-view" icon="save" label="Save view" title="Save this filter as a view…" @click=${() => void this.saveView()}></vscode-toolbar-button>
+        <vscode-toolbar-button class="bulk-accept" icon="check-all" label="Accept all filtered" title="Accept every trace the filter selects…" @click=${(e: Event) => void this.bulkLabel({ decision: 'accept' }, e.currentTarget as HTMLElement)}></vscode-toolbar-button>
+        <vscode-toolbar-button class="bulk-reject" icon="close-all" label="Reject all filtered" title="Reject every trace the filter selects…" @click=${(e: Event) => void this.bulkLabel({ decision: 'reject' }, e.currentTarget as HTMLElement)}></vscode-toolbar-button>
+        <vscode-toolbar-button class="save-view" icon="save" label="Save view" title="Save this filter as a view…" @click=${(e: Event) => void this.saveView(e.currentTarget as HTMLElement)}></vscode-toolbar-button>
       </div>
       <div class="body">
       ${this.state.facetsOpen ? this.renderFacets() : nothing}
       <div class="main">
-      <div class="summary" aria-live="polite">
-        <span class="count"
+      <div class="summary">
+        <span class="count" role="status" aria-live="polite" aria-atomic="true"
           >${this.facets || this.total
             ? html`<strong>${this.total.toLocaleString('en-US')}</strong> of ${(this.facets?.all ?? this.total).toLocaleString('en-US')} traces`
             : 'Loading…'}</span
@@ -413,19 +485,33 @@ class TracesApp extends LitElement {
       </div>
       ${parts.length
         ? html`<div class="chips">
-            ${parts.map((p) => html`<button class="chip" title="Remove this condition" @click=${() => this.setFilter(p.without)}>${p.label}<span class="codicon codicon-close"></span></button>`)}
-            <button class="chip clear" @click=${() => this.setFilter({})}>Clear all</button>
+            ${parts.map(
+              (p, i) =>
+                html`<button class="chip" title="Remove this condition" aria-label=${`Remove filter ${p.label}`} @click=${() => void this.removeChip(i, parts.length, p.without)}>
+                  ${p.label}<span class="codicon codicon-close" aria-hidden="true"></span>
+                </button>`,
+            )}
+            <button
+              class="chip clear"
+              @click=${async () => {
+                this.setFilter({});
+                await this.updateComplete;
+                this.focusSearch();
+              }}
+            >
+              Clear all
+            </button>
           </div>`
         : nothing}
       ${this.error ? html`<div class="error" role="alert"><span class="codicon codicon-error"></span> ${this.error}</div>` : nothing}
       ${this.warnings.map((w) => html`<div class="warning"><span class="codicon codicon-warning"></span> ${w}</div>`)}
       ${this.renderList()}
-      ${this.lastAction
-        ? html`<div class="action-bar">
-            <span class="codicon codicon-check"></span><span class="action-text">${this.lastAction.text}</span>
-            ${this.lastAction.undoable ? html`<vscode-button class="undo" secondary @click=${() => void this.undo()}>Undo</vscode-button>` : nothing}
-          </div>`
-        : nothing}
+      <div class="action-bar ${this.lastAction ? '' : 'idle'}" role="status" aria-live="polite" aria-atomic="true">
+        ${this.lastAction
+          ? html`<span class="codicon codicon-check" aria-hidden="true"></span><span class="action-text">${this.lastAction.text}</span>
+              ${this.lastAction.undoable ? html`<vscode-button class="undo" secondary @click=${() => void this.undo()}>Undo</vscode-button>` : nothing}`
+          : nothing}
+      </div>
       </div>
       </div>
     `;
@@ -447,7 +533,7 @@ class TracesApp extends LitElement {
         if (facets && values.length === 0) return nothing;
         const open = this.state.openSections.includes(facet);
         const selected = values.filter((v) => v.selected).length;
-        return html`<vscode-collapsible
+        return html`<w2s-collapsible
           class="facet facet-${facet}"
           heading=${title}
           description=${selected ? `${selected} selected` : ''}
@@ -462,7 +548,7 @@ class TracesApp extends LitElement {
           <div class="facet-values">
             ${facets ? values.map((v) => this.facetValue(facet, v)) : html`<span class="muted">…</span>`}
           </div>
-        </vscode-collapsible>`;
+        </w2s-collapsible>`;
       })}
     </div>`;
   }
@@ -470,15 +556,18 @@ class TracesApp extends LitElement {
   private facetValue(facet: P.FacetName, v: P.FacetValue): TemplateResult {
     const info = facet === 'signal' ? this.signalInfo.get(v.value) : undefined;
     const title = info ? info.description : v.detail ?? v.value;
-    return html`<label class="facet-value ${v.count === 0 && !v.selected ? 'empty' : ''}" title=${title} data-facet=${facet} data-value=${v.value}>
+    const count = v.count.toLocaleString('en-US');
+    // the name goes into the checkbox's own slot: its inner <label for=input> is what names the <input>
+    // (an aria-label on the host never reaches it); the count is read with it, shown beside it
+    return html`<div class="facet-value ${v.count === 0 && !v.selected ? 'empty' : ''}" title=${title} data-facet=${facet} data-value=${v.value}>
       <vscode-checkbox
+        class="facet-check"
         .checked=${v.selected}
-        aria-label=${`${facet} ${v.value}`}
         @change=${(e: Event) => this.setFilter(toggleFacet(this.state.filter, facet, v, (e.target as HTMLInputElement).checked))}
-      ></vscode-checkbox>
-      <span class="facet-name">${info ? html`<span class="tag tag-${info.kind}">${info.short}</span> ` : nothing}${v.value}</span>
-      <span class="facet-count">${v.count.toLocaleString('en-US')}</span>
-    </label>`;
+        ><span class="facet-name">${info ? html`<span class="tag tag-${info.kind}">${info.short}</span> ` : nothing}${v.value}<span class="sr-only">, ${count}</span></span></vscode-checkbox
+      >
+      <span class="facet-count" aria-hidden="true">${count}</span>
+    </div>`;
   }
 
   private renderList(): TemplateResult {
@@ -493,9 +582,6 @@ class TracesApp extends LitElement {
     }
     return html`<div
       class="list"
-      tabindex="0"
-      role="listbox"
-      aria-label="Traces"
       @click=${(e: Event) => {
         const row = (e.target as HTMLElement).closest('.row') as HTMLElement | null;
         if (row) this.select(Number(row.dataset.index), true);
@@ -503,8 +589,12 @@ class TracesApp extends LitElement {
     >
       <lit-virtualizer
         scroller
+        role="listbox"
+        tabindex="0"
+        aria-label=${`Traces (${this.total.toLocaleString('en-US')})`}
+        @keydown=${(e: KeyboardEvent) => this.onListKey(e)}
         .items=${this.rows.items}
-        .renderItem=${(r: P.TraceRow | undefined, i: number) => rowView(r, i, i === this.selected, this.signalInfo)}
+        .renderItem=${(r: P.TraceRow | undefined, i: number) => rowView(r, i, i === this.selected, this.signalInfo, this.total)}
         @rangeChanged=${(e: RangeChangedEvent) => {
           this.visible = { first: e.first, last: e.last };
           this.loadVisible();
@@ -512,6 +602,7 @@ class TracesApp extends LitElement {
         @visibilityChanged=${(e: VisibilityChangedEvent) => {
           // not while restoring, and not as the view is being hidden (the list shrinks to nothing then)
           const shown = (e.target as HTMLElement).clientHeight > 0 && document.visibilityState === 'visible';
+          if (shown) this.onScreen = { first: e.first, last: e.last };
           if (this.restoreIndex < 0 && !this.loadingFilter && shown) this.save({ firstIndex: e.first });
         }}
       ></lit-virtualizer>
@@ -519,10 +610,14 @@ class TracesApp extends LitElement {
   }
 }
 
+/** Focuses a control; a vscode-toolbar-button's host does not take focus itself (no delegatesFocus), its inner button does. */
+function focusControl(el: HTMLElement): void {
+  (el.shadowRoot?.querySelector<HTMLElement>('button') ?? el).focus();
+}
+
 customElements.define('w2s-traces', TracesApp);
 const app = document.createElement('w2s-traces') as TracesApp;
 document.getElementById('root')!.appendChild(app);
-document.addEventListener('keydown', (e) => app.onKey(e));
 
 ipc.onNotification(P.TracesInitNotification, (init) => app.start(init));
 ipc.onNotification(P.TracesChangedNotification, () => app.refreshLive());

@@ -4,6 +4,7 @@ import { highlighted } from '../shared/highlight';
 import { readableLine, readableTex, readableText } from '../shared/readable-tex';
 import { signalWords } from '../shared/signal-chips';
 import { readableExcerpt, splitAtFirstHit } from './excerpt';
+import { rowLabel } from './list-nav';
 
 export const VERDICT_ICON: Record<Verdict, string> = {
   correct: 'pass',
@@ -19,10 +20,11 @@ export function verdictBadge(v: Verdict): TemplateResult {
 
 export function labelIcons(r: Pick<TraceRow, 'label'>): TemplateResult {
   const l = r.label;
-  return html`${l.decision === 'accept' ? html`<span class="codicon codicon-check label-accept" title="accepted"></span>` : nothing}${
-    l.decision === 'reject' ? html`<span class="codicon codicon-close label-reject" title="rejected"></span>` : nothing
-  }${l.star ? html`<span class="codicon codicon-star-full label-star" title="starred"></span>` : nothing}${
-    l.note ? html`<span class="codicon codicon-note muted" title=${l.note}></span>` : nothing
+  // icons with a text alternative (role=img + aria-label): the label state is read, not only seen
+  return html`${l.decision === 'accept' ? html`<span class="codicon codicon-check label-accept" role="img" aria-label="accepted" title="accepted"></span>` : nothing}${
+    l.decision === 'reject' ? html`<span class="codicon codicon-close label-reject" role="img" aria-label="rejected" title="rejected"></span>` : nothing
+  }${l.star ? html`<span class="codicon codicon-star-full label-star" role="img" aria-label="starred" title="starred"></span>` : nothing}${
+    l.note ? html`<span class="codicon codicon-note muted" role="img" aria-label=${`note: ${l.note}`} title=${l.note}></span>` : nothing
   }`;
 }
 
@@ -47,20 +49,33 @@ export function formatTokens(n: number): string {
 }
 
 /** One list row: three lines of fixed height, so the virtualiser never has to re-measure (no jump). */
-export function rowView(r: TraceRow | undefined, index: number, selected: boolean, info: ReadonlyMap<string, SignalInfo>): TemplateResult {
+export function rowView(r: TraceRow | undefined, index: number, selected: boolean, info: ReadonlyMap<string, SignalInfo>, total: number): TemplateResult {
+  // listbox options: a short name, and where the row sits in the whole list (most rows are not in the DOM).
+  // The name is the option's content: a visually hidden rowLabel, the three visible lines hidden from
+  // screen readers (an aria-label instead would not contain the visible text, WCAG 2.5.3)
   if (!r) {
-    return html`<div class="row placeholder" data-index=${index} aria-busy="true"><div class="line1"><span class="skeleton w40"></span></div><div class="line2"><span class="skeleton w80"></span></div><div class="line3"><span class="skeleton w60"></span></div></div>`;
+    return html`<div class="row placeholder" id=${`trace-row-${index}`} data-index=${index} role="option" aria-selected="false" aria-busy="true" aria-label=${`Loading trace ${index + 1}`} aria-setsize=${total} aria-posinset=${index + 1}><div class="line1"><span class="skeleton w40"></span></div><div class="line2"><span class="skeleton w80"></span></div><div class="line3"><span class="skeleton w60"></span></div></div>`;
   }
   const answerMatches = r.extracted !== null && r.verdict === 'correct';
-  return html`<div class="row ${selected ? 'selected' : ''}" data-index=${index} data-id=${r.id} role="option" aria-selected=${selected ? 'true' : 'false'}>
-    <div class="line1">
+  return html`<div
+    class="row ${selected ? 'selected' : ''}"
+    id=${`trace-row-${index}`}
+    data-index=${index}
+    data-id=${r.id}
+    role="option"
+    aria-selected=${selected ? 'true' : 'false'}
+    aria-setsize=${total}
+    aria-posinset=${index + 1}
+  >
+    <span class="row-name sr-only">${rowLabel(r)}</span>
+    <div class="line1" aria-hidden="true">
       ${verdictBadge(r.verdict)}
       <span class="key" title=${`${r.set} / problem ${r.problemKey}, sample ${r.sampleIndex}`}>${r.set}/${r.problemKey}${r.sampleIndex ? html`<span class="muted">#${r.sampleIndex}</span>` : nothing}</span>
       <span class="labels">${labelIcons(r)}</span>
       <span class="model muted" title=${`run ${r.run} · model ${r.model}`}>${r.model}</span>
     </div>
-    <div class="line2 ${r.snippet ? 'excerpt' : ''}" title=${r.question}>${r.snippet ? excerptView(r.snippet.text, r.snippet.hits) : readableLine(r.question)}</div>
-    <div class="line3">
+    <div aria-hidden="true" class="line2 ${r.snippet ? 'excerpt' : ''}" title=${r.question}>${r.snippet ? excerptView(r.snippet.text, r.snippet.hits) : readableLine(r.question)}</div>
+    <div class="line3" aria-hidden="true">
       <span class="answer ${answerMatches ? 'same' : 'differs'}" title=${`extracted ${r.extracted ?? '(none)'} · gold ${r.gold}`}
         ><span class="codicon codicon-arrow-right"></span><code>${r.extracted !== null ? readableTex(r.extracted) : '—'}</code><span class="muted"> vs </span><code>${readableTex(r.gold)}</code></span
       >
