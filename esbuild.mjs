@@ -31,9 +31,15 @@ const builds = [
 ];
 // Worker threads: grading (the CAS never runs on the extension host) and sampling requests. Their entries
 // are listed once, in src/core/workers/start-worker.ts (WORKER_ENTRIES), which starts them.
-const workerEntries = [...fs.readFileSync('src/core/workers/start-worker.ts', 'utf8').matchAll(/bundle: '([\w-]+)\.js', source: '([\w/.-]+)'/g)];
-if (workerEntries.length === 0) throw new Error('esbuild.mjs: no WORKER_ENTRIES found in src/core/workers/start-worker.ts');
-for (const [, bundle, source] of workerEntries) builds.push({ ...node, entryPoints: { [bundle]: source }, outdir: 'dist' });
+const workerEntries = [
+  ...fs
+    .readFileSync('src/core/workers/start-worker.ts', 'utf8')
+    .matchAll(/bundle: '([\w-]+)\.js', source: '([\w/.-]+)'/g),
+];
+if (workerEntries.length === 0)
+  throw new Error('esbuild.mjs: no WORKER_ENTRIES found in src/core/workers/start-worker.ts');
+for (const [, bundle, source] of workerEntries)
+  builds.push({ ...node, entryPoints: { [bundle]: source }, outdir: 'dist' });
 // Each folder under webview/ with a main.ts is one webview bundle: dist/webview/<name>.js (+ .css). Fonts
 // that a stylesheet names (KaTeX's) are emitted beside it under dist/webview/fonts/, so the webview loads
 // them from the extension itself under its CSP (font-src is the webview's own origin only).
@@ -59,11 +65,21 @@ if (fs.existsSync('webview')) {
 }
 // Extension-host tests run inside VS Code from the development path.
 if (!production && fs.existsSync('test/exthost/index.ts')) {
-  builds.push({ ...node, entryPoints: { index: 'test/exthost/index.ts' }, outdir: 'out/test/exthost', external: ['vscode', 'better-sqlite3', 'mocha'] });
+  builds.push({
+    ...node,
+    entryPoints: { index: 'test/exthost/index.ts' },
+    outdir: 'out/test/exthost',
+    external: ['vscode', 'better-sqlite3', 'mocha'],
+  });
 }
 // The extension-host benchmark (bench/exthost.bench.ts) runs the same way, from its own bundle.
 if (!production && fs.existsSync('bench/exthost/index.ts')) {
-  builds.push({ ...node, entryPoints: { index: 'bench/exthost/index.ts' }, outdir: 'out/bench/exthost', external: ['vscode', 'better-sqlite3', 'mocha'] });
+  builds.push({
+    ...node,
+    entryPoints: { index: 'bench/exthost/index.ts' },
+    outdir: 'out/bench/exthost',
+    external: ['vscode', 'better-sqlite3', 'mocha'],
+  });
 }
 
 if (watch) {

@@ -12,7 +12,10 @@ export default tseslint.config(
       'no-var': 'error',
       'prefer-const': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
@@ -22,17 +25,27 @@ export default tseslint.config(
     rules: {
       'no-restricted-properties': [
         'error',
-        { property: 'innerHTML', message: 'Untrusted text: use textContent, or markdown-it/KaTeX with their safe options.' },
+        {
+          property: 'innerHTML',
+          message: 'Untrusted text: use textContent, or markdown-it/KaTeX with their safe options.',
+        },
         { property: 'outerHTML', message: 'Untrusted text: build elements instead.' },
         { property: 'insertAdjacentHTML', message: 'Untrusted text: build elements instead.' },
         { object: 'document', property: 'write', message: 'Untrusted text: build elements instead.' },
-        { object: 'katex', property: 'renderToString', message: 'Untrusted math: katex.render into an element (webview/shared/math.ts), never an HTML string.' },
+        {
+          object: 'katex',
+          property: 'renderToString',
+          message: 'Untrusted math: katex.render into an element (webview/shared/math.ts), never an HTML string.',
+        },
       ],
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['lit/directives/unsafe-*', 'lit-html/directives/unsafe-*'], message: 'Untrusted text: Lit text bindings only, never unsafeHTML/SVG/MathML.' },
+            {
+              group: ['lit/directives/unsafe-*', 'lit-html/directives/unsafe-*'],
+              message: 'Untrusted text: Lit text bindings only, never unsafeHTML/SVG/MathML.',
+            },
           ],
         },
       ],
@@ -46,8 +59,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.property.name='transaction']", message: 'Use writeTransaction (BEGIN IMMEDIATE) from src/core/store/write-transaction.ts.' },
-        { selector: "CallExpression[callee.property.name='exec'] > Literal[value=/^\\s*BEGIN(\\s+DEFERRED)?\\s*;?\\s*$/i]", message: 'BEGIN IMMEDIATE (or writeTransaction): a deferred write transaction fails with SQLITE_BUSY_SNAPSHOT beside a sampler.' },
+        {
+          selector: "CallExpression[callee.property.name='transaction']",
+          message: 'Use writeTransaction (BEGIN IMMEDIATE) from src/core/store/write-transaction.ts.',
+        },
+        {
+          selector:
+            "CallExpression[callee.property.name='exec'] > Literal[value=/^\\s*BEGIN(\\s+DEFERRED)?\\s*;?\\s*$/i]",
+          message:
+            'BEGIN IMMEDIATE (or writeTransaction): a deferred write transaction fails with SQLITE_BUSY_SNAPSHOT beside a sampler.',
+        },
       ],
     },
   },

@@ -18,13 +18,19 @@ const BUNDLE = path.join(ROOT, 'out', 'bench', 'exthost', 'index.js');
 
 async function main(): Promise<void> {
   // Chromium and code-server, as npm test installs them (cached after the first time).
-  const setup = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'setup.mjs')).href)) as { ensureAptPackages(names: string[]): void; APT_FOR_TEST: string[] };
+  const setup = (await import(pathToFileURL(path.join(ROOT, 'scripts', 'setup.mjs')).href)) as {
+    ensureAptPackages(names: string[]): void;
+    APT_FOR_TEST: string[];
+  };
   setup.ensureAptPackages(setup.APT_FOR_TEST);
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (set W2S_CHROMIUM, or apt-get install chromium)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing (set W2S_CHROMIUM, or apt-get install chromium)`);
   const run = await runExtensionHostTests(BUNDLE, { timeoutMs: 10 * 60_000 });
   const failed = run.results.filter((r) => r.state !== 'passed');
   if (run.code !== 0 || failed.length || run.results.length === 0) {
-    throw new Error(`the benchmark suite failed (exit ${run.code}): ${failed.map((f) => `${f.title}: ${f.error}`).join('\n')}\n${run.log.join('\n')}`);
+    throw new Error(
+      `the benchmark suite failed (exit ${run.code}): ${failed.map((f) => `${f.title}: ${f.error}`).join('\n')}\n${run.log.join('\n')}`,
+    );
   }
   const line = run.log.find((l) => l.includes(BENCH_PREFIX));
   if (!line) throw new Error(`no ${BENCH_PREFIX.trim()} line in the extension host's log:\n${run.log.join('\n')}`);
@@ -45,8 +51,12 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: os.cpus().length,
   };
-  console.log(`extension host (code-server) sampling ${m.traces} traces in ${m.sampling.seconds} s, graded as they arrive:`);
-  console.log(`  longest event-loop stall ${m.sampling.maxMs} ms (p99 ${m.sampling.p99Ms} ms, mean ${m.sampling.meanMs} ms)`);
+  console.log(
+    `extension host (code-server) sampling ${m.traces} traces in ${m.sampling.seconds} s, graded as they arrive:`,
+  );
+  console.log(
+    `  longest event-loop stall ${m.sampling.maxMs} ms (p99 ${m.sampling.p99Ms} ms, mean ${m.sampling.meanMs} ms)`,
+  );
   console.log(
     `  idle host, same probe, 5 s before / after: longest ${m.idleBefore.maxMs} / ${m.idleAfter.maxMs} ms (p99 ${m.idleBefore.p99Ms} / ${m.idleAfter.p99Ms} ms)`,
   );

@@ -75,7 +75,13 @@ function runSync(name: string, items: GradeInput[], f: (x: GradeInput) => unknow
   const cpu = process.cpuUsage(c0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const sorted = Array.from(lat).sort((a, b) => a - b);
-  return { mode: name, rps: (items.length / total) * 1000, cpuRps: (items.length / cpuMs) * 1000, p50: pct(sorted, 50), p99: pct(sorted, 99) };
+  return {
+    mode: name,
+    rps: (items.length / total) * 1000,
+    cpuRps: (items.length / cpuMs) * 1000,
+    p50: pct(sorted, 50),
+    p99: pct(sorted, 99),
+  };
 }
 
 function loadCorpus(n: number): { gold: string; pred: string; type?: AnswerType }[] {
@@ -108,7 +114,13 @@ async function runPool(items: GradeInput[]): Promise<Row & { size: number }> {
       lat.push(performance.now() - t);
     }
     lat.sort((a, b) => a - b);
-    return { mode: `pool (${pool.size} workers)`, size: pool.size, rps: (items.length / total) * 1000, p50: pct(lat, 50), p99: pct(lat, 99) };
+    return {
+      mode: `pool (${pool.size} workers)`,
+      size: pool.size,
+      rps: (items.length / total) * 1000,
+      p50: pct(lat, 50),
+      p99: pct(lat, 99),
+    };
   } finally {
     await pool.close();
   }
@@ -121,15 +133,28 @@ async function main(): Promise<void> {
   rows.push(runSync('single-threaded gradeResponse', items, (x) => gradeResponse(x)));
   rows.push(await runPool(items));
   const corpus = loadCorpus(N);
-  const tail = runSync('long-tail corpus pairs, gradePair', corpus.map((c) => ({ gold: c.gold, response: c.pred, type: c.type })), (x) =>
-    gradePair({ gold: x.gold, pred: x.response, type: x.type ?? 'math' }),
+  const tail = runSync(
+    'long-tail corpus pairs, gradePair',
+    corpus.map((c) => ({ gold: c.gold, response: c.pred, type: c.type })),
+    (x) => gradePair({ gold: x.gold, pred: x.response, type: x.type ?? 'math' }),
   );
   const base = rows[0].rps;
   const mv = MATH_VERIFY_ELSEWHERE;
-  const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-  console.log(`grading benchmark: ${items.length} responses (400 real, repeated), node ${process.version}, ${os.availableParallelism()} cores`);
+  const fmt = (n: number, d = 0): string =>
+    n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+  console.log(
+    `grading benchmark: ${items.length} responses (400 real, repeated), node ${process.version}, ${os.availableParallelism()} cores`,
+  );
   const baseCpu = rows[0].cpuRps ?? base;
-  const header = ['mode', 'resp/s', 'resp/CPU-s', 'p50 ms', 'p99 ms', 'vs naive (this run, CPU)', `vs Math-Verify ${mv.rps}/s (elsewhere)`];
+  const header = [
+    'mode',
+    'resp/s',
+    'resp/CPU-s',
+    'p50 ms',
+    'p99 ms',
+    'vs naive (this run, CPU)',
+    `vs Math-Verify ${mv.rps}/s (elsewhere)`,
+  ];
   const table = rows.map((r) => [
     r.mode,
     fmt(r.rps),
@@ -140,11 +165,14 @@ async function main(): Promise<void> {
     `~${fmt((r.cpuRps ?? r.rps) / mv.rps, 0)}x`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(header));
   for (const r of table) console.log(line(r));
-  console.log('(pool p50/p99: round-trip of single-item grade() calls; single-threaded: per response, wall clock;')
-  console.log(' resp/CPU-s: responses per second of this thread\'s CPU time, which other load on the machine does not change)');
+  console.log('(pool p50/p99: round-trip of single-item grade() calls; single-threaded: per response, wall clock;');
+  console.log(
+    " resp/CPU-s: responses per second of this thread's CPU time, which other load on the machine does not change)",
+  );
   console.log(
     `Math-Verify ${mv.version}: ${mv.rps} responses/s measured elsewhere, not in this run — from ${mv.where}, on ${mv.machine}; ` +
       'the "vs Math-Verify" column is indicative only.',

@@ -48,8 +48,12 @@ function timeBare(dir: string, file: string, run: number): number {
   const db = store.db;
   const t0 = process.hrtime.bigint();
   const text = fs.readFileSync(file, 'utf8');
-  const setId = db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('bare', 'x', 'x')").run().lastInsertRowid;
-  const insert = db.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (?, ?, ?, ?, ?, 'math')");
+  const setId = db
+    .prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('bare', 'x', 'x')")
+    .run().lastInsertRowid;
+  const insert = db.prepare(
+    "INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (?, ?, ?, ?, ?, 'math')",
+  );
   db.transaction(() => {
     let i = 0;
     for (const line of text.split('\n')) {
@@ -81,10 +85,18 @@ async function main(): Promise<void> {
     const oursRate = ROWS / best(ours);
     const bareRate = ROWS / best(bare);
     console.log(`import: ${ROWS} problems, ${mb.toFixed(1)} MB JSONL (best of ${REPEATS})`);
-    console.log(`  w2s import           ${Math.round(oursRate).toLocaleString('en')} rows/s  (${best(ours).toFixed(2)} s)`);
-    console.log(`  bare parse + insert  ${Math.round(bareRate).toLocaleString('en')} rows/s  (${best(bare).toFixed(2)} s)  [baseline]`);
-    console.log(`  ratio to baseline    ${(oursRate / bareRate).toFixed(2)}   target: ≥ 100,000 rows/s → ${oursRate >= 100_000 ? 'met' : 'NOT met'}`);
-    console.log(`  store size           ${(bytes / 1048576).toFixed(1)} MB (${(bytes / ROWS).toFixed(0)} bytes/problem)`);
+    console.log(
+      `  w2s import           ${Math.round(oursRate).toLocaleString('en')} rows/s  (${best(ours).toFixed(2)} s)`,
+    );
+    console.log(
+      `  bare parse + insert  ${Math.round(bareRate).toLocaleString('en')} rows/s  (${best(bare).toFixed(2)} s)  [baseline]`,
+    );
+    console.log(
+      `  ratio to baseline    ${(oursRate / bareRate).toFixed(2)}   target: ≥ 100,000 rows/s → ${oursRate >= 100_000 ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `  store size           ${(bytes / 1048576).toFixed(1)} MB (${(bytes / ROWS).toFixed(0)} bytes/problem)`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

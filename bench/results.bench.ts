@@ -28,13 +28,20 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2s-bench-results-'));
   const store = openStore(path.join(dir, 'w2s.db'));
   try {
-    for (const b of BUILTIN_BENCHMARKS) await importProblemSet(store, { file: builtinFile(b), name: b.id, sourceLabel: `builtin:${b.id}` });
+    for (const b of BUILTIN_BENCHMARKS)
+      await importProblemSet(store, { file: builtinFile(b), name: b.id, sourceLabel: `builtin:${b.id}` });
     const random = seededRandom(7);
     const db = store.db;
     const sets = db.prepare('SELECT id, name FROM problem_sets').all() as { id: number; name: string }[];
-    const insertRun = db.prepare("INSERT INTO runs (name, kind, set_id, model, params, samples_per_problem, status) VALUES (?, 'eval', ?, ?, '{}', ?, 'done')");
-    const insertTrace = db.prepare("INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason, completion_tokens) VALUES (?, ?, ?, '', ?, 'stop', ?)");
-    const insertGrade = db.prepare("INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, 'bench')");
+    const insertRun = db.prepare(
+      "INSERT INTO runs (name, kind, set_id, model, params, samples_per_problem, status) VALUES (?, 'eval', ?, ?, '{}', ?, 'done')",
+    );
+    const insertTrace = db.prepare(
+      "INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason, completion_tokens) VALUES (?, ?, ?, '', ?, 'stop', ?)",
+    );
+    const insertGrade = db.prepare(
+      "INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, 'bench')",
+    );
     let traces = 0;
     db.transaction(() => {
       MODELS.forEach((model, mi) => {
@@ -46,7 +53,9 @@ async function main(): Promise<void> {
             for (let i = 0; i < n; i++) {
               const correct = random() < 0.3 + mi * 0.05;
               const answer = correct ? '1' : String(Math.floor(random() * 3) + 2);
-              const t = Number(insertTrace.run(runId, p.id, i, `\\boxed{${answer}}`, Math.floor(random() * 6000)).lastInsertRowid);
+              const t = Number(
+                insertTrace.run(runId, p.id, i, `\\boxed{${answer}}`, Math.floor(random() * 6000)).lastInsertRowid,
+              );
               insertGrade.run(t, answer, correct ? 'correct' : 'incorrect');
               traces++;
             }
@@ -57,7 +66,9 @@ async function main(): Promise<void> {
 
     // Baseline: the rows alone, read with the query the metrics use.
     const ids = (db.prepare("SELECT id FROM runs WHERE kind = 'eval'").all() as { id: number }[]).map((r) => r.id);
-    const readProblems = db.prepare('SELECT p.id, p.key, p.position, p.metadata FROM problems p JOIN runs r ON r.set_id = p.set_id WHERE r.id = ?');
+    const readProblems = db.prepare(
+      'SELECT p.id, p.key, p.position, p.metadata FROM problems p JOIN runs r ON r.set_id = p.set_id WHERE r.id = ?',
+    );
     const read = db.prepare(
       `SELECT t.run_id, t.id AS trace_id, t.problem_id, t.sample_index, t.error, t.finish_reason, t.completion_tokens, g.verdict, g.extracted
        FROM traces t LEFT JOIN grades g ON g.trace_id = t.id WHERE t.run_id = ?`,
@@ -66,7 +77,10 @@ async function main(): Promise<void> {
     const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     let rows = 0;
     const reads: number[] = [];
-    const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     const readCpu: number[] = [];
     const coldCpu: number[] = [];
     for (let k = 0; k < 3; k++) {
@@ -117,11 +131,15 @@ async function main(): Promise<void> {
     for (const r of listEvalRuns(store)) evalFingerprint(store, r);
     console.log(`  (fingerprints alone: ${(performance.now() - fp).toFixed(0)} ms)`);
 
-    console.log(`${MODELS.length} models × ${c.sets.length} sets = ${ids.length} evaluations, ${traces} graded traces (${rows} rows read), ${RESAMPLES} bootstrap resamples`);
+    console.log(
+      `${MODELS.length} models × ${c.sets.length} sets = ${ids.length} evaluations, ${traces} graded traces (${rows} rows read), ${RESAMPLES} bootstrap resamples`,
+    );
     const rc = median(readCpu);
     const cc = median(coldCpu);
     console.log(`  baseline: read the rows only (median of 3)   ${readMs.toFixed(0)} ms wall, ${rc.toFixed(0)} ms CPU`);
-    console.log(`  comparison, cold (median of 3)              ${coldMs.toFixed(0)} ms wall, ${cc.toFixed(0)} ms CPU   ratio ${(cc / rc).toFixed(1)}× the read (CPU)`);
+    console.log(
+      `  comparison, cold (median of 3)              ${coldMs.toFixed(0)} ms wall, ${cc.toFixed(0)} ms CPU   ratio ${(cc / rc).toFixed(1)}× the read (CPU)`,
+    );
     console.log(`  longest stretch between two yields (max)    ${longest.toFixed(0)} ms`);
     console.log(`  again, nothing changed (cache, median of 5)  ${warmMs.toFixed(0)} ms`);
   } finally {

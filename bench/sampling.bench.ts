@@ -31,7 +31,10 @@ const THREADS = arg('threads', -1);
 const template = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
 
 function startServer(): Promise<{ url: string; stop: () => void }> {
-  return spawnFakeServer(['--chars', String(CHARS), '--chunk-chars', String(CHUNK), '--reasoning', 'think'], path.join(__dirname, '..'));
+  return spawnFakeServer(
+    ['--chars', String(CHARS), '--chunk-chars', String(CHUNK), '--reasoning', 'think'],
+    path.join(__dirname, '..'),
+  );
 }
 
 async function baseline(url: string, questions: string[]): Promise<number> {
@@ -45,7 +48,15 @@ async function baseline(url: string, questions: string[]): Promise<number> {
       const res = await fetch(`${url}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer sk-no-key-required' },
-        body: JSON.stringify({ model: 'fake-model', messages: p.api === 'chat' ? p.messages : [], temperature: 0, top_p: 0.95, max_tokens: 4096, stream: true, stream_options: { include_usage: true } }),
+        body: JSON.stringify({
+          model: 'fake-model',
+          messages: p.api === 'chat' ? p.messages : [],
+          temperature: 0,
+          top_p: 0.95,
+          max_tokens: 4096,
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
       });
       bytes += (await res.text()).length;
     }
@@ -61,7 +72,10 @@ async function main(): Promise<void> {
   const server = await startServer();
   try {
     const store = openStore(path.join(dir, 'w2s.db'));
-    const questions = Array.from({ length: COUNT }, (_, i) => `Problem ${i}: find the sum of the first ${i + 1} odd numbers, then take it modulo 97.`);
+    const questions = Array.from(
+      { length: COUNT },
+      (_, i) => `Problem ${i}: find the sum of the first ${i + 1} odd numbers, then take it modulo 97.`,
+    );
     const file = path.join(dir, 'bench.jsonl');
     fs.writeFileSync(file, questions.map((q, i) => JSON.stringify({ id: i, problem: q, answer: '0' })).join('\n'));
     await importProblemSet(store, { file, name: 'bench' });
@@ -79,33 +93,56 @@ async function main(): Promise<void> {
       const now = performance.now();
       const drift = now - last - 10;
       if (drift > 50) stalls.push(Math.round(drift));
-      if (process.env.W2S_BENCH_TRACE && drift > 50) console.error(`stall ${drift.toFixed(0)} ms at ${(now - t0).toFixed(0)} ms`);
+      if (process.env.W2S_BENCH_TRACE && drift > 50)
+        console.error(`stall ${drift.toFixed(0)} ms at ${(now - t0).toFixed(0)} ms`);
       maxDrift = Math.max(maxDrift, drift);
       last = now;
     }, 10);
     h.enable();
     const result = await sampleRun(store, {
-      runName: 'bench', setName: 'bench', model: 'fake-model', baseUrl: server.url, template,
-      params: { temperature: 0, top_p: 0.95, max_tokens: 4096 }, samplesPerProblem: 1, concurrency: CONCURRENCY, timeoutMs: 60_000,
+      runName: 'bench',
+      setName: 'bench',
+      model: 'fake-model',
+      baseUrl: server.url,
+      template,
+      params: { temperature: 0, top_p: 0.95, max_tokens: 4096 },
+      samplesPerProblem: 1,
+      concurrency: CONCURRENCY,
+      timeoutMs: 60_000,
       threads: THREADS >= 0 ? THREADS : undefined,
     });
     const s = (performance.now() - t0) / 1000;
     h.disable();
     clearInterval(probe);
     const stored = (store.db.prepare('SELECT count(*) AS n FROM traces WHERE error IS NULL').get() as { n: number }).n;
-    if (result.status !== 'done' || stored !== COUNT) throw new Error(`sampling ended ${result.status} with ${stored}/${COUNT} traces: ${result.error}`);
+    if (result.status !== 'done' || stored !== COUNT)
+      throw new Error(`sampling ended ${result.status} with ${stored}/${COUNT} traces: ${result.error}`);
     const rate = COUNT / s;
     const base2 = await baseline(server.url, questions);
     const baseAvg = (base + base2) / 2;
     const report = {
-      completions: COUNT, concurrency: CONCURRENCY, threads: THREADS >= 0 ? THREADS : `default (${Math.max(1, Math.min(4, os.cpus().length - 1))})`, completionChars: CHARS, chunkChars: CHUNK,
-      tracesPerSecond: Math.round(rate), baselineRequestsPerSecond: Math.round(baseAvg),
-      baselineRuns: [Math.round(base), Math.round(base2)], ratio: Number((rate / baseAvg).toFixed(3)),
-      longestStallMs: Number((h.max / 1e6).toFixed(1)), p99StallMs: Number((h.percentile(99) / 1e6).toFixed(1)),
-      longestTimerDriftMs: Number(maxDrift.toFixed(1)), stallsOver50ms: stalls.length, node: process.version, cpus: os.cpus().length,
+      completions: COUNT,
+      concurrency: CONCURRENCY,
+      threads: THREADS >= 0 ? THREADS : `default (${Math.max(1, Math.min(4, os.cpus().length - 1))})`,
+      completionChars: CHARS,
+      chunkChars: CHUNK,
+      tracesPerSecond: Math.round(rate),
+      baselineRequestsPerSecond: Math.round(baseAvg),
+      baselineRuns: [Math.round(base), Math.round(base2)],
+      ratio: Number((rate / baseAvg).toFixed(3)),
+      longestStallMs: Number((h.max / 1e6).toFixed(1)),
+      p99StallMs: Number((h.percentile(99) / 1e6).toFixed(1)),
+      longestTimerDriftMs: Number(maxDrift.toFixed(1)),
+      stallsOver50ms: stalls.length,
+      node: process.version,
+      cpus: os.cpus().length,
     };
-    console.log(`sampling: ${report.tracesPerSecond} traces/s stored; baseline (plain fetch, nothing stored): ${report.baselineRequestsPerSecond} req/s; ratio ${report.ratio}`);
-    console.log(`event loop: longest stall ${report.longestStallMs} ms (p99 ${report.p99StallMs} ms, timer drift ${report.longestTimerDriftMs} ms)`);
+    console.log(
+      `sampling: ${report.tracesPerSecond} traces/s stored; baseline (plain fetch, nothing stored): ${report.baselineRequestsPerSecond} req/s; ratio ${report.ratio}`,
+    );
+    console.log(
+      `event loop: longest stall ${report.longestStallMs} ms (p99 ${report.p99StallMs} ms, timer drift ${report.longestTimerDriftMs} ms)`,
+    );
     console.log(JSON.stringify(report));
     store.close();
   } finally {

@@ -29,7 +29,9 @@ const log = (msg) => process.stderr.write(`[code-server] ${msg}\n`);
 
 /** True when code-server is fully installed in the cache folder. */
 export function codeServerInstalled() {
-  return fs.existsSync(MARKER) && fs.existsSync(ENTRY) && fs.readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION;
+  return (
+    fs.existsSync(MARKER) && fs.existsSync(ENTRY) && fs.readFileSync(MARKER, 'utf8').trim() === CODE_SERVER_VERSION
+  );
 }
 
 /** Installs code-server into .cache/code-server unless already there; returns its entry script. */
@@ -69,12 +71,23 @@ function lock(dir, staleMs = 15 * 60_000) {
 function install() {
   ensureAptPackages(APT_FOR_START);
   const started = Date.now();
-  log(`installing code-server@${CODE_SERVER_VERSION} into ${path.relative(ROOT, CODE_SERVER_DIR)} (about a minute, ~300 MB)`);
+  log(
+    `installing code-server@${CODE_SERVER_VERSION} into ${path.relative(ROOT, CODE_SERVER_DIR)} (about a minute, ~300 MB)`,
+  );
   fs.rmSync(MARKER, { force: true });
   fs.mkdirSync(CODE_SERVER_DIR, { recursive: true });
   fs.writeFileSync(
     path.join(CODE_SERVER_DIR, 'package.json'),
-    JSON.stringify({ name: 'w2s-code-server', private: true, description: 'code-server for W2S Studio e2e tests and npm start (generated)', dependencies: { 'code-server': CODE_SERVER_VERSION } }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        name: 'w2s-code-server',
+        private: true,
+        description: 'code-server for W2S Studio e2e tests and npm start (generated)',
+        dependencies: { 'code-server': CODE_SERVER_VERSION },
+      },
+      null,
+      2,
+    ) + '\n',
   );
   // Seed @vscode/ripgrep's cache with Debian's rg so that its postinstall never reaches GitHub.
   const tmp = os.tmpdir();
@@ -96,9 +109,15 @@ function install() {
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
   };
-  const r = spawnSync('npm', ['install', '--no-package-lock', '--loglevel=error'], { cwd: CODE_SERVER_DIR, stdio: ['ignore', 'inherit', 'inherit'], env });
+  const r = spawnSync('npm', ['install', '--no-package-lock', '--loglevel=error'], {
+    cwd: CODE_SERVER_DIR,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env,
+  });
   if (r.status !== 0 || !fs.existsSync(ENTRY)) {
-    throw new Error(`npm install code-server@${CODE_SERVER_VERSION} failed (exit ${r.status ?? r.signal}) in ${CODE_SERVER_DIR}`);
+    throw new Error(
+      `npm install code-server@${CODE_SERVER_VERSION} failed (exit ${r.status ?? r.signal}) in ${CODE_SERVER_DIR}`,
+    );
   }
   fs.writeFileSync(MARKER, CODE_SERVER_VERSION + '\n');
   log(`code-server installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -129,7 +148,12 @@ export function portInUse(port) {
 /** HOME and XDG_* inside `home`, so that code-server writes nothing to the real home. */
 function isolatedEnv(home) {
   const env = { ...process.env, HOME: home };
-  for (const [k, sub] of [['XDG_CONFIG_HOME', '.config'], ['XDG_DATA_HOME', '.local/share'], ['XDG_CACHE_HOME', '.cache'], ['XDG_STATE_HOME', '.local/state']]) {
+  for (const [k, sub] of [
+    ['XDG_CONFIG_HOME', '.config'],
+    ['XDG_DATA_HOME', '.local/share'],
+    ['XDG_CACHE_HOME', '.cache'],
+    ['XDG_STATE_HOME', '.local/state'],
+  ]) {
     env[k] = path.join(home, sub);
     fs.mkdirSync(env[k], { recursive: true });
   }
@@ -141,7 +165,12 @@ function isolatedEnv(home) {
 
 /** Fresh profile folders under `base` (created): home, user data, extensions. */
 export function makeProfile(base) {
-  const p = { base, home: path.join(base, 'home'), userDataDir: path.join(base, 'user-data'), extensionsDir: path.join(base, 'extensions') };
+  const p = {
+    base,
+    home: path.join(base, 'home'),
+    userDataDir: path.join(base, 'user-data'),
+    extensionsDir: path.join(base, 'extensions'),
+  };
   for (const d of [p.home, p.userDataDir, p.extensionsDir]) fs.mkdirSync(d, { recursive: true });
   // A quiet first start: no welcome page or tips over the views under test, nothing phoning home.
   const settings = path.join(p.userDataDir, 'User', 'settings.json');
@@ -149,7 +178,18 @@ export function makeProfile(base) {
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     fs.writeFileSync(
       settings,
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'workbench.tips.enabled': false, 'telemetry.telemetryLevel': 'off', 'extensions.ignoreRecommendations': true, 'update.mode': 'none', 'git.openRepositoryInParentFolders': 'never' }, null, 2),
+      JSON.stringify(
+        {
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+          'telemetry.telemetryLevel': 'off',
+          'extensions.ignoreRecommendations': true,
+          'update.mode': 'none',
+          'git.openRepositoryInParentFolders': 'never',
+        },
+        null,
+        2,
+      ),
     );
   }
   return p;
@@ -160,10 +200,22 @@ export function installExtension(vsix, profile) {
   const entry = ensureCodeServer();
   const r = spawnSync(
     process.execPath,
-    [entry, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir, '--install-extension', vsix, '--force'],
+    [
+      entry,
+      '--user-data-dir',
+      profile.userDataDir,
+      '--extensions-dir',
+      profile.extensionsDir,
+      '--install-extension',
+      vsix,
+      '--force',
+    ],
     { env: isolatedEnv(profile.home), encoding: 'utf8', timeout: 120_000 },
   );
-  if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0)
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (exit ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`,
+    );
 }
 
 function get(url, timeoutMs) {
@@ -207,20 +259,28 @@ export async function startCodeServer(options = {}) {
 async function launch(entry, port, profile, ownProfile, options) {
   const args = [
     entry,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', profile.userDataDir,
-    '--extensions-dir', profile.extensionsDir,
+    '--user-data-dir',
+    profile.userDataDir,
+    '--extensions-dir',
+    profile.extensionsDir,
     ...(options.folder ? [options.folder] : []),
   ];
   const pipe = (options.stdio ?? 'pipe') === 'pipe';
   // detached: its own process group, so that stop() also ends the extension host and other children.
-  const child = spawn(process.execPath, args, { env: isolatedEnv(profile.home), stdio: ['ignore', pipe ? 'pipe' : 'inherit', pipe ? 'pipe' : 'inherit'], detached: true });
+  const child = spawn(process.execPath, args, {
+    env: isolatedEnv(profile.home),
+    stdio: ['ignore', pipe ? 'pipe' : 'inherit', pipe ? 'pipe' : 'inherit'],
+    detached: true,
+  });
   let output = '';
   if (pipe) {
     const keep = (d) => {
@@ -262,7 +322,9 @@ async function launch(entry, port, profile, ownProfile, options) {
   while (true) {
     if (exited) {
       await stop();
-      throw new Error(`code-server exited before it was ready (exit ${child.exitCode ?? child.signalCode}):\n${output.slice(-4000)}`);
+      throw new Error(
+        `code-server exited before it was ready (exit ${child.exitCode ?? child.signalCode}):\n${output.slice(-4000)}`,
+      );
     }
     try {
       if ((await get(`${url}/healthz`, 2000)) === 200) break;
@@ -287,8 +349,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       ensureCodeServer();
       console.log(`code-server ${CODE_SERVER_VERSION}: ${ENTRY}`);
     } else if (cmd === 'start' && folder) {
-      const server = await startCodeServer({ folder: path.resolve(folder), vsix: vsix && path.resolve(vsix), stdio: 'inherit' });
-      console.log(`code-server ready: ${server.url}/?folder=${encodeURIComponent(path.resolve(folder))}  (Ctrl-C stops it)`);
+      const server = await startCodeServer({
+        folder: path.resolve(folder),
+        vsix: vsix && path.resolve(vsix),
+        stdio: 'inherit',
+      });
+      console.log(
+        `code-server ready: ${server.url}/?folder=${encodeURIComponent(path.resolve(folder))}  (Ctrl-C stops it)`,
+      );
       const shutdown = () => void server.stop().then(() => process.exit(0));
       process.on('SIGINT', shutdown);
       process.on('SIGTERM', shutdown);

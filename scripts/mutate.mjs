@@ -34,7 +34,11 @@ const SCOPES = {
   // tests first and then the comparison on a real store built from the synthetic fixture with known answers.
   results: {
     files: () => listTs('src/core/results', []),
-    tests: ['test/unit/results/metrics.test.ts', 'test/unit/results/comparison.test.ts', 'test/unit/results/evaluations.test.ts'],
+    tests: [
+      'test/unit/results/metrics.test.ts',
+      'test/unit/results/comparison.test.ts',
+      'test/unit/results/evaluations.test.ts',
+    ],
   },
   // The sampler's retry and resume code, judged by its own unit tests (each against the fake server or
   // a real store). sampler.test.ts is left out: it takes a minute a run, so every surviving mutant
@@ -47,7 +51,11 @@ const SCOPES = {
   },
   sampling: {
     files: () => ['src/core/sampling/retry.ts', 'src/core/sampling/resume.ts', 'src/core/sampling/attempts.ts'],
-    tests: ['test/unit/sampling/retry.test.ts', 'test/unit/sampling/resume.test.ts', 'test/unit/sampling/attempts.test.ts'],
+    tests: [
+      'test/unit/sampling/retry.test.ts',
+      'test/unit/sampling/resume.test.ts',
+      'test/unit/sampling/attempts.test.ts',
+    ],
   },
   // The memory plan decides whether a user submits a job as it is or changes it first.
   'jobs-plan': {
@@ -62,17 +70,29 @@ const SCOPES = {
   // Whose file a store is, and what an upgrade keeps.
   store: {
     files: () => ['src/core/store/open.ts', 'src/core/store/migrations.ts'],
-    tests: ['test/unit/store/foreign-files.test.ts', 'test/unit/store/migrate-every-version.test.ts', 'test/unit/store/open.test.ts'],
+    tests: [
+      'test/unit/store/foreign-files.test.ts',
+      'test/unit/store/migrate-every-version.test.ts',
+      'test/unit/store/open.test.ts',
+    ],
   },
   // What of a server's or a model's text may be stored, logged or shown.
   text: {
     files: () => ['src/core/untrusted-text.ts'],
-    tests: ['test/unit/text/redaction.test.ts', 'test/unit/text/server-text.test.ts', 'test/unit/text/untrusted-text.test.ts'],
+    tests: [
+      'test/unit/text/redaction.test.ts',
+      'test/unit/text/server-text.test.ts',
+      'test/unit/text/untrusted-text.test.ts',
+    ],
   },
   // A job's log into the store: records, the log tail through outages, the Ray errors that decide a retry.
   jobs: {
     files: () => ['src/core/jobs/ingest.ts', 'src/core/jobs/log-tail.ts', 'src/core/jobs/ray-errors.ts'],
-    tests: ['test/unit/jobs/ingest-records.test.ts', 'test/unit/jobs/ray-client.test.ts', 'test/unit/jobs/log-tail.test.ts'],
+    tests: [
+      'test/unit/jobs/ingest-records.test.ts',
+      'test/unit/jobs/ray-client.test.ts',
+      'test/unit/jobs/log-tail.test.ts',
+    ],
   },
 };
 
@@ -95,7 +115,9 @@ function parseArgs(argv) {
     else if (a === '--tests') tests.push(argv[++i]);
     else if (a === '--full') full = true;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run mutate -- [grader|problems|sampling|export|results|curation|store|text|jobs|jobs-plan|src/core/…/file.ts]… [--tests GLOB]… [--concurrency N] [--full]');
+      console.log(
+        'usage: npm run mutate -- [grader|problems|sampling|export|results|curation|store|text|jobs|jobs-plan|src/core/…/file.ts]… [--tests GLOB]… [--concurrency N] [--full]',
+      );
       process.exit(0);
     } else targets.push(a);
   }
@@ -156,10 +178,24 @@ async function mutateFile(scope, file, { concurrency, full, tests }) {
     tempDirName: '.cache/stryker/tmp',
     cleanTempDir: true,
     // Only what the tests read goes into the sandbox (never .cache with code-server, dist, out).
-    ignorePatterns: ['/*', '!/src', '!/test', '!/data', '!/package.json', '!/tsconfig.json', '!/tsconfig.base.json', '!/tsconfig.mutate.json'],
+    ignorePatterns: [
+      '/*',
+      '!/src',
+      '!/test',
+      '!/data',
+      '!/package.json',
+      '!/tsconfig.json',
+      '!/tsconfig.base.json',
+      '!/tsconfig.mutate.json',
+    ],
     reporters: ['clear-text', 'progress', 'json'],
     jsonReporter: { fileName: reportOf(file) },
-    clearTextReporter: { allowColor: process.stdout.isTTY, logTests: false, reportScoreTable: true, reportMutants: true },
+    clearTextReporter: {
+      allowColor: process.stdout.isTTY,
+      logTests: false,
+      reportScoreTable: true,
+      reportMutants: true,
+    },
     logLevel: 'info',
     fileLogLevel: 'off',
     warnings: { slow: false },

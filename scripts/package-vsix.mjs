@@ -27,7 +27,8 @@ export function packageVsix({ build = true, quiet = false } = {}) {
   const args = [
     path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'),
     'package',
-    '--out', VSIX,
+    '--out',
+    VSIX,
     // Dependency detection (npm list) is needed so that node_modules files can be included at all;
     // .vscodeignore then keeps only better-sqlite3's runtime from them.
     '--dependencies',
@@ -45,14 +46,24 @@ export function packageVsix({ build = true, quiet = false } = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  if (process.argv.slice(2).some((a) => a === '--target' || a.startsWith('--target=') || a === '--prebuilds' || a.startsWith('--prebuilds='))) {
+  if (
+    process.argv
+      .slice(2)
+      .some((a) => a === '--target' || a.startsWith('--target=') || a === '--prebuilds' || a.startsWith('--prebuilds='))
+  ) {
     // TypeScript (it shares the binary checks with the extension's core): run it through tsx.
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'packaging', 'package-target.ts'), ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'scripts', 'packaging', 'package-target.ts'), ...process.argv.slice(2)],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
     process.exit(r.status ?? 1);
   }
   try {
     const out = packageVsix({ build: !process.argv.includes('--no-build'), quiet: process.argv.includes('--quiet') });
-    console.log(`packaged ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024 / 1024).toFixed(1)} MiB)`);
+    console.log(
+      `packaged ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024 / 1024).toFixed(1)} MiB)`,
+    );
   } catch (e) {
     console.error(`package: ${e.message}`);
     process.exit(1);

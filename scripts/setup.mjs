@@ -49,20 +49,31 @@ export function ensureAptPackages(names) {
   const missing = missingAptPackages(names);
   if (missing.length === 0) return;
   if (!fs.existsSync('/usr/bin/apt-get')) {
-    throw new Error(`Missing system packages: ${missing.join(' ')} (no apt-get here: install them with your package manager).`);
+    throw new Error(
+      `Missing system packages: ${missing.join(' ')} (no apt-get here: install them with your package manager).`,
+    );
   }
   const asRoot = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const run = (args) => {
     const cmd = [...asRoot, ...args];
     const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], env });
-    if (r.status !== 0) throw new Error(`"${cmd.join(' ')}" failed (exit ${r.status ?? r.signal}). Install as root: apt-get install --no-install-recommends ${missing.join(' ')}`);
+    if (r.status !== 0)
+      throw new Error(
+        `"${cmd.join(' ')}" failed (exit ${r.status ?? r.signal}). Install as root: apt-get install --no-install-recommends ${missing.join(' ')}`,
+      );
   };
   log(`missing Debian packages: ${missing.join(' ')}; running apt-get update`);
   run(['apt-get', 'update', '-qq']);
   const plan = aptPlan(missing);
-  if (plan.add.length) log(`apt-get will add ${plan.add.length} package(s), the missing ones and their dependencies:\n  ${plan.add.join('\n  ')}`);
-  if (plan.upgrade.length) log(`and upgrade ${plan.upgrade.length} installed package(s) whose exact version a new one requires:\n  ${plan.upgrade.join('\n  ')}`);
+  if (plan.add.length)
+    log(
+      `apt-get will add ${plan.add.length} package(s), the missing ones and their dependencies:\n  ${plan.add.join('\n  ')}`,
+    );
+  if (plan.upgrade.length)
+    log(
+      `and upgrade ${plan.upgrade.length} installed package(s) whose exact version a new one requires:\n  ${plan.upgrade.join('\n  ')}`,
+    );
   run(['apt-get', 'install', ...APT_FLAGS, ...missing]);
 }
 
@@ -71,7 +82,9 @@ export function ensureNodeModules() {
   const marker = path.join(ROOT, 'node_modules', '.package-lock.json'); // npm rewrites it on every install
   const lock = path.join(ROOT, 'package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
-  log(fs.existsSync(marker) ? 'package-lock.json is newer than node_modules: npm ci' : 'installing dependencies: npm ci');
+  log(
+    fs.existsSync(marker) ? 'package-lock.json is newer than node_modules: npm ci' : 'installing dependencies: npm ci',
+  );
   const started = Date.now();
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`npm ci failed (exit ${r.status ?? r.signal})`);

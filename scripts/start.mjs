@@ -30,17 +30,27 @@ async function main() {
 
   // The demo workspace: every built-in benchmark and a graded run of the shipped real traces (idempotent).
   const demo = prepareDemoWorkspace(ROOT, workspace);
-  say(`workspace ${workspace}: ${demo.sets.join(', ')} and the graded run ${demo.run} in ${path.relative(workspace, demo.db)}`);
+  say(
+    `workspace ${workspace}: ${demo.sets.join(', ')} and the graded run ${demo.run} in ${path.relative(workspace, demo.db)}`,
+  );
 
   const wanted = Number(process.env.PORT) || 8080;
   const port = (await portInUse(wanted)) ? await freePort() : wanted;
   if (port !== wanted) say(`port ${wanted} is taken: using ${port}`);
   // A stable profile under .cache, so that settings and window state survive restarts.
   const profileBase = path.join(ROOT, '.cache', 'code-server-profile');
-  const server = await startCodeServer({ folder: workspace, port, profile: makeProfile(profileBase), vsix: path.join(ROOT, '.cache', 'w2s-studio.vsix'), stdio: 'pipe' });
+  const server = await startCodeServer({
+    folder: workspace,
+    port,
+    profile: makeProfile(profileBase),
+    vsix: path.join(ROOT, '.cache', 'w2s-studio.vsix'),
+    stdio: 'pipe',
+  });
   const url = `${server.url}/?folder=${encodeURI(workspace)}`;
   console.log('');
-  console.log(`  W2S Studio is running in VS Code (code-server 4.100.3), ready in ${((Date.now() - t0) / 1000).toFixed(0)} s:`);
+  console.log(
+    `  W2S Studio is running in VS Code (code-server 4.100.3), ready in ${((Date.now() - t0) / 1000).toFixed(0)} s:`,
+  );
   console.log('');
   console.log(`      ${url}`);
   console.log('');

@@ -37,7 +37,11 @@ if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' }
 // 2. VS Code itself.
 let vscodeExecutablePath;
 try {
-  vscodeExecutablePath = await downloadAndUnzipVSCode({ version: VERSION, cachePath: path.join(ROOT, '.cache', 'vscode-test'), timeout: 30_000 });
+  vscodeExecutablePath = await downloadAndUnzipVSCode({
+    version: VERSION,
+    cachePath: path.join(ROOT, '.cache', 'vscode-test'),
+    timeout: 30_000,
+  });
 } catch (e) {
   fail(
     `could not download VS Code ${VERSION} (${e?.message ?? e}).\n` +
@@ -47,21 +51,37 @@ try {
 }
 
 // Desktop VS Code needs a display.
-if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && !process.env.W2S_UNDER_XVFB) {
+if (
+  process.platform === 'linux' &&
+  !process.env.DISPLAY &&
+  !process.env.WAYLAND_DISPLAY &&
+  !process.env.W2S_UNDER_XVFB
+) {
   if (spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status !== 0) {
     fail('desktop VS Code needs a display: install xvfb (apt-get install xvfb) or set DISPLAY.');
   }
-  const r = spawnSync('xvfb-run', ['-a', process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env: { ...process.env, W2S_UNDER_XVFB: '1' } });
+  const r = spawnSync('xvfb-run', ['-a', process.execPath, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, W2S_UNDER_XVFB: '1' },
+  });
   process.exit(r.status ?? 1);
 }
 
 // 3. Which Electron it runs on: ask the binary itself, else read its package.json.
 function electronVersion() {
-  const r = spawnSync(vscodeExecutablePath, ['-p', 'process.versions.electron'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(vscodeExecutablePath, ['-p', 'process.versions.electron'], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   const v = r.stdout?.trim();
   if (r.status === 0 && /^\d+\.\d+\.\d+/.test(v)) return v;
   const dir = path.dirname(vscodeExecutablePath);
-  for (const p of [path.join(dir, 'resources', 'app', 'package.json'), path.join(dir, '..', 'Resources', 'app', 'package.json'), path.join(dir, '..', 'resources', 'app', 'package.json')]) {
+  for (const p of [
+    path.join(dir, 'resources', 'app', 'package.json'),
+    path.join(dir, '..', 'Resources', 'app', 'package.json'),
+    path.join(dir, '..', 'resources', 'app', 'package.json'),
+  ]) {
     if (!fs.existsSync(p)) continue;
     const pkg = JSON.parse(fs.readFileSync(p, 'utf8'));
     const dep = pkg.devDependencies?.electron ?? pkg.dependencies?.electron;
@@ -79,7 +99,10 @@ if (process.env.W2S_DESKTOP_PACKAGE) {
   const abi = Number(createRequire(import.meta.url)('node-abi').getAbi(electron, 'electron'));
   const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
   const build = manifest.builds.find((b) => b.abi === abi);
-  if (!build) fail(`${dir} has no build for Electron ${electron} (NODE_MODULE_VERSION ${abi}): it has ${manifest.builds.map((b) => b.abi).join(', ')}`);
+  if (!build)
+    fail(
+      `${dir} has no build for Electron ${electron} (NODE_MODULE_VERSION ${abi}): it has ${manifest.builds.map((b) => b.abi).join(', ')}`,
+    );
   extensionTestsEnv.W2S_SQLITE_BINDING = path.join(dir, build.file);
   console.log(`test:desktop: the extension loads ${extensionTestsEnv.W2S_SQLITE_BINDING} (${manifest.target} package)`);
 }
@@ -103,15 +126,30 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130)
 let code = 1;
 try {
   const arch = process.env.npm_config_arch ?? os.arch();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'prebuild-install', 'bin.js'), '--runtime', 'electron', '--target', electron, '--arch', arch, '--verbose'], {
-    cwd: SQLITE_DIR,
-    stdio: 'inherit',
-    // This machine's npm config may point nodedir at the system headers; the prebuild must match Electron.
-    env: { ...process.env, npm_config_nodedir: '', npm_config_runtime: 'electron', npm_config_target: electron },
-    timeout: 180_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'prebuild-install', 'bin.js'),
+      '--runtime',
+      'electron',
+      '--target',
+      electron,
+      '--arch',
+      arch,
+      '--verbose',
+    ],
+    {
+      cwd: SQLITE_DIR,
+      stdio: 'inherit',
+      // This machine's npm config may point nodedir at the system headers; the prebuild must match Electron.
+      env: { ...process.env, npm_config_nodedir: '', npm_config_runtime: 'electron', npm_config_target: electron },
+      timeout: 180_000,
+    },
+  );
   if (r.status !== 0) {
-    throw new Error(`prebuild-install could not fetch better-sqlite3 for Electron ${electron} (${arch}); it needs GitHub access.`);
+    throw new Error(
+      `prebuild-install could not fetch better-sqlite3 for Electron ${electron} (${arch}); it needs GitHub access.`,
+    );
   }
   // 5. The suites, in a fresh empty workspace.
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'w2s-desktop-workspace-'));
@@ -121,7 +159,13 @@ try {
       extensionDevelopmentPath: ROOT,
       extensionTestsPath: path.join(ROOT, 'out', 'test', 'exthost', 'index'),
       extensionTestsEnv,
-      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+      launchArgs: [
+        workspace,
+        '--disable-extensions',
+        '--disable-workspace-trust',
+        '--skip-welcome',
+        '--skip-release-notes',
+      ],
     });
   } finally {
     fs.rmSync(workspace, { recursive: true, force: true });

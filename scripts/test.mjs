@@ -76,7 +76,8 @@ if (needsVsix) {
 }
 
 const nodeArgs = [
-  '--import', 'tsx',
+  '--import',
+  'tsx',
   '--test',
   '--test-force-exit', // a test that leaves a handle open must not keep the run alive
   `--test-timeout=${PER_TEST_TIMEOUT_MS}`,
@@ -90,7 +91,12 @@ const env = { ...process.env, ...(process.stdout.isTTY && !process.env.NO_COLOR 
 // Started from inside another test run (the fresh-clone test), node --test would see its parent's
 // NODE_TEST_CONTEXT and report to that parent instead of printing the spec summary read below.
 delete env.NODE_TEST_CONTEXT;
-const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, stdio: ['inherit', 'pipe', 'inherit'], detached: true, env });
+const child = spawn(process.execPath, nodeArgs, {
+  cwd: ROOT,
+  stdio: ['inherit', 'pipe', 'inherit'],
+  detached: true,
+  env,
+});
 let tail = '';
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);

@@ -21,7 +21,15 @@ async function probe<T>(work: () => Promise<T>): Promise<{ probe: Probe; value: 
   const value = await work();
   h.disable();
   const ms = (ns: number) => Number((ns / 1e6).toFixed(1));
-  return { value, probe: { maxMs: ms(h.max), p99Ms: ms(h.percentile(99)), meanMs: ms(h.mean), seconds: Number(((performance.now() - t0) / 1000).toFixed(1)) } };
+  return {
+    value,
+    probe: {
+      maxMs: ms(h.max),
+      p99Ms: ms(h.percentile(99)),
+      meanMs: ms(h.mean),
+      seconds: Number(((performance.now() - t0) / 1000).toFixed(1)),
+    },
+  };
 }
 
 const idle = () => probe(() => new Promise((r) => setTimeout(r, IDLE_MS)));
@@ -55,7 +63,12 @@ suite('extension-host event loop while sampling', () => {
     assert.ok(result, 'the command returns the run summary');
     assert.equal(result.status, 'done', result.error ?? '');
     assert.equal(result.done, 1319);
-    const report: StallReport = { traces: result.done, sampling: sampling.probe, idleBefore: before.probe, idleAfter: afterwards.probe };
+    const report: StallReport = {
+      traces: result.done,
+      sampling: sampling.probe,
+      idleBefore: before.probe,
+      idleAfter: afterwards.probe,
+    };
     console.log(BENCH_PREFIX + JSON.stringify(report));
   });
 });

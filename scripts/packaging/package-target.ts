@@ -13,7 +13,15 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { MANIFEST_FILE, NATIVE_DIR, type NativeManifest } from '../../src/core/native/manifest';
 import { VSCE_TARGETS, isVsceTarget, targetPlatform, type VsceTarget } from '../../src/core/native/targets';
-import { PrebuildError, fetchPrebuild, manifestEntry, prebuildAssetName, prebuildUrl, runtimeBuildsFor, type RuntimeBuild } from './prebuilds';
+import {
+  PrebuildError,
+  fetchPrebuild,
+  manifestEntry,
+  prebuildAssetName,
+  prebuildUrl,
+  runtimeBuildsFor,
+  type RuntimeBuild,
+} from './prebuilds';
 import { readVsix } from './vsix-entries';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -39,7 +47,9 @@ export async function packageTarget(opts: PackageTargetOptions): Promise<string>
   const log = opts.log ?? ((l: string) => console.log(l));
   const tp = targetPlatform(opts.target);
   const moduleDir = path.dirname(requireHere.resolve('better-sqlite3/package.json', { paths: [ROOT] }));
-  const moduleVersion = (JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8')) as { version: string }).version;
+  const moduleVersion = (
+    JSON.parse(fs.readFileSync(path.join(moduleDir, 'package.json'), 'utf8')) as { version: string }
+  ).version;
   const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
   const builds = runtimeBuildsFor(tp);
   const assets = builds.map((b) => prebuildAssetName(moduleVersion, b, tp));
@@ -47,18 +57,27 @@ export async function packageTarget(opts: PackageTargetOptions): Promise<string>
   if (opts.prebuildsDir) {
     const missing = assets.filter((a) => !fs.existsSync(path.join(opts.prebuildsDir!, a)));
     if (missing.length) {
-      throw new PrebuildError(`${opts.prebuildsDir} lacks ${missing.length} of the ${assets.length} files ${opts.target} needs (from ${prebuildUrl(moduleVersion, '')}):\n    ${missing.join('\n    ')}`);
+      throw new PrebuildError(
+        `${opts.prebuildsDir} lacks ${missing.length} of the ${assets.length} files ${opts.target} needs (from ${prebuildUrl(moduleVersion, '')}):\n    ${missing.join('\n    ')}`,
+      );
     }
   }
 
   // 1. The binaries first: without internet this fails in a second, before any build work.
-  log(`package ${opts.target}: better-sqlite3 ${moduleVersion} for ${builds.map((b) => `${b.runtime} ${b.version} (ABI ${b.abi})`).join(', ')}`);
+  log(
+    `package ${opts.target}: better-sqlite3 ${moduleVersion} for ${builds.map((b) => `${b.runtime} ${b.version} (ABI ${b.abi})`).join(', ')}`,
+  );
   const fetched: { b: RuntimeBuild; file: string }[] = [];
   const dropScratch = () => {
-    for (const { file } of fetched) fs.rmSync(path.dirname(path.dirname(path.dirname(file))), { recursive: true, force: true });
+    for (const { file } of fetched)
+      fs.rmSync(path.dirname(path.dirname(path.dirname(file))), { recursive: true, force: true });
   };
   try {
-    for (const b of builds) fetched.push({ b, file: fetchPrebuild(b, tp, moduleVersion, assets, { moduleDir, prebuildsDir: opts.prebuildsDir, log }) });
+    for (const b of builds)
+      fetched.push({
+        b,
+        file: fetchPrebuild(b, tp, moduleVersion, assets, { moduleDir, prebuildsDir: opts.prebuildsDir, log }),
+      });
   } catch (e) {
     dropScratch();
     throw e;
@@ -91,18 +110,39 @@ async function stageAndPackage(
   try {
     fs.mkdirSync(nativeDir, { recursive: true });
     for (const { b, file } of fetched) fs.copyFileSync(file, path.join(nativeDir, manifestEntry(b).file));
-    const manifest: NativeManifest = { module: 'better-sqlite3', moduleVersion, target: opts.target, builds: builds.map(manifestEntry) };
+    const manifest: NativeManifest = {
+      module: 'better-sqlite3',
+      moduleVersion,
+      target: opts.target,
+      builds: builds.map(manifestEntry),
+    };
     fs.writeFileSync(path.join(nativeDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
 
     const base = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
-    if (!base.split('\n').includes(HOST_BINARY_LINE)) throw new Error(`.vscodeignore no longer has the line ${HOST_BINARY_LINE}: update package-target.ts`);
-    const ignore = base.split('\n').filter((l) => l !== HOST_BINARY_LINE).join('\n') + `\n# per-target package: the builds in native/ instead of node_modules' own\n!${NATIVE_DIR}/**\n`;
+    if (!base.split('\n').includes(HOST_BINARY_LINE))
+      throw new Error(`.vscodeignore no longer has the line ${HOST_BINARY_LINE}: update package-target.ts`);
+    const ignore =
+      base
+        .split('\n')
+        .filter((l) => l !== HOST_BINARY_LINE)
+        .join('\n') + `\n# per-target package: the builds in native/ instead of node_modules' own\n!${NATIVE_DIR}/**\n`;
     fs.mkdirSync(path.dirname(ignoreFile), { recursive: true });
     fs.writeFileSync(ignoreFile, ignore);
 
     const r = spawnSync(
       process.execPath,
-      [requireHere.resolve('@vscode/vsce/vsce', { paths: [ROOT] }), 'package', '--target', opts.target, '--out', out, '--ignoreFile', ignoreFile, '--dependencies', '--no-rewrite-relative-links'],
+      [
+        requireHere.resolve('@vscode/vsce/vsce', { paths: [ROOT] }),
+        'package',
+        '--target',
+        opts.target,
+        '--out',
+        out,
+        '--ignoreFile',
+        ignoreFile,
+        '--dependencies',
+        '--no-rewrite-relative-links',
+      ],
       { cwd: ROOT, encoding: 'utf8' },
     );
     if (!opts.quiet || r.status !== 0) log(`${r.stdout ?? ''}${r.stderr ?? ''}`.trim());
@@ -114,10 +154,16 @@ async function stageAndPackage(
 
   // 4. What went in: every build and the manifest, and not the host's own binary.
   const { entries } = await readVsix(out);
-  const want = [...builds.map((b) => `extension/${NATIVE_DIR}/${manifestEntry(b).file}`), `extension/${NATIVE_DIR}/${MANIFEST_FILE}`];
+  const want = [
+    ...builds.map((b) => `extension/${NATIVE_DIR}/${manifestEntry(b).file}`),
+    `extension/${NATIVE_DIR}/${MANIFEST_FILE}`,
+  ];
   const missing = want.filter((w) => !entries.includes(w));
   const stray = entries.filter((e) => /\.node$/.test(e) && !want.includes(e));
-  if (missing.length || stray.length) throw new Error(`${out} is wrong: missing ${missing.join(', ') || 'nothing'}; unexpected ${stray.join(', ') || 'nothing'}`);
+  if (missing.length || stray.length)
+    throw new Error(
+      `${out} is wrong: missing ${missing.join(', ') || 'nothing'}; unexpected ${stray.join(', ') || 'nothing'}`,
+    );
   return out;
 }
 
@@ -163,7 +209,8 @@ export function parseArgs(argv: string[]): PackageTargetOptions {
   }
   if (!target) throw new UsageError('--target is required');
   if (!isVsceTarget(target)) throw new UsageError(`unknown target ${target}: one of ${VSCE_TARGETS.join(', ')}`);
-  if (prebuildsDir && !fs.statSync(prebuildsDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--prebuilds ${prebuildsDir} is not a folder`);
+  if (prebuildsDir && !fs.statSync(prebuildsDir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--prebuilds ${prebuildsDir} is not a folder`);
   return { target, prebuildsDir, build, quiet };
 }
 
@@ -172,11 +219,16 @@ if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
-    console.error(`package: ${(e as Error).message}\nusage: npm run package -- --target <${VSCE_TARGETS.join('|')}> [--prebuilds DIR] [--no-build] [--quiet]`);
+    console.error(
+      `package: ${(e as Error).message}\nusage: npm run package -- --target <${VSCE_TARGETS.join('|')}> [--prebuilds DIR] [--no-build] [--quiet]`,
+    );
     process.exit(2);
   }
   packageTarget(opts).then(
-    (out) => console.log(`packaged ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024 / 1024).toFixed(1)} MiB)`),
+    (out) =>
+      console.log(
+        `packaged ${path.relative(process.cwd(), out)} (${(fs.statSync(out).size / 1024 / 1024).toFixed(1)} MiB)`,
+      ),
     (e: Error) => {
       console.error(`package ${opts.target}: ${e.message}`);
       process.exit(1);

@@ -32,11 +32,22 @@ export function runtimeBuildsFor(tp: TargetPlatform): RuntimeBuild[] {
     ? ELECTRON_FOR_VSCODE.map((r, i) => {
         const next = ELECTRON_FOR_VSCODE[i + 1];
         const last = next ? previousMinor(next.vscode) : undefined;
-        const span = last === undefined ? `${minor(r.vscode)}+` : last === minor(r.vscode) ? last : `${minor(r.vscode)}–${last}`;
-        return { runtime: 'electron' as const, version: r.electron, abi: abiOf('electron', r.electron), usedBy: `VS Code ${span}` };
+        const span =
+          last === undefined ? `${minor(r.vscode)}+` : last === minor(r.vscode) ? last : `${minor(r.vscode)}–${last}`;
+        return {
+          runtime: 'electron' as const,
+          version: r.electron,
+          abi: abiOf('electron', r.electron),
+          usedBy: `VS Code ${span}`,
+        };
       })
     : [];
-  const node = NODE_MAJORS.map((v) => ({ runtime: 'node' as const, version: v, abi: abiOf('node', v), usedBy: `VS Code Server, code-server (Node ${v.split('.')[0]})` }));
+  const node = NODE_MAJORS.map((v) => ({
+    runtime: 'node' as const,
+    version: v,
+    abi: abiOf('node', v),
+    usedBy: `VS Code Server, code-server (Node ${v.split('.')[0]})`,
+  }));
   return [...electron, ...node];
 }
 
@@ -47,7 +58,11 @@ function previousMinor(v: string): string {
 }
 
 /** The file name prebuild (and so better-sqlite3's releases) gives a build: `{name}-v{version}-{runtime}-v{abi}-{platform}{libc}-{arch}.tar.gz`. */
-export function prebuildAssetName(moduleVersion: string, b: Pick<RuntimeBuild, 'runtime' | 'abi'>, tp: TargetPlatform): string {
+export function prebuildAssetName(
+  moduleVersion: string,
+  b: Pick<RuntimeBuild, 'runtime' | 'abi'>,
+  tp: TargetPlatform,
+): string {
   const libc = tp.platform === 'linux' && tp.libc === 'musl' ? 'musl' : '';
   return `better-sqlite3-v${moduleVersion}-${b.runtime}-v${b.abi}-${tp.platform}${libc}-${tp.arch}.tar.gz`;
 }
@@ -66,14 +81,23 @@ export function packagedName(b: Pick<RuntimeBuild, 'runtime' | 'abi'>): string {
  * an npm config `nodedir` quietly builds for the local Node when asked for Electron). Returns the
  * refusal, or undefined when it fits.
  */
-export function refuseMismatch(file: string, want: Pick<RuntimeBuild, 'runtime' | 'version' | 'abi'>, tp: TargetPlatform): string | undefined {
+export function refuseMismatch(
+  file: string,
+  want: Pick<RuntimeBuild, 'runtime' | 'version' | 'abi'>,
+  tp: TargetPlatform,
+): string | undefined {
   const info = inspectNativeBinary(file);
   const wanted = `${tp.target} (${want.runtime === 'electron' ? 'Electron' : 'Node'} ${want.version}, NODE_MODULE_VERSION ${want.abi})`;
   const problems: string[] = [];
   if (info.platform !== tp.platform) problems.push(`platform ${info.platform ?? 'unknown'} is not ${tp.platform}`);
-  else if (!info.arch?.includes(tp.arch)) problems.push(`architecture ${(info.arch ?? []).join('+')} is not ${tp.arch}`);
-  if (tp.platform === 'linux' && info.libc && info.libc !== tp.libc) problems.push(`C library ${info.libc} is not ${tp.libc}`);
-  if (info.abi !== want.abi) problems.push(info.abi === undefined ? 'it names no NODE_MODULE_VERSION' : `NODE_MODULE_VERSION ${info.abi} is not ${want.abi}`);
+  else if (!info.arch?.includes(tp.arch))
+    problems.push(`architecture ${(info.arch ?? []).join('+')} is not ${tp.arch}`);
+  if (tp.platform === 'linux' && info.libc && info.libc !== tp.libc)
+    problems.push(`C library ${info.libc} is not ${tp.libc}`);
+  if (info.abi !== want.abi)
+    problems.push(
+      info.abi === undefined ? 'it names no NODE_MODULE_VERSION' : `NODE_MODULE_VERSION ${info.abi} is not ${want.abi}`,
+    );
   return problems.length ? `${file} is ${describeBinary(info)}, wanted ${wanted}: ${problems.join('; ')}` : undefined;
 }
 
@@ -91,19 +115,35 @@ export class PrebuildError extends Error {}
  * Fetches one build into a scratch folder and returns its better_sqlite3.node. Fails at the first
  * problem, naming what to do: without GitHub access it lists the files to fetch elsewhere.
  */
-export function fetchPrebuild(b: RuntimeBuild, tp: TargetPlatform, moduleVersion: string, all: string[], opts: FetchOptions): string {
+export function fetchPrebuild(
+  b: RuntimeBuild,
+  tp: TargetPlatform,
+  moduleVersion: string,
+  all: string[],
+  opts: FetchOptions,
+): string {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'w2s-prebuild-'));
   fs.copyFileSync(path.join(opts.moduleDir, 'package.json'), path.join(scratch, 'package.json'));
   const asset = prebuildAssetName(moduleVersion, b, tp);
   const args = [
     requireHere.resolve('prebuild-install/bin.js'),
-    '--runtime', b.runtime, '--target', b.version, '--platform', tp.platform, '--arch', tp.arch,
+    '--runtime',
+    b.runtime,
+    '--target',
+    b.version,
+    '--platform',
+    tp.platform,
+    '--arch',
+    tp.arch,
     ...(tp.platform === 'linux' ? ['--libc', tp.libc === 'musl' ? 'musl' : 'glibc'] : []),
     '--verbose',
   ];
   if (opts.prebuildsDir) {
     const local = path.join(path.resolve(opts.prebuildsDir), asset);
-    if (!fs.existsSync(local)) throw new PrebuildError(`${asset} is not in ${opts.prebuildsDir}. It needs: ${all.join(', ')} (from ${prebuildUrl(moduleVersion, '')}).`);
+    if (!fs.existsSync(local))
+      throw new PrebuildError(
+        `${asset} is not in ${opts.prebuildsDir}. It needs: ${all.join(', ')} (from ${prebuildUrl(moduleVersion, '')}).`,
+      );
     args.push('--local-prebuilds', path.resolve(opts.prebuildsDir));
   }
   // npm_config_* from `npm run` (runtime, target, arch, nodedir, build_from_source…) would override
@@ -114,7 +154,10 @@ export function fetchPrebuild(b: RuntimeBuild, tp: TargetPlatform, moduleVersion
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   const file = path.join(scratch, 'build', 'Release', 'better_sqlite3.node');
   if (r.status !== 0 || !fs.existsSync(file)) {
-    const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|socket hang up|timed? ?out/i.test(out) || r.error !== undefined;
+    const offline =
+      /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|socket hang up|timed? ?out/i.test(
+        out,
+      ) || r.error !== undefined;
     const why = offline
       ? `cannot reach GitHub, where better-sqlite3 publishes its builds (${out.trim().split('\n').pop() ?? r.error?.message}).\n` +
         `  Per-target packages need a machine with internet, or these files fetched elsewhere from ${prebuildUrl(moduleVersion, '')}\n` +

@@ -14,7 +14,9 @@ interface ZipFile {
   close(): void;
 }
 const requireHere = createRequire(__filename);
-const yauzl = requireHere(requireHere.resolve('yauzl', { paths: [requireHere.resolve('@vscode/vsce/package.json')] })) as {
+const yauzl = requireHere(
+  requireHere.resolve('yauzl', { paths: [requireHere.resolve('@vscode/vsce/package.json')] }),
+) as {
   open(file: string, options: { lazyEntries: boolean }, cb: (err: Error | null, zip: ZipFile) => void): void;
 };
 
@@ -22,7 +24,10 @@ const yauzl = requireHere(requireHere.resolve('yauzl', { paths: [requireHere.res
  * Every path inside a .vsix (zip), e.g. `extension/native/manifest.json`, with the text of those
  * named in `read` (e.g. `extension.vsixmanifest`).
  */
-export function readVsix(file: string, read: string[] = []): Promise<{ entries: string[]; texts: Record<string, string> }> {
+export function readVsix(
+  file: string,
+  read: string[] = [],
+): Promise<{ entries: string[]; texts: Record<string, string> }> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (err, zip) => {
       if (err) return reject(err);

@@ -26,7 +26,9 @@ let finished = false;
 process.on('beforeExit', () => {
   if (finished) return;
   finished = true;
-  process.stderr.write('w2s: internal error: the command stopped before it finished (a worker thread may have died); what was stored is kept, run it again to resume.\n');
+  process.stderr.write(
+    'w2s: internal error: the command stopped before it finished (a worker thread may have died); what was stored is kept, run it again to resume.\n',
+  );
   process.exitCode = 1;
 });
 

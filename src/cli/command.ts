@@ -39,5 +39,9 @@ export interface Command {
   readonly options: Record<string, OptionSpec>;
   readonly positionals?: { min: number; max: number };
   readonly details?: string;
-  run(values: Record<string, string | boolean | string[] | undefined>, positionals: string[], ctx: CliContext): Promise<CommandResult>;
+  run(
+    values: Record<string, string | boolean | string[] | undefined>,
+    positionals: string[],
+    ctx: CliContext,
+  ): Promise<CommandResult>;
 }

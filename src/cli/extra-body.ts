@@ -7,6 +7,8 @@ export function parseExtraBody(raw: unknown): Record<string, unknown> | undefine
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
     return Object.keys(parsed).length ? (parsed as Record<string, unknown>) : undefined;
   } catch (e) {
-    throw new UsageError(`--extra-body must be a JSON object, e.g. '{"skip_special_tokens": true}' (${(e as Error).message}).`);
+    throw new UsageError(
+      `--extra-body must be a JSON object, e.g. '{"skip_special_tokens": true}' (${(e as Error).message}).`,
+    );
   }
 }

@@ -30,7 +30,9 @@ export async function runCli(io: CliIo): Promise<number> {
   const [first, ...afterFirst] = io.argv;
   if (!first || first === '--help' || first === '-h' || first === 'help') {
     const target = first === 'help' ? afterFirst.slice(0, 2).join(' ') : undefined;
-    const cmd = target ? COMMANDS.find((c) => c.name === target) ?? COMMANDS.find((c) => c.name === afterFirst[0]) : undefined;
+    const cmd = target
+      ? (COMMANDS.find((c) => c.name === target) ?? COMMANDS.find((c) => c.name === afterFirst[0]))
+      : undefined;
     const group = !cmd && afterFirst[0] ? groupOf(afterFirst[0]) : [];
     io.stdout.write(cmd ? commandHelp(cmd) : group.length ? groupHelp(afterFirst[0]!, group) : mainHelp());
     return first ? 0 : 2;
@@ -54,7 +56,9 @@ export async function runCli(io: CliIo): Promise<number> {
         io.stdout.write(groupHelp(first, group));
         return verb === '--help' || verb === '-h' ? 0 : 2;
       }
-      io.stderr.write(`w2s ${first}: unknown command "${verb}" (${group.map((c) => c.name.split(' ')[1]).join(', ')}). Run "w2s ${first} --help".\n`);
+      io.stderr.write(
+        `w2s ${first}: unknown command "${verb}" (${group.map((c) => c.name.split(' ')[1]).join(', ')}). Run "w2s ${first} --help".\n`,
+      );
       return 2;
     }
     name = cmd.name;
@@ -77,7 +81,9 @@ export async function runCli(io: CliIo): Promise<number> {
     values = parsed.values as typeof values;
     positionals = parsed.positionals;
   } catch (e) {
-    io.stderr.write(`w2s ${name}: ${(e as Error).message}\nUsage: w2s ${name} ${command.usage}\nRun "w2s ${name} --help" for details.\n`);
+    io.stderr.write(
+      `w2s ${name}: ${(e as Error).message}\nUsage: w2s ${name} ${command.usage}\nRun "w2s ${name} --help" for details.\n`,
+    );
     return 2;
   }
   if (values.help) {
@@ -103,7 +109,8 @@ export async function runCli(io: CliIo): Promise<number> {
     storePath,
     store: () => (store ??= openStore(storePath)),
     // read-only: a listing command never creates, migrates or changes a store (nor another app's file)
-    existingStore: () => (store || fs.existsSync(storePath) ? (store ??= openStore(storePath, { readonly: true })) : undefined),
+    existingStore: () =>
+      store || fs.existsSync(storePath) ? (store ??= openStore(storePath, { readonly: true })) : undefined,
     progress: (label) => createProgress(io.stderr, label),
     signal: io.signal,
     // what reaches the terminal may quote a server or the store: no escape sequence gets through
@@ -126,10 +133,13 @@ export async function runCli(io: CliIo): Promise<number> {
     const known = storeFailure(e, storePath);
     if (known) {
       io.stderr.write(`w2s ${name}: error: ${stripTerminalControls(known.message)}\n`);
-      if (json) io.stdout.write(`${JSON.stringify({ error: { code: known.code, message: known.message } }, null, 2)}\n`);
+      if (json)
+        io.stdout.write(`${JSON.stringify({ error: { code: known.code, message: known.message } }, null, 2)}\n`);
       return 1;
     }
-    io.stderr.write(`w2s ${name}: unexpected error (please report it): ${stripTerminalControls((e as Error)?.stack ?? String(e))}\n`);
+    io.stderr.write(
+      `w2s ${name}: unexpected error (please report it): ${stripTerminalControls((e as Error)?.stack ?? String(e))}\n`,
+    );
     return 1;
   } finally {
     store?.close();
@@ -163,7 +173,14 @@ function groupOf(word: string): Command[] {
 
 function groupHelp(word: string, group: Command[]): string {
   const width = Math.max(...group.map((c) => c.name.length));
-  return [`w2s ${word} — commands:`, '', ...group.map((c) => `  w2s ${c.name.padEnd(width)}  ${c.summary}`), '', `Run "w2s ${word} VERB --help" for one of them.`, ''].join('\n');
+  return [
+    `w2s ${word} — commands:`,
+    '',
+    ...group.map((c) => `  w2s ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    `Run "w2s ${word} VERB --help" for one of them.`,
+    '',
+  ].join('\n');
 }
 
 function mainHelp(): string {

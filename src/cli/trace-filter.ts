@@ -9,7 +9,12 @@ import { UsageError } from './usage-error';
 
 /** Options every command that selects traces shares. */
 export const FILTER_OPTIONS: Record<string, OptionSpec> = {
-  filter: { type: 'string', description: 'filter expression, e.g. \'verdict:incorrect signal:repetition len:>2000 "let me check"\' (w2s traces --help)', valueName: 'EXPR' },
+  filter: {
+    type: 'string',
+    description:
+      'filter expression, e.g. \'verdict:incorrect signal:repetition len:>2000 "let me check"\' (w2s traces --help)',
+    valueName: 'EXPR',
+  },
   view: { type: 'string', description: 'a saved view (w2s views lists them)', valueName: 'NAME' },
 };
 
@@ -24,7 +29,11 @@ export function parseFilterOption(expr: string, flag = '--filter'): TraceFilter 
 }
 
 /** --filter and --view (and any extra filter, e.g. from --run/--set) combined; `undefined` when none is given. */
-export function filterFromOptions(v: Record<string, unknown>, store: Store, extra?: TraceFilter): { filter: TraceFilter; sort: TraceSort | null; given: boolean } {
+export function filterFromOptions(
+  v: Record<string, unknown>,
+  store: Store,
+  extra?: TraceFilter,
+): { filter: TraceFilter; sort: TraceSort | null; given: boolean } {
   let filter: TraceFilter = {};
   let sort: TraceSort | null = null;
   let given = false;
@@ -54,7 +63,11 @@ export async function catchUpSignals(ctx: CliContext, store: Store): Promise<voi
   if (backlog.missing === 0) return;
   const progress = ctx.progress('signals');
   try {
-    await computeStoredSignals(store, { mode: 'missing', signal: ctx.signal, onProgress: (d, t) => progress.update(d, t) });
+    await computeStoredSignals(store, {
+      mode: 'missing',
+      signal: ctx.signal,
+      onProgress: (d, t) => progress.update(d, t),
+    });
   } finally {
     progress.done();
   }

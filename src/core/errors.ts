@@ -3,7 +3,10 @@
  * and what to do. Anything else that escapes is a bug and is reported with its stack.
  */
 export class W2sError extends Error {
-  constructor(message: string, readonly code: string = 'W2S_ERROR') {
+  constructor(
+    message: string,
+    readonly code: string = 'W2S_ERROR',
+  ) {
     super(message);
     this.name = 'W2sError';
   }

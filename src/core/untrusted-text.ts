@@ -30,7 +30,8 @@ export function redactSecrets(text: string, key?: string): string {
 
 // ECMA-48: CSI (ESC [ … final), OSC / DCS / SOS / PM / APC strings (ESC ] … BEL or ST), other two-byte
 // escapes, and the C1 forms of CSI and OSC.
-const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|[\u001b][\]PX^_][\s\S]*?(?:\u0007|\u001b\\|$)|[\u009d\u0090][\s\S]*?(?:\u0007|\u001b\\|\u009c|$)|\u001b[ -~]?/g;
+const ESCAPES =
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|[\u001b][\]PX^_][\s\S]*?(?:\u0007|\u001b\\|$)|[\u009d\u0090][\s\S]*?(?:\u0007|\u001b\\|\u009c|$)|\u001b[ -~]?/g;
 // Other C0 controls but tab and newline (a carriage return rewrites the line), DEL, the C1 controls,
 // and the bidirectional overrides that reorder what a terminal shows.
 const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
@@ -55,7 +56,12 @@ function htmlText(html: string): string {
   const body = html
     .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
   const text = body.replace(/\s+/g, ' ').trim();
   const t = title?.replace(/\s+/g, ' ').trim();
   return t && !text.startsWith(t) ? `${t}: ${text}` : text;

@@ -29,16 +29,28 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
   stores.setNativeProblem(native.problem);
   // (the grader is disposed first: its workers finish before the store closes)
   const grader = registerGrading(context, stores, log);
-  context.subscriptions.push(log, stores, registerCommand('w2s.showLog', () => log.show()));
+  context.subscriptions.push(
+    log,
+    stores,
+    registerCommand('w2s.showLog', () => log.show()),
+  );
   registerProblems(context, stores, log, native.problem?.message);
   const sampling = registerSampling(context, stores, log);
   const traces = registerTraces(context, stores, log);
   // Traces are graded as sampling stores them, unless the setting says later.
-  context.subscriptions.push(sampling.onTracesStored(({ traceIds }) => setting('grading.gradeOnArrival') && grader.enqueue(traceIds)));
-  context.subscriptions.push(registerCommand('w2s.importTraces', (uri?: vscode.Uri) => importTracesCommand(stores, grader, log, uri instanceof vscode.Uri ? uri : undefined)));
+  context.subscriptions.push(
+    sampling.onTracesStored(({ traceIds }) => setting('grading.gradeOnArrival') && grader.enqueue(traceIds)),
+  );
+  context.subscriptions.push(
+    registerCommand('w2s.importTraces', (uri?: vscode.Uri) =>
+      importTracesCommand(stores, grader, log, uri instanceof vscode.Uri ? uri : undefined),
+    ),
+  );
   registerJobs(context, stores, grader, log);
   const results = registerResults(context, stores, log, sampling, grader);
-  log.info(`W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`);
+  log.info(
+    `W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`,
+  );
   return { stores, grader, traces, results };
 }
 

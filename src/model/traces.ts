@@ -112,7 +112,18 @@ export interface TraceRow<S extends string = string> {
   readonly snippet?: HighlightedText;
 }
 
-export const FACETS = ['run', 'model', 'set', 'verdict', 'label', 'finish', 'length', 'subject', 'level', 'signal'] as const;
+export const FACETS = [
+  'run',
+  'model',
+  'set',
+  'verdict',
+  'label',
+  'finish',
+  'length',
+  'subject',
+  'level',
+  'signal',
+] as const;
 export type FacetName = (typeof FACETS)[number];
 
 export interface FacetValue {
@@ -155,7 +166,10 @@ export interface TraceDetail<S extends string = string> extends TraceRow<S> {
   /** Where the extracted answer stands: the box content (or the text) the grader read, as offsets into `field`. */
   readonly extractedAt: { readonly field: 'answer' | 'reasoning'; readonly start: number; readonly end: number } | null;
   /** With a search: every hit in the reasoning and the answer, as [start, end) offsets. */
-  readonly hits?: { readonly reasoning: readonly (readonly [number, number])[]; readonly answer: readonly (readonly [number, number])[] };
+  readonly hits?: {
+    readonly reasoning: readonly (readonly [number, number])[];
+    readonly answer: readonly (readonly [number, number])[];
+  };
 }
 
 /** Every sample of one problem across runs, with each run's pass rate (the detail's side-by-side view). */
@@ -167,7 +181,14 @@ export interface ProblemSamples<S extends string = string> {
   readonly gold: string;
   readonly metadata: Readonly<Record<string, unknown>>;
   /** Per run: samples of this problem and how many are correct. */
-  readonly runs: readonly { readonly run: string; readonly model: string; readonly samples: number; readonly correct: number; readonly graded: number; readonly passRate: number | null }[];
+  readonly runs: readonly {
+    readonly run: string;
+    readonly model: string;
+    readonly samples: number;
+    readonly correct: number;
+    readonly graded: number;
+    readonly passRate: number | null;
+  }[];
   /** Every sample of the problem, by run then sample index. */
   readonly traces: readonly TraceRow<S>[];
 }

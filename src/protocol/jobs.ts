@@ -35,4 +35,5 @@ export interface JobPanelState {
 export const JobStateNotification: NotificationType<JobPanelState> = { method: 'job/state' };
 
 /** Webview → extension: the buttons. */
-export const JobActionRequest: RequestType<{ action: 'stop' | 'log' | 'openRun' }, { ok: boolean; message?: string }> = { method: 'job/action' };
+export const JobActionRequest: RequestType<{ action: 'stop' | 'log' | 'openRun' }, { ok: boolean; message?: string }> =
+  { method: 'job/action' };

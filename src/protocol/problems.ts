@@ -23,6 +23,9 @@ export interface ProblemSetInit {
 export const ProblemSetInitNotification: NotificationType<ProblemSetInit> = { method: 'problems/init' };
 
 /** Webview → extension: one page of problems in file order. Pages are small; the list is never sent whole. */
-export const GetProblemsRequest: RequestType<{ set: string; offset: number; limit: number; query?: string }, { problems: ProblemView[]; matched: number }> = {
+export const GetProblemsRequest: RequestType<
+  { set: string; offset: number; limit: number; query?: string },
+  { problems: ProblemView[]; matched: number }
+> = {
   method: 'problems/get',
 };

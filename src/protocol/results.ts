@@ -44,7 +44,9 @@ export interface MetricsView {
   readonly longIgnored: number;
   readonly longTokens: number;
   readonly truncationRate: number | null;
-  readonly breakdowns: Readonly<Record<string, readonly { readonly value: string; readonly problems: number; readonly accuracy: number }[]>>;
+  readonly breakdowns: Readonly<
+    Record<string, readonly { readonly value: string; readonly problems: number; readonly accuracy: number }[]>
+  >;
 }
 
 export interface CellView {
@@ -57,7 +59,12 @@ export interface CellView {
   readonly coverage: { readonly graded: number; readonly of: number; readonly partial: boolean };
   readonly metrics: MetricsView;
   /** on the problems both were graded on: `common` of the set's `of` */
-  readonly delta: { readonly value: number; readonly interval: IntervalView; readonly common: number; readonly of: number } | null;
+  readonly delta: {
+    readonly value: number;
+    readonly interval: IntervalView;
+    readonly common: number;
+    readonly of: number;
+  } | null;
   readonly deltaNote?: string;
   readonly rgr: RgrView;
 }
@@ -66,7 +73,13 @@ export interface LineageView {
   readonly snapshot: string;
   readonly preset: string;
   readonly traces: number;
-  readonly teachers: readonly { readonly run: string; readonly model: string; readonly set: string; readonly traces: number; readonly accuracy: number | null }[];
+  readonly teachers: readonly {
+    readonly run: string;
+    readonly model: string;
+    readonly set: string;
+    readonly traces: number;
+    readonly accuracy: number | null;
+  }[];
 }
 
 export interface RowView {
@@ -80,7 +93,13 @@ export interface RowView {
     readonly over: number;
     readonly of: number;
     readonly partial: number;
-    readonly delta: { readonly weighting: 'macro' | 'micro'; readonly value: number; readonly interval: IntervalView | null; readonly over: number; readonly common: number } | null;
+    readonly delta: {
+      readonly weighting: 'macro' | 'micro';
+      readonly value: number;
+      readonly interval: IntervalView | null;
+      readonly over: number;
+      readonly common: number;
+    } | null;
   };
   readonly rgr: MeanRgrView | null;
 }
@@ -130,7 +149,9 @@ export const ResultsStateNotification: NotificationType<ResultsState> = { method
 export const SelectResultsRequest: RequestType<ResultsSelection, ResultsState> = { method: 'results/select' };
 
 /** Webview → extension: put the table on the clipboard as compact Markdown, booktabs LaTeX or CSV (formatted by core, as the CLI does). */
-export const CopyResultsRequest: RequestType<{ format: 'md' | 'latex' | 'csv' }, { chars: number }> = { method: 'results/copy' };
+export const CopyResultsRequest: RequestType<{ format: 'md' | 'latex' | 'csv' }, { chars: number }> = {
+  method: 'results/copy',
+};
 
 /** Webview → extension: open an evaluation's problems in the Testing view, or its run's traces. */
 export const RevealRunRequest: RequestType<{ run: string; set: string }, null> = { method: 'results/reveal' };

@@ -6,7 +6,6 @@ import type { LabelChange, TraceLabel } from './traces';
 
 export type { ProblemSamples, TraceDetail } from '../model/traces';
 
-
 export interface DetailSelection {
   readonly traceId: number;
   /** A second trace shown beside the first. */
@@ -26,7 +25,9 @@ export interface DetailData {
   readonly compare: TraceDetail | null;
   readonly samples: ProblemSamples | null;
   /** Signal descriptions by name, for tooltips. */
-  readonly signalInfo: Readonly<Record<string, { readonly short: string; readonly description: string; readonly kind: string }>>;
+  readonly signalInfo: Readonly<
+    Record<string, { readonly short: string; readonly description: string; readonly kind: string }>
+  >;
 }
 
 /** Panel → extension; null when the trace is gone. */
@@ -35,7 +36,9 @@ export const GetTraceRequest: RequestType<DetailSelection, DetailData | null> = 
 /** Panel → extension: the panel shows another selection (keeps the extension's title and serializer state in step). */
 export const SelectionChangedNotification: NotificationType<DetailSelection> = { method: 'trace/selection' };
 
-export const LabelTraceRequest: RequestType<{ readonly traceId: number; readonly change: LabelChange }, TraceLabel> = { method: 'trace/label' };
+export const LabelTraceRequest: RequestType<{ readonly traceId: number; readonly change: LabelChange }, TraceLabel> = {
+  method: 'trace/label',
+};
 
 /** Panel → extension: a link in a trace was clicked; the extension asks before opening it. */
 export const OpenLinkRequest: RequestType<{ readonly url: string }, boolean> = { method: 'trace/openLink' };

@@ -11,7 +11,17 @@ import type { NotificationType, RequestType } from './messages';
 
 export type { LabelChange, LabelValue, TraceLabel } from '../model/labels';
 export type {
-  Comparison, FacetName, FacetValue, HighlightedText, NumberRange, SignalCondition, TokenCounts, TraceFacets, TraceFilter, TraceRow, TraceSort,
+  Comparison,
+  FacetName,
+  FacetValue,
+  HighlightedText,
+  NumberRange,
+  SignalCondition,
+  TokenCounts,
+  TraceFacets,
+  TraceFilter,
+  TraceRow,
+  TraceSort,
 } from '../model/traces';
 export type { Verdict } from '../model/verdicts';
 
@@ -44,15 +54,23 @@ export interface TracesInit {
 export const TracesInitNotification: NotificationType<TracesInit> = { method: 'traces/init' };
 
 /** Extension → view: the store changed (new traces, grades, labels); re-query what is on screen. */
-export const TracesChangedNotification: NotificationType<{ readonly reason: 'store' | 'labels' }> = { method: 'traces/changed' };
+export const TracesChangedNotification: NotificationType<{ readonly reason: 'store' | 'labels' }> = {
+  method: 'traces/changed',
+};
 
 /** Extension → view: show this filter (a saved view, a run clicked in the Runs view). */
-export const ApplyFilterNotification: NotificationType<{ readonly filter: TraceFilter; readonly sort?: TraceSort | null; readonly view?: string }> = {
+export const ApplyFilterNotification: NotificationType<{
+  readonly filter: TraceFilter;
+  readonly sort?: TraceSort | null;
+  readonly view?: string;
+}> = {
   method: 'traces/applyFilter',
 };
 
 /** Extension → view: a command from the view's menu that acts on the view's current filter. */
-export const ViewCommandNotification: NotificationType<{ readonly command: 'focusSearch' | 'clearFilter' | 'bulkLabel' }> = { method: 'traces/command' };
+export const ViewCommandNotification: NotificationType<{
+  readonly command: 'focusSearch' | 'clearFilter' | 'bulkLabel';
+}> = { method: 'traces/command' };
 
 export const GetFacetsRequest: RequestType<{ readonly filter: TraceFilter }, TraceFacets> = { method: 'traces/facets' };
 
@@ -63,38 +81,68 @@ export interface PageParams {
   readonly limit: number;
   readonly count?: boolean;
 }
-export const GetPageRequest: RequestType<PageParams, { readonly rows: readonly TraceRow[]; readonly offset: number; readonly total?: number; readonly warnings: readonly string[] }> = {
+export const GetPageRequest: RequestType<
+  PageParams,
+  {
+    readonly rows: readonly TraceRow[];
+    readonly offset: number;
+    readonly total?: number;
+    readonly warnings: readonly string[];
+  }
+> = {
   method: 'traces/page',
 };
 
 /** Labels some traces (one undoable action); returns their labels now. */
-export const LabelTracesRequest: RequestType<{ readonly traceIds: readonly number[]; readonly change: LabelChange }, { readonly action: LabelActionInfo; readonly labels: readonly { readonly id: number; readonly label: TraceLabel }[] }> = {
+export const LabelTracesRequest: RequestType<
+  { readonly traceIds: readonly number[]; readonly change: LabelChange },
+  { readonly action: LabelActionInfo; readonly labels: readonly { readonly id: number; readonly label: TraceLabel }[] }
+> = {
   method: 'traces/label',
 };
 
 /** Labels everything the filter selects, after the extension asks; null when the user declined. */
-export const BulkLabelRequest: RequestType<{ readonly filter: TraceFilter; readonly change: LabelChange; readonly expected: number }, LabelActionInfo | null> = {
+export const BulkLabelRequest: RequestType<
+  { readonly filter: TraceFilter; readonly change: LabelChange; readonly expected: number },
+  LabelActionInfo | null
+> = {
   method: 'traces/bulkLabel',
 };
 
 /** Undoes the newest labelling action; null when there is none. */
-export const UndoLabelRequest: RequestType<Record<string, never>, { readonly description: string; readonly restored: number; readonly skipped: number } | null> = {
+export const UndoLabelRequest: RequestType<
+  Record<string, never>,
+  { readonly description: string; readonly restored: number; readonly skipped: number } | null
+> = {
   method: 'traces/undo',
 };
 
 /** Opens the detail panel on a trace (the filter's search text highlights its hits). */
-export const OpenTraceRequest: RequestType<{ readonly traceId: number; readonly text?: string; readonly preserveFocus?: boolean }, void> = { method: 'traces/open' };
+export const OpenTraceRequest: RequestType<
+  { readonly traceId: number; readonly text?: string; readonly preserveFocus?: boolean },
+  void
+> = { method: 'traces/open' };
 
 /** Saves the filter as a named view (the extension asks for the name); the name, or null when cancelled. */
-export const SaveViewRequest: RequestType<{ readonly filter: TraceFilter; readonly sort: TraceSort }, string | null> = { method: 'traces/saveView' };
+export const SaveViewRequest: RequestType<{ readonly filter: TraceFilter; readonly sort: TraceSort }, string | null> = {
+  method: 'traces/saveView',
+};
 
 /** Names of the saved views (for the view's own picker). */
 export const ListViewsRequest: RequestType<Record<string, never>, readonly string[]> = { method: 'traces/views' };
 
 /** The view reports its filter, so that commands from the view's menu (export, save, bulk label) use it. */
-export const FilterChangedNotification: NotificationType<{ readonly filter: TraceFilter; readonly sort: TraceSort; readonly total: number }> = {
+export const FilterChangedNotification: NotificationType<{
+  readonly filter: TraceFilter;
+  readonly sort: TraceSort;
+  readonly total: number;
+}> = {
   method: 'traces/filterChanged',
 };
 
 /** The view tells the extension how long a filter change took to show (for the benchmark and the log). */
-export const RenderedNotification: NotificationType<{ readonly ms: number; readonly total: number; readonly seq: number }> = { method: 'traces/rendered' };
+export const RenderedNotification: NotificationType<{
+  readonly ms: number;
+  readonly total: number;
+  readonly seq: number;
+}> = { method: 'traces/rendered' };

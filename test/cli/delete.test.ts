@@ -22,17 +22,26 @@ async function workspace(): Promise<{ cwd: string; db: string; traces: FixtureTr
 function census(db: string) {
   const conn = openSqlite(db, { readonly: true });
   try {
-    const perRun = (sql: string) => Object.fromEntries((conn.prepare(sql).all() as { name: string; n: number }[]).map((r) => [r.name, r.n]));
+    const perRun = (sql: string) =>
+      Object.fromEntries((conn.prepare(sql).all() as { name: string; n: number }[]).map((r) => [r.name, r.n]));
     return {
       runs: (conn.prepare('SELECT name FROM runs ORDER BY name').all() as { name: string }[]).map((r) => r.name),
-      sets: (conn.prepare('SELECT name FROM problem_sets ORDER BY name').all() as { name: string }[]).map((r) => r.name),
+      sets: (conn.prepare('SELECT name FROM problem_sets ORDER BY name').all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
       traces: perRun('SELECT r.name, count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id GROUP BY r.name'),
       grades: (conn.prepare('SELECT count(*) AS n FROM grades').get() as { n: number }).n,
       labels: (conn.prepare('SELECT count(*) AS n FROM labels').get() as { n: number }).n,
       signals: (conn.prepare('SELECT count(*) AS n FROM trace_signals').get() as { n: number }).n,
       // every fixture text comes from a real response that says "answer" somewhere; a deleted trace left in the index would still match
       fts: (conn.prepare("SELECT count(*) AS n FROM traces_fts WHERE traces_fts MATCH 'the'").get() as { n: number }).n,
-      textTraces: (conn.prepare("SELECT count(*) AS n FROM traces WHERE coalesce(reasoning, '') || coalesce(answer, '') LIKE '%the%'").get() as { n: number }).n,
+      textTraces: (
+        conn
+          .prepare(
+            "SELECT count(*) AS n FROM traces WHERE coalesce(reasoning, '') || coalesce(answer, '') LIKE '%the%'",
+          )
+          .get() as { n: number }
+      ).n,
     };
   } finally {
     conn.close();
@@ -47,7 +56,13 @@ describe('w2s runs delete / sets delete / datasets delete', () => {
     const dry = await w2s(['runs', 'delete', 'teacher-a', '--json'], { cwd });
     assert.equal(dry.code, 1);
     assert.match(dry.stderr, /Nothing was deleted\. Run again with --yes/);
-    const plan = JSON.parse(dry.stdout) as { deleted: boolean; traces: number; grades: number; labels: number; signals: number };
+    const plan = JSON.parse(dry.stdout) as {
+      deleted: boolean;
+      traces: number;
+      grades: number;
+      labels: number;
+      signals: number;
+    };
     assert.equal(plan.deleted, false);
     assert.equal(plan.traces, mine.length + 1, 'with the failed trace');
     assert.equal(plan.grades, mine.filter((t) => t.verdict !== 'ungraded').length);
@@ -57,10 +72,18 @@ describe('w2s runs delete / sets delete / datasets delete', () => {
 
     const r = await w2s(['runs', 'delete', 'teacher-a', '--yes'], { cwd });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`Deletes run teacher-a \\(import of m1 on math-a\\): ${mine.length + 1} trace\\(s\\) with their ${plan.grades} grade\\(s\\), ${plan.labels} label\\(s\\) and ${plan.signals} signal row\\(s\\)\\.\\nDeleted\\.`));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `Deletes run teacher-a \\(import of m1 on math-a\\): ${mine.length + 1} trace\\(s\\) with their ${plan.grades} grade\\(s\\), ${plan.labels} label\\(s\\) and ${plan.signals} signal row\\(s\\)\\.\\nDeleted\\.`,
+      ),
+    );
     const after = census(db);
     assert.deepEqual(after.runs, ['teacher-b', 'teacher-c']);
-    assert.deepEqual(after.traces, { 'teacher-b': before.traces['teacher-b'], 'teacher-c': before.traces['teacher-c'] });
+    assert.deepEqual(after.traces, {
+      'teacher-b': before.traces['teacher-b'],
+      'teacher-c': before.traces['teacher-c'],
+    });
     assert.equal(after.grades, before.grades - plan.grades);
     assert.equal(after.labels, before.labels - plan.labels);
     assert.equal(after.signals, before.signals - plan.signals);
@@ -85,7 +108,10 @@ describe('w2s runs delete / sets delete / datasets delete', () => {
     const before = census(db);
     const refused = await w2s(['runs', 'delete', 'teacher-b', '--yes'], { cwd });
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /Dataset snapshot "b" was made from traces of "teacher-b".*w2s datasets delete b.*Nothing was deleted/);
+    assert.match(
+      refused.stderr,
+      /Dataset snapshot "b" was made from traces of "teacher-b".*w2s datasets delete b.*Nothing was deleted/,
+    );
     assert.deepEqual(census(db), before);
     // the set's cascade meets the same refusal, and deletes nothing either (not even the other run)
     const cascade = await w2s(['sets', 'delete', 'math-a', '--cascade', '--yes'], { cwd });
@@ -107,7 +133,10 @@ describe('w2s runs delete / sets delete / datasets delete', () => {
     const before = census(db);
     const refused = await w2s(['sets', 'delete', 'math-a', '--yes'], { cwd });
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /Problem set "math-a" has 2 run\(s\) \(teacher-a, teacher-b\).*--cascade\. Nothing was deleted/);
+    assert.match(
+      refused.stderr,
+      /Problem set "math-a" has 2 run\(s\) \(teacher-a, teacher-b\).*--cascade\. Nothing was deleted/,
+    );
     assert.deepEqual(census(db), before);
 
     const r = await w2s(['sets', 'delete', 'math-a', '--cascade', '--yes', '--json'], { cwd });
@@ -121,7 +150,14 @@ describe('w2s runs delete / sets delete / datasets delete', () => {
     assert.deepEqual(after.traces, { 'teacher-c': before.traces['teacher-c'] });
     assert.equal(after.fts, after.textTraces);
     const conn = openSqlite(db, { readonly: true });
-    assert.equal((conn.prepare("SELECT count(*) AS n FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'gsm-b'").get() as { n: number }).n, 4);
+    assert.equal(
+      (
+        conn
+          .prepare("SELECT count(*) AS n FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'gsm-b'")
+          .get() as { n: number }
+      ).n,
+      4,
+    );
     assert.equal((conn.prepare('SELECT count(*) AS n FROM problems').get() as { n: number }).n, 4);
     conn.close();
     // a set without runs goes without --cascade

@@ -7,7 +7,7 @@ import { openSqlite } from '../../src/core/store/sqlite';
 import { ensureBuilt } from '../support/cli';
 import { REPO_ROOT, tempDir } from '../support/tmp';
 
-describe('npm start\'s demo workspace', () => {
+describe("npm start's demo workspace", () => {
   it('holds every built-in benchmark and a graded run of the 400 shipped traces on their 50 problems; a second start changes nothing', async () => {
     ensureBuilt();
     const { prepareDemoWorkspace } = (await import(path.join(REPO_ROOT, 'scripts', 'demo-workspace.mjs'))) as {
@@ -19,11 +19,18 @@ describe('npm start\'s demo workspace', () => {
       const db = openSqlite(demo.db, { readonly: true });
       try {
         return {
-          sets: (db.prepare('SELECT name, problem_count AS n FROM problem_sets ORDER BY name').all() as { name: string; n: number }[]).map((s) => `${s.name}:${s.n}`),
-          run: db.prepare(
-            `SELECT r.kind, count(t.id) AS traces, count(g.trace_id) AS graded, count(s.trace_id) AS browsable FROM runs r JOIN traces t ON t.run_id = r.id
+          sets: (
+            db.prepare('SELECT name, problem_count AS n FROM problem_sets ORDER BY name').all() as {
+              name: string;
+              n: number;
+            }[]
+          ).map((s) => `${s.name}:${s.n}`),
+          run: db
+            .prepare(
+              `SELECT r.kind, count(t.id) AS traces, count(g.trace_id) AS graded, count(s.trace_id) AS browsable FROM runs r JOIN traces t ON t.run_id = r.id
              LEFT JOIN grades g ON g.trace_id = t.id LEFT JOIN trace_signals s ON s.trace_id = t.id WHERE r.name = ? GROUP BY r.id`,
-          ).get(demo.run),
+            )
+            .get(demo.run),
         };
       } finally {
         db.close();

@@ -18,7 +18,10 @@ let dir: string;
 
 function w2s(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args, '--db', path.join(dir, 'w2s.db')], { cwd: dir, env: { ...process.env, OPENAI_API_KEY: '' } });
+    const child = spawn(process.execPath, [CLI, ...args, '--db', path.join(dir, 'w2s.db')], {
+      cwd: dir,
+      env: { ...process.env, OPENAI_API_KEY: '' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -29,17 +32,33 @@ function w2s(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 /** Problem i of a set asks for 3·i; the prompt carries "(#i)" so the fake model knows which problem it answers. */
 function writeSet(name: string, count: number): void {
-  const lines = Array.from({ length: count }, (_, i) => JSON.stringify({ id: `q${i}`, problem: `Compute ${i} * 3. (#${i})`, answer: String(i * 3), subject: i % 2 ? 'odd' : 'even' }));
+  const lines = Array.from({ length: count }, (_, i) =>
+    JSON.stringify({
+      id: `q${i}`,
+      problem: `Compute ${i} * 3. (#${i})`,
+      answer: String(i * 3),
+      subject: i % 2 ? 'odd' : 'even',
+    }),
+  );
   fs.writeFileSync(path.join(dir, `${name}.jsonl`), lines.join('\n') + '\n');
 }
 const problemOf = (prompt: string) => Number(/\(#(\d+)\)/.exec(prompt)![1]);
 
 /** The fake serves `model`, answering problem i correctly iff correct(i, sample index). */
 function serve(model: string, correct: (i: number, sample: number) => boolean): void {
-  server.options = { models: [model], answer: (prompt, index) => (correct(problemOf(prompt), index) ? String(problemOf(prompt) * 3) : '999999') };
+  server.options = {
+    models: [model],
+    answer: (prompt, index) => (correct(problemOf(prompt), index) ? String(problemOf(prompt) * 3) : '999999'),
+  };
 }
 
-async function evaluate(model: string, sets: string, extra: string[] = []): Promise<{ runs: { set: string; runName: string; status: string; storedThisSession: number; metrics: { accuracy: number } }[] }> {
+async function evaluate(
+  model: string,
+  sets: string,
+  extra: string[] = [],
+): Promise<{
+  runs: { set: string; runName: string; status: string; storedThisSession: number; metrics: { accuracy: number } }[];
+}> {
   const r = await w2s(['eval', '--base-url', server.url, '--model', model, '--sets', sets, ...extra, '--json']);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
@@ -60,24 +79,36 @@ after(async () => {
 });
 
 describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
-  it('evaluates each set as an eval run with W2SR\'s settings, graded as it arrives; again resumes with nothing to do', async () => {
+  it("evaluates each set as an eval run with W2SR's settings, graded as it arrives; again resumes with nothing to do", async () => {
     serve('base-m', (i) => i < 4 || false);
     const out = await evaluate('base-m', 'mini,mini2,flat');
-    assert.deepEqual(out.runs.map((r) => [r.set, r.runName, r.status]), [
-      ['mini', 'eval-mini-base-m', 'done'],
-      ['mini2', 'eval-mini2-base-m', 'done'],
-      ['flat', 'eval-flat-base-m', 'done'],
-    ]);
+    assert.deepEqual(
+      out.runs.map((r) => [r.set, r.runName, r.status]),
+      [
+        ['mini', 'eval-mini-base-m', 'done'],
+        ['mini2', 'eval-mini2-base-m', 'done'],
+        ['flat', 'eval-flat-base-m', 'done'],
+      ],
+    );
     // mini: 4 of 10 correct; mini2: all 4 (i < 4); flat: all 4
-    assert.deepEqual(out.runs.map((r) => r.metrics.accuracy), [0.4, 1, 1]);
+    assert.deepEqual(
+      out.runs.map((r) => r.metrics.accuracy),
+      [0.4, 1, 1],
+    );
     const db = new Database(path.join(dir, 'w2s.db'), { readonly: true });
     try {
-      const run = db.prepare("SELECT kind, params, template, samples_per_problem FROM runs WHERE name = 'eval-mini-base-m'").get() as { kind: string; params: string; template: string; samples_per_problem: number };
+      const run = db
+        .prepare("SELECT kind, params, template, samples_per_problem FROM runs WHERE name = 'eval-mini-base-m'")
+        .get() as { kind: string; params: string; template: string; samples_per_problem: number };
       assert.equal(run.kind, 'eval');
       assert.deepEqual(JSON.parse(run.params), { seed: 0, temperature: 0.6, top_p: 0.95 }); // no max_tokens: up to the context
       assert.equal(JSON.parse(run.template).name, 'qwen-base');
       assert.equal(run.samples_per_problem, 1);
-      const ungraded = db.prepare("SELECT count(*) AS n FROM traces t LEFT JOIN grades g ON g.trace_id = t.id JOIN runs r ON r.id = t.run_id WHERE r.kind = 'eval' AND g.trace_id IS NULL").get() as { n: number };
+      const ungraded = db
+        .prepare(
+          "SELECT count(*) AS n FROM traces t LEFT JOIN grades g ON g.trace_id = t.id JOIN runs r ON r.id = t.run_id WHERE r.kind = 'eval' AND g.trace_id IS NULL",
+        )
+        .get() as { n: number };
       assert.equal(ungraded.n, 0, 'every generation is graded');
     } finally {
       db.close();
@@ -88,7 +119,10 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     assert.equal(body.seed, 0);
     assert.equal(body.max_tokens, undefined);
     const again = await evaluate('base-m', 'mini,mini2,flat');
-    assert.deepEqual(again.runs.map((r) => r.storedThisSession), [0, 0, 0]);
+    assert.deepEqual(
+      again.runs.map((r) => r.storedThisSession),
+      [0, 0, 0],
+    );
   });
 
   it('results: Δ with a paired interval, RGR per benchmark and averaged, "undefined" where RL equals base', async () => {
@@ -109,7 +143,19 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     await evaluate('student', 'mini2,flat');
 
     // gaps of 4 and 2 problems: under the default threshold of 5 they are unstable; allow 1 to average them
-    const r = await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini,mini2,flat', '--rgr-min-gap', '1', '--format', 'json']);
+    const r = await w2s([
+      'results',
+      '--base',
+      'base',
+      '--rl',
+      'rl',
+      '--sets',
+      'mini,mini2,flat',
+      '--rgr-min-gap',
+      '1',
+      '--format',
+      'json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const c = JSON.parse(r.stdout);
     assert.deepEqual(c.rows.map((x: { model: string }) => x.model).slice(0, 2), ['base', 'rl'], 'base first, then RL');
@@ -138,17 +184,38 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
       { value: 'odd', problems: 5, accuracy: 0.6 },
     ]);
 
-    const table = await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini,mini2,flat', '--rgr-min-gap', '1']);
+    const table = await w2s([
+      'results',
+      '--base',
+      'base',
+      '--rl',
+      'rl',
+      '--sets',
+      'mini,mini2,flat',
+      '--rgr-min-gap',
+      '1',
+    ]);
     assert.equal(table.code, 0, table.stderr);
     const studentLine = table.stdout.split('\n').find((l) => l.startsWith('student'))!;
     assert.match(studentLine, /70\.0 \[\d+\.\d, \d+\.\d\] · Δ \+30\.0 \[/);
     assert.match(studentLine, /undefined/);
     // ten and four problems: the RL–base gap vanishes in enough resamples that the mean's interval is unbounded, and says so
-    assert.match(studentLine, /62\.5% \(no interval: unbounded: RL does not beat the base in \d+ of 2000 resamples\) over 2 of 3 \(left out: 1 undefined\)/);
-    const md = (await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini,mini2,flat', '--format', 'md'])).stdout;
-    assert.match(md, /^\| Model \| Role \| mini \| mini2 \| flat \| Avg\. \(macro\) \| Avg\. Δ \| RGR \(mean-of-ratios\) \|$/m);
+    assert.match(
+      studentLine,
+      /62\.5% \(no interval: unbounded: RL does not beat the base in \d+ of 2000 resamples\) over 2 of 3 \(left out: 1 undefined\)/,
+    );
+    const md = (await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini,mini2,flat', '--format', 'md']))
+      .stdout;
+    assert.match(
+      md,
+      /^\| Model \| Role \| mini \| mini2 \| flat \| Avg\. \(macro\) \| Avg\. Δ \| RGR \(mean-of-ratios\) \|$/m,
+    );
     assert.match(md, /^\| student \| {2}\| 70\.0 /m);
-    const csv = (await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini,mini2,flat', '--format', 'csv'])).stdout.trim().split('\n');
+    const csv = (
+      await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini,mini2,flat', '--format', 'csv'])
+    ).stdout
+      .trim()
+      .split('\n');
     assert.equal(csv.length, 1 + 4 * 3, 'a header and one line per model and set (base, rl, student, base-m)');
     const header = csv[0]!.split(',');
     const line = csv.find((l) => l.startsWith('student,') && l.includes(',mini,'))!.split(',');
@@ -176,15 +243,38 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     assert.equal(maj[4], 0.6);
   });
 
-  it('teacher → student lineage by hand: the student\'s row names the teacher run, its accuracy and the preset', async () => {
+  it("teacher → student lineage by hand: the student's row names the teacher run, its accuracy and the preset", async () => {
     serve('teacher-0.5b', (i) => i % 2 === 0); // the teacher solves the even problems: 5/10
-    assert.equal((await w2s(['sample', '--set', 'mini', '--base-url', server.url, '--model', 'teacher-0.5b', '--run', 'teacher-traces'])).code, 0);
+    assert.equal(
+      (
+        await w2s([
+          'sample',
+          '--set',
+          'mini',
+          '--base-url',
+          server.url,
+          '--model',
+          'teacher-0.5b',
+          '--run',
+          'teacher-traces',
+        ])
+      ).code,
+      0,
+    );
     // A snapshot of the teacher's correct traces, as the trace browser's "correct only" preset makes one.
     const db = new Database(path.join(dir, 'w2s.db'));
     try {
-      const id = db.prepare("INSERT INTO datasets (name, filter, format) VALUES ('teacher-correct', '{}', 'alpaca')").run().lastInsertRowid;
-      const traces = db.prepare("SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id JOIN grades g ON g.trace_id = t.id WHERE r.name = 'teacher-traces' AND g.verdict = 'correct' ORDER BY t.id").all() as { id: number }[];
-      traces.forEach((t, i) => db.prepare('INSERT INTO dataset_traces (dataset_id, position, trace_id) VALUES (?, ?, ?)').run(id, i, t.id));
+      const id = db
+        .prepare("INSERT INTO datasets (name, filter, format) VALUES ('teacher-correct', '{}', 'alpaca')")
+        .run().lastInsertRowid;
+      const traces = db
+        .prepare(
+          "SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id JOIN grades g ON g.trace_id = t.id WHERE r.name = 'teacher-traces' AND g.verdict = 'correct' ORDER BY t.id",
+        )
+        .all() as { id: number }[];
+      traces.forEach((t, i) =>
+        db.prepare('INSERT INTO dataset_traces (dataset_id, position, trace_id) VALUES (?, ?, ?)').run(id, i, t.id),
+      );
     } finally {
       db.close();
     }
@@ -193,7 +283,9 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     assert.match(bad.stderr, /No dataset snapshot named "nope" \(snapshots: teacher-correct\)/);
     const link = await w2s(['results', 'link', '--run', 'eval-mini-student', '--snapshot', 'teacher-correct']);
     assert.equal(link.code, 0, link.stderr);
-    const c = JSON.parse((await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini', '--format', 'json'])).stdout);
+    const c = JSON.parse(
+      (await w2s(['results', '--base', 'base', '--rl', 'rl', '--sets', 'mini', '--format', 'json'])).stdout,
+    );
     const student = c.rows.find((x: { model: string }) => x.model === 'student');
     assert.deepEqual(student.roles, ['student']);
     assert.deepEqual(student.lineage, {
@@ -215,7 +307,10 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     assert.match(unknownSet.stderr, /--sets: no problem set named "nosuch" and no built-in benchmark of that name/);
     const unknownModel = await w2s(['results', '--base', 'gpt-9']);
     assert.equal(unknownModel.code, 1);
-    assert.match(unknownModel.stderr, /--base gpt-9: no evaluated model or evaluation run of that name \(models: .*student/);
+    assert.match(
+      unknownModel.stderr,
+      /--base gpt-9: no evaluated model or evaluation run of that name \(models: .*student/,
+    );
     const unknownColumn = await w2s(['results', '--sets', 'mini,zzz']);
     assert.equal(unknownColumn.code, 1);
     assert.match(unknownColumn.stderr, /--sets: no problem set named "zzz"/);
@@ -223,15 +318,39 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     assert.equal((await w2s(['results', '--format', 'xml'])).code, 2);
 
     server.options = { models: ['student'], answer: () => '999999' };
-    const r = await w2s(['eval', '--base-url', server.url, '--model', 'student', '--sets', 'aime24', '--limit', '3', '--json']);
+    const r = await w2s([
+      'eval',
+      '--base-url',
+      server.url,
+      '--model',
+      'student',
+      '--sets',
+      'aime24',
+      '--limit',
+      '3',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /added the built-in benchmark AIME 2024 \(30 problems\)/);
     const out = JSON.parse(r.stdout);
     assert.equal(out.runs[0].done, 3);
     assert.equal(out.runs[0].metrics.accuracy, 0);
     // the summary line marks an evaluation of part of its set
-    const again = await w2s(['eval', '--base-url', server.url, '--model', 'student', '--sets', 'aime24', '--limit', '3']);
+    const again = await w2s([
+      'eval',
+      '--base-url',
+      server.url,
+      '--model',
+      'student',
+      '--sets',
+      'aime24',
+      '--limit',
+      '3',
+    ]);
     assert.equal(again.code, 0, again.stderr);
-    assert.match(again.stdout, /aime24: eval-aime24-student done — .*accuracy 0\.0% \[0\.0, \d+\.\d\].* \(partial: 3 of 30 problems graded\)/);
+    assert.match(
+      again.stdout,
+      /aime24: eval-aime24-student done — .*accuracy 0\.0% \[0\.0, \d+\.\d\].* \(partial: 3 of 30 problems graded\)/,
+    );
   });
 });

@@ -18,10 +18,14 @@ async function workspace() {
   const runId = (store.db.prepare('SELECT id FROM runs WHERE name = ?').get(original.run) as { id: number }).id;
   const dup = Number(
     store.db
-      .prepare("INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer, finish_reason) VALUES (?, ?, 50, 'p', ?, ?, 'stop')")
+      .prepare(
+        "INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer, finish_reason) VALUES (?, ?, 50, 'p', ?, ?, 'stop')",
+      )
       .run(runId, original.problemId, original.reasoning, original.answer).lastInsertRowid,
   );
-  store.db.prepare("INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, 'x', 'correct', 'fixture')").run(dup);
+  store.db
+    .prepare("INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, 'x', 'correct', 'fixture')")
+    .run(dup);
   await computeStoredSignals(store);
   const count = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
   const all = count('SELECT count(*) AS n FROM traces WHERE error IS NULL');
@@ -29,16 +33,36 @@ async function workspace() {
   return { cwd, store, all, truncated };
 }
 
-const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).length;
+const lines = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim()).length;
 
 describe('export defaults and the skipped summary', () => {
   it('the shared defaults keep every selected trace (the W2SR datasets), in core and in `w2s export` without flags', async () => {
     const { cwd, store, all, truncated } = await workspace();
-    assert.deepEqual([EXPORT_DEFAULTS.dropTruncated, EXPORT_DEFAULTS.dedupe, EXPORT_DEFAULTS.maxPerProblem, EXPORT_DEFAULTS.format], [false, false, null, 'openai']);
+    assert.deepEqual(
+      [EXPORT_DEFAULTS.dropTruncated, EXPORT_DEFAULTS.dedupe, EXPORT_DEFAULTS.maxPerProblem, EXPORT_DEFAULTS.format],
+      [false, false, null, 'openai'],
+    );
     assert.ok(truncated > 0);
-    const core = await exportDataset(store, { name: 'core', preset: 'w2sr', format: EXPORT_DEFAULTS.format, out: path.join(cwd, 'core.jsonl') });
+    const core = await exportDataset(store, {
+      name: 'core',
+      preset: 'w2sr',
+      format: EXPORT_DEFAULTS.format,
+      out: path.join(cwd, 'core.jsonl'),
+    });
     assert.equal(core.snapshot.counts.train, all);
-    assert.deepEqual(core.snapshot.options, { reasoning: 'think', system: null, maxPerProblem: null, dropTruncated: false, dedupe: false, valFraction: 0, seed: 0 });
+    assert.deepEqual(core.snapshot.options, {
+      reasoning: 'think',
+      system: null,
+      maxPerProblem: null,
+      dropTruncated: false,
+      dedupe: false,
+      valFraction: 0,
+      seed: 0,
+    });
     store.close();
     const r = await w2s(['export', '--preset', 'w2sr', '--out', 'cli.jsonl'], { cwd });
     assert.equal(r.code, 0, r.stderr);
@@ -49,13 +73,40 @@ describe('export defaults and the skipped summary', () => {
   it('says why each skipped trace was skipped: duplicate, truncated, over k per problem, summing to what was left out', async () => {
     const { cwd, store, all } = await workspace();
     store.close();
-    const r = await w2s(['export', '--preset', 'w2sr', '--dedupe', '--drop-truncated', '--max-per-problem', '4', '--out', 'k4.jsonl', '--json'], { cwd });
+    const r = await w2s(
+      [
+        'export',
+        '--preset',
+        'w2sr',
+        '--dedupe',
+        '--drop-truncated',
+        '--max-per-problem',
+        '4',
+        '--out',
+        'k4.jsonl',
+        '--json',
+      ],
+      { cwd },
+    );
     assert.equal(r.code, 0, r.stderr);
-    const c = (JSON.parse(r.stdout) as { snapshot: { counts: { train: number; skipped: { duplicates: number; truncated: number; overMaxPerProblem: number } } } }).snapshot.counts;
+    const c = (
+      JSON.parse(r.stdout) as {
+        snapshot: {
+          counts: { train: number; skipped: { duplicates: number; truncated: number; overMaxPerProblem: number } };
+        };
+      }
+    ).snapshot.counts;
     assert.equal(c.skipped.duplicates, 1);
     assert.ok(c.skipped.truncated > 0 && c.skipped.overMaxPerProblem > 0);
-    assert.equal(c.train + c.skipped.duplicates + c.skipped.truncated + c.skipped.overMaxPerProblem, all, 'every selected trace is written or has a reason');
-    const text = await w2s(['export', '--preset', 'w2sr', '--dedupe', '--drop-truncated', '--max-per-problem', '4', '--out', 'k4b.jsonl'], { cwd });
+    assert.equal(
+      c.train + c.skipped.duplicates + c.skipped.truncated + c.skipped.overMaxPerProblem,
+      all,
+      'every selected trace is written or has a reason',
+    );
+    const text = await w2s(
+      ['export', '--preset', 'w2sr', '--dedupe', '--drop-truncated', '--max-per-problem', '4', '--out', 'k4b.jsonl'],
+      { cwd },
+    );
     assert.match(
       text.stdout,
       new RegExp(

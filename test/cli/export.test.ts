@@ -21,7 +21,23 @@ function workspace() {
 describe('w2s export and w2s datasets', () => {
   it('exports W2SR-P with a split into LLaMA-Factory files, lists the snapshot, and re-creates it byte for byte', async () => {
     const { cwd, traces } = workspace();
-    const r = await w2s(['export', '--preset', 'w2sr-p', '--format', 'sharegpt', '--val-fraction', '0.25', '--seed', '3', '--out', 'data/w2sr-p.jsonl', '--json'], { cwd });
+    const r = await w2s(
+      [
+        'export',
+        '--preset',
+        'w2sr-p',
+        '--format',
+        'sharegpt',
+        '--val-fraction',
+        '0.25',
+        '--seed',
+        '3',
+        '--out',
+        'data/w2sr-p.jsonl',
+        '--json',
+      ],
+      { cwd },
+    );
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { snapshot: { name: string; counts: { train: number; val: number } } };
     const correct = traces.filter((t) => t.verdict === 'correct').length;
@@ -32,7 +48,13 @@ describe('w2s export and w2s datasets', () => {
     assert.equal(loadLlamaFactoryDataset(data, 'w2sr-p-val').length, doc.snapshot.counts.val);
 
     const list = await w2s(['datasets'], { cwd });
-    assert.match(list.stdout, new RegExp(`^w2sr-p  sharegpt  ${correct} traces \\(${doc.snapshot.counts.train} train, ${doc.snapshot.counts.val} val\\)`, 'm'));
+    assert.match(
+      list.stdout,
+      new RegExp(
+        `^w2sr-p  sharegpt  ${correct} traces \\(${doc.snapshot.counts.train} train, ${doc.snapshot.counts.val} val\\)`,
+        'm',
+      ),
+    );
     const train = fs.readFileSync(path.join(data, 'w2sr-p.jsonl'));
     fs.rmSync(path.join(data, 'w2sr-p.jsonl'));
     const again = await w2s(['export', '--snapshot', 'w2sr-p'], { cwd });
@@ -44,9 +66,30 @@ describe('w2s export and w2s datasets', () => {
   it('narrows presets with --run, --filter and --view, and refuses bad usage with exit 2', async () => {
     const { cwd, traces } = workspace();
     await w2s(['views', 'save', 'geo', '--filter', 'subject:Geometry'], { cwd });
-    const r = await w2s(['export', '--preset', 'w2sr', '--run', 'teacher-a', '--view', 'geo', '--filter', 'signal:truncated', '--drop-truncated', '--out', 'x.jsonl', '--json'], { cwd });
+    const r = await w2s(
+      [
+        'export',
+        '--preset',
+        'w2sr',
+        '--run',
+        'teacher-a',
+        '--view',
+        'geo',
+        '--filter',
+        'signal:truncated',
+        '--drop-truncated',
+        '--out',
+        'x.jsonl',
+        '--json',
+      ],
+      { cwd },
+    );
     assert.equal(r.code, 0, r.stderr);
-    const c = (JSON.parse(r.stdout) as { snapshot: { counts: { selected: number; train: number; skipped: { truncated: number } } } }).snapshot.counts;
+    const c = (
+      JSON.parse(r.stdout) as {
+        snapshot: { counts: { selected: number; train: number; skipped: { truncated: number } } };
+      }
+    ).snapshot.counts;
     const selected = traces.filter((t) => t.run === 'teacher-a' && t.subject === 'Geometry' && t.finish === 'length');
     assert.ok(selected.length > 0);
     assert.deepEqual([c.selected, c.train, c.skipped.truncated], [selected.length, 0, selected.length]);
@@ -57,7 +100,10 @@ describe('w2s export and w2s datasets', () => {
       [['export', '--out', 'a.jsonl'], /choose what to export/],
       [['export', '--preset', 'best', '--out', 'a.jsonl'], /Unknown preset "best"/],
       [['export', '--preset', 'w2sr', '--format', 'csv', '--out', 'a.jsonl'], /Unknown format "csv"/],
-      [['export', '--preset', 'w2sr', '--val-fraction', '1.5', '--out', 'a.jsonl'], /--val-fraction must be at least 0 and below 1/],
+      [
+        ['export', '--preset', 'w2sr', '--val-fraction', '1.5', '--out', 'a.jsonl'],
+        /--val-fraction must be at least 0 and below 1/,
+      ],
       [['export', '--preset', 'w2sr', '--filter', 'len:>>', '--out', 'a.jsonl'], /--filter: len:>> \(column 1\)/],
       [['export', '--snapshot', 'x', '--preset', 'w2sr'], /leave out --preset/],
     ];
@@ -84,28 +130,46 @@ describe('w2s export and w2s datasets', () => {
     const texts = realTraces().map((t) => t.response.repeat(4));
     store.db.exec('DROP TRIGGER traces_fts_insert');
     store.db.transaction(() => {
-      const setId = Number(store.db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('big', 'test', 'x')").run().lastInsertRowid);
-      const runId = Number(store.db.prepare("INSERT INTO runs (name, kind, set_id, model, status) VALUES ('big', 'import', ?, 'm', 'done')").run(setId).lastInsertRowid);
-      const problem = store.db.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (?, ?, ?, 'q', '1', 'math')");
-      const trace = store.db.prepare("INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason) VALUES (?, ?, ?, 'p', ?, 'stop')");
+      const setId = Number(
+        store.db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('big', 'test', 'x')").run()
+          .lastInsertRowid,
+      );
+      const runId = Number(
+        store.db
+          .prepare("INSERT INTO runs (name, kind, set_id, model, status) VALUES ('big', 'import', ?, 'm', 'done')")
+          .run(setId).lastInsertRowid,
+      );
+      const problem = store.db.prepare(
+        "INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (?, ?, ?, 'q', '1', 'math')",
+      );
+      const trace = store.db.prepare(
+        "INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason) VALUES (?, ?, ?, 'p', ?, 'stop')",
+      );
       for (let p = 0; p < 2000; p++) {
         const pid = Number(problem.run(setId, `p${p}`, p).lastInsertRowid);
         for (let s = 0; s < 10; s++) trace.run(runId, pid, s, texts[(p + s) % texts.length]);
       }
-      store.db.exec(`INSERT INTO trace_signals (trace_id, run_id, problem_id, sample_index, finish, version, flags, reflection, verification, backtracking, answers,
+      store.db
+        .exec(`INSERT INTO trace_signals (trace_id, run_id, problem_id, sample_index, finish, version, flags, reflection, verification, backtracking, answers,
         repetition, mixed_language, after_box, boxed, truncated, no_box, reasoning_tokens, answer_tokens, tokens, tokens_estimated)
         SELECT id, run_id, problem_id, sample_index, finish_reason, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 900, 900, 1 FROM traces`);
     })();
     store.close();
 
     const out = path.join(cwd, 'data', 'all.jsonl');
-    const child = spawn(process.execPath, [CLI, 'export', '--preset', 'w2sr', '--out', out], { cwd, env: { ...process.env, W2S_DB: '' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'export', '--preset', 'w2sr', '--out', out], {
+      cwd,
+      env: { ...process.env, W2S_DB: '' },
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let partial: string | undefined;
     for (let i = 0; i < 3000 && !partial; i++) {
       await new Promise((r) => setTimeout(r, 10));
       const dir = path.dirname(out);
-      partial = fs.existsSync(dir) ? fs.readdirSync(dir).find((f) => f.endsWith('.partial') && fs.statSync(path.join(dir, f)).size > 0) : undefined;
+      partial = fs.existsSync(dir)
+        ? fs.readdirSync(dir).find((f) => f.endsWith('.partial') && fs.statSync(path.join(dir, f)).size > 0)
+        : undefined;
     }
     assert.ok(partial, 'the export started writing its temporary file');
     child.kill('SIGKILL');
@@ -118,6 +182,10 @@ describe('w2s export and w2s datasets', () => {
     const again = await w2s(['export', '--preset', 'w2sr', '--out', out, '--json'], { cwd });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).length, 20_000);
-    assert.deepEqual(fs.readdirSync(path.dirname(out)).sort(), ['all.jsonl', 'dataset_info.json'], 'the killed run\'s partial file was cleaned up');
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(out)).sort(),
+      ['all.jsonl', 'dataset_info.json'],
+      "the killed run's partial file was cleaned up",
+    );
   });
 });

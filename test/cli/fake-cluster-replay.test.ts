@@ -13,7 +13,8 @@ function w2s(dir: string, args: string[]): Promise<{ code: number | null; stdout
   ensureBuilt();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args, '--db', path.join(dir, 'w2s.db')], {
-      cwd: dir, env: { ...process.env, W2S_DB: '', W2S_CLUSTER_ADDRESS: '', W2S_CLUSTER_TOKEN: '', RAY_ADDRESS: '' },
+      cwd: dir,
+      env: { ...process.env, W2S_DB: '', W2S_CLUSTER_ADDRESS: '', W2S_CLUSTER_TOKEN: '', RAY_ADDRESS: '' },
     });
     let stdout = '';
     let stderr = '';
@@ -41,24 +42,53 @@ describe('the fake Ray cluster started with a relative --replay', { timeout: 3 *
     await broken?.close();
   });
 
-  it('replays the GPU log for an SFT job (it failed every job: the path was read from the job\'s own folder)', async () => {
+  it("replays the GPU log for an SFT job (it failed every job: the path was read from the job's own folder)", async () => {
     const dir = tempDir('w2s-replay-rel-');
-    fs.writeFileSync(path.join(dir, 'train.jsonl'), `${JSON.stringify({ instruction: 'What is 1+1?', output: '\\boxed{2}' })}\n`);
-    fs.writeFileSync(path.join(dir, 'job.json'), JSON.stringify({ base_model: 'Qwen/Qwen2.5-Math-7B', dataset: 'train.jsonl', output_dir: '/shared/ckpt/rel', epochs: 2 }));
+    fs.writeFileSync(
+      path.join(dir, 'train.jsonl'),
+      `${JSON.stringify({ instruction: 'What is 1+1?', output: '\\boxed{2}' })}\n`,
+    );
+    fs.writeFileSync(
+      path.join(dir, 'job.json'),
+      JSON.stringify({
+        base_model: 'Qwen/Qwen2.5-Math-7B',
+        dataset: 'train.jsonl',
+        output_dir: '/shared/ckpt/rel',
+        epochs: 2,
+      }),
+    );
     const r = await w2s(dir, ['jobs', 'sft', 'job.json', '--name', 'rel-replay', '--address', ray.url, '--json']);
     assert.equal(r.code, 0, r.stderr);
-    const job = JSON.parse(r.stdout) as { status: string; error: string | null; output: { checkpoints: { final?: boolean }[] } };
+    const job = JSON.parse(r.stdout) as {
+      status: string;
+      error: string | null;
+      output: { checkpoints: { final?: boolean }[] };
+    };
     assert.equal(job.status, 'succeeded', job.error ?? '');
     assert.ok(job.output.checkpoints.some((c) => c.final));
   });
 
-  it('a failed job\'s message leads with the log\'s first error line, not the stack tail Ray keeps', async () => {
+  it("a failed job's message leads with the log's first error line, not the stack tail Ray keeps", async () => {
     const dir = tempDir('w2s-replay-bad-job-');
-    fs.writeFileSync(path.join(dir, 'train.jsonl'), `${JSON.stringify({ instruction: 'What is 1+1?', output: '\\boxed{2}' })}\n`);
-    fs.writeFileSync(path.join(dir, 'job.json'), JSON.stringify({ base_model: 'Qwen/Qwen2.5-Math-7B', dataset: 'train.jsonl', output_dir: '/shared/ckpt/bad', epochs: 1 }));
+    fs.writeFileSync(
+      path.join(dir, 'train.jsonl'),
+      `${JSON.stringify({ instruction: 'What is 1+1?', output: '\\boxed{2}' })}\n`,
+    );
+    fs.writeFileSync(
+      path.join(dir, 'job.json'),
+      JSON.stringify({
+        base_model: 'Qwen/Qwen2.5-Math-7B',
+        dataset: 'train.jsonl',
+        output_dir: '/shared/ckpt/bad',
+        epochs: 1,
+      }),
+    );
     const r = await w2s(dir, ['jobs', 'sft', 'job.json', '--name', 'bad-replay', '--address', broken.url]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /job bad-replay failed: Error: EISDIR: illegal operation on a directory, read \(Job entrypoint command failed with exit code 1\)/);
+    assert.match(
+      r.stderr,
+      /job bad-replay failed: Error: EISDIR: illegal operation on a directory, read \(Job entrypoint command failed with exit code 1\)/,
+    );
     const show = await w2s(dir, ['jobs', 'show', 'bad-replay']);
     assert.match(show.stdout, /error: Error: EISDIR/);
   });

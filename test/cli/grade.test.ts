@@ -15,13 +15,22 @@ describe('w2s grade', () => {
     const store = openStore(db);
     const { traces } = seedRealTraces(store, 'qwen');
     const known = tracesWithKnownVerdicts();
-    const knownRun = seedTraces(store, 'known', known.map((k) => k.trace));
+    const knownRun = seedTraces(
+      store,
+      'known',
+      known.map((k) => k.trace),
+    );
     store.close();
     const r = await w2s(['grade', '--json', '--threads', '2'], { cwd });
     assert.equal(r.code, 0, r.stderr);
-    const doc = JSON.parse(r.stdout) as { graded: number; runs: { run: string; correct: number; ungraded: number; accuracy: number }[] };
+    const doc = JSON.parse(r.stdout) as {
+      graded: number;
+      runs: { run: string; correct: number; ungraded: number; accuracy: number }[];
+    };
     assert.equal(doc.graded, traces.length + known.length);
-    const expectedCorrect = traces.filter((t) => gradeResponse({ gold: t.gold, response: t.response, type: 'math' }).verdict === 'correct').length;
+    const expectedCorrect = traces.filter(
+      (t) => gradeResponse({ gold: t.gold, response: t.response, type: 'math' }).verdict === 'correct',
+    ).length;
     const qwen = doc.runs.find((x) => x.run === 'qwen')!;
     assert.equal(qwen.correct, expectedCorrect);
     assert.equal(qwen.ungraded, 0);
@@ -29,9 +38,14 @@ describe('w2s grade', () => {
     const check = openStore(db);
     try {
       const stored = check.db
-        .prepare('SELECT g.extracted, g.verdict FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id = ? ORDER BY t.id')
+        .prepare(
+          'SELECT g.extracted, g.verdict FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id = ? ORDER BY t.id',
+        )
         .all(knownRun);
-      assert.deepEqual(stored, known.map((k) => ({ extracted: k.extracted, verdict: k.verdict })));
+      assert.deepEqual(
+        stored,
+        known.map((k) => ({ extracted: k.extracted, verdict: k.verdict })),
+      );
     } finally {
       check.close();
     }
@@ -57,9 +71,13 @@ describe('w2s grade', () => {
     assert.equal((await w2s(['grade', '--threads', '2'], { cwd })).code, 0);
     // an older grader stored other verdicts: 6 traces of "first" as errors, 4 of "second" with the same verdict
     const s2 = openStore(db);
-    const firstIds = "SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = 'first' ORDER BY t.id LIMIT 6";
-    const secondIds = "SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = 'second' ORDER BY t.id LIMIT 4";
-    s2.db.prepare(`UPDATE grades SET grader_version = 'w2s-grader/1', verdict = 'error' WHERE trace_id IN (${firstIds})`).run();
+    const firstIds =
+      "SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = 'first' ORDER BY t.id LIMIT 6";
+    const secondIds =
+      "SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = 'second' ORDER BY t.id LIMIT 4";
+    s2.db
+      .prepare(`UPDATE grades SET grader_version = 'w2s-grader/1', verdict = 'error' WHERE trace_id IN (${firstIds})`)
+      .run();
     s2.db.prepare(`UPDATE grades SET grader_version = 'w2s-grader/1' WHERE trace_id IN (${secondIds})`).run();
     s2.close();
     const plain = await w2s(['grade'], { cwd });
@@ -76,7 +94,9 @@ describe('w2s grade', () => {
       ],
     );
     const s3 = openStore(db);
-    s3.db.prepare(`UPDATE grades SET grader_version = 'w2s-grader/1', verdict = 'error' WHERE trace_id IN (${firstIds})`).run();
+    s3.db
+      .prepare(`UPDATE grades SET grader_version = 'w2s-grader/1', verdict = 'error' WHERE trace_id IN (${firstIds})`)
+      .run();
     s3.close();
     const human = await w2s(['grade', '--regrade', '--run', 'first'], { cwd });
     assert.match(human.stdout, /first: .*6 of 6 re-graded verdict\(s\) changed/);
@@ -96,7 +116,10 @@ describe('w2s grade-pairs', () => {
     const cwd = tempDir();
     const r = await w2s(['grade-pairs'], { cwd, input: pairs.map((p) => JSON.stringify(p)).join('\n') + '\n' });
     assert.equal(r.code, 0, r.stderr);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(out.length, pairs.length);
     out.forEach((o, i) => {
       const p = pairs[i]!;
@@ -107,15 +130,25 @@ describe('w2s grade-pairs', () => {
       assert.equal(o.verdict, expected.verdict);
       assert.equal(o.equal, expected.equal);
     });
-    assert.deepEqual(out.map((o) => o.equal), [true, true, true, false, false]);
+    assert.deepEqual(
+      out.map((o) => o.equal),
+      [true, true, true, false, false],
+    );
   });
 
   it('reads a file; a bad line yields an error line naming it, keeps the order, and exits 1', async () => {
     const cwd = tempDir();
-    const file = writeFile(cwd, 'pairs.jsonl', [JSON.stringify(pairs[0]), '{not json', JSON.stringify({ gold: '1' }), JSON.stringify(pairs[1])].join('\n'));
+    const file = writeFile(
+      cwd,
+      'pairs.jsonl',
+      [JSON.stringify(pairs[0]), '{not json', JSON.stringify({ gold: '1' }), JSON.stringify(pairs[1])].join('\n'),
+    );
     const r = await w2s(['grade-pairs', file], { cwd });
     assert.equal(r.code, 1);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(out.length, 4);
     assert.equal(out[0]!.equal, true);
     assert.match(String(out[1]!.error), /pairs\.jsonl:2: not valid JSON/);
@@ -142,18 +175,42 @@ describe('w2s grade-pairs', () => {
       { gold: '\\frac{1}{2}', pred: 'The answer is $0.5$.' },
     ];
     // and a line whose prediction holds bytes that are not UTF-8 (read as U+FFFD, then graded)
-    const badUtf8 = Buffer.concat([Buffer.from('{"gold": "1", "pred": "'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' \\\\boxed{1}"}\n')]);
-    const file = writeFile(cwd, 'hostile.jsonl', Buffer.concat([Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'), badUtf8]));
+    const badUtf8 = Buffer.concat([
+      Buffer.from('{"gold": "1", "pred": "'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(' \\\\boxed{1}"}\n'),
+    ]);
+    const file = writeFile(
+      cwd,
+      'hostile.jsonl',
+      Buffer.concat([Buffer.from(lines.map((l) => JSON.stringify(l)).join('\n') + '\n'), badUtf8]),
+    );
     const t = performance.now();
     const r = await w2s(['grade-pairs', file, '--threads', '2'], { cwd });
     const ms = performance.now() - t;
     assert.equal(r.code, 0, r.stderr);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { gold: string; verdict: string; detail?: string });
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { gold: string; verdict: string; detail?: string });
     assert.equal(out.length, lines.length + 1);
     out.slice(0, -1).forEach((o, i) => assert.equal(o.gold, lines[i]!.gold, `line ${i + 1} out of order`));
     assert.deepEqual(
       out.map((o) => (o.detail ? `${o.verdict}/${o.detail}` : o.verdict)),
-      ['correct', 'error/timeout', 'error/timeout', 'incorrect', 'incorrect', 'incorrect', 'correct', 'error/timeout', 'error/timeout', 'correct', 'correct', 'correct'],
+      [
+        'correct',
+        'error/timeout',
+        'error/timeout',
+        'incorrect',
+        'incorrect',
+        'incorrect',
+        'correct',
+        'error/timeout',
+        'error/timeout',
+        'correct',
+        'correct',
+        'correct',
+      ],
     );
     assert.ok(ms < 60_000, `took ${Math.round(ms)} ms`);
   });
@@ -170,7 +227,10 @@ describe('w2s grade-pairs', () => {
     const file = writeFile(cwd, 'slow.jsonl', lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     const r = await w2s(['grade-pairs', file, '--threads', '1', '--timeout', '0.2'], { cwd });
     assert.equal(r.code, 0, r.stderr);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { verdict: string; detail?: string });
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { verdict: string; detail?: string });
     assert.deepEqual(
       out.map((o) => (o.detail ? `${o.verdict}/${o.detail}` : o.verdict)),
       ['correct', 'error/timeout', 'correct'],
@@ -181,7 +241,10 @@ describe('w2s grade-pairs', () => {
   it('SIGTERM stops it while it waits for input: the lines already graded are written, exit code 1', async () => {
     ensureBuilt();
     const cwd = tempDir();
-    const child = spawn(process.execPath, [CLI, 'grade-pairs', '--threads', '1'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'grade-pairs', '--threads', '1'], {
+      cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -189,14 +252,24 @@ describe('w2s grade-pairs', () => {
     const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     // stdin stays open: the command answers the line it has, then waits for more until it is told to stop
     child.stdin.write(`${JSON.stringify({ gold: '9', pred: '\\boxed{9}' })}\n`);
-    for (let waited = 0; !stdout.includes('\n') && waited < 30_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let waited = 0; !stdout.includes('\n') && waited < 30_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(stdout.trim().split('\n').length, 1, `no answer to the first line: ${stderr}`);
     child.kill('SIGTERM');
-    const code = await Promise.race([closed, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000))]);
+    const code = await Promise.race([
+      closed,
+      new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 20_000)),
+    ]);
     if (code === 'hung') child.kill('SIGKILL');
     assert.notEqual(code, 'hung', 'grade-pairs did not stop on SIGTERM');
     assert.equal(code, 1);
     assert.match(stderr, /interrupted after 1 line/);
-    assert.deepEqual(stdout.trim().split('\n').map((l) => (JSON.parse(l) as { verdict: string }).verdict), ['correct']);
+    assert.deepEqual(
+      stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { verdict: string }).verdict),
+      ['correct'],
+    );
   });
 });

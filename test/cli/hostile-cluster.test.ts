@@ -20,16 +20,32 @@ const TIME_BOUND_MS = 60_000;
 let dir: string;
 let db: string;
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}, extra: { interruptAfterMs?: number } = {}): Promise<CliResult> {
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  extra: { interruptAfterMs?: number } = {},
+): Promise<CliResult> {
   return w2s([...args, '--db', db], {
-    cwd: dir, timeoutMs: TIME_BOUND_MS, ...extra,
-    env: { W2S_CLUSTER_ADDRESS: '', W2S_CLUSTER_TOKEN: '', RAY_ADDRESS: '', W2S_CHECKPOINT_ROOT: '', W2S_CLUSTER_RUNTIME: '', ...env },
+    cwd: dir,
+    timeoutMs: TIME_BOUND_MS,
+    ...extra,
+    env: {
+      W2S_CLUSTER_ADDRESS: '',
+      W2S_CLUSTER_TOKEN: '',
+      RAY_ADDRESS: '',
+      W2S_CHECKPOINT_ROOT: '',
+      W2S_CLUSTER_RUNTIME: '',
+      ...env,
+    },
   });
 }
 
 function bounded(what: string, r: CliResult): void {
   assert.equal(r.timedOut, false, `${what}: killed after ${TIME_BOUND_MS} ms\n${r.stderr}`);
-  assert.ok(r.peakRssKb !== undefined && r.peakRssKb < MEMORY_BOUND_KB, `${what}: peak RSS ${r.peakRssKb} kB\n${r.stderr.slice(0, 2000)}`);
+  assert.ok(
+    r.peakRssKb !== undefined && r.peakRssKb < MEMORY_BOUND_KB,
+    `${what}: peak RSS ${r.peakRssKb} kB\n${r.stderr.slice(0, 2000)}`,
+  );
   assert.doesNotMatch(r.stderr, /unexpected error|please report|\n\s+at /, `${what}: ${r.stderr.slice(0, 2000)}`);
 }
 
@@ -42,7 +58,10 @@ let bomb: Buffer;
 before(async () => {
   dir = tempDir('w2s-hostile-cluster-');
   db = path.join(dir, 'w2s.db');
-  fs.writeFileSync(path.join(dir, 'train.jsonl'), `${JSON.stringify({ instruction: 'What is 1+1?', output: '\\boxed{2}' })}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'train.jsonl'),
+    `${JSON.stringify({ instruction: 'What is 1+1?', output: '\\boxed{2}' })}\n`,
+  );
   // one gzip member of 64 MiB of zeros (64 KiB on the wire), sent again and again: gigabytes once inflated
   bomb = zlib.gzipSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
   hostile = http.createServer((req, res) => {
@@ -83,7 +102,10 @@ describe('w2s against hostile cluster addresses (built CLI)', { timeout: 5 * 60_
     const r = await cli(['cluster', 'check', '--address', hostileUrl]);
     bounded('endless line', r);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /answered GET \/api\/authentication_mode with more than 1 MiB, far more than Ray sends there: stopped reading\. Is the address a Ray dashboard/);
+    assert.match(
+      r.stderr,
+      /answered GET \/api\/authentication_mode with more than 1 MiB, far more than Ray sends there: stopped reading\. Is the address a Ray dashboard/,
+    );
   });
 
   it('an endless body that never reaches the cap ends at the request deadline with a user message', async () => {
@@ -104,53 +126,111 @@ describe('w2s against hostile cluster addresses (built CLI)', { timeout: 5 * 60_
   });
 });
 
-describe('w2s against a cluster that echoes its token, or floods the log tail (fake Ray)', { timeout: 5 * 60_000 }, () => {
-  let echo: RayJobsServer;
-  let flood: RayJobsServer;
-  const right = 'ray-right-5d0b6c3e81f4';
-  const wrong = 'ray-wrong-77c1f0a9e2b3';
-  before(async () => {
-    echo = await startRayJobsServer({ token: right, echoToken: true, pendingMs: 10 });
-    flood = await startRayJobsServer({ endlessFramesBytes: 1024 * 1024, pendingMs: 10 });
-  });
-  after(async () => {
-    await echo.close();
-    await flood.close();
-  });
+describe(
+  'w2s against a cluster that echoes its token, or floods the log tail (fake Ray)',
+  { timeout: 5 * 60_000 },
+  () => {
+    let echo: RayJobsServer;
+    let flood: RayJobsServer;
+    const right = 'ray-right-5d0b6c3e81f4';
+    const wrong = 'ray-wrong-77c1f0a9e2b3';
+    before(async () => {
+      echo = await startRayJobsServer({ token: right, echoToken: true, pendingMs: 10 });
+      flood = await startRayJobsServer({ endlessFramesBytes: 1024 * 1024, pendingMs: 10 });
+    });
+    after(async () => {
+      await echo.close();
+      await flood.close();
+    });
 
-  it('a token echoed by a 403 or a 500 appears in no output, log or store row', async () => {
-    const outputs: string[] = [];
-    const check = await cli(['cluster', 'check', '--address', echo.url, '--no-probe'], { W2S_CLUSTER_TOKEN: wrong });
-    bounded('403 echo', check);
-    assert.equal(check.code, 1);
-    assert.match(check.stderr, /refused the token \(403 Forbidden: Invalid authentication token: Incorrect API key provided: Bearer \*\*\*\)/);
-    const sft = await cli(['jobs', 'sft', '--address', echo.url, '--base-model', 'm', '--dataset', 'train.jsonl', '--output-dir', '/shared/x', '--name', 'echoed', '--detach', '--json'], { W2S_CLUSTER_TOKEN: right });
-    bounded('500 echo', sft);
-    assert.equal(sft.code, 1);
-    assert.match(sft.stderr, /failed \(500\) while submitting the job \(POST \/api\/jobs\/\): RuntimeError: upstream refused the job; request headers were Authorization: Bearer \*\*\*/);
-    const list = await cli(['jobs', 'list', '--json']);
-    const show = await cli(['jobs', 'show', 'echoed']);
-    const listed = (JSON.parse(list.stdout) as { name: string; status: string; error: string }[]).find((j) => j.name === 'echoed')!;
-    assert.equal(listed.status, 'submit-failed');
-    assert.match(listed.error, /Authorization: Bearer \*\*\*/);
-    outputs.push(check.stdout, check.stderr, sft.stdout, sft.stderr, list.stdout, list.stderr, show.stdout, show.stderr);
-    const bytes = Buffer.concat([db, `${db}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
-    for (const secret of [right, wrong, right.slice(4), wrong.slice(4)]) {
-      for (const o of outputs) assert.ok(!o.includes(secret), `${secret} printed: ${o.slice(0, 400)}`);
-      assert.equal(bytes.indexOf(secret), -1, `${secret} is in the store file`);
-    }
-  });
+    it('a token echoed by a 403 or a 500 appears in no output, log or store row', async () => {
+      const outputs: string[] = [];
+      const check = await cli(['cluster', 'check', '--address', echo.url, '--no-probe'], { W2S_CLUSTER_TOKEN: wrong });
+      bounded('403 echo', check);
+      assert.equal(check.code, 1);
+      assert.match(
+        check.stderr,
+        /refused the token \(403 Forbidden: Invalid authentication token: Incorrect API key provided: Bearer \*\*\*\)/,
+      );
+      const sft = await cli(
+        [
+          'jobs',
+          'sft',
+          '--address',
+          echo.url,
+          '--base-model',
+          'm',
+          '--dataset',
+          'train.jsonl',
+          '--output-dir',
+          '/shared/x',
+          '--name',
+          'echoed',
+          '--detach',
+          '--json',
+        ],
+        { W2S_CLUSTER_TOKEN: right },
+      );
+      bounded('500 echo', sft);
+      assert.equal(sft.code, 1);
+      assert.match(
+        sft.stderr,
+        /failed \(500\) while submitting the job \(POST \/api\/jobs\/\): RuntimeError: upstream refused the job; request headers were Authorization: Bearer \*\*\*/,
+      );
+      const list = await cli(['jobs', 'list', '--json']);
+      const show = await cli(['jobs', 'show', 'echoed']);
+      const listed = (JSON.parse(list.stdout) as { name: string; status: string; error: string }[]).find(
+        (j) => j.name === 'echoed',
+      )!;
+      assert.equal(listed.status, 'submit-failed');
+      assert.match(listed.error, /Authorization: Bearer \*\*\*/);
+      outputs.push(
+        check.stdout,
+        check.stderr,
+        sft.stdout,
+        sft.stderr,
+        list.stdout,
+        list.stderr,
+        show.stdout,
+        show.stderr,
+      );
+      const bytes = Buffer.concat([db, `${db}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
+      for (const secret of [right, wrong, right.slice(4), wrong.slice(4)]) {
+        for (const o of outputs) assert.ok(!o.includes(secret), `${secret} printed: ${o.slice(0, 400)}`);
+        assert.equal(bytes.indexOf(secret), -1, `${secret} is in the store file`);
+      }
+    });
 
-  it('a log tail of 1 MB frames without a newline stays bounded, warns once, and detaches on Ctrl-C', async () => {
-    const sub = await cli(['jobs', 'sft', '--address', flood.url, '--base-model', 'm', '--dataset', 'train.jsonl', '--output-dir', '/shared/x', '--name', 'flood', '--detach', '--runtime', 'preinstalled']);
-    assert.equal(sub.code, 0, sub.stderr);
-    const r = await cli(['jobs', 'logs', '-f', 'flood', '--address', flood.url], {}, { interruptAfterMs: 8000 });
-    bounded('1 MB frames', r);
-    assert.match(r.stderr, /warning: a line of the job's log is longer than 1 MiB: kept its first 2000 characters \(it begins "xxxx/);
-    assert.equal(r.stderr.match(/longer than 1 MiB/g)?.length, 1, 'warned once');
-    assert.match(r.stderr, /Detached from flood/);
-  });
-});
+    it('a log tail of 1 MB frames without a newline stays bounded, warns once, and detaches on Ctrl-C', async () => {
+      const sub = await cli([
+        'jobs',
+        'sft',
+        '--address',
+        flood.url,
+        '--base-model',
+        'm',
+        '--dataset',
+        'train.jsonl',
+        '--output-dir',
+        '/shared/x',
+        '--name',
+        'flood',
+        '--detach',
+        '--runtime',
+        'preinstalled',
+      ]);
+      assert.equal(sub.code, 0, sub.stderr);
+      const r = await cli(['jobs', 'logs', '-f', 'flood', '--address', flood.url], {}, { interruptAfterMs: 8000 });
+      bounded('1 MB frames', r);
+      assert.match(
+        r.stderr,
+        /warning: a line of the job's log is longer than 1 MiB: kept its first 2000 characters \(it begins "xxxx/,
+      );
+      assert.equal(r.stderr.match(/longer than 1 MiB/g)?.length, 1, 'warned once');
+      assert.match(r.stderr, /Detached from flood/);
+    });
+  },
+);
 
 describe('acceptance: a proxy applying current Ray rules in front of the fake', { timeout: 5 * 60_000 }, () => {
   let ray: RayJobsServer;
@@ -166,12 +246,34 @@ describe('acceptance: a proxy applying current Ray rules in front of the fake', 
   });
 
   it('w2s jobs sft --detach uploads its package and submits its job (no 405); fetch through the same proxy gets 405', async () => {
-    const r = await cli(['jobs', 'sft', '--address', proxy.url, '--base-model', 'm', '--dataset', 'train.jsonl', '--output-dir', '/shared/x', '--name', 'through-proxy', '--detach', '--json']);
+    const r = await cli([
+      'jobs',
+      'sft',
+      '--address',
+      proxy.url,
+      '--base-model',
+      'm',
+      '--dataset',
+      'train.jsonl',
+      '--output-dir',
+      '/shared/x',
+      '--name',
+      'through-proxy',
+      '--detach',
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(proxy.refused, []);
     assert.equal(ray.packages.size, 1, 'the package was uploaded');
-    assert.ok(ray.requests.some((q) => q.method === 'POST' && q.path === '/api/jobs/'), 'the job was submitted');
-    const viaFetch = await fetch(`${proxy.url}/api/jobs/`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"entrypoint":"true"}' });
+    assert.ok(
+      ray.requests.some((q) => q.method === 'POST' && q.path === '/api/jobs/'),
+      'the job was submitted',
+    );
+    const viaFetch = await fetch(`${proxy.url}/api/jobs/`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"entrypoint":"true"}',
+    });
     assert.equal(viaFetch.status, 405);
     assert.equal(proxy.refused.length, 1);
   });

@@ -29,7 +29,11 @@ describe('w2s import', () => {
   it('imports every benchmark file with the right row count and gold answers (--json on stdout only)', async () => {
     const cwd = tempDir();
     const files = fs.readdirSync(BENCHMARKS).filter((f) => f.endsWith('.jsonl'));
-    assert.deepEqual(files.map((f) => f.replace('.jsonl', '')).sort(), Object.keys(EXPECTED).sort(), 'every shipped benchmark, and only those');
+    assert.deepEqual(
+      files.map((f) => f.replace('.jsonl', '')).sort(),
+      Object.keys(EXPECTED).sort(),
+      'every shipped benchmark, and only those',
+    );
     for (const f of files) {
       const name = f.replace('.jsonl', '');
       const r = await w2s(['import', path.join(BENCHMARKS, f), '--set', name, '--json'], { cwd });
@@ -48,7 +52,10 @@ describe('w2s import', () => {
     const sets = await w2s(['sets', '--json'], { cwd });
     assert.equal(sets.code, 0);
     const list = JSON.parse(sets.stdout) as { name: string; problems: number }[];
-    assert.deepEqual(Object.fromEntries(list.map((s) => [s.name, s.problems])), Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, v.rows])));
+    assert.deepEqual(
+      Object.fromEntries(list.map((s) => [s.name, s.problems])),
+      Object.fromEntries(Object.entries(EXPECTED).map(([k, v]) => [k, v.rows])),
+    );
   });
 
   it('a malformed file fails with exit 1, names the line, and leaves the store unchanged', async () => {
@@ -57,7 +64,13 @@ describe('w2s import', () => {
     assert.equal((await w2s(['import', good, '--set', 'good'], { cwd })).code, 0);
     const db = path.join(cwd, '.w2s', 'w2s.db');
     const before = dbRows(db, 'SELECT * FROM problems');
-    const bad = writeFile(cwd, 'bad.jsonl', [JSON.stringify({ question: 'a', answer: '1' }), JSON.stringify({ question: 'b', answer: '2' }), '{oops'].join('\n'));
+    const bad = writeFile(
+      cwd,
+      'bad.jsonl',
+      [JSON.stringify({ question: 'a', answer: '1' }), JSON.stringify({ question: 'b', answer: '2' }), '{oops'].join(
+        '\n',
+      ),
+    );
     const r = await w2s(['import', bad, '--set', 'bad', '--json'], { cwd });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad\.jsonl:3: not valid JSON/);
@@ -100,7 +113,14 @@ describe('w2s import', () => {
 
   it('answers bad usage with exit 2 and help with exit 0', async () => {
     const cwd = tempDir();
-    for (const args of [['import'], ['import', 'a', 'b'], ['import', 'x.jsonl', '--bogus'], ['frobnicate'], ['import', 'x.jsonl', '--answer-type', 'poem'], []]) {
+    for (const args of [
+      ['import'],
+      ['import', 'a', 'b'],
+      ['import', 'x.jsonl', '--bogus'],
+      ['frobnicate'],
+      ['import', 'x.jsonl', '--answer-type', 'poem'],
+      [],
+    ]) {
       const r = await w2s(args, { cwd });
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     }

@@ -14,7 +14,8 @@ import { HOST_ABI, MODULE_VERSION, REAL_BINARY, standInPrebuilds } from '../supp
 import { ensureBuilt } from '../support/cli';
 import { REPO_ROOT, tempDir } from '../support/tmp';
 
-const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 const LINUX = targetPlatform('linux-x64');
 
 /** The packaging script, with an empty prebuild cache (HOME) and every download through a closed port. */
@@ -24,7 +25,13 @@ function packageCmd(args: string[]) {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 5 * 60_000,
-    env: { ...process.env, HOME: home, USERPROFILE: home, https_proxy: 'http://127.0.0.1:9', HTTPS_PROXY: 'http://127.0.0.1:9' },
+    env: {
+      ...process.env,
+      HOME: home,
+      USERPROFILE: home,
+      https_proxy: 'http://127.0.0.1:9',
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+    },
   });
   return { code: r.status, out: `${r.stdout}${r.stderr}`, timedOut: r.error !== undefined };
 }
@@ -33,7 +40,10 @@ describe('npm run package -- --target', () => {
   it('an unknown target is a usage error (exit 2) listing the targets', () => {
     const r = packageCmd(['--target', 'solaris-sparc']);
     assert.equal(r.code, 2, r.out);
-    assert.match(r.out, /unknown target solaris-sparc: one of linux-x64, linux-arm64, alpine-x64, darwin-x64, darwin-arm64, win32-x64, win32-arm64/);
+    assert.match(
+      r.out,
+      /unknown target solaris-sparc: one of linux-x64, linux-arm64, alpine-x64, darwin-x64, darwin-arm64, win32-x64, win32-arm64/,
+    );
   });
 
   it('without GitHub it stops at the first download, by itself, listing the files to fetch elsewhere', () => {
@@ -41,7 +51,11 @@ describe('npm run package -- --target', () => {
     assert.ok(!r.timedOut, 'it ended by itself');
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /cannot reach GitHub, where better-sqlite3 publishes its builds/);
-    for (const b of runtimeBuildsFor(targetPlatform('darwin-arm64'))) assert.ok(r.out.includes(prebuildAssetName(MODULE_VERSION, b, targetPlatform('darwin-arm64'))), `lists the ${b.runtime} ${b.abi} file`);
+    for (const b of runtimeBuildsFor(targetPlatform('darwin-arm64')))
+      assert.ok(
+        r.out.includes(prebuildAssetName(MODULE_VERSION, b, targetPlatform('darwin-arm64'))),
+        `lists the ${b.runtime} ${b.abi} file`,
+      );
     assert.match(r.out, /--prebuilds DIR/);
     assert.ok(!fs.existsSync(path.join(REPO_ROOT, 'native')), 'nothing staged');
     assert.ok(!fs.existsSync(path.join(REPO_ROOT, '.cache', `w2s-studio-darwin-arm64-${VERSION}.vsix`)), 'no package');
@@ -62,7 +76,12 @@ describe('npm run package -- --target', () => {
     const dir = standInPrebuilds(LINUX, { 132: REAL_BINARY });
     const r = packageCmd(['--target', 'linux-x64', '--prebuilds', dir, '--no-build']);
     assert.equal(r.code, 1, r.out);
-    assert.match(r.out, new RegExp(`refusing better-sqlite3-v${MODULE_VERSION.replace(/\./g, '\\.')}-electron-v132-linux-x64\\.tar\\.gz: .*NODE_MODULE_VERSION ${HOST_ABI} is not 132`));
+    assert.match(
+      r.out,
+      new RegExp(
+        `refusing better-sqlite3-v${MODULE_VERSION.replace(/\./g, '\\.')}-electron-v132-linux-x64\\.tar\\.gz: .*NODE_MODULE_VERSION ${HOST_ABI} is not 132`,
+      ),
+    );
     assert.ok(!fs.existsSync(path.join(REPO_ROOT, 'native')));
   });
 
@@ -73,19 +92,35 @@ describe('npm run package -- --target', () => {
     const r = packageCmd(['--target', 'linux-x64', '--prebuilds', standInPrebuilds(LINUX), '--no-build', '--quiet']);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`packaged \\.cache/w2s-studio-linux-x64-${VERSION.replace(/\./g, '\\.')}\\.vsix`));
-    const { entries, texts } = await readVsix(out, ['extension.vsixmanifest', 'extension/native/manifest.json', 'extension/package.json']);
+    const { entries, texts } = await readVsix(out, [
+      'extension.vsixmanifest',
+      'extension/native/manifest.json',
+      'extension/package.json',
+    ]);
     const builds = runtimeBuildsFor(LINUX);
     assert.deepEqual(
       entries.filter((e) => e.endsWith('.node')).sort(),
       builds.map((b) => `extension/native/better_sqlite3-${b.runtime}-v${b.abi}.node`).sort(),
     );
     assert.match(texts['extension.vsixmanifest'], /TargetPlatform="linux-x64"/);
-    const manifest = JSON.parse(texts['extension/native/manifest.json']) as { target: string; moduleVersion: string; builds: { abi: number; runtime: string; version: string }[] };
+    const manifest = JSON.parse(texts['extension/native/manifest.json']) as {
+      target: string;
+      moduleVersion: string;
+      builds: { abi: number; runtime: string; version: string }[];
+    };
     assert.equal(manifest.target, 'linux-x64');
     assert.equal(manifest.moduleVersion, MODULE_VERSION);
-    assert.deepEqual(manifest.builds.map((b) => `${b.runtime} ${b.version} ${b.abi}`), builds.map((b) => `${b.runtime} ${b.version} ${b.abi}`));
-    assert.deepEqual((JSON.parse(texts['extension/package.json']) as { extensionKind: string[] }).extensionKind, ['workspace']);
-    assert.ok(entries.includes('extension/node_modules/better-sqlite3/lib/index.js'), "better-sqlite3's JavaScript is in");
+    assert.deepEqual(
+      manifest.builds.map((b) => `${b.runtime} ${b.version} ${b.abi}`),
+      builds.map((b) => `${b.runtime} ${b.version} ${b.abi}`),
+    );
+    assert.deepEqual((JSON.parse(texts['extension/package.json']) as { extensionKind: string[] }).extensionKind, [
+      'workspace',
+    ]);
+    assert.ok(
+      entries.includes('extension/node_modules/better-sqlite3/lib/index.js'),
+      "better-sqlite3's JavaScript is in",
+    );
     assert.ok(!fs.existsSync(path.join(REPO_ROOT, 'native')), 'native/ is removed after packaging');
   });
 });

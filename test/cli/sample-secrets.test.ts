@@ -32,13 +32,30 @@ describe('w2s sample and the key (built CLI)', () => {
   it('a key echoed in the completion is redacted before storing, with a warning; never in the store or an export', async () => {
     const cwd = tempDir();
     const env = { W2S_DB: path.join(cwd, 'w2s.db'), OPENAI_API_KEY: KEY };
-    writeFile(cwd, 'p.jsonl', Array.from({ length: 3 }, (_, i) => JSON.stringify({ id: `p${i}`, question: `What is ${i} + ${i}?`, answer: String(2 * i) })).join('\n'));
+    writeFile(
+      cwd,
+      'p.jsonl',
+      Array.from({ length: 3 }, (_, i) =>
+        JSON.stringify({ id: `p${i}`, question: `What is ${i} + ${i}?`, answer: String(2 * i) }),
+      ).join('\n'),
+    );
     assert.equal((await w2s(['import', 'p.jsonl', '--set', 's'], { cwd, env })).code, 0);
     // the server requires the key and puts it in every answer; its reasoning quotes it as well
     server.options = { apiKey: KEY, reasoning: 'reasoning_content', answer: () => `${KEY} (your key)` };
-    const r = await w2s(['sample', '--set', 's', '--base-url', server.url, '--model', 'fake-model', '--json'], { cwd, env });
+    const r = await w2s(['sample', '--set', 's', '--base-url', server.url, '--model', 'fake-model', '--json'], {
+      cwd,
+      env,
+    });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal((r.stderr.match(/p\d #0: the response contained the API key once \(choice 0\): replaced by "\[redacted API key\]" before storing/g) ?? []).length, 3, r.stderr);
+    assert.equal(
+      (
+        r.stderr.match(
+          /p\d #0: the response contained the API key once \(choice 0\): replaced by "\[redacted API key\]" before storing/g,
+        ) ?? []
+      ).length,
+      3,
+      r.stderr,
+    );
     const traces = await w2s(['traces', '--json'], { cwd, env });
     const rows = (JSON.parse(traces.stdout) as { rows: { id: number }[] }).rows;
     assert.equal(rows.length, 3);
@@ -50,7 +67,10 @@ describe('w2s sample and the key (built CLI)', () => {
 
   it('sample --help says what is and is not redacted', async () => {
     const help = (await w2s(['sample', '--help'], { cwd: tempDir() })).stdout.replace(/\s+/g, ' ');
-    assert.match(help, /where a completion or its reasoning contains the key exactly as set, it is replaced by "\[redacted API key\]" before storing/);
+    assert.match(
+      help,
+      /where a completion or its reasoning contains the key exactly as set, it is replaced by "\[redacted API key\]" before storing/,
+    );
     assert.match(help, /Not redacted: pieces or encodings of the key/);
     assert.doesNotMatch(help, /It is never stored\./);
   });
@@ -58,16 +78,31 @@ describe('w2s sample and the key (built CLI)', () => {
   it('traces refused with a 400 fail after 1 attempt, and the summary says so', async () => {
     const cwd = tempDir();
     const env = { W2S_DB: path.join(cwd, 'w2s.db') };
-    writeFile(cwd, 'p.jsonl', Array.from({ length: 2 }, (_, i) => JSON.stringify({ id: `p${i}`, question: `What is ${i} + ${i}?`, answer: String(2 * i) })).join('\n'));
+    writeFile(
+      cwd,
+      'p.jsonl',
+      Array.from({ length: 2 }, (_, i) =>
+        JSON.stringify({ id: `p${i}`, question: `What is ${i} + ${i}?`, answer: String(2 * i) }),
+      ).join('\n'),
+    );
     assert.equal((await w2s(['import', 'p.jsonl', '--set', 's'], { cwd, env })).code, 0);
     server.options = { fault: () => ({ kind: 'status', status: 400, message: 'prompt too long' }) };
-    const r = await w2s(['sample', '--set', 's', '--base-url', server.url, '--model', 'fake-model', '--json'], { cwd, env });
+    const r = await w2s(['sample', '--set', 's', '--base-url', server.url, '--model', 'fake-model', '--json'], {
+      cwd,
+      env,
+    });
     assert.equal(r.code, 1, r.stderr);
     const summary = JSON.parse(r.stdout) as { status: string; error: string };
     assert.equal(summary.status, 'failed');
-    assert.match(summary.error, /^2 trace\(s\) failed after 1 attempt \(last: HTTP 400: prompt too long\); run again to retry them\.$/);
+    assert.match(
+      summary.error,
+      /^2 trace\(s\) failed after 1 attempt \(last: HTTP 400: prompt too long\); run again to retry them\.$/,
+    );
     // a resume that fails again: 2 attempts each, in all
-    const again = await w2s(['sample', '--set', 's', '--base-url', server.url, '--model', 'fake-model', '--json'], { cwd, env });
+    const again = await w2s(['sample', '--set', 's', '--base-url', server.url, '--model', 'fake-model', '--json'], {
+      cwd,
+      env,
+    });
     assert.match((JSON.parse(again.stdout) as { error: string }).error, /^2 trace\(s\) failed after 2 attempts /);
   });
 });

@@ -18,7 +18,13 @@ function errorOf(r: CliResult): { code: string; message: string } {
 }
 
 function problems(dir: string, name: string, count: number, pad = 0): string {
-  return writeFile(dir, name, Array.from({ length: count }, (_, i) => JSON.stringify({ id: i, question: `Q${i} ${'x'.repeat(pad)}`, answer: String(i) })).join('\n'));
+  return writeFile(
+    dir,
+    name,
+    Array.from({ length: count }, (_, i) =>
+      JSON.stringify({ id: i, question: `Q${i} ${'x'.repeat(pad)}`, answer: String(i) }),
+    ).join('\n'),
+  );
 }
 
 /** Folders given the search bit for others, with their modes to put back when the file's tests end. */
@@ -34,7 +40,8 @@ after(() => {
  */
 function asUnprivileged(dir: string): Pick<CliOptions, 'uid' | 'gid'> {
   if (process.getuid?.() !== 0) return {};
-  for (let d = dir; d !== path.dirname(d); d = path.dirname(d)) if (d.startsWith(path.dirname(dir))) fs.chmodSync(d, 0o755);
+  for (let d = dir; d !== path.dirname(d); d = path.dirname(d))
+    if (d.startsWith(path.dirname(dir))) fs.chmodSync(d, 0o755);
   for (let d = REPO_ROOT; d !== path.dirname(d); d = path.dirname(d)) {
     const mode = fs.statSync(d).mode & 0o7777;
     if (!(mode & 0o001)) {
@@ -50,13 +57,20 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
     const cwd = tempDir();
     const file = path.join(cwd, 'other-app.db');
     const raw = openSqlite(file);
-    raw.exec("CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO contacts (name) VALUES ('Ada'), ('Grace')");
+    raw.exec(
+      "CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO contacts (name) VALUES ('Ada'), ('Grace')",
+    );
     raw.close();
     const bytes = fs.readFileSync(file);
     const input = problems(cwd, 'p.jsonl', 3);
     const commands = [
-      ['sets'], ['runs'], ['sets', '--json'], ['runs', '--json'],
-      ['import', input, '--set', 'p'], ['grade'], ['import-traces', input, '--set', 'p', '--run', 'r', '--model', 'm'],
+      ['sets'],
+      ['runs'],
+      ['sets', '--json'],
+      ['runs', '--json'],
+      ['import', input, '--set', 'p'],
+      ['grade'],
+      ['import-traces', input, '--set', 'p', '--run', 'r', '--model', 'm'],
       ['sample', '--set', 'p', '--base-url', 'http://127.0.0.1:9/v1', '--model', 'm'],
     ];
     for (const args of commands) {
@@ -65,7 +79,11 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
       assert.equal(e.code, 'NOT_A_STORE', `${args.join(' ')}: ${e.message}`);
       assert.match(e.message, /another application \(tables contacts\).*--db PATH/);
       assert.deepEqual(fs.readFileSync(file), bytes, `w2s ${args.join(' ')} changed the file`);
-      assert.deepEqual(fs.readdirSync(cwd).sort(), ['other-app.db', 'p.jsonl'], `w2s ${args.join(' ')} left a file beside it`);
+      assert.deepEqual(
+        fs.readdirSync(cwd).sort(),
+        ['other-app.db', 'p.jsonl'],
+        `w2s ${args.join(' ')} left a file beside it`,
+      );
     }
   });
 
@@ -100,8 +118,14 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
     conn.pragma('journal_mode = DELETE');
     conn.exec(MIGRATIONS[0]!);
     conn.pragma('user_version = 1');
-    conn.prepare("INSERT INTO problem_sets (name, source, source_hash, problem_count) VALUES ('p', 'p.jsonl', 'h', 1)").run();
-    conn.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (1, '0', 0, 'Q0', '0', 'number')").run();
+    conn
+      .prepare("INSERT INTO problem_sets (name, source, source_hash, problem_count) VALUES ('p', 'p.jsonl', 'h', 1)")
+      .run();
+    conn
+      .prepare(
+        "INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (1, '0', 0, 'Q0', '0', 'number')",
+      )
+      .run();
     conn.close();
     const bytes = fs.readFileSync(file);
     for (const args of [['sets'], ['runs']]) {
@@ -109,9 +133,16 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
       assert.equal(e.code, 'STORE_TOO_OLD');
       assert.deepEqual(fs.readFileSync(file), bytes);
     }
-    assert.equal((await w2s(['import', problems(cwd, 'q.jsonl', 1), '--set', 'q', '--db', file], { cwd })).code, 0, 'a writer upgrades it');
+    assert.equal(
+      (await w2s(['import', problems(cwd, 'q.jsonl', 1), '--set', 'q', '--db', file], { cwd })).code,
+      0,
+      'a writer upgrades it',
+    );
     const sets = await w2s(['sets', '--json', '--db', file], { cwd });
-    assert.deepEqual((JSON.parse(sets.stdout) as { name: string }[]).map((s) => s.name), ['p', 'q']);
+    assert.deepEqual(
+      (JSON.parse(sets.stdout) as { name: string }[]).map((s) => s.name),
+      ['p', 'q'],
+    );
   });
 
   it('a read-only store: writers get STORE_READONLY, readers still read it when its folder is writable', async () => {
@@ -128,11 +159,16 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
     assert.equal(ro.code, 'STORE_READONLY');
     assert.match(ro.message, /is read-only.*-shm.*--db PATH/);
     fs.chmodSync(storeDir, 0o777);
-    const imp = errorOf(await w2s(['import', problems(cwd, 'q.jsonl', 1), '--set', 'q', '--db', file, '--json'], { cwd, ...user }));
+    const imp = errorOf(
+      await w2s(['import', problems(cwd, 'q.jsonl', 1), '--set', 'q', '--db', file, '--json'], { cwd, ...user }),
+    );
     assert.equal(imp.code, 'STORE_READONLY');
     const sets = await w2s(['sets', '--json', '--db', file], { cwd, ...user });
     assert.equal(sets.code, 0, sets.stderr);
-    assert.deepEqual((JSON.parse(sets.stdout) as { name: string }[]).map((s) => s.name), ['p']);
+    assert.deepEqual(
+      (JSON.parse(sets.stdout) as { name: string }[]).map((s) => s.name),
+      ['p'],
+    );
     assert.deepEqual(fs.readFileSync(file), bytes);
     fs.chmodSync(storeDir, 0o755);
   });
@@ -140,14 +176,22 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
   it('a full disk mid-import is a W2sError, and the store keeps what it had', async () => {
     const cwd = tempDir();
     const file = path.join(cwd, 'w2s.db');
-    assert.equal((await w2s(['import', problems(cwd, 'small.jsonl', 2), '--set', 'small', '--db', file], { cwd })).code, 0);
+    assert.equal(
+      (await w2s(['import', problems(cwd, 'small.jsonl', 2), '--set', 'small', '--db', file], { cwd })).code,
+      0,
+    );
     const big = problems(cwd, 'big.jsonl', 20_000, 200);
     // files may not grow past 1 MB: the WAL hits that limit as it would a full disk
-    const e = errorOf(await w2s(['import', big, '--set', 'big', '--db', file, '--json'], { cwd, fileSizeLimitKb: 1024 }));
+    const e = errorOf(
+      await w2s(['import', big, '--set', 'big', '--db', file, '--json'], { cwd, fileSizeLimitKb: 1024 }),
+    );
     assert.match(e.code, /^STORE_(FULL|IO)$/);
     assert.match(e.message, /Cannot write to the store .*(disk is full|disk reported an error).*Free some space/);
     const sets = await w2s(['sets', '--json', '--db', file], { cwd });
-    assert.deepEqual((JSON.parse(sets.stdout) as { name: string; problems: number }[]).map((s) => [s.name, s.problems]), [['small', 2]]);
+    assert.deepEqual(
+      (JSON.parse(sets.stdout) as { name: string; problems: number }[]).map((s) => [s.name, s.problems]),
+      [['small', 2]],
+    );
   });
 
   it('a folder given as the store or as the file, and a store folder that cannot be created', async () => {
@@ -160,14 +204,23 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
     assert.ok(a.message.includes(path.join(folder, 'w2s.db')), a.message);
     const b = errorOf(await w2s(['import', folder, '--set', 'p', '--json'], { cwd }));
     assert.match(b.message, /data: is a folder, not a file/);
-    const c = errorOf(await w2s(['import', input, '--set', 'p', '--db', path.join(input, 'sub', 'w2s.db'), '--json'], { cwd }));
+    const c = errorOf(
+      await w2s(['import', input, '--set', 'p', '--db', path.join(input, 'sub', 'w2s.db'), '--json'], { cwd }),
+    );
     assert.equal(c.code, 'STORE_FOLDER');
-    assert.match(c.message, /Cannot create the folder .*p\.jsonl\/sub for the W2S store: a part of that path is a file/);
+    assert.match(
+      c.message,
+      /Cannot create the folder .*p\.jsonl\/sub for the W2S store: a part of that path is a file/,
+    );
   });
 
   it('JSON nested too deep is a W2sError naming the line, not a stack overflow', async () => {
     const cwd = tempDir();
-    const file = writeFile(cwd, 'deep.jsonl', `{"id": 1, "question": "Q", "answer": "1", "meta": ${'['.repeat(200_000)}${']'.repeat(200_000)}}\n`);
+    const file = writeFile(
+      cwd,
+      'deep.jsonl',
+      `{"id": 1, "question": "Q", "answer": "1", "meta": ${'['.repeat(200_000)}${']'.repeat(200_000)}}\n`,
+    );
     const e = errorOf(await w2s(['import', file, '--set', 'deep', '--json'], { cwd }));
     assert.equal(e.code, 'JSON_TOO_DEEP');
     assert.match(e.message, /^deep\.jsonl:1: the JSON is nested more than 100 levels deep/);
@@ -183,6 +236,9 @@ describe('w2s and stores it must leave alone (built CLI)', () => {
     const outcomes = [a, b].map((r) => (JSON.parse(r.stdout) as { outcome: string; problems: number }).outcome).sort();
     assert.deepEqual(outcomes, ['created', 'unchanged']);
     const sets = JSON.parse((await w2s(['sets', '--json'], { cwd })).stdout) as { name: string; problems: number }[];
-    assert.deepEqual(sets.map((s) => [s.name, s.problems]), [['p', 30_000]]);
+    assert.deepEqual(
+      sets.map((s) => [s.name, s.problems]),
+      [['p', 30_000]],
+    );
   });
 });

@@ -18,7 +18,14 @@ function workspace(): { cwd: string; traces: FixtureTrace[] } {
 interface TracesJson {
   total: number;
   offset: number;
-  rows: { id: number; run: string; verdict: string; label: { decision: string | null; star: boolean }; present: string[]; tokens: { total: number } }[];
+  rows: {
+    id: number;
+    run: string;
+    verdict: string;
+    label: { decision: string | null; star: boolean };
+    present: string[];
+    tokens: { total: number };
+  }[];
   facets?: Record<string, { value: string; count: number; selected: boolean }[]>;
   warnings: string[];
 }
@@ -26,22 +33,56 @@ interface TracesJson {
 describe('w2s traces', () => {
   it('computes missing signals first, then lists what a filter selects, sorted and paged, with facets', async () => {
     const { cwd, traces } = workspace();
-    const r = await w2s(['traces', '--filter', 'verdict:incorrect,no-answer run:teacher-a', '--sort', 'length:desc', '--limit', '3', '--facets', '--json'], { cwd });
+    const r = await w2s(
+      [
+        'traces',
+        '--filter',
+        'verdict:incorrect,no-answer run:teacher-a',
+        '--sort',
+        'length:desc',
+        '--limit',
+        '3',
+        '--facets',
+        '--json',
+      ],
+      { cwd },
+    );
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /signals/); // the catch-up's progress, on stderr
     const doc = JSON.parse(r.stdout) as TracesJson;
-    const want = traces.filter((t) => t.run === 'teacher-a' && (t.verdict === 'incorrect' || t.verdict === 'no-answer'));
+    const want = traces.filter(
+      (t) => t.run === 'teacher-a' && (t.verdict === 'incorrect' || t.verdict === 'no-answer'),
+    );
     assert.equal(doc.total, want.length);
     assert.equal(doc.rows.length, 3);
     assert.ok(doc.rows.every((x) => x.run === 'teacher-a' && ['incorrect', 'no-answer'].includes(x.verdict)));
-    assert.ok(doc.rows[0]!.tokens.total >= doc.rows[1]!.tokens.total && doc.rows[1]!.tokens.total >= doc.rows[2]!.tokens.total);
+    assert.ok(
+      doc.rows[0]!.tokens.total >= doc.rows[1]!.tokens.total && doc.rows[1]!.tokens.total >= doc.rows[2]!.tokens.total,
+    );
     // verdict facet counts the other verdicts of teacher-a as well (the other facets applied, not its own)
     const verdicts = Object.fromEntries(doc.facets!.verdict.map((v) => [v.value, v.count]));
     assert.equal(verdicts.correct, traces.filter((t) => t.run === 'teacher-a' && t.verdict === 'correct').length);
 
-    const next = await w2s(['traces', '--filter', 'verdict:incorrect,no-answer run:teacher-a', '--sort', 'length:desc', '--limit', '3', '--offset', '3', '--json'], { cwd });
+    const next = await w2s(
+      [
+        'traces',
+        '--filter',
+        'verdict:incorrect,no-answer run:teacher-a',
+        '--sort',
+        'length:desc',
+        '--limit',
+        '3',
+        '--offset',
+        '3',
+        '--json',
+      ],
+      { cwd },
+    );
     const ids = (JSON.parse(next.stdout) as TracesJson).rows.map((x) => x.id);
-    assert.ok(ids.every((id) => !doc.rows.some((x) => x.id === id)), 'the next page continues the list');
+    assert.ok(
+      ids.every((id) => !doc.rows.some((x) => x.id === id)),
+      'the next page continues the list',
+    );
 
     const text = await w2s(['traces', '--filter', 'signal:truncated', '--limit', '2'], { cwd });
     assert.equal(text.code, 0, text.stderr);
@@ -53,7 +94,10 @@ describe('w2s traces', () => {
     const { cwd } = workspace();
     const cases: [string, RegExp][] = [
       ['verdikt:incorrect', /unknown key "verdikt" in verdikt:incorrect \(column 1\)\. Did you mean "verdict"\?/],
-      ['run:a verdict:maybe', /verdict:maybe \(column 7\): "maybe" is not one of correct, incorrect, no-answer, error, ungraded/],
+      [
+        'run:a verdict:maybe',
+        /verdict:maybe \(column 7\): "maybe" is not one of correct, incorrect, no-answer, error, ungraded/,
+      ],
       ['len:>lots', /len:>lots \(column 1\): "lots" is not a number/],
       ['signal:loops', /unknown signal "loops"/],
       ['"let me check', /the quote at column 1 is never closed/],
@@ -103,7 +147,10 @@ describe('w2s label, views, signals, runs', () => {
     const action = JSON.parse(bulk.stdout) as { id: number; count: number };
     assert.equal(action.count, incorrect.filter((t) => t.decision !== 'reject').length);
     const rejected = await w2s(['traces', '--filter', 'label:reject', '--json'], { cwd });
-    assert.equal((JSON.parse(rejected.stdout) as TracesJson).total, new Set([...incorrect, ...traces.filter((t) => t.decision === 'reject')].map((t) => t.id)).size);
+    assert.equal(
+      (JSON.parse(rejected.stdout) as TracesJson).total,
+      new Set([...incorrect, ...traces.filter((t) => t.decision === 'reject')].map((t) => t.id)).size,
+    );
 
     const undo = await w2s(['label', 'undo', '--json'], { cwd });
     assert.equal(undo.code, 0, undo.stderr);
@@ -122,14 +169,23 @@ describe('w2s label, views, signals, runs', () => {
 
   it('saves views, lists them, uses them with traces --view, and deletes them', async () => {
     const { cwd, traces } = workspace();
-    const save = await w2s(['views', 'save', 'wrong', '--filter', 'verdict:incorrect set:math-a', '--sort', 'length:desc'], { cwd });
+    const save = await w2s(
+      ['views', 'save', 'wrong', '--filter', 'verdict:incorrect set:math-a', '--sort', 'length:desc'],
+      { cwd },
+    );
     assert.equal(save.code, 0, save.stderr);
     const list = await w2s(['views'], { cwd });
     assert.match(list.stdout, /^wrong {2}set:math-a verdict:incorrect {2}sort length:desc$/m);
     const r = await w2s(['traces', '--view', 'wrong', '--json'], { cwd });
-    assert.equal((JSON.parse(r.stdout) as TracesJson).total, traces.filter((t) => t.verdict === 'incorrect' && t.set === 'math-a').length);
+    assert.equal(
+      (JSON.parse(r.stdout) as TracesJson).total,
+      traces.filter((t) => t.verdict === 'incorrect' && t.set === 'math-a').length,
+    );
     const narrowed = await w2s(['traces', '--view', 'wrong', '--filter', 'run:teacher-b', '--json'], { cwd });
-    assert.equal((JSON.parse(narrowed.stdout) as TracesJson).total, traces.filter((t) => t.verdict === 'incorrect' && t.run === 'teacher-b').length);
+    assert.equal(
+      (JSON.parse(narrowed.stdout) as TracesJson).total,
+      traces.filter((t) => t.verdict === 'incorrect' && t.run === 'teacher-b').length,
+    );
     assert.equal((await w2s(['views', 'save', 'wrong', '--filter', ''], { cwd })).code, 1, 'exists');
     assert.equal((await w2s(['views', 'save', 'bad', '--filter', 'verdict:nope'], { cwd })).code, 2);
     const gone = await w2s(['traces', '--view', 'nope'], { cwd });
@@ -139,11 +195,14 @@ describe('w2s label, views, signals, runs', () => {
     assert.match((await w2s(['views'], { cwd })).stdout, /No saved views yet/);
   });
 
-  it('signals reports each run\'s rates, and runs --json carries them', async () => {
+  it("signals reports each run's rates, and runs --json carries them", async () => {
     const { cwd, traces } = workspace();
     const r = await w2s(['signals', '--json'], { cwd });
     assert.equal(r.code, 0, r.stderr);
-    const doc = JSON.parse(r.stdout) as { computed: number; runs: { run: string; traces: number; rates: Record<string, number> }[] };
+    const doc = JSON.parse(r.stdout) as {
+      computed: number;
+      runs: { run: string; traces: number; rates: Record<string, number> }[];
+    };
     assert.equal(doc.computed, traces.length);
     const a = doc.runs.find((x) => x.run === 'teacher-a')!;
     const mine = traces.filter((t) => t.run === 'teacher-a');
@@ -152,8 +211,14 @@ describe('w2s label, views, signals, runs', () => {
     const again = await w2s(['signals', '--recompute', '--json'], { cwd });
     assert.equal((JSON.parse(again.stdout) as { computed: number }).computed, 0, 'nothing stale');
     const all = await w2s(['signals', '--all', '--run', 'teacher-c', '--json'], { cwd });
-    assert.equal((JSON.parse(all.stdout) as { computed: number }).computed, traces.filter((t) => t.run === 'teacher-c').length);
-    const runs = JSON.parse((await w2s(['runs', '--json'], { cwd })).stdout) as { name: string; signals: { rates: Record<string, number> } }[];
+    assert.equal(
+      (JSON.parse(all.stdout) as { computed: number }).computed,
+      traces.filter((t) => t.run === 'teacher-c').length,
+    );
+    const runs = JSON.parse((await w2s(['runs', '--json'], { cwd })).stdout) as {
+      name: string;
+      signals: { rates: Record<string, number> };
+    }[];
     assert.equal(runs.find((x) => x.name === 'teacher-a')!.signals.rates.truncated, a.rates.truncated);
     assert.equal((await w2s(['signals', '--run', 'nope'], { cwd })).code, 1);
   });

@@ -12,7 +12,18 @@ import Database from 'better-sqlite3';
 import type { Frame, Page } from 'playwright-core';
 import { CLI } from '../support/cli';
 import { REAL_TRACES } from '../support/tmp';
-import { VSIX, findWebviewFrame, launchWorkbench, notifications, openViewContainer, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import {
+  VSIX,
+  findWebviewFrame,
+  launchWorkbench,
+  notifications,
+  openViewContainer,
+  runCommand,
+  tempFolder,
+  treeRow,
+  viewPane,
+  type Workbench,
+} from './harness';
 
 // MATH500's test/algebra/187.json: "Suppose that $f$ is … such that \[(x-1)\cdot f(x)=…\]What is the degree of $f$?"
 const PROBLEM_KEY = 'test/algebra/187.json';
@@ -36,7 +47,9 @@ function query<T>(db: string, sql: string, ...params: unknown[]): T {
 
 /** The words of a text outside its math (what a reader must find in the rendering, whatever KaTeX draws). */
 function wordsOutsideMath(text: string): string[] {
-  return (text.replace(/\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)|\$[^$]*\$/g, ' ').match(/[A-Za-z]{2,}/g) ?? []);
+  return (
+    text.replace(/\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\\([\s\S]*?\\\)|\$[^$]*\$/g, ' ').match(/[A-Za-z]{2,}/g) ?? []
+  );
 }
 
 /** A frame of a webview in the editor area (not the side bar), holding `selector`. */
@@ -71,7 +84,10 @@ describe('the first hour with real data (code-server)', { timeout: 12 * 60_000 }
     question = query<{ question: string }>(db, 'SELECT question FROM problems WHERE key = ?', PROBLEM_KEY).question;
     assert.match(question, /[^\n]\\\[[\s\S]*\\\]\S/, 'the problem has \\[…\\] mid-line with text right after it');
     const traces = path.join(folder, 'after.jsonl');
-    fs.writeFileSync(traces, `${JSON.stringify({ question, response: `Multiply out:\n\\[\n(x-1)\\cdot f(x) = 3x^4\n\\]${AFTER_TEXT}, so the degree is \\(3\\).\n\nThe answer is $\\boxed{3}$.` })}\n`);
+    fs.writeFileSync(
+      traces,
+      `${JSON.stringify({ question, response: `Multiply out:\n\\[\n(x-1)\\cdot f(x) = 3x^4\n\\]${AFTER_TEXT}, so the degree is \\(3\\).\n\nThe answer is $\\boxed{3}$.` })}\n`,
+    );
     w2s(db, 'import-traces', traces, '--set', 'math500', '--run', AFTER_RUN, '--model', 'hand-written');
     wb = await launchWorkbench({ vsix: VSIX, folder });
   });
@@ -89,11 +105,14 @@ describe('the first hour with real data (code-server)', { timeout: 12 * 60_000 }
     await treeRow(sets, 'math500').click();
     const frame = await findWebviewFrame(wb.page, '.problem', 60_000);
     await frame.locator('vscode-textfield.search input').fill(PROBLEM_KEY);
-    await frame.locator('.summary', { hasText: '1 of 500 problems match' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await frame
+      .locator('.summary', { hasText: '1 of 500 problems match' })
+      .waitFor({ state: 'visible', timeout: 20_000 });
     const q = frame.locator('.problem .question').first();
     await q.locator('.katex-display').first().waitFor({ state: 'visible', timeout: 20_000 });
     const shown = await q.innerText();
-    for (const w of wordsOutsideMath(question)) assert.ok(shown.includes(w), `"${w}" is shown (${JSON.stringify(shown)})`);
+    for (const w of wordsOutsideMath(question))
+      assert.ok(shown.includes(w), `"${w}" is shown (${JSON.stringify(shown)})`);
     assert.match(shown, /What is the degree of/);
     assert.doesNotMatch(shown, /\\\[|\\\]/, 'no delimiter left as text');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('first-hour-math500-midline'))}`);
@@ -104,9 +123,14 @@ describe('the first hour with real data (code-server)', { timeout: 12 * 60_000 }
     browser = await editorFrame(wb.page, 'w2s-traces .list', 500);
     const facets = await browser.locator('.body > .facets').boundingBox();
     const listBox = await browser.locator('.list').boundingBox();
-    assert.ok(facets && listBox && facets.x + facets.width <= listBox.x + 1, `facets ${JSON.stringify(facets)} left of the list ${JSON.stringify(listBox)}`);
+    assert.ok(
+      facets && listBox && facets.x + facets.width <= listBox.x + 1,
+      `facets ${JSON.stringify(facets)} left of the list ${JSON.stringify(listBox)}`,
+    );
     const total = query<{ n: number }>(db, 'SELECT count(*) AS n FROM traces').n;
-    await browser.locator('.summary .count strong', { hasText: total.toLocaleString('en-US') }).waitFor({ state: 'visible', timeout: 60_000 });
+    await browser
+      .locator('.summary .count strong', { hasText: total.toLocaleString('en-US') })
+      .waitFor({ state: 'visible', timeout: 60_000 });
 
     await browser.locator('vscode-textfield.search input').fill('STAYS');
     await browser.locator('.summary .count strong', { hasText: /^1$/ }).waitFor({ state: 'visible', timeout: 30_000 });
@@ -122,7 +146,10 @@ describe('the first hour with real data (code-server)', { timeout: 12 * 60_000 }
     // with the detail beside it, the browser still has its facets on the left of the list
     const facetsBeside = await browser.locator('.body > .facets').boundingBox();
     const listBeside = await browser.locator('.list').boundingBox();
-    assert.ok(facetsBeside && listBeside && facetsBeside.x + facetsBeside.width <= listBeside.x + 1, `facets ${JSON.stringify(facetsBeside)} left of the list ${JSON.stringify(listBeside)}`);
+    assert.ok(
+      facetsBeside && listBeside && facetsBeside.x + facetsBeside.width <= listBeside.x + 1,
+      `facets ${JSON.stringify(facetsBeside)} left of the list ${JSON.stringify(listBeside)}`,
+    );
     // the row's excerpt starts its hit mid-row, with the text before it intact (the space too)
     assert.match((await row.locator('.line2').innerText()).replace(/\s+/g, ' '), /THIS TEXT STAYS after the display/);
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('first-hour-browser-in-editor'))}`);
@@ -143,11 +170,18 @@ describe('the first hour with real data (code-server)', { timeout: 12 * 60_000 }
       const item = wb.page.locator('.context-view .action-label', { hasText: 'Delete Run…' });
       await item.waitFor({ state: 'visible', timeout: 10_000 });
       await item.click();
-      const shown = await dialog.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
-      if (!shown && attempt === 3) throw new Error(`no confirmation dialog; notifications: ${JSON.stringify(await notifications(wb.page))}`);
+      const shown = await dialog.waitFor({ state: 'visible', timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (!shown && attempt === 3)
+        throw new Error(`no confirmation dialog; notifications: ${JSON.stringify(await notifications(wb.page))}`);
       if (!shown) await wb.page.keyboard.press('Escape');
     }
-    assert.match(await dialog.innerText(), /Delete run "after-bracket"\?[\s\S]*1 trace with their 1 grade, 0 labels and 1 signal row/);
+    assert.match(
+      await dialog.innerText(),
+      /Delete run "after-bracket"\?[\s\S]*1 trace with their 1 grade, 0 labels and 1 signal row/,
+    );
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Delete' }).click();
     await row.waitFor({ state: 'detached', timeout: 30_000 });
     await facet.waitFor({ state: 'detached', timeout: 30_000 });

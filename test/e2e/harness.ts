@@ -38,12 +38,21 @@ interface CodeServerModule {
   ensureCodeServer(): string;
   ensureAptPackages(names?: string[]): void;
   makeProfile(base: string): Profile;
-  startCodeServer(options: { folder?: string; profile?: Profile; vsix?: string; port?: number; stdio?: 'pipe' | 'inherit'; timeoutMs?: number }): Promise<CodeServer>;
+  startCodeServer(options: {
+    folder?: string;
+    profile?: Profile;
+    vsix?: string;
+    port?: number;
+    stdio?: 'pipe' | 'inherit';
+    timeoutMs?: number;
+  }): Promise<CodeServer>;
 }
 
 let codeServerModule: Promise<CodeServerModule> | undefined;
 export function codeServer(): Promise<CodeServerModule> {
-  codeServerModule ??= import(pathToFileURL(path.join(ROOT, 'scripts', 'code-server.mjs')).href) as Promise<CodeServerModule>;
+  codeServerModule ??= import(
+    pathToFileURL(path.join(ROOT, 'scripts', 'code-server.mjs')).href
+  ) as Promise<CodeServerModule>;
   return codeServerModule;
 }
 
@@ -147,7 +156,16 @@ export async function launchWorkbench(options: LaunchOptions = {}): Promise<Work
       executablePath: CHROMIUM,
       headless: true,
       // Without the networking flags Chromium floods the closed network with refused connections.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
     });
     cleanup.push(() => browser.close());
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 900 } });
@@ -173,7 +191,10 @@ export async function launchWorkbench(options: LaunchOptions = {}): Promise<Work
       consoleErrors,
       assertNoConsoleErrors: (when) => {
         const errors = consoleErrors.splice(0);
-        if (errors.length) throw new Error(`${errors.length} console error(s) in the workbench${when ? ` ${when}` : ''}:\n  ${errors.join('\n  ')}`);
+        if (errors.length)
+          throw new Error(
+            `${errors.length} console error(s) in the workbench${when ? ` ${when}` : ''}:\n  ${errors.join('\n  ')}`,
+          );
       },
       reload: async () => {
         const from = consoleErrors.length;
@@ -217,7 +238,9 @@ export function quickInput(page: Page): Locator {
  * the input right after a pick can read the previous step's filter text.
  */
 export async function atStep(page: Page, counter: string, timeout = 30_000): Promise<void> {
-  await quickInput(page).locator('.quick-input-title', { hasText: `(${counter})` }).waitFor({ state: 'visible', timeout });
+  await quickInput(page)
+    .locator('.quick-input-title', { hasText: `(${counter})` })
+    .waitFor({ state: 'visible', timeout });
 }
 
 /**
@@ -239,7 +262,9 @@ export async function runCommand(page: Page, title: string, timeout = 20_000): P
   await row.waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
   // Enter runs the focused row: wait until that is this command (the list focuses its first row a moment
   // after it filters); a click instead can leave the next quick pick unusable under the pointer
-  await quickInput(page).locator('.monaco-list-row.focused', { hasText: title }).waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
+  await quickInput(page)
+    .locator('.monaco-list-row.focused', { hasText: title })
+    .waitFor({ state: 'visible', timeout: Math.max(1000, deadline - Date.now()) });
   await input.press('Enter');
 }
 
@@ -247,26 +272,43 @@ export async function runCommand(page: Page, title: string, timeout = 20_000): P
  * In an open quick pick, ticks the items with these labels (canPickMany) or picks the first one
  * (single pick), then accepts.
  */
-export async function pickQuickPickItems(page: Page, labels: string[], { many = true, timeout = 20_000 } = {}): Promise<void> {
+export async function pickQuickPickItems(
+  page: Page,
+  labels: string[],
+  { many = true, timeout = 20_000 } = {},
+): Promise<void> {
   const widget = quickInput(page);
   const input = widget.locator('input.input');
   await input.waitFor({ state: 'visible', timeout });
   for (const label of labels) {
     await input.fill(label);
-    const row = widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+    const row = widget
+      .locator('.monaco-list-row', {
+        has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+      })
+      .first();
     await row.waitFor({ state: 'visible', timeout }).catch(async (e: unknown) => {
       // say what the pick offered instead (with the filter cleared), so a failure reads without a rerun
       await input.fill('');
-      const title = await widget.locator('.quick-input-title').innerText().catch(() => '?');
-      const shown = await widget.locator('.monaco-list-row').allInnerTexts().catch(() => []);
-      throw new Error(`no item "${label}" in the quick pick "${title}"; it offers: ${shown.map((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim())).join(', ') || 'nothing'}\n${String(e)}`);
+      const title = await widget
+        .locator('.quick-input-title')
+        .innerText()
+        .catch(() => '?');
+      const shown = await widget
+        .locator('.monaco-list-row')
+        .allInnerTexts()
+        .catch(() => []);
+      throw new Error(
+        `no item "${label}" in the quick pick "${title}"; it offers: ${shown.map((t) => JSON.stringify(t.replace(/\s+/g, ' ').trim())).join(', ') || 'nothing'}\n${String(e)}`,
+      );
     });
     if (!many) {
       await row.click();
       return;
     }
     const checkbox = row.locator('.quick-input-list-checkbox, input[type=checkbox], [role=checkbox]').first();
-    if ((await checkbox.getAttribute('aria-checked')) !== 'true' && !(await checkbox.isChecked().catch(() => false))) await checkbox.click();
+    if ((await checkbox.getAttribute('aria-checked')) !== 'true' && !(await checkbox.isChecked().catch(() => false)))
+      await checkbox.click();
   }
   await input.fill('');
   const ok = widget.locator('.quick-input-action .monaco-button, .quick-input-action a', { hasText: 'OK' }).first();
@@ -277,10 +319,18 @@ export async function pickQuickPickItems(page: Page, labels: string[], { many = 
 
 /** Opens a view container in the activity bar by its title (e.g. "W2S"). */
 export async function openViewContainer(page: Page, title: string, timeout = 20_000): Promise<void> {
-  const item = page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"], .part.activitybar .action-item[aria-label^="${title}"]`).first();
+  const item = page
+    .locator(
+      `.part.activitybar .action-item a.action-label[aria-label^="${title}"], .part.activitybar .action-item[aria-label^="${title}"]`,
+    )
+    .first();
   await item.waitFor({ state: 'visible', timeout });
   const container = item.locator('xpath=ancestor-or-self::li[contains(@class,"action-item")]');
-  if ((await container.getAttribute('aria-selected')) !== 'true' && !(await container.getAttribute('class'))?.includes('checked')) await item.click();
+  if (
+    (await container.getAttribute('aria-selected')) !== 'true' &&
+    !(await container.getAttribute('class'))?.includes('checked')
+  )
+    await item.click();
 }
 
 /** The pane (view) in the side bar whose header reads `title`. */
@@ -291,7 +341,9 @@ export function viewPane(page: Page, title: string): Locator {
 /** A tree/list row showing `label` (and, when given, a description containing `description`). */
 export function treeRow(scope: Page | Locator, label: string, description?: string): Locator {
   const page = 'page' in scope && typeof scope.page === 'function' ? (scope as Locator).page() : (scope as Page);
-  let row = scope.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
+  let row = scope.locator('.monaco-list-row', {
+    has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+  });
   if (description) row = row.filter({ has: page.locator('.label-description', { hasText: description }) });
   return row;
 }
@@ -314,7 +366,13 @@ export async function findWebviewFrame(page: Page, selector: string, timeout = 3
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
       if (frame === page.mainFrame()) continue;
-      if (await frame.locator(selector).count().catch(() => 0)) return frame;
+      if (
+        await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)
+      )
+        return frame;
     }
     await page.waitForTimeout(250);
   }
@@ -342,8 +400,12 @@ export interface ExtensionHostRun {
  * repository, with its built dist/) and extensionTestsPath, and the page reports logs and the exit code
  * through codeAutomationLog/Exit. Used by test/e2e/exthost.test.ts and bench/exthost.bench.ts.
  */
-export async function runExtensionHostTests(testsBundle: string, options: { timeoutMs?: number } = {}): Promise<ExtensionHostRun> {
-  if (!fs.existsSync(testsBundle)) throw new Error(`${testsBundle} is missing: run "node esbuild.mjs" (npm test and npm run bench do it)`);
+export async function runExtensionHostTests(
+  testsBundle: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ExtensionHostRun> {
+  if (!fs.existsSync(testsBundle))
+    throw new Error(`${testsBundle} is missing: run "node esbuild.mjs" (npm test and npm run bench do it)`);
   const timeoutMs = options.timeoutMs ?? 5 * 60_000;
   const folder = tempFolder('exthost-workspace');
   const lines: string[] = [];
@@ -356,11 +418,17 @@ export async function runExtensionHostTests(testsBundle: string, options: { time
       waitForWorkbench: false,
       query: (server) => {
         const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
-        return { payload: JSON.stringify([['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(testsBundle.replace(/\.js$/, ''))]]) };
+        return {
+          payload: JSON.stringify([
+            ['extensionDevelopmentPath', remote(ROOT)],
+            ['extensionTestsPath', remote(testsBundle.replace(/\.js$/, ''))],
+          ]),
+        };
       },
       expose: {
         codeAutomationLog: (_type: string, args: unknown[]) => {
-          for (const a of Array.isArray(args) ? args : [args]) lines.push(...String(typeof a === 'string' ? a : JSON.stringify(a)).split('\n'));
+          for (const a of Array.isArray(args) ? args : [args])
+            lines.push(...String(typeof a === 'string' ? a : JSON.stringify(a)).split('\n'));
         },
         codeAutomationExit: (code: number) => exit(code),
       },
@@ -368,14 +436,21 @@ export async function runExtensionHostTests(testsBundle: string, options: { time
     const code = await Promise.race([
       exited,
       new Promise<number>((_, reject) =>
-        setTimeout(() => reject(new Error(`no exit from the extension host in ${timeoutMs / 60_000} minutes; log:\n${lines.join('\n')}`)), timeoutMs).unref(),
+        setTimeout(
+          () =>
+            reject(
+              new Error(`no exit from the extension host in ${timeoutMs / 60_000} minutes; log:\n${lines.join('\n')}`),
+            ),
+          timeoutMs,
+        ).unref(),
       ),
     ]);
     const results: MochaResult[] = [];
     const log: string[] = [];
     for (const line of lines) {
       const at = line.indexOf(MOCHA_RESULT_PREFIX);
-      if (at >= 0) results.push(JSON.parse(line.slice(at + MOCHA_RESULT_PREFIX.length).replace(/\s*$/, '')) as MochaResult);
+      if (at >= 0)
+        results.push(JSON.parse(line.slice(at + MOCHA_RESULT_PREFIX.length).replace(/\s*$/, '')) as MochaResult);
       else log.push(line);
     }
     return { code, results, log, consoleErrors: [...wb.consoleErrors] };
@@ -405,12 +480,18 @@ export async function setColorTheme(wb: Workbench, name: ThemeName, timeout = 30
   if ((await sideBar()) === theme.sideBar) return;
   const widget = quickInput(page);
   const input = widget.locator('input.input');
-  const exactRow = (label: string) => widget.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) }).first();
+  const exactRow = (label: string) =>
+    widget
+      .locator('.monaco-list-row', {
+        has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
+      })
+      .first();
   /** Enter on the row labelled `label`, once arrows have moved the list's focus onto it. */
   const choose = async (label: string) => {
     const row = exactRow(label);
     await row.waitFor({ state: 'visible', timeout });
-    for (let i = 0; i < 20 && !(await row.getAttribute('class'))?.includes('focused'); i++) await input.press('ArrowDown');
+    for (let i = 0; i < 20 && !(await row.getAttribute('class'))?.includes('focused'); i++)
+      await input.press('ArrowDown');
     await input.press('Enter');
   };
   const deadline = Date.now() + timeout;
@@ -421,11 +502,16 @@ export async function setColorTheme(wb: Workbench, name: ThemeName, timeout = 30
   }
   await input.fill('>Preferences: Color Theme');
   await choose('Preferences: Color Theme');
-  await widget.locator('.quick-input-title, input.input[placeholder*="Theme" i]').first().waitFor({ state: 'visible', timeout }).catch(() => undefined);
+  await widget
+    .locator('.quick-input-title, input.input[placeholder*="Theme" i]')
+    .first()
+    .waitFor({ state: 'visible', timeout })
+    .catch(() => undefined);
   await input.fill(name);
   await choose(name);
   while ((await sideBar()) !== theme.sideBar) {
-    if (Date.now() > deadline) throw new Error(`the ${name} theme was not applied (side bar ${await sideBar()}, expected ${theme.sideBar})`);
+    if (Date.now() > deadline)
+      throw new Error(`the ${name} theme was not applied (side bar ${await sideBar()}, expected ${theme.sideBar})`);
     await page.waitForTimeout(200);
   }
   await widget.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => page.keyboard.press('Escape'));
@@ -453,19 +539,53 @@ export async function axeCheck(frame: Frame): Promise<AxeFinding[]> {
   const loaded = await frame.evaluate(() => typeof (window as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await frame.evaluate(axeSource);
   return frame.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: unknown,
+            opts: unknown,
+          ): Promise<{
+            violations: {
+              id: string;
+              impact: string;
+              help: string;
+              nodes: { target: unknown[]; failureSummary?: string }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+      resultTypes: ['violations'],
+    });
     return r.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300) })),
+      nodes: v.nodes
+        .slice(0, 5)
+        .map((n) => ({
+          target: JSON.stringify(n.target),
+          summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300),
+        })),
     }));
   });
 }
 
 /** What has the keyboard focus in a frame: the focused element, followed into open shadow roots. */
-export async function focusedIn(frame: Frame): Promise<{ tag: string; className: string; role: string | null; label: string | null; id: string; inShadowOf: string | null; hasFocus: boolean }> {
+export async function focusedIn(
+  frame: Frame,
+): Promise<{
+  tag: string;
+  className: string;
+  role: string | null;
+  label: string | null;
+  id: string;
+  inShadowOf: string | null;
+  hasFocus: boolean;
+}> {
   return frame.evaluate(() => {
     let el = document.activeElement;
     let host: Element | null = null;

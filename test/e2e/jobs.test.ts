@@ -10,7 +10,21 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Frame, Page } from 'playwright-core';
 import { startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
-import { ROOT, VSIX, atStep, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import {
+  ROOT,
+  VSIX,
+  atStep,
+  findWebviewFrame,
+  launchWorkbench,
+  openViewContainer,
+  pickQuickPickItems,
+  quickInput,
+  runCommand,
+  tempFolder,
+  treeRow,
+  viewPane,
+  type Workbench,
+} from './harness';
 
 const REPLAY = path.join(ROOT, 'test', 'fixtures', 'runner-replay');
 const TOKEN = 'e2e-token';
@@ -18,7 +32,13 @@ const SFT_GATE = path.join(tempFolder('jobs-gate'), 'open');
 
 function fixture(kind: 'sft' | 'eval'): { file: string; lines: string[] } {
   const file = path.join(REPLAY, `${kind}.log`);
-  return { file, lines: fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '') };
+  return {
+    file,
+    lines: fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l !== ''),
+  };
 }
 
 const records = (lines: string[]) =>
@@ -96,20 +116,45 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
 
   before(async () => {
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
-    console.log(`replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}; ${pace} ms per line`);
+    console.log(
+      `replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}; ${pace} ms per line`,
+    );
     ray = await startRayJobsServer({
-      token: TOKEN, replay: REPLAY, pendingMs: 200, stopWaitMs: 1000,
+      token: TOKEN,
+      replay: REPLAY,
+      pendingMs: 200,
+      stopWaitMs: 1000,
       paceFor: (j) => (j.metadata?.w2s_job?.includes('slow') ? 150_000 / sft.lines.length : pace),
       // the SFT job holds half-way until the test has seen its curve drawing
-      gateFor: (j) => (j.metadata?.w2s_job === 'e2e-sft' ? { afterLines: Math.floor(sft.lines.length / 2), file: SFT_GATE } : undefined),
+      gateFor: (j) =>
+        j.metadata?.w2s_job === 'e2e-sft'
+          ? { afterLines: Math.floor(sft.lines.length / 2), file: SFT_GATE }
+          : undefined,
     });
     folder = tempFolder('jobs-ws');
     dbFile = path.join(folder, '.w2s', 'w2s.db');
-    execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'import', path.join(REPLAY, 'problems.jsonl'), '--set', 'sums-heldout', '--db', dbFile]);
-    fs.writeFileSync(path.join(folder, 'train.jsonl'), `${Array.from({ length: 6 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `What is ${i}+${i}?` }, { role: 'assistant', content: `\\boxed{${2 * i}}` }] })).join('\n')}\n`);
+    execFileSync(process.execPath, [
+      path.join(ROOT, 'dist', 'cli.js'),
+      'import',
+      path.join(REPLAY, 'problems.jsonl'),
+      '--set',
+      'sums-heldout',
+      '--db',
+      dbFile,
+    ]);
+    fs.writeFileSync(
+      path.join(folder, 'train.jsonl'),
+      `${Array.from({ length: 6 }, (_, i) =>
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: `What is ${i}+${i}?` },
+            { role: 'assistant', content: `\\boxed{${2 * i}}` },
+          ],
+        }),
+      ).join('\n')}\n`,
+    );
     wb = await launchWorkbench({ vsix: VSIX, folder });
   });
-
 
   // An error from the extension or its webviews fails the test during which it was logged (harness.ts
   // forgives only code-server's own offline noise, each entry with its reason).
@@ -134,7 +179,9 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     await answer(wb.page, 'Address of the Ray dashboard', ray.url);
     await atStep(wb.page, '2/2');
     await answer(wb.page, 'Token for', TOKEN);
-    await wb.page.locator('.notifications-toasts', { hasText: `connected to ${ray.url}` }).waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page
+      .locator('.notifications-toasts', { hasText: `connected to ${ray.url}` })
+      .waitFor({ state: 'visible', timeout: 30_000 });
     const settings = fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8');
     assert.match(settings, new RegExp(`"w2s.cluster.address": "${ray.url}"`));
     assert.ok(!settings.includes(TOKEN), 'the token is not in the settings');
@@ -145,10 +192,15 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
   test('Connect to Cluster… runs the probe job: the Jobs view shows each node (Python, torch, GPUs, disk) and the checkpoint root', async () => {
     const jobs = viewPane(wb.page, 'Jobs');
     // the probe ran for real under the fake cluster, on this machine: its Python is the one it reports
-    const python = execFileSync('python3', ['-c', 'import platform; print(platform.python_version())'], { encoding: 'utf8' }).trim();
+    const python = execFileSync('python3', ['-c', 'import platform; print(platform.python_version())'], {
+      encoding: 'utf8',
+    }).trim();
     const clusterRow = treeRow(jobs, `cluster ${ray.url}`);
     await clusterRow.waitFor({ state: 'visible', timeout: 60_000 });
-    await jobs.locator('.monaco-list-row .label-description', { hasText: `Python ${python}, torch missing` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await jobs
+      .locator('.monaco-list-row .label-description', { hasText: `Python ${python}, torch missing` })
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await treeRow(jobs, 'checkpoints', 'shared by every node').waitFor({ state: 'visible', timeout: 30_000 });
     await treeRow(jobs, 'environment', 'pip').waitFor({ state: 'visible', timeout: 30_000 });
     const probe = ray.requests.find((r) => r.method === 'POST' && r.path === '/api/jobs/');
@@ -160,7 +212,8 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
   test('"W2S: Start SFT Job…": the loss curve draws live in the job panel, and the job succeeds', async () => {
     await startSftThroughPickers('e2e-sft');
     const frame: Frame = await findWebviewFrame(wb.page, '.chart[data-metric="loss"]', 60_000);
-    const points = async () => Number((await frame.locator('.chart[data-metric="loss"]').getAttribute('data-points')) ?? 0);
+    const points = async () =>
+      Number((await frame.locator('.chart[data-metric="loss"]').getAttribute('data-points')) ?? 0);
     const expected = records(sft.lines).filter((r) => r.type === 'metrics' && typeof r.train_loss === 'number').length;
     const deadline = Date.now() + 60_000;
     while ((await points()) < 2) {
@@ -168,7 +221,11 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
       await wb.page.waitForTimeout(200);
     }
     const early = await points();
-    assert.equal(await frame.locator('.chart[data-metric="loss"] canvas').count() > 0, true, 'uPlot draws on a canvas');
+    assert.equal(
+      (await frame.locator('.chart[data-metric="loss"] canvas').count()) > 0,
+      true,
+      'uPlot draws on a canvas',
+    );
     const running = await wb.screenshot('job-sft-running');
     fs.writeFileSync(SFT_GATE, ''); // let the job go on to its end
     await waitJob('e2e-sft', 'succeeded');
@@ -180,23 +237,42 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     // Hidden behind another tab the panel loses its document; shown again it gets the whole job again.
     await runCommand(wb.page, 'W2S: Open Results');
     const deadlineHidden = Date.now() + 20_000;
-    while (!frame.isDetached() && (await frame.locator('.chart[data-metric="loss"]').count().catch(() => 0)) > 0) {
-      assert.ok(Date.now() < deadlineHidden, 'the hidden job panel keeps its document: this check needs panels without retainContextWhenHidden');
+    while (
+      !frame.isDetached() &&
+      (await frame
+        .locator('.chart[data-metric="loss"]')
+        .count()
+        .catch(() => 0)) > 0
+    ) {
+      assert.ok(
+        Date.now() < deadlineHidden,
+        'the hidden job panel keeps its document: this check needs panels without retainContextWhenHidden',
+      );
       await wb.page.waitForTimeout(200);
     }
     await wb.page.locator('.tabs-container .tab', { hasText: 'Job: e2e-sft' }).first().click();
     const shown = await findWebviewFrame(wb.page, '.chart[data-metric="loss"]', 30_000);
     await shown.locator('.status', { hasText: 'succeeded' }).waitFor({ state: 'visible', timeout: 30_000 });
-    assert.equal(Number(await shown.locator('.chart[data-metric="loss"]').getAttribute('data-points')), expected, 'shown again, every point is drawn again');
+    assert.equal(
+      Number(await shown.locator('.chart[data-metric="loss"]').getAttribute('data-points')),
+      expected,
+      'shown again, every point is drawn again',
+    );
     await shown.locator('.checkpoints code').first().waitFor({ state: 'visible' });
     // the Results panel goes again: the reload test below expects the job panels alone
     await wb.page.locator('.tabs-container .tab', { hasText: 'W2S Results' }).first().hover();
     await wb.page.locator('.tabs-container .tab', { hasText: 'W2S Results' }).first().locator('.codicon-close').click();
-    await wb.page.locator('.tabs-container .tab', { hasText: 'W2S Results' }).waitFor({ state: 'detached', timeout: 10_000 });
+    await wb.page
+      .locator('.tabs-container .tab', { hasText: 'W2S Results' })
+      .waitFor({ state: 'detached', timeout: 10_000 });
     await treeRow(viewPane(wb.page, 'Jobs'), 'e2e-sft', 'succeeded').waitFor({ state: 'visible', timeout: 30_000 });
-    await wb.page.locator('.notifications-toasts', { hasText: 'job e2e-sft succeeded' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page
+      .locator('.notifications-toasts', { hasText: 'job e2e-sft succeeded' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
     const done = await wb.screenshot('job-sft-done');
-    console.log(`screenshots: ${path.relative(process.cwd(), running)} (${early} points), ${path.relative(process.cwd(), done)} (${final} points)`);
+    console.log(
+      `screenshots: ${path.relative(process.cwd(), running)} (${early} points), ${path.relative(process.cwd(), done)} (${final} points)`,
+    );
   });
 
   test('"W2S: Evaluate Model on Cluster…" with the trained model: its eval run appears in Runs, graded', async () => {
@@ -225,16 +301,23 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     while (graded < samples.length) {
       assert.ok(Date.now() < deadline, `every sample should be graded (${graded}/${samples.length})`);
       await wb.page.waitForTimeout(250);
-      graded = query<{ n: number }>("SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval'")?.n ?? 0;
+      graded =
+        query<{ n: number }>(
+          "SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval'",
+        )?.n ?? 0;
     }
-    const correct = query<{ n: number }>("SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval' AND g.verdict = 'correct'")!.n;
+    const correct = query<{ n: number }>(
+      "SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval' AND g.verdict = 'correct'",
+    )!.n;
     assert.equal(correct, right, 'the grader agrees with the sums');
     // the Runs view leads with the accuracy, then done/total
     const pct = `${((100 * right) / samples.length).toFixed(1)}% · ${samples.length}/${samples.length}`;
     await treeRow(viewPane(wb.page, 'Runs'), 'e2e-eval', pct).waitFor({ state: 'visible', timeout: 30_000 });
     // and the Traces view lists them, live (their signals are stored as they arrive)
     const traces = await findWebviewFrame(wb.page, 'w2s-traces .summary', 30_000);
-    await traces.locator('.summary .count strong', { hasText: new RegExp(`^${samples.length}$`) }).waitFor({ state: 'visible', timeout: 30_000 });
+    await traces
+      .locator('.summary .count strong', { hasText: new RegExp(`^${samples.length}$`) })
+      .waitFor({ state: 'visible', timeout: 30_000 });
     const shot = await wb.screenshot('job-eval-graded');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)} (${right}/${samples.length} correct)`);
   });
@@ -247,24 +330,36 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     // the evaluation is published as a test run: its failures show in the problem file's gutter
     await runCommand(wb.page, 'W2S: Open Problem File');
     await pickQuickPickItems(wb.page, ['sums-heldout'], { many: false });
-    await wb.page.locator('.monaco-editor .codicon-testing-failed-icon').first().waitFor({ state: 'visible', timeout: 60_000 });
+    await wb.page
+      .locator('.monaco-editor .codicon-testing-failed-icon')
+      .first()
+      .waitFor({ state: 'visible', timeout: 60_000 });
     await runCommand(wb.page, 'Test: Rerun Failed Tests');
-    const dialog = wb.page.locator('.monaco-dialog-box', { hasText: `Evaluate ${failed} problems of sums-heldout again` });
+    const dialog = wb.page.locator('.monaco-dialog-box', {
+      hasText: `Evaluate ${failed} problems of sums-heldout again`,
+    });
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Submit Job' }).click();
     await waitJob('e2e-eval-rerun-1', 'succeeded');
     const job = query<{ submission_id: string }>("SELECT submission_id FROM jobs WHERE name = 'e2e-eval-rerun-1'")!;
-    const sent = fs.readFileSync(path.join(ray.jobRun(job.submission_id)!.workingDir!, 'data', 'problems.jsonl'), 'utf8').trim().split('\n');
+    const sent = fs
+      .readFileSync(path.join(ray.jobRun(job.submission_id)!.workingDir!, 'data', 'problems.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(sent.length, failed, 'only the failed problems go to the cluster');
     assert.equal(
-      query<{ n: number }>("SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval@rerun-1'")!.n,
+      query<{ n: number }>(
+        "SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = 'e2e-eval@rerun-1'",
+      )!.n,
       failed,
       'and only their samples come back',
     );
     assert.equal(
-      query<{ n: number }>("SELECT count(*) AS n FROM run_reruns rr JOIN runs a ON a.id = rr.run_id JOIN runs b ON b.id = rr.rerun_of WHERE a.name = 'e2e-eval@rerun-1' AND b.name = 'e2e-eval'")!.n,
+      query<{ n: number }>(
+        "SELECT count(*) AS n FROM run_reruns rr JOIN runs a ON a.id = rr.run_id JOIN runs b ON b.id = rr.rerun_of WHERE a.name = 'e2e-eval@rerun-1' AND b.name = 'e2e-eval'",
+      )!.n,
       1,
-      'the job\'s run is a re-run of the evaluation',
+      "the job's run is a re-run of the evaluation",
     );
     const shot = await wb.screenshot('job-eval-rerun');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)} (${failed} failed problems sent)`);
@@ -272,7 +367,8 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
 
   test('a running job is followed again after a window reload, and "W2S: Stop Job" stops it', async () => {
     await startSftThroughPickers('e2e-slow');
-    const offset = () => query<{ log_offset: number }>("SELECT log_offset FROM jobs WHERE name = 'e2e-slow'")?.log_offset ?? 0;
+    const offset = () =>
+      query<{ log_offset: number }>("SELECT log_offset FROM jobs WHERE name = 'e2e-slow'")?.log_offset ?? 0;
     let deadline = Date.now() + 60_000;
     while (offset() < 3) {
       assert.ok(Date.now() < deadline, 'the slow job should start logging');
@@ -309,7 +405,10 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
   test('Start SFT Job… shows the memory plan first: Qwen2.5-7B on one GPU asks, and "Use 2 GPUs" submits with 2', async () => {
     // a model folder in the workspace with Qwen2.5-7B's config.json (test/fixtures/model-configs)
     fs.mkdirSync(path.join(folder, 'qwen7b'), { recursive: true });
-    fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-7b.config.json'), path.join(folder, 'qwen7b', 'config.json'));
+    fs.copyFileSync(
+      path.join(ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-7b.config.json'),
+      path.join(folder, 'qwen7b', 'config.json'),
+    );
     await runCommand(wb.page, 'W2S: Start SFT Job');
     await pickQuickPickItems(wb.page, ['Dataset file in the workspace…'], { many: false });
     await pickQuickPickItems(wb.page, ['train.jsonl'], { many: false });
@@ -318,7 +417,10 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     await pickQuickPickItems(wb.page, ['1'], { many: false });
     const dialog = wb.page.locator('.monaco-dialog-box', { hasText: 'qwen7b would not fit' });
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match((await dialog.textContent()) ?? '', /single over 1 GPU\(s\): [\d.]+ GiB per GPU of 80 GiB, does NOT fit/);
+    assert.match(
+      (await dialog.textContent()) ?? '',
+      /single over 1 GPU\(s\): [\d.]+ GiB per GPU of 80 GiB, does NOT fit/,
+    );
     assert.match((await dialog.textContent()) ?? '', /fits with --gpus 2/);
     const shot = await wb.screenshot('job-memory-plan');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);

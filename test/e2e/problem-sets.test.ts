@@ -6,7 +6,17 @@ import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Frame } from 'playwright-core';
-import { VSIX, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, runCommand, treeRow, viewPane, type Workbench } from './harness';
+import {
+  VSIX,
+  findWebviewFrame,
+  launchWorkbench,
+  openViewContainer,
+  pickQuickPickItems,
+  runCommand,
+  treeRow,
+  viewPane,
+  type Workbench,
+} from './harness';
 
 describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
   let wb: Workbench;
@@ -28,7 +38,11 @@ describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => 
     const pane = viewPane(wb.page, 'Problem Sets');
     await pane.getByText('No problem sets in this workspace yet.').waitFor({ state: 'visible', timeout: 30_000 });
     for (const button of ['Add Built-in Benchmark', 'Import Problem Set']) {
-      assert.equal(await pane.locator('.welcome-view-content .monaco-button', { hasText: button }).count(), 1, `welcome button "${button}"`);
+      assert.equal(
+        await pane.locator('.welcome-view-content .monaco-button', { hasText: button }).count(),
+        1,
+        `welcome button "${button}"`,
+      );
     }
     assert.equal(fs.existsSync(path.join(wb.folder, '.w2s')), false, 'showing the view must not create the store');
   });
@@ -41,7 +55,9 @@ describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => 
     await row.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await row.locator('.label-description').innerText(), /^500 problems · /);
     // The import notification says what was added.
-    await wb.page.locator('.notifications-toasts', { hasText: 'math500: 500 problems' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page
+      .locator('.notifications-toasts', { hasText: 'math500: 500 problems' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
     // Expanded, the set shows its answer types and source.
     // (the twistie: a click on the row itself runs the item's command)
     await row.locator('.monaco-tl-twistie').click();
@@ -53,7 +69,8 @@ describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => 
     assert.ok(fs.existsSync(dbFile), `${dbFile} exists`);
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     try {
-      const set = db.prepare('SELECT id, problem_count FROM problem_sets WHERE name = ?').get('math500') as { id: number; problem_count: number } | undefined;
+      const set = db.prepare('SELECT id, problem_count FROM problem_sets WHERE name = ?').get('math500') as
+        { id: number; problem_count: number } | undefined;
       assert.ok(set, 'math500 is in problem_sets');
       assert.equal(set.problem_count, 500);
       const { n } = db.prepare('SELECT count(*) AS n FROM problems WHERE set_id = ?').get(set.id) as { n: number };
@@ -73,8 +90,17 @@ describe('W2S Studio in VS Code (code-server)', { timeout: 10 * 60_000 }, () => 
     // A webview's frame, once its document is gone (the panel went behind another tab).
     const gone = async (frame: Frame, selector: string, what: string) => {
       const deadline = Date.now() + 20_000;
-      while (!frame.isDetached() && (await frame.locator(selector).count().catch(() => 0)) > 0) {
-        if (Date.now() > deadline) throw new Error(`${what} kept its document when hidden: this test needs panels without retainContextWhenHidden`);
+      while (
+        !frame.isDetached() &&
+        (await frame
+          .locator(selector)
+          .count()
+          .catch(() => 0)) > 0
+      ) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `${what} kept its document when hidden: this test needs panels without retainContextWhenHidden`,
+          );
         await wb.page.waitForTimeout(200);
       }
     };

@@ -8,7 +8,21 @@ import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
-import { ROOT, VSIX, atStep, findWebviewFrame, launchWorkbench, openViewContainer, pickQuickPickItems, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import {
+  ROOT,
+  VSIX,
+  atStep,
+  findWebviewFrame,
+  launchWorkbench,
+  openViewContainer,
+  pickQuickPickItems,
+  quickInput,
+  runCommand,
+  tempFolder,
+  treeRow,
+  viewPane,
+  type Workbench,
+} from './harness';
 
 const RUN = 'gsm8k-fake-model-qwen-base';
 
@@ -26,7 +40,11 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
       db.close();
     }
   };
-  const storedTraces = () => query<{ n: number }>('SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ? AND t.error IS NULL', RUN).n;
+  const storedTraces = () =>
+    query<{ n: number }>(
+      'SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ? AND t.error IS NULL',
+      RUN,
+    ).n;
 
   before(async () => {
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
@@ -38,7 +56,10 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     fs.mkdirSync(path.join(folder, '.vscode'));
     fs.writeFileSync(
       path.join(folder, '.vscode', 'settings.json'),
-      JSON.stringify({ 'w2s.endpoints': [{ name: 'fake-local', baseUrl: server.url, model: 'fake-model', api: 'chat' }], 'w2s.sampling.concurrency': 8 }),
+      JSON.stringify({
+        'w2s.endpoints': [{ name: 'fake-local', baseUrl: server.url, model: 'fake-model', api: 'chat' }],
+        'w2s.sampling.concurrency': 8,
+      }),
     );
     wb = await launchWorkbench({ vsix: VSIX, folder });
   });
@@ -89,7 +110,9 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await wb.page.waitForTimeout(3000);
     assert.equal(storedTraces(), atCancel, 'nothing is stored after the cancel');
     assert.ok(atCancel < 1319, `the run stopped early (${atCancel} of 1319)`);
-    const dupes = query<{ n: number }>('SELECT count(*) AS n FROM (SELECT problem_id, sample_index FROM traces GROUP BY run_id, problem_id, sample_index HAVING count(*) > 1)').n;
+    const dupes = query<{ n: number }>(
+      'SELECT count(*) AS n FROM (SELECT problem_id, sample_index FROM traces GROUP BY run_id, problem_id, sample_index HAVING count(*) > 1)',
+    ).n;
     assert.equal(dupes, 0);
     await treeRow(runsPane, RUN, 'cancelled').waitFor({ state: 'visible', timeout: 30_000 });
     const shot = await wb.screenshot('sampling-cancelled');
@@ -117,7 +140,11 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await treeRow(runsPane, LIMITED, 'starting')
       .waitFor({ state: 'visible', timeout: 4000 })
       .catch(async (e: Error) => assert.fail(`${e.message}\nRuns view: ${await runsPane.innerText()}`));
-    assert.equal(query<{ n: number }>('SELECT count(*) AS n FROM runs WHERE name = ?', LIMITED).n, 0, 'the view shows the run before it is stored');
+    assert.equal(
+      query<{ n: number }>('SELECT count(*) AS n FROM runs WHERE name = ?', LIMITED).n,
+      0,
+      'the view shows the run before it is stored',
+    );
 
     const row = treeRow(runsPane, LIMITED, '10 of 1319 problems');
     await row.waitFor({ state: 'visible', timeout: 90_000 });
@@ -125,13 +152,18 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     let description = '';
     // graded as they arrive: wait for the accuracy to lead the description
     while (!/^\d+\.\d% · 10\/10 · 10 of 1319 problems$/.test(description)) {
-      assert.ok(Date.now() < deadline, `description should read "acc% · 10/10 · 10 of 1319 problems", got "${description}"`);
+      assert.ok(
+        Date.now() < deadline,
+        `description should read "acc% · 10/10 · 10 of 1319 problems", got "${description}"`,
+      );
       description = (await row.locator('.label-description').innerText()).trim();
       await wb.page.waitForTimeout(250);
     }
     const box = await runsPane.boundingBox();
     const shot = await wb.screenshot('runs-view-limited');
-    console.log(`screenshot: ${path.relative(process.cwd(), shot)} (Runs view ${Math.round(box?.width ?? 0)} px wide: "${LIMITED} ${description}")`);
+    console.log(
+      `screenshot: ${path.relative(process.cwd(), shot)} (Runs view ${Math.round(box?.width ?? 0)} px wide: "${LIMITED} ${description}")`,
+    );
     assert.equal(query<{ n: number }>('SELECT problem_limit AS n FROM runs WHERE name = ?', LIMITED).n, 10);
 
     server.options = { chunkDelayMs: 1 };
@@ -139,7 +171,11 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     await pickQuickPickItems(wb.page, [LIMITED], { many: false });
     await pickQuickPickItems(wb.page, ['The first 20 problems'], { many: false });
     await treeRow(runsPane, LIMITED, '20 of 1319 problems').waitFor({ state: 'visible', timeout: 90_000 });
-    const stored = () => query<{ n: number }>('SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ? AND t.error IS NULL', LIMITED).n;
+    const stored = () =>
+      query<{ n: number }>(
+        'SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ? AND t.error IS NULL',
+        LIMITED,
+      ).n;
     const end = Date.now() + 60_000;
     while (stored() < 20) {
       assert.ok(Date.now() < end, 'Sample More… samples the next 10 problems');
@@ -151,7 +187,8 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
   test('an endpoint typed in once is offered again, and the model used last at it comes first', async () => {
     server.options = { models: ['a-model', 'fake-model'] };
     await openViewContainer(wb.page, 'W2S');
-    const firstRow = async () => (await quickInput(wb.page).locator('.monaco-list-row .label-name').first().innerText()).trim();
+    const firstRow = async () =>
+      (await quickInput(wb.page).locator('.monaco-list-row .label-name').first().innerText()).trim();
     // The model list fills in after the server answers /models and the memory of this endpoint is read:
     // wait until the expected model leads it (or time out naming what led), never read it once.
     const firstRowBecomes = async (expected: string, why: string) => {
@@ -166,23 +203,35 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     // The URL typed straight into the endpoint picker is taken (no "Enter a URL…" first). The same server
     // under another name than the configured profile's, so that it is listed as a recent endpoint.
     // the endpoint picker, not the command palette it replaces
-    await quickInput(wb.page).locator('.quick-input-title', { hasText: 'W2S: Test Endpoint' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await quickInput(wb.page)
+      .locator('.quick-input-title', { hasText: 'W2S: Test Endpoint' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
     const urlBox = quickInput(wb.page).locator('input.input');
     await urlBox.waitFor({ state: 'visible' });
     const typed = `http://localhost:${server.port}/v1`;
     await urlBox.fill(typed);
     await urlBox.press('Enter');
-    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: `${typed}: OK` }).waitFor({ state: 'visible', timeout: 60_000 }).catch(async (e: Error) => {
-      const shot = await wb.screenshot('endpoint-typed-no-ok');
-      assert.fail(`${e.message}\nscreenshot: ${shot}\nquick input: ${await quickInput(wb.page).innerText().catch(() => '(none)')}`);
-    });
+    await wb.page
+      .locator('.notifications-toasts .notification-list-item', { hasText: `${typed}: OK` })
+      .waitFor({ state: 'visible', timeout: 60_000 })
+      .catch(async (e: Error) => {
+        const shot = await wb.screenshot('endpoint-typed-no-ok');
+        assert.fail(
+          `${e.message}\nscreenshot: ${shot}\nquick input: ${await quickInput(wb.page)
+            .innerText()
+            .catch(() => '(none)')}`,
+        );
+      });
 
     await runCommand(wb.page, 'W2S: Sample Traces');
     await pickQuickPickItems(wb.page, ['gsm8k'], { many: false });
     await pickQuickPickItems(wb.page, [typed], { many: false }); // offered as a recent endpoint, not typed again
-    await firstRowBecomes('a-model', 'the server\'s order while nothing was used there');
+    await firstRowBecomes('a-model', "the server's order while nothing was used there");
     await pickQuickPickItems(wb.page, ['fake-model'], { many: false });
-    await quickInput(wb.page).locator('.monaco-list-row', { hasText: 'qwen-base' }).first().waitFor({ state: 'visible' });
+    await quickInput(wb.page)
+      .locator('.monaco-list-row', { hasText: 'qwen-base' })
+      .first()
+      .waitFor({ state: 'visible' });
     await wb.page.keyboard.press('Escape');
 
     await runCommand(wb.page, 'W2S: Sample Traces');
@@ -193,7 +242,7 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     server.options = {};
   });
 
-  test('the Problem Set webview shows the set\'s problems as text and filters them', async () => {
+  test("the Problem Set webview shows the set's problems as text and filters them", async () => {
     const setsPane = viewPane(wb.page, 'Problem Sets');
     await treeRow(setsPane, 'gsm8k').click();
     const frame = await findWebviewFrame(wb.page, '.problem', 60_000);
@@ -205,8 +254,12 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     assert.equal(await frame.locator('.answer code').first().innerText(), first.answer);
     assert.match(await frame.locator('.summary').innerText(), /showing 100 of 1319/);
     await frame.locator('vscode-textfield.search input').fill('ducks');
-    const expected = query<{ n: number }>("SELECT count(*) AS n FROM problems WHERE question LIKE '%ducks%' OR answer LIKE '%ducks%'").n;
-    await frame.locator('.summary', { hasText: `${expected} of 1319 problems match` }).waitFor({ state: 'visible', timeout: 15_000 });
+    const expected = query<{ n: number }>(
+      "SELECT count(*) AS n FROM problems WHERE question LIKE '%ducks%' OR answer LIKE '%ducks%'",
+    ).n;
+    await frame
+      .locator('.summary', { hasText: `${expected} of 1319 problems match` })
+      .waitFor({ state: 'visible', timeout: 15_000 });
     assert.equal(await frame.locator('.problem').count(), Math.min(expected, 100));
     const shot = await wb.screenshot('problem-set-webview');
     console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);

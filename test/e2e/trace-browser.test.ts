@@ -12,7 +12,19 @@ import type { Frame, Page } from 'playwright-core';
 import { seedBrowserStore, PWNED_FLAG, type BrowserStore } from '../support/browser-store';
 import { CLI } from '../support/cli';
 import { spawnFakeServer } from '../fakes/spawn-server';
-import { VSIX, findWebviewFrame, launchWorkbench, notifications, openViewContainer, quickInput, runCommand, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import {
+  VSIX,
+  findWebviewFrame,
+  launchWorkbench,
+  notifications,
+  openViewContainer,
+  quickInput,
+  runCommand,
+  tempFolder,
+  treeRow,
+  viewPane,
+  type Workbench,
+} from './harness';
 
 const LIST = 'w2s-traces .summary';
 const DETAIL = 'w2s-trace article.trace';
@@ -32,7 +44,9 @@ async function shownTotal(frame: Frame): Promise<number> {
 }
 
 async function waitForTotal(frame: Frame, n: number, timeout = 30_000): Promise<void> {
-  await frame.locator('.summary .count strong', { hasText: new RegExp(`^${n.toLocaleString('en-US')}$`) }).waitFor({ state: 'visible', timeout });
+  await frame
+    .locator('.summary .count strong', { hasText: new RegExp(`^${n.toLocaleString('en-US')}$`) })
+    .waitFor({ state: 'visible', timeout });
 }
 
 /** The detail panel's frame showing this trace. */
@@ -41,13 +55,19 @@ async function detailFrame(page: Page, traceId: number): Promise<Frame> {
 }
 
 async function dialogButton(page: Page, label: string): Promise<void> {
-  const button = page.locator('.monaco-dialog-box .dialog-buttons a.monaco-button, .monaco-dialog-box .dialog-buttons .monaco-button', { hasText: label }).first();
+  const button = page
+    .locator('.monaco-dialog-box .dialog-buttons a.monaco-button, .monaco-dialog-box .dialog-buttons .monaco-button', {
+      hasText: label,
+    })
+    .first();
   await button.waitFor({ state: 'visible', timeout: 20_000 });
   await button.click();
 }
 
 async function sideBarIsLight(page: Page): Promise<boolean> {
-  const rgb = await page.locator('.part.sidebar').evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor ?? '');
+  const rgb = await page
+    .locator('.part.sidebar')
+    .evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor ?? '');
   const [r, g, b] = (rgb.match(/\d+/g) ?? ['0', '0', '0']).map(Number) as [number, number, number];
   return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.5;
 }
@@ -82,7 +102,6 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     });
   });
 
-
   // An error from the extension or its webviews fails the test during which it was logged (harness.ts
   // forgives only code-server's own offline noise, each entry with its reason).
   afterEach((t) => wb?.assertNoConsoleErrors(`during "${t.name}"`));
@@ -103,7 +122,9 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await waitForTotal(list, all);
     await list.locator('w2s-traces .row[data-id]').first().waitFor({ state: 'visible' });
     const incorrect = query<{ n: number }>(store.db, "SELECT count(*) AS n FROM grades WHERE verdict = 'incorrect'").n;
-    const count = await list.locator('.facet-value[data-facet="verdict"][data-value="incorrect"] .facet-count').innerText();
+    const count = await list
+      .locator('.facet-value[data-facet="verdict"][data-value="incorrect"] .facet-count')
+      .innerText();
     assert.equal(Number(count.replace(/,/g, '')), incorrect);
   });
 
@@ -120,7 +141,12 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
   test('a trace opens in the detail panel: problem with math, extracted answer highlighted, every sample', async () => {
     // a trace whose question has math (many fixture questions have none, and any text would pass)
     const rows = list.locator('w2s-traces .row[data-id]');
-    const questionOf = (rowId: number) => query<{ question: string }>(store.db, 'SELECT p.question FROM traces t JOIN problems p ON p.id = t.problem_id WHERE t.id = ?', rowId).question;
+    const questionOf = (rowId: number) =>
+      query<{ question: string }>(
+        store.db,
+        'SELECT p.question FROM traces t JOIN problems p ON p.id = t.problem_id WHERE t.id = ?',
+        rowId,
+      ).question;
     let id = NaN;
     for (let i = 0; i < Math.min(await rows.count(), 40) && Number.isNaN(id); i++) {
       const rowId = Number(await rows.nth(i).getAttribute('data-id'));
@@ -129,9 +155,19 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     assert.ok(!Number.isNaN(id), 'an incorrect trace whose question has math is listed');
     await list.locator(`w2s-traces .row[data-id="${id}"]`).click();
     const detail = await detailFrame(wb.page, id);
-    assert.ok((await detail.locator('.problem .question .katex').count()) > 0, 'math in the question is rendered by KaTeX');
-    assert.ok((await detail.locator('mark.mark-extracted').count()) > 0, 'the extracted answer is highlighted where it stands');
-    const samples = query<{ n: number }>(store.db, 'SELECT count(*) AS n FROM traces WHERE problem_id = (SELECT problem_id FROM traces WHERE id = ?)', id).n;
+    assert.ok(
+      (await detail.locator('.problem .question .katex').count()) > 0,
+      'math in the question is rendered by KaTeX',
+    );
+    assert.ok(
+      (await detail.locator('mark.mark-extracted').count()) > 0,
+      'the extracted answer is highlighted where it stands',
+    );
+    const samples = query<{ n: number }>(
+      store.db,
+      'SELECT count(*) AS n FROM traces WHERE problem_id = (SELECT problem_id FROM traces WHERE id = ?)',
+      id,
+    ).n;
     assert.equal(await detail.locator('.sample-table tbody tr').count(), samples);
     // side by side with another sample of the same problem
     await detail.locator('.sample-table .compare-sample').first().click();
@@ -158,19 +194,31 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await list.locator(`w2s-traces .row[data-id="${id}"] .label-accept`).waitFor({ state: 'visible', timeout: 10_000 });
     await wb.page.keyboard.press('s');
     await list.locator(`w2s-traces .row[data-id="${id}"] .label-star`).waitFor({ state: 'visible', timeout: 10_000 });
-    assert.deepEqual(query(store.db, 'SELECT decision, star FROM labels WHERE trace_id = ?', id), { decision: 'accept', star: 1 });
+    assert.deepEqual(query(store.db, 'SELECT decision, star FROM labels WHERE trace_id = ?', id), {
+      decision: 'accept',
+      star: 1,
+    });
     await wb.page.keyboard.press('r');
     await list.locator(`w2s-traces .row[data-id="${id}"] .label-reject`).waitFor({ state: 'visible', timeout: 10_000 });
-    assert.deepEqual(query(store.db, 'SELECT decision, star FROM labels WHERE trace_id = ?', id), { decision: 'reject', star: 1 });
+    assert.deepEqual(query(store.db, 'SELECT decision, star FROM labels WHERE trace_id = ?', id), {
+      decision: 'reject',
+      star: 1,
+    });
   });
 
   test('bulk-label what the filter selects, then undo', async () => {
     const incorrect = await shownTotal(list);
     await list.locator('vscode-toolbar-button.bulk-accept').click();
-    await wb.page.locator('.monaco-dialog-box', { hasText: `Accept ${incorrect} traces?` }).waitFor({ state: 'visible', timeout: 20_000 });
+    await wb.page
+      .locator('.monaco-dialog-box', { hasText: `Accept ${incorrect} traces?` })
+      .waitFor({ state: 'visible', timeout: 20_000 });
     await dialogButton(wb.page, 'Label');
     await list.locator('.action-bar', { hasText: 'accept' }).waitFor({ state: 'visible', timeout: 20_000 });
-    const accepted = () => query<{ n: number }>(store.db, "SELECT count(*) AS n FROM labels l JOIN grades g ON g.trace_id = l.trace_id WHERE g.verdict = 'incorrect' AND l.decision = 'accept'").n;
+    const accepted = () =>
+      query<{ n: number }>(
+        store.db,
+        "SELECT count(*) AS n FROM labels l JOIN grades g ON g.trace_id = l.trace_id WHERE g.verdict = 'incorrect' AND l.decision = 'accept'",
+      ).n;
     assert.equal(accepted(), incorrect);
     await list.locator('.action-bar vscode-button.undo').click();
     await list.locator('.action-bar', { hasText: 'Undone' }).waitFor({ state: 'visible', timeout: 20_000 });
@@ -186,7 +234,11 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await input.fill('incorrect only');
     await input.press('Enter');
     await list.locator('.view-name', { hasText: 'incorrect only' }).waitFor({ state: 'visible', timeout: 20_000 });
-    const saved = query<{ filter: string }>(store.db, 'SELECT filter FROM saved_views WHERE name = ?', 'incorrect only');
+    const saved = query<{ filter: string }>(
+      store.db,
+      'SELECT filter FROM saved_views WHERE name = ?',
+      'incorrect only',
+    );
     assert.deepEqual(JSON.parse(saved.filter), { verdicts: ['incorrect'] });
     // clear, then bring it back through the view's menu (quick pick)
     await list.locator('.chips .chip.clear').click();
@@ -194,7 +246,12 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await waitForTotal(list, all);
     await runCommand(wb.page, 'W2S: Saved Views…');
     await quickInput(wb.page).locator('.monaco-list-row', { hasText: 'incorrect only' }).first().click();
-    await waitForTotal(list, await Promise.resolve(query<{ n: number }>(store.db, "SELECT count(*) AS n FROM grades WHERE verdict = 'incorrect'").n));
+    await waitForTotal(
+      list,
+      await Promise.resolve(
+        query<{ n: number }>(store.db, "SELECT count(*) AS n FROM grades WHERE verdict = 'incorrect'").n,
+      ),
+    );
   });
 
   test('"W2S: Export SFT Dataset…" exports W2SR-P through its pickers and the save dialog', async () => {
@@ -203,7 +260,9 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await runCommand(wb.page, 'W2S: Export SFT Dataset…');
     // each step types into the quick input that has the focus, as a person would
     const step = async (title: RegExp, text: string | null, pick = false) => {
-      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+      await wb.page
+        .locator('.quick-input-widget .quick-input-title', { hasText: title })
+        .waitFor({ state: 'visible', timeout: 20_000 });
       if (text !== null && pick) {
         await wb.page.keyboard.press('Control+A');
         await wb.page.keyboard.type(text);
@@ -213,13 +272,18 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
         const input = wb.page.locator('.quick-input-widget input.input');
         await input.fill(text);
         for (const t0 = Date.now(); (await input.inputValue()) !== text; await wb.page.waitForTimeout(100)) {
-          if (Date.now() - t0 > 10_000) throw new Error(`the quick input holds "${await input.inputValue()}", not "${text}"`);
+          if (Date.now() - t0 > 10_000)
+            throw new Error(`the quick input holds "${await input.inputValue()}", not "${text}"`);
         }
       }
       if (pick) {
         // a pick: Enter once the list shows the match first (focused)
-        const row = text === null ? '.quick-input-widget .monaco-list-row' : '.quick-input-widget .monaco-list-row.focused';
-        await wb.page.locator(row, { hasText: text ?? '' }).first().waitFor({ state: 'visible', timeout: 20_000 });
+        const row =
+          text === null ? '.quick-input-widget .monaco-list-row' : '.quick-input-widget .monaco-list-row.focused';
+        await wb.page
+          .locator(row, { hasText: text ?? '' })
+          .first()
+          .waitFor({ state: 'visible', timeout: 20_000 });
       }
       await wb.page.waitForTimeout(300);
       await wb.page.keyboard.press('Enter');
@@ -230,15 +294,29 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await step(/dataset name/, 'w2sr-p-e2e');
     // code-server's save dialog is VS Code's simple file dialog: a path in the quick input
     await step(/Export SFT dataset to|jsonl/i, out);
-    await wb.page.locator('.notifications-toasts', { hasText: 'Exported w2sr-p-e2e' }).waitFor({ state: 'visible', timeout: 60_000 }).catch(async (e: unknown) => {
-      const shot = await wb.screenshot('trace-browser-export-failed');
-      throw new Error(`no "Exported" notification; shown: ${JSON.stringify(await notifications(wb.page))} (${path.relative(process.cwd(), shot)})\n${String(e)}`);
-    });
+    await wb.page
+      .locator('.notifications-toasts', { hasText: 'Exported w2sr-p-e2e' })
+      .waitFor({ state: 'visible', timeout: 60_000 })
+      .catch(async (e: unknown) => {
+        const shot = await wb.screenshot('trace-browser-export-failed');
+        throw new Error(
+          `no "Exported" notification; shown: ${JSON.stringify(await notifications(wb.page))} (${path.relative(process.cwd(), shot)})\n${String(e)}`,
+        );
+      });
     // the progress toast closes when the export ends (a stale "exporting… 0 / N" stayed beside "Exported")
-    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: 'exporting w2sr-p-e2e' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await wb.page
+      .locator('.notifications-toasts .notification-list-item', { hasText: 'exporting w2sr-p-e2e' })
+      .waitFor({ state: 'detached', timeout: 15_000 });
     assert.ok(fs.existsSync(out), `${out} written`);
-    const lines = fs.readFileSync(out, 'utf8').split('\n').filter((l) => l.trim());
-    const snapshot = query<{ id: number; counts: string }>(store.db, 'SELECT id, counts FROM datasets WHERE name = ?', 'w2sr-p-e2e');
+    const lines = fs
+      .readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim());
+    const snapshot = query<{ id: number; counts: string }>(
+      store.db,
+      'SELECT id, counts FROM datasets WHERE name = ?',
+      'w2sr-p-e2e',
+    );
     assert.equal(lines.length, (JSON.parse(snapshot.counts) as { train: number }).train);
     const verdicts = query<{ bad: number; n: number }>(
       store.db,
@@ -251,7 +329,10 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
       const m = (JSON.parse(l) as { messages: { role: string; content: string }[] }).messages;
       assert.deepEqual(m.map((x) => x.role).slice(-2), ['user', 'assistant']);
     }
-    const info = JSON.parse(fs.readFileSync(path.join(path.dirname(out), 'dataset_info.json'), 'utf8')) as Record<string, unknown>;
+    const info = JSON.parse(fs.readFileSync(path.join(path.dirname(out), 'dataset_info.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     assert.ok(info['w2sr-p-e2e'], 'dataset_info.json has the LLaMA-Factory entry');
   });
 
@@ -267,7 +348,9 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     const firstVisible = () =>
       scroller.evaluate((el) => {
         const top = el.getBoundingClientRect().top;
-        const rows = [...el.querySelectorAll('.row[data-id]')].filter((r) => r.getBoundingClientRect().bottom > top + 1);
+        const rows = [...el.querySelectorAll('.row[data-id]')].filter(
+          (r) => r.getBoundingClientRect().bottom > top + 1,
+        );
         rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
         return { id: rows[0]?.getAttribute('data-id'), scrollTop: el.scrollTop };
       });
@@ -275,10 +358,29 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     const server = await spawnFakeServer(['--chars', '300']);
     try {
       const sampled = await new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, [CLI, 'sample', '--set', store.set, '--base-url', server.url, '--model', 'fake-model', '--run', 'live-run', '--db', store.db, '--max-tokens', '256'], {
-          cwd: store.folder,
-          stdio: 'ignore',
-        });
+        const child = spawn(
+          process.execPath,
+          [
+            CLI,
+            'sample',
+            '--set',
+            store.set,
+            '--base-url',
+            server.url,
+            '--model',
+            'fake-model',
+            '--run',
+            'live-run',
+            '--db',
+            store.db,
+            '--max-tokens',
+            '256',
+          ],
+          {
+            cwd: store.folder,
+            stdio: 'ignore',
+          },
+        );
         child.on('close', (code) => resolve(code));
       });
       assert.equal(sampled, 0, 'w2s sample succeeded');
@@ -290,7 +392,10 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     await waitForTotal(list, after, 60_000);
     const now = await firstVisible();
     assert.equal(now.id, seen.id, 'the same trace is still at the top of the list');
-    assert.ok(Math.abs(now.scrollTop - seen.scrollTop) < 2, `scroll position kept (${seen.scrollTop} → ${now.scrollTop})`);
+    assert.ok(
+      Math.abs(now.scrollTop - seen.scrollTop) < 2,
+      `scroll position kept (${seen.scrollTop} → ${now.scrollTop})`,
+    );
   });
 
   test('hidden and shown again, the view comes back with its filter and scroll position', async () => {
@@ -305,7 +410,9 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     const topRow = (f: Frame) =>
       f.locator('w2s-traces lit-virtualizer').evaluate((el) => {
         const top = el.getBoundingClientRect().top;
-        const rows = [...el.querySelectorAll('.row[data-id]')].filter((r) => r.getBoundingClientRect().bottom > top + 31);
+        const rows = [...el.querySelectorAll('.row[data-id]')].filter(
+          (r) => r.getBoundingClientRect().bottom > top + 31,
+        );
         rows.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
         return rows[0]?.getAttribute('data-id');
       });
@@ -335,7 +442,13 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     const detail = await detailFrame(wb.page, id);
     await detail.locator('article.trace .answer .md').first().waitFor({ state: 'visible' });
     const body = await detail.locator('article.trace .answer .md').first().innerText();
-    for (const piece of ['<script>window.__w2sPwned = "script"</script>', '<img src=x onerror=', '<svg onload=', '<a href="javascript:']) assert.ok(body.includes(piece), `shown as text: ${piece}`);
+    for (const piece of [
+      '<script>window.__w2sPwned = "script"</script>',
+      '<img src=x onerror=',
+      '<svg onload=',
+      '<a href="javascript:',
+    ])
+      assert.ok(body.includes(piece), `shown as text: ${piece}`);
     // (page-side code reaches the document through the element: the test project has no DOM globals)
     const counts = await detail.locator('body').evaluate((b) => {
       const doc = b.ownerDocument;
@@ -344,7 +457,9 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
         images: doc.querySelectorAll('article img, article [onload], article [onerror]').length,
         hrefs: [...doc.querySelectorAll('article a')].filter((a) => a.hasAttribute('href')).length,
         links: doc.querySelectorAll('article .md-link').length,
-        unsupported: [...doc.querySelectorAll('article .katex')].filter((k) => /\\(href|htmlClass)/.test(k.textContent ?? '')).length,
+        unsupported: [...doc.querySelectorAll('article .katex')].filter((k) =>
+          /\\(href|htmlClass)/.test(k.textContent ?? ''),
+        ).length,
         sourceNotes: [...doc.querySelectorAll('article .math-note')].map((n) => n.textContent ?? ''),
         plain: doc.querySelectorAll('article .md-plain').length,
       };
@@ -353,8 +468,14 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
     assert.equal(counts.images, 0);
     assert.equal(counts.hrefs, 0, 'no link navigates by itself');
     assert.equal(counts.links, 1, 'only the https link is offered (through the extension)');
-    assert.ok(counts.unsupported >= 2, '\\href and \\htmlClass under trust: false render as their source in KaTeX\'s error colour');
-    assert.ok(counts.sourceNotes.some((n) => /nested/.test(n)), 'the too-deep formula is shown as source');
+    assert.ok(
+      counts.unsupported >= 2,
+      "\\href and \\htmlClass under trust: false render as their source in KaTeX's error colour",
+    );
+    assert.ok(
+      counts.sourceNotes.some((n) => /nested/.test(n)),
+      'the too-deep formula is shown as source',
+    );
     assert.ok(counts.plain >= 1, 'the 1 MB formula and the 100,000 braces stay text');
     // nothing ran anywhere: in the webview, in the workbench, no dialog
     // every frame still there must answer: one that cannot be read is no proof that nothing ran in it
@@ -370,24 +491,36 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
       read.push(frame.url());
       assert.equal(flag, undefined, `no payload ran in ${frame.url().slice(0, 80)}`);
     }
-    assert.ok(read.includes(detail.url()) && read.includes(wb.page.mainFrame().url()), 'the detail webview and the workbench were both read');
+    assert.ok(
+      read.includes(detail.url()) && read.includes(wb.page.mainFrame().url()),
+      'the detail webview and the workbench were both read',
+    );
     assert.deepEqual(dialogs, []);
     // and the pages never needed more than their CSP allows (each webview records any violation)
     for (const frame of [list, detail]) {
-      const csp = await frame.locator('html').evaluate((h) => `${h.getAttribute('data-csp-violations') ?? '0'} ${h.getAttribute('data-csp-last') ?? ''}`);
+      const csp = await frame
+        .locator('html')
+        .evaluate((h) => `${h.getAttribute('data-csp-violations') ?? '0'} ${h.getAttribute('data-csp-last') ?? ''}`);
       assert.equal(csp.trim(), '0', `CSP violations in ${frame.url().slice(0, 60)}: ${csp}`);
     }
     // the page answers and keeps working: the source toggle re-renders the whole trace as text
     await detail.locator('vscode-toolbar-button[label="Source"]').click();
     await detail.locator('article.trace .answer .source').first().waitFor({ state: 'visible', timeout: 20_000 });
-    assert.ok((await detail.locator('article.trace .answer .source').first().innerText()).includes('\\href{javascript:'));
+    assert.ok(
+      (await detail.locator('article.trace .answer .source').first().innerText()).includes('\\href{javascript:'),
+    );
     // a click on the https link asks first (modal), and Cancel opens nothing
     // Source is a switch (aria-checked on its inner button): the same button again gives the rendered view
-    assert.equal(await detail.locator('vscode-toolbar-button.source-toggle button').getAttribute('aria-checked'), 'true');
+    assert.equal(
+      await detail.locator('vscode-toolbar-button.source-toggle button').getAttribute('aria-checked'),
+      'true',
+    );
     await detail.locator('vscode-toolbar-button.source-toggle').click();
     await detail.locator('article.trace .answer .source').first().waitFor({ state: 'detached', timeout: 20_000 });
     await detail.locator('article .md-link').first().click();
-    await wb.page.locator('.monaco-dialog-box', { hasText: 'Open a link from a trace?' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await wb.page
+      .locator('.monaco-dialog-box', { hasText: 'Open a link from a trace?' })
+      .waitFor({ state: 'visible', timeout: 20_000 });
     await dialogButton(wb.page, 'Cancel');
     console.log(`screenshot: ${path.relative(process.cwd(), await wb.screenshot('trace-browser-hostile'))}`);
   });

@@ -23,9 +23,13 @@ export function runMocha(load: () => void, file: string, timeoutMs = 120_000): P
   load();
   const emit = (r: MochaResult) => console.log(RESULT_PREFIX + JSON.stringify(r));
   return new Promise((resolve, reject) => {
-    const runner = mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve()));
+    const runner = mocha.run((failures) =>
+      failures > 0 ? reject(new Error(`${failures} extension-host test(s) failed`)) : resolve(),
+    );
     runner.on('pass', (t) => emit({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
     runner.on('pending', (t) => emit({ title: t.fullTitle(), state: 'pending' }));
-    runner.on('fail', (t, err: Error) => emit({ title: t.fullTitle(), state: 'failed', durationMs: t.duration, error: err?.stack ?? String(err) }));
+    runner.on('fail', (t, err: Error) =>
+      emit({ title: t.fullTitle(), state: 'failed', durationMs: t.duration, error: err?.stack ?? String(err) }),
+    );
   });
 }

@@ -22,7 +22,8 @@ suite('W2S Studio extension host', () => {
   test('activates, registers its commands and keeps the store in the workspace', async () => {
     assert.ok(api?.stores, 'activate() returns { stores }');
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['w2s.addBuiltinBenchmark', 'w2s.importProblemSet', 'w2s.refresh', 'w2s.showLog']) assert.ok(commands.includes(c), c);
+    for (const c of ['w2s.addBuiltinBenchmark', 'w2s.importProblemSet', 'w2s.refresh', 'w2s.showLog'])
+      assert.ok(commands.includes(c), c);
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'a workspace folder is open');
     assert.equal(api.stores.file, path.join(folder.uri.fsPath, '.w2s', 'w2s.db'));
@@ -37,7 +38,9 @@ suite('W2S Studio extension host', () => {
     const gsm8k = listProblemSets(api.stores.get()).find((s) => s.name === 'gsm8k');
     assert.ok(gsm8k, 'gsm8k is listed');
     assert.equal(gsm8k.problems, 1319);
-    const { n } = api.stores.get().db.prepare('SELECT count(*) AS n FROM problems WHERE set_id = ?').get(gsm8k.id) as { n: number };
+    const { n } = api.stores.get().db.prepare('SELECT count(*) AS n FROM problems WHERE set_id = ?').get(gsm8k.id) as {
+      n: number;
+    };
     assert.equal(n, 1319);
   });
 
@@ -51,7 +54,10 @@ suite('W2S Studio extension host', () => {
       assert.match(String(item.description), /^1319 problems · /);
       assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
       const details = (await tree.getChildren(roots[items.indexOf(item)])).map((n) => tree.getTreeItem(n));
-      assert.ok(details.some((d) => d.label === 'source'), 'a source row');
+      assert.ok(
+        details.some((d) => d.label === 'source'),
+        'a source row',
+      );
     } finally {
       tree.dispose();
     }
@@ -68,7 +74,10 @@ suite('W2S Studio extension host', () => {
       after.map((s) => [s.name, s.problems, s.id]),
       before.map((s) => [s.name, s.problems, s.id]),
     );
-    const { n } = api.stores.get().db.prepare("SELECT count(*) AS n FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'gsm8k'").get() as { n: number };
+    const { n } = api.stores
+      .get()
+      .db.prepare("SELECT count(*) AS n FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'gsm8k'")
+      .get() as { n: number };
     assert.equal(n, 1319);
   });
 });

@@ -26,22 +26,42 @@ suite('Results in the extension host', () => {
   suiteTeardown(() => server?.stop());
 
   test('w2s.evaluateEndpointModel: one eval run per set, graded as it arrives, in the Testing view at the lines of the bundled file', async () => {
-    const results = await vscode.commands.executeCommand<SampleResult[]>('w2s.evaluateEndpointModel', { baseUrl: server.url, model: 'student-x', sets: ['amc23', 'aime24'], limit: 5 });
-    assert.deepEqual(results.map((r) => [r.runName, r.status, r.done]), [
-      ['eval-amc23-student-x', 'done', 5],
-      ['eval-aime24-student-x', 'done', 5],
-    ]);
+    const results = await vscode.commands.executeCommand<SampleResult[]>('w2s.evaluateEndpointModel', {
+      baseUrl: server.url,
+      model: 'student-x',
+      sets: ['amc23', 'aime24'],
+      limit: 5,
+    });
+    assert.deepEqual(
+      results.map((r) => [r.runName, r.status, r.done]),
+      [
+        ['eval-amc23-student-x', 'done', 5],
+        ['eval-aime24-student-x', 'done', 5],
+      ],
+    );
     const db = api.stores.get().db;
-    const runs = db.prepare("SELECT name, kind, params FROM runs WHERE name LIKE 'eval-%-student-x' ORDER BY id").all() as { name: string; kind: string; params: string }[];
-    assert.deepEqual(runs.map((r) => [r.name, r.kind, JSON.parse(r.params)]), [
-      ['eval-amc23-student-x', 'eval', { seed: 0, temperature: 0.6, top_p: 0.95 }],
-      ['eval-aime24-student-x', 'eval', { seed: 0, temperature: 0.6, top_p: 0.95 }],
-    ]);
-    const graded = db.prepare("SELECT count(g.trace_id) AS n FROM traces t JOIN runs r ON r.id = t.run_id JOIN grades g ON g.trace_id = t.id WHERE r.name LIKE 'eval-%-student-x'").get() as { n: number };
+    const runs = db
+      .prepare("SELECT name, kind, params FROM runs WHERE name LIKE 'eval-%-student-x' ORDER BY id")
+      .all() as { name: string; kind: string; params: string }[];
+    assert.deepEqual(
+      runs.map((r) => [r.name, r.kind, JSON.parse(r.params)]),
+      [
+        ['eval-amc23-student-x', 'eval', { seed: 0, temperature: 0.6, top_p: 0.95 }],
+        ['eval-aime24-student-x', 'eval', { seed: 0, temperature: 0.6, top_p: 0.95 }],
+      ],
+    );
+    const graded = db
+      .prepare(
+        "SELECT count(g.trace_id) AS n FROM traces t JOIN runs r ON r.id = t.run_id JOIN grades g ON g.trace_id = t.id WHERE r.name LIKE 'eval-%-student-x'",
+      )
+      .get() as { n: number };
     assert.equal(graded.n, 10, 'every generation graded');
 
     const c = await buildComparison(api.stores.get(), { sets: ['amc23', 'aime24'] });
-    assert.deepEqual(c.rows.map((r) => [r.model, r.cells.amc23?.metrics.problems, r.cells.aime24?.metrics.problems]), [['student-x', 5, 5]]);
+    assert.deepEqual(
+      c.rows.map((r) => [r.model, r.cells.amc23?.metrics.problems, r.cells.aime24?.metrics.problems]),
+      [['student-x', 5, 5]],
+    );
 
     const tests = api.results.tests;
     tests.syncSets();
@@ -53,7 +73,11 @@ suite('Results in the extension host', () => {
     const lines = fs.readFileSync(builtinFile(requireBuiltin('amc23')), 'utf8').split('\n');
     item.children.forEach((child) => {
       const id = child.id.slice('p:amc23:'.length);
-      assert.equal(String((JSON.parse(lines[child.range!.start.line]!) as { id: number }).id), id, `problem ${id} sits on its own line`);
+      assert.equal(
+        String((JSON.parse(lines[child.range!.start.line]!) as { id: number }).id),
+        id,
+        `problem ${id} sits on its own line`,
+      );
     });
     const doc = await vscode.workspace.openTextDocument(item.uri!);
     assert.equal(doc.lineCount, lines.length);
@@ -63,7 +87,11 @@ suite('Results in the extension host', () => {
     tests.publish(listEvalRuns(api.stores.get()).find((r) => r.name === 'eval-amc23-student-x')!);
     assert.equal(item.description, '40 problems · partial: student-x 5/40');
     const first = item.children.get('p:amc23:0')!; // evaluated (among the first five)
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', item.uri!, first.range!.start);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      item.uri!,
+      first.range!.start,
+    );
     const text = hovers.flatMap((h) => h.contents.map((m) => (typeof m === 'string' ? m : m.value))).join('\n');
     // (names escaped as Markdown text: student\\-x)
     assert.match(text, /student\\-x: .* · eval\\-amc23\\-student\\-x · _partial: 5 of 40 problems graded_/);

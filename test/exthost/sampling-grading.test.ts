@@ -26,7 +26,13 @@ suite('Sampling and grading in the extension host', () => {
     server?.stop();
   });
 
-  const count = (sql: string, ...args: unknown[]) => (api.stores.get().db.prepare(sql).get(...args) as { n: number }).n;
+  const count = (sql: string, ...args: unknown[]) =>
+    (
+      api.stores
+        .get()
+        .db.prepare(sql)
+        .get(...args) as { n: number }
+    ).n;
 
   // How long the extension host stalls while it samples is a benchmark (bench/exthost.bench.ts), not a test.
   test('w2s.sampleTraces stores each of the 1319 traces once and grades each as it arrives', async () => {
@@ -40,9 +46,15 @@ suite('Sampling and grading in the extension host', () => {
     assert.ok(result, 'the command returns the run summary');
     assert.equal(result.status, 'done', result.error ?? '');
     assert.equal(result.done, 1319);
-    const traces = count('SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ? AND t.error IS NULL', RUN);
+    const traces = count(
+      'SELECT count(*) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ? AND t.error IS NULL',
+      RUN,
+    );
     assert.equal(traces, 1319);
-    const pairs = count('SELECT count(DISTINCT t.problem_id) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ?', RUN);
+    const pairs = count(
+      'SELECT count(DISTINCT t.problem_id) AS n FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ?',
+      RUN,
+    );
     assert.equal(pairs, 1319, 'one trace per problem');
     await api.grader.drain();
     const rows = api.stores
@@ -69,9 +81,23 @@ suite('Sampling and grading in the extension host', () => {
 
   test('w2s.gradeRuns re-grades a run whose grades were removed', async () => {
     const db = api.stores.get().db;
-    db.prepare('DELETE FROM grades WHERE trace_id IN (SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ?)').run(RUN);
-    assert.equal(count('SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = ?', RUN), 0);
+    db.prepare(
+      'DELETE FROM grades WHERE trace_id IN (SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ?)',
+    ).run(RUN);
+    assert.equal(
+      count(
+        'SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = ?',
+        RUN,
+      ),
+      0,
+    );
     await vscode.commands.executeCommand('w2s.gradeRuns', RUN);
-    assert.equal(count('SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = ?', RUN), 1319);
+    assert.equal(
+      count(
+        'SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id JOIN runs r ON r.id = t.run_id WHERE r.name = ?',
+        RUN,
+      ),
+      1319,
+    );
   });
 });

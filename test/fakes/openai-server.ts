@@ -144,7 +144,13 @@ interface ChoicePlan {
   finish: 'stop' | 'length';
 }
 
-function planChoice(o: FakeServerOptions, promptText: string, index: number, maxTokens: number | undefined, forceLength: boolean): ChoicePlan {
+function planChoice(
+  o: FakeServerOptions,
+  promptText: string,
+  index: number,
+  maxTokens: number | undefined,
+  forceLength: boolean,
+): ChoicePlan {
   const { reasoning, answer } = generate(o, promptText, index);
   const style = o.reasoning ?? 'none';
   let field: string | null = null;
@@ -156,7 +162,11 @@ function planChoice(o: FakeServerOptions, promptText: string, index: number, max
   else if (style === 'think-close') content = `${reasoning}\n</think>\n\n${answer}`;
   else content = `${reasoning}\n${answer}`;
   let finish: 'stop' | 'length' = 'stop';
-  const limitChars = forceLength ? Math.floor((field ?? '').length + content.length / 2) : maxTokens !== undefined ? maxTokens * 4 : Infinity;
+  const limitChars = forceLength
+    ? Math.floor((field ?? '').length + content.length / 2)
+    : maxTokens !== undefined
+      ? maxTokens * 4
+      : Infinity;
   const fieldLen = field?.length ?? 0;
   if (fieldLen + content.length > limitChars) {
     finish = 'length';
@@ -200,7 +210,13 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   });
   server.keepAliveTimeout = 60_000;
 
-  const sendError = (res: http.ServerResponse, status: number, message: string, type: string, headers: Record<string, string> = {}) => {
+  const sendError = (
+    res: http.ServerResponse,
+    status: number,
+    message: string,
+    type: string,
+    headers: Record<string, string> = {},
+  ) => {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify({ error: { message, type, param: null, code: null } }));
   };
@@ -218,11 +234,17 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (req.method === 'GET' && path === '/v1/models') {
       if (o.modelsLatencyMs) await sleep(o.modelsLatencyMs);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })) }));
+      res.end(
+        JSON.stringify({
+          object: 'list',
+          data: models.map((id) => ({ id, object: 'model', created: 1700000000, owned_by: 'fake' })),
+        }),
+      );
       return;
     }
     const chat = path === '/v1/chat/completions';
-    if (req.method !== 'POST' || (!chat && path !== '/v1/completions')) return sendError(res, 404, `Not found: ${req.method} ${path}`, 'not_found_error');
+    if (req.method !== 'POST' || (!chat && path !== '/v1/completions'))
+      return sendError(res, 404, `Not found: ${req.method} ${path}`, 'not_found_error');
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(raw) as Record<string, unknown>;
@@ -243,7 +265,16 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     let reported: LoggedRequest['usage'];
     const epoch = logEpoch;
     const log = (status: number): void => {
-      if (epoch === logEpoch) requests.push({ path, body, status, fault: fault?.kind, get usage() { return reported; } });
+      if (epoch === logEpoch)
+        requests.push({
+          path,
+          body,
+          status,
+          fault: fault?.kind,
+          get usage() {
+            return reported;
+          },
+        });
     };
 
     if (o.latencyMs) await sleep(o.latencyMs);
@@ -251,16 +282,26 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (res.destroyed) return log(0);
     if (fault?.kind === 'status') {
       log(fault.status);
-      return sendError(res, fault.status, fault.message ?? `Injected HTTP ${fault.status}`, fault.status === 429 ? 'rate_limit_error' : 'server_error',
-        fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {});
+      return sendError(
+        res,
+        fault.status,
+        fault.message ?? `Injected HTTP ${fault.status}`,
+        fault.status === 429 ? 'rate_limit_error' : 'server_error',
+        fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {},
+      );
     }
     if (fault?.kind === 'echo-key') {
       const status = fault.status ?? 500;
       log(status);
       const auth = req.headers.authorization ?? '';
       const key = auth.replace(/^Bearer\s+/i, '');
-      return sendError(res, status, `Upstream rejected the request (headers: {"authorization": "${auth}"}; api_key=${key}; ` +
-        `fallback keys gsk_${'G'.repeat(40)} hf_${'H'.repeat(34)} tgp_v1_${'T'.repeat(40)})`, 'server_error');
+      return sendError(
+        res,
+        status,
+        `Upstream rejected the request (headers: {"authorization": "${auth}"}; api_key=${key}; ` +
+          `fallback keys gsk_${'G'.repeat(40)} hf_${'H'.repeat(34)} tgp_v1_${'T'.repeat(40)})`,
+        'server_error',
+      );
     }
     if (fault?.kind === 'html') {
       const status = fault.status ?? 502;
@@ -270,10 +311,16 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     const n = o.supportsN === false ? 1 : Math.max(1, Number(body.n ?? 1));
     const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : undefined;
-    const plans = Array.from({ length: n }, (_, i) => planChoice(o, promptText, i, maxTokens, fault?.kind === 'length'));
+    const plans = Array.from({ length: n }, (_, i) =>
+      planChoice(o, promptText, i, maxTokens, fault?.kind === 'length'),
+    );
     const promptTokens = tokensOf(chat ? JSON.stringify(body.messages) : promptText);
     const completionTokens = plans.reduce((a, p) => a + tokensOf((p.reasoningField ?? '') + p.content), 0);
-    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
     const id = `${chat ? 'chatcmpl' : 'cmpl'}-${requestNumber}`;
     const created = Math.floor(Date.now() / 1000);
     const model = body.model;
@@ -286,36 +333,73 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       if (fault?.kind === 'drop') return void res.socket?.destroy();
       const choices = plans.map((p) =>
         chat
-          ? { index: p.index, message: { role: 'assistant', content: p.content, ...(p.reasoningField !== null ? { [field]: p.reasoningField } : {}) }, logprobs: null, finish_reason: p.finish }
+          ? {
+              index: p.index,
+              message: {
+                role: 'assistant',
+                content: p.content,
+                ...(p.reasoningField !== null ? { [field]: p.reasoningField } : {}),
+              },
+              logprobs: null,
+              finish_reason: p.finish,
+            }
           : { index: p.index, text: p.content, logprobs: null, finish_reason: p.finish },
       );
       reported = usage;
-      return void res.end(JSON.stringify({ id, object: chat ? 'chat.completion' : 'text_completion', created, model, choices, usage }));
+      return void res.end(
+        JSON.stringify({ id, object: chat ? 'chat.completion' : 'text_completion', created, model, choices, usage }),
+      );
     }
 
     // SSE: one `data:` event per chunk; frames are written in batches so that "no artificial latency"
     // really means the server is not the bottleneck.
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    if (fault && (fault.kind === 'endless' || fault.kind === 'huge' || fault.kind === 'keepalive')) return hostileStream(res, fault, { id, object: chat ? 'chat.completion.chunk' : 'text_completion', created, model, chat });
+    if (fault && (fault.kind === 'endless' || fault.kind === 'huge' || fault.kind === 'keepalive'))
+      return hostileStream(res, fault, {
+        id,
+        object: chat ? 'chat.completion.chunk' : 'text_completion',
+        created,
+        model,
+        chat,
+      });
     const size = o.chunkChars ?? 16;
     const events: string[] = [];
     const object = chat ? 'chat.completion.chunk' : 'text_completion';
     const ev = (choices: unknown[], extra: Record<string, unknown> = {}) =>
       events.push(`data: ${JSON.stringify({ id, object, created, model, choices, ...extra })}\n\n`);
     for (const p of plans) {
-      if (chat) ev([{ index: p.index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]);
-      if (p.reasoningField) for (let i = 0; i < p.reasoningField.length; i += size) ev([{ index: p.index, delta: { [field]: p.reasoningField.slice(i, i + size) }, logprobs: null, finish_reason: null }]);
+      if (chat)
+        ev([{ index: p.index, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]);
+      if (p.reasoningField)
+        for (let i = 0; i < p.reasoningField.length; i += size)
+          ev([
+            {
+              index: p.index,
+              delta: { [field]: p.reasoningField.slice(i, i + size) },
+              logprobs: null,
+              finish_reason: null,
+            },
+          ]);
       for (let i = 0; i < p.content.length; i += size) {
         const piece = p.content.slice(i, i + size);
-        ev([chat ? { index: p.index, delta: { content: piece }, logprobs: null, finish_reason: null } : { index: p.index, text: piece, logprobs: null, finish_reason: null }]);
+        ev([
+          chat
+            ? { index: p.index, delta: { content: piece }, logprobs: null, finish_reason: null }
+            : { index: p.index, text: piece, logprobs: null, finish_reason: null },
+        ]);
       }
-      ev([chat ? { index: p.index, delta: {}, logprobs: null, finish_reason: p.finish } : { index: p.index, text: '', logprobs: null, finish_reason: p.finish }]);
+      ev([
+        chat
+          ? { index: p.index, delta: {}, logprobs: null, finish_reason: p.finish }
+          : { index: p.index, text: '', logprobs: null, finish_reason: p.finish },
+      ]);
     }
     const streamOptions = body.stream_options as { include_usage?: boolean } | undefined;
     if (streamOptions?.include_usage) ev([], { usage });
     events.push('data: [DONE]\n\n');
     reported = usage;
-    if (fault?.kind === 'odd-chunks') events.splice(chat ? 1 : 0, 0, ...oddChunks({ id, object, created, model }, chat));
+    if (fault?.kind === 'odd-chunks')
+      events.splice(chat ? 1 : 0, 0, ...oddChunks({ id, object, created, model }, chat));
 
     if (fault?.kind === 'malformed') {
       res.write(events[0]!);
@@ -378,16 +462,23 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
 /** A proxy's error page: a title, a big body, and terminal escapes (clear screen, set window title) in it. */
 function htmlErrorPage(status: number, kilobytes: number): string {
-  const head = `<!DOCTYPE html>\n<html><head><title>${status} Bad Gateway</title><style>body{font-family:sans-serif}</style></head>\n<body><h1>${status} Bad Gateway</h1>\n` +
+  const head =
+    `<!DOCTYPE html>\n<html><head><title>${status} Bad Gateway</title><style>body{font-family:sans-serif}</style></head>\n<body><h1>${status} Bad Gateway</h1>\n` +
     `<p>The upstream server is unavailable.\u001b[2J\u001b]0;pwned\u0007\u001b[31m</p>\n`;
   const filler = '<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt.</p>\n';
-  return head + filler.repeat(Math.max(0, Math.ceil((kilobytes * 1024 - head.length) / filler.length))) + '<hr><center>nginx</center></body></html>\n';
+  return (
+    head +
+    filler.repeat(Math.max(0, Math.ceil((kilobytes * 1024 - head.length) / filler.length))) +
+    '<hr><center>nginx</center></body></html>\n'
+  );
 }
 
 /** Chunks a careless or hostile server may send; a client must skip or stringify them, never crash. */
 function oddChunks(base: Record<string, unknown>, chat: boolean): string[] {
   const choice = (index: unknown, content: unknown, extra: Record<string, unknown> = {}) =>
-    chat ? { index, delta: { content }, logprobs: null, finish_reason: null, ...extra } : { index, text: content, logprobs: null, finish_reason: null, ...extra };
+    chat
+      ? { index, delta: { content }, logprobs: null, finish_reason: null, ...extra }
+      : { index, text: content, logprobs: null, finish_reason: null, ...extra };
   const chunks: unknown[] = [
     { ...base, choices: [choice(7, 'from a choice that was never asked for ')] },
     { ...base, choices: [choice(-1, 'from a negative index ')] },
@@ -433,7 +524,9 @@ async function hostileStream(
     return;
   }
   if (fault.kind === 'endless') {
-    const text = 'all work and no play makes a dull model '.repeat(Math.ceil((fault.chars ?? 4096) / 40)).slice(0, fault.chars ?? 4096);
+    const text = 'all work and no play makes a dull model '
+      .repeat(Math.ceil((fault.chars ?? 4096) / 40))
+      .slice(0, fault.chars ?? 4096);
     const event = delta(text);
     while (await write(event)) if (fault.delayMs) await sleep(fault.delayMs);
     return;

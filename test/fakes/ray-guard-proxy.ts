@@ -14,7 +14,10 @@ export interface GuardProxy {
   close(): Promise<void>;
 }
 
-export async function startRayGuardProxy(target: string, opts: { rayVersion?: string; maxBodyBytes?: number } = {}): Promise<GuardProxy> {
+export async function startRayGuardProxy(
+  target: string,
+  opts: { rayVersion?: string; maxBodyBytes?: number } = {},
+): Promise<GuardProxy> {
   const up = new URL(target);
   const version = opts.rayVersion ?? CURRENT_RAY;
   const maxBody = opts.maxBodyBytes ?? 100 * 1024 * 1024;
@@ -30,11 +33,15 @@ export async function startRayGuardProxy(target: string, opts: { rayVersion?: st
     };
     if (denied) return refuse(denied[0], denied[1]);
     // aiohttp web_exceptions.HTTPRequestEntityTooLarge's text
-    if (length > maxBody) return refuse(413, `Maximum request body size ${maxBody} exceeded, actual body size ${length}`);
-    const fwd = http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    if (length > maxBody)
+      return refuse(413, `Maximum request body size ${maxBody} exceeded, actual body size ${length}`);
+    const fwd = http.request(
+      { host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     fwd.on('error', () => res.destroy());
     req.pipe(fwd);
   });
@@ -43,10 +50,18 @@ export async function startRayGuardProxy(target: string, opts: { rayVersion?: st
     const denied = rayBrowserGuard(req, version, p);
     if (denied) {
       refused.push({ method: 'GET (upgrade)', path: p, status: denied[0] });
-      return socket.end(`HTTP/1.1 ${denied[0]} ${http.STATUS_CODES[denied[0]]}\r\nContent-Length: ${Buffer.byteLength(denied[1])}\r\nConnection: close\r\n\r\n${denied[1]}`);
+      return socket.end(
+        `HTTP/1.1 ${denied[0]} ${http.STATUS_CODES[denied[0]]}\r\nContent-Length: ${Buffer.byteLength(denied[1])}\r\nConnection: close\r\n\r\n${denied[1]}`,
+      );
     }
     const conn = net.connect(Number(up.port), up.hostname, () => {
-      const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Array.from({ length: req.rawHeaders.length / 2 }, (_, i) => `${req.rawHeaders[2 * i]}: ${req.rawHeaders[2 * i + 1]}`)];
+      const lines = [
+        `${req.method} ${req.url} HTTP/1.1`,
+        ...Array.from(
+          { length: req.rawHeaders.length / 2 },
+          (_, i) => `${req.rawHeaders[2 * i]}: ${req.rawHeaders[2 * i + 1]}`,
+        ),
+      ];
       conn.write(`${lines.join('\r\n')}\r\n\r\n`);
       if (head.length) conn.write(head);
       socket.pipe(conn).pipe(socket);
@@ -58,9 +73,10 @@ export async function startRayGuardProxy(target: string, opts: { rayVersion?: st
   return {
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
     refused,
-    close: () => new Promise<void>((r) => {
-      server.close(() => r());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }

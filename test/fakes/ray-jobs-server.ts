@@ -47,7 +47,10 @@ export interface RayJobsServerOptions {
   /** A pace per job instead (e.g. slower for jobs whose metadata.w2s_job says so). */
   paceFor?: (job: { metadata: Record<string, string> | null; entrypoint: string }) => number | undefined;
   /** Hold a job's replay after some lines until a file exists (the test opens the gate when it has looked). */
-  gateFor?: (job: { metadata: Record<string, string> | null; entrypoint: string }) => { afterLines: number; file: string } | undefined;
+  gateFor?: (job: {
+    metadata: Record<string, string> | null;
+    entrypoint: string;
+  }) => { afterLines: number; file: string } | undefined;
   /** How often the log tail looks for new output (Ray: 1 s; default 50 ms). */
   tailPollMs?: number;
   /** Cut each WebSocket connection abruptly after this many frames (a flaky network). */
@@ -97,16 +100,33 @@ const versionAtLeast = (v: string, major: number, minor: number): boolean => {
  *   GET/HEAD/OPTIONS refuses the rest with "'<METHOD>' method not allowed for browser traffic." (405).
  *   (Which release first shipped the header rule is our reading of the history; the fake takes 2.53.)
  */
-export function rayBrowserGuard(req: http.IncomingMessage, rayVersion: string, pathname: string): [number, string] | undefined {
+export function rayBrowserGuard(
+  req: http.IncomingMessage,
+  rayVersion: string,
+  pathname: string,
+): [number, string] | undefined {
   if (pathname === '/api/authenticate') return undefined;
   const method = req.method ?? 'GET';
   const mozilla = (req.headers['user-agent'] ?? '').startsWith('Mozilla');
   if (!versionAtLeast(rayVersion, 2, 53)) {
-    return mozilla && (method === 'POST' || method === 'PUT') ? [405, 'Method Not Allowed for browser traffic.'] : undefined;
+    return mozilla && (method === 'POST' || method === 'PUT')
+      ? [405, 'Method Not Allowed for browser traffic.']
+      : undefined;
   }
-  const marker = ['referer', 'origin', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-site', 'sec-fetch-user', 'access-control-request-method', 'access-control-request-headers'].some((h) => h in req.headers);
+  const marker = [
+    'referer',
+    'origin',
+    'sec-fetch-mode',
+    'sec-fetch-dest',
+    'sec-fetch-site',
+    'sec-fetch-user',
+    'access-control-request-method',
+    'access-control-request-headers',
+  ].some((h) => h in req.headers);
   if (!(mozilla || marker)) return undefined;
-  return ['GET', 'HEAD', 'OPTIONS'].includes(method) ? undefined : [405, `'${method}' method not allowed for browser traffic.`];
+  return ['GET', 'HEAD', 'OPTIONS'].includes(method)
+    ? undefined
+    : [405, `'${method}' method not allowed for browser traffic.`];
 }
 
 export interface RecordedRequest {
@@ -173,8 +193,10 @@ function defaultMessage(job: Pick<Job, 'status' | 'numGpus' | 'runtimeEnv'>): st
   switch (job.status) {
     case 'PENDING': {
       let m = 'Job has not started yet.';
-      if (job.numGpus > 0) m += ' It may be waiting for resources (CPUs, GPUs, memory, custom resources) to become available.';
-      if (job.runtimeEnv && Object.keys(job.runtimeEnv).length) m += ' It may be waiting for the runtime environment to be set up.';
+      if (job.numGpus > 0)
+        m += ' It may be waiting for resources (CPUs, GPUs, memory, custom resources) to become available.';
+      if (job.runtimeEnv && Object.keys(job.runtimeEnv).length)
+        m += ' It may be waiting for the runtime environment to be set up.';
       return m;
     }
     case 'RUNNING':
@@ -230,7 +252,9 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
   function authError(req: http.IncomingMessage, pathname: string): [number, string] | undefined {
     const denied = tokenError(req, pathname);
     // A hostile proxy's error page that quotes what it was sent (what a real Ray never does).
-    return denied && options.echoToken ? [denied[0], `${denied[1]}: Incorrect API key provided: ${req.headers.authorization ?? ''}`] : denied;
+    return denied && options.echoToken
+      ? [denied[0], `${denied[1]}: Incorrect API key provided: ${req.headers.authorization ?? ''}`]
+      : denied;
   }
   function tokenError(req: http.IncomingMessage, pathname: string): [number, string] | undefined {
     if (!options.token || PUBLIC_PATHS.has(pathname)) return undefined;
@@ -264,7 +288,11 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     driver_exit_code: j.driverExitCode,
   });
 
-  function setStatus(j: Job, status: Status, extra: { message?: string; errorType?: string; exitCode?: number | null } = {}): void {
+  function setStatus(
+    j: Job,
+    status: Status,
+    extra: { message?: string; errorType?: string; exitCode?: number | null } = {},
+  ): void {
     // common.py put_status: a terminal status never changes; the end time is set on entering one.
     if (['STOPPED', 'SUCCEEDED', 'FAILED'].includes(j.status)) return;
     j.status = status;
@@ -276,13 +304,17 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
 
   const appendLog = (j: Job, text: string) => fs.appendFileSync(j.logFile, text);
   // ray_constants.LOGGER_FORMAT, as job_manager's driver logger writes into the driver log.
-  const logLine = (msg: string) => `${new Date().toISOString().replace('T', ' ').replace('Z', '')}\tINFO job_manager.py:612 -- ${msg}\n`;
+  const logLine = (msg: string) =>
+    `${new Date().toISOString().replace('T', ' ').replace('Z', '')}\tINFO job_manager.py:612 -- ${msg}\n`;
 
   function unpack(j: Job): string {
     const wd = j.runtimeEnv?.working_dir;
     if (typeof wd !== 'string') return root;
     const m = /^gcs:\/\/(.+)$/.exec(wd);
-    if (!m || !packages.has(m[1]!)) throw new Error(`RuntimeEnvSetupError: Failed to set up runtime environment: the package ${wd} was not found in the GCS (upload it first: PUT /api/packages/gcs/...)`);
+    if (!m || !packages.has(m[1]!))
+      throw new Error(
+        `RuntimeEnvSetupError: Failed to set up runtime environment: the package ${wd} was not found in the GCS (upload it first: PUT /api/packages/gcs/...)`,
+      );
     const dir = path.join(pkgDir, m[1]!.replace(/\.zip$/, ''));
     if (!fs.existsSync(dir)) {
       const zipFile = path.join(pkgDir, m[1]!);
@@ -340,12 +372,17 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     // job_supervisor.py _get_driver_env_vars + runtime_env env_vars; RAY_JOB_CONFIG_JSON_ENV_VAR carries the metadata.
     const envVars = (j.runtimeEnv?.env_vars ?? {}) as Record<string, string>;
     const env: Record<string, string> = {
-      ...(Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_') && k !== 'W2S_CLUSTER_TOKEN')) as Record<string, string>),
+      ...(Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !k.startsWith('NODE_') && k !== 'W2S_CLUSTER_TOKEN'),
+      ) as Record<string, string>),
       ...envVars,
       PATH: `${shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       RAY_ADDRESS: '127.0.0.1:6379',
       PYTHONUNBUFFERED: '1',
-      RAY_JOB_CONFIG_JSON_ENV_VAR: JSON.stringify({ runtime_env: j.runtimeEnv, metadata: { job_submission_id: j.submissionId, job_name: j.submissionId, ...(j.metadata ?? {}) } }),
+      RAY_JOB_CONFIG_JSON_ENV_VAR: JSON.stringify({
+        runtime_env: j.runtimeEnv,
+        metadata: { job_submission_id: j.submissionId, job_name: j.submissionId, ...(j.metadata ?? {}) },
+      }),
     };
     j.env = env;
     // job_supervisor.py _exec_entrypoint: this line first, then the child's stdout and stderr, merged.
@@ -353,7 +390,16 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const fixture = replayFixture(j.entrypoint);
     const fd = fs.openSync(j.logFile, 'a');
     const child = fixture
-      ? spawn(process.execPath, [path.join(__dirname, 'replay-player.mjs'), fixture, String(options.paceFor?.(j) ?? options.lineDelayMs ?? 20), ...gateArgs(j)], { cwd, env, stdio: ['ignore', fd, fd], detached: true })
+      ? spawn(
+          process.execPath,
+          [
+            path.join(__dirname, 'replay-player.mjs'),
+            fixture,
+            String(options.paceFor?.(j) ?? options.lineDelayMs ?? 20),
+            ...gateArgs(j),
+          ],
+          { cwd, env, stdio: ['ignore', fd, fd], detached: true },
+        )
       : spawn('/bin/sh', ['-c', j.entrypoint], { cwd, env, stdio: ['ignore', fd, fd], detached: true });
     fs.closeSync(fd);
     j.process = child;
@@ -365,11 +411,18 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
       if (rc === 0) setStatus(j, 'SUCCEEDED', { exitCode: 0 });
       else {
         // job_supervisor.py: the message carries the last 10 lines (job_log_storage_client NUM_LOG_LINES_ON_ERROR).
-        const tail = fs.readFileSync(j.logFile, 'utf8').split('\n').filter((l, i, a) => l !== '' || i < a.length - 1).slice(-10).join('\n');
+        const tail = fs
+          .readFileSync(j.logFile, 'utf8')
+          .split('\n')
+          .filter((l, i, a) => l !== '' || i < a.length - 1)
+          .slice(-10)
+          .join('\n');
         setStatus(j, 'FAILED', {
           exitCode: rc,
           errorType: 'JOB_ENTRYPOINT_COMMAND_ERROR',
-          message: tail ? `Job entrypoint command failed with exit code ${rc}, last available logs (truncated to 20,000 chars):\n${tail}` : `Job entrypoint command failed with exit code ${rc}. No logs available.`,
+          message: tail
+            ? `Job entrypoint command failed with exit code ${rc}, last available logs (truncated to 20,000 chars):\n${tail}`
+            : `Job entrypoint command failed with exit code ${rc}. No logs available.`,
         });
       }
     });
@@ -432,7 +485,10 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
 
   const send = (res: http.ServerResponse, status: number, body: string | object, type = 'application/json') => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': typeof body === 'string' && type === 'application/json' ? 'text/plain; charset=utf-8' : type, 'Content-Length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'Content-Type': typeof body === 'string' && type === 'application/json' ? 'text/plain; charset=utf-8' : type,
+      'Content-Length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
   const notFound = (res: http.ServerResponse, id: string) => send(res, 404, `Job ${id} does not exist`);
@@ -461,18 +517,39 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
 
   function validateSubmit(body: Record<string, unknown>): string | undefined {
     // common.py JobSubmitRequest + validate_request_type: unknown keys and wrong types are TypeErrors (400).
-    const known = ['entrypoint', 'submission_id', 'job_id', 'runtime_env', 'metadata', 'entrypoint_num_cpus', 'entrypoint_num_gpus', 'entrypoint_memory', 'entrypoint_resources', 'entrypoint_label_selector'];
-    for (const k of Object.keys(body)) if (!known.includes(k)) return `TypeError: JobSubmitRequest.__init__() got an unexpected keyword argument '${k}'`;
-    if (!('entrypoint' in body)) return "TypeError: JobSubmitRequest.__init__() missing 1 required positional argument: 'entrypoint'";
-    if (typeof body.entrypoint !== 'string') return `TypeError: entrypoint must be a string, got <class '${typeof body.entrypoint}'>`;
-    if (body.submission_id !== undefined && typeof body.submission_id !== 'string') return 'TypeError: submission_id must be a string if provided';
-    if (body.runtime_env !== undefined && (typeof body.runtime_env !== 'object' || Array.isArray(body.runtime_env))) return "TypeError: runtime_env must be a dict, got <class 'list'>";
+    const known = [
+      'entrypoint',
+      'submission_id',
+      'job_id',
+      'runtime_env',
+      'metadata',
+      'entrypoint_num_cpus',
+      'entrypoint_num_gpus',
+      'entrypoint_memory',
+      'entrypoint_resources',
+      'entrypoint_label_selector',
+    ];
+    for (const k of Object.keys(body))
+      if (!known.includes(k)) return `TypeError: JobSubmitRequest.__init__() got an unexpected keyword argument '${k}'`;
+    if (!('entrypoint' in body))
+      return "TypeError: JobSubmitRequest.__init__() missing 1 required positional argument: 'entrypoint'";
+    if (typeof body.entrypoint !== 'string')
+      return `TypeError: entrypoint must be a string, got <class '${typeof body.entrypoint}'>`;
+    if (body.submission_id !== undefined && typeof body.submission_id !== 'string')
+      return 'TypeError: submission_id must be a string if provided';
+    if (body.runtime_env !== undefined && (typeof body.runtime_env !== 'object' || Array.isArray(body.runtime_env)))
+      return "TypeError: runtime_env must be a dict, got <class 'list'>";
     if (body.metadata !== undefined) {
-      if (typeof body.metadata !== 'object' || Array.isArray(body.metadata)) return 'TypeError: metadata must be a dict';
-      for (const v of Object.values(body.metadata as object)) if (typeof v !== 'string') return "TypeError: metadata values must be strings, got <class 'int'>";
+      if (typeof body.metadata !== 'object' || Array.isArray(body.metadata))
+        return 'TypeError: metadata must be a dict';
+      for (const v of Object.values(body.metadata as object))
+        if (typeof v !== 'string') return "TypeError: metadata values must be strings, got <class 'int'>";
     }
-    for (const k of ['entrypoint_num_cpus', 'entrypoint_num_gpus']) if (body[k] !== undefined && typeof body[k] !== 'number') return `TypeError: ${k} must be a number, got <class 'str'>`;
-    if (body.entrypoint_memory !== undefined && !Number.isInteger(body.entrypoint_memory)) return 'TypeError: entrypoint_memory must be an integer';
+    for (const k of ['entrypoint_num_cpus', 'entrypoint_num_gpus'])
+      if (body[k] !== undefined && typeof body[k] !== 'number')
+        return `TypeError: ${k} must be a number, got <class 'str'>`;
+    if (body.entrypoint_memory !== undefined && !Number.isInteger(body.entrypoint_memory))
+      return 'TypeError: entrypoint_memory must be an integer';
     return undefined;
   }
 
@@ -487,31 +564,50 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const p = url.pathname;
     requests.push({ method: req.method ?? 'GET', path: p, headers: req.headers, upgrade: false });
     const down = outageQueue.shift();
-    if (down !== undefined) return sendPage(res, down, OUTAGE_PAGES[down] ?? `${down} ${http.STATUS_CODES[down] ?? ''}`);
+    if (down !== undefined)
+      return sendPage(res, down, OUTAGE_PAGES[down] ?? `${down} ${http.STATUS_CODES[down] ?? ''}`);
     const denied = authError(req, p) ?? rayBrowserGuard(req, rayVersion, p);
     if (denied) return send(res, denied[0], denied[1]);
     const method = req.method ?? 'GET';
 
-    if (method === 'GET' && p === '/api/authentication_mode') return send(res, 200, { authentication_mode: options.token ? 'token' : 'disabled' });
-    if (method === 'GET' && p === '/api/version') return send(res, 200, { version: '5', ray_version: rayVersion, ray_commit: 'fake', session_name: sessionName });
+    if (method === 'GET' && p === '/api/authentication_mode')
+      return send(res, 200, { authentication_mode: options.token ? 'token' : 'disabled' });
+    if (method === 'GET' && p === '/api/version')
+      return send(res, 200, { version: '5', ray_version: rayVersion, ray_commit: 'fake', session_name: sessionName });
 
     let m = /^\/api\/packages\/(\w+)\/(.+)$/.exec(p);
     if (m) {
       const uri = `${m[1]}://${decodeURIComponent(m[2]!)}`;
       const name = decodeURIComponent(m[2]!);
-      if (method === 'GET') return packages.has(name) ? send(res, 200, '', 'text/plain') : send(res, 404, `Package ${uri} does not exist`);
+      if (method === 'GET')
+        return packages.has(name) ? send(res, 200, '', 'text/plain') : send(res, 404, `Package ${uri} does not exist`);
       if (method === 'PUT') {
         let body: Buffer;
         try {
           body = await readBody(req);
         } catch (e) {
           // job_head.py upload_package: `await req.read()` inside try/except → 500 with the traceback.
-          if (e instanceof TooLarge) return send(res, 500, traceback('ray/dashboard/modules/job/job_head.py', `aiohttp.web_exceptions.HTTPRequestEntityTooLarge: ${e.message}`));
+          if (e instanceof TooLarge)
+            return send(
+              res,
+              500,
+              traceback(
+                'ray/dashboard/modules/job/job_head.py',
+                `aiohttp.web_exceptions.HTTPRequestEntityTooLarge: ${e.message}`,
+              ),
+            );
           throw e;
         }
         const cap = options.maxPackageBytes ?? 512 * 1024 * 1024;
         if (body.length >= cap) {
-          return send(res, 500, traceback('ray/_private/runtime_env/packaging.py', `ValueError: Package size (${(body.length / 2 ** 20).toFixed(2)}MiB) exceeds the maximum size of ${(cap / 2 ** 20).toFixed(2)}MiB.`));
+          return send(
+            res,
+            500,
+            traceback(
+              'ray/_private/runtime_env/packaging.py',
+              `ValueError: Package size (${(body.length / 2 ** 20).toFixed(2)}MiB) exceeds the maximum size of ${(cap / 2 ** 20).toFixed(2)}MiB.`,
+            ),
+          );
         }
         packages.set(name, body);
         return send(res, 200, '', 'text/plain');
@@ -520,7 +616,15 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
 
     if (p === '/api/jobs/' && method === 'GET') return send(res, 200, [...jobs.values()].map(details));
     if (p === '/api/jobs/' && method === 'POST') {
-      if (options.echoToken) return send(res, 500, traceback('proxy', `RuntimeError: upstream refused the job; request headers were Authorization: ${req.headers.authorization ?? ''}`));
+      if (options.echoToken)
+        return send(
+          res,
+          500,
+          traceback(
+            'proxy',
+            `RuntimeError: upstream refused the job; request headers were Authorization: ${req.headers.authorization ?? ''}`,
+          ),
+        );
       let body: Record<string, unknown>;
       try {
         body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
@@ -533,16 +637,38 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
       body = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null));
       const bad = validateSubmit(body);
       if (bad) return send(res, 400, traceback('ray/dashboard/modules/job/utils.py', bad));
-      const id = (body.submission_id as string | undefined) ?? `raysubmit_${randomBytes(12).toString('base64url').replace(/[-_lIoO0]/g, 'x').slice(0, 16)}`;
+      const id =
+        (body.submission_id as string | undefined) ??
+        `raysubmit_${randomBytes(12)
+          .toString('base64url')
+          .replace(/[-_lIoO0]/g, 'x')
+          .slice(0, 16)}`;
       if (jobs.has(id)) {
         // job_manager.py raises ValueError (the agent answers 400); the head wraps the agent's answer in a
         // RuntimeError and answers 500 (job_head.py submit_job, JobAgentSubmissionClient._raise_error).
-        return send(res, 500, traceback('ray/dashboard/modules/job/job_head.py', `RuntimeError: Request failed with status code 400: ${traceback('ray/dashboard/modules/job/job_manager.py', `ValueError: Job with submission_id ${id} already exists. Please use a different submission_id.`)}.`));
+        return send(
+          res,
+          500,
+          traceback(
+            'ray/dashboard/modules/job/job_head.py',
+            `RuntimeError: Request failed with status code 400: ${traceback('ray/dashboard/modules/job/job_manager.py', `ValueError: Job with submission_id ${id} already exists. Please use a different submission_id.`)}.`,
+          ),
+        );
       }
       const job: Job = {
-        submissionId: id, entrypoint: body.entrypoint as string, status: 'PENDING', message: null, errorType: null, startTime: Date.now(), endTime: null,
-        metadata: (body.metadata as Record<string, string> | undefined) ?? null, runtimeEnv: (body.runtime_env as Record<string, unknown> | undefined) ?? null,
-        numGpus: (body.entrypoint_num_gpus as number | undefined) ?? 0, driverExitCode: null, driverAgent: null, driverNode: null,
+        submissionId: id,
+        entrypoint: body.entrypoint as string,
+        status: 'PENDING',
+        message: null,
+        errorType: null,
+        startTime: Date.now(),
+        endTime: null,
+        metadata: (body.metadata as Record<string, string> | undefined) ?? null,
+        runtimeEnv: (body.runtime_env as Record<string, unknown> | undefined) ?? null,
+        numGpus: (body.entrypoint_num_gpus as number | undefined) ?? 0,
+        driverExitCode: null,
+        driverAgent: null,
+        driverNode: null,
         logFile: path.join(logsDir, `job-driver-${id}.log`),
       };
       job.message = defaultMessage(job);
@@ -561,7 +687,14 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
       if (sub === '' && method === 'GET') return send(res, 200, details(j));
       if (sub === '' && method === 'DELETE') {
         if (!['STOPPED', 'SUCCEEDED', 'FAILED'].includes(j.status)) {
-          return send(res, 500, traceback('ray/dashboard/modules/job/job_head.py', `RuntimeError: Request failed with status code 500: ${traceback('ray/dashboard/modules/job/job_manager.py', `RuntimeError: Attempted to delete job '${id}', but it is in a non-terminal state ${j.status}.`)}.`));
+          return send(
+            res,
+            500,
+            traceback(
+              'ray/dashboard/modules/job/job_head.py',
+              `RuntimeError: Request failed with status code 500: ${traceback('ray/dashboard/modules/job/job_manager.py', `RuntimeError: Attempted to delete job '${id}', but it is in a non-terminal state ${j.status}.`)}.`,
+            ),
+          );
         }
         jobs.delete(id);
         return send(res, 200, { deleted: true });
@@ -575,7 +708,9 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
   const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((e) => send(res, 500, traceback('fake', `Exception: ${(e as Error).message}`)));
   };
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : http.createServer(listener);
   const wss = new WebSocketServer({ noServer: true });
   const sockets = new Set<WebSocket>();
 
@@ -586,7 +721,9 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push({ method: 'GET', path: url.pathname, headers: req.headers, upgrade: true });
     const reject = (status: number, text: string) => {
-      socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+      );
     };
     const down = outageQueue.shift();
     if (down !== undefined) return reject(down, OUTAGE_PAGES[down] ?? `${down} ${http.STATUS_CODES[down] ?? ''}`);

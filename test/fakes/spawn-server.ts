@@ -12,7 +12,10 @@ export async function spawnFakeServer(args: string[], root = ROOT): Promise<{ ur
   const script = process.env.W2S_FAKE_SERVER_JS
     ? [path.resolve(process.env.W2S_FAKE_SERVER_JS)]
     : ['--import', 'tsx', path.join(root, 'test', 'fakes', 'openai-server.ts')];
-  const child = spawn(process.execPath, [...script, '--port', '0', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...script, '--port', '0', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {

@@ -55,7 +55,13 @@ export async function seedBrowserStore(folder: string, options: { copies?: numbe
   const traces = realTraces();
   const set = 'math50';
   const problems = new Map<number, { id: string; problem: string; answer: string; level?: string }>();
-  for (const t of traces) problems.set(t.problem_index, { id: String(t.problem_index), problem: t.question, answer: t.gold, level: (t as { level?: string }).level });
+  for (const t of traces)
+    problems.set(t.problem_index, {
+      id: String(t.problem_index),
+      problem: t.question,
+      answer: t.gold,
+      level: (t as { level?: string }).level,
+    });
   problems.set(-1, { id: 'hostile', problem: 'What is $6 \\times 7$? <b>bold?</b>', answer: '42' });
   const dir = path.join(folder, '.seed');
   fs.mkdirSync(dir, { recursive: true });
@@ -64,12 +70,41 @@ export async function seedBrowserStore(folder: string, options: { copies?: numbe
   const copies = options.copies ?? 1;
   const lines: string[] = [];
   for (let c = 0; c < copies; c++) {
-    for (const t of traces) lines.push(JSON.stringify({ id: String(t.problem_index), question: t.question, response: t.response, sample: c * 8 + t.sample }));
+    for (const t of traces)
+      lines.push(
+        JSON.stringify({
+          id: String(t.problem_index),
+          question: t.question,
+          response: t.response,
+          sample: c * 8 + t.sample,
+        }),
+      );
   }
   fs.writeFileSync(path.join(dir, 'traces.jsonl'), lines.join('\n'));
-  await cli(folder, ['import-traces', path.join(dir, 'traces.jsonl'), '--set', set, '--run', 'qwen-math', '--model', 'Qwen2.5-Math-1.5B']);
-  fs.writeFileSync(path.join(dir, 'hostile.jsonl'), JSON.stringify({ id: 'hostile', question: problems.get(-1)!.problem, response: hostileResponse(), sample: 0 }));
-  await cli(folder, ['import-traces', path.join(dir, 'hostile.jsonl'), '--set', set, '--run', 'hostile', '--model', 'evil-model']);
+  await cli(folder, [
+    'import-traces',
+    path.join(dir, 'traces.jsonl'),
+    '--set',
+    set,
+    '--run',
+    'qwen-math',
+    '--model',
+    'Qwen2.5-Math-1.5B',
+  ]);
+  fs.writeFileSync(
+    path.join(dir, 'hostile.jsonl'),
+    JSON.stringify({ id: 'hostile', question: problems.get(-1)!.problem, response: hostileResponse(), sample: 0 }),
+  );
+  await cli(folder, [
+    'import-traces',
+    path.join(dir, 'hostile.jsonl'),
+    '--set',
+    set,
+    '--run',
+    'hostile',
+    '--model',
+    'evil-model',
+  ]);
   await cli(folder, ['grade']);
   fs.rmSync(dir, { recursive: true, force: true });
   return { folder, db: path.join(folder, '.w2s', 'w2s.db'), set, run: 'qwen-math', hostileRun: 'hostile' };
@@ -88,19 +123,44 @@ export async function buildLargeStore(file: string, n: number): Promise<string> 
   const samples = 8;
   const problems = Math.ceil(n / (runs * samples));
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const subjects = ['Algebra', 'Geometry', 'Number Theory', 'Precalculus', 'Prealgebra'];
   db.transaction(() => {
-    const setId = Number(db.prepare("INSERT INTO problem_sets (name, source, source_hash, problem_count) VALUES ('math-large', 'bench', 'x', ?)").run(problems).lastInsertRowid);
-    const problem = db.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type, metadata) VALUES (?, ?, ?, ?, ?, 'math', ?)");
+    const setId = Number(
+      db
+        .prepare(
+          "INSERT INTO problem_sets (name, source, source_hash, problem_count) VALUES ('math-large', 'bench', 'x', ?)",
+        )
+        .run(problems).lastInsertRowid,
+    );
+    const problem = db.prepare(
+      "INSERT INTO problems (set_id, key, position, question, answer, answer_type, metadata) VALUES (?, ?, ?, ?, ?, 'math', ?)",
+    );
     const pids: number[] = [];
     for (let i = 0; i < problems; i++) {
       const t = texts[i % texts.length]!;
-      pids.push(Number(problem.run(setId, `p${i}`, i, `${t.question} (#${i})`, t.gold, JSON.stringify({ subject: subjects[i % subjects.length], level: `Level ${(i % 5) + 1}` })).lastInsertRowid));
+      pids.push(
+        Number(
+          problem.run(
+            setId,
+            `p${i}`,
+            i,
+            `${t.question} (#${i})`,
+            t.gold,
+            JSON.stringify({ subject: subjects[i % subjects.length], level: `Level ${(i % 5) + 1}` }),
+          ).lastInsertRowid,
+        ),
+      );
     }
-    const run = db.prepare("INSERT INTO runs (name, kind, set_id, model, status, samples_per_problem) VALUES (?, 'import', ?, ?, 'done', ?)");
-    const trace = db.prepare('INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason, completion_tokens, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    const grade = db.prepare("INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, 'bench')");
+    const run = db.prepare(
+      "INSERT INTO runs (name, kind, set_id, model, status, samples_per_problem) VALUES (?, 'import', ?, ?, 'done', ?)",
+    );
+    const trace = db.prepare(
+      'INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason, completion_tokens, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const grade = db.prepare(
+      "INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, 'bench')",
+    );
     let k = 0;
     for (let r = 0; r < runs && k < n; r++) {
       const runId = Number(run.run(`teacher-${r}`, setId, `model-${r % 2}`, samples).lastInsertRowid);
@@ -108,7 +168,18 @@ export async function buildLargeStore(file: string, n: number): Promise<string> 
         for (let s = 0; s < samples && k < n; s++, k++) {
           const t = texts[(p * 5 + s + r) % texts.length]!;
           const x = rand();
-          const id = Number(trace.run(runId, pids[p], s, `prompt ${p}`, t.response, x < 0.05 ? 'length' : 'stop', 200 + Math.floor(rand() * 3000), 500 + Math.floor(rand() * 20_000)).lastInsertRowid);
+          const id = Number(
+            trace.run(
+              runId,
+              pids[p],
+              s,
+              `prompt ${p}`,
+              t.response,
+              x < 0.05 ? 'length' : 'stop',
+              200 + Math.floor(rand() * 3000),
+              500 + Math.floor(rand() * 20_000),
+            ).lastInsertRowid,
+          );
           grade.run(id, t.gold, x < 0.55 ? 'correct' : x < 0.9 ? 'incorrect' : 'no-answer');
         }
       }

@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import { REPO_ROOT } from './tmp';
 
 /** The built CLI; W2S_TEST_CLI points the tests at another build (main's, to see a test fail without a fix). */
-export const CLI = process.env.W2S_TEST_CLI ? path.resolve(process.env.W2S_TEST_CLI) : path.join(REPO_ROOT, 'dist', 'cli.js');
+export const CLI = process.env.W2S_TEST_CLI
+  ? path.resolve(process.env.W2S_TEST_CLI)
+  : path.join(REPO_ROOT, 'dist', 'cli.js');
 
 /** Builds dist/ when a test file is run on its own (npm test builds first). */
 export function ensureBuilt(): void {
@@ -48,7 +50,11 @@ export function w2s(args: string[], opts: CliOptions): Promise<CliResult> {
       opts.fileSizeLimitKb === undefined
         ? spawn(process.execPath, argv, spawnOptions(opts))
         : // POSIX ulimit -f counts 512-byte blocks
-          spawn('sh', ['-c', `trap '' XFSZ; ulimit -f ${opts.fileSizeLimitKb * 2}; exec "$0" "$@"`, process.execPath, ...argv], spawnOptions(opts));
+          spawn(
+            'sh',
+            ['-c', `trap '' XFSZ; ulimit -f ${opts.fileSizeLimitKb * 2}; exec "$0" "$@"`, process.execPath, ...argv],
+            spawnOptions(opts),
+          );
     const t0 = performance.now();
     let stdout = '';
     let stderr = '';
@@ -62,8 +68,12 @@ export function w2s(args: string[], opts: CliOptions): Promise<CliResult> {
         // gone, or no procfs
       }
     }, 20);
-    const kill = opts.timeoutMs === undefined ? undefined : setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), opts.timeoutMs);
-    const interrupt = opts.interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
+    const kill =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => ((timedOut = true), child.kill('SIGKILL')), opts.timeoutMs);
+    const interrupt =
+      opts.interruptAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), opts.interruptAfterMs);
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);

@@ -19,11 +19,21 @@ export interface OracleTrace extends FixtureTrace {
 export function withSignals(traces: FixtureTrace[]): OracleTrace[] {
   return traces.map((t) => ({
     ...t,
-    signals: computeSignals({ question: t.question, reasoning: t.reasoning, answer: t.answer, finishReason: t.finish, completionTokens: t.completionTokens }),
+    signals: computeSignals({
+      question: t.question,
+      reasoning: t.reasoning,
+      answer: t.answer,
+      finishReason: t.finish,
+      completionTokens: t.completionTokens,
+    }),
   }));
 }
 
-const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (s: string) =>
+  s
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 
 function termMatches(t: OracleTrace, term: { text: string; prefix: boolean; substring: boolean }): boolean {
   const fields = [t.reasoning ?? '', t.answer ?? ''];
@@ -43,20 +53,33 @@ function termMatches(t: OracleTrace, term: { text: string; prefix: boolean; subs
   });
 }
 
-export type Dim = 'run' | 'model' | 'set' | 'verdict' | 'label' | 'finish' | 'length' | 'subject' | 'level' | `signal:${string}`;
+export type Dim =
+  'run' | 'model' | 'set' | 'verdict' | 'label' | 'finish' | 'length' | 'subject' | 'level' | `signal:${string}`;
 
 /** Each facet dimension's test, and the tests of the other conditions. */
-function tests(f: TraceFilter): { dims: Map<Dim, (t: OracleTrace) => boolean>; conds: ((t: OracleTrace) => boolean)[] } {
+function tests(f: TraceFilter): {
+  dims: Map<Dim, (t: OracleTrace) => boolean>;
+  conds: ((t: OracleTrace) => boolean)[];
+} {
   const dims = new Map<Dim, (t: OracleTrace) => boolean>();
   const conds: ((t: OracleTrace) => boolean)[] = [];
-  const inR = (v: number | null, r: { min?: number; max?: number }) => v !== null && v >= (r.min ?? -Infinity) && v <= (r.max ?? Infinity);
+  const inR = (v: number | null, r: { min?: number; max?: number }) =>
+    v !== null && v >= (r.min ?? -Infinity) && v <= (r.max ?? Infinity);
   if (f.runs?.length) dims.set('run', (t) => f.runs!.includes(t.run));
   if (f.models?.length) dims.set('model', (t) => f.models!.includes(t.model));
   if (f.sets?.length) dims.set('set', (t) => f.sets!.includes(t.set));
   if (f.verdicts?.length) dims.set('verdict', (t) => f.verdicts!.includes(t.verdict));
   if (f.labels?.length) {
     dims.set('label', (t) =>
-      f.labels!.some((l) => (l === 'accept' ? t.decision === 'accept' : l === 'reject' ? t.decision === 'reject' : l === 'star' ? t.star : !t.decision && !t.star)),
+      f.labels!.some((l) =>
+        l === 'accept'
+          ? t.decision === 'accept'
+          : l === 'reject'
+            ? t.decision === 'reject'
+            : l === 'star'
+              ? t.star
+              : !t.decision && !t.star,
+      ),
     );
   }
   if (f.finishReasons?.length) dims.set('finish', (t) => f.finishReasons!.includes(t.finish ?? 'none'));
@@ -71,8 +94,14 @@ function tests(f: TraceFilter): { dims: Map<Dim, (t: OracleTrace) => boolean>; c
     let test: (t: OracleTrace) => boolean;
     if (c.op) {
       const x = c.value!;
-      test = { '>': (t: OracleTrace) => v(t) > x, '>=': (t: OracleTrace) => v(t) >= x, '<': (t: OracleTrace) => v(t) < x, '<=': (t: OracleTrace) => v(t) <= x, '=': (t: OracleTrace) => v(t) === x }[c.op];
-    } else if (def.bit === null) test = (t) => (v(t) >= 1) !== (c.present === false);
+      test = {
+        '>': (t: OracleTrace) => v(t) > x,
+        '>=': (t: OracleTrace) => v(t) >= x,
+        '<': (t: OracleTrace) => v(t) < x,
+        '<=': (t: OracleTrace) => v(t) <= x,
+        '=': (t: OracleTrace) => v(t) === x,
+      }[c.op];
+    } else if (def.bit === null) test = (t) => v(t) >= 1 !== (c.present === false);
     else test = (t) => t.signals.present.includes(c.signal) !== (c.present === false);
     dims.set(key, prev ? (t) => prev(t) && test(t) : test);
   }
@@ -81,7 +110,11 @@ function tests(f: TraceFilter): { dims: Map<Dim, (t: OracleTrace) => boolean>; c
   if (f.traceIds?.length) conds.push((t) => f.traceIds!.includes(t.id));
   if (f.text) {
     const q = parseSearch(f.text);
-    conds.push((t) => q.groups.every((g) => g.some((term) => termMatches(t, term))) && !q.excluded.some((term) => termMatches(t, term)));
+    conds.push(
+      (t) =>
+        q.groups.every((g) => g.some((term) => termMatches(t, term))) &&
+        !q.excluded.some((term) => termMatches(t, term)),
+    );
   }
   return { dims, conds };
 }
@@ -99,7 +132,8 @@ export function oracleFacets(traces: readonly OracleTrace[], f: TraceFilter): Re
     out[facet] ??= {};
     out[facet]![value] = (out[facet]![value] ?? 0) + 1;
   };
-  const passesExcept = (t: OracleTrace, except: Dim) => conds.every((c) => c(t)) && [...dims].every(([k, d]) => k === except || d(t));
+  const passesExcept = (t: OracleTrace, except: Dim) =>
+    conds.every((c) => c(t)) && [...dims].every(([k, d]) => k === except || d(t));
   for (const t of traces) {
     if (passesExcept(t, 'run')) add('run', t.run);
     if (passesExcept(t, 'model')) add('model', t.model);
@@ -111,10 +145,12 @@ export function oracleFacets(traces: readonly OracleTrace[], f: TraceFilter): Re
       if (!t.decision && !t.star) add('label', 'none');
     }
     if (passesExcept(t, 'finish')) add('finish', t.finish ?? 'none');
-    if (passesExcept(t, 'length')) add('length', LENGTH_BUCKETS.find((b) => t.signals.tokens.total <= b.range.max)!.value);
+    if (passesExcept(t, 'length'))
+      add('length', LENGTH_BUCKETS.find((b) => t.signals.tokens.total <= b.range.max)!.value);
     if (t.subject !== null && passesExcept(t, 'subject')) add('subject', t.subject);
     if (t.level !== null && passesExcept(t, 'level')) add('level', t.level);
-    for (const s of FACET_SIGNALS) if (t.signals.present.includes(s.name) && passesExcept(t, `signal:${s.name}`)) add('signal', s.name);
+    for (const s of FACET_SIGNALS)
+      if (t.signals.present.includes(s.name) && passesExcept(t, `signal:${s.name}`)) add('signal', s.name);
   }
   return out;
 }
@@ -142,7 +178,8 @@ export function oracleSort(traces: readonly OracleTrace[], sort: TraceSort | und
   return [...traces].sort((a, b) => {
     if (s.key === 'latency') {
       if ((a.latencyMs === null) !== (b.latencyMs === null)) return a.latencyMs === null ? 1 : -1;
-      if (a.latencyMs !== null && b.latencyMs !== null && a.latencyMs !== b.latencyMs) return dir * (a.latencyMs - b.latencyMs);
+      if (a.latencyMs !== null && b.latencyMs !== null && a.latencyMs !== b.latencyMs)
+        return dir * (a.latencyMs - b.latencyMs);
       return dir * (a.id - b.id);
     }
     const x = key(a);
@@ -179,7 +216,10 @@ export function randomFilters(count: number, seed = 1): TraceFilter[] {
         ...(rand() < 0.2 ? [{ signal: 'answer-tokens', op: '>', value: Math.floor(rand() * 400) }] : []),
       ];
     }
-    if (rand() < 0.15) f.text = ['boxed', '"the answer"', 'wait OR hmm', '-boxed', 'verif*', '等等', 'answer -等等'][Math.floor(rand() * 7)];
+    if (rand() < 0.15)
+      f.text = ['boxed', '"the answer"', 'wait OR hmm', '-boxed', 'verif*', '等等', 'answer -等等'][
+        Math.floor(rand() * 7)
+      ];
     out.push(f as TraceFilter);
   }
   return out;

@@ -19,12 +19,16 @@ export interface Violation {
 }
 
 const EXTS = ['.ts', '.mts', '.cts', '.tsx'];
-const SPEC = /(?:^|[\s;{}])(?:import|export)\s(type\s)?[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])import\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const SPEC =
+  /(?:^|[\s;{}])(?:import|export)\s(type\s)?[^'"`;]*?from\s*['"]([^'"]+)['"]|(?:^|[^\w.])import\s*['"]([^'"]+)['"]|(?:^|[^\w.])(?:import|require)\s*\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 /** Imports of a source text (static, dynamic, require, re-exports, side-effect imports); `import type` / `export type … from` are type-only. */
 export function importsOf(text: string): { spec: string; typeOnly: boolean }[] {
   const withoutComments = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
-  return [...withoutComments.matchAll(SPEC)].map((m) => ({ spec: m[2] ?? m[3] ?? m[4]!, typeOnly: m[1] !== undefined }));
+  return [...withoutComments.matchAll(SPEC)].map((m) => ({
+    spec: m[2] ?? m[3] ?? m[4]!,
+    typeOnly: m[1] !== undefined,
+  }));
 }
 
 /** Import specifiers of a source text. */
@@ -62,7 +66,8 @@ export function importGraph(root: string): Map<string, Node> {
       if (spec.startsWith('.')) {
         const target = resolve(file, spec);
         if (target) edges.push({ target, external: false, typeOnly });
-        else if (!/\.(css|json|svg)$/.test(spec)) edges.push({ target: `unresolved:${spec}`, external: true, typeOnly });
+        else if (!/\.(css|json|svg)$/.test(spec))
+          edges.push({ target: `unresolved:${spec}`, external: true, typeOnly });
       } else edges.push({ target: spec, external: true, typeOnly });
     }
     graph.set(file, { file, edges });
@@ -75,27 +80,39 @@ export function checkLayers(root: string): Violation[] {
   const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
   const inDir = (f: string, d: string) => rel(f) === d || rel(f).startsWith(`${d}/`);
   const isNodeBuiltin = (spec: string) => spec.startsWith('node:');
-  const rules: { layer: string; rule: string; forbidden: (target: string, external: boolean, typeOnly: boolean) => boolean }[] = [
+  const rules: {
+    layer: string;
+    rule: string;
+    forbidden: (target: string, external: boolean, typeOnly: boolean) => boolean;
+  }[] = [
     {
-      layer: 'src/model', rule: 'src/model imports nothing outside itself',
+      layer: 'src/model',
+      rule: 'src/model imports nothing outside itself',
       forbidden: (t, ext) => ext || !inDir(t, 'src/model'),
     },
     {
-      layer: 'src/core', rule: 'src/core never reaches src/extension, src/cli, webview/ or vscode',
-      forbidden: (t, ext) => (ext ? t === 'vscode' : inDir(t, 'src/extension') || inDir(t, 'src/cli') || inDir(t, 'webview')),
+      layer: 'src/core',
+      rule: 'src/core never reaches src/extension, src/cli, webview/ or vscode',
+      forbidden: (t, ext) =>
+        ext ? t === 'vscode' : inDir(t, 'src/extension') || inDir(t, 'src/cli') || inDir(t, 'webview'),
     },
     {
-      layer: 'src/cli', rule: 'src/cli never reaches src/extension or vscode',
+      layer: 'src/cli',
+      rule: 'src/cli never reaches src/extension or vscode',
       forbidden: (t, ext) => (ext ? t === 'vscode' : inDir(t, 'src/extension') || inDir(t, 'webview')),
     },
     {
-      layer: 'src/protocol', rule: 'src/protocol imports nothing outside itself but types from src/model',
+      layer: 'src/protocol',
+      rule: 'src/protocol imports nothing outside itself but types from src/model',
       forbidden: (t, ext, typeOnly) => ext || !(inDir(t, 'src/protocol') || (typeOnly && inDir(t, 'src/model'))),
     },
     {
-      layer: 'webview', rule: 'webview/ reaches only src/protocol, its own files and types from src/model',
+      layer: 'webview',
+      rule: 'webview/ reaches only src/protocol, its own files and types from src/model',
       forbidden: (t, ext, typeOnly) =>
-        ext ? t === 'vscode' || isNodeBuiltin(t) || t.startsWith('unresolved:') : !(inDir(t, 'webview') || inDir(t, 'src/protocol') || (typeOnly && inDir(t, 'src/model'))),
+        ext
+          ? t === 'vscode' || isNodeBuiltin(t) || t.startsWith('unresolved:')
+          : !(inDir(t, 'webview') || inDir(t, 'src/protocol') || (typeOnly && inDir(t, 'src/model'))),
     },
   ];
   const violations: Violation[] = [];

@@ -39,19 +39,49 @@ function datasetAttr(info: Record<string, unknown>, name: string): Attr {
   if (!entry) throw new Error(`Undefined dataset ${name} in dataset_info.json.`);
   if (typeof entry.file_name !== 'string') throw new Error(`${name}: no file_name`);
   const attr: Attr = {
-    file_name: entry.file_name, formatting: (entry.formatting as Attr['formatting']) ?? 'alpaca',
-    system: null, prompt: 'instruction', query: 'input', response: 'output', history: null, messages: 'conversations',
-    role_tag: 'from', content_tag: 'value', user_tag: 'human', assistant_tag: 'gpt', observation_tag: 'observation', function_tag: 'function_call', system_tag: 'system',
+    file_name: entry.file_name,
+    formatting: (entry.formatting as Attr['formatting']) ?? 'alpaca',
+    system: null,
+    prompt: 'instruction',
+    query: 'input',
+    response: 'output',
+    history: null,
+    messages: 'conversations',
+    role_tag: 'from',
+    content_tag: 'value',
+    user_tag: 'human',
+    assistant_tag: 'gpt',
+    observation_tag: 'observation',
+    function_tag: 'function_call',
+    system_tag: 'system',
   };
-  if (attr.formatting !== 'alpaca' && attr.formatting !== 'sharegpt') throw new Error(`${name}: unknown formatting ${String(attr.formatting)}`);
+  if (attr.formatting !== 'alpaca' && attr.formatting !== 'sharegpt')
+    throw new Error(`${name}: unknown formatting ${String(attr.formatting)}`);
   if (entry.columns) {
     const columns = entry.columns as Record<string, string>;
-    const names = ['system', 'tools', 'images', 'chosen', 'rejected', 'kto_tag', ...(attr.formatting === 'alpaca' ? ['prompt', 'query', 'response', 'history'] : ['messages'])];
-    for (const c of names) if (c in attr || c in columns) (attr as unknown as Record<string, unknown>)[c] = columns[c] ?? null;
+    const names = [
+      'system',
+      'tools',
+      'images',
+      'chosen',
+      'rejected',
+      'kto_tag',
+      ...(attr.formatting === 'alpaca' ? ['prompt', 'query', 'response', 'history'] : ['messages']),
+    ];
+    for (const c of names)
+      if (c in attr || c in columns) (attr as unknown as Record<string, unknown>)[c] = columns[c] ?? null;
   }
   if (attr.formatting === 'sharegpt' && entry.tags) {
     const tags = entry.tags as Record<string, string>;
-    for (const t of ['role_tag', 'content_tag', 'user_tag', 'assistant_tag', 'observation_tag', 'function_tag', 'system_tag']) {
+    for (const t of [
+      'role_tag',
+      'content_tag',
+      'user_tag',
+      'assistant_tag',
+      'observation_tag',
+      'function_tag',
+      'system_tag',
+    ]) {
       (attr as unknown as Record<string, unknown>)[t] = tags[t] ?? null;
     }
   }
@@ -63,11 +93,27 @@ function convert(attr: Attr, ex: Record<string, unknown>): Converted {
     const query: string[] = [];
     if (attr.prompt && ex[attr.prompt]) query.push(ex[attr.prompt] as string);
     if (attr.query && ex[attr.query]) query.push(ex[attr.query] as string);
-    const response = attr.response && typeof ex[attr.response] === 'string' ? [{ role: 'assistant', content: ex[attr.response] as string }] : [];
-    return { prompt: [{ role: 'user', content: query.join('\n') }], response, system: attr.system ? ((ex[attr.system] as string | undefined) ?? '') : '' };
+    const response =
+      attr.response && typeof ex[attr.response] === 'string'
+        ? [{ role: 'assistant', content: ex[attr.response] as string }]
+        : [];
+    return {
+      prompt: [{ role: 'user', content: query.join('\n') }],
+      response,
+      system: attr.system ? ((ex[attr.system] as string | undefined) ?? '') : '',
+    };
   }
-  const map: Record<string, string> = { [attr.user_tag]: 'user', [attr.assistant_tag]: 'assistant', [attr.observation_tag]: 'observation', [attr.function_tag]: 'function', [attr.system_tag]: 'system' };
-  const accept = [[attr.user_tag, attr.observation_tag], [attr.assistant_tag, attr.function_tag]];
+  const map: Record<string, string> = {
+    [attr.user_tag]: 'user',
+    [attr.assistant_tag]: 'assistant',
+    [attr.observation_tag]: 'observation',
+    [attr.function_tag]: 'function',
+    [attr.system_tag]: 'system',
+  };
+  const accept = [
+    [attr.user_tag, attr.observation_tag],
+    [attr.assistant_tag, attr.function_tag],
+  ];
   let messages = ex[attr.messages!] as Record<string, string>[];
   let system: string;
   if (attr.system_tag && messages.length && messages[0]![attr.role_tag] === attr.system_tag) {
@@ -91,11 +137,18 @@ function convert(attr: Attr, ex: Record<string, unknown>): Converted {
 
 /** Loads dataset `name` from `datasetDir` as LLaMA-Factory would, converted to its internal form. */
 export function loadLlamaFactoryDataset(datasetDir: string, name: string): Converted[] {
-  const info = JSON.parse(fs.readFileSync(path.join(datasetDir, 'dataset_info.json'), 'utf8')) as Record<string, unknown>;
+  const info = JSON.parse(fs.readFileSync(path.join(datasetDir, 'dataset_info.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const attr = datasetAttr(info, name);
   const file = path.join(datasetDir, attr.file_name);
   const ext = path.extname(file).slice(1);
-  if (!['arrow', 'csv', 'json', 'jsonl', 'parquet', 'txt'].includes(ext)) throw new Error(`File extension ${ext} is not supported.`);
-  const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.length);
+  if (!['arrow', 'csv', 'json', 'jsonl', 'parquet', 'txt'].includes(ext))
+    throw new Error(`File extension ${ext} is not supported.`);
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.length);
   return lines.map((l) => convert(attr, JSON.parse(l) as Record<string, unknown>));
 }

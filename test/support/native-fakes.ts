@@ -10,8 +10,19 @@ import { type TargetPlatform } from '../../src/core/native/targets';
 import { prebuildAssetName, runtimeBuildsFor } from '../../scripts/packaging/prebuilds';
 import { REPO_ROOT, tempDir } from './tmp';
 
-export const REAL_BINARY = path.join(REPO_ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
-export const MODULE_VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as { version: string }).version;
+export const REAL_BINARY = path.join(
+  REPO_ROOT,
+  'node_modules',
+  'better-sqlite3',
+  'build',
+  'Release',
+  'better_sqlite3.node',
+);
+export const MODULE_VERSION = (
+  JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', 'better-sqlite3', 'package.json'), 'utf8')) as {
+    version: string;
+  }
+).version;
 export const HOST_ABI = Number(process.versions.modules);
 
 const built = new Map<number, string>();
@@ -21,7 +32,20 @@ export function fakeAddon(abi: number): string {
   let file = built.get(abi);
   if (!file) {
     file = path.join(tempDir('w2s-fake-addon-'), `fake-v${abi}.node`);
-    execFileSync('cc', ['-shared', '-fPIC', `-DABI=${abi}`, '-o', file, path.join(REPO_ROOT, 'test', 'fixtures', 'native', 'fake-addon.c'), '-Wl,--no-as-needed', '-lc'], { stdio: 'pipe' });
+    execFileSync(
+      'cc',
+      [
+        '-shared',
+        '-fPIC',
+        `-DABI=${abi}`,
+        '-o',
+        file,
+        path.join(REPO_ROOT, 'test', 'fixtures', 'native', 'fake-addon.c'),
+        '-Wl,--no-as-needed',
+        '-lc',
+      ],
+      { stdio: 'pipe' },
+    );
     built.set(abi, file);
   }
   return file;

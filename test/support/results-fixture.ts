@@ -51,17 +51,38 @@ export const FIXTURE_MODELS: readonly FixtureModel[] = [
 const question = (i: number) => `Compute ${i} * 3. (#${i})`;
 
 /** Writes `<set>.jsonl` per set and `<model>-<set>.jsonl` per model; returns the file names. */
-export function writeResultsFixture(dir: string): { sets: { name: string; file: string }[]; traces: { model: string; set: string; run: string; file: string }[] } {
+export function writeResultsFixture(dir: string): {
+  sets: { name: string; file: string }[];
+  traces: { model: string; set: string; run: string; file: string }[];
+} {
   const sets = Object.entries(FIXTURE_SETS).map(([name, count]) => ({
     name,
-    file: writeFile(dir, `${name}.jsonl`, Array.from({ length: count }, (_, i) => JSON.stringify({ id: `q${i}`, problem: question(i), answer: String(3 * i) })).join('\n') + '\n'),
+    file: writeFile(
+      dir,
+      `${name}.jsonl`,
+      Array.from({ length: count }, (_, i) =>
+        JSON.stringify({ id: `q${i}`, problem: question(i), answer: String(3 * i) }),
+      ).join('\n') + '\n',
+    ),
   }));
   const traces = FIXTURE_MODELS.map((m) => {
     const lines: string[] = [];
     for (let i = 0; i < FIXTURE_SETS[m.set as keyof typeof FIXTURE_SETS]; i++) {
-      if (m.covers(i)) lines.push(JSON.stringify({ id: `q${i}`, question: question(i), response: `The answer is \\boxed{${m.solves(i) ? 3 * i : 999999}}.` }));
+      if (m.covers(i))
+        lines.push(
+          JSON.stringify({
+            id: `q${i}`,
+            question: question(i),
+            response: `The answer is \\boxed{${m.solves(i) ? 3 * i : 999999}}.`,
+          }),
+        );
     }
-    return { model: m.model, set: m.set, run: `${m.model}-${m.set}`, file: writeFile(dir, `${m.model}-${m.set}.jsonl`, lines.join('\n') + '\n') };
+    return {
+      model: m.model,
+      set: m.set,
+      run: `${m.model}-${m.set}`,
+      file: writeFile(dir, `${m.model}-${m.set}.jsonl`, lines.join('\n') + '\n'),
+    };
   });
   return { sets, traces };
 }

@@ -16,7 +16,8 @@ test('every package in package-lock.json accepts the Node that runs the project'
   for (const [where, p] of Object.entries(lock.packages)) {
     const range = !Array.isArray(p.engines) ? p.engines?.node : undefined;
     if (!where || !range || p.optional) continue;
-    if (!semver.satisfies(process.versions.node, range, { includePrerelease: true })) refused.push(`${where}@${p.version}: node ${range}`);
+    if (!semver.satisfies(process.versions.node, range, { includePrerelease: true }))
+      refused.push(`${where}@${p.version}: node ${range}`);
   }
   assert.deepEqual(refused, [], `these need another Node than ${process.versions.node}`);
 });

@@ -11,7 +11,9 @@ const ROOT = path.resolve(__dirname, '../..');
 test('the source tree keeps the layer rules (core, cli, protocol, webview)', () => {
   const violations = checkLayers(ROOT);
   assert.deepEqual(
-    violations.map((v) => `${v.file} reaches ${v.reaches}${v.via.length ? ` via ${v.via.join(' → ')}` : ''} (${v.rule})`),
+    violations.map(
+      (v) => `${v.file} reaches ${v.reaches}${v.via.length ? ` via ${v.via.join(' → ')}` : ''} (${v.rule})`,
+    ),
     [],
   );
 });
@@ -25,7 +27,10 @@ test('the layer check catches each kind of violation, also through another file'
   write('src/core/a.ts', "import { b } from './b';\nexport const a = b;\n");
   write('src/core/b.ts', "import * as vscode from 'vscode';\nexport const b = vscode;\n");
   write('src/core/c.ts', "export { x } from '../extension/x';\n");
-  write('src/core/ok.ts', "import * as fs from 'node:fs';\n// import 'vscode' in a comment is not an import\nexport const ok = fs;\n");
+  write(
+    'src/core/ok.ts',
+    "import * as fs from 'node:fs';\n// import 'vscode' in a comment is not an import\nexport const ok = fs;\n",
+  );
   write('src/extension/x.ts', "import * as vscode from 'vscode';\nexport const x = vscode;\n");
   write('src/cli/main.ts', "const m = require('../extension/x');\nexport default m;\n");
   write('src/protocol/p.ts', "import { z } from 'zod';\nexport const p = z;\n");
@@ -34,11 +39,16 @@ test('the layer check catches each kind of violation, also through another file'
   // src/model: types and constants only, imported by protocol and webview with `import type`
   write('src/model/m.ts', "export const M = ['a'] as const;\nexport type MT = (typeof M)[number];\n");
   write('src/model/bad.ts', "import { a } from '../core/a';\nexport const bad = a;\n");
-  write('src/protocol/typed.ts', "import type { MT } from '../model/m';\nexport type { MT as T2 } from '../model/m';\nexport type P = MT;\n");
+  write(
+    'src/protocol/typed.ts',
+    "import type { MT } from '../model/m';\nexport type { MT as T2 } from '../model/m';\nexport type P = MT;\n",
+  );
   write('src/protocol/value.ts', "import { M } from '../model/m';\nexport const v = M;\n");
   write('webview/app/typed.ts', "import type { MT } from '../../src/model/m';\nexport type W = MT;\n");
   write('webview/app/value.ts', "import { M } from '../../src/model/m';\nexport const w = M;\n");
-  const found = checkLayers(root).map((v) => `${v.file} -> ${v.reaches}`).sort();
+  const found = checkLayers(root)
+    .map((v) => `${v.file} -> ${v.reaches}`)
+    .sort();
   assert.deepEqual(found, [
     'src/cli/main.ts -> src/extension/x.ts',
     'src/core/a.ts -> vscode', // through b.ts
@@ -53,7 +63,13 @@ test('the layer check catches each kind of violation, also through another file'
 });
 
 test('type-only imports and re-exports are told apart from value imports', () => {
-  const text = ["import type { A } from './a';", "import { b } from './b';", "export type { C } from './c';", "export { d } from './d';", "import { type E } from './e';"].join('\n');
+  const text = [
+    "import type { A } from './a';",
+    "import { b } from './b';",
+    "export type { C } from './c';",
+    "export { d } from './d';",
+    "import { type E } from './e';",
+  ].join('\n');
   assert.deepEqual(importsOf(text), [
     { spec: './a', typeOnly: true },
     { spec: './b', typeOnly: false },
@@ -75,7 +91,7 @@ test('import specifiers: static, type-only, re-export, side effect, dynamic and 
     "const h = require('h');",
     "// import nope from 'commented';",
     "/* import nope2 from 'block'; */",
-    "const s = 'import x from \"in-a-string\"';",
+    'const s = \'import x from "in-a-string"\';',
   ].join('\n');
   assert.deepEqual(importSpecifiers(text), ['a', './b', '../c', './e', './f.css', './g', 'h']);
 });
@@ -89,7 +105,9 @@ test('every worker entry is a real module in core that esbuild builds', () => {
   }
   // esbuild.mjs reads the same list from the module's text: both must see every entry.
   const text = fs.readFileSync(path.join(ROOT, 'src/core/workers/start-worker.ts'), 'utf8');
-  const seenByBundler = [...text.matchAll(/bundle: '([\w-]+)\.js', source: '([\w/.-]+)'/g)].map((m) => `${m[1]}.js ${m[2]}`);
+  const seenByBundler = [...text.matchAll(/bundle: '([\w-]+)\.js', source: '([\w/.-]+)'/g)].map(
+    (m) => `${m[1]}.js ${m[2]}`,
+  );
   assert.deepEqual(seenByBundler.sort(), entries.map((e) => `${e.bundle} ${e.source}`).sort());
   assert.match(fs.readFileSync(path.join(ROOT, 'esbuild.mjs'), 'utf8'), /src\/core\/workers\/start-worker\.ts/);
 });

@@ -29,7 +29,9 @@ const VERBATIM = [/^test\/fixtures\/runner-replay\/[\w.-]+\.log$/];
 
 /** Tracked files that are text (no NUL byte in their first 8 KB). */
 function trackedTextFiles(): string[] {
-  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+    .split('\0')
+    .filter(Boolean);
   return files.filter((f) => {
     if (VERBATIM.some((v) => v.test(f))) return false;
     const file = path.join(ROOT, f);
@@ -51,7 +53,8 @@ test('no tracked text file names an absolute path of the machine it was written 
   for (const f of files) {
     const lines = fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n');
     lines.forEach((line, i) => {
-      for (const [what, pattern] of MACHINE_PATHS) if (pattern.test(line)) found.push(`${f}:${i + 1}: ${what}: ${line.trim().slice(0, 160)}`);
+      for (const [what, pattern] of MACHINE_PATHS)
+        if (pattern.test(line)) found.push(`${f}:${i + 1}: ${what}: ${line.trim().slice(0, 160)}`);
     });
   }
   assert.deepEqual(found, [], 'write these paths relative to the repository (or describe the place in words)');

@@ -6,7 +6,11 @@ import { test } from 'node:test';
 const ROOT = path.resolve(__dirname, '../..');
 
 function run(cmd: string, args: string[]): { status: number | null; output: string } {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', ...cmd.split('/')), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 5 * 60_000 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', ...cmd.split('/')), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 5 * 60_000,
+  });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
 }
 

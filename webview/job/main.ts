@@ -22,17 +22,45 @@ interface ChartSpec {
 }
 
 const CHARTS: readonly ChartSpec[] = [
-  { id: 'loss', title: 'Loss', metrics: [{ name: 'train_loss', label: 'train', color: '--vscode-charts-blue' }, { name: 'valid_loss', label: 'validation', color: '--vscode-charts-orange', dash: [6, 4] }] },
-  { id: 'lr', title: 'Learning rate', sci: true, metrics: [{ name: 'learning_rate', label: 'learning rate', color: '--vscode-charts-green' }] },
-  { id: 'grad', title: 'Gradient norm', metrics: [{ name: 'grad_norm', label: 'grad norm', color: '--vscode-charts-purple' }] },
-  { id: 'tps', title: 'Tokens per second (real tokens)', metrics: [{ name: 'tokens_per_second', label: 'tokens/s', color: '--vscode-charts-yellow' }] },
-  { id: 'acc', title: 'Token accuracy', metrics: [{ name: 'train_mean_token_accuracy', label: 'train', color: '--vscode-charts-blue' }, { name: 'valid_mean_token_accuracy', label: 'validation', color: '--vscode-charts-orange', dash: [6, 4] }] },
+  {
+    id: 'loss',
+    title: 'Loss',
+    metrics: [
+      { name: 'train_loss', label: 'train', color: '--vscode-charts-blue' },
+      { name: 'valid_loss', label: 'validation', color: '--vscode-charts-orange', dash: [6, 4] },
+    ],
+  },
+  {
+    id: 'lr',
+    title: 'Learning rate',
+    sci: true,
+    metrics: [{ name: 'learning_rate', label: 'learning rate', color: '--vscode-charts-green' }],
+  },
+  {
+    id: 'grad',
+    title: 'Gradient norm',
+    metrics: [{ name: 'grad_norm', label: 'grad norm', color: '--vscode-charts-purple' }],
+  },
+  {
+    id: 'tps',
+    title: 'Tokens per second (real tokens)',
+    metrics: [{ name: 'tokens_per_second', label: 'tokens/s', color: '--vscode-charts-yellow' }],
+  },
+  {
+    id: 'acc',
+    title: 'Token accuracy',
+    metrics: [
+      { name: 'train_mean_token_accuracy', label: 'train', color: '--vscode-charts-blue' },
+      { name: 'valid_mean_token_accuracy', label: 'validation', color: '--vscode-charts-orange', dash: [6, 4] },
+    ],
+  },
 ];
 
 type Action = 'stop' | 'log' | 'openRun';
 
 const ipc = connect<State>();
-const css = (name: string, fallback: string) => getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+const css = (name: string, fallback: string) =>
+  getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
 
 /** The points of a chart as uPlot wants them: one x axis (the union of the steps), nulls where a metric has no point. */
 function chartData(spec: ChartSpec, state: JobPanelState): uPlot.AlignedData | undefined {
@@ -57,12 +85,26 @@ function makePlot(spec: ChartSpec, box: HTMLElement, data: uPlot.AlignedData): u
     width: Math.max(240, box.clientWidth),
     height: 220,
     scales: { x: { time: false } },
-    axes: [{ ...axis, label: 'step' }, { ...axis, size: 70, ...(spec.sci ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => (v === 0 ? '0' : v.toExponential(1))) } : {}) }],
+    axes: [
+      { ...axis, label: 'step' },
+      {
+        ...axis,
+        size: 70,
+        ...(spec.sci
+          ? { values: (_u: uPlot, splits: number[]) => splits.map((v) => (v === 0 ? '0' : v.toExponential(1))) }
+          : {}),
+      },
+    ],
     legend: { show: true },
     series: [
       { label: 'step' },
       ...spec.metrics.map((m) => ({
-        label: m.label, stroke: css(m.color, '#3794ff'), width: 2, spanGaps: true, dash: m.dash, points: { show: m.name.startsWith('valid') },
+        label: m.label,
+        stroke: css(m.color, '#3794ff'),
+        width: 2,
+        spanGaps: true,
+        dash: m.dash,
+        points: { show: m.name.startsWith('valid') },
         ...(spec.sci ? { value: (_u: uPlot, v: number | null) => (v === null ? '--' : v.toExponential(2)) } : {}),
       })),
     ],
@@ -123,24 +165,40 @@ class JobApp extends LitElement {
     const barWidth = `${s?.total ? Math.min(100, (100 * (s.step ?? 0)) / s.total) : 0}%`;
     const charts = s ? CHARTS.flatMap((spec) => (chartData(spec, s) ? [spec] : [])) : [];
     const button = (action: Action, label: string, className: string, hidden: boolean) =>
-      html`<button class="button ${className}" ?hidden=${hidden} ?disabled=${this.pending.has(action)} @click=${() => void this.act(action)}>${label}</button>`;
+      html`<button
+        class="button ${className}"
+        ?hidden=${hidden}
+        ?disabled=${this.pending.has(action)}
+        @click=${() => void this.act(action)}
+      >
+        ${label}
+      </button>`;
     return html`
       <header class="header">
-        ${s
-          ? html`<h1>${s.name}</h1>
-              <span class="status status-${s.status}">${s.status}</span>
-              <span class="meta">${[s.kind === 'sft' ? 'SFT' : 'eval', s.progress, s.elapsed, s.cluster].filter(Boolean).join(' · ')}</span>`
-          : nothing}
+        ${
+          s
+            ? html`<h1>${s.name}</h1>
+                <span class="status status-${s.status}">${s.status}</span>
+                <span class="meta"
+                  >${[s.kind === 'sft' ? 'SFT' : 'eval', s.progress, s.elapsed, s.cluster].filter(Boolean).join(' · ')}</span
+                >`
+            : nothing
+        }
       </header>
       <div class="actions">
-        ${button('stop', 'Stop job', 'stop', !s?.running)} ${button('log', 'Show log', 'secondary', false)} ${button('openRun', 'Open runs', 'secondary', !s?.evalRun)}
+        ${button('stop', 'Stop job', 'stop', !s?.running)} ${button('log', 'Show log', 'secondary', false)}
+        ${button('openRun', 'Open runs', 'secondary', !s?.evalRun)}
       </div>
       <div class="message">${this.actionMessage ?? (s ? ((s.running ? s.phase : s.finalMessage) ?? '') : '')}</div>
       <!-- the width is set through the CSSOM, which the CSP allows: a style attribute it blocks, and styleMap
            writes one on its first render (a console error in every job panel) -->
-      <div class="progress" ?hidden=${!s?.total}><div class="bar" ${ref((e) => e && ((e as HTMLElement).style.width = barWidth))}></div></div>
+      <div class="progress" ?hidden=${!s?.total}>
+        <div class="bar" ${ref((e) => e && ((e as HTMLElement).style.width = barWidth))}></div>
+      </div>
       <pre class="error" ?hidden=${!s?.error}>${s?.error ?? ''}</pre>
-      <p class="empty" ?hidden=${!s || charts.length > 0 || s.kind === 'eval'}>No metrics yet: the curves appear as the runner reports them.</p>
+      <p class="empty" ?hidden=${!s || charts.length > 0 || s.kind === 'eval'}>
+        No metrics yet: the curves appear as the runner reports them.
+      </p>
       <section class="charts">
         ${repeat(
           charts,
@@ -148,7 +206,11 @@ class JobApp extends LitElement {
           (spec) => {
             // What the e2e test reads: how many points of the chart's first metric are drawn.
             const first = spec.metrics.find((m) => s!.series[m.name]);
-            return html`<figure class="chart" data-metric=${spec.id} data-points=${first ? s!.series[first.name]![0].length : 0}>
+            return html`<figure
+              class="chart"
+              data-metric=${spec.id}
+              data-points=${first ? s!.series[first.name]![0].length : 0}
+            >
               <figcaption>${spec.title}</figcaption>
               <div class="plot"></div>
             </figure>`;
@@ -163,13 +225,22 @@ class JobApp extends LitElement {
     const pct = s.evalRun?.graded ? ` (${((100 * s.evalRun.correct) / s.evalRun.graded).toFixed(1)}%)` : '';
     return html`
       ${s.evalRun ? html`<p class="eval">Eval run ${s.evalRun.name}: ${s.evalRun.correct} of ${s.evalRun.graded} graded samples correct${pct}</p>` : nothing}
-      ${s.checkpoints.length
-        ? html`<h2>Checkpoints</h2>
-            <ul class="checkpoints">
-              ${s.checkpoints.map((c) => html`<li><span class="step">${c.final ? 'final model' : `step ${c.step}`}</span><code>${c.path}</code></li>`)}
-            </ul>`
-        : nothing}
-      ${s.notes.length ? html`<h2>Notes</h2><ul class="notes">${s.notes.map((n) => html`<li>${n}</li>`)}</ul>` : nothing}
+      ${
+        s.checkpoints.length
+          ? html`<h2>Checkpoints</h2>
+              <ul class="checkpoints">
+                ${s.checkpoints.map((c) => html`<li><span class="step">${c.final ? 'final model' : `step ${c.step}`}</span><code>${c.path}</code></li>`)}
+              </ul>`
+          : nothing
+      }
+      ${
+        s.notes.length
+          ? html`<h2>Notes</h2>
+              <ul class="notes">
+                ${s.notes.map((n) => html`<li>${n}</li>`)}
+              </ul>`
+          : nothing
+      }
     `;
   }
 

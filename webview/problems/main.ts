@@ -1,5 +1,10 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { GetProblemsRequest, ProblemSetInitNotification, type ProblemSetInit, type ProblemView } from '../../src/protocol/problems';
+import {
+  GetProblemsRequest,
+  ProblemSetInitNotification,
+  type ProblemSetInit,
+  type ProblemView,
+} from '../../src/protocol/problems';
 import '../shared/elements';
 import { connect } from '../shared/ipc';
 import { renderMarkdown } from '../shared/render-markdown';
@@ -41,7 +46,8 @@ class ProblemsApp extends LitElement {
     this.query = restoring ? (this.state.query ?? '') : '';
     await this.loadPage(true);
     // what was on screen before the view was hidden (state survives; the DOM does not)
-    while (restoring && this.problems.length < (this.state.loaded ?? 0) && this.problems.length < this.matched) await this.loadPage(false);
+    while (restoring && this.problems.length < (this.state.loaded ?? 0) && this.problems.length < this.matched)
+      await this.loadPage(false);
     if (restoring && this.state.scrollY) {
       await this.updateComplete;
       window.scrollTo(0, this.state.scrollY);
@@ -57,7 +63,12 @@ class ProblemsApp extends LitElement {
     if (!this.init || this.loading) return;
     this.loading = true;
     try {
-      const r = await ipc.request(GetProblemsRequest, { set: this.init.set, offset: reset ? 0 : this.problems.length, limit: PAGE, query: this.query || undefined });
+      const r = await ipc.request(GetProblemsRequest, {
+        set: this.init.set,
+        offset: reset ? 0 : this.problems.length,
+        limit: PAGE,
+        query: this.query || undefined,
+      });
       this.problems = reset ? r.problems : [...this.problems, ...r.problems];
       this.matched = r.matched;
       this.error = '';
@@ -72,7 +83,8 @@ class ProblemsApp extends LitElement {
 
   onScroll(): void {
     if (this.state.set) this.save({ scrollY: window.scrollY });
-    if (window.innerHeight + window.scrollY > document.body.offsetHeight - 400 && this.problems.length < this.matched) void this.loadPage(false);
+    if (window.innerHeight + window.scrollY > document.body.offsetHeight - 400 && this.problems.length < this.matched)
+      void this.loadPage(false);
   }
 
   private question(p: ProblemView): HTMLElement {
@@ -95,7 +107,8 @@ class ProblemsApp extends LitElement {
       <header class="header">
         <h1>${init.set}</h1>
         <span class="meta"
-          >${init.total} problems · ${Object.entries(init.answerTypes)
+          >${init.total} problems ·
+          ${Object.entries(init.answerTypes)
             .map(([t, n]) => `${n} ${t}`)
             .join(', ')}
           · ${init.source}</span
@@ -128,7 +141,9 @@ class ProblemsApp extends LitElement {
           }}
         ></vscode-toolbar-button>
       </div>
-      <div class="summary" role="status" aria-live="polite" aria-atomic="true">${this.error || (this.query ? `${this.matched} of ${init.total} problems match` : `showing ${this.problems.length} of ${init.total}`)}</div>
+      <div class="summary" role="status" aria-live="polite" aria-atomic="true">
+        ${this.error || (this.query ? `${this.matched} of ${init.total} problems match` : `showing ${this.problems.length} of ${init.total}`)}
+      </div>
       <ol class="problems">
         ${this.problems.map((p) => this.problem(p))}
       </ol>
@@ -142,9 +157,18 @@ class ProblemsApp extends LitElement {
       .map(([k, v]) => `${k}: ${String(v)}`)
       .join(' · ');
     return html`<li class="problem">
-      <div class="row"><span class="key">${p.key}</span><vscode-badge class="type type-${p.answerType}">${p.answerType}</vscode-badge><span class="pmeta">${meta}</span></div>
+      <div class="row">
+        <span class="key">${p.key}</span><vscode-badge class="type type-${p.answerType}">${p.answerType}</vscode-badge
+        ><span class="pmeta">${meta}</span>
+      </div>
       ${this.question(p)}
-      ${p.choices?.length ? html`<ol class="choices" type="A">${p.choices.map((c) => html`<li>${c}</li>`)}</ol>` : nothing}
+      ${
+        p.choices?.length
+          ? html`<ol class="choices" type="A">
+              ${p.choices.map((c) => html`<li>${c}</li>`)}
+            </ol>`
+          : nothing
+      }
       <div class="answer"><span class="label">answer </span><code>${p.answer}</code></div>
     </li>`;
   }

@@ -16,7 +16,8 @@ export function chartView(c: ComparisonView): TemplateResult {
   const height = top + h + 40;
   const y = (v: number) => top + h - v * h;
   const grid = [0, 0.25, 0.5, 0.75, 1].map(
-    (t) => svg`<line x1=${left} x2=${width - 4} y1=${y(t)} y2=${y(t)} class="grid"></line><text x=${left - 6} y=${y(t) + 4} class="axis" text-anchor="end">${t * 100}</text>`,
+    (t) =>
+      svg`<line x1=${left} x2=${width - 4} y1=${y(t)} y2=${y(t)} class="grid"></line><text x=${left - 6} y=${y(t) + 4} class="axis" text-anchor="end">${t * 100}</text>`,
   );
   const groups = c.sets.map((s, si) => {
     const x0 = left + si * groupW + 12;
@@ -26,14 +27,19 @@ export function chartView(c: ComparisonView): TemplateResult {
       if (!cell || acc === null || acc === undefined) return svg``;
       const x = x0 + ri * STEP;
       const ci = cell.metrics.interval;
-      const partial = cell.coverage.partial ? ` (partial: ${cell.coverage.graded} of ${cell.coverage.of} problems)` : '';
+      const partial = cell.coverage.partial
+        ? ` (partial: ${cell.coverage.graded} of ${cell.coverage.of} problems)`
+        : '';
       return svg`<rect x=${x} y=${y(acc)} width=${BAR} height=${Math.max(0.5, acc * h)} class="bar series-${ri % 8} ${cell.coverage.partial ? 'partial' : ''}" data-model=${r.model} data-set=${s.name}
           ><title>${r.model} on ${s.label}: ${pct(acc)}%${partial}</title></rect
-        >${ci
-          ? svg`<line x1=${x + BAR / 2} x2=${x + BAR / 2} y1=${y(ci.low)} y2=${y(ci.high)} class="whisker"></line>${[ci.low, ci.high].map(
-              (v) => svg`<line x1=${x + 4} x2=${x + 12} y1=${y(v)} y2=${y(v)} class="whisker"></line>`,
-            )}`
-          : svg``}`;
+        >${
+          ci
+            ? svg`<line x1=${x + BAR / 2} x2=${x + BAR / 2} y1=${y(ci.low)} y2=${y(ci.high)} class="whisker"></line>${[
+                ci.low,
+                ci.high,
+              ].map((v) => svg`<line x1=${x + 4} x2=${x + 12} y1=${y(v)} y2=${y(v)} class="whisker"></line>`)}`
+            : svg``
+        }`;
     });
     return svg`${bars}<text x=${x0 + (rows.length * STEP) / 2 - 3} y=${top + h + 16} class="axis" text-anchor="middle">${s.label}</text>`;
   });
@@ -44,7 +50,13 @@ export function chartView(c: ComparisonView): TemplateResult {
     </svg>
     <div class="legend">
       ${rows.map(
-        (r, ri) => html`<span class="legend-item"><svg width="12" height="12" class="swatch"><rect width="12" height="12" class=${`series-${ri % 8}`}></rect></svg> ${r.model}</span>`,
+        (r, ri) =>
+          html`<span class="legend-item"
+            ><svg width="12" height="12" class="swatch">
+              <rect width="12" height="12" class=${`series-${ri % 8}`}></rect>
+            </svg>
+            ${r.model}</span
+          >`,
       )}
     </div>`;
 }

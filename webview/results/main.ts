@@ -1,5 +1,11 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ResultsState } from '../../src/protocol/results';
+import {
+  CopyResultsRequest,
+  ResultsStateNotification,
+  RevealRunRequest,
+  SelectResultsRequest,
+  type ResultsState,
+} from '../../src/protocol/results';
 import { connect } from '../shared/ipc';
 import { chartView } from './chart-view';
 import { detailsView } from './details-view';
@@ -59,7 +65,13 @@ class ResultsApp extends LitElement {
     const sets = [...this.querySelectorAll<HTMLInputElement>('input.set')].filter((b) => b.checked).map((b) => b.value);
     this.status = 'computing…';
     try {
-      this.show(await ipc.request(SelectResultsRequest, { base: value('base'), rl: value('rl'), sets: sets.length === s.availableSets.length ? null : sets }));
+      this.show(
+        await ipc.request(SelectResultsRequest, {
+          base: value('base'),
+          rl: value('rl'),
+          sets: sets.length === s.availableSets.length ? null : sets,
+        }),
+      );
     } catch (e) {
       this.status = '';
       this.error = (e as Error).message;
@@ -86,7 +98,11 @@ class ResultsApp extends LitElement {
     const picker = (cls: 'base' | 'rl', label: string, value: string | null) =>
       html`<label class="pick"
         ><span>${label} </span
-        ><select class=${cls} aria-label=${cls === 'base' ? 'Base model' : 'RL reference'} @change=${() => void this.select()}>
+        ><select
+          class=${cls}
+          aria-label=${cls === 'base' ? 'Base model' : 'RL reference'}
+          @change=${() => void this.select()}
+        >
           <option value="" ?selected=${!value}>(none)</option>
           ${models.map((m) => html`<option value=${m} ?selected=${m === value}>${m}</option>`)}
         </select></label
@@ -104,22 +120,33 @@ class ResultsApp extends LitElement {
         ${(s?.availableSets ?? []).map(
           (name) =>
             html`<label class="set-choice"
-              ><input type="checkbox" class="set" .value=${name} .checked=${chosen.has(name)} @change=${() => void this.select()} /><span>
-                ${name}</span
-              ></label
+              ><input
+                type="checkbox"
+                class="set"
+                .value=${name}
+                .checked=${chosen.has(name)}
+                @change=${() => void this.select()}
+              /><span> ${name}</span></label
             >`,
         )}
       </fieldset>
       ${this.error ? html`<div class="error">${this.error}</div>` : nothing}
-      ${!c || c.rows.length === 0
-        ? html`<div class="empty">No evaluations yet. Run "W2S: Evaluate Endpoint Model…" (or w2s eval) on a few benchmarks, then choose a base and an RL reference here.</div>`
-        : html`${tableView(c, this.selected, (m, set) => this.choose(m, set))}
-            <section class="chart">${chartView(c)}</section>
-            <section class="details">${detailsView(c, this.selected, (run, set) => void ipc.request(RevealRunRequest, { run, set }))}</section>
-            <div class="notes">
-              ${(c.notes ?? []).map((n) => html`<p>${n}</p>`)}
-              ${c.base ? nothing : html`<p>Choose a base model for Δ.</p>`}${c.base && c.rl ? nothing : html`<p>Choose a base and an RL reference for RGR.</p>`}
-            </div>`}`;
+      ${
+        !c || c.rows.length === 0
+          ? html`<div class="empty">
+              No evaluations yet. Run "W2S: Evaluate Endpoint Model…" (or w2s eval) on a few benchmarks, then choose a
+              base and an RL reference here.
+            </div>`
+          : html`${tableView(c, this.selected, (m, set) => this.choose(m, set))}
+              <section class="chart">${chartView(c)}</section>
+              <section class="details">
+                ${detailsView(c, this.selected, (run, set) => void ipc.request(RevealRunRequest, { run, set }))}
+              </section>
+              <div class="notes">
+                ${(c.notes ?? []).map((n) => html`<p>${n}</p>`)}
+                ${c.base ? nothing : html`<p>Choose a base model for Δ.</p>`}${c.base && c.rl ? nothing : html`<p>Choose a base and an RL reference for RGR.</p>`}
+              </div>`
+      }`;
   }
 }
 

@@ -3,15 +3,27 @@ import type { CellView, ComparisonView, RowView } from '../../src/protocol/resul
 import { coverageText, intervalText, leftOutText, onCommon, pct, reasonText, rgrValueText, signed } from './text';
 
 /** The models × benchmarks table: accuracy, coverage, Δ and RGR per cell; the row's named averages. */
-export function tableView(c: ComparisonView, selected: { model: string; set: string } | undefined, onSelect: (model: string, set: string) => void): TemplateResult {
-  const averageTitle = c.settings.weighting === 'macro' ? `macro mean over the ${c.sets.length} benchmarks (each counts once)` : `micro mean over the ${c.sets.length} benchmarks (each problem counts once)`;
+export function tableView(
+  c: ComparisonView,
+  selected: { model: string; set: string } | undefined,
+  onSelect: (model: string, set: string) => void,
+): TemplateResult {
+  const averageTitle =
+    c.settings.weighting === 'macro'
+      ? `macro mean over the ${c.sets.length} benchmarks (each counts once)`
+      : `micro mean over the ${c.sets.length} benchmarks (each problem counts once)`;
   return html`<table class="comparison">
     <thead>
       <tr>
         <th>Model</th>
         ${c.sets.map((s) => html`<th title=${`${s.name}: ${s.problems} problems`}>${s.label}</th>`)}
         <th class="avg-head" title=${averageTitle}>Avg. <span class="muted">(${c.settings.weighting})</span></th>
-        <th title=${c.settings.rgrAggregation === 'mean-of-ratios' ? 'mean of the per-benchmark RGRs that are defined and stable' : 'ratio of the mean gain to the mean gap'} class="rgr-head">RGR <span class="muted">(${c.settings.rgrAggregation.replace(/-/g, ' ')}, %)</span></th>
+        <th
+          title=${c.settings.rgrAggregation === 'mean-of-ratios' ? 'mean of the per-benchmark RGRs that are defined and stable' : 'ratio of the mean gain to the mean gap'}
+          class="rgr-head"
+        >
+          RGR <span class="muted">(${c.settings.rgrAggregation.replace(/-/g, ' ')}, %)</span>
+        </th>
       </tr>
     </thead>
     <tbody>
@@ -20,7 +32,12 @@ export function tableView(c: ComparisonView, selected: { model: string; set: str
   </table>`;
 }
 
-function rowView(c: ComparisonView, r: RowView, selected: { model: string; set: string } | undefined, onSelect: (model: string, set: string) => void): TemplateResult {
+function rowView(
+  c: ComparisonView,
+  r: RowView,
+  selected: { model: string; set: string } | undefined,
+  onSelect: (model: string, set: string) => void,
+): TemplateResult {
   return html`<tr class="row ${r.roles.map((x) => `role-${x}`).join(' ')}" data-model=${r.model}>
     ${modelCell(r)}
     ${c.sets.map((s) => metricCell(c, r, s.name, r.cells[s.name] ?? null, selected?.model === r.model && selected.set === s.name, onSelect))}
@@ -32,12 +49,20 @@ function modelCell(r: RowView): TemplateResult {
   const l = r.lineage;
   const teachers = l ? l.teachers.map((t) => `${t.model} (${t.run}: ${pct(t.accuracy)}% correct)`).join(', ') : '';
   return html`<th class="model">
-    <span class="name">${r.model}</span>${r.roles.map((role) => html`<span class="role role-${role}">${role === 'rl' ? 'RL' : role}</span>`)}
+    <span class="name">${r.model}</span
+    >${r.roles.map((role) => html`<span class="role role-${role}">${role === 'rl' ? 'RL' : role}</span>`)}
     ${l ? html`<div class="lineage">trained on ${l.snapshot}: ${l.preset}, ${l.traces} traces${teachers ? ` from ${teachers}` : ''}</div>` : nothing}
   </th>`;
 }
 
-function metricCell(c: ComparisonView, r: RowView, set: string, cell: CellView | null, isSelected: boolean, onSelect: (model: string, set: string) => void): TemplateResult {
+function metricCell(
+  c: ComparisonView,
+  r: RowView,
+  set: string,
+  cell: CellView | null,
+  isSelected: boolean,
+  onSelect: (model: string, set: string) => void,
+): TemplateResult {
   if (!cell) return html`<td class="cell missing" data-set=${set}>–</td>`;
   const m = cell.metrics;
   const d = cell.delta;
@@ -56,21 +81,33 @@ function metricCell(c: ComparisonView, r: RowView, set: string, cell: CellView |
     <div class="acc">${m.accuracy === null ? (m.ungradedProblems ? 'ungraded' : '–') : pct(m.accuracy)}</div>
     ${m.interval ? html`<div class="ci">${intervalText(m.interval)}</div>` : nothing}
     ${cell.coverage.partial ? html`<div class="coverage partial">partial · ${cell.coverage.graded} of ${cell.coverage.of}</div>` : nothing}
-    ${d
-      ? html`<div class="delta ${d.value >= 0 ? 'up' : 'down'} ${significant ? 'significant' : ''}" title=${`Δ against ${c.base} on the ${d.common} problems both were graded on (of ${d.of}), paired bootstrap`}>
-          ${signed(d.value)} ${intervalText(d.interval, signed)}${d.common < d.of ? html` <span class="common">${onCommon(d.common, d.of)}</span>` : nothing}
-        </div>`
-      : cell.deltaNote
-        ? html`<div class="delta none">Δ: ${cell.deltaNote}</div>`
-        : nothing}
-    ${student
-      ? html`<div class="rgr ${rgr.value === null ? 'undefined' : ''} ${rgr.unstable ? 'unstable' : ''}" title=${rgr.value === null ? rgr.reason ?? '' : `on the ${rgr.common} problems base, RL and this model were graded on${rgr.intervalNote ? ` · no interval: ${rgr.intervalNote}` : ''}`}>
-          RGR ${rgrValueText(rgr)}${rgr.value !== null && rgr.common < cell.setProblems ? html` <span class="common">${onCommon(rgr.common, cell.setProblems)}</span>` : nothing}
-          ${rgr.value === null ? html`<div class="reason">${reasonText(rgr)}</div>` : nothing}
-          ${rgr.unstable ? html`<div class="reason">${rgr.reason}</div>` : nothing}
-          ${rgr.value !== null && !rgr.interval && rgr.intervalNote ? html`<div class="reason">no interval: ${rgr.intervalNote}</div>` : nothing}
-        </div>`
-      : nothing}
+    ${
+      d
+        ? html`<div
+            class="delta ${d.value >= 0 ? 'up' : 'down'} ${significant ? 'significant' : ''}"
+            title=${`Δ against ${c.base} on the ${d.common} problems both were graded on (of ${d.of}), paired bootstrap`}
+          >
+            ${signed(d.value)}
+            ${intervalText(d.interval, signed)}${d.common < d.of ? html` <span class="common">${onCommon(d.common, d.of)}</span>` : nothing}
+          </div>`
+        : cell.deltaNote
+          ? html`<div class="delta none">Δ: ${cell.deltaNote}</div>`
+          : nothing
+    }
+    ${
+      student
+        ? html`<div
+            class="rgr ${rgr.value === null ? 'undefined' : ''} ${rgr.unstable ? 'unstable' : ''}"
+            title=${rgr.value === null ? (rgr.reason ?? '') : `on the ${rgr.common} problems base, RL and this model were graded on${rgr.intervalNote ? ` · no interval: ${rgr.intervalNote}` : ''}`}
+          >
+            RGR
+            ${rgrValueText(rgr)}${rgr.value !== null && rgr.common < cell.setProblems ? html` <span class="common">${onCommon(rgr.common, cell.setProblems)}</span>` : nothing}
+            ${rgr.value === null ? html`<div class="reason">${reasonText(rgr)}</div>` : nothing}
+            ${rgr.unstable ? html`<div class="reason">${rgr.reason}</div>` : nothing}
+            ${rgr.value !== null && !rgr.interval && rgr.intervalNote ? html`<div class="reason">no interval: ${rgr.intervalNote}</div>` : nothing}
+          </div>`
+        : nothing
+    }
   </td>`;
 }
 
@@ -78,11 +115,16 @@ function averageCell(r: RowView): TemplateResult {
   const a = r.average;
   return html`<td class="avg">
     <div class="acc">${pct(a.accuracy)}</div>
-    ${a.delta
-      ? html`<div class="delta ${a.delta.value >= 0 ? 'up' : 'down'}" title=${`Avg. Δ: ${a.delta.weighting} mean of the paired per-benchmark Δs (${a.delta.over} benchmarks, ${a.delta.common} common problems)`}>
-          Δ ${signed(a.delta.value)}${a.delta.interval ? ` ${intervalText(a.delta.interval, signed)}` : ''}
-        </div>`
-      : nothing}
+    ${
+      a.delta
+        ? html`<div
+            class="delta ${a.delta.value >= 0 ? 'up' : 'down'}"
+            title=${`Avg. Δ: ${a.delta.weighting} mean of the paired per-benchmark Δs (${a.delta.over} benchmarks, ${a.delta.common} common problems)`}
+          >
+            Δ ${signed(a.delta.value)}${a.delta.interval ? ` ${intervalText(a.delta.interval, signed)}` : ''}
+          </div>`
+        : nothing
+    }
     ${a.accuracy !== null && a.over < a.of ? html`<div class="ci">${a.over} of ${a.of} sets</div>` : nothing}
     ${a.partial ? html`<div class="coverage partial">${a.partial} partial</div>` : nothing}
   </td>`;

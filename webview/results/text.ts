@@ -5,7 +5,8 @@ import type { CellView, IntervalView, MeanRgrView, RgrView } from '../../src/pro
 
 export const MINUS = '\u2212';
 
-export const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? '–' : (x * 100).toFixed(digits));
+export const pct = (x: number | null | undefined, digits = 1): string =>
+  x === null || x === undefined ? '–' : (x * 100).toFixed(digits);
 
 /** "+3.2", "−1.0"; a value that rounds to 0 has no sign. */
 export const signed = (x: number): string => {
@@ -38,6 +39,10 @@ export function rgrValueText(r: RgrView | MeanRgrView): string {
 }
 
 export function leftOutText(r: MeanRgrView): string {
-  const out = [r.leftOut.undefined && `${r.leftOut.undefined} undefined`, r.leftOut.unstable && `${r.leftOut.unstable} unstable`, r.leftOut.noCommon && `${r.leftOut.noCommon} without common problems`].filter(Boolean);
+  const out = [
+    r.leftOut.undefined && `${r.leftOut.undefined} undefined`,
+    r.leftOut.unstable && `${r.leftOut.unstable} unstable`,
+    r.leftOut.noCommon && `${r.leftOut.noCommon} without common problems`,
+  ].filter(Boolean);
   return `over ${r.over} of ${r.of}${out.length ? ` (left out: ${out.join(', ')})` : ''}`;
 }

@@ -1,7 +1,11 @@
 import { html, nothing, type TemplateResult } from 'lit';
 
 /** Text with hit ranges as Lit text bindings and <mark> elements: the text never becomes markup. */
-export function highlighted(text: string, hits: readonly (readonly [number, number])[], className = 'mark-hit'): TemplateResult | typeof nothing {
+export function highlighted(
+  text: string,
+  hits: readonly (readonly [number, number])[],
+  className = 'mark-hit',
+): TemplateResult | typeof nothing {
   if (!text) return nothing;
   if (hits.length === 0) return html`${text}`;
   const parts: (string | TemplateResult)[] = [];

@@ -1,4 +1,10 @@
-import { ReadyNotification, isWireMessage, type NotificationType, type RequestType, type WireMessage } from '../../src/protocol/messages';
+import {
+  ReadyNotification,
+  isWireMessage,
+  type NotificationType,
+  type RequestType,
+  type WireMessage,
+} from '../../src/protocol/messages';
 
 interface VsCodeApi<State> {
   postMessage(message: unknown): void;

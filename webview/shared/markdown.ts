@@ -17,13 +17,42 @@ export type MdNode =
   | { readonly kind: 'element'; readonly tag: Tag; readonly children: MdNode[]; readonly start?: number }
   | { readonly kind: 'link'; readonly url: string; readonly children: MdNode[] }
   /** `info`: a fence's info string ("```python"), shown above the block rather than dropped. */
-  | { readonly kind: 'code'; readonly block: boolean; readonly text: string; readonly marks: readonly MarkKind[]; readonly info?: string }
+  | {
+      readonly kind: 'code';
+      readonly block: boolean;
+      readonly text: string;
+      readonly marks: readonly MarkKind[];
+      readonly info?: string;
+    }
   | { readonly kind: 'math'; readonly display: boolean; readonly tex: string; readonly marks: readonly MarkKind[] }
   /** Text shown as written (too long or too deeply nested to parse as markdown). */
   | { readonly kind: 'plain'; readonly children: MdNode[] };
 
 /** The only elements markdown can produce. */
-export const TAGS = ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'em', 'strong', 's', 'hr', 'br', 'table', 'thead', 'tbody', 'tr', 'th', 'td'] as const;
+export const TAGS = [
+  'p',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'em',
+  'strong',
+  's',
+  'hr',
+  'br',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+] as const;
 export type Tag = (typeof TAGS)[number];
 const TAG_SET = new Set<string>(TAGS);
 
@@ -59,7 +88,9 @@ function md(code = true): MarkdownIt {
   // deeper nesting (100,000 `>` or `[`) stays text instead of recursing (an option the typings omit)
   (parser.options as { maxNesting?: number }).maxNesting = MAX_NESTING;
   parser.inline.ruler.before('escape', 'math_inline', mathInline);
-  parser.block.ruler.before('fence', 'math_block', mathBlock, { alt: ['paragraph', 'reference', 'blockquote', 'list'] });
+  parser.block.ruler.before('fence', 'math_block', mathBlock, {
+    alt: ['paragraph', 'reference', 'blockquote', 'list'],
+  });
   // Text stays as written: "&amp;" is not decoded (a model wrote those characters), and a line like
   // "[1]: see above" is not a link reference definition, which markdown would consume and never show.
   parser.disable(['entity', 'reference']);
@@ -86,7 +117,11 @@ export function isOpenableUrl(url: string): boolean {
 export const CHUNK_CHARS = 20_000;
 const MAX_NESTING = 40;
 
-export function markdownToTree(text: string, marks: readonly MarkRange[] = [], options: { code?: boolean } = {}): MdNode[] {
+export function markdownToTree(
+  text: string,
+  marks: readonly MarkRange[] = [],
+  options: { code?: boolean } = {},
+): MdNode[] {
   const state: MarkState = { open: new Set<MarkKind>() };
   const root: MdNode[] = [];
   // markdown-it is fast on ordinary text but super-linear on some hostile input (100,000 `[` take a
@@ -162,9 +197,14 @@ function block(t: Token, stack: MdNode[][], state: MarkState): void {
   }
   if (t.nesting === 1) {
     const children: MdNode[] = [];
-    if (t.type === 'ordered_list_open') top.push({ kind: 'element', tag: 'ol', children, start: Number(t.attrGet('start') ?? 1) });
-    else if (t.type === 'list_item_open' && /^\d+$/.test(t.info)) top.push({ kind: 'element', tag: 'li', children, start: Number(t.info) });
-    else top.push(TAG_SET.has(t.tag) ? { kind: 'element', tag: t.tag as Tag, children } : { kind: 'element', tag: 'p', children });
+    if (t.type === 'ordered_list_open')
+      top.push({ kind: 'element', tag: 'ol', children, start: Number(t.attrGet('start') ?? 1) });
+    else if (t.type === 'list_item_open' && /^\d+$/.test(t.info))
+      top.push({ kind: 'element', tag: 'li', children, start: Number(t.info) });
+    else
+      top.push(
+        TAG_SET.has(t.tag) ? { kind: 'element', tag: t.tag as Tag, children } : { kind: 'element', tag: 'p', children },
+      );
     stack.push(children);
   } else if (t.nesting === -1 && stack.length > 1) stack.pop();
 }

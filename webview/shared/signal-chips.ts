@@ -38,7 +38,11 @@ export function signalChip(name: string, value: number, present: boolean, meta: 
  * The chips of a trace's signals: zero values left out, and sizes (token counts, shown with the trace's
  * facts) too; those that mark the trace first, then the rest in the given order.
  */
-export function signalChips(values: Readonly<Record<string, number>>, present: readonly string[], meta: (name: string) => SignalMeta | undefined): Chip[] {
+export function signalChips(
+  values: Readonly<Record<string, number>>,
+  present: readonly string[],
+  meta: (name: string) => SignalMeta | undefined,
+): Chip[] {
   const chips = Object.entries(values)
     .filter(([name, value]) => value !== 0 && meta(name)?.kind !== 'size')
     .map(([name, value]) => signalChip(name, value, present.includes(name), meta(name)));

@@ -54,7 +54,10 @@ class TraceApp extends LitElement {
   private async open(sel: D.DetailSelection, focus: 'trace' | 'close-compare'): Promise<void> {
     await this.show(sel);
     await this.updateComplete;
-    const target = focus === 'close-compare' ? this.querySelector<HTMLElement>('.close-compare') : this.querySelector<HTMLElement>(`article.trace[data-trace-id="${sel.traceId}"]`);
+    const target =
+      focus === 'close-compare'
+        ? this.querySelector<HTMLElement>('.close-compare')
+        : this.querySelector<HTMLElement>(`article.trace[data-trace-id="${sel.traceId}"]`);
     target?.focus();
   }
 
@@ -93,7 +96,8 @@ class TraceApp extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    if (this.error) return html`<div class="error" role="alert"><span class="codicon codicon-error"></span> ${this.error}</div>`;
+    if (this.error)
+      return html`<div class="error" role="alert"><span class="codicon codicon-error"></span> ${this.error}</div>`;
     if (this.data === undefined) return html`<div class="loading"><vscode-progress-ring></vscode-progress-ring></div>`;
     if (this.data === null) return html`<div class="empty-state">This trace is no longer in the store.</div>`;
     const { trace, compare, samples } = this.data;
@@ -111,9 +115,16 @@ class TraceApp extends LitElement {
             this.requestUpdate();
           }}
         ></vscode-toolbar-button>
-        ${compare
-          ? html`<vscode-button secondary class="close-compare" @click=${() => void this.open({ traceId: trace.id, text: this.state.selection?.text }, 'trace')}>Close comparison</vscode-button>`
-          : nothing}
+        ${
+          compare
+            ? html`<vscode-button
+                secondary
+                class="close-compare"
+                @click=${() => void this.open({ traceId: trace.id, text: this.state.selection?.text }, 'trace')}
+                >Close comparison</vscode-button
+              >`
+            : nothing
+        }
       </div>
       <section class="problem">
         <h2>Problem <span class="muted">${trace.set} / ${trace.problemKey}</span></h2>
@@ -133,7 +144,11 @@ class TraceApp extends LitElement {
     let el = this.rendered.get(key);
     if (!el) {
       el = document.createElement('div');
-      el.appendChild(this.state.source ? renderSource(text, marks) : renderMarkdown(text, { marks, code, onLink: (url) => void ipc.request(D.OpenLinkRequest, { url }) }));
+      el.appendChild(
+        this.state.source
+          ? renderSource(text, marks)
+          : renderMarkdown(text, { marks, code, onLink: (url) => void ipc.request(D.OpenLinkRequest, { url }) }),
+      );
       this.rendered.set(key, el);
     }
     return el;
@@ -141,13 +156,19 @@ class TraceApp extends LitElement {
 
   private marks(t: D.TraceDetail, field: 'reasoning' | 'answer'): MarkRange[] {
     const out: MarkRange[] = (t.hits?.[field] ?? []).map(([start, end]) => ({ kind: 'hit' as const, start, end }));
-    if (t.extractedAt?.field === field) out.push({ kind: 'extracted', start: t.extractedAt.start, end: t.extractedAt.end });
+    if (t.extractedAt?.field === field)
+      out.push({ kind: 'extracted', start: t.extractedAt.start, end: t.extractedAt.end });
     return out;
   }
 
   private traceColumn(t: D.TraceDetail, narrow: boolean): TemplateResult {
     const info = this.data!.signalInfo;
-    return html`<article class="trace ${narrow ? 'narrow' : ''}" data-trace-id=${t.id} tabindex="-1" aria-label=${`Trace: ${t.run}, sample ${t.sampleIndex}, ${t.verdict}`}>
+    return html`<article
+      class="trace ${narrow ? 'narrow' : ''}"
+      data-trace-id=${t.id}
+      tabindex="-1"
+      aria-label=${`Trace: ${t.run}, sample ${t.sampleIndex}, ${t.verdict}`}
+    >
       <header class="trace-head">
         ${verdictBadge(t.verdict)}
         <span class="run" title=${`run ${t.run}`}>${t.run}</span>
@@ -156,30 +177,51 @@ class TraceApp extends LitElement {
       </header>
       ${this.labelBar(t.id, t.label)}
       <div class="extracted">
-        <span class="muted">Extracted</span> ${t.extracted !== null ? renderAnswer(t.extracted) : html`<em class="muted">none</em>`}
+        <span class="muted">Extracted</span>
+        ${t.extracted !== null ? renderAnswer(t.extracted) : html`<em class="muted">none</em>`}
         <span class="muted">vs gold</span> ${renderAnswer(t.gold)}
         ${t.gradeDetail ? html`<span class="muted" title="grader detail">(${t.gradeDetail})</span>` : nothing}
       </div>
       <dl class="facts">
-        <dt>Finish</dt><dd class=${t.finishReason === 'length' ? 'warn' : ''}>${t.finishReason ?? '—'}</dd>
-        <dt>Tokens</dt
-        ><dd title=${`source: ${t.tokens.source === 'usage' ? "the server's usage" : 'estimated from the text'}`}>
-          ${formatTokens(t.tokens.total)} (${formatTokens(t.tokens.reasoning)} reasoning · ${formatTokens(t.tokens.answer)} answer${t.tokens.source === 'estimate' ? ', estimated' : ''})
+        <dt>Finish</dt>
+        <dd class=${t.finishReason === 'length' ? 'warn' : ''}>${t.finishReason ?? '—'}</dd>
+        <dt>Tokens</dt>
+        <dd title=${`source: ${t.tokens.source === 'usage' ? "the server's usage" : 'estimated from the text'}`}>
+          ${formatTokens(t.tokens.total)} (${formatTokens(t.tokens.reasoning)} reasoning ·
+          ${formatTokens(t.tokens.answer)} answer${t.tokens.source === 'estimate' ? ', estimated' : ''})
         </dd>
-        <dt>Latency</dt><dd>${t.latencyMs !== null ? `${(t.latencyMs / 1000).toFixed(2)} s` : '—'}</dd>
-        <dt>Usage</dt><dd>${t.promptTokens ?? '—'} prompt · ${t.completionTokens ?? '—'} completion · ${t.attempts} attempt${t.attempts === 1 ? '' : 's'}</dd>
-        <dt>Grader</dt><dd>${t.graderVersion ?? 'not graded'}</dd>
+        <dt>Latency</dt>
+        <dd>${t.latencyMs !== null ? `${(t.latencyMs / 1000).toFixed(2)} s` : '—'}</dd>
+        <dt>Usage</dt>
+        <dd>
+          ${t.promptTokens ?? '—'} prompt · ${t.completionTokens ?? '—'} completion · ${t.attempts}
+          attempt${t.attempts === 1 ? '' : 's'}
+        </dd>
+        <dt>Grader</dt>
+        <dd>${t.graderVersion ?? 'not graded'}</dd>
       </dl>
       <div class="signals">
         ${signalChips(t.signals, t.present, (name) => info[name]).map(
-          (c) => html`<span class="signal ${c.present ? `present tag tag-${c.kind}` : 'absent'}" title=${c.tooltip}>${c.text}</span>`,
+          (c) =>
+            html`<span class="signal ${c.present ? `present tag tag-${c.kind}` : 'absent'}" title=${c.tooltip}
+              >${c.text}</span
+            >`,
         )}
       </div>
-      <w2s-collapsible class="reasoning" heading="Reasoning" description=${t.reasoning ? `${t.reasoning.length.toLocaleString('en-US')} chars` : 'none'} ?open=${Boolean(t.reasoning)}>
-        <div class="md body">${t.reasoning ? this.md(t.reasoning, this.marks(t, 'reasoning')) : html`<em class="muted">No separate reasoning (the server sent none, or it is in the answer).</em>`}</div>
+      <w2s-collapsible
+        class="reasoning"
+        heading="Reasoning"
+        description=${t.reasoning ? `${t.reasoning.length.toLocaleString('en-US')} chars` : 'none'}
+        ?open=${Boolean(t.reasoning)}
+      >
+        <div class="md body">
+          ${t.reasoning ? this.md(t.reasoning, this.marks(t, 'reasoning')) : html`<em class="muted">No separate reasoning (the server sent none, or it is in the answer).</em>`}
+        </div>
       </w2s-collapsible>
       <w2s-collapsible class="answer" heading="Answer" open>
-        <div class="md body">${t.answer ? this.md(t.answer, this.marks(t, 'answer')) : html`<em class="muted">empty</em>`}</div>
+        <div class="md body">
+          ${t.answer ? this.md(t.answer, this.marks(t, 'answer')) : html`<em class="muted">empty</em>`}
+        </div>
       </w2s-collapsible>
       <w2s-collapsible class="prompt" heading="Prompt (exactly as sent)">
         <pre class="source">${t.prompt}</pre>
@@ -190,14 +232,30 @@ class TraceApp extends LitElement {
   private labelBar(id: number, l: TraceLabel): TemplateResult {
     // toggles: aria-pressed says which are on (the primary look alone said it to the eye only)
     return html`<div class="label-bar" role="group" aria-label="Label">
-      <vscode-button class="accept" ?secondary=${l.decision !== 'accept'} aria-pressed=${String(l.decision === 'accept')} title="Accept (a)" @click=${() => void this.label(id, { decision: l.decision === 'accept' ? null : 'accept' })}
+      <vscode-button
+        class="accept"
+        ?secondary=${l.decision !== 'accept'}
+        aria-pressed=${String(l.decision === 'accept')}
+        title="Accept (a)"
+        @click=${() => void this.label(id, { decision: l.decision === 'accept' ? null : 'accept' })}
         ><vscode-icon name="check" slot="content-before"></vscode-icon>Accept</vscode-button
       >
-      <vscode-button class="reject" ?secondary=${l.decision !== 'reject'} aria-pressed=${String(l.decision === 'reject')} title="Reject (r)" @click=${() => void this.label(id, { decision: l.decision === 'reject' ? null : 'reject' })}
+      <vscode-button
+        class="reject"
+        ?secondary=${l.decision !== 'reject'}
+        aria-pressed=${String(l.decision === 'reject')}
+        title="Reject (r)"
+        @click=${() => void this.label(id, { decision: l.decision === 'reject' ? null : 'reject' })}
         ><vscode-icon name="close" slot="content-before"></vscode-icon>Reject</vscode-button
       >
-      <vscode-button class="star" ?secondary=${!l.star} aria-pressed=${String(l.star)} title="Star (s)" @click=${() => void this.label(id, { star: !l.star })}
-        ><vscode-icon name=${l.star ? 'star-full' : 'star-empty'} slot="content-before"></vscode-icon>Star</vscode-button
+      <vscode-button
+        class="star"
+        ?secondary=${!l.star}
+        aria-pressed=${String(l.star)}
+        title="Star (s)"
+        @click=${() => void this.label(id, { star: !l.star })}
+        ><vscode-icon name=${l.star ? 'star-full' : 'star-empty'} slot="content-before"></vscode-icon
+        >Star</vscode-button
       >
       <vscode-textfield
         class="note"
@@ -211,35 +269,62 @@ class TraceApp extends LitElement {
 
   private samplesView(s: D.ProblemSamples, trace: D.TraceDetail, compare: D.TraceDetail | null): TemplateResult {
     const text = this.state.selection?.text;
-    const row = (r: TraceRow) => html`<tr class=${r.id === trace.id || r.id === compare?.id ? 'current' : ''}>
-      <td>${r.run}</td>
-      <td>${r.sampleIndex}</td>
-      <td>${verdictBadge(r.verdict)}</td>
-      <td class="mono">${r.extracted ?? '—'}</td>
-      <td>${formatTokens(r.tokens.total)}</td>
-      <td>${labelIcons(r)}</td>
-      <td class="actions">
-        ${r.id === trace.id
-          ? html`<span class="muted">shown</span>`
-          : html`<vscode-button secondary class="open-sample" aria-label=${`Open sample ${r.sampleIndex} of ${r.run}`} @click=${() => void this.open({ traceId: r.id, text }, 'trace')}>Open</vscode-button>
-              <vscode-button secondary class="compare-sample" aria-label=${`Compare with sample ${r.sampleIndex} of ${r.run}`} @click=${() => void this.open({ traceId: trace.id, compareId: r.id, text }, 'close-compare')}
-                >Compare</vscode-button
-              >`}
-      </td>
-    </tr>`;
+    const row = (r: TraceRow) =>
+      html`<tr class=${r.id === trace.id || r.id === compare?.id ? 'current' : ''}>
+        <td>${r.run}</td>
+        <td>${r.sampleIndex}</td>
+        <td>${verdictBadge(r.verdict)}</td>
+        <td class="mono">${r.extracted ?? '—'}</td>
+        <td>${formatTokens(r.tokens.total)}</td>
+        <td>${labelIcons(r)}</td>
+        <td class="actions">
+          ${
+            r.id === trace.id
+              ? html`<span class="muted">shown</span>`
+              : html`<vscode-button
+                    secondary
+                    class="open-sample"
+                    aria-label=${`Open sample ${r.sampleIndex} of ${r.run}`}
+                    @click=${() => void this.open({ traceId: r.id, text }, 'trace')}
+                    >Open</vscode-button
+                  >
+                  <vscode-button
+                    secondary
+                    class="compare-sample"
+                    aria-label=${`Compare with sample ${r.sampleIndex} of ${r.run}`}
+                    @click=${() => void this.open({ traceId: trace.id, compareId: r.id, text }, 'close-compare')}
+                    >Compare</vscode-button
+                  >`
+          }
+        </td>
+      </tr>`;
     return html`<section class="samples">
       <h2>Every sample of this problem <span class="muted">(${s.traces.length})</span></h2>
       <div class="pass-rates">
         ${s.runs.map(
-          (r) => html`<span class="pass-rate" title=${`${r.correct} correct of ${r.graded} graded (${r.samples} samples)`}
-            ><strong>${r.run}</strong> ${r.passRate === null ? 'ungraded' : `${Math.round(r.passRate * 100)}% pass`} <span class="muted">(${r.correct}/${r.graded})</span></span
-          >`,
+          (r) =>
+            html`<span class="pass-rate" title=${`${r.correct} correct of ${r.graded} graded (${r.samples} samples)`}
+              ><strong>${r.run}</strong> ${r.passRate === null ? 'ungraded' : `${Math.round(r.passRate * 100)}% pass`}
+              <span class="muted">(${r.correct}/${r.graded})</span></span
+            >`,
         )}
       </div>
       <div class="table-scroll">
         <table class="sample-table">
-          <thead><tr><th>Run</th><th>#</th><th>Verdict</th><th>Extracted</th><th>Tokens</th><th>Label</th><th><span class="sr-only">Actions</span></th></tr></thead>
-          <tbody>${s.traces.map(row)}</tbody>
+          <thead>
+            <tr>
+              <th>Run</th>
+              <th>#</th>
+              <th>Verdict</th>
+              <th>Extracted</th>
+              <th>Tokens</th>
+              <th>Label</th>
+              <th><span class="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            ${s.traces.map(row)}
+          </tbody>
         </table>
       </div>
     </section>`;
@@ -251,7 +336,12 @@ function onControl(e: KeyboardEvent): boolean {
   for (const node of e.composedPath()) {
     if (!(node instanceof HTMLElement)) continue;
     if (node.isContentEditable) return true;
-    if (/^(INPUT|TEXTAREA|SELECT|BUTTON|A|VSCODE-BUTTON|VSCODE-TEXTFIELD|VSCODE-TOOLBAR-BUTTON|VSCODE-CHECKBOX)$/.test(node.tagName)) return true;
+    if (
+      /^(INPUT|TEXTAREA|SELECT|BUTTON|A|VSCODE-BUTTON|VSCODE-TEXTFIELD|VSCODE-TOOLBAR-BUTTON|VSCODE-CHECKBOX)$/.test(
+        node.tagName,
+      )
+    )
+      return true;
     const role = node.getAttribute('role');
     if (role && /^(button|link|textbox|checkbox|switch|combobox|menuitem|tab|option)$/.test(role)) return true;
   }

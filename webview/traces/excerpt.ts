@@ -32,7 +32,11 @@ export function splitAtFirstHit(text: string, hits: Hits): SplitExcerpt {
  * readable text) on its own, a hit stays as written so it still matches what was searched; every
  * whitespace character becomes a space (a row is one line), and the hits are moved to where they land.
  */
-export function readableExcerpt(text: string, hits: Hits, convert: (s: string) => string): { text: string; hits: [number, number][] } {
+export function readableExcerpt(
+  text: string,
+  hits: Hits,
+  convert: (s: string) => string,
+): { text: string; hits: [number, number][] } {
   let out = '';
   const moved: [number, number][] = [];
   let at = 0;

@@ -26,7 +26,9 @@ export function toggleFacet(filter: TraceFilter, facet: FacetName, value: FacetV
     return out as TraceFilter;
   }
   if (facet === 'signal') {
-    const rest = (filter.signals ?? []).filter((c) => c.signal !== value.value || c.present === false || c.op !== undefined);
+    const rest = (filter.signals ?? []).filter(
+      (c) => c.signal !== value.value || c.present === false || c.op !== undefined,
+    );
     const next: SignalCondition[] = on ? [...rest, { signal: value.value }] : rest;
     if (next.length) out.signals = next;
     else delete out.signals;
@@ -70,10 +72,19 @@ export function activeParts(filter: TraceFilter): { label: string; without: Trac
     const v = filter[k] as readonly string[] | undefined;
     if (v?.length) parts.push({ label: `${name}: ${v.join(', ')}`, without: drop(k) });
   }
-  if (filter.length) parts.push({ label: `length ${filter.length.min ?? 0}–${filter.length.max === undefined || filter.length.max >= Number.MAX_SAFE_INTEGER ? '∞' : filter.length.max}`, without: drop('length') });
-  if (filter.latencyMs) parts.push({ label: `latency ${filter.latencyMs.min ?? 0}–${filter.latencyMs.max ?? '∞'} ms`, without: drop('latencyMs') });
+  if (filter.length)
+    parts.push({
+      label: `length ${filter.length.min ?? 0}–${filter.length.max === undefined || filter.length.max >= Number.MAX_SAFE_INTEGER ? '∞' : filter.length.max}`,
+      without: drop('length'),
+    });
+  if (filter.latencyMs)
+    parts.push({
+      label: `latency ${filter.latencyMs.min ?? 0}–${filter.latencyMs.max ?? '∞'} ms`,
+      without: drop('latencyMs'),
+    });
   for (const c of filter.signals ?? []) {
-    const label = c.op !== undefined ? `${c.signal} ${c.op} ${c.value}` : c.present === false ? `no ${c.signal}` : c.signal;
+    const label =
+      c.op !== undefined ? `${c.signal} ${c.op} ${c.value}` : c.present === false ? `no ${c.signal}` : c.signal;
     const rest = (filter.signals ?? []).filter((x) => x !== c);
     const out: Record<string, unknown> = { ...filter };
     if (rest.length) out.signals = rest;

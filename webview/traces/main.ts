@@ -39,7 +39,14 @@ const FACET_SECTIONS: { facet: P.FacetName; title: string }[] = [
   { facet: 'level', title: 'Level' },
 ];
 
-const SORT_LABEL: Record<string, string> = { id: 'Newest last', problem: 'Problem', run: 'Run', length: 'Length', latency: 'Latency', verdict: 'Verdict' };
+const SORT_LABEL: Record<string, string> = {
+  id: 'Newest last',
+  problem: 'Problem',
+  run: 'Run',
+  length: 'Length',
+  latency: 'Latency',
+  verdict: 'Verdict',
+};
 
 /** The Traces view: facets with live counts, search, sort, and a virtualised list paged from the store. */
 class TracesApp extends LitElement {
@@ -48,7 +55,15 @@ class TracesApp extends LitElement {
   // scrolling and moving, and must not render the whole view again each time.
   static override properties: PropertyDeclarations = {
     init: { state: true },
-    state: { state: true, hasChanged: (now: State, was: State | undefined) => !was || now.filter !== was.filter || now.sort !== was.sort || now.view !== was.view || now.facetsOpen !== was.facetsOpen },
+    state: {
+      state: true,
+      hasChanged: (now: State, was: State | undefined) =>
+        !was ||
+        now.filter !== was.filter ||
+        now.sort !== was.sort ||
+        now.view !== was.view ||
+        now.facetsOpen !== was.facetsOpen,
+    },
     facets: { state: true },
     total: { state: true },
     selected: { state: true },
@@ -128,10 +143,19 @@ class TracesApp extends LitElement {
   // ---- loading ---------------------------------------------------------------------------------------
 
   /** A new filter or sort: facets and the first page in parallel; the list shows as soon as its page is in. */
-  async applyFilter(filter: P.TraceFilter, sort: P.TraceSort, opts: { keepPosition?: boolean; view?: string | null } = {}): Promise<void> {
+  async applyFilter(
+    filter: P.TraceFilter,
+    sort: P.TraceSort,
+    opts: { keepPosition?: boolean; view?: string | null } = {},
+  ): Promise<void> {
     const started = performance.now();
     const seq = ++this.seq;
-    this.save({ filter, sort, view: opts.view === undefined ? this.state.view : opts.view, ...(opts.keepPosition ? {} : { firstIndex: 0 }) });
+    this.save({
+      filter,
+      sort,
+      view: opts.view === undefined ? this.state.view : opts.view,
+      ...(opts.keepPosition ? {} : { firstIndex: 0 }),
+    });
     if (!opts.keepPosition) this.restoreIndex = -1;
     this.setLoading(true);
     this.error = '';
@@ -156,7 +180,10 @@ class TracesApp extends LitElement {
       this.warnings = page.warnings;
       this.rows.reset(this.total);
       this.rows.fill(page.offset, page.rows);
-      this.selected = this.state.selectedId !== null && opts.keepPosition ? this.rows.items.findIndex((r) => r?.id === this.state.selectedId) : -1;
+      this.selected =
+        this.state.selectedId !== null && opts.keepPosition
+          ? this.rows.items.findIndex((r) => r?.id === this.state.selectedId)
+          : -1;
       this.setLoading(false);
       this.requestUpdate(); // (the rows were filled in place)
       await this.updateComplete;
@@ -197,7 +224,10 @@ class TracesApp extends LitElement {
     const { filter, sort } = this.state;
     const first = Math.max(0, Math.floor(this.visible.first / PAGE) * PAGE);
     try {
-      const [facets, page] = await Promise.all([ipc.request(P.GetFacetsRequest, { filter }), ipc.request(P.GetPageRequest, { filter, sort, offset: first, limit: PAGE, count: true })]);
+      const [facets, page] = await Promise.all([
+        ipc.request(P.GetFacetsRequest, { filter }),
+        ipc.request(P.GetPageRequest, { filter, sort, offset: first, limit: PAGE, count: true }),
+      ]);
       if (seq !== this.seq) return;
       this.facets = facets;
       this.total = page.total ?? this.total;
@@ -222,7 +252,12 @@ class TracesApp extends LitElement {
     const seq = this.seq;
     this.rows.markLoading(page);
     try {
-      const r = await ipc.request(P.GetPageRequest, { filter: this.state.filter, sort: this.state.sort, offset: page * PAGE, limit: PAGE });
+      const r = await ipc.request(P.GetPageRequest, {
+        filter: this.state.filter,
+        sort: this.state.sort,
+        offset: page * PAGE,
+        limit: PAGE,
+      });
       if (seq !== this.seq) return;
       this.rows.fill(r.offset, r.rows);
       this.requestUpdate(); // (the rows were filled in place)
@@ -272,7 +307,8 @@ class TracesApp extends LitElement {
     const row = this.rows.items[index];
     this.save({ selectedId: row?.id ?? null });
     this.scrollToRow(index, previous);
-    if (open && row) void ipc.request(P.OpenTraceRequest, { traceId: row.id, text: this.state.filter.text, preserveFocus: true });
+    if (open && row)
+      void ipc.request(P.OpenTraceRequest, { traceId: row.id, text: this.state.filter.text, preserveFocus: true });
   }
 
   private async label(kind: 'accept' | 'reject' | 'star'): Promise<void> {
@@ -303,7 +339,12 @@ class TracesApp extends LitElement {
   private async undo(): Promise<void> {
     try {
       const r = await ipc.request(P.UndoLabelRequest, {});
-      this.lastAction = r ? { text: `Undone: ${r.description} (${r.restored} restored${r.skipped ? `, ${r.skipped} kept` : ''})`, undoable: false } : undefined;
+      this.lastAction = r
+        ? {
+            text: `Undone: ${r.description} (${r.restored} restored${r.skipped ? `, ${r.skipped} kept` : ''})`,
+            undoable: false,
+          }
+        : undefined;
     } catch (e) {
       this.fail(e as Error);
     }
@@ -442,9 +483,16 @@ class TracesApp extends LitElement {
           class="sort"
           label="Sort by"
           .value=${this.state.sort.key}
-          @change=${(e: Event) => void this.applyFilter(f, {
-            // (one of init.sortKeys, which the extension sent; it checks the key again)
-            key: (e.target as HTMLSelectElement).value as P.TraceSort['key'], desc: this.state.sort.desc }, { view: null })}
+          @change=${(e: Event) =>
+            void this.applyFilter(
+              f,
+              {
+                // (one of init.sortKeys, which the extension sent; it checks the key again)
+                key: (e.target as HTMLSelectElement).value as P.TraceSort['key'],
+                desc: this.state.sort.desc,
+              },
+              { view: null },
+            )}
         >
           ${(this.init?.sortKeys ?? ['id']).map((k) => html`<vscode-option value=${k}>${this.sortLabel(k)}</vscode-option>`)}
         </vscode-single-select>
@@ -466,53 +514,84 @@ class TracesApp extends LitElement {
           }}
         ></vscode-toolbar-button>
         <span class="spacer"></span>
-        <vscode-toolbar-button class="bulk-accept" icon="check-all" label="Accept all filtered" title="Accept every trace the filter selects…" @click=${(e: Event) => void this.bulkLabel({ decision: 'accept' }, e.currentTarget as HTMLElement)}></vscode-toolbar-button>
-        <vscode-toolbar-button class="bulk-reject" icon="close-all" label="Reject all filtered" title="Reject every trace the filter selects…" @click=${(e: Event) => void this.bulkLabel({ decision: 'reject' }, e.currentTarget as HTMLElement)}></vscode-toolbar-button>
-        <vscode-toolbar-button class="save-view" icon="save" label="Save view" title="Save this filter as a view…" @click=${(e: Event) => void this.saveView(e.currentTarget as HTMLElement)}></vscode-toolbar-button>
+        <vscode-toolbar-button
+          class="bulk-accept"
+          icon="check-all"
+          label="Accept all filtered"
+          title="Accept every trace the filter selects…"
+          @click=${(e: Event) => void this.bulkLabel({ decision: 'accept' }, e.currentTarget as HTMLElement)}
+        ></vscode-toolbar-button>
+        <vscode-toolbar-button
+          class="bulk-reject"
+          icon="close-all"
+          label="Reject all filtered"
+          title="Reject every trace the filter selects…"
+          @click=${(e: Event) => void this.bulkLabel({ decision: 'reject' }, e.currentTarget as HTMLElement)}
+        ></vscode-toolbar-button>
+        <vscode-toolbar-button
+          class="save-view"
+          icon="save"
+          label="Save view"
+          title="Save this filter as a view…"
+          @click=${(e: Event) => void this.saveView(e.currentTarget as HTMLElement)}
+        ></vscode-toolbar-button>
       </div>
       <div class="body">
-      ${this.state.facetsOpen ? this.renderFacets() : nothing}
-      <div class="main">
-      <div class="summary">
-        <span class="count" role="status" aria-live="polite" aria-atomic="true"
-          >${this.facets || this.total
-            ? html`<strong>${this.total.toLocaleString('en-US')}</strong> of ${(this.facets?.all ?? this.total).toLocaleString('en-US')} traces`
-            : 'Loading…'}</span
-        >
-        ${this.state.view ? html`<span class="view-name" title="saved view"><span class="codicon codicon-bookmark"></span>${this.state.view}</span>` : nothing}
-        ${this.loadingFilter && this.showBusy ? html`<vscode-progress-ring class="busy"></vscode-progress-ring>` : nothing}
-        ${this.facets?.pendingSignals ? html`<span class="muted" title="Traces whose signals are being computed appear when they are done">+${this.facets.pendingSignals} pending</span>` : nothing}
-      </div>
-      ${parts.length
-        ? html`<div class="chips">
-            ${parts.map(
-              (p, i) =>
-                html`<button class="chip" title="Remove this condition" aria-label=${`Remove filter ${p.label}`} @click=${() => void this.removeChip(i, parts.length, p.without)}>
-                  ${p.label}<span class="codicon codicon-close" aria-hidden="true"></span>
-                </button>`,
-            )}
-            <button
-              class="chip clear"
-              @click=${async () => {
-                this.setFilter({});
-                await this.updateComplete;
-                this.focusSearch();
-              }}
+        ${this.state.facetsOpen ? this.renderFacets() : nothing}
+        <div class="main">
+          <div class="summary">
+            <span class="count" role="status" aria-live="polite" aria-atomic="true"
+              >${
+                this.facets || this.total
+                  ? html`<strong>${this.total.toLocaleString('en-US')}</strong> of
+                      ${(this.facets?.all ?? this.total).toLocaleString('en-US')} traces`
+                  : 'Loading…'
+              }</span
             >
-              Clear all
-            </button>
-          </div>`
-        : nothing}
-      ${this.error ? html`<div class="error" role="alert"><span class="codicon codicon-error"></span> ${this.error}</div>` : nothing}
-      ${this.warnings.map((w) => html`<div class="warning"><span class="codicon codicon-warning"></span> ${w}</div>`)}
-      ${this.renderList()}
-      <div class="action-bar ${this.lastAction ? '' : 'idle'}" role="status" aria-live="polite" aria-atomic="true">
-        ${this.lastAction
-          ? html`<span class="codicon codicon-check" aria-hidden="true"></span><span class="action-text">${this.lastAction.text}</span>
-              ${this.lastAction.undoable ? html`<vscode-button class="undo" secondary @click=${() => void this.undo()}>Undo</vscode-button>` : nothing}`
-          : nothing}
-      </div>
-      </div>
+            ${this.state.view ? html`<span class="view-name" title="saved view"><span class="codicon codicon-bookmark"></span>${this.state.view}</span>` : nothing}
+            ${this.loadingFilter && this.showBusy ? html`<vscode-progress-ring class="busy"></vscode-progress-ring>` : nothing}
+            ${this.facets?.pendingSignals ? html`<span class="muted" title="Traces whose signals are being computed appear when they are done">+${this.facets.pendingSignals} pending</span>` : nothing}
+          </div>
+          ${
+            parts.length
+              ? html`<div class="chips">
+                  ${parts.map(
+                    (p, i) =>
+                      html`<button
+                        class="chip"
+                        title="Remove this condition"
+                        aria-label=${`Remove filter ${p.label}`}
+                        @click=${() => void this.removeChip(i, parts.length, p.without)}
+                      >
+                        ${p.label}<span class="codicon codicon-close" aria-hidden="true"></span>
+                      </button>`,
+                  )}
+                  <button
+                    class="chip clear"
+                    @click=${async () => {
+                      this.setFilter({});
+                      await this.updateComplete;
+                      this.focusSearch();
+                    }}
+                  >
+                    Clear all
+                  </button>
+                </div>`
+              : nothing
+          }
+          ${this.error ? html`<div class="error" role="alert"><span class="codicon codicon-error"></span> ${this.error}</div>` : nothing}
+          ${this.warnings.map((w) => html`<div class="warning"><span class="codicon codicon-warning"></span> ${w}</div>`)}
+          ${this.renderList()}
+          <div class="action-bar ${this.lastAction ? '' : 'idle'}" role="status" aria-live="polite" aria-atomic="true">
+            ${
+              this.lastAction
+                ? html`<span class="codicon codicon-check" aria-hidden="true"></span
+                    ><span class="action-text">${this.lastAction.text}</span>
+                    ${this.lastAction.undoable ? html`<vscode-button class="undo" secondary @click=${() => void this.undo()}>Undo</vscode-button>` : nothing}`
+                : nothing
+            }
+          </div>
+        </div>
       </div>
     `;
   }
@@ -555,16 +634,26 @@ class TracesApp extends LitElement {
 
   private facetValue(facet: P.FacetName, v: P.FacetValue): TemplateResult {
     const info = facet === 'signal' ? this.signalInfo.get(v.value) : undefined;
-    const title = info ? info.description : v.detail ?? v.value;
+    const title = info ? info.description : (v.detail ?? v.value);
     const count = v.count.toLocaleString('en-US');
     // the name goes into the checkbox's own slot: its inner <label for=input> is what names the <input>
     // (an aria-label on the host never reaches it); the count is read with it, shown beside it
-    return html`<div class="facet-value ${v.count === 0 && !v.selected ? 'empty' : ''}" title=${title} data-facet=${facet} data-value=${v.value}>
+    return html`<div
+      class="facet-value ${v.count === 0 && !v.selected ? 'empty' : ''}"
+      title=${title}
+      data-facet=${facet}
+      data-value=${v.value}
+    >
       <vscode-checkbox
         class="facet-check"
         .checked=${v.selected}
         @change=${(e: Event) => this.setFilter(toggleFacet(this.state.filter, facet, v, (e.target as HTMLInputElement).checked))}
-        ><span class="facet-name">${info ? html`<span class="tag tag-${info.kind}">${info.short}</span> ` : nothing}${v.value}<span class="sr-only">, ${count}</span></span></vscode-checkbox
+        ><span class="facet-name"
+          >${info ? html`<span class="tag tag-${info.kind}">${info.short}</span> ` : nothing}${v.value}<span
+            class="sr-only"
+            >, ${count}</span
+          ></span
+        ></vscode-checkbox
       >
       <span class="facet-count" aria-hidden="true">${count}</span>
     </div>`;
@@ -574,11 +663,17 @@ class TracesApp extends LitElement {
     if (this.facets && this.facets.all === 0 && !this.loadingFilter) {
       return html`<div class="empty-state">
         <p>No traces in this store yet.</p>
-        <p class="muted">Sample a model's traces (W2S: Sample Traces…) or import them (<code>w2s import-traces</code>); they appear here as they arrive.</p>
+        <p class="muted">
+          Sample a model's traces (W2S: Sample Traces…) or import them (<code>w2s import-traces</code>); they appear
+          here as they arrive.
+        </p>
       </div>`;
     }
     if (this.total === 0 && !this.loadingFilter && this.facets) {
-      return html`<div class="empty-state"><p>No trace matches this filter.</p><vscode-button secondary @click=${() => this.setFilter({})}>Clear the filter</vscode-button></div>`;
+      return html`<div class="empty-state">
+        <p>No trace matches this filter.</p>
+        <vscode-button secondary @click=${() => this.setFilter({})}>Clear the filter</vscode-button>
+      </div>`;
     }
     return html`<div
       class="list"
@@ -621,6 +716,9 @@ document.getElementById('root')!.appendChild(app);
 
 ipc.onNotification(P.TracesInitNotification, (init) => app.start(init));
 ipc.onNotification(P.TracesChangedNotification, () => app.refreshLive());
-ipc.onNotification(P.ApplyFilterNotification, (p) => void app.applyFilter(p.filter, p.sort ?? { key: 'id' }, { view: p.view ?? null }));
+ipc.onNotification(
+  P.ApplyFilterNotification,
+  (p) => void app.applyFilter(p.filter, p.sort ?? { key: 'id' }, { view: p.view ?? null }),
+);
 ipc.onNotification(P.ViewCommandNotification, (p) => app.command(p.command));
 ipc.ready();

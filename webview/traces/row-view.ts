@@ -15,16 +15,27 @@ export const VERDICT_ICON: Record<Verdict, string> = {
 };
 
 export function verdictBadge(v: Verdict): TemplateResult {
-  return html`<span class="verdict verdict-${v}" title=${`verdict: ${v}`}><span class="codicon codicon-${VERDICT_ICON[v]}"></span>${v}</span>`;
+  return html`<span class="verdict verdict-${v}" title=${`verdict: ${v}`}
+    ><span class="codicon codicon-${VERDICT_ICON[v]}"></span>${v}</span
+  >`;
 }
 
 export function labelIcons(r: Pick<TraceRow, 'label'>): TemplateResult {
   const l = r.label;
   // icons with a text alternative (role=img + aria-label): the label state is read, not only seen
   return html`${l.decision === 'accept' ? html`<span class="codicon codicon-check label-accept" role="img" aria-label="accepted" title="accepted"></span>` : nothing}${
-    l.decision === 'reject' ? html`<span class="codicon codicon-close label-reject" role="img" aria-label="rejected" title="rejected"></span>` : nothing
+    l.decision === 'reject'
+      ? html`<span class="codicon codicon-close label-reject" role="img" aria-label="rejected" title="rejected"></span>`
+      : nothing
   }${l.star ? html`<span class="codicon codicon-star-full label-star" role="img" aria-label="starred" title="starred"></span>` : nothing}${
-    l.note ? html`<span class="codicon codicon-note muted" role="img" aria-label=${`note: ${l.note}`} title=${l.note}></span>` : nothing
+    l.note
+      ? html`<span
+          class="codicon codicon-note muted"
+          role="img"
+          aria-label=${`note: ${l.note}`}
+          title=${l.note}
+        ></span>`
+      : nothing
   }`;
 }
 
@@ -33,7 +44,9 @@ export function signalTags(present: readonly string[], info: ReadonlyMap<string,
   return html`${present.map((name) => {
     const s = info.get(name);
     const words = signalWords(name);
-    return html`<span class="tag tag-${s?.kind ?? 'style'}" title=${s ? `${words}: ${s.description}` : words}>${words}</span>`;
+    return html`<span class="tag tag-${s?.kind ?? 'style'}" title=${s ? `${words}: ${s.description}` : words}
+      >${words}</span
+    >`;
   })}`;
 }
 
@@ -41,7 +54,9 @@ export function signalTags(present: readonly string[], info: ReadonlyMap<string,
 function excerptView(text: string, hits: readonly (readonly [number, number])[]): TemplateResult {
   const r = readableExcerpt(text, hits, readableText);
   const s = splitAtFirstHit(r.text, r.hits);
-  return html`<span class="excerpt-before"><span class="excerpt-inner">${highlighted(s.before, s.beforeHits)}</span></span><span class="excerpt-after">${highlighted(s.after, s.afterHits)}</span>`;
+  return html`<span class="excerpt-before"
+      ><span class="excerpt-inner">${highlighted(s.before, s.beforeHits)}</span></span
+    ><span class="excerpt-after">${highlighted(s.after, s.afterHits)}</span>`;
 }
 
 export function formatTokens(n: number): string {
@@ -49,12 +64,32 @@ export function formatTokens(n: number): string {
 }
 
 /** One list row: three lines of fixed height, so the virtualiser never has to re-measure (no jump). */
-export function rowView(r: TraceRow | undefined, index: number, selected: boolean, info: ReadonlyMap<string, SignalInfo>, total: number): TemplateResult {
+export function rowView(
+  r: TraceRow | undefined,
+  index: number,
+  selected: boolean,
+  info: ReadonlyMap<string, SignalInfo>,
+  total: number,
+): TemplateResult {
   // listbox options: a short name, and where the row sits in the whole list (most rows are not in the DOM).
   // The name is the option's content: a visually hidden rowLabel, the three visible lines hidden from
   // screen readers (an aria-label instead would not contain the visible text, WCAG 2.5.3)
   if (!r) {
-    return html`<div class="row placeholder" id=${`trace-row-${index}`} data-index=${index} role="option" aria-selected="false" aria-busy="true" aria-label=${`Loading trace ${index + 1}`} aria-setsize=${total} aria-posinset=${index + 1}><div class="line1"><span class="skeleton w40"></span></div><div class="line2"><span class="skeleton w80"></span></div><div class="line3"><span class="skeleton w60"></span></div></div>`;
+    return html`<div
+      class="row placeholder"
+      id=${`trace-row-${index}`}
+      data-index=${index}
+      role="option"
+      aria-selected="false"
+      aria-busy="true"
+      aria-label=${`Loading trace ${index + 1}`}
+      aria-setsize=${total}
+      aria-posinset=${index + 1}
+    >
+      <div class="line1"><span class="skeleton w40"></span></div>
+      <div class="line2"><span class="skeleton w80"></span></div>
+      <div class="line3"><span class="skeleton w60"></span></div>
+    </div>`;
   }
   const answerMatches = r.extracted !== null && r.verdict === 'correct';
   return html`<div
@@ -70,16 +105,26 @@ export function rowView(r: TraceRow | undefined, index: number, selected: boolea
     <span class="row-name sr-only">${rowLabel(r)}</span>
     <div class="line1" aria-hidden="true">
       ${verdictBadge(r.verdict)}
-      <span class="key" title=${`${r.set} / problem ${r.problemKey}, sample ${r.sampleIndex}`}>${r.set}/${r.problemKey}${r.sampleIndex ? html`<span class="muted">#${r.sampleIndex}</span>` : nothing}</span>
+      <span class="key" title=${`${r.set} / problem ${r.problemKey}, sample ${r.sampleIndex}`}
+        >${r.set}/${r.problemKey}${r.sampleIndex ? html`<span class="muted">#${r.sampleIndex}</span>` : nothing}</span
+      >
       <span class="labels">${labelIcons(r)}</span>
       <span class="model muted" title=${`run ${r.run} · model ${r.model}`}>${r.model}</span>
     </div>
-    <div aria-hidden="true" class="line2 ${r.snippet ? 'excerpt' : ''}" title=${r.question}>${r.snippet ? excerptView(r.snippet.text, r.snippet.hits) : readableLine(r.question)}</div>
+    <div aria-hidden="true" class="line2 ${r.snippet ? 'excerpt' : ''}" title=${r.question}>
+      ${r.snippet ? excerptView(r.snippet.text, r.snippet.hits) : readableLine(r.question)}
+    </div>
     <div class="line3" aria-hidden="true">
-      <span class="answer ${answerMatches ? 'same' : 'differs'}" title=${`extracted ${r.extracted ?? '(none)'} · gold ${r.gold}`}
-        ><span class="codicon codicon-arrow-right"></span><code>${r.extracted !== null ? readableTex(r.extracted) : '—'}</code><span class="muted"> vs </span><code>${readableTex(r.gold)}</code></span
+      <span
+        class="answer ${answerMatches ? 'same' : 'differs'}"
+        title=${`extracted ${r.extracted ?? '(none)'} · gold ${r.gold}`}
+        ><span class="codicon codicon-arrow-right"></span
+        ><code>${r.extracted !== null ? readableTex(r.extracted) : '—'}</code><span class="muted"> vs </span
+        ><code>${readableTex(r.gold)}</code></span
       >
-      <span class="len muted" title=${`${r.tokens.total} tokens (${r.tokens.source}) · ${r.tokens.reasoning} reasoning · ${r.tokens.answer} answer${r.finishReason ? ` · finish ${r.finishReason}` : ''}`}
+      <span
+        class="len muted"
+        title=${`${r.tokens.total} tokens (${r.tokens.source}) · ${r.tokens.reasoning} reasoning · ${r.tokens.answer} answer${r.finishReason ? ` · finish ${r.finishReason}` : ''}`}
         >${formatTokens(r.tokens.total)} tok</span
       >
       <span class="signals">${signalTags(r.present, info)}</span>

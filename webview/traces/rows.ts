@@ -48,7 +48,10 @@ export class RowCache {
     const out: number[] = [];
     if (this.rows.length === 0 || last < 0) return out;
     const from = Math.max(0, Math.floor(first / this.pageSize));
-    const to = Math.min(Math.floor((this.rows.length - 1) / this.pageSize), Math.floor(Math.max(first, last) / this.pageSize));
+    const to = Math.min(
+      Math.floor((this.rows.length - 1) / this.pageSize),
+      Math.floor(Math.max(first, last) / this.pageSize),
+    );
     for (let p = from; p <= to; p++) {
       if (this.loading.has(p)) continue;
       if (this.rows[p * this.pageSize] === undefined || this.stale.has(p)) out.push(p);

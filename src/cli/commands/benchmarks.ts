@@ -9,7 +9,9 @@ export const benchmarksCommand: Command = {
   async run(_v, _p, ctx) {
     const width = Math.max(...BUILTIN_BENCHMARKS.map((b) => b.id.length));
     for (const b of BUILTIN_BENCHMARKS) {
-      ctx.print(`${b.id.padEnd(width)}  ${String(b.problems).padStart(5)}  ${b.label} — ${b.description} (${b.license})`);
+      ctx.print(
+        `${b.id.padEnd(width)}  ${String(b.problems).padStart(5)}  ${b.label} — ${b.description} (${b.license})`,
+      );
     }
     return { json: BUILTIN_BENCHMARKS.map(({ file: _f, ...rest }) => rest) };
   },

@@ -3,7 +3,13 @@ import { probeCluster, probeLines } from '../../core/jobs/cluster-probe';
 import { requireRunnerDir } from '../../core/jobs/runner-files';
 import { describeEnvironment } from '../../core/jobs/runner-environment';
 import type { Command } from '../command';
-import { ADDRESS_OPTION, ENVIRONMENT_OPTIONS, checkpointRoot, clusterClient, runnerEnvironment } from '../cluster-connection';
+import {
+  ADDRESS_OPTION,
+  ENVIRONMENT_OPTIONS,
+  checkpointRoot,
+  clusterClient,
+  runnerEnvironment,
+} from '../cluster-connection';
 
 export const clusterCheckCommand: Command = {
   name: 'cluster check',
@@ -27,21 +33,38 @@ export const clusterCheckCommand: Command = {
     const root = checkpointRoot(ctx, v['checkpoint-root'] as string | undefined);
     const hasToken = Boolean(ctx.env.W2S_CLUSTER_TOKEN);
     const check = await checkCluster(client, hasToken, ctx.signal);
-    ctx.print(`${check.address}: Ray ${check.rayVersion} (Jobs API ${check.apiVersion}), authentication ${check.authMode ?? 'not reported (Ray before token auth)'}${hasToken ? ', token accepted' : ''}`);
+    ctx.print(
+      `${check.address}: Ray ${check.rayVersion} (Jobs API ${check.apiVersion}), authentication ${check.authMode ?? 'not reported (Ray before token auth)'}${hasToken ? ', token accepted' : ''}`,
+    );
     for (const w of check.warnings) ctx.warn(`warning: ${w}`);
-    const base = { ...check, tokenSet: hasToken, environment: describeEnvironment(environment), checkpointRoot: root ?? null };
+    const base = {
+      ...check,
+      tokenSet: hasToken,
+      environment: describeEnvironment(environment),
+      checkpointRoot: root ?? null,
+    };
     if (v['no-probe']) return { json: base };
     const progress = ctx.progress('probe');
     let probe;
     try {
-      probe = await probeCluster(client, { runnerDir: requireRunnerDir(), environment, checkpointRoot: root, signal: ctx.signal, onProgress: (m) => progress.log(m) });
+      probe = await probeCluster(client, {
+        runnerDir: requireRunnerDir(),
+        environment,
+        checkpointRoot: root,
+        signal: ctx.signal,
+        onProgress: (m) => progress.log(m),
+      });
     } finally {
       progress.done();
     }
     if (probe.ok) for (const line of probeLines(probe)) ctx.print(`  ${line}`);
-    else ctx.warn(`w2s: the probe job ${probe.submissionId} ended ${probe.rayStatus}: ${probe.message ?? 'no details'}`);
+    else
+      ctx.warn(`w2s: the probe job ${probe.submissionId} ended ${probe.rayStatus}: ${probe.message ?? 'no details'}`);
     if (probe.note) ctx.warn(`note: ${probe.note}`);
-    if (probe.checkpointRoot.shared === false) ctx.warn(`warning: the checkpoint root ${probe.checkpointRoot.path} is not the same storage on every node: multi-node jobs and evals on other nodes cannot use it.`);
+    if (probe.checkpointRoot.shared === false)
+      ctx.warn(
+        `warning: the checkpoint root ${probe.checkpointRoot.path} is not the same storage on every node: multi-node jobs and evals on other nodes cannot use it.`,
+      );
     return { json: { ...base, probe }, exitCode: probe.ok ? 0 : 1 };
   },
 };

@@ -31,14 +31,20 @@ export const gradePairsCommand: Command = {
     'gets "verdict": "error", "detail": "timeout", and the others are unaffected. Ctrl-C stops after\n' +
     'writing the lines already graded (exit code 1). With --json the output is one JSON array instead.',
   options: {
-    threads: { type: 'string', description: `worker threads (default: ${os.availableParallelism()}, the cores)`, valueName: 'N' },
+    threads: {
+      type: 'string',
+      description: `worker threads (default: ${os.availableParallelism()}, the cores)`,
+      valueName: 'N',
+    },
     timeout: { type: 'string', description: 'hard cap per pair in seconds (default 10)', valueName: 'SECONDS' },
   },
   async run(v, positionals, ctx) {
     const threads = v.threads === undefined ? undefined : Number(v.threads);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError('--threads must be a positive integer.');
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+      throw new UsageError('--threads must be a positive integer.');
     const timeout = v.timeout === undefined ? undefined : Number(v.timeout);
-    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) throw new UsageError('--timeout must be a positive number of seconds.');
+    if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0))
+      throw new UsageError('--timeout must be a positive number of seconds.');
     const source = positionals[0] ?? '-';
     const name = source === '-' ? 'stdin' : path.basename(source);
     let input: NodeJS.ReadableStream;
@@ -46,7 +52,8 @@ export const gradePairsCommand: Command = {
     else {
       const file = path.resolve(ctx.cwd, source);
       if (!fs.existsSync(file)) throw new W2sError(`${file}: no such file.`, 'READ_FAILED');
-      if (fs.statSync(file).isDirectory()) throw new W2sError(`${file} is a folder; give a JSONL file of pairs.`, 'READ_FAILED');
+      if (fs.statSync(file).isDirectory())
+        throw new W2sError(`${file} is a folder; give a JSONL file of pairs.`, 'READ_FAILED');
       input = fs.createReadStream(file);
     }
     const pool = createGraderPool({ size: threads, ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}) });
@@ -78,11 +85,23 @@ export const gradePairsCommand: Command = {
         if (p.error) {
           bad++;
           ctx.warn(`w2s grade-pairs: ${name}:${p.line}: ${p.error}`);
-          emit({ ...(p.input ?? {}), extracted: null, verdict: 'error', equal: false, error: `${name}:${p.line}: ${p.error}` });
+          emit({
+            ...(p.input ?? {}),
+            extracted: null,
+            verdict: 'error',
+            equal: false,
+            error: `${name}:${p.line}: ${p.error}`,
+          });
           continue;
         }
         const r = results[k++]!;
-        emit({ ...p.input, extracted: r.extracted, verdict: r.verdict, equal: r.verdict === 'correct', ...(r.detail ? { detail: r.detail } : {}) });
+        emit({
+          ...p.input,
+          extracted: r.extracted,
+          verdict: r.verdict,
+          equal: r.verdict === 'correct',
+          ...(r.detail ? { detail: r.detail } : {}),
+        });
       }
       count += batch.length;
     };
@@ -141,12 +160,15 @@ function parsePair(raw: string, line: number): Pair {
   } catch (e) {
     return { line, input: null, error: `not valid JSON (${(e as Error).message})` };
   }
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return { line, input: null, error: 'expected a JSON object {"gold", "pred"}' };
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    return { line, input: null, error: 'expected a JSON object {"gold", "pred"}' };
   const o = input as Record<string, unknown>;
   for (const f of ['gold', 'pred']) {
     if (o[f] === undefined || o[f] === null) return { line, input: o, error: `the "${f}" field is missing` };
-    if (typeof o[f] !== 'string' && typeof o[f] !== 'number') return { line, input: o, error: `"${f}" must be a string or a number` };
+    if (typeof o[f] !== 'string' && typeof o[f] !== 'number')
+      return { line, input: o, error: `"${f}" must be a string or a number` };
   }
-  if (o.type !== undefined && !TYPES.includes(o.type as AnswerType)) return { line, input: o, error: `"type" must be one of ${TYPES.join(', ')}` };
+  if (o.type !== undefined && !TYPES.includes(o.type as AnswerType))
+    return { line, input: o, error: `"type" must be one of ${TYPES.join(', ')}` };
   return { line, input: o };
 }

@@ -18,7 +18,11 @@ export const gradeCommand: Command = {
     run: { type: 'string', multiple: true, description: 'only this run (default: all runs)', valueName: 'NAME' },
     regrade: { type: 'boolean', description: 'also re-grade traces graded by another grader version' },
     all: { type: 'boolean', description: 're-grade every trace' },
-    threads: { type: 'string', description: `worker threads (default: ${os.availableParallelism()}, the cores)`, valueName: 'N' },
+    threads: {
+      type: 'string',
+      description: `worker threads (default: ${os.availableParallelism()}, the cores)`,
+      valueName: 'N',
+    },
   },
   async run(v, _p, ctx) {
     if (v.regrade && v.all) throw new UsageError('give --regrade or --all, not both.');
@@ -43,11 +47,15 @@ export const gradeCommand: Command = {
           const ch = summary.changes.get(r.id) ?? { regraded: 0, changed: 0 };
           return { run: r.name, ...c, accuracy: accuracy(c), regraded: ch.regraded, changed: ch.changed };
         });
-      ctx.print(`graded ${summary.graded} trace(s) with ${summary.graderVersion}${summary.cancelled ? ' (interrupted: run again to resume)' : ''}`);
+      ctx.print(
+        `graded ${summary.graded} trace(s) with ${summary.graderVersion}${summary.cancelled ? ' (interrupted: run again to resume)' : ''}`,
+      );
       for (const r of runs) {
         const acc = r.accuracy === null ? '—' : `${(r.accuracy * 100).toFixed(1)}%`;
         const changed = r.regraded ? `; ${r.changed} of ${r.regraded} re-graded verdict(s) changed` : '';
-        ctx.print(`  ${r.run}: ${acc} correct  (${r.correct} correct, ${r.incorrect} incorrect, ${r['no-answer']} no answer, ${r.error} error, ${r.ungraded} ungraded${changed})`);
+        ctx.print(
+          `  ${r.run}: ${acc} correct  (${r.correct} correct, ${r.incorrect} incorrect, ${r['no-answer']} no answer, ${r.error} error, ${r.ungraded} ungraded${changed})`,
+        );
       }
       // a worker that died took its items with it (graded error): say so, and never exit 0
       const crashed = pool.stats.crashed;
@@ -56,7 +64,10 @@ export const gradeCommand: Command = {
         : undefined;
       if (gradingError) ctx.warn(`w2s grade: ${gradingError}`);
       const { changes: _changes, ...rest } = summary;
-      return { json: { ...rest, runs, ...(gradingError ? { gradingError } : {}) }, exitCode: summary.cancelled || gradingError ? 1 : 0 };
+      return {
+        json: { ...rest, runs, ...(gradingError ? { gradingError } : {}) },
+        exitCode: summary.cancelled || gradingError ? 1 : 0,
+      };
     } finally {
       progress.done();
       await pool.close();

@@ -9,7 +9,8 @@ import { UsageError } from '../usage-error';
 export const importCommand: Command = {
   name: 'import',
   summary: 'import a problem set (JSONL, JSON array or CSV) or a built-in benchmark',
-  usage: 'FILE --set NAME [--replace] [--question-field F] [--answer-field F] [--id-field F]\n       w2s import --builtin NAME [--set NAME]',
+  usage:
+    'FILE --set NAME [--replace] [--question-field F] [--answer-field F] [--id-field F]\n       w2s import --builtin NAME [--set NAME]',
   positionals: { min: 0, max: 1 },
   details:
     'Fields are detected (problem/question; answer/gt_answer/final_answer, a MATH solution\'s \\boxed{}, GSM8K\'s "#### N";\n' +
@@ -19,14 +20,26 @@ export const importCommand: Command = {
     'again changes nothing; a different file under an existing name needs --replace. A bad line fails the\n' +
     'whole import and names the line; nothing of that file is stored.',
   options: {
-    set: { type: 'string', description: 'name of the problem set (default: the file name without extension)', valueName: 'NAME' },
+    set: {
+      type: 'string',
+      description: 'name of the problem set (default: the file name without extension)',
+      valueName: 'NAME',
+    },
     builtin: { type: 'string', description: 'import a built-in benchmark (see "w2s benchmarks")', valueName: 'NAME' },
     replace: { type: 'boolean', description: 'replace a set of the same name that came from different content' },
     'question-field': { type: 'string', description: 'field holding the question', valueName: 'F' },
     'answer-field': { type: 'string', description: 'field holding the gold answer', valueName: 'F' },
     'id-field': { type: 'string', description: 'field holding a unique problem id', valueName: 'F' },
-    'answer-type': { type: 'string', description: `grade every answer as ${ANSWER_TYPES.join(' | ')} (default: per problem)`, valueName: 'T' },
-    'shuffle-choices': { type: 'string', description: 'shuffle multiple-choice options with this seed (GPQA lists the answer first)', valueName: 'SEED' },
+    'answer-type': {
+      type: 'string',
+      description: `grade every answer as ${ANSWER_TYPES.join(' | ')} (default: per problem)`,
+      valueName: 'T',
+    },
+    'shuffle-choices': {
+      type: 'string',
+      description: 'shuffle multiple-choice options with this seed (GPQA lists the answer first)',
+      valueName: 'SEED',
+    },
     'max-line-mb': { type: 'string', description: 'refuse lines longer than this many MB (default 4)', valueName: 'N' },
   },
   async run(v, positionals, ctx) {
@@ -37,7 +50,12 @@ export const importCommand: Command = {
     if (answerType && !ANSWER_TYPES.includes(answerType as AnswerType)) {
       throw new UsageError(`--answer-type must be one of ${ANSWER_TYPES.join(', ')}.`);
     }
-    const maxLineMb = numberOption(v['max-line-mb'], 'max-line-mb', (x) => x > 0 && x <= 1024, 'a positive number of MB (at most 1024)');
+    const maxLineMb = numberOption(
+      v['max-line-mb'],
+      'max-line-mb',
+      (x) => x > 0 && x <= 1024,
+      'a positive number of MB (at most 1024)',
+    );
 
     let file: string;
     let name: string;
@@ -74,7 +92,9 @@ export const importCommand: Command = {
     const types = Object.entries(result.answerTypes)
       .map(([t, n]) => `${n} ${t}`)
       .join(', ');
-    const verb = { created: 'imported', replaced: 'replaced', unchanged: 'unchanged (already imported)' }[result.outcome];
+    const verb = { created: 'imported', replaced: 'replaced', unchanged: 'unchanged (already imported)' }[
+      result.outcome
+    ];
     ctx.print(`${result.name}: ${verb}, ${result.problems} problems (${types}) from ${result.source}`);
     if (result.repeatedQuestions > 0) {
       const distinct = result.problems - result.repeatedQuestions;

@@ -30,14 +30,26 @@ export function jobJson(store: Store, job: JobRow, withSeries = false): Record<s
  * the whole log with --log), eval samples graded as they arrive. Ctrl-C detaches and leaves the job
  * running; following again resumes where this stopped.
  */
-export async function followInCli(ctx: CliContext, store: Store, client: RayClient, job: JobRow, opts: { printLog: boolean; grade: boolean }): Promise<JobRow> {
+export async function followInCli(
+  ctx: CliContext,
+  store: Store,
+  client: RayClient,
+  job: JobRow,
+  opts: { printLog: boolean; grade: boolean },
+): Promise<JobRow> {
   const progress = ctx.progress(`${job.kind} ${job.name}`);
-  const pool = job.kind === 'eval' && opts.grade ? createGraderPool({ size: Math.max(1, Math.min(4, os.availableParallelism() - 1)) }) : undefined;
+  const pool =
+    job.kind === 'eval' && opts.grade
+      ? createGraderPool({ size: Math.max(1, Math.min(4, os.availableParallelism() - 1)) })
+      : undefined;
   const grader = pool ? createLiveGrader(store, pool) : undefined;
   let final: JobRow;
   try {
     final = await followJob({
-      store, client, jobId: job.id, signal: ctx.signal,
+      store,
+      client,
+      jobId: job.id,
+      signal: ctx.signal,
       onTracesStored: grader ? (ids) => grader.enqueue(ids) : undefined,
       onLines: (lines) => {
         for (const l of lines) {
@@ -46,14 +58,16 @@ export async function followInCli(ctx: CliContext, store: Store, client: RayClie
             continue;
           }
           const r = parseRecord(l.text);
-          if (r?.type === 'status' && typeof r.message === 'string' && r.phase !== 'generating') progress.log(`${r.phase}: ${r.message}`);
+          if (r?.type === 'status' && typeof r.message === 'string' && r.phase !== 'generating')
+            progress.log(`${r.phase}: ${r.message}`);
           else if (r?.type === 'error') progress.log(`error (${String(r.kind)}): ${String(r.message)}`);
           else if (r?.type === 'checkpoint') progress.log(`checkpoint: ${String(r.path)}`);
         }
       },
       onChange: (j) => {
         const s = summarizeJob(store, j);
-        if (s.total) progress.update(s.step ?? 0, s.total, `${j.status}${s.loss !== null ? ` · loss ${s.loss.toFixed(4)}` : ''}`);
+        if (s.total)
+          progress.update(s.step ?? 0, s.total, `${j.status}${s.loss !== null ? ` · loss ${s.loss.toFixed(4)}` : ''}`);
       },
       onMode: (mode, reason) => progress.log(`log: ${mode} (${reason})`),
       onWarning: (message) => progress.log(`warning: ${message}`),
@@ -65,11 +79,20 @@ export async function followInCli(ctx: CliContext, store: Store, client: RayClie
   }
   const s = summarizeJob(store, final);
   if (ctx.signal.aborted) {
-    ctx.warn(`Detached from ${final.name} (${final.status}); it keeps running. Follow it again: w2s jobs logs -f ${final.name}; stop it: w2s jobs stop ${final.name}`);
+    ctx.warn(
+      `Detached from ${final.name} (${final.status}); it keeps running. Follow it again: w2s jobs logs -f ${final.name}; stop it: w2s jobs stop ${final.name}`,
+    );
     return final;
   }
-  const extra = final.kind === 'eval' && final.spec.evalRun ? evalSummary(store, final.spec.evalRun) : s.loss !== null ? `, last loss ${s.loss.toFixed(4)}` : '';
-  ctx.print(`${final.name}: ${final.status}${s.progress ? ` after ${s.progress}` : ''}${extra}${s.elapsedMs !== null ? ` in ${formatElapsed(s.elapsedMs)}` : ''}`);
+  const extra =
+    final.kind === 'eval' && final.spec.evalRun
+      ? evalSummary(store, final.spec.evalRun)
+      : s.loss !== null
+        ? `, last loss ${s.loss.toFixed(4)}`
+        : '';
+  ctx.print(
+    `${final.name}: ${final.status}${s.progress ? ` after ${s.progress}` : ''}${extra}${s.elapsedMs !== null ? ` in ${formatElapsed(s.elapsedMs)}` : ''}`,
+  );
   const cp = final.output.checkpoints?.filter((c) => c.final).at(-1);
   if (cp) ctx.print(`  model: ${cp.path}`);
   if (final.status === 'failed') ctx.warn(`w2s: job ${final.name} failed: ${final.error ?? 'no details'}`);

@@ -14,7 +14,10 @@ export const jobsListCommand: Command = {
   summary: 'list SFT and eval jobs with status, progress, loss and time',
   usage: '[--refresh] [--address URL]',
   details: 'Shows what the store knows; --refresh first asks the cluster for the status of every unfinished job.',
-  options: { refresh: { type: 'boolean', description: 'ask the cluster for the status of unfinished jobs first' }, ...ADDRESS_OPTION },
+  options: {
+    refresh: { type: 'boolean', description: 'ask the cluster for the status of unfinished jobs first' },
+    ...ADDRESS_OPTION,
+  },
   async run(v, _p, ctx) {
     const store = ctx.existingStore();
     if (!store) {
@@ -25,7 +28,12 @@ export const jobsListCommand: Command = {
     if (v.refresh) {
       for (const j of jobs.filter((x) => x.submissionId && !isFinished(x.status))) {
         try {
-          await refreshJobStatus(store, clusterClient(ctx, v.address as string | undefined, j.cluster), j.id, ctx.signal);
+          await refreshJobStatus(
+            store,
+            clusterClient(ctx, v.address as string | undefined, j.cluster),
+            j.id,
+            ctx.signal,
+          );
         } catch (e) {
           ctx.warn(`${j.name}: ${isW2sError(e) ? e.message : String(e)}`);
         }
@@ -36,7 +44,9 @@ export const jobsListCommand: Command = {
     const rows = jobs.map((j) => summarizeJob(store, j));
     const w = Math.max(4, ...rows.map((r) => r.name.length));
     for (const r of rows) {
-      ctx.print(`${r.name.padEnd(w)}  ${r.kind.padEnd(4)}  ${r.status.padEnd(13)}  ${r.progress.padStart(18)}  ${r.loss !== null ? `loss ${r.loss.toFixed(4)}` : ''.padEnd(11)}  ${formatElapsed(r.elapsedMs).padStart(7)}${r.error ? `  — ${r.error}` : ''}`);
+      ctx.print(
+        `${r.name.padEnd(w)}  ${r.kind.padEnd(4)}  ${r.status.padEnd(13)}  ${r.progress.padStart(18)}  ${r.loss !== null ? `loss ${r.loss.toFixed(4)}` : ''.padEnd(11)}  ${formatElapsed(r.elapsedMs).padStart(7)}${r.error ? `  — ${r.error}` : ''}`,
+      );
     }
     return { json: jobs.map((j) => jobJson(store, j)) };
   },
@@ -62,12 +72,22 @@ export const jobsShowCommand: Command = {
     const store = ctx.store();
     const job = await refreshed(ctx, requireJob(store, name!), v.address as string | undefined);
     const s = summarizeJob(store, job);
-    ctx.print(`${job.name} (${job.kind}) on ${job.cluster}: ${job.status}${s.progress ? `, ${s.progress}` : ''}${s.elapsedMs !== null ? `, ${formatElapsed(s.elapsedMs)}` : ''}`);
-    ctx.print(`  submission ${job.submissionId ?? '(not submitted)'}; ${job.spec.source}; ${job.spec.gpus} GPU(s); ${job.spec.entrypoint}`);
-    const settings = Object.entries(job.spec.job).map(([k, x]) => `${k}=${JSON.stringify(x)}`).join(' ');
+    ctx.print(
+      `${job.name} (${job.kind}) on ${job.cluster}: ${job.status}${s.progress ? `, ${s.progress}` : ''}${s.elapsedMs !== null ? `, ${formatElapsed(s.elapsedMs)}` : ''}`,
+    );
+    ctx.print(
+      `  submission ${job.submissionId ?? '(not submitted)'}; ${job.spec.source}; ${job.spec.gpus} GPU(s); ${job.spec.entrypoint}`,
+    );
+    const settings = Object.entries(job.spec.job)
+      .map(([k, x]) => `${k}=${JSON.stringify(x)}`)
+      .join(' ');
     ctx.print(`  job.json: ${settings}`);
-    if (s.loss !== null) ctx.print(`  last train loss ${s.loss.toFixed(4)}${s.validLoss !== null ? `, valid loss ${s.validLoss.toFixed(4)}` : ''}`);
-    for (const c of job.output.checkpoints ?? []) ctx.print(`  checkpoint step ${c.step}${c.final ? ' (final)' : ''}: ${c.path}`);
+    if (s.loss !== null)
+      ctx.print(
+        `  last train loss ${s.loss.toFixed(4)}${s.validLoss !== null ? `, valid loss ${s.validLoss.toFixed(4)}` : ''}`,
+      );
+    for (const c of job.output.checkpoints ?? [])
+      ctx.print(`  checkpoint step ${c.step}${c.final ? ' (final)' : ''}: ${c.path}`);
     for (const n of job.output.notes ?? []) ctx.print(`  note: ${n}`);
     if (job.spec.evalRun) ctx.print(`  eval run: ${job.spec.evalRun} (w2s runs)`);
     if (job.error) ctx.print(`  error: ${job.error}`);
@@ -77,10 +97,17 @@ export const jobsShowCommand: Command = {
 
 export const jobsLogsCommand: Command = {
   name: 'jobs logs',
-  summary: 'print a job\'s log; -f follows it to the end (and stores its records)',
+  summary: "print a job's log; -f follows it to the end (and stores its records)",
   usage: 'NAME [-f] [--address URL]',
   positionals: { min: 1, max: 1 },
-  options: { follow: { type: 'boolean', short: 'f', description: 'follow until the job ends (Ctrl-C stops following, not the job)' }, ...ADDRESS_OPTION },
+  options: {
+    follow: {
+      type: 'boolean',
+      short: 'f',
+      description: 'follow until the job ends (Ctrl-C stops following, not the job)',
+    },
+    ...ADDRESS_OPTION,
+  },
   async run(v, [name], ctx) {
     const store = ctx.store();
     const job = requireJob(store, name!);
@@ -103,15 +130,24 @@ export const jobsLogsCommand: Command = {
 
 export const jobsStopCommand: Command = {
   name: 'jobs stop',
-  summary: 'stop a running job (SIGTERM, then SIGKILL after Ray\'s grace period)',
+  summary: "stop a running job (SIGTERM, then SIGKILL after Ray's grace period)",
   usage: 'NAME [--address URL]',
   positionals: { min: 1, max: 1 },
   options: { ...ADDRESS_OPTION },
   async run(v, [name], ctx) {
     const store = ctx.store();
     const job = requireJob(store, name!);
-    const { job: after, stopped } = await stopJob(store, clusterClient(ctx, v.address as string | undefined, job.cluster), job.id, ctx.signal);
-    ctx.print(stopped ? `${job.name}: stopping (Ray sends SIGTERM, then SIGKILL after a few seconds; checkpoints written so far stay).` : `${job.name}: the cluster says it was not running.`);
+    const { job: after, stopped } = await stopJob(
+      store,
+      clusterClient(ctx, v.address as string | undefined, job.cluster),
+      job.id,
+      ctx.signal,
+    );
+    ctx.print(
+      stopped
+        ? `${job.name}: stopping (Ray sends SIGTERM, then SIGKILL after a few seconds; checkpoints written so far stay).`
+        : `${job.name}: the cluster says it was not running.`,
+    );
     return { json: { ...jobJson(store, after), stopped }, exitCode: stopped ? 0 : 1 };
   },
 };

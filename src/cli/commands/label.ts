@@ -1,5 +1,13 @@
 import { formatFilterExpression } from '../../core/curation/filter-expr';
-import { labelFiltered, labelTraces, listActions, traceLabel, undoAction, type LabelAction, type LabelChange } from '../../core/curation/labels';
+import {
+  labelFiltered,
+  labelTraces,
+  listActions,
+  traceLabel,
+  undoAction,
+  type LabelAction,
+  type LabelChange,
+} from '../../core/curation/labels';
 import type { Command } from '../command';
 import { catchUpSignals, FILTER_OPTIONS, filterFromOptions } from '../trace-filter';
 import { UsageError } from '../usage-error';
@@ -34,7 +42,7 @@ export const labelCommand: Command = {
     '       w2s label history [--limit N]',
   details:
     'accept and reject exclude each other; a star goes with either; clear removes all three and the note.\n' +
-    'Every command is one action that remembers each trace\'s labels before it: undo puts them back exactly\n' +
+    "Every command is one action that remembers each trace's labels before it: undo puts them back exactly\n" +
     '(traces labelled again since keep their newer labels). With --filter or --view, every trace the filter\n' +
     'selects now is labelled (w2s traces --filter EXPR shows them first).',
   positionals: { min: 1, max: 100_000 },
@@ -56,34 +64,49 @@ export const labelCommand: Command = {
     if (action === 'undo') {
       if (rest.length > 1) throw new UsageError('undo takes at most one action number (w2s label history lists them).');
       const r = undoAction(store, rest.length ? ids(rest)[0] : undefined);
-      ctx.print(`undid ${describe(r.action)}: ${r.restored} trace(s) restored${r.skipped ? `, ${r.skipped} labelled again since (left as they are)` : ''}`);
+      ctx.print(
+        `undid ${describe(r.action)}: ${r.restored} trace(s) restored${r.skipped ? `, ${r.skipped} labelled again since (left as they are)` : ''}`,
+      );
       return { json: r };
     }
     if (action === 'show') {
       if (rest.length !== 1) throw new UsageError('show takes one trace id.');
       const label = traceLabel(store, ids(rest)[0]!);
-      ctx.print(`${label.decision ?? 'no decision'}${label.star ? ', starred' : ''}${label.note ? `\nnote: ${label.note}` : ''}`);
+      ctx.print(
+        `${label.decision ?? 'no decision'}${label.star ? ', starred' : ''}${label.note ? `\nnote: ${label.note}` : ''}`,
+      );
       return { json: label };
     }
     let change: LabelChange;
     let targets: string[];
     if (action === 'note') {
-      if (rest.length !== 2) throw new UsageError('note takes a trace id and the text: w2s label note 12 "wrong unit in step 3".');
+      if (rest.length !== 2)
+        throw new UsageError('note takes a trace id and the text: w2s label note 12 "wrong unit in step 3".');
       change = { note: rest[1] === '' ? null : rest[1]! };
       targets = [rest[0]!];
     } else if (CHANGES[action]) {
       change = CHANGES[action]!;
       targets = rest;
     } else {
-      throw new UsageError(`unknown label action "${action}" (accept, reject, star, unstar, clear, note, show, undo, history).`);
+      throw new UsageError(
+        `unknown label action "${action}" (accept, reject, star, unstar, clear, note, show, undo, history).`,
+      );
     }
     const { filter, given } = filterFromOptions(v, store);
     if (given && targets.length) throw new UsageError('give trace ids or --filter/--view, not both.');
-    if (!given && targets.length === 0) throw new UsageError(`say what to ${action}: trace ids, or --filter EXPR / --view NAME for everything they select.`);
+    if (!given && targets.length === 0)
+      throw new UsageError(
+        `say what to ${action}: trace ids, or --filter EXPR / --view NAME for everything they select.`,
+      );
     let a: LabelAction;
     if (given) {
       await catchUpSignals(ctx, store);
-      a = labelFiltered(store, filter, change, typeof v.view === 'string' ? `view ${v.view}` : `filter ${formatFilterExpression(filter)}`);
+      a = labelFiltered(
+        store,
+        filter,
+        change,
+        typeof v.view === 'string' ? `view ${v.view}` : `filter ${formatFilterExpression(filter)}`,
+      );
     } else a = labelTraces(store, ids(targets), change);
     ctx.print(`${describe(a)} — undo with: w2s label undo ${a.id}`);
     return { json: a };

@@ -23,7 +23,10 @@ export const runsCommand: Command = {
       // errors are stored redacted; a store written by an older version may still hold a key. Each
       // signal's rate is over the run's traces (w2s signals computes what is missing).
       return {
-        ...r, error: r.error === null ? null : redactSecrets(r.error), grades, accuracy: grades ? accuracy(grades) : null,
+        ...r,
+        error: r.error === null ? null : redactSecrets(r.error),
+        grades,
+        accuracy: grades ? accuracy(grades) : null,
         signals: s ? { traces: s.traces, rates: s.rates, means: s.means, estimatedTokens: s.estimatedTokens } : null,
       };
     });
@@ -34,7 +37,9 @@ export const runsCommand: Command = {
         `${r.name.padEnd(w)}  ${r.status.padEnd(11)}  ${(r.kind === 'import' ? `${r.done} imported` : `${r.done}/${r.total}`).padStart(13)}` +
           (r.kind === 'import'
             ? `  (${r.problems} of ${r.setProblems} problems${r.imported ? `; ${r.imported.matched} of the file's ${r.imported.fileTraces} traces matched a problem` : ''})`
-            : r.problems < r.setProblems ? `  (${r.problems} of ${r.setProblems} problems; more: w2s sample --run ${r.name} --limit N|all)` : '') +
+            : r.problems < r.setProblems
+              ? `  (${r.problems} of ${r.setProblems} problems; more: w2s sample --run ${r.name} --limit N|all)`
+              : '') +
           `${r.failed ? `  ${r.failed} failed` : ''}${r.truncated ? `  ${r.truncated} truncated` : ''}` +
           `${r.accuracy !== null ? `  ${(r.accuracy * 100).toFixed(1)}% correct` : ''}` +
           `  ${r.completionTokens} tokens  ${r.kind} ${r.model} on ${r.setName}${r.error ? `  — ${r.error}` : ''}`,

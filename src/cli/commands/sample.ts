@@ -29,7 +29,7 @@ export const sampleCommand: Command = {
   details:
     'Defaults follow the W2SR teacher recipe: one greedy sample (temperature 0) per problem, 4096 tokens, template\n' +
     'qwen-base (chat). For evaluation use e.g. --temperature 0.6 --top-p 0.95 --seed 0. Templates: qwen-base,\n' +
-    'qwen-instruct, simple (plain completions for base models) and the workspace\'s own.\n' +
+    "qwen-instruct, simple (plain completions for base models) and the workspace's own.\n" +
     'Running the same command again resumes the run of that name: only missing or failed traces are sampled.\n' +
     'Settings left out on a resume are taken from the run; settings that differ are refused.\n' +
     '--limit N samples the first N problems of the set (file order) and is stored with the run: a resume keeps\n' +
@@ -42,25 +42,81 @@ export const sampleCommand: Command = {
     'secret a model writes into its text.',
   options: {
     set: { type: 'string', description: 'problem set to sample', valueName: 'NAME' },
-    'base-url': { type: 'string', description: 'endpoint, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)', valueName: 'URL' },
+    'base-url': {
+      type: 'string',
+      description: 'endpoint, e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)',
+      valueName: 'URL',
+    },
     model: { type: 'string', description: 'model id as the server names it', valueName: 'ID' },
-    run: { type: 'string', description: 'run name (default: SET-MODEL-TEMPLATE); an existing run is resumed', valueName: 'NAME' },
+    run: {
+      type: 'string',
+      description: 'run name (default: SET-MODEL-TEMPLATE); an existing run is resumed',
+      valueName: 'NAME',
+    },
     n: { type: 'string', description: `samples per problem (default ${DEFAULTS.n})`, valueName: 'N' },
-    temperature: { type: 'string', description: `sampling temperature (default ${DEFAULTS.temperature})`, valueName: 'T' },
+    temperature: {
+      type: 'string',
+      description: `sampling temperature (default ${DEFAULTS.temperature})`,
+      valueName: 'T',
+    },
     'top-p': { type: 'string', description: `nucleus sampling (default ${DEFAULTS.top_p})`, valueName: 'P' },
-    'max-tokens': { type: 'string', description: `longest generation (default ${DEFAULTS.max_tokens})`, valueName: 'N' },
-    seed: { type: 'string', description: 'sampling seed (sample i of a problem sent alone gets seed+i)', valueName: 'N' },
+    'max-tokens': {
+      type: 'string',
+      description: `longest generation (default ${DEFAULTS.max_tokens})`,
+      valueName: 'N',
+    },
+    seed: {
+      type: 'string',
+      description: 'sampling seed (sample i of a problem sent alone gets seed+i)',
+      valueName: 'N',
+    },
     stop: { type: 'string', multiple: true, description: 'stop sequence', valueName: 'S' },
-    template: { type: 'string', description: 'prompt template (default qwen-base, or simple with --api completions)', valueName: 'NAME' },
+    template: {
+      type: 'string',
+      description: 'prompt template (default qwen-base, or simple with --api completions)',
+      valueName: 'NAME',
+    },
     api: { type: 'string', description: 'chat | completions (picks the default template)', valueName: 'API' },
-    'extra-body': { type: 'string', description: 'JSON merged into each request, e.g. \'{"skip_special_tokens":true}\'', valueName: 'JSON' },
-    concurrency: { type: 'string', description: `requests in flight (default ${DEFAULTS.concurrency})`, valueName: 'N' },
-    limit: { type: 'string', description: 'sample the first N problems of the set (stored with the run; a larger N or "all" extends it)', valueName: 'N|all' },
-    timeout: { type: 'string', description: `seconds to wait for a response to start, or for more text (default ${DEFAULTS.timeoutSeconds})`, valueName: 'S' },
-    deadline: { type: 'string', description: 'seconds one request may take in all (default: the timeout plus max-tokens / 4)', valueName: 'S' },
-    'max-attempts': { type: 'string', description: 'attempts per request before the trace is recorded as failed (default 6)', valueName: 'N' },
-    'n-mode': { type: 'string', description: 'auto | server | separate: ask the server for n choices, or one request per sample (default auto)', valueName: 'M' },
-    'api-key-env': { type: 'string', description: 'environment variable holding the API key (default OPENAI_API_KEY)', valueName: 'VAR' },
+    'extra-body': {
+      type: 'string',
+      description: 'JSON merged into each request, e.g. \'{"skip_special_tokens":true}\'',
+      valueName: 'JSON',
+    },
+    concurrency: {
+      type: 'string',
+      description: `requests in flight (default ${DEFAULTS.concurrency})`,
+      valueName: 'N',
+    },
+    limit: {
+      type: 'string',
+      description: 'sample the first N problems of the set (stored with the run; a larger N or "all" extends it)',
+      valueName: 'N|all',
+    },
+    timeout: {
+      type: 'string',
+      description: `seconds to wait for a response to start, or for more text (default ${DEFAULTS.timeoutSeconds})`,
+      valueName: 'S',
+    },
+    deadline: {
+      type: 'string',
+      description: 'seconds one request may take in all (default: the timeout plus max-tokens / 4)',
+      valueName: 'S',
+    },
+    'max-attempts': {
+      type: 'string',
+      description: 'attempts per request before the trace is recorded as failed (default 6)',
+      valueName: 'N',
+    },
+    'n-mode': {
+      type: 'string',
+      description: 'auto | server | separate: ask the server for n choices, or one request per sample (default auto)',
+      valueName: 'M',
+    },
+    'api-key-env': {
+      type: 'string',
+      description: 'environment variable holding the API key (default OPENAI_API_KEY)',
+      valueName: 'VAR',
+    },
     'no-grade': { type: 'boolean', description: 'do not grade traces as they arrive (grade later with w2s grade)' },
   },
   async run(v, _p, ctx) {
@@ -73,7 +129,14 @@ export const sampleCommand: Command = {
     const apiKey = apiKeyFrom(v, ctx);
     const name = runName ?? defaultRunName(setName, model, template.name); // only when --set/--model came from a stored run
     const { result, verdicts, gradingError } = await sampleAndGrade(store, ctx, !v['no-grade'], {
-      runName: name, setName, model, baseUrl, apiKey, template, ...settings, signal: ctx.signal,
+      runName: name,
+      setName,
+      model,
+      baseUrl,
+      apiKey,
+      template,
+      ...settings,
+      signal: ctx.signal,
     });
     return report(store, ctx, result, verdicts, gradingError);
   },
@@ -87,9 +150,15 @@ type RunRow = NonNullable<ReturnType<typeof findRun>>;
 /** The run the command samples: --run, else the name derived from set, model and template (so repeating a command resumes its run). */
 function existingRun(store: Store, v: Values): { runName: string | undefined; existing: RunRow | undefined } {
   const guessTemplate = (v.template as string | undefined) ?? (v.api === 'completions' ? 'simple' : 'qwen-base');
-  const runName = (v.run as string | undefined) ?? (v.set && v.model ? defaultRunName(v.set as string, v.model as string, guessTemplate) : undefined);
+  const runName =
+    (v.run as string | undefined) ??
+    (v.set && v.model ? defaultRunName(v.set as string, v.model as string, guessTemplate) : undefined);
   const existing = runName ? findRun(store, runName) : undefined;
-  if (existing && existing.kind !== 'sample') throw new W2sError(`Run "${runName}" is an ${existing.kind} run; it cannot be sampled. Choose another run name.`, 'RUN_KIND');
+  if (existing && existing.kind !== 'sample')
+    throw new W2sError(
+      `Run "${runName}" is an ${existing.kind} run; it cannot be sampled. Choose another run name.`,
+      'RUN_KIND',
+    );
   return { runName, existing };
 }
 
@@ -107,13 +176,16 @@ function target(v: Values, existing: RunRow | undefined): { setName: string; mod
 /** --template, else the resumed run's (when --api agrees), else the default of the API; the template must speak --api. */
 function chooseTemplate(store: Store, v: Values, storedTemplate: PromptTemplate | undefined): PromptTemplate {
   const api = v.api as string | undefined;
-  if (api !== undefined && api !== 'chat' && api !== 'completions') throw new UsageError('--api must be chat or completions.');
+  if (api !== undefined && api !== 'chat' && api !== 'completions')
+    throw new UsageError('--api must be chat or completions.');
   let template: PromptTemplate;
   if (v.template !== undefined) template = requireTemplate(store, v.template as string);
   else if (storedTemplate && (api === undefined || api === storedTemplate.api)) template = storedTemplate;
   else template = requireTemplate(store, api === 'completions' ? 'simple' : 'qwen-base');
   if (api !== undefined && template.api !== api) {
-    throw new UsageError(`template ${template.name} is a ${template.api} template but --api is ${api}; pick a ${api} template (${api === 'completions' ? 'simple' : 'qwen-base or qwen-instruct'}).`);
+    throw new UsageError(
+      `template ${template.name} is a ${template.api} template but --api is ${api}; pick a ${api} template (${api === 'completions' ? 'simple' : 'qwen-base or qwen-instruct'}).`,
+    );
   }
   return template;
 }
@@ -123,7 +195,10 @@ function samplingSettings(v: Values, existing: RunRow | undefined, stored: Store
   // (read in this order, so the first bad option is the one reported)
   const extraBody = v['extra-body'] !== undefined ? parseExtraBody(v['extra-body']) : stored.extra_body;
   const params: SamplingParams = {
-    temperature: numberOption(v.temperature, 'temperature', (x) => x >= 0 && x <= 2, 'between 0 and 2') ?? stored.temperature ?? DEFAULTS.temperature,
+    temperature:
+      numberOption(v.temperature, 'temperature', (x) => x >= 0 && x <= 2, 'between 0 and 2') ??
+      stored.temperature ??
+      DEFAULTS.temperature,
     top_p: numberOption(v['top-p'], 'top-p', (x) => x > 0 && x <= 1, 'in (0, 1]') ?? stored.top_p ?? DEFAULTS.top_p,
     max_tokens: intOption(v['max-tokens'], 'max-tokens', 1, 10_000_000) ?? stored.max_tokens ?? DEFAULTS.max_tokens,
     seed: intOption(v.seed, 'seed', -Number.MAX_SAFE_INTEGER) ?? stored.seed,
@@ -132,7 +207,8 @@ function samplingSettings(v: Values, existing: RunRow | undefined, stored: Store
   const samplesPerProblem = intOption(v.n, 'n', 1, 1024) ?? existing?.samplesPerProblem ?? DEFAULTS.n;
   const concurrency = intOption(v.concurrency, 'concurrency', 1, 4096) ?? DEFAULTS.concurrency;
   const problemLimit = v.limit === 'all' ? null : intOption(v.limit, 'limit', 1, Number.MAX_SAFE_INTEGER, 'or "all"');
-  const timeoutS = numberOption(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? DEFAULTS.timeoutSeconds;
+  const timeoutS =
+    numberOption(v.timeout, 'timeout', (x) => x > 0, 'a positive number of seconds') ?? DEFAULTS.timeoutSeconds;
   const deadlineS = numberOption(v.deadline, 'deadline', (x) => x > 0, 'a positive number of seconds');
   const maxAttempts = intOption(v['max-attempts'], 'max-attempts', 1, 100);
   const nMode = (v['n-mode'] as string | undefined) ?? 'auto';
@@ -146,7 +222,10 @@ function samplingSettings(v: Values, existing: RunRow | undefined, stored: Store
     timeoutMs: timeoutS * 1000,
     deadlineMs: deadlineS === undefined ? undefined : deadlineS * 1000,
     nMode,
-    retry: maxAttempts === undefined ? undefined : { maxAttempts, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 },
+    retry:
+      maxAttempts === undefined
+        ? undefined
+        : { maxAttempts, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 },
   };
 }
 
@@ -154,7 +233,10 @@ function samplingSettings(v: Values, existing: RunRow | undefined, stored: Store
 function apiKeyFrom(v: Values, ctx: Ctx): string | undefined {
   const keyVar = (v['api-key-env'] as string | undefined) ?? 'OPENAI_API_KEY';
   if (v['api-key-env'] !== undefined && !ctx.env[keyVar]) {
-    throw new W2sError(`--api-key-env ${keyVar}: the environment variable ${keyVar} is not set. Export it, or leave --api-key-env out for a local server.`, 'NO_KEY');
+    throw new W2sError(
+      `--api-key-env ${keyVar}: the environment variable ${keyVar} is not set. Export it, or leave --api-key-env out for a local server.`,
+      'NO_KEY',
+    );
   }
   return ctx.env[keyVar] || undefined;
 }
@@ -177,7 +259,12 @@ async function sampleAndGrade(store: Store, ctx: Ctx, grade: boolean, request: S
     result = await sampleRun(store, {
       ...request,
       onTracesStored: grader ? (ids) => grader.enqueue(ids) : undefined,
-      onProgress: (p) => progress.update(p.done + p.failed, p.total, `${p.failed ? `${p.failed} failed, ` : ''}${Math.round(p.tokensPerSecond)} tok/s`),
+      onProgress: (p) =>
+        progress.update(
+          p.done + p.failed,
+          p.total,
+          `${p.failed ? `${p.failed} failed, ` : ''}${Math.round(p.tokensPerSecond)} tok/s`,
+        ),
       onLog: (level, msg) => (level === 'warn' ? progress.log(`warning: ${msg}`) : progress.log(msg)),
     });
     await grader?.drain();
@@ -185,7 +272,10 @@ async function sampleAndGrade(store: Store, ctx: Ctx, grade: boolean, request: S
     progress.done();
     await pool?.close();
   }
-  if (grader?.lastError) ctx.warn(`w2s sample: grading failed (${grader.lastError.message}); grade later with: w2s grade --run ${result.runName}`);
+  if (grader?.lastError)
+    ctx.warn(
+      `w2s sample: grading failed (${grader.lastError.message}); grade later with: w2s grade --run ${result.runName}`,
+    );
   const crashed = pool?.stats.crashed ?? 0;
   const gradingError = crashed
     ? `a grading worker died ${crashed} time(s) (last: ${pool!.stats.lastCrash}); the traces it held were marked error without being graded. ` +
@@ -197,7 +287,13 @@ async function sampleAndGrade(store: Store, ctx: Ctx, grade: boolean, request: S
 }
 
 /** The summary lines, the JSON document and the exit code (0 done, 130 cancelled, 1 otherwise or when grading broke). */
-function report(store: Store, ctx: Ctx, result: SampleResult, verdicts: VerdictCounts | undefined, gradingError: string | undefined): CommandResult {
+function report(
+  store: Store,
+  ctx: Ctx,
+  result: SampleResult,
+  verdicts: VerdictCounts | undefined,
+  gradingError: string | undefined,
+): CommandResult {
   const secs = formatSeconds(result.elapsedMs / 1000);
   ctx.print(
     `${result.runName}: ${result.status} — ${result.done}/${result.total} traces stored` +
@@ -210,7 +306,9 @@ function report(store: Store, ctx: Ctx, result: SampleResult, verdicts: VerdictC
   const run = findRun(store, result.runName);
   const setProblems = run?.setProblems ?? 0;
   if (run && run.problemLimit !== null && run.problemLimit < setProblems) {
-    ctx.print(`  limited to the first ${run.problemLimit} of ${setProblems} problems; sample more: w2s sample --run ${result.runName} --limit N|all`);
+    ctx.print(
+      `  limited to the first ${run.problemLimit} of ${setProblems} problems; sample more: w2s sample --run ${result.runName} --limit N|all`,
+    );
   }
   if (verdicts) {
     ctx.print(
@@ -222,6 +320,14 @@ function report(store: Store, ctx: Ctx, result: SampleResult, verdicts: VerdictC
   if (result.status === 'cancelled') ctx.warn(`Cancelled. Resume with: w2s sample --run ${result.runName}`);
   const { runId: _id, ...rest } = result;
   const selection = { problemLimit: run?.problemLimit ?? null, setProblems };
-  const json = { ...rest, ...selection, ...(verdicts ? { grades: verdicts } : {}), ...(gradingError ? { gradingError } : {}) };
-  return { json, exitCode: result.status === 'done' ? (gradingError ? 1 : 0) : result.status === 'cancelled' ? 130 : 1 };
+  const json = {
+    ...rest,
+    ...selection,
+    ...(verdicts ? { grades: verdicts } : {}),
+    ...(gradingError ? { gradingError } : {}),
+  };
+  return {
+    json,
+    exitCode: result.status === 'done' ? (gradingError ? 1 : 0) : result.status === 'cancelled' ? 130 : 1,
+  };
 }

@@ -31,7 +31,8 @@ export function parseSort(value: string | undefined, desc: boolean): TraceSort |
 function int(v: unknown, flag: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer of at least ${min} (got "${String(v)}").`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${flag} must be an integer of at least ${min} (got "${String(v)}").`);
   return n;
 }
 
@@ -53,7 +54,11 @@ export const tracesCommand: Command = {
     '[signals present], the problem. --json prints {total, offset, rows, facets?, warnings}.',
   options: {
     ...FILTER_OPTIONS,
-    sort: { type: 'string', description: `sort key (default id): ${SORT_KEYS.join(', ')}, signal:NAME; add :desc to reverse`, valueName: 'KEY' },
+    sort: {
+      type: 'string',
+      description: `sort key (default id): ${SORT_KEYS.join(', ')}, signal:NAME; add :desc to reverse`,
+      valueName: 'KEY',
+    },
     desc: { type: 'boolean', description: 'reverse the sort' },
     limit: { type: 'string', description: 'rows to show (default 50, at most 500)', valueName: 'N' },
     offset: { type: 'string', description: 'rows to skip first', valueName: 'N' },
@@ -75,14 +80,25 @@ export const tracesCommand: Command = {
     const page = queryTraces(store, { filter, sort, offset, limit, count: true });
     const facets = v.facets ? facetCounts(store, filter) : undefined;
     printWarnings(ctx, 'traces', page.warnings);
-    ctx.print(`${page.total} trace(s)${page.total! > page.rows.length ? `, showing ${offset + 1}–${offset + page.rows.length}` : ''}`);
+    ctx.print(
+      `${page.total} trace(s)${page.total! > page.rows.length ? `, showing ${offset + 1}–${offset + page.rows.length}` : ''}`,
+    );
     for (const r of page.rows) ctx.print(row(r));
     if (facets) {
       for (const f of FACETS) {
         const vals = facets.facets[f].filter((x) => x.count > 0 || x.selected);
-        if (vals.length) ctx.print(`${f}: ${vals.map((x) => `${x.selected ? '*' : ''}${x.value} ${x.count}`).join('  ')}`);
+        if (vals.length)
+          ctx.print(`${f}: ${vals.map((x) => `${x.selected ? '*' : ''}${x.value} ${x.count}`).join('  ')}`);
       }
     }
-    return { json: { total: page.total, offset, rows: page.rows, ...(facets ? { facets: facets.facets } : {}), warnings: page.warnings } };
+    return {
+      json: {
+        total: page.total,
+        offset,
+        rows: page.rows,
+        ...(facets ? { facets: facets.facets } : {}),
+        warnings: page.warnings,
+      },
+    };
   },
 };

@@ -12,7 +12,8 @@ function line(v: SavedView): string {
 export const viewsCommand: Command = {
   name: 'views',
   summary: 'saved views: named filters shared by the Traces view, w2s traces --view and w2s export --view',
-  usage: '[list]\n       w2s views save NAME --filter EXPR [--sort KEY[:desc]] [--replace]\n       w2s views show NAME | delete NAME | rename OLD NEW',
+  usage:
+    '[list]\n       w2s views save NAME --filter EXPR [--sort KEY[:desc]] [--replace]\n       w2s views show NAME | delete NAME | rename OLD NEW',
   positionals: { min: 0, max: 3 },
   options: {
     filter: { type: 'string', description: 'the filter expression to save (w2s traces --help)', valueName: 'EXPR' },
@@ -35,8 +36,15 @@ export const viewsCommand: Command = {
     switch (action) {
       case 'save': {
         need(1, 'one name');
-        if (v.filter === undefined) throw new UsageError('give the filter to save: --filter EXPR (an empty "" saves everything).');
-        const view = saveView(store, rest[0]!, parseFilterOption(v.filter as string), parseSort(v.sort as string | undefined, false) ?? null, { replace: Boolean(v.replace) });
+        if (v.filter === undefined)
+          throw new UsageError('give the filter to save: --filter EXPR (an empty "" saves everything).');
+        const view = saveView(
+          store,
+          rest[0]!,
+          parseFilterOption(v.filter as string),
+          parseSort(v.sort as string | undefined, false) ?? null,
+          { replace: Boolean(v.replace) },
+        );
         ctx.print(`saved ${line(view)}`);
         return { json: view };
       }

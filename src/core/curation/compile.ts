@@ -56,7 +56,10 @@ export function compileFilter(store: Store, filter: TraceFilter): CompiledFilter
   const db = store.db;
 
   const runIds = (sql: string, values: readonly string[], what: string): number[] => {
-    const rows = db.prepare(sql.replace('?', values.map(() => '?').join(', '))).all(...values) as { id: number; name: string }[];
+    const rows = db.prepare(sql.replace('?', values.map(() => '?').join(', '))).all(...values) as {
+      id: number;
+      name: string;
+    }[];
     const found = new Set(rows.map((r) => r.name));
     const missing = values.filter((v) => !found.has(v));
     if (missing.length) warnings.push(`no ${what} named ${missing.map((m) => JSON.stringify(m)).join(', ')}`);
@@ -71,12 +74,19 @@ export function compileFilter(store: Store, filter: TraceFilter): CompiledFilter
     dimensions.push({ name: 'model', sql: `s.run_id IN (${ints(ids)})` });
   }
   if (filter.sets?.length) {
-    const ids = runIds('SELECT r.id, s.name FROM runs r JOIN problem_sets s ON s.id = r.set_id WHERE s.name IN (?)', filter.sets, 'problem set');
+    const ids = runIds(
+      'SELECT r.id, s.name FROM runs r JOIN problem_sets s ON s.id = r.set_id WHERE s.name IN (?)',
+      filter.sets,
+      'problem set',
+    );
     dimensions.push({ name: 'set', sql: `s.run_id IN (${ints(ids)})` });
   }
   if (filter.verdicts?.length) {
     const graded = filter.verdicts.filter((v) => v !== 'ungraded');
-    const parts = [...(graded.length ? [`s.verdict IN (${list(graded)})`] : []), ...(filter.verdicts.includes('ungraded') ? ['s.verdict IS NULL'] : [])];
+    const parts = [
+      ...(graded.length ? [`s.verdict IN (${list(graded)})`] : []),
+      ...(filter.verdicts.includes('ungraded') ? ['s.verdict IS NULL'] : []),
+    ];
     dimensions.push({ name: 'verdict', sql: `(${parts.join(' OR ')})` });
   }
   if (filter.labels?.length) {
@@ -84,7 +94,10 @@ export function compileFilter(store: Store, filter: TraceFilter): CompiledFilter
   }
   if (filter.finishReasons?.length) {
     const named = filter.finishReasons.filter((f) => f !== 'none');
-    const parts = [...(named.length ? [`s.finish IN (${list(named)})`] : []), ...(filter.finishReasons.includes('none') ? ['s.finish IS NULL'] : [])];
+    const parts = [
+      ...(named.length ? [`s.finish IN (${list(named)})`] : []),
+      ...(filter.finishReasons.includes('none') ? ['s.finish IS NULL'] : []),
+    ];
     dimensions.push({ name: 'finish', sql: `(${parts.join(' OR ')})` });
   }
   if (filter.length) dimensions.push({ name: 'length', sql: rangeSql('s.tokens', filter.length, p) });
@@ -100,20 +113,28 @@ export function compileFilter(store: Store, filter: TraceFilter): CompiledFilter
   }
 
   if (filter.latencyMs) conditions.push(rangeSql('s.latency_ms', filter.latencyMs, p));
-  if (filter.problems?.length) conditions.push(`s.problem_id IN (SELECT id FROM problems WHERE key IN (${list(filter.problems)}))`);
+  if (filter.problems?.length)
+    conditions.push(`s.problem_id IN (SELECT id FROM problems WHERE key IN (${list(filter.problems)}))`);
   if (filter.traceIds?.length) conditions.push(`s.trace_id IN (${ints(filter.traceIds)})`);
   if (filter.text) {
     const q = parseSearch(filter.text);
     if (!isEmptySearch(q)) {
       const split = splitSearch(q);
-      if (split.fts) conditions.push(`s.trace_id IN (SELECT rowid FROM traces_fts WHERE traces_fts MATCH ${p(split.fts)})`);
-      if (split.excludedFts) conditions.push(`s.trace_id NOT IN (SELECT rowid FROM traces_fts WHERE traces_fts MATCH ${p(split.excludedFts)})`);
+      if (split.fts)
+        conditions.push(`s.trace_id IN (SELECT rowid FROM traces_fts WHERE traces_fts MATCH ${p(split.fts)})`);
+      if (split.excludedFts)
+        conditions.push(
+          `s.trace_id NOT IN (SELECT rowid FROM traces_fts WHERE traces_fts MATCH ${p(split.excludedFts)})`,
+        );
       const contains = (needle: string) =>
         `(instr(lower(coalesce(t.reasoning, '')), ${p(needle)}) > 0 OR instr(lower(coalesce(t.answer, '')), ${p(needle)}) > 0)`;
       for (const g of split.substringGroups) {
-        conditions.push(`EXISTS (SELECT 1 FROM traces t WHERE t.id = s.trace_id AND (${g.map(contains).join(' OR ')}))`);
+        conditions.push(
+          `EXISTS (SELECT 1 FROM traces t WHERE t.id = s.trace_id AND (${g.map(contains).join(' OR ')}))`,
+        );
       }
-      for (const x of split.excludedSubstrings) conditions.push(`NOT EXISTS (SELECT 1 FROM traces t WHERE t.id = s.trace_id AND ${contains(x)})`);
+      for (const x of split.excludedSubstrings)
+        conditions.push(`NOT EXISTS (SELECT 1 FROM traces t WHERE t.id = s.trace_id AND ${contains(x)})`);
     }
   }
   return { dimensions, conditions, params, warnings };
@@ -156,4 +177,7 @@ export function whereAll(c: CompiledFilter): string {
 }
 
 /** The presence bit of each facet signal, for facet counts. */
-export const SIGNAL_BITS: readonly { name: SignalName; mask: number }[] = FACET_SIGNALS.map((s) => ({ name: s.name, mask: 1 << s.bit! }));
+export const SIGNAL_BITS: readonly { name: SignalName; mask: number }[] = FACET_SIGNALS.map((s) => ({
+  name: s.name,
+  mask: 1 << s.bit!,
+}));

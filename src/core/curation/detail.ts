@@ -29,7 +29,8 @@ interface DetailRaw {
 
 /** One trace in full, or undefined when no trace with text (and signals) has that id. */
 export function findTraceDetail(store: Store, id: number, options: { text?: string } = {}): TraceDetail | undefined {
-  const row = store.db.prepare(`${ROW_SELECT} WHERE s.trace_id = ?`).get(id) as Parameters<typeof toTraceRow>[0] | undefined;
+  const row = store.db.prepare(`${ROW_SELECT} WHERE s.trace_id = ?`).get(id) as
+    Parameters<typeof toTraceRow>[0] | undefined;
   if (!row) return undefined;
   const extra = store.db
     .prepare(
@@ -56,14 +57,20 @@ export function findTraceDetail(store: Store, id: number, options: { text?: stri
     createdAt: extra.created_at,
     extractedAt: locateExtracted(extra.answer, extra.reasoning, base.extracted),
   };
-  return options.text?.trim() ? { ...detail, hits: searchHits(store, id, options.text, extra.reasoning, extra.answer) } : detail;
+  return options.text?.trim()
+    ? { ...detail, hits: searchHits(store, id, options.text, extra.reasoning, extra.answer) }
+    : detail;
 }
 
 /**
  * Where the grader found its answer: the content of the last box of the answer (the grader reads the
  * last box first), else the last occurrence of the extracted text in the answer, then in the reasoning.
  */
-export function locateExtracted(answer: string | null, reasoning: string | null, extracted: string | null): TraceDetail['extractedAt'] {
+export function locateExtracted(
+  answer: string | null,
+  reasoning: string | null,
+  extracted: string | null,
+): TraceDetail['extractedAt'] {
   if (extracted === null || extracted === '') return null;
   if (answer) {
     const last = findBoxes(answer).pop();
@@ -82,7 +89,13 @@ export function locateExtracted(answer: string | null, reasoning: string | null,
   return null;
 }
 
-function searchHits(store: Store, id: number, text: string, reasoning: string | null, answer: string | null): NonNullable<TraceDetail['hits']> {
+function searchHits(
+  store: Store,
+  id: number,
+  text: string,
+  reasoning: string | null,
+  answer: string | null,
+): NonNullable<TraceDetail['hits']> {
   const split = splitSearch(parseSearch(text));
   let r: Range[] = [];
   let a: Range[] = [];
@@ -112,10 +125,15 @@ export type ProblemSamples = M.ProblemSamples<SignalName>;
 /** Every sample of one problem across runs, with each run's pass rate (for the side-by-side view). */
 export function problemSamples(store: Store, problemId: number): ProblemSamples | undefined {
   const p = store.db
-    .prepare('SELECT p.id, p.key, s.name AS set_name, p.question, p.answer, p.metadata FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE p.id = ?')
-    .get(problemId) as { id: number; key: string; set_name: string; question: string; answer: string; metadata: string } | undefined;
+    .prepare(
+      'SELECT p.id, p.key, s.name AS set_name, p.question, p.answer, p.metadata FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE p.id = ?',
+    )
+    .get(problemId) as
+    { id: number; key: string; set_name: string; question: string; answer: string; metadata: string } | undefined;
   if (!p) return undefined;
-  const raw = store.db.prepare(`${ROW_SELECT} WHERE s.problem_id = ? ORDER BY r.name, s.sample_index`).all(problemId) as Parameters<typeof toTraceRow>[0][];
+  const raw = store.db
+    .prepare(`${ROW_SELECT} WHERE s.problem_id = ? ORDER BY r.name, s.sample_index`)
+    .all(problemId) as Parameters<typeof toTraceRow>[0][];
   const traces = raw.map(toTraceRow);
   const runs = new Map<string, { run: string; model: string; samples: number; correct: number; graded: number }>();
   for (const t of traces) {
@@ -126,7 +144,11 @@ export function problemSamples(store: Store, problemId: number): ProblemSamples 
     if (t.verdict === 'correct') r.correct++;
   }
   return {
-    problemId: p.id, key: p.key, set: p.set_name, question: p.question, gold: p.answer,
+    problemId: p.id,
+    key: p.key,
+    set: p.set_name,
+    question: p.question,
+    gold: p.answer,
     metadata: JSON.parse(p.metadata) as Record<string, unknown>,
     runs: [...runs.values()].map((r) => ({ ...r, passRate: r.graded ? r.correct / r.graded : null })),
     traces,

@@ -1,7 +1,14 @@
 import { FACET_SIGNALS } from '../signals/definitions';
 import { signalsCoverage } from '../signals/record';
 import type { Store } from '../store/open';
-import { BASE_FROM, compileFilter, LENGTH_BUCKET_SQL, SIGNAL_BITS, type DimensionName, type FacetName } from './compile';
+import {
+  BASE_FROM,
+  compileFilter,
+  LENGTH_BUCKET_SQL,
+  SIGNAL_BITS,
+  type DimensionName,
+  type FacetName,
+} from './compile';
 import { LABEL_VALUES, LENGTH_BUCKETS, VERDICTS, type TraceFilter } from './filter';
 import type { FacetValue, TraceFacets } from '../../model/traces';
 
@@ -32,7 +39,9 @@ export function facetCounts(store: Store, filter: TraceFilter): TraceFacets {
   const c = compileFilter(store, filter);
   const bit = new Map<DimensionName, number>();
   c.dimensions.forEach((d, i) => bit.set(d.name, 2 ** i));
-  const mask = c.dimensions.length ? c.dimensions.map((d, i) => `(CASE WHEN ${d.sql} THEN 0 ELSE ${2 ** i} END)`).join(' + ') : '0';
+  const mask = c.dimensions.length
+    ? c.dimensions.map((d, i) => `(CASE WHEN ${d.sql} THEN 0 ELSE ${2 ** i} END)`).join(' + ')
+    : '0';
   const where = c.conditions.length ? `WHERE ${c.conditions.join(' AND ')}` : '';
   const sql = `
     SELECT m, run_id, verdict, decision, star, finish, bucket, subject, level, count(*) AS n,
@@ -78,7 +87,11 @@ export interface RunInfo {
 }
 
 export function runList(store: Store): RunInfo[] {
-  return store.db.prepare('SELECT r.id, r.name, r.model, s.name AS set_name FROM runs r JOIN problem_sets s ON s.id = r.set_id ORDER BY r.name').all() as RunInfo[];
+  return store.db
+    .prepare(
+      'SELECT r.id, r.name, r.model, s.name AS set_name FROM runs r JOIN problem_sets s ON s.id = r.set_id ORDER BY r.name',
+    )
+    .all() as RunInfo[];
 }
 
 /**
@@ -117,30 +130,65 @@ export function assembleFacets(
   warnings: readonly string[],
 ): TraceFacets {
   const get = (dim: DimensionName, value: string) => counts.get(dim, value);
-  const values = (dim: DimensionName, known: readonly string[], selected: readonly string[] | undefined, extra?: (v: string) => Partial<FacetValue>): FacetValue[] => {
+  const values = (
+    dim: DimensionName,
+    known: readonly string[],
+    selected: readonly string[] | undefined,
+    extra?: (v: string) => Partial<FacetValue>,
+  ): FacetValue[] => {
     const seen = [...new Set([...known, ...(counts.counts.get(dim)?.keys() ?? []), ...(selected ?? [])])];
-    return seen.map((value) => ({ value, count: get(dim, value), selected: selected?.includes(value) ?? false, ...extra?.(value) }));
+    return seen.map((value) => ({
+      value,
+      count: get(dim, value),
+      selected: selected?.includes(value) ?? false,
+      ...extra?.(value),
+    }));
   };
   const byName = (a: FacetValue, b: FacetValue) => a.value.localeCompare(b.value, undefined, { numeric: true });
   const modelOf = new Map(runs.map((r) => [r.name, r]));
-  const selectedSignals = new Set((filter.signals ?? []).filter((s) => s.present !== false && s.op === undefined).map((s) => s.signal));
+  const selectedSignals = new Set(
+    (filter.signals ?? []).filter((s) => s.present !== false && s.op === undefined).map((s) => s.signal),
+  );
   const facets: Record<FacetName, FacetValue[]> = {
-    run: values('run', runs.map((r) => r.name), filter.runs, (v) => {
-      const r = modelOf.get(v);
-      return r ? { detail: `${r.model} on ${r.set_name}` } : {};
-    }).sort(byName),
-    model: values('model', runs.map((r) => r.model), filter.models).sort(byName),
-    set: values('set', runs.map((r) => r.set_name), filter.sets).sort(byName),
+    run: values(
+      'run',
+      runs.map((r) => r.name),
+      filter.runs,
+      (v) => {
+        const r = modelOf.get(v);
+        return r ? { detail: `${r.model} on ${r.set_name}` } : {};
+      },
+    ).sort(byName),
+    model: values(
+      'model',
+      runs.map((r) => r.model),
+      filter.models,
+    ).sort(byName),
+    set: values(
+      'set',
+      runs.map((r) => r.set_name),
+      filter.sets,
+    ).sort(byName),
     verdict: values('verdict', VERDICTS, filter.verdicts),
     label: values('label', LABEL_VALUES, filter.labels),
     finish: values('finish', [], filter.finishReasons).sort((a, b) => b.count - a.count || byName(a, b)),
     length: LENGTH_BUCKETS.map((b) => ({
-      value: b.value, count: get('length', b.value), range: b.range,
-      selected: filter.length !== undefined && filter.length.min === b.range.min && (filter.length.max ?? Number.MAX_SAFE_INTEGER) === b.range.max,
+      value: b.value,
+      count: get('length', b.value),
+      range: b.range,
+      selected:
+        filter.length !== undefined &&
+        filter.length.min === b.range.min &&
+        (filter.length.max ?? Number.MAX_SAFE_INTEGER) === b.range.max,
     })),
     subject: values('subject', [], filter.subjects).sort(byName),
     level: values('level', [], filter.levels).sort(byName),
-    signal: FACET_SIGNALS.map((s) => ({ value: s.name, count: get(`signal:${s.name}`, s.name), selected: selectedSignals.has(s.name), detail: s.description })),
+    signal: FACET_SIGNALS.map((s) => ({
+      value: s.name,
+      count: get(`signal:${s.name}`, s.name),
+      selected: selectedSignals.has(s.name),
+      detail: s.description,
+    })),
   };
   return { total, all: backlog.traces - backlog.missing, facets, pendingSignals: backlog.missing, warnings };
 }

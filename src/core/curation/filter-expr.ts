@@ -1,6 +1,15 @@
 import { W2sError } from '../errors';
 import { SIGNALS, isSignalName, signalDef } from '../signals/definitions';
-import { LABEL_VALUES, VERDICTS, type Comparison, type LabelValue, type NumberRange, type SignalCondition, type TraceFilter, type Verdict } from './filter';
+import {
+  LABEL_VALUES,
+  VERDICTS,
+  type Comparison,
+  type LabelValue,
+  type NumberRange,
+  type SignalCondition,
+  type TraceFilter,
+  type Verdict,
+} from './filter';
 import { parseSearch, SearchSyntaxError } from './search';
 
 /**
@@ -27,11 +36,31 @@ export const FILTER_SYNTAX = `Filter expression (all terms must hold; key:a,b me
   words "a phrase" prefix* a OR b -word    full-text search over reasoning and answer
 An expression that starts with "-" goes after an equals sign: --filter='-signal:no-box verdict:correct'.`;
 
-export const FILTER_KEYS = ['run', 'model', 'set', 'verdict', 'label', 'finish', 'len', 'length', 'latency', 'subject', 'level', 'signal', 'sig', 'problem', 'id'] as const;
+export const FILTER_KEYS = [
+  'run',
+  'model',
+  'set',
+  'verdict',
+  'label',
+  'finish',
+  'len',
+  'length',
+  'latency',
+  'subject',
+  'level',
+  'signal',
+  'sig',
+  'problem',
+  'id',
+] as const;
 type Key = (typeof FILTER_KEYS)[number];
 
 export class FilterSyntaxError extends W2sError {
-  constructor(message: string, readonly column: number, readonly token: string) {
+  constructor(
+    message: string,
+    readonly column: number,
+    readonly token: string,
+  ) {
     super(message, 'BAD_FILTER');
   }
 }
@@ -55,7 +84,12 @@ function tokenize(expr: string): Token[] {
         let j = i + 1;
         for (;;) {
           const q = expr.indexOf('"', j);
-          if (q < 0) throw new FilterSyntaxError(`the quote at column ${i + 1} is never closed: ${expr.slice(start)}`, i + 1, expr.slice(start));
+          if (q < 0)
+            throw new FilterSyntaxError(
+              `the quote at column ${i + 1} is never closed: ${expr.slice(start)}`,
+              i + 1,
+              expr.slice(start),
+            );
           if (expr[q + 1] === '"') {
             j = q + 2;
             continue;
@@ -94,7 +128,8 @@ function values(s: string, t: Token): string[] {
     }
   }
   if (any || cur) out.push(cur);
-  if (out.length === 0 || out.some((v) => v === '')) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): a value is missing.`, t.column, t.raw);
+  if (out.length === 0 || out.some((v) => v === ''))
+    throw new FilterSyntaxError(`${t.raw} (column ${t.column}): a value is missing.`, t.column, t.raw);
   return out;
 }
 
@@ -121,22 +156,33 @@ function oneOf<T extends string>(v: string, allowed: readonly T[], t: Token, ali
   const x = v.toLowerCase();
   if ((allowed as readonly string[]).includes(x)) return x as T;
   if (aliases[x]) return aliases[x]!;
-  throw new FilterSyntaxError(`${t.raw} (column ${t.column}): "${v}" is not one of ${allowed.join(', ')}.${didYouMean(x, [...allowed, ...Object.keys(aliases)])}`, t.column, t.raw);
+  throw new FilterSyntaxError(
+    `${t.raw} (column ${t.column}): "${v}" is not one of ${allowed.join(', ')}.${didYouMean(x, [...allowed, ...Object.keys(aliases)])}`,
+    t.column,
+    t.raw,
+  );
 }
 
 const NUMBER = /^(\d+(?:\.\d+)?)(k|s|ms)?$/i;
 
 function number(s: string, t: Token, unit: 'tokens' | 'ms'): number {
   const m = NUMBER.exec(s.trim());
-  if (!m) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): "${s}" is not a number${unit === 'ms' ? ' (milliseconds, or seconds with s: 30s)' : ' (e.g. 2000 or 2k)'}.`, t.column, t.raw);
+  if (!m)
+    throw new FilterSyntaxError(
+      `${t.raw} (column ${t.column}): "${s}" is not a number${unit === 'ms' ? ' (milliseconds, or seconds with s: 30s)' : ' (e.g. 2000 or 2k)'}.`,
+      t.column,
+      t.raw,
+    );
   const x = Number(m[1]);
   const suffix = m[2]?.toLowerCase();
   if (suffix === 'k') return Math.round(x * 1000);
   if (suffix === 's') {
-    if (unit !== 'ms') throw new FilterSyntaxError(`${t.raw} (column ${t.column}): seconds only apply to latency.`, t.column, t.raw);
+    if (unit !== 'ms')
+      throw new FilterSyntaxError(`${t.raw} (column ${t.column}): seconds only apply to latency.`, t.column, t.raw);
     return Math.round(x * 1000);
   }
-  if (suffix === 'ms' && unit !== 'ms') throw new FilterSyntaxError(`${t.raw} (column ${t.column}): milliseconds only apply to latency.`, t.column, t.raw);
+  if (suffix === 'ms' && unit !== 'ms')
+    throw new FilterSyntaxError(`${t.raw} (column ${t.column}): milliseconds only apply to latency.`, t.column, t.raw);
   return x;
 }
 
@@ -146,7 +192,8 @@ function range(s: string, t: Token, unit: 'tokens' | 'ms'): NumberRange {
   if (between) {
     const min = number(between[1]!, t, unit);
     const max = number(between[2]!, t, unit);
-    if (min > max) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): ${min} is above ${max}.`, t.column, t.raw);
+    if (min > max)
+      throw new FilterSyntaxError(`${t.raw} (column ${t.column}): ${min} is above ${max}.`, t.column, t.raw);
     return { min, max };
   }
   const m = /^(>=|<=|>|<|=)?(.+)$/.exec(s)!;
@@ -169,19 +216,39 @@ function signalCondition(v: string, t: Token, negated: boolean): SignalCondition
   const m = /^([a-z-]+?)(>=|<=|>|<|=)(.+)$/i.exec(v);
   const name = (m ? m[1]! : v).toLowerCase();
   if (!isSignalName(name)) {
-    throw new FilterSyntaxError(`${t.raw} (column ${t.column}): unknown signal "${name}".${didYouMean(name, SIGNALS.map((s) => s.name))} Signals: ${SIGNALS.map((s) => s.name).join(', ')}.`, t.column, t.raw);
+    throw new FilterSyntaxError(
+      `${t.raw} (column ${t.column}): unknown signal "${name}".${didYouMean(
+        name,
+        SIGNALS.map((s) => s.name),
+      )} Signals: ${SIGNALS.map((s) => s.name).join(', ')}.`,
+      t.column,
+      t.raw,
+    );
   }
   if (m) {
-    if (negated) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): a comparison cannot be negated; turn it around (signal:${name}<3 instead of -signal:${name}>=3).`, t.column, t.raw);
+    if (negated)
+      throw new FilterSyntaxError(
+        `${t.raw} (column ${t.column}): a comparison cannot be negated; turn it around (signal:${name}<3 instead of -signal:${name}>=3).`,
+        t.column,
+        t.raw,
+      );
     const value = Number(m[3]);
-    if (!Number.isFinite(value)) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): "${m[3]}" is not a number.`, t.column, t.raw);
+    if (!Number.isFinite(value))
+      throw new FilterSyntaxError(`${t.raw} (column ${t.column}): "${m[3]}" is not a number.`, t.column, t.raw);
     return { signal: name, op: m[2] as Comparison, value };
   }
-  if (signalDef(name).bit === null) return negated ? { signal: name, op: '<', value: 1 } : { signal: name, op: '>=', value: 1 };
+  if (signalDef(name).bit === null)
+    return negated ? { signal: name, op: '<', value: 1 } : { signal: name, op: '>=', value: 1 };
   return negated ? { signal: name, present: false } : { signal: name };
 }
 
-const LABEL_ALIASES: Record<string, LabelValue> = { accepted: 'accept', rejected: 'reject', starred: 'star', unlabeled: 'none', unlabelled: 'none' };
+const LABEL_ALIASES: Record<string, LabelValue> = {
+  accepted: 'accept',
+  rejected: 'reject',
+  starred: 'star',
+  unlabeled: 'none',
+  unlabelled: 'none',
+};
 
 /** A filter being built term by term. */
 type Draft = { -readonly [K in keyof TraceFilter]: TraceFilter[K] };
@@ -220,9 +287,14 @@ function keyTerm(t: Token): KeyTerm | undefined {
       t.raw,
     );
   }
-  if (rest === '') throw new FilterSyntaxError(`${t.raw} (column ${t.column}): a value is missing after "${key}:".`, t.column, t.raw);
+  if (rest === '')
+    throw new FilterSyntaxError(`${t.raw} (column ${t.column}): a value is missing after "${key}:".`, t.column, t.raw);
   if (negated && key !== 'verdict' && key !== 'signal' && key !== 'sig') {
-    throw new FilterSyntaxError(`${t.raw} (column ${t.column}): only verdict and signal can be negated (or search words: -word).`, t.column, t.raw);
+    throw new FilterSyntaxError(
+      `${t.raw} (column ${t.column}): only verdict and signal can be negated (or search words: -word).`,
+      t.column,
+      t.raw,
+    );
   }
   return { key, rest, negated };
 }
@@ -253,26 +325,49 @@ function applyTerm(f: Draft, { key, rest, negated }: KeyTerm, t: Token): void {
       f.subjects = union(f.subjects, values(rest, t));
       break;
     case 'level':
-      f.levels = union(f.levels, values(rest, t).map((v) => v.replace(/^level\s*/i, '')));
+      f.levels = union(
+        f.levels,
+        values(rest, t).map((v) => v.replace(/^level\s*/i, '')),
+      );
       break;
     case 'problem':
       f.problems = union(f.problems, values(rest, t));
       break;
     case 'verdict': {
-      const vs = values(rest, t).map((v) => oneOf<Verdict>(v, VERDICTS, t, { wrong: 'incorrect', right: 'correct', 'no-box': 'no-answer', none: 'ungraded' }));
+      const vs = values(rest, t).map((v) =>
+        oneOf<Verdict>(v, VERDICTS, t, {
+          wrong: 'incorrect',
+          right: 'correct',
+          'no-box': 'no-answer',
+          none: 'ungraded',
+        }),
+      );
       f.verdicts = union(f.verdicts, negated ? VERDICTS.filter((v) => !vs.includes(v)) : vs);
       break;
     }
     case 'label':
-      f.labels = union(f.labels, values(rest, t).map((v) => oneOf(v, LABEL_VALUES, t, LABEL_ALIASES)));
+      f.labels = union(
+        f.labels,
+        values(rest, t).map((v) => oneOf(v, LABEL_VALUES, t, LABEL_ALIASES)),
+      );
       break;
     case 'len':
     case 'length':
-      if (f.length) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): give one length range (len:1000..2000).`, t.column, t.raw);
+      if (f.length)
+        throw new FilterSyntaxError(
+          `${t.raw} (column ${t.column}): give one length range (len:1000..2000).`,
+          t.column,
+          t.raw,
+        );
       f.length = range(rest, t, 'tokens');
       break;
     case 'latency':
-      if (f.latencyMs) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): give one latency range (latency:1s..30s).`, t.column, t.raw);
+      if (f.latencyMs)
+        throw new FilterSyntaxError(
+          `${t.raw} (column ${t.column}): give one latency range (latency:1s..30s).`,
+          t.column,
+          t.raw,
+        );
       f.latencyMs = range(rest, t, 'ms');
       break;
     case 'signal':
@@ -283,7 +378,8 @@ function applyTerm(f: Draft, { key, rest, negated }: KeyTerm, t: Token): void {
       f.traceIds = [
         ...(f.traceIds ?? []),
         ...values(rest, t).map((v) => {
-          if (!/^\d+$/.test(v)) throw new FilterSyntaxError(`${t.raw} (column ${t.column}): "${v}" is not a trace id.`, t.column, t.raw);
+          if (!/^\d+$/.test(v))
+            throw new FilterSyntaxError(`${t.raw} (column ${t.column}): "${v}" is not a trace id.`, t.column, t.raw);
           return Number(v);
         }),
       ];
@@ -351,4 +447,3 @@ export function formatFilterExpression(f: TraceFilter): string {
   if (f.text) parts.push(f.text);
   return parts.join(' ');
 }
-

@@ -36,11 +36,29 @@ export const LENGTH_BUCKETS: readonly { readonly value: string; readonly range: 
  */
 export function checkFilter(input: unknown, where = 'filter'): TraceFilter {
   if (input === null || input === undefined) return {};
-  if (typeof input !== 'object' || Array.isArray(input)) throw new W2sError(`${where}: must be an object.`, 'BAD_FILTER');
+  if (typeof input !== 'object' || Array.isArray(input))
+    throw new W2sError(`${where}: must be an object.`, 'BAD_FILTER');
   const f = input as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  const known = new Set(['runs', 'models', 'sets', 'verdicts', 'labels', 'finishReasons', 'length', 'latencyMs', 'subjects', 'levels', 'signals', 'problems', 'traceIds', 'text']);
-  for (const k of Object.keys(f)) if (!known.has(k)) throw new W2sError(`${where}.${k}: unknown field (fields: ${[...known].join(', ')}).`, 'BAD_FILTER');
+  const known = new Set([
+    'runs',
+    'models',
+    'sets',
+    'verdicts',
+    'labels',
+    'finishReasons',
+    'length',
+    'latencyMs',
+    'subjects',
+    'levels',
+    'signals',
+    'problems',
+    'traceIds',
+    'text',
+  ]);
+  for (const k of Object.keys(f))
+    if (!known.has(k))
+      throw new W2sError(`${where}.${k}: unknown field (fields: ${[...known].join(', ')}).`, 'BAD_FILTER');
   for (const k of ['runs', 'models', 'sets', 'finishReasons', 'subjects', 'levels', 'problems'] as const) {
     const v = strings(f[k], `${where}.${k}`);
     if (v?.length) out[k] = v;
@@ -59,7 +77,8 @@ export function checkFilter(input: unknown, where = 'filter'): TraceFilter {
     if (conds.length) out.signals = conds;
   }
   if (f.traceIds !== undefined) {
-    if (!Array.isArray(f.traceIds) || !f.traceIds.every((x) => Number.isInteger(x))) throw new W2sError(`${where}.traceIds: must be a list of integers.`, 'BAD_FILTER');
+    if (!Array.isArray(f.traceIds) || !f.traceIds.every((x) => Number.isInteger(x)))
+      throw new W2sError(`${where}.traceIds: must be a list of integers.`, 'BAD_FILTER');
     if (f.traceIds.length) out.traceIds = f.traceIds;
   }
   if (f.text !== undefined) {
@@ -71,12 +90,14 @@ export function checkFilter(input: unknown, where = 'filter'): TraceFilter {
 
 function strings(v: unknown, where: string): string[] | undefined {
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new W2sError(`${where}: must be a list of strings.`, 'BAD_FILTER');
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+    throw new W2sError(`${where}: must be a list of strings.`, 'BAD_FILTER');
   return [...new Set(v as string[])];
 }
 
 function oneOf<T extends string>(v: string, allowed: readonly T[], where: string): T {
-  if (!(allowed as readonly string[]).includes(v)) throw new W2sError(`${where}: "${v}" is not one of ${allowed.join(', ')}.`, 'BAD_FILTER');
+  if (!(allowed as readonly string[]).includes(v))
+    throw new W2sError(`${where}: "${v}" is not one of ${allowed.join(', ')}.`, 'BAD_FILTER');
   return v as T;
 }
 
@@ -85,24 +106,34 @@ function range(v: unknown, where: string): NumberRange | undefined {
   if (!v || typeof v !== 'object') throw new W2sError(`${where}: must be {min?, max?}.`, 'BAD_FILTER');
   const { min, max, ...rest } = v as Record<string, unknown>;
   if (Object.keys(rest).length) throw new W2sError(`${where}: only min and max are allowed.`, 'BAD_FILTER');
-  for (const [k, x] of [['min', min], ['max', max]] as const) {
-    if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x))) throw new W2sError(`${where}.${k}: must be a number.`, 'BAD_FILTER');
+  for (const [k, x] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x)))
+      throw new W2sError(`${where}.${k}: must be a number.`, 'BAD_FILTER');
   }
-  if (typeof min === 'number' && typeof max === 'number' && min > max) throw new W2sError(`${where}: min ${min} is above max ${max}.`, 'BAD_FILTER');
+  if (typeof min === 'number' && typeof max === 'number' && min > max)
+    throw new W2sError(`${where}: min ${min} is above max ${max}.`, 'BAD_FILTER');
   if (min === undefined && max === undefined) return undefined;
   return { ...(min !== undefined ? { min: min as number } : {}), ...(max !== undefined ? { max: max as number } : {}) };
 }
 
 function signalCondition(v: unknown, where: string): SignalCondition {
-  if (!v || typeof v !== 'object') throw new W2sError(`${where}: must be {signal, present?} or {signal, op, value}.`, 'BAD_FILTER');
+  if (!v || typeof v !== 'object')
+    throw new W2sError(`${where}: must be {signal, present?} or {signal, op, value}.`, 'BAD_FILTER');
   const c = v as Record<string, unknown>;
-  if (typeof c.signal !== 'string' || !isSignalName(c.signal)) throw new W2sError(`${where}.signal: unknown signal "${String(c.signal)}".`, 'BAD_FILTER');
+  if (typeof c.signal !== 'string' || !isSignalName(c.signal))
+    throw new W2sError(`${where}.signal: unknown signal "${String(c.signal)}".`, 'BAD_FILTER');
   if (c.op !== undefined || c.value !== undefined) {
-    if (!['>', '>=', '<', '<=', '='].includes(c.op as string)) throw new W2sError(`${where}.op: must be one of > >= < <= =.`, 'BAD_FILTER');
-    if (typeof c.value !== 'number' || !Number.isFinite(c.value)) throw new W2sError(`${where}.value: must be a number.`, 'BAD_FILTER');
+    if (!['>', '>=', '<', '<=', '='].includes(c.op as string))
+      throw new W2sError(`${where}.op: must be one of > >= < <= =.`, 'BAD_FILTER');
+    if (typeof c.value !== 'number' || !Number.isFinite(c.value))
+      throw new W2sError(`${where}.value: must be a number.`, 'BAD_FILTER');
     return { signal: c.signal, op: c.op as Comparison, value: c.value };
   }
-  if (c.present !== undefined && typeof c.present !== 'boolean') throw new W2sError(`${where}.present: must be true or false.`, 'BAD_FILTER');
+  if (c.present !== undefined && typeof c.present !== 'boolean')
+    throw new W2sError(`${where}.present: must be true or false.`, 'BAD_FILTER');
   if (signalDef(c.signal).bit === null && c.present !== undefined) {
     // size signals have no presence bit: "present" means a value of at least 1
     return { signal: c.signal, op: c.present ? '>=' : '<', value: 1 };

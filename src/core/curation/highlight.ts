@@ -66,11 +66,15 @@ export function excerpt(text: string, hits: readonly (readonly [number, number])
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
-const isWordChar = (c: string | undefined) => c !== undefined && (/[a-z0-9]/.test(c) || (c > '\u007f' && ALNUM.test(c)));
+const isWordChar = (c: string | undefined) =>
+  c !== undefined && (/[a-z0-9]/.test(c) || (c > '\u007f' && ALNUM.test(c)));
 
 /** A search term as the words FTS5's unicode61 tokenizer would see (lower case, split at anything but letters and digits). */
 export function termWords(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /**
@@ -80,7 +84,11 @@ export function termWords(text: string): string[] {
  * each, too much for a page of rows. Diacritics are not folded here, so "café" may go unmarked where
  * FTS5 matched it; the match itself is always FTS5's.
  */
-export function wordHits(text: string, terms: readonly { readonly words: readonly string[]; readonly prefix: boolean }[], max = 200): [number, number][] {
+export function wordHits(
+  text: string,
+  terms: readonly { readonly words: readonly string[]; readonly prefix: boolean }[],
+  max = 200,
+): [number, number][] {
   const lower = text.toLowerCase();
   const hits: [number, number][] = [];
   for (const t of terms) {

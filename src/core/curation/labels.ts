@@ -37,13 +37,25 @@ export interface UndoResult {
 export const MAX_NOTE = 10_000;
 
 function checkChange(change: LabelChange): void {
-  if (change.decision !== undefined && change.decision !== null && change.decision !== 'accept' && change.decision !== 'reject') {
-    throw new W2sError(`label: decision must be accept, reject or null (got ${JSON.stringify(change.decision)}).`, 'BAD_LABEL');
+  if (
+    change.decision !== undefined &&
+    change.decision !== null &&
+    change.decision !== 'accept' &&
+    change.decision !== 'reject'
+  ) {
+    throw new W2sError(
+      `label: decision must be accept, reject or null (got ${JSON.stringify(change.decision)}).`,
+      'BAD_LABEL',
+    );
   }
-  if (change.star !== undefined && typeof change.star !== 'boolean') throw new W2sError('label: star must be true or false.', 'BAD_LABEL');
-  if (change.note !== undefined && change.note !== null && typeof change.note !== 'string') throw new W2sError('label: note must be text or null.', 'BAD_LABEL');
-  if (typeof change.note === 'string' && change.note.length > MAX_NOTE) throw new W2sError(`label: a note holds at most ${MAX_NOTE} characters.`, 'BAD_LABEL');
-  if (change.decision === undefined && change.star === undefined && change.note === undefined) throw new W2sError('label: nothing to change.', 'BAD_LABEL');
+  if (change.star !== undefined && typeof change.star !== 'boolean')
+    throw new W2sError('label: star must be true or false.', 'BAD_LABEL');
+  if (change.note !== undefined && change.note !== null && typeof change.note !== 'string')
+    throw new W2sError('label: note must be text or null.', 'BAD_LABEL');
+  if (typeof change.note === 'string' && change.note.length > MAX_NOTE)
+    throw new W2sError(`label: a note holds at most ${MAX_NOTE} characters.`, 'BAD_LABEL');
+  if (change.decision === undefined && change.star === undefined && change.note === undefined)
+    throw new W2sError('label: nothing to change.', 'BAD_LABEL');
 }
 
 function describe(change: LabelChange): string {
@@ -71,7 +83,13 @@ function apply(before: State, change: LabelChange): State {
 const same = (a: State, b: State) => a.decision === b.decision && a.star === b.star && a.note === b.note;
 const EMPTY: State = { decision: null, star: 0, note: null };
 
-function applyAction(store: Store, traceIds: Iterable<number>, change: LabelChange, description: string, filter: TraceFilter | null): LabelAction {
+function applyAction(
+  store: Store,
+  traceIds: Iterable<number>,
+  change: LabelChange,
+  description: string,
+  filter: TraceFilter | null,
+): LabelAction {
   checkChange(change);
   const db = store.db;
   const read = db.prepare('SELECT decision, star, note FROM labels WHERE trace_id = ?');
@@ -82,10 +100,14 @@ function applyAction(store: Store, traceIds: Iterable<number>, change: LabelChan
        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
   );
   const remove = db.prepare('DELETE FROM labels WHERE trace_id = ?');
-  const item = db.prepare('INSERT INTO label_action_items (action_id, trace_id, had_row, decision, star, note) VALUES (?, ?, ?, ?, ?, ?)');
+  const item = db.prepare(
+    'INSERT INTO label_action_items (action_id, trace_id, had_row, decision, star, note) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const run = writeTransaction(db, () => {
     const actionId = Number(
-      db.prepare('INSERT INTO label_actions (description, change, filter, count) VALUES (?, ?, ?, 0)').run(description, JSON.stringify(change), filter ? JSON.stringify(filter) : null).lastInsertRowid,
+      db
+        .prepare('INSERT INTO label_actions (description, change, filter, count) VALUES (?, ?, ?, 0)')
+        .run(description, JSON.stringify(change), filter ? JSON.stringify(filter) : null).lastInsertRowid,
     );
     let count = 0;
     for (const id of traceIds) {
@@ -113,16 +135,32 @@ export function labelTraces(store: Store, traceIds: readonly number[], change: L
 }
 
 /** Labels everything a filter selects now (one action, undoable). */
-export function labelFiltered(store: Store, filter: TraceFilter, change: LabelChange, description?: string): LabelAction {
+export function labelFiltered(
+  store: Store,
+  filter: TraceFilter,
+  change: LabelChange,
+  description?: string,
+): LabelAction {
   // Ids first (a list of numbers, not rows): the labels being written are part of what a filter reads.
   const ids = [...selectTraceIds(store, filter)];
-  return applyAction(store, ids, change, `${describe(change)}: ${description ?? 'bulk'} (${ids.length} selected)`, filter);
+  return applyAction(
+    store,
+    ids,
+    change,
+    `${describe(change)}: ${description ?? 'bulk'} (${ids.length} selected)`,
+    filter,
+  );
 }
 
 /** The current labels of one trace. */
 export function traceLabel(store: Store, traceId: number): TraceLabel {
-  const row = store.db.prepare('SELECT decision, star, note FROM labels WHERE trace_id = ?').get(traceId) as State | undefined;
-  return { decision: (row?.decision as TraceLabel['decision']) ?? null, star: row?.star === 1, note: row?.note ?? null };
+  const row = store.db.prepare('SELECT decision, star, note FROM labels WHERE trace_id = ?').get(traceId) as
+    State | undefined;
+  return {
+    decision: (row?.decision as TraceLabel['decision']) ?? null,
+    star: row?.star === 1,
+    note: row?.note ?? null,
+  };
 }
 
 interface ActionRow {
@@ -137,8 +175,13 @@ interface ActionRow {
 
 function toAction(r: ActionRow): LabelAction {
   return {
-    id: r.id, description: r.description, change: JSON.parse(r.change) as LabelChange, filter: r.filter ? (JSON.parse(r.filter) as TraceFilter) : null,
-    count: r.count, createdAt: r.created_at, undoneAt: r.undone_at,
+    id: r.id,
+    description: r.description,
+    change: JSON.parse(r.change) as LabelChange,
+    filter: r.filter ? (JSON.parse(r.filter) as TraceFilter) : null,
+    count: r.count,
+    createdAt: r.created_at,
+    undoneAt: r.undone_at,
   };
 }
 
@@ -149,7 +192,9 @@ export function findAction(store: Store, id: number): LabelAction | undefined {
 
 /** Labelling actions, newest first. */
 export function listActions(store: Store, limit = 50): LabelAction[] {
-  return (store.db.prepare('SELECT * FROM label_actions ORDER BY id DESC LIMIT ?').all(limit) as ActionRow[]).map(toAction);
+  return (store.db.prepare('SELECT * FROM label_actions ORDER BY id DESC LIMIT ?').all(limit) as ActionRow[]).map(
+    toAction,
+  );
 }
 
 /**
@@ -164,8 +209,18 @@ export function undoAction(store: Store, actionId?: number): UndoResult {
       ? db.prepare('SELECT * FROM label_actions WHERE undone_at IS NULL ORDER BY id DESC LIMIT 1').get()
       : db.prepare('SELECT * FROM label_actions WHERE id = ?').get(actionId)
   ) as ActionRow | undefined;
-  if (!row) throw new W2sError(actionId === undefined ? 'Nothing to undo: no labelling action yet.' : `No labelling action ${actionId} (w2s label history lists them).`, 'NO_ACTION');
-  if (row.undone_at) throw new W2sError(`Action ${row.id} ("${row.description}") was already undone at ${row.undone_at}.`, 'ALREADY_UNDONE');
+  if (!row)
+    throw new W2sError(
+      actionId === undefined
+        ? 'Nothing to undo: no labelling action yet.'
+        : `No labelling action ${actionId} (w2s label history lists them).`,
+      'NO_ACTION',
+    );
+  if (row.undone_at)
+    throw new W2sError(
+      `Action ${row.id} ("${row.description}") was already undone at ${row.undone_at}.`,
+      'ALREADY_UNDONE',
+    );
   const change = JSON.parse(row.change) as LabelChange;
   const read = db.prepare('SELECT decision, star, note FROM labels WHERE trace_id = ?');
   const upsert = db.prepare(
@@ -178,7 +233,9 @@ export function undoAction(store: Store, actionId?: number): UndoResult {
   const result = writeTransaction(db, () => {
     let restored = 0;
     let skipped = 0;
-    const items = db.prepare('SELECT trace_id, had_row, decision, star, note FROM label_action_items WHERE action_id = ?').all(row.id) as (State & { trace_id: number; had_row: number })[];
+    const items = db
+      .prepare('SELECT trace_id, had_row, decision, star, note FROM label_action_items WHERE action_id = ?')
+      .all(row.id) as (State & { trace_id: number; had_row: number })[];
     for (const it of items) {
       const before: State = { decision: it.decision, star: it.star, note: it.note };
       const now = (read.get(it.trace_id) as State | undefined) ?? EMPTY;

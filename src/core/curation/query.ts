@@ -1,5 +1,12 @@
 import { W2sError } from '../errors';
-import { presentFromFlags, SIGNALS, signalDef, isSignalName, type SignalName, type SignalValues } from '../signals/definitions';
+import {
+  presentFromFlags,
+  SIGNALS,
+  signalDef,
+  isSignalName,
+  type SignalName,
+  type SignalValues,
+} from '../signals/definitions';
 import type { Store } from '../store/open';
 import { BASE_FROM, compileFilter, VERDICT_RANK_SQL, whereAll, type CompiledFilter } from './compile';
 import { DEFAULT_SORT, SORT_KEYS, type TraceFilter, type TraceSort, type Verdict } from './filter';
@@ -43,9 +50,15 @@ export function orderBy(sort: TraceSort = DEFAULT_SORT): { sql: string; joins: s
     case 'id':
       return { sql: `s.trace_id ${dir}`, joins: '' };
     case 'problem':
-      return { sql: `p.set_id ${dir}, p.position ${dir}, s.run_id ${dir}, s.sample_index ${dir}, s.trace_id ${dir}`, joins: 'JOIN problems p ON p.id = s.problem_id' };
+      return {
+        sql: `p.set_id ${dir}, p.position ${dir}, s.run_id ${dir}, s.sample_index ${dir}, s.trace_id ${dir}`,
+        joins: 'JOIN problems p ON p.id = s.problem_id',
+      };
     case 'run':
-      return { sql: `r.name ${dir}, s.problem_id ${dir}, s.sample_index ${dir}, s.trace_id ${dir}`, joins: 'JOIN runs r ON r.id = s.run_id' };
+      return {
+        sql: `r.name ${dir}, s.problem_id ${dir}, s.sample_index ${dir}, s.trace_id ${dir}`,
+        joins: 'JOIN runs r ON r.id = s.run_id',
+      };
     case 'length':
       return { sql: `s.tokens ${dir}, s.trace_id ${dir}`, joins: '' };
     case 'latency':
@@ -53,7 +66,10 @@ export function orderBy(sort: TraceSort = DEFAULT_SORT): { sql: string; joins: s
     case 'verdict':
       return { sql: `${VERDICT_RANK_SQL} ${dir}, s.trace_id ${dir}`, joins: '' };
     default:
-      throw new W2sError(`sort: unknown key "${String(key)}" (keys: ${SORT_KEYS.join(', ')}, signal:NAME).`, 'BAD_SORT');
+      throw new W2sError(
+        `sort: unknown key "${String(key)}" (keys: ${SORT_KEYS.join(', ')}, signal:NAME).`,
+        'BAD_SORT',
+      );
   }
 }
 
@@ -65,7 +81,9 @@ export function queryTraces(store: Store, req: TracePageRequest): TracePage {
   const order = orderBy(req.sort);
   const ids = (
     store.db
-      .prepare(`SELECT s.trace_id AS id FROM ${BASE_FROM} ${order.joins} WHERE ${whereAll(c)} ORDER BY ${order.sql} LIMIT ${limit} OFFSET ${offset}`)
+      .prepare(
+        `SELECT s.trace_id AS id FROM ${BASE_FROM} ${order.joins} WHERE ${whereAll(c)} ORDER BY ${order.sql} LIMIT ${limit} OFFSET ${offset}`,
+      )
       .all(c.params) as { id: number }[]
   ).map((r) => r.id);
   const rows = loadRows(store, ids, req.filter.text);
@@ -75,14 +93,18 @@ export function queryTraces(store: Store, req: TracePageRequest): TracePage {
 
 export function countTraces(store: Store, filter: TraceFilter, compiled?: CompiledFilter): number {
   const c = compiled ?? compileFilter(store, filter);
-  return (store.db.prepare(`SELECT count(*) AS n FROM ${BASE_FROM} WHERE ${whereAll(c)}`).get(c.params) as { n: number }).n;
+  return (
+    store.db.prepare(`SELECT count(*) AS n FROM ${BASE_FROM} WHERE ${whereAll(c)}`).get(c.params) as { n: number }
+  ).n;
 }
 
 /** The ids a filter selects, in a sort's order, streamed (bulk labelling, export). */
 export function* selectTraceIds(store: Store, filter: TraceFilter, sort?: TraceSort): Generator<number> {
   const c = compileFilter(store, filter);
   const order = orderBy(sort);
-  const stmt = store.db.prepare(`SELECT s.trace_id FROM ${BASE_FROM} ${order.joins} WHERE ${whereAll(c)} ORDER BY ${order.sql}`).pluck();
+  const stmt = store.db
+    .prepare(`SELECT s.trace_id FROM ${BASE_FROM} ${order.joins} WHERE ${whereAll(c)} ORDER BY ${order.sql}`)
+    .pluck();
   for (const id of stmt.iterate(c.params) as Iterable<number>) yield id;
 }
 
@@ -131,12 +153,30 @@ export function toTraceRow(r: RawRow): TraceRow {
   const signals = {} as SignalValues;
   for (const d of SIGNALS) signals[d.name] = r[d.column] as number;
   return {
-    id: r.id, run: r.run, model: r.model, set: r.set_name, problemId: r.problem_id, problemKey: r.key, position: r.position,
-    sampleIndex: r.sample_index, question: r.question, gold: r.gold, extracted: r.extracted, verdict: r.verdict ?? 'ungraded',
+    id: r.id,
+    run: r.run,
+    model: r.model,
+    set: r.set_name,
+    problemId: r.problem_id,
+    problemKey: r.key,
+    position: r.position,
+    sampleIndex: r.sample_index,
+    question: r.question,
+    gold: r.gold,
+    extracted: r.extracted,
+    verdict: r.verdict ?? 'ungraded',
     label: { decision: r.decision, star: r.star === 1, note: r.note },
-    finishReason: r.finish, latencyMs: r.latency_ms,
-    tokens: { reasoning: signals['reasoning-tokens'], answer: signals['answer-tokens'], total: r.tokens, source: r.tokens_estimated ? 'estimate' : 'usage' },
-    signals, present: presentFromFlags(r.flags), signalsVersion: r.version,
+    finishReason: r.finish,
+    latencyMs: r.latency_ms,
+    tokens: {
+      reasoning: signals['reasoning-tokens'],
+      answer: signals['answer-tokens'],
+      total: r.tokens,
+      source: r.tokens_estimated ? 'estimate' : 'usage',
+    },
+    signals,
+    present: presentFromFlags(r.flags),
+    signalsVersion: r.version,
   };
 }
 
@@ -167,7 +207,12 @@ function searchSnippets(store: Store, ids: readonly number[], text: string): Map
   const words = terms.filter((t) => !t.substring).map((t) => ({ words: termWords(t.text), prefix: t.prefix }));
   const needles = terms.filter((t) => t.substring).map((t) => t.text.toLowerCase());
   const list = ids.map((x) => String(Math.trunc(x))).join(', ');
-  const rows = store.db.prepare(`SELECT id, coalesce(reasoning, '') || char(10) || coalesce(answer, '') AS body FROM traces WHERE id IN (${list})`).all() as { id: number; body: string }[];
-  for (const r of rows) out.set(r.id, excerpt(r.body, mergeRanges([...wordHits(r.body, words), ...substringHits(r.body, needles)])));
+  const rows = store.db
+    .prepare(
+      `SELECT id, coalesce(reasoning, '') || char(10) || coalesce(answer, '') AS body FROM traces WHERE id IN (${list})`,
+    )
+    .all() as { id: number; body: string }[];
+  for (const r of rows)
+    out.set(r.id, excerpt(r.body, mergeRanges([...wordHits(r.body, words), ...substringHits(r.body, needles)])));
   return out;
 }

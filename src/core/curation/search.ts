@@ -35,7 +35,10 @@ const CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]
 const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 export class SearchSyntaxError extends W2sError {
-  constructor(message: string, readonly column: number) {
+  constructor(
+    message: string,
+    readonly column: number,
+  ) {
     super(message, 'BAD_SEARCH');
   }
 }
@@ -63,7 +66,11 @@ function tokenize(input: string, offset: number): RawToken[] {
     }
     if (input[i] === '"') {
       const close = input.indexOf('"', i + 1);
-      if (close < 0) throw new SearchSyntaxError(`search: the quote at column ${offset + i + 1} is never closed (${JSON.stringify(input.slice(start))}).`, offset + i + 1);
+      if (close < 0)
+        throw new SearchSyntaxError(
+          `search: the quote at column ${offset + i + 1} is never closed (${JSON.stringify(input.slice(start))}).`,
+          offset + i + 1,
+        );
       out.push({ text: input.slice(i + 1, close), quoted: true, negated, column: offset + start + 1 });
       i = close + 1;
       continue;
@@ -100,7 +107,10 @@ export function parseSearch(input: string, offset = 0): SearchQuery {
       const prev = tokens[k - 1];
       const next = tokens[k + 1];
       if (!prev || prev.negated || !next || next.negated || (!next.quoted && next.text === 'OR') || joinNext) {
-        throw new SearchSyntaxError(`search: OR at column ${t.column} must stand between two words or phrases (not first, last, doubled or next to a -term).`, t.column);
+        throw new SearchSyntaxError(
+          `search: OR at column ${t.column} must stand between two words or phrases (not first, last, doubled or next to a -term).`,
+          t.column,
+        );
       }
       joinNext = true;
       continue;
@@ -151,6 +161,7 @@ export function splitSearch(q: SearchQuery): {
 
 /** The search back as text (for the filter expression and saved views). */
 export function formatSearch(q: SearchQuery): string {
-  const one = (t: SearchTerm) => (t.phrase || /\s|^-|^OR$|:/.test(t.text) ? `"${t.text}"` : `${t.text}${t.prefix ? '*' : ''}`);
+  const one = (t: SearchTerm) =>
+    t.phrase || /\s|^-|^OR$|:/.test(t.text) ? `"${t.text}"` : `${t.text}${t.prefix ? '*' : ''}`;
   return [...q.groups.map((g) => g.map(one).join(' OR ')), ...q.excluded.map((t) => `-${one(t)}`)].join(' ');
 }

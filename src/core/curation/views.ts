@@ -21,22 +21,34 @@ interface Row {
 }
 
 const toView = (r: Row): SavedView => ({
-  name: r.name, filter: JSON.parse(r.filter) as TraceFilter, sort: r.sort ? (JSON.parse(r.sort) as TraceSort) : null, createdAt: r.created_at, updatedAt: r.updated_at,
+  name: r.name,
+  filter: JSON.parse(r.filter) as TraceFilter,
+  sort: r.sort ? (JSON.parse(r.sort) as TraceSort) : null,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export function checkViewName(name: string): string {
   const n = name.trim();
-  if (!n || n.length > 100 || /[\u0000-\u001f]/.test(n)) throw new W2sError(`A view name must be 1 to 100 printable characters (got ${JSON.stringify(name)}).`, 'BAD_VIEW');
+  if (!n || n.length > 100 || /[\u0000-\u001f]/.test(n))
+    throw new W2sError(`A view name must be 1 to 100 printable characters (got ${JSON.stringify(name)}).`, 'BAD_VIEW');
   return n;
 }
 
 /** Saves (or replaces, with `replace`) a named view. The filter is checked first. */
-export function saveView(store: Store, name: string, filter: TraceFilter, sort?: TraceSort | null, options: { replace?: boolean } = {}): SavedView {
+export function saveView(
+  store: Store,
+  name: string,
+  filter: TraceFilter,
+  sort?: TraceSort | null,
+  options: { replace?: boolean } = {},
+): SavedView {
   const n = checkViewName(name);
   const f = checkFilter(filter, `view "${n}"`);
   if (sort) orderBy(sort); // throws on an unknown key
   const existing = findView(store, n);
-  if (existing && !options.replace) throw new W2sError(`A view named "${n}" exists. Replace it (--replace), or choose another name.`, 'VIEW_EXISTS');
+  if (existing && !options.replace)
+    throw new W2sError(`A view named "${n}" exists. Replace it (--replace), or choose another name.`, 'VIEW_EXISTS');
   store.db
     .prepare(
       `INSERT INTO saved_views (name, filter, sort) VALUES (?, ?, ?)
@@ -56,7 +68,10 @@ export function requireView(store: Store, name: string): SavedView {
   const v = findView(store, name);
   if (v) return v;
   const names = listViews(store).map((x) => x.name);
-  throw new W2sError(`No saved view named "${name}"${names.length ? ` (views: ${names.join(', ')})` : ' (none saved yet: w2s views save NAME --filter EXPR)'}.`, 'NO_VIEW');
+  throw new W2sError(
+    `No saved view named "${name}"${names.length ? ` (views: ${names.join(', ')})` : ' (none saved yet: w2s views save NAME --filter EXPR)'}.`,
+    'NO_VIEW',
+  );
 }
 
 export function listViews(store: Store): SavedView[] {
@@ -71,6 +86,8 @@ export function renameView(store: Store, from: string, to: string): SavedView {
   requireView(store, from);
   const n = checkViewName(to);
   if (findView(store, n)) throw new W2sError(`A view named "${n}" exists already.`, 'VIEW_EXISTS');
-  store.db.prepare("UPDATE saved_views SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE name = ?").run(n, from);
+  store.db
+    .prepare("UPDATE saved_views SET name = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE name = ?")
+    .run(n, from);
   return findView(store, n)!;
 }

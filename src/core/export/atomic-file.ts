@@ -42,20 +42,31 @@ function notRegular(file: string): string | undefined {
     throw writeError(file, e);
   }
   if (st.isFile()) return undefined;
-  return st.isDirectory() ? 'a folder'
-    : st.isSymbolicLink() ? 'a symbolic link'
-    : st.isCharacterDevice() || st.isBlockDevice() ? 'a device'
-    : st.isFIFO() ? 'a named pipe (FIFO)'
-    : st.isSocket() ? 'a socket'
-    : 'not a regular file';
+  return st.isDirectory()
+    ? 'a folder'
+    : st.isSymbolicLink()
+      ? 'a symbolic link'
+      : st.isCharacterDevice() || st.isBlockDevice()
+        ? 'a device'
+        : st.isFIFO()
+          ? 'a named pipe (FIFO)'
+          : st.isSocket()
+            ? 'a socket'
+            : 'not a regular file';
 }
 
 /** Refuses a target that is not a regular file (or absent): an export never replaces what is not a file it wrote. */
 export function checkTarget(file: string): void {
   const what = notRegular(file);
   if (!what) return;
-  const hint = what === 'a folder' ? ` Give a file path, such as ${path.join(file, 'dataset.jsonl')}.` : ' Give the path of a regular file (new or one to replace).';
-  throw new W2sError(`Cannot export to ${file}: it is ${what}, not a regular file; it was left as it is.${hint}`, 'EXPORT_TARGET');
+  const hint =
+    what === 'a folder'
+      ? ` Give a file path, such as ${path.join(file, 'dataset.jsonl')}.`
+      : ' Give the path of a regular file (new or one to replace).';
+  throw new W2sError(
+    `Cannot export to ${file}: it is ${what}, not a regular file; it was left as it is.${hint}`,
+    'EXPORT_TARGET',
+  );
 }
 
 /** A failed write as a W2sError naming the export file (not the store), and saying nothing was replaced. */
@@ -64,12 +75,17 @@ export function writeError(file: string, e: unknown): W2sError {
   // anything may be thrown: a value without a code (or no value at all) is described as it is
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const why =
-    code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
-    : code === 'EFBIG' ? 'the file may not grow any further (a file-size limit)'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'EROFS' ? 'the disk is read-only'
-    : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of that path is a file, not a folder'
-    : (e as Error)?.message ?? String(e);
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'the disk is full'
+      : code === 'EFBIG'
+        ? 'the file may not grow any further (a file-size limit)'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'the disk is read-only'
+            : code === 'ENOTDIR' || code === 'EEXIST'
+              ? 'a part of that path is a file, not a folder'
+              : ((e as Error)?.message ?? String(e));
   return new W2sError(
     `Cannot write ${file}: ${why}${code ? ` (${code})` : ''}. The previous file, if any, is unchanged and no snapshot was recorded; free some space or choose another --out, then export again.`,
     'EXPORT_WRITE',
@@ -78,7 +94,7 @@ export function writeError(file: string, e: unknown): W2sError {
 
 /** Writes all of `buf` at the file's position, looping over short writes; a write that makes no progress fails. */
 function writeAll(fd: number, buf: Buffer, file: string): void {
-  for (let at = 0; at < buf.length; ) {
+  for (let at = 0; at < buf.length;) {
     const n = fs.writeSync(fd, buf, at, buf.length - at);
     if (n <= 0) throw writeError(file, Object.assign(new Error('a write made no progress'), { code: 'EIO' }));
     at += n;

@@ -36,7 +36,10 @@ export function readDatasetInfo(file: string): Record<string, unknown> {
     if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('not a JSON object');
     return v as Record<string, unknown>;
   } catch (e) {
-    throw new W2sError(`${file} is not a valid LLaMA-Factory dataset_info.json (${(e as Error).message}); fix or move it, then export again (nothing was written).`, 'DATASET_INFO');
+    throw new W2sError(
+      `${file} is not a valid LLaMA-Factory dataset_info.json (${(e as Error).message}); fix or move it, then export again (nothing was written).`,
+      'DATASET_INFO',
+    );
   }
 }
 
@@ -85,7 +88,12 @@ export interface DatasetWriter {
   abort(): void;
 }
 
-export function createDatasetWriter(o: { format: ExportFormat; reasoning: ReasoningMode; system: string | null; paths: DatasetPaths }): DatasetWriter {
+export function createDatasetWriter(o: {
+  format: ExportFormat;
+  reasoning: ReasoningMode;
+  system: string | null;
+  paths: DatasetPaths;
+}): DatasetWriter {
   const files: { file: AtomicFile; count: number }[] = [];
   let digests: { train: string; val: string | null } | undefined;
   try {

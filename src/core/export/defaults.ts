@@ -24,9 +24,13 @@ type Skipped = DatasetCounts['skipped'];
 /** Why traces were left out, one reason each, in words: ["3 truncated (cut off by the token limit)", …]. */
 export function skippedReasons(skipped: Skipped): string[] {
   const out: string[] = [];
-  if (skipped.duplicates) out.push(`${skipped.duplicates} duplicate${skipped.duplicates === 1 ? '' : 's'} (same problem, same reasoning and answer as a kept trace)`);
+  if (skipped.duplicates)
+    out.push(
+      `${skipped.duplicates} duplicate${skipped.duplicates === 1 ? '' : 's'} (same problem, same reasoning and answer as a kept trace)`,
+    );
   if (skipped.truncated) out.push(`${skipped.truncated} truncated (cut off by the token limit)`);
-  if (skipped.overMaxPerProblem) out.push(`${skipped.overMaxPerProblem} over k per problem (the problem already had its k traces)`);
+  if (skipped.overMaxPerProblem)
+    out.push(`${skipped.overMaxPerProblem} over k per problem (the problem already had its k traces)`);
   return out;
 }
 

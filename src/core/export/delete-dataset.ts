@@ -14,7 +14,11 @@ export interface DatasetDeletionPlan {
 
 function describe(store: Store, name: string): DatasetDeletionPlan & { id: number } {
   const d = requireDataset(store, name);
-  const models = (store.db.prepare('SELECT model FROM model_lineage WHERE dataset_id = ? ORDER BY model').all(d.id) as { model: string }[]).map((r) => r.model);
+  const models = (
+    store.db.prepare('SELECT model FROM model_lineage WHERE dataset_id = ? ORDER BY model').all(d.id) as {
+      model: string;
+    }[]
+  ).map((r) => r.model);
   return { id: d.id, dataset: d.name, traces: d.counts.train + d.counts.val, file: d.file, models };
 }
 

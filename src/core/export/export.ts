@@ -5,11 +5,28 @@ import { andFilters, checkFilter, type TraceFilter } from '../curation/filter';
 import { W2sError } from '../errors';
 import { seededRandom } from '../seeded-random';
 import type { Store } from '../store/open';
-import { checkDatasetTargets, createDatasetWriter, datasetInfoEntries, datasetPaths, mergeDatasetInfo, readDatasetInfo, type DatasetPaths, type ExampleText } from './dataset-files';
+import {
+  checkDatasetTargets,
+  createDatasetWriter,
+  datasetInfoEntries,
+  datasetPaths,
+  mergeDatasetInfo,
+  readDatasetInfo,
+  type DatasetPaths,
+  type ExampleText,
+} from './dataset-files';
 import { EXPORT_DEFAULTS } from './defaults';
 import { checkFormat, type ExportFormat, type ReasoningMode } from './formats';
 import { presetFilter, type ExportPreset } from './presets';
-import { checkDatasetName, requireDataset, saveSnapshot, snapshotEntries, type DatasetCounts, type DatasetOptions, type DatasetSnapshot } from './snapshots';
+import {
+  checkDatasetName,
+  requireDataset,
+  saveSnapshot,
+  snapshotEntries,
+  type DatasetCounts,
+  type DatasetOptions,
+  type DatasetSnapshot,
+} from './snapshots';
 
 export interface ExportRequest {
   /** Snapshot name (also the LLaMA-Factory dataset key). */
@@ -63,16 +80,24 @@ export function validationProblems(problemIds: readonly number[], fraction: numb
 
 function checkOptions(r: ExportRequest): DatasetOptions {
   const k = r.maxPerProblem ?? EXPORT_DEFAULTS.maxPerProblem ?? undefined;
-  if (k !== undefined && !(Number.isInteger(k) && k >= 1)) throw new W2sError(`max per problem must be a positive integer (got ${k}).`, 'BAD_OPTION');
+  if (k !== undefined && !(Number.isInteger(k) && k >= 1))
+    throw new W2sError(`max per problem must be a positive integer (got ${k}).`, 'BAD_OPTION');
   const f = r.valFraction ?? EXPORT_DEFAULTS.valFraction;
-  if (!(f >= 0 && f < 1)) throw new W2sError(`the validation fraction must be at least 0 and below 1 (got ${f}).`, 'BAD_OPTION');
+  if (!(f >= 0 && f < 1))
+    throw new W2sError(`the validation fraction must be at least 0 and below 1 (got ${f}).`, 'BAD_OPTION');
   const seed = r.seed ?? EXPORT_DEFAULTS.seed;
   if (!Number.isInteger(seed)) throw new W2sError(`the seed must be an integer (got ${seed}).`, 'BAD_OPTION');
   const reasoning = r.reasoning ?? EXPORT_DEFAULTS.reasoning;
-  if (reasoning !== 'think' && reasoning !== 'plain') throw new W2sError(`reasoning must be think or plain (got ${String(reasoning)}).`, 'BAD_OPTION');
+  if (reasoning !== 'think' && reasoning !== 'plain')
+    throw new W2sError(`reasoning must be think or plain (got ${String(reasoning)}).`, 'BAD_OPTION');
   return {
-    reasoning, system: r.system?.length ? r.system : null, maxPerProblem: k ?? null, dropTruncated: r.dropTruncated ?? EXPORT_DEFAULTS.dropTruncated, dedupe: r.dedupe ?? EXPORT_DEFAULTS.dedupe,
-    valFraction: f, seed,
+    reasoning,
+    system: r.system?.length ? r.system : null,
+    maxPerProblem: k ?? null,
+    dropTruncated: r.dropTruncated ?? EXPORT_DEFAULTS.dropTruncated,
+    dedupe: r.dedupe ?? EXPORT_DEFAULTS.dedupe,
+    valFraction: f,
+    seed,
   };
 }
 
@@ -109,7 +134,10 @@ export async function exportDataset(store: Store, r: ExportRequest): Promise<Exp
   const options = checkOptions(r);
   const selection = { preset: r.preset ?? null, filter: checkFilter(r.filter ?? {}) };
   if (!r.replace && store.db.prepare('SELECT 1 FROM datasets WHERE name = ?').get(name)) {
-    throw new W2sError(`A dataset snapshot named "${name}" exists. Re-create its files with --snapshot ${name}, or choose another --name (or --replace).`, 'DATASET_EXISTS');
+    throw new W2sError(
+      `A dataset snapshot named "${name}" exists. Re-create its files with --snapshot ${name}, or choose another --name (or --replace).`,
+      'DATASET_EXISTS',
+    );
   }
   const paths = datasetPaths(r.out, options.valFraction > 0, r.datasetInfo !== false);
   checkDatasetTargets(paths);
@@ -152,7 +180,9 @@ export async function exportDataset(store: Store, r: ExportRequest): Promise<Exp
         const t = read(id);
         if (!t) continue;
         if (options.dedupe) {
-          const key = createHash('sha1').update(`${problem}\u0000${t.reasoning ?? ''}\u0000${t.answer ?? ''}`).digest('base64');
+          const key = createHash('sha1')
+            .update(`${problem}\u0000${t.reasoning ?? ''}\u0000${t.answer ?? ''}`)
+            .digest('base64');
           if (seen.has(key)) {
             skipped.duplicates++;
             continue;
@@ -177,12 +207,23 @@ export async function exportDataset(store: Store, r: ExportRequest): Promise<Exp
     // transaction, so a failed write or rename leaves the previous files and no snapshot
     writer.finish();
     const counts: DatasetCounts = {
-      selected: candidates.length, train: writer.train, val: writer.val, skipped, problems: perProblem.size, sha256,
+      selected: candidates.length,
+      train: writer.train,
+      val: writer.val,
+      skipped,
+      problems: perProblem.size,
+      sha256,
     };
-    const snapshot = saveSnapshot(store, { name, format, file: paths.train, selection, options, counts }, kept, Boolean(r.replace), () => {
-      writer.commit();
-      if (paths.info) mergeDatasetInfo(paths.info, datasetInfoEntries(name, format, paths));
-    });
+    const snapshot = saveSnapshot(
+      store,
+      { name, format, file: paths.train, selection, options, counts },
+      kept,
+      Boolean(r.replace),
+      () => {
+        writer.commit();
+        if (paths.info) mergeDatasetInfo(paths.info, datasetInfoEntries(name, format, paths));
+      },
+    );
     const elapsedMs = performance.now() - started;
     return { snapshot, paths, elapsedMs, tracesPerSecond: (kept.length / Math.max(1, elapsedMs)) * 1000 };
   } catch (e) {
@@ -204,7 +245,12 @@ export interface RecreateResult {
 export async function recreateDataset(
   store: Store,
   name: string,
-  o: { out?: string; datasetInfo?: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  o: {
+    out?: string;
+    datasetInfo?: boolean;
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<RecreateResult> {
   const started = performance.now();
   const snap = requireDataset(store, name);
@@ -215,15 +261,25 @@ export async function recreateDataset(
   if (paths.info) readDatasetInfo(paths.info);
   const total = snap.counts.train + snap.counts.val;
   const read = textReader(store);
-  const writer = createDatasetWriter({ format: snap.format, reasoning: snap.options.reasoning, system: snap.options.system, paths });
+  const writer = createDatasetWriter({
+    format: snap.format,
+    reasoning: snap.options.reasoning,
+    system: snap.options.system,
+    paths,
+  });
   try {
     let done = 0;
     o.onProgress?.(0, total);
     for (const batch of snapshotEntries(store, snap.id, BATCH)) {
-      if (o.signal?.aborted) throw new W2sError('Re-creating the export was cancelled: no file was written.', 'CANCELLED');
+      if (o.signal?.aborted)
+        throw new W2sError('Re-creating the export was cancelled: no file was written.', 'CANCELLED');
       for (const e of batch) {
         const t = read(e.id);
-        if (!t) throw new W2sError(`Snapshot "${name}" names trace ${e.id}, which is no longer in the store.`, 'SNAPSHOT_BROKEN');
+        if (!t)
+          throw new W2sError(
+            `Snapshot "${name}" names trace ${e.id}, which is no longer in the store.`,
+            'SNAPSHOT_BROKEN',
+          );
         writer.add(t, e.val);
       }
       done += batch.length;
@@ -235,7 +291,10 @@ export async function recreateDataset(
     writer.commit();
     if (paths.info) mergeDatasetInfo(paths.info, datasetInfoEntries(snap.name, snap.format, paths));
     return {
-      snapshot: snap, paths, sha256, identical: sha256.train === snap.counts.sha256.train && sha256.val === snap.counts.sha256.val,
+      snapshot: snap,
+      paths,
+      sha256,
+      identical: sha256.train === snap.counts.sha256.train && sha256.val === snap.counts.sha256.val,
       elapsedMs: performance.now() - started,
     };
   } catch (e) {

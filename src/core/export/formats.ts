@@ -26,10 +26,20 @@ export function formatRecord(format: ExportFormat, e: SftExample): Record<string
     case 'openai':
       // OpenAI chat fine-tuning layout; LLaMA-Factory: "a special case of the sharegpt format"
       return {
-        messages: [...(e.system ? [{ role: 'system', content: e.system }] : []), { role: 'user', content: e.user }, { role: 'assistant', content: e.assistant }],
+        messages: [
+          ...(e.system ? [{ role: 'system', content: e.system }] : []),
+          { role: 'user', content: e.user },
+          { role: 'assistant', content: e.assistant },
+        ],
       };
     case 'sharegpt':
-      return { conversations: [{ from: 'human', value: e.user }, { from: 'gpt', value: e.assistant }], ...(e.system ? { system: e.system } : {}) };
+      return {
+        conversations: [
+          { from: 'human', value: e.user },
+          { from: 'gpt', value: e.assistant },
+        ],
+        ...(e.system ? { system: e.system } : {}),
+      };
     case 'alpaca':
       return { instruction: e.user, input: '', output: e.assistant, ...(e.system ? { system: e.system } : {}) };
   }
@@ -60,12 +70,21 @@ export function datasetInfoEntry(format: ExportFormat, fileName: string): Record
         file_name: fileName,
         formatting: 'sharegpt',
         columns: { messages: 'messages' },
-        tags: { role_tag: 'role', content_tag: 'content', user_tag: 'user', assistant_tag: 'assistant', system_tag: 'system' },
+        tags: {
+          role_tag: 'role',
+          content_tag: 'content',
+          user_tag: 'user',
+          assistant_tag: 'assistant',
+          system_tag: 'system',
+        },
       };
     case 'sharegpt':
       return { file_name: fileName, formatting: 'sharegpt', columns: { messages: 'conversations', system: 'system' } };
     case 'alpaca':
-      return { file_name: fileName, columns: { prompt: 'instruction', query: 'input', response: 'output', system: 'system' } };
+      return {
+        file_name: fileName,
+        columns: { prompt: 'instruction', query: 'input', response: 'output', system: 'system' },
+      };
   }
 }
 

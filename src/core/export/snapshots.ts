@@ -13,7 +13,10 @@ export const DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export function checkDatasetName(name: string): string {
   if (!DATASET_NAME.test(name)) {
-    throw new W2sError(`"${name}" is not a valid dataset name: letters, digits, ".", "_" or "-" (up to 100, starting with a letter or digit); it becomes a LLaMA-Factory dataset key.`, 'BAD_NAME');
+    throw new W2sError(
+      `"${name}" is not a valid dataset name: letters, digits, ".", "_" or "-" (up to 100, starting with a letter or digit); it becomes a LLaMA-Factory dataset key.`,
+      'BAD_NAME',
+    );
   }
   return name;
 }
@@ -70,9 +73,14 @@ interface Row {
 }
 
 const toSnapshot = (r: Row): DatasetSnapshot => ({
-  id: r.id, name: r.name, format: r.format, file: r.file,
-  selection: JSON.parse(r.filter) as DatasetSelection, options: JSON.parse(r.options) as DatasetOptions,
-  counts: JSON.parse(r.counts) as DatasetCounts, createdAt: r.created_at,
+  id: r.id,
+  name: r.name,
+  format: r.format,
+  file: r.file,
+  selection: JSON.parse(r.filter) as DatasetSelection,
+  options: JSON.parse(r.options) as DatasetOptions,
+  counts: JSON.parse(r.counts) as DatasetCounts,
+  createdAt: r.created_at,
 });
 
 export function listDatasets(store: Store): DatasetSnapshot[] {
@@ -88,7 +96,10 @@ export function requireDataset(store: Store, name: string): DatasetSnapshot {
   const d = findDataset(store, name);
   if (d) return d;
   const names = listDatasets(store).map((x) => x.name);
-  throw new W2sError(`No dataset snapshot named "${name}"${names.length ? ` (snapshots: ${names.join(', ')})` : ' (none yet: w2s export … --name NAME makes one)'}.`, 'NO_DATASET');
+  throw new W2sError(
+    `No dataset snapshot named "${name}"${names.length ? ` (snapshots: ${names.join(', ')})` : ' (none yet: w2s export … --name NAME makes one)'}.`,
+    'NO_DATASET',
+  );
 }
 
 /**
@@ -97,7 +108,14 @@ export function requireDataset(store: Store, name: string): DatasetSnapshot {
  */
 export function saveSnapshot(
   store: Store,
-  s: { name: string; format: ExportFormat; file: string; selection: DatasetSelection; options: DatasetOptions; counts: DatasetCounts },
+  s: {
+    name: string;
+    format: ExportFormat;
+    file: string;
+    selection: DatasetSelection;
+    options: DatasetOptions;
+    counts: DatasetCounts;
+  },
   entries: { ids: Int32Array | number[]; val: Uint8Array | boolean[]; length: number },
   replace: boolean,
   place: () => void = () => undefined,
@@ -106,12 +124,18 @@ export function saveSnapshot(
   writeTransaction(db, () => {
     const existing = db.prepare('SELECT id FROM datasets WHERE name = ?').get(s.name) as { id: number } | undefined;
     if (existing) {
-      if (!replace) throw new W2sError(`A dataset snapshot named "${s.name}" exists. Re-create its files with --snapshot ${s.name}, or choose another --name (or --replace).`, 'DATASET_EXISTS');
+      if (!replace)
+        throw new W2sError(
+          `A dataset snapshot named "${s.name}" exists. Re-create its files with --snapshot ${s.name}, or choose another --name (or --replace).`,
+          'DATASET_EXISTS',
+        );
       db.prepare('DELETE FROM datasets WHERE id = ?').run(existing.id);
     }
     const id = Number(
-      db.prepare('INSERT INTO datasets (name, filter, format, file, counts, options) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(s.name, JSON.stringify(s.selection), s.format, s.file, JSON.stringify(s.counts), JSON.stringify(s.options)).lastInsertRowid,
+      db
+        .prepare('INSERT INTO datasets (name, filter, format, file, counts, options) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(s.name, JSON.stringify(s.selection), s.format, s.file, JSON.stringify(s.counts), JSON.stringify(s.options))
+        .lastInsertRowid,
     );
     // One statement per 50,000 entries, looping inside SQLite (json_each) rather than one call per trace:
     // each entry travels as id·2 + (1 for validation).
@@ -121,7 +145,8 @@ export function saveSnapshot(
     );
     for (let from = 0; from < entries.length; from += 50_000) {
       const part: number[] = [];
-      for (let i = from; i < Math.min(entries.length, from + 50_000); i++) part.push(Number(entries.ids[i]) * 2 + (entries.val[i] ? 1 : 0));
+      for (let i = from; i < Math.min(entries.length, from + 50_000); i++)
+        part.push(Number(entries.ids[i]) * 2 + (entries.val[i] ? 1 : 0));
       insert.run(id, from, JSON.stringify(part));
     }
     place();
@@ -130,9 +155,15 @@ export function saveSnapshot(
 }
 
 /** The frozen entries of a snapshot, in order, a batch at a time. */
-export function* snapshotEntries(store: Store, datasetId: number, batch = 1000): Generator<{ id: number; val: boolean }[]> {
-  const page = store.db.prepare('SELECT position, trace_id, split FROM dataset_traces WHERE dataset_id = ? AND position > ? ORDER BY position LIMIT ?');
-  for (let after = -1; ; ) {
+export function* snapshotEntries(
+  store: Store,
+  datasetId: number,
+  batch = 1000,
+): Generator<{ id: number; val: boolean }[]> {
+  const page = store.db.prepare(
+    'SELECT position, trace_id, split FROM dataset_traces WHERE dataset_id = ? AND position > ? ORDER BY position LIMIT ?',
+  );
+  for (let after = -1; ;) {
     const rows = page.all(datasetId, after, batch) as { position: number; trace_id: number; split: string }[];
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!.position;

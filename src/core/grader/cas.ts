@@ -4,7 +4,9 @@
  * literals); anything beyond the bound is a `GradingTimeout` (verdict `error`, detail `timeout`).
  * The worker pool adds a hard cap: a worker that overruns is terminated and replaced.
  */
-import type { ComputeEngine as ComputeEngineType } from '@cortex-js/compute-engine' with { 'resolution-mode': 'import' };
+import type { ComputeEngine as ComputeEngineType } from '@cortex-js/compute-engine' with {
+  'resolution-mode': 'import',
+};
 // The package's typings are ESM-only (TS1479 under module Node16 / CommonJS). At run time esbuild
 // and tsx both resolve its ESM build; the type-only import above keeps the typings.
 // @ts-expect-error TS1479

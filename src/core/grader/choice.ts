@@ -33,7 +33,11 @@ const LOWER_OPTION = /^\(?([a-j])\)(?:\s|$)/;
 
 /** Whether a string is only a letter ("B", "(B)", "\textbf{B}.", "$B$"), not a sentence that starts with one. */
 export function isBareLetter(s: string): boolean {
-  const t = s.replace(WRAPPERS, '$1').replace(WRAPPERS, '$1').replace(/\$|\*\*/g, '').trim();
+  const t = s
+    .replace(WRAPPERS, '$1')
+    .replace(WRAPPERS, '$1')
+    .replace(/\$|\*\*/g, '')
+    .trim();
   return new RegExp(`^\\(?\\s*[${LETTERS}]\\s*\\)?[.:]?$`).test(t) || LOWER_ALONE.test(t);
 }
 
@@ -105,11 +109,14 @@ export function extractChoice(raw: string): string | null {
     if (a) hits.push({ priority: colon ? 100 : 150, end: a.end, letter: a.letter });
     // "the answer is c", "Answer: (b)": a lower-case letter right after the anchor that ends the sentence
     const low = LOWER_AFTER_ANCHOR.exec(text.slice(at, at + 24));
-    if (low) hits.push({ priority: colon ? 100 : 150, end: at + low[0].length, letter: (low[1] ?? low[2]).toUpperCase() });
+    if (low)
+      hits.push({ priority: colon ? 100 : 150, end: at + low[0].length, letter: (low[1] ?? low[2]).toUpperCase() });
   }
   const bareText = text.replace(/\*\*|\$/g, '').trim();
   // an option label opens the answer only when the answer is that one short line ("c) 12")
-  const whole = LOWER_ALONE.exec(bareText) ?? (bareText.length < 100 && !bareText.includes('\n') ? LOWER_OPTION.exec(bareText) : null);
+  const whole =
+    LOWER_ALONE.exec(bareText) ??
+    (bareText.length < 100 && !bareText.includes('\n') ? LOWER_OPTION.exec(bareText) : null);
   if (whole) hits.push({ priority: 200, end: text.length, letter: whole[1].toUpperCase() });
   const firstVisible = text.search(/[^\s*]/);
   for (const a of alone) {

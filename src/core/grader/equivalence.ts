@@ -5,7 +5,16 @@
  */
 import { casEqual } from './cas';
 import { choiceLetterOf, extractChoice } from './choice';
-import { canonical, compareExprs, ExprError, parseExpr, proportionality, variablesOf, evaluate, type Node } from './expr';
+import {
+  canonical,
+  compareExprs,
+  ExprError,
+  parseExpr,
+  proportionality,
+  variablesOf,
+  evaluate,
+  type Node,
+} from './expr';
 import { compactKey, MAX_NESTING, normalizeMath, normalizeText } from './normalize';
 import { canonicalNumber, decimalMatchesValue, numbersEqual, parsePlainNumber, type PlainNumber } from './numbers';
 import { flipOp, isAssignmentTarget, relationToSet, shapeOf, splitTop, type Shape } from './structure';
@@ -58,7 +67,8 @@ function orderedEqual(g: string[], p: string[], ctx: Ctx): boolean {
   return g.length === p.length && g.every((x, i) => eqNorm(x, p[i], ctx));
 }
 
-const isEquation = (s: Shape): s is Extract<Shape, { kind: 'relation' }> => s.kind === 'relation' && s.ops.every((o) => o === '=');
+const isEquation = (s: Shape): s is Extract<Shape, { kind: 'relation' }> =>
+  s.kind === 'relation' && s.ops.every((o) => o === '=');
 
 /** `x = 2+3 = 5` → `x = 5`: an assignment chain keeps its first and last sides (Math-Verify). */
 function truncateAssignment(s: Extract<Shape, { kind: 'relation' }>): Extract<Shape, { kind: 'relation' }> {
@@ -96,7 +106,11 @@ function asLess(op: string, l: string, r: string): [string, string, string] {
  * multiple for equations and `\neq` (`2x+4y-3=0` is `y = -\frac{x}{2} + \frac{3}{4}`), a positive one for
  * inequalities of the same direction (`-x > -1` is `x < 1`).
  */
-function relationsEqual(g: { ops: string[]; sides: string[] }, p: { ops: string[]; sides: string[] }, ctx: Ctx): boolean {
+function relationsEqual(
+  g: { ops: string[]; sides: string[] },
+  p: { ops: string[]; sides: string[] },
+  ctx: Ctx,
+): boolean {
   if (g.ops.length === p.ops.length) {
     if (g.ops.every((o, i) => o === p.ops[i]) && orderedEqual(g.sides, p.sides, ctx)) return true;
     const flipped = [...p.ops].reverse().map(flipOp);
@@ -147,14 +161,21 @@ function eqNorm(g: string, p: string, ctx: Ctx): boolean {
   if (P.kind === 'relation') P = truncateAssignment(P);
 
   // a function given by its definition against its value form: `f(x) = 2x+3` is `y = 2x+3`
-  if (isEquation(G) && isEquation(P) && G.sides.length === 2 && P.sides.length === 2 && functionForms(G.sides[0], P.sides[0])) {
+  if (
+    isEquation(G) &&
+    isEquation(P) &&
+    G.sides.length === 2 &&
+    P.sides.length === 2 &&
+    functionForms(G.sides[0], P.sides[0])
+  ) {
     return eqNorm(G.sides[1], P.sides[1], sub);
   }
 
   // Math-Verify: a prediction equation against a gold that is none is read by its last side (`x = 11`,
   // `2+3 = 5`); a gold assignment (symbols on the left) against a prediction that is no equation too.
   if (isEquation(P) && !isEquation(G)) return eqNorm(g, P.sides[P.sides.length - 1], sub);
-  if (isEquation(G) && !isEquation(P) && isAssignmentTarget(G.sides[0])) return eqNorm(G.sides[G.sides.length - 1], p, sub);
+  if (isEquation(G) && !isEquation(P) && isAssignmentTarget(G.sides[0]))
+    return eqNorm(G.sides[G.sides.length - 1], p, sub);
 
   // matrix arithmetic written out ("A + B", "I I") against a matrix
   if (G.kind === 'matrix' && P.kind !== 'matrix') {
@@ -176,7 +197,12 @@ function eqNorm(g: string, p: string, ctx: Ctx): boolean {
     if (d.length === 1) return eqNorm(g, d[0], sub);
   }
 
-  const dc = G.kind === 'list' && P.kind === 'scalar' ? decimalComma(g) : P.kind === 'list' && G.kind === 'scalar' ? decimalComma(p) : null;
+  const dc =
+    G.kind === 'list' && P.kind === 'scalar'
+      ? decimalComma(g)
+      : P.kind === 'list' && G.kind === 'scalar'
+        ? decimalComma(p)
+        : null;
   if (dc !== null) return G.kind === 'list' ? eqNorm(dc, p, sub) : eqNorm(g, dc, sub);
 
   switch (G.kind) {
@@ -196,12 +222,14 @@ function eqNorm(g: string, p: string, ctx: Ctx): boolean {
     case 'list':
     case 'set':
       if (P.kind === 'list' || P.kind === 'set') return unorderedEqual(G.items, P.items, sub);
-      if (P.kind === 'tuple' && P.open === '(' && P.close === ')' && G.kind === 'list') return orderedEqual(G.items, P.items, sub);
+      if (P.kind === 'tuple' && P.open === '(' && P.close === ')' && G.kind === 'list')
+        return orderedEqual(G.items, P.items, sub);
       return false;
     case 'tuple':
       if (P.kind === 'tuple') return tupleEqual(G, P, sub);
       // an open interval (a, b) against a two-element list or set: compared in order (Math-Verify)
-      if ((P.kind === 'list' || P.kind === 'set') && G.open === '(' && G.close === ')') return orderedEqual(G.items, P.items, sub);
+      if ((P.kind === 'list' || P.kind === 'set') && G.open === '(' && G.close === ')')
+        return orderedEqual(G.items, P.items, sub);
       if (P.kind === 'relation') {
         const set = relationToSet(P);
         return set !== null && set.length === 1 && tupleEqual(G, set[0], sub);
@@ -230,10 +258,12 @@ function matrixValues(body: string): number[][] | null {
     .split(/\\\\/)
     .map((r) => r.trim())
     .filter(Boolean)
-    .map((r) => r.split('&').map((c) => {
-      const n = parsed(c.trim());
-      return n ? constantValue(n) : null;
-    }));
+    .map((r) =>
+      r.split('&').map((c) => {
+        const n = parsed(c.trim());
+        return n ? constantValue(n) : null;
+      }),
+    );
   if (rows.length === 0 || rows.some((r) => r.length !== rows[0].length || r.some((x) => x === null))) return null;
   return rows as number[][];
 }
@@ -258,7 +288,10 @@ function evalMatrixExpression(s: string): string | null {
     let m: number[][] | null = null;
     let last = 0;
     for (const mm of text.matchAll(MATRIX_ENV)) {
-      const between = text.slice(last, mm.index).replace(/\\cdot|\\times|\*/g, ' ').trim();
+      const between = text
+        .slice(last, mm.index)
+        .replace(/\\cdot|\\times|\*/g, ' ')
+        .trim();
       if (between) {
         const n = parsed(between);
         const v = n ? constantValue(n) : null;
@@ -277,7 +310,13 @@ function evalMatrixExpression(s: string): string | null {
     else if (total.length !== scaled.length || total[0].length !== scaled[0].length) return null;
     else total = total.map((r, i) => r.map((x, j) => x + scaled[i][j]));
   }
-  if (!total || (terms.parts.length === 1 && [...s.matchAll(MATRIX_ENV)].length < 2 && !/\d\s*\\begin|\\begin[\s\S]*\\end\{\w+\}\s*\S/.test(s))) return null;
+  if (
+    !total ||
+    (terms.parts.length === 1 &&
+      [...s.matchAll(MATRIX_ENV)].length < 2 &&
+      !/\d\s*\\begin|\\begin[\s\S]*\\end\{\w+\}\s*\S/.test(s))
+  )
+    return null;
   const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(15));
   return `\\begin{pmatrix}${total.map((r) => r.map(fmt).join(' & ')).join(' \\\\ ')}\\end{pmatrix}`;
 }
@@ -353,7 +392,8 @@ function nestingDepth(s: string): number {
   let max = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 40 || c === 91 || c === 123) max = Math.max(max, ++depth); // ( [ {
+    if (c === 40 || c === 91 || c === 123)
+      max = Math.max(max, ++depth); // ( [ {
     else if (c === 41 || c === 93 || c === 125) depth = Math.max(0, depth - 1);
   }
   return max;
@@ -361,7 +401,8 @@ function nestingDepth(s: string): number {
 
 /** Answers too long or nested too deeply for the structural comparison are refused: error/timeout. */
 function guardSize(...xs: string[]): void {
-  for (const x of xs) if (x.length > MAX_ANSWER_CHARS || nestingDepth(x) > MAX_NESTING) throw new GradingTimeout('timeout');
+  for (const x of xs)
+    if (x.length > MAX_ANSWER_CHARS || nestingDepth(x) > MAX_NESTING) throw new GradingTimeout('timeout');
 }
 
 /** Math equivalence on raw answers (normalised here). Throws GradingTimeout past the deadline. */
@@ -410,7 +451,12 @@ export function textEqual(gold: string, pred: string, deadline: number): boolean
 }
 
 /** Whether `pred` is an acceptable answer for `gold` (both bare answers, not responses). */
-export function answersEqual(gold: string, pred: string, type: AnswerType, deadline = Date.now() + DEFAULT_TIMEOUT_MS): boolean {
+export function answersEqual(
+  gold: string,
+  pred: string,
+  type: AnswerType,
+  deadline = Date.now() + DEFAULT_TIMEOUT_MS,
+): boolean {
   switch (type) {
     case 'math':
       return mathEqual(gold, pred, deadline);
@@ -422,4 +468,3 @@ export function answersEqual(gold: string, pred: string, type: AnswerType, deadl
       return textEqual(gold, pred, deadline);
   }
 }
-

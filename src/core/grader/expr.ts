@@ -46,7 +46,7 @@ function tokenize(s: string): Tok[] {
       i++;
       continue;
     }
-    if ('+-*/^_()[]{}!|,\':='.includes(c)) {
+    if ("+-*/^_()[]{}!|,':=".includes(c)) {
       toks.push({ t: 'sym', v: c });
       i++;
       continue;
@@ -58,13 +58,61 @@ function tokenize(s: string): Tok[] {
 }
 
 const FUNCS = new Set([
-  'sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh',
-  'ln', 'log', 'exp', 'lg',
+  'sin',
+  'cos',
+  'tan',
+  'sec',
+  'csc',
+  'cot',
+  'arcsin',
+  'arccos',
+  'arctan',
+  'sinh',
+  'cosh',
+  'tanh',
+  'ln',
+  'log',
+  'exp',
+  'lg',
 ]);
 const GREEK = new Set([
-  'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota',
-  'kappa', 'lambda', 'mu', 'nu', 'xi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi',
-  'omega', 'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Sigma', 'Phi', 'Psi', 'Omega', 'odot', 'hbar', 'ell',
+  'alpha',
+  'beta',
+  'gamma',
+  'delta',
+  'epsilon',
+  'varepsilon',
+  'zeta',
+  'eta',
+  'theta',
+  'vartheta',
+  'iota',
+  'kappa',
+  'lambda',
+  'mu',
+  'nu',
+  'xi',
+  'rho',
+  'sigma',
+  'tau',
+  'upsilon',
+  'phi',
+  'varphi',
+  'chi',
+  'psi',
+  'omega',
+  'Gamma',
+  'Delta',
+  'Theta',
+  'Lambda',
+  'Xi',
+  'Sigma',
+  'Phi',
+  'Psi',
+  'Omega',
+  'odot',
+  'hbar',
+  'ell',
 ]);
 
 class Parser {
@@ -373,7 +421,8 @@ export function variablesOf(n: Node, out = new Set<string>()): Set<string> {
 // ---- complex arithmetic ----
 const add = (a: C, b: C): C => [a[0] + b[0], a[1] + b[1]];
 const sub = (a: C, b: C): C => [a[0] - b[0], a[1] - b[1]];
-const mul = (a: C, b: C): C => (a[1] === 0 && b[1] === 0 ? [a[0] * b[0], 0] : [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]]);
+const mul = (a: C, b: C): C =>
+  a[1] === 0 && b[1] === 0 ? [a[0] * b[0], 0] : [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];
 function div(a: C, b: C): C {
   if (a[1] === 0 && b[1] === 0) return [a[0] / b[0], 0];
   const d = b[0] * b[0] + b[1] * b[1];
@@ -396,7 +445,10 @@ function pow(a: C, b: C): C {
   }
   return cexp(mul(b, clog(a)));
 }
-const real = (f: (x: number) => number) => (a: C): C => (Math.abs(a[1]) > 1e-12 ? [NaN, NaN] : [f(a[0]), 0]);
+const real =
+  (f: (x: number) => number) =>
+  (a: C): C =>
+    Math.abs(a[1]) > 1e-12 ? [NaN, NaN] : [f(a[0]), 0];
 function csin(a: C): C {
   return [Math.sin(a[0]) * Math.cosh(a[1]), Math.cos(a[0]) * Math.sinh(a[1])];
 }
@@ -407,8 +459,10 @@ function gamma(x: number): number {
   if (x > 171) return Infinity;
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x));
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   x -= 1;
   let a = c[0];
   const t = x + g + 0.5;
@@ -634,7 +688,15 @@ export function compareExprs(a: Node, b: Node): ExprVerdict {
     if (!finite(va) || !finite(vb)) {
       if (Number.isNaN(va[0]) || Number.isNaN(vb[0])) continue;
       // both infinite with the same sign: ±∞ answers
-      if (va[0] === vb[0] && va[1] === 0 && vb[1] === 0 && vars.length === 0 && isInfinityLiteral(a) && isInfinityLiteral(b)) return 'equal';
+      if (
+        va[0] === vb[0] &&
+        va[1] === 0 &&
+        vb[1] === 0 &&
+        vars.length === 0 &&
+        isInfinityLiteral(a) &&
+        isInfinityLiteral(b)
+      )
+        return 'equal';
       return 'unknown';
     }
     if (!closeC(va, vb)) return 'different';

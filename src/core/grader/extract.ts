@@ -119,7 +119,8 @@ function lastSentenceStart(text: string): number {
 const ANSWER_WORD = /answer|r[ée]ponse|答案|答|####/gi;
 const CONCLUSION_WORD = /\bdonc\b|所以|因此|故而/gi;
 
-const byPriority = (a: Candidate, b: Candidate): number => a.priority - b.priority || b.end - a.end || a.start - b.start;
+const byPriority = (a: Candidate, b: Candidate): number =>
+  a.priority - b.priority || b.end - a.end || a.start - b.start;
 
 /** Candidates of priority 0 and 50 (final-answer sentences and boxes), best first. */
 function finalCandidates(p: Pieces): Candidate[] {
@@ -158,7 +159,8 @@ const SHORT_WORDS = /\b(?:is|it|so|we|be|to|of|at|by|on|as|if|an|am|do|no|my|me|
 function expressionLine(p: Pieces, at: number, colon: boolean, priority: number): Candidate | null {
   const text = p.text;
   let start = at;
-  if (colon) while (start < text.length && (text[start] === '*' || text[start] === ' ' || text[start] === '\t')) start++;
+  if (colon)
+    while (start < text.length && (text[start] === '*' || text[start] === ' ' || text[start] === '\t')) start++;
   else {
     const is = /^\s+is\b:?\s*/i.exec(text.slice(at, at + 8));
     if (!is) return null;
@@ -176,7 +178,8 @@ function expressionLine(p: Pieces, at: number, colon: boolean, priority: number)
   if (!line || /[$?]|\\[()[\]]|\\boxed|\\fbox|[<>]/.test(line)) return null;
   if (/^[-+]?\d+(?:[.,]\d+)?$/.test(line)) return null;
   // several numbers, each after a comma and a space ("2, 3"), are a list; "1,234" stays one number
-  if (/^[-+]?\d+(?:\.\d+)?(?:\s*,\s+[-+]?\d+(?:\.\d+)?)+$/.test(line)) return { priority, start, end, value: line, kind: 'env' };
+  if (/^[-+]?\d+(?:\.\d+)?(?:\s*,\s+[-+]?\d+(?:\.\d+)?)+$/.test(line))
+    return { priority, start, end, value: line, kind: 'env' };
   // "35 + 70 = 105": arithmetic before `=` is working; the number after it is read as before
   const eq = line.indexOf('=');
   if (eq >= 0 && !/[a-zA-Z]/.test(line.slice(0, eq).replace(/\\[a-zA-Z]+/g, ''))) return null;
@@ -230,7 +233,9 @@ function plausibleMath(c: string): boolean {
   if (c.length > MAX_CANDIDATE || c.includes('?')) return false;
   const n = normalizeMath(c);
   if (!n) return false;
-  const bare = c.replace(/\\(?:text|textbf|mathrm|mbox|textit|operatorname|begin|end)\s*\{[^{}]*\}(?:\{[^{}]*\})?/g, ' ').replace(/\\[a-zA-Z]+/g, ' ');
+  const bare = c
+    .replace(/\\(?:text|textbf|mathrm|mbox|textit|operatorname|begin|end)\s*\{[^{}]*\}(?:\{[^{}]*\})?/g, ' ')
+    .replace(/\\[a-zA-Z]+/g, ' ');
   if ((bare.match(/[a-zA-Z]{3,}/g) ?? []).length >= 2) return false;
   if (/\d/.test(n) || /\\[a-zA-Z]/.test(n)) return true;
   // short symbolic answers: "x", "2n", "a+b"; not prose
@@ -239,7 +244,9 @@ function plausibleMath(c: string): boolean {
 
 /** Full-width digits and signs as ASCII (one UTF-16 unit each, so positions are kept): `８×８＝64`. */
 function asciiForms(text: string): string {
-  return /[０-９＝＋－]/.test(text) ? text.replace(/[０-９＝＋－]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)) : text;
+  return /[０-９＝＋－]/.test(text)
+    ? text.replace(/[０-９＝＋－]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    : text;
 }
 
 /**
@@ -280,13 +287,17 @@ export function hasProse(s: string): boolean {
     .replace(/\\[a-zA-Z]+/g, ' ');
   const words = bare.match(/[a-zA-Z\u00c0-\u017f]{2,}/g) ?? [];
   return words.some(
-    (w) => (w.length >= 3 || /^(?:so|is|it|we|be|to|of|at|by|on|as|if|an)$/i.test(w)) && !/^(?:and|or)$/i.test(w) && !isUnitText(w),
+    (w) =>
+      (w.length >= 3 || /^(?:so|is|it|we|be|to|of|at|by|on|as|if|an)$/i.test(w)) &&
+      !/^(?:and|or)$/i.test(w) &&
+      !isUnitText(w),
   );
 }
 
 /** Chinese or Japanese text around an answer (a response, not a bare answer). */
 export function hasCjkText(s: string): boolean {
-  for (let i = 0; i < s.length && i < 4000; i++) if (isCjk(s[i]) && /[\u4e00-\u9fff\u3040-\u30ff]/.test(s[i])) return true;
+  for (let i = 0; i < s.length && i < 4000; i++)
+    if (isCjk(s[i]) && /[\u4e00-\u9fff\u3040-\u30ff]/.test(s[i])) return true;
   return false;
 }
 
@@ -339,7 +350,10 @@ export function extractText(response: string): string | null {
     }
   }
   if (raw === null) {
-    const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     raw = lines.length ? lines[lines.length - 1] : null;
   }
   if (raw === null) return null;
@@ -366,6 +380,11 @@ export function extractAnswer(response: string, type: AnswerType): string | null
 /** Whether a string contains any answer marker (used by pairs mode to tell a response from a bare answer). */
 export function looksLikeResponse(s: string): boolean {
   if (findBoxes(s).length > 0) return true;
-  if (/<\/?think>|<\/?answer>|<\|(?:begin|end)_of_(?:thought|solution)\|>|<\/?solution>|<\/reasoning>|final answer|answer\s*(?:is|:)|####|r[ée]ponse\s*(?:est|:)|答案/i.test(s)) return true;
+  if (
+    /<\/?think>|<\/?answer>|<\|(?:begin|end)_of_(?:thought|solution)\|>|<\/?solution>|<\/reasoning>|final answer|answer\s*(?:is|:)|####|r[ée]ponse\s*(?:est|:)|答案/i.test(
+      s,
+    )
+  )
+    return true;
   return s.length > 200 && /\s/.test(s);
 }

@@ -46,4 +46,3 @@ export function inferAnswerType(gold: string): AnswerType {
   if (!/[\\^_{}=<>()[\]\d]/.test(words) && /[a-zA-Z]{3,}/.test(words)) return 'text';
   return 'math';
 }
-

@@ -59,7 +59,10 @@ export interface PairResult {
  * prose, or is Chinese text) or a bare answer, with or without `$…$`. A choice prediction that is not a
  * bare letter is read as a response. Never throws: a pair that fails is `error` (`timeout` for the caps).
  */
-export function gradePair(input: { gold: string; pred: string; type?: AnswerType }, options: GradeOptions = {}): PairResult {
+export function gradePair(
+  input: { gold: string; pred: string; type?: AnswerType },
+  options: GradeOptions = {},
+): PairResult {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let extracted: string | null = null;
   try {

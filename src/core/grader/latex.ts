@@ -132,7 +132,8 @@ export function stripMathDelimiters(s: string): string {
   for (let layer = 0; layer < 8; layer++) {
     const before = t;
     if (t.startsWith('$$') && t.endsWith('$$') && t.length >= 4) t = t.slice(2, -2).trim();
-    else if (t.startsWith('$') && t.endsWith('$') && t.length >= 2 && !/(?<!\\)\$/.test(t.slice(1, -1))) t = t.slice(1, -1).trim();
+    else if (t.startsWith('$') && t.endsWith('$') && t.length >= 2 && !/(?<!\\)\$/.test(t.slice(1, -1)))
+      t = t.slice(1, -1).trim();
     else if (t.startsWith('\\(') && t.endsWith('\\)')) t = t.slice(2, -2).trim();
     else if (t.startsWith('\\[') && t.endsWith('\\]')) t = t.slice(2, -2).trim();
     if (t === before) return t;

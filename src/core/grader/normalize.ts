@@ -31,7 +31,8 @@ export function isUnitText(text: string): boolean {
   return words.length > 0 && words.length <= 4 && words.every((w) => UNIT_WORDS.has(w));
 }
 
-const TEXT_CMDS = /\\(?:text|textbf|textit|textrm|textup|textnormal|mathrm|mathbf|mathit|mathsf|mathtt|mbox|operatorname|boldsymbol|bm|mathnormal)\s*\{/g;
+const TEXT_CMDS =
+  /\\(?:text|textbf|textit|textrm|textup|textnormal|mathrm|mathbf|mathit|mathsf|mathtt|mbox|operatorname|boldsymbol|bm|mathnormal)\s*\{/g;
 
 /**
  * `s` without the trailing characters for which `strip` holds. A loop, because `/[…]+$/` is quadratic on a
@@ -68,7 +69,10 @@ function unwrapText(s: string, depth = 0): string {
     const content = inner.replace(/~/g, ' ');
     const rest = s.slice(close + 1);
     const last = /^\s*(?:\^\s*(?:\{\s*[23]\s*\}|[23]))?\s*[.,;]?\s*$/.test(rest);
-    if (afterQuantity && (isUnitText(content) || (last && /[a-zA-Z]/.test(content) && !/^\s*(?:and|or)\s*$/i.test(content)))) {
+    if (
+      afterQuantity &&
+      (isUnitText(content) || (last && /[a-zA-Z]/.test(content) && !/^\s*(?:and|or)\s*$/i.test(content)))
+    ) {
       out = prev + ' ';
       // a power on the unit (`\text{ cm}^2`) goes with it
       const pw = /^\s*\^\s*(?:\{\s*[23]\s*\}|[23])/.exec(rest);
@@ -257,7 +261,11 @@ function normalizeMathUncached(raw: string): string {
   s = s.replace(/\\(?:\$|dollar)(?![a-zA-Z])|\$/g, ' ');
   s = s.replace(/\\(?:lt)(?![a-zA-Z])/g, '<').replace(/\\(?:gt)(?![a-zA-Z])/g, '>');
   s = s.replace(/\\le(?![a-zA-Z])/g, '\\leq').replace(/\\ge(?![a-zA-Z])/g, '\\geq');
-  s = s.replace(/\\ne(?![a-zA-Z])/g, '\\neq').replace(/<=/g, '\\leq').replace(/>=/g, '\\geq').replace(/!=/g, '\\neq');
+  s = s
+    .replace(/\\ne(?![a-zA-Z])/g, '\\neq')
+    .replace(/<=/g, '\\leq')
+    .replace(/>=/g, '\\geq')
+    .replace(/!=/g, '\\neq');
   s = s.replace(/\\leqslant(?![a-zA-Z])/g, '\\leq').replace(/\\geqslant(?![a-zA-Z])/g, '\\geq');
   s = s.replace(/\\(?:infinity|infin)(?![a-zA-Z])/g, '\\infty');
   s = s.replace(/\\emptyset|\\varnothing|\\\{\s*\\\}/g, '\\emptyset');
@@ -268,10 +276,14 @@ function normalizeMathUncached(raw: string): string {
   s = s.replace(/\s+/g, ' ').trim();
   // a unit glued to the number (`10weeks`) or squared (`10 cm^2`, `3cm^{2}`) goes too
   for (let k = 0; k < 3; k++) {
-    const m = /^(-?[\d.,]*\d(?:\s*(?:\\times|\\cdot)\s*10\^\{?-?\d+\}?)?)\s*([a-zA-Z][a-zA-Z/.\s^²³]*(?:\^\s*\{?\s*[23]\s*\}?)?)$/.exec(s);
+    const m =
+      /^(-?[\d.,]*\d(?:\s*(?:\\times|\\cdot)\s*10\^\{?-?\d+\}?)?)\s*([a-zA-Z][a-zA-Z/.\s^²³]*(?:\^\s*\{?\s*[23]\s*\}?)?)$/.exec(
+        s,
+      );
     // spaced: any unit of two characters or more (`5 m/s`); glued: two letters at least (`2m` is twice m)
     const glued = m !== null && !/\s/.test(s[m[1].length] ?? '');
-    if (m && m[2].replace(/\^.*$/, '').trim().length > 1 && (!glued || /[a-zA-Z]{2}/.test(m[2])) && isUnitText(m[2])) s = m[1];
+    if (m && m[2].replace(/\^.*$/, '').trim().length > 1 && (!glued || /[a-zA-Z]{2}/.test(m[2])) && isUnitText(m[2]))
+      s = m[1];
     else break;
   }
   // single-character groups in sub/superscripts: ^{2} → ^2, _{8} → _8
@@ -286,7 +298,10 @@ function normalizeMathUncached(raw: string): string {
 
 /** The spaceless key used for the string-equality fast path. */
 export function compactKey(s: string): string {
-  return s.replace(/\s+/g, '').replace(/\\cdot|\\times/g, '*').replace(/\{\}/g, '');
+  return s
+    .replace(/\s+/g, '')
+    .replace(/\\cdot|\\times/g, '*')
+    .replace(/\{\}/g, '');
 }
 
 /** Normalised free text: lower case, no LaTeX text wrappers, articles, punctuation or extra spaces. */

@@ -201,7 +201,10 @@ function ratio(neg: boolean, num: string, den: string): PlainNumber | null {
 
 /** Canonical decimal string of a plain number ("1,234.50" → "1234.5"), or null. */
 export function canonicalNumber(raw: string): string | null {
-  const cleaned = raw.replace(/\\\$|\$|\\%|%/g, '').trim().replace(/^([+-])\s+/, '$1');
+  const cleaned = raw
+    .replace(/\\\$|\$|\\%|%/g, '')
+    .trim()
+    .replace(/^([+-])\s+/, '$1');
   const n = parsePlainNumber(cleaned);
   if (!n) return null;
   if (n.int !== undefined) return n.int.toString();
@@ -214,7 +217,9 @@ export function canonicalNumber(raw: string): string | null {
   }
   if (d === 1n && places <= 40) {
     const neg = n.exact.n < 0n;
-    const digits = abs(n.exact.n).toString().padStart(places + 1, '0');
+    const digits = abs(n.exact.n)
+      .toString()
+      .padStart(places + 1, '0');
     const out = `${digits.slice(0, -places)}.${digits.slice(-places)}`.replace(/0+$/, '').replace(/\.$/, '');
     return neg ? `-${out}` : out;
   }

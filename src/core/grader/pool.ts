@@ -80,7 +80,11 @@ class WorkerPool implements GraderPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private readonly jobs = new Set<Job>();
-  private readonly counters: { started: number; killed: number; crashed: number; lastCrash?: string } = { started: 0, killed: 0, crashed: 0 };
+  private readonly counters: { started: number; killed: number; crashed: number; lastCrash?: string } = {
+    started: 0,
+    killed: 0,
+    crashed: 0,
+  };
   private nextTaskId = 1;
   private closed = false;
 
@@ -106,7 +110,9 @@ class WorkerPool implements GraderPool {
       // spread small jobs over the workers, cap large ones at batchSize
       const chunk = Math.max(1, Math.min(this.batchSize, Math.ceil(items.length / this.size)));
       for (let i = 0; i < items.length; i += chunk) {
-        const slice = items.slice(i, i + chunk).map((x) => ({ gold: String(x.gold), response: String(x.response), type: x.type, mode: x.mode }));
+        const slice = items
+          .slice(i, i + chunk)
+          .map((x) => ({ gold: String(x.gold), response: String(x.response), type: x.type, mode: x.mode }));
         this.queue.push({ job, items: slice, offset: i });
       }
       this.dispatch();
@@ -152,7 +158,14 @@ class WorkerPool implements GraderPool {
     this.counters.started++;
     const slot: Slot = { worker, ready: false, task: null, taskId: 0, next: 0, timer: null, dead: false };
     worker.on('message', (m: WorkerMessage) => this.onMessage(slot, m));
-    worker.on('error', (e) => this.fail(slot, (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'worker ran out of memory' : `worker error: ${e.message}`));
+    worker.on('error', (e) =>
+      this.fail(
+        slot,
+        (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? 'worker ran out of memory'
+          : `worker error: ${e.message}`,
+      ),
+    );
     worker.on('exit', (code) => {
       if (!slot.dead && !this.closed) this.fail(slot, `worker exited with code ${code}`);
     });

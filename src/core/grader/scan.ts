@@ -66,7 +66,12 @@ export class SegmentScanner {
 
   private seg(start: number, contentStart: number, contentEnd: number, end: number): Segment {
     const pm = PERCENT_AFTER.exec(this.s.slice(end, end + 16));
-    return { start, end: end + (pm ? pm[0].length : 0), content: this.s.slice(contentStart, contentEnd), percent: Boolean(pm) };
+    return {
+      start,
+      end: end + (pm ? pm[0].length : 0),
+      content: this.s.slice(contentStart, contentEnd),
+      percent: Boolean(pm),
+    };
   }
 
   /** The segment opening at i, or null. */
@@ -181,7 +186,8 @@ const NUMBER_AT = /^(?:(-?[1-9]\d{0,2}(?:[ ,]\d{3})+)(\.\d+)?|(-?\d+)([.,]\d+)|(
 const PERCENT_WORD = /^\s*(?:%|\\%|[Pp]ercentage|[Pp]ercent|[Pp]ct)(?![a-zA-Z])/;
 const EXPR_OPS = '+-*×/^÷';
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
-const isExprChar = (c: string): boolean => isDigit(c) || c === '.' || c === ' ' || c === '\t' || c === '\r' || c === '(' || c === ')' || EXPR_OPS.includes(c);
+const isExprChar = (c: string): boolean =>
+  isDigit(c) || c === '.' || c === ' ' || c === '\t' || c === '\r' || c === '(' || c === ')' || EXPR_OPS.includes(c);
 /** Longest arithmetic run read from one start (Math-Verify's expressions are short). */
 const MAX_EXPR = 200;
 
@@ -213,7 +219,10 @@ export function numberTokens(s: string): NumberToken[] {
         continue;
       }
     }
-    const startsNumber = isDigit(c) || ((c === '-' || c === '.' || c === '(') && (isDigit(s[i + 1]) || s[i + 1] === '.' || s[i + 1] === '(' || s[i + 1] === '-'));
+    const startsNumber =
+      isDigit(c) ||
+      ((c === '-' || c === '.' || c === '(') &&
+        (isDigit(s[i + 1]) || s[i + 1] === '.' || s[i + 1] === '(' || s[i + 1] === '-'));
     if (!startsNumber || !prefixOk(s, i)) {
       i++;
       continue;
@@ -266,7 +275,8 @@ function exprAt(s: string, i: number): NumberToken | null {
       if (depth === 0) break;
       depth--;
     }
-    if (EXPR_OPS.includes(c) && j > i && !(c === '-' && (s[j - 1] === ' ' || s[j - 1] === '(') && !isDigit(s[j - 2]))) sawOp = true;
+    if (EXPR_OPS.includes(c) && j > i && !(c === '-' && (s[j - 1] === ' ' || s[j - 1] === '(') && !isDigit(s[j - 2])))
+      sawOp = true;
     if (isDigit(c) && sawOp) sawDigitAfterOp = true;
     if ((isDigit(c) || c === ')') && sawOp && sawDigitAfterOp && depth === 0) lastGood = j;
     j++;

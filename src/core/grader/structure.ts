@@ -30,7 +30,9 @@ export function splitTop(s: string, seps: string[]): { parts: string[]; found: s
       if (s.startsWith('\\begin', i)) envDepth++;
       else if (s.startsWith('\\end', i)) envDepth--;
       if (depth === 0 && envDepth === 0) {
-        const sep = seps.find((x) => x.startsWith('\\') && s.startsWith(x, i) && !/[a-zA-Z]/.test(s[i + x.length] ?? ''));
+        const sep = seps.find(
+          (x) => x.startsWith('\\') && s.startsWith(x, i) && !/[a-zA-Z]/.test(s[i + x.length] ?? ''),
+        );
         if (sep) {
           parts.push(s.slice(start, i));
           found.push(sep);
@@ -141,7 +143,8 @@ export function shapeOf(s: string): Shape {
     return { kind: 'list', items };
   }
   const list = splitTop(t, [',']);
-  if (list.parts.length > 1 && list.parts.every((p) => p.length > 0)) return { kind: 'list', items: listItems(list.parts) };
+  if (list.parts.length > 1 && list.parts.every((p) => p.length > 0))
+    return { kind: 'list', items: listItems(list.parts) };
   const pm = plusMinus(t);
   if (pm) return { kind: 'set', items: pm };
   if (t.startsWith('\\{') && t.endsWith('\\}') && closingOf(t) === t.length - 2) {
@@ -163,7 +166,8 @@ export function shapeOf(s: string): Shape {
     }
   }
   const rel = splitTop(t, REL_OPS);
-  if (rel.parts.length > 1 && rel.parts.every((p) => p.length > 0)) return { kind: 'relation', ops: rel.found, sides: rel.parts };
+  if (rel.parts.length > 1 && rel.parts.every((p) => p.length > 0))
+    return { kind: 'relation', ops: rel.found, sides: rel.parts };
   return { kind: 'scalar', s: t };
 }
 
@@ -175,7 +179,11 @@ export function shapeOf(s: string): Shape {
 export function isAssignmentTarget(lhs: string): boolean {
   const t = lhs.trim();
   if (!t || t.length > 40) return false;
-  if (/^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:'*)(?:_\{?[^=<>{}]*\}?)?(?:\([^=<>()]*\))?$/.test(t) && !/^\\(?:pi|infty|e)$/.test(t)) return true;
+  if (
+    /^(?:[a-zA-Z]|\\[a-zA-Z]+)(?:'*)(?:_\{?[^=<>{}]*\}?)?(?:\([^=<>()]*\))?$/.test(t) &&
+    !/^\\(?:pi|infty|e)$/.test(t)
+  )
+    return true;
   const tuple = /^\((.*)\)$/.exec(t);
   if (tuple && tuple[1].includes(',')) return splitTop(tuple[1], [',']).parts.every((x) => isAssignmentTarget(x));
   // products, quotients, ratios and absolute values of symbols; subscripts may hold anything
@@ -187,7 +195,14 @@ export function isAssignmentTarget(lhs: string): boolean {
   return /^[a-zA-Z{}()|:/\s+]+$/.test(bare) && /[a-zA-Z]/.test(bare) && !/\\/.test(bare);
 }
 
-const FLIP: Record<string, string> = { '<': '>', '>': '<', '\\leq': '\\geq', '\\geq': '\\leq', '=': '=', '\\neq': '\\neq' };
+const FLIP: Record<string, string> = {
+  '<': '>',
+  '>': '<',
+  '\\leq': '\\geq',
+  '\\geq': '\\leq',
+  '=': '=',
+  '\\neq': '\\neq',
+};
 export function flipOp(op: string): string {
   return FLIP[op] ?? op;
 }
@@ -200,7 +215,8 @@ type Interval = { open: '(' | '['; close: ')' | ']'; items: string[] };
  * null otherwise.
  */
 export function relationToSet(r: { ops: string[]; sides: string[] }): Interval[] | null {
-  const isVar = (x: string): boolean => /^[a-zA-Z](?:_\{?\w+\}?)?$/.test(x.trim()) || /^[a-zA-Z]\([a-zA-Z]\)$/.test(x.trim());
+  const isVar = (x: string): boolean =>
+    /^[a-zA-Z](?:_\{?\w+\}?)?$/.test(x.trim()) || /^[a-zA-Z]\([a-zA-Z]\)$/.test(x.trim());
   const absVar = (x: string): boolean => /^\|\s*[a-zA-Z]\s*\|$/.test(x.trim());
   if (r.sides.length === 2) {
     let [a, b] = r.sides;

@@ -41,13 +41,21 @@ interface Row {
  * Grades the traces of some runs in batches through the worker pool (the calling thread never runs the
  * CAS), committing each batch, so an interrupted grade resumes where it stopped.
  */
-export async function gradeTraces(store: Store, pool: GraderPool, options: GradeRunOptions = {}): Promise<GradeRunSummary> {
+export async function gradeTraces(
+  store: Store,
+  pool: GraderPool,
+  options: GradeRunOptions = {},
+): Promise<GradeRunSummary> {
   const db = store.db;
   const mode = options.mode ?? 'missing';
   const runIds = resolveRuns(store, options.runs ?? []);
   const runFilter = runIds.length ? `AND t.run_id IN (${runIds.map(() => '?').join(',')})` : '';
   const gradeFilter =
-    mode === 'all' ? '' : mode === 'stale' ? 'AND (g.trace_id IS NULL OR g.grader_version <> @version)' : 'AND g.trace_id IS NULL';
+    mode === 'all'
+      ? ''
+      : mode === 'stale'
+        ? 'AND (g.trace_id IS NULL OR g.grader_version <> @version)'
+        : 'AND g.trace_id IS NULL';
   const where = `t.error IS NULL ${runFilter} ${gradeFilter}`;
   const params = (extra: Record<string, unknown> = {}) => [...runIds, { version: GRADER_VERSION, ...extra }];
   const from = `FROM traces t JOIN problems p ON p.id = t.problem_id LEFT JOIN grades g ON g.trace_id = t.id`;
@@ -66,7 +74,11 @@ export async function gradeTraces(store: Store, pool: GraderPool, options: Grade
     const rows = page.all(...params({ after, limit: batchSize })) as Row[];
     if (rows.length === 0) break;
     const results = await pool.grade(rows.map(toInput));
-    saveGrades(store, rows.map((r) => r.id), results);
+    saveGrades(
+      store,
+      rows.map((r) => r.id),
+      results,
+    );
     results.forEach((r, i) => {
       counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
       const old = rows[i]!.old_verdict;
@@ -80,11 +92,21 @@ export async function gradeTraces(store: Store, pool: GraderPool, options: Grade
     after = rows[rows.length - 1]!.id;
     options.onProgress?.({ done, total, counts });
   }
-  return { graded: done, counts, graderVersion: GRADER_VERSION, cancelled: Boolean(options.signal?.aborted) && done < total, changes };
+  return {
+    graded: done,
+    counts,
+    graderVersion: GRADER_VERSION,
+    cancelled: Boolean(options.signal?.aborted) && done < total,
+    changes,
+  };
 }
 
 /** Grades the given traces (e.g. as the sampler stores them); already-graded ones are graded again. */
-export async function gradeTraceIds(store: Store, pool: GraderPool, traceIds: readonly number[]): Promise<GradeResult[]> {
+export async function gradeTraceIds(
+  store: Store,
+  pool: GraderPool,
+  traceIds: readonly number[],
+): Promise<GradeResult[]> {
   if (traceIds.length === 0) return [];
   const rows: Row[] = [];
   let select = selectStatements.get(store);
@@ -100,7 +122,11 @@ export async function gradeTraceIds(store: Store, pool: GraderPool, traceIds: re
     if (row) rows.push(row);
   }
   const results = await pool.grade(rows.map(toInput));
-  saveGrades(store, rows.map((r) => r.id), results);
+  saveGrades(
+    store,
+    rows.map((r) => r.id),
+    results,
+  );
   return results;
 }
 
@@ -139,8 +165,13 @@ function resolveRuns(store: Store, names: readonly string[]): number[] {
   return names.map((name) => {
     const row = get.get(name) as { id: number } | undefined;
     if (!row) {
-      const known = (store.db.prepare('SELECT name FROM runs ORDER BY id DESC LIMIT 10').all() as { name: string }[]).map((r) => r.name);
-      throw new W2sError(`No run named "${name}".${known.length ? ` Runs: ${known.join(', ')}.` : ' Sample or import traces first.'}`, 'NO_RUN');
+      const known = (
+        store.db.prepare('SELECT name FROM runs ORDER BY id DESC LIMIT 10').all() as { name: string }[]
+      ).map((r) => r.name);
+      throw new W2sError(
+        `No run named "${name}".${known.length ? ` Runs: ${known.join(', ')}.` : ' Sample or import traces first.'}`,
+        'NO_RUN',
+      );
     }
     return row.id;
   });

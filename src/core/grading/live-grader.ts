@@ -13,7 +13,11 @@ export interface LiveGrader {
 }
 
 /** Grades traces as a sampler stores them: batches of up to `batchSize`, one batch in flight at a time. */
-export function createLiveGrader(store: Store, pool: GraderPool, options: { batchSize?: number; onGraded?: (n: number) => void } = {}): LiveGrader {
+export function createLiveGrader(
+  store: Store,
+  pool: GraderPool,
+  options: { batchSize?: number; onGraded?: (n: number) => void } = {},
+): LiveGrader {
   const batchSize = options.batchSize ?? 256;
   const queue: number[] = [];
   let running: Promise<void> | undefined;

@@ -23,20 +23,35 @@ export function rootLocality(root: string, probeShared?: boolean | null): RootLo
 
 export function checkCheckpointRoot(raw: string, where: string): string {
   const root = raw.trim().replace(/\/+$/, '');
-  if (!root) throw new W2sError(`${where} is empty: give a folder every node shares (e.g. /shared/w2s-checkpoints) or an s3:// or gs:// URI.`, 'BAD_CHECKPOINT_ROOT');
+  if (!root)
+    throw new W2sError(
+      `${where} is empty: give a folder every node shares (e.g. /shared/w2s-checkpoints) or an s3:// or gs:// URI.`,
+      'BAD_CHECKPOINT_ROOT',
+    );
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(root) && !isUriRoot(root)) {
-    throw new W2sError(`${where} "${root}": only s3://, gs:// (and abfs://, hdfs://) URIs are passed through; give one of those or an absolute path.`, 'BAD_CHECKPOINT_ROOT');
+    throw new W2sError(
+      `${where} "${root}": only s3://, gs:// (and abfs://, hdfs://) URIs are passed through; give one of those or an absolute path.`,
+      'BAD_CHECKPOINT_ROOT',
+    );
   }
-  if (!isUriRoot(root) && !root.startsWith('/') && !root.startsWith('~')) throw new W2sError(`${where} "${root}" must be an absolute path on the cluster (or start with ~), or an s3:// / gs:// URI.`, 'BAD_CHECKPOINT_ROOT');
+  if (!isUriRoot(root) && !root.startsWith('/') && !root.startsWith('~'))
+    throw new W2sError(
+      `${where} "${root}" must be an absolute path on the cluster (or start with ~), or an s3:// / gs:// URI.`,
+      'BAD_CHECKPOINT_ROOT',
+    );
   return root;
 }
 
-const FIX = 'Set a checkpoint root every node shares: --checkpoint-root /shared/PATH (or s3://BUCKET/PATH; $W2S_CHECKPOINT_ROOT, or the w2s.cluster.checkpointDir setting in VS Code).';
+const FIX =
+  'Set a checkpoint root every node shares: --checkpoint-root /shared/PATH (or s3://BUCKET/PATH; $W2S_CHECKPOINT_ROOT, or the w2s.cluster.checkpointDir setting in VS Code).';
 
 /** A multi-node SFT job writes from every node: its output folder must be shared. */
 export function checkSftStorage(outputDir: string, nodes: number, probeShared?: boolean | null): void {
   if (nodes > 1 && rootLocality(outputDir, probeShared) === 'node-local') {
-    throw new W2sError(`The job trains on ${nodes} nodes, but its output folder ${outputDir} is on each node's own disk: the nodes would each write part of the checkpoints and none would have them all. ${FIX}`, 'NODE_LOCAL_ROOT');
+    throw new W2sError(
+      `The job trains on ${nodes} nodes, but its output folder ${outputDir} is on each node's own disk: the nodes would each write part of the checkpoints and none would have them all. ${FIX}`,
+      'NODE_LOCAL_ROOT',
+    );
   }
 }
 
@@ -47,6 +62,9 @@ export function checkSftStorage(outputDir: string, nodes: number, probeShared?: 
 export function checkEvalStorage(model: string, clusterNodes: number | undefined, probeShared?: boolean | null): void {
   const looksLikePath = model.startsWith('/') || model.startsWith('~');
   if (looksLikePath && (clusterNodes ?? 1) > 1 && rootLocality(model, probeShared) === 'node-local') {
-    throw new W2sError(`The cluster has ${clusterNodes} nodes and the model ${model} is on one node's own disk: the eval may run on another node, where it is not. Copy it to shared storage, or ${FIX[0]!.toLowerCase()}${FIX.slice(1)}`, 'NODE_LOCAL_ROOT');
+    throw new W2sError(
+      `The cluster has ${clusterNodes} nodes and the model ${model} is on one node's own disk: the eval may run on another node, where it is not. Copy it to shared storage, or ${FIX[0]!.toLowerCase()}${FIX.slice(1)}`,
+      'NODE_LOCAL_ROOT',
+    );
   }
 }

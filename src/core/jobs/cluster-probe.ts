@@ -21,7 +21,14 @@ export interface ProbeNode {
   readonly cuda?: string | null;
   readonly cuda_available?: boolean;
   readonly gpus?: readonly { readonly name: string; readonly memory_gib: number }[];
-  readonly checkpoint_root?: { readonly path?: string | null; readonly free_gib?: number; readonly exists?: boolean; readonly sees_marker?: boolean; readonly uri?: boolean; readonly error?: string };
+  readonly checkpoint_root?: {
+    readonly path?: string | null;
+    readonly free_gib?: number;
+    readonly exists?: boolean;
+    readonly sees_marker?: boolean;
+    readonly uri?: boolean;
+    readonly error?: string;
+  };
   readonly error?: string;
 }
 
@@ -55,7 +62,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** The probe's record in a job log: `@@w2s {"type":"probe",…}` (probe.py's own type). */
-export function findProbeRecord(log: string): { nodes: ProbeNode[]; checkpoint_root?: { path?: string | null; shared?: boolean | null }; note?: string } | undefined {
+export function findProbeRecord(
+  log: string,
+):
+  | { nodes: ProbeNode[]; checkpoint_root?: { path?: string | null; shared?: boolean | null }; note?: string }
+  | undefined {
   for (const line of log.split('\n').reverse()) {
     const at = line.indexOf(RECORD_PREFIX);
     if (at < 0) continue;
@@ -75,22 +86,31 @@ export function findProbeRecord(log: string): { nodes: ProbeNode[]; checkpoint_r
  */
 export async function probeCluster(client: RayClient, opts: ProbeOptions): Promise<ProbeReport> {
   const bundle = buildBundle(runnerEntries(opts.runnerDir));
-  if (!(await client.packageExists(bundle.name, opts.signal))) await client.uploadPackage(bundle.name, bundle.zip, opts.signal);
+  if (!(await client.packageExists(bundle.name, opts.signal)))
+    await client.uploadPackage(bundle.name, bundle.zip, opts.signal);
   const submissionId = `w2s-probe-${randomBytes(4).toString('hex')}`;
   const root = opts.checkpointRoot;
   opts.onProgress?.(`probe job ${submissionId} (${describeEnvironment(opts.environment)})`);
-  await client.submit({
-    entrypoint: `python -m w2s_runner.probe${root ? ` --checkpoint-root ${shellQuote(root)}` : ''}`,
-    submission_id: submissionId,
-    runtime_env: { working_dir: bundle.uri, env_vars: { PYTHONUNBUFFERED: '1' }, ...runtimeEnvFor(opts.environment, opts.runnerDir) },
-    metadata: { w2s_kind: 'probe' },
-  }, opts.signal);
+  await client.submit(
+    {
+      entrypoint: `python -m w2s_runner.probe${root ? ` --checkpoint-root ${shellQuote(root)}` : ''}`,
+      submission_id: submissionId,
+      runtime_env: {
+        working_dir: bundle.uri,
+        env_vars: { PYTHONUNBUFFERED: '1' },
+        ...runtimeEnvFor(opts.environment, opts.runnerDir),
+      },
+      metadata: { w2s_kind: 'probe' },
+    },
+    opts.signal,
+  );
   const deadline = Date.now() + (opts.timeoutMs ?? 15 * 60_000);
   let details: RayJobDetails;
   for (;;) {
     details = await client.job(submissionId, opts.signal);
     if (isTerminal(details.status)) break;
-    if (opts.signal?.aborted) throw new W2sError(`The probe job ${submissionId} was left running (cancelled).`, 'CANCELLED');
+    if (opts.signal?.aborted)
+      throw new W2sError(`The probe job ${submissionId} was left running (cancelled).`, 'CANCELLED');
     if (Date.now() > deadline) {
       await client.stop(submissionId).catch(() => undefined);
       throw new W2sError(
@@ -125,10 +145,17 @@ export function probeLines(report: ProbeReport): string[] {
   const out = report.nodes.map((n) => {
     if (n.error) return `node ?: ${n.error}`;
     const gpus = n.gpus?.length ? n.gpus.map((g) => `${g.name} ${g.memory_gib} GiB`).join(', ') : 'no GPU';
-    const root = n.checkpoint_root?.uri ? 'URI root' : n.checkpoint_root?.free_gib !== undefined ? `${n.checkpoint_root.free_gib} GiB free at the checkpoint root` : 'checkpoint root not checked';
+    const root = n.checkpoint_root?.uri
+      ? 'URI root'
+      : n.checkpoint_root?.free_gib !== undefined
+        ? `${n.checkpoint_root.free_gib} GiB free at the checkpoint root`
+        : 'checkpoint root not checked';
     return `${n.host ?? '?'} (${n.ip ?? '?'}): Python ${v(n.python)}, torch ${v(n.torch)} (CUDA ${v(n.cuda)}), ${gpus}; transformers ${v(n.transformers)}, accelerate ${v(n.accelerate)}, vLLM ${v(n.vllm)}; ${root}`;
   });
   const r = report.checkpointRoot;
-  if (r.path) out.push(`checkpoint root ${r.path}: ${r.shared === true ? 'shared by every node' : r.shared === false ? 'NOT the same storage on every node (node-local)' : 'sharing not known'}`);
+  if (r.path)
+    out.push(
+      `checkpoint root ${r.path}: ${r.shared === true ? 'shared by every node' : r.shared === false ? 'NOT the same storage on every node (node-local)' : 'sharing not known'}`,
+    );
   return out;
 }

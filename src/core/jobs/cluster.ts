@@ -10,25 +10,42 @@ export const DEFAULT_DASHBOARD_PORT = 8265;
  */
 export function normalizeClusterAddress(raw: string, where = 'the cluster address'): string {
   const text = raw.trim();
-  if (!text) throw new W2sError(`${where} is empty: give the Ray dashboard address, e.g. http://10.0.0.5:8265.`, 'BAD_ADDRESS');
+  if (!text)
+    throw new W2sError(`${where} is empty: give the Ray dashboard address, e.g. http://10.0.0.5:8265.`, 'BAD_ADDRESS');
   if (/^ray:\/\//i.test(text)) {
-    throw new W2sError(`${where} "${text}" is a Ray Client address (ray://…:10001); jobs go to the dashboard: http://HOST:${DEFAULT_DASHBOARD_PORT}.`, 'BAD_ADDRESS');
+    throw new W2sError(
+      `${where} "${text}" is a Ray Client address (ray://…:10001); jobs go to the dashboard: http://HOST:${DEFAULT_DASHBOARD_PORT}.`,
+      'BAD_ADDRESS',
+    );
   }
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
   let url: URL;
   try {
     url = new URL(withScheme);
   } catch {
-    throw new W2sError(`${where} "${text}" is not a URL: give the Ray dashboard address, e.g. http://10.0.0.5:8265.`, 'BAD_ADDRESS');
+    throw new W2sError(
+      `${where} "${text}" is not a URL: give the Ray dashboard address, e.g. http://10.0.0.5:8265.`,
+      'BAD_ADDRESS',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new W2sError(`${where} "${text}" must start with http:// or https:// (the Ray dashboard).`, 'BAD_ADDRESS');
   }
   if (url.username || url.password) {
-    throw new W2sError(`${where} must not carry a user name or password; give a token instead (Connect to Cluster… / W2S_CLUSTER_TOKEN).`, 'BAD_ADDRESS');
+    throw new W2sError(
+      `${where} must not carry a user name or password; give a token instead (Connect to Cluster… / W2S_CLUSTER_TOKEN).`,
+      'BAD_ADDRESS',
+    );
   }
-  if (url.search || url.hash) throw new W2sError(`${where} "${text}" must not have a query or fragment.`, 'BAD_ADDRESS');
-  if (!url.port && !/^[a-z][a-z0-9+.-]*:\/\/[^/]*:\d+/i.test(withScheme) && url.protocol === 'http:' && url.pathname === '/') url.port = String(DEFAULT_DASHBOARD_PORT);
+  if (url.search || url.hash)
+    throw new W2sError(`${where} "${text}" must not have a query or fragment.`, 'BAD_ADDRESS');
+  if (
+    !url.port &&
+    !/^[a-z][a-z0-9+.-]*:\/\/[^/]*:\d+/i.test(withScheme) &&
+    url.protocol === 'http:' &&
+    url.pathname === '/'
+  )
+    url.port = String(DEFAULT_DASHBOARD_PORT);
   const path = url.pathname.replace(/\/+$/, '');
   return `${url.protocol}//${url.host}${path}`;
 }
@@ -56,10 +73,14 @@ export function securityWarnings(address: string, hasToken: boolean, authMode?: 
         'Turn on token auth (RAY_AUTH_MODE=token, Ray >= 2.52) and set the token, or reach the cluster through an SSH tunnel to 127.0.0.1.',
     );
   } else if (!loopback && authMode === 'disabled') {
-    out.push(`${address} has token authentication turned off (authentication_mode: disabled): the token is not checked and anyone who can reach the cluster can run code on it.`);
+    out.push(
+      `${address} has token authentication turned off (authentication_mode: disabled): the token is not checked and anyone who can reach the cluster can run code on it.`,
+    );
   }
   if (!loopback && hasToken && address.startsWith('http://')) {
-    out.push(`The token for ${address} travels over plain http: use https (a TLS proxy in front of the dashboard) or an SSH tunnel.`);
+    out.push(
+      `The token for ${address} travels over plain http: use https (a TLS proxy in front of the dashboard) or an SSH tunnel.`,
+    );
   }
   return out;
 }
@@ -76,5 +97,11 @@ export interface ClusterCheck {
 export async function checkCluster(client: RayClient, hasToken: boolean, signal?: AbortSignal): Promise<ClusterCheck> {
   const authMode = await client.authenticationMode(signal);
   const v = await client.version(signal);
-  return { address: client.address, rayVersion: v.ray_version, apiVersion: v.version, authMode, warnings: securityWarnings(client.address, hasToken, authMode) };
+  return {
+    address: client.address,
+    rayVersion: v.ray_version,
+    apiVersion: v.version,
+    authMode,
+    warnings: securityWarnings(client.address, hasToken, authMode),
+  };
 }

@@ -8,7 +8,12 @@ import type { RayClient } from './ray-client';
  * (job_supervisor.py, RAY_JOB_STOP_WAIT_TIME_S, default 3), and the job ends STOPPED. The runner
  * unwinds on SIGTERM; checkpoints already written stay.
  */
-export async function stopJob(store: Store, client: RayClient, jobId: number, signal?: AbortSignal): Promise<{ job: JobRow; stopped: boolean }> {
+export async function stopJob(
+  store: Store,
+  client: RayClient,
+  jobId: number,
+  signal?: AbortSignal,
+): Promise<{ job: JobRow; stopped: boolean }> {
   const job = requireJobById(store, jobId);
   if (!job.submissionId || isFinished(job.status)) {
     throw new W2sError(`Job ${job.name} is not running (${job.status}).`, 'JOB_NOT_RUNNING');
@@ -18,7 +23,12 @@ export async function stopJob(store: Store, client: RayClient, jobId: number, si
 }
 
 /** Deletes a finished job from the cluster (Ray refuses a running one) and, if asked, from the store. */
-export async function deleteJob(store: Store, client: RayClient | undefined, jobId: number, opts: { local: boolean; signal?: AbortSignal }): Promise<boolean> {
+export async function deleteJob(
+  store: Store,
+  client: RayClient | undefined,
+  jobId: number,
+  opts: { local: boolean; signal?: AbortSignal },
+): Promise<boolean> {
   const job = requireJobById(store, jobId);
   let deleted = false;
   if (client && job.submissionId && job.status !== 'submit-failed') {

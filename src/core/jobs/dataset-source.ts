@@ -42,8 +42,18 @@ export function checkSftJsonl(text: string, where: string): number {
       throw new W2sError(`${where}:${i + 1}: not valid JSON (${(e as Error).message}).`, 'BAD_DATASET');
     }
     const o = obj as Record<string, unknown>;
-    const ok = o && typeof o === 'object' && !Array.isArray(o) && (Array.isArray(o.messages) || Array.isArray(o.conversations) || (typeof o.instruction === 'string' && typeof o.output === 'string'));
-    if (!ok) throw new W2sError(`${where}:${i + 1}: not an SFT record: expected "messages" (OpenAI chat), "conversations" (ShareGPT) or "instruction" + "output" (Alpaca).`, 'BAD_DATASET');
+    const ok =
+      o &&
+      typeof o === 'object' &&
+      !Array.isArray(o) &&
+      (Array.isArray(o.messages) ||
+        Array.isArray(o.conversations) ||
+        (typeof o.instruction === 'string' && typeof o.output === 'string'));
+    if (!ok)
+      throw new W2sError(
+        `${where}:${i + 1}: not an SFT record: expected "messages" (OpenAI chat), "conversations" (ShareGPT) or "instruction" + "output" (Alpaca).`,
+        'BAD_DATASET',
+      );
     if (Array.isArray(o.messages) && !(o.messages as { role?: unknown }[]).some((m) => m && m.role === 'assistant')) {
       throw new W2sError(`${where}:${i + 1}: no assistant message to learn from.`, 'BAD_DATASET');
     }
@@ -84,7 +94,9 @@ function snapshotRecords(store: Store, datasetId: number): string[] {
     let messages: { role: string; content: string }[];
     try {
       const parsed = JSON.parse(r.prompt) as unknown;
-      messages = Array.isArray(parsed) ? (parsed as { role: string; content: string }[]) : [{ role: 'user', content: r.prompt }];
+      messages = Array.isArray(parsed)
+        ? (parsed as { role: string; content: string }[])
+        : [{ role: 'user', content: r.prompt }];
     } catch {
       messages = [{ role: 'user', content: r.prompt }]; // a completions prompt: the raw text is the user turn
     }
@@ -97,7 +109,10 @@ function snapshotRecords(store: Store, datasetId: number): string[] {
 export function resolveDataset(store: Store | undefined, source: DatasetSource, cwd = process.cwd()): ResolvedDataset {
   if (source.kind === 'cluster') {
     if (!source.path.startsWith('/') && !/^[a-z0-9]+:\/\//i.test(source.path)) {
-      throw new W2sError(`A dataset on the cluster must be an absolute path (or a URI): "${source.path}".`, 'BAD_DATASET');
+      throw new W2sError(
+        `A dataset on the cluster must be an absolute path (or a URI): "${source.path}".`,
+        'BAD_DATASET',
+      );
     }
     return { jobPath: source.path, label: path.basename(source.path).replace(/\.[^.]+$/, '') };
   }
@@ -105,22 +120,39 @@ export function resolveDataset(store: Store | undefined, source: DatasetSource, 
     const file = path.resolve(cwd, source.path);
     return fromFile(file, path.basename(file).replace(/\.[^.]+$/, ''));
   }
-  const row = store?.db.prepare('SELECT id, name, file FROM datasets WHERE name = ?').get(source.name) as { id: number; name: string; file: string | null } | undefined;
+  const row = store?.db.prepare('SELECT id, name, file FROM datasets WHERE name = ?').get(source.name) as
+    { id: number; name: string; file: string | null } | undefined;
   if (!row) {
-    const names = store ? (store.db.prepare('SELECT name FROM datasets ORDER BY id DESC').all() as { name: string }[]).map((r) => r.name) : [];
-    throw new W2sError(`No dataset snapshot named "${source.name}"${names.length ? ` (snapshots: ${names.slice(0, 10).join(', ')})` : ' (none yet: export one from the trace browser, or give a dataset file)'}.`, 'NO_DATASET');
+    const names = store
+      ? (store.db.prepare('SELECT name FROM datasets ORDER BY id DESC').all() as { name: string }[]).map((r) => r.name)
+      : [];
+    throw new W2sError(
+      `No dataset snapshot named "${source.name}"${names.length ? ` (snapshots: ${names.slice(0, 10).join(', ')})` : ' (none yet: export one from the trace browser, or give a dataset file)'}.`,
+      'NO_DATASET',
+    );
   }
   if (row.file && fs.existsSync(path.resolve(cwd, row.file))) return fromFile(path.resolve(cwd, row.file), row.name);
   const lines = snapshotRecords(store!, row.id);
   if (!lines.length) throw new W2sError(`Dataset snapshot "${row.name}" has no traces.`, 'BAD_DATASET');
   const data = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-  if (data.length > BUNDLE_DATA_LIMIT) throw new W2sError(`Dataset snapshot "${row.name}" is over the ${BUNDLE_DATA_LIMIT / 2 ** 20} MiB a bundle carries: export it, copy it to shared storage, and give that path.`, 'BUNDLE_TOO_LARGE');
-  return { entry: { path: 'data/train.jsonl', data }, jobPath: 'data/train.jsonl', label: row.name, examples: lines.length };
+  if (data.length > BUNDLE_DATA_LIMIT)
+    throw new W2sError(
+      `Dataset snapshot "${row.name}" is over the ${BUNDLE_DATA_LIMIT / 2 ** 20} MiB a bundle carries: export it, copy it to shared storage, and give that path.`,
+      'BUNDLE_TOO_LARGE',
+    );
+  return {
+    entry: { path: 'data/train.jsonl', data },
+    jobPath: 'data/train.jsonl',
+    label: row.name,
+    examples: lines.length,
+  };
 }
 
 /** The store's dataset snapshots, newest first (pickers). */
 export function listDatasetSnapshots(store: Store): { name: string; traces: number; createdAt: string }[] {
   return store.db
-    .prepare('SELECT d.name, d.created_at AS createdAt, (SELECT count(*) FROM dataset_traces t WHERE t.dataset_id = d.id) AS traces FROM datasets d ORDER BY d.id DESC')
+    .prepare(
+      'SELECT d.name, d.created_at AS createdAt, (SELECT count(*) FROM dataset_traces t WHERE t.dataset_id = d.id) AS traces FROM datasets d ORDER BY d.id DESC',
+    )
     .all() as { name: string; traces: number; createdAt: string }[];
 }

@@ -14,4 +14,5 @@ export function firstErrorLine(text: string): string | null {
 }
 
 // "ValueError: …", "torch.cuda.OutOfMemoryError: …", "Error: …", "ERROR: …", "error: …", "fatal: …", "[Errno 2] …"
-const ERROR_LINE = /^(?:[A-Za-z_][\w.]*(?:Error|Exception)|Error|ERROR|error|fatal|FATAL)\b\s*(?:\[[^\]]*\])?\s*:|^\[Errno \d+\]/;
+const ERROR_LINE =
+  /^(?:[A-Za-z_][\w.]*(?:Error|Exception)|Error|ERROR|error|fatal|FATAL)\b\s*(?:\[[^\]]*\])?\s*:|^\[Errno \d+\]/;

@@ -30,24 +30,42 @@ export interface FollowOptions {
 export function failureMessage(job: JobRow, details?: RayJobDetails): string {
   if (job.output.runnerError) return job.output.runnerError.message;
   const msg = details?.message ?? job.output.rayMessage ?? '';
-  if (!msg) return `the job failed${details?.driver_exit_code != null ? ` (exit code ${details.driver_exit_code})` : ''}`;
+  if (!msg)
+    return `the job failed${details?.driver_exit_code != null ? ` (exit code ${details.driver_exit_code})` : ''}`;
   // "Job entrypoint command failed with exit code 1, last available logs (truncated to 20,000 chars):\n…"
   const [first, ...rest] = msg.split('\n');
   // the error itself leads (a stack's last lines say where, not what), then Ray's line
   const error = job.output.firstErrorLine ?? firstErrorLine(rest.join('\n'));
   if (error) return `${error} (${first!.replace(/, last available logs.*$/, '')})`;
-  const tail = rest.map((l) => l.trim()).filter(Boolean).slice(-3).join(' | ');
+  const tail = rest
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-3)
+    .join(' | ');
   return tail ? `${first} ${lastLine(tail)}` : first!;
 }
 
 /** Reads Ray's view of the job into the store; returns the row (unchanged rows are not rewritten). */
-export async function refreshJobStatus(store: Store, client: RayClient, jobId: number, signal?: AbortSignal): Promise<{ job: JobRow; details: RayJobDetails }> {
+export async function refreshJobStatus(
+  store: Store,
+  client: RayClient,
+  jobId: number,
+  signal?: AbortSignal,
+): Promise<{ job: JobRow; details: RayJobDetails }> {
   const before = requireJobById(store, jobId);
   const details = await client.job(before.submissionId!, signal);
   let status: JobStatus = fromRayStatus(details.status);
   if (before.status === 'stopping' && status === 'running') status = 'stopping';
-  const output = { rayStatus: details.status, rayMessage: details.message, startTime: details.start_time, endTime: details.end_time, driverExitCode: details.driver_exit_code };
-  const changed = status !== before.status || (Object.keys(output) as (keyof typeof output)[]).some((k) => before.output[k] !== output[k]);
+  const output = {
+    rayStatus: details.status,
+    rayMessage: details.message,
+    startTime: details.start_time,
+    endTime: details.end_time,
+    driverExitCode: details.driver_exit_code,
+  };
+  const changed =
+    status !== before.status ||
+    (Object.keys(output) as (keyof typeof output)[]).some((k) => before.output[k] !== output[k]);
   if (!changed) return { job: before, details };
   const error = status === 'failed' ? failureMessage(before, details) : before.error;
   return { job: updateJob(store, jobId, { status, output, error }), details };
@@ -77,12 +95,17 @@ export async function followJob(opts: FollowOptions): Promise<JobRow> {
   const timer = setInterval(() => void refresh().catch(() => undefined), opts.statusEveryMs ?? 2000);
   try {
     await tailJobLog({
-      client, submissionId: job.submissionId!, fromLine: job.logOffset, signal, pollMs: opts.pollMs,
+      client,
+      submissionId: job.submissionId!,
+      fromLine: job.logOffset,
+      signal,
+      pollMs: opts.pollMs,
       onLines: (lines) => {
         const r = ingester.ingest(lines);
         opts.onLines?.(lines);
         job = r.job;
-        const error = job.output.firstErrorLine === undefined ? firstErrorLine(lines.map((l) => l.text).join('\n')) : null;
+        const error =
+          job.output.firstErrorLine === undefined ? firstErrorLine(lines.map((l) => l.text).join('\n')) : null;
         if (error) job = updateJob(store, jobId, { output: { firstErrorLine: error } });
         opts.onChange?.(job);
       },
@@ -111,8 +134,9 @@ export async function followJob(opts: FollowOptions): Promise<JobRow> {
 
 /** The eval run ends with its job: done, failed (with the job's error) or cancelled. */
 export function finishEvalRun(store: Store, job: JobRow): void {
-  const run = store.db.prepare('SELECT id FROM runs WHERE name = ?').get(job.spec.evalRun) as { id: number } | undefined;
+  const run = store.db.prepare('SELECT id FROM runs WHERE name = ?').get(job.spec.evalRun) as
+    { id: number } | undefined;
   if (!run) return;
   const status = job.status === 'succeeded' ? 'done' : job.status === 'stopped' ? 'cancelled' : 'failed';
-  finishRun(store, run.id, status, status === 'failed' ? job.error ?? 'the eval job failed' : null);
+  finishRun(store, run.id, status, status === 'failed' ? (job.error ?? 'the eval job failed') : null);
 }

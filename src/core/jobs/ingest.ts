@@ -39,21 +39,39 @@ interface EvalTarget {
 /** The eval run of an eval job, ready to take samples; undefined for other jobs. */
 function openEvalTarget(store: Store, job: JobRow, onStored: (ids: number[]) => void): EvalTarget | undefined {
   if (job.kind !== 'eval' || !job.spec.evalRun) return undefined;
-  const run = store.db.prepare('SELECT r.id, r.set_id FROM runs r WHERE r.name = ?').get(job.spec.evalRun) as { id: number; set_id: number } | undefined;
-  if (!run) throw new W2sError(`The eval run "${job.spec.evalRun}" of job ${job.name} is gone from the store: its samples have nowhere to go.`, 'NO_RUN');
+  const run = store.db.prepare('SELECT r.id, r.set_id FROM runs r WHERE r.name = ?').get(job.spec.evalRun) as
+    { id: number; set_id: number } | undefined;
+  if (!run)
+    throw new W2sError(
+      `The eval run "${job.spec.evalRun}" of job ${job.name} is gone from the store: its samples have nowhere to go.`,
+      'NO_RUN',
+    );
   const problems = new Map(
-    (store.db.prepare('SELECT id, key, question FROM problems WHERE set_id = ?').all(run.set_id) as { id: number; key: string; question: string }[]).map((p) => [p.key, { id: p.id, question: p.question }]),
+    (
+      store.db.prepare('SELECT id, key, question FROM problems WHERE set_id = ?').all(run.set_id) as {
+        id: number;
+        key: string;
+        question: string;
+      }[]
+    ).map((p) => [p.key, { id: p.id, question: p.question }]),
   );
-  return { writer: createTraceWriter(store, run.id, (_batch, ids) => onStored(ids)), problems, template: job.spec.template as PromptTemplate, unknownKeys: new Set() };
+  return {
+    writer: createTraceWriter(store, run.id, (_batch, ids) => onStored(ids)),
+    problems,
+    template: job.spec.template as PromptTemplate,
+    unknownKeys: new Set(),
+  };
 }
 
-const recordTime = (rec: RunnerRecord) => new Date(typeof rec.time === 'number' ? rec.time * 1000 : Date.now()).toISOString();
+const recordTime = (rec: RunnerRecord) =>
+  new Date(typeof rec.time === 'number' ? rec.time * 1000 : Date.now()).toISOString();
 
 function applyMetrics(store: Store, jobId: number, rec: RunnerRecord, out: MutableOutput): void {
   const step = Number(rec.step);
   if (!Number.isInteger(step)) return;
   const values: Record<string, number> = {};
-  for (const [k, v] of Object.entries(rec)) if (!NOT_METRICS.has(k) && typeof v === 'number' && Number.isFinite(v)) values[k] = v;
+  for (const [k, v] of Object.entries(rec))
+    if (!NOT_METRICS.has(k) && typeof v === 'number' && Number.isFinite(v)) values[k] = v;
   recordMetrics(store, jobId, step, values, recordTime(rec));
   if (typeof rec.total_steps === 'number') out.totalSteps = rec.total_steps;
   out.step = Math.max(out.step ?? 0, step);
@@ -64,14 +82,23 @@ function applyStatus(rec: RunnerRecord, out: MutableOutput): void {
   if (typeof rec.message === 'string') out.phaseMessage = rec.message;
   if (typeof rec.total_steps === 'number') out.totalSteps = rec.total_steps;
   if (rec.phase === 'generating' && typeof rec.total === 'number') out.samplesTotal = rec.total;
-  if (rec.phase === 'note' && typeof rec.message === 'string') out.notes = [...new Set([...(out.notes ?? []), rec.message])];
+  if (rec.phase === 'note' && typeof rec.message === 'string')
+    out.notes = [...new Set([...(out.notes ?? []), rec.message])];
 }
 
 function applyCheckpoint(rec: RunnerRecord, out: MutableOutput): void {
   if (typeof rec.path !== 'string') return;
-  const cp: Checkpoint = { step: Number(rec.step) || 0, path: rec.path, ...(typeof rec.epoch === 'number' ? { epoch: rec.epoch } : {}), ...(rec.final ? { final: true } : {}), ...(rec.adapter ? { adapter: true } : {}) };
+  const cp: Checkpoint = {
+    step: Number(rec.step) || 0,
+    path: rec.path,
+    ...(typeof rec.epoch === 'number' ? { epoch: rec.epoch } : {}),
+    ...(rec.final ? { final: true } : {}),
+    ...(rec.adapter ? { adapter: true } : {}),
+  };
   const list = (out.checkpoints ?? []).filter((c) => !(c.path === cp.path && c.step === cp.step));
-  out.checkpoints = [...list, cp].sort((a, b) => a.step - b.step || Number(a.final ?? false) - Number(b.final ?? false));
+  out.checkpoints = [...list, cp].sort(
+    (a, b) => a.step - b.step || Number(a.final ?? false) - Number(b.final ?? false),
+  );
 }
 
 /** Queues an eval sample for the run's trace writer; true when it was one. */
@@ -84,17 +111,29 @@ function applySample(target: EvalTarget | undefined, rec: RunnerRecord): boolean
   }
   const split = splitReasoning(rec.text, null);
   target.writer.add({
-    problemId: p.id, sampleIndex: rec.index, prompt: renderPrompt(target.template, p.question).stored, reasoning: split.reasoning, answer: split.answer,
+    problemId: p.id,
+    sampleIndex: rec.index,
+    prompt: renderPrompt(target.template, p.question).stored,
+    reasoning: split.reasoning,
+    answer: split.answer,
     finishReason: typeof rec.finish_reason === 'string' ? rec.finish_reason : null,
     promptTokens: typeof rec.prompt_tokens === 'number' ? rec.prompt_tokens : null,
     completionTokens: typeof rec.completion_tokens === 'number' ? rec.completion_tokens : null,
-    latencyMs: null, attempts: 1, error: null,
+    latencyMs: null,
+    attempts: 1,
+    error: null,
   });
   return true;
 }
 
 /** Applies one record to `out` (and the store); true when it was an eval sample queued for the writer. */
-function applyRecord(store: Store, jobId: number, target: EvalTarget | undefined, rec: RunnerRecord, out: MutableOutput): boolean {
+function applyRecord(
+  store: Store,
+  jobId: number,
+  target: EvalTarget | undefined,
+  rec: RunnerRecord,
+  out: MutableOutput,
+): boolean {
   switch (rec.type) {
     case 'metrics':
       applyMetrics(store, jobId, rec, out);
@@ -106,7 +145,10 @@ function applyRecord(store: Store, jobId: number, target: EvalTarget | undefined
       applyCheckpoint(rec, out);
       return false;
     case 'error':
-      out.runnerError = { kind: String(rec.kind ?? 'error'), message: String(rec.message ?? 'the runner reported an error') };
+      out.runnerError = {
+        kind: String(rec.kind ?? 'error'),
+        message: String(rec.message ?? 'the runner reported an error'),
+      };
       return false;
     case 'done': {
       const { type: _t, time: _time, ...rest } = rec;
@@ -126,7 +168,11 @@ function applyRecord(store: Store, jobId: number, target: EvalTarget | undefined
  * eval run (through the same trace writer as sampling, so they are graded the same way). The log
  * offset moves in the same transaction, so a re-attach after a crash neither loses nor repeats a line.
  */
-export function createIngester(store: Store, job: JobRow, opts: { onTracesStored?: (ids: number[]) => void } = {}): Ingester {
+export function createIngester(
+  store: Store,
+  job: JobRow,
+  opts: { onTracesStored?: (ids: number[]) => void } = {},
+): Ingester {
   const signals = createSignalRecorder(store);
   // the trace browser lists a trace once its signals are stored: queued as the sampler does, in small
   // batches off this (log-reading) turn
@@ -152,7 +198,13 @@ export function createIngester(store: Store, job: JobRow, opts: { onTracesStored
     }
     if (samples) out.samples = (current.output.samples ?? 0) + samples;
     const unknown = target?.unknownKeys;
-    if (unknown?.size) out.notes = [...new Set([...(out.notes ?? []), `samples for problems not in the set: ${[...unknown].slice(0, 5).join(', ')}${unknown.size > 5 ? ', …' : ''}`])];
+    if (unknown?.size)
+      out.notes = [
+        ...new Set([
+          ...(out.notes ?? []),
+          `samples for problems not in the set: ${[...unknown].slice(0, 5).join(', ')}${unknown.size > 5 ? ', …' : ''}`,
+        ]),
+      ];
     const last = lines.at(-1);
     const updated = updateJob(store, job.id, { output: out, logOffset: last ? last.index + 1 : undefined });
     return { job: updated, records, samples };

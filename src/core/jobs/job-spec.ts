@@ -14,21 +14,35 @@ export const REQUIRED_FIELDS: Record<JobKind, readonly string[]> = {
  * dropped silently) and the JSON type of every field whose default has one. The runner checks ranges
  * and choices again on the cluster and has the last word.
  */
-export function checkJobJson(kind: JobKind, job: unknown, defaults: RunnerDefaults, where = 'job.json'): Record<string, unknown> {
-  if (!job || typeof job !== 'object' || Array.isArray(job)) throw new W2sError(`${where}: a job must be a JSON object.`, 'BAD_JOB');
+export function checkJobJson(
+  kind: JobKind,
+  job: unknown,
+  defaults: RunnerDefaults,
+  where = 'job.json',
+): Record<string, unknown> {
+  if (!job || typeof job !== 'object' || Array.isArray(job))
+    throw new W2sError(`${where}: a job must be a JSON object.`, 'BAD_JOB');
   const obj = job as Record<string, unknown>;
   const known = defaults[kind];
   const unknown = Object.keys(obj).filter((k) => !(k in known) && !k.startsWith('_'));
   if (unknown.length) {
-    throw new W2sError(`${where}: unknown field(s) ${unknown.join(', ')} for an ${kind} job (known: ${Object.keys(known).join(', ')}).`, 'BAD_JOB');
+    throw new W2sError(
+      `${where}: unknown field(s) ${unknown.join(', ')} for an ${kind} job (known: ${Object.keys(known).join(', ')}).`,
+      'BAD_JOB',
+    );
   }
   for (const f of REQUIRED_FIELDS[kind]) {
-    if (obj[f] === undefined || obj[f] === null || obj[f] === '') throw new W2sError(`${where}: ${f} is required for an ${kind} job.`, 'BAD_JOB');
+    if (obj[f] === undefined || obj[f] === null || obj[f] === '')
+      throw new W2sError(`${where}: ${f} is required for an ${kind} job.`, 'BAD_JOB');
   }
   for (const [k, v] of Object.entries(obj)) {
     const d = known[k];
     if (v === null || d === null || d === undefined || k.startsWith('_')) continue;
-    if (typeof d !== typeof v) throw new W2sError(`${where}: ${k} must be a ${typeof d} (like its default ${JSON.stringify(d)}), got ${JSON.stringify(v)}.`, 'BAD_JOB');
+    if (typeof d !== typeof v)
+      throw new W2sError(
+        `${where}: ${k} must be a ${typeof d} (like its default ${JSON.stringify(d)}), got ${JSON.stringify(v)}.`,
+        'BAD_JOB',
+      );
   }
   return obj;
 }

@@ -8,7 +8,8 @@ import { writeTransaction } from '../store/write-transaction';
  * Jobs as the store keeps them (migration 1's `jobs` table). Local statuses come before Ray has the job
  * (preparing, uploading) or when it never got it (submit-failed); the others mirror Ray's JobStatus.
  */
-export type JobStatus = 'preparing' | 'uploading' | 'submit-failed' | 'pending' | 'running' | 'stopping' | 'succeeded' | 'failed' | 'stopped';
+export type JobStatus =
+  'preparing' | 'uploading' | 'submit-failed' | 'pending' | 'running' | 'stopping' | 'succeeded' | 'failed' | 'stopped';
 export const FINISHED: readonly JobStatus[] = ['submit-failed', 'succeeded', 'failed', 'stopped'];
 export const isFinished = (s: JobStatus): boolean => FINISHED.includes(s);
 
@@ -92,32 +93,67 @@ export interface JobRow {
 }
 
 type Raw = {
-  id: number; name: string; kind: JobKind; cluster: string; submission_id: string | null; spec: string; status: JobStatus;
-  output: string; log_offset: number; error: string | null; created_at: string; updated_at: string;
+  id: number;
+  name: string;
+  kind: JobKind;
+  cluster: string;
+  submission_id: string | null;
+  spec: string;
+  status: JobStatus;
+  output: string;
+  log_offset: number;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
 };
 
 const toRow = (r: Raw): JobRow => ({
-  id: r.id, name: r.name, kind: r.kind, cluster: r.cluster, submissionId: r.submission_id, spec: JSON.parse(r.spec) as JobSpec,
-  status: r.status, output: JSON.parse(r.output) as JobOutput, logOffset: r.log_offset, error: r.error, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  name: r.name,
+  kind: r.kind,
+  cluster: r.cluster,
+  submissionId: r.submission_id,
+  spec: JSON.parse(r.spec) as JobSpec,
+  status: r.status,
+  output: JSON.parse(r.output) as JobOutput,
+  logOffset: r.log_offset,
+  error: r.error,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 export const JOB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function checkJobName(name: string): void {
-  if (!JOB_NAME.test(name)) throw new W2sError(`"${name}" is not a valid job name: letters, digits, ".", "_" or "-" (up to 64, starting with a letter or digit).`, 'BAD_JOB_NAME');
+  if (!JOB_NAME.test(name))
+    throw new W2sError(
+      `"${name}" is not a valid job name: letters, digits, ".", "_" or "-" (up to 64, starting with a letter or digit).`,
+      'BAD_JOB_NAME',
+    );
 }
 
 /** kind-what-yyyymmdd-hhmmss, from the UTC time. */
 export function defaultJobName(kind: JobKind, what: string, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  const slug = what.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 36) || kind;
+  const slug =
+    what
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 36) || kind;
   return `${kind}-${slug}-${stamp}`;
 }
 
 export function createJob(store: Store, job: { name: string; kind: JobKind; cluster: string; spec: JobSpec }): JobRow {
   checkJobName(job.name);
-  if (findJob(store, job.name)) throw new W2sError(`A job named "${job.name}" already exists: choose another name (w2s jobs list shows them).`, 'JOB_EXISTS');
-  store.db.prepare("INSERT INTO jobs (name, kind, cluster, spec, status, output) VALUES (?, ?, ?, ?, 'preparing', '{}')").run(job.name, job.kind, job.cluster, JSON.stringify(job.spec));
+  if (findJob(store, job.name))
+    throw new W2sError(
+      `A job named "${job.name}" already exists: choose another name (w2s jobs list shows them).`,
+      'JOB_EXISTS',
+    );
+  store.db
+    .prepare("INSERT INTO jobs (name, kind, cluster, spec, status, output) VALUES (?, ?, ?, ?, 'preparing', '{}')")
+    .run(job.name, job.kind, job.cluster, JSON.stringify(job.spec));
   return findJob(store, job.name)!;
 }
 
@@ -136,8 +172,13 @@ export function requireJobById(store: Store, id: number): JobRow {
 export function requireJob(store: Store, name: string): JobRow {
   const j = findJob(store, name);
   if (j) return j;
-  const names = listJobs(store).slice(0, 10).map((x) => x.name);
-  throw new W2sError(`No job named "${name}"${names.length ? ` (recent: ${names.join(', ')})` : ' (no jobs yet)'}.`, 'NO_JOB');
+  const names = listJobs(store)
+    .slice(0, 10)
+    .map((x) => x.name);
+  throw new W2sError(
+    `No job named "${name}"${names.length ? ` (recent: ${names.join(', ')})` : ' (no jobs yet)'}.`,
+    'NO_JOB',
+  );
 }
 
 export function listJobs(store: Store): JobRow[] {
@@ -165,8 +206,13 @@ export function updateJob(store: Store, id: number, patch: JobPatch): JobRow {
          updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
       )
       .run(
-        patch.status ?? current.status, patch.submissionId ?? current.submissionId, patch.error !== undefined ? patch.error : current.error,
-        JSON.stringify(output), JSON.stringify(patch.spec ?? current.spec), patch.logOffset ?? current.logOffset, id,
+        patch.status ?? current.status,
+        patch.submissionId ?? current.submissionId,
+        patch.error !== undefined ? patch.error : current.error,
+        JSON.stringify(output),
+        JSON.stringify(patch.spec ?? current.spec),
+        patch.logOffset ?? current.logOffset,
+        id,
       );
     return requireJobById(store, id);
   });

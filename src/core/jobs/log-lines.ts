@@ -18,7 +18,8 @@ export const MAX_LOG_LINE = 1024 * 1024;
 /** What a cut line keeps. */
 const CUT_KEEP = 2000;
 
-export const cutLine = (head: string, skipped: number): string => `${head.slice(0, CUT_KEEP)}… [line cut: ${head.length - Math.min(head.length, CUT_KEEP) + skipped} more characters not read]`;
+export const cutLine = (head: string, skipped: number): string =>
+  `${head.slice(0, CUT_KEEP)}… [line cut: ${head.length - Math.min(head.length, CUT_KEEP) + skipped} more characters not read]`;
 
 export function createLineSplitter(opts: { maxLine?: number; onLongLine?: (head: string) => void } = {}): LineSplitter {
   const max = opts.maxLine ?? MAX_LOG_LINE;

@@ -47,10 +47,14 @@ export interface TailResult {
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, timerDelay(ms));
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 /**
@@ -83,7 +87,10 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
     opts.onWarning?.(message);
   };
   const onLongLine = (head: string) =>
-    warnOnce('long-line', `a line of the job's log is longer than ${formatBytes(MAX_LOG_LINE)}: kept its first 2000 characters (it begins "${client.redact(head.slice(0, 80))}…"); any such line is cut the same way.`);
+    warnOnce(
+      'long-line',
+      `a line of the job's log is longer than ${formatBytes(MAX_LOG_LINE)}: kept its first 2000 characters (it begins "${client.redact(head.slice(0, 80))}…"); any such line is cut the same way.`,
+    );
 
   // A cluster that is briefly away (a restarting proxy, a VPN blip, Ray's 503 for logs it cannot read
   // yet) is waited for; only a long outage, or a real error, ends the follow.
@@ -114,11 +121,17 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
     if (!header) return deliver(lines.map((t, i) => ({ index: i, text: t })));
     // Only the tail of a huge log (Ray's 16 MiB cap): carry on after the last line already handled
     // when the tail still holds it, else from the tail's start, counting what could not be read.
-    const at = findAfter(lines.map((l) => client.redact(l)), recent);
+    const at = findAfter(
+      lines.map((l) => client.redact(l)),
+      recent,
+    );
     if (at < 0) {
       const sizes = truncatedSizes(header);
-      warnOnce(`gap-${handled}`, `the cluster returned only the end of the job's log (${header.trim().replace(/^\[|\]$/g, '')}): ` +
-        `the lines between line ${handled} and that end${sizes ? ` (about ${formatBytes(Math.max(0, sizes.totalBytes - sizes.shownBytes))} of log)` : ''} could not be read; following on from there.`);
+      warnOnce(
+        `gap-${handled}`,
+        `the cluster returned only the end of the job's log (${header.trim().replace(/^\[|\]$/g, '')}): ` +
+          `the lines between line ${handled} and that end${sizes ? ` (about ${formatBytes(Math.max(0, sizes.totalBytes - sizes.shownBytes))} of log)` : ''} could not be read; following on from there.`,
+      );
     }
     deliver(lines.slice(at < 0 ? 0 : at).map((t, i) => ({ index: handled + i, text: t })));
   };
@@ -139,7 +152,12 @@ export async function tailJobLog(opts: TailOptions): Promise<TailResult> {
       }
       if (outcome.kind === 'unsupported' || failures >= maxFailures) {
         mode = 'polling';
-        opts.onMode?.('polling', outcome.kind === 'unsupported' ? outcome.reason : `the log WebSocket failed ${failures} times (${outcome.reason})`);
+        opts.onMode?.(
+          'polling',
+          outcome.kind === 'unsupported'
+            ? outcome.reason
+            : `the log WebSocket failed ${failures} times (${outcome.reason})`,
+        );
         continue;
       }
       await sleep(Math.min(10_000, 500 * 2 ** failures), signal);
@@ -178,7 +196,11 @@ type Outcome =
   | { kind: 'fatal'; error: Error };
 
 /** One WebSocket session: resolves when it closes, for whatever reason. */
-function tailOnce(opts: TailOptions, deliver: (lines: LogLine[]) => void, onLongLine: (head: string) => void): Promise<Outcome> {
+function tailOnce(
+  opts: TailOptions,
+  deliver: (lines: LogLine[]) => void,
+  onLongLine: (head: string) => void,
+): Promise<Outcome> {
   const { client, submissionId, signal } = opts;
   return new Promise<Outcome>((resolve) => {
     let settled = false;
@@ -188,7 +210,12 @@ function tailOnce(opts: TailOptions, deliver: (lines: LogLine[]) => void, onLong
     // The token goes on the upgrade request like on every other request (RAY-JOBS.md, Auth); ws sends
     // no Origin unless asked (RAY-JOBS.md, Browser guard), and no compression is offered, so a frame
     // is at most MAX_TAIL_FRAME bytes in memory.
-    const ws = new WebSocket(client.tailUrl(submissionId), { headers: client.headers(), handshakeTimeout: 30_000, perMessageDeflate: false, maxPayload: MAX_TAIL_FRAME });
+    const ws = new WebSocket(client.tailUrl(submissionId), {
+      headers: client.headers(),
+      handshakeTimeout: 30_000,
+      perMessageDeflate: false,
+      maxPayload: MAX_TAIL_FRAME,
+    });
     const finish = (o: Outcome) => {
       if (settled) return;
       settled = true;
@@ -202,7 +229,9 @@ function tailOnce(opts: TailOptions, deliver: (lines: LogLine[]) => void, onLong
     signal?.addEventListener('abort', onAbort, { once: true });
     ws.on('message', (data: WebSocket.RawData) => {
       gotData = true;
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
       const lines = splitter.push(text);
       if (lines.length) deliver(lines.map((t) => ({ index: index++, text: t })));
     });
@@ -210,12 +239,31 @@ function tailOnce(opts: TailOptions, deliver: (lines: LogLine[]) => void, onLong
       const status = res.statusCode ?? 0;
       const settle = (body: string) => {
         ws.terminate();
-        if (status === 401 || status === 403 || status === 404) finish({ kind: 'fatal', error: rayHttpError(client.address, 'tail', status, body, submissionId, (t) => client.redact(t).slice(0, 4000)) });
-        else finish({ kind: 'unsupported', reason: `the log WebSocket upgrade was answered with HTTP ${status} (a proxy without WebSocket support?)` });
+        if (status === 401 || status === 403 || status === 404)
+          finish({
+            kind: 'fatal',
+            error: rayHttpError(client.address, 'tail', status, body, submissionId, (t) =>
+              client.redact(t).slice(0, 4000),
+            ),
+          });
+        else
+          finish({
+            kind: 'unsupported',
+            reason: `the log WebSocket upgrade was answered with HTTP ${status} (a proxy without WebSocket support?)`,
+          });
       };
-      readCapped(res, ERROR_BODY_BYTES).then(({ bytes }) => settle(bytes.toString('utf8')), () => settle(''));
+      readCapped(res, ERROR_BODY_BYTES).then(
+        ({ bytes }) => settle(bytes.toString('utf8')),
+        () => settle(''),
+      );
     });
     ws.on('error', (e: Error) => finish({ kind: 'failed', reason: e.message }));
-    ws.on('close', (code: number) => finish(gotData || code === 1000 ? { kind: 'closed', gotData, reason: `closed (${code})` } : { kind: 'failed', reason: `closed (${code}) before any log` }));
+    ws.on('close', (code: number) =>
+      finish(
+        gotData || code === 1000
+          ? { kind: 'closed', gotData, reason: `closed (${code})` }
+          : { kind: 'failed', reason: `closed (${code}) before any log` },
+      ),
+    );
   });
 }

@@ -31,7 +31,11 @@ export interface RayVersion {
 export interface RayJobSubmitRequest {
   readonly entrypoint: string;
   readonly submission_id?: string;
-  readonly runtime_env?: { readonly working_dir?: string; readonly env_vars?: Record<string, string>; readonly [k: string]: unknown };
+  readonly runtime_env?: {
+    readonly working_dir?: string;
+    readonly env_vars?: Record<string, string>;
+    readonly [k: string]: unknown;
+  };
   readonly metadata?: Record<string, string>;
   readonly entrypoint_num_cpus?: number;
   readonly entrypoint_num_gpus?: number;

@@ -49,21 +49,45 @@ function decodeJson<T>(transport: RayTransport, text: string, path: string): T {
   try {
     return JSON.parse(text) as T;
   } catch {
-    throw new W2sError(`The Ray cluster at ${transport.base} answered ${path} with something that is not JSON ("${transport.redact(text.slice(0, 200), 120)}"): is the address a Ray dashboard, or a proxy's page?`, 'RAY_PROTOCOL');
+    throw new W2sError(
+      `The Ray cluster at ${transport.base} answered ${path} with something that is not JSON ("${transport.redact(text.slice(0, 200), 120)}"): is the address a Ray dashboard, or a proxy's page?`,
+      'RAY_PROTOCOL',
+    );
   }
 }
 
-type Call = <T>(op: RayOperation, method: RayHttpRequest['method'], path: string, init?: { body?: Buffer; json?: unknown; signal?: AbortSignal; timeoutMs?: number; subject?: string; maxBytes?: number }) => Promise<T>;
+type Call = <T>(
+  op: RayOperation,
+  method: RayHttpRequest['method'],
+  path: string,
+  init?: {
+    body?: Buffer;
+    json?: unknown;
+    signal?: AbortSignal;
+    timeoutMs?: number;
+    subject?: string;
+    maxBytes?: number;
+  },
+) => Promise<T>;
 
 /** A request whose answer is JSON (or nothing, for the package calls). */
 function jsonCall(transport: RayTransport, timeoutMs: number): Call {
   return async (op, method, path, init = {}) => {
     const body = init.json !== undefined ? Buffer.from(JSON.stringify(init.json), 'utf8') : init.body;
     const { text } = await transport.send({
-      op, method, path, body, contentType: init.json !== undefined ? 'application/json' : 'application/zip', signal: init.signal,
-      timeoutMs: init.timeoutMs ?? timeoutMs, maxBytes: init.maxBytes ?? ANSWER_CAPS.small, subject: init.subject,
+      op,
+      method,
+      path,
+      body,
+      contentType: init.json !== undefined ? 'application/json' : 'application/zip',
+      signal: init.signal,
+      timeoutMs: init.timeoutMs ?? timeoutMs,
+      maxBytes: init.maxBytes ?? ANSWER_CAPS.small,
+      subject: init.subject,
     });
-    return (text === '' && (op === 'package-check' || op === 'package-upload') ? undefined : decodeJson(transport, text, path)) as never;
+    return (
+      text === '' && (op === 'package-check' || op === 'package-upload') ? undefined : decodeJson(transport, text, path)
+    ) as never;
   };
 }
 
@@ -72,12 +96,20 @@ function identityCalls(call: Call, base: string): Pick<RayClient, 'version' | 'a
   return {
     async version(signal) {
       const v = await call<RayVersion>('version', 'GET', '/api/version', { signal });
-      if (!v || typeof v.ray_version !== 'string') throw new W2sError(`${base}/api/version did not answer like Ray (no ray_version): is this a Ray dashboard?`, 'RAY_PROTOCOL');
+      if (!v || typeof v.ray_version !== 'string')
+        throw new W2sError(
+          `${base}/api/version did not answer like Ray (no ray_version): is this a Ray dashboard?`,
+          'RAY_PROTOCOL',
+        );
       return v;
     },
     async authenticationMode(signal) {
       try {
-        const mode = (await call<{ authentication_mode?: unknown } | null>('auth-mode', 'GET', '/api/authentication_mode', { signal }))?.authentication_mode;
+        const mode = (
+          await call<{ authentication_mode?: unknown } | null>('auth-mode', 'GET', '/api/authentication_mode', {
+            signal,
+          })
+        )?.authentication_mode;
         return typeof mode === 'string' ? mode : undefined;
       } catch (e) {
         if (e instanceof W2sError && e.code === 'RAY_NOT_FOUND') return undefined; // Ray before token auth
@@ -101,19 +133,35 @@ function packageCalls(call: Call, timeoutMs: number): Pick<RayClient, 'packageEx
       }
     },
     async uploadPackage(name, zip, signal) {
-      await call('package-upload', 'PUT', `/api/packages/gcs/${enc(name)}`, { body: zip, signal, timeoutMs: timeoutMs * 10 });
+      await call('package-upload', 'PUT', `/api/packages/gcs/${enc(name)}`, {
+        body: zip,
+        signal,
+        timeoutMs: timeoutMs * 10,
+      });
     },
   };
 }
 
 /** /api/jobs/…: submit, read, stop, delete. Text the job wrote (message, logs) comes back redacted. */
-function jobCalls(call: Call, t: RayTransport, redactLog: (text: string) => string): Omit<RayClient, 'address' | 'headers' | 'redact' | 'version' | 'authenticationMode' | 'packageExists' | 'uploadPackage'> {
+function jobCalls(
+  call: Call,
+  t: RayTransport,
+  redactLog: (text: string) => string,
+): Omit<
+  RayClient,
+  'address' | 'headers' | 'redact' | 'version' | 'authenticationMode' | 'packageExists' | 'uploadPackage'
+> {
   const jobPath = (id: string) => `/api/jobs/${encodeURIComponent(id)}`;
-  const clean = (d: RayJobDetails): RayJobDetails => (d && typeof d.message === 'string' ? { ...d, message: t.redact(d.message, 30_000) } : d);
+  const clean = (d: RayJobDetails): RayJobDetails =>
+    d && typeof d.message === 'string' ? { ...d, message: t.redact(d.message, 30_000) } : d;
   return {
     async submit(req, signal) {
       const r = await call<RayJobSubmitResponse>('submit', 'POST', '/api/jobs/', { json: req, signal });
-      if (typeof r?.submission_id !== 'string') throw new W2sError(`${t.base} accepted the job but returned no submission_id: ${t.redact(JSON.stringify(r), 200)}`, 'RAY_PROTOCOL');
+      if (typeof r?.submission_id !== 'string')
+        throw new W2sError(
+          `${t.base} accepted the job but returned no submission_id: ${t.redact(JSON.stringify(r), 200)}`,
+          'RAY_PROTOCOL',
+        );
       return r;
     },
     async job(id, signal) {
@@ -121,18 +169,31 @@ function jobCalls(call: Call, t: RayTransport, redactLog: (text: string) => stri
     },
     async list(signal) {
       const r = await call<RayJobDetails[]>('list', 'GET', '/api/jobs/', { signal, maxBytes: ANSWER_CAPS.list });
-      if (!Array.isArray(r)) throw new W2sError(`${t.base}/api/jobs/ did not return a list (Ray before 2.0 returns a dictionary; update Ray).`, 'RAY_PROTOCOL');
+      if (!Array.isArray(r))
+        throw new W2sError(
+          `${t.base}/api/jobs/ did not return a list (Ray before 2.0 returns a dictionary; update Ray).`,
+          'RAY_PROTOCOL',
+        );
       return r.map(clean);
     },
     async logs(id, signal) {
-      const r = await call<{ logs?: unknown } | null>('logs', 'GET', `${jobPath(id)}/logs`, { signal, subject: id, maxBytes: ANSWER_CAPS.logs });
+      const r = await call<{ logs?: unknown } | null>('logs', 'GET', `${jobPath(id)}/logs`, {
+        signal,
+        subject: id,
+        maxBytes: ANSWER_CAPS.logs,
+      });
       return typeof r?.logs === 'string' ? redactLog(r.logs) : '';
     },
     async stop(id, signal) {
-      return Boolean((await call<{ stopped?: unknown } | null>('stop', 'POST', `${jobPath(id)}/stop`, { signal, subject: id }))?.stopped);
+      return Boolean(
+        (await call<{ stopped?: unknown } | null>('stop', 'POST', `${jobPath(id)}/stop`, { signal, subject: id }))
+          ?.stopped,
+      );
     },
     async delete(id, signal) {
-      return Boolean((await call<{ deleted?: unknown } | null>('delete', 'DELETE', jobPath(id), { signal, subject: id }))?.deleted);
+      return Boolean(
+        (await call<{ deleted?: unknown } | null>('delete', 'DELETE', jobPath(id), { signal, subject: id }))?.deleted,
+      );
     },
     tailUrl(id) {
       return `${t.base.replace(/^http/, 'ws')}${jobPath(id)}/logs/tail`;

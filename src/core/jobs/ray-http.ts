@@ -66,7 +66,11 @@ export function readCapped(res: http.IncomingMessage, limit: number): Promise<{ 
     });
     res.on('end', () => finish(false));
     res.on('error', (e) => (done ? undefined : ((done = true), reject(e))));
-    res.on('aborted', () => (done ? undefined : ((done = true), reject(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' })))));
+    res.on('aborted', () =>
+      done
+        ? undefined
+        : ((done = true), reject(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' }))),
+    );
   });
 }
 

@@ -28,7 +28,14 @@ export interface SampleRecord extends RunnerRecord {
 export { METRIC_NAMES, type MetricName } from '../../model/metrics';
 
 /** The fields of a sample record; runner/w2s_runner/records.py's SAMPLE_FIELDS. */
-export const SAMPLE_FIELDS = ['problem', 'index', 'text', 'finish_reason', 'prompt_tokens', 'completion_tokens'] as const satisfies readonly (keyof SampleRecord)[];
+export const SAMPLE_FIELDS = [
+  'problem',
+  'index',
+  'text',
+  'finish_reason',
+  'prompt_tokens',
+  'completion_tokens',
+] as const satisfies readonly (keyof SampleRecord)[];
 
 const TYPES = new Set<string>(RECORD_TYPES);
 
@@ -47,5 +54,7 @@ export function parseRecord(line: string): RunnerRecord | undefined {
 }
 
 export function isSampleRecord(r: RunnerRecord): r is SampleRecord {
-  return r.type === 'sample' && typeof r.problem === 'string' && Number.isInteger(r.index) && typeof r.text === 'string';
+  return (
+    r.type === 'sample' && typeof r.problem === 'string' && Number.isInteger(r.index) && typeof r.text === 'string'
+  );
 }

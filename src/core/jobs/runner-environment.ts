@@ -9,7 +9,11 @@ import { W2sError } from '../errors';
  * versions the GPU check passed with pinned; `image` runs the job in a container image that has
  * them; `preinstalled` trusts the nodes' own Python (`pip install -r runner/requirements.txt` there).
  */
-export type RunnerEnvironment = { readonly kind: 'pip' } | { readonly kind: 'uv' } | { readonly kind: 'image'; readonly imageUri: string } | { readonly kind: 'preinstalled' };
+export type RunnerEnvironment =
+  | { readonly kind: 'pip' }
+  | { readonly kind: 'uv' }
+  | { readonly kind: 'image'; readonly imageUri: string }
+  | { readonly kind: 'preinstalled' };
 
 export const DEFAULT_ENVIRONMENT: RunnerEnvironment = { kind: 'pip' };
 
@@ -17,7 +21,12 @@ export const DEFAULT_ENVIRONMENT: RunnerEnvironment = { kind: 'pip' };
  * The versions runner/scripts/results/gpu-check-2026-11-27-H200.md passed with (its first line); a
  * unit test keeps them equal to the newest GPU check there.
  */
-export const TESTED_VERSIONS: Readonly<Record<string, string>> = { torch: '2.11.0', transformers: '5.17.0', accelerate: '1.15.0', peft: '0.21.0' };
+export const TESTED_VERSIONS: Readonly<Record<string, string>> = {
+  torch: '2.11.0',
+  transformers: '5.17.0',
+  accelerate: '1.15.0',
+  peft: '0.21.0',
+};
 
 /** "pip", "uv", "preinstalled", or "image:URI" (also "image_uri:URI"), as the CLI flag and setting take it. */
 export function parseEnvironment(raw: string | undefined, where: string): RunnerEnvironment {
@@ -26,7 +35,10 @@ export function parseEnvironment(raw: string | undefined, where: string): Runner
   if (text === 'pip' || text === 'uv' || text === 'preinstalled') return { kind: text };
   const m = /^image(?:_uri)?:(.+)$/.exec(text);
   if (m && m[1]!.trim()) return { kind: 'image', imageUri: m[1]!.trim() };
-  throw new W2sError(`${where} "${text}" is not a runner environment: give pip (default), uv, preinstalled, or image:IMAGE_URI.`, 'BAD_ENVIRONMENT');
+  throw new W2sError(
+    `${where} "${text}" is not a runner environment: give pip (default), uv, preinstalled, or image:IMAGE_URI.`,
+    'BAD_ENVIRONMENT',
+  );
 }
 
 export function describeEnvironment(env: RunnerEnvironment): string {
@@ -44,7 +56,11 @@ export function describeEnvironment(env: RunnerEnvironment): string {
 
 /** runner/requirements.txt with the tested versions pinned (comments and blank lines dropped). */
 export function pinnedRequirements(runnerDir: string): string[] {
-  const lines = fs.readFileSync(path.join(runnerDir, 'requirements.txt'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = fs
+    .readFileSync(path.join(runnerDir, 'requirements.txt'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   return lines.map((l) => {
     const name = /^[A-Za-z0-9_.-]+/.exec(l)?.[0] ?? l;
     const v = TESTED_VERSIONS[name.toLowerCase()];

@@ -16,7 +16,10 @@ export function requireRunnerDir(from: string = __dirname): string {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new W2sError(`The W2S runner (runner/w2s_runner) is missing next to ${from}: reinstall W2S Studio.`, 'NO_RUNNER');
+  throw new W2sError(
+    `The W2S runner (runner/w2s_runner) is missing next to ${from}: reinstall W2S Studio.`,
+    'NO_RUNNER',
+  );
 }
 
 /** The runner package files for a bundle: w2s_runner/*.py and defaults.json, plus requirements.txt at the root. */
@@ -30,7 +33,11 @@ export function runnerEntries(runnerDir: string): ZipEntry[] {
   return entries;
 }
 
-export type RunnerDefaults = { sft: Record<string, unknown>; eval: Record<string, unknown>; lora: Record<string, unknown> };
+export type RunnerDefaults = {
+  sft: Record<string, unknown>;
+  eval: Record<string, unknown>;
+  lora: Record<string, unknown>;
+};
 
 /** The runner's defaults (W2SR recipe): one file, read by the runner and shown by the UI and CLI. */
 export function runnerDefaults(runnerDir: string): RunnerDefaults {

@@ -37,7 +37,12 @@ export interface EvalRequest {
   readonly template: PromptTemplate;
   readonly samplesPerProblem: number;
   /** max_tokens null: up to the model's context, as W2SR evaluated (the runner's default). */
-  readonly params: { readonly temperature: number; readonly top_p: number; readonly max_tokens: number | null; readonly seed?: number };
+  readonly params: {
+    readonly temperature: number;
+    readonly top_p: number;
+    readonly max_tokens: number | null;
+    readonly seed?: number;
+  };
   readonly settings?: Record<string, unknown>;
   readonly gpus: number;
   /** Sample only the first N problems of the set. */
@@ -94,43 +99,101 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
   if (req.kind === 'sft') {
     const data = resolveDataset(store, req.dataset, ctx.cwd);
     if (data.entry) files.push(data.entry);
-    job = checkJobJson('sft', { ...(req.settings ?? {}), base_model: req.baseModel, dataset: data.jobPath, output_dir: req.outputDir }, defaults, 'the SFT job');
+    job = checkJobJson(
+      'sft',
+      { ...(req.settings ?? {}), base_model: req.baseModel, dataset: data.jobPath, output_dir: req.outputDir },
+      defaults,
+      'the SFT job',
+    );
     checkSftStorage(req.outputDir, Number(job.nodes ?? defaults.sft.nodes ?? 1), ctx.rootShared);
     name = req.name ?? defaultJobName('sft', data.label);
-    spec = { source: req.dataset.kind === 'snapshot' ? `dataset snapshot ${data.label}` : req.dataset.kind === 'file' ? `dataset file ${req.dataset.path}` : `cluster path ${data.jobPath}` };
+    spec = {
+      source:
+        req.dataset.kind === 'snapshot'
+          ? `dataset snapshot ${data.label}`
+          : req.dataset.kind === 'file'
+            ? `dataset file ${req.dataset.path}`
+            : `cluster path ${data.jobPath}`,
+    };
   } else {
     checkEvalStorage(req.model, ctx.clusterNodes, ctx.rootShared);
-    name = req.name ?? defaultJobName('eval', `${req.model.split('/').filter(Boolean).at(-1) ?? 'model'}-${req.setName}`);
+    name =
+      req.name ?? defaultJobName('eval', `${req.model.split('/').filter(Boolean).at(-1) ?? 'model'}-${req.setName}`);
     const runName = req.runName ?? name;
     const run = openRun(store, {
-      name: runName, kind: 'eval', setName: req.setName, model: req.model, endpoint: client.address, template: req.template,
-      params: { ...req.params }, samplesPerProblem: req.samplesPerProblem,
+      name: runName,
+      kind: 'eval',
+      setName: req.setName,
+      model: req.model,
+      endpoint: client.address,
+      template: req.template,
+      params: { ...req.params },
+      samplesPerProblem: req.samplesPerProblem,
     });
     runId = run.id;
-    const problems = evalProblemsFile(store, req.setName, req.template, req.samplesPerProblem, run.id, req.limit, req.problemKeys);
+    const problems = evalProblemsFile(
+      store,
+      req.setName,
+      req.template,
+      req.samplesPerProblem,
+      run.id,
+      req.limit,
+      req.problemKeys,
+    );
     if (req.rerunOf !== undefined) {
       const origin = findRun(store, req.rerunOf);
-      if (!origin || origin.kind !== 'eval') throw new W2sError(`No evaluation named "${req.rerunOf}" to re-run.`, 'NO_RUN');
+      if (!origin || origin.kind !== 'eval')
+        throw new W2sError(`No evaluation named "${req.rerunOf}" to re-run.`, 'NO_RUN');
       recordRerun(store, run.id, origin.id);
     }
-    if (problems.samples === 0) throw new W2sError(`Eval run "${runName}" already has every sample: nothing to generate.`, 'NOTHING_TO_DO');
+    if (problems.samples === 0)
+      throw new W2sError(`Eval run "${runName}" already has every sample: nothing to generate.`, 'NOTHING_TO_DO');
     files.push({ path: 'data/problems.jsonl', data: Buffer.from(problems.jsonl, 'utf8') });
-    job = checkJobJson('eval', {
-      ...(req.settings ?? {}), model: req.model, problems: 'data/problems.jsonl', n: req.samplesPerProblem,
-      temperature: req.params.temperature, top_p: req.params.top_p, max_tokens: req.params.max_tokens, ...(req.params.seed !== undefined ? { seed: req.params.seed } : {}),
-    }, defaults, 'the eval job');
-    spec = { source: `problem set ${req.setName} (${problems.problems} problems, ${problems.samples} samples)`, evalRun: runName, setName: req.setName, template: req.template };
+    job = checkJobJson(
+      'eval',
+      {
+        ...(req.settings ?? {}),
+        model: req.model,
+        problems: 'data/problems.jsonl',
+        n: req.samplesPerProblem,
+        temperature: req.params.temperature,
+        top_p: req.params.top_p,
+        max_tokens: req.params.max_tokens,
+        ...(req.params.seed !== undefined ? { seed: req.params.seed } : {}),
+      },
+      defaults,
+      'the eval job',
+    );
+    spec = {
+      source: `problem set ${req.setName} (${problems.problems} problems, ${problems.samples} samples)`,
+      evalRun: runName,
+      setName: req.setName,
+      template: req.template,
+    };
   }
 
   const entrypoint = entrypointFor(req.kind);
   const environment = ctx.environment ?? DEFAULT_ENVIRONMENT;
-  let row = createJob(store, { name, kind: req.kind, cluster: client.address, spec: { ...spec, job, entrypoint, gpus: req.gpus, environment } });
+  let row = createJob(store, {
+    name,
+    kind: req.kind,
+    cluster: client.address,
+    spec: { ...spec, job, entrypoint, gpus: req.gpus, environment },
+  });
   if (runId !== undefined) store.db.prepare('UPDATE runs SET job_id = ? WHERE id = ?').run(row.id, runId);
   try {
-    files.push(...runnerEntries(runnerDir), { path: 'job.json', data: Buffer.from(`${JSON.stringify(job, null, 2)}\n`, 'utf8') });
+    files.push(...runnerEntries(runnerDir), {
+      path: 'job.json',
+      data: Buffer.from(`${JSON.stringify(job, null, 2)}\n`, 'utf8'),
+    });
     const bundle = buildBundle(files);
-    row = updateJob(store, row.id, { status: 'uploading', spec: { ...row.spec, bundle: { name: bundle.name, bytes: bundle.zip.length, files: bundle.files } } });
-    ctx.onProgress?.(`bundle ${bundle.name} (${(bundle.zip.length / 1024).toFixed(0)} KiB, ${bundle.files.length} files)`);
+    row = updateJob(store, row.id, {
+      status: 'uploading',
+      spec: { ...row.spec, bundle: { name: bundle.name, bytes: bundle.zip.length, files: bundle.files } },
+    });
+    ctx.onProgress?.(
+      `bundle ${bundle.name} (${(bundle.zip.length / 1024).toFixed(0)} KiB, ${bundle.files.length} files)`,
+    );
     if (await client.packageExists(bundle.name, ctx.signal)) ctx.onProgress?.('the cluster already has this bundle');
     else {
       ctx.onProgress?.(`uploading to ${client.address}`);
@@ -140,13 +203,20 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
     row = updateJob(store, row.id, { submissionId });
     ctx.onProgress?.(`submitting ${submissionId}`);
     try {
-      await client.submit({
-        entrypoint,
-        submission_id: submissionId,
-        runtime_env: { working_dir: bundle.uri, env_vars: { PYTHONUNBUFFERED: '1', W2S_JOB: name }, ...runtimeEnvFor(environment, runnerDir) },
-        metadata: { w2s_job: name, w2s_kind: req.kind },
-        ...(entrypointGpus(req) > 0 ? { entrypoint_num_gpus: entrypointGpus(req) } : {}),
-      }, ctx.signal);
+      await client.submit(
+        {
+          entrypoint,
+          submission_id: submissionId,
+          runtime_env: {
+            working_dir: bundle.uri,
+            env_vars: { PYTHONUNBUFFERED: '1', W2S_JOB: name },
+            ...runtimeEnvFor(environment, runnerDir),
+          },
+          metadata: { w2s_job: name, w2s_kind: req.kind },
+          ...(entrypointGpus(req) > 0 ? { entrypoint_num_gpus: entrypointGpus(req) } : {}),
+        },
+        ctx.signal,
+      );
     } catch (e) {
       // The answer may have been lost after the cluster took the job: ask for it by its id before failing.
       if (!(e instanceof W2sError) || e.code !== 'RAY_UNREACHABLE') throw e;
@@ -154,12 +224,16 @@ export async function submitJob(ctx: SubmitContext, req: SftRequest | EvalReques
       if (!found) throw e;
     }
     const details = await client.job(submissionId, ctx.signal).catch(() => undefined);
-    return updateJob(store, row.id, { status: details ? fromRayStatus(details.status) : 'pending', output: details ? { rayStatus: details.status, rayMessage: details.message } : {} });
+    return updateJob(store, row.id, {
+      status: details ? fromRayStatus(details.status) : 'pending',
+      output: details ? { rayStatus: details.status, rayMessage: details.message } : {},
+    });
   } catch (e) {
     // messages from the cluster are redacted where they are made; this is the last gate before the store
     const error = client.redact(errorMessage(e));
     updateJob(store, row.id, { status: 'submit-failed', error });
-    if (runId !== undefined) store.db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE id = ?").run(error, runId);
+    if (runId !== undefined)
+      store.db.prepare("UPDATE runs SET status = 'failed', error = ? WHERE id = ?").run(error, runId);
     throw e;
   }
 }

@@ -35,9 +35,16 @@ export function summarizeJob(store: Store, job: JobRow, now = Date.now()): JobSu
   const start = o.startTime ?? null;
   const end = o.endTime ?? null;
   return {
-    name: job.name, kind: job.kind, status: job.status, step, total, progress,
-    loss: last.train_loss?.value ?? null, validLoss: last.valid_loss?.value ?? null,
-    elapsedMs: start ? (end ?? now) - start : null, error: job.error,
+    name: job.name,
+    kind: job.kind,
+    status: job.status,
+    step,
+    total,
+    progress,
+    loss: last.train_loss?.value ?? null,
+    validLoss: last.valid_loss?.value ?? null,
+    elapsedMs: start ? (end ?? now) - start : null,
+    error: job.error,
   };
 }
 

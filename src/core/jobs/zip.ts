@@ -38,7 +38,8 @@ export function createZip(entries: readonly ZipEntry[]): Buffer {
   const central: Buffer[] = [];
   let offset = 0;
   for (const e of sorted) {
-    if (!e.path || e.path.startsWith('/') || e.path.split('/').includes('..') || e.path.includes('\\')) throw new Error(`bad zip entry path: ${e.path}`);
+    if (!e.path || e.path.startsWith('/') || e.path.split('/').includes('..') || e.path.includes('\\'))
+      throw new Error(`bad zip entry path: ${e.path}`);
     if (seen.has(e.path)) throw new Error(`duplicate zip entry: ${e.path}`);
     seen.add(e.path);
     const name = Buffer.from(e.path, 'utf8');

@@ -30,8 +30,18 @@ export function inspectNativeBinary(fileOrBytes: string | Buffer): BinaryInfo {
     const le = b[5] === 1;
     const machine = le ? b.readUInt16LE(18) : b.readUInt16BE(18);
     const text = b.toString('latin1');
-    const libc: Libc | undefined = /ld-musl-|libc\.musl-/.test(text) ? 'musl' : /libc\.so\.6/.test(text) ? 'glibc' : undefined;
-    return { format: 'elf', platform: 'linux', arch: [ELF_MACHINES[machine] ?? `machine 0x${machine.toString(16)}`], libc, abi };
+    const libc: Libc | undefined = /ld-musl-|libc\.musl-/.test(text)
+      ? 'musl'
+      : /libc\.so\.6/.test(text)
+        ? 'glibc'
+        : undefined;
+    return {
+      format: 'elf',
+      platform: 'linux',
+      arch: [ELF_MACHINES[machine] ?? `machine 0x${machine.toString(16)}`],
+      libc,
+      abi,
+    };
   }
   if (b.length >= 8 && (b.readUInt32LE(0) === 0xfeedfacf || b.readUInt32LE(0) === 0xfeedface)) {
     const cpu = b.readInt32LE(4);
@@ -51,7 +61,12 @@ export function inspectNativeBinary(fileOrBytes: string | Buffer): BinaryInfo {
     const pe = b.readUInt32LE(0x3c);
     if (pe + 6 <= b.length && b.toString('latin1', pe, pe + 4) === 'PE\0\0') {
       const machine = b.readUInt16LE(pe + 4);
-      return { format: 'pe', platform: 'win32', arch: [PE_MACHINES[machine] ?? `machine 0x${machine.toString(16)}`], abi };
+      return {
+        format: 'pe',
+        platform: 'win32',
+        arch: [PE_MACHINES[machine] ?? `machine 0x${machine.toString(16)}`],
+        abi,
+      };
     }
   }
   return { format: 'unknown', abi };
@@ -59,7 +74,8 @@ export function inspectNativeBinary(fileOrBytes: string | Buffer): BinaryInfo {
 
 /** "ELF linux-x64 (glibc), NODE_MODULE_VERSION 115" — for logs and errors. */
 export function describeBinary(info: BinaryInfo): string {
-  if (info.format === 'unknown') return `not a native module${info.abi ? ` (names NODE_MODULE_VERSION ${info.abi})` : ''}`;
+  if (info.format === 'unknown')
+    return `not a native module${info.abi ? ` (names NODE_MODULE_VERSION ${info.abi})` : ''}`;
   const where = `${info.format.toUpperCase()} ${info.platform}-${(info.arch ?? []).join('+')}${info.libc ? ` (${info.libc})` : ''}`;
   return `${where}, ${info.abi ? `NODE_MODULE_VERSION ${info.abi}` : 'no NODE_MODULE_VERSION found'}`;
 }

@@ -42,7 +42,11 @@ export interface LoadBindingOptions {
 export function currentRuntime(): { label: string; abi: number; electron: boolean } {
   const v = process.versions as NodeJS.ProcessVersions & { electron?: string };
   const abi = Number(v.modules);
-  return { label: `${v.electron ? `Electron ${v.electron}` : `Node ${v.node}`} (NODE_MODULE_VERSION ${abi})`, abi, electron: !!v.electron };
+  return {
+    label: `${v.electron ? `Electron ${v.electron}` : `Node ${v.node}`} (NODE_MODULE_VERSION ${abi})`,
+    abi,
+    electron: !!v.electron,
+  };
 }
 
 export function loadSqliteBinding(options: LoadBindingOptions): BindingResult {
@@ -52,7 +56,10 @@ export function loadSqliteBinding(options: LoadBindingOptions): BindingResult {
   const install =
     `Install W2S Studio for ${target} (the Marketplace and Open VSX choose it by themselves; ` +
     `a downloaded package must be ${pkg}, installed with "Extensions: Install from VSIX…").`;
-  const fail = (message: string, detail: string): BindingResult => ({ ok: false, problem: { message, detail, neededTarget: target } });
+  const fail = (message: string, detail: string): BindingResult => ({
+    ok: false,
+    problem: { message, detail, neededTarget: target },
+  });
   const here = `${runtime.label} on ${target}`;
 
   let file: string;
@@ -88,9 +95,17 @@ export function loadSqliteBinding(options: LoadBindingOptions): BindingResult {
       source = 'package';
     } else {
       try {
-        file = path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+        file = path.join(
+          path.dirname(require.resolve('better-sqlite3/package.json')),
+          'build',
+          'Release',
+          'better_sqlite3.node',
+        );
       } catch (e) {
-        return fail(`W2S Studio cannot find its SQLite module (better-sqlite3). ${install}`, `require.resolve('better-sqlite3'): ${errorMessage(e)}`);
+        return fail(
+          `W2S Studio cannot find its SQLite module (better-sqlite3). ${install}`,
+          `require.resolve('better-sqlite3'): ${errorMessage(e)}`,
+        );
       }
       source = 'node_modules';
     }
@@ -123,6 +138,9 @@ function foundAbi(file: string, loaderMessage: string): { abi?: number; descript
     const info = inspectNativeBinary(file);
     return { abi: fromMessage ? Number(fromMessage) : info.abi, description: describeBinary(info) };
   } catch (e) {
-    return { abi: fromMessage ? Number(fromMessage) : undefined, description: `an unreadable file (${errorMessage(e)})` };
+    return {
+      abi: fromMessage ? Number(fromMessage) : undefined,
+      description: `an unreadable file (${errorMessage(e)})`,
+    };
   }
 }

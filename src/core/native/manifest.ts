@@ -53,8 +53,15 @@ export function readNativeManifest(root: string): NativeManifest | undefined {
     typeof (m as NativeManifest).target === 'string' &&
     isVsceTarget((m as NativeManifest).target) &&
     Array.isArray((m as NativeManifest).builds) &&
-    (m as NativeManifest).builds.every((b) => typeof b?.file === 'string' && (b.runtime === 'electron' || b.runtime === 'node') && Number.isInteger(b.abi));
-  if (!ok) throw new W2sError(`${file} does not describe the packaged SQLite builds (target, builds[].file/runtime/abi): reinstall W2S Studio.`, 'NATIVE_MODULE');
+    (m as NativeManifest).builds.every(
+      (b) =>
+        typeof b?.file === 'string' && (b.runtime === 'electron' || b.runtime === 'node') && Number.isInteger(b.abi),
+    );
+  if (!ok)
+    throw new W2sError(
+      `${file} does not describe the packaged SQLite builds (target, builds[].file/runtime/abi): reinstall W2S Studio.`,
+      'NATIVE_MODULE',
+    );
   return m as NativeManifest;
 }
 

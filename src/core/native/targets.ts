@@ -21,7 +21,15 @@ export interface TargetPlatform {
   readonly desktop: boolean;
 }
 
-export const VSCE_TARGETS = ['linux-x64', 'linux-arm64', 'alpine-x64', 'darwin-x64', 'darwin-arm64', 'win32-x64', 'win32-arm64'] as const;
+export const VSCE_TARGETS = [
+  'linux-x64',
+  'linux-arm64',
+  'alpine-x64',
+  'darwin-x64',
+  'darwin-arm64',
+  'win32-x64',
+  'win32-arm64',
+] as const;
 export type VsceTarget = (typeof VSCE_TARGETS)[number];
 
 const TABLE: Record<VsceTarget, Omit<TargetPlatform, 'target'>> = {

@@ -33,7 +33,9 @@ export function splitOptions(question: string): SplitQuestion | null {
     from = found.contentStart;
   }
   if (positions.length < 4) return null;
-  const options = positions.map((p, i) => question.slice(p.contentStart, positions[i + 1]?.start ?? question.length).trim());
+  const options = positions.map((p, i) =>
+    question.slice(p.contentStart, positions[i + 1]?.start ?? question.length).trim(),
+  );
   if (options.some((o) => o === '')) return null;
   return { stem: question.slice(0, positions[0]!.start).trim(), options };
 }

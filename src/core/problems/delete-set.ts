@@ -1,5 +1,11 @@
 import { W2sError } from '../errors';
-import { checkRunsDeletable, countTraceRecords, deleteRunRows, inWriteTransaction, type TraceRecordCounts } from '../runs/delete-run';
+import {
+  checkRunsDeletable,
+  countTraceRecords,
+  deleteRunRows,
+  inWriteTransaction,
+  type TraceRecordCounts,
+} from '../runs/delete-run';
 import { findRun, type RunRow } from '../runs/runs';
 import type { Store } from '../store/open';
 
@@ -11,10 +17,19 @@ export interface SetDeletionPlan extends TraceRecordCounts {
 }
 
 function requireSet(store: Store, name: string): { id: number; problems: number } {
-  const set = store.db.prepare('SELECT id, (SELECT count(*) FROM problems p WHERE p.set_id = s.id) AS problems FROM problem_sets s WHERE name = ?').get(name) as { id: number; problems: number } | undefined;
+  const set = store.db
+    .prepare(
+      'SELECT id, (SELECT count(*) FROM problems p WHERE p.set_id = s.id) AS problems FROM problem_sets s WHERE name = ?',
+    )
+    .get(name) as { id: number; problems: number } | undefined;
   if (set) return set;
-  const names = (store.db.prepare('SELECT name FROM problem_sets ORDER BY name').all() as { name: string }[]).map((r) => r.name);
-  throw new W2sError(`No problem set named "${name}"${names.length ? ` (sets: ${names.join(', ')})` : ' (no sets yet)'}.`, 'NO_SET');
+  const names = (store.db.prepare('SELECT name FROM problem_sets ORDER BY name').all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+  throw new W2sError(
+    `No problem set named "${name}"${names.length ? ` (sets: ${names.join(', ')})` : ' (no sets yet)'}.`,
+    'NO_SET',
+  );
 }
 
 function runsOn(store: Store, setId: number): RunRow[] {
@@ -22,22 +37,45 @@ function runsOn(store: Store, setId: number): RunRow[] {
   return names.map((r) => findRun(store, r.name)!);
 }
 
-function describe(store: Store, name: string, cascade: boolean): { plan: SetDeletionPlan; setId: number; runs: RunRow[] } {
+function describe(
+  store: Store,
+  name: string,
+  cascade: boolean,
+): { plan: SetDeletionPlan; setId: number; runs: RunRow[] } {
   const set = requireSet(store, name);
   const runs = runsOn(store, set.id);
   if (runs.length && !cascade) {
     throw new W2sError(
-      `Problem set "${name}" has ${runs.length} run(s) (${runs.slice(0, 5).map((r) => r.name).join(', ')}${runs.length > 5 ? ', …' : ''}). ` +
+      `Problem set "${name}" has ${runs.length} run(s) (${runs
+        .slice(0, 5)
+        .map((r) => r.name)
+        .join(', ')}${runs.length > 5 ? ', …' : ''}). ` +
         `Delete them first (w2s runs delete NAME), or delete the set with its runs and their traces: --cascade. Nothing was deleted.`,
       'SET_HAS_RUNS',
     );
   }
   // A trace of another set's run on one of these problems (never made by W2S itself) would block the delete.
-  const foreign = (store.db
-    .prepare('SELECT count(*) AS n FROM traces t JOIN problems p ON p.id = t.problem_id JOIN runs r ON r.id = t.run_id WHERE p.set_id = ? AND r.set_id <> ?')
-    .get(set.id, set.id) as { n: number }).n;
-  if (foreign) throw new W2sError(`${foreign} trace(s) of runs on other sets answer problems of "${name}"; delete those runs first. Nothing was deleted.`, 'SET_IN_USE');
-  const plan = { set: name, problems: set.problems, runs: runs.map((r) => r.name), ...countTraceRecords(store, runs.map((r) => r.id)) };
+  const foreign = (
+    store.db
+      .prepare(
+        'SELECT count(*) AS n FROM traces t JOIN problems p ON p.id = t.problem_id JOIN runs r ON r.id = t.run_id WHERE p.set_id = ? AND r.set_id <> ?',
+      )
+      .get(set.id, set.id) as { n: number }
+  ).n;
+  if (foreign)
+    throw new W2sError(
+      `${foreign} trace(s) of runs on other sets answer problems of "${name}"; delete those runs first. Nothing was deleted.`,
+      'SET_IN_USE',
+    );
+  const plan = {
+    set: name,
+    problems: set.problems,
+    runs: runs.map((r) => r.name),
+    ...countTraceRecords(
+      store,
+      runs.map((r) => r.id),
+    ),
+  };
   return { plan, setId: set.id, runs };
 }
 

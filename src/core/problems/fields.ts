@@ -45,7 +45,10 @@ export function planFields(name: string, records: readonly SourceRecord[], optio
   for (const r of records.slice(0, 50)) for (const k of Object.keys(r.value)) keys.add(k);
   const need = (field: string | undefined, what: string): string | undefined => {
     if (field !== undefined && !keys.has(field)) {
-      throw new W2sError(`${name}: the ${what} field "${field}" is not in the file (fields: ${[...keys].join(', ')}).`, 'BAD_FIELD');
+      throw new W2sError(
+        `${name}: the ${what} field "${field}" is not in the file (fields: ${[...keys].join(', ')}).`,
+        'BAD_FIELD',
+      );
     }
     return field;
   };
@@ -58,7 +61,8 @@ export function planFields(name: string, records: readonly SourceRecord[], optio
     );
   }
   const gpqa = !options.answerField && keys.has(GPQA_CORRECT);
-  const answer = need(options.answerField, 'answer') ?? (gpqa ? GPQA_CORRECT : ANSWER_FIELDS.find((f) => keys.has(f)) ?? null);
+  const answer =
+    need(options.answerField, 'answer') ?? (gpqa ? GPQA_CORRECT : (ANSWER_FIELDS.find((f) => keys.has(f)) ?? null));
   if (!answer && !keys.has(SOLUTION_FIELD)) {
     throw new W2sError(
       `${name}: no answer field found (looked for ${ANSWER_FIELDS.join(', ')}, or a MATH "solution" with \\boxed{}; ` +
@@ -75,7 +79,8 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
   const v = record.value;
   const where = `${name}:${record.line}`;
   const question = text(v[plan.question], where, `the question ("${plan.question}")`, 'question');
-  if (!question) throw new W2sError(`${where}: the question ("${plan.question}") is missing or empty.`, 'MISSING_FIELD');
+  if (!question)
+    throw new W2sError(`${where}: the question ("${plan.question}") is missing or empty.`, 'MISSING_FIELD');
 
   const metadata: Record<string, unknown> = {};
   const used = new Set([plan.question, plan.id ?? '']);
@@ -86,7 +91,10 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
     const correct = text(v[GPQA_CORRECT], where, `"${GPQA_CORRECT}"`, 'answer');
     const wrong = GPQA_INCORRECT.map((f) => text(v[f], where, `"${f}"`, 'answer'));
     if (!correct || wrong.some((w) => !w)) {
-      throw new W2sError(`${where}: a GPQA row needs "${GPQA_CORRECT}" and "${GPQA_INCORRECT.join('", "')}".`, 'MISSING_FIELD');
+      throw new W2sError(
+        `${where}: a GPQA row needs "${GPQA_CORRECT}" and "${GPQA_INCORRECT.join('", "')}".`,
+        'MISSING_FIELD',
+      );
     }
     choices = [correct, ...(wrong as string[])];
     answer = 'A';
@@ -149,7 +157,10 @@ export function toProblem(name: string, record: SourceRecord, plan: FieldPlan, o
   if (choices && options.shuffleSeed !== undefined) {
     const correctIndex = indexOfLetter(finalAnswer);
     if (correctIndex < 0 || correctIndex >= choices.length) {
-      throw new W2sError(`${where}: the answer "${finalAnswer}" is not one of the ${choices.length} options.`, 'BAD_CHOICE');
+      throw new W2sError(
+        `${where}: the answer "${finalAnswer}" is not one of the ${choices.length} options.`,
+        'BAD_CHOICE',
+      );
     }
     const order = seededPermutation(choices.length, options.shuffleSeed, key);
     const shuffled = order.map((i) => choices![i]!);
@@ -175,7 +186,15 @@ function text(v: unknown, where: string, what: string, kind: 'question' | 'answe
   const scalar = (x: unknown) => typeof x === 'string' || (typeof x === 'number' && Number.isFinite(x));
   if (kind === 'answer' && typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (kind === 'answer' && Array.isArray(v) && v.length > 0 && v.every(scalar)) return v.map(String).join(', ');
-  const found = Array.isArray(v) ? 'a list' : v === true || v === false ? 'a boolean' : typeof v === 'number' ? 'a number' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+  const found = Array.isArray(v)
+    ? 'a list'
+    : v === true || v === false
+      ? 'a boolean'
+      : typeof v === 'number'
+        ? 'a number'
+        : typeof v === 'object'
+          ? 'an object'
+          : `a ${typeof v}`;
   const shown = JSON.stringify(v) ?? String(v);
   throw new W2sError(
     `${where}: ${what} is ${found} (${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}); expected ` +

@@ -64,7 +64,11 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new W2sError(
-      code === 'ENOENT' ? `${file}: no such file.` : code === 'EISDIR' ? `${file}: is a folder, not a file.` : `${file}: cannot read (${(e as Error).message}).`,
+      code === 'ENOENT'
+        ? `${file}: no such file.`
+        : code === 'EISDIR'
+          ? `${file}: is a folder, not a file.`
+          : `${file}: cannot read (${(e as Error).message}).`,
       'READ_FAILED',
     );
   }
@@ -74,8 +78,7 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
   const db = store.db;
 
   const existing = db.prepare('SELECT id, source_hash FROM problem_sets WHERE name = ?').get(options.name) as
-    | { id: number; source_hash: string }
-    | undefined;
+    { id: number; source_hash: string } | undefined;
   if (existing && existing.source_hash === hash) {
     return { ...summarize(store, existing.id, options.name), outcome: 'unchanged' };
   }
@@ -91,7 +94,8 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
   const iterator = records[Symbol.iterator]();
   // Fields are chosen from the first records; the rest are parsed as they are written.
   const head: SourceRecord[] = [];
-  for (let r = iterator.next(); !r.done; r = head.length < 50 ? iterator.next() : { done: true, value: undefined }) head.push(r.value);
+  for (let r = iterator.next(); !r.done; r = head.length < 50 ? iterator.next() : { done: true, value: undefined })
+    head.push(r.value);
   if (head.length === 0) throw new W2sError(`${display}: the file holds no problems.`, 'EMPTY_FILE');
   const plan = planFields(display, head, fieldOptions);
   const all: Iterable<SourceRecord> = {
@@ -119,7 +123,12 @@ export async function importProblemSet(store: Store, options: ImportOptions): Pr
 }
 
 /** Validates records into problems, failing on the first bad one (the caller's transaction rolls back). */
-function* mapProblems(display: string, records: Iterable<SourceRecord>, plan: FieldPlan, options: FieldOptions): Generator<ProblemRecord> {
+function* mapProblems(
+  display: string,
+  records: Iterable<SourceRecord>,
+  plan: FieldPlan,
+  options: FieldOptions,
+): Generator<ProblemRecord> {
   const lineOfKey = new Map<string, number>();
   for (const r of records) {
     const p = toProblem(display, r, plan, options);
@@ -177,14 +186,17 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<{ setId: number;
     let setId: number;
     if (spec.existingId === undefined) {
       // Looked up again under the lock: another import of the same name may have committed meanwhile.
-      const other = db.prepare('SELECT id, source_hash FROM problem_sets WHERE name = ?').get(spec.name) as { id: number; source_hash: string } | undefined;
+      const other = db.prepare('SELECT id, source_hash FROM problem_sets WHERE name = ?').get(spec.name) as
+        { id: number; source_hash: string } | undefined;
       if (other) {
         db.exec('ROLLBACK');
         if (other.source_hash === spec.hash) return { setId: other.id, concurrent: true };
         throw setCreatedMeanwhile(spec);
       }
       const inserted = db
-        .prepare('INSERT INTO problem_sets (name, source, source_hash, options) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING')
+        .prepare(
+          'INSERT INTO problem_sets (name, source, source_hash, options) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING',
+        )
         .run(spec.name, spec.source, spec.hash, JSON.stringify(spec.options));
       if (inserted.changes === 0) throw setCreatedMeanwhile(spec);
       setId = Number(inserted.lastInsertRowid);
@@ -194,7 +206,8 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<{ setId: number;
         `UPDATE problem_sets SET source = ?, source_hash = ?, options = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
       ).run(spec.source, spec.hash, JSON.stringify(spec.options), setId);
     }
-    const insertSql = 'INSERT INTO problems (set_id, key, position, question, answer, answer_type, choices, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+    const insertSql =
+      'INSERT INTO problems (set_id, key, position, question, answer, answer_type, choices, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
     // A new set needs no conflict handling; a replaced one keeps the ids (and so the traces) of its problems.
     const upsert = db.prepare(
       spec.existingId === undefined
@@ -205,7 +218,16 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<{ setId: number;
     let written = 0;
     let keys: Set<string> | undefined;
     for (const p of spec.problems) {
-      upsert.run(setId, p.key, written, p.question, p.answer, p.answerType, p.choices ? JSON.stringify(p.choices) : null, JSON.stringify(p.metadata));
+      upsert.run(
+        setId,
+        p.key,
+        written,
+        p.question,
+        p.answer,
+        p.answerType,
+        p.choices ? JSON.stringify(p.choices) : null,
+        JSON.stringify(p.metadata),
+      );
       if (spec.existingId !== undefined) (keys ??= new Set()).add(p.key);
       written++;
       if (written % spec.chunkSize === 0) {
@@ -215,7 +237,9 @@ async function writeSet(store: Store, spec: WriteSpec): Promise<{ setId: number;
       }
     }
     if (spec.existingId !== undefined) removeMissing(store, setId, keys ?? new Set(), spec.display);
-    db.prepare('UPDATE problem_sets SET problem_count = (SELECT count(*) FROM problems WHERE set_id = ?) WHERE id = ?').run(setId, setId);
+    db.prepare(
+      'UPDATE problem_sets SET problem_count = (SELECT count(*) FROM problems WHERE set_id = ?) WHERE id = ?',
+    ).run(setId, setId);
     db.exec('COMMIT');
     spec.onProgress?.({ phase: 'write', done: written, total: written });
     return { setId, concurrent: false };
@@ -261,11 +285,15 @@ function summarize(store: Store, setId: number, name: string): Omit<ImportResult
     options: string;
     source: string;
   };
-  const types = db.prepare('SELECT answer_type AS t, count(*) AS n FROM problems WHERE set_id = ? GROUP BY answer_type').all(setId) as {
+  const types = db
+    .prepare('SELECT answer_type AS t, count(*) AS n FROM problems WHERE set_id = ? GROUP BY answer_type')
+    .all(setId) as {
     t: string;
     n: number;
   }[];
-  const repeated = db.prepare('SELECT count(*) - count(DISTINCT trim(question)) AS n FROM problems WHERE set_id = ?').get(setId) as { n: number };
+  const repeated = db
+    .prepare('SELECT count(*) - count(DISTINCT trim(question)) AS n FROM problems WHERE set_id = ?')
+    .get(setId) as { n: number };
   return {
     setId,
     name,

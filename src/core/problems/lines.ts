@@ -34,15 +34,17 @@ export function problemSetFile(source: string): { file: string; builtin: string 
  */
 export function problemLines(store: Store, setName: string): ProblemLines {
   const row = store.db.prepare('SELECT source, source_hash, options FROM problem_sets WHERE name = ?').get(setName) as
-    | { source: string; source_hash: string; options: string }
-    | undefined;
+    { source: string; source_hash: string; options: string } | undefined;
   if (!row) throw new W2sError(`No problem set named "${setName}".`, 'NO_SET');
   const { file, builtin } = problemSetFile(row.source);
   let raw: Buffer;
   try {
     raw = fs.readFileSync(file);
   } catch (e) {
-    throw new W2sError(`${file}: cannot read the file set "${setName}" was imported from (${(e as Error).message}).`, 'READ_FAILED');
+    throw new W2sError(
+      `${file}: cannot read the file set "${setName}" was imported from (${(e as Error).message}).`,
+      'READ_FAILED',
+    );
   }
   const { format, ...fieldOptions } = JSON.parse(row.options) as FieldOptions & { format?: SourceFormat };
   const hash = createHash('sha256').update(raw).update(JSON.stringify(fieldOptions)).digest('hex');

@@ -70,7 +70,9 @@ export function parseJsonLossless(text: string): unknown {
   if (kept === 0) return JSON.parse(text);
   let value: unknown;
   try {
-    value = JSON.parse(out + text.slice(from), (_k, v: unknown) => (typeof v === 'string' && v.charCodeAt(0) === marker.charCodeAt(0) && v.length > 1 ? v.slice(1) : v));
+    value = JSON.parse(out + text.slice(from), (_k, v: unknown) =>
+      typeof v === 'string' && v.charCodeAt(0) === marker.charCodeAt(0) && v.length > 1 ? v.slice(1) : v,
+    );
   } catch {
     // a syntax error: reported as JSON.parse reports it on the text as written (positions included)
     return JSON.parse(text);

@@ -45,7 +45,8 @@ export function readRecords(
 ): { format: SourceFormat; records: Iterable<SourceRecord>; estimatedCount: number } {
   const name = path.basename(file);
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-  if (text.trim() === '') throw new W2sError(`${name}: the file is empty; expected JSONL, a JSON array or CSV with problems.`, 'EMPTY_FILE');
+  if (text.trim() === '')
+    throw new W2sError(`${name}: the file is empty; expected JSONL, a JSON array or CSV with problems.`, 'EMPTY_FILE');
   const format = options.format ?? detectFormat(file, text);
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const nonEmptyLines = checkLineLengths(name, text, maxLineBytes);
@@ -103,7 +104,10 @@ function* readJsonl(name: string, text: string): Generator<SourceRecord> {
     try {
       value = parseJsonLossless(content);
     } catch (e) {
-      throw new W2sError(`${name}:${line}: not valid JSON (${(e as Error).message}). Each line must be one JSON object.`, 'BAD_JSON');
+      throw new W2sError(
+        `${name}:${line}: not valid JSON (${(e as Error).message}). Each line must be one JSON object.`,
+        'BAD_JSON',
+      );
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       throw new W2sError(`${name}:${line}: expected a JSON object, found ${describe(value)}.`, 'BAD_RECORD');
@@ -123,12 +127,16 @@ function readJsonArray(name: string, text: string): SourceRecord[] {
     const line = pos ? lineAt(text, Number(pos[1])) : undefined;
     throw new W2sError(`${name}${line ? `:${line}` : ''}: not valid JSON (${msg}).`, 'BAD_JSON');
   }
-  if (!Array.isArray(value)) throw new W2sError(`${name}: expected a JSON array of problem objects, found ${describe(value)}.`, 'BAD_RECORD');
+  if (!Array.isArray(value))
+    throw new W2sError(`${name}: expected a JSON array of problem objects, found ${describe(value)}.`, 'BAD_RECORD');
   const lines = jsonArrayElementLines(text);
   return value.map((v, i) => {
     const line = lines[i] ?? 1;
     if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-      throw new W2sError(`${name}:${line}: element ${i + 1} of the array is ${describe(v)}, expected a JSON object.`, 'BAD_RECORD');
+      throw new W2sError(
+        `${name}:${line}: element ${i + 1} of the array is ${describe(v)}, expected a JSON object.`,
+        'BAD_RECORD',
+      );
     }
     refuseDeep(name, line, v);
     return { line, index: i, value: v as Record<string, unknown> };
@@ -149,7 +157,10 @@ function readCsv(name: string, text: string): SourceRecord[] {
   for (const row of rows.slice(1)) {
     if (row.cells.length === 1 && row.cells[0] === '') continue;
     if (row.cells.length !== header.length) {
-      throw new W2sError(`${name}:${row.line}: the row has ${row.cells.length} fields, the header has ${header.length}.`, 'BAD_CSV');
+      throw new W2sError(
+        `${name}:${row.line}: the row has ${row.cells.length} fields, the header has ${header.length}.`,
+        'BAD_CSV',
+      );
     }
     const value: Record<string, unknown> = {};
     header.forEach((h, i) => (value[h] = row.cells[i]));

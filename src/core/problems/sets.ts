@@ -14,7 +14,14 @@ export interface ProblemSetSummary {
 export function listProblemSets(store: Store): ProblemSetSummary[] {
   const sets = store.db
     .prepare('SELECT id, name, source, problem_count, created_at, updated_at FROM problem_sets ORDER BY name')
-    .all() as { id: number; name: string; source: string; problem_count: number; created_at: string; updated_at: string }[];
+    .all() as {
+    id: number;
+    name: string;
+    source: string;
+    problem_count: number;
+    created_at: string;
+    updated_at: string;
+  }[];
   const types = store.db
     .prepare('SELECT set_id, answer_type, count(*) AS n FROM problems GROUP BY set_id, answer_type')
     .all() as { set_id: number; answer_type: AnswerType; n: number }[];

@@ -9,7 +9,9 @@ const WEIGHTINGS: readonly Weighting[] = ['macro', 'micro'];
  * the `w2s results` flags). A value that is not one of the choices (a hand-edited settings.json) is left
  * out, so the default holds and is stated, rather than failing the whole table.
  */
-export function comparisonChoices(get: (key: string) => unknown): Pick<ComparisonOptions, 'rgrMinGap' | 'weighting' | 'rgrAggregation' | 'majVote'> {
+export function comparisonChoices(
+  get: (key: string) => unknown,
+): Pick<ComparisonOptions, 'rgrMinGap' | 'weighting' | 'rgrAggregation' | 'majVote'> {
   const pick = <T extends string>(key: string, allowed: readonly T[]): T | undefined => {
     const v = get(key);
     return allowed.includes(v as T) ? (v as T) : undefined;

@@ -29,7 +29,12 @@ export interface Paired {
 }
 
 /** Δ = student − base over the problems both were graded on, with its paired bootstrap interval. */
-export function pairedDelta(student: ReadonlyMap<string, number>, base: ReadonlyMap<string, number>, of: number, options: BootstrapOptions = {}): Paired | null {
+export function pairedDelta(
+  student: ReadonlyMap<string, number>,
+  base: ReadonlyMap<string, number>,
+  of: number,
+  options: BootstrapOptions = {},
+): Paired | null {
   const [s, b] = commonScores([student, base]);
   if (s!.length === 0) return null;
   const diffs = s!.map((x, i) => x - b![i]!);
@@ -51,14 +56,23 @@ export interface AverageDelta {
  * once), with a stratified paired bootstrap (each benchmark's common problems resampled, the same draw
  * for student and base). Null when no benchmark has common problems.
  */
-export function averageDelta(pairs: readonly { student: readonly number[]; base: readonly number[] }[], weighting: Weighting, options: BootstrapOptions = {}): AverageDelta | null {
+export function averageDelta(
+  pairs: readonly { student: readonly number[]; base: readonly number[] }[],
+  weighting: Weighting,
+  options: BootstrapOptions = {},
+): AverageDelta | null {
   const used = pairs.filter((p) => p.student.length > 0);
   if (used.length === 0) return null;
   const weights = used.map((p) => (weighting === 'micro' ? p.student.length : 1));
   const total = weights.reduce((a, b) => a + b, 0);
-  const statistic = (means: readonly (readonly number[])[]) => means.reduce((a, m, j) => a + (weights[j]! / total) * (m[0]! - m[1]!), 0);
+  const statistic = (means: readonly (readonly number[])[]) =>
+    means.reduce((a, m, j) => a + (weights[j]! / total) * (m[0]! - m[1]!), 0);
   const value = statistic(used.map((p) => [mean(p.student), mean(p.base)]));
-  const boot = stratifiedBootstrap(used.map((p) => [p.student, p.base]), statistic, options);
+  const boot = stratifiedBootstrap(
+    used.map((p) => [p.student, p.base]),
+    statistic,
+    options,
+  );
   return {
     weighting,
     value,
@@ -69,7 +83,10 @@ export function averageDelta(pairs: readonly { student: readonly number[]; base:
 }
 
 /** Macro (mean of benchmark accuracies) or micro (mean over all their graded problems) accuracy. */
-export function averageAccuracy(sets: readonly { accuracy: number; problems: number }[], weighting: Weighting): number | null {
+export function averageAccuracy(
+  sets: readonly { accuracy: number; problems: number }[],
+  weighting: Weighting,
+): number | null {
   if (sets.length === 0) return null;
   if (weighting === 'macro') return mean(sets.map((s) => s.accuracy));
   const problems = sets.reduce((a, s) => a + s.problems, 0);

@@ -2,12 +2,26 @@ import { W2sError } from '../errors';
 import { BUILTIN_BENCHMARKS } from '../problems/builtin';
 import type { RunKind, RunStatus } from '../runs/runs';
 import type { Store } from '../store/open';
-import { averageAccuracy, averageDelta, commonScores, pairedDelta, type AverageDelta, type Paired } from './common-problems';
+import {
+  averageAccuracy,
+  averageDelta,
+  commonScores,
+  pairedDelta,
+  type AverageDelta,
+  type Paired,
+} from './common-problems';
 import { evalFingerprint, listEvalRuns, loadOutcomes, type EvalRun } from './eval-runs';
 import { CONFIDENCE, DEFAULT_RESAMPLES, DEFAULT_SEED, MIN_OUTCOMES } from './interval';
 import { lineageByModel, type Lineage } from './lineage';
 import type { EvaluationCoverage } from './problem-results';
-import { computeMetrics, DEFAULT_LONG_TOKENS, scoresByKey, type MajVote, type MetricOptions, type Metrics } from './metrics';
+import {
+  computeMetrics,
+  DEFAULT_LONG_TOKENS,
+  scoresByKey,
+  type MajVote,
+  type MetricOptions,
+  type Metrics,
+} from './metrics';
 import {
   DEFAULT_RGR_AGGREGATION,
   DEFAULT_RGR_MIN_GAP,
@@ -134,7 +148,11 @@ interface Selector {
   readonly pinned?: EvalRun;
 }
 
-function resolveSelector(what: '--base' | '--rl', selector: string | undefined, runs: readonly EvalRun[]): Selector | undefined {
+function resolveSelector(
+  what: '--base' | '--rl',
+  selector: string | undefined,
+  runs: readonly EvalRun[],
+): Selector | undefined {
   if (selector === undefined || selector === '') return undefined;
   const run = runs.find((r) => r.name === selector);
   if (run) return { model: run.model, pinned: run };
@@ -149,38 +167,70 @@ function resolveSelector(what: '--base' | '--rl', selector: string | undefined, 
 type SetRow = { name: string; source: string; problem_count: number };
 
 /** The benchmark columns: the ones asked for (each must exist), else every set with an evaluation. */
-function chooseSets(store: Store, runs: readonly EvalRun[], asked: readonly string[] | undefined): { names: string[]; info: Map<string, SetRow> } {
+function chooseSets(
+  store: Store,
+  runs: readonly EvalRun[],
+  asked: readonly string[] | undefined,
+): { names: string[]; info: Map<string, SetRow> } {
   const rows = store.db.prepare('SELECT name, source, problem_count FROM problem_sets').all() as SetRow[];
   const info = new Map(rows.map((s) => [s.name, s]));
   if (asked && asked.length) {
     const unknown = asked.filter((s) => !info.has(s));
     if (unknown.length) {
-      throw new W2sError(`--sets: no problem set named ${unknown.map((s) => `"${s}"`).join(', ')} (sets: ${rows.map((s) => s.name).sort().join(', ') || 'none'}).`, 'NO_SET');
+      throw new W2sError(
+        `--sets: no problem set named ${unknown.map((s) => `"${s}"`).join(', ')} (sets: ${
+          rows
+            .map((s) => s.name)
+            .sort()
+            .join(', ') || 'none'
+        }).`,
+        'NO_SET',
+      );
     }
     return { names: [...new Set(asked)], info };
   }
-  return { names: [...new Set(runs.map((r) => r.setName))].sort((a, b) => setOrder(a) - setOrder(b) || a.localeCompare(b)), info };
+  return {
+    names: [...new Set(runs.map((r) => r.setName))].sort((a, b) => setOrder(a) - setOrder(b) || a.localeCompare(b)),
+    info,
+  };
 }
 
 const pairKey = (model: string, set: string) => `${model}\u0000${set}`;
 
 /** The evaluation that stands for each (model, set): a pinned run, else the latest. */
-function chooseEvaluations(runs: readonly EvalRun[], sets: readonly string[], pinned: readonly (Selector | undefined)[]): Map<string, EvalRun> {
+function chooseEvaluations(
+  runs: readonly EvalRun[],
+  sets: readonly string[],
+  pinned: readonly (Selector | undefined)[],
+): Map<string, EvalRun> {
   const chosen = new Map<string, EvalRun>();
   for (const r of runs) if (sets.includes(r.setName)) chosen.set(pairKey(r.model, r.setName), r);
-  for (const s of pinned) if (s?.pinned && sets.includes(s.pinned.setName)) chosen.set(pairKey(s.model, s.pinned.setName), s.pinned);
+  for (const s of pinned)
+    if (s?.pinned && sets.includes(s.pinned.setName)) chosen.set(pairKey(s.model, s.pinned.setName), s.pinned);
   return chosen;
 }
 
 /** Base first, then RL, then the others by name. */
 function orderModels(runs: readonly EvalRun[], sets: readonly string[], base?: Selector, rl?: Selector): string[] {
-  const models = [...new Set([...runs.filter((r) => sets.includes(r.setName)).map((r) => r.model), ...(base ? [base.model] : []), ...(rl ? [rl.model] : [])])];
+  const models = [
+    ...new Set([
+      ...runs.filter((r) => sets.includes(r.setName)).map((r) => r.model),
+      ...(base ? [base.model] : []),
+      ...(rl ? [rl.model] : []),
+    ]),
+  ];
   const rank = (m: string) => (m === base?.model ? 0 : m === rl?.model ? 1 : 2);
   return models.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
 /** A cached computation keyed by what it compares and fingerprinted by the evaluations behind it. */
-async function memo<T>(cache: ComparisonCache, key: string, fingerprint: string, compute: () => T, yieldEvery?: () => Promise<void>): Promise<T> {
+async function memo<T>(
+  cache: ComparisonCache,
+  key: string,
+  fingerprint: string,
+  compute: () => T,
+  yieldEvery?: () => Promise<void>,
+): Promise<T> {
   const hit = cache.pairs.get(key);
   if (hit && hit.fingerprint === fingerprint) return hit.value as T;
   const value = compute();
@@ -192,7 +242,13 @@ async function memo<T>(cache: ComparisonCache, key: string, fingerprint: string,
 type Result = Evaluated & { readonly run: EvalRun };
 
 /** Every chosen evaluation's metrics and per-problem scores (from the cache while unchanged). */
-async function evaluateAll(store: Store, chosen: ReadonlyMap<string, EvalRun>, metricOptions: MetricOptions, options: ComparisonOptions, cache: ComparisonCache): Promise<Map<string, Result>> {
+async function evaluateAll(
+  store: Store,
+  chosen: ReadonlyMap<string, EvalRun>,
+  metricOptions: MetricOptions,
+  options: ComparisonOptions,
+  cache: ComparisonCache,
+): Promise<Map<string, Result>> {
   const optionsKey = JSON.stringify(metricOptions);
   const results = new Map<string, Result>();
   for (const [key, run] of chosen) {
@@ -200,7 +256,11 @@ async function evaluateAll(store: Store, chosen: ReadonlyMap<string, EvalRun>, m
     let entry = cache.runs.get(run.id);
     if (!entry || entry.fingerprint !== fingerprint) {
       const outcomes = loadOutcomes(store, run);
-      entry = { fingerprint, metrics: computeMetrics(outcomes, { ...metricOptions, samplesPerProblem: run.samplesPerProblem }), scores: scoresByKey(outcomes) };
+      entry = {
+        fingerprint,
+        metrics: computeMetrics(outcomes, { ...metricOptions, samplesPerProblem: run.samplesPerProblem }),
+        scores: scoresByKey(outcomes),
+      };
       cache.runs.set(run.id, entry);
       await options.yieldEvery?.();
     }
@@ -237,9 +297,18 @@ async function setPart(ctx: Context, model: string, set: string): Promise<SetPar
   const { cache, yieldEvery, bootstrap } = ctx;
   const isBase = model === ctx.base?.model;
   const delta =
-    b && !isBase ? await memo(cache, `Δ:${r.run.id}:${b.run.id}`, `${r.fingerprint}/${b.fingerprint}`, () => pairedDelta(r.scores, b.scores, of, bootstrap), yieldEvery) : null;
+    b && !isBase
+      ? await memo(
+          cache,
+          `Δ:${r.run.id}:${b.run.id}`,
+          `${r.fingerprint}/${b.fingerprint}`,
+          () => pairedDelta(r.scores, b.scores, of, bootstrap),
+          yieldEvery,
+        )
+      : null;
   let rgr: { rgr: Rgr; columns: RgrColumns | null };
-  if (!ctx.base || !ctx.rl) rgr = { rgr: noRgr(!ctx.base ? 'no base chosen' : 'no RL reference chosen'), columns: null };
+  if (!ctx.base || !ctx.rl)
+    rgr = { rgr: noRgr(!ctx.base ? 'no base chosen' : 'no RL reference chosen'), columns: null };
   else if (!b) rgr = { rgr: noRgr(`the base (${ctx.base.model}) is not evaluated on this set`), columns: null };
   else if (!l) rgr = { rgr: noRgr(`the RL reference (${ctx.rl.model}) is not evaluated on this set`), columns: null };
   else {
@@ -256,7 +325,11 @@ async function setPart(ctx: Context, model: string, set: string): Promise<SetPar
   }
   const graded = r.metrics.problems;
   const deltaNote =
-    !ctx.base || isBase || delta ? undefined : !b ? `the base (${ctx.base.model}) is not evaluated on this set` : `no common problems with the base (${ctx.base.model})`;
+    !ctx.base || isBase || delta
+      ? undefined
+      : !b
+        ? `the base (${ctx.base.model}) is not evaluated on this set`
+        : `no common problems with the base (${ctx.base.model})`;
   return {
     cell: {
       run: r.run.name,
@@ -271,7 +344,10 @@ async function setPart(ctx: Context, model: string, set: string): Promise<SetPar
       ...(deltaNote ? { deltaNote } : {}),
       rgr: rgr.rgr,
     },
-    deltaPair: b && !isBase ? (([student, base]) => ({ student: student!, base: base! }))(commonScores([r.scores, b.scores])) : null,
+    deltaPair:
+      b && !isBase
+        ? (([student, base]) => ({ student: student!, base: base! }))(commonScores([r.scores, b.scores]))
+        : null,
     rgr,
   };
 }
@@ -282,7 +358,10 @@ function rowAverage(ctx: Context, parts: readonly SetPart[]): Average {
   const pairs = parts.flatMap((p) => (p.deltaPair ? [p.deltaPair] : []));
   return {
     weighting: ctx.settings.weighting,
-    accuracy: averageAccuracy(graded.map((c) => ({ accuracy: c.metrics.accuracy!, problems: c.metrics.problems })), ctx.settings.weighting),
+    accuracy: averageAccuracy(
+      graded.map((c) => ({ accuracy: c.metrics.accuracy!, problems: c.metrics.problems })),
+      ctx.settings.weighting,
+    ),
     over: graded.length,
     of: ctx.sets.length,
     partial: graded.filter((c) => c.coverage.partial).length,
@@ -298,7 +377,11 @@ async function buildRow(ctx: Context, model: string, roles: Role[], lineage: Lin
   // The row's averages bootstrap every benchmark at once: reused while no evaluation behind them changed.
   const fingerprint = JSON.stringify([
     ctx.settings,
-    ctx.sets.map((s) => [model, ctx.base?.model, ctx.rl?.model].map((m) => (m ? ctx.results.get(pairKey(m, s))?.fingerprint ?? null : null))),
+    ctx.sets.map((s) =>
+      [model, ctx.base?.model, ctx.rl?.model].map((m) =>
+        m ? (ctx.results.get(pairKey(m, s))?.fingerprint ?? null) : null,
+      ),
+    ),
   ]);
   const rgr =
     ctx.base && ctx.rl
@@ -309,7 +392,12 @@ async function buildRow(ctx: Context, model: string, roles: Role[], lineage: Lin
           () =>
             meanRgr(
               parts.map((p) => p.rgr),
-              { ...ctx.bootstrap, minGap: ctx.settings.rgrMinGap, aggregation: ctx.settings.rgrAggregation, weighting: ctx.settings.weighting },
+              {
+                ...ctx.bootstrap,
+                minGap: ctx.settings.rgrMinGap,
+                aggregation: ctx.settings.rgrAggregation,
+                weighting: ctx.settings.weighting,
+              },
             ),
           ctx.yieldEvery,
         )
@@ -374,7 +462,9 @@ export async function buildComparison(store: Store, options: ComparisonOptions =
   return {
     sets: sets.map((name) => {
       const s = info.get(name);
-      const builtin = s?.source.startsWith('builtin:') ? BUILTIN_BENCHMARKS.find((b) => `builtin:${b.id}` === s.source) : undefined;
+      const builtin = s?.source.startsWith('builtin:')
+        ? BUILTIN_BENCHMARKS.find((b) => `builtin:${b.id}` === s.source)
+        : undefined;
       return { name, label: builtin?.label ?? name, problems: s?.problem_count ?? 0 };
     }),
     base: base?.model ?? null,

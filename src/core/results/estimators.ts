@@ -10,7 +10,14 @@
  * (Chen et al.'s numerically stable form) so that n in the thousands never overflows a binomial.
  */
 export function passAtK(n: number, c: number, k: number): number {
-  if (!(Number.isInteger(n) && Number.isInteger(c) && Number.isInteger(k)) || n < 1 || c < 0 || c > n || k < 1 || k > n) {
+  if (
+    !(Number.isInteger(n) && Number.isInteger(c) && Number.isInteger(k)) ||
+    n < 1 ||
+    c < 0 ||
+    c > n ||
+    k < 1 ||
+    k > n
+  ) {
     throw new RangeError(`pass@k needs integers 0 ≤ c ≤ n and 1 ≤ k ≤ n (got n=${n}, c=${c}, k=${k})`);
   }
   if (n - c < k) return 1;
@@ -40,7 +47,8 @@ export function majorityVote(
   k: number = votes.length,
   same?: (a: string, b: string) => boolean,
 ): { answer: string | null; correct: boolean; count: number } {
-  if (!(Number.isInteger(k) && k >= 1 && k <= votes.length)) throw new RangeError(`maj@k needs 1 ≤ k ≤ ${votes.length} (got ${k})`);
+  if (!(Number.isInteger(k) && k >= 1 && k <= votes.length))
+    throw new RangeError(`maj@k needs 1 ≤ k ≤ ${votes.length} (got ${k})`);
   const groups: { first: number; count: number }[] = [];
   const byText = new Map<string, { first: number; count: number }>();
   const keyOf = (a: string | null) => (a === null ? '\u0000none' : `=${a}`);

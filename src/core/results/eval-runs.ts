@@ -24,8 +24,19 @@ export interface EvalRun {
 }
 
 type Raw = {
-  id: number; name: string; kind: RunKind; model: string; set_name: string; samples_per_problem: number; status: RunStatus;
-  endpoint: string | null; job_id: number | null; created_at: string; updated_at: string; owner: string | null; heartbeat_at: string | null;
+  id: number;
+  name: string;
+  kind: RunKind;
+  model: string;
+  set_name: string;
+  samples_per_problem: number;
+  status: RunStatus;
+  endpoint: string | null;
+  job_id: number | null;
+  created_at: string;
+  updated_at: string;
+  owner: string | null;
+  heartbeat_at: string | null;
   rerun_of: number | null;
 };
 
@@ -39,7 +50,8 @@ export function listEvalRuns(store: Store): EvalRun[] {
        WHERE r.kind IN (${RESULT_KINDS.map(() => '?').join(',')}) ORDER BY r.id`,
     )
     .all(...RESULT_KINDS) as Raw[];
-  const status = (r: Raw) => effectiveStatus({ id: r.id, status: r.status, owner: r.owner, heartbeatAt: r.heartbeat_at } as RunRow);
+  const status = (r: Raw) =>
+    effectiveStatus({ id: r.id, status: r.status, owner: r.owner, heartbeatAt: r.heartbeat_at } as RunRow);
   const reruns = new Map<number, { id: number; name: string; status: RunStatus }[]>();
   for (const r of rows) {
     if (r.rerun_of === null) continue;
@@ -50,8 +62,18 @@ export function listEvalRuns(store: Store): EvalRun[] {
   return rows
     .filter((r) => r.rerun_of === null)
     .map((r) => ({
-      id: r.id, name: r.name, kind: r.kind, model: r.model, setName: r.set_name, samplesPerProblem: r.samples_per_problem, status: status(r),
-      endpoint: r.endpoint, jobId: r.job_id, createdAt: r.created_at, updatedAt: r.updated_at, reruns: reruns.get(r.id) ?? [],
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      model: r.model,
+      setName: r.set_name,
+      samplesPerProblem: r.samples_per_problem,
+      status: status(r),
+      endpoint: r.endpoint,
+      jobId: r.job_id,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      reruns: reruns.get(r.id) ?? [],
     }));
 }
 
@@ -59,7 +81,8 @@ export function listEvalRuns(store: Store): EvalRun[] {
 export function evalRunOf(store: Store, runName: string): EvalRun | undefined {
   const run = findRun(store, runName);
   if (!run) return undefined;
-  const origin = store.db.prepare('SELECT rerun_of FROM run_reruns WHERE run_id = ?').get(run.id) as { rerun_of: number } | undefined;
+  const origin = store.db.prepare('SELECT rerun_of FROM run_reruns WHERE run_id = ?').get(run.id) as
+    { rerun_of: number } | undefined;
   const id = origin?.rerun_of ?? run.id;
   return listEvalRuns(store).find((r) => r.id === id);
 }
@@ -86,8 +109,15 @@ export function evalFingerprint(store: Store, run: EvalRun): string {
 }
 
 type TraceRaw = {
-  run_id: number; trace_id: number; problem_id: number; sample_index: number; error: string | null; finish_reason: string | null;
-  completion_tokens: number | null; verdict: Verdict | null; extracted: string | null;
+  run_id: number;
+  trace_id: number;
+  problem_id: number;
+  sample_index: number;
+  error: string | null;
+  finish_reason: string | null;
+  completion_tokens: number | null;
+  verdict: Verdict | null;
+  extracted: string | null;
 };
 
 /**
@@ -100,7 +130,9 @@ export function loadOutcomes(store: Store, run: EvalRun): ProblemOutcome[] {
   const problems = new Map(
     (
       store.db
-        .prepare('SELECT p.id, p.key, p.position, p.metadata, p.answer_type FROM problems p JOIN runs r ON r.set_id = p.set_id WHERE r.id = ?')
+        .prepare(
+          'SELECT p.id, p.key, p.position, p.metadata, p.answer_type FROM problems p JOIN runs r ON r.set_id = p.set_id WHERE r.id = ?',
+        )
         .all(run.id) as { id: number; key: string; position: number; metadata: string; answer_type: AnswerType }[]
     ).map((p) => [p.id, p]),
   );
@@ -120,7 +152,11 @@ export function loadOutcomes(store: Store, run: EvalRun): ProblemOutcome[] {
     if (r.error !== null) layer.failed++;
     else {
       layer.samples.push({
-        traceId: r.trace_id, index: r.sample_index, verdict: r.verdict, extracted: r.extracted, tokens: r.completion_tokens,
+        traceId: r.trace_id,
+        index: r.sample_index,
+        verdict: r.verdict,
+        extracted: r.extracted,
+        tokens: r.completion_tokens,
         truncated: r.finish_reason === 'length',
       });
     }
@@ -135,7 +171,14 @@ export function loadOutcomes(store: Store, run: EvalRun): ProblemOutcome[] {
       if (layer && (layer.samples.length > 0 || !chosen)) chosen = layer;
     }
     chosen!.samples.sort((a, b) => a.index - b.index);
-    out.push({ key: p.key, position: p.position, metadata: JSON.parse(p.metadata) as Record<string, unknown>, answerType: p.answer_type, samples: chosen!.samples, failed: chosen!.failed });
+    out.push({
+      key: p.key,
+      position: p.position,
+      metadata: JSON.parse(p.metadata) as Record<string, unknown>,
+      answerType: p.answer_type,
+      samples: chosen!.samples,
+      failed: chosen!.failed,
+    });
   }
   out.sort((a, b) => a.position - b.position);
   return out;

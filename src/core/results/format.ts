@@ -12,7 +12,8 @@ import type { MeanRgr, Rgr } from './rgr';
 export const MINUS = '\u2212';
 
 /** Percent with one decimal, as W2SR's tables print accuracy. */
-export const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined ? '–' : (x * 100).toFixed(digits));
+export const pct = (x: number | null | undefined, digits = 1): string =>
+  x === null || x === undefined ? '–' : (x * 100).toFixed(digits);
 /** A percentage with its sign: "+3.2", "−1.0" (a rounded −0.0 reads "0.0"). */
 export const signed = (x: number, digits = 1): string => {
   const s = Math.abs(x * 100).toFixed(digits);
@@ -41,7 +42,11 @@ function meanRgrText(r: MeanRgr): string {
   if (r.value === null) return `undefined (${(r.reason ?? '').replace(/^undefined: /, '')})`;
   let s = `${plain(r.value)}%`;
   s += r.interval ? ` ${interval(r.interval, plain)}` : ` (no interval: ${r.intervalNote})`;
-  const out = [r.leftOut.undefined && `${r.leftOut.undefined} undefined`, r.leftOut.unstable && `${r.leftOut.unstable} unstable`, r.leftOut.noCommon && `${r.leftOut.noCommon} without common problems`].filter(Boolean);
+  const out = [
+    r.leftOut.undefined && `${r.leftOut.undefined} undefined`,
+    r.leftOut.unstable && `${r.leftOut.unstable} unstable`,
+    r.leftOut.noCommon && `${r.leftOut.noCommon} without common problems`,
+  ].filter(Boolean);
   s += ` over ${r.over} of ${r.of}${out.length ? ` (left out: ${out.join(', ')})` : ''}`;
   return s;
 }
@@ -62,7 +67,8 @@ export function cellText(c: Cell | null, withRgr = false): string {
   if (m.accuracy === null) return m.ungradedProblems ? 'ungraded' : '–';
   const parts = [`${pct(m.accuracy)}${m.interval ? ` ${interval(m.interval, pct)}` : ''}`];
   if (c.coverage.partial) parts.push(coverageText(c));
-  if (c.delta) parts.push(`Δ ${signed(c.delta.value)} ${interval(c.delta.interval, signed)}${of(c.delta.common, c.delta.of)}`);
+  if (c.delta)
+    parts.push(`Δ ${signed(c.delta.value)} ${interval(c.delta.interval, signed)}${of(c.delta.common, c.delta.of)}`);
   else if (c.deltaNote) parts.push(`Δ: ${c.deltaNote}`);
   if (withRgr) parts.push(`RGR ${rgrText(c.rgr)}${c.rgr.common ? of(c.rgr.common, c.setProblems) : ''}`);
   return parts.join(' · ');
@@ -76,7 +82,9 @@ function lineageText(r: Row): string {
 
 /** "macro mean over 3 benchmarks" / "micro mean over 1,040 problems of 3 benchmarks". */
 export function averageName(c: Comparison): string {
-  return c.settings.weighting === 'macro' ? `macro mean over ${c.sets.length} benchmark${c.sets.length === 1 ? '' : 's'}` : `micro mean (weighted by problems) over ${c.sets.length} benchmark${c.sets.length === 1 ? '' : 's'}`;
+  return c.settings.weighting === 'macro'
+    ? `macro mean over ${c.sets.length} benchmark${c.sets.length === 1 ? '' : 's'}`
+    : `micro mean (weighted by problems) over ${c.sets.length} benchmark${c.sets.length === 1 ? '' : 's'}`;
 }
 
 function averageText(r: Row): string {
@@ -96,12 +104,24 @@ function averageDeltaText(r: Row): string {
 export function comparisonCells(c: Comparison): { header: string[]; rows: string[][] } {
   const withLineage = c.rows.some((r) => r.lineage);
   const withRgr = Boolean(c.base && c.rl);
-  const header = ['Model', 'Role', ...c.sets.map((s) => s.label), `Avg. (${c.settings.weighting})`, ...(c.base ? ['Avg. Δ'] : []), ...(withRgr ? [`RGR (${c.settings.rgrAggregation})`] : [])];
+  const header = [
+    'Model',
+    'Role',
+    ...c.sets.map((s) => s.label),
+    `Avg. (${c.settings.weighting})`,
+    ...(c.base ? ['Avg. Δ'] : []),
+    ...(withRgr ? [`RGR (${c.settings.rgrAggregation})`] : []),
+  ];
   if (withLineage) header.push('Trained on (teacher accuracy)');
   const rows = c.rows.map((r) => {
     // per-benchmark RGR for the students (the base and the RL reference are 0 and 1 by definition)
     const student = withRgr && r.model !== c.base && r.model !== c.rl;
-    const line = [r.model, roleText(r), ...c.sets.map((s) => cellText(r.cells[s.name] ?? null, student)), averageText(r)];
+    const line = [
+      r.model,
+      roleText(r),
+      ...c.sets.map((s) => cellText(r.cells[s.name] ?? null, student)),
+      averageText(r),
+    ];
     if (c.base) line.push(averageDeltaText(r));
     if (withRgr) line.push(r.rgr && student ? meanRgrText(r.rgr) : '–');
     if (withLineage) line.push(lineageText(r));
@@ -137,21 +157,34 @@ export function notes(c: Comparison): string[] {
     );
   }
   if (c.rows.some((r) => Object.values(r.cells).some((x) => x && x.metrics.majAtK.length))) {
-    out.push(`maj@k: ${s.majVote === 'exact' ? 'votes grouped by exact answer text (W2SR\'s way)' : 'votes grouped by equivalent answers, as the grader judges them'}; pass@k and maj@k over the problems with at least k graded samples.`);
+    out.push(
+      `maj@k: ${s.majVote === 'exact' ? "votes grouped by exact answer text (W2SR's way)" : 'votes grouped by equivalent answers, as the grader judges them'}; pass@k and maj@k over the problems with at least k graded samples.`,
+    );
   }
   return out;
 }
 
 /** A plain-text table for the terminal. */
 export function toTextTable(c: Comparison): string {
-  if (c.rows.length === 0) return 'No evaluations yet. Evaluate a model: w2s eval --base-url URL --model ID --sets math500,aime24,amc23\n';
+  if (c.rows.length === 0)
+    return 'No evaluations yet. Evaluate a model: w2s eval --base-url URL --model ID --sets math500,aime24,amc23\n';
   const { header, rows } = comparisonCells(c);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '', ...notes(c)].join('\n') + '\n';
+  const line = (cells: string[]) =>
+    cells
+      .map((x, i) => x.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return (
+    [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), '', ...notes(c)].join('\n') + '\n'
+  );
 }
 
-const mdEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/([|*_])/g, '\\$1').replace(/\n/g, ' ');
+const mdEscape = (s: string) =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/([|*_])/g, '\\$1')
+    .replace(/\n/g, ' ');
 
 function mdTable(header: string[], rows: string[][], textColumns = 2): string[] {
   return [
@@ -207,7 +240,13 @@ function paperTable(c: Comparison, n: Numbers): PaperTable {
     const text = half === null ? n.number(r.value) : n.pm(r.value, half);
     return 'unstable' in r && r.unstable ? `${text}${mark(r.reason!)}` : text;
   };
-  const header = ['Model', ...c.sets.map((s) => s.label), `Avg. (${c.settings.weighting})`, ...(c.base ? ['Δ'] : []), ...(withRgr ? ['RGR (%)'] : [])];
+  const header = [
+    'Model',
+    ...c.sets.map((s) => s.label),
+    `Avg. (${c.settings.weighting})`,
+    ...(c.base ? ['Δ'] : []),
+    ...(withRgr ? ['RGR (%)'] : []),
+  ];
   const students = c.rows.filter((r) => r.model !== c.base && r.model !== c.rl);
   const rows = c.rows.map((r) => {
     const cells = c.sets.map((s) => accCell(r.cells[s.name] ?? null));
@@ -217,13 +256,22 @@ function paperTable(c: Comparison, n: Numbers): PaperTable {
     return { model: r.model, cells };
   });
   const rgr = withRgr
-    ? { header: ['RGR (%)', ...c.sets.map((s) => s.label), 'Mean'], rows: students.map((r) => ({ model: r.model, cells: [...c.sets.map((s) => rgrCell(r.cells[s.name]?.rgr ?? null)), rgrCell(r.rgr)] })) }
+    ? {
+        header: ['RGR (%)', ...c.sets.map((s) => s.label), 'Mean'],
+        rows: students.map((r) => ({
+          model: r.model,
+          cells: [...c.sets.map((s) => rgrCell(r.cells[s.name]?.rgr ?? null)), rgrCell(r.rgr)],
+        })),
+      }
     : null;
   const s = c.settings;
   const footnotes = [
     `Accuracy (%) ± half the width of its ${Math.round(s.confidence * 100)}% interval (${s.interval}; ${s.resamples} resamples, seed ${s.seed}). Avg.: ${averageName(c)}.`,
   ];
-  if (c.base) footnotes.push(`Δ: the ${s.weighting} mean of the paired per-benchmark differences against ${c.base}, each on the problems both were graded on.`);
+  if (c.base)
+    footnotes.push(
+      `Δ: the ${s.weighting} mean of the paired per-benchmark differences against ${c.base}, each on the problems both were graded on.`,
+    );
   if (withRgr) {
     footnotes.push(
       `RGR (%): (acc − acc(${c.base})) / (acc(${c.rl}) − acc(${c.base})) on the problems all three were graded on, ± half its paired-bootstrap interval; ` +
@@ -246,13 +294,34 @@ const textNumbers: Numbers = {
 /** Compact Markdown for a paper draft: accuracy ± CI per cell, Avg., Δ and RGR (%) columns, then RGR per benchmark. */
 export function toCompactMarkdown(c: Comparison): string {
   const t = paperTable(c, textNumbers);
-  const lines = mdTable(t.header, t.rows.map((r) => [r.model, ...r.cells]), 1);
-  if (t.rgr && t.rgr.rows.length) lines.push('', ...mdTable(t.rgr.header, t.rgr.rows.map((r) => [r.model, ...r.cells]), 1));
+  const lines = mdTable(
+    t.header,
+    t.rows.map((r) => [r.model, ...r.cells]),
+    1,
+  );
+  if (t.rgr && t.rgr.rows.length)
+    lines.push(
+      '',
+      ...mdTable(
+        t.rgr.header,
+        t.rgr.rows.map((r) => [r.model, ...r.cells]),
+        1,
+      ),
+    );
   return [...lines, '', ...t.footnotes.map((n) => `_${mdEscape(n)}_`)].join('\n') + '\n';
 }
 
 const TEX_SPECIAL: Record<string, string> = {
-  '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', $: '\\$', '&': '\\&', '#': '\\#', '^': '\\^{}', _: '\\_', '%': '\\%', '~': '\\~{}',
+  '\\': '\\textbackslash{}',
+  '{': '\\{',
+  '}': '\\}',
+  $: '\\$',
+  '&': '\\&',
+  '#': '\\#',
+  '^': '\\^{}',
+  _: '\\_',
+  '%': '\\%',
+  '~': '\\~{}',
 };
 const texEscape = (s: string) => s.replace(/[\\{}$&#^_%~]/g, (ch) => TEX_SPECIAL[ch]!);
 /** Numbers in math mode, so that a negative one gets a minus sign and not a hyphen. */
@@ -299,10 +368,43 @@ export function toLatex(c: Comparison): string {
 }
 
 const CSV_COLUMNS = [
-  'model', 'roles', 'set', 'run', 'kind', 'status', 'samples_per_problem', 'problems', 'set_problems', 'partial', 'accuracy', 'ci_low', 'ci_high', 'ci_method',
-  'delta', 'delta_low', 'delta_high', 'delta_problems', 'rgr', 'rgr_low', 'rgr_high', 'rgr_problems', 'rgr_unstable', 'rgr_reason',
-  'pass_at_k', 'pass_at_k_problems', 'maj_at_k', 'maj_at_k_problems', 'maj_vote', 'avg_length', 'long_ignored', 'truncation_rate',
-  'failed_samples', 'lineage_snapshot', 'lineage_preset', 'teacher_runs', 'teacher_accuracy',
+  'model',
+  'roles',
+  'set',
+  'run',
+  'kind',
+  'status',
+  'samples_per_problem',
+  'problems',
+  'set_problems',
+  'partial',
+  'accuracy',
+  'ci_low',
+  'ci_high',
+  'ci_method',
+  'delta',
+  'delta_low',
+  'delta_high',
+  'delta_problems',
+  'rgr',
+  'rgr_low',
+  'rgr_high',
+  'rgr_problems',
+  'rgr_unstable',
+  'rgr_reason',
+  'pass_at_k',
+  'pass_at_k_problems',
+  'maj_at_k',
+  'maj_at_k_problems',
+  'maj_vote',
+  'avg_length',
+  'long_ignored',
+  'truncation_rate',
+  'failed_samples',
+  'lineage_snapshot',
+  'lineage_preset',
+  'teacher_runs',
+  'teacher_accuracy',
 ] as const;
 
 function csvField(v: string | number | boolean | null | undefined): string {
@@ -314,21 +416,52 @@ function csvField(v: string | number | boolean | null | undefined): string {
 /** One line per model and benchmark with every number (fractions, not percent), for spreadsheets and plots. */
 export function toCsv(c: Comparison): string {
   const lines = [CSV_COLUMNS.join(',')];
-  const ks = (xs: readonly { k: number; value: number; problems: number }[] | undefined, f: (x: { k: number; value: number; problems: number }) => string) => xs?.map((x) => `${x.k}:${f(x)}`).join(' ');
+  const ks = (
+    xs: readonly { k: number; value: number; problems: number }[] | undefined,
+    f: (x: { k: number; value: number; problems: number }) => string,
+  ) => xs?.map((x) => `${x.k}:${f(x)}`).join(' ');
   for (const r of c.rows) {
     for (const s of c.sets) {
       const cell = r.cells[s.name];
       const m = cell?.metrics;
       const rgr = cell?.rgr;
       const values: (string | number | boolean | null | undefined)[] = [
-        r.model, r.roles.join(' '), s.name, cell?.run, cell?.kind, cell?.status, cell?.samplesPerProblem, m?.problems, s.problems, cell?.coverage.partial,
-        m?.accuracy, m?.interval?.low, m?.interval?.high, m?.interval?.method,
-        cell?.delta?.value, cell?.delta?.interval.low, cell?.delta?.interval.high, cell?.delta?.common,
-        rgr?.value, rgr?.interval?.low, rgr?.interval?.high, rgr?.common || null, rgr?.unstable, rgr?.reason,
-        ks(m?.passAtK, (x) => String(Number(x.value.toFixed(6)))), ks(m?.passAtK, (x) => String(x.problems)),
-        ks(m?.majAtK, (x) => String(Number(x.value.toFixed(6)))), ks(m?.majAtK, (x) => String(x.problems)), m?.majVote,
-        m?.avgLength, m?.longIgnored, m?.truncationRate, m?.failedSamples,
-        r.lineage?.snapshot, r.lineage?.preset, r.lineage?.teachers.map((t) => t.run).join(' '),
+        r.model,
+        r.roles.join(' '),
+        s.name,
+        cell?.run,
+        cell?.kind,
+        cell?.status,
+        cell?.samplesPerProblem,
+        m?.problems,
+        s.problems,
+        cell?.coverage.partial,
+        m?.accuracy,
+        m?.interval?.low,
+        m?.interval?.high,
+        m?.interval?.method,
+        cell?.delta?.value,
+        cell?.delta?.interval.low,
+        cell?.delta?.interval.high,
+        cell?.delta?.common,
+        rgr?.value,
+        rgr?.interval?.low,
+        rgr?.interval?.high,
+        rgr?.common || null,
+        rgr?.unstable,
+        rgr?.reason,
+        ks(m?.passAtK, (x) => String(Number(x.value.toFixed(6)))),
+        ks(m?.passAtK, (x) => String(x.problems)),
+        ks(m?.majAtK, (x) => String(Number(x.value.toFixed(6)))),
+        ks(m?.majAtK, (x) => String(x.problems)),
+        m?.majVote,
+        m?.avgLength,
+        m?.longIgnored,
+        m?.truncationRate,
+        m?.failedSamples,
+        r.lineage?.snapshot,
+        r.lineage?.preset,
+        r.lineage?.teachers.map((t) => t.run).join(' '),
         r.lineage?.teachers.map((t) => (t.accuracy === null ? '' : Number(t.accuracy.toFixed(6)))).join(' '),
       ];
       lines.push(values.map(csvField).join(','));

@@ -70,19 +70,33 @@ export function bootstrapMeanInterval(values: ArrayLike<number>, options: Bootst
  */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normal quantile needs 0 < p < 1 (got ${p})`);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+    2.506628277459239,
+  ];
+  const b = [
+    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
+  ];
+  const c = [
+    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const low = 0.02425;
   if (p < low) {
     const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    return (
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1)
+    );
   }
   if (p > 1 - low) return -normalQuantile(1 - p);
   const q = p - 0.5;
   const r = q * q;
-  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+  return (
+    ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+    (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1)
+  );
 }
 
 /**
@@ -92,7 +106,8 @@ export function normalQuantile(p: number): number {
  * of per-problem scores (several samples per problem): the problem stays the trial.
  */
 export function wilsonInterval(p: number, n: number, confidence = CONFIDENCE): Interval {
-  if (!(n > 0) || !(p >= 0 && p <= 1)) throw new RangeError(`Wilson interval needs n > 0 and 0 ≤ p ≤ 1 (got n=${n}, p=${p})`);
+  if (!(n > 0) || !(p >= 0 && p <= 1))
+    throw new RangeError(`Wilson interval needs n > 0 and 0 ≤ p ≤ 1 (got n=${n}, p=${p})`);
   const z = normalQuantile(1 - (1 - confidence) / 2);
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
@@ -115,12 +130,16 @@ export type IntervalMethod = 'bootstrap' | 'wilson';
  * The interval of an accuracy (mean of per-problem scores): the percentile bootstrap over problems, but
  * Wilson's score interval where fewer than MIN_OUTCOMES problems' worth of score is correct, or incorrect.
  */
-export function accuracyInterval(scores: ArrayLike<number>, options: BootstrapOptions = {}): (Interval & { readonly method: IntervalMethod }) | undefined {
+export function accuracyInterval(
+  scores: ArrayLike<number>,
+  options: BootstrapOptions = {},
+): (Interval & { readonly method: IntervalMethod }) | undefined {
   const n = scores.length;
   if (n === 0) return undefined;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += scores[i]!;
-  if (sum < MIN_OUTCOMES || n - sum < MIN_OUTCOMES) return { ...wilsonInterval(sum / n, n, options.confidence ?? CONFIDENCE), method: 'wilson' };
+  if (sum < MIN_OUTCOMES || n - sum < MIN_OUTCOMES)
+    return { ...wilsonInterval(sum / n, n, options.confidence ?? CONFIDENCE), method: 'wilson' };
   return { ...bootstrapMeanInterval(scores, options)!, method: 'bootstrap' };
 }
 

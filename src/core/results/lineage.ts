@@ -26,7 +26,11 @@ export interface TeacherRun {
  * Links a model (or the model of a run) to the dataset snapshot it was trained on. The SFT job that trains
  * on a snapshot can record the same link; by hand it is `w2s results link`.
  */
-export function linkModel(store: Store, target: { model?: string; run?: string }, snapshot: string): { model: string; snapshot: string } {
+export function linkModel(
+  store: Store,
+  target: { model?: string; run?: string },
+  snapshot: string,
+): { model: string; snapshot: string } {
   let model = target.model;
   if (target.run !== undefined) {
     const run = findRun(store, target.run);
@@ -36,14 +40,18 @@ export function linkModel(store: Store, target: { model?: string; run?: string }
   if (!model) throw new W2sError('Name the student: a run (--run NAME) or a model (--model ID).', 'BAD_PARAM');
   const ds = store.db.prepare('SELECT id FROM datasets WHERE name = ?').get(snapshot) as { id: number } | undefined;
   if (!ds) {
-    const names = (store.db.prepare('SELECT name FROM datasets ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    const names = (store.db.prepare('SELECT name FROM datasets ORDER BY name').all() as { name: string }[]).map(
+      (r) => r.name,
+    );
     throw new W2sError(
       `No dataset snapshot named "${snapshot}"${names.length ? ` (snapshots: ${names.join(', ')})` : ' (none yet: snapshot a filter of teacher traces first)'}.`,
       'NO_SNAPSHOT',
     );
   }
   store.db
-    .prepare(`INSERT INTO model_lineage (model, dataset_id) VALUES (?, ?) ON CONFLICT (model) DO UPDATE SET dataset_id = excluded.dataset_id, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`)
+    .prepare(
+      `INSERT INTO model_lineage (model, dataset_id) VALUES (?, ?) ON CONFLICT (model) DO UPDATE SET dataset_id = excluded.dataset_id, created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')`,
+    )
     .run(model, ds.id);
   return { model, snapshot };
 }
@@ -76,7 +84,13 @@ export function lineageByModel(store: Store): Map<string, Lineage> {
     const correct = v.get('correct') ?? 0;
     const ungraded = v.get('ungraded') ?? 0;
     const preset: Lineage['preset'] =
-      total === 0 || ungraded === total ? 'ungraded' : correct === total - ungraded ? 'correct only (W2SR-P)' : correct === 0 ? 'incorrect only' : 'all (W2SR)';
+      total === 0 || ungraded === total
+        ? 'ungraded'
+        : correct === total - ungraded
+          ? 'correct only (W2SR-P)'
+          : correct === 0
+            ? 'incorrect only'
+            : 'all (W2SR)';
     out.set(l.model, {
       snapshot: l.name,
       preset,

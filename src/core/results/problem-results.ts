@@ -14,7 +14,11 @@ export interface SetResults {
     readonly coverage: EvaluationCoverage;
   }[];
   /** sampling runs (teacher traces) on this set: correct and graded traces per problem */
-  readonly teachers: readonly { readonly run: string; readonly model: string; readonly byKey: ReadonlyMap<string, { correct: number; graded: number }> }[];
+  readonly teachers: readonly {
+    readonly run: string;
+    readonly model: string;
+    readonly byKey: ReadonlyMap<string, { correct: number; graded: number }>;
+  }[];
 }
 
 export interface EvaluationCoverage {
@@ -32,7 +36,12 @@ export function coverageOf(outcomes: Iterable<ProblemOutcome>, of: number): Eval
 
 /** Problems in a set (0 for no such set). */
 export function setProblemCount(store: Store, setName: string): number {
-  return (store.db.prepare('SELECT problem_count AS n FROM problem_sets WHERE name = ?').get(setName) as { n: number } | undefined)?.n ?? 0;
+  return (
+    (
+      store.db.prepare('SELECT problem_count AS n FROM problem_sets WHERE name = ?').get(setName) as
+        { n: number } | undefined
+    )?.n ?? 0
+  );
 }
 
 /** "partial: 4 of 500 problems graded", or '' for an evaluation that covers its set. */
@@ -42,9 +51,11 @@ export function partialText(c: EvaluationCoverage): string {
 
 export function setResults(store: Store, setName: string): SetResults {
   const gold = new Map(
-    (store.db.prepare('SELECT p.key, p.answer FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = ?').all(setName) as { key: string; answer: string }[]).map(
-      (r) => [r.key, r.answer],
-    ),
+    (
+      store.db
+        .prepare('SELECT p.key, p.answer FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = ?')
+        .all(setName) as { key: string; answer: string }[]
+    ).map((r) => [r.key, r.answer]),
   );
   const latest = new Map<string, EvalRun>();
   for (const r of listEvalRuns(store)) if (r.setName === setName) latest.set(r.model, r);
@@ -61,7 +72,10 @@ export function setResults(store: Store, setName: string): SetResults {
        JOIN grades g ON g.trace_id = t.id WHERE s.name = ? AND r.kind = 'sample' GROUP BY r.id, p.id ORDER BY r.id`,
     )
     .all(setName) as { run: string; model: string; key: string; correct: number; graded: number }[];
-  const teachers = new Map<string, { run: string; model: string; byKey: Map<string, { correct: number; graded: number }> }>();
+  const teachers = new Map<
+    string,
+    { run: string; model: string; byKey: Map<string, { correct: number; graded: number }> }
+  >();
   for (const r of rows) {
     let t = teachers.get(r.run);
     if (!t) teachers.set(r.run, (t = { run: r.run, model: r.model, byKey: new Map() }));

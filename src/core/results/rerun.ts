@@ -10,7 +10,18 @@ import { recordRerun } from './eval-runs';
 /** What a caller supplies to sample: the server side of SampleOptions (settings come from the evaluation). */
 export type RerunRuntime = Pick<
   SampleOptions,
-  'apiKey' | 'concurrency' | 'timeoutMs' | 'retry' | 'threads' | 'signal' | 'onProgress' | 'onTracesStored' | 'onLog' | 'preflight' | 'stream' | 'nMode'
+  | 'apiKey'
+  | 'concurrency'
+  | 'timeoutMs'
+  | 'retry'
+  | 'threads'
+  | 'signal'
+  | 'onProgress'
+  | 'onTracesStored'
+  | 'onLog'
+  | 'preflight'
+  | 'stream'
+  | 'nMode'
 > & { readonly baseUrl?: string };
 
 /**
@@ -19,13 +30,25 @@ export type RerunRuntime = Pick<
  * re-sampled into a new run `<evaluation>@rerun-<k>`, recorded as a re-run of it, so the stored traces stay
  * and the results read the newest generation of each problem.
  */
-export async function evaluateProblems(store: Store, evaluation: string, keys: readonly string[], runtime: RerunRuntime): Promise<SampleResult[]> {
+export async function evaluateProblems(
+  store: Store,
+  evaluation: string,
+  keys: readonly string[],
+  runtime: RerunRuntime,
+): Promise<SampleResult[]> {
   const run = findRun(store, evaluation);
   if (!run) throw new W2sError(`No run named "${evaluation}".`, 'NO_RUN');
-  if (run.kind !== 'eval') throw new W2sError(`Run "${evaluation}" is an ${run.kind} run; only evaluations from an endpoint can be sampled again.`, 'RUN_KIND');
+  if (run.kind !== 'eval')
+    throw new W2sError(
+      `Run "${evaluation}" is an ${run.kind} run; only evaluations from an endpoint can be sampled again.`,
+      'RUN_KIND',
+    );
   const baseUrl = runtime.baseUrl ?? run.endpoint;
   if (!baseUrl || !run.template) {
-    throw new W2sError(`Evaluation "${evaluation}" has no endpoint to sample from (it came from a cluster job); evaluate it again there.`, 'NO_ENDPOINT');
+    throw new W2sError(
+      `Evaluation "${evaluation}" has no endpoint to sample from (it came from a cluster job); evaluate it again there.`,
+      'NO_ENDPOINT',
+    );
   }
   if (keys.length === 0) return [];
   const have = new Set(
@@ -56,17 +79,35 @@ export async function evaluateProblems(store: Store, evaluation: string, keys: r
   const results: SampleResult[] = [];
   // A limited evaluation (the first N problems) grows to cover the problems asked for: its stored
   // selection stays "the first N", now with N past the last of them.
-  if (missing.length) results.push(await sampleRun(store, { ...common, runName: run.name, problemKeys: missing, problemLimit: coveringLimit(store, run, missing) }));
+  if (missing.length)
+    results.push(
+      await sampleRun(store, {
+        ...common,
+        runName: run.name,
+        problemKeys: missing,
+        problemLimit: coveringLimit(store, run, missing),
+      }),
+    );
   if (again.length && !runtime.signal?.aborted) {
     const name = nextRerunName(store, run);
-    results.push(await sampleRun(store, { ...common, runName: name, problemKeys: again, problemLimit: coveringLimit(store, run, again), onRunOpened: (r) => recordRerun(store, r.id, run.id) }));
+    results.push(
+      await sampleRun(store, {
+        ...common,
+        runName: name,
+        problemKeys: again,
+        problemLimit: coveringLimit(store, run, again),
+        onRunOpened: (r) => recordRerun(store, r.id, run.id),
+      }),
+    );
   }
   return results;
 }
 
 /** The name of an evaluation's next re-run: `<evaluation>@rerun-<k>`. */
 export function nextRerunName(store: Store, run: Pick<RunRow, 'id' | 'name'>): string {
-  const count = (store.db.prepare('SELECT count(*) AS n FROM run_reruns WHERE rerun_of = ?').get(run.id) as { n: number }).n;
+  const count = (
+    store.db.prepare('SELECT count(*) AS n FROM run_reruns WHERE rerun_of = ?').get(run.id) as { n: number }
+  ).n;
   let k = count + 1;
   while (findRun(store, `${run.name}@rerun-${k}`)) k++;
   const name = `${run.name}@rerun-${k}`;
@@ -77,11 +118,13 @@ export function nextRerunName(store: Store, run: Pick<RunRow, 'id' | 'name'>): s
 /** The run's limit grown so the first N problems of its set include `keys` (undefined: the run covers the whole set). */
 function coveringLimit(store: Store, run: RunRow, keys: readonly string[]): number | undefined {
   if (run.problemLimit === null) return undefined;
-  const rank = (store.db
-    .prepare(
-      `SELECT count(*) AS n FROM problems WHERE set_id = @set AND position <=
+  const rank = (
+    store.db
+      .prepare(
+        `SELECT count(*) AS n FROM problems WHERE set_id = @set AND position <=
          (SELECT max(position) FROM problems WHERE set_id = @set AND key IN (SELECT value FROM json_each(@keys)))`,
-    )
-    .get({ set: run.setId, keys: JSON.stringify(keys) }) as { n: number }).n;
+      )
+      .get({ set: run.setId, keys: JSON.stringify(keys) }) as { n: number }
+  ).n;
   return Math.max(run.problemLimit, rank);
 }

@@ -63,10 +63,16 @@ const problemsText = (x: number) => {
 };
 
 /** The interval of a bootstrap, or why there is none. */
-function intervalOf(b: ReturnType<typeof stratifiedBootstrap>, resamples: number): { interval: Interval | null; intervalNote?: string } {
+function intervalOf(
+  b: ReturnType<typeof stratifiedBootstrap>,
+  resamples: number,
+): { interval: Interval | null; intervalNote?: string } {
   if (!b) return { interval: null, intervalNote: 'no common problems' };
   if (b.low === null || b.high === null) {
-    return { interval: null, intervalNote: `unbounded: RL does not beat the base in ${b.infinite} of ${resamples} resamples` };
+    return {
+      interval: null,
+      intervalNote: `unbounded: RL does not beat the base in ${b.infinite} of ${resamples} resamples`,
+    };
   }
   return { interval: { low: b.low, high: b.high } };
 }
@@ -74,22 +80,35 @@ function intervalOf(b: ReturnType<typeof stratifiedBootstrap>, resamples: number
 /** RGR of one benchmark from the three models' scores on their common problems. */
 export function rgrOnCommon(c: RgrColumns, options: RgrOptions = {}): Rgr {
   const n = c.student.length;
-  if (n !== c.base.length || n !== c.rl.length) throw new RangeError(`RGR needs aligned scores (got ${n}, ${c.base.length}, ${c.rl.length})`);
+  if (n !== c.base.length || n !== c.rl.length)
+    throw new RangeError(`RGR needs aligned scores (got ${n}, ${c.base.length}, ${c.rl.length})`);
   if (n === 0) return noRgr('no common problems: base, RL and this model were graded on no problem in common');
   const minGap = options.minGap ?? DEFAULT_RGR_MIN_GAP;
   const [s, b, r] = [mean(c.student), mean(c.base), mean(c.rl)];
   const gap = r - b;
   const gapProblems = gap * n;
   const base = { common: n, gap, gapProblems, interval: null, unstable: false };
-  if (Math.abs(gap) < SAME) return { ...base, value: null, reason: `undefined: RL equals the base on the ${n} common problems` };
-  if (gap < 0) return { ...base, value: null, reason: `undefined: RL is below the base (${belowBy(gap)} on the ${n} common problems)` };
-  const boot = stratifiedBootstrap([[c.student, c.base, c.rl]], ([m]) => ratio(m![0]! - m![1]!, m![2]! - m![1]!), options);
+  if (Math.abs(gap) < SAME)
+    return { ...base, value: null, reason: `undefined: RL equals the base on the ${n} common problems` };
+  if (gap < 0)
+    return {
+      ...base,
+      value: null,
+      reason: `undefined: RL is below the base (${belowBy(gap)} on the ${n} common problems)`,
+    };
+  const boot = stratifiedBootstrap(
+    [[c.student, c.base, c.rl]],
+    ([m]) => ratio(m![0]! - m![1]!, m![2]! - m![1]!),
+    options,
+  );
   const unstable = gapProblems < minGap - SAME;
   return {
     ...base,
     value: (s - b) / gap,
     unstable,
-    ...(unstable ? { reason: `unstable: RL beats the base by ${problemsText(gapProblems)} (fewer than ${minGap})` } : {}),
+    ...(unstable
+      ? { reason: `unstable: RL beats the base by ${problemsText(gapProblems)} (fewer than ${minGap})` }
+      : {}),
     ...intervalOf(boot, options.resamples ?? DEFAULT_RESAMPLES),
   };
 }
@@ -130,21 +149,31 @@ export interface MeanRgrOptions extends RgrOptions {
  * macro (each benchmark once) or micro (weighted by common problems). The interval resamples each
  * benchmark's common problems jointly for the three models, benchmark by benchmark (a stratified bootstrap).
  */
-export function meanRgr(sets: readonly { readonly rgr: Rgr; readonly columns: RgrColumns | null }[], options: MeanRgrOptions = {}): MeanRgr {
+export function meanRgr(
+  sets: readonly { readonly rgr: Rgr; readonly columns: RgrColumns | null }[],
+  options: MeanRgrOptions = {},
+): MeanRgr {
   const aggregation = options.aggregation ?? DEFAULT_RGR_AGGREGATION;
   const weighting = options.weighting ?? DEFAULT_WEIGHTING;
   const leftOut = { undefined: 0, unstable: 0, noCommon: 0 };
   const used: { columns: RgrColumns; weight: number }[] = [];
   for (const s of sets) {
     if (!s.columns || s.rgr.common === 0) leftOut.noCommon++;
-    else if (aggregation === 'ratio-of-gains') used.push({ columns: s.columns, weight: weighting === 'micro' ? s.rgr.common : 1 });
+    else if (aggregation === 'ratio-of-gains')
+      used.push({ columns: s.columns, weight: weighting === 'micro' ? s.rgr.common : 1 });
     else if (s.rgr.value === null) leftOut.undefined++;
     else if (s.rgr.unstable) leftOut.unstable++;
     else used.push({ columns: s.columns, weight: weighting === 'micro' ? s.rgr.common : 1 });
   }
   const head = { aggregation, weighting, over: used.length, of: sets.length, leftOut };
   if (used.length === 0) {
-    return { ...head, value: null, reason: 'no benchmark with a defined, stable RGR', interval: null, intervalNote: 'no value' };
+    return {
+      ...head,
+      value: null,
+      reason: 'no benchmark with a defined, stable RGR',
+      interval: null,
+      intervalNote: 'no value',
+    };
   }
   const total = used.reduce((a, u) => a + u.weight, 0);
   // means[j] = [student, base, rl] column means of benchmark j
@@ -165,8 +194,18 @@ export function meanRgr(sets: readonly { readonly rgr: Rgr; readonly columns: Rg
   const observed = used.map((u) => [mean(u.columns.student), mean(u.columns.base), mean(u.columns.rl)]);
   const value = statistic(observed);
   if (!Number.isFinite(value)) {
-    return { ...head, value: null, reason: 'undefined: RL does not beat the base on the benchmarks averaged', interval: null, intervalNote: 'no value' };
+    return {
+      ...head,
+      value: null,
+      reason: 'undefined: RL does not beat the base on the benchmarks averaged',
+      interval: null,
+      intervalNote: 'no value',
+    };
   }
-  const boot = stratifiedBootstrap(used.map((u) => [u.columns.student, u.columns.base, u.columns.rl]), statistic, options);
+  const boot = stratifiedBootstrap(
+    used.map((u) => [u.columns.student, u.columns.base, u.columns.rl]),
+    statistic,
+    options,
+  );
   return { ...head, value, ...intervalOf(boot, options.resamples ?? DEFAULT_RESAMPLES) };
 }

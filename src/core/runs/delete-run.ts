@@ -44,7 +44,9 @@ export function countTraceRecords(store: Store, runIds: readonly number[]): Trac
   return {
     traces: n(`SELECT count(*) AS n FROM traces t WHERE ${inRuns}`),
     grades: n(`SELECT count(*) AS n FROM grades g JOIN traces t ON t.id = g.trace_id WHERE ${inRuns}`),
-    labels: n(`SELECT count(*) AS n FROM labels l JOIN traces t ON t.id = l.trace_id WHERE ${inRuns} AND (l.decision IS NOT NULL OR l.star = 1 OR l.note IS NOT NULL)`),
+    labels: n(
+      `SELECT count(*) AS n FROM labels l JOIN traces t ON t.id = l.trace_id WHERE ${inRuns} AND (l.decision IS NOT NULL OR l.star = 1 OR l.note IS NOT NULL)`,
+    ),
     signals: n(`SELECT count(*) AS n FROM trace_signals s JOIN traces t ON t.id = s.trace_id WHERE ${inRuns}`),
   };
 }
@@ -52,12 +54,19 @@ export function countTraceRecords(store: Store, runIds: readonly number[]): Trac
 function requireRun(store: Store, name: string): RunRow {
   const run = findRun(store, name);
   if (run) return run;
-  const names = (store.db.prepare('SELECT name FROM runs ORDER BY id DESC LIMIT 10').all() as { name: string }[]).map((r) => r.name);
-  throw new W2sError(`No run named "${name}"${names.length ? ` (recent: ${names.join(', ')})` : ' (no runs yet)'}.`, 'NO_RUN');
+  const names = (store.db.prepare('SELECT name FROM runs ORDER BY id DESC LIMIT 10').all() as { name: string }[]).map(
+    (r) => r.name,
+  );
+  throw new W2sError(
+    `No run named "${name}"${names.length ? ` (recent: ${names.join(', ')})` : ' (no runs yet)'}.`,
+    'NO_RUN',
+  );
 }
 
 function rerunsOf(store: Store, runId: number): { id: number; name: string }[] {
-  return store.db.prepare('SELECT r.id, r.name FROM run_reruns x JOIN runs r ON r.id = x.run_id WHERE x.rerun_of = ? ORDER BY r.id').all(runId) as { id: number; name: string }[];
+  return store.db
+    .prepare('SELECT r.id, r.name FROM run_reruns x JOIN runs r ON r.id = x.run_id WHERE x.rerun_of = ? ORDER BY r.id')
+    .all(runId) as { id: number; name: string }[];
 }
 
 /**
@@ -73,14 +82,25 @@ function refusal(store: Store, runs: readonly RunRow[]): W2sError | null {
   for (const run of runs) {
     if (effectiveStatus(run) === 'running') {
       const who = run.owner === thisOwner() ? 'this process' : `another process (${run.owner})`;
-      return new W2sError(`Run "${run.name}" is being sampled right now by ${who}. Cancel the sampling first, then delete it.`, 'RUN_BUSY');
+      return new W2sError(
+        `Run "${run.name}" is being sampled right now by ${who}. Cancel the sampling first, then delete it.`,
+        'RUN_BUSY',
+      );
     }
-    const job = store.db.prepare('SELECT j.name, j.status FROM runs r JOIN jobs j ON j.id = r.job_id WHERE r.id = ?').get(run.id) as { name: string; status: JobStatus } | undefined;
+    const job = store.db
+      .prepare('SELECT j.name, j.status FROM runs r JOIN jobs j ON j.id = r.job_id WHERE r.id = ?')
+      .get(run.id) as { name: string; status: JobStatus } | undefined;
     if (job && !isFinished(job.status)) {
-      return new W2sError(`Run "${run.name}" is filled by cluster job "${job.name}" (${job.status}). Stop the job (w2s jobs stop ${job.name}) or wait for it, then delete the run.`, 'RUN_BUSY');
+      return new W2sError(
+        `Run "${run.name}" is filled by cluster job "${job.name}" (${job.status}). Stop the job (w2s jobs stop ${job.name}) or wait for it, then delete the run.`,
+        'RUN_BUSY',
+      );
     }
   }
-  const snapshots = snapshotsUsing(store, runs.map((r) => r.id));
+  const snapshots = snapshotsUsing(
+    store,
+    runs.map((r) => r.id),
+  );
   if (snapshots.length) {
     const names = runs.map((r) => `"${r.name}"`).join(', ');
     return new W2sError(
@@ -108,8 +128,15 @@ export function planRunDeletion(store: Store, name: string): RunDeletionPlan {
 function describe(store: Store, runs: readonly RunRow[]): RunDeletionPlan {
   const run = runs[0]!;
   return {
-    run: run.name, kind: run.kind, model: run.model, set: run.setName, reruns: runs.slice(1).map((r) => r.name),
-    ...countTraceRecords(store, runs.map((r) => r.id)),
+    run: run.name,
+    kind: run.kind,
+    model: run.model,
+    set: run.setName,
+    reruns: runs.slice(1).map((r) => r.name),
+    ...countTraceRecords(
+      store,
+      runs.map((r) => r.id),
+    ),
   };
 }
 

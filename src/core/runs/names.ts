@@ -10,7 +10,13 @@ export function checkRunName(name: string): void {
 
 /** A model id as a run-name part: `Qwen/Qwen2.5-Math-1.5B` → `Qwen2.5-Math-1.5B`. */
 export function slug(s: string): string {
-  return s.replace(/^.*\//, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 60) || 'model';
+  return (
+    s
+      .replace(/^.*\//, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 60) || 'model'
+  );
 }
 
 /** The name a run gets when none is given, so that repeating the same command resumes it. */

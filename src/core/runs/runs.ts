@@ -83,17 +83,46 @@ const SELECT = `SELECT r.id, r.name, r.kind, r.set_id, s.name AS set_name, r.mod
   FROM runs r JOIN problem_sets s ON s.id = r.set_id`;
 
 type Raw = {
-  id: number; name: string; kind: RunKind; set_id: number; set_name: string; model: string; endpoint: string | null;
-  template: string | null; params: string; samples_per_problem: number; problem_limit: number | null; status: RunStatus; error: string | null;
-  owner: string | null; heartbeat_at: string | null; created_at: string; updated_at: string; problem_count: number;
+  id: number;
+  name: string;
+  kind: RunKind;
+  set_id: number;
+  set_name: string;
+  model: string;
+  endpoint: string | null;
+  template: string | null;
+  params: string;
+  samples_per_problem: number;
+  problem_limit: number | null;
+  status: RunStatus;
+  error: string | null;
+  owner: string | null;
+  heartbeat_at: string | null;
+  created_at: string;
+  updated_at: string;
+  problem_count: number;
 };
 
 function toRow(r: Raw): RunRow {
   return {
-    id: r.id, name: r.name, kind: r.kind, setId: r.set_id, setName: r.set_name, model: r.model, endpoint: r.endpoint,
-    template: r.template ? (JSON.parse(r.template) as unknown) : null, params: JSON.parse(r.params) as Record<string, unknown>,
-    samplesPerProblem: r.samples_per_problem, problemLimit: r.problem_limit, setProblems: r.problem_count, status: r.status, error: r.error, owner: r.owner, heartbeatAt: r.heartbeat_at,
-    createdAt: r.created_at, updatedAt: r.updated_at,
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    setId: r.set_id,
+    setName: r.set_name,
+    model: r.model,
+    endpoint: r.endpoint,
+    template: r.template ? (JSON.parse(r.template) as unknown) : null,
+    params: JSON.parse(r.params) as Record<string, unknown>,
+    samplesPerProblem: r.samples_per_problem,
+    problemLimit: r.problem_limit,
+    setProblems: r.problem_count,
+    status: r.status,
+    error: r.error,
+    owner: r.owner,
+    heartbeatAt: r.heartbeat_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -152,7 +181,11 @@ export function effectiveStatus(row: RunRow): RunStatus {
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
     x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).filter(([, y]) => y !== undefined && y !== null).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>)
+            .filter(([, y]) => y !== undefined && y !== null)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
       : x,
   );
 }
@@ -163,11 +196,18 @@ function canonical(v: unknown): string {
  */
 export function openRun(store: Store, spec: RunSpec): RunRow;
 export function openRun(store: Store, spec: RunSpec, options: { create: false }): RunRow | undefined;
-export function openRun(store: Store, spec: RunSpec, options: { create: boolean } = { create: true }): RunRow | undefined {
+export function openRun(
+  store: Store,
+  spec: RunSpec,
+  options: { create: boolean } = { create: true },
+): RunRow | undefined {
   checkRunName(spec.name);
-  const set = store.db.prepare('SELECT id, problem_count FROM problem_sets WHERE name = ?').get(spec.setName) as { id: number } | undefined;
+  const set = store.db.prepare('SELECT id, problem_count FROM problem_sets WHERE name = ?').get(spec.setName) as
+    { id: number } | undefined;
   if (!set) {
-    const names = (store.db.prepare('SELECT name FROM problem_sets ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    const names = (store.db.prepare('SELECT name FROM problem_sets ORDER BY name').all() as { name: string }[]).map(
+      (r) => r.name,
+    );
     throw new W2sError(
       `No problem set named "${spec.setName}"${names.length ? ` (sets: ${names.join(', ')})` : ''}. Import it first: w2s import FILE --set ${spec.setName}, or w2s import --builtin math500.`,
       'NO_SET',
@@ -183,7 +223,17 @@ export function openRun(store: Store, spec: RunSpec, options: { create: boolean 
         `INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem, problem_limit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (name) DO NOTHING`,
       )
-      .run(spec.name, spec.kind, set.id, spec.model, spec.endpoint, spec.template === null ? null : canonical(spec.template), canonical(spec.params), spec.samplesPerProblem, spec.problemLimit ?? null);
+      .run(
+        spec.name,
+        spec.kind,
+        set.id,
+        spec.model,
+        spec.endpoint,
+        spec.template === null ? null : canonical(spec.template),
+        canonical(spec.params),
+        spec.samplesPerProblem,
+        spec.problemLimit ?? null,
+      );
     existing = findRun(store, spec.name)!;
     if (created.changes === 1) return existing;
   }
@@ -192,11 +242,13 @@ export function openRun(store: Store, spec: RunSpec, options: { create: boolean 
   if (existing.setId !== set.id) diffs.push(`set ${existing.setName} ≠ ${spec.setName}`);
   if (existing.model !== spec.model) diffs.push(`model ${existing.model} ≠ ${spec.model}`);
   if (canonical(existing.template) !== canonical(spec.template)) diffs.push('template differs');
-  if (existing.samplesPerProblem !== spec.samplesPerProblem) diffs.push(`samples per problem ${existing.samplesPerProblem} ≠ ${spec.samplesPerProblem}`);
+  if (existing.samplesPerProblem !== spec.samplesPerProblem)
+    diffs.push(`samples per problem ${existing.samplesPerProblem} ≠ ${spec.samplesPerProblem}`);
   const a = existing.params;
   const b = spec.params;
   for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (canonical(a[k] ?? null) !== canonical(b[k] ?? null)) diffs.push(`${k} ${canonical(a[k] ?? null)} ≠ ${canonical(b[k] ?? null)}`);
+    if (canonical(a[k] ?? null) !== canonical(b[k] ?? null))
+      diffs.push(`${k} ${canonical(a[k] ?? null)} ≠ ${canonical(b[k] ?? null)}`);
   }
   if (diffs.length) {
     throw new W2sError(
@@ -208,7 +260,10 @@ export function openRun(store: Store, spec: RunSpec, options: { create: boolean 
   // The selection may grow (sample more problems of the set), never shrink: fewer would hide stored traces.
   const limit = spec.problemLimit === undefined ? existing.problemLimit : spec.problemLimit;
   if (existing.problemLimit === null && limit !== null) {
-    throw new W2sError(`Run "${spec.name}" already covers the whole set; a limit of ${limit} problems would hide some of its traces. Leave --limit out to resume it.`, 'RUN_MISMATCH');
+    throw new W2sError(
+      `Run "${spec.name}" already covers the whole set; a limit of ${limit} problems would hide some of its traces. Leave --limit out to resume it.`,
+      'RUN_MISMATCH',
+    );
   }
   if (existing.problemLimit !== null && limit !== null && limit < existing.problemLimit) {
     throw new W2sError(
@@ -219,7 +274,9 @@ export function openRun(store: Store, spec: RunSpec, options: { create: boolean 
   }
   if (!options.create) return existing;
   if (spec.endpoint !== existing.endpoint || limit !== existing.problemLimit) {
-    store.db.prepare('UPDATE runs SET endpoint = ?, problem_limit = ? WHERE id = ?').run(spec.endpoint, limit, existing.id);
+    store.db
+      .prepare('UPDATE runs SET endpoint = ?, problem_limit = ? WHERE id = ?')
+      .run(spec.endpoint, limit, existing.id);
   }
   return findRun(store, spec.name)!;
 }
@@ -251,13 +308,22 @@ export function claimRun(store: Store, runId: number): void {
 }
 
 export function heartbeat(store: Store, runId: number): void {
-  store.db.prepare(`UPDATE runs SET heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND owner = ?`).run(runId, thisOwner());
+  store.db
+    .prepare(`UPDATE runs SET heartbeat_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND owner = ?`)
+    .run(runId, thisOwner());
 }
 
-export function finishRun(store: Store, runId: number, status: Exclude<RunStatus, 'running' | 'pending'>, error: string | null): void {
+export function finishRun(
+  store: Store,
+  runId: number,
+  status: Exclude<RunStatus, 'running' | 'pending'>,
+  error: string | null,
+): void {
   active.delete(runId);
   store.db
-    .prepare(`UPDATE runs SET status = ?, error = ?, owner = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`)
+    .prepare(
+      `UPDATE runs SET status = ?, error = ?, owner = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+    )
     .run(status, error, runId);
 }
 
@@ -269,13 +335,25 @@ export function listRuns(store: Store): RunSummary[] {
       `SELECT run_id, sum(error IS NULL) AS done, sum(error IS NOT NULL) AS failed, sum(error IS NULL AND finish_reason = 'length') AS truncated,
        coalesce(sum(prompt_tokens), 0) AS pt, coalesce(sum(completion_tokens), 0) AS ct, count(DISTINCT problem_id) AS problems FROM traces GROUP BY run_id`,
     )
-    .all() as { run_id: number; done: number; failed: number; truncated: number; pt: number; ct: number; problems: number }[];
+    .all() as {
+    run_id: number;
+    done: number;
+    failed: number;
+    truncated: number;
+    pt: number;
+    ct: number;
+    problems: number;
+  }[];
   const byRun = new Map(counts.map((c) => [c.run_id, c]));
   return rows.map((r) => {
     const row = toRow(r);
     const c = byRun.get(r.id);
     const isImport = row.kind === 'import';
-    const problems = isImport ? (c?.problems ?? 0) : row.problemLimit === null ? r.problem_count : Math.min(row.problemLimit, r.problem_count);
+    const problems = isImport
+      ? (c?.problems ?? 0)
+      : row.problemLimit === null
+        ? r.problem_count
+        : Math.min(row.problemLimit, r.problem_count);
     const file = row.params as { fileTraces?: unknown; matched?: unknown; unmatched?: unknown };
     return {
       ...row,
@@ -283,7 +361,10 @@ export function listRuns(store: Store): RunSummary[] {
       problems,
       total: isImport ? (c ? c.done + c.failed : 0) : problems * r.samples_per_problem,
       imported:
-        isImport && typeof file.fileTraces === 'number' && typeof file.matched === 'number' && typeof file.unmatched === 'number'
+        isImport &&
+        typeof file.fileTraces === 'number' &&
+        typeof file.matched === 'number' &&
+        typeof file.unmatched === 'number'
           ? { fileTraces: file.fileTraces, matched: file.matched, unmatched: file.unmatched }
           : null,
       done: c?.done ?? 0,

@@ -53,13 +53,25 @@ export async function runUnit(ctx: AttemptContext, u: Unit): Promise<void> {
   if (u.indices.length > 1 && ctx.serverN === false) return ctx.enqueue(singles(u, u.indices));
   const prompt = renderPrompt(ctx.template, u.item.question);
   // Separate requests for the samples of one problem must not share a seed (they would be identical).
-  const params = ctx.params.seed === undefined || ctx.params.seed === null ? ctx.params : { ...ctx.params, seed: ctx.params.seed + u.indices[0]! };
+  const params =
+    ctx.params.seed === undefined || ctx.params.seed === null
+      ? ctx.params
+      : { ...ctx.params, seed: ctx.params.seed + u.indices[0]! };
   for (let attempt = 1; ; attempt++) {
     const t0 = performance.now();
     ctx.inFlight++;
     try {
       const res = await ctx.runner.request(
-        { model: ctx.model, prompt, n: u.indices.length, params, extraBody: ctx.extraBody, stream: ctx.stream, timeoutMs: ctx.timeoutMs, deadlineMs: ctx.deadlineMs },
+        {
+          model: ctx.model,
+          prompt,
+          n: u.indices.length,
+          params,
+          extraBody: ctx.extraBody,
+          stream: ctx.stream,
+          timeoutMs: ctx.timeoutMs,
+          deadlineMs: ctx.deadlineMs,
+        },
         ctx.signal,
       );
       const latencyMs = Math.round(performance.now() - t0);
@@ -67,17 +79,39 @@ export async function runUnit(ctx: AttemptContext, u: Unit): Promise<void> {
       const got = res.choices.filter((c) => c.index < u.indices.length);
       if (u.indices.length > 1) {
         const ok = got.length === u.indices.length;
-        if (!ok && ctx.serverN !== false) ctx.log('warn', `${ctx.baseUrl} ignores n (asked ${u.indices.length}, got ${got.length}): sending one request per sample`);
+        if (!ok && ctx.serverN !== false)
+          ctx.log(
+            'warn',
+            `${ctx.baseUrl} ignores n (asked ${u.indices.length}, got ${got.length}): sending one request per sample`,
+          );
         ctx.serverN = ok;
-        if (!ok) ctx.enqueue(singles(u, u.indices.filter((_, k) => !got.some((c) => c.index === k))));
+        if (!ok)
+          ctx.enqueue(
+            singles(
+              u,
+              u.indices.filter((_, k) => !got.some((c) => c.index === k)),
+            ),
+          );
       }
-      const split = splitTokens(res.completionTokens, got.map((c) => c.content.length + (c.reasoningField?.length ?? 0)));
+      const split = splitTokens(
+        res.completionTokens,
+        got.map((c) => c.content.length + (c.reasoningField?.length ?? 0)),
+      );
       got.forEach((c, k) => {
         if (c.cutReason) ctx.log('warn', `${u.item.key} #${u.indices[c.index]}: ${c.cutReason}`);
         const text = splitReasoning(c.content, c.reasoningField);
         ctx.writer.add({
-          problemId: u.item.problemId, sampleIndex: u.indices[c.index]!, prompt: prompt.stored, reasoning: text.reasoning, answer: text.answer,
-          finishReason: c.finishReason, promptTokens: res.promptTokens, completionTokens: split[k] ?? null, latencyMs, attempts: attempt, error: null,
+          problemId: u.item.problemId,
+          sampleIndex: u.indices[c.index]!,
+          prompt: prompt.stored,
+          reasoning: text.reasoning,
+          answer: text.answer,
+          finishReason: c.finishReason,
+          promptTokens: res.promptTokens,
+          completionTokens: split[k] ?? null,
+          latencyMs,
+          attempts: attempt,
+          error: null,
         });
       });
       return;
@@ -107,10 +141,25 @@ export async function runUnit(ctx: AttemptContext, u: Unit): Promise<void> {
   }
 }
 
-function failedRecord(problemId: number, sampleIndex: number, prompt: string, attempts: number, error: string): NewTrace {
+function failedRecord(
+  problemId: number,
+  sampleIndex: number,
+  prompt: string,
+  attempts: number,
+  error: string,
+): NewTrace {
   return {
-    problemId, sampleIndex, prompt, reasoning: null, answer: null, finishReason: null, promptTokens: null,
-    completionTokens: null, latencyMs: null, attempts, error,
+    problemId,
+    sampleIndex,
+    prompt,
+    reasoning: null,
+    answer: null,
+    finishReason: null,
+    promptTokens: null,
+    completionTokens: null,
+    latencyMs: null,
+    attempts,
+    error,
   };
 }
 

@@ -134,7 +134,8 @@ async function boundedFetch(url: string | URL | Request, init?: RequestInit): Pr
   const meta = { status: res.status, statusText: res.statusText, headers: res.headers };
   if (!res.ok) return new Response((await readCapped(res.body, MAX_ERROR_BODY_BYTES)).bytes, meta);
   // GET /models is read whole by the client: a list bigger than any real one fails instead of growing
-  if ((init?.method ?? 'GET').toUpperCase() === 'GET') return new Response(res.body.pipeThrough(byteLimit(MAX_LIST_BYTES, 'the list of models')), meta);
+  if ((init?.method ?? 'GET').toUpperCase() === 'GET')
+    return new Response(res.body.pipeThrough(byteLimit(MAX_LIST_BYTES, 'the list of models')), meta);
   return res;
 }
 
@@ -151,7 +152,11 @@ function byteLimit(limit: number, what: string): TransformStream<Uint8Array, Uin
 }
 
 /** Reads a body up to `limit` bytes; `over` tells whether there was more (left unread, the stream cancelled). */
-async function readCapped(body: ReadableStream<Uint8Array>, limit: number, onChunk?: () => void): Promise<{ bytes: Uint8Array; over: boolean }> {
+async function readCapped(
+  body: ReadableStream<Uint8Array>,
+  limit: number,
+  onChunk?: () => void,
+): Promise<{ bytes: Uint8Array; over: boolean }> {
   const parts: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
@@ -215,7 +220,12 @@ class Collector {
   usage: { prompt: number | null; completion: number | null } | undefined;
   private anyCut = false;
 
-  constructor(private readonly n: number, private readonly cap: number, private readonly chat: boolean, private readonly maxTokens: number | undefined) {}
+  constructor(
+    private readonly n: number,
+    private readonly cap: number,
+    private readonly chat: boolean,
+    private readonly maxTokens: number | undefined,
+  ) {}
 
   warn(message: string): void {
     if (this.warnings.size < 20) this.warnings.add(message);
@@ -258,7 +268,9 @@ class Collector {
     }
     const index = c.index ?? 0;
     if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= this.n) {
-      this.warn(`skipped a choice with index ${(safeJson(index) ?? '?').slice(0, 40)} (asked for ${this.n === 1 ? 'index 0' : `indices 0 to ${this.n - 1}`})`);
+      this.warn(
+        `skipped a choice with index ${(safeJson(index) ?? '?').slice(0, 40)} (asked for ${this.n === 1 ? 'index 0' : `indices 0 to ${this.n - 1}`})`,
+      );
       return false;
     }
     let a = this.acc.get(index);
@@ -266,7 +278,8 @@ class Collector {
     let progress = false;
     const fields = this.chat ? (streamed ? c.delta : c.message) : { content: c.text };
     if (fields !== undefined && fields !== null) {
-      if (!isObject(fields)) this.warn(`skipped choice ${index}'s ${streamed ? 'delta' : 'message'} that is ${describe(fields)}`);
+      if (!isObject(fields))
+        this.warn(`skipped choice ${index}'s ${streamed ? 'delta' : 'message'} that is ${describe(fields)}`);
       else {
         if (this.text(a, 'content', fields.content, index)) progress = true;
         const r = fields.reasoning_content ?? fields.reasoning;
@@ -298,7 +311,9 @@ class Collector {
       } catch {
         s = ''; // nested too deep to write back out: nothing worth keeping
       }
-      this.warn(`choice ${index}'s ${field === 'content' ? 'content' : 'reasoning'} is ${describe(v)}, not text; stored as JSON text`);
+      this.warn(
+        `choice ${index}'s ${field === 'content' ? 'content' : 'reasoning'} is ${describe(v)}, not text; stored as JSON text`,
+      );
     }
     if (a.chars + s.length > this.cap) {
       s = s.slice(0, this.cap - a.chars);
@@ -337,7 +352,9 @@ function requestLimits(spec: RequestSpec, signal: AbortSignal): RequestLimits {
   const controller = new AbortController();
   // clamped: a delay past Node's timer range would fire at once (timers.ts)
   const timeoutMs = timerDelay(spec.timeoutMs);
-  const deadlineMs = timerDelay(spec.deadlineMs ?? defaultDeadlineMs(spec.timeoutMs, spec.params.max_tokens ?? undefined));
+  const deadlineMs = timerDelay(
+    spec.deadlineMs ?? defaultDeadlineMs(spec.timeoutMs, spec.params.max_tokens ?? undefined),
+  );
   let why: 'idle' | 'deadline' | undefined;
   let timer: NodeJS.Timeout | undefined;
   const stop = (reason: NonNullable<typeof why>) => {
@@ -358,7 +375,11 @@ function requestLimits(spec: RequestSpec, signal: AbortSignal): RequestLimits {
     stopped() {
       if (signal.aborted) return new Cancelled();
       if (why === 'idle') return new RequestFailure(`no response within ${timeoutMs / 1000} s (timeout)`, 'retryable');
-      if (why === 'deadline') return new RequestFailure(`the response did not finish within ${Math.round(deadlineMs / 100) / 10} s (the per-request deadline)`, 'retryable');
+      if (why === 'deadline')
+        return new RequestFailure(
+          `the response did not finish within ${Math.round(deadlineMs / 100) / 10} s (the per-request deadline)`,
+          'retryable',
+        );
       return undefined;
     },
     dispose() {
@@ -386,30 +407,54 @@ function requestBody(spec: RequestSpec): Record<string, unknown> {
 }
 
 /** Reads a streamed (SSE) body into the collector; one event holds at most a choice's whole text, JSON-escaped (6 characters per character at worst). */
-async function readStreamed(body: ReadableStream<Uint8Array>, col: Collector, limits: RequestLimits, n: number, cap: number, key: string | undefined): Promise<void> {
-  await readSse(body as unknown as AsyncIterable<Uint8Array>, (data) => {
-    if (data === '[DONE]') {
-      limits.arm();
-      return false;
-    }
-    const chunk = JSON.parse(data) as unknown;
-    // vLLM and others report an error that happens mid-stream as one more event
-    if (isObject(chunk) && chunk.error !== undefined && chunk.error !== null) {
-      throw new RequestFailure(`error in the response stream: ${serverText(errorText(chunk.error), key)}`, 'retryable');
-    }
-    if (col.take(chunk, true)) limits.arm();
-    // nothing more worth reading: returning false closes the stream (and its connection)
-    return !col.settled;
-  }, n * cap * 6 + 64 * 1024);
+async function readStreamed(
+  body: ReadableStream<Uint8Array>,
+  col: Collector,
+  limits: RequestLimits,
+  n: number,
+  cap: number,
+  key: string | undefined,
+): Promise<void> {
+  await readSse(
+    body as unknown as AsyncIterable<Uint8Array>,
+    (data) => {
+      if (data === '[DONE]') {
+        limits.arm();
+        return false;
+      }
+      const chunk = JSON.parse(data) as unknown;
+      // vLLM and others report an error that happens mid-stream as one more event
+      if (isObject(chunk) && chunk.error !== undefined && chunk.error !== null) {
+        throw new RequestFailure(
+          `error in the response stream: ${serverText(errorText(chunk.error), key)}`,
+          'retryable',
+        );
+      }
+      if (col.take(chunk, true)) limits.arm();
+      // nothing more worth reading: returning false closes the stream (and its connection)
+      return !col.settled;
+    },
+    n * cap * 6 + 64 * 1024,
+  );
 }
 
 /** Reads a whole (non-streamed) JSON body into the collector, refusing one larger than max_tokens could produce. */
-async function readWhole(body: ReadableStream<Uint8Array>, col: Collector, limits: RequestLimits, n: number, cap: number, maxTokens: number | undefined): Promise<void> {
+async function readWhole(
+  body: ReadableStream<Uint8Array>,
+  col: Collector,
+  limits: RequestLimits,
+  n: number,
+  cap: number,
+  maxTokens: number | undefined,
+): Promise<void> {
   const limit = n * cap * 6 + 1024 * 1024;
   const { bytes, over } = await readCapped(body, limit, () => limits.arm());
   if (over) {
     const max = maxTokens === undefined ? 'a request without max_tokens' : `max_tokens ${maxTokens}`;
-    throw new RequestFailure(`the response is over ${(limit / 1048576).toFixed(1)} MB, far more than ${max} can produce: stopped reading it`, 'permanent');
+    throw new RequestFailure(
+      `the response is over ${(limit / 1048576).toFixed(1)} MB, far more than ${max} can produce: stopped reading it`,
+      'permanent',
+    );
   }
   col.take(JSON.parse(new TextDecoder().decode(bytes)) as unknown, false);
 }
@@ -433,13 +478,23 @@ function finishedChoices(col: Collector, streamed: boolean, key: string | undefi
   const choices: ChoiceText[] = [];
   for (const [index, a] of [...col.acc.entries()].sort((x, y) => x[0] - y[0])) {
     // A stream that ends without a finish_reason was cut off (connection closed early): not a trace.
-    if (streamed && a.finish === null) throw new RequestFailure('the response stream ended before the generation finished', 'retryable');
+    if (streamed && a.finish === null)
+      throw new RequestFailure('the response stream ended before the generation finished', 'retryable');
     const content = redactKeyInText(a.content.join(''), key);
     const reasoning = a.reasoning.length ? redactKeyInText(a.reasoning.join(''), key) : null;
     const count = content.count + (reasoning?.count ?? 0);
     // said whatever else was said (not subject to the cap on warnings)
-    if (count) col.warnings.add(`the response contained the API key ${count === 1 ? 'once' : `${count} times`} (choice ${index}): replaced by "${REDACTED_KEY}" before storing`);
-    choices.push({ index, content: content.text, reasoningField: reasoning ? reasoning.text : null, finishReason: a.finish, cutReason: a.cut });
+    if (count)
+      col.warnings.add(
+        `the response contained the API key ${count === 1 ? 'once' : `${count} times`} (choice ${index}): replaced by "${REDACTED_KEY}" before storing`,
+      );
+    choices.push({
+      index,
+      content: content.text,
+      reasoningField: reasoning ? reasoning.text : null,
+      finishReason: a.finish,
+      cutReason: a.cut,
+    });
   }
   return choices;
 }
@@ -451,7 +506,10 @@ function requestError(e: unknown, limits: RequestLimits, key: string | undefined
   if (s) return s;
   if (e instanceof RequestFailure) return e;
   if (e instanceof SseEventTooLong) {
-    return new RequestFailure(`the server sent one event of more than ${(e.limit / 1048576).toFixed(1)} MB without a line break: not a completion stream`, 'retryable');
+    return new RequestFailure(
+      `the server sent one event of more than ${(e.limit / 1048576).toFixed(1)} MB without a line break: not a completion stream`,
+      'retryable',
+    );
   }
   return classify(e, key);
 }
@@ -461,7 +519,11 @@ function requestError(e: unknown, limits: RequestLimits, key: string | undefined
  * can hang a run or exhaust its memory: an idle timer that only text (or a finish) re-arms, keep-alive
  * events and comments do not; a per-choice cap derived from max_tokens; and an overall deadline.
  */
-export async function requestCompletion(client: OpenAI, spec: RequestSpec, signal: AbortSignal): Promise<CompletionResult> {
+export async function requestCompletion(
+  client: OpenAI,
+  spec: RequestSpec,
+  signal: AbortSignal,
+): Promise<CompletionResult> {
   if (signal.aborted) throw new Cancelled();
   const key = client.apiKey ?? undefined;
   const limits = requestLimits(spec, signal);
@@ -472,7 +534,9 @@ export async function requestCompletion(client: OpenAI, spec: RequestSpec, signa
   try {
     const body = requestBody(spec);
     const options = { signal: limits.controller.signal, timeout: limits.timeoutMs, maxRetries: 0 };
-    const request = chat ? client.chat.completions.create(body as never, options) : client.completions.create(body as never, options);
+    const request = chat
+      ? client.chat.completions.create(body as never, options)
+      : client.completions.create(body as never, options);
     // The openai client builds and sends the request and maps HTTP errors; the body is read here, bounded.
     const response = await request.asResponse();
     limits.arm(); // the headers came: from now on only text counts as progress
@@ -484,7 +548,12 @@ export async function requestCompletion(client: OpenAI, spec: RequestSpec, signa
     if (s) throw s;
     if (col.acc.size === 0) throw new RequestFailure('the server sent no choices', 'retryable');
     const choices = finishedChoices(col, spec.stream, key);
-    return { choices, promptTokens: col.usage?.prompt ?? null, completionTokens: col.usage?.completion ?? null, warnings: [...col.warnings] };
+    return {
+      choices,
+      promptTokens: col.usage?.prompt ?? null,
+      completionTokens: col.usage?.completion ?? null,
+      warnings: [...col.warnings],
+    };
   } catch (e) {
     throw requestError(e, limits, key);
   } finally {
@@ -499,12 +568,17 @@ function errorText(e: unknown): string {
 
 /** Maps a client error to what the sampler should do about it, with a message a person can act on. */
 export function classify(e: unknown, key?: string): RequestFailure {
-  if (e instanceof OpenAI.APIConnectionTimeoutError) return new RequestFailure('no response in time (timeout)', 'retryable');
+  if (e instanceof OpenAI.APIConnectionTimeoutError)
+    return new RequestFailure('no response in time (timeout)', 'retryable');
   if (e instanceof OpenAI.APIConnectionError) {
     // fetch wraps the socket error: APIConnectionError → TypeError("fetch failed") → Error{code: ECONNREFUSED}
     let code: string | undefined;
     let detail = e.message;
-    for (let c = e.cause as { code?: string; message?: string; cause?: unknown } | undefined, depth = 0; c && depth < 5; c = c.cause as typeof c, depth++) {
+    for (
+      let c = e.cause as { code?: string; message?: string; cause?: unknown } | undefined, depth = 0;
+      c && depth < 5;
+      c = c.cause as typeof c, depth++
+    ) {
       code ??= c.code;
       if (c.message) detail = c.message;
     }
@@ -514,20 +588,31 @@ export function classify(e: unknown, key?: string): RequestFailure {
     const status = e.status;
     const detail = serverText(serverMessage(e), key);
     const retryAfter =
-      parseRetryAfter(e.headers?.get?.('retry-after-ms') ? String(Number(e.headers.get('retry-after-ms')) / 1000) : null) ??
-      parseRetryAfter(e.headers?.get?.('retry-after'));
+      parseRetryAfter(
+        e.headers?.get?.('retry-after-ms') ? String(Number(e.headers.get('retry-after-ms')) / 1000) : null,
+      ) ?? parseRetryAfter(e.headers?.get?.('retry-after'));
     if (status === undefined) return new RequestFailure(`error in the response stream: ${detail}`, 'retryable');
     if (status === 401 || status === 403) {
-      return new RequestFailure(`HTTP ${status}: ${detail}. Check the API key (W2S: Set API Key…, or --api-key-env VAR).`, 'fatal', status);
+      return new RequestFailure(
+        `HTTP ${status}: ${detail}. Check the API key (W2S: Set API Key…, or --api-key-env VAR).`,
+        'fatal',
+        status,
+      );
     }
     if (status === 404) {
-      return new RequestFailure(`HTTP 404: ${detail}. Check the base URL (it usually ends in /v1) and the model id (W2S: Test Endpoint lists them).`, 'fatal', status);
+      return new RequestFailure(
+        `HTTP 404: ${detail}. Check the base URL (it usually ends in /v1) and the model id (W2S: Test Endpoint lists them).`,
+        'fatal',
+        status,
+      );
     }
-    if (status === 400 || status === 413 || status === 422) return new RequestFailure(`HTTP ${status}: ${detail}`, 'permanent', status);
+    if (status === 400 || status === 413 || status === 422)
+      return new RequestFailure(`HTTP ${status}: ${detail}`, 'permanent', status);
     return new RequestFailure(`HTTP ${status}: ${detail}`, 'retryable', status, retryAfter);
   }
   // JSON.parse quotes the text around the error: it is the server's, so it is cleaned like any other
-  if (e instanceof SyntaxError) return new RequestFailure(`malformed response from the server: ${serverText(e.message, key, 300)}`, 'retryable');
+  if (e instanceof SyntaxError)
+    return new RequestFailure(`malformed response from the server: ${serverText(e.message, key, 300)}`, 'retryable');
   const msg = e instanceof Error ? e.message : String(e);
   return new RequestFailure(`request failed: ${serverText(msg, key)}`, 'retryable');
 }
@@ -557,7 +642,13 @@ export async function listModels(client: OpenAI, signal?: AbortSignal): Promise<
 /** A user-facing error for a server that cannot be used at all. */
 export function endpointError(baseUrl: string, f: RequestFailure): W2sError {
   if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|connection failed/.test(f.message)) {
-    return new W2sError(`Cannot reach ${baseUrl}: ${f.message}. Is the server running, and is the base URL right?`, 'ENDPOINT_UNREACHABLE');
+    return new W2sError(
+      `Cannot reach ${baseUrl}: ${f.message}. Is the server running, and is the base URL right?`,
+      'ENDPOINT_UNREACHABLE',
+    );
   }
-  return new W2sError(`${baseUrl}: ${f.message}`, f.status === 401 || f.status === 403 ? 'ENDPOINT_AUTH' : 'ENDPOINT_ERROR');
+  return new W2sError(
+    `${baseUrl}: ${f.message}`,
+    f.status === 401 || f.status === 403 ? 'ENDPOINT_AUTH' : 'ENDPOINT_ERROR',
+  );
 }

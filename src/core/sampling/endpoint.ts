@@ -29,7 +29,10 @@ export function normalizeBaseUrl(raw: string, where = 'the base URL'): string {
     throw new W2sError(`${where} "${raw}" must start with http:// or https://.`, 'BAD_URL');
   }
   if (url.username || url.password) {
-    throw new W2sError(`${where} must not carry credentials; set the API key instead (W2S: Set API Key…, or --api-key-env).`, 'BAD_URL');
+    throw new W2sError(
+      `${where} must not carry credentials; set the API key instead (W2S: Set API Key…, or --api-key-env).`,
+      'BAD_URL',
+    );
   }
   let path = url.pathname.replace(/\/+$/, '');
   if (path === '') path = '/v1';
@@ -39,15 +42,25 @@ export function normalizeBaseUrl(raw: string, where = 'the base URL'): string {
 /** Reads and validates the `w2s.endpoints` setting; a bad entry names its index and field. */
 export function parseEndpointProfiles(value: unknown): EndpointProfile[] {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new W2sError('Setting w2s.endpoints must be an array of {name, baseUrl, model, api, extraBody}.', 'BAD_SETTING');
+  if (!Array.isArray(value))
+    throw new W2sError(
+      'Setting w2s.endpoints must be an array of {name, baseUrl, model, api, extraBody}.',
+      'BAD_SETTING',
+    );
   return value.map((v, i) => {
     const where = `w2s.endpoints[${i}]`;
-    if (!v || typeof v !== 'object') throw new W2sError(`${where} must be an object with name and baseUrl.`, 'BAD_SETTING');
+    if (!v || typeof v !== 'object')
+      throw new W2sError(`${where} must be an object with name and baseUrl.`, 'BAD_SETTING');
     const o = v as Record<string, unknown>;
     if (typeof o.name !== 'string' || !o.name.trim()) throw new W2sError(`${where}.name is missing.`, 'BAD_SETTING');
-    if (typeof o.baseUrl !== 'string') throw new W2sError(`${where}.baseUrl is missing (e.g. http://127.0.0.1:8000/v1).`, 'BAD_SETTING');
-    if (o.api !== undefined && o.api !== 'chat' && o.api !== 'completions') throw new W2sError(`${where}.api must be "chat" or "completions".`, 'BAD_SETTING');
-    if (o.extraBody !== undefined && (typeof o.extraBody !== 'object' || o.extraBody === null || Array.isArray(o.extraBody))) {
+    if (typeof o.baseUrl !== 'string')
+      throw new W2sError(`${where}.baseUrl is missing (e.g. http://127.0.0.1:8000/v1).`, 'BAD_SETTING');
+    if (o.api !== undefined && o.api !== 'chat' && o.api !== 'completions')
+      throw new W2sError(`${where}.api must be "chat" or "completions".`, 'BAD_SETTING');
+    if (
+      o.extraBody !== undefined &&
+      (typeof o.extraBody !== 'object' || o.extraBody === null || Array.isArray(o.extraBody))
+    ) {
       throw new W2sError(`${where}.extraBody must be an object, e.g. {"skip_special_tokens": true}.`, 'BAD_SETTING');
     }
     return {

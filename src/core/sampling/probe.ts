@@ -17,7 +17,12 @@ export interface ProbeOptions {
 export interface ProbeResult {
   /** What GET /models listed; undefined when the server has no such route. */
   readonly models: string[] | undefined;
-  readonly ping?: { readonly model: string; readonly text: string; readonly finishReason: string | null; readonly latencyMs: number };
+  readonly ping?: {
+    readonly model: string;
+    readonly text: string;
+    readonly finishReason: string | null;
+    readonly latencyMs: number;
+  };
 }
 
 /**
@@ -28,7 +33,8 @@ export interface ProbeResult {
 export async function probeEndpoint(o: ProbeOptions): Promise<ProbeResult> {
   const timeoutMs = Math.min(o.timeoutMs ?? 30_000, 30_000);
   const client = createClient({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs });
-  const asEndpointError = (e: unknown) => endpointError(o.baseUrl, e instanceof RequestFailure ? e : classify(e, o.apiKey));
+  const asEndpointError = (e: unknown) =>
+    endpointError(o.baseUrl, e instanceof RequestFailure ? e : classify(e, o.apiKey));
   let models: string[] | undefined;
   try {
     models = await listModels(client, o.signal);
@@ -52,7 +58,11 @@ export async function probeEndpoint(o: ProbeOptions): Promise<ProbeResult> {
         o.ping.api === 'completions'
           ? { api: 'completions', prompt: 'Say hello.', stored: '' }
           : { api: 'chat', messages: [{ role: 'user', content: 'Say hello.' }], stored: '' },
-      n: 1, params: { max_tokens: 16, temperature: 0 }, extraBody: o.ping.extraBody, stream: true, timeoutMs,
+      n: 1,
+      params: { max_tokens: 16, temperature: 0 },
+      extraBody: o.ping.extraBody,
+      stream: true,
+      timeoutMs,
     },
     o.signal ?? new AbortController().signal,
   ).catch((e: unknown) => {

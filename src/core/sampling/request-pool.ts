@@ -1,7 +1,15 @@
 import type { Worker } from 'node:worker_threads';
 import { serverText } from '../untrusted-text';
 import { startWorkerFile, WORKER_ENTRIES, workerPath } from '../workers/start-worker';
-import { Cancelled, createClient, RequestFailure, requestCompletion, type ClientOptions, type CompletionResult, type RequestSpec } from './client';
+import {
+  Cancelled,
+  createClient,
+  RequestFailure,
+  requestCompletion,
+  type ClientOptions,
+  type CompletionResult,
+  type RequestSpec,
+} from './client';
 import type { RequestWorkerIn, RequestWorkerOut } from './request-messages';
 
 /** Sends one request; rejects with RequestFailure or Cancelled. */
@@ -86,7 +94,8 @@ export function createRequestRunner(options: ClientOptions, threads: number, wor
     threads,
     request(spec, signal) {
       if (signal.aborted) return Promise.reject(new Cancelled());
-      if (death !== undefined || workers.length === 0) return Promise.reject(new RequestFailure(death ?? 'the request workers are gone', 'crash'));
+      if (death !== undefined || workers.length === 0)
+        return Promise.reject(new RequestFailure(death ?? 'the request workers are gone', 'crash'));
       const worker = workers[turn++ % workers.length]!;
       const id = nextId++;
       return new Promise<CompletionResult>((resolve, reject) => {

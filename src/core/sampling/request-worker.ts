@@ -23,13 +23,18 @@ if (port) {
     if (!client) clients.set(key, (client = createClient(m.client)));
     const ac = new AbortController();
     inflight.set(m.id, ac);
-    requestCompletion(client, m.spec, ac.signal).then(
-      (result) => post({ id: m.id, result }),
-      (e: unknown) => {
-        if (e instanceof Cancelled) return post({ id: m.id, cancelled: true });
-        const f = e instanceof RequestFailure ? e : classify(e, m.client.apiKey);
-        post({ id: m.id, failure: { message: f.message, kind: f.kind, status: f.status, retryAfterMs: f.retryAfterMs } });
-      },
-    ).finally(() => inflight.delete(m.id));
+    requestCompletion(client, m.spec, ac.signal)
+      .then(
+        (result) => post({ id: m.id, result }),
+        (e: unknown) => {
+          if (e instanceof Cancelled) return post({ id: m.id, cancelled: true });
+          const f = e instanceof RequestFailure ? e : classify(e, m.client.apiKey);
+          post({
+            id: m.id,
+            failure: { message: f.message, kind: f.kind, status: f.status, retryAfterMs: f.retryAfterMs },
+          });
+        },
+      )
+      .finally(() => inflight.delete(m.id));
   });
 }

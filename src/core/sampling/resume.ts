@@ -23,13 +23,22 @@ export interface Plan {
  * trace, plus those whose stored row records a failure. The UNIQUE(run, problem, sample) constraint
  * and the writer's upsert make this the only place that decides, so a resume never duplicates.
  */
-export function planWork(store: Store, runId: number, setId: number, samplesPerProblem: number, limit?: number, keys?: ReadonlySet<string>): Plan {
+export function planWork(
+  store: Store,
+  runId: number,
+  setId: number,
+  samplesPerProblem: number,
+  limit?: number,
+  keys?: ReadonlySet<string>,
+): Plan {
   let problems = store.db
     .prepare(`SELECT id, key, question FROM problems WHERE set_id = ? ORDER BY position LIMIT ?`)
     .all(setId, limit ?? -1) as { id: number; key: string; question: string }[];
   // A subset (the Testing view runs the problems it has selected): the rest of the set is out of scope.
   if (keys) problems = problems.filter((p) => keys.has(p.key));
-  const rows = store.db.prepare('SELECT problem_id, sample_index, error IS NOT NULL AS failed FROM traces WHERE run_id = ?').all(runId) as {
+  const rows = store.db
+    .prepare('SELECT problem_id, sample_index, error IS NOT NULL AS failed FROM traces WHERE run_id = ?')
+    .all(runId) as {
     problem_id: number;
     sample_index: number;
     failed: number;

@@ -14,7 +14,12 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+};
 
 /** Milliseconds from a Retry-After (or retry-after-ms) header value; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
@@ -31,7 +36,12 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
  * response; a small jitter is still added on top so that many requests told "retry in 2 s" do not all
  * come back in the same millisecond.
  */
-export function backoffDelay(attempt: number, policy: RetryPolicy, retryAfterMs?: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: RetryPolicy,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   if (retryAfterMs !== undefined) {
     const base = Math.min(retryAfterMs, policy.maxRetryAfterMs);
     return Math.round(base + random() * Math.min(1000, base * 0.1 + 50));

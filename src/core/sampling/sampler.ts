@@ -2,7 +2,17 @@ import { setMaxListeners } from 'node:events';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { W2sError } from '../errors';
-import { claimRun, finishRun, heartbeat, HEARTBEAT_MS, openRun, type RunKind, type RunRow, type RunSpec, type RunStatus } from '../runs/runs';
+import {
+  claimRun,
+  finishRun,
+  heartbeat,
+  HEARTBEAT_MS,
+  openRun,
+  type RunKind,
+  type RunRow,
+  type RunSpec,
+  type RunStatus,
+} from '../runs/runs';
 import type { Store } from '../store/open';
 import { storeFailure, withStoreErrors } from '../store/store-errors';
 import { createSignalRecorder } from '../signals/record';
@@ -113,7 +123,14 @@ async function openAndClaim(store: Store, o: SampleOptions): Promise<{ run: RunR
   const spec = runSpec(o);
   openRun(store, spec, { create: false });
   const keys = o.problemKeys ? checkProblemKeys(store, o.setName, o.problemKeys) : undefined;
-  if (o.preflight !== false) await probeEndpoint({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs, signal: o.signal, requireModel: o.model });
+  if (o.preflight !== false)
+    await probeEndpoint({
+      baseUrl: o.baseUrl,
+      apiKey: o.apiKey,
+      timeoutMs: o.timeoutMs,
+      signal: o.signal,
+      requireModel: o.model,
+    });
   if (o.signal?.aborted) throw new W2sError('Sampling cancelled before it started; nothing changed.', 'CANCELLED');
   const run = withStoreErrors(store.file, () => {
     const r = openRun(store, spec);
@@ -179,9 +196,16 @@ function outcome(
   if (fatal) return { status: 'failed', error: endpointError(o.baseUrl, fatal).message };
   if (o.signal?.aborted) return { status: 'cancelled', error: null };
   // the attempts each failed trace really had (a 400 is not retried; a resume adds to the count)
-  const failed = store.db.prepare('SELECT count(*) AS n, min(attempts) AS lo, max(attempts) AS hi FROM traces WHERE run_id = ? AND error IS NOT NULL').get(runId) as { n: number; lo: number; hi: number };
+  const failed = store.db
+    .prepare(
+      'SELECT count(*) AS n, min(attempts) AS lo, max(attempts) AS hi FROM traces WHERE run_id = ? AND error IS NOT NULL',
+    )
+    .get(runId) as { n: number; lo: number; hi: number };
   if (failed.n > 0) {
-    const tries = failed.lo === failed.hi ? `${failed.lo} attempt${failed.lo === 1 ? '' : 's'}` : `${failed.lo} to ${failed.hi} attempts`;
+    const tries =
+      failed.lo === failed.hi
+        ? `${failed.lo} attempt${failed.lo === 1 ? '' : 's'}`
+        : `${failed.lo} to ${failed.hi} attempts`;
     return {
       status: 'failed',
       error: `${failed.n} trace(s) failed after ${tries}${attempts.lastError ? ` (last: ${attempts.lastError})` : ''}; run again to retry them.`,
@@ -225,8 +249,18 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
   });
   // What every attempt shares; the request runner joins it once the plan is made (it starts worker threads).
   const shared: Omit<AttemptContext, 'runner'> = {
-    writer, model: o.model, baseUrl: o.baseUrl, template: o.template, params: o.params, extraBody: o.extraBody,
-    stream: o.stream ?? true, timeoutMs: o.timeoutMs, deadlineMs: o.deadlineMs, retry, signal: stop.signal, log,
+    writer,
+    model: o.model,
+    baseUrl: o.baseUrl,
+    template: o.template,
+    params: o.params,
+    extraBody: o.extraBody,
+    stream: o.stream ?? true,
+    timeoutMs: o.timeoutMs,
+    deadlineMs: o.deadlineMs,
+    retry,
+    signal: stop.signal,
+    log,
     serverN: o.nMode === 'server' ? true : o.nMode === 'separate' ? false : undefined,
     inFlight: 0,
     lastError: null,
@@ -244,8 +278,15 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     const rate = tally.stored / Math.max(1, elapsedMs);
     const remaining = total - done - tally.failed;
     return {
-      runId: run.id, total, done, failed: tally.failed, storedThisSession: tally.stored, inFlight: shared.inFlight, completionTokens: tally.tokens,
-      tokensPerSecond: tally.tokens / Math.max(0.001, elapsedMs / 1000), elapsedMs,
+      runId: run.id,
+      total,
+      done,
+      failed: tally.failed,
+      storedThisSession: tally.stored,
+      inFlight: shared.inFlight,
+      completionTokens: tally.tokens,
+      tokensPerSecond: tally.tokens / Math.max(0.001, elapsedMs / 1000),
+      elapsedMs,
       etaMs: tally.stored > 0 && remaining > 0 ? remaining / rate : undefined,
     };
   };
@@ -254,11 +295,16 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
     plan = planWork(store, run.id, run.setId, o.samplesPerProblem, run.problemLimit ?? undefined, keys);
     if (plan.retrying) log('info', `${run.name}: retrying ${plan.retrying} trace(s) that failed before`);
     for (const item of plan.items) {
-      if (shared.serverN === false || item.sampleIndices.length === 1) for (const i of item.sampleIndices) queue.push({ item, indices: [i] });
+      if (shared.serverN === false || item.sampleIndices.length === 1)
+        for (const i of item.sampleIndices) queue.push({ item, indices: [i] });
       else queue.push({ item, indices: item.sampleIndices });
     }
     o.onProgress?.(progress());
-    runner = createRequestRunner({ baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs }, o.threads ?? defaultThreads(), o.requestWorker);
+    runner = createRequestRunner(
+      { baseUrl: o.baseUrl, apiKey: o.apiKey, timeoutMs: o.timeoutMs },
+      o.threads ?? defaultThreads(),
+      o.requestWorker,
+    );
     const attempts: AttemptContext = Object.assign(shared, { runner });
     const worker = async () => {
       while (!stop.signal.aborted && head < queue.length) {
@@ -279,17 +325,35 @@ export async function sampleRun(store: Store, o: SampleOptions): Promise<SampleR
 
   const { status, error } = outcome(store, run.id, o, { writer, fatal, attempts: shared });
   withStoreErrors(store.file, () => finishRun(store, run.id, status, error));
-  return { ...progress(), runName: run.name, status, error, alreadyDone: plan?.alreadyDone ?? 0, truncated: tally.truncated, serverN: shared.serverN };
+  return {
+    ...progress(),
+    runName: run.name,
+    status,
+    error,
+    alreadyDone: plan?.alreadyDone ?? 0,
+    truncated: tally.truncated,
+    serverN: shared.serverN,
+  };
 }
 
 /** The keys as a set, refusing any the set does not hold (a stale selection must not sample nothing silently). */
 function checkProblemKeys(store: Store, setName: string, keys: readonly string[]): Set<string> {
   const known = new Set(
-    (store.db.prepare('SELECT p.key FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = ?').all(setName) as { key: string }[]).map((r) => r.key),
+    (
+      store.db
+        .prepare('SELECT p.key FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = ?')
+        .all(setName) as { key: string }[]
+    ).map((r) => r.key),
   );
   const unknown = keys.filter((k) => !known.has(k));
   if (unknown.length) {
-    throw new W2sError(`Problem set "${setName}" has no problem with id ${unknown.slice(0, 5).map((k) => `"${k}"`).join(', ')}${unknown.length > 5 ? ', …' : ''}.`, 'NO_PROBLEM');
+    throw new W2sError(
+      `Problem set "${setName}" has no problem with id ${unknown
+        .slice(0, 5)
+        .map((k) => `"${k}"`)
+        .join(', ')}${unknown.length > 5 ? ', …' : ''}.`,
+      'NO_PROBLEM',
+    );
   }
   return new Set(keys);
 }

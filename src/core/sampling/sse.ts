@@ -21,7 +21,11 @@ export class SseEventTooLong extends Error {
  * returns false. An event or unterminated line longer than `maxEventChars` throws SseEventTooLong,
  * so a server that never sends a newline cannot grow the buffer without bound.
  */
-export async function readSse(body: AsyncIterable<Uint8Array>, onData: (data: string) => boolean | void, maxEventChars = Infinity): Promise<void> {
+export async function readSse(
+  body: AsyncIterable<Uint8Array>,
+  onData: (data: string) => boolean | void,
+  maxEventChars = Infinity,
+): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];

@@ -24,23 +24,40 @@ const STEP_BY_STEP = 'Please reason step by step, and put your final answer with
 export const BUILTIN_TEMPLATES: readonly PromptTemplate[] = [
   { name: 'qwen-base', api: 'chat', system: 'You are a helpful assistant.', user: `{problem}\n${STEP_BY_STEP}` },
   { name: 'qwen-instruct', api: 'chat', system: STEP_BY_STEP, user: '{problem}' },
-  { name: 'simple', api: 'completions', system: null, user: "Question:\n{problem}\nAnswer:\nLet's think step by step. " },
+  {
+    name: 'simple',
+    api: 'completions',
+    system: null,
+    user: "Question:\n{problem}\nAnswer:\nLet's think step by step. ",
+  },
 ];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export function checkTemplate(t: PromptTemplate): void {
   if (!NAME.test(t.name)) {
-    throw new W2sError(`"${t.name}" is not a valid template name: letters, digits, ".", "_" or "-" (up to 64).`, 'BAD_TEMPLATE');
+    throw new W2sError(
+      `"${t.name}" is not a valid template name: letters, digits, ".", "_" or "-" (up to 64).`,
+      'BAD_TEMPLATE',
+    );
   }
   if (t.api !== 'chat' && t.api !== 'completions') {
-    throw new W2sError(`Template "${t.name}": api must be "chat" or "completions", not "${String(t.api)}".`, 'BAD_TEMPLATE');
+    throw new W2sError(
+      `Template "${t.name}": api must be "chat" or "completions", not "${String(t.api)}".`,
+      'BAD_TEMPLATE',
+    );
   }
   if (!t.user.includes('{problem}') && !(t.system ?? '').includes('{problem}')) {
-    throw new W2sError(`Template "${t.name}" has no {problem} placeholder: add {problem} where the question goes.`, 'BAD_TEMPLATE');
+    throw new W2sError(
+      `Template "${t.name}" has no {problem} placeholder: add {problem} where the question goes.`,
+      'BAD_TEMPLATE',
+    );
   }
   if (t.api === 'completions' && t.system) {
-    throw new W2sError(`Template "${t.name}": a completions template has no system prompt; put it in the text itself.`, 'BAD_TEMPLATE');
+    throw new W2sError(
+      `Template "${t.name}": a completions template has no system prompt; put it in the text itself.`,
+      'BAD_TEMPLATE',
+    );
   }
 }
 
@@ -88,6 +105,8 @@ export function saveTemplate(store: Store, t: PromptTemplate): void {
     throw new W2sError(`"${t.name}" is a built-in template; choose another name.`, 'BAD_TEMPLATE');
   }
   store.db
-    .prepare('INSERT INTO templates (name, api, system, user) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET api = excluded.api, system = excluded.system, user = excluded.user')
+    .prepare(
+      'INSERT INTO templates (name, api, system, user) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET api = excluded.api, system = excluded.system, user = excluded.user',
+    )
     .run(t.name, t.api, t.system ?? null, t.user);
 }

@@ -57,12 +57,45 @@ const SCRIPTS: readonly [Script, RegExp][] = [
   ['devanagari', /\p{Script=Devanagari}/gu],
   ['thai', /\p{Script=Thai}/gu],
 ];
-const NON_LATIN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}]/gu;
+const NON_LATIN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Devanagari}\p{Script=Thai}]/gu;
 
 // Mathematics and LaTeX commands are Latin letters in every language: left out before counting words.
-const MATH = /\$\$[\s\S]*?\$\$|\$[^$\n]*\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]|\\begin\{(\w+\*?)\}[\s\S]*?\\end\{\1\}|\\[a-zA-Z]+/g;
+const MATH =
+  /\$\$[\s\S]*?\$\$|\$[^$\n]*\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]|\\begin\{(\w+\*?)\}[\s\S]*?\\end\{\1\}|\\[a-zA-Z]+/g;
 const LATIN_WORD = /\b[a-zA-Z]{2,}\b/g;
-const MATH_WORDS = new Set(['sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'log', 'ln', 'lg', 'exp', 'max', 'min', 'gcd', 'lcm', 'mod', 'det', 'lim', 'arg', 'deg', 'cm', 'mm', 'km', 'kg', 'ml', 'ab', 'bc', 'ac', 'cd', 'de', 'ef']);
+const MATH_WORDS = new Set([
+  'sin',
+  'cos',
+  'tan',
+  'cot',
+  'sec',
+  'csc',
+  'log',
+  'ln',
+  'lg',
+  'exp',
+  'max',
+  'min',
+  'gcd',
+  'lcm',
+  'mod',
+  'det',
+  'lim',
+  'arg',
+  'deg',
+  'cm',
+  'mm',
+  'km',
+  'kg',
+  'ml',
+  'ab',
+  'bc',
+  'ac',
+  'cd',
+  'de',
+  'ef',
+]);
 
 function countMatches(re: RegExp, text: string): number {
   re.lastIndex = 0;

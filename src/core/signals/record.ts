@@ -58,9 +58,19 @@ function prepared(store: Store): Statements {
   const write = writeTransaction(db, (rows: SourceRow[]) => {
     for (const r of rows) {
       const sig = computeSignals({
-        question: r.question, reasoning: r.reasoning, answer: r.answer, finishReason: r.finish_reason, completionTokens: r.completion_tokens,
+        question: r.question,
+        reasoning: r.reasoning,
+        answer: r.answer,
+        finishReason: r.finish_reason,
+        completionTokens: r.completion_tokens,
       });
-      const params: Record<string, number> = { id: r.id, version: sig.version, flags: sig.flags, tokens: sig.tokens.total, tokens_estimated: sig.tokens.source === 'estimate' ? 1 : 0 };
+      const params: Record<string, number> = {
+        id: r.id,
+        version: sig.version,
+        flags: sig.flags,
+        tokens: sig.tokens.total,
+        tokens_estimated: sig.tokens.source === 'estimate' ? 1 : 0,
+      };
       for (const d of SIGNALS) params[d.column] = sig.values[d.name];
       upsert.run(params);
     }
@@ -99,14 +109,18 @@ const TRACES_WITH_TEXT = 'SELECT count(*) FROM traces INDEXED BY traces_with_tex
 /** Cheap (index counts): what `computeStoredSignals` would do. */
 export function signalsBacklog(store: Store): SignalsBacklog {
   const r = store.db
-    .prepare(`SELECT (${TRACES_WITH_TEXT}) AS traces, (SELECT count(*) FROM trace_signals) AS computed, (SELECT count(*) FROM trace_signals WHERE version <> ?) AS stale`)
+    .prepare(
+      `SELECT (${TRACES_WITH_TEXT}) AS traces, (SELECT count(*) FROM trace_signals) AS computed, (SELECT count(*) FROM trace_signals WHERE version <> ?) AS stale`,
+    )
     .get(SIGNALS_VERSION) as { traces: number; computed: number; stale: number };
   return { traces: r.traces, missing: Math.max(0, r.traces - r.computed), stale: r.stale };
 }
 
 /** Traces with text and signals, and those still without (what facet counts report). */
 export function signalsCoverage(store: Store): { traces: number; missing: number } {
-  const r = store.db.prepare(`SELECT (${TRACES_WITH_TEXT}) AS traces, (SELECT count(*) FROM trace_signals) AS computed`).get() as { traces: number; computed: number };
+  const r = store.db
+    .prepare(`SELECT (${TRACES_WITH_TEXT}) AS traces, (SELECT count(*) FROM trace_signals) AS computed`)
+    .get() as { traces: number; computed: number };
   return { traces: r.traces, missing: Math.max(0, r.traces - r.computed) };
 }
 
@@ -136,9 +150,11 @@ export async function computeStoredSignals(store: Store, o: ComputeSignalsOption
   const mode = o.mode ?? 'missing';
   const runs = o.runIds?.length ? `AND t.run_id IN (${o.runIds.map(Number).join(',')})` : '';
   const which =
-    mode === 'all' ? '' : mode === 'stale'
-      ? `AND NOT EXISTS (SELECT 1 FROM trace_signals s WHERE s.trace_id = t.id AND s.version = ${SIGNALS_VERSION})`
-      : 'AND NOT EXISTS (SELECT 1 FROM trace_signals s WHERE s.trace_id = t.id)';
+    mode === 'all'
+      ? ''
+      : mode === 'stale'
+        ? `AND NOT EXISTS (SELECT 1 FROM trace_signals s WHERE s.trace_id = t.id AND s.version = ${SIGNALS_VERSION})`
+        : 'AND NOT EXISTS (SELECT 1 FROM trace_signals s WHERE s.trace_id = t.id)';
   const where = `t.error IS NULL ${runs} ${which}`;
   const db = store.db;
   const total = (db.prepare(`SELECT count(*) AS n FROM traces t WHERE ${where}`).get() as { n: number }).n;
@@ -174,7 +190,7 @@ export function recordMissingSignals(store: Store, runIds: readonly number[], ba
   );
   const { write } = prepared(store);
   let done = 0;
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const rows = page.all(after, batchSize) as SourceRow[];
     if (rows.length === 0) return done;
     done += write(rows);
@@ -197,7 +213,10 @@ export interface SignalRecorder {
  * on a timer (`delayMs`), one batch per event-loop turn, so that a commit of the trace writer never waits
  * for them and a burst never blocks the loop for long.
  */
-export function createSignalRecorder(store: Store, options: { batchSize?: number; delayMs?: number } = {}): SignalRecorder {
+export function createSignalRecorder(
+  store: Store,
+  options: { batchSize?: number; delayMs?: number } = {},
+): SignalRecorder {
   const batchSize = options.batchSize ?? 100;
   const delayMs = options.delayMs ?? 100;
   let queue: number[] = [];

@@ -56,10 +56,12 @@ export function answerKey(raw: string): string {
 }
 
 // "the answer is 12." / "final answer: $x=3$" / 答案是 12 — up to the end of the sentence or line.
-const STATED = /\b(?:the )?(?:final )?answer(?: is|:)\s*:?\s*([^\n]{1,80}?)(?=\s*(?:\.\s|\.$|\n|$))|答案(?:是|为|：|:)\s*([^\n。，,；;]{1,60})/gi;
+const STATED =
+  /\b(?:the )?(?:final )?answer(?: is|:)\s*:?\s*([^\n]{1,80}?)(?=\s*(?:\.\s|\.$|\n|$))|答案(?:是|为|：|:)\s*([^\n。，,；;]{1,60})/gi;
 
 // "the answer is correct / as follows / not …": a sentence about the answer, not an answer.
-const NOT_AN_ANSWER = /^(?:correct|incorrect|right|wrong|not\b|consistent|valid|reasonable|as follows|below|above|given|the same|indeed|therefore|then)/i;
+const NOT_AN_ANSWER =
+  /^(?:correct|incorrect|right|wrong|not\b|consistent|valid|reasonable|as follows|below|above|given|the same|indeed|therefore|then)/i;
 
 /**
  * Distinct answers a trace states: every `\boxed{}` plus "the answer is …" phrases (without a box in

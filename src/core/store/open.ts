@@ -42,7 +42,10 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     // not there yet: created below (or refused when reading only)
   }
   if (stat?.isDirectory()) {
-    throw new W2sError(`${abs} is a folder, not a store file. Give the path of a file, e.g. ${path.join(abs, 'w2s.db')}.`, 'STORE_IS_FOLDER');
+    throw new W2sError(
+      `${abs} is a folder, not a store file. Give the path of a file, e.g. ${path.join(abs, 'w2s.db')}.`,
+      'STORE_IS_FOLDER',
+    );
   }
   if (options.readonly && !stat) {
     throw new W2sError(`No W2S store at ${abs}. Import a problem set first (w2s import).`, 'NO_STORE');
@@ -54,7 +57,9 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     db = openSqlite(abs, { readonly: options.readonly ?? false });
   } catch (e) {
     if (e instanceof W2sError) throw e;
-    throw storeFailure(e, abs) ?? new W2sError(`Cannot open the W2S store ${abs}: ${(e as Error).message}`, 'STORE_OPEN');
+    throw (
+      storeFailure(e, abs) ?? new W2sError(`Cannot open the W2S store ${abs}: ${(e as Error).message}`, 'STORE_OPEN')
+    );
   }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
@@ -66,14 +71,19 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     } catch (e) {
       // the first read: a read-only folder (SQLite must write a -shm file to read a WAL store) fails here too
       const code = (e as { code?: string }).code;
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') throw new W2sError(`${abs} is not a W2S store (not a SQLite database): ${(e as Error).message}`, 'STORE_OPEN');
+      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
+        throw new W2sError(`${abs} is not a W2S store (not a SQLite database): ${(e as Error).message}`, 'STORE_OPEN');
       throw e;
     }
     const kind = ownership(db, version, appId);
     if (kind === 'foreign') throw foreignFile(db, abs, appId);
     refuseNewer(abs, version);
     if (options.readonly) {
-      if (kind === 'empty') throw new W2sError(`${abs} is an empty database, not a W2S store yet. Import a problem set first (w2s import).`, 'NO_STORE');
+      if (kind === 'empty')
+        throw new W2sError(
+          `${abs} is an empty database, not a W2S store yet. Import a problem set first (w2s import).`,
+          'NO_STORE',
+        );
       if (version < SCHEMA_VERSION) {
         throw new W2sError(
           `The W2S store ${abs} has schema version ${version}; this W2S Studio reads version ${SCHEMA_VERSION}. A command that ` +
@@ -102,12 +112,19 @@ function makeFolder(dir: string): void {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of that path is a file, not a folder'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'EROFS' ? 'the disk is read-only'
-      : code === 'ENOSPC' ? 'the disk is full'
-      : (e as Error).message;
-    throw new W2sError(`Cannot create the folder ${dir} for the W2S store: ${why} (${code}). Give another store path (--db PATH; in VS Code, the setting w2s.storePath).`, 'STORE_FOLDER');
+      code === 'ENOTDIR' || code === 'EEXIST'
+        ? 'a part of that path is a file, not a folder'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'the disk is read-only'
+            : code === 'ENOSPC'
+              ? 'the disk is full'
+              : (e as Error).message;
+    throw new W2sError(
+      `Cannot create the folder ${dir} for the W2S store: ${why} (${code}). Give another store path (--db PATH; in VS Code, the setting w2s.storePath).`,
+      'STORE_FOLDER',
+    );
   }
 }
 
@@ -126,11 +143,20 @@ function ownership(db: Database, version: number, appId: number): 'ours' | 'empt
 }
 
 function foreignFile(db: Database, file: string, appId: number): W2sError {
-  const entries = db.prepare("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC, type, name").all() as { type: string; name: string }[];
+  const entries = db
+    .prepare(
+      "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC, type, name",
+    )
+    .all() as { type: string; name: string }[];
   const groups = new Map<string, string[]>();
   for (const e of entries) groups.set(e.type, [...(groups.get(e.type) ?? []), e.name]);
-  const listed = [...groups].map(([type, names]) => `${type}s ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`).join('; ');
-  const what = appId !== 0 ? `application id 0x${(appId >>> 0).toString(16)}` : listed || `user_version ${db.pragma('user_version', { simple: true }) as number}`;
+  const listed = [...groups]
+    .map(([type, names]) => `${type}s ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`)
+    .join('; ');
+  const what =
+    appId !== 0
+      ? `application id 0x${(appId >>> 0).toString(16)}`
+      : listed || `user_version ${db.pragma('user_version', { simple: true }) as number}`;
   return new W2sError(
     `${file} is a SQLite database of another application (${what}), not a W2S store. W2S Studio leaves it as it is: ` +
       `give the path of a new or existing W2S store instead (--db PATH, or $W2S_DB; in VS Code, the setting w2s.storePath).`,
@@ -149,7 +175,9 @@ function refuseNewer(file: string, version: number): void {
 }
 
 function migrate(db: Database, file: string): void {
-  const ready = () => (db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION && (db.pragma('application_id', { simple: true }) as number) === APPLICATION_ID;
+  const ready = () =>
+    (db.pragma('user_version', { simple: true }) as number) === SCHEMA_VERSION &&
+    (db.pragma('application_id', { simple: true }) as number) === APPLICATION_ID;
   if (ready()) return;
   // IMMEDIATE: a second process migrating at the same moment waits, then sees the new version.
   db.exec('BEGIN IMMEDIATE');
@@ -170,7 +198,11 @@ function migrate(db: Database, file: string): void {
 }
 
 /** Resolves the store path: explicit option, then environment, then the default under `cwd`. */
-export function resolveStorePath(explicit: string | undefined, cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveStorePath(
+  explicit: string | undefined,
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const chosen = explicit || env.W2S_DB || DEFAULT_STORE_PATH;
   return path.resolve(cwd, chosen);
 }

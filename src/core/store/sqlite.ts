@@ -44,7 +44,12 @@ export function openSqlite(file: string, options: BetterSqlite3.Options = {}): D
   }
   try {
     // better-sqlite3 takes the loaded addon object as nativeBinding (lib/database.js); its types say string.
-    return new Database(file, binding && options.nativeBinding === undefined ? { ...options, nativeBinding: binding as unknown as string } : options);
+    return new Database(
+      file,
+      binding && options.nativeBinding === undefined
+        ? { ...options, nativeBinding: binding as unknown as string }
+        : options,
+    );
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/NODE_MODULE_VERSION|invalid ELF|Could not locate the bindings file|was compiled against|\.node/.test(msg)) {

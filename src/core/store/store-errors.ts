@@ -41,10 +41,16 @@ export function storeFailure(e: unknown, file: string): W2sError | undefined {
     );
   }
   if (code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB') {
-    return new W2sError(`${file} is damaged or is not a SQLite database (${detail}). Use another store (--db PATH), or restore this one from a copy.`, 'STORE_CORRUPT');
+    return new W2sError(
+      `${file} is damaged or is not a SQLite database (${detail}). Use another store (--db PATH), or restore this one from a copy.`,
+      'STORE_CORRUPT',
+    );
   }
   if (code === 'SQLITE_CANTOPEN') {
-    return new W2sError(`Cannot open the store file ${file} (${detail}). Check that its folder exists and can be written to.`, 'STORE_OPEN');
+    return new W2sError(
+      `Cannot open the store file ${file} (${detail}). Check that its folder exists and can be written to.`,
+      'STORE_OPEN',
+    );
   }
   return undefined;
 }

@@ -11,7 +11,9 @@ export const KEEP_CHANGES = 100_000;
 /** Two separate subqueries: SQLite answers a lone min() or max() of the primary key from the b-tree's ends, both in one scan the table. */
 export function traceChangeBounds(store: Store): { lo: number; hi: number } {
   return store.db
-    .prepare('SELECT coalesce((SELECT min(seq) FROM trace_changes), 0) AS lo, coalesce((SELECT max(seq) FROM trace_changes), 0) AS hi')
+    .prepare(
+      'SELECT coalesce((SELECT min(seq) FROM trace_changes), 0) AS lo, coalesce((SELECT max(seq) FROM trace_changes), 0) AS hi',
+    )
     .get() as { lo: number; hi: number };
 }
 

@@ -80,7 +80,21 @@ const RESPONSE_FIELDS = ['response', 'output', 'completion', 'generated_text', '
 /** Where a trace record keeps the problem's gold answer (W2SR: gt_answer; Qwen2.5-Math's examples: gold). */
 export const GOLD_FIELDS = ['gt_answer', 'gold', 'answer'];
 /** Fields of one trace, not of its problem: never copied into a created problem's metadata. */
-const TRACE_FIELDS = new Set([...ID_FIELDS, ...QUESTION_FIELDS, ...RESPONSE_FIELDS, ...GOLD_FIELDS, 'prompt', 'sample', 'sample_index', 'usage', 'finish_reason', 'reasoning', 'reasoning_content', 'messages', 'model']);
+const TRACE_FIELDS = new Set([
+  ...ID_FIELDS,
+  ...QUESTION_FIELDS,
+  ...RESPONSE_FIELDS,
+  ...GOLD_FIELDS,
+  'prompt',
+  'sample',
+  'sample_index',
+  'usage',
+  'finish_reason',
+  'reasoning',
+  'reasoning_content',
+  'messages',
+  'model',
+]);
 
 interface ParsedTrace {
   readonly line: number;
@@ -109,7 +123,10 @@ function hashOf(text: string): string {
   return createHash('sha256').update('w2s-set-from-traces-v1\u0000').update(text).digest('hex');
 }
 
-function readRecords(file: string, display: string): { records: { line: number; value: Record<string, unknown> }[]; hash: string } {
+function readRecords(
+  file: string,
+  display: string,
+): { records: { line: number; value: Record<string, unknown> }[]; hash: string } {
   let raw: string;
   try {
     raw = decodeUtf8(display, fs.readFileSync(file));
@@ -117,12 +134,20 @@ function readRecords(file: string, display: string): { records: { line: number; 
     if (e instanceof W2sError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new W2sError(
-      code === 'ENOENT' ? `${file}: no such file.` : code === 'EISDIR' ? `${file}: is a folder, not a file.` : `${file}: cannot read (${(e as Error).message}).`,
+      code === 'ENOENT'
+        ? `${file}: no such file.`
+        : code === 'EISDIR'
+          ? `${file}: is a folder, not a file.`
+          : `${file}: cannot read (${(e as Error).message}).`,
       'READ_FAILED',
     );
   }
   const deep = (where: string, v: unknown) => {
-    if (nestedDeeperThan(v)) throw new W2sError(`${where}: the JSON is nested more than ${MAX_JSON_DEPTH} levels deep; a trace record is a few levels deep at most.`, 'JSON_TOO_DEEP');
+    if (nestedDeeperThan(v))
+      throw new W2sError(
+        `${where}: the JSON is nested more than ${MAX_JSON_DEPTH} levels deep; a trace record is a few levels deep at most.`,
+        'JSON_TOO_DEEP',
+      );
   };
   const out: { line: number; value: Record<string, unknown> }[] = [];
   if (raw.trimStart().startsWith('[')) {
@@ -130,10 +155,14 @@ function readRecords(file: string, display: string): { records: { line: number; 
     try {
       arr = parseJsonLossless(raw);
     } catch (e) {
-      throw new W2sError(`${display}: not valid JSON (${(e as Error).message}). Use a JSON array or one JSON object per line.`, 'BAD_FILE');
+      throw new W2sError(
+        `${display}: not valid JSON (${(e as Error).message}). Use a JSON array or one JSON object per line.`,
+        'BAD_FILE',
+      );
     }
     (arr as unknown[]).forEach((v, i) => {
-      if (!v || typeof v !== 'object' || Array.isArray(v)) throw new W2sError(`${display}: record ${i + 1} is not an object.`, 'BAD_FILE');
+      if (!v || typeof v !== 'object' || Array.isArray(v))
+        throw new W2sError(`${display}: record ${i + 1} is not an object.`, 'BAD_FILE');
       deep(`${display}: record ${i + 1}`, v);
       out.push({ line: i + 1, value: v as Record<string, unknown> });
     });
@@ -147,42 +176,77 @@ function readRecords(file: string, display: string): { records: { line: number; 
     try {
       v = parseJsonLossless(text);
     } catch (e) {
-      throw new W2sError(`${display}:${i + 1}: not valid JSON (${(e as Error).message}). Fix or remove the line; nothing was imported.`, 'BAD_FILE');
+      throw new W2sError(
+        `${display}:${i + 1}: not valid JSON (${(e as Error).message}). Fix or remove the line; nothing was imported.`,
+        'BAD_FILE',
+      );
     }
-    if (!v || typeof v !== 'object' || Array.isArray(v)) throw new W2sError(`${display}:${i + 1}: expected a JSON object; nothing was imported.`, 'BAD_FILE');
+    if (!v || typeof v !== 'object' || Array.isArray(v))
+      throw new W2sError(`${display}:${i + 1}: expected a JSON object; nothing was imported.`, 'BAD_FILE');
     deep(`${display}:${i + 1}`, v);
     out.push({ line: i + 1, value: v as Record<string, unknown> });
   }
   return { records: out, hash: hashOf(raw) };
 }
 
-function parseRecord(display: string, line: number, v: Record<string, unknown>): { layout: TraceLayout; traces: ParsedTrace[] } {
+function parseRecord(
+  display: string,
+  line: number,
+  v: Record<string, unknown>,
+): { layout: TraceLayout; traces: ParsedTrace[] } {
   const where = `${display}:${line}`;
   const idField = ID_FIELDS.find((f) => str(v[f]) !== null) ?? null;
   const id = idField === null ? null : str(v[idField]);
   const goldField = GOLD_FIELDS.find((f) => str(v[f]) !== null);
   const gold = goldField === undefined ? null : str(v[goldField])!.trim() || null;
   const meta: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!TRACE_FIELDS.has(k) && (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) meta[k] = x;
+  for (const [k, x] of Object.entries(v))
+    if (!TRACE_FIELDS.has(k) && (typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean')) meta[k] = x;
   const common = { idField, gold, meta };
   if (Array.isArray(v.messages)) {
-    const msgs = v.messages as { role?: unknown; content?: unknown; reasoning_content?: unknown; reasoning?: unknown }[];
+    const msgs = v.messages as {
+      role?: unknown;
+      content?: unknown;
+      reasoning_content?: unknown;
+      reasoning?: unknown;
+    }[];
     const lastAssistant = msgs.map((m) => m?.role).lastIndexOf('assistant');
-    if (lastAssistant < 0) throw new W2sError(`${where}: a chat record needs an assistant message (the trace); none found.`, 'BAD_RECORD');
+    if (lastAssistant < 0)
+      throw new W2sError(`${where}: a chat record needs an assistant message (the trace); none found.`, 'BAD_RECORD');
     const before = msgs.slice(0, lastAssistant);
     const user = [...before].reverse().find((m) => m?.role === 'user');
     const question = str(user?.content);
-    if (question === null) throw new W2sError(`${where}: a chat record needs a user message with text content before the assistant's.`, 'BAD_RECORD');
+    if (question === null)
+      throw new W2sError(
+        `${where}: a chat record needs a user message with text content before the assistant's.`,
+        'BAD_RECORD',
+      );
     const a = msgs[lastAssistant]!;
     const text = str(a.content) ?? '';
     return {
       layout: 'openai-chat',
-      traces: [{ line, id, question, prompt: JSON.stringify(before), sample: null, text, reasoningField: str(a.reasoning_content) ?? str(a.reasoning), finishReason: null, completionTokens: null, ...common }],
+      traces: [
+        {
+          line,
+          id,
+          question,
+          prompt: JSON.stringify(before),
+          sample: null,
+          text,
+          reasoningField: str(a.reasoning_content) ?? str(a.reasoning),
+          finishReason: null,
+          completionTokens: null,
+          ...common,
+        },
+      ],
     };
   }
   const question = QUESTION_FIELDS.map((f) => str(v[f])).find((x) => x !== null);
   if (question === undefined) {
-    throw new W2sError(`${where}: no question (looked for ${QUESTION_FIELDS.join(', ')}, or chat "messages"); fields: ${Object.keys(v).join(', ')}.`, 'BAD_RECORD');
+    throw new W2sError(
+      `${where}: no question (looked for ${QUESTION_FIELDS.join(', ')}, or chat "messages"); fields: ${Object.keys(v).join(', ')}.`,
+      'BAD_RECORD',
+    );
   }
   const prompt = str(v.prompt) ?? question;
   if (Array.isArray(v.response)) {
@@ -191,12 +255,27 @@ function parseRecord(display: string, line: number, v: Record<string, unknown>):
       traces: (v.response as unknown[]).map((r, i) => {
         const text = str(r);
         if (text === null) throw new W2sError(`${where}: response[${i}] is not text.`, 'BAD_RECORD');
-        return { line, id, question, prompt, sample: i, text, reasoningField: null, finishReason: null, completionTokens: null, ...common };
+        return {
+          line,
+          id,
+          question,
+          prompt,
+          sample: i,
+          text,
+          reasoningField: null,
+          finishReason: null,
+          completionTokens: null,
+          ...common,
+        };
       }),
     };
   }
   const field = RESPONSE_FIELDS.find((f) => typeof v[f] === 'string');
-  if (!field) throw new W2sError(`${where}: no trace text (looked for ${RESPONSE_FIELDS.join(', ')}, a "response" list, or chat "messages").`, 'BAD_RECORD');
+  if (!field)
+    throw new W2sError(
+      `${where}: no trace text (looked for ${RESPONSE_FIELDS.join(', ')}, a "response" list, or chat "messages").`,
+      'BAD_RECORD',
+    );
   const sampleRaw = v.sample ?? v.sample_index;
   if (sampleRaw !== undefined && !(Number.isInteger(sampleRaw) && (sampleRaw as number) >= 0)) {
     throw new W2sError(`${where}: "sample" must be a non-negative integer.`, 'BAD_RECORD');
@@ -204,11 +283,20 @@ function parseRecord(display: string, line: number, v: Record<string, unknown>):
   const usage = v.usage as { completion_tokens?: unknown } | undefined;
   return {
     layout: 'trace-per-line',
-    traces: [{
-      line, id, question, prompt, sample: (sampleRaw as number | undefined) ?? null, text: v[field] as string,
-      reasoningField: str(v.reasoning_content) ?? str(v.reasoning), finishReason: str(v.finish_reason),
-      completionTokens: typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : null, ...common,
-    }],
+    traces: [
+      {
+        line,
+        id,
+        question,
+        prompt,
+        sample: (sampleRaw as number | undefined) ?? null,
+        text: v[field] as string,
+        reasoningField: str(v.reasoning_content) ?? str(v.reasoning),
+        finishReason: str(v.finish_reason),
+        completionTokens: typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : null,
+        ...common,
+      },
+    ],
   };
 }
 
@@ -227,17 +315,28 @@ interface PlannedProblem {
  * else numbered 1, 2, … in file order. Metadata: the scalar fields that never differ between two traces of
  * one question (MATH's level stays; a per-trace verdict column that happens to agree on one question does not).
  */
-function planSetFromTraces(display: string, traces: readonly ParsedTrace[]): { problems: PlannedProblem[]; idField: string | null } {
-  const byQuestion = new Map<string, { first: ParsedTrace; gold: ParsedTrace | null; ids: Set<string>; meta: Record<string, unknown> }>();
+function planSetFromTraces(
+  display: string,
+  traces: readonly ParsedTrace[],
+): { problems: PlannedProblem[]; idField: string | null } {
+  const byQuestion = new Map<
+    string,
+    { first: ParsedTrace; gold: ParsedTrace | null; ids: Set<string>; meta: Record<string, unknown> }
+  >();
   // a field that differs between two traces of one question describes traces, not problems: left out of every problem
   const perTrace = new Set<string>();
   for (const t of traces) {
     const q = t.question.trim();
-    if (!q) throw new W2sError(`${display}:${t.line}: the question is empty; a problem set cannot be made from it.`, 'BAD_RECORD');
+    if (!q)
+      throw new W2sError(
+        `${display}:${t.line}: the question is empty; a problem set cannot be made from it.`,
+        'BAD_RECORD',
+      );
     let g = byQuestion.get(q);
     if (!g) byQuestion.set(q, (g = { first: t, gold: null, ids: new Set(), meta: { ...t.meta } }));
     if (t.id !== null) g.ids.add(t.id);
-    for (const k of new Set([...Object.keys(g.meta), ...Object.keys(t.meta)])) if (t.meta[k] !== g.meta[k]) perTrace.add(k);
+    for (const k of new Set([...Object.keys(g.meta), ...Object.keys(t.meta)]))
+      if (t.meta[k] !== g.meta[k]) perTrace.add(k);
     if (t.gold === null) continue;
     if (g.gold === null) g.gold = t;
     else if (g.gold.gold !== t.gold) {
@@ -271,12 +370,25 @@ function planSetFromTraces(display: string, traces: readonly ParsedTrace[]): { p
 }
 
 /** Creates the set (or finds the one made from the same content), inside the caller's transaction. */
-function createSetRows(store: Store, name: string, source: string, hash: string, planned: { problems: PlannedProblem[]; idField: string | null }): { id: number; created: CreatedSet } {
+function createSetRows(
+  store: Store,
+  name: string,
+  source: string,
+  hash: string,
+  planned: { problems: PlannedProblem[]; idField: string | null },
+): { id: number; created: CreatedSet } {
   const db = store.db;
   const types: Record<string, number> = {};
   for (const p of planned.problems) types[p.answerType] = (types[p.answerType] ?? 0) + 1;
-  const created = (outcome: CreatedSet['outcome']): CreatedSet => ({ name, problems: planned.problems.length, outcome, idField: planned.idField, answerTypes: types });
-  const existing = db.prepare('SELECT id, source_hash FROM problem_sets WHERE name = ?').get(name) as { id: number; source_hash: string } | undefined;
+  const created = (outcome: CreatedSet['outcome']): CreatedSet => ({
+    name,
+    problems: planned.problems.length,
+    outcome,
+    idField: planned.idField,
+    answerTypes: types,
+  });
+  const existing = db.prepare('SELECT id, source_hash FROM problem_sets WHERE name = ?').get(name) as
+    { id: number; source_hash: string } | undefined;
   if (existing) {
     if (existing.source_hash === hash) return { id: existing.id, created: created('unchanged') };
     throw new W2sError(
@@ -285,11 +397,22 @@ function createSetRows(store: Store, name: string, source: string, hash: string,
     );
   }
   const id = Number(
-    db.prepare('INSERT INTO problem_sets (name, source, source_hash, options, problem_count) VALUES (?, ?, ?, ?, ?)')
-      .run(name, source, hash, JSON.stringify({ format: 'jsonl', fromTraces: true, ...(planned.idField ? { idField: planned.idField } : {}) }), planned.problems.length).lastInsertRowid,
+    db
+      .prepare('INSERT INTO problem_sets (name, source, source_hash, options, problem_count) VALUES (?, ?, ?, ?, ?)')
+      .run(
+        name,
+        source,
+        hash,
+        JSON.stringify({ format: 'jsonl', fromTraces: true, ...(planned.idField ? { idField: planned.idField } : {}) }),
+        planned.problems.length,
+      ).lastInsertRowid,
   );
-  const insert = db.prepare('INSERT INTO problems (set_id, key, position, question, answer, answer_type, choices, metadata) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)');
-  planned.problems.forEach((p, i) => insert.run(id, p.key, i, p.question, p.answer, p.answerType, JSON.stringify(p.metadata)));
+  const insert = db.prepare(
+    'INSERT INTO problems (set_id, key, position, question, answer, answer_type, choices, metadata) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)',
+  );
+  planned.problems.forEach((p, i) =>
+    insert.run(id, p.key, i, p.question, p.answer, p.answerType, JSON.stringify(p.metadata)),
+  );
   return { id, created: created('created') };
 }
 
@@ -342,7 +465,11 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
       setId = made.id;
       createdSet = made.created;
     }
-    const problems = db.prepare('SELECT id, key, question FROM problems WHERE set_id = ?').all(setId) as { id: number; key: string; question: string }[];
+    const problems = db.prepare('SELECT id, key, question FROM problems WHERE set_id = ?').all(setId) as {
+      id: number;
+      key: string;
+      question: string;
+    }[];
     const byKey = new Map(problems.map((p) => [p.key, p.id]));
     const byQuestion = new Map<string, number>();
     for (const p of problems) if (!byQuestion.has(p.question.trim())) byQuestion.set(p.question.trim(), p.id);
@@ -360,7 +487,8 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
       }
       if (problemId === undefined) {
         unmatched++;
-        if (unmatchedExamples.length < 10) unmatchedExamples.push({ line: t.line, id: t.id, question: t.question.slice(0, 80) });
+        if (unmatchedExamples.length < 10)
+          unmatchedExamples.push({ line: t.line, id: t.id, question: t.question.slice(0, 80) });
         continue;
       }
       const sample = t.sample ?? nextSample.get(problemId) ?? 0;
@@ -376,14 +504,24 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
 
     const perProblem = Math.max(1, ...[...nextSample.values()]);
     // what the last import of this run found in its file: the Runs view shows imported / in the file
-    const params = JSON.stringify({ source: file, fileTraces: parsed.length, matched: parsed.length - unmatched, unmatched });
+    const params = JSON.stringify({
+      source: file,
+      fileTraces: parsed.length,
+      matched: parsed.length - unmatched,
+      unmatched,
+    });
     let runId: number;
     if (existing) {
       runId = existing.id;
-      db.prepare(`UPDATE runs SET samples_per_problem = max(samples_per_problem, ?), params = ?, status = 'done', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`).run(perProblem, params, runId);
+      db.prepare(
+        `UPDATE runs SET samples_per_problem = max(samples_per_problem, ?), params = ?, status = 'done', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?`,
+      ).run(perProblem, params, runId);
     } else {
       runId = Number(
-        db.prepare(`INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem, status) VALUES (?, 'import', ?, ?, NULL, NULL, ?, ?, 'done')`)
+        db
+          .prepare(
+            `INSERT INTO runs (name, kind, set_id, model, endpoint, template, params, samples_per_problem, status) VALUES (?, 'import', ?, ?, NULL, NULL, ?, ?, 'done')`,
+          )
           .run(o.runName, setId, o.model, params, perProblem).lastInsertRowid,
       );
     }
@@ -393,7 +531,16 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
     );
     for (const { problemId, sample, t } of rows) {
       const sp = splitReasoning(t.text, t.reasoningField);
-      imported += insert.run(runId, problemId, sample, t.prompt, sp.reasoning, sp.answer, t.finishReason, t.completionTokens).changes;
+      imported += insert.run(
+        runId,
+        problemId,
+        sample,
+        t.prompt,
+        sp.reasoning,
+        sp.answer,
+        t.finishReason,
+        t.completionTokens,
+      ).changes;
     }
     return { runId, kept: rows.length };
   });
@@ -402,8 +549,19 @@ export function importTraces(store: Store, o: ImportTracesOptions): ImportTraces
   // The browser sees a trace once its signals are stored; an import computes them for its run at once.
   recordMissingSignals(store, [runId]);
   return {
-    run: o.runName, set: o.setName, file, layouts, records: records.length, traces: parsed.length, imported,
-    alreadyPresent: kept - imported, matchedById, matchedByQuestion, unmatched, unmatchedExamples, duplicates,
+    run: o.runName,
+    set: o.setName,
+    file,
+    layouts,
+    records: records.length,
+    traces: parsed.length,
+    imported,
+    alreadyPresent: kept - imported,
+    matchedById,
+    matchedByQuestion,
+    unmatched,
+    unmatchedExamples,
+    duplicates,
     ...(createdSet ? { createdSet } : {}),
   };
 }

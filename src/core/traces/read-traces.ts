@@ -28,15 +28,43 @@ const SELECT = `SELECT t.id, r.name AS run, r.kind AS run_kind, r.model, s.name 
   LEFT JOIN grades g ON g.trace_id = t.id`;
 
 type Raw = {
-  id: number; run: string; run_kind: string; model: string; set_name: string; key: string; question: string; gold: string; sample_index: number;
-  prompt: string; reasoning: string | null; answer: string | null; finish_reason: string | null; completion_tokens: number | null;
-  error: string | null; verdict: Verdict | null; extracted: string | null;
+  id: number;
+  run: string;
+  run_kind: string;
+  model: string;
+  set_name: string;
+  key: string;
+  question: string;
+  gold: string;
+  sample_index: number;
+  prompt: string;
+  reasoning: string | null;
+  answer: string | null;
+  finish_reason: string | null;
+  completion_tokens: number | null;
+  error: string | null;
+  verdict: Verdict | null;
+  extracted: string | null;
 };
 
 const toRecord = (r: Raw): StoredTrace => ({
-  id: r.id, run: r.run, runKind: r.run_kind, model: r.model, set: r.set_name, problemKey: r.key, question: r.question, gold: r.gold,
-  sampleIndex: r.sample_index, prompt: r.prompt, reasoning: r.reasoning, answer: r.answer, finishReason: r.finish_reason,
-  completionTokens: r.completion_tokens, error: r.error, verdict: r.verdict, extracted: r.extracted,
+  id: r.id,
+  run: r.run,
+  runKind: r.run_kind,
+  model: r.model,
+  set: r.set_name,
+  problemKey: r.key,
+  question: r.question,
+  gold: r.gold,
+  sampleIndex: r.sample_index,
+  prompt: r.prompt,
+  reasoning: r.reasoning,
+  answer: r.answer,
+  finishReason: r.finish_reason,
+  completionTokens: r.completion_tokens,
+  error: r.error,
+  verdict: r.verdict,
+  extracted: r.extracted,
 });
 
 export function findStoredTrace(store: Store, id: number): StoredTrace | undefined {
@@ -46,7 +74,11 @@ export function findStoredTrace(store: Store, id: number): StoredTrace | undefin
 
 /** Every trace of one problem, across runs (teachers, evaluations, imports), by run then sample. */
 export function problemTraces(store: Store, setName: string, problemKey: string, limit = 200): StoredTrace[] {
-  return (store.db.prepare(`${SELECT} WHERE s.name = ? AND p.key = ? ORDER BY r.id, t.sample_index LIMIT ?`).all(setName, problemKey, limit) as Raw[]).map(toRecord);
+  return (
+    store.db
+      .prepare(`${SELECT} WHERE s.name = ? AND p.key = ? ORDER BY r.id, t.sample_index LIMIT ?`)
+      .all(setName, problemKey, limit) as Raw[]
+  ).map(toRecord);
 }
 
 /** A trace as plain text for a read-only editor: what was asked, what came back, how it was graded. */

@@ -24,7 +24,10 @@ export function startWorkerFile(file: string): Worker {
   if (!/\.[cm]?ts$/.test(file)) return new Worker(file);
   // tsx's ESM hooks (`--import tsx`) do not reach a worker's entry on Node 20: register tsx's CommonJS
   // hook inside the worker, resolved from the worker file, then load the entry.
-  return new Worker(`const r = require('node:module').createRequire(${JSON.stringify(file)}); r('tsx/cjs'); r(${JSON.stringify(file)});`, { eval: true });
+  return new Worker(
+    `const r = require('node:module').createRequire(${JSON.stringify(file)}); r('tsx/cjs'); r(${JSON.stringify(file)});`,
+    { eval: true },
+  );
 }
 
 /**

@@ -31,7 +31,10 @@ export class GraderService implements vscode.Disposable {
   enqueue(traceIds: readonly number[]): void {
     const store = this.stores.get();
     if (this.liveGrader?.store !== store) {
-      this.liveGrader = { store, grader: createLiveGrader(store, this.getPool(), { onGraded: () => this.stores.notifyChanged() }) };
+      this.liveGrader = {
+        store,
+        grader: createLiveGrader(store, this.getPool(), { onGraded: () => this.stores.notifyChanged() }),
+      };
     }
     this.liveGrader.grader.enqueue(traceIds);
   }
@@ -58,7 +61,10 @@ export class GraderService implements vscode.Disposable {
               signal: controller.signal,
               onProgress: (p) => {
                 const pct = p.total ? (p.done / p.total) * 100 : 100;
-                progress.report({ increment: pct - last, message: `${p.done}/${p.total} · ${p.counts.correct ?? 0} correct` });
+                progress.report({
+                  increment: pct - last,
+                  message: `${p.done}/${p.total} · ${p.counts.correct ?? 0} correct`,
+                });
                 last = pct;
                 this.stores.notifyChanged();
               },

@@ -8,13 +8,23 @@ import { registerCommand } from '../ui/commands';
 import { pickManyStep, pickStep } from '../ui/steps';
 
 /** Registers "W2S: Grade Runs…" and returns the grader that sampling uses to grade traces as they arrive. */
-export function registerGrading(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): GraderService {
+export function registerGrading(
+  context: vscode.ExtensionContext,
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+): GraderService {
   const grader = new GraderService(stores, log);
   context.subscriptions.push(
     grader,
     registerCommand('w2s.gradeRuns', async (arg?: string | string[] | { run?: { name?: string } }) => {
       let runs: string[] | undefined =
-        typeof arg === 'string' ? [arg] : Array.isArray(arg) ? arg : typeof arg?.run?.name === 'string' ? [arg.run.name] : undefined;
+        typeof arg === 'string'
+          ? [arg]
+          : Array.isArray(arg)
+            ? arg
+            : typeof arg?.run?.name === 'string'
+              ? [arg.run.name]
+              : undefined;
       let mode: RegradeMode = 'missing';
       if (!runs) {
         const store = stores.getIfExists();
@@ -32,7 +42,11 @@ export function registerGrading(context: vscode.ExtensionContext, stores: StoreS
         const how = await pickStep(
           [
             { label: 'Grade ungraded traces', mode: 'missing' as const },
-            { label: 'Also re-grade traces graded by another grader version', description: `current: ${GRADER_VERSION}`, mode: 'stale' as const },
+            {
+              label: 'Also re-grade traces graded by another grader version',
+              description: `current: ${GRADER_VERSION}`,
+              mode: 'stale' as const,
+            },
             { label: 'Re-grade every trace', mode: 'all' as const },
           ],
           { title: 'Grade Runs', step: 2, totalSteps: 2 },

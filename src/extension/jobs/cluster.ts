@@ -26,7 +26,12 @@ export async function clientFor(secrets: vscode.SecretStorage, address: string):
 }
 
 /** The configured cluster's client, or (after offering to connect) undefined. */
-export async function requireCluster(secrets: vscode.SecretStorage, log: vscode.LogOutputChannel, memento: vscode.Memento, runnerDir: string): Promise<RayClient | undefined> {
+export async function requireCluster(
+  secrets: vscode.SecretStorage,
+  log: vscode.LogOutputChannel,
+  memento: vscode.Memento,
+  runnerDir: string,
+): Promise<RayClient | undefined> {
   const address = configuredAddress();
   if (address) return clientFor(secrets, address);
   const pick = await vscode.window.showInformationMessage('No Ray cluster connected yet.', 'Connect to Cluster…');
@@ -52,17 +57,37 @@ export interface ConnectDeps {
 /** The probe job (core/jobs/cluster-probe.ts) with a cancellable progress notification; its report kept for the Jobs view. */
 async function runProbe(deps: ConnectDeps, client: RayClient): Promise<void> {
   const environment = runtimeSetting(deps.log);
-  const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: probing the nodes of ${client.address}`, cancellable: true }, (progress, ct) => {
-    const controller = new AbortController();
-    ct.onCancellationRequested(() => controller.abort());
-    return probeCluster(client, { runnerDir: deps.runnerDir, environment, checkpointRoot: checkpointRootSetting(), signal: controller.signal, onProgress: (m) => progress.report({ message: m }) });
-  });
+  const report = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `W2S: probing the nodes of ${client.address}`,
+      cancellable: true,
+    },
+    (progress, ct) => {
+      const controller = new AbortController();
+      ct.onCancellationRequested(() => controller.abort());
+      return probeCluster(client, {
+        runnerDir: deps.runnerDir,
+        environment,
+        checkpointRoot: checkpointRootSetting(),
+        signal: controller.signal,
+        onProgress: (m) => progress.report({ message: m }),
+      });
+    },
+  );
   await saveProbe(deps.memento, client.address, report);
   for (const line of probeLines(report)) deps.log.info(`Probe of ${client.address}: ${line}`);
   if (!report.ok) {
-    void vscode.window.showWarningMessage(`W2S: the probe job on ${client.address} ended ${report.rayStatus}: ${report.message ?? 'no details'}`, 'Show Log').then((a) => a && deps.log.show());
+    void vscode.window
+      .showWarningMessage(
+        `W2S: the probe job on ${client.address} ended ${report.rayStatus}: ${report.message ?? 'no details'}`,
+        'Show Log',
+      )
+      .then((a) => a && deps.log.show());
   } else if (report.checkpointRoot.shared === false) {
-    void vscode.window.showWarningMessage(`W2S: the checkpoint root ${report.checkpointRoot.path} is not the same storage on every node: multi-node jobs and evals on other nodes cannot use it (setting w2s.cluster.checkpointDir).`);
+    void vscode.window.showWarningMessage(
+      `W2S: the checkpoint root ${report.checkpointRoot.path} is not the same storage on every node: multi-node jobs and evals on other nodes cannot use it (setting w2s.cluster.checkpointDir).`,
+    );
   }
 }
 
@@ -79,7 +104,8 @@ export async function connectToCluster(deps: ConnectDeps, args: ConnectArgs = {}
     (await inputStep({
       title: 'W2S: Connect to Cluster',
       ...steps.next(),
-      prompt: 'Address of the Ray dashboard (Jobs API), e.g. http://10.0.0.5:8265, or http://127.0.0.1:8265 through an SSH tunnel',
+      prompt:
+        'Address of the Ray dashboard (Jobs API), e.g. http://10.0.0.5:8265, or http://127.0.0.1:8265 through an SSH tunnel',
       value: setting('cluster.address') || 'http://127.0.0.1:8265',
       ignoreFocusOut: true,
       validate: (v) => {
@@ -111,14 +137,19 @@ export async function connectToCluster(deps: ConnectDeps, args: ConnectArgs = {}
   else await secrets.delete(tokenKey(address));
   const client = createRayClient({ address, token: token.trim() || undefined });
   try {
-    const check = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: checking ${address}`, cancellable: true }, (_p, ct) => {
-      const controller = new AbortController();
-      ct.onCancellationRequested(() => controller.abort());
-      return checkCluster(client, Boolean(token.trim()), controller.signal);
-    });
+    const check = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `W2S: checking ${address}`, cancellable: true },
+      (_p, ct) => {
+        const controller = new AbortController();
+        ct.onCancellationRequested(() => controller.abort());
+        return checkCluster(client, Boolean(token.trim()), controller.signal);
+      },
+    );
     await updateSetting('cluster.address', address);
     log.info(`Cluster ${address}: Ray ${check.rayVersion}, authentication ${check.authMode ?? 'not reported'}`);
-    void vscode.window.showInformationMessage(`W2S: connected to ${address} — Ray ${check.rayVersion}, authentication ${check.authMode ?? 'not reported'}.`);
+    void vscode.window.showInformationMessage(
+      `W2S: connected to ${address} — Ray ${check.rayVersion}, authentication ${check.authMode ?? 'not reported'}.`,
+    );
     for (const w of check.warnings) {
       log.warn(w);
       void vscode.window.showWarningMessage(`W2S: ${w}`);

@@ -59,7 +59,10 @@ export class JobFollowers implements vscode.Disposable {
       let last = 0;
       try {
         const final = await followJob({
-          store, client, jobId: job.id, signal: controller.signal,
+          store,
+          client,
+          jobId: job.id,
+          signal: controller.signal,
           onLines: (lines) => {
             for (const l of lines) channel.appendLine(l.text);
           },
@@ -84,7 +87,10 @@ export class JobFollowers implements vscode.Disposable {
         if (controller.signal.aborted) return;
         const msg = errorMessage(e);
         channel.appendLine(`[W2S: stopped following: ${msg}]`);
-        void reportError(this.log, `cannot follow job ${job.name}`, e, { actions: ['Retry'], showLog: () => channel.show(true) }).then((a) => {
+        void reportError(this.log, `cannot follow job ${job.name}`, e, {
+          actions: ['Retry'],
+          showLog: () => channel.show(true),
+        }).then((a) => {
           if (a === 'Retry') this.follow(requireJobById(this.stores.get(), job.id));
         });
       } finally {
@@ -112,12 +118,21 @@ export class JobFollowers implements vscode.Disposable {
     };
     if (job.status === 'succeeded') {
       const model = job.output.checkpoints?.filter((c) => c.final).at(-1)?.path;
-      const what = job.kind === 'sft' ? (model ? `: the model is at ${model} on the cluster` : '') : job.spec.evalRun ? `: its samples are in run ${job.spec.evalRun}` : '';
+      const what =
+        job.kind === 'sft'
+          ? model
+            ? `: the model is at ${model} on the cluster`
+            : ''
+          : job.spec.evalRun
+            ? `: its samples are in run ${job.spec.evalRun}`
+            : '';
       void vscode.window.showInformationMessage(`W2S: job ${job.name} succeeded${what}.`, open, showLog).then(act);
     } else if (job.status === 'stopped') {
       void vscode.window.showInformationMessage(`W2S: job ${job.name} stopped.`, open, showLog).then(act);
     } else {
-      void vscode.window.showErrorMessage(`W2S: job ${job.name} ${job.status}: ${job.error ?? 'no details'}`, open, showLog).then(act);
+      void vscode.window
+        .showErrorMessage(`W2S: job ${job.name} ${job.status}: ${job.error ?? 'no details'}`, open, showLog)
+        .then(act);
     }
   }
 

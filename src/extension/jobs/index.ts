@@ -21,12 +21,22 @@ type JobArg = string | { job?: { name: string } } | undefined;
 const jobNameOf = (arg: JobArg): string | undefined => (typeof arg === 'string' ? arg : arg?.job?.name);
 
 /** Cluster jobs: connect, start SFT / eval, the Jobs tree, job panels, logs, stop, and re-attachment. */
-export function registerJobs(context: vscode.ExtensionContext, stores: StoreService, grader: GraderService, log: vscode.LogOutputChannel): JobFollowers {
+export function registerJobs(
+  context: vscode.ExtensionContext,
+  stores: StoreService,
+  grader: GraderService,
+  log: vscode.LogOutputChannel,
+): JobFollowers {
   // The panel needs the followers and the followers open panels: the closure reads panelDeps once both exist.
   const openPanel = (name: string) => void panels.open(name);
   const followers = new JobFollowers(stores, context.secrets, grader, log, openPanel);
   const ctx: JobsContext = {
-    stores, secrets: context.secrets, memento: context.workspaceState, log, followers, openPanel,
+    stores,
+    secrets: context.secrets,
+    memento: context.workspaceState,
+    log,
+    followers,
+    openPanel,
     runnerDir: requireRunnerDir(path.join(context.extensionPath, 'dist')),
   };
   const stop = async (name: string) => {
@@ -34,13 +44,21 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     const { stopped } = await stopJob(stores.get(), await clientFor(context.secrets, job.cluster), job.id);
     stores.notifyChanged();
     if (!followers.isFollowing(job.id)) followers.follow(job);
-    void vscode.window.showInformationMessage(stopped ? `W2S: stopping ${name} (SIGTERM, then SIGKILL after a few seconds).` : `W2S: the cluster says ${name} was not running.`);
+    void vscode.window.showInformationMessage(
+      stopped
+        ? `W2S: stopping ${name} (SIGTERM, then SIGKILL after a few seconds).`
+        : `W2S: the cluster says ${name} was not running.`,
+    );
   };
   const panelDeps: JobPanelDeps = { context, stores, followers, log, stop };
   const panels = jobPanels(panelDeps);
   const tree = new JobsTree(stores, followers, () => loadProbe(context.workspaceState, configuredAddress()));
 
-  const pickJob = async (arg: JobArg, filter: (running: boolean) => boolean, verb: string): Promise<string | undefined> => {
+  const pickJob = async (
+    arg: JobArg,
+    filter: (running: boolean) => boolean,
+    verb: string,
+  ): Promise<string | undefined> => {
     const name = jobNameOf(arg);
     if (name) return name;
     const store = stores.getIfExists();
@@ -49,7 +67,12 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
       void vscode.window.showInformationMessage(`No job to ${verb.toLowerCase()}.`);
       return undefined;
     }
-    return (await vscode.window.showQuickPick(jobs.map((j) => ({ label: j.name, description: `${j.kind} · ${j.status}` })), { title: `W2S: ${verb} Job` }))?.label;
+    return (
+      await vscode.window.showQuickPick(
+        jobs.map((j) => ({ label: j.name, description: `${j.kind} · ${j.status}` })),
+        { title: `W2S: ${verb} Job` },
+      )
+    )?.label;
   };
   const guard = (fn: () => Promise<unknown>) => async () => {
     try {
@@ -65,11 +88,23 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     vscode.window.registerTreeDataProvider('w2s.jobs', tree),
     // (panels are not closed on deactivate: VS Code restores them after a reload)
     panels.registerSerializer(),
-    registerCommand('w2s.connectCluster', (args?: ConnectArgs) => connectToCluster({ secrets: context.secrets, log, memento: context.workspaceState, runnerDir: ctx.runnerDir }, args && typeof args === 'object' ? args : {}).then(() => tree.refresh())),
-    registerCommand('w2s.startSftJob', (args?: StartSftArgs) => startSftJob(ctx, args && typeof args === 'object' ? args : {})),
-    registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) => evaluateModel(ctx, args && typeof args === 'object' ? args : {})),
+    registerCommand('w2s.connectCluster', (args?: ConnectArgs) =>
+      connectToCluster(
+        { secrets: context.secrets, log, memento: context.workspaceState, runnerDir: ctx.runnerDir },
+        args && typeof args === 'object' ? args : {},
+      ).then(() => tree.refresh()),
+    ),
+    registerCommand('w2s.startSftJob', (args?: StartSftArgs) =>
+      startSftJob(ctx, args && typeof args === 'object' ? args : {}),
+    ),
+    registerCommand('w2s.evaluateModel', (args?: EvaluateArgs) =>
+      evaluateModel(ctx, args && typeof args === 'object' ? args : {}),
+    ),
     // the Testing view's run profile of a model evaluated on the cluster (results)
-    registerCommand('w2s.submitEvalJob', async (args?: EvalRerunArgs) => (await submitEvalRerun(ctx, args && typeof args === 'object' ? args : {}))?.name),
+    registerCommand(
+      'w2s.submitEvalJob',
+      async (args?: EvalRerunArgs) => (await submitEvalRerun(ctx, args && typeof args === 'object' ? args : {}))?.name,
+    ),
     registerCommand('w2s.refreshJobs', () => tree.refresh()),
     registerCommand('w2s.openJob', async (arg: JobArg) => {
       const name = await pickJob(arg, () => true, 'Open');
@@ -96,11 +131,17 @@ export function registerJobs(context: vscode.ExtensionContext, stores: StoreServ
     registerCommand('w2s.removeJob', async (arg: JobArg) => {
       const name = await pickJob(arg, (running) => !running, 'Remove');
       if (!name) return;
-      const ok = await vscode.window.showWarningMessage(`Remove job ${name} from the cluster's list and from this store? Its eval run and checkpoints stay.`, { modal: true }, 'Remove');
+      const ok = await vscode.window.showWarningMessage(
+        `Remove job ${name} from the cluster's list and from this store? Its eval run and checkpoints stay.`,
+        { modal: true },
+        'Remove',
+      );
       if (ok !== 'Remove') return;
       await guard(async () => {
         const job = requireJob(stores.get(), name);
-        await deleteJob(stores.get(), await clientFor(context.secrets, job.cluster).catch(() => undefined), job.id, { local: true });
+        await deleteJob(stores.get(), await clientFor(context.secrets, job.cluster).catch(() => undefined), job.id, {
+          local: true,
+        });
         stores.notifyChanged();
         tree.refresh();
       })();

@@ -22,18 +22,35 @@ export interface JobPanelDeps {
 export function jobPanelState(store: Store, job: JobRow): JobPanelState {
   const s = summarizeJob(store, job);
   const series: Record<string, [number[], number[]]> = {};
-  for (const [name, points] of Object.entries(jobMetrics(store, job.id))) series[name] = [points.map((p) => p[0]), points.map((p) => p[1])];
+  for (const [name, points] of Object.entries(jobMetrics(store, job.id)))
+    series[name] = [points.map((p) => p[0]), points.map((p) => p[1])];
   let evalRun: JobPanelState['evalRun'] = null;
   if (job.spec.evalRun) {
     const run = findRun(store, job.spec.evalRun);
     const c = run ? verdictCountsByRun(store).get(run.id) : undefined;
-    evalRun = { name: job.spec.evalRun, correct: c?.correct ?? 0, graded: c ? c.correct + c.incorrect + c['no-answer'] + c.error : 0 };
+    evalRun = {
+      name: job.spec.evalRun,
+      correct: c?.correct ?? 0,
+      graded: c ? c.correct + c.incorrect + c['no-answer'] + c.error : 0,
+    };
   }
   return {
-    name: job.name, kind: job.kind, status: job.status, cluster: job.cluster, progress: s.progress, step: s.step, total: s.total,
-    elapsed: formatElapsed(s.elapsedMs), phase: job.output.phaseMessage ?? job.output.rayMessage ?? null, finalMessage: job.status === 'failed' ? null : (job.output.rayMessage ?? null), error: job.error, notes: job.output.notes ?? [],
+    name: job.name,
+    kind: job.kind,
+    status: job.status,
+    cluster: job.cluster,
+    progress: s.progress,
+    step: s.step,
+    total: s.total,
+    elapsed: formatElapsed(s.elapsedMs),
+    phase: job.output.phaseMessage ?? job.output.rayMessage ?? null,
+    finalMessage: job.status === 'failed' ? null : (job.output.rayMessage ?? null),
+    error: job.error,
+    notes: job.output.notes ?? [],
     checkpoints: (job.output.checkpoints ?? []).map((c) => ({ step: c.step, path: c.path, final: Boolean(c.final) })),
-    evalRun, running: !isFinished(job.status), series,
+    evalRun,
+    running: !isFinished(job.status),
+    series,
   };
 }
 
@@ -65,7 +82,10 @@ export function jobPanels(deps: JobPanelDeps): PanelController<string> {
           }
         });
         let sent = '';
-        const subs = [deps.stores.onDidChange(refreshSoon), deps.followers.onDidChange((j) => j.name === name && refreshSoon())];
+        const subs = [
+          deps.stores.onDidChange(refreshSoon),
+          deps.followers.onDidChange((j) => j.name === name && refreshSoon()),
+        ];
         // the elapsed time moves on while nothing else changes
         const clock = setInterval(refreshSoon, 5000);
         return {

@@ -49,7 +49,11 @@ async function runImport(
   );
 }
 
-export async function addBuiltinBenchmark(stores: StoreService, log: vscode.LogOutputChannel, ids?: string[]): Promise<ImportResult[]> {
+export async function addBuiltinBenchmark(
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+  ids?: string[],
+): Promise<ImportResult[]> {
   let chosen = ids;
   if (!chosen) {
     let existing = new Set<string>();
@@ -66,7 +70,12 @@ export async function addBuiltinBenchmark(stores: StoreService, log: vscode.LogO
         detail: `${b.description} — ${b.license}`,
         id: b.id,
       })),
-      { title: 'Add Built-in Benchmark', placeHolder: 'Choose benchmarks to add to this workspace', canPickMany: true, matchOnDetail: true },
+      {
+        title: 'Add Built-in Benchmark',
+        placeHolder: 'Choose benchmarks to add to this workspace',
+        canPickMany: true,
+        matchOnDetail: true,
+      },
     );
     if (!picks || picks.length === 0) return [];
     chosen = picks.map((p) => p.id);
@@ -76,7 +85,12 @@ export async function addBuiltinBenchmark(stores: StoreService, log: vscode.LogO
     const b = BUILTIN_BENCHMARKS.find((x) => x.id === id);
     if (!b) continue;
     try {
-      const r = await runImport(stores, log, { file: builtinFile(b), name: b.id, sourceLabel: `builtin:${b.id}` }, `W2S: adding ${b.label}`);
+      const r = await runImport(
+        stores,
+        log,
+        { file: builtinFile(b), name: b.id, sourceLabel: `builtin:${b.id}` },
+        `W2S: adding ${b.label}`,
+      );
       if (r) results.push(r);
     } catch (e) {
       void reportError(log, `adding ${b.label} failed`, e);
@@ -85,13 +99,19 @@ export async function addBuiltinBenchmark(stores: StoreService, log: vscode.LogO
   }
   if (results.length) {
     void vscode.window.showInformationMessage(
-      results.map((r) => `${r.name}: ${r.problems} problems${r.outcome === 'unchanged' ? ' (already there)' : ''}`).join(' · '),
+      results
+        .map((r) => `${r.name}: ${r.problems} problems${r.outcome === 'unchanged' ? ' (already there)' : ''}`)
+        .join(' · '),
     );
   }
   return results;
 }
 
-export async function importProblemSetFile(stores: StoreService, log: vscode.LogOutputChannel, uri?: vscode.Uri): Promise<ImportResult | undefined> {
+export async function importProblemSetFile(
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+  uri?: vscode.Uri,
+): Promise<ImportResult | undefined> {
   let target = uri;
   if (!target) {
     const picked = await vscode.window.showOpenDialog({
@@ -105,7 +125,10 @@ export async function importProblemSetFile(stores: StoreService, log: vscode.Log
     target = picked[0];
   }
   const file = target.fsPath;
-  const suggested = path.basename(file).replace(/\.[^.]+$/, '').replace(/[^A-Za-z0-9._-]/g, '-');
+  const suggested = path
+    .basename(file)
+    .replace(/\.[^.]+$/, '')
+    .replace(/[^A-Za-z0-9._-]/g, '-');
   const name = await vscode.window.showInputBox({
     title: 'Problem set name',
     value: suggested,

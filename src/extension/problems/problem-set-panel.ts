@@ -5,7 +5,11 @@ import type { StoreService } from '../ui/store-service';
 import { createPanelController, type PanelController } from '../ui/webview-panel';
 
 /** The read-only view of one problem set, one panel per set (its webview state restores scroll and filter). */
-export function problemSetPanels(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): PanelController<string> {
+export function problemSetPanels(
+  context: vscode.ExtensionContext,
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+): PanelController<string> {
   return createPanelController<string>(
     {
       viewType: 'w2s.problemSet',
@@ -19,7 +23,11 @@ export function problemSetPanels(context: vscode.ExtensionContext, stores: Store
       refreshDelayMs: 0,
       setup: ({ host, refreshSoon }, set) => {
         host.onRequest(GetProblemsRequest, (p) => {
-          const r = searchProblems(stores.get(), p.set, { offset: p.offset, limit: Math.min(p.limit, 500), query: p.query });
+          const r = searchProblems(stores.get(), p.set, {
+            offset: p.offset,
+            limit: Math.min(p.limit, 500),
+            query: p.query,
+          });
           return { matched: r.matched, problems: r.problems.map(({ id: _id, ...rest }) => rest) };
         });
         // Traces and grades arriving change the store too; the list reloads only when the set itself changed.
@@ -30,7 +38,12 @@ export function problemSetPanels(context: vscode.ExtensionContext, stores: Store
             if (reloaded) sent = '';
             const s = listProblemSets(stores.get()).find((x) => x.name === set);
             if (!s) return;
-            const init: ProblemSetInit = { set, total: s.problems, source: s.source, answerTypes: s.answerTypes as Record<string, number> };
+            const init: ProblemSetInit = {
+              set,
+              total: s.problems,
+              source: s.source,
+              answerTypes: s.answerTypes as Record<string, number>,
+            };
             const key = `${s.updatedAt}\u0000${JSON.stringify(init)}`;
             if (key === sent) return;
             sent = key;

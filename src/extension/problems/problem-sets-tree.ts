@@ -21,12 +21,20 @@ export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Di
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return rootsFromStore(this.stores, (store): Node[] => listProblemSets(store).map((set) => ({ kind: 'set', set })));
+    if (!node)
+      return rootsFromStore(this.stores, (store): Node[] =>
+        listProblemSets(store).map((set) => ({ kind: 'set', set })),
+      );
     if (node.kind !== 'set') return [];
     const s = node.set;
     const types = Object.entries(s.answerTypes).sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0));
     return [
-      ...types.map(([t, n]): Node => ({ kind: 'detail', label: t, description: `${n} problems`, icon: answerTypeIcon(t) })),
+      ...types.map(([t, n]): Node => ({
+        kind: 'detail',
+        label: t,
+        description: `${n} problems`,
+        icon: answerTypeIcon(t),
+      })),
       { kind: 'detail', label: 'source', description: s.source, icon: 'file' },
       { kind: 'detail', label: 'imported', description: s.updatedAt.replace('T', ' ').slice(0, 16), icon: 'history' },
     ];
@@ -39,8 +47,12 @@ export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Di
         const item = new vscode.TreeItem(s.name, vscode.TreeItemCollapsibleState.Collapsed);
         const types = Object.keys(s.answerTypes).join(', ');
         item.description = `${s.problems} problems · ${types}`;
-        const typeList = Object.entries(s.answerTypes).map(([t, n]) => `${n} ${t}`).join(', ');
-        item.tooltip = new vscode.MarkdownString(md`**${s.name}** — ${s.problems} problems\n\nanswer types: ${typeList}\n\nsource: ${s.source}`);
+        const typeList = Object.entries(s.answerTypes)
+          .map(([t, n]) => `${n} ${t}`)
+          .join(', ');
+        item.tooltip = new vscode.MarkdownString(
+          md`**${s.name}** — ${s.problems} problems\n\nanswer types: ${typeList}\n\nsource: ${s.source}`,
+        );
         item.iconPath = new vscode.ThemeIcon('library');
         item.contextValue = 'w2s.problemSet';
         item.command = { command: 'w2s.openProblemSet', title: 'Open Problem Set', arguments: [s.name] };
@@ -61,5 +73,12 @@ export class ProblemSetsTree implements vscode.TreeDataProvider<Node>, vscode.Di
 }
 
 function answerTypeIcon(t: string): string {
-  return ({ math: 'symbol-operator', number: 'symbol-number', choice: 'list-selection', text: 'symbol-text' } as Record<string, string>)[t] ?? 'circle';
+  return (
+    (
+      { math: 'symbol-operator', number: 'symbol-number', choice: 'list-selection', text: 'symbol-text' } as Record<
+        string,
+        string
+      >
+    )[t] ?? 'circle'
+  );
 }

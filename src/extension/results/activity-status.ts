@@ -52,12 +52,19 @@ export class ActivityStatus implements vscode.Disposable {
       const tps = mine.reduce((a, s) => a + (s.progress?.tokensPerSecond ?? 0), 0);
       parts.push(`$(sync~spin) W2S ${done}/${total}${tps ? ` · ${Math.round(tps)} tok/s` : ''}`);
     }
-    if (elsewhere.length) parts.push(`${mine.length ? '' : '$(sync~spin) W2S '}${elsewhere.length} run${elsewhere.length > 1 ? 's' : ''} elsewhere`);
+    if (elsewhere.length)
+      parts.push(
+        `${mine.length ? '' : '$(sync~spin) W2S '}${elsewhere.length} run${elsewhere.length > 1 ? 's' : ''} elsewhere`,
+      );
     if (jobs.length) parts.push(`$(server-process) ${jobs.length} job${jobs.length > 1 ? 's' : ''}`);
     this.item.text = parts.join(' · ');
     const md = new vscode.MarkdownString();
-    for (const s of mine) md.appendText(`${s.runName}: ${s.progress?.done ?? 0}/${s.progress?.total ?? '?'}${s.progress?.failed ? `, ${s.progress.failed} failed` : ''} (this window)\n\n`);
-    for (const r of elsewhere) md.appendText(`${r.name}: ${r.kind} run sampling in ${r.owner ?? 'another process'}\n\n`);
+    for (const s of mine)
+      md.appendText(
+        `${s.runName}: ${s.progress?.done ?? 0}/${s.progress?.total ?? '?'}${s.progress?.failed ? `, ${s.progress.failed} failed` : ''} (this window)\n\n`,
+      );
+    for (const r of elsewhere)
+      md.appendText(`${r.name}: ${r.kind} run sampling in ${r.owner ?? 'another process'}\n\n`);
     for (const j of jobs) md.appendText(`${j.name}: ${j.kind} job, ${j.status}\n\n`);
     this.item.tooltip = md;
     this.item.show();

@@ -76,7 +76,9 @@ export class BenchmarkTests implements vscode.Disposable {
         this.schedulePublish(2000);
       }),
       // Opening a problem-set file resolves its problems, so the gutter has items to decorate.
-      vscode.window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => this.resolveDocument(e.document.uri))),
+      vscode.window.onDidChangeVisibleTextEditors((editors) =>
+        editors.forEach((e) => this.resolveDocument(e.document.uri)),
+      ),
     );
     // Not during activation: the store (and its native module) opens on first use, just after.
     const first = setTimeout(() => {
@@ -118,7 +120,9 @@ export class BenchmarkTests implements vscode.Disposable {
 
   /** "500 problems · partial: student 4/500": a partial evaluation is marked on its set in the Testing view. */
   private setDescription(set: string, problems: number): string {
-    const partial = [...(this.partials.get(set) ?? new Map<string, { graded: number; of: number }>())].map(([m, c]) => `${m} ${c.graded}/${c.of}`);
+    const partial = [...(this.partials.get(set) ?? new Map<string, { graded: number; of: number }>())].map(
+      ([m, c]) => `${m} ${c.graded}/${c.of}`,
+    );
     return `${problems} problems${partial.length ? ` · partial: ${partial.join(', ')}` : ''}`;
   }
 
@@ -133,7 +137,9 @@ export class BenchmarkTests implements vscode.Disposable {
     if (!store) return;
     const lines = this.index.lines(set);
     const problems = store.db
-      .prepare('SELECT p.key, p.position, p.question FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = ? ORDER BY p.position')
+      .prepare(
+        'SELECT p.key, p.position, p.question FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = ? ORDER BY p.position',
+      )
       .all(name) as { key: string; position: number; question: string }[];
     const children = problems.map((p) => {
       const child = this.controller.createTestItem(problemId(name, p.key), p.key, item.uri);
@@ -157,7 +163,12 @@ export class BenchmarkTests implements vscode.Disposable {
     for (const m of models) {
       let profile = this.profiles.get(m);
       if (!profile) {
-        profile = this.controller.createRunProfile(m, vscode.TestRunProfileKind.Run, (request, token) => this.runProfile(m, request, token), m === latest);
+        profile = this.controller.createRunProfile(
+          m,
+          vscode.TestRunProfileKind.Run,
+          (request, token) => this.runProfile(m, request, token),
+          m === latest,
+        );
         this.profiles.set(m, profile);
       }
     }
@@ -188,13 +199,16 @@ export class BenchmarkTests implements vscode.Disposable {
     const published = { ...this.context.workspaceState.get<Record<string, string>>(PUBLISHED_KEY, {}) };
     let changed = false;
     for (const ev of listEvalRuns(store)) {
-      if (ev.status === 'running' || ev.status === 'pending' || this.busy.has(ev.name) || this.sessions.get(ev.name)) continue;
+      if (ev.status === 'running' || ev.status === 'pending' || this.busy.has(ev.name) || this.sessions.get(ev.name))
+        continue;
       if (ev.reruns.some((r) => r.status === 'running' || this.sessions.get(r.name))) continue;
       const fingerprint = evalFingerprint(store, ev);
       if (published[ev.name] === fingerprint) continue;
       const ids = [ev.id, ...ev.reruns.map((r) => r.id)];
       const ungraded = store.db
-        .prepare(`SELECT count(*) AS n FROM traces t LEFT JOIN grades g ON g.trace_id = t.id WHERE t.run_id IN (${ids.map(() => '?').join(',')}) AND t.error IS NULL AND g.trace_id IS NULL`)
+        .prepare(
+          `SELECT count(*) AS n FROM traces t LEFT JOIN grades g ON g.trace_id = t.id WHERE t.run_id IN (${ids.map(() => '?').join(',')}) AND t.error IS NULL AND g.trace_id IS NULL`,
+        )
         .get(...ids) as { n: number };
       if (ungraded.n > 0) continue; // grades are still landing: the next change publishes it
       this.publish(ev);
@@ -225,8 +239,15 @@ export class BenchmarkTests implements vscode.Disposable {
     if (items.length === 0) return;
     // the run's name is what the Test Results view lists: a partial evaluation says so there
     const partial = evaluation.coverage.partial ? ` · ${partialText(evaluation.coverage)}` : '';
-    const run = into ?? this.controller.createTestRun(new vscode.TestRunRequest(items, undefined, this.profiles.get(ev.model)), `${ev.model} · ${ev.name}${partial}`, true);
-    if (evaluation.coverage.partial) run.appendOutput(`${ev.name}: ${partialText(evaluation.coverage)}; its accuracy is on those problems only.\r\n`);
+    const run =
+      into ??
+      this.controller.createTestRun(
+        new vscode.TestRunRequest(items, undefined, this.profiles.get(ev.model)),
+        `${ev.model} · ${ev.name}${partial}`,
+        true,
+      );
+    if (evaluation.coverage.partial)
+      run.appendOutput(`${ev.name}: ${partialText(evaluation.coverage)}; its accuracy is on those problems only.\r\n`);
     for (const item of items) {
       const key = parseProblemId(item.id)!.key;
       report(run, item, ev, evaluation.byKey.get(key)!, results.gold.get(key) ?? '');
@@ -235,7 +256,11 @@ export class BenchmarkTests implements vscode.Disposable {
   }
 
   /** Runs a model's profile: evaluates the selected problems through its endpoint and reports each verdict. */
-  private async runProfile(model: string, request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+  private async runProfile(
+    model: string,
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+  ): Promise<void> {
     const run = this.controller.createTestRun(request, `W2S: ${model}`, true);
     const bySet = new Map<string, vscode.TestItem[]>();
     const excluded = new Set((request.exclude ?? []).map((i) => i.id));
@@ -263,9 +288,18 @@ export class BenchmarkTests implements vscode.Disposable {
         if (token.isCancellationRequested) break;
         items.forEach((i) => run.started(i));
         try {
-          const ev = await this.evaluate(model, set, items.map((i) => parseProblemId(i.id)!.key), file, token, run);
+          const ev = await this.evaluate(
+            model,
+            set,
+            items.map((i) => parseProblemId(i.id)!.key),
+            file,
+            token,
+            run,
+          );
           if ('submitted' in ev) {
-            run.appendOutput(`${set}: submitted as cluster job ${ev.submitted}; its results are published here when it finishes.\r\n`);
+            run.appendOutput(
+              `${set}: submitted as cluster job ${ev.submitted}; its results are published here when it finishes.\r\n`,
+            );
             items.forEach((i) => run.skipped(i));
             continue;
           }
@@ -281,7 +315,8 @@ export class BenchmarkTests implements vscode.Disposable {
         } catch (e) {
           const message = new vscode.TestMessage(redactSecrets(errorMessage(e)));
           for (const i of items) run.errored(i, message);
-          if (!isW2sError(e)) this.log.error(`results: evaluating ${set} with ${model}: ${(e as Error)?.stack ?? String(e)}`);
+          if (!isW2sError(e))
+            this.log.error(`results: evaluating ${set} with ${model}: ${(e as Error)?.stack ?? String(e)}`);
         }
       }
     } catch (e) {
@@ -295,7 +330,14 @@ export class BenchmarkTests implements vscode.Disposable {
    * Samples the problems with this model's evaluation of the set (its settings and endpoint); a set it has
    * not evaluated yet gets an evaluation with the settings of its latest one elsewhere.
    */
-  private async evaluate(model: string, set: string, keys: string[], file: string, token: vscode.CancellationToken, testRun: vscode.TestRun): Promise<EvalRun | { submitted: string }> {
+  private async evaluate(
+    model: string,
+    set: string,
+    keys: string[],
+    file: string,
+    token: vscode.CancellationToken,
+    testRun: vscode.TestRun,
+  ): Promise<EvalRun | { submitted: string }> {
     const view = this.stores.get();
     const runs = listEvalRuns(view).filter((r) => r.model === model);
     const onSet = runs.filter((r) => r.setName === set).at(-1);
@@ -303,13 +345,22 @@ export class BenchmarkTests implements vscode.Disposable {
     const row = template && findRun(view, template.name);
     if (onSet && onSet.jobId !== null) {
       // evaluated on the cluster: the same again there, as a job (its results arrive as a re-run of it)
-      const job = (await vscode.commands.executeCommand('w2s.submitEvalJob', { evaluation: onSet.name, problemKeys: keys })) as string | undefined;
-      if (!job) throw new W2sError(`Not submitted: ${model}'s evaluation of ${set} ran on the cluster, so it is evaluated again there.`, 'CANCELLED');
+      const job = (await vscode.commands.executeCommand('w2s.submitEvalJob', {
+        evaluation: onSet.name,
+        problemKeys: keys,
+      })) as string | undefined;
+      if (!job)
+        throw new W2sError(
+          `Not submitted: ${model}'s evaluation of ${set} ran on the cluster, so it is evaluated again there.`,
+          'CANCELLED',
+        );
       return { submitted: job };
     }
     if (!row || !row.endpoint || !row.template || template?.jobId !== null) {
       // (a cluster evaluation's endpoint is the cluster's address, not a model server)
-      throw new Error(`${model} has no endpoint to sample from (its evaluations came from a cluster job or an import). Run "W2S: Evaluate Model on Cluster…" for it, or serve it and run "W2S: Evaluate Endpoint Model…".`);
+      throw new Error(
+        `${model} has no endpoint to sample from (its evaluations came from a cluster job or an import). Run "W2S: Evaluate Model on Cluster…" for it, or serve it and run "W2S: Evaluate Endpoint Model…".`,
+      );
     }
     const profile = profileForUrl(row.endpoint);
     const apiKey = await apiKeyFor(this.context.secrets, profile?.name ?? row.endpoint);
@@ -325,7 +376,8 @@ export class BenchmarkTests implements vscode.Disposable {
         concurrency: setting('sampling.concurrency'),
         timeoutMs: setting('sampling.timeoutSeconds') * 1000,
         signal: session.controller.signal,
-        onProgress: (p: Parameters<NonNullable<Parameters<typeof sampleRun>[1]['onProgress']>>[0]) => this.sessions.report(session, p),
+        onProgress: (p: Parameters<NonNullable<Parameters<typeof sampleRun>[1]['onProgress']>>[0]) =>
+          this.sessions.report(session, p),
         // Test results are verdicts: evaluations are graded as they arrive whatever w2s.grading.gradeOnArrival says.
         onTracesStored: (ids: number[]) => this.grader.enqueue(ids),
         onLog: (level: 'info' | 'warn', msg: string) => (level === 'warn' ? this.log.warn(msg) : this.log.info(msg)),
@@ -333,16 +385,29 @@ export class BenchmarkTests implements vscode.Disposable {
       let results: SampleResult[];
       if (onSet) results = await evaluateProblems(store, onSet.name, keys, runtime);
       else {
-        const { extra_body: extraBody, ...params } = row.params as SamplingParams & { extra_body?: Record<string, unknown> };
+        const { extra_body: extraBody, ...params } = row.params as SamplingParams & {
+          extra_body?: Record<string, unknown>;
+        };
         results = [
           await sampleRun(store, {
-            ...runtime, kind: 'eval', runName: name, setName: set, model, baseUrl: row.endpoint, extraBody, template: row.template as PromptTemplate,
-            params, samplesPerProblem: row.samplesPerProblem, problemKeys: keys,
+            ...runtime,
+            kind: 'eval',
+            runName: name,
+            setName: set,
+            model,
+            baseUrl: row.endpoint,
+            extraBody,
+            template: row.template as PromptTemplate,
+            params,
+            samplesPerProblem: row.samplesPerProblem,
+            problemKeys: keys,
           }),
         ];
       }
       for (const r of results) {
-        testRun.appendOutput(`${r.runName}: ${r.status}, ${r.storedThisSession} generation(s) stored${r.failed ? `, ${r.failed} failed` : ''}${r.error ? ` — ${redactSecrets(r.error)}` : ''}\r\n`);
+        testRun.appendOutput(
+          `${r.runName}: ${r.status}, ${r.storedThisSession} generation(s) stored${r.failed ? `, ${r.failed} failed` : ''}${r.error ? ` — ${redactSecrets(r.error)}` : ''}\r\n`,
+        );
       }
       const ev = listEvalRuns(store).find((r) => r.name === name);
       if (!ev) throw new Error(`No evaluation ${name} after sampling.`);
@@ -371,7 +436,13 @@ function report(run: vscode.TestRun, item: vscode.TestItem, ev: EvalRun, o: Prob
   const graded = o.samples.filter((s) => s.verdict !== null);
   if (graded.length === 0) {
     if (o.samples.length) run.skipped(item);
-    else run.errored(item, new vscode.TestMessage(`${ev.name}: the request failed${o.failed > 1 ? ` (${o.failed} samples)` : ''}; run again to retry it.`));
+    else
+      run.errored(
+        item,
+        new vscode.TestMessage(
+          `${ev.name}: the request failed${o.failed > 1 ? ` (${o.failed} samples)` : ''}; run again to retry it.`,
+        ),
+      );
     return;
   }
   const correct = graded.filter((s) => s.verdict === 'correct').length;
@@ -392,7 +463,12 @@ function report(run: vscode.TestRun, item: vscode.TestItem, ev: EvalRun, o: Prob
   // The trace ids ride in the context value: it comes back with the message to "Show Response" (the stack trace does not).
   message.contextValue = `w2s.problemResult:${graded.map((s) => s.traceId).join(',')}`;
   message.stackTrace = graded.map(
-    (s) => new vscode.TestMessageStackFrame(`${ev.name} · sample ${s.index}: ${s.verdict}${s.extracted !== null ? ` (${s.extracted.slice(0, 40)})` : ''}`, traceUri(s.traceId, `${ev.name}-${item.label}-${s.index}`), new vscode.Position(TRACE_VERDICT_LINE, 0)),
+    (s) =>
+      new vscode.TestMessageStackFrame(
+        `${ev.name} · sample ${s.index}: ${s.verdict}${s.extracted !== null ? ` (${s.extracted.slice(0, 40)})` : ''}`,
+        traceUri(s.traceId, `${ev.name}-${item.label}-${s.index}`),
+        new vscode.Position(TRACE_VERDICT_LINE, 0),
+      ),
   );
   if (graded.every((s) => s.verdict === 'error')) run.errored(item, message);
   else run.failed(item, message);

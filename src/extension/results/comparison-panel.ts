@@ -4,7 +4,15 @@ import { comparisonChoices } from '../../core/results/choices';
 import { buildComparison, createComparisonCache, type Comparison } from '../../core/results/comparison';
 import { listEvalRuns } from '../../core/results/eval-runs';
 import { notes, toCompactMarkdown, toCsv, toLatex } from '../../core/results/format';
-import { CopyResultsRequest, ResultsStateNotification, RevealRunRequest, SelectResultsRequest, type ComparisonView, type ResultsSelection, type ResultsState } from '../../protocol/results';
+import {
+  CopyResultsRequest,
+  ResultsStateNotification,
+  RevealRunRequest,
+  SelectResultsRequest,
+  type ComparisonView,
+  type ResultsSelection,
+  type ResultsState,
+} from '../../protocol/results';
 import { setting } from '../ui/settings';
 import type { StoreService } from '../ui/store-service';
 import { createPanelController, type PanelController, type PanelContext } from '../ui/webview-panel';
@@ -13,7 +21,12 @@ const FORMAT_NAME = { md: 'Markdown', latex: 'LaTeX', csv: 'CSV' } as const;
 
 /** The comparison settings a user chooses (w2s.results.*), as `w2s results` takes them on its command line. */
 function settings(): ReturnType<typeof comparisonChoices> {
-  const values: Record<string, unknown> = { rgrMinGap: setting('results.rgrMinGap'), average: setting('results.average'), rgrMean: setting('results.rgrMean'), majVote: setting('results.majVote') };
+  const values: Record<string, unknown> = {
+    rgrMinGap: setting('results.rgrMinGap'),
+    average: setting('results.average'),
+    rgrMean: setting('results.rgrMean'),
+    majVote: setting('results.majVote'),
+  };
   return comparisonChoices((key) => values[key]);
 }
 
@@ -28,7 +41,11 @@ const SELECTION_KEY = 'w2s.results.selection';
 export type ResultsPanelArgs = Record<string, never>;
 
 /** The models × benchmarks comparison: one panel. */
-export function comparisonPanel(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): PanelController<ResultsPanelArgs> {
+export function comparisonPanel(
+  context: vscode.ExtensionContext,
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+): PanelController<ResultsPanelArgs> {
   return createPanelController<ResultsPanelArgs>(
     {
       viewType: 'w2s.results',
@@ -46,9 +63,18 @@ export function comparisonPanel(context: vscode.ExtensionContext, stores: StoreS
   );
 }
 
-function comparisonContent({ host, refreshSoon }: PanelContext, context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel) {
+function comparisonContent(
+  { host, refreshSoon }: PanelContext,
+  context: vscode.ExtensionContext,
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+) {
   const cache = createComparisonCache();
-  let selection: ResultsSelection = context.workspaceState.get<ResultsSelection>(SELECTION_KEY) ?? { base: null, rl: null, sets: null };
+  let selection: ResultsSelection = context.workspaceState.get<ResultsSelection>(SELECTION_KEY) ?? {
+    base: null,
+    rl: null,
+    sets: null,
+  };
   let last: Comparison | undefined;
   let computing: Promise<ResultsState> | undefined;
   let dirty = false;
@@ -57,11 +83,24 @@ function comparisonContent({ host, refreshSoon }: PanelContext, context: vscode.
   const yieldEvery = () => new Promise<void>((r) => setImmediate(r));
   const compute = async (): Promise<ResultsState> => {
     const store = stores.getIfExists();
-    if (!store) return { selection, availableSets: [], comparison: null, error: 'No W2S store in this workspace yet: evaluate a model first (W2S: Evaluate Endpoint Model…).' };
+    if (!store)
+      return {
+        selection,
+        availableSets: [],
+        comparison: null,
+        error: 'No W2S store in this workspace yet: evaluate a model first (W2S: Evaluate Endpoint Model…).',
+      };
     const availableSets = [...new Set(listEvalRuns(store).map((r) => r.setName))];
     const sets = selection.sets?.filter((s) => availableSets.includes(s));
     try {
-      last = await buildComparison(store, { ...settings(), base: selection.base ?? undefined, rl: selection.rl ?? undefined, sets: sets?.length ? sets : undefined, cache, yieldEvery });
+      last = await buildComparison(store, {
+        ...settings(),
+        base: selection.base ?? undefined,
+        rl: selection.rl ?? undefined,
+        sets: sets?.length ? sets : undefined,
+        cache,
+        yieldEvery,
+      });
       return { selection, availableSets, comparison: view(last), error: null };
     } catch (e) {
       // A base or RL model that is gone (runs deleted): show the table without it, and say so.

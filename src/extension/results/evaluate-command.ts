@@ -50,9 +50,14 @@ interface EvalPlan {
  * set through the same sampler and grader as teacher traces (a vLLM server of the student needs no cluster).
  * Each run is resumable; results appear in the comparison panel and the Testing view as they are graded.
  */
-export async function evaluateEndpointModel(ctx: SamplingContext, grader: GraderService, args?: EvaluateArgs): Promise<SampleResult[] | undefined> {
+export async function evaluateEndpointModel(
+  ctx: SamplingContext,
+  grader: GraderService,
+  args?: EvaluateArgs,
+): Promise<SampleResult[] | undefined> {
   try {
-    const plan = args && typeof args === 'object' && typeof args.model === 'string' ? planFromArgs(args) : await pickPlan(ctx);
+    const plan =
+      args && typeof args === 'object' && typeof args.model === 'string' ? planFromArgs(args) : await pickPlan(ctx);
     if (!plan) return undefined;
     return await runPlan(ctx, grader, plan);
   } catch (e) {
@@ -65,8 +70,15 @@ function planFromArgs(a: EvaluateArgs): EvalPlan {
   const baseUrl = normalizeBaseUrl(a.baseUrl);
   const profile = profileForUrl(baseUrl);
   return {
-    baseUrl, keyName: profile?.name ?? baseUrl, extraBody: profile?.extraBody, model: a.model, sets: [...(a.sets ?? EVAL_DEFAULTS.sets)], n: a.n ?? EVAL_DEFAULTS.n,
-    params: a.params ?? EVAL_PRESETS[0]!.params, template: a.template ?? EVAL_DEFAULTS.template, limit: a.limit,
+    baseUrl,
+    keyName: profile?.name ?? baseUrl,
+    extraBody: profile?.extraBody,
+    model: a.model,
+    sets: [...(a.sets ?? EVAL_DEFAULTS.sets)],
+    n: a.n ?? EVAL_DEFAULTS.n,
+    params: a.params ?? EVAL_PRESETS[0]!.params,
+    template: a.template ?? EVAL_DEFAULTS.template,
+    limit: a.limit,
   };
 }
 
@@ -74,19 +86,39 @@ async function pickPlan(ctx: SamplingContext): Promise<EvalPlan | undefined> {
   const step = (n: number) => ({ step: n, totalSteps: 4 });
   const ep = await pickEndpoint(ctx.memory, TITLE, step(1));
   if (!ep) return undefined;
-  const model = await pickModel(ep, await apiKeyFor(ctx.secrets, ep.name), ctx.memory.lastModel(ep.baseUrl), TITLE, step(2));
+  const model = await pickModel(
+    ep,
+    await apiKeyFor(ctx.secrets, ep.name),
+    ctx.memory.lastModel(ep.baseUrl),
+    TITLE,
+    step(2),
+  );
   if (model) await ctx.memory.rememberModel(ep.baseUrl, model);
   if (!model) return undefined;
   const store = ctx.stores.get();
   const inStore = listProblemSets(store);
   type SetItem = vscode.QuickPickItem & { set: string };
   const items: SetItem[] = [
-    ...inStore.map((s): SetItem => ({ label: s.name, description: `${s.problems} problems`, set: s.name, picked: (EVAL_DEFAULTS.sets as readonly string[]).includes(s.name) })),
-    ...BUILTIN_BENCHMARKS.filter((b) => !inStore.some((s) => s.name === b.id)).map(
-      (b): SetItem => ({ label: b.id, description: `${b.problems} problems · built-in, added first`, detail: b.description, set: b.id, picked: (EVAL_DEFAULTS.sets as readonly string[]).includes(b.id) }),
-    ),
+    ...inStore.map((s): SetItem => ({
+      label: s.name,
+      description: `${s.problems} problems`,
+      set: s.name,
+      picked: (EVAL_DEFAULTS.sets as readonly string[]).includes(s.name),
+    })),
+    ...BUILTIN_BENCHMARKS.filter((b) => !inStore.some((s) => s.name === b.id)).map((b): SetItem => ({
+      label: b.id,
+      description: `${b.problems} problems · built-in, added first`,
+      detail: b.description,
+      set: b.id,
+      picked: (EVAL_DEFAULTS.sets as readonly string[]).includes(b.id),
+    })),
   ];
-  const picked = await pickManyStep(items, { title: TITLE, ...step(3), placeholder: 'Benchmarks to evaluate on', ignoreFocusOut: true });
+  const picked = await pickManyStep(items, {
+    title: TITLE,
+    ...step(3),
+    placeholder: 'Benchmarks to evaluate on',
+    ignoreFocusOut: true,
+  });
   if (!picked?.length) return undefined;
   const preset = await pickStep(
     EVAL_PRESETS.map((p) => ({ label: p.label, detail: p.detail, preset: p })),
@@ -94,7 +126,13 @@ async function pickPlan(ctx: SamplingContext): Promise<EvalPlan | undefined> {
   );
   if (!preset) return undefined;
   return {
-    baseUrl: ep.baseUrl, keyName: ep.name, extraBody: ep.extraBody, model, sets: picked.map((p) => p.set), n: preset.preset.n, params: preset.preset.params,
+    baseUrl: ep.baseUrl,
+    keyName: ep.name,
+    extraBody: ep.extraBody,
+    model,
+    sets: picked.map((p) => p.set),
+    n: preset.preset.n,
+    params: preset.preset.params,
     template: EVAL_DEFAULTS.template,
   };
 }
@@ -103,7 +141,10 @@ async function runPlan(ctx: SamplingContext, grader: GraderService, plan: EvalPl
   const missing = plan.sets.filter((s) => !listProblemSets(ctx.stores.get()).some((x) => x.name === s));
   const builtins = missing.filter((s) => BUILTIN_BENCHMARKS.some((b) => b.id === s));
   const unknown = missing.filter((s) => !builtins.includes(s));
-  if (unknown.length) throw new Error(`No problem set named ${unknown.map((s) => `"${s}"`).join(', ')}: import it first (W2S: Import Problem Set…).`);
+  if (unknown.length)
+    throw new Error(
+      `No problem set named ${unknown.map((s) => `"${s}"`).join(', ')}: import it first (W2S: Import Problem Set…).`,
+    );
   if (builtins.length) await addBuiltinBenchmark(ctx.stores, ctx.log, builtins);
   const template = requireTemplate(ctx.stores.get(), plan.template);
   const gradeOnArrival = () => setting('grading.gradeOnArrival');
@@ -118,8 +159,17 @@ async function runPlan(ctx: SamplingContext, grader: GraderService, plan: EvalPl
   const results: SampleResult[] = [];
   for (const set of plan.sets) {
     const r = await runSampling(evalCtx, {
-      kind: 'eval', runName: evalRunName(set, plan.model, plan.n), setName: set, model: plan.model, baseUrl: plan.baseUrl, keyName: plan.keyName,
-      extraBody: plan.extraBody, template, params: plan.params, samplesPerProblem: plan.n, problemLimit: plan.limit,
+      kind: 'eval',
+      runName: evalRunName(set, plan.model, plan.n),
+      setName: set,
+      model: plan.model,
+      baseUrl: plan.baseUrl,
+      keyName: plan.keyName,
+      extraBody: plan.extraBody,
+      template,
+      params: plan.params,
+      samplesPerProblem: plan.n,
+      problemLimit: plan.limit,
     });
     if (!r) break;
     results.push(r);
@@ -139,7 +189,9 @@ async function runPlan(ctx: SamplingContext, grader: GraderService, plan: EvalPl
     })
     .join(', ');
   if (results.length) {
-    void vscode.window.showInformationMessage(`${plan.model}: ${summary}.`, 'Open Results').then((a) => a && vscode.commands.executeCommand('w2s.openResults'));
+    void vscode.window
+      .showInformationMessage(`${plan.model}: ${summary}.`, 'Open Results')
+      .then((a) => a && vscode.commands.executeCommand('w2s.openResults'));
   }
   return results;
 }

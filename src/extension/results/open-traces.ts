@@ -27,7 +27,9 @@ export function problemRefOf(arg: unknown): ProblemRef | undefined {
 export async function openProblemTraces(arg: unknown, asText = false): Promise<void> {
   const ref = problemRefOf(arg);
   if (!ref) {
-    void vscode.window.showInformationMessage('Open traces: hover a problem line of a problem-set file, or pick a problem in the Testing view.');
+    void vscode.window.showInformationMessage(
+      'Open traces: hover a problem line of a problem-set file, or pick a problem in the Testing view.',
+    );
     return;
   }
   if (!asText) {
@@ -43,9 +45,15 @@ export async function openProblemTraces(arg: unknown, asText = false): Promise<v
  * several). The message's context value carries the trace ids; a message without them falls back to its
  * stack frames, then to every trace of the problem.
  */
-export async function showTestResponse(arg: { test?: vscode.TestItem; message?: vscode.TestMessage } | undefined): Promise<void> {
+export async function showTestResponse(
+  arg: { test?: vscode.TestItem; message?: vscode.TestMessage } | undefined,
+): Promise<void> {
   const message = arg?.message;
-  const ids = /^w2s\.problemResult:([\d,]+)$/.exec(message?.contextValue ?? '')?.[1]?.split(',').map(Number) ?? [];
+  const ids =
+    /^w2s\.problemResult:([\d,]+)$/
+      .exec(message?.contextValue ?? '')?.[1]
+      ?.split(',')
+      .map(Number) ?? [];
   const frames = message?.stackTrace?.filter((f) => f.uri) ?? [];
   const choices = ids.length
     ? ids.map((id, i) => ({ label: `sample ${i}`, uri: traceUri(id, `${arg?.test?.label ?? 'trace'}-${i}`) }))

@@ -17,7 +17,10 @@ const MARK = { correct: '✓', incorrect: '✗', 'no-answer': '∅', error: '⚠
  * runs' pass rate on it, and a link that opens its traces.
  */
 export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
-  const selector: vscode.DocumentSelector = [{ scheme: BUILTIN_SCHEME }, { scheme: 'file', pattern: '**/*.{jsonl,ndjson,json,csv}' }];
+  const selector: vscode.DocumentSelector = [
+    { scheme: BUILTIN_SCHEME },
+    { scheme: 'file', pattern: '**/*.{jsonl,ndjson,json,csv}' },
+  ];
   return vscode.languages.registerHoverProvider(selector, {
     provideHover(document, position) {
       const set = index.setForDocument(document.uri);
@@ -36,7 +39,9 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
       const md = new vscode.MarkdownString(undefined, true);
       md.isTrusted = { enabledCommands: ['w2s.openProblemTraces', 'w2s.openProblemTracesAsText'] };
       md.supportHtml = false;
-      md.appendMarkdown(`**W2S · ${esc(set.name)} / ${esc(key)}** — gold answer: ${esc(results.gold.get(key) ?? '?')}\n\n`);
+      md.appendMarkdown(
+        `**W2S · ${esc(set.name)} / ${esc(key)}** — gold answer: ${esc(results.gold.get(key) ?? '?')}\n\n`,
+      );
       const evaluated = results.evaluations.filter((e) => e.byKey.has(key!));
       if (evaluated.length) {
         md.appendMarkdown('Evaluated models:\n\n');
@@ -49,8 +54,12 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
             continue;
           }
           const first = graded[0]!;
-          const verdict = graded.length === 1 ? `${MARK[first.verdict!]} ${first.verdict}` : `${correct}/${graded.length} samples correct`;
-          const answer = graded.length === 1 ? ` · answer ${first.extracted === null ? '(none)' : esc(first.extracted)}` : '';
+          const verdict =
+            graded.length === 1
+              ? `${MARK[first.verdict!]} ${first.verdict}`
+              : `${correct}/${graded.length} samples correct`;
+          const answer =
+            graded.length === 1 ? ` · answer ${first.extracted === null ? '(none)' : esc(first.extracted)}` : '';
           // a partial evaluation is no result on the whole set: say so next to its verdict
           const partial = e.coverage.partial ? ` · _${partialText(e.coverage)}_` : '';
           md.appendMarkdown(`- ${esc(e.model)}: ${verdict}${answer} · ${esc(e.run.name)}${partial}\n`);
@@ -62,13 +71,20 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
         md.appendMarkdown('Teacher pass rate:\n\n');
         for (const t of teachers) {
           const r = t.byKey.get(key)!;
-          md.appendMarkdown(`- ${esc(t.model)} (${esc(t.run)}): ${r.correct}/${r.graded} (${pct(r.graded ? r.correct / r.graded : null, 0)}%)\n`);
+          md.appendMarkdown(
+            `- ${esc(t.model)} (${esc(t.run)}): ${r.correct}/${r.graded} (${pct(r.graded ? r.correct / r.graded : null, 0)}%)\n`,
+          );
         }
         md.appendMarkdown('\n');
       }
       const args = encodeURIComponent(JSON.stringify([{ set: set.name, problemKey: key }]));
-      md.appendMarkdown(`[Open traces](command:w2s.openProblemTraces?${args} "Every trace of this problem in the Traces view") · [as text](command:w2s.openProblemTracesAsText?${args} "Every trace of this problem in one read-only document")`);
-      return new vscode.Hover(md, new vscode.Range(position.line, 0, position.line, document.lineAt(position.line).text.length));
+      md.appendMarkdown(
+        `[Open traces](command:w2s.openProblemTraces?${args} "Every trace of this problem in the Traces view") · [as text](command:w2s.openProblemTracesAsText?${args} "Every trace of this problem in one read-only document")`,
+      );
+      return new vscode.Hover(
+        md,
+        new vscode.Range(position.line, 0, position.line, document.lineAt(position.line).text.length),
+      );
     },
   });
 }

@@ -33,9 +33,14 @@ export class ResultsIndex implements vscode.Disposable {
   sets(): SetInfo[] {
     const store = this.stores.getIfExists();
     if (!store) return [];
-    return (store.db.prepare('SELECT name, source, problem_count, updated_at FROM problem_sets ORDER BY name').all() as { name: string; source: string; problem_count: number; updated_at: string }[]).map(
-      (s) => ({ name: s.name, source: s.source, problems: s.problem_count, updatedAt: s.updated_at }),
-    );
+    return (
+      store.db.prepare('SELECT name, source, problem_count, updated_at FROM problem_sets ORDER BY name').all() as {
+        name: string;
+        source: string;
+        problem_count: number;
+        updated_at: string;
+      }[]
+    ).map((s) => ({ name: s.name, source: s.source, problems: s.problem_count, updatedAt: s.updated_at }));
   }
 
   /** The set whose source file this document is (the first, if several sets came from one file). */
@@ -58,7 +63,8 @@ export class ResultsIndex implements vscode.Disposable {
     try {
       const store = this.stores.getIfExists();
       value = store ? problemLines(store, set.name) : undefined;
-      if (value?.stale) this.log.warn(`${set.name}: ${value.file} changed since it was imported; problems are matched to lines by id`);
+      if (value?.stale)
+        this.log.warn(`${set.name}: ${value.file} changed since it was imported; problems are matched to lines by id`);
     } catch (e) {
       this.log.warn(`${set.name}: no lines for its problems (${errorMessage(e)})`);
     }

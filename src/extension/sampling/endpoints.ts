@@ -58,25 +58,45 @@ export class EndpointMemory {
 
   async rememberModel(baseUrl: string, model: string): Promise<void> {
     await this.rememberEndpoint(baseUrl);
-    await this.state.update(EndpointMemory.MODELS, { ...this.state.get<Record<string, string>>(EndpointMemory.MODELS, {}), [baseUrl]: model });
+    await this.state.update(EndpointMemory.MODELS, {
+      ...this.state.get<Record<string, string>>(EndpointMemory.MODELS, {}),
+      [baseUrl]: model,
+    });
   }
 }
 
 /** Configured profiles first, then the endpoints used recently, then a URL box (pre-filled with the last one). */
-export async function pickEndpoint(memory: EndpointMemory, title: string, step?: StepOf): Promise<ChosenEndpoint | undefined> {
+export async function pickEndpoint(
+  memory: EndpointMemory,
+  title: string,
+  step?: StepOf,
+): Promise<ChosenEndpoint | undefined> {
   const profiles = endpointProfiles();
   const recent = memory.recent().filter((u) => !profiles.some((p) => p.baseUrl === u));
   type Item = vscode.QuickPickItem & { profile?: EndpointProfile; action?: 'url' | 'settings' };
   const items: Item[] = [
-    ...profiles.map((p): Item => ({ label: p.name, description: p.baseUrl, detail: [memory.lastModel(p.baseUrl) ?? p.model, p.api].filter(Boolean).join(' · ') || undefined, profile: p })),
+    ...profiles.map((p): Item => ({
+      label: p.name,
+      description: p.baseUrl,
+      detail: [memory.lastModel(p.baseUrl) ?? p.model, p.api].filter(Boolean).join(' · ') || undefined,
+      profile: p,
+    })),
     ...(recent.length ? [{ label: 'recently used', kind: vscode.QuickPickItemKind.Separator } as Item] : []),
     ...recent.map((u): Item => ({ label: u, description: memory.lastModel(u), profile: { name: u, baseUrl: u } })),
     { label: '', kind: vscode.QuickPickItemKind.Separator },
-    { label: '$(link) Enter a URL…', description: 'e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)', action: 'url' },
+    {
+      label: '$(link) Enter a URL…',
+      description: 'e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434/v1 (Ollama)',
+      action: 'url',
+    },
     { label: '$(settings-gear) Edit endpoint profiles…', description: 'w2s.endpoints', action: 'settings' },
   ];
   const pick = await pickStep(items, {
-    title, ...step, placeholder: 'Endpoint (OpenAI-compatible), or type its URL', ignoreFocusOut: true, matchOnDescription: true,
+    title,
+    ...step,
+    placeholder: 'Endpoint (OpenAI-compatible), or type its URL',
+    ignoreFocusOut: true,
+    matchOnDescription: true,
     // a URL typed into the box is that endpoint (no need to pick "Enter a URL…" first)
     acceptTyped: (v) => {
       if (!/^[a-z][a-z0-9+.-]*:\/\/|^(localhost|\d{1,3}(\.\d{1,3}){3})(:\d+)?(\/|$)/i.test(v)) return undefined;
@@ -140,25 +160,38 @@ export async function setApiKey(secrets: vscode.SecretStorage, memory: EndpointM
 }
 
 /** Lists the models the server offers and sends one short request. */
-export async function testEndpoint(secrets: vscode.SecretStorage, memory: EndpointMemory, log: vscode.LogOutputChannel): Promise<void> {
+export async function testEndpoint(
+  secrets: vscode.SecretStorage,
+  memory: EndpointMemory,
+  log: vscode.LogOutputChannel,
+): Promise<void> {
   const ep = await pickEndpoint(memory, 'W2S: Test Endpoint');
   if (!ep) return;
   const key = await apiKeyFor(secrets, ep.name);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: testing ${ep.baseUrl}`, cancellable: true }, async (_p, token) => {
-    const controller = new AbortController();
-    token.onCancellationRequested(() => controller.abort());
-    try {
-      // First the list of models, then one short request to the profile's model (or the first listed).
-      const { models, ping } = await probeEndpoint({
-        baseUrl: ep.baseUrl, apiKey: key, signal: controller.signal,
-        ping: { model: memory.lastModel(ep.baseUrl) ?? ep.model, api: ep.api, extraBody: ep.extraBody },
-      });
-      const reply = ping ? ` ${ping.model} answered in ${ping.latencyMs} ms: "${ping.text.slice(0, 60)}"${ping.finishReason ? ` (${ping.finishReason})` : ''}.` : '';
-      const list = models ? `${models.length} model(s): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ', …' : ''}.` : 'The server does not list models (no GET /models).';
-      log.info(`Test ${ep.baseUrl}: ${list}${reply}`);
-      void vscode.window.showInformationMessage(noLinks(`${ep.name}: OK. ${list}${reply}`));
-    } catch (e) {
-      void reportError(log, `testing ${ep.baseUrl} failed`, e, { key });
-    }
-  });
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `W2S: testing ${ep.baseUrl}`, cancellable: true },
+    async (_p, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      try {
+        // First the list of models, then one short request to the profile's model (or the first listed).
+        const { models, ping } = await probeEndpoint({
+          baseUrl: ep.baseUrl,
+          apiKey: key,
+          signal: controller.signal,
+          ping: { model: memory.lastModel(ep.baseUrl) ?? ep.model, api: ep.api, extraBody: ep.extraBody },
+        });
+        const reply = ping
+          ? ` ${ping.model} answered in ${ping.latencyMs} ms: "${ping.text.slice(0, 60)}"${ping.finishReason ? ` (${ping.finishReason})` : ''}.`
+          : '';
+        const list = models
+          ? `${models.length} model(s): ${models.slice(0, 8).join(', ')}${models.length > 8 ? ', …' : ''}.`
+          : 'The server does not list models (no GET /models).';
+        log.info(`Test ${ep.baseUrl}: ${list}${reply}`);
+        void vscode.window.showInformationMessage(noLinks(`${ep.name}: OK. ${list}${reply}`));
+      } catch (e) {
+        void reportError(log, `testing ${ep.baseUrl} failed`, e, { key });
+      }
+    },
+  );
 }

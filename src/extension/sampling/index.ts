@@ -4,7 +4,13 @@ import type { StoreService } from '../ui/store-service';
 import { registerRunDetails } from './run-details';
 import { RunsTree } from './runs-tree';
 import { EndpointMemory, setApiKey, testEndpoint } from './endpoints';
-import { resumeRun, sampleTracesCommand, type SampleTracesArgs, type SamplingContext, type TracesStored } from './sample-command';
+import {
+  resumeRun,
+  sampleTracesCommand,
+  type SampleTracesArgs,
+  type SamplingContext,
+  type TracesStored,
+} from './sample-command';
 import { Sessions } from './sessions';
 import { registerCommand } from '../ui/commands';
 import { deleteRunCommand } from '../ui/delete-commands';
@@ -21,13 +27,28 @@ type RunArg = string | { run?: { name: string } } | undefined;
 const runNameOf = (arg: RunArg): string | undefined => (typeof arg === 'string' ? arg : arg?.run?.name);
 
 /** Sampling commands, the Runs view and the run details documents. */
-export function registerSampling(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): SamplingApi {
+export function registerSampling(
+  context: vscode.ExtensionContext,
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+): SamplingApi {
   const sessions = new Sessions();
   const tracesStored = new vscode.EventEmitter<TracesStored>();
   const memory = new EndpointMemory(context.globalState);
-  const ctx: SamplingContext = { stores, sessions, secrets: context.secrets, log, memory, onTracesStored: (e) => tracesStored.fire(e) };
+  const ctx: SamplingContext = {
+    stores,
+    sessions,
+    secrets: context.secrets,
+    log,
+    memory,
+    onTracesStored: (e) => tracesStored.fire(e),
+  };
   const tree = new RunsTree(stores, sessions);
-  const pickRun = async (arg: RunArg, filter: (run: RunSummary, status: string) => boolean, verb: string): Promise<string | undefined> => {
+  const pickRun = async (
+    arg: RunArg,
+    filter: (run: RunSummary, status: string) => boolean,
+    verb: string,
+  ): Promise<string | undefined> => {
     const name = runNameOf(arg);
     if (name) return name;
     const store = stores.getIfExists();
@@ -36,7 +57,12 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
       void vscode.window.showInformationMessage(`No run to ${verb}.`);
       return undefined;
     }
-    return (await vscode.window.showQuickPick(runs.map((r) => ({ label: r.name, description: `${r.status} · ${r.done}/${r.total}` })), { title: `W2S: ${verb} run` }))?.label;
+    return (
+      await vscode.window.showQuickPick(
+        runs.map((r) => ({ label: r.name, description: `${r.status} · ${r.done}/${r.total}` })),
+        { title: `W2S: ${verb} run` },
+      )
+    )?.label;
   };
   context.subscriptions.push(
     sessions,
@@ -54,14 +80,20 @@ export function registerSampling(context: vscode.ExtensionContext, stores: Store
       return name ? resumeRun(ctx, name) : undefined;
     }),
     registerCommand('w2s.sampleMore', async (arg: RunArg) => {
-      const name = await pickRun(arg, (r, s) => r.kind === 'sample' && s !== 'running' && r.problems < r.setProblems, 'Sample more of');
+      const name = await pickRun(
+        arg,
+        (r, s) => r.kind === 'sample' && s !== 'running' && r.problems < r.setProblems,
+        'Sample more of',
+      );
       return name ? resumeRun(ctx, name, {}) : undefined;
     }),
     registerCommand('w2s.cancelRun', async (arg: RunArg) => {
       const name = await pickRun(arg, (_r, s) => s === 'running', 'Cancel');
       if (!name) return;
       if (!sessions.cancel(name)) {
-        void vscode.window.showInformationMessage(`${name} is not sampling in this window; if a w2s process samples it, stop that one (Ctrl-C).`);
+        void vscode.window.showInformationMessage(
+          `${name} is not sampling in this window; if a w2s process samples it, stop that one (Ctrl-C).`,
+        );
       }
     }),
   );

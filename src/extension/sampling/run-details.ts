@@ -45,14 +45,25 @@ export function runDetails(r: RunSummary, v: VerdictCounts | undefined): string 
   row('status', r.status);
   row('kind', r.kind);
   row('model', r.model);
-  row('problem set', r.problems < r.setProblems ? `${r.setName} (the first ${r.problems} of ${r.setProblems} problems)` : `${r.setName} (${r.setProblems} problems)`);
+  row(
+    'problem set',
+    r.problems < r.setProblems
+      ? `${r.setName} (the first ${r.problems} of ${r.setProblems} problems)`
+      : `${r.setName} (${r.setProblems} problems)`,
+  );
   row('samples per problem', r.samplesPerProblem);
   if (r.endpoint) row('endpoint', r.endpoint);
-  row('traces', `${r.done}/${r.total} stored${r.failed ? `, ${r.failed} failed` : ''}${r.truncated ? `, ${r.truncated} truncated (finish_reason length)` : ''}`);
+  row(
+    'traces',
+    `${r.done}/${r.total} stored${r.failed ? `, ${r.failed} failed` : ''}${r.truncated ? `, ${r.truncated} truncated (finish_reason length)` : ''}`,
+  );
   row('tokens', `${r.promptTokens} prompt, ${r.completionTokens} completion`);
   if (v) {
     const acc = accuracy(v);
-    row('grades', `${acc === null ? '' : `${(acc * 100).toFixed(1)}% correct — `}${v.correct} correct, ${v.incorrect} incorrect, ${v['no-answer']} no answer, ${v.error} error, ${v.ungraded} ungraded`);
+    row(
+      'grades',
+      `${acc === null ? '' : `${(acc * 100).toFixed(1)}% correct — `}${v.correct} correct, ${v.incorrect} incorrect, ${v['no-answer']} no answer, ${v.error} error, ${v.ungraded} ungraded`,
+    );
   }
   row('created', r.createdAt);
   row('updated', r.updatedAt);

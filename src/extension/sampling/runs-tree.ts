@@ -31,7 +31,10 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
   private throttle: NodeJS.Timeout | undefined;
   private lastFire = 0;
 
-  constructor(private readonly stores: StoreService, private readonly sessions: Sessions) {
+  constructor(
+    private readonly stores: StoreService,
+    private readonly sessions: Sessions,
+  ) {
     this.subscriptions = [stores.onDidChange(() => this.refreshSoon()), sessions.onDidChange(() => this.refreshSoon())];
   }
 
@@ -56,20 +59,41 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       const roots = rootsFromStore(this.stores, (store): Node[] => {
         const verdicts = verdictCountsByRun(store);
         const signals = signalSummaryByRun(store);
-        return listRuns(store).map((run) => ({ kind: 'run', run, verdicts: verdicts.get(run.id), signals: signals.get(run.id) }));
+        return listRuns(store).map((run) => ({
+          kind: 'run',
+          run,
+          verdicts: verdicts.get(run.id),
+          signals: signals.get(run.id),
+        }));
       });
       const stored = new Set(roots.flatMap((n) => (n.kind === 'run' ? [n.run.name] : [])));
-      const starting = this.sessions.names().filter((n) => !stored.has(n)).map((name): Node => ({ kind: 'starting', name }));
+      const starting = this.sessions
+        .names()
+        .filter((n) => !stored.has(n))
+        .map((name): Node => ({ kind: 'starting', name }));
       return [...starting, ...roots];
     }
     if (node.kind !== 'run') return [];
     const r = node.run;
-    const d = (label: string, description: string, icon: string): Node => ({ kind: 'detail', label, description, icon, run: r.name });
+    const d = (label: string, description: string, icon: string): Node => ({
+      kind: 'detail',
+      label,
+      description,
+      icon,
+      run: r.name,
+    });
     const p = r.params as Record<string, unknown>;
-    const params = ['temperature', 'top_p', 'max_tokens', 'seed'].filter((k) => p[k] !== undefined && p[k] !== null).map((k) => `${k} ${String(p[k])}`).join(', ');
+    const params = ['temperature', 'top_p', 'max_tokens', 'seed']
+      .filter((k) => p[k] !== undefined && p[k] !== null)
+      .map((k) => `${k} ${String(p[k])}`)
+      .join(', ');
     const details: Node[] = [
       d('model', r.model, 'hubot'),
-      d('set', `${r.setName} · ${r.problems < r.setProblems ? `first ${r.problems} of ${r.setProblems} problems` : `${r.setProblems} problems`} · ${r.samplesPerProblem} per problem`, 'library'),
+      d(
+        'set',
+        `${r.setName} · ${r.problems < r.setProblems ? `first ${r.problems} of ${r.setProblems} problems` : `${r.setProblems} problems`} · ${r.samplesPerProblem} per problem`,
+        'library',
+      ),
     ];
     if (r.endpoint) details.push(d('endpoint', r.endpoint, 'globe'));
     const t = r.template as { name?: string } | null;
@@ -115,7 +139,11 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     }
   }
 
-  private runItem(r: RunSummary, verdicts: VerdictCounts | undefined, signals: RunSignalSummary | undefined): vscode.TreeItem {
+  private runItem(
+    r: RunSummary,
+    verdicts: VerdictCounts | undefined,
+    signals: RunSignalSummary | undefined,
+  ): vscode.TreeItem {
     const live = this.sessions.get(r.name)?.progress;
     const status = live ? 'running' : r.status;
     const done = live?.done ?? r.done;
@@ -133,13 +161,23 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
       live ? `${Math.round(live.tokensPerSecond)} tok/s` : undefined,
       // the icon says done / running; the states that need a hand are also spelt out, last
       status === 'done' || status === 'running' ? undefined : status,
-    ].filter(Boolean).join(' · ');
-    const [icon, color] = status === 'done' && limited ? ['pass', 'charts.yellow'] : (STATUS_ICON[status] ?? ['circle-outline', undefined]);
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const [icon, color] =
+      status === 'done' && limited ? ['pass', 'charts.yellow'] : (STATUS_ICON[status] ?? ['circle-outline', undefined]);
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const md = new vscode.MarkdownString();
-    md.appendMarkdown('**').appendText(r.name).appendMarkdown('** — ').appendText(status + (limited ? ` (the first ${r.problems} of ${r.setProblems} problems)` : ''));
-    md.appendMarkdown('\n\n').appendText(`${done}/${total} traces, ${failed} failed, ${r.truncated} truncated, ${r.completionTokens} completion tokens`);
-    md.appendMarkdown('\n\n').appendText(`${r.kind} · ${r.model} · ${r.setName}${r.endpoint ? ` · ${r.endpoint}` : ''}`);
+    md.appendMarkdown('**')
+      .appendText(r.name)
+      .appendMarkdown('** — ')
+      .appendText(status + (limited ? ` (the first ${r.problems} of ${r.setProblems} problems)` : ''));
+    md.appendMarkdown('\n\n').appendText(
+      `${done}/${total} traces, ${failed} failed, ${r.truncated} truncated, ${r.completionTokens} completion tokens`,
+    );
+    md.appendMarkdown('\n\n').appendText(
+      `${r.kind} · ${r.model} · ${r.setName}${r.endpoint ? ` · ${r.endpoint}` : ''}`,
+    );
     if (verdicts) {
       md.appendMarkdown('\n\n').appendText(
         `${acc === null ? '' : `${(acc * 100).toFixed(1)}% correct: `}${verdicts.correct} correct, ${verdicts.incorrect} incorrect, ${verdicts['no-answer']} no answer, ${verdicts.error} error, ${verdicts.ungraded} ungraded`,
@@ -151,7 +189,12 @@ export class RunsTree implements vscode.TreeDataProvider<Node>, vscode.Disposabl
     item.tooltip = md;
     // The context menu offers Cancel on a run sampling here, Resume on a sample run that can go on, and
     // Sample More… on a run that covers only part of its set.
-    const flags = live ? ['sampling'] : [...(r.kind === 'sample' && status !== 'done' ? ['resumable'] : []), ...(r.kind === 'sample' && limited ? ['limited'] : [])];
+    const flags = live
+      ? ['sampling']
+      : [
+          ...(r.kind === 'sample' && status !== 'done' ? ['resumable'] : []),
+          ...(r.kind === 'sample' && limited ? ['limited'] : []),
+        ];
     item.contextValue = ['w2s.run', ...flags].join('.');
     // a click opens the trace browser filtered to the run (the twistie expands the details; the context
     // menu and the detail rows open the run's details)

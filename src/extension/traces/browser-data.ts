@@ -1,5 +1,11 @@
 import { W2sError } from '../../core/errors';
-import { checkFilter, DEFAULT_SORT, SORT_KEYS, type TraceFilter as CoreFilter, type TraceSort as CoreSort } from '../../core/curation';
+import {
+  checkFilter,
+  DEFAULT_SORT,
+  SORT_KEYS,
+  type TraceFilter as CoreFilter,
+  type TraceSort as CoreSort,
+} from '../../core/curation';
 import { isSignalName, SIGNALS } from '../../core/signals';
 import type * as P from '../../protocol/traces';
 
@@ -17,8 +23,11 @@ export function sortFromWebview(input: unknown): CoreSort {
   if (input === undefined || input === null) return DEFAULT_SORT;
   const s = input as { key?: unknown; desc?: unknown };
   const key = typeof s.key === 'string' ? s.key : '';
-  const known = (SORT_KEYS as readonly string[]).includes(key) || (key.startsWith('signal:') && isSignalName(key.slice('signal:'.length)));
-  if (!known) throw new W2sError(`sort: unknown key "${key}" (keys: ${SORT_KEYS.join(', ')}, signal:NAME).`, 'BAD_SORT');
+  const known =
+    (SORT_KEYS as readonly string[]).includes(key) ||
+    (key.startsWith('signal:') && isSignalName(key.slice('signal:'.length)));
+  if (!known)
+    throw new W2sError(`sort: unknown key "${key}" (keys: ${SORT_KEYS.join(', ')}, signal:NAME).`, 'BAD_SORT');
   return { key: key as CoreSort['key'], desc: s.desc === true };
 }
 
@@ -28,7 +37,13 @@ export function filterToWebview(f: CoreFilter): P.TraceFilter {
 }
 
 export function signalInfo(): P.SignalInfo[] {
-  return SIGNALS.map((s) => ({ name: s.name, kind: s.kind, short: s.short, description: s.description, facet: s.bit !== null }));
+  return SIGNALS.map((s) => ({
+    name: s.name,
+    kind: s.kind,
+    short: s.short,
+    description: s.description,
+    facet: s.bit !== null,
+  }));
 }
 
 export function sortKeys(): string[] {

@@ -3,7 +3,19 @@ import * as vscode from 'vscode';
 import { countTraces, formatFilterExpression, isEmptyFilter, listViews, type TraceFilter } from '../../core/curation';
 import { errorMessage } from '../../core/errors';
 import { andFilters } from '../../core/curation/filter';
-import { checkDatasetName, EXPORT_DEFAULTS, EXPORT_FORMATS, exportDataset, findDataset, presetFilter, skippedReasons, type ExportFormat, type ExportPreset, type ExportRequest, type ReasoningMode } from '../../core/export';
+import {
+  checkDatasetName,
+  EXPORT_DEFAULTS,
+  EXPORT_FORMATS,
+  exportDataset,
+  findDataset,
+  presetFilter,
+  skippedReasons,
+  type ExportFormat,
+  type ExportPreset,
+  type ExportRequest,
+  type ReasoningMode,
+} from '../../core/export';
 import type { StoreService } from '../ui/store-service';
 import { inputStep, pickManyStep, pickStep } from '../ui/steps';
 import { reportError } from '../ui/report-error';
@@ -26,9 +38,21 @@ export interface ExportArgs {
 }
 
 const PRESETS: { preset: ExportPreset; label: string; detail: string }[] = [
-  { preset: 'w2sr', label: 'W2SR: every trace', detail: 'The paper\'s main setting: correct and incorrect traces alike (incorrect traces teach too).' },
-  { preset: 'w2sr-p', label: 'W2SR-P: correct traces only', detail: 'Only traces the grader marked correct; trains ~25× faster.' },
-  { preset: 'incorrect', label: 'Incorrect traces only', detail: 'Incorrect and no-answer traces (the paper\'s "-deltrue" ablation).' },
+  {
+    preset: 'w2sr',
+    label: 'W2SR: every trace',
+    detail: "The paper's main setting: correct and incorrect traces alike (incorrect traces teach too).",
+  },
+  {
+    preset: 'w2sr-p',
+    label: 'W2SR-P: correct traces only',
+    detail: 'Only traces the grader marked correct; trains ~25× faster.',
+  },
+  {
+    preset: 'incorrect',
+    label: 'Incorrect traces only',
+    detail: 'Incorrect and no-answer traces (the paper\'s "-deltrue" ablation).',
+  },
   { preset: 'accepted', label: 'Accepted traces', detail: 'Traces you accepted in the trace browser.' },
 ];
 
@@ -45,7 +69,12 @@ type Selection = { preset: ExportPreset; filter: TraceFilter; what: string };
  * the options, a snapshot name and the file; then a cancellable progress notification while core's
  * `exportDataset` writes a temporary file and renames it once the snapshot is stored.
  */
-export async function exportDatasetCommand(stores: StoreService, log: vscode.LogOutputChannel, currentFilter: () => TraceFilter, args: ExportArgs = {}): Promise<string | undefined> {
+export async function exportDatasetCommand(
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+  currentFilter: () => TraceFilter,
+  args: ExportArgs = {},
+): Promise<string | undefined> {
   let store;
   try {
     store = stores.get();
@@ -64,7 +93,12 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
     args.format ??
     (
       await pickStep(
-        EXPORT_FORMATS.map((f) => ({ label: f, description: FORMATS[f], detail: 'with its LLaMA-Factory dataset_info.json entry', format: f })),
+        EXPORT_FORMATS.map((f) => ({
+          label: f,
+          description: FORMATS[f],
+          detail: 'with its LLaMA-Factory dataset_info.json entry',
+          format: f,
+        })),
         { title: `W2S: Export ${selected.toLocaleString('en-US')} traces — format`, step: 2, totalSteps: 5 },
       )
     )?.format;
@@ -117,7 +151,10 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
             signal: abort.signal,
             onProgress: (done, total) => {
               if (!total) return;
-              progress.report({ message: `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} traces`, increment: ((done - last) / total) * 100 });
+              progress.report({
+                message: `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} traces`,
+                increment: ((done - last) / total) * 100,
+              });
               last = done;
             },
           });
@@ -141,7 +178,11 @@ export async function exportDatasetCommand(stores: StoreService, log: vscode.Log
   }
 }
 
-async function pickSelection(store: Parameters<typeof listViews>[0], current: TraceFilter, args: ExportArgs): Promise<Selection | undefined> {
+async function pickSelection(
+  store: Parameters<typeof listViews>[0],
+  current: TraceFilter,
+  args: ExportArgs,
+): Promise<Selection | undefined> {
   if (args.view) {
     const v = listViews(store).find((x) => x.name === args.view);
     if (!v) {
@@ -150,17 +191,23 @@ async function pickSelection(store: Parameters<typeof listViews>[0], current: Tr
     }
     return { preset: args.preset ?? 'w2sr', filter: v.filter, what: `The view "${v.name}"` };
   }
-  if (args.preset || args.filter) return { preset: args.preset ?? 'w2sr', filter: args.filter ?? {}, what: 'The selection' };
+  if (args.preset || args.filter)
+    return { preset: args.preset ?? 'w2sr', filter: args.filter ?? {}, what: 'The selection' };
   type Item = vscode.QuickPickItem & { pick?: () => Promise<Selection | undefined> | Selection | undefined };
   const count = (f: TraceFilter) => countTraces(store, f).toLocaleString('en-US');
-  const items: Item[] = PRESETS.map((p) => ({ label: p.label, description: `${count(presetFilter(p.preset))} traces`, detail: p.detail, pick: () => ({ preset: p.preset, filter: {}, what: p.label }) }));
+  const items: Item[] = PRESETS.map((p) => ({
+    label: p.label,
+    description: `${count(presetFilter(p.preset))} traces`,
+    detail: p.detail,
+    pick: () => ({ preset: p.preset, filter: {}, what: p.label }),
+  }));
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
   if (!isEmptyFilter(current)) {
     items.push({
-      label: '$(list-filter) The Traces view\'s filter',
+      label: "$(list-filter) The Traces view's filter",
       description: `${count(current)} traces`,
       detail: formatFilterExpression(current),
-      pick: () => ({ preset: 'w2sr', filter: current, what: 'The Traces view\'s filter' }),
+      pick: () => ({ preset: 'w2sr', filter: current, what: "The Traces view's filter" }),
     });
   }
   const views = listViews(store);
@@ -170,37 +217,79 @@ async function pickSelection(store: Parameters<typeof listViews>[0], current: Tr
       description: `${views.length} saved`,
       pick: async () => {
         const v = await pickStep(
-          views.map((x) => ({ label: x.name, description: `${count(x.filter)} traces`, detail: formatFilterExpression(x.filter) || 'every trace', view: x })),
+          views.map((x) => ({
+            label: x.name,
+            description: `${count(x.filter)} traces`,
+            detail: formatFilterExpression(x.filter) || 'every trace',
+            view: x,
+          })),
           { title: 'W2S: Export — saved view', step: 1, totalSteps: 5 },
         );
         return v ? { preset: 'w2sr', filter: v.view.filter, what: `The view "${v.view.name}"` } : undefined;
       },
     });
   }
-  const picked = await pickStep(items, { title: 'W2S: Export SFT Dataset — which traces', step: 1, totalSteps: 5, matchOnDetail: true });
+  const picked = await pickStep(items, {
+    title: 'W2S: Export SFT Dataset — which traces',
+    step: 1,
+    totalSteps: 5,
+    matchOnDetail: true,
+  });
   return picked?.pick ? picked.pick() : undefined;
 }
 
 /** The options and their follow-up questions are the third of the export's five steps. */
 const STEP3 = { step: 3, totalSteps: 5 } as const;
 
-type Options = Pick<ExportRequest, 'reasoning' | 'system' | 'maxPerProblem' | 'dropTruncated' | 'dedupe' | 'valFraction' | 'seed'>;
+type Options = Pick<
+  ExportRequest,
+  'reasoning' | 'system' | 'maxPerProblem' | 'dropTruncated' | 'dedupe' | 'valFraction' | 'seed'
+>;
 
 async function pickOptions(args: ExportArgs): Promise<Options | undefined> {
-  const given = ['reasoning', 'system', 'maxPerProblem', 'dropTruncated', 'dedupe', 'valFraction', 'seed'].some((k) => (args as Record<string, unknown>)[k] !== undefined);
+  const given = ['reasoning', 'system', 'maxPerProblem', 'dropTruncated', 'dedupe', 'valFraction', 'seed'].some(
+    (k) => (args as Record<string, unknown>)[k] !== undefined,
+  );
   if (given || args.out) {
     // what is not given takes EXPORT_DEFAULTS in core, as in the CLI
-    return { reasoning: args.reasoning, system: args.system, maxPerProblem: args.maxPerProblem, dropTruncated: args.dropTruncated, dedupe: args.dedupe, valFraction: args.valFraction, seed: args.seed };
+    return {
+      reasoning: args.reasoning,
+      system: args.system,
+      maxPerProblem: args.maxPerProblem,
+      dropTruncated: args.dropTruncated,
+      dedupe: args.dedupe,
+      valFraction: args.valFraction,
+      seed: args.seed,
+    };
   }
   type Opt = vscode.QuickPickItem & { key: string };
   const items: Opt[] = [
     // ticked as EXPORT_DEFAULTS says, so the editor and `w2s export` give the same files for the same choice
-    { key: 'think', label: 'Reasoning as <think>…</think>', detail: 'Unticked: the reasoning stays plain chain of thought before the answer.', picked: EXPORT_DEFAULTS.reasoning === 'think' },
-    { key: 'dropTruncated', label: 'Drop truncated traces', detail: 'Leave out traces cut off by the token limit (finish_reason "length").', picked: EXPORT_DEFAULTS.dropTruncated },
-    { key: 'dedupe', label: 'Drop exact duplicates', detail: 'A trace that repeats another trace of the same problem word for word.', picked: EXPORT_DEFAULTS.dedupe },
+    {
+      key: 'think',
+      label: 'Reasoning as <think>…</think>',
+      detail: 'Unticked: the reasoning stays plain chain of thought before the answer.',
+      picked: EXPORT_DEFAULTS.reasoning === 'think',
+    },
+    {
+      key: 'dropTruncated',
+      label: 'Drop truncated traces',
+      detail: 'Leave out traces cut off by the token limit (finish_reason "length").',
+      picked: EXPORT_DEFAULTS.dropTruncated,
+    },
+    {
+      key: 'dedupe',
+      label: 'Drop exact duplicates',
+      detail: 'A trace that repeats another trace of the same problem word for word.',
+      picked: EXPORT_DEFAULTS.dedupe,
+    },
     { key: 'maxPerProblem', label: 'At most k traces per problem…' },
     { key: 'system', label: 'A system prompt…' },
-    { key: 'split', label: 'A validation split…', detail: 'A share of the problems (never split across train and validation), seeded.' },
+    {
+      key: 'split',
+      label: 'A validation split…',
+      detail: 'A share of the problems (never split across train and validation), seeded.',
+    },
   ];
   const picked = await pickManyStep(items, { title: 'W2S: Export — options', ...STEP3 });
   if (!picked) return undefined;
@@ -214,12 +303,21 @@ async function pickOptions(args: ExportArgs): Promise<Options | undefined> {
     seed: EXPORT_DEFAULTS.seed,
   };
   if (on.has('maxPerProblem')) {
-    const k = await inputStep({ title: 'At most k traces per problem', ...STEP3, value: '1', validate: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number, 1 or more.') });
+    const k = await inputStep({
+      title: 'At most k traces per problem',
+      ...STEP3,
+      value: '1',
+      validate: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number, 1 or more.'),
+    });
     if (k === undefined) return undefined;
     out.maxPerProblem = Number(k);
   }
   if (on.has('system')) {
-    const s = await inputStep({ title: 'System prompt', ...STEP3, value: 'Please reason step by step, and put your final answer within \\boxed{}.' });
+    const s = await inputStep({
+      title: 'System prompt',
+      ...STEP3,
+      value: 'Please reason step by step, and put your final answer within \\boxed{}.',
+    });
     if (s === undefined) return undefined;
     out.system = s || null;
   }
@@ -231,7 +329,12 @@ async function pickOptions(args: ExportArgs): Promise<Options | undefined> {
       validate: (v) => (Number(v) > 0 && Number(v) <= 0.5 ? undefined : 'A number above 0 and at most 0.5.'),
     });
     if (f === undefined) return undefined;
-    const seed = await inputStep({ title: 'Split seed', ...STEP3, value: '0', validate: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'A whole number.') });
+    const seed = await inputStep({
+      title: 'Split seed',
+      ...STEP3,
+      value: '0',
+      validate: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'A whole number.'),
+    });
     if (seed === undefined) return undefined;
     out.valFraction = Number(f);
     out.seed = Number(seed);

@@ -17,7 +17,11 @@ export interface TracesApi {
 type RunArg = string | { run?: { name: string } } | undefined;
 
 /** The trace browser: the Traces view, the detail panel, saved views, bulk labels and undo. */
-export function registerTraces(context: vscode.ExtensionContext, stores: StoreService, log: vscode.LogOutputChannel): TracesApi {
+export function registerTraces(
+  context: vscode.ExtensionContext,
+  stores: StoreService,
+  log: vscode.LogOutputChannel,
+): TracesApi {
   const panels = tracePanel(context.extensionUri, stores, log);
   const view = new TracesViewProvider(context.extensionUri, stores, log, (sel) => panels.open(sel));
   const bulk = async (change?: LabelChange) => {
@@ -71,7 +75,12 @@ export function registerTraces(context: vscode.ExtensionContext, stores: StoreSe
     registerCommand('w2s.traces.openInEditor', () => void view.openInEditor()),
     registerCommand('w2s.traces.computeSignals', () => catchUpSignals(stores, log)),
     registerCommand('w2s.exportDataset', (args?: ExportArgs) =>
-      exportDatasetCommand(stores, log, () => filterFromWebview(view.filter.filter), args && typeof args === 'object' && !('scheme' in args) ? args : {}),
+      exportDatasetCommand(
+        stores,
+        log,
+        () => filterFromWebview(view.filter.filter),
+        args && typeof args === 'object' && !('scheme' in args) ? args : {},
+      ),
     ),
   );
   // Traces stored before signals existed (an older store) reach the browser once their signals are in:

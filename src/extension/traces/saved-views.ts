@@ -1,11 +1,24 @@
 import * as vscode from 'vscode';
 import { checkViewName } from '../../core/curation/views';
-import { deleteView, formatFilterExpression, findView, listViews, saveView, type SavedView, type TraceFilter, type TraceSort } from '../../core/curation';
+import {
+  deleteView,
+  formatFilterExpression,
+  findView,
+  listViews,
+  saveView,
+  type SavedView,
+  type TraceFilter,
+  type TraceSort,
+} from '../../core/curation';
 import { errorMessage } from '../../core/errors';
 import type { StoreService } from '../ui/store-service';
 
 /** Asks for a name and saves the filter as a view (asking before replacing one); undefined when cancelled. */
-export async function saveViewInteractive(stores: StoreService, filter: TraceFilter, sort: TraceSort): Promise<SavedView | undefined> {
+export async function saveViewInteractive(
+  stores: StoreService,
+  filter: TraceFilter,
+  sort: TraceSort,
+): Promise<SavedView | undefined> {
   const store = stores.get();
   const name = await vscode.window.showInputBox({
     title: 'W2S: Save View',
@@ -23,7 +36,11 @@ export async function saveViewInteractive(stores: StoreService, filter: TraceFil
   if (name === undefined) return undefined;
   let replace = false;
   if (findView(store, name.trim())) {
-    const answer = await vscode.window.showWarningMessage(`A view named "${name.trim()}" exists. Replace it?`, { modal: true }, 'Replace');
+    const answer = await vscode.window.showWarningMessage(
+      `A view named "${name.trim()}" exists. Replace it?`,
+      { modal: true },
+      'Replace',
+    );
     if (answer !== 'Replace') return undefined;
     replace = true;
   }
@@ -38,11 +55,18 @@ export async function pickSavedView(stores: StoreService, title = 'W2S: Saved Vi
   const store = stores.getIfExists();
   const views = store ? listViews(store) : [];
   if (!views.length) {
-    void vscode.window.showInformationMessage('No saved views yet: filter the Traces view, then Save View… in its menu.');
+    void vscode.window.showInformationMessage(
+      'No saved views yet: filter the Traces view, then Save View… in its menu.',
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    views.map((v) => ({ label: v.name, description: formatFilterExpression(v.filter) || 'every trace', detail: v.sort ? `sorted by ${v.sort.key}${v.sort.desc ? ' (descending)' : ''}` : undefined, view: v })),
+    views.map((v) => ({
+      label: v.name,
+      description: formatFilterExpression(v.filter) || 'every trace',
+      detail: v.sort ? `sorted by ${v.sort.key}${v.sort.desc ? ' (descending)' : ''}` : undefined,
+      view: v,
+    })),
     { title, placeHolder: 'Show the traces of a saved view', matchOnDescription: true },
   );
   return picked?.view;

@@ -40,7 +40,11 @@ async function run(stores: StoreService, log: vscode.LogOutputChannel): Promise<
           mode: 'missing',
           signal: abort.signal,
           onProgress: (done, total) => {
-            if (total) progress.report({ message: `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`, increment: ((done - last) / total) * 100 });
+            if (total)
+              progress.report({
+                message: `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`,
+                increment: ((done - last) / total) * 100,
+              });
             last = done;
             // the list fills as the signals arrive
             if (Date.now() - lastNotify > 1000) {
@@ -49,7 +53,9 @@ async function run(stores: StoreService, log: vscode.LogOutputChannel): Promise<
             }
           },
         });
-        log.info(`Signals computed for ${r.computed} of ${r.total} traces${r.cancelled ? ' (cancelled; the rest on the next open)' : ''}`);
+        log.info(
+          `Signals computed for ${r.computed} of ${r.total} traces${r.cancelled ? ' (cancelled; the rest on the next open)' : ''}`,
+        );
       } catch (e) {
         void reportError(log, 'computing trace signals failed', e);
       } finally {

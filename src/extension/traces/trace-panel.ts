@@ -22,14 +22,17 @@ export function tracePanel(extensionUri: vscode.Uri, stores: StoreService, log: 
   const titleOf = (sel: D.DetailSelection): string => {
     const store = stores.getIfExists();
     const row = store ? findTraceDetail(store, sel.traceId) : undefined;
-    return row ? `Trace ${row.set}/${row.problemKey}${sel.compareId !== undefined ? ' (compare)' : ` #${row.sampleIndex}`}` : `Trace ${sel.traceId}`;
+    return row
+      ? `Trace ${row.set}/${row.problemKey}${sel.compareId !== undefined ? ' (compare)' : ` #${row.sampleIndex}`}`
+      : `Trace ${sel.traceId}`;
   };
   const data = (sel: D.DetailSelection): D.DetailData | null => {
     const store = stores.getIfExists();
     if (!store) return null;
     const trace = findTraceDetail(store, sel.traceId, { text: sel.text });
     if (!trace) return null;
-    const compare = sel.compareId !== undefined ? (findTraceDetail(store, sel.compareId, { text: sel.text }) ?? null) : null;
+    const compare =
+      sel.compareId !== undefined ? (findTraceDetail(store, sel.compareId, { text: sel.text }) ?? null) : null;
     const samples = problemSamples(store, trace.problemId) ?? null;
     const signalInfo: Record<string, { short: string; description: string; kind: string }> = {};
     for (const s of SIGNALS) signalInfo[s.name] = { short: s.short, description: s.description, kind: s.kind };
@@ -64,7 +67,8 @@ export function tracePanel(extensionUri: vscode.Uri, stores: StoreService, log: 
         const sub = stores.onDidChange(refreshSoon);
         return {
           // a fresh document is told what to show; an open one re-reads what changed
-          refresh: (reloaded) => (reloaded ? host.notify(D.ShowTraceNotification, selection) : host.notify(D.TraceChangedNotification, {})),
+          refresh: (reloaded) =>
+            reloaded ? host.notify(D.ShowTraceNotification, selection) : host.notify(D.TraceChangedNotification, {}),
           reveal(sel) {
             selection = selectionOf(sel);
             host.notify(D.ShowTraceNotification, selection);
@@ -85,7 +89,11 @@ export function tracePanel(extensionUri: vscode.Uri, stores: StoreService, log: 
 }
 
 function selectionOf(sel: TracePanelArgs): D.DetailSelection {
-  return { traceId: sel.traceId, ...(sel.compareId !== undefined ? { compareId: sel.compareId } : {}), ...(sel.text ? { text: sel.text } : {}) };
+  return {
+    traceId: sel.traceId,
+    ...(sel.compareId !== undefined ? { compareId: sel.compareId } : {}),
+    ...(sel.text ? { text: sel.text } : {}),
+  };
 }
 
 /** Links in traces are model output: only http(s) and mailto, and only after the user says so. */
@@ -98,7 +106,9 @@ export async function openLinkAfterConfirmation(url: string): Promise<boolean> {
     return false;
   }
   if (!['http', 'https', 'mailto'].includes(uri.scheme)) {
-    void vscode.window.showWarningMessage(`W2S Studio opens only http, https and mailto links from traces (this one is ${uri.scheme}:).`);
+    void vscode.window.showWarningMessage(
+      `W2S Studio opens only http, https and mailto links from traces (this one is ${uri.scheme}:).`,
+    );
     return false;
   }
   const ok = await vscode.window.showWarningMessage(

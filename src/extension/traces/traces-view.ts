@@ -30,7 +30,18 @@ const EMPTY_FACETS: P.TraceFacets = {
   all: 0,
   pendingSignals: 0,
   warnings: [],
-  facets: { run: [], model: [], set: [], verdict: [], label: [], finish: [], length: [], subject: [], level: [], signal: [] },
+  facets: {
+    run: [],
+    model: [],
+    set: [],
+    verdict: [],
+    label: [],
+    finish: [],
+    length: [],
+    subject: [],
+    level: [],
+    signal: [],
+  },
 };
 
 export interface CurrentFilter {
@@ -65,7 +76,12 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     private readonly extensionUri: vscode.Uri,
     private readonly stores: StoreService,
     private readonly log: vscode.LogOutputChannel,
-    private readonly openTrace: (sel: { traceId: number; text?: string; preserveFocus?: boolean; beside?: boolean }) => void,
+    private readonly openTrace: (sel: {
+      traceId: number;
+      text?: string;
+      preserveFocus?: boolean;
+      beside?: boolean;
+    }) => void,
   ) {
     this.disposables.push(this.renders, this.resolved);
   }
@@ -111,7 +127,10 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
       this.editor.reveal();
       return this.editor;
     }
-    const panel = vscode.window.createWebviewPanel(TRACE_BROWSER_PANEL, 'Traces', vscode.ViewColumn.Active, { ...webviewOptions(this.extensionUri), retainContextWhenHidden: false });
+    const panel = vscode.window.createWebviewPanel(TRACE_BROWSER_PANEL, 'Traces', vscode.ViewColumn.Active, {
+      ...webviewOptions(this.extensionUri),
+      retainContextWhenHidden: false,
+    });
     this.editor = panel;
     const start = { filter: this.current.filter, sort: this.current.sort };
     const host = this.connect(panel.webview, {
@@ -193,7 +212,9 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     if (this.index?.store !== store) {
       const index = createTraceIndex(store);
       const started = Date.now();
-      const loaded = index.load().then(() => this.log.info(`Trace index: ${index.size} traces loaded in ${Date.now() - started} ms`));
+      const loaded = index
+        .load()
+        .then(() => this.log.info(`Trace index: ${index.size} traces loaded in ${Date.now() - started} ms`));
       this.index = { store, index, loaded };
       // a failed load is tried again on the next question
       loaded.catch(() => {
@@ -209,7 +230,10 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     return entry.index;
   }
 
-  private register(host: WebviewHost, openTrace: (sel: { traceId: number; text?: string; preserveFocus?: boolean }) => void): void {
+  private register(
+    host: WebviewHost,
+    openTrace: (sel: { traceId: number; text?: string; preserveFocus?: boolean }) => void,
+  ): void {
     host.onRequest(P.GetFacetsRequest, async (p): Promise<P.TraceFacets> => {
       const store = this.stores.getIfExists();
       if (!store) return EMPTY_FACETS;
@@ -220,7 +244,12 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
     host.onRequest(P.GetPageRequest, async (p) => {
       const store = this.stores.getIfExists();
       if (!store) return { rows: [], offset: p.offset, total: 0, warnings: [] };
-      const req = { filter: filterFromWebview(p.filter), sort: sortFromWebview(p.sort), offset: p.offset, limit: Math.min(p.limit, MAX_PAGE) };
+      const req = {
+        filter: filterFromWebview(p.filter),
+        sort: sortFromWebview(p.sort),
+        offset: p.offset,
+        limit: Math.min(p.limit, MAX_PAGE),
+      };
       return (await this.indexOf(store)).page(req);
     });
     host.onRequest(P.LabelTracesRequest, (p) => {
@@ -228,12 +257,19 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
       const action = labelTraces(store, p.traceIds, p.change as LabelChange);
       this.stale = true;
       this.stores.notifyChanged();
-      return { action: { id: action.id, description: action.description, count: action.count }, labels: p.traceIds.map((id) => ({ id, label: traceLabel(store, id) })) };
+      return {
+        action: { id: action.id, description: action.description, count: action.count },
+        labels: p.traceIds.map((id) => ({ id, label: traceLabel(store, id) })),
+      };
     });
     host.onRequest(P.BulkLabelRequest, (p) => this.bulkLabel(p.filter, p.change as LabelChange));
     host.onRequest(P.UndoLabelRequest, () => this.undo());
     host.onRequest(P.OpenTraceRequest, (p) => openTrace(p));
-    host.onRequest(P.SaveViewRequest, async (p) => (await saveViewInteractive(this.stores, filterFromWebview(p.filter), sortFromWebview(p.sort)))?.name ?? null);
+    host.onRequest(
+      P.SaveViewRequest,
+      async (p) =>
+        (await saveViewInteractive(this.stores, filterFromWebview(p.filter), sortFromWebview(p.sort)))?.name ?? null,
+    );
     host.onRequest(P.ListViewsRequest, () => {
       const store = this.stores.getIfExists();
       return store ? listViews(store).map((v) => v.name) : [];
@@ -264,11 +300,14 @@ export class TracesViewProvider implements vscode.WebviewViewProvider, vscode.Di
       'Label',
     );
     if (ok !== 'Label') return null;
-    const action = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `W2S: ${what} ${n.toLocaleString('en-US')} traces…` }, async () => {
-      // let the notification draw before the one transaction runs
-      await new Promise((r) => setTimeout(r, 0));
-      return labelFiltered(store, filter, change, expr);
-    });
+    const action = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `W2S: ${what} ${n.toLocaleString('en-US')} traces…` },
+      async () => {
+        // let the notification draw before the one transaction runs
+        await new Promise((r) => setTimeout(r, 0));
+        return labelFiltered(store, filter, change, expr);
+      },
+    );
     this.stale = true;
     this.stores.notifyChanged();
     for (const h of this.hosts) h.notify(P.TracesChangedNotification, { reason: 'labels' });

@@ -12,7 +12,10 @@ export const NATIVE_FAILED_CONTEXT = 'w2s.nativeModuleFailed';
  * ABI found and wanted, and returned so that the views show it once instead of failing each on its own.
  * It costs one dlopen (a few milliseconds; logged, see the README).
  */
-export function checkNativeModule(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): { problem?: NativeProblem; ms: number } {
+export function checkNativeModule(
+  context: vscode.ExtensionContext,
+  log: vscode.LogOutputChannel,
+): { problem?: NativeProblem; ms: number } {
   const started = performance.now();
   const result = loadSqliteBinding({
     root: context.extensionMode === vscode.ExtensionMode.Production ? context.extensionPath : undefined,
@@ -22,7 +25,9 @@ export function checkNativeModule(context: vscode.ExtensionContext, log: vscode.
   const ms = performance.now() - started;
   if (result.ok) {
     useSqliteBinding(result.binding);
-    log.info(`SQLite module loaded in ${ms.toFixed(1)} ms: ${result.file} (from ${result.source}, NODE_MODULE_VERSION ${result.abi})`);
+    log.info(
+      `SQLite module loaded in ${ms.toFixed(1)} ms: ${result.file} (from ${result.source}, NODE_MODULE_VERSION ${result.abi})`,
+    );
     return { ms };
   }
   log.error(`SQLite module: ${result.problem.detail}`);

@@ -19,7 +19,12 @@ export interface ReportErrorOptions {
  * controls) and loses markdown link syntax, since notifications turn `[x](command:…)` into links.
  * A cancellation is not an error: it is shown as information. `what` may be empty.
  */
-export async function reportError(log: vscode.LogOutputChannel, what: string, error: unknown, options: ReportErrorOptions = {}): Promise<string | undefined> {
+export async function reportError(
+  log: vscode.LogOutputChannel,
+  what: string,
+  error: unknown,
+  options: ReportErrorOptions = {},
+): Promise<string | undefined> {
   const clean = (s: string) => redactSecrets(stripTerminalControls(s), options.key);
   const msg = clean(errorMessage(error));
   const text = noLinks(what ? `${what}: ${msg}` : msg);

@@ -17,5 +17,11 @@ export function setting<K extends SettingKey>(key: K): SettingValue<K> {
 
 /** Writes one setting: to the workspace when a folder is open, else to the user's settings. */
 export function updateSetting<K extends SettingKey>(key: K, value: SettingValue<K>): Thenable<void> {
-  return vscode.workspace.getConfiguration('w2s').update(key, value, vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  return vscode.workspace
+    .getConfiguration('w2s')
+    .update(
+      key,
+      value,
+      vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global,
+    );
 }

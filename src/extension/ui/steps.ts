@@ -25,7 +25,10 @@ export interface PickStepOptions<T extends vscode.QuickPickItem> extends Partial
 }
 
 /** One pick; undefined when dismissed. */
-export function pickStep<T extends vscode.QuickPickItem>(items: readonly T[], o: PickStepOptions<T>): Promise<T | undefined> {
+export function pickStep<T extends vscode.QuickPickItem>(
+  items: readonly T[],
+  o: PickStepOptions<T>,
+): Promise<T | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<T>();
     qp.title = o.title;
@@ -58,7 +61,10 @@ export function pickStep<T extends vscode.QuickPickItem>(items: readonly T[], o:
 }
 
 /** Several picks (items with `picked` start ticked); undefined when dismissed. */
-export function pickManyStep<T extends vscode.QuickPickItem>(items: readonly T[], o: PickStepOptions<T>): Promise<T[] | undefined> {
+export function pickManyStep<T extends vscode.QuickPickItem>(
+  items: readonly T[],
+  o: PickStepOptions<T>,
+): Promise<T[] | undefined> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<T>();
     qp.title = o.title;

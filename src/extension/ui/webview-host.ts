@@ -1,12 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ReadyNotification, isWireMessage, type NotificationType, type RequestType, type WireMessage } from '../../protocol/messages';
+import {
+  ReadyNotification,
+  isWireMessage,
+  type NotificationType,
+  type RequestType,
+  type WireMessage,
+} from '../../protocol/messages';
 
 /** Options for every W2S webview: scripts on, resources only from the bundles in dist/webview and media/. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return {
     enableScripts: true,
-    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+    localResourceRoots: [
+      vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+      vscode.Uri.joinPath(extensionUri, 'media'),
+    ],
   };
 }
 
@@ -42,7 +51,9 @@ export class WebviewHost implements vscode.Disposable {
     const nonce = randomBytes(16).toString('base64');
     const script = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.js`));
     const style = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', `${name}.css`));
-    const codicons = this.webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'codicon.css'));
+    const codicons = this.webview.asWebviewUri(
+      vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'codicon.css'),
+    );
     const csp = [
       "default-src 'none'",
       `style-src ${this.webview.cspSource}`,
@@ -97,7 +108,8 @@ export class WebviewHost implements vscode.Disposable {
 
   /** Sends now if the webview is ready, else as soon as it is. */
   notify<P>(type: NotificationType<P>, params: P): void {
-    const send = () => void this.webview.postMessage({ kind: 'notification', method: type.method, params } satisfies WireMessage);
+    const send = () =>
+      void this.webview.postMessage({ kind: 'notification', method: type.method, params } satisfies WireMessage);
     if (this.ready) send();
     else {
       this.onReady.delete(type.method); // re-inserted last: the held ones go out in the order of their newest

@@ -60,7 +60,11 @@ interface Open<A> {
  * The one lifecycle of every W2S webview panel: open or reveal (keyed, or a single panel), restore after a
  * reload, a debounced refresh that waits while hidden, the ready handshake answered every time, dispose.
  */
-export function createPanelController<A>(spec: PanelSpec<A>, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): PanelController<A> {
+export function createPanelController<A>(
+  spec: PanelSpec<A>,
+  extensionUri: vscode.Uri,
+  log: vscode.LogOutputChannel,
+): PanelController<A> {
   const open = new Map<string, Open<A>>();
 
   const attach = (panel: vscode.WebviewPanel, args: A): void => {
@@ -114,7 +118,15 @@ export function createPanelController<A>(spec: PanelSpec<A>, extensionUri: vscod
         existing.content.reveal?.(args);
         return existing.panel;
       }
-      const panel = vscode.window.createWebviewPanel(spec.viewType, spec.title(args), { viewColumn: options.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: options.preserveFocus }, webviewOptions(extensionUri));
+      const panel = vscode.window.createWebviewPanel(
+        spec.viewType,
+        spec.title(args),
+        {
+          viewColumn: options.beside ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
+          preserveFocus: options.preserveFocus,
+        },
+        webviewOptions(extensionUri),
+      );
       attach(panel, args);
       return panel;
     },

@@ -10,7 +10,14 @@ import { computeStoredSignals } from '../../../src/core/signals/record';
 import { FACET_SIGNALS } from '../../../src/core/signals/definitions';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { seedBrowseFixture } from '../../support/browse-fixture';
-import { oracleFacets, oracleSelect, oracleSort, randomFilters, withSignals, type OracleTrace } from '../../support/filter-oracle';
+import {
+  oracleFacets,
+  oracleSelect,
+  oracleSort,
+  randomFilters,
+  withSignals,
+  type OracleTrace,
+} from '../../support/filter-oracle';
 import { tempDir } from '../../support/tmp';
 
 let store: Store;
@@ -24,7 +31,10 @@ before(async () => {
 after(() => store.close());
 
 const ids = (f: TraceFilter) => [...selectTraceIds(store, f)].sort((a, b) => a - b);
-const expected = (f: TraceFilter) => oracleSelect(traces, f).map((t) => t.id).sort((a, b) => a - b);
+const expected = (f: TraceFilter) =>
+  oracleSelect(traces, f)
+    .map((t) => t.id)
+    .sort((a, b) => a - b);
 
 function assertSelects(f: TraceFilter, note = JSON.stringify(f)): number[] {
   const got = ids(f);
@@ -43,21 +53,34 @@ describe('the filter compiled to SQL', () => {
 
   it('every facet field alone, every value', () => {
     const cases: TraceFilter[] = [
-      { runs: ['teacher-a'] }, { runs: ['teacher-b', 'teacher-c'] }, { models: ['m1'] }, { models: ['m2'] }, { sets: ['gsm-b'] },
+      { runs: ['teacher-a'] },
+      { runs: ['teacher-b', 'teacher-c'] },
+      { models: ['m1'] },
+      { models: ['m2'] },
+      { sets: ['gsm-b'] },
       ...(['correct', 'incorrect', 'no-answer', 'error', 'ungraded'] as const).map((v) => ({ verdicts: [v] })),
       { verdicts: ['incorrect', 'ungraded'] },
       ...(['accept', 'reject', 'star', 'none'] as const).map((l) => ({ labels: [l] })),
       { labels: ['accept', 'star'] },
-      { finishReasons: ['length'] }, { finishReasons: ['stop'] }, { finishReasons: ['none'] },
-      { length: { min: 300 } }, { length: { max: 299 } }, { length: { min: 200, max: 400 } },
-      { latencyMs: { min: 5000 } }, { latencyMs: { max: 3000 } },
-      { subjects: ['Geometry'] }, { levels: ['2'] }, { levels: ['1', '4'] },
-      { problems: ['math-a-1', 'gsm-b-0'] }, { traceIds: [traces[0]!.id, traces[5]!.id, 999_999] },
+      { finishReasons: ['length'] },
+      { finishReasons: ['stop'] },
+      { finishReasons: ['none'] },
+      { length: { min: 300 } },
+      { length: { max: 299 } },
+      { length: { min: 200, max: 400 } },
+      { latencyMs: { min: 5000 } },
+      { latencyMs: { max: 3000 } },
+      { subjects: ['Geometry'] },
+      { levels: ['2'] },
+      { levels: ['1', '4'] },
+      { problems: ['math-a-1', 'gsm-b-0'] },
+      { traceIds: [traces[0]!.id, traces[5]!.id, 999_999] },
     ];
     for (const f of cases) {
       const got = assertSelects(f);
       // each of these selects something and not everything, or the test would not tell much
-      if (!f.traceIds) assert.ok(got.length > 0 && got.length < traces.length, `${JSON.stringify(f)} selects ${got.length}`);
+      if (!f.traceIds)
+        assert.ok(got.length > 0 && got.length < traces.length, `${JSON.stringify(f)} selects ${got.length}`);
     }
   });
 
@@ -69,7 +92,12 @@ describe('the filter compiled to SQL', () => {
       assert.ok(present.length > 0, `the fixture has a trace with ${s.name}`);
     }
     assertSelects({ signals: [{ signal: 'reflection', op: '>=', value: 2 }] });
-    assertSelects({ signals: [{ signal: 'answer-tokens', op: '>', value: 250 }, { signal: 'answer-tokens', op: '<=', value: 500 }] });
+    assertSelects({
+      signals: [
+        { signal: 'answer-tokens', op: '>', value: 250 },
+        { signal: 'answer-tokens', op: '<=', value: 500 },
+      ],
+    });
     assertSelects({ signals: [{ signal: 'reasoning-tokens', op: '>=', value: 1 }] });
     assertSelects({ signals: [{ signal: 'truncated' }, { signal: 'repetition' }] });
   });
@@ -96,16 +124,27 @@ describe('the filter compiled to SQL', () => {
     assert.throws(() => checkFilter({ verdicts: ['wrong'] }), /filter\.verdicts: "wrong" is not one of correct/);
     assert.throws(() => checkFilter({ runz: ['a'] }), /filter\.runz: unknown field/);
     assert.throws(() => checkFilter({ length: { min: 5, max: 1 } }), /filter\.length: min 5 is above max 1/);
-    assert.throws(() => checkFilter({ signals: [{ signal: 'nope' }] }), /filter\.signals\[0\]\.signal: unknown signal "nope"/);
-    assert.throws(() => checkFilter({ signals: [{ signal: 'reflection', op: '~', value: 1 }] }), /filter\.signals\[0\]\.op/);
+    assert.throws(
+      () => checkFilter({ signals: [{ signal: 'nope' }] }),
+      /filter\.signals\[0\]\.signal: unknown signal "nope"/,
+    );
+    assert.throws(
+      () => checkFilter({ signals: [{ signal: 'reflection', op: '~', value: 1 }] }),
+      /filter\.signals\[0\]\.op/,
+    );
     assert.throws(() => checkFilter({ traceIds: ['1'] }), /filter\.traceIds: must be a list of integers/);
-    assert.deepEqual(checkFilter({ runs: [], text: '  ', verdicts: ['correct', 'correct'] }), { verdicts: ['correct'] });
+    assert.deepEqual(checkFilter({ runs: [], text: '  ', verdicts: ['correct', 'correct'] }), {
+      verdicts: ['correct'],
+    });
   });
 
   it('andFilters intersects: an empty intersection selects nothing', () => {
     assert.deepEqual(ids(andFilters({ verdicts: ['correct'] }, { verdicts: ['incorrect'] })), []);
     assertSelects(andFilters({ verdicts: ['correct', 'incorrect'] }, { runs: ['teacher-a'] }));
-    assert.deepEqual(ids(andFilters({ length: { min: 100 } }, { length: { max: 300 } })), expected({ length: { min: 100, max: 300 } }));
+    assert.deepEqual(
+      ids(andFilters({ length: { min: 100 } }, { length: { max: 300 } })),
+      expected({ length: { min: 100, max: 300 } }),
+    );
   });
 });
 
@@ -114,7 +153,11 @@ describe('facet counts', () => {
     {},
     { verdicts: ['incorrect'] },
     { verdicts: ['incorrect', 'no-answer'], runs: ['teacher-a'] },
-    { labels: ['none'], signals: [{ signal: 'reflection' }, { signal: 'truncated', present: false }], length: { min: 200 } },
+    {
+      labels: ['none'],
+      signals: [{ signal: 'reflection' }, { signal: 'truncated', present: false }],
+      length: { min: 200 },
+    },
     { subjects: ['Algebra'], levels: ['1', '2'], text: 'boxed' },
     ...randomFilters(40, 7),
   ];
@@ -133,9 +176,18 @@ describe('facet counts', () => {
 
   it('list every known value (zero counts too) and mark the selected ones', () => {
     const f = facetCounts(store, { verdicts: ['error'], runs: ['teacher-c'] });
-    assert.deepEqual(f.facets.verdict.map((v) => v.value), ['correct', 'incorrect', 'no-answer', 'error', 'ungraded']);
-    assert.deepEqual(f.facets.verdict.filter((v) => v.selected).map((v) => v.value), ['error']);
-    assert.deepEqual(f.facets.run.map((v) => v.value), ['teacher-a', 'teacher-b', 'teacher-c']);
+    assert.deepEqual(
+      f.facets.verdict.map((v) => v.value),
+      ['correct', 'incorrect', 'no-answer', 'error', 'ungraded'],
+    );
+    assert.deepEqual(
+      f.facets.verdict.filter((v) => v.selected).map((v) => v.value),
+      ['error'],
+    );
+    assert.deepEqual(
+      f.facets.run.map((v) => v.value),
+      ['teacher-a', 'teacher-b', 'teacher-c'],
+    );
     assert.equal(f.facets.run.find((v) => v.value === 'teacher-a')!.detail, 'm1 on math-a');
     assert.equal(f.facets.length.length, 6);
     assert.equal(f.all, traces.length);
@@ -145,19 +197,33 @@ describe('facet counts', () => {
 
 describe('pages', () => {
   const sorts: (TraceSort | undefined)[] = [
-    undefined, { key: 'id', desc: true }, { key: 'problem' }, { key: 'problem', desc: true }, { key: 'run' }, { key: 'length', desc: true },
-    { key: 'latency' }, { key: 'latency', desc: true }, { key: 'verdict' }, { key: 'signal:reflection', desc: true }, { key: 'signal:answer-tokens' },
+    undefined,
+    { key: 'id', desc: true },
+    { key: 'problem' },
+    { key: 'problem', desc: true },
+    { key: 'run' },
+    { key: 'length', desc: true },
+    { key: 'latency' },
+    { key: 'latency', desc: true },
+    { key: 'verdict' },
+    { key: 'signal:reflection', desc: true },
+    { key: 'signal:answer-tokens' },
   ];
 
-  it('come in the sort\'s order, ties by id, and pages of any size tile the whole list', () => {
+  it("come in the sort's order, ties by id, and pages of any size tile the whole list", () => {
     for (const sort of sorts) {
       for (const f of [{}, { verdicts: ['correct', 'incorrect'] } as TraceFilter]) {
         const want = oracleSort(oracleSelect(traces, f), sort).map((t) => t.id);
         const whole = queryTraces(store, { filter: f, sort, limit: 500, count: true });
-        assert.deepEqual(whole.rows.map((r) => r.id), want, JSON.stringify(sort));
+        assert.deepEqual(
+          whole.rows.map((r) => r.id),
+          want,
+          JSON.stringify(sort),
+        );
         assert.equal(whole.total, want.length);
         const tiled: number[] = [];
-        for (let offset = 0; offset < want.length; offset += 7) tiled.push(...queryTraces(store, { filter: f, sort, offset, limit: 7 }).rows.map((r) => r.id));
+        for (let offset = 0; offset < want.length; offset += 7)
+          tiled.push(...queryTraces(store, { filter: f, sort, offset, limit: 7 }).rows.map((r) => r.id));
         assert.deepEqual(tiled, want, `tiled ${JSON.stringify(sort)}`);
       }
     }
@@ -178,13 +244,29 @@ describe('pages', () => {
 
   it('reject an unknown sort key', () => {
     assert.throws(() => queryTraces(store, { filter: {}, sort: { key: 'nope' as 'id' } }), /sort: unknown key "nope"/);
-    assert.throws(() => queryTraces(store, { filter: {}, sort: { key: 'signal:nope' as 'id' } }), /unknown signal "nope"/);
+    assert.throws(
+      () => queryTraces(store, { filter: {}, sort: { key: 'signal:nope' as 'id' } }),
+      /unknown signal "nope"/,
+    );
   });
 });
 
 describe('full-text search', () => {
   it('words, phrases, OR, exclusion, prefixes and CJK substrings select what they mean', () => {
-    for (const text of ['boxed', 'BOXED', '"the answer is"', '"answer the"', 'wait OR hmm', 'boxed -wait', '-boxed', 'verif*', '等等', '验证 OR hmm', 'answer -等等', 'terms again']) {
+    for (const text of [
+      'boxed',
+      'BOXED',
+      '"the answer is"',
+      '"answer the"',
+      'wait OR hmm',
+      'boxed -wait',
+      '-boxed',
+      'verif*',
+      '等等',
+      '验证 OR hmm',
+      'answer -等等',
+      'terms again',
+    ]) {
       assertSelects({ text }, text);
     }
   });
@@ -216,7 +298,9 @@ describe('full-text search', () => {
     assert.ok(d.hits!.reasoning.length >= 2);
     for (const [s, e] of d.hits!.reasoning) assert.match(d.reasoning!.slice(s, e), /^(check|wait)$/i);
     // the fixture's extracted answer is the trace's index; the box content is where it stands
-    store.db.prepare('UPDATE grades SET extracted = ? WHERE trace_id = ?').run(t.answer!.match(/\\boxed\{([^}]*)\}/)![1], t.id);
+    store.db
+      .prepare('UPDATE grades SET extracted = ? WHERE trace_id = ?')
+      .run(t.answer!.match(/\\boxed\{([^}]*)\}/)![1], t.id);
     const located = findTraceDetail(store, t.id)!;
     if (located.extractedAt) {
       const field = located.extractedAt.field === 'answer' ? located.answer! : located.reasoning!;

@@ -17,7 +17,8 @@ async function fixture(): Promise<{ store: Store; traces: FixtureTrace[] }> {
 }
 
 /** Every labels row, as it is: what an undo must give back exactly. */
-const snapshot = (store: Store) => store.db.prepare('SELECT trace_id, decision, star, note FROM labels ORDER BY trace_id').all();
+const snapshot = (store: Store) =>
+  store.db.prepare('SELECT trace_id, decision, star, note FROM labels ORDER BY trace_id').all();
 
 describe('labels', () => {
   it('accept and reject exclude each other, a star goes with either, a note stays; clearing all leaves no row', async () => {
@@ -38,7 +39,10 @@ describe('labels', () => {
     const { store, traces } = await fixture();
     const before = snapshot(store);
     assert.throws(() => labelTraces(store, [traces[0]!.id, 999_999], { decision: 'accept' }), /no trace 999999/);
-    assert.throws(() => labelTraces(store, [traces[0]!.id], { decision: 'maybe' as 'accept' }), /decision must be accept, reject or null/);
+    assert.throws(
+      () => labelTraces(store, [traces[0]!.id], { decision: 'maybe' as 'accept' }),
+      /decision must be accept, reject or null/,
+    );
     assert.throws(() => labelTraces(store, [traces[0]!.id], {}), /nothing to change/);
     assert.throws(() => labelTraces(store, [traces[0]!.id], { note: 'x'.repeat(10_001) }), /at most 10000/);
     assert.deepEqual(snapshot(store), before);
@@ -55,8 +59,17 @@ describe('labels', () => {
     const before = snapshot(store);
     const a = labelFiltered(store, { verdicts: ['incorrect'] }, { decision: 'reject', note: 'wrong answer' });
     assert.equal(a.count, selected.length - 1, 'every selected trace but the one already so');
-    const items = store.db.prepare('SELECT trace_id FROM label_action_items WHERE action_id = ?').pluck().all(a.id) as number[];
-    assert.deepEqual(items.sort((x, y) => x - y), selected.map((t) => t.id).filter((id) => id !== done).sort((x, y) => x - y));
+    const items = store.db
+      .prepare('SELECT trace_id FROM label_action_items WHERE action_id = ?')
+      .pluck()
+      .all(a.id) as number[];
+    assert.deepEqual(
+      items.sort((x, y) => x - y),
+      selected
+        .map((t) => t.id)
+        .filter((id) => id !== done)
+        .sort((x, y) => x - y),
+    );
     assert.equal(facetCounts(store, { verdicts: ['incorrect'], labels: ['reject'] }).total, selected.length);
     const u = undoAction(store);
     assert.equal(u.action.id, a.id);
@@ -73,8 +86,15 @@ describe('labels', () => {
     const before = snapshot(store);
     const again = labelTraces(store, [id], { decision: 'accept', note: 'ok' });
     assert.equal(again.count, 0);
-    assert.equal(store.db.prepare('SELECT count(*) FROM label_action_items WHERE action_id = ?').pluck().get(again.id), 0);
-    const nothing = labelTraces(store, [traces.find((t) => t.id !== id && !t.decision && !t.star && !t.note)!.id], { decision: null, star: false, note: '' });
+    assert.equal(
+      store.db.prepare('SELECT count(*) FROM label_action_items WHERE action_id = ?').pluck().get(again.id),
+      0,
+    );
+    const nothing = labelTraces(store, [traces.find((t) => t.id !== id && !t.decision && !t.star && !t.note)!.id], {
+      decision: null,
+      star: false,
+      note: '',
+    });
     assert.equal(nothing.count, 0, 'clearing what is not there');
     assert.deepEqual(snapshot(store), before);
     assert.deepEqual({ restored: undoAction(store, again.id).restored }, { restored: 0 });
@@ -84,7 +104,10 @@ describe('labels', () => {
 
   it('undo leaves traces labelled again since as they are now, and says how many', async () => {
     const { store, traces } = await fixture();
-    const ids = traces.filter((t) => !t.decision && !t.star).slice(0, 4).map((t) => t.id);
+    const ids = traces
+      .filter((t) => !t.decision && !t.star)
+      .slice(0, 4)
+      .map((t) => t.id);
     const a = labelTraces(store, ids, { decision: 'accept' });
     labelTraces(store, [ids[0]!], { decision: 'reject' }); // a later change by hand
     const u = undoAction(store, a.id);
@@ -98,7 +121,10 @@ describe('labels', () => {
     const { store, traces } = await fixture();
     const a = labelTraces(store, [traces[0]!.id], { star: true });
     const b = labelTraces(store, [traces[1]!.id], { star: true });
-    assert.deepEqual(listActions(store).map((x) => x.id), [b.id, a.id]);
+    assert.deepEqual(
+      listActions(store).map((x) => x.id),
+      [b.id, a.id],
+    );
     assert.equal(undoAction(store).action.id, b.id);
     assert.equal(undoAction(store).action.id, a.id);
     assert.throws(() => undoAction(store), /Nothing to undo/);
@@ -109,16 +135,27 @@ describe('labels', () => {
 describe('saved views', () => {
   it('save, read back, refuse a duplicate unless replacing, rename, delete', async () => {
     const { store } = await fixture();
-    const v = saveView(store, 'long wrong', { verdicts: ['incorrect'], length: { min: 2000 } }, { key: 'length', desc: true });
+    const v = saveView(
+      store,
+      'long wrong',
+      { verdicts: ['incorrect'], length: { min: 2000 } },
+      { key: 'length', desc: true },
+    );
     assert.deepEqual(findView(store, 'long wrong')!.filter, { verdicts: ['incorrect'], length: { min: 2000 } });
     assert.deepEqual(v.sort, { key: 'length', desc: true });
     assert.throws(() => saveView(store, 'long wrong', {}), /exists/);
     saveView(store, 'long wrong', { verdicts: ['no-answer'] }, null, { replace: true });
     assert.deepEqual(requireView(store, 'long wrong').filter, { verdicts: ['no-answer'] });
-    assert.throws(() => saveView(store, 'bad', { verdicts: ['nope' as 'correct'] }), /view "bad"\.verdicts: "nope" is not one of/);
+    assert.throws(
+      () => saveView(store, 'bad', { verdicts: ['nope' as 'correct'] }),
+      /view "bad"\.verdicts: "nope" is not one of/,
+    );
     assert.throws(() => saveView(store, 'bad', {}, { key: 'nope' as 'id' }), /unknown key "nope"/);
     renameView(store, 'long wrong', 'no answer');
-    assert.deepEqual(listViews(store).map((x) => x.name), ['no answer']);
+    assert.deepEqual(
+      listViews(store).map((x) => x.name),
+      ['no answer'],
+    );
     assert.throws(() => requireView(store, 'long wrong'), /No saved view named "long wrong" \(views: no answer\)/);
     assert.equal(deleteView(store, 'no answer'), true);
     assert.equal(listViews(store).length, 0);

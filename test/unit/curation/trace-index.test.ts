@@ -21,8 +21,15 @@ async function fixture(): Promise<{ store: Store; file: string }> {
 }
 
 const SORTS: (TraceSort | undefined)[] = [
-  undefined, { key: 'problem' }, { key: 'problem', desc: true }, { key: 'run', desc: true }, { key: 'length' }, { key: 'latency', desc: true },
-  { key: 'verdict' }, { key: 'signal:verification', desc: true }, { key: 'id', desc: true },
+  undefined,
+  { key: 'problem' },
+  { key: 'problem', desc: true },
+  { key: 'run', desc: true },
+  { key: 'length' },
+  { key: 'latency', desc: true },
+  { key: 'verdict' },
+  { key: 'signal:verification', desc: true },
+  { key: 'id', desc: true },
 ];
 
 /** The index must answer exactly as the SQL functions do (which filter.test.ts checks against the plain definition). */
@@ -34,10 +41,18 @@ function assertSameAsSql(store: Store, index: TraceIndex, filters: TraceFilter[]
     for (const sort of SORTS) {
       const want = queryTraces(store, { filter: f, sort, limit: 500 }).rows.map((r) => r.id);
       const got = index.page({ filter: f, sort, limit: 500 });
-      assert.deepEqual(got.rows.map((r) => r.id), want, `${note}: page of ${JSON.stringify(f)} by ${JSON.stringify(sort)}`);
+      assert.deepEqual(
+        got.rows.map((r) => r.id),
+        want,
+        `${note}: page of ${JSON.stringify(f)} by ${JSON.stringify(sort)}`,
+      );
       assert.equal(got.total, want.length);
       // a small first page takes the bounded-heap path; it must agree with the sorted list
-      assert.deepEqual(index.page({ filter: f, sort, limit: 3, offset: 2 }).rows.map((r) => r.id), want.slice(2, 5), `${note}: top-k`);
+      assert.deepEqual(
+        index.page({ filter: f, sort, limit: 3, offset: 2 }).rows.map((r) => r.id),
+        want.slice(2, 5),
+        `${note}: top-k`,
+      );
     }
   }
 }
@@ -47,9 +62,14 @@ describe('the in-memory trace index', () => {
     const { store } = await fixture();
     const index = createTraceIndex(store);
     await index.load();
-    assert.equal(index.size, (store.db.prepare('SELECT count(*) FROM trace_signals').pluck().get() as number));
+    assert.equal(index.size, store.db.prepare('SELECT count(*) FROM trace_signals').pluck().get() as number);
     assertSameAsSql(store, index, [{}, ...randomFilters(60, 3)], 'loaded');
-    assert.deepEqual(index.ids({ verdicts: ['incorrect'] }, { key: 'length' }), queryTraces(store, { filter: { verdicts: ['incorrect'] }, sort: { key: 'length' }, limit: 500 }).rows.map((r) => r.id));
+    assert.deepEqual(
+      index.ids({ verdicts: ['incorrect'] }, { key: 'length' }),
+      queryTraces(store, { filter: { verdicts: ['incorrect'] }, sort: { key: 'length' }, limit: 500 }).rows.map(
+        (r) => r.id,
+      ),
+    );
     store.close();
   });
 
@@ -62,16 +82,31 @@ describe('the in-memory trace index', () => {
 
     // new traces of a new run, with signals as the sampler stores them
     const setId = (db.prepare("SELECT id FROM problem_sets WHERE name = 'gsm-b'").get() as { id: number }).id;
-    const runId = Number(db.prepare("INSERT INTO runs (name, kind, set_id, model, status) VALUES ('teacher-d', 'import', ?, 'm3', 'done')").run(setId).lastInsertRowid);
+    const runId = Number(
+      db
+        .prepare("INSERT INTO runs (name, kind, set_id, model, status) VALUES ('teacher-d', 'import', ?, 'm3', 'done')")
+        .run(setId).lastInsertRowid,
+    );
     const problems = db.prepare('SELECT id FROM problems WHERE set_id = ?').pluck().all(setId) as number[];
     const ids = problems.map((p, i) =>
-      Number(db.prepare("INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason) VALUES (?, ?, 0, 'p', ?, 'stop')").run(runId, p, `Wait, so $\\boxed{${i}}$`).lastInsertRowid),
+      Number(
+        db
+          .prepare(
+            "INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer, finish_reason) VALUES (?, ?, 0, 'p', ?, 'stop')",
+          )
+          .run(runId, p, `Wait, so $\\boxed{${i}}$`).lastInsertRowid,
+      ),
     );
     recordSignals(store, ids);
     assertSameAsSql(store, index, filters, 'new traces');
 
     // grades arriving and changing
-    for (const [i, id] of ids.entries()) db.prepare('INSERT INTO grades (trace_id, verdict, grader_version) VALUES (?, ?, ?)').run(id, i % 2 ? 'correct' : 'incorrect', 'x');
+    for (const [i, id] of ids.entries())
+      db.prepare('INSERT INTO grades (trace_id, verdict, grader_version) VALUES (?, ?, ?)').run(
+        id,
+        i % 2 ? 'correct' : 'incorrect',
+        'x',
+      );
     db.prepare("UPDATE grades SET verdict = 'error' WHERE trace_id = ?").run(ids[0]);
     assertSameAsSql(store, index, filters, 'grades');
 

@@ -7,7 +7,13 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { checkTarget, createAtomicFile, partialName, removeStalePartials, writeError } from '../../../src/core/export/atomic-file';
+import {
+  checkTarget,
+  createAtomicFile,
+  partialName,
+  removeStalePartials,
+  writeError,
+} from '../../../src/core/export/atomic-file';
 import { W2sError } from '../../../src/core/errors';
 import { tempDir } from '../../support/tmp';
 
@@ -66,7 +72,10 @@ describe('atomic export files', () => {
     const link = path.join(dir, 'link.jsonl');
     fs.symlinkSync(target, link);
     const cases: [string, RegExp][] = [
-      [folder, /it is a folder, not a regular file; it was left as it is\. Give a file path, such as .*folder\/dataset\.jsonl\.$/],
+      [
+        folder,
+        /it is a folder, not a regular file; it was left as it is\. Give a file path, such as .*folder\/dataset\.jsonl\.$/,
+      ],
       [fifo, /it is a named pipe \(FIFO\), not a regular file; it was left as it is\. Give the path of a regular file/],
       [link, /it is a symbolic link, not a regular file/],
     ];
@@ -77,7 +86,14 @@ describe('atomic export files', () => {
     }
     const before = fs.readdirSync(dir).sort();
     for (const [p, message] of cases) {
-      assert.throws(() => createAtomicFile(p), (e: unknown) => e instanceof W2sError && e.code === 'EXPORT_TARGET' && message.test(e.message) && e.message.startsWith(`Cannot export to ${p}: `));
+      assert.throws(
+        () => createAtomicFile(p),
+        (e: unknown) =>
+          e instanceof W2sError &&
+          e.code === 'EXPORT_TARGET' &&
+          message.test(e.message) &&
+          e.message.startsWith(`Cannot export to ${p}: `),
+      );
       assert.throws(() => checkTarget(p), W2sError);
     }
     assert.deepEqual(fs.readdirSync(dir).sort(), before, 'no partial file was made');
@@ -142,9 +158,16 @@ describe('atomic export files', () => {
     f.write('x\n');
     f.finish();
     fs.rmSync(f.partial);
-    assert.throws(() => f.commit(), (e: unknown) => e instanceof W2sError && e.code === 'EXPORT_WRITE' && /\(ENOENT\)/.test(e.message));
+    assert.throws(
+      () => f.commit(),
+      (e: unknown) => e instanceof W2sError && e.code === 'EXPORT_WRITE' && /\(ENOENT\)/.test(e.message),
+    );
     fs.mkdirSync(path.join(partialName(file), 'inside'), { recursive: true });
-    assert.throws(() => createAtomicFile(file), (e: unknown) => e instanceof W2sError && e.code === 'EXPORT_WRITE' && e.message.startsWith(`Cannot write ${file}: `));
+    assert.throws(
+      () => createAtomicFile(file),
+      (e: unknown) =>
+        e instanceof W2sError && e.code === 'EXPORT_WRITE' && e.message.startsWith(`Cannot write ${file}: `),
+    );
   });
 
   it('a socket at the path is refused; a path through a regular file fails naming it', async () => {
@@ -159,7 +182,13 @@ describe('atomic export files', () => {
     }
     const plain = path.join(dir, 'plain.txt');
     fs.writeFileSync(plain, 'x');
-    assert.throws(() => checkTarget(path.join(plain, 'out.jsonl')), (e: unknown) => e instanceof W2sError && e.code === 'EXPORT_WRITE' && /a part of that path is a file, not a folder \(ENOTDIR\)/.test(e.message));
+    assert.throws(
+      () => checkTarget(path.join(plain, 'out.jsonl')),
+      (e: unknown) =>
+        e instanceof W2sError &&
+        e.code === 'EXPORT_WRITE' &&
+        /a part of that path is a file, not a folder \(ENOTDIR\)/.test(e.message),
+    );
   });
 
   it('write failures name the export file and the cause, never the store', () => {
@@ -183,7 +212,10 @@ describe('atomic export files', () => {
       assert.match(e.message, /The previous file, if any, is unchanged and no snapshot was recorded/);
       assert.doesNotMatch(e.message, /store/);
     }
-    assert.match(writeError(file, new Error('plain')).message, /^Cannot write \/data\/out\.jsonl: plain\. The previous file/);
+    assert.match(
+      writeError(file, new Error('plain')).message,
+      /^Cannot write \/data\/out\.jsonl: plain\. The previous file/,
+    );
     assert.match(writeError(file, 'a string').message, /^Cannot write \/data\/out\.jsonl: a string\. /);
     assert.match(writeError(file, undefined).message, /^Cannot write \/data\/out\.jsonl: undefined\. /);
     const own = new W2sError('already said', 'X');
@@ -207,7 +239,11 @@ describe('atomic export files', () => {
         console.log(e.code + ' ' + e.message);
       }`;
     const out = await new Promise<string>((resolve) => {
-      const child = spawn('sh', ['-c', `trap '' XFSZ; ulimit -f 200; exec "$0" "$@"`, process.execPath, '--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        'sh',
+        ['-c', `trap '' XFSZ; ulimit -f 200; exec "$0" "$@"`, process.execPath, '--import', 'tsx', '-e', script],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       let s = '';
       child.stdout.on('data', (d: Buffer) => (s += d.toString()));
       child.on('close', () => resolve(s));
@@ -228,7 +264,15 @@ describe('atomic export files', () => {
     // not a partial (no suffix), though the digits in it name a process that is gone
     fs.writeFileSync(path.join(dir, '.out.jsonl.12345678901234567'), 'x');
     assert.deepEqual(removeStalePartials(file), [path.basename(dead)]);
-    assert.deepEqual(fs.readdirSync(dir).sort(), ['.other.jsonl.1.partial', '.out.jsonl.12345678901234567', '.out.jsonl.notapid.partial', path.basename(live)].sort());
+    assert.deepEqual(
+      fs.readdirSync(dir).sort(),
+      [
+        '.other.jsonl.1.partial',
+        '.out.jsonl.12345678901234567',
+        '.out.jsonl.notapid.partial',
+        path.basename(live),
+      ].sort(),
+    );
     assert.deepEqual(removeStalePartials(path.join(dir, 'missing', 'x.jsonl')), []);
   });
 });

@@ -34,7 +34,11 @@ describe('validation split size: round(F·n), at least 1, at most n − 1', () =
     const list = ids(20);
     const a = validationProblems(list, 0.25, 42);
     for (const p of a) assert.ok(list.includes(p));
-    assert.deepEqual([...validationProblems([...list].reverse(), 0.25, 42)].sort(), [...a].sort(), 'input order does not matter');
+    assert.deepEqual(
+      [...validationProblems([...list].reverse(), 0.25, 42)].sort(),
+      [...a].sort(),
+      'input order does not matter',
+    );
     const others = [1, 2, 3, 4, 5, 6, 7].map((s) => [...validationProblems(list, 0.25, s)].sort().join());
     assert.ok(new Set(others).size > 1, 'another seed picks other problems');
   });
@@ -48,15 +52,24 @@ describe('dedupe', () => {
       seedBrowseFixture(store);
       await computeStoredSignals(store);
       const src = store.db
-        .prepare("SELECT t.id, t.run_id, t.problem_id FROM traces t JOIN grades g ON g.trace_id = t.id WHERE g.verdict = 'correct' ORDER BY t.id LIMIT 1")
+        .prepare(
+          "SELECT t.id, t.run_id, t.problem_id FROM traces t JOIN grades g ON g.trace_id = t.id WHERE g.verdict = 'correct' ORDER BY t.id LIMIT 1",
+        )
         .get() as { id: number; run_id: number; problem_id: number };
       // a text no other trace has, so only the copies below can be its duplicates
-      store.db.prepare("UPDATE traces SET reasoning = 'Add the two.', answer = 'So \\boxed{17} (copied).' WHERE id = ?").run(src.id);
-      const other = store.db.prepare('SELECT id FROM problems WHERE id <> ? ORDER BY id LIMIT 1').pluck().get(src.problem_id) as number;
+      store.db
+        .prepare("UPDATE traces SET reasoning = 'Add the two.', answer = 'So \\boxed{17} (copied).' WHERE id = ?")
+        .run(src.id);
+      const other = store.db
+        .prepare('SELECT id FROM problems WHERE id <> ? ORDER BY id LIMIT 1')
+        .pluck()
+        .get(src.problem_id) as number;
       const copy = (problem: number, sample: number) => {
         const id = Number(
           store.db
-            .prepare('INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer, finish_reason) SELECT run_id, ?, ?, prompt, reasoning, answer, finish_reason FROM traces WHERE id = ?')
+            .prepare(
+              'INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer, finish_reason) SELECT run_id, ?, ?, prompt, reasoning, answer, finish_reason FROM traces WHERE id = ?',
+            )
             .run(problem, sample, src.id).lastInsertRowid,
         );
         store.db.prepare("INSERT INTO grades (trace_id, verdict, grader_version) VALUES (?, 'correct', 'x')").run(id);
@@ -65,13 +78,25 @@ describe('dedupe', () => {
       };
       const sameProblem = copy(src.problem_id, 90);
       const otherProblem = copy(other, 91);
-      const r = await exportDataset(store, { name: 'd', preset: 'w2sr', format: 'openai', out: path.join(dir, 'd.jsonl'), dedupe: true });
-      const kept = store.db.prepare('SELECT trace_id FROM dataset_traces WHERE dataset_id = ?').pluck().all(r.snapshot.id) as number[];
+      const r = await exportDataset(store, {
+        name: 'd',
+        preset: 'w2sr',
+        format: 'openai',
+        out: path.join(dir, 'd.jsonl'),
+        dedupe: true,
+      });
+      const kept = store.db
+        .prepare('SELECT trace_id FROM dataset_traces WHERE dataset_id = ?')
+        .pluck()
+        .all(r.snapshot.id) as number[];
       assert.ok(kept.includes(src.id), 'the original');
       assert.ok(!kept.includes(sameProblem), 'its copy under the same problem is a duplicate');
       assert.ok(kept.includes(otherProblem), 'the same text under another problem is another example');
       assert.equal(r.snapshot.counts.skipped.duplicates, 1);
-      assert.equal(fs.readFileSync(path.join(dir, 'd.jsonl'), 'utf8').trim().split('\n').length, r.snapshot.counts.train);
+      assert.equal(
+        fs.readFileSync(path.join(dir, 'd.jsonl'), 'utf8').trim().split('\n').length,
+        r.snapshot.counts.train,
+      );
     } finally {
       store.close();
     }

@@ -12,7 +12,10 @@ const ROOT = path.resolve(__dirname, '../../..');
 const EXT = path.join(ROOT, 'src/extension');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
   activationEvents: string[];
-  contributes: { commands: { command: string }[]; configuration: { properties: Record<string, { default?: unknown }> } };
+  contributes: {
+    commands: { command: string }[];
+    configuration: { properties: Record<string, { default?: unknown }> };
+  };
 };
 
 function sources(dir: string): { file: string; text: string }[] {
@@ -36,7 +39,11 @@ test('every contributed command is registered once, through the typed registerCo
     if (file === path.join('src', 'extension', 'ui', 'commands.ts')) continue;
     for (const m of text.matchAll(/\bregisterCommand\(\s*'([^']+)'/g)) registered.push(m[1]!);
     assert.doesNotMatch(text, /commands\.registerCommand\(/, `${file} registers a command around the typed table`);
-    assert.doesNotMatch(text, /\bregisterCommand\(\s*[^'\s]/, `${file}: registerCommand with an id that is not a literal from the table cannot be checked`);
+    assert.doesNotMatch(
+      text,
+      /\bregisterCommand\(\s*[^'\s]/,
+      `${file}: registerCommand with an id that is not a literal from the table cannot be checked`,
+    );
   }
   const dup = registered.filter((id, i) => registered.indexOf(id) !== i);
   assert.deepEqual(dup, [], 'registered twice');
@@ -46,7 +53,8 @@ test('every contributed command is registered once, through the typed registerCo
 test('the settings table is exactly contributes.configuration, with the same defaults', () => {
   const declared = pkg.contributes.configuration.properties;
   assert.deepEqual(sorted(Object.keys(SETTINGS).map((k) => `w2s.${k}`)), sorted(Object.keys(declared)));
-  for (const [key, value] of Object.entries(SETTINGS)) assert.deepEqual(value, declared[`w2s.${key}`]!.default, `default of w2s.${key}`);
+  for (const [key, value] of Object.entries(SETTINGS))
+    assert.deepEqual(value, declared[`w2s.${key}`]!.default, `default of w2s.${key}`);
 });
 
 test('settings are read only through ui/settings.ts', () => {

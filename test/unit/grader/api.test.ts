@@ -19,7 +19,10 @@ test('GRADER_VERSION is a versioned id', () => {
 test('goldAnswerOf: bare answers, MATH solutions, GSM8K answers', () => {
   assert.equal(goldAnswerOf('42'), '42');
   assert.equal(goldAnswerOf('$\\frac{1}{2}$'), '\\frac{1}{2}');
-  assert.equal(goldAnswerOf('We have $r=3$ so the answer is $\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}.$'), '\\left( 3, \\frac{\\pi}{2} \\right)');
+  assert.equal(
+    goldAnswerOf('We have $r=3$ so the answer is $\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}.$'),
+    '\\left( 3, \\frac{\\pi}{2} \\right)',
+  );
   assert.equal(goldAnswerOf('Janet sells 9 eggs.\nShe makes $18.\n#### 18'), '18');
 });
 
@@ -40,11 +43,18 @@ test('gradeResponse verdicts: correct / incorrect / no-answer', () => {
   assert.equal(gradeResponse({ gold: '5', response: 'so \\boxed{5}' }).verdict, 'correct');
   assert.equal(gradeResponse({ gold: '5', response: 'so \\boxed{6}' }).verdict, 'incorrect');
   assert.equal(gradeResponse({ gold: '5', response: 'I give up.' }).verdict, 'no-answer');
-  assert.equal(gradeResponse({ gold: 'Solution ... $\\boxed{\\frac{1}{2}}$', response: '\\boxed{0.5}' }).verdict, 'correct');
+  assert.equal(
+    gradeResponse({ gold: 'Solution ... $\\boxed{\\frac{1}{2}}$', response: '\\boxed{0.5}' }).verdict,
+    'correct',
+  );
 });
 
 test('gradePair accepts a bare answer (with or without $…$) or a whole response', () => {
-  assert.deepEqual(gradePair({ gold: '\\frac{1}{2}', pred: '$0.5$' }), { extracted: '0.5', verdict: 'correct', equal: true });
+  assert.deepEqual(gradePair({ gold: '\\frac{1}{2}', pred: '$0.5$' }), {
+    extracted: '0.5',
+    verdict: 'correct',
+    equal: true,
+  });
   assert.equal(gradePair({ gold: '\\frac{1}{2}', pred: 'We compute and get \\boxed{\\frac{2}{4}}.' }).equal, true);
   assert.equal(gradePair({ gold: '3', pred: '' }).verdict, 'no-answer');
   assert.equal(gradePair({ gold: '3', pred: '4' }).verdict, 'incorrect');
@@ -70,7 +80,10 @@ test('every benchmark gold answer equals itself, boxed in a response, whatever i
     ['aime24.jsonl', 'answer'],
     ['gsm8k.jsonl', 'answer'],
   ]) {
-    const rows = readFileSync(`${dir}/${file}`, 'utf8').split('\n').filter((l) => l.trim()).slice(0, 150);
+    const rows = readFileSync(`${dir}/${file}`, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(0, 150);
     for (const l of rows) {
       const raw = (JSON.parse(l) as Record<string, unknown>)[field];
       const gold = goldAnswerOf(String(raw));

@@ -35,7 +35,8 @@ test('choiceLetterOf drops an "Option", "Choice" or "Answer" prefix, with or wit
 });
 
 test('isBareLetter: only a letter, possibly wrapped or parenthesised', () => {
-  for (const s of ['B', '(B)', '\\textbf{B}.', '$B$', '**C**', ' (D): ', '\\text{\\textbf{E}}']) assert.equal(isBareLetter(s), true, s);
+  for (const s of ['B', '(B)', '\\textbf{B}.', '$B$', '**C**', ' (D): ', '\\text{\\textbf{E}}'])
+    assert.equal(isBareLetter(s), true, s);
   for (const s of ['B is right', 'AB', '(B) 12', '12', '']) assert.equal(isBareLetter(s), false, s);
 });
 
@@ -56,7 +57,11 @@ test('extractChoice: the order of the prose rules', () => {
   assert.equal(extractChoice('we think\nB\nor perhaps E is it'), 'B');
   assert.equal(extractChoice('it cannot be A or B, so C'), 'C', 'the rightmost letter standing alone');
   assert.equal(extractChoice('**B**\nbecause of it'), 'B', 'bold at the start');
-  assert.equal(extractChoice('I think so, and the choice (D) looks better than (A) here'), 'A', 'no rule but "(X)": the rightmost');
+  assert.equal(
+    extractChoice('I think so, and the choice (D) looks better than (A) here'),
+    'A',
+    'no rule but "(X)": the rightmost',
+  );
   assert.equal(extractChoice('réponse : D'), 'D');
   assert.equal(extractChoice('答案是 C'), 'C');
   assert.equal(extractChoice('I agree'), null, 'the pronoun I is never an answer');
@@ -72,5 +77,9 @@ test('extractChoice: a letter stands alone only between spaces, ** or punctuatio
   assert.equal(extractChoice('plan B-ish thinking'), null, 'a hyphen after it');
   assert.equal(extractChoice('so  *B, ok'), null, 'one * is not bold');
   assert.equal(extractChoice('so **B** it is'), 'B', 'bold is');
-  assert.equal(extractChoice('x\n  B\nthen E, maybe'), 'B', 'a letter opening a line (after spaces) outranks one inside a line');
+  assert.equal(
+    extractChoice('x\n  B\nthen E, maybe'),
+    'B',
+    'a letter opening a line (after spaces) outranks one inside a line',
+  );
 });

@@ -10,7 +10,10 @@ test('"final answer is X. I hope" beats a later box (priority 0 < 50)', () => {
 
 test('the last box wins over an earlier "answer:" (50 < 100) and earlier boxes', () => {
   assert.equal(extractAnswer('Answer: 4. Then we refine: \\boxed{5}', 'math'), '5');
-  assert.equal(extractAnswer('\\boxed{1} ... much later ... text text text text text text text \\boxed{2}', 'math'), '2');
+  assert.equal(
+    extractAnswer('\\boxed{1} ... much later ... text text text text text text text \\boxed{2}', 'math'),
+    '2',
+  );
 });
 
 test('within priority 50 the rightmost of box / "final answer … is" wins', () => {

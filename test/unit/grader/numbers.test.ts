@@ -151,11 +151,19 @@ test('parsePlainNumber: integers, decimals and both kinds of thousands separator
 
 test('parsePlainNumber: scientific notation, "× 10^", and powers of ten', () => {
   assert.deepEqual(shape('1.5e3'), { n: 1500n, d: 1n, decimal: true, places: 0, int: 1500n }, 'e-notation is a float');
-  assert.deepEqual(shape('2.50e-2'), { n: 1n, d: 40n, decimal: true, places: 4, int: undefined }, 'places: 2 shown + 2 shifted');
+  assert.deepEqual(
+    shape('2.50e-2'),
+    { n: 1n, d: 40n, decimal: true, places: 4, int: undefined },
+    'places: 2 shown + 2 shifted',
+  );
   assert.deepEqual(shape('1E+2'), { n: 100n, d: 1n, decimal: true, places: 0, int: 100n });
   assert.deepEqual(shape('3 e 2'), { n: 300n, d: 1n, decimal: true, places: 0, int: 300n });
   assert.deepEqual(shape('-4e-1'), { n: -2n, d: 5n, decimal: true, places: 1, int: undefined });
-  assert.deepEqual(shape('2\\times10^{3}'), { n: 2000n, d: 1n, decimal: false, places: 0, int: 2000n }, 'no point: exact');
+  assert.deepEqual(
+    shape('2\\times10^{3}'),
+    { n: 2000n, d: 1n, decimal: false, places: 0, int: 2000n },
+    'no point: exact',
+  );
   assert.deepEqual(shape('2.5 \\cdot 10^{-2}'), { n: 1n, d: 40n, decimal: true, places: 3, int: undefined });
   assert.deepEqual(shape('3*10^2'), { n: 300n, d: 1n, decimal: false, places: 0, int: 300n });
   assert.deepEqual(shape('3x10^2'), { n: 300n, d: 1n, decimal: false, places: 0, int: 300n });
@@ -178,7 +186,11 @@ test('parsePlainNumber: scientific notation, "× 10^", and powers of ten', () =>
   assert.equal(parsePlainNumber('2\\times10^{20001}'), null);
   assert.equal(num('10^{-20000}').exact.d, 10n ** 20000n);
   assert.equal(parsePlainNumber('3\\times10^12'), null, 'an exponent of two digits needs braces');
-  assert.deepEqual(shape('10^-3'), { n: 1n, d: 1000n, decimal: false, places: 0, int: undefined }, 'a signed one-digit exponent without braces');
+  assert.deepEqual(
+    shape('10^-3'),
+    { n: 1n, d: 1000n, decimal: false, places: 0, int: undefined },
+    'a signed one-digit exponent without braces',
+  );
   assert.deepEqual(shape('10^+2'), { n: 100n, d: 1n, decimal: false, places: 0, int: 100n });
 });
 
@@ -189,7 +201,11 @@ test('parsePlainNumber: fractions, slashes and mixed numbers, with the signs mul
   assert.deepEqual(shape('-\\frac{-1}{2}'), { n: 1n, d: 2n, decimal: false, places: 0, int: undefined }, 'two minuses');
   assert.deepEqual(shape('-\\frac{-1}{-2}'), { n: -1n, d: 2n, decimal: false, places: 0, int: undefined }, 'three');
   assert.deepEqual(shape('\\frac{ 3 }{ 4 }'), { n: 3n, d: 4n, decimal: false, places: 0, int: undefined });
-  assert.deepEqual(shape('\\frac{1.5}{3}'), { n: 1n, d: 2n, decimal: true, places: 0, int: undefined }, 'a decimal inside');
+  assert.deepEqual(
+    shape('\\frac{1.5}{3}'),
+    { n: 1n, d: 2n, decimal: true, places: 0, int: undefined },
+    'a decimal inside',
+  );
   assert.deepEqual(shape('\\frac{6}{3}'), { n: 2n, d: 1n, decimal: false, places: 0, int: 2n });
   assert.deepEqual(shape('3/4'), { n: 3n, d: 4n, decimal: false, places: 0, int: undefined });
   assert.deepEqual(shape('-3 / 4'), { n: -3n, d: 4n, decimal: false, places: 0, int: undefined });

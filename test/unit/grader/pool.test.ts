@@ -11,10 +11,14 @@ const HANG_WORKER = path.resolve(__dirname, 'fixtures/hang-worker.ts');
 
 /** The first 120 real responses; a missing or unreadable fixture fails the test that needs it. */
 function traceItems(): GradeInput[] {
-  const items = readFileSync(REAL_TRACES, 'utf8').split('\n').filter((l) => l.trim()).slice(0, 120).map((l) => {
-    const r = JSON.parse(l) as { gold: string; response: string };
-    return { gold: r.gold, response: r.response, type: 'math' as const };
-  });
+  const items = readFileSync(REAL_TRACES, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, 120)
+    .map((l) => {
+      const r = JSON.parse(l) as { gold: string; response: string };
+      return { gold: r.gold, response: r.response, type: 'math' as const };
+    });
   assert.equal(items.length, 120, `${REAL_TRACES} holds fewer than 120 responses`);
   return items;
 }
@@ -36,7 +40,10 @@ test('pool results are in input order and equal to the synchronous path', async 
   ];
   const got = await pool.grade(items);
   assert.equal(got.length, items.length);
-  assert.deepEqual(got, items.map((i) => gradeResponse(i)));
+  assert.deepEqual(
+    got,
+    items.map((i) => gradeResponse(i)),
+  );
   assert.equal(got[got.length - 1].detail, 'timeout');
   assert.equal(got[got.length - 2].verdict, 'no-answer');
   assert.equal(got[got.length - 3].verdict, 'incorrect');
@@ -60,13 +67,19 @@ test('a worker that hangs is killed and replaced; the item gets error/timeout; t
   const t = performance.now();
   const got = await pool.grade(items);
   const ms = performance.now() - t;
-  assert.deepEqual(got.map((r) => r.verdict), ['correct', 'error', 'correct', 'incorrect']);
+  assert.deepEqual(
+    got.map((r) => r.verdict),
+    ['correct', 'error', 'correct', 'incorrect'],
+  );
   assert.equal(got[1].detail, 'timeout');
   assert.ok(pool.stats.killed >= 1 && pool.stats.started >= 2, JSON.stringify(pool.stats));
   assert.equal(pool.stats.crashed, 0, 'a worker killed past the time cap did not crash');
   assert.ok(ms < 20_000, `took ${ms} ms`);
   // the replacement keeps working
-  assert.deepEqual((await pool.grade([{ gold: '5', response: '\\boxed{5}' }])).map((r) => r.verdict), ['correct']);
+  assert.deepEqual(
+    (await pool.grade([{ gold: '5', response: '\\boxed{5}' }])).map((r) => r.verdict),
+    ['correct'],
+  );
 });
 
 test('a worker that crashes is replaced; its item gets error', async () => {

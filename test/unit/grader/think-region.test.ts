@@ -18,7 +18,8 @@ describe('the graded region of a response', () => {
   });
 
   // the draft sits between the two closing tags, where reading from the first </think> would find it
-  const twice = (draft: string, final: string) => `<think>Let me think. Oops, I wrote </think> too early. Draft: ${draft}.\nRe-check.</think>\n${final}`;
+  const twice = (draft: string, final: string) =>
+    `<think>Let me think. Oops, I wrote </think> too early. Draft: ${draft}.\nRe-check.</think>\n${final}`;
 
   it('math: the answer after the last </think>, not a draft between two', () => {
     const r = gradeResponse({ gold: '42', type: 'math', response: twice('\\boxed{41}', 'The answer is 42.') });
@@ -28,9 +29,18 @@ describe('the graded region of a response', () => {
   });
 
   it('number, choice and text read the same region', () => {
-    assert.equal(gradeResponse({ gold: '18', type: 'number', response: twice('\\boxed{17}', 'The answer is 18.') }).verdict, 'correct');
-    assert.equal(gradeResponse({ gold: 'B', type: 'choice', response: twice('\\boxed{A}', 'The answer is (B).') }).verdict, 'correct');
-    assert.equal(gradeResponse({ gold: 'Paris', type: 'text', response: twice('\\boxed{Lyon}', 'The answer is Paris.') }).verdict, 'correct');
+    assert.equal(
+      gradeResponse({ gold: '18', type: 'number', response: twice('\\boxed{17}', 'The answer is 18.') }).verdict,
+      'correct',
+    );
+    assert.equal(
+      gradeResponse({ gold: 'B', type: 'choice', response: twice('\\boxed{A}', 'The answer is (B).') }).verdict,
+      'correct',
+    );
+    assert.equal(
+      gradeResponse({ gold: 'Paris', type: 'text', response: twice('\\boxed{Lyon}', 'The answer is Paris.') }).verdict,
+      'correct',
+    );
   });
 
   it('an unclosed <think> is no answer, even with a boxed answer inside it', () => {

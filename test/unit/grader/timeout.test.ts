@@ -63,7 +63,11 @@ test('hostile golds and predictions of issue 9 give error/timeout or their verdi
   assert.ok(boxes.ms < 5000, `unbalanced boxes took ${boxes.ms} ms`);
   for (const [gold, pred, verdict, detail] of cases) {
     const r = timed(() => gradePair({ gold, pred, type: 'math' }));
-    assert.deepEqual([r.value.verdict, r.value.detail], [verdict, detail], `${gold.slice(0, 30)} vs ${pred.slice(0, 30)}`);
+    assert.deepEqual(
+      [r.value.verdict, r.value.detail],
+      [verdict, detail],
+      `${gold.slice(0, 30)} vs ${pred.slice(0, 30)}`,
+    );
     assert.ok(r.ms < 5000, `${gold.slice(0, 30)} took ${r.ms} ms`);
   }
 });

@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { gradeResponse } from '../../../src/core/grader';
 import { REAL_TRACES } from '../../support/tmp';
 
-
 /**
  * Known disagreements with math_verify_correct, as "problem_index:sample" keys, each explained in
  * MATH_VERIFY_DIFFS.md. Any change to this set (new disagreement or a fixed one) fails the test.
@@ -24,7 +23,10 @@ interface Trace {
 const file = REAL_TRACES;
 
 test('agrees with Math-Verify on the 400 real responses (exact set of known diffs)', (t) => {
-  const rows = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Trace);
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Trace);
   assert.equal(rows.length, 400);
   const diffs: string[] = [];
   let qwenAgree = 0;
@@ -38,10 +40,16 @@ test('agrees with Math-Verify on the 400 real responses (exact set of known diff
     if (ok === r.qwen_grader_correct) qwenAgree++;
   }
   t.diagnostic(`Math-Verify agreement ${mvAgree}/400, Qwen math_equal agreement ${qwenAgree}/400`);
-  assert.deepEqual(diffs.sort(), [...KNOWN_MATH_VERIFY_DIFFS].sort(), `disagreements with Math-Verify changed: ${diffs.join(', ')}`);
+  assert.deepEqual(
+    diffs.sort(),
+    [...KNOWN_MATH_VERIFY_DIFFS].sort(),
+    `disagreements with Math-Verify changed: ${diffs.join(', ')}`,
+  );
   // with the answer type inferred from the gold instead of forced to math
   let inferred = 0;
-  for (const r of rows) if ((gradeResponse({ gold: r.gold, response: r.response }).verdict === 'correct') === r.math_verify_correct) inferred++;
+  for (const r of rows)
+    if ((gradeResponse({ gold: r.gold, response: r.response }).verdict === 'correct') === r.math_verify_correct)
+      inferred++;
   t.diagnostic(`Math-Verify agreement with inferred answer types ${inferred}/400`);
   assert.equal(inferred, mvAgree);
 });

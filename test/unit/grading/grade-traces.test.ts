@@ -56,7 +56,11 @@ describe('grading stored traces', () => {
 
   it('grades only what is missing, re-grades a stale grader version on request, and everything with "all"', async () => {
     assert.equal((await gradeTraces(store, pool, { runs: ['real'] })).graded, 0);
-    store.db.prepare("UPDATE grades SET grader_version = 'old', verdict = 'error' WHERE trace_id IN (SELECT id FROM traces ORDER BY id LIMIT 5)").run();
+    store.db
+      .prepare(
+        "UPDATE grades SET grader_version = 'old', verdict = 'error' WHERE trace_id IN (SELECT id FROM traces ORDER BY id LIMIT 5)",
+      )
+      .run();
     assert.equal((await gradeTraces(store, pool, { runs: ['real'] })).graded, 0);
     const stale = await gradeTraces(store, pool, { runs: ['real'], mode: 'stale' });
     assert.equal(stale.graded, 5);
@@ -65,8 +69,13 @@ describe('grading stored traces', () => {
     assert.deepEqual(stale.changes.get(realRun), { regraded: 5, changed: 5 });
     assert.ok(grades().every((g) => g.grader_version === GRADER_VERSION && g.verdict !== 'error'));
     // a stale grade whose verdict stays the same is re-graded but not counted as changed
-    store.db.prepare("UPDATE grades SET grader_version = 'old' WHERE trace_id IN (SELECT id FROM traces ORDER BY id LIMIT 3)").run();
-    assert.deepEqual((await gradeTraces(store, pool, { runs: ['real'], mode: 'stale' })).changes.get(realRun), { regraded: 3, changed: 0 });
+    store.db
+      .prepare("UPDATE grades SET grader_version = 'old' WHERE trace_id IN (SELECT id FROM traces ORDER BY id LIMIT 3)")
+      .run();
+    assert.deepEqual((await gradeTraces(store, pool, { runs: ['real'], mode: 'stale' })).changes.get(realRun), {
+      regraded: 3,
+      changed: 0,
+    });
     const all = await gradeTraces(store, pool, { runs: ['real'], mode: 'all' });
     assert.equal(all.graded, 400);
     assert.deepEqual(all.changes.get(realRun), { regraded: 400, changed: 0 });
@@ -93,7 +102,9 @@ describe('grading stored traces', () => {
 
   it('grades traces as they arrive', async () => {
     const { runId } = seedRealTraces(store, 'live', 40);
-    const ids = (store.db.prepare('SELECT id FROM traces WHERE run_id = ? ORDER BY id').all(runId) as { id: number }[]).map((r) => r.id);
+    const ids = (
+      store.db.prepare('SELECT id FROM traces WHERE run_id = ? ORDER BY id').all(runId) as { id: number }[]
+    ).map((r) => r.id);
     const live = createLiveGrader(store, pool, { batchSize: 8 });
     for (let i = 0; i < ids.length; i += 5) live.enqueue(ids.slice(i, i + 5));
     await live.drain();
@@ -104,13 +115,22 @@ describe('grading stored traces', () => {
 
   it('stores the verdict a reader gives a plainly right, a plainly wrong and an unanswered trace', async () => {
     const known = tracesWithKnownVerdicts();
-    const runId = seedTraces(store, 'known', known.map((k) => k.trace));
+    const runId = seedTraces(
+      store,
+      'known',
+      known.map((k) => k.trace),
+    );
     const summary = await gradeTraces(store, pool, { runs: ['known'] });
     assert.equal(summary.graded, known.length);
     const stored = store.db
-      .prepare('SELECT g.extracted, g.verdict FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id = ? ORDER BY t.id')
+      .prepare(
+        'SELECT g.extracted, g.verdict FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id = ? ORDER BY t.id',
+      )
       .all(runId) as { extracted: string | null; verdict: string }[];
-    assert.deepEqual(stored, known.map((k) => ({ extracted: k.extracted, verdict: k.verdict })));
+    assert.deepEqual(
+      stored,
+      known.map((k) => ({ extracted: k.extracted, verdict: k.verdict })),
+    );
     assert.deepEqual(summary.counts, { correct: 1, incorrect: 1, 'no-answer': 1 });
   });
 });

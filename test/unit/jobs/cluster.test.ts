@@ -20,10 +20,15 @@ describe('cluster addresses', () => {
   });
 
   it('warns about an open Jobs API anywhere but loopback, and about a token over plain http', () => {
-    assert.ok(isLoopback('http://127.0.0.1:8265') && isLoopback('http://localhost:8265') && isLoopback('http://[::1]:8265'));
+    assert.ok(
+      isLoopback('http://127.0.0.1:8265') && isLoopback('http://localhost:8265') && isLoopback('http://[::1]:8265'),
+    );
     assert.ok(!isLoopback('http://10.0.0.5:8265'));
     assert.deepEqual(securityWarnings('http://127.0.0.1:8265', false), []);
-    assert.match(securityWarnings('http://10.0.0.5:8265', false).join(), /No token .* anyone who can reach it can run code/);
+    assert.match(
+      securityWarnings('http://10.0.0.5:8265', false).join(),
+      /No token .* anyone who can reach it can run code/,
+    );
     assert.match(securityWarnings('http://10.0.0.5:8265', true).join(), /plain http/);
     assert.deepEqual(securityWarnings('https://ray.example.com', true, 'token'), []);
     assert.match(securityWarnings('https://ray.example.com', true, 'disabled').join(), /authentication turned off/);

@@ -23,7 +23,14 @@ export function freshStore(): { store: Store; dir: string } {
 /** A small SFT file in OpenAI chat format. */
 export function writeDataset(dir: string, n = 5, name = 'train.jsonl'): string {
   const file = path.join(dir, name);
-  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `What is ${i}+1?` }, { role: 'assistant', content: `\\boxed{${i + 1}}` }] }));
+  const lines = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      messages: [
+        { role: 'user', content: `What is ${i}+1?` },
+        { role: 'assistant', content: `\\boxed{${i + 1}}` },
+      ],
+    }),
+  );
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
@@ -33,7 +40,11 @@ export async function importSums(store: Store): Promise<void> {
   await importProblemSet(store, { file: path.join(REPLAY_DIR, 'problems.jsonl'), name: 'sums-heldout' });
 }
 
-export async function waitFor<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -15,9 +15,15 @@ import { tempDir } from '../../support/tmp';
 
 function setup() {
   const store = openStore(path.join(tempDir(), 'w2s.db'));
-  const job = createJob(store, { name: 'sft-1', kind: 'sft', cluster: 'http://127.0.0.1:8265', spec: { job: {}, entrypoint: 'python -m w2s_runner', gpus: 1, source: 'dataset file t.jsonl' } });
+  const job = createJob(store, {
+    name: 'sft-1',
+    kind: 'sft',
+    cluster: 'http://127.0.0.1:8265',
+    spec: { job: {}, entrypoint: 'python -m w2s_runner', gpus: 1, source: 'dataset file t.jsonl' },
+  });
   let index = 0;
-  const lines = (...records: object[]): LogLine[] => records.map((r) => ({ index: index++, text: `(RayTrainWorker pid=1) ${RECORD_PREFIX}${JSON.stringify(r)}` }));
+  const lines = (...records: object[]): LogLine[] =>
+    records.map((r) => ({ index: index++, text: `(RayTrainWorker pid=1) ${RECORD_PREFIX}${JSON.stringify(r)}` }));
   return { store, job, lines, ingester: createIngester(store, job) };
 }
 
@@ -25,9 +31,19 @@ describe('ingesting runner records', () => {
   it('the same checkpoint announced twice is one checkpoint; checkpoints are kept in step order, the final one last at its step', () => {
     const { store, job, lines, ingester } = setup();
     try {
-      ingester.ingest(lines({ type: 'checkpoint', step: 200, path: '/ckpt/step-200' }, { type: 'checkpoint', step: 100, path: '/ckpt/step-100', epoch: 1 }));
+      ingester.ingest(
+        lines(
+          { type: 'checkpoint', step: 200, path: '/ckpt/step-200' },
+          { type: 'checkpoint', step: 100, path: '/ckpt/step-100', epoch: 1 },
+        ),
+      );
       ingester.ingest(lines({ type: 'checkpoint', step: 100, path: '/ckpt/step-100', epoch: 1 }));
-      ingester.ingest(lines({ type: 'checkpoint', step: 200, path: '/ckpt/final', final: true }, { type: 'checkpoint', step: 200, path: '/ckpt/step-200' }));
+      ingester.ingest(
+        lines(
+          { type: 'checkpoint', step: 200, path: '/ckpt/final', final: true },
+          { type: 'checkpoint', step: 200, path: '/ckpt/step-200' },
+        ),
+      );
       assert.deepEqual(requireJobById(store, job.id).output.checkpoints, [
         { step: 100, path: '/ckpt/step-100', epoch: 1 },
         { step: 200, path: '/ckpt/step-200' },
@@ -44,15 +60,28 @@ describe('ingesting runner records', () => {
   it('steps out of order: the job is at the highest step seen, and every point is stored once, in step order', () => {
     const { store, job, lines, ingester } = setup();
     try {
-      ingester.ingest(lines({ type: 'metrics', step: 20, loss: 0.5, total_steps: 100 }, { type: 'metrics', step: 10, loss: 0.9 }));
-      assert.equal(requireJobById(store, job.id).output.step, 20, 'a late record of step 10 does not move the job back');
+      ingester.ingest(
+        lines({ type: 'metrics', step: 20, loss: 0.5, total_steps: 100 }, { type: 'metrics', step: 10, loss: 0.9 }),
+      );
+      assert.equal(
+        requireJobById(store, job.id).output.step,
+        20,
+        'a late record of step 10 does not move the job back',
+      );
       ingester.ingest(lines({ type: 'metrics', step: 15, loss: 0.7, lr: 1e-5 }));
       const after = requireJobById(store, job.id);
       assert.equal(after.output.step, 20);
       assert.equal(after.output.totalSteps, 100);
       // a replayed line (re-attach) changes nothing
       ingester.ingest(lines({ type: 'metrics', step: 10, loss: 0.9 }));
-      assert.deepEqual(jobMetrics(store, job.id), { loss: [[10, 0.9], [15, 0.7], [20, 0.5]], lr: [[15, 1e-5]] });
+      assert.deepEqual(jobMetrics(store, job.id), {
+        loss: [
+          [10, 0.9],
+          [15, 0.7],
+          [20, 0.5],
+        ],
+        lr: [[15, 1e-5]],
+      });
       assert.equal(requireJobById(store, job.id).logOffset, 4, 'every line read is counted');
     } finally {
       store.close();

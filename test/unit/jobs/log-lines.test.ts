@@ -23,7 +23,10 @@ describe('log lines and runner records', () => {
   });
 
   it('a record is found anywhere in a line, Ray worker prefix included; anything else is not a record', () => {
-    assert.deepEqual(parseRecord('(RayTrainWorker pid=123, ip=10.0.0.2) @@w2s {"type":"status","phase":"training"}'), { type: 'status', phase: 'training' });
+    assert.deepEqual(parseRecord('(RayTrainWorker pid=123, ip=10.0.0.2) @@w2s {"type":"status","phase":"training"}'), {
+      type: 'status',
+      phase: 'training',
+    });
     assert.equal(parseRecord('{"type":"metrics"}'), undefined);
     assert.equal(parseRecord('@@w2s {"type":"metrics"'), undefined);
     assert.equal(parseRecord('@@w2s {"type":"gossip"}'), undefined);

@@ -17,7 +17,14 @@ async function run(options: RayJobsServerOptions, fromLine = 0, token?: string) 
     const { submission_id: id } = await client.submit({ entrypoint: SCRIPT });
     const got: LogLine[] = [];
     const modes: TailMode[] = [];
-    const result = await tailJobLog({ client, submissionId: id, fromLine, pollMs: 50, onLines: (l) => void got.push(...l), onMode: (m) => modes.push(m) });
+    const result = await tailJobLog({
+      client,
+      submissionId: id,
+      fromLine,
+      pollMs: 50,
+      onLines: (l) => void got.push(...l),
+      onMode: (m) => modes.push(m),
+    });
     const expected = (await client.logs(id)).split('\n');
     return { got, expected, result, modes, requests: ray.requests };
   } finally {
@@ -26,15 +33,25 @@ async function run(options: RayJobsServerOptions, fromLine = 0, token?: string) 
 }
 
 function assertExactlyOnce(got: LogLine[], expected: string[], from: number) {
-  assert.deepEqual(got.map((l) => l.index), expected.map((_, i) => i).slice(from), 'each line once, in order');
-  assert.deepEqual(got.map((l) => l.text), expected.slice(from));
+  assert.deepEqual(
+    got.map((l) => l.index),
+    expected.map((_, i) => i).slice(from),
+    'each line once, in order',
+  );
+  assert.deepEqual(
+    got.map((l) => l.text),
+    expected.slice(from),
+  );
 }
 
 describe('following a job log', () => {
   it('over the WebSocket: unaligned frames become whole lines, each once, the last one without newline included', async () => {
     const { got, expected, result, modes } = await run({});
     assert.ok(expected.length > 150);
-    assert.ok(expected.some((l) => l.includes('— ünï')), 'the split multi-byte lines are in the log');
+    assert.ok(
+      expected.some((l) => l.includes('— ünï')),
+      'the split multi-byte lines are in the log',
+    );
     assertExactlyOnce(got, expected, 0);
     assert.equal(expected.at(-1), 'tail without newline');
     assert.equal(result.lines, expected.length);
@@ -94,21 +111,33 @@ describe('following a job log', () => {
       // a 500 is not an outage: no retry (one upgrade refused, then the status read fails)
       ray.outage([400, 500]);
       const before = ray.requests.length;
-      await assert.rejects(tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 50, onLines: () => undefined }), (e: Error & { code?: string }) => {
-        assert.equal(e.code, 'RAY_SERVER');
-        assert.match(e.message, /failed \(500\) while reading the job status/);
-        return true;
-      });
+      await assert.rejects(
+        tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 50, onLines: () => undefined }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'RAY_SERVER');
+          assert.match(e.message, /failed \(500\) while reading the job status/);
+          return true;
+        },
+      );
       assert.equal(ray.requests.length - before, 2, 'no request after the 500');
       // 503 for longer than allowed: the last 503's message, not a retry forever
       ray.outage(Array.from({ length: 40 }, () => 503));
-      await assert.rejects(tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 50, maxOutageMs: 1500, onLines: () => undefined }), (e: Error & { code?: string }) => {
-        assert.equal(e.code, 'RAY_UNAVAILABLE');
-        assert.match(e.message, /is temporarily unavailable \(503\) while reading the job status: 503 Service Temporarily Unavailable/);
-        return true;
-      });
+      await assert.rejects(
+        tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 50, maxOutageMs: 1500, onLines: () => undefined }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'RAY_UNAVAILABLE');
+          assert.match(
+            e.message,
+            /is temporarily unavailable \(503\) while reading the job status: 503 Service Temporarily Unavailable/,
+          );
+          return true;
+        },
+      );
       // the refused upgrade, then the status read at least twice (it waited), and not all 40
-      assert.ok(ray.outageLeft > 0 && ray.outageLeft <= 37, `it retried, then stopped (${40 - ray.outageLeft} requests)`);
+      assert.ok(
+        ray.outageLeft > 0 && ray.outageLeft <= 37,
+        `it retried, then stopped (${40 - ray.outageLeft} requests)`,
+      );
     } finally {
       await ray.close();
     }
@@ -127,17 +156,38 @@ describe('following a job log', () => {
     const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true, logMaxReadBytes: 2048 });
     try {
       const client = createRayClient({ address: ray.url });
-      const { submission_id: id } = await client.submit({ entrypoint: "i=0; while [ $i -lt 4000 ]; do echo \"line number $i\"; i=$((i+1)); [ $((i % 400)) -eq 0 ] && sleep 0.1; done" });
+      const { submission_id: id } = await client.submit({
+        entrypoint:
+          'i=0; while [ $i -lt 4000 ]; do echo "line number $i"; i=$((i+1)); [ $((i % 400)) -eq 0 ] && sleep 0.1; done',
+      });
       const got: LogLine[] = [];
       const warnings: string[] = [];
-      const result = await tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 30, onLines: (l) => void got.push(...l), onWarning: (w) => warnings.push(w) });
+      const result = await tailJobLog({
+        client,
+        submissionId: id,
+        fromLine: 0,
+        pollMs: 30,
+        onLines: (l) => void got.push(...l),
+        onWarning: (w) => warnings.push(w),
+      });
       const texts = got.map((l) => l.text);
       assert.equal(texts.at(-1), 'line number 3999', 'followed to the end of the log');
       assert.equal(new Set(texts).size, texts.length, 'no line twice');
-      assert.deepEqual(got.map((l) => l.index), got.map((_, i) => i), 'indices go on without a hole');
+      assert.deepEqual(
+        got.map((l) => l.index),
+        got.map((_, i) => i),
+        'indices go on without a hole',
+      );
       assert.equal(result.lines, got.length);
       assert.ok(got.length < 4001, 'some lines were never visible');
-      assert.ok(warnings.some((w) => /returned only the end of the job's log \(LOG TRUNCATED — showing last 0 MiB of 0\.\d MiB total\): the lines between line \d+ and that end .* could not be read/.test(w)), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) =>
+          /returned only the end of the job's log \(LOG TRUNCATED — showing last 0 MiB of 0\.\d MiB total\): the lines between line \d+ and that end .* could not be read/.test(
+            w,
+          ),
+        ),
+        warnings.join('\n'),
+      );
     } finally {
       await ray.close();
     }
@@ -148,15 +198,30 @@ describe('following a job log', () => {
     try {
       const client = createRayClient({ address: ray.url });
       // 3 MiB without a newline, then ordinary lines
-      const { submission_id: id } = await client.submit({ entrypoint: "head -c 3145728 /dev/zero | tr '\\0' 'y'; echo; echo after; echo last" });
+      const { submission_id: id } = await client.submit({
+        entrypoint: "head -c 3145728 /dev/zero | tr '\\0' 'y'; echo; echo after; echo last",
+      });
       const got: LogLine[] = [];
       const warnings: string[] = [];
-      await tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 30, onLines: (l) => void got.push(...l), onWarning: (w) => warnings.push(w) });
+      await tailJobLog({
+        client,
+        submissionId: id,
+        fromLine: 0,
+        pollMs: 30,
+        onLines: (l) => void got.push(...l),
+        onWarning: (w) => warnings.push(w),
+      });
       const cut = got.find((l) => l.text.startsWith('yyyy'))!;
       assert.match(cut.text, /^y{2000}… \[line cut: \d+ more characters not read\]$/);
-      assert.deepEqual(got.slice(-2).map((l) => l.text), ['after', 'last']);
+      assert.deepEqual(
+        got.slice(-2).map((l) => l.text),
+        ['after', 'last'],
+      );
       assert.equal(warnings.length, 1);
-      assert.match(warnings[0]!, /a line of the job's log is longer than 1 MiB: kept its first 2000 characters \(it begins "yyyy/);
+      assert.match(
+        warnings[0]!,
+        /a line of the job's log is longer than 1 MiB: kept its first 2000 characters \(it begins "yyyy/,
+      );
     } finally {
       await ray.close();
     }

@@ -9,7 +9,16 @@ import { tailJobLog } from '../../../src/core/jobs/log-tail';
 import { rayHttpError } from '../../../src/core/jobs/ray-errors';
 import { startRayJobsServer, type RayJobsServer } from '../../fakes/ray-jobs-server';
 
-const BROWSER_MARKERS = ['origin', 'referer', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-site', 'sec-fetch-user', 'access-control-request-method', 'access-control-request-headers'];
+const BROWSER_MARKERS = [
+  'origin',
+  'referer',
+  'sec-fetch-mode',
+  'sec-fetch-dest',
+  'sec-fetch-site',
+  'sec-fetch-user',
+  'access-control-request-method',
+  'access-control-request-headers',
+];
 
 describe('the Ray client sends no browser marker on any request', () => {
   let ray: RayJobsServer;
@@ -23,10 +32,13 @@ describe('the Ray client sends no browser marker on any request', () => {
     const target = new URL(ray.url);
     tap = http.createServer((req, res) => {
       raw.push({ method: req.method!, url: req.url!, rawHeaders: req.rawHeaders });
-      const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode!, r.headers);
-        r.pipe(res);
-      });
+      const up = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode!, r.headers);
+          r.pipe(res);
+        },
+      );
       req.pipe(up);
     });
     tap.on('upgrade', (req, socket) => {
@@ -53,10 +65,29 @@ describe('the Ray client sends no browser marker on any request', () => {
     await client.logs(id);
     await client.stop(id);
     // the tail through the tap: its upgrade is recorded, then refused, and the tail polls instead
-    await tailJobLog({ client, submissionId: id, fromLine: 0, pollMs: 20, maxSocketFailures: 1, onLines: () => undefined });
+    await tailJobLog({
+      client,
+      submissionId: id,
+      fromLine: 0,
+      pollMs: 20,
+      maxSocketFailures: 1,
+      onLines: () => undefined,
+    });
     await client.delete(id);
     const kinds = raw.map((r) => `${r.method} ${r.url.replace(id, 'ID')}`);
-    for (const k of ['GET /api/authentication_mode', 'GET /api/version', 'GET /api/packages/gcs/_ray_pkg_ab.zip', 'PUT /api/packages/gcs/_ray_pkg_ab.zip', 'POST /api/jobs/', 'GET /api/jobs/ID', 'GET /api/jobs/', 'GET /api/jobs/ID/logs', 'POST /api/jobs/ID/stop', 'GET (upgrade) /api/jobs/ID/logs/tail', 'DELETE /api/jobs/ID']) {
+    for (const k of [
+      'GET /api/authentication_mode',
+      'GET /api/version',
+      'GET /api/packages/gcs/_ray_pkg_ab.zip',
+      'PUT /api/packages/gcs/_ray_pkg_ab.zip',
+      'POST /api/jobs/',
+      'GET /api/jobs/ID',
+      'GET /api/jobs/',
+      'GET /api/jobs/ID/logs',
+      'POST /api/jobs/ID/stop',
+      'GET (upgrade) /api/jobs/ID/logs/tail',
+      'DELETE /api/jobs/ID',
+    ]) {
       assert.ok(kinds.includes(k), `${k} was sent (sent: ${kinds.join(', ')})`);
     }
     for (const r of raw) {
@@ -69,7 +100,11 @@ describe('the Ray client sends no browser marker on any request', () => {
   });
 
   it("Node's global fetch is refused by the fake's current guard (it always sends Sec-Fetch-Mode), so the check above can fail", async () => {
-    const r = await fetch(`${ray.url}/api/jobs/`, { method: 'POST', headers: { Authorization: 'Bearer tok-123456', 'Content-Type': 'application/json' }, body: JSON.stringify({ entrypoint: 'true' }) });
+    const r = await fetch(`${ray.url}/api/jobs/`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer tok-123456', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ entrypoint: 'true' }),
+    });
     assert.equal(r.status, 405);
     assert.equal(await r.text(), "'POST' method not allowed for browser traffic.");
   });
@@ -78,10 +113,17 @@ describe('the Ray client sends no browser marker on any request', () => {
 describe("the fake's browser guard follows the ray_version it reports", () => {
   const post = (url: string, headers: Record<string, string>) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(`${url}/api/jobs/`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (c: string) => (text += c)).on('end', () => resolve({ status: res.statusCode!, text }));
-      });
+      const req = http.request(
+        `${url}/api/jobs/`,
+        { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } },
+        (res) => {
+          let text = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (c: string) => (text += c))
+            .on('end', () => resolve({ status: res.statusCode!, text }));
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify({ entrypoint: 'true' }));
     });
@@ -92,9 +134,16 @@ describe("the fake's browser guard follows the ray_version it reports", () => {
     try {
       const auth = { Authorization: 'Bearer t0k3n-abc' };
       assert.equal((await post(old.url, { ...auth, 'Sec-Fetch-Mode': 'cors' })).status, 200);
-      assert.deepEqual(await post(old.url, { ...auth, 'User-Agent': 'Mozilla/5.0' }), { status: 405, text: 'Method Not Allowed for browser traffic.' });
+      assert.deepEqual(await post(old.url, { ...auth, 'User-Agent': 'Mozilla/5.0' }), {
+        status: 405,
+        text: 'Method Not Allowed for browser traffic.',
+      });
       for (const h of ['Origin', 'Referer', 'Sec-Fetch-Site', 'Access-Control-Request-Method']) {
-        assert.deepEqual(await post(current.url, { ...auth, [h]: 'x' }), { status: 405, text: "'POST' method not allowed for browser traffic." }, h);
+        assert.deepEqual(
+          await post(current.url, { ...auth, [h]: 'x' }),
+          { status: 405, text: "'POST' method not allowed for browser traffic." },
+          h,
+        );
       }
       assert.equal((await post(current.url, { ...auth })).status, 200);
       // token auth comes first: no token gives 401, whatever the headers
@@ -110,9 +159,20 @@ describe("Ray's refusals in words", () => {
   it('a 405 for browser traffic says which headers to drop; a body over the cap names the shared-path option', async () => {
     const guard = rayHttpError('http://h:8265', 'submit', 405, "'POST' method not allowed for browser traffic.");
     assert.equal(guard.code, 'RAY_BROWSER_GUARD');
-    assert.match(guard.message, /refused the request as browser traffic \(405 'POST' method not allowed for browser traffic\.\).*Origin, Referer or Sec-Fetch-\*/);
-    const big = rayHttpError('http://h:8265', 'package-upload', 500, 'Traceback (most recent call last):\n  File "job_head.py", line 1\naiohttp.web_exceptions.HTTPRequestEntityTooLarge: Maximum request body size 104857600 exceeded, actual body size 104923136\n');
+    assert.match(
+      guard.message,
+      /refused the request as browser traffic \(405 'POST' method not allowed for browser traffic\.\).*Origin, Referer or Sec-Fetch-\*/,
+    );
+    const big = rayHttpError(
+      'http://h:8265',
+      'package-upload',
+      500,
+      'Traceback (most recent call last):\n  File "job_head.py", line 1\naiohttp.web_exceptions.HTTPRequestEntityTooLarge: Maximum request body size 104857600 exceeded, actual body size 104923136\n',
+    );
     assert.equal(big.code, 'RAY_TOO_LARGE');
-    assert.match(big.message, /Maximum request body size 104857600 exceeded.*at most 100 MiB per request.*--cluster-dataset PATH/s);
+    assert.match(
+      big.message,
+      /Maximum request body size 104857600 exceeded.*at most 100 MiB per request.*--cluster-dataset PATH/s,
+    );
   });
 });

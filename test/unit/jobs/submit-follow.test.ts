@@ -21,7 +21,12 @@ import { REPO_ROOT } from '../../support/tmp';
 import { REPLAY_DIR, RUNNER_DIR, freshStore, importSums, replayLog, waitFor, writeDataset } from './helpers';
 
 const sft = (dataset: string, extra: Partial<SftRequest> = {}): SftRequest => ({
-  kind: 'sft', baseModel: 'Qwen/Qwen2.5-0.5B', dataset: { kind: 'file', path: dataset }, outputDir: '/shared/ckpt/test', gpus: 1, ...extra,
+  kind: 'sft',
+  baseModel: 'Qwen/Qwen2.5-0.5B',
+  dataset: { kind: 'file', path: dataset },
+  outputDir: '/shared/ckpt/test',
+  gpus: 1,
+  ...extra,
 });
 
 describe('SFT jobs with the real runner on a cluster without torch', () => {
@@ -35,7 +40,10 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     const { store, dir } = freshStore();
     const client = createRayClient({ address: ray.url });
     const progress: string[] = [];
-    const job = await submitJob({ store, client, runnerDir: RUNNER_DIR, onProgress: (m) => progress.push(m) }, sft(writeDataset(dir, 7), { name: 'sft-no-torch', settings: { epochs: 3, learning_rate: 2e-5 } }));
+    const job = await submitJob(
+      { store, client, runnerDir: RUNNER_DIR, onProgress: (m) => progress.push(m) },
+      sft(writeDataset(dir, 7), { name: 'sft-no-torch', settings: { epochs: 3, learning_rate: 2e-5 } }),
+    );
     assert.equal(job.name, 'sft-no-torch');
     assert.match(job.submissionId!, /^w2s-sft-no-torch-[0-9a-f]{6}$/);
     assert.ok(['pending', 'running'].includes(job.status), job.status);
@@ -46,13 +54,28 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     assert.ok(submit);
     assert.equal(ray.packages.size, 1);
     const lines: string[] = [];
-    const final = await followJob({ store, client, jobId: job.id, onLines: (l) => lines.push(...l.map((x) => x.text)) });
+    const final = await followJob({
+      store,
+      client,
+      jobId: job.id,
+      onLines: (l) => lines.push(...l.map((x) => x.text)),
+    });
     const run = ray.jobRun(job.submissionId!)!;
     assert.ok(fs.existsSync(path.join(run.workingDir!, 'w2s_runner', '__main__.py')));
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(run.workingDir!, 'job.json'), 'utf8')), {
-      epochs: 3, learning_rate: 2e-5, base_model: 'Qwen/Qwen2.5-0.5B', dataset: 'data/train.jsonl', output_dir: '/shared/ckpt/test',
+      epochs: 3,
+      learning_rate: 2e-5,
+      base_model: 'Qwen/Qwen2.5-0.5B',
+      dataset: 'data/train.jsonl',
+      output_dir: '/shared/ckpt/test',
     });
-    assert.equal(fs.readFileSync(path.join(run.workingDir!, 'data', 'train.jsonl'), 'utf8').split('\n').filter(Boolean).length, 7);
+    assert.equal(
+      fs
+        .readFileSync(path.join(run.workingDir!, 'data', 'train.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean).length,
+      7,
+    );
     assert.ok(fs.existsSync(path.join(run.workingDir!, 'requirements.txt')));
     assert.equal(run.env!.W2S_JOB, 'sft-no-torch');
     assert.equal(run.env!.PYTHONUNBUFFERED, '1');
@@ -60,13 +83,18 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     assert.equal(final.status, 'failed');
     assert.equal(final.output.driverExitCode, 3);
     assert.equal(final.output.runnerError?.kind, 'missing_packages');
-    assert.match(final.error!, /^missing packages: torch, transformers, accelerate .*pip install -r runner\/requirements\.txt/);
-    assert.ok(lines.some((l) => l.startsWith('Running entrypoint for job') && l.endsWith('python -m w2s_runner sft job.json')));
+    assert.match(
+      final.error!,
+      /^missing packages: torch, transformers, accelerate .*pip install -r runner\/requirements\.txt/,
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('Running entrypoint for job') && l.endsWith('python -m w2s_runner sft job.json')),
+    );
     assert.equal(final.logOffset, lines.length);
     store.close();
   });
 
-  it('a multi-node job is submitted with no GPUs for its driver, so Ray Train\'s workers get all of them', async () => {
+  it("a multi-node job is submitted with no GPUs for its driver, so Ray Train's workers get all of them", async () => {
     // The fake cluster has 8 GPUs: a driver asking for 2 x 8 = 16 would stay PENDING until the start timeout.
     const { store, dir } = freshStore();
     const client = createRayClient({ address: ray.url });
@@ -84,7 +112,10 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     const file = writeDataset(dir, 3);
     fs.appendFileSync(file, '{"text": "plain"}\n');
     const before = ray.requests.length;
-    await assert.rejects(submitJob({ store, client: createRayClient({ address: ray.url }), runnerDir: RUNNER_DIR }, sft(file)), /train\.jsonl:4: not an SFT record/);
+    await assert.rejects(
+      submitJob({ store, client: createRayClient({ address: ray.url }), runnerDir: RUNNER_DIR }, sft(file)),
+      /train\.jsonl:4: not an SFT record/,
+    );
     assert.equal(ray.requests.length, before);
     assert.equal(listJobs(store).length, 0);
     store.close();
@@ -95,17 +126,37 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     const client = createRayClient({ address: ray.url });
     const data = writeDataset(dir, 2);
     const pip = await submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(data, { name: 'env-pip' }));
-    const image = await submitJob({ store, client, runnerDir: RUNNER_DIR, environment: { kind: 'image', imageUri: 'rayproject/ray-ml:2.53.0-gpu' } }, sft(data, { name: 'env-image' }));
+    const image = await submitJob(
+      {
+        store,
+        client,
+        runnerDir: RUNNER_DIR,
+        environment: { kind: 'image', imageUri: 'rayproject/ray-ml:2.53.0-gpu' },
+      },
+      sft(data, { name: 'env-image' }),
+    );
     const details = await client.list();
     const env = (id: string) => details.find((d) => d.submission_id === id)!.runtime_env as Record<string, unknown>;
-    assert.deepEqual((env(pip.submissionId!).pip as { packages: string[] }).packages.filter((p) => p.includes('==')), ['torch==2.11.0', 'transformers==5.17.0', 'accelerate==1.15.0', 'peft==0.21.0']);
+    assert.deepEqual(
+      (env(pip.submissionId!).pip as { packages: string[] }).packages.filter((p) => p.includes('==')),
+      ['torch==2.11.0', 'transformers==5.17.0', 'accelerate==1.15.0', 'peft==0.21.0'],
+    );
     assert.equal(env(image.submissionId!).image_uri, 'rayproject/ray-ml:2.53.0-gpu');
     assert.equal(env(image.submissionId!).pip, undefined);
     assert.deepEqual(requireJobById(store, pip.id).spec.environment, { kind: 'pip' });
-    assert.deepEqual(requireJobById(store, image.id).spec.environment, { kind: 'image', imageUri: 'rayproject/ray-ml:2.53.0-gpu' });
+    assert.deepEqual(requireJobById(store, image.id).spec.environment, {
+      kind: 'image',
+      imageUri: 'rayproject/ray-ml:2.53.0-gpu',
+    });
     // a two-node job writing to ~ is refused before anything is stored or sent
     const sent = ray.requests.length;
-    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(data, { name: 'two-nodes', outputDir: '~/w2s-checkpoints/x', settings: { nodes: 2 } })), /trains on 2 nodes.*own disk/s);
+    await assert.rejects(
+      submitJob(
+        { store, client, runnerDir: RUNNER_DIR },
+        sft(data, { name: 'two-nodes', outputDir: '~/w2s-checkpoints/x', settings: { nodes: 2 } }),
+      ),
+      /trains on 2 nodes.*own disk/s,
+    );
     assert.equal(ray.requests.length, sent);
     assert.equal(findJob(store, 'two-nodes'), undefined);
     store.close();
@@ -119,9 +170,15 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     const client = createRayClient({ address: ray.url });
     const sent = ray.requests.length;
     // Ray's dashboard takes at most 100 MiB per request (DASHBOARD_CLIENT_MAX_SIZE): refused before any upload
-    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(big)), /150 MiB, over the 100 MiB .* storage the cluster shares/);
+    await assert.rejects(
+      submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(big)),
+      /150 MiB, over the 100 MiB .* storage the cluster shares/,
+    );
     assert.equal(ray.requests.length, sent, 'nothing was sent');
-    const job = await submitJob({ store, client, runnerDir: RUNNER_DIR }, sft('', { dataset: { kind: 'cluster', path: '/shared/data/w2sr-all.jsonl' }, name: 'sft-shared' }));
+    const job = await submitJob(
+      { store, client, runnerDir: RUNNER_DIR },
+      sft('', { dataset: { kind: 'cluster', path: '/shared/data/w2sr-all.jsonl' }, name: 'sft-shared' }),
+    );
     assert.equal(job.spec.job.dataset, '/shared/data/w2sr-all.jsonl');
     assert.ok(!job.spec.bundle!.files.some((f) => f.startsWith('data/')));
     store.close();
@@ -133,7 +190,13 @@ describe('SFT jobs with the real runner on a cluster without torch', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const address = `http://127.0.0.1:${(closed.address() as { port: number }).port}`;
     await new Promise<void>((r) => closed.close(() => r()));
-    await assert.rejects(submitJob({ store, client: createRayClient({ address }), runnerDir: RUNNER_DIR }, sft(writeDataset(dir), { name: 'sft-down' })), /connection refused/);
+    await assert.rejects(
+      submitJob(
+        { store, client: createRayClient({ address }), runnerDir: RUNNER_DIR },
+        sft(writeDataset(dir), { name: 'sft-down' }),
+      ),
+      /connection refused/,
+    );
     const job = findJob(store, 'sft-down')!;
     assert.equal(job.status, 'submit-failed');
     assert.match(job.error!, /Cannot reach the Ray cluster at http:\/\/127\.0\.0\.1:\d+: connection refused/);
@@ -161,7 +224,10 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
     const expectCheckpoints = records.filter((r) => r!.type === 'checkpoint').length;
     const { store, dir } = freshStore();
     const client = createRayClient({ address: ray.url });
-    const job = await submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(writeDataset(dir), { name: 'sft-replay' }));
+    const job = await submitJob(
+      { store, client, runnerDir: RUNNER_DIR },
+      sft(writeDataset(dir), { name: 'sft-replay' }),
+    );
     // Follow, give up half way (a window reload), and follow again: nothing lost, nothing twice.
     const controller = new AbortController();
     const first = followJob({ store, client, jobId: job.id, signal: controller.signal });
@@ -173,20 +239,28 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
     assert.equal(final.status, 'succeeded');
     assert.ok(final.logOffset >= fixture.lines.length && final.logOffset > partial);
     const series = jobMetrics(store, job.id);
-    assert.deepEqual(new Set(series.train_loss!.map(([s]) => s).concat(series.valid_loss?.map(([s]) => s) ?? [])), expectSteps);
+    assert.deepEqual(
+      new Set(series.train_loss!.map(([s]) => s).concat(series.valid_loss?.map(([s]) => s) ?? [])),
+      expectSteps,
+    );
     const losses = series.train_loss!.map(([, v]) => v);
     assert.ok(losses.at(-1)! < losses[0]!, 'the loss falls');
     assert.equal(final.output.checkpoints!.length, expectCheckpoints);
     assert.ok(final.output.checkpoints!.at(-1)!.final);
     assert.equal(final.output.done?.ok, true);
-    assert.equal(final.output.totalSteps, records.find((r) => r!.type === 'status' && typeof r!.total_steps === 'number')!.total_steps);
+    assert.equal(
+      final.output.totalSteps,
+      records.find((r) => r!.type === 'status' && typeof r!.total_steps === 'number')!.total_steps,
+    );
     store.close();
   });
 
   it('an eval job stores one trace per sample in its eval run, graded by the grader like any run', async () => {
     const fixture = replayLog('eval');
     console.log(`replaying ${path.relative(REPO_ROOT, fixture.file)}`);
-    const samples = fixture.lines.map(parseRecord).filter((r) => r !== undefined && isSampleRecord(r)) as SampleRecord[];
+    const samples = fixture.lines
+      .map(parseRecord)
+      .filter((r) => r !== undefined && isSampleRecord(r)) as SampleRecord[];
     // The oracle, independent of the grader: is the last boxed number the sum the key names?
     const right = samples.filter((s) => {
       const [, a, b] = /^sum-(\d+)-(\d+)$/.exec(s.problem)!;
@@ -197,13 +271,28 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
     await importSums(store);
     const client = createRayClient({ address: ray.url });
     const grader = createLiveGrader(store, pool);
-    const job = await submitJob({ store, client, runnerDir: RUNNER_DIR }, {
-      kind: 'eval', name: 'eval-replay', model: '/shared/ckpt/sft-replay', setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!, samplesPerProblem: 1,
-      params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
-    });
+    const job = await submitJob(
+      { store, client, runnerDir: RUNNER_DIR },
+      {
+        kind: 'eval',
+        name: 'eval-replay',
+        model: '/shared/ckpt/sft-replay',
+        setName: 'sums-heldout',
+        template: BUILTIN_TEMPLATES[0]!,
+        samplesPerProblem: 1,
+        params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 },
+        gpus: 1,
+      },
+    );
     assert.match(job.spec.bundle!.files.join(), /data\/problems\.jsonl/);
-    const workingDir = await waitFor('the bundle unpacked on the cluster', () => ray.jobRun(job.submissionId!)?.workingDir);
-    const problemsFile = fs.readFileSync(path.join(workingDir, 'data', 'problems.jsonl'), 'utf8').trim().split('\n');
+    const workingDir = await waitFor(
+      'the bundle unpacked on the cluster',
+      () => ray.jobRun(job.submissionId!)?.workingDir,
+    );
+    const problemsFile = fs
+      .readFileSync(path.join(workingDir, 'data', 'problems.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     assert.equal(problemsFile.length, 200);
     assert.deepEqual(Object.keys(JSON.parse(problemsFile[0]!) as object), ['key', 'messages', 'indices']);
     const final = await followJob({ store, client, jobId: job.id, onTracesStored: (ids) => grader.enqueue(ids) });
@@ -216,41 +305,109 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
     assert.equal(counts.correct + counts.incorrect + counts['no-answer'] + counts.error, samples.length);
     assert.equal(counts.correct, right);
     // the trace browser lists them at once: their signals are stored as they arrive
-    assert.equal((store.db.prepare('SELECT count(*) AS n FROM trace_signals WHERE run_id = ?').get(run.id) as { n: number }).n, samples.length);
+    assert.equal(
+      (store.db.prepare('SELECT count(*) AS n FROM trace_signals WHERE run_id = ?').get(run.id) as { n: number }).n,
+      samples.length,
+    );
     const jobOfRun = store.db.prepare('SELECT job_id FROM runs WHERE id = ?').get(run.id) as { job_id: number };
     assert.equal(jobOfRun.job_id, job.id);
     // A second job for the same run asks only for what the run lacks: here, nothing.
-    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, {
-      kind: 'eval', name: 'eval-replay-again', runName: 'eval-replay', model: '/shared/ckpt/sft-replay', setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!,
-      samplesPerProblem: 1, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
-    }), /Eval run "eval-replay" already has every sample: nothing to generate/);
+    await assert.rejects(
+      submitJob(
+        { store, client, runnerDir: RUNNER_DIR },
+        {
+          kind: 'eval',
+          name: 'eval-replay-again',
+          runName: 'eval-replay',
+          model: '/shared/ckpt/sft-replay',
+          setName: 'sums-heldout',
+          template: BUILTIN_TEMPLATES[0]!,
+          samplesPerProblem: 1,
+          params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 },
+          gpus: 1,
+        },
+      ),
+      /Eval run "eval-replay" already has every sample: nothing to generate/,
+    );
     // With two samples per problem it is a different experiment: refused, with what differs.
-    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, {
-      kind: 'eval', name: 'eval-replay-n2', runName: 'eval-replay', model: '/shared/ckpt/sft-replay', setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!,
-      samplesPerProblem: 2, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
-    }), /already exists with different settings \(samples per problem 1 ≠ 2\)/);
+    await assert.rejects(
+      submitJob(
+        { store, client, runnerDir: RUNNER_DIR },
+        {
+          kind: 'eval',
+          name: 'eval-replay-n2',
+          runName: 'eval-replay',
+          model: '/shared/ckpt/sft-replay',
+          setName: 'sums-heldout',
+          template: BUILTIN_TEMPLATES[0]!,
+          samplesPerProblem: 2,
+          params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 },
+          gpus: 1,
+        },
+      ),
+      /already exists with different settings \(samples per problem 1 ≠ 2\)/,
+    );
     // Some problems again (the Testing view's run profile of a cluster model): only those keys go to the
     // cluster, into a run recorded as a re-run of the evaluation, so results read its newest generation.
     const some = [problemsFile[3]!, problemsFile[150]!].map((l) => (JSON.parse(l) as { key: string }).key);
-    const rerun = await submitJob({ store, client, runnerDir: RUNNER_DIR }, {
-      kind: 'eval', name: 'eval-replay-rerun-1', runName: 'eval-replay@rerun-1', rerunOf: 'eval-replay', problemKeys: some, model: '/shared/ckpt/sft-replay',
-      setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!, samplesPerProblem: 1, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
-    });
+    const rerun = await submitJob(
+      { store, client, runnerDir: RUNNER_DIR },
+      {
+        kind: 'eval',
+        name: 'eval-replay-rerun-1',
+        runName: 'eval-replay@rerun-1',
+        rerunOf: 'eval-replay',
+        problemKeys: some,
+        model: '/shared/ckpt/sft-replay',
+        setName: 'sums-heldout',
+        template: BUILTIN_TEMPLATES[0]!,
+        samplesPerProblem: 1,
+        params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 },
+        gpus: 1,
+      },
+    );
     const rerunDir = await waitFor('the re-run bundle unpacked', () => ray.jobRun(rerun.submissionId!)?.workingDir);
-    const sent = fs.readFileSync(path.join(rerunDir, 'data', 'problems.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { key: string }).key);
+    const sent = fs
+      .readFileSync(path.join(rerunDir, 'data', 'problems.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { key: string }).key);
     assert.deepEqual([...sent].sort(), [...some].sort());
-    assert.deepEqual(listEvalRuns(store).find((r) => r.name === 'eval-replay')?.reruns.map((r) => r.name), ['eval-replay@rerun-1']);
-    await assert.rejects(submitJob({ store, client, runnerDir: RUNNER_DIR }, {
-      kind: 'eval', name: 'eval-replay-rerun-x', runName: 'eval-replay@rerun-x', rerunOf: 'eval-replay', problemKeys: ['no-such-problem'], model: '/shared/ckpt/sft-replay',
-      setName: 'sums-heldout', template: BUILTIN_TEMPLATES[0]!, samplesPerProblem: 1, params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 }, gpus: 1,
-    }), /Problem set "sums-heldout" has no problem "no-such-problem"/);
+    assert.deepEqual(
+      listEvalRuns(store)
+        .find((r) => r.name === 'eval-replay')
+        ?.reruns.map((r) => r.name),
+      ['eval-replay@rerun-1'],
+    );
+    await assert.rejects(
+      submitJob(
+        { store, client, runnerDir: RUNNER_DIR },
+        {
+          kind: 'eval',
+          name: 'eval-replay-rerun-x',
+          runName: 'eval-replay@rerun-x',
+          rerunOf: 'eval-replay',
+          problemKeys: ['no-such-problem'],
+          model: '/shared/ckpt/sft-replay',
+          setName: 'sums-heldout',
+          template: BUILTIN_TEMPLATES[0]!,
+          samplesPerProblem: 1,
+          params: { temperature: 0, top_p: 1, max_tokens: 32, seed: 0 },
+          gpus: 1,
+        },
+      ),
+      /Problem set "sums-heldout" has no problem "no-such-problem"/,
+    );
     store.close();
   });
 
   it('stop: SIGTERM ends the job STOPPED; a driver that ignores SIGTERM is killed after the wait', async () => {
     const { store } = freshStore();
     const client = createRayClient({ address: ray.url });
-    for (const [entrypoint, minMs] of [['while true; do echo tick; sleep 0.05; done', 0], ['trap "" TERM; while true; do echo tick; sleep 0.05; done', 400]] as const) {
+    for (const [entrypoint, minMs] of [
+      ['while true; do echo tick; sleep 0.05; done', 0],
+      ['trap "" TERM; while true; do echo tick; sleep 0.05; done', 400],
+    ] as const) {
       const { submission_id } = await client.submit({ entrypoint });
       // Once it prints, its trap is set (a SIGTERM before that would end the shell whatever it meant to do).
       await waitFor('the first tick', async () => (await client.logs(submission_id)).includes('tick'));
@@ -270,7 +427,10 @@ describe('jobs replayed from a log the runner printed on a GPU', () => {
     try {
       const { store, dir } = freshStore();
       const client = createRayClient({ address: slow.url });
-      const job = await submitJob({ store, client, runnerDir: RUNNER_DIR }, sft(writeDataset(dir), { name: 'sft-stop' }));
+      const job = await submitJob(
+        { store, client, runnerDir: RUNNER_DIR },
+        sft(writeDataset(dir), { name: 'sft-stop' }),
+      );
       const following = followJob({ store, client, jobId: job.id });
       await waitFor('running', () => requireJobById(store, job.id).status === 'running');
       const { stopped } = await stopJob(store, client, job.id);

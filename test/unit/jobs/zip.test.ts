@@ -13,7 +13,8 @@ function pythonRead(zip: Buffer): Record<string, string> {
   const dir = tempDir('w2s-zip-');
   const file = path.join(dir, 'b.zip');
   fs.writeFileSync(file, zip);
-  const script = 'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nbad=z.testzip()\nassert bad is None, bad\nprint(json.dumps({n: z.read(n).decode("utf-8") for n in z.namelist()}))';
+  const script =
+    'import json,sys,zipfile\nz=zipfile.ZipFile(sys.argv[1])\nbad=z.testzip()\nassert bad is None, bad\nprint(json.dumps({n: z.read(n).decode("utf-8") for n in z.namelist()}))';
   const r = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as Record<string, string>;
@@ -37,12 +38,21 @@ describe('job bundles (zip)', () => {
   });
 
   it('the same files give the same bytes and the same Ray package name, whatever their order', () => {
-    const a = buildBundle([{ path: 'b.txt', data: Buffer.from('b') }, { path: 'a.txt', data: Buffer.from('a') }]);
-    const b = buildBundle([{ path: 'a.txt', data: Buffer.from('a') }, { path: 'b.txt', data: Buffer.from('b') }]);
+    const a = buildBundle([
+      { path: 'b.txt', data: Buffer.from('b') },
+      { path: 'a.txt', data: Buffer.from('a') },
+    ]);
+    const b = buildBundle([
+      { path: 'a.txt', data: Buffer.from('a') },
+      { path: 'b.txt', data: Buffer.from('b') },
+    ]);
     assert.ok(a.zip.equals(b.zip));
     assert.match(a.name, /^_ray_pkg_[0-9a-f]{32}\.zip$/);
     assert.equal(a.uri, `gcs://${a.name}`);
-    const c = buildBundle([{ path: 'a.txt', data: Buffer.from('A') }, { path: 'b.txt', data: Buffer.from('b') }]);
+    const c = buildBundle([
+      { path: 'a.txt', data: Buffer.from('A') },
+      { path: 'b.txt', data: Buffer.from('b') },
+    ]);
     assert.notEqual(c.name, a.name);
   });
 
@@ -50,6 +60,13 @@ describe('job bundles (zip)', () => {
     for (const bad of ['../x', '/etc/passwd', 'a/../../x', 'a\\b']) {
       assert.throws(() => createZip([{ path: bad, data: Buffer.from('') }]), /bad zip entry path/);
     }
-    assert.throws(() => createZip([{ path: 'a', data: Buffer.from('') }, { path: 'a', data: Buffer.from('') }]), /duplicate/);
+    assert.throws(
+      () =>
+        createZip([
+          { path: 'a', data: Buffer.from('') },
+          { path: 'a', data: Buffer.from('') },
+        ]),
+      /duplicate/,
+    );
   });
 });

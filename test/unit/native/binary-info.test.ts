@@ -12,7 +12,10 @@ describe('reading what a native module was built for', () => {
     assert.deepEqual(info.arch, [process.arch]);
     assert.equal(info.libc, 'glibc');
     assert.equal(info.abi, HOST_ABI); // process.versions.modules of the Node running npm install and this test
-    assert.match(describeBinary(info), new RegExp(`^ELF linux-${process.arch} \\(glibc\\), NODE_MODULE_VERSION ${HOST_ABI}$`));
+    assert.match(
+      describeBinary(info),
+      new RegExp(`^ELF linux-${process.arch} \\(glibc\\), NODE_MODULE_VERSION ${HOST_ABI}$`),
+    );
   });
 
   it('a module compiled against another NODE_MODULE_VERSION reports that one', () => {
@@ -26,7 +29,10 @@ describe('reading what a native module was built for', () => {
     thin.writeUInt32LE(0xfeedfacf, 0);
     thin.writeInt32LE(0x0100000c, 4);
     const thinInfo = inspectNativeBinary(Buffer.concat([thin, Buffer.from('_node_register_module_v132\0')]));
-    assert.deepEqual([thinInfo.format, thinInfo.platform, thinInfo.arch, thinInfo.abi], ['mach-o', 'darwin', ['arm64'], 132]);
+    assert.deepEqual(
+      [thinInfo.format, thinInfo.platform, thinInfo.arch, thinInfo.abi],
+      ['mach-o', 'darwin', ['arm64'], 132],
+    );
     const fat = Buffer.alloc(64);
     fat.writeUInt32BE(0xcafebabe, 0);
     fat.writeUInt32BE(2, 4);

@@ -12,7 +12,10 @@ import { tempDir, writeFile } from '../../support/tmp';
 const HERE = currentTargetName();
 
 /** A package root with native/ holding these builds (file → binary to copy). */
-function packageRoot(target: string, builds: { runtime: 'electron' | 'node'; version: string; abi: number; binary: string }[]): string {
+function packageRoot(
+  target: string,
+  builds: { runtime: 'electron' | 'node'; version: string; abi: number; binary: string }[],
+): string {
   const root = tempDir('w2s-pkg-');
   fs.mkdirSync(path.join(root, NATIVE_DIR));
   const manifest = {
@@ -56,7 +59,7 @@ describe('loading the SQLite module once, for this runtime', () => {
     assert.equal(r.source, 'package');
     assert.equal(r.file, path.join(root, NATIVE_DIR, `better_sqlite3-node-v${HOST_ABI}.node`));
     const db = openSqlite(':memory:', { nativeBinding: r.binding as unknown as string });
-    assert.equal((db.prepare("SELECT sqlite_version() AS v").get() as { v: string }).v.split('.')[0], '3');
+    assert.equal((db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v.split('.')[0], '3');
     db.close();
   });
 
@@ -65,26 +68,49 @@ describe('loading the SQLite module once, for this runtime', () => {
     const r = loadSqliteBinding({ root, version: '0.1.0' });
     assert.ok(!r.ok);
     assert.equal(r.problem.neededTarget, HERE);
-    assert.match(r.problem.message, new RegExp(`runs extensions on Node ${process.versions.node} \\(NODE_MODULE_VERSION ${HOST_ABI}\\)`));
+    assert.match(
+      r.problem.message,
+      new RegExp(`runs extensions on Node ${process.versions.node} \\(NODE_MODULE_VERSION ${HOST_ABI}\\)`),
+    );
     assert.match(r.problem.message, /carries builds for NODE_MODULE_VERSION 132 \(Electron 34\.5\.1\) only/);
     assert.match(r.problem.message, new RegExp(`release built for this VS Code, for ${HERE}`));
-    assert.match(r.problem.detail, new RegExp(`found NODE_MODULE_VERSION 132 \\(Electron 34\\.5\\.1\\) in .*; wanted Node .*NODE_MODULE_VERSION ${HOST_ABI}\\) on ${HERE}`));
+    assert.match(
+      r.problem.detail,
+      new RegExp(
+        `found NODE_MODULE_VERSION 132 \\(Electron 34\\.5\\.1\\) in .*; wanted Node .*NODE_MODULE_VERSION ${HOST_ABI}\\) on ${HERE}`,
+      ),
+    );
   });
 
   it('the package for another platform names the one this machine needs', () => {
     const other = HERE === 'darwin-arm64' ? 'win32-x64' : 'darwin-arm64';
-    const root = packageRoot(other, [{ runtime: 'node', version: process.versions.node, abi: HOST_ABI, binary: REAL_BINARY }]);
+    const root = packageRoot(other, [
+      { runtime: 'node', version: process.versions.node, abi: HOST_ABI, binary: REAL_BINARY },
+    ]);
     const r = loadSqliteBinding({ root, version: '0.1.0' });
     assert.ok(!r.ok);
-    assert.match(r.problem.message, new RegExp(`this is the package for ${other}, and this machine needs ${HERE}\\. Install W2S Studio for ${HERE} .*w2s-studio-${HERE}-0\\.1\\.0\\.vsix`));
+    assert.match(
+      r.problem.message,
+      new RegExp(
+        `this is the package for ${other}, and this machine needs ${HERE}\\. Install W2S Studio for ${HERE} .*w2s-studio-${HERE}-0\\.1\\.0\\.vsix`,
+      ),
+    );
   });
 
   it('a binary built for another ABI is refused by Node; the problem names the ABI found and wanted', () => {
     const bad = fakeAddon(132);
     const r = loadSqliteBinding({ override: bad });
     assert.ok(!r.ok);
-    assert.match(r.problem.message, /fake-v132\.node was built for NODE_MODULE_VERSION 132\. Point W2S_SQLITE_BINDING at a better-sqlite3 build for this runtime/);
-    assert.match(r.problem.detail, new RegExp(`found ELF linux-${process.arch} \\(glibc\\), NODE_MODULE_VERSION 132 in .*; wanted Node ${process.versions.node} \\(NODE_MODULE_VERSION ${HOST_ABI}\\)`));
+    assert.match(
+      r.problem.message,
+      /fake-v132\.node was built for NODE_MODULE_VERSION 132\. Point W2S_SQLITE_BINDING at a better-sqlite3 build for this runtime/,
+    );
+    assert.match(
+      r.problem.detail,
+      new RegExp(
+        `found ELF linux-${process.arch} \\(glibc\\), NODE_MODULE_VERSION 132 in .*; wanted Node ${process.versions.node} \\(NODE_MODULE_VERSION ${HOST_ABI}\\)`,
+      ),
+    );
     assert.match(r.problem.detail, /loader said: .*compiled against a different Node\.js version/s);
   });
 

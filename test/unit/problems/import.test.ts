@@ -30,7 +30,10 @@ async function rejects(o: ImportOptions, line: number | null, pattern: RegExp) {
   await assert.rejects(imp(o), (e: unknown) => {
     assert.ok(e instanceof W2sError, `expected W2sError, got ${String(e)}`);
     const base = path.basename(o.file);
-    assert.ok(e.message.startsWith(line === null ? base : `${base}:${line}:`), `message should name ${base}${line ? `:${line}` : ''}: ${e.message}`);
+    assert.ok(
+      e.message.startsWith(line === null ? base : `${base}:${line}:`),
+      `message should name ${base}${line ? `:${line}` : ''}: ${e.message}`,
+    );
     assert.match(e.message, pattern);
     return true;
   });
@@ -38,7 +41,14 @@ async function rejects(o: ImportOptions, line: number | null, pattern: RegExp) {
 }
 
 describe('built-in benchmarks', () => {
-  const expected: Record<string, number> = { math500: 500, gsm8k: 1319, aime24: 30, amc23: 40, minerva: 272, olympiadbench: 675 };
+  const expected: Record<string, number> = {
+    math500: 500,
+    gsm8k: 1319,
+    aime24: 30,
+    amc23: 40,
+    minerva: 272,
+    olympiadbench: 675,
+  };
   for (const b of BUILTIN_BENCHMARKS) {
     it(`imports ${b.id} with ${expected[b.id]} problems`, async () => {
       const r = await imp({ file: builtinFile(b), name: b.id });
@@ -46,7 +56,10 @@ describe('built-in benchmarks', () => {
       assert.equal(b.problems, expected[b.id]);
       assert.equal(count('SELECT count(*) AS n FROM problems WHERE set_id = ?', r.setId), expected[b.id]);
       // gold answers are answers, never whole solutions
-      const long = count("SELECT count(*) AS n FROM problems WHERE set_id = ? AND (answer LIKE '%####%' OR answer LIKE '%<<%' OR length(answer) > 400)", r.setId);
+      const long = count(
+        "SELECT count(*) AS n FROM problems WHERE set_id = ? AND (answer LIKE '%####%' OR answer LIKE '%<<%' OR length(answer) > 400)",
+        r.setId,
+      );
       assert.equal(long, 0);
     });
   }
@@ -100,27 +113,49 @@ describe('built-in benchmarks', () => {
 });
 
 describe('field detection', () => {
-  it('extracts a MATH solution\'s last \\boxed{} (nested braces) when there is no answer field', async () => {
-    const f = writeFile(dir, 'sol.jsonl', [
-      JSON.stringify({ unique_id: 'a', problem: 'P1', solution: 'First \\boxed{1}, then finally $\\boxed{\\frac{1}{\\sqrt{2}}}$.' }),
-      JSON.stringify({ unique_id: 'b', problem: 'P2', solution: 'So \\fbox{x^{2}}' }),
-    ].join('\n'));
+  it("extracts a MATH solution's last \\boxed{} (nested braces) when there is no answer field", async () => {
+    const f = writeFile(
+      dir,
+      'sol.jsonl',
+      [
+        JSON.stringify({
+          unique_id: 'a',
+          problem: 'P1',
+          solution: 'First \\boxed{1}, then finally $\\boxed{\\frac{1}{\\sqrt{2}}}$.',
+        }),
+        JSON.stringify({ unique_id: 'b', problem: 'P2', solution: 'So \\fbox{x^{2}}' }),
+      ].join('\n'),
+    );
     await imp({ file: f, name: 'sol' });
-    assert.deepEqual(listProblems(store, 'sol').map((p) => p.answer), ['\\frac{1}{\\sqrt{2}}', 'x^{2}']);
+    assert.deepEqual(
+      listProblems(store, 'sol').map((p) => p.answer),
+      ['\\frac{1}{\\sqrt{2}}', 'x^{2}'],
+    );
   });
 
   it('reads gt_answer / question (the W2SR layout) and numbers problems by line without an id', async () => {
-    const f = writeFile(dir, 'w2sr.jsonl', `\n${JSON.stringify({ question: 'Q1', gt_answer: '5' })}\n\n${JSON.stringify({ question: 'Q2', gt_answer: 'x+1' })}\n`);
+    const f = writeFile(
+      dir,
+      'w2sr.jsonl',
+      `\n${JSON.stringify({ question: 'Q1', gt_answer: '5' })}\n\n${JSON.stringify({ question: 'Q2', gt_answer: 'x+1' })}\n`,
+    );
     await imp({ file: f, name: 'w2sr' });
     const rows = listProblems(store, 'w2sr');
-    assert.deepEqual(rows.map((r) => [r.key, r.question, r.answer, r.answerType]), [
-      ['2', 'Q1', '5', 'number'],
-      ['4', 'Q2', 'x+1', 'math'],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.key, r.question, r.answer, r.answerType]),
+      [
+        ['2', 'Q1', '5', 'number'],
+        ['4', 'Q2', 'x+1', 'math'],
+      ],
+    );
   });
 
   it('honours explicit field overrides and keeps the rest as metadata', async () => {
-    const f = writeFile(dir, 'custom.jsonl', JSON.stringify({ qid: 'k1', text: 'What?', gold_value: '7', answer: 'not this', topic: 'algebra' }));
+    const f = writeFile(
+      dir,
+      'custom.jsonl',
+      JSON.stringify({ qid: 'k1', text: 'What?', gold_value: '7', answer: 'not this', topic: 'algebra' }),
+    );
     await imp({ file: f, name: 'custom', questionField: 'text', answerField: 'gold_value', idField: 'qid' });
     const [p] = listProblems(store, 'custom');
     assert.equal(p!.key, 'k1');
@@ -134,20 +169,45 @@ describe('field detection', () => {
   });
 
   it('imports a JSON array and CSV (quoted commas, quotes and newlines), stripping a BOM', async () => {
-    const arr = writeFile(dir, 'arr.json', '\ufeff[\n  {"id": 1, "question": "One?", "answer": 1},\n  {"id": 2, "question": "Two?", "answer": "2"}\n]');
+    const arr = writeFile(
+      dir,
+      'arr.json',
+      '\ufeff[\n  {"id": 1, "question": "One?", "answer": 1},\n  {"id": 2, "question": "Two?", "answer": "2"}\n]',
+    );
     await imp({ file: arr, name: 'arr' });
-    assert.deepEqual(listProblems(store, 'arr').map((p) => [p.key, p.answer]), [['1', '1'], ['2', '2']]);
-    const csv = writeFile(dir, 'p.csv', '\ufeffid,question,answer,level\r\n1,"Add 1, 2","3",easy\r\n2,"He said ""hi""\nthen left","\\frac{1}{2}",hard\r\n');
+    assert.deepEqual(
+      listProblems(store, 'arr').map((p) => [p.key, p.answer]),
+      [
+        ['1', '1'],
+        ['2', '2'],
+      ],
+    );
+    const csv = writeFile(
+      dir,
+      'p.csv',
+      '\ufeffid,question,answer,level\r\n1,"Add 1, 2","3",easy\r\n2,"He said ""hi""\nthen left","\\frac{1}{2}",hard\r\n',
+    );
     await imp({ file: csv, name: 'csv' });
     const rows = listProblems(store, 'csv');
-    assert.deepEqual(rows.map((p) => [p.key, p.question, p.answer, p.metadata.level]), [
-      ['1', 'Add 1, 2', '3', 'easy'],
-      ['2', 'He said "hi"\nthen left', '\\frac{1}{2}', 'hard'],
-    ]);
+    assert.deepEqual(
+      rows.map((p) => [p.key, p.question, p.answer, p.metadata.level]),
+      [
+        ['1', 'Add 1, 2', '3', 'easy'],
+        ['2', 'He said "hi"\nthen left', '\\frac{1}{2}', 'hard'],
+      ],
+    );
   });
 
   it('detects multiple-choice questions and their options', async () => {
-    const f = writeFile(dir, 'mc.jsonl', JSON.stringify({ id: 'm1', question: 'Which is a noble gas?\n(A) Neon\n(B) Iron\n(C) Carbon\n(D) Sodium', answer: 'A' }));
+    const f = writeFile(
+      dir,
+      'mc.jsonl',
+      JSON.stringify({
+        id: 'm1',
+        question: 'Which is a noble gas?\n(A) Neon\n(B) Iron\n(C) Carbon\n(D) Sodium',
+        answer: 'A',
+      }),
+    );
     await imp({ file: f, name: 'mc' });
     const [p] = listProblems(store, 'mc');
     assert.equal(p!.answerType, 'choice');
@@ -173,8 +233,16 @@ describe('GPQA-style option shuffle', () => {
     const s1 = listProblems(store, 'gpqa-s1');
     const again = listProblems(store, 'gpqa-s1-again');
     const s2 = listProblems(store, 'gpqa-s2');
-    assert.deepEqual(s1.map((p) => p.choices), again.map((p) => p.choices), 'same seed, same order');
-    assert.notDeepEqual(s1.map((p) => p.answer), s2.map((p) => p.answer), 'another seed, another order');
+    assert.deepEqual(
+      s1.map((p) => p.choices),
+      again.map((p) => p.choices),
+      'same seed, same order',
+    );
+    assert.notDeepEqual(
+      s1.map((p) => p.answer),
+      s2.map((p) => p.answer),
+      'another seed, another order',
+    );
     const letters = new Set(s1.map((p) => p.answer));
     assert.ok(letters.size >= 3, `answers should spread over the letters, got ${[...letters]}`);
     for (const p of s1) {
@@ -205,7 +273,11 @@ describe('bad input: a clear error naming file and line, and nothing stored', ()
   const good = (i: number) => JSON.stringify({ id: i, question: `Q${i}`, answer: String(i) });
 
   it('a malformed line', async () => {
-    const f = writeFile(dir, 'bad.jsonl', [good(1), good(2), '{"id": 3, "question": "Q3", "answer": ', good(4)].join('\n'));
+    const f = writeFile(
+      dir,
+      'bad.jsonl',
+      [good(1), good(2), '{"id": 3, "question": "Q3", "answer": ', good(4)].join('\n'),
+    );
     await rejects({ file: f, name: 'bad' }, 3, /not valid JSON/);
   });
 
@@ -241,13 +313,25 @@ describe('bad input: a clear error naming file and line, and nothing stored', ()
   });
 
   it('a bad element of a JSON array names its line', async () => {
-    const f = writeFile(dir, 'arrbad.json', '[\n {"id": 1, "question": "a", "answer": "1"},\n {"id": 2,\n  "question": "b"}\n]');
+    const f = writeFile(
+      dir,
+      'arrbad.json',
+      '[\n {"id": 1, "question": "a", "answer": "1"},\n {"id": 2,\n  "question": "b"}\n]',
+    );
     await rejects({ file: f, name: 'arrbad' }, 3, /answer is missing/);
   });
 
   it('a CSV row with the wrong number of fields, and an unclosed quote', async () => {
-    await rejects({ file: writeFile(dir, 'bad.csv', 'id,question,answer\n1,q,1\n2,q\n'), name: 'badcsv' }, 3, /2 fields, the header has 3/);
-    await rejects({ file: writeFile(dir, 'bad2.csv', 'id,question,answer\n1,"q,1\n2,q,2\n'), name: 'badcsv2' }, 2, /never closed/);
+    await rejects(
+      { file: writeFile(dir, 'bad.csv', 'id,question,answer\n1,q,1\n2,q\n'), name: 'badcsv' },
+      3,
+      /2 fields, the header has 3/,
+    );
+    await rejects(
+      { file: writeFile(dir, 'bad2.csv', 'id,question,answer\n1,"q,1\n2,q,2\n'), name: 'badcsv2' },
+      2,
+      /never closed/,
+    );
   });
 
   it('a file that does not exist', async () => {
@@ -255,7 +339,10 @@ describe('bad input: a clear error naming file and line, and nothing stored', ()
   });
 
   it('an invalid set name', async () => {
-    await assert.rejects(imp({ file: writeFile(dir, 'ok.jsonl', good(1)), name: 'bad name!' }), /not a valid problem set name/);
+    await assert.rejects(
+      imp({ file: writeFile(dir, 'ok.jsonl', good(1)), name: 'bad name!' }),
+      /not a valid problem set name/,
+    );
   });
 });
 
@@ -264,7 +351,8 @@ describe('bad input: a clear error naming file and line, and nothing stored', ()
 describe('bad input after the first parsed chunk: the transaction rolls back', () => {
   const lines = (n: number, answer = (i: number) => String(i)) =>
     Array.from({ length: n }, (_, i) => JSON.stringify({ id: i + 1, question: `Q${i + 1}`, answer: answer(i + 1) }));
-  const withLine = (all: string[], line: number, text: string) => all.map((l, i) => (i === line - 1 ? text : l)).join('\n');
+  const withLine = (all: string[], line: number, text: string) =>
+    all.map((l, i) => (i === line - 1 ? text : l)).join('\n');
   let written = 0;
   const progress: ImportOptions['onProgress'] = (p) => (written = Math.max(written, p.done));
 
@@ -275,45 +363,85 @@ describe('bad input after the first parsed chunk: the transaction rolls back', (
 
   it('a missing answer on line 20,001, after four chunks were written', async () => {
     written = 0;
-    const f = writeFile(dir, 'late20001.jsonl', withLine(lines(25_000), 20_001, JSON.stringify({ id: 20_001, question: 'Q' })));
+    const f = writeFile(
+      dir,
+      'late20001.jsonl',
+      withLine(lines(25_000), 20_001, JSON.stringify({ id: 20_001, question: 'Q' })),
+    );
     await rejects({ file: f, name: 'late20001', onProgress: progress }, 20_001, /answer is missing/);
     assert.equal(written, 20_000, '20,000 rows were written in the transaction before the bad line');
   });
 
   it('a malformed line 20,001 while replacing a set keeps the old set as it was', async () => {
     await imp({ file: writeFile(dir, 'rep20001-v1.jsonl', lines(25_000).join('\n')), name: 'rep20001' });
-    const before = store.db.prepare("SELECT source_hash, problem_count, updated_at FROM problem_sets WHERE name = 'rep20001'").get();
+    const before = store.db
+      .prepare("SELECT source_hash, problem_count, updated_at FROM problem_sets WHERE name = 'rep20001'")
+      .get();
     written = 0;
-    const v2 = writeFile(dir, 'rep20001-v2.jsonl', withLine(lines(25_000, (i) => String(i * 2)), 20_001, '{oops'));
+    const v2 = writeFile(
+      dir,
+      'rep20001-v2.jsonl',
+      withLine(
+        lines(25_000, (i) => String(i * 2)),
+        20_001,
+        '{oops',
+      ),
+    );
     await rejects({ file: v2, name: 'rep20001', replace: true, onProgress: progress }, 20_001, /not valid JSON/);
     assert.equal(written, 20_000, '20,000 rows were updated in the transaction before the bad line');
-    assert.deepEqual(store.db.prepare("SELECT source_hash, problem_count, updated_at FROM problem_sets WHERE name = 'rep20001'").get(), before);
+    assert.deepEqual(
+      store.db.prepare("SELECT source_hash, problem_count, updated_at FROM problem_sets WHERE name = 'rep20001'").get(),
+      before,
+    );
     assert.equal(listProblems(store, 'rep20001').find((p) => p.key === '7')!.answer, '7', 'answers of the old file');
   });
 });
 
 describe('replace', () => {
   it('needs explicit replace for different content under an existing name; replace keeps problem ids', async () => {
-    const v1 = writeFile(dir, 'v1.jsonl', ['a', 'b', 'c'].map((k) => JSON.stringify({ id: k, question: `Q${k}`, answer: '1' })).join('\n'));
-    const v2 = writeFile(dir, 'v2.jsonl', ['a', 'b', 'd'].map((k) => JSON.stringify({ id: k, question: `Q${k}!`, answer: '2' })).join('\n'));
+    const v1 = writeFile(
+      dir,
+      'v1.jsonl',
+      ['a', 'b', 'c'].map((k) => JSON.stringify({ id: k, question: `Q${k}`, answer: '1' })).join('\n'),
+    );
+    const v2 = writeFile(
+      dir,
+      'v2.jsonl',
+      ['a', 'b', 'd'].map((k) => JSON.stringify({ id: k, question: `Q${k}!`, answer: '2' })).join('\n'),
+    );
     await imp({ file: v1, name: 'rep' });
     const idsBefore = new Map(listProblems(store, 'rep').map((p) => [p.key, p.id]));
     await rejects({ file: v2, name: 'rep' }, null, /already exists with different content/);
     const r = await imp({ file: v2, name: 'rep', replace: true });
     assert.equal(r.outcome, 'replaced');
     const after = listProblems(store, 'rep');
-    assert.deepEqual(after.map((p) => [p.key, p.question, p.answer]), [['a', 'Qa!', '2'], ['b', 'Qb!', '2'], ['d', 'Qd!', '2']]);
+    assert.deepEqual(
+      after.map((p) => [p.key, p.question, p.answer]),
+      [
+        ['a', 'Qa!', '2'],
+        ['b', 'Qb!', '2'],
+        ['d', 'Qd!', '2'],
+      ],
+    );
     assert.equal(after[0]!.id, idsBefore.get('a'));
     assert.equal(after[1]!.id, idsBefore.get('b'));
   });
 
   it('refuses to drop problems that have traces, and stores nothing', async () => {
-    const v1 = writeFile(dir, 't1.jsonl', ['a', 'b'].map((k) => JSON.stringify({ id: k, question: `Q${k}`, answer: '1' })).join('\n'));
+    const v1 = writeFile(
+      dir,
+      't1.jsonl',
+      ['a', 'b'].map((k) => JSON.stringify({ id: k, question: `Q${k}`, answer: '1' })).join('\n'),
+    );
     const v2 = writeFile(dir, 't2.jsonl', JSON.stringify({ id: 'a', question: 'Qa', answer: '1' }));
     const r = await imp({ file: v1, name: 'traced' });
     const b = listProblems(store, 'traced').find((p) => p.key === 'b')!;
-    const run = store.db.prepare("INSERT INTO runs (name, kind, set_id, model) VALUES ('tr', 'sample', ?, 'm')").run(r.setId).lastInsertRowid;
-    store.db.prepare("INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer) VALUES (?, ?, 0, 'p', 'a')").run(run, b.id);
+    const run = store.db
+      .prepare("INSERT INTO runs (name, kind, set_id, model) VALUES ('tr', 'sample', ?, 'm')")
+      .run(r.setId).lastInsertRowid;
+    store.db
+      .prepare("INSERT INTO traces (run_id, problem_id, sample_index, prompt, answer) VALUES (?, ?, 0, 'p', 'a')")
+      .run(run, b.id);
     await rejects({ file: v2, name: 'traced', replace: true }, null, /drops 1 problem\(s\) that have traces/);
     assert.equal(listProblems(store, 'traced').length, 2);
   });
@@ -321,12 +449,20 @@ describe('replace', () => {
 
 describe('cancellation', () => {
   it('an aborted import stores nothing', async () => {
-    const lines = Array.from({ length: 12000 }, (_, i) => JSON.stringify({ id: i, question: `Q${i}`, answer: String(i) }));
+    const lines = Array.from({ length: 12000 }, (_, i) =>
+      JSON.stringify({ id: i, question: `Q${i}`, answer: String(i) }),
+    );
     const f = writeFile(dir, 'big.jsonl', lines.join('\n'));
     const controller = new AbortController();
     const before = snapshot();
     await assert.rejects(
-      imp({ file: f, name: 'big', chunkSize: 1000, signal: controller.signal, onProgress: (p) => p.phase === 'write' && p.done >= 3000 && controller.abort() }),
+      imp({
+        file: f,
+        name: 'big',
+        chunkSize: 1000,
+        signal: controller.signal,
+        onProgress: (p) => p.phase === 'write' && p.done >= 3000 && controller.abort(),
+      }),
       /cancelled; nothing was imported/,
     );
     assert.deepEqual(snapshot(), before);

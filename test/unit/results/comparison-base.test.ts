@@ -18,13 +18,31 @@ const question = (set: string, i: number) => `In set ${set}, what is ${i} + ${i}
 
 /** An evaluation of `set` by `model` where the first `right` of the 4 problems are answered correctly. */
 function evaluation(set: string, run: string, model: string, right: number): void {
-  const file = writeFile(dir, `${run}.jsonl`, [0, 1, 2, 3].map((i) => JSON.stringify({ question: question(set, i), response: [`\\boxed{${i < right ? 2 * i : 999}}`], gt_answer: String(2 * i) })).join('\n'));
+  const file = writeFile(
+    dir,
+    `${run}.jsonl`,
+    [0, 1, 2, 3]
+      .map((i) =>
+        JSON.stringify({
+          question: question(set, i),
+          response: [`\\boxed{${i < right ? 2 * i : 999}}`],
+          gt_answer: String(2 * i),
+        }),
+      )
+      .join('\n'),
+  );
   importTraces(store, { file, setName: set, runName: run, model });
   // graded as the grader would: the boxed answer against the gold
-  const traces = store.db.prepare('SELECT t.id, t.answer, p.answer AS gold FROM traces t JOIN runs r ON r.id = t.run_id JOIN problems p ON p.id = t.problem_id WHERE r.name = ?').all(run) as { id: number; answer: string; gold: string }[];
+  const traces = store.db
+    .prepare(
+      'SELECT t.id, t.answer, p.answer AS gold FROM traces t JOIN runs r ON r.id = t.run_id JOIN problems p ON p.id = t.problem_id WHERE r.name = ?',
+    )
+    .all(run) as { id: number; answer: string; gold: string }[];
   for (const t of traces) {
     const extracted = /\\boxed\{(\d+)\}/.exec(t.answer)![1]!;
-    store.db.prepare('INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, ?)').run(t.id, extracted, extracted === t.gold ? 'correct' : 'incorrect', GRADER_VERSION);
+    store.db
+      .prepare('INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, ?)')
+      .run(t.id, extracted, extracted === t.gold ? 'correct' : 'incorrect', GRADER_VERSION);
   }
 }
 
@@ -32,7 +50,13 @@ before(async () => {
   dir = tempDir('w2s-comparison-');
   store = openStore(path.join(dir, 'w2s.db'));
   for (const set of ['a', 'b']) {
-    const file = writeFile(dir, `${set}.jsonl`, [0, 1, 2, 3].map((i) => JSON.stringify({ id: `${set}${i}`, problem: question(set, i), answer: String(2 * i) })).join('\n'));
+    const file = writeFile(
+      dir,
+      `${set}.jsonl`,
+      [0, 1, 2, 3]
+        .map((i) => JSON.stringify({ id: `${set}${i}`, problem: question(set, i), answer: String(2 * i) }))
+        .join('\n'),
+    );
     await importProblemSet(store, { file, name: set });
   }
   evaluation('a', 'base-a-old', 'base-model', 1); // 0.25
@@ -42,7 +66,8 @@ before(async () => {
 });
 after(() => store.close());
 
-const close = (a: number | null | undefined, b: number) => assert.ok(a !== null && a !== undefined && Math.abs(a - b) < 1e-9, `${a} ≉ ${b}`);
+const close = (a: number | null | undefined, b: number) =>
+  assert.ok(a !== null && a !== undefined && Math.abs(a - b) < 1e-9, `${a} ≉ ${b}`);
 
 describe('the comparison against a base', () => {
   it('the base model: its latest evaluation stands; Δ is on the problems both were graded on', async () => {

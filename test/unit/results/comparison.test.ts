@@ -7,14 +7,20 @@ import { createGraderPool, type GraderPool } from '../../../src/core/grader';
 import { gradeTraces } from '../../../src/core/grading/grade-traces';
 import { importProblemSet } from '../../../src/core/problems/import';
 import { comparisonChoices } from '../../../src/core/results/choices';
-import { buildComparison, createComparisonCache, type Comparison, type Row } from '../../../src/core/results/comparison';
+import {
+  buildComparison,
+  createComparisonCache,
+  type Comparison,
+  type Row,
+} from '../../../src/core/results/comparison';
 import { toCompactMarkdown, toLatex, toTextTable } from '../../../src/core/results/format';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { writeResultsFixture } from '../../support/results-fixture';
 import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
 
-const close = (a: number | null | undefined, b: number, eps = 1e-12) => assert.ok(a !== null && a !== undefined && Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
+const close = (a: number | null | undefined, b: number, eps = 1e-12) =>
+  assert.ok(a !== null && a !== undefined && Math.abs(a - b) <= eps, `${a} ≉ ${b}`);
 
 let store: Store;
 let dir: string;
@@ -46,7 +52,10 @@ describe('comparisons on common problems', () => {
     close(cell.rgr.value, 0.5);
     close(cell.rgr.gapProblems, 20);
     assert.equal(cell.rgr.unstable, false);
-    assert.ok(cell.rgr.interval && cell.rgr.interval.low < 0.5 && 0.5 < cell.rgr.interval.high, JSON.stringify(cell.rgr.interval));
+    assert.ok(
+      cell.rgr.interval && cell.rgr.interval.low < 0.5 && 0.5 < cell.rgr.interval.high,
+      JSON.stringify(cell.rgr.interval),
+    );
     // Δ on the same 50: 0.6 − 0.4, not 0.6 − 0.2
     close(cell.delta!.value, 0.2);
     assert.deepEqual([cell.delta!.common, cell.delta!.of], [50, 100]);
@@ -74,7 +83,10 @@ describe('comparisons on common problems', () => {
   it('Avg. Δ is the mean of the paired per-set Δs; the average says how many sets and how many partial', () => {
     const a = row('student').average;
     close(a.delta!.value, (0.2 - 0.1 + 4 / 30) / 3);
-    assert.deepEqual([a.delta!.over, a.delta!.common, a.over, a.of, a.partial, a.weighting], [3, 50 + 20 + 30, 3, 3, 1, 'macro']);
+    assert.deepEqual(
+      [a.delta!.over, a.delta!.common, a.over, a.of, a.partial, a.weighting],
+      [3, 50 + 20 + 30, 3, 3, 1, 'macro'],
+    );
     close(a.accuracy, (0.6 + 0.4 + 7 / 30) / 3);
   });
 
@@ -103,13 +115,22 @@ describe('comparisons on common problems', () => {
     assert.match(cell.rgr.reason!, /^no common problems/);
     assert.equal(row('student', apart).average.delta, null);
     assert.deepEqual(row('student', apart).rgr!.leftOut, { undefined: 0, unstable: 0, noCommon: 1 });
-    assert.match(toTextTable(apart), /Δ: no common problems with the base \(base\) · RGR undefined \(no common problems/);
+    assert.match(
+      toTextTable(apart),
+      /Δ: no common problems with the base \(base\) · RGR undefined \(no common problems/,
+    );
     // RL shares the base's five problems: its Δ is on 5 of 10
     assert.deepEqual([row('rl', apart).cells.apart!.delta!.common, row('rl', apart).cells.apart!.delta!.of], [5, 10]);
   });
 
   it('micro weighting and the ratio of gains are there on request, named in the result', async () => {
-    const micro = await buildComparison(store, { base: 'base', rl: 'rl', sets: ['hundred', 'below', 'tiny'], weighting: 'micro', rgrAggregation: 'ratio-of-gains' });
+    const micro = await buildComparison(store, {
+      base: 'base',
+      rl: 'rl',
+      sets: ['hundred', 'below', 'tiny'],
+      weighting: 'micro',
+      rgrAggregation: 'ratio-of-gains',
+    });
     const a = row('student', micro).average;
     // problem-weighted: (0.2·50 − 0.1·20 + 4/30·30) / 100 = 0.12
     close(a.delta!.value, 0.12);
@@ -121,16 +142,32 @@ describe('comparisons on common problems', () => {
   });
 
   it('the panel settings become the same options as the CLI flags; a value that is no choice keeps the default', () => {
-    const settings: Record<string, unknown> = { rgrMinGap: 1, average: 'micro', rgrMean: 'ratio-of-gains', majVote: 'equivalent' };
-    assert.deepEqual(comparisonChoices((k) => settings[k]), { rgrMinGap: 1, weighting: 'micro', rgrAggregation: 'ratio-of-gains', majVote: 'equivalent' });
+    const settings: Record<string, unknown> = {
+      rgrMinGap: 1,
+      average: 'micro',
+      rgrMean: 'ratio-of-gains',
+      majVote: 'equivalent',
+    };
+    assert.deepEqual(
+      comparisonChoices((k) => settings[k]),
+      { rgrMinGap: 1, weighting: 'micro', rgrAggregation: 'ratio-of-gains', majVote: 'equivalent' },
+    );
     const bad: Record<string, unknown> = { rgrMinGap: -1, average: 'mean', rgrMean: 2, majVote: null };
-    assert.deepEqual(comparisonChoices((k) => bad[k]), { rgrMinGap: undefined, weighting: undefined, rgrAggregation: undefined, majVote: undefined });
+    assert.deepEqual(
+      comparisonChoices((k) => bad[k]),
+      { rgrMinGap: undefined, weighting: undefined, rgrAggregation: undefined, majVote: undefined },
+    );
     assert.equal(comparisonChoices(() => 2.5).rgrMinGap, undefined);
     assert.equal(comparisonChoices(() => 0).rgrMinGap, 0);
   });
 
   it('the threshold is configurable: with a gap of 1 problem allowed, AIME-sized RGR 4.0 enters the mean', async () => {
-    const loose = await buildComparison(store, { base: 'base', rl: 'rl', sets: ['hundred', 'below', 'tiny'], rgrMinGap: 1 });
+    const loose = await buildComparison(store, {
+      base: 'base',
+      rl: 'rl',
+      sets: ['hundred', 'below', 'tiny'],
+      rgrMinGap: 1,
+    });
     const m = row('student', loose).rgr!;
     close(m.value, (0.5 + 4) / 2);
     assert.equal(loose.settings.rgrMinGap, 1);
@@ -144,7 +181,17 @@ describe('comparisons on common problems', () => {
     const again = await buildComparison(store, options);
     assert.equal(row('student', again).rgr, row('student', before).rgr, 'unchanged: the same cached result');
     // the student's other 50 problems arrive, all wrong: on all 100, (0.3 − 0.2) / (0.52 − 0.2) = 0.3125
-    const file = writeFile(dir, 'more.jsonl', Array.from({ length: 50 }, (_, j) => JSON.stringify({ id: `q${50 + j}`, question: `Compute ${50 + j} * 3. (#${50 + j})`, response: '\\boxed{999999}' })).join('\n'));
+    const file = writeFile(
+      dir,
+      'more.jsonl',
+      Array.from({ length: 50 }, (_, j) =>
+        JSON.stringify({
+          id: `q${50 + j}`,
+          question: `Compute ${50 + j} * 3. (#${50 + j})`,
+          response: '\\boxed{999999}',
+        }),
+      ).join('\n'),
+    );
     importTraces(store, { file, setName: 'hundred', runName: 'student-hundred', model: 'student' });
     await gradeTraces(store, pool, {});
     const after = await buildComparison(store, options);

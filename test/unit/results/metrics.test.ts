@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { majorityVote, passAtK, reportedKs } from '../../../src/core/results/estimators';
 import { averageAccuracy, averageDelta, commonScores, pairedDelta } from '../../../src/core/results/common-problems';
-import { accuracyInterval, bootstrapMeanInterval, normalQuantile, quantile, seededRandom, stratifiedBootstrap, wilsonInterval } from '../../../src/core/results/interval';
+import {
+  accuracyInterval,
+  bootstrapMeanInterval,
+  normalQuantile,
+  quantile,
+  seededRandom,
+  stratifiedBootstrap,
+  wilsonInterval,
+} from '../../../src/core/results/interval';
 import { computeMetrics } from '../../../src/core/results/metrics';
 import type { ProblemOutcome, SampleOutcome } from '../../../src/core/results/outcomes';
 import { meanRgr, noRgr, ratio, RGR_AGGREGATIONS, rgrOnCommon, type RgrColumns } from '../../../src/core/results/rgr';
@@ -64,10 +72,22 @@ describe('maj@k', () => {
   });
 
   test('a tie goes to the answer seen first (Counter.most_common order)', () => {
-    assert.deepEqual(majorityVote([v('5', true), v('7', false), v('7', false), v('5', true)]), { answer: '5', correct: true, count: 2 });
-    assert.deepEqual(majorityVote([v('7', false), v('5', true), v('5', true), v('7', false)]), { answer: '7', correct: false, count: 2 });
+    assert.deepEqual(majorityVote([v('5', true), v('7', false), v('7', false), v('5', true)]), {
+      answer: '5',
+      correct: true,
+      count: 2,
+    });
+    assert.deepEqual(majorityVote([v('7', false), v('5', true), v('5', true), v('7', false)]), {
+      answer: '7',
+      correct: false,
+      count: 2,
+    });
     // three-way tie of singletons: the first sample's answer
-    assert.deepEqual(majorityVote([v('1', false), v('2', true), v('3', false)]), { answer: '1', correct: false, count: 1 });
+    assert.deepEqual(majorityVote([v('1', false), v('2', true), v('3', false)]), {
+      answer: '1',
+      correct: false,
+      count: 1,
+    });
   });
 
   test('only the first k samples vote', () => {
@@ -78,8 +98,16 @@ describe('maj@k', () => {
   });
 
   test('"no answer" is a vote of its own and can win a tie', () => {
-    assert.deepEqual(majorityVote([v(null, false), v('3', true), v(null, false), v('3', true)]), { answer: null, correct: false, count: 2 });
-    assert.deepEqual(majorityVote([v('3', true), v(null, false), v(null, false), v('3', true)]), { answer: '3', correct: true, count: 2 });
+    assert.deepEqual(majorityVote([v(null, false), v('3', true), v(null, false), v('3', true)]), {
+      answer: null,
+      correct: false,
+      count: 2,
+    });
+    assert.deepEqual(majorityVote([v('3', true), v(null, false), v(null, false), v('3', true)]), {
+      answer: '3',
+      correct: true,
+      count: 2,
+    });
   });
 
   test('answers are grouped by their exact text (as W2SR groups raw predictions)', () => {
@@ -90,7 +118,11 @@ describe('maj@k', () => {
 
 /** Per-problem 0/1 scores: the first `correct` of `n` problems solved. */
 const solved = (n: number, correct: number) => Array.from({ length: n }, (_, i) => (i < correct ? 1 : 0));
-const columns = (n: number, student: number, base: number, rl: number): RgrColumns => ({ student: solved(n, student), base: solved(n, base), rl: solved(n, rl) });
+const columns = (n: number, student: number, base: number, rl: number): RgrColumns => ({
+  student: solved(n, student),
+  base: solved(n, base),
+  rl: solved(n, rl),
+});
 
 describe('RGR on common problems', () => {
   test('(student − base) / (RL − base)', () => {
@@ -114,7 +146,15 @@ describe('RGR on common problems', () => {
   });
 
   test('noRgr: a reason and nothing else', () => {
-    assert.deepEqual(noRgr('not evaluated', 3), { value: null, reason: 'not evaluated', unstable: false, common: 3, gap: null, gapProblems: null, interval: null });
+    assert.deepEqual(noRgr('not evaluated', 3), {
+      value: null,
+      reason: 'not evaluated',
+      unstable: false,
+      common: 3,
+      gap: null,
+      gapProblems: null,
+      interval: null,
+    });
   });
 
   test('RL below the base is undefined with the reason, never (0.40 − 0.50) / (0.45 − 0.50) = 2.00', () => {
@@ -127,9 +167,18 @@ describe('RGR on common problems', () => {
     const same = rgrOnCommon(columns(100, 70, 50, 50));
     assert.equal(same.value, null);
     assert.equal(same.reason, 'undefined: RL equals the base on the 100 common problems');
-    assert.equal(rgrOnCommon({ student: [], base: [], rl: [] }).reason, 'no common problems: base, RL and this model were graded on no problem in common');
-    assert.throws(() => rgrOnCommon({ student: [1], base: [1, 0], rl: [1] }), /RGR needs aligned scores \(got 1, 2, 1\)/);
-    assert.throws(() => rgrOnCommon({ student: [1], base: [1], rl: [1, 0] }), /RGR needs aligned scores \(got 1, 1, 2\)/);
+    assert.equal(
+      rgrOnCommon({ student: [], base: [], rl: [] }).reason,
+      'no common problems: base, RL and this model were graded on no problem in common',
+    );
+    assert.throws(
+      () => rgrOnCommon({ student: [1], base: [1, 0], rl: [1] }),
+      /RGR needs aligned scores \(got 1, 2, 1\)/,
+    );
+    assert.throws(
+      () => rgrOnCommon({ student: [1], base: [1], rl: [1, 0] }),
+      /RGR needs aligned scores \(got 1, 1, 2\)/,
+    );
     assert.equal(rgrOnCommon(columns(100, 60, 50, 49)).unstable, false);
   });
 
@@ -142,7 +191,10 @@ describe('RGR on common problems', () => {
     // exactly at the threshold is stable; the threshold is the caller's
     assert.equal(rgrOnCommon(columns(30, 7, 3, 8)).unstable, false);
     assert.equal(rgrOnCommon(columns(30, 7, 3, 4), { minGap: 1 }).unstable, false);
-    assert.equal(rgrOnCommon(columns(30, 7, 3, 5), { minGap: 3 }).reason, 'unstable: RL beats the base by 2 problems (fewer than 3)');
+    assert.equal(
+      rgrOnCommon(columns(30, 7, 3, 5), { minGap: 3 }).reason,
+      'unstable: RL beats the base by 2 problems (fewer than 3)',
+    );
   });
 
   test('paired bootstrap interval: resamples the common problems jointly, seeded, around the value', () => {
@@ -175,7 +227,10 @@ describe('RGR on common problems', () => {
     ].map(({ c }) => ({ rgr: rgrOnCommon(c), columns: c }));
     const m = meanRgr([...sets, { rgr: noRgr('not evaluated'), columns: null }]);
     close(m.value!, (0.5 + 0.8) / 2);
-    assert.deepEqual([m.over, m.of, m.leftOut, m.aggregation, m.weighting], [2, 5, { undefined: 1, unstable: 1, noCommon: 1 }, 'mean-of-ratios', 'macro']);
+    assert.deepEqual(
+      [m.over, m.of, m.leftOut, m.aggregation, m.weighting],
+      [2, 5, { undefined: 1, unstable: 1, noCommon: 1 }, 'mean-of-ratios', 'macro'],
+    );
     assert.ok(m.interval!.low < m.value! && m.value! < m.interval!.high);
     // ratio of gains, macro: mean gain (0.1 − 0.1 + 4/30 + 0.4) / 4 over mean gap (0.2 − 0.05 + 1/30 + 0.5) / 4
     const g = meanRgr(sets, { aggregation: 'ratio-of-gains' });
@@ -188,9 +243,14 @@ describe('RGR on common problems', () => {
     // ratio of gains where the benchmarks' gaps add up to nothing: undefined, said so
     const flat = [columns(100, 60, 50, 45), columns(100, 60, 50, 55)].map((c) => ({ rgr: rgrOnCommon(c), columns: c }));
     const g0 = meanRgr(flat, { aggregation: 'ratio-of-gains' });
-    assert.deepEqual([g0.value, g0.reason, g0.interval, g0.intervalNote], [null, 'undefined: RL does not beat the base on the benchmarks averaged', null, 'no value']);
+    assert.deepEqual(
+      [g0.value, g0.reason, g0.interval, g0.intervalNote],
+      [null, 'undefined: RL does not beat the base on the benchmarks averaged', null, 'no value'],
+    );
     // a benchmark without columns (not evaluated) is left out of the ratio of gains too, and counted
-    const withMissing = meanRgr([...flat.slice(1), { rgr: noRgr('not evaluated'), columns: null }], { aggregation: 'ratio-of-gains' });
+    const withMissing = meanRgr([...flat.slice(1), { rgr: noRgr('not evaluated'), columns: null }], {
+      aggregation: 'ratio-of-gains',
+    });
     close(withMissing.value!, 2);
     assert.deepEqual([withMissing.over, withMissing.leftOut.noCommon], [1, 1]);
   });
@@ -198,16 +258,35 @@ describe('RGR on common problems', () => {
 
 describe('common problems', () => {
   test('scores aligned over the problems every model was graded on', () => {
-    const a = new Map([['p1', 1], ['p2', 0], ['p3', 1]]);
-    const b = new Map([['p2', 1], ['p3', 0.5], ['p4', 1]]);
-    const c = new Map([['p3', 0], ['p2', 0.25]]);
-    assert.deepEqual(commonScores([a, b, c]), [[0, 1], [1, 0.5], [0.25, 0]]);
+    const a = new Map([
+      ['p1', 1],
+      ['p2', 0],
+      ['p3', 1],
+    ]);
+    const b = new Map([
+      ['p2', 1],
+      ['p3', 0.5],
+      ['p4', 1],
+    ]);
+    const c = new Map([
+      ['p3', 0],
+      ['p2', 0.25],
+    ]);
+    assert.deepEqual(commonScores([a, b, c]), [
+      [0, 1],
+      [1, 0.5],
+      [0.25, 0],
+    ]);
     assert.deepEqual(commonScores([a, new Map()]), [[], []]);
     assert.deepEqual(commonScores([]), []);
   });
 
   test('Avg.: macro mean of the benchmark accuracies, or micro (weighted by graded problems); none without results', () => {
-    const sets = [{ accuracy: 0.6, problems: 50 }, { accuracy: 0.4, problems: 20 }, { accuracy: 0.2, problems: 30 }];
+    const sets = [
+      { accuracy: 0.6, problems: 50 },
+      { accuracy: 0.4, problems: 20 },
+      { accuracy: 0.2, problems: 30 },
+    ];
     close(averageAccuracy(sets, 'macro')!, 0.4);
     close(averageAccuracy(sets, 'micro')!, (30 + 8 + 6) / 100);
     assert.equal(averageAccuracy([], 'macro'), null);
@@ -269,8 +348,18 @@ describe('95% intervals: percentile bootstrap over problems', () => {
   });
 
   test('Δ is paired over the problems both models were graded on, and says of how many in the set', () => {
-    const student = new Map([['a', 1], ['b', 1], ['c', 0], ['d', 1]]);
-    const base = new Map([['a', 1], ['b', 0], ['c', 0], ['e', 1]]); // d and e are not shared
+    const student = new Map([
+      ['a', 1],
+      ['b', 1],
+      ['c', 0],
+      ['d', 1],
+    ]);
+    const base = new Map([
+      ['a', 1],
+      ['b', 0],
+      ['c', 0],
+      ['e', 1],
+    ]); // d and e are not shared
     const d = pairedDelta(student, base, 5)!;
     assert.deepEqual([d.common, d.of], [3, 5]);
     close(d.value, 1 / 3); // (0 + 1 + 0) / 3
@@ -329,17 +418,39 @@ describe('Wilson where the bootstrap degenerates', () => {
     const b = stratifiedBootstrap([[solved(50, 25)], [solved(50, 10)]], (m) => m[0]![0]! - m[1]![0]!)!;
     assert.ok(b.low! < 0.3 && 0.3 < b.high!);
     assert.equal(b.infinite, 0);
-    assert.equal(stratifiedBootstrap([], () => 0), undefined);
-    assert.equal(stratifiedBootstrap([[[]]], () => 0), undefined);
+    assert.equal(
+      stratifiedBootstrap([], () => 0),
+      undefined,
+    );
+    assert.equal(
+      stratifiedBootstrap([[[]]], () => 0),
+      undefined,
+    );
   });
 });
 
 describe('per-run metrics', () => {
   let id = 0;
-  const s = (index: number, verdict: SampleOutcome['verdict'], extracted: string | null, tokens: number | null, truncated = false): SampleOutcome => ({
-    traceId: ++id, index, verdict, extracted, tokens, truncated,
+  const s = (
+    index: number,
+    verdict: SampleOutcome['verdict'],
+    extracted: string | null,
+    tokens: number | null,
+    truncated = false,
+  ): SampleOutcome => ({
+    traceId: ++id,
+    index,
+    verdict,
+    extracted,
+    tokens,
+    truncated,
   });
-  const p = (key: string, samples: SampleOutcome[], metadata: Record<string, unknown> = {}, failed = 0): ProblemOutcome => ({ key, position: Number(key.slice(1)), metadata, samples, failed });
+  const p = (
+    key: string,
+    samples: SampleOutcome[],
+    metadata: Record<string, unknown> = {},
+    failed = 0,
+  ): ProblemOutcome => ({ key, position: Number(key.slice(1)), metadata, samples, failed });
   const outcomes = [
     p('p1', [s(0, 'correct', '7', 100), s(1, 'correct', '7', 200)], { subject: 'Algebra', level: 2 }),
     p('p2', [s(0, 'correct', '4', 6000), s(1, 'incorrect', '5', 300)], { subject: 'Algebra', level: 10 }),
@@ -360,11 +471,17 @@ describe('per-run metrics', () => {
   test('pass@k and maj@k for n = 2', () => {
     const m = computeMetrics(outcomes);
     // pass@1 = accuracy; pass@2: p1 1, p2 1 (n − c = 1 < 2), p3 0
-    assert.deepEqual(m.passAtK.map((x) => x.k), [1, 2]);
+    assert.deepEqual(
+      m.passAtK.map((x) => x.k),
+      [1, 2],
+    );
     close(m.passAtK[0]!.value, 0.5);
     close(m.passAtK[1]!.value, 2 / 3);
     // maj@2 in sample order: p1 "7","7" → correct; p2 "4","5" tie → "4" correct; p3 (index 0 first) none,"9" tie → none
-    assert.deepEqual(m.majAtK.map((x) => x.k), [2]);
+    assert.deepEqual(
+      m.majAtK.map((x) => x.k),
+      [2],
+    );
     close(m.majAtK[0]!.value, 2 / 3);
   });
 
@@ -377,7 +494,9 @@ describe('per-run metrics', () => {
     close(wide.avgLength!, (100 + 200 + 6000 + 300 + 4999 + 50) / 6);
     assert.equal(wide.longIgnored, 0);
     // the boundary itself: 5,000 is left out, 4,999 is kept (eval_passk.py `if i < 5000`)
-    const edge = computeMetrics([p('p1', [s(0, 'correct', '1', 4999), s(1, 'correct', '1', 5000), s(2, 'correct', '1', 5001)])]);
+    const edge = computeMetrics([
+      p('p1', [s(0, 'correct', '1', 4999), s(1, 'correct', '1', 5000), s(2, 'correct', '1', 5001)]),
+    ]);
     close(edge.avgLength!, 4999);
     assert.equal(edge.longIgnored, 2);
     const edgeAt = computeMetrics([p('p1', [s(0, 'correct', '1', 10), s(1, 'correct', '1', 20)])], { longTokens: 20 });
@@ -391,37 +510,77 @@ describe('per-run metrics', () => {
       { value: 'Algebra', problems: 2, accuracy: 0.75 },
       { value: 'Geometry', problems: 1, accuracy: 0 },
     ]);
-    assert.deepEqual(m.breakdowns.level!.map((r) => [r.value, r.problems, r.accuracy]), [
-      ['2', 2, 0.5],
-      ['10', 1, 0.5],
-    ]);
+    assert.deepEqual(
+      m.breakdowns.level!.map((r) => [r.value, r.problems, r.accuracy]),
+      [
+        ['2', 2, 0.5],
+        ['10', 1, 0.5],
+      ],
+    );
     assert.deepEqual(computeMetrics([p('p1', [s(0, 'correct', '1', 1)])]).breakdowns, {});
   });
 
   test('a failed sample leaves its problem out of pass@n and maj@n (counted), instead of turning pass@4 into pass@3', () => {
     const four = (key: string, verdicts: SampleOutcome['verdict'][], answers: (string | null)[], failed = 0) =>
-      p(key, verdicts.map((v, i) => s(i, v, answers[i]!, 10)), {}, failed);
+      p(
+        key,
+        verdicts.map((v, i) => s(i, v, answers[i]!, 10)),
+        {},
+        failed,
+      );
     const xs = [
       four('p1', ['correct', 'incorrect', 'incorrect', 'incorrect'], ['1', '2', '2', '3']),
       four('p2', ['incorrect', 'incorrect', 'incorrect', 'correct'], ['5', '6', '7', '4']),
       four('p3', ['incorrect', 'incorrect', 'correct'], ['8', '8', '9'], 1), // one request failed: 3 graded
     ];
     const m = computeMetrics(xs, { samplesPerProblem: 4 });
-    assert.deepEqual(m.passAtK.map((x) => [x.k, x.problems]), [[1, 3], [2, 3], [4, 2]]);
+    assert.deepEqual(
+      m.passAtK.map((x) => [x.k, x.problems]),
+      [
+        [1, 3],
+        [2, 3],
+        [4, 2],
+      ],
+    );
     close(m.passAtK[2]!.value, 1); // p1 and p2 each have a correct sample among 4
-    assert.deepEqual(m.majAtK.map((x) => [x.k, x.problems]), [[2, 3], [4, 2]]);
+    assert.deepEqual(
+      m.majAtK.map((x) => [x.k, x.problems]),
+      [
+        [2, 3],
+        [4, 2],
+      ],
+    );
     // without the run's n, the most graded samples any problem has sets the k
-    assert.deepEqual(computeMetrics(xs).passAtK.map((x) => x.k), [1, 2, 4]);
+    assert.deepEqual(
+      computeMetrics(xs).passAtK.map((x) => x.k),
+      [1, 2, 4],
+    );
   });
 
   test('maj@k votes by exact text by default, by equivalent answers (the grader decides) on request', () => {
     // "1/2" and "0.5" are one answer to the grader: 2 votes against "3"'s 2, and the first group is correct
-    const q = p('p1', [s(0, 'incorrect', '3', 1), s(1, 'correct', '\\frac{1}{2}', 1), s(2, 'incorrect', '3', 1), s(3, 'correct', '0.5', 1)]);
+    const q = p('p1', [
+      s(0, 'incorrect', '3', 1),
+      s(1, 'correct', '\\frac{1}{2}', 1),
+      s(2, 'incorrect', '3', 1),
+      s(3, 'correct', '0.5', 1),
+    ]);
     const exact = computeMetrics([{ ...q, answerType: 'math' }], { samplesPerProblem: 4 });
     assert.equal(exact.majVote, 'exact');
     assert.equal(exact.majAtK.find((x) => x.k === 4)!.value, 0); // "3" ×2 beats two singletons
-    const wrongPair = p('p2', [s(0, 'incorrect', '2/4', 1), s(1, 'correct', '7', 1), s(2, 'incorrect', '0.5', 1), s(3, 'correct', '7', 1)]);
-    const eq = computeMetrics([{ ...q, answerType: 'math' }, { ...wrongPair, answerType: 'math' }], { samplesPerProblem: 4, majVote: 'equivalent' });
+    const wrongPair = p('p2', [
+      s(0, 'incorrect', '2/4', 1),
+      s(1, 'correct', '7', 1),
+      s(2, 'incorrect', '0.5', 1),
+      s(3, 'correct', '7', 1),
+    ]);
+    const eq = computeMetrics(
+      [
+        { ...q, answerType: 'math' },
+        { ...wrongPair, answerType: 'math' },
+      ],
+      { samplesPerProblem: 4, majVote: 'equivalent' },
+    );
     assert.equal(eq.majVote, 'equivalent');
     // p1: {3 ×2} vs {1/2, 0.5 ×2}: tie → "3" seen first → wrong. p2: {2/4, 0.5} ×2 vs {7 ×2}: tie, "2/4" first → wrong
     // With exact text, p2's "7" (2 votes) beats the singletons "2/4" and "0.5": the grouping changed the outcome.
@@ -429,9 +588,23 @@ describe('per-run metrics', () => {
     const exact2 = computeMetrics([{ ...wrongPair, answerType: 'math' }], { samplesPerProblem: 4 });
     assert.equal(exact2.majAtK.find((x) => x.k === 4)!.value, 1);
     // equivalent answers win a vote they would split by text
-    const split = p('p3', [s(0, 'correct', '\\frac{1}{2}', 1), s(1, 'incorrect', '3', 1), s(2, 'correct', '0.5', 1), s(3, 'incorrect', '3', 1), s(4, 'correct', '1/2', 1)]);
-    assert.equal(computeMetrics([{ ...split, answerType: 'math' }], { samplesPerProblem: 5 }).majAtK.find((x) => x.k === 5)!.value, 0);
-    assert.equal(computeMetrics([{ ...split, answerType: 'math' }], { samplesPerProblem: 5, majVote: 'equivalent' }).majAtK.find((x) => x.k === 5)!.value, 1);
+    const split = p('p3', [
+      s(0, 'correct', '\\frac{1}{2}', 1),
+      s(1, 'incorrect', '3', 1),
+      s(2, 'correct', '0.5', 1),
+      s(3, 'incorrect', '3', 1),
+      s(4, 'correct', '1/2', 1),
+    ]);
+    assert.equal(
+      computeMetrics([{ ...split, answerType: 'math' }], { samplesPerProblem: 5 }).majAtK.find((x) => x.k === 5)!.value,
+      0,
+    );
+    assert.equal(
+      computeMetrics([{ ...split, answerType: 'math' }], { samplesPerProblem: 5, majVote: 'equivalent' }).majAtK.find(
+        (x) => x.k === 5,
+      )!.value,
+      1,
+    );
   });
 
   test('one sample per problem: no pass@k or maj@k beyond 1; nothing graded: no accuracy', () => {

@@ -15,8 +15,12 @@ function fixture() {
   seedBrowseFixture(store);
   const count = (sql: string) => (store.db.prepare(sql).get() as { n: number }).n;
   const snapshot = () => ({
-    runs: count('SELECT count(*) AS n FROM runs'), traces: count('SELECT count(*) AS n FROM traces'), grades: count('SELECT count(*) AS n FROM grades'),
-    labels: count('SELECT count(*) AS n FROM labels'), problems: count('SELECT count(*) AS n FROM problems'), sets: count('SELECT count(*) AS n FROM problem_sets'),
+    runs: count('SELECT count(*) AS n FROM runs'),
+    traces: count('SELECT count(*) AS n FROM traces'),
+    grades: count('SELECT count(*) AS n FROM grades'),
+    labels: count('SELECT count(*) AS n FROM labels'),
+    problems: count('SELECT count(*) AS n FROM problems'),
+    sets: count('SELECT count(*) AS n FROM problem_sets'),
   });
   return { store, snapshot };
 }
@@ -26,7 +30,9 @@ describe('deleting runs and sets', () => {
     const { store, snapshot } = fixture();
     const before = snapshot();
     // teacher-b is deleted after teacher-a; its delete fails, as a full disk or an I/O error would
-    store.db.exec("CREATE TRIGGER boom BEFORE DELETE ON runs WHEN old.name = 'teacher-b' BEGIN SELECT RAISE(ABORT, 'disk I/O error (test)'); END");
+    store.db.exec(
+      "CREATE TRIGGER boom BEFORE DELETE ON runs WHEN old.name = 'teacher-b' BEGIN SELECT RAISE(ABORT, 'disk I/O error (test)'); END",
+    );
     assert.throws(() => deleteSet(store, 'math-a', { cascade: true }), /disk I\/O error \(test\)/);
     assert.deepEqual(snapshot(), before);
     assert.ok(findRun(store, 'teacher-a'));
@@ -38,7 +44,10 @@ describe('deleting runs and sets', () => {
     const { store } = fixture();
     const run = findRun(store, 'teacher-c')!;
     claimRun(store, run.id);
-    assert.throws(() => deleteRun(store, 'teacher-c'), /being sampled right now by this process\. Cancel the sampling first/);
+    assert.throws(
+      () => deleteRun(store, 'teacher-c'),
+      /being sampled right now by this process\. Cancel the sampling first/,
+    );
     assert.throws(() => planRunDeletion(store, 'teacher-c'), /being sampled right now/);
     finishRun(store, run.id, 'cancelled', null);
     assert.equal(deleteRun(store, 'teacher-c').run, 'teacher-c');
@@ -55,7 +64,16 @@ describe('deleting runs and sets', () => {
     assert.deepEqual(plan.reruns, ['teacher-b']);
     deleteRun(store, 'teacher-a');
     assert.equal(findRun(store, 'teacher-b'), undefined);
-    assert.equal((store.db.prepare("SELECT count(*) AS n FROM traces t JOIN problems p ON p.id = t.problem_id JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'math-a'").get() as { n: number }).n, 0);
+    assert.equal(
+      (
+        store.db
+          .prepare(
+            "SELECT count(*) AS n FROM traces t JOIN problems p ON p.id = t.problem_id JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'math-a'",
+          )
+          .get() as { n: number }
+      ).n,
+      0,
+    );
     store.close();
   });
 });
@@ -66,7 +84,11 @@ describe('a deleted run leaves the browser', () => {
     await computeStoredSignals(store);
     const index = createTraceIndex(store);
     await index.load();
-    const runs = () => index.facets({}).facets.run.map((v) => v.value).sort();
+    const runs = () =>
+      index
+        .facets({})
+        .facets.run.map((v) => v.value)
+        .sort();
     assert.deepEqual(runs(), ['teacher-a', 'teacher-b', 'teacher-c']);
     const before = index.facets({}).total;
     const gone = planRunDeletion(store, 'teacher-b').signals;

@@ -45,11 +45,18 @@ interface Harness {
   stored(): ReturnType<typeof traces>;
 }
 
-function harness(serverOptions: FakeServerOptions, extra: { params?: SamplingParams; serverN?: boolean; timeoutMs?: number; retry?: typeof RETRY } = {}): Harness {
+function harness(
+  serverOptions: FakeServerOptions,
+  extra: { params?: SamplingParams; serverN?: boolean; timeoutMs?: number; retry?: typeof RETRY } = {},
+): Harness {
   server.options = serverOptions;
   const run = `u${++runs}`;
   const setId = (store.db.prepare("SELECT id FROM problem_sets WHERE name = 'units'").get() as { id: number }).id;
-  const runId = Number(store.db.prepare("INSERT INTO runs (name, kind, set_id, model) VALUES (?, 'sample', ?, 'fake-model')").run(run, setId).lastInsertRowid);
+  const runId = Number(
+    store.db
+      .prepare("INSERT INTO runs (name, kind, set_id, model) VALUES (?, 'sample', ?, 'fake-model')")
+      .run(run, setId).lastInsertRowid,
+  );
   const writer = createTraceWriter(store, runId);
   const logs: string[] = [];
   const queued: Unit[] = [];
@@ -58,24 +65,49 @@ function harness(serverOptions: FakeServerOptions, extra: { params?: SamplingPar
   const timeoutMs = extra.timeoutMs ?? 2000;
   const ctx: AttemptContext = {
     runner: inThreadRunner({ baseUrl: server.url, timeoutMs }),
-    writer, model: 'fake-model', baseUrl: server.url, template, params: extra.params ?? { temperature: 0, max_tokens: 512 },
-    stream: true, timeoutMs, deadlineMs: undefined, retry: extra.retry ?? RETRY, signal: controller.signal,
+    writer,
+    model: 'fake-model',
+    baseUrl: server.url,
+    template,
+    params: extra.params ?? { temperature: 0, max_tokens: 512 },
+    stream: true,
+    timeoutMs,
+    deadlineMs: undefined,
+    retry: extra.retry ?? RETRY,
+    signal: controller.signal,
     log: (level, message) => logs.push(`${level}: ${message}`),
-    serverN: extra.serverN, inFlight: 0, lastError: null,
+    serverN: extra.serverN,
+    inFlight: 0,
+    lastError: null,
     enqueue: (units) => {
       h.enqueueCalls++;
       queued.push(...units);
     },
     onFatal: (f) => fatal.push(f),
   };
-  const h: Harness = { ctx, run, logs, queued, enqueueCalls: 0, fatal, controller, stored: () => (writer.flush(), traces(store, run)) };
+  const h: Harness = {
+    ctx,
+    run,
+    logs,
+    queued,
+    enqueueCalls: 0,
+    fatal,
+    controller,
+    stored: () => (writer.flush(), traces(store, run)),
+  };
   return h;
 }
 
 /** The unit for problem `p` (0-based) and these sample indices. */
 function unit(p: number, indices: number[]): Unit {
-  const row = store.db.prepare("SELECT p.id, p.key, p.question FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'units' AND p.position = ?").get(p) as {
-    id: number; key: string; question: string;
+  const row = store.db
+    .prepare(
+      "SELECT p.id, p.key, p.question FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'units' AND p.position = ?",
+    )
+    .get(p) as {
+    id: number;
+    key: string;
+    question: string;
   };
   return { item: { problemId: row.id, key: row.key, question: row.question, sampleIndices: indices }, indices };
 }
@@ -97,7 +129,9 @@ describe('runUnit', () => {
     assert.equal(row!.finish_reason, 'stop');
     assert.equal(h.ctx.inFlight, 0);
     assert.equal(server.requests.length, 1);
-    const { latency_ms } = store.db.prepare('SELECT latency_ms FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ?').get(h.run) as { latency_ms: number };
+    const { latency_ms } = store.db
+      .prepare('SELECT latency_ms FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = ?')
+      .get(h.run) as { latency_ms: number };
     assert.ok(latency_ms >= 0 && latency_ms < 60_000, `latency ${latency_ms} ms`);
     assert.equal(h.ctx.serverN, undefined, 'one sample says nothing about n');
   });
@@ -105,13 +139,18 @@ describe('runUnit', () => {
   it('a single sample is still sent to a server known to ignore n', async () => {
     const h = harness({}, { serverN: false });
     await runUnit(h.ctx, unit(1, [0]));
-    assert.deepEqual(h.stored().map((r) => [r.sample_index, r.error]), [[0, null]]);
+    assert.deepEqual(
+      h.stored().map((r) => [r.sample_index, r.error]),
+      [[0, null]],
+    );
     assert.equal(server.requests.length, 1);
     assert.equal(h.enqueueCalls, 0);
   });
 
   it('retries a 500 and stores the answer with the number of attempts it took', async () => {
-    const h = harness({ fault: (c) => (c.attempt <= 2 ? { kind: 'status', status: 500, message: 'busy' } : undefined) });
+    const h = harness({
+      fault: (c) => (c.attempt <= 2 ? { kind: 'status', status: 500, message: 'busy' } : undefined),
+    });
     await runUnit(h.ctx, unit(1, [0]));
     const [row] = h.stored();
     assert.equal(row!.error, null);
@@ -122,7 +161,9 @@ describe('runUnit', () => {
   });
 
   it('waits as long as Retry-After says before the next attempt', async () => {
-    const h = harness({ fault: (c) => (c.attempt === 1 ? { kind: 'status', status: 429, retryAfter: '0.4' } : undefined) });
+    const h = harness({
+      fault: (c) => (c.attempt === 1 ? { kind: 'status', status: 429, retryAfter: '0.4' } : undefined),
+    });
     const t0 = Date.now();
     await runUnit(h.ctx, unit(2, [0]));
     assert.ok(Date.now() - t0 >= 400, `waited ${Date.now() - t0} ms`);
@@ -133,11 +174,20 @@ describe('runUnit', () => {
     const h = harness({ fault: () => ({ kind: 'status', status: 503, message: 'overloaded' }) });
     await runUnit(h.ctx, unit(0, [0, 1]));
     const rows = h.stored();
-    assert.deepEqual(rows.map((r) => [r.sample_index, r.answer, r.attempts]), [[0, null, 3], [1, null, 3]]);
+    assert.deepEqual(
+      rows.map((r) => [r.sample_index, r.answer, r.attempts]),
+      [
+        [0, null, 3],
+        [1, null, 3],
+      ],
+    );
     for (const r of rows) assert.match(r.error!, /HTTP 503: overloaded/);
     assert.match(h.ctx.lastError!, /HTTP 503: overloaded/);
     assert.equal(server.requests.length, RETRY.maxAttempts);
-    assert.ok(h.logs.some((l) => /^warn: p0 #0,1: failed after 3 attempt\(s\)/.test(l)), h.logs.join('\n'));
+    assert.ok(
+      h.logs.some((l) => /^warn: p0 #0,1: failed after 3 attempt\(s\)/.test(l)),
+      h.logs.join('\n'),
+    );
   });
 
   it('a 400 is recorded at once, never retried', async () => {
@@ -162,14 +212,23 @@ describe('runUnit', () => {
     const h = harness({ supportsN: false });
     await runUnit(h.ctx, unit(0, [0, 1, 2]));
     assert.equal(h.ctx.serverN, false);
-    assert.deepEqual(h.stored().map((r) => r.sample_index), [0]);
-    assert.deepEqual(h.queued.map((u) => u.indices), [[1], [2]]);
+    assert.deepEqual(
+      h.stored().map((r) => r.sample_index),
+      [0],
+    );
+    assert.deepEqual(
+      h.queued.map((u) => u.indices),
+      [[1], [2]],
+    );
     assert.equal(h.logs.filter((l) => /ignores n \(asked 3, got 1\)/.test(l)).length, 1);
     // Known not to honour n: the next multi-sample unit is split without a request.
     h.queued.length = 0;
     server.clearRequests();
     await runUnit(h.ctx, unit(1, [0, 1]));
-    assert.deepEqual(h.queued.map((u) => u.indices), [[0], [1]]);
+    assert.deepEqual(
+      h.queued.map((u) => u.indices),
+      [[0], [1]],
+    );
     assert.equal(server.requests.length, 0);
   });
 
@@ -177,7 +236,10 @@ describe('runUnit', () => {
     const h = harness({});
     await runUnit(h.ctx, unit(2, [0, 1, 2]));
     assert.equal(h.ctx.serverN, true);
-    assert.deepEqual(h.stored().map((r) => r.sample_index), [0, 1, 2]);
+    assert.deepEqual(
+      h.stored().map((r) => r.sample_index),
+      [0, 1, 2],
+    );
     assert.equal(server.requests.length, 1);
     assert.equal(server.requests[0]!.body.n, 3);
     assert.equal(h.enqueueCalls, 0);
@@ -189,7 +251,10 @@ describe('runUnit', () => {
     await runUnit(h.ctx, unit(1, [0, 1]));
     assert.equal(h.ctx.serverN, false);
     assert.equal(h.logs.filter((l) => /ignores n \(asked 2, got 1\)/.test(l)).length, 1);
-    assert.deepEqual(h.queued.map((u) => u.indices), [[1]]);
+    assert.deepEqual(
+      h.queued.map((u) => u.indices),
+      [[1]],
+    );
   });
 
   it('the usage of an n-sample request is shared among its traces and adds up to what the server reported', async () => {
@@ -198,14 +263,26 @@ describe('runUnit', () => {
     const rows = h.stored();
     // The fake server reports ceil(chars / 4) per choice of reasoning + answer (test/fakes/openai-server.ts).
     const reported = rows.reduce((a, r) => a + Math.ceil(((r.reasoning ?? '') + (r.answer ?? '')).length / 4), 0);
-    assert.equal(rows.reduce((a, r) => a + r.completion_tokens!, 0), reported);
+    assert.equal(
+      rows.reduce((a, r) => a + r.completion_tokens!, 0),
+      reported,
+    );
     for (const r of rows) assert.ok(r.completion_tokens! > 0);
   });
 
   it('a retryable failure whose message mentions choices is retried, not taken for a refusal of n', async () => {
-    const h = harness({ fault: (c) => (c.attempt === 1 ? { kind: 'status', status: 500, message: 'no choices yet, n is busy' } : undefined) });
+    const h = harness({
+      fault: (c) =>
+        c.attempt === 1 ? { kind: 'status', status: 500, message: 'no choices yet, n is busy' } : undefined,
+    });
     await runUnit(h.ctx, unit(2, [0, 1]));
-    assert.deepEqual(h.stored().map((r) => [r.sample_index, r.attempts, r.error]), [[0, 2, null], [1, 2, null]]);
+    assert.deepEqual(
+      h.stored().map((r) => [r.sample_index, r.attempts, r.error]),
+      [
+        [0, 2, null],
+        [1, 2, null],
+      ],
+    );
     assert.equal(h.ctx.serverN, true);
     assert.equal(h.enqueueCalls, 0);
   });
@@ -219,16 +296,25 @@ describe('runUnit', () => {
   });
 
   it('a 400 that rejects n splits the unit into single requests instead of failing it', async () => {
-    const h = harness({ fault: (c) => ((c.body.n as number) > 1 ? { kind: 'status', status: 400, message: 'n must be 1 for this model' } : undefined) });
+    const h = harness({
+      fault: (c) =>
+        (c.body.n as number) > 1 ? { kind: 'status', status: 400, message: 'n must be 1 for this model' } : undefined,
+    });
     await runUnit(h.ctx, unit(0, [0, 1]));
     assert.equal(h.ctx.serverN, false);
-    assert.deepEqual(h.queued.map((u) => u.indices), [[0], [1]]);
+    assert.deepEqual(
+      h.queued.map((u) => u.indices),
+      [[0], [1]],
+    );
     assert.deepEqual(h.stored(), []);
     assert.ok(h.logs.some((l) => /rejects n > 1/.test(l)));
   });
 
   it('a cancel while the request is in flight stores nothing, even on its last attempt', async () => {
-    const h = harness({ fault: () => ({ kind: 'slow', delayMs: 5000 }) }, { retry: { ...RETRY, maxAttempts: 1 }, timeoutMs: 10_000 });
+    const h = harness(
+      { fault: () => ({ kind: 'slow', delayMs: 5000 }) },
+      { retry: { ...RETRY, maxAttempts: 1 }, timeoutMs: 10_000 },
+    );
     const running = runUnit(h.ctx, unit(1, [0]));
     setTimeout(() => h.controller.abort(), 200);
     await running;
@@ -264,7 +350,7 @@ describe('runUnit', () => {
 });
 
 describe('splitTokens', () => {
-  it('gives one request\'s usage to its traces in proportion to their text, adding up to the total', () => {
+  it("gives one request's usage to its traces in proportion to their text, adding up to the total", () => {
     assert.deepEqual(splitTokens(100, [1]), [100]);
     assert.deepEqual(splitTokens(100, [1, 3]), [25, 75]);
     assert.deepEqual(splitTokens(10, [1, 1, 1]), [4, 3, 3]);

@@ -25,26 +25,59 @@ describe('retry', () => {
   });
 
   it('honours Retry-After over the backoff, with a little jitter, capped', () => {
-    assert.equal(backoffDelay(1, DEFAULT_RETRY, 3000, () => 0), 3000);
+    assert.equal(
+      backoffDelay(1, DEFAULT_RETRY, 3000, () => 0),
+      3000,
+    );
     const d = backoffDelay(1, DEFAULT_RETRY, 3000, () => 0.999);
     assert.ok(d >= 3000 && d <= 3350, `${d}`);
-    assert.equal(backoffDelay(1, DEFAULT_RETRY, 10 * 3600_000, () => 0), DEFAULT_RETRY.maxRetryAfterMs);
+    assert.equal(
+      backoffDelay(1, DEFAULT_RETRY, 10 * 3600_000, () => 0),
+      DEFAULT_RETRY.maxRetryAfterMs,
+    );
   });
 
   it('the jitter on top of Retry-After is up to 10% + 50 ms, at most 1 s', () => {
-    assert.equal(backoffDelay(1, DEFAULT_RETRY, 3000, () => 0.5), 3000 + 0.5 * 350);
-    assert.equal(backoffDelay(1, DEFAULT_RETRY, 0, () => 1), 50);
-    assert.equal(backoffDelay(1, DEFAULT_RETRY, 100_000, () => 0.5), 100_500);
+    assert.equal(
+      backoffDelay(1, DEFAULT_RETRY, 3000, () => 0.5),
+      3000 + 0.5 * 350,
+    );
+    assert.equal(
+      backoffDelay(1, DEFAULT_RETRY, 0, () => 1),
+      50,
+    );
+    assert.equal(
+      backoffDelay(1, DEFAULT_RETRY, 100_000, () => 0.5),
+      100_500,
+    );
   });
 
   it('grows exponentially with full jitter up to the cap', () => {
     const p = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 5000 };
-    assert.equal(backoffDelay(1, p, undefined, () => 1), 100);
-    assert.equal(backoffDelay(2, p, undefined, () => 1), 200);
-    assert.equal(backoffDelay(3, p, undefined, () => 1), 400);
-    assert.equal(backoffDelay(8, p, undefined, () => 1), 1000);
-    assert.equal(backoffDelay(3, p, undefined, () => 0), 0);
-    assert.equal(backoffDelay(3, p, undefined, () => 0.5), 200);
+    assert.equal(
+      backoffDelay(1, p, undefined, () => 1),
+      100,
+    );
+    assert.equal(
+      backoffDelay(2, p, undefined, () => 1),
+      200,
+    );
+    assert.equal(
+      backoffDelay(3, p, undefined, () => 1),
+      400,
+    );
+    assert.equal(
+      backoffDelay(8, p, undefined, () => 1),
+      1000,
+    );
+    assert.equal(
+      backoffDelay(3, p, undefined, () => 0),
+      0,
+    );
+    assert.equal(
+      backoffDelay(3, p, undefined, () => 0.5),
+      200,
+    );
   });
 
   it('sleep rejects at once with the reason of a signal aborted before it starts', async () => {

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUILTIN_TEMPLATES, checkTemplate, requireTemplate, listTemplates, renderPrompt, saveTemplate } from '../../../src/core/sampling/templates';
+import {
+  BUILTIN_TEMPLATES,
+  checkTemplate,
+  requireTemplate,
+  listTemplates,
+  renderPrompt,
+  saveTemplate,
+} from '../../../src/core/sampling/templates';
 import { cleanup, storeWithSet } from './helpers';
 
 const byName = (n: string) => BUILTIN_TEMPLATES.find((t) => t.name === n)!;
@@ -11,7 +18,10 @@ describe('templates', () => {
     assert.equal(r.api, 'chat');
     assert.deepEqual(r.api === 'chat' && r.messages, [
       { role: 'system', content: 'You are a helpful assistant.' },
-      { role: 'user', content: 'What is 1+1?\nPlease reason step by step, and put your final answer within \\boxed{}.' },
+      {
+        role: 'user',
+        content: 'What is 1+1?\nPlease reason step by step, and put your final answer within \\boxed{}.',
+      },
     ]);
     assert.equal(r.stored, JSON.stringify(r.api === 'chat' ? r.messages : null));
   });
@@ -38,8 +48,14 @@ describe('templates', () => {
 
   it('rejects templates without {problem} or with bad names', () => {
     assert.throws(() => checkTemplate({ name: 'x', api: 'chat', user: 'no placeholder' }), /\{problem\}/);
-    assert.throws(() => checkTemplate({ name: 'bad name', api: 'chat', user: '{problem}' }), /not a valid template name/);
-    assert.throws(() => checkTemplate({ name: 'c', api: 'completions', system: 'sys', user: '{problem}' }), /no system prompt/);
+    assert.throws(
+      () => checkTemplate({ name: 'bad name', api: 'chat', user: '{problem}' }),
+      /not a valid template name/,
+    );
+    assert.throws(
+      () => checkTemplate({ name: 'c', api: 'completions', system: 'sys', user: '{problem}' }),
+      /no system prompt/,
+    );
   });
 
   it('stores workspace templates and refuses to shadow built-ins', async () => {
@@ -47,7 +63,10 @@ describe('templates', () => {
     try {
       saveTemplate(store, { name: 'mine', api: 'chat', system: 'Be brief.', user: 'Solve: {problem}' });
       assert.equal(requireTemplate(store, 'mine').user, 'Solve: {problem}');
-      assert.deepEqual(listTemplates(store).map((t) => t.name), ['qwen-base', 'qwen-instruct', 'simple', 'mine']);
+      assert.deepEqual(
+        listTemplates(store).map((t) => t.name),
+        ['qwen-base', 'qwen-instruct', 'simple', 'mine'],
+      );
       assert.throws(() => saveTemplate(store, { name: 'simple', api: 'completions', user: '{problem}' }), /built-in/);
       assert.throws(() => requireTemplate(store, 'nope'), /No template named "nope"/);
     } finally {

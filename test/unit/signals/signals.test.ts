@@ -6,7 +6,14 @@ import { openStore } from '../../../src/core/store/open';
 import { computeSignals, type SignalInput } from '../../../src/core/signals/compute';
 import { SIGNALS, SIGNALS_VERSION, type SignalName } from '../../../src/core/signals/definitions';
 import { problemScript, repetitionTail } from '../../../src/core/signals/failure';
-import { computeStoredSignals, createSignalRecorder, LEVEL_SQL, recordMissingSignals, signalsBacklog, SUBJECT_SQL } from '../../../src/core/signals/record';
+import {
+  computeStoredSignals,
+  createSignalRecorder,
+  LEVEL_SQL,
+  recordMissingSignals,
+  signalsBacklog,
+  SUBJECT_SQL,
+} from '../../../src/core/signals/record';
 import { signalSummaryByRun } from '../../../src/core/signals/rates';
 import { estimateTokens, tokenCounts } from '../../../src/core/signals/tokens';
 import { seedBrowseFixture } from '../../support/browse-fixture';
@@ -24,12 +31,20 @@ const has = (s: { present: SignalName[] }, name: SignalName) => s.present.includ
 const real = realTraces();
 function realOne(problem: number, sample: number) {
   const r = real.find((t) => t.problem_index === problem && t.sample === sample)!;
-  return computeSignals({ question: r.question, reasoning: null, answer: r.response, finishReason: 'stop', completionTokens: null });
+  return computeSignals({
+    question: r.question,
+    reasoning: null,
+    answer: r.response,
+    finishReason: 'stop',
+    completionTokens: null,
+  });
 }
 
 describe('signals: style', () => {
   it('reflection counts "Wait,", "But wait", "Hmm", "Alternatively" and the Chinese forms, not "wait" as a verb', () => {
-    const s = sig('Wait, that sum is off. Hmm, but wait I need 5. Alternatively, count. 等等，换个思路。 So $\\boxed{5}$.');
+    const s = sig(
+      'Wait, that sum is off. Hmm, but wait I need 5. Alternatively, count. 等等，换个思路。 So $\\boxed{5}$.',
+    );
     // Wait, / Hmm / but wait / Alternatively / 等等 / 换个思路 — six markers, each written once above
     assert.equal(s.values.reflection, 6);
     assert.ok(has(s, 'reflection'));
@@ -81,7 +96,7 @@ describe('signals: failure', () => {
     assert.ok(!has(realOne(0, 0), 'repetition'));
   });
 
-  it('mixed-language: another script than the problem\'s (real trace 25/1 degenerates into Chinese and other scripts)', () => {
+  it("mixed-language: another script than the problem's (real trace 25/1 degenerates into Chinese and other scripts)", () => {
     assert.ok(has(realOne(25, 1), 'mixed-language'));
     assert.ok(!has(realOne(25, 0), 'mixed-language'));
     const en = sig('So 2 + 3 = 5, 等等让我检查。 $\\boxed{5}$');
@@ -92,15 +107,20 @@ describe('signals: failure', () => {
   });
 
   it('mixed-language for a Chinese problem: English prose counts, variables and LaTeX do not', () => {
-    const zh = (answer: string) => computeSignals({ question: ZH, reasoning: null, answer, finishReason: 'stop', completionTokens: null });
+    const zh = (answer: string) =>
+      computeSignals({ question: ZH, reasoning: null, answer, finishReason: 'stop', completionTokens: null });
     assert.equal(problemScript(ZH), 'cjk');
     assert.ok(!has(zh('设 $x = 2 + 3$，则 \\(x = 5\\)，sin 与 cos 无关。答案是 $\\boxed{5}$'), 'mixed-language'));
-    assert.ok(has(zh('我们计算。 Let me think about this problem carefully first. 答案是 $\\boxed{5}$'), 'mixed-language'));
+    assert.ok(
+      has(zh('我们计算。 Let me think about this problem carefully first. 答案是 $\\boxed{5}$'), 'mixed-language'),
+    );
   });
 
   it('after-box: text after the final box of the answer (real trace 25/1), not closing delimiters or a short sign-off', () => {
     assert.ok(has(realOne(25, 1), 'after-box'));
-    const trailing = sig('So $\\boxed{5}$.\n\nHuman: Now solve another problem about the area of a circle of radius 3.');
+    const trailing = sig(
+      'So $\\boxed{5}$.\n\nHuman: Now solve another problem about the area of a circle of radius 3.',
+    );
     assert.ok(has(trailing, 'after-box'));
     const closed = sig('Therefore the answer is \\(\\boxed{5}\\).');
     assert.equal(closed.values['after-box'], 0);
@@ -132,15 +152,22 @@ describe('signals: failure', () => {
 
   it('every real trace of the fixture gets a full set of values of the current version', () => {
     for (const r of real.slice(0, 40)) {
-      const s = computeSignals({ question: r.question, reasoning: null, answer: r.response, finishReason: 'stop', completionTokens: null });
+      const s = computeSignals({
+        question: r.question,
+        reasoning: null,
+        answer: r.response,
+        finishReason: 'stop',
+        completionTokens: null,
+      });
       assert.equal(s.version, SIGNALS_VERSION);
-      for (const d of SIGNALS) assert.ok(Number.isFinite(s.values[d.name]), `${d.name} of ${r.problem_index}/${r.sample}`);
+      for (const d of SIGNALS)
+        assert.ok(Number.isFinite(s.values[d.name]), `${d.name} of ${r.problem_index}/${r.sample}`);
     }
   });
 });
 
 describe('signals: size', () => {
-  it('uses the server\'s completion_tokens when given (split by text length) and says so', () => {
+  it("uses the server's completion_tokens when given (split by text length) and says so", () => {
     const t = tokenCounts('a b c d e f', 'g h', 80);
     assert.equal(t.source, 'usage');
     assert.equal(t.total, 80);
@@ -162,7 +189,7 @@ describe('signals: size', () => {
 });
 
 describe('signals: stored', () => {
-  it('the migration\'s problem trigger reads subject and level exactly as the signal writer does', () => {
+  it("the migration's problem trigger reads subject and level exactly as the signal writer does", () => {
     // the migration that creates trace_signals (later migrations are appended after it)
     const m = MIGRATIONS.find((x) => x.includes('CREATE TABLE trace_signals'))!;
     assert.ok(m.includes(SUBJECT_SQL('new.metadata')), 'subject expression');
@@ -175,7 +202,11 @@ describe('signals: stored', () => {
     const traces = seedBrowseFixture(store);
     assert.deepEqual(signalsBacklog(store), { traces: traces.length, missing: traces.length, stale: 0 });
     const stop = new AbortController();
-    const first = await computeStoredSignals(store, { batchSize: 10, onProgress: (d) => d >= 10 && stop.abort(), signal: stop.signal });
+    const first = await computeStoredSignals(store, {
+      batchSize: 10,
+      onProgress: (d) => d >= 10 && stop.abort(),
+      signal: stop.signal,
+    });
     assert.equal(first.cancelled, true);
     assert.equal(signalsBacklog(store).missing, traces.length - first.computed);
     const rest = await computeStoredSignals(store, { batchSize: 10 });
@@ -184,13 +215,20 @@ describe('signals: stored', () => {
 
     // copies follow their sources
     const t = traces.find((x) => x.verdict === 'ungraded')!;
-    const row = () => store.db.prepare('SELECT verdict, subject, level FROM trace_signals WHERE trace_id = ?').get(t.id) as { verdict: string | null; subject: string | null; level: string | null };
+    const row = () =>
+      store.db.prepare('SELECT verdict, subject, level FROM trace_signals WHERE trace_id = ?').get(t.id) as {
+        verdict: string | null;
+        subject: string | null;
+        level: string | null;
+      };
     assert.equal(row().verdict, null);
     store.db.prepare("INSERT INTO grades (trace_id, verdict, grader_version) VALUES (?, 'correct', 'x')").run(t.id);
     assert.equal(row().verdict, 'correct');
     store.db.prepare("UPDATE grades SET verdict = 'incorrect' WHERE trace_id = ?").run(t.id);
     assert.equal(row().verdict, 'incorrect');
-    store.db.prepare("UPDATE problems SET metadata = '{\"subject\":\"Number Theory\",\"level\":\"Level 4\"}' WHERE id = ?").run(t.problemId);
+    store.db
+      .prepare('UPDATE problems SET metadata = \'{"subject":"Number Theory","level":"Level 4"}\' WHERE id = ?')
+      .run(t.problemId);
     assert.deepEqual({ ...row(), verdict: null }, { verdict: null, subject: 'Number Theory', level: '4' });
 
     // a stale version is recomputed on request only

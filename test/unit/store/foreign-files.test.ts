@@ -39,7 +39,9 @@ function assertRefusedUntouched(file: string, bytes: Buffer, message: RegExp): v
 describe('foreign SQLite files are refused untouched', () => {
   it('another application id, even with tables named like ours and a user_version of ours', () => {
     const { file, bytes } = make((db) => {
-      db.exec('CREATE TABLE problem_sets (id INTEGER PRIMARY KEY); CREATE TABLE runs (id INTEGER PRIMARY KEY); CREATE TABLE traces (id INTEGER PRIMARY KEY, body TEXT)');
+      db.exec(
+        'CREATE TABLE problem_sets (id INTEGER PRIMARY KEY); CREATE TABLE runs (id INTEGER PRIMARY KEY); CREATE TABLE traces (id INTEGER PRIMARY KEY, body TEXT)',
+      );
       db.exec("INSERT INTO traces (body) VALUES ('theirs')");
       db.pragma('user_version = 3');
       db.pragma('application_id = 1179603780'); // 0x464f5344
@@ -66,7 +68,11 @@ describe('foreign SQLite files are refused untouched', () => {
   });
 
   it('no application id, tables named like ours but user_version 0: not a store we made', () => {
-    const { file, bytes } = make((db) => db.exec('CREATE TABLE problem_sets (id INTEGER PRIMARY KEY); CREATE TABLE runs (id INTEGER PRIMARY KEY); CREATE TABLE traces (id INTEGER PRIMARY KEY)'));
+    const { file, bytes } = make((db) =>
+      db.exec(
+        'CREATE TABLE problem_sets (id INTEGER PRIMARY KEY); CREATE TABLE runs (id INTEGER PRIMARY KEY); CREATE TABLE traces (id INTEGER PRIMARY KEY)',
+      ),
+    );
     assertRefusedUntouched(file, bytes, /another application|not a W2S store/);
   });
 

@@ -37,8 +37,22 @@ describe('store', () => {
       assert.equal(store.db.pragma('foreign_keys', { simple: true }), 1);
       assert.equal(store.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
       assert.ok((store.db.pragma('busy_timeout', { simple: true }) as number) > 0);
-      const tables = (store.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table')").all() as { name: string }[]).map((r) => r.name);
-      for (const t of ['problem_sets', 'problems', 'runs', 'traces', 'grades', 'labels', 'datasets', 'dataset_traces', 'jobs', 'job_metrics', 'traces_fts']) {
+      const tables = (
+        store.db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table')").all() as { name: string }[]
+      ).map((r) => r.name);
+      for (const t of [
+        'problem_sets',
+        'problems',
+        'runs',
+        'traces',
+        'grades',
+        'labels',
+        'datasets',
+        'dataset_traces',
+        'jobs',
+        'job_metrics',
+        'traces_fts',
+      ]) {
         assert.ok(tables.includes(t), `missing table ${t}`);
       }
     } finally {
@@ -66,7 +80,11 @@ describe('store', () => {
     const bytes = fs.readFileSync(file);
     assert.throws(
       () => openStore(file),
-      (e: unknown) => e instanceof W2sError && e.code === 'STORE_TOO_NEW' && /newer W2S Studio/.test(e.message) && e.message.includes(file),
+      (e: unknown) =>
+        e instanceof W2sError &&
+        e.code === 'STORE_TOO_NEW' &&
+        /newer W2S Studio/.test(e.message) &&
+        e.message.includes(file),
     );
     assert.deepEqual(fs.readFileSync(file), bytes, 'the newer file must not be touched');
     assert.ok(!fs.existsSync(`${file}-wal`), 'no WAL file may be created for a refused store');
@@ -74,8 +92,14 @@ describe('store', () => {
 
   it('names the file when it is not a SQLite database', () => {
     const file = path.join(tempDir(), 'w2s.db');
-    fs.writeFileSync(file, 'this is not sqlite at all, just some text that is long enough to have a header\n'.repeat(20));
-    assert.throws(() => openStore(file), (e: unknown) => e instanceof W2sError && e.message.includes(file));
+    fs.writeFileSync(
+      file,
+      'this is not sqlite at all, just some text that is long enough to have a header\n'.repeat(20),
+    );
+    assert.throws(
+      () => openStore(file),
+      (e: unknown) => e instanceof W2sError && e.message.includes(file),
+    );
   });
 
   it('lets two connections (extension and CLI) write the same file, and data_version shows the other one’s commits', () => {
@@ -98,18 +122,34 @@ describe('store', () => {
     const store = openStore(path.join(tempDir(), 'w2s.db'));
     try {
       const db = store.db;
-      const set = db.prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('s', 't', 'h')").run().lastInsertRowid;
-      const p = db.prepare("INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (?, '1', 0, 'q', '1', 'number')").run(set).lastInsertRowid;
-      const run = db.prepare("INSERT INTO runs (name, kind, set_id, model) VALUES ('r', 'sample', ?, 'm')").run(set).lastInsertRowid;
+      const set = db
+        .prepare("INSERT INTO problem_sets (name, source, source_hash) VALUES ('s', 't', 'h')")
+        .run().lastInsertRowid;
+      const p = db
+        .prepare(
+          "INSERT INTO problems (set_id, key, position, question, answer, answer_type) VALUES (?, '1', 0, 'q', '1', 'number')",
+        )
+        .run(set).lastInsertRowid;
+      const run = db
+        .prepare("INSERT INTO runs (name, kind, set_id, model) VALUES ('r', 'sample', ?, 'm')")
+        .run(set).lastInsertRowid;
       const t = db
-        .prepare("INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer) VALUES (?, ?, 0, 'p', 'we factor the quadratic', 'so x = 3')")
+        .prepare(
+          "INSERT INTO traces (run_id, problem_id, sample_index, prompt, reasoning, answer) VALUES (?, ?, 0, 'p', 'we factor the quadratic', 'so x = 3')",
+        )
         .run(run, p).lastInsertRowid;
-      const hits = () => (db.prepare("SELECT rowid FROM traces_fts WHERE traces_fts MATCH 'quadratic'").all() as { rowid: number }[]).map((r) => r.rowid);
+      const hits = () =>
+        (
+          db.prepare("SELECT rowid FROM traces_fts WHERE traces_fts MATCH 'quadratic'").all() as { rowid: number }[]
+        ).map((r) => r.rowid);
       assert.deepEqual(hits(), [Number(t)]);
       db.prepare("UPDATE traces SET reasoning = 'no longer' WHERE id = ?").run(t);
       assert.deepEqual(hits(), []);
       db.prepare('DELETE FROM traces WHERE id = ?').run(t);
-      assert.equal((db.prepare("SELECT count(*) AS n FROM traces_fts WHERE traces_fts MATCH 'longer'").get() as { n: number }).n, 0);
+      assert.equal(
+        (db.prepare("SELECT count(*) AS n FROM traces_fts WHERE traces_fts MATCH 'longer'").get() as { n: number }).n,
+        0,
+      );
     } finally {
       store.close();
     }
@@ -145,15 +185,27 @@ describe('store', () => {
 
   it("refuses another application's SQLite file, writable or read-only, and leaves it byte for byte as it was", () => {
     const dir = tempDir();
-    for (const [name, appId] of [['notes.db', 0], ['tagged.db', 0x12345678]] as const) {
+    for (const [name, appId] of [
+      ['notes.db', 0],
+      ['tagged.db', 0x12345678],
+    ] as const) {
       const file = path.join(dir, name);
       const bytes = foreignDb(file, appId);
       for (const readonly of [false, true]) {
         assert.throws(
           () => openStore(file, { readonly }),
-          (e: unknown) => e instanceof W2sError && e.code === 'NOT_A_STORE' && e.message.includes(file) && /another application/.test(e.message) && /--db/.test(e.message),
+          (e: unknown) =>
+            e instanceof W2sError &&
+            e.code === 'NOT_A_STORE' &&
+            e.message.includes(file) &&
+            /another application/.test(e.message) &&
+            /--db/.test(e.message),
         );
-        assert.deepEqual(fs.readFileSync(file), bytes, `${name} (${readonly ? 'read-only' : 'writable'} open) is unchanged`);
+        assert.deepEqual(
+          fs.readFileSync(file),
+          bytes,
+          `${name} (${readonly ? 'read-only' : 'writable'} open) is unchanged`,
+        );
         assert.ok(!fs.existsSync(`${file}-wal`) && !fs.existsSync(`${file}-journal`), 'no journal was made for it');
       }
     }
@@ -170,7 +222,10 @@ describe('store', () => {
     raw.pragma('user_version = 1'); // a store written by the first version: rollback journal, schema 1
     raw.close();
     const bytes = fs.readFileSync(file);
-    assert.throws(() => openStore(file, { readonly: true }), (e: unknown) => e instanceof W2sError && e.code === 'STORE_TOO_OLD' && /upgrades it/.test(e.message));
+    assert.throws(
+      () => openStore(file, { readonly: true }),
+      (e: unknown) => e instanceof W2sError && e.code === 'STORE_TOO_OLD' && /upgrades it/.test(e.message),
+    );
     assert.deepEqual(fs.readFileSync(file), bytes);
     const writer = openStore(file);
     assert.equal(writer.db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
@@ -182,10 +237,21 @@ describe('store', () => {
 
   it('a folder given as the store, and a folder that cannot be created, are W2sErrors naming the path', () => {
     const dir = tempDir();
-    assert.throws(() => openStore(dir), (e: unknown) => e instanceof W2sError && e.code === 'STORE_IS_FOLDER' && e.message.includes(path.join(dir, 'w2s.db')));
+    assert.throws(
+      () => openStore(dir),
+      (e: unknown) =>
+        e instanceof W2sError && e.code === 'STORE_IS_FOLDER' && e.message.includes(path.join(dir, 'w2s.db')),
+    );
     const file = writeFile(dir, 'plain.txt', 'a file, not a folder');
     const under = path.join(file, 'sub', 'w2s.db');
-    assert.throws(() => openStore(under), (e: unknown) => e instanceof W2sError && e.code === 'STORE_FOLDER' && /a part of that path is a file/.test(e.message) && e.message.includes(path.join(file, 'sub')));
+    assert.throws(
+      () => openStore(under),
+      (e: unknown) =>
+        e instanceof W2sError &&
+        e.code === 'STORE_FOLDER' &&
+        /a part of that path is a file/.test(e.message) &&
+        e.message.includes(path.join(file, 'sub')),
+    );
   });
 
   it('a store locked by another writer past the busy timeout is a STORE_BUSY W2sError, and the import stores nothing', async () => {
@@ -197,7 +263,10 @@ describe('store', () => {
     holder.db.exec('BEGIN IMMEDIATE');
     try {
       const t0 = Date.now();
-      await assert.rejects(importProblemSet(store, { file: problems, name: 'p' }), (e: unknown) => e instanceof W2sError && e.code === 'STORE_BUSY' && /locked by another process/.test(e.message));
+      await assert.rejects(
+        importProblemSet(store, { file: problems, name: 'p' }),
+        (e: unknown) => e instanceof W2sError && e.code === 'STORE_BUSY' && /locked by another process/.test(e.message),
+      );
       assert.ok(Date.now() - t0 >= 150, 'it waited for the busy timeout first');
     } finally {
       holder.db.exec('ROLLBACK');

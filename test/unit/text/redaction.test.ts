@@ -30,7 +30,11 @@ describe('redaction, shape by shape', () => {
   it('a prefix needs 8 characters after it and a word boundary before it', () => {
     assert.equal(redactSecrets('sk-1234567 short'), 'sk-1234567 short', '7 characters: not a key');
     assert.equal(redactSecrets('sk-12345678 long'), 'sk-*** long', '8 characters: a key');
-    assert.equal(redactSecrets('risk-assessment-2026 desk_reference_manual'), 'risk-assessment-2026 desk_reference_manual', 'inside a word');
+    assert.equal(
+      redactSecrets('risk-assessment-2026 desk_reference_manual'),
+      'risk-assessment-2026 desk_reference_manual',
+      'inside a word',
+    );
     assert.equal(redactSecrets('ask-me-anything-now'), 'ask-me-anything-now');
   });
 
@@ -40,7 +44,11 @@ describe('redaction, shape by shape', () => {
     assert.equal(redactSecrets('Authorization: Basic dXNlcjpwYXNz'), 'Authorization: Basic ***');
     assert.equal(redactSecrets('Authorization: Token 0123456789'), 'Authorization: Token ***');
     assert.equal(redactSecrets('BEARER\tabc more'), 'BEARER\t*** more', 'a tab after the scheme');
-    assert.equal(redactSecrets('Authorization: Bearer   abc'), 'Authorization: Bearer   ***', 'several spaces after the scheme');
+    assert.equal(
+      redactSecrets('Authorization: Bearer   abc'),
+      'Authorization: Bearer   ***',
+      'several spaces after the scheme',
+    );
     assert.equal(redactSecrets('{"h":"Bearer abc","n":1}'), '{"h":"Bearer ***","n":1}');
     assert.equal(redactSecrets("Bearer abc'x"), "Bearer ***'x");
     assert.equal(redactSecrets('Bearer abc,Bearer def;x'), 'Bearer ***,Bearer ***;x');
@@ -67,6 +75,10 @@ describe('redaction, shape by shape', () => {
     assert.equal(redactSecrets('abcdef in abcdef', 'abcdef'), '*** in ***', '6 characters: masked');
     assert.equal(redactSecrets('abcde in abcde', 'abcde'), 'abcde in abcde', 'shorter: too likely to be ordinary text');
     assert.equal(redactSecrets('none here', undefined), 'none here');
-    assert.equal(redactSecrets(`sent ${NO_KEY}`, NO_KEY), 'sent sk-***', 'the placeholder is not masked as the key, only as a key shape');
+    assert.equal(
+      redactSecrets(`sent ${NO_KEY}`, NO_KEY),
+      'sent sk-***',
+      'the placeholder is not masked as the key, only as a key shape',
+    );
   });
 });

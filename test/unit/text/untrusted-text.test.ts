@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capText, MAX_SERVER_TEXT, NO_KEY, redactSecrets, serverText, stripTerminalControls } from '../../../src/core/untrusted-text';
+import {
+  capText,
+  MAX_SERVER_TEXT,
+  NO_KEY,
+  redactSecrets,
+  serverText,
+  stripTerminalControls,
+} from '../../../src/core/untrusted-text';
 import { escapeMarkdown, md, noLinks } from '../../../src/extension/ui/markdown-text';
 
 describe('untrusted text', () => {
@@ -10,17 +17,35 @@ describe('untrusted text', () => {
       `auth ${key} failed; Authorization: Bearer abc.def-ghi; api_key=zz9zz9zz9; {"x-api-key": "q1q1q1q1"} ` +
       'keys sk-proj-AAAAAAAAAAAA tgp_v1_BBBBBBBBBBBB gsk_CCCCCCCCCCCC hf_DDDDDDDDDDDD xai-EEEEEEEEEEEE';
     const out = redactSecrets(text, key);
-    for (const secret of [key, 'abc.def-ghi', 'zz9zz9zz9', 'q1q1q1q1', 'AAAAAAAAAAAA', 'BBBBBBBBBBBB', 'CCCCCCCCCCCC', 'DDDDDDDDDDDD', 'EEEEEEEEEEEE']) {
+    for (const secret of [
+      key,
+      'abc.def-ghi',
+      'zz9zz9zz9',
+      'q1q1q1q1',
+      'AAAAAAAAAAAA',
+      'BBBBBBBBBBBB',
+      'CCCCCCCCCCCC',
+      'DDDDDDDDDDDD',
+      'EEEEEEEEEEEE',
+    ]) {
       assert.ok(!out.includes(secret), `${secret} left in: ${out}`);
     }
     // what is not a key stays readable
     assert.match(out, /^auth \*\*\* failed; Authorization: Bearer \*\*\*; api_key=\*\*\*;/);
-    assert.equal(redactSecrets('a task-scheduler-0001 and a risk_assessment_report'), 'a task-scheduler-0001 and a risk_assessment_report');
-    assert.equal(redactSecrets(`sent ${NO_KEY}`, NO_KEY), 'sent sk-***', 'the no-key placeholder is not a secret, but looks like one');
+    assert.equal(
+      redactSecrets('a task-scheduler-0001 and a risk_assessment_report'),
+      'a task-scheduler-0001 and a risk_assessment_report',
+    );
+    assert.equal(
+      redactSecrets(`sent ${NO_KEY}`, NO_KEY),
+      'sent sk-***',
+      'the no-key placeholder is not a secret, but looks like one',
+    );
   });
 
   it('strips terminal escapes and control characters, keeping tabs and newlines', () => {
-    const hostile = 'a\u001b[2Jb\u001b]0;pwned\u0007c\u001b[31;1md\re\tf\n\u009b2Jg\u202eh\u0000i\u001bPq#0;2;0;0;0\u001b\\j';
+    const hostile =
+      'a\u001b[2Jb\u001b]0;pwned\u0007c\u001b[31;1md\re\tf\n\u009b2Jg\u202eh\u0000i\u001bPq#0;2;0;0;0\u001b\\j';
     assert.equal(stripTerminalControls(hostile), 'abcde\tf\ngh' + 'ij');
     assert.doesNotMatch(stripTerminalControls(hostile), /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
@@ -40,7 +65,8 @@ describe('untrusted text', () => {
   });
 
   it('escapes store text for markdown tooltips: every ASCII punctuation character escaped, no line breaks', () => {
-    const hostile = '**bold** [x](command:workbench.action.reloadWindow) ![i](https://e.vil/a.png) <img src=x> `c` # h\n- list\n    code https://e.vil &amp; _e_ ~~s~~ | t |';
+    const hostile =
+      '**bold** [x](command:workbench.action.reloadWindow) ![i](https://e.vil/a.png) <img src=x> `c` # h\n- list\n    code https://e.vil &amp; _e_ ~~s~~ | t |';
     const out = escapeMarkdown(hostile);
     assert.doesNotMatch(out, /\n/);
     // CommonMark: a backslash-escaped ASCII punctuation character is always literal text

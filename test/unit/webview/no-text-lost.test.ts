@@ -34,7 +34,8 @@ export function firstLost(source: string, rendered: string): string | null {
     const c = source[i]!;
     if (!WORD.test(c)) continue;
     const k = rendered.indexOf(c, j);
-    if (k < 0) return `"${c}" at ${i}: …${JSON.stringify(source.slice(Math.max(0, i - 40), i + 40))}… (shown: …${JSON.stringify(rendered.slice(Math.max(0, j - 40), j + 40))}…)`;
+    if (k < 0)
+      return `"${c}" at ${i}: …${JSON.stringify(source.slice(Math.max(0, i - 40), i + 40))}… (shown: …${JSON.stringify(rendered.slice(Math.max(0, j - 40), j + 40))}…)`;
     j = k + 1;
   }
   return null;
@@ -49,7 +50,12 @@ function check(label: string, sources: readonly string[], options: { code?: bool
   assert.deepEqual(lost.slice(0, 5), [], `${lost.length} of ${sources.length} lose text`);
 }
 
-const jsonl = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+const jsonl = (file: string) =>
+  fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('rendering loses no text', () => {
   it('every problem of the built-in sets (as the problem webview parses them: code off)', () => {
@@ -70,8 +76,50 @@ describe('rendering loses no text', () => {
 
   it('generated fuzz of delimiters, markdown syntax and words', () => {
     const pieces = [
-      '\\[', '\\]', '\\(', '\\)', '$', '$$', '\\begin{align*}', '\\end{align*}', '\\begin{cases}', '\\end{cases}', '\\\\', '&', '\n', '\n\n', ' ',
-      'word', 'x1', 'THIS', 'Ω', '数学', '*', '_', '`', '```', '#', '>', '- ', '1. ', '3) ', '[', ']', '(', ')', '!', '|', '---', '~', '<b>', '&amp;', '\\frac{1}{2}', '\\boxed{7}', '{', '}', ':',
+      '\\[',
+      '\\]',
+      '\\(',
+      '\\)',
+      '$',
+      '$$',
+      '\\begin{align*}',
+      '\\end{align*}',
+      '\\begin{cases}',
+      '\\end{cases}',
+      '\\\\',
+      '&',
+      '\n',
+      '\n\n',
+      ' ',
+      'word',
+      'x1',
+      'THIS',
+      'Ω',
+      '数学',
+      '*',
+      '_',
+      '`',
+      '```',
+      '#',
+      '>',
+      '- ',
+      '1. ',
+      '3) ',
+      '[',
+      ']',
+      '(',
+      ')',
+      '!',
+      '|',
+      '---',
+      '~',
+      '<b>',
+      '&amp;',
+      '\\frac{1}{2}',
+      '\\boxed{7}',
+      '{',
+      '}',
+      ':',
     ];
     const rand = seededRandom(21);
     const sources: string[] = [];
@@ -88,20 +136,31 @@ describe('rendering loses no text', () => {
   it('the cases of the issue: mid-line \\[…\\] is display math, text after \\] is kept, environments are math', () => {
     const maths = (s: string) => {
       const out: string[] = [];
-      const walk = (ns: readonly MdNode[]) => ns.forEach((n) => (n.kind === 'math' ? out.push(`${n.display ? 'D' : 'I'}:${n.tex}`) : 'children' in n && walk(n.children)));
+      const walk = (ns: readonly MdNode[]) =>
+        ns.forEach((n) =>
+          n.kind === 'math' ? out.push(`${n.display ? 'D' : 'I'}:${n.tex}`) : 'children' in n && walk(n.children),
+        );
       walk(markdownToTree(s));
       return out;
     };
     assert.deepEqual(maths('Let \\[p = \\sum_{k} k\\] be the sum.'), ['D:p = \\sum_{k} k']);
     assert.deepEqual(maths('\\[\nx = 1\n\\]THIS TEXT follows'), ['D:\nx = 1\n']);
     assert.match(shown(markdownToTree('\\[\nx = 1\n\\]THIS TEXT follows')), /THIS TEXT follows$/);
-    assert.deepEqual(maths('so \\begin{align*} a &= b \\\\ c &= d \\end{align*} and'), ['D:\\begin{align*} a &= b \\\\ c &= d \\end{align*}']);
+    assert.deepEqual(maths('so \\begin{align*} a &= b \\\\ c &= d \\end{align*} and'), [
+      'D:\\begin{align*} a &= b \\\\ c &= d \\end{align*}',
+    ]);
     assert.deepEqual(maths('$$a$$ b'), ['D:a']);
     // MATH500: every problem with \[ gets its display math (61 of 86 did not)
     const math500 = jsonl(path.join(BENCHMARKS, 'math500.jsonl')).map((r) => String(r.problem));
     const withDisplay = math500.filter((q) => q.includes('\\['));
     assert.ok(withDisplay.length > 80);
-    const missing = withDisplay.filter((q) => maths(q).filter((m) => m.startsWith('D:')).length < q.split('\\[').length - 1);
-    assert.deepEqual(missing.slice(0, 3), [], `${missing.length} of ${withDisplay.length} MATH500 problems with \\[ lack a display formula`);
+    const missing = withDisplay.filter(
+      (q) => maths(q).filter((m) => m.startsWith('D:')).length < q.split('\\[').length - 1,
+    );
+    assert.deepEqual(
+      missing.slice(0, 3),
+      [],
+      `${missing.length} of ${withDisplay.length} MATH500 problems with \\[ lack a display formula`,
+    );
   });
 });

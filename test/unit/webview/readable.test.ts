@@ -24,12 +24,21 @@ test('LaTeX answers read as text: fractions, \\text, roots, powers, symbols; unk
 });
 
 test('a line keeps its words and makes each formula readable', () => {
-  assert.equal(readableLine('What is $\\frac{1}{9}$ of \\(x^2\\)? Then \\[y = \\sqrt{4}\\] ok'), 'What is 1/9 of x²? Then y = √4 ok');
+  assert.equal(
+    readableLine('What is $\\frac{1}{9}$ of \\(x^2\\)? Then \\[y = \\sqrt{4}\\] ok'),
+    'What is 1/9 of x²? Then y = √4 ok',
+  );
   assert.equal(readableLine('It costs 5 dollars'), 'It costs 5 dollars');
 });
 
-test('readable text keeps every letter and digit of the shipped traces\' questions outside LaTeX commands', () => {
-  const questions = new Set(fs.readFileSync(REAL_TRACES, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { question: string }).question));
+test("readable text keeps every letter and digit of the shipped traces' questions outside LaTeX commands", () => {
+  const questions = new Set(
+    fs
+      .readFileSync(REAL_TRACES, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { question: string }).question),
+  );
   for (const q of questions) {
     // the words outside commands: what a reader of the row must still find
     const words = q.replace(/\\[A-Za-z]+/g, ' ').match(/[A-Za-z0-9]+/g) ?? [];
@@ -55,31 +64,63 @@ test('signal chips: words, value, a tooltip that says what it measures; zero val
       verification: { kind: 'style' as const, description: 'self-verification markers' },
       'reasoning-tokens': { kind: 'size' as const, description: 'tokens of reasoning' },
     })[n];
-  const chips = signalChips({ reflection: 0, verification: 2, 'mixed-language': 1, truncated: 1, 'reasoning-tokens': 900 }, ['truncated', 'verification'], meta);
-  assert.deepEqual(chips.map((c) => c.text), ['verification 2', 'truncated', 'mixed language 1']);
+  const chips = signalChips(
+    { reflection: 0, verification: 2, 'mixed-language': 1, truncated: 1, 'reasoning-tokens': 900 },
+    ['truncated', 'verification'],
+    meta,
+  );
+  assert.deepEqual(
+    chips.map((c) => c.text),
+    ['verification 2', 'truncated', 'mixed language 1'],
+  );
   assert.equal(chips[0]!.tooltip, 'verification: self-verification markers — value 2');
-  assert.equal(chips[2]!.tooltip, 'mixed language: letters of another script — value 1 (below the threshold that marks the trace)');
-  assert.deepEqual(chips.map((c) => c.kind), ['style', 'failure', 'failure']);
+  assert.equal(
+    chips[2]!.tooltip,
+    'mixed language: letters of another script — value 1 (below the threshold that marks the trace)',
+  );
+  assert.deepEqual(
+    chips.map((c) => c.kind),
+    ['style', 'failure', 'failure'],
+  );
 });
 
 test('a search excerpt is cut at its first hit: the hit leads the second half, nothing is lost', () => {
   const text = '…a long stretch of reasoning before the word wait appears and then more text after it…';
   const at = text.indexOf('wait');
-  const s = splitAtFirstHit(text, [[at, at + 4], [text.indexOf('more'), text.indexOf('more') + 4]]);
+  const s = splitAtFirstHit(text, [
+    [at, at + 4],
+    [text.indexOf('more'), text.indexOf('more') + 4],
+  ]);
   assert.equal(s.before + s.after, text);
   assert.ok(s.after.startsWith(' wait'));
-  assert.deepEqual(s.afterHits, [[1, 5], [s.after.indexOf('more'), s.after.indexOf('more') + 4]]);
+  assert.deepEqual(s.afterHits, [
+    [1, 5],
+    [s.after.indexOf('more'), s.after.indexOf('more') + 4],
+  ]);
   assert.deepEqual(splitAtFirstHit('no hits', []), { before: '', beforeHits: [], after: 'no hits', afterHits: [] });
 });
 
 test('the excerpt reads as text around its hits: formulas made readable, hits kept as written and moved with the text, one line', () => {
   const text = 'so $\\frac{1}{2}$ and\nwait, \\(x^2\\) again wait';
-  const hits: [number, number][] = [[text.indexOf('wait'), text.indexOf('wait') + 4], [text.lastIndexOf('wait'), text.lastIndexOf('wait') + 4]];
+  const hits: [number, number][] = [
+    [text.indexOf('wait'), text.indexOf('wait') + 4],
+    [text.lastIndexOf('wait'), text.lastIndexOf('wait') + 4],
+  ];
   const r = readableExcerpt(text, hits, readableText);
   assert.equal(r.text, 'so 1/2 and wait, x² again wait');
-  assert.deepEqual(r.hits.map(([s, e]) => r.text.slice(s, e)), ['wait', 'wait']);
+  assert.deepEqual(
+    r.hits.map(([s, e]) => r.text.slice(s, e)),
+    ['wait', 'wait'],
+  );
   const split = splitAtFirstHit(r.text, r.hits);
-  assert.equal(split.before, 'so 1/2 and', 'the space before the hit goes with the second half (it would move to the left end of the right-to-left first half)');
+  assert.equal(
+    split.before,
+    'so 1/2 and',
+    'the space before the hit goes with the second half (it would move to the left end of the right-to-left first half)',
+  );
   assert.ok(split.after.startsWith(' wait'));
-  assert.deepEqual(split.afterHits.map(([s, e]) => split.after.slice(s, e)), ['wait', 'wait']);
+  assert.deepEqual(
+    split.afterHits.map(([s, e]) => split.after.slice(s, e)),
+    ['wait', 'wait'],
+  );
 });

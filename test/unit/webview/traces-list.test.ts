@@ -17,20 +17,42 @@ test('ticking and unticking facet values edits one field of the filter and leave
   f = toggleFacet(f, 'length', { value: '1k–2k', count: 5, selected: false, range: { min: 1000, max: 1999 } }, true);
   assert.deepEqual(f.length, { min: 1000, max: 1999 });
   f = toggleFacet(f, 'signal', { value: 'reflection', count: 5, selected: false }, true);
-  f = toggleFacet({ ...f, signals: [...(f.signals ?? []), { signal: 'reflection', op: '>=', value: 3 }] }, 'signal', { value: 'reflection', count: 5, selected: true }, false);
-  assert.deepEqual(f.signals, [{ signal: 'reflection', op: '>=', value: 3 }], 'unticking keeps a threshold condition on the same signal');
+  f = toggleFacet(
+    { ...f, signals: [...(f.signals ?? []), { signal: 'reflection', op: '>=', value: 3 }] },
+    'signal',
+    { value: 'reflection', count: 5, selected: true },
+    false,
+  );
+  assert.deepEqual(
+    f.signals,
+    [{ signal: 'reflection', op: '>=', value: 3 }],
+    'unticking keeps a threshold condition on the same signal',
+  );
   assert.deepEqual(withText(f, '  ').text, undefined);
 });
 
 test('each active part of a filter can be removed on its own', () => {
-  const f = { verdicts: ['incorrect' as const], runs: ['a', 'b'], signals: [{ signal: 'truncated' }, { signal: 'reflection', present: false }], text: 'wait' };
+  const f = {
+    verdicts: ['incorrect' as const],
+    runs: ['a', 'b'],
+    signals: [{ signal: 'truncated' }, { signal: 'reflection', present: false }],
+    text: 'wait',
+  };
   const parts = activeParts(f);
-  assert.deepEqual(parts.map((p) => p.label), ['run: a, b', 'verdict: incorrect', 'signal: truncated', 'signal: no reflection', 'search: wait']);
-  assert.deepEqual(parts[2]!.without, { verdicts: ['incorrect'], runs: ['a', 'b'], signals: [{ signal: 'reflection', present: false }], text: 'wait' });
+  assert.deepEqual(
+    parts.map((p) => p.label),
+    ['run: a, b', 'verdict: incorrect', 'signal: truncated', 'signal: no reflection', 'search: wait'],
+  );
+  assert.deepEqual(parts[2]!.without, {
+    verdicts: ['incorrect'],
+    runs: ['a', 'b'],
+    signals: [{ signal: 'reflection', present: false }],
+    text: 'wait',
+  });
   assert.deepEqual(activeParts({}), []);
 });
 
-const row = (id: number): TraceRow => ({ id } as unknown as TraceRow);
+const row = (id: number): TraceRow => ({ id }) as unknown as TraceRow;
 
 test('the row cache pages on demand and, refreshed, keeps what is shown until the fresh page arrives', () => {
   const c = new RowCache(10);
@@ -39,8 +61,14 @@ test('the row cache pages on demand and, refreshed, keeps what is shown until th
   assert.deepEqual(c.due(0, 12), [0, 1], 'the pages covering the visible range');
   c.markLoading(0);
   assert.deepEqual(c.due(0, 12), [1], 'a page in flight is not asked again');
-  c.fill(0, Array.from({ length: 10 }, (_, i) => row(i)));
-  c.fill(10, Array.from({ length: 10 }, (_, i) => row(10 + i)));
+  c.fill(
+    0,
+    Array.from({ length: 10 }, (_, i) => row(i)),
+  );
+  c.fill(
+    10,
+    Array.from({ length: 10 }, (_, i) => row(10 + i)),
+  );
   assert.deepEqual(c.due(0, 34), [2, 3]);
   assert.deepEqual(c.due(30, 40), [3], 'clipped to the length');
   // the store changed: 5 more traces; rows stay on screen but are due again
@@ -48,12 +76,21 @@ test('the row cache pages on demand and, refreshed, keeps what is shown until th
   assert.equal(c.length, 40);
   assert.equal(c.items[5]?.id, 5, 'still shown');
   assert.deepEqual(c.due(0, 19), [0, 1]);
-  c.fill(0, Array.from({ length: 10 }, (_, i) => row(100 + i)));
+  c.fill(
+    0,
+    Array.from({ length: 10 }, (_, i) => row(100 + i)),
+  );
   assert.equal(c.items[0]?.id, 100);
   assert.deepEqual(c.due(0, 19), [1]);
-  assert.equal(c.update(105, (r) => ({ ...r, question: 'x' })), true);
+  assert.equal(
+    c.update(105, (r) => ({ ...r, question: 'x' })),
+    true,
+  );
   assert.equal(c.items[5]?.question, 'x');
-  assert.equal(c.update(999, (r) => r), false);
+  assert.equal(
+    c.update(999, (r) => r),
+    false,
+  );
   c.reset(0);
   assert.deepEqual(c.due(0, 10), []);
 });

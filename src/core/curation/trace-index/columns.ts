@@ -69,7 +69,22 @@ export class Dictionary {
 export const SELECT_COLUMNS = `s.trace_id, s.run_id, s.problem_id, s.sample_index, s.verdict, s.finish, s.tokens, s.latency_ms, s.flags, s.subject, s.level,
   l.decision, coalesce(l.star, 0), ${SIGNALS.map((d) => `s.${d.column}`).join(', ')}`;
 export const FROM = 'trace_signals s LEFT JOIN labels l ON l.trace_id = s.trace_id';
-export type RawRow = [number, number, number, number, string | null, string | null, number, number | null, number, string | null, string | null, string | null, number, ...number[]];
+export type RawRow = [
+  number,
+  number,
+  number,
+  number,
+  string | null,
+  string | null,
+  number,
+  number | null,
+  number,
+  string | null,
+  string | null,
+  string | null,
+  number,
+  ...number[],
+];
 
 export function createColumns(): Columns {
   return {

@@ -43,9 +43,22 @@ export function countFacets(c: Columns, m: Matcher, runs: readonly RunInfo[]): {
   const signalAll = new Float64Array(SIGNAL_BITS.length);
   const kinds = m.dims.map((d) => d.name);
   const only = kinds.map(
-    (k) => new Float64Array(k === 'run' || k === 'model' || k === 'set' ? maxRun + 1 : k === 'finish' ? c.finishes.names.length : k === 'subject' ? c.subjects.names.length : k === 'level' ? c.levels.names.length : 8),
+    (k) =>
+      new Float64Array(
+        k === 'run' || k === 'model' || k === 'set'
+          ? maxRun + 1
+          : k === 'finish'
+            ? c.finishes.names.length
+            : k === 'subject'
+              ? c.subjects.names.length
+              : k === 'level'
+                ? c.levels.names.length
+                : 8,
+      ),
   );
-  const signalMask = kinds.map((k) => (k.startsWith('signal:') ? (SIGNAL_BITS.find((b) => `signal:${b.name}` === k)?.mask ?? 0) : 0));
+  const signalMask = kinds.map((k) =>
+    k.startsWith('signal:') ? (SIGNAL_BITS.find((b) => `signal:${b.name}` === k)?.mask ?? 0) : 0,
+  );
   let total = 0;
   outer: for (let slot = 0; slot < c.used; slot++) {
     if (traceId[slot] === 0) continue;
@@ -105,7 +118,11 @@ export function countFacets(c: Columns, m: Matcher, runs: readonly RunInfo[]): {
     const i = kinds.indexOf(k);
     return i >= 0 ? only[i]! : undefined;
   };
-  for (const [dim, of] of [['run', (r: RunInfo) => r.name], ['model', (r: RunInfo) => r.model], ['set', (r: RunInfo) => r.set_name]] as const) {
+  for (const [dim, of] of [
+    ['run', (r: RunInfo) => r.name],
+    ['model', (r: RunInfo) => r.model],
+    ['set', (r: RunInfo) => r.set_name],
+  ] as const) {
     const o = onlyOf(dim);
     for (const r of runs) {
       const n = runAll[r.id]! + (o ? o[r.id]! : 0);

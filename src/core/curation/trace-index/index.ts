@@ -69,11 +69,13 @@ export function createTraceIndex(store: Store): TraceIndex {
     search.clear();
   };
 
-  const chunk = db.prepare(`SELECT ${SELECT_COLUMNS} FROM ${FROM} WHERE s.trace_id > ? ORDER BY s.trace_id LIMIT ?`).raw();
+  const chunk = db
+    .prepare(`SELECT ${SELECT_COLUMNS} FROM ${FROM} WHERE s.trace_id > ? ORDER BY s.trace_id LIMIT ?`)
+    .raw();
   function* loadChunks(): Generator<void> {
     clearColumns(cols);
     seq = traceChangeBounds(store).hi; // changes during the load are replayed by the next refresh
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = chunk.all(after, LOAD_CHUNK) as RawRow[];
       for (const r of rows) putRow(cols, r);
       if (rows.length < LOAD_CHUNK) break;
@@ -95,14 +97,20 @@ export function createTraceIndex(store: Store): TraceIndex {
     const { lo, hi } = traceChangeBounds(store);
     if (hi === seq) return;
     if (lo > seq + 1) return loadNow(); // the log was pruned past what this index saw: start over
-    const ids = db.prepare('SELECT DISTINCT trace_id FROM trace_changes WHERE seq > ? AND seq <= ?').pluck().all(seq, hi) as number[];
+    const ids = db
+      .prepare('SELECT DISTINCT trace_id FROM trace_changes WHERE seq > ? AND seq <= ?')
+      .pluck()
+      .all(seq, hi) as number[];
     for (let i = 0; i < ids.length; i += 500) reloadTraces(ids.slice(i, i + 500));
     seq = hi;
     changed();
     pruneTraceChanges(store);
   };
   const reloadTraces = (ids: number[]) => {
-    const rows = db.prepare(`SELECT ${SELECT_COLUMNS} FROM ${FROM} WHERE s.trace_id IN (${ids.join(',')})`).raw().all() as RawRow[];
+    const rows = db
+      .prepare(`SELECT ${SELECT_COLUMNS} FROM ${FROM} WHERE s.trace_id IN (${ids.join(',')})`)
+      .raw()
+      .all() as RawRow[];
     const seen = new Set<number>();
     for (const r of rows) {
       putRow(cols, r);
@@ -114,12 +122,22 @@ export function createTraceIndex(store: Store): TraceIndex {
   /** The filter as tests on the columns as they are now (call after refresh). */
   const matcherFor = (filter: TraceFilter, runs: ReturnType<typeof runList>): Matcher =>
     buildMatcher(cols, filter, runs, {
-      problemIds: (keys) => new Set(db.prepare(`SELECT id FROM problems WHERE key IN (${keys.map(() => '?').join(',')})`).pluck().all(...keys) as number[]),
+      problemIds: (keys) =>
+        new Set(
+          db
+            .prepare(`SELECT id FROM problems WHERE key IN (${keys.map(() => '?').join(',')})`)
+            .pluck()
+            .all(...keys) as number[],
+        ),
       search: (text) => search.test(text, seq),
     });
 
   /** The slots the filter selects in the sort's order: the whole order (cached), or only the first `upTo` when that is much cheaper. */
-  const ordered = (filter: TraceFilter, sort: TraceSort, upTo: number): { slots: ArrayLike<number>; total: number; warnings: string[] } => {
+  const ordered = (
+    filter: TraceFilter,
+    sort: TraceSort,
+    upTo: number,
+  ): { slots: ArrayLike<number>; total: number; warnings: string[] } => {
     refresh();
     const runs = runList(store);
     const m = matcherFor(filter, runs);
@@ -127,7 +145,8 @@ export function createTraceIndex(store: Store): TraceIndex {
     if (sorted?.key === key) return { slots: sorted.order, total: sorted.order.length, warnings: m.warnings };
     const slots = matchingSlots(cols, m);
     const cmp = slotOrder(cols, sort, runs, slots, () => problemRanks(cols, seq));
-    if (upTo <= 2000 && slots.length > 4 * upTo) return { slots: topK(slots, upTo, cmp), total: slots.length, warnings: m.warnings };
+    if (upTo <= 2000 && slots.length > 4 * upTo)
+      return { slots: topK(slots, upTo, cmp), total: slots.length, warnings: m.warnings };
     const order = Int32Array.from(slots).sort(cmp);
     sorted = { key, order };
     return { slots: order, total: order.length, warnings: m.warnings };

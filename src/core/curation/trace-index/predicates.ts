@@ -28,7 +28,12 @@ export interface MatcherSources {
 }
 
 /** The columns are read as they are now: build a matcher after the index is brought up to date, use it before the next refresh. */
-export function buildMatcher(c: Columns, filter: TraceFilter, runs: readonly RunInfo[], sources: MatcherSources): Matcher {
+export function buildMatcher(
+  c: Columns,
+  filter: TraceFilter,
+  runs: readonly RunInfo[],
+  sources: MatcherSources,
+): Matcher {
   const dims: Matcher['dims'] = [];
   const conds: SlotTest[] = [];
   const warnings: string[] = [];
@@ -64,13 +69,22 @@ export function buildMatcher(c: Columns, filter: TraceFilter, runs: readonly Run
     dims.push({
       name: 'label',
       test: (slot) =>
-        (acc && decision[slot] === DECISION_ACCEPT) || (rej && decision[slot] === DECISION_REJECT) || (st && star[slot] === 1) || (none && decision[slot] === DECISION_NONE && star[slot] === 0),
+        (acc && decision[slot] === DECISION_ACCEPT) ||
+        (rej && decision[slot] === DECISION_REJECT) ||
+        (st && star[slot] === 1) ||
+        (none && decision[slot] === DECISION_NONE && star[slot] === 0),
     });
   }
-  if (filter.finishReasons?.length) dims.push({ name: 'finish', test: codeSet(filter.finishReasons, (f) => (f === 'none' ? 0 : c.finishes.lookup(f)), finish) });
+  if (filter.finishReasons?.length)
+    dims.push({
+      name: 'finish',
+      test: codeSet(filter.finishReasons, (f) => (f === 'none' ? 0 : c.finishes.lookup(f)), finish),
+    });
   if (filter.length) dims.push({ name: 'length', test: inRange(c.tokens, filter.length) });
-  if (filter.subjects?.length) dims.push({ name: 'subject', test: codeSet(filter.subjects, (x) => c.subjects.lookup(x), subject) });
-  if (filter.levels?.length) dims.push({ name: 'level', test: codeSet(filter.levels, (x) => c.levels.lookup(x), level) });
+  if (filter.subjects?.length)
+    dims.push({ name: 'subject', test: codeSet(filter.subjects, (x) => c.subjects.lookup(x), subject) });
+  if (filter.levels?.length)
+    dims.push({ name: 'level', test: codeSet(filter.levels, (x) => c.levels.lookup(x), level) });
   for (const cond of filter.signals ?? []) {
     const name = `signal:${cond.signal}` as const;
     const test = signalTest(c, cond);
@@ -170,14 +184,18 @@ export function createSearchTests(db: Database, c: Columns): SearchTests {
         return m;
       };
       const sets: { ids: Uint8Array; include: boolean }[] = [];
-      const fts = (expr: string) => marks(db.prepare('SELECT rowid FROM traces_fts WHERE traces_fts MATCH ?').pluck().all(expr) as number[]);
+      const fts = (expr: string) =>
+        marks(db.prepare('SELECT rowid FROM traces_fts WHERE traces_fts MATCH ?').pluck().all(expr) as number[]);
       if (split.fts) sets.push({ ids: fts(split.fts), include: true });
       if (split.excludedFts) sets.push({ ids: fts(split.excludedFts), include: false });
       const contains = (needles: readonly string[]) =>
         marks(
-          db.prepare(
-            `SELECT id FROM traces WHERE error IS NULL AND (${needles.map(() => "instr(lower(coalesce(reasoning, '')), ?) > 0 OR instr(lower(coalesce(answer, '')), ?) > 0").join(' OR ')})`,
-          ).pluck().all(...needles.flatMap((n) => [n, n])) as number[],
+          db
+            .prepare(
+              `SELECT id FROM traces WHERE error IS NULL AND (${needles.map(() => "instr(lower(coalesce(reasoning, '')), ?) > 0 OR instr(lower(coalesce(answer, '')), ?) > 0").join(' OR ')})`,
+            )
+            .pluck()
+            .all(...needles.flatMap((n) => [n, n])) as number[],
         );
       for (const g of split.substringGroups) sets.push({ ids: contains(g), include: true });
       for (const x of split.excludedSubstrings) sets.push({ ids: contains([x]), include: false });

@@ -33,7 +33,13 @@ export function createProblemRanks(db: Database): (c: Columns, version: number) 
  * comparison never touches a Map: sorting 100,000 traces costs a few milliseconds. Rank columns are
  * filled for `slots` only.
  */
-export function slotOrder(c: Columns, sort: TraceSort, runs: readonly RunInfo[], slots: ArrayLike<number>, problemRanks: () => Map<number, number>): SlotOrder {
+export function slotOrder(
+  c: Columns,
+  sort: TraceSort,
+  runs: readonly RunInfo[],
+  slots: ArrayLike<number>,
+  problemRanks: () => Map<number, number>,
+): SlotOrder {
   orderBy(sort); // rejects unknown keys the same way
   const dir = sort.desc ? -1 : 1;
   const keys: SortColumn[] = [];
@@ -50,13 +56,21 @@ export function slotOrder(c: Columns, sort: TraceSort, runs: readonly RunInfo[],
     switch (key) {
       case 'problem': {
         const ranks = problemRanks();
-        keys.push({ col: rankColumn((slot) => ranks.get(c.problem[slot]!) ?? Number.MAX_SAFE_INTEGER), sign: dir }, { col: c.run, sign: dir }, { col: c.sample, sign: dir });
+        keys.push(
+          { col: rankColumn((slot) => ranks.get(c.problem[slot]!) ?? Number.MAX_SAFE_INTEGER), sign: dir },
+          { col: c.run, sign: dir },
+          { col: c.sample, sign: dir },
+        );
         break;
       }
       case 'run': {
         const byName = [...runs].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         const rankOf = new Map(byName.map((r, i) => [r.id, i]));
-        keys.push({ col: rankColumn((slot) => rankOf.get(c.run[slot]!) ?? Number.MAX_SAFE_INTEGER), sign: dir }, { col: c.problem, sign: dir }, { col: c.sample, sign: dir });
+        keys.push(
+          { col: rankColumn((slot) => rankOf.get(c.run[slot]!) ?? Number.MAX_SAFE_INTEGER), sign: dir },
+          { col: c.problem, sign: dir },
+          { col: c.sample, sign: dir },
+        );
         break;
       }
       case 'length':
@@ -65,7 +79,10 @@ export function slotOrder(c: Columns, sort: TraceSort, runs: readonly RunInfo[],
       case 'latency': {
         // NULLs last in either direction, as "latency_ms IS NULL" first in SQL
         const latency = c.latency;
-        keys.push({ col: rankColumn((slot) => (Number.isNaN(latency[slot]!) ? 1 : 0)), sign: 1 }, { col: rankColumn((slot) => (Number.isNaN(latency[slot]!) ? 0 : latency[slot]!)), sign: dir });
+        keys.push(
+          { col: rankColumn((slot) => (Number.isNaN(latency[slot]!) ? 1 : 0)), sign: 1 },
+          { col: rankColumn((slot) => (Number.isNaN(latency[slot]!) ? 0 : latency[slot]!)), sign: dir },
+        );
         break;
       }
       case 'verdict':
