@@ -564,20 +564,16 @@ export async function axeCheck(frame: Frame): Promise<AxeFinding[]> {
       id: v.id,
       impact: v.impact,
       help: v.help,
-      nodes: v.nodes
-        .slice(0, 5)
-        .map((n) => ({
-          target: JSON.stringify(n.target),
-          summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300),
-        })),
+      nodes: v.nodes.slice(0, 5).map((n) => ({
+        target: JSON.stringify(n.target),
+        summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300),
+      })),
     }));
   });
 }
 
 /** What has the keyboard focus in a frame: the focused element, followed into open shadow roots. */
-export async function focusedIn(
-  frame: Frame,
-): Promise<{
+export async function focusedIn(frame: Frame): Promise<{
   tag: string;
   className: string;
   role: string | null;

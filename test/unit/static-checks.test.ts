@@ -25,3 +25,9 @@ test('lint: eslint passes', () => {
   const r = run('eslint/bin/eslint.js', ['.', '--max-warnings', '0']);
   assert.equal(r.status, 0, r.output);
 });
+
+// `npm run format:check`: the tree stays as `npm run format` (Prettier, .prettierrc.json) leaves it.
+test('format: prettier --check passes', () => {
+  const r = run('prettier/bin/prettier.cjs', ['--check', '.']);
+  assert.equal(r.status, 0, `${r.output}\nRun npm run format to fix.`);
+});
