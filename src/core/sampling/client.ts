@@ -416,6 +416,7 @@ async function readStreamed(
   key: string | undefined,
 ): Promise<void> {
   await readSse(
+    // Node's web ReadableStream is async-iterable at run time; @types/node 20 does not declare it.
     body as unknown as AsyncIterable<Uint8Array>,
     (data) => {
       if (data === '[DONE]') {
