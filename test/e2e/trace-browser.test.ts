@@ -269,11 +269,19 @@ describe('the trace browser in VS Code (code-server)', { timeout: 15 * 60_000 },
       } else if (text !== null) {
         // a name or a path, pasted whole: typed key by key, the simple file dialog completes folder names
         // under the keys and the path comes out garbled
+        // The save dialog writes its default path into the input a moment after its title shows, and that
+        // write can land after ours (seen on CI: "<folder>/" + our path + ".jsonl"), so the text is filled
+        // again until it holds, twice in a row.
         const input = wb.page.locator('.quick-input-widget input.input');
-        await input.fill(text);
-        for (const t0 = Date.now(); (await input.inputValue()) !== text; await wb.page.waitForTimeout(100)) {
+        let held = 0;
+        for (const t0 = Date.now(); held < 2; await wb.page.waitForTimeout(250)) {
           if (Date.now() - t0 > 10_000)
             throw new Error(`the quick input holds "${await input.inputValue()}", not "${text}"`);
+          if ((await input.inputValue()) === text) held++;
+          else {
+            held = 0;
+            await input.fill(text);
+          }
         }
       }
       if (pick) {
