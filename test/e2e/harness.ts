@@ -360,6 +360,25 @@ export async function notifications(page: Page): Promise<string[]> {
   return page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
 }
 
+/**
+ * Clears every notification. VS Code shows at most three toasts and keeps the oldest ones (its
+ * NotificationsToasts.layoutContainer walks toasts oldest first and hides any past the third), so a test
+ * that waits for a toast after earlier tests left three (one kept by a mouse resting on it) would wait for
+ * a toast that is only in the notification center.
+ */
+export async function clearNotifications(page: Page): Promise<void> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'detached' });
+}
+
+/** The text of the notification center (every notification, toasts hidden or not). */
+export async function notificationCenter(page: Page): Promise<string> {
+  await runCommand(page, 'Notifications: Show Notifications');
+  const center = page.locator('.notifications-center');
+  await center.waitFor({ state: 'visible', timeout: 5000 });
+  return center.innerText();
+}
+
 /** The frame of a webview whose document contains `selector` (webviews sit in nested iframes). */
 export async function findWebviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeout;

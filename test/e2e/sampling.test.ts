@@ -12,8 +12,10 @@ import {
   ROOT,
   VSIX,
   atStep,
+  clearNotifications,
   findWebviewFrame,
   launchWorkbench,
+  notificationCenter,
   openViewContainer,
   pickQuickPickItems,
   quickInput,
@@ -184,10 +186,7 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
     assert.equal(stored(), 20);
   });
 
-  // Skipped, and said: in 2 of 4 whole-file runs on 2026-12-07 the Test Endpoint picker closed on Enter
-  // with the typed URL and neither its progress nor its result notification ever showed (screenshot
-  // endpoint-typed-no-ok.png); it passes alone. Root cause not found yet: issue 21 stays open for it.
-  test.skip('an endpoint typed in once is offered again, and the model used last at it comes first', async () => {
+  test('an endpoint typed in once is offered again, and the model used last at it comes first', async () => {
     server.options = { models: ['a-model', 'fake-model'] };
     await openViewContainer(wb.page, 'W2S');
     const firstRow = async () =>
@@ -202,6 +201,10 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
       }
       assert.equal(seen, expected, why);
     };
+    // The earlier tests leave three toasts (one kept by the mouse that clicked Cancel): a fourth is never
+    // shown as a toast, only in the notification center (2 of 4 whole-file runs failed on it before this).
+    await wb.page.mouse.move(0, 0);
+    await clearNotifications(wb.page);
     await runCommand(wb.page, 'W2S: Test Endpoint');
     // The URL typed straight into the endpoint picker is taken (no "Enter a URL…" first). The same server
     // under another name than the configured profile's, so that it is listed as a recent endpoint.
@@ -224,11 +227,8 @@ describe('sampling and the problem webview in VS Code (code-server)', { timeout:
       .waitFor({ state: 'visible', timeout: 60_000 })
       .catch(async (e: Error) => {
         const shot = await wb.screenshot('endpoint-typed-no-ok');
-        assert.fail(
-          `${e.message}\nscreenshot: ${shot}\nquick input: ${await quickInput(wb.page)
-            .innerText()
-            .catch(() => '(none)')}`,
-        );
+        const center = await notificationCenter(wb.page).catch((c: Error) => `(not read: ${c.message})`);
+        assert.fail(`${e.message}\nscreenshot: ${shot}\nnotification center:\n${center}`);
       });
 
     await runCommand(wb.page, 'W2S: Sample Traces');
