@@ -115,6 +115,8 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
   }
 
   before(async () => {
+    // the config jobs of the memory plan (w2s_runner.model_config) run here: never let them try the Hub
+    process.env.HF_HUB_OFFLINE = '1';
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
     console.log(
       `replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}; ${pace} ms per line`,
@@ -451,6 +453,7 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
     );
     const saved = process.env.HF_HOME;
     process.env.HF_HOME = clusterHome;
+    const seen = ray.requests.length; // the earlier Start SFT Job… flows asked the cluster for their models too
     try {
       await runCommand(wb.page, 'W2S: Start SFT Job');
       await pickQuickPickItems(wb.page, ['Dataset file in the workspace…'], { many: false });
@@ -461,9 +464,9 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
       const dialog = wb.page.locator('.monaco-dialog-box', { hasText: `${id} would not fit` });
       await dialog.waitFor({ state: 'visible', timeout: 60_000 });
       assert.match((await dialog.textContent()) ?? '', /single over 1 GPU\(s\): [\d.]+ GiB per GPU of 80 GiB/);
-      const configJobs = ray.requests.filter(
-        (r) => r.method === 'DELETE' && r.path.startsWith('/api/jobs/w2s-model-config-'),
-      );
+      const configJobs = ray.requests
+        .slice(seen)
+        .filter((r) => r.method === 'DELETE' && r.path.startsWith('/api/jobs/w2s-model-config-'));
       assert.equal(configJobs.length, 1, 'one config job, deleted once read');
       assert.ok(configJobs.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
       await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
