@@ -83,7 +83,8 @@ export async function clusterModelConfig(
   const deadline = Date.now() + timeoutMs;
   let details: RayJobDetails;
   for (;;) {
-    details = await client.job(submissionId, opts.signal);
+    // polled without the signal: a cancel is seen between polls, and the job is stopped, not left behind
+    details = await client.job(submissionId);
     if (isTerminal(details.status)) break;
     if (opts.signal?.aborted) {
       await client.stop(submissionId).catch(() => undefined);
