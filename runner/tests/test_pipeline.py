@@ -215,6 +215,62 @@ class EvalPipeline(unittest.TestCase):
         done = recs[-1]
         self.assertEqual((done["type"], done["ok"], done["samples"], done["backend"]), ("done", True, 5, "transformers"))
 
+    def sampled(self, batch_size, seed=5, order="abc"):
+        """{(problem, index): text} of a sampled eval on the transformers path."""
+        with tempfile.TemporaryDirectory() as d:
+            write_data(d)
+            with open(os.path.join(d, "problems.jsonl"), "w") as f:
+                for k in order:
+                    f.write(json.dumps({"key": k, "messages": [{"role": "user", "content": f"{k}?"}]}) + "\n")
+            job = {"model": "model", "problems": "problems.jsonl", "n": 3, "temperature": 0.6, "top_p": 0.95, "seed": seed,
+                   "max_tokens": 24, "batch_size": batch_size, "backend": "transformers"}
+            code, recs, err = run("eval", job, d, FAKE_CUDA="1")
+        self.assertEqual(code, 0, err[-3000:])
+        return {(r["problem"], r["index"]): r["text"] for r in recs if r["type"] == "sample"}
+
+    def test_a_samples_text_depends_on_its_seed_not_on_its_batch(self):
+        # The stand-in's generate() draws as transformers does: with do_sample, every row of a batch from
+        # the one global generator. A seed per sample (eval_plan.sample_seed, as on vLLM) makes a sample
+        # the same alone, in a batch of four, and beside other problems.
+        alone = self.sampled(1)
+        self.assertEqual(len(alone), 9)
+        self.assertEqual(self.sampled(4), alone)
+        self.assertEqual(self.sampled(4, order="cba"), alone)
+        # the seed decides the draw: the three samples of a problem are not all one text
+        self.assertTrue(all(len({alone[(k, i)] for i in range(3)}) > 1 for k in "abc"), alone)
+        # the same derivation as vLLM's (seed + index): sample i under seed 6 is sample i + 1 under seed 5
+        shifted = self.sampled(2, seed=6)
+        self.assertEqual([shifted[(k, i)] for k in "abc" for i in (0, 1)], [alone[(k, i)] for k in "abc" for i in (1, 2)])
+
+    def test_the_seeded_sampler_keeps_the_nucleus_and_draws_each_row_from_its_own_seed(self):
+        # w2s_runner.seeded_sampling against the torch stand-in, in a child process (the stand-in must not
+        # replace torch in this one): p = (0.5, 0.3, 0.15, 0.05) at temperature 1.
+        code = """
+import json, math, numpy as np, torch, transformers
+from w2s_runner.seeded_sampling import seeded_sampler
+logits = [math.log(p) for p in (0.5, 0.3, 0.15, 0.05)]
+def draws(seeds, top_p, steps=300):
+    s = seeded_sampler(transformers, torch, seeds, 1.0, top_p)
+    scores = torch.tensor([logits] * len(seeds), dtype=torch.float32)
+    out = []
+    for _ in range(steps):
+        kept = np.asarray(s(None, scores))
+        assert all(sum(np.isfinite(row)) == 1 for row in kept)
+        out.append([int(np.argmax(row)) for row in kept])
+    return [[step[r] for step in out] for r in range(len(seeds))]
+print(json.dumps({"p79": sorted(set(draws([1], 0.79)[0])), "p81": sorted(set(draws([1], 0.81)[0])), "all": sorted(set(draws([1], 1.0)[0])),
+                  "alone": draws([7], 0.95)[0], "third": draws([3, 4, 7], 0.95)[2], "other": draws([8], 0.95)[0]}))
+"""
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.path.join(HERE, "fakehf"), RUNNER_ROOT]))
+        p = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr[-3000:])
+        got = json.loads(p.stdout)
+        # top-p as vLLM and transformers cut: a token goes once the likelier tokens hold top_p (0.5 + 0.3 = 0.8)
+        self.assertEqual((got["p79"], got["p81"], got["all"]), ([0, 1], [0, 1, 2], [0, 1, 2, 3]))
+        # a row's draws are its seed's, wherever it sits in the batch; another seed draws otherwise
+        self.assertEqual(got["third"], got["alone"])
+        self.assertNotEqual(got["other"], got["alone"])
+
     def test_a_budget_too_small_ends_with_length(self):
         with tempfile.TemporaryDirectory() as d:
             write_data(d)

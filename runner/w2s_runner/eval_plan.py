@@ -52,6 +52,12 @@ def token_budget(max_tokens: int | None, context: int, prompt_tokens: int) -> in
     return max(1, room if max_tokens is None else min(max_tokens, room))
 
 
+def sample_seed(seed: int, index: int) -> int:
+    """The seed of sample `index` of a problem, on vLLM and on transformers alike: it depends on the job's
+    seed and the sample index only, never on the batch, the replica or the backend that generates it."""
+    return seed + index
+
+
 def sampling_kwargs(temperature: float, top_p: float, seed: int, index: int, budget: int, stops: list[int]) -> dict[str, Any]:
     """vLLM SamplingParams for one sample. One seed per sample index: a re-run reproduces each sample,
     whatever else is in the batch."""
@@ -60,7 +66,7 @@ def sampling_kwargs(temperature: float, top_p: float, seed: int, index: int, bud
         "temperature": temperature,
         "top_p": top_p if temperature > 0 else 1.0,
         "max_tokens": budget,
-        "seed": seed + index,
+        "seed": sample_seed(seed, index),
         "stop_token_ids": list(stops),
         "skip_special_tokens": True,
     }

@@ -23,10 +23,11 @@ from . import deps
 from .chat import ensure_chat_template, render, stop_token_ids
 from .data import read_problems
 from .errors import RunnerError
-from .eval_plan import Parallel, parallel_plan, sampling_kwargs, shard, stop_ids, token_budget
+from .eval_plan import Parallel, parallel_plan, sample_seed, sampling_kwargs, shard, stop_ids, token_budget
 from .hf import dtype_kwargs, is_adapter_dir
 from .job import EvalJob
 from .records import emit
+from .seeded_sampling import seeded_sampler
 
 EVAL_PACKAGES = ["torch", "transformers"]
 
@@ -137,9 +138,13 @@ def generate_transformers(p: Prepared, on_sample: OnSample) -> None:
         for row, (pi, _) in enumerate(batch):
             ids[row, longest - len(prompt_ids[pi]):] = torch.tensor(prompt_ids[pi], dtype=torch.long)
             mask[row, longest - len(prompt_ids[pi]):] = 1
-        gen_kwargs: dict[str, Any] = {"max_new_tokens": budget, "do_sample": sampling, "pad_token_id": pad, "eos_token_id": sorted(stops) or None}
+        # do_sample stays off: sampling is the seeded processor's (a seed per sample, as on vLLM), and
+        # generate() takes the one token it leaves. Without it, every row would draw from torch's global
+        # generator and a sample would change with its batch.
+        gen_kwargs: dict[str, Any] = {"max_new_tokens": budget, "do_sample": False, "pad_token_id": pad, "eos_token_id": sorted(stops) or None}
         if sampling:
-            gen_kwargs.update(temperature=job.temperature, top_p=job.top_p)
+            seeds = [sample_seed(job.seed, idx) for _, idx in batch]
+            gen_kwargs["logits_processor"] = transformers.LogitsProcessorList([seeded_sampler(transformers, torch, seeds, job.temperature, job.top_p)])
         try:
             with torch.no_grad():
                 out = model.generate(input_ids=ids.to(device), attention_mask=mask.to(device), **gen_kwargs)

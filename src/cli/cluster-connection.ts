@@ -34,6 +34,12 @@ export function clusterClient(ctx: CliContext, explicit: string | undefined, fal
   });
 }
 
+/** Whether a cluster is named at all (clusterClient's sources, the job's own cluster aside). */
+export function clusterConfigured(ctx: CliContext, explicit: unknown): boolean {
+  const ray = ctx.env.RAY_ADDRESS;
+  return Boolean(explicit || ctx.env.W2S_CLUSTER_ADDRESS || (ray && /^https?:\/\//.test(ray)));
+}
+
 /** Per request: $W2S_CLUSTER_TIMEOUT seconds (default 30; uploads get ten times that). */
 function clusterTimeoutMs(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.W2S_CLUSTER_TIMEOUT;

@@ -115,6 +115,8 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
   }
 
   before(async () => {
+    // the config jobs of the memory plan (w2s_runner.model_config) run here: never let them try the Hub
+    process.env.HF_HUB_OFFLINE = '1';
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
     console.log(
       `replaying ${path.relative(ROOT, sft.file)} and ${path.relative(ROOT, evalLog.file)}; ${pace} ms per line`,
@@ -436,5 +438,42 @@ describe('cluster jobs in VS Code (code-server)', { timeout: 12 * 60_000 }, () =
       if (!spec) await wb.page.waitForTimeout(250);
     }
     assert.equal(spec.gpus, 2);
+  });
+
+  test("Start SFT Job… plans with the connected cluster's config.json when this machine has none", async () => {
+    // The fake cluster runs the config job (python -m w2s_runner.model_config) with this process's
+    // environment, so its Hugging Face cache is HF_HOME here; code-server has its own empty home.
+    const id = 'w2s-e2e/cluster-only-7b';
+    const clusterHome = tempFolder('cluster-hf');
+    const snap = path.join(clusterHome, 'hub', 'models--w2s-e2e--cluster-only-7b', 'snapshots', 'r1');
+    fs.mkdirSync(snap, { recursive: true });
+    fs.copyFileSync(
+      path.join(ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-7b.config.json'),
+      path.join(snap, 'config.json'),
+    );
+    const saved = process.env.HF_HOME;
+    process.env.HF_HOME = clusterHome;
+    const seen = ray.requests.length; // the earlier Start SFT Job… flows asked the cluster for their models too
+    try {
+      await runCommand(wb.page, 'W2S: Start SFT Job');
+      await pickQuickPickItems(wb.page, ['Dataset file in the workspace…'], { many: false });
+      await pickQuickPickItems(wb.page, ['train.jsonl'], { many: false });
+      await answer(wb.page, 'Base model', id);
+      await pickQuickPickItems(wb.page, ['W2SR recipe, full fine-tuning'], { many: false });
+      await pickQuickPickItems(wb.page, ['1'], { many: false });
+      const dialog = wb.page.locator('.monaco-dialog-box', { hasText: `${id} would not fit` });
+      await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+      assert.match((await dialog.textContent()) ?? '', /single over 1 GPU\(s\): [\d.]+ GiB per GPU of 80 GiB/);
+      const configJobs = ray.requests
+        .slice(seen)
+        .filter((r) => r.method === 'DELETE' && r.path.startsWith('/api/jobs/w2s-model-config-'));
+      assert.equal(configJobs.length, 1, 'one config job, deleted once read');
+      assert.ok(configJobs.every((r) => r.headers.authorization === `Bearer ${TOKEN}`));
+      await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    } finally {
+      if (saved === undefined) delete process.env.HF_HOME;
+      else process.env.HF_HOME = saved;
+    }
   });
 });

@@ -1,8 +1,10 @@
-import { findModelConfig } from '../../core/jobs/model-config';
+import { modelConfigForPlan } from '../../core/jobs/cluster-model-config';
+import { requireRunnerDir } from '../../core/jobs/runner-files';
 import { alternatives, modelShape, planMemory, type PlanRequest } from '../../core/jobs/memory-plan';
 import { alternativeLines, planLines } from '../../core/jobs/memory-plan-text';
 import { findRecipe } from '../../core/jobs/recipes';
 import type { Command } from '../command';
+import { ADDRESS_OPTION, clusterClient, clusterConfigured, runnerEnvironment } from '../cluster-connection';
 import { UsageError } from '../usage-error';
 
 function count(v: unknown, flag: string, fallback: number, min = 1): number {
@@ -24,9 +26,11 @@ export const jobsPlanCommand: Command = {
   summary: 'estimate the per-GPU memory of an SFT job before submitting it (strategy, breakdown, whether it fits)',
   usage:
     '--base-model ID | --model-config config.json [--gpus 1] [--nodes 1] [--gpu-memory 80] [--cutoff 4096] [--micro-batch 2]\n' +
-    '       [--lora] [--offload] [--no-checkpointing] [--recipe NAME] [--json]',
+    '       [--lora] [--offload] [--no-checkpointing] [--recipe NAME] [--cluster] [--address URL] [--json]',
   details:
-    "Reads the model's config.json (a file, a model folder, or a hub id in the local Hugging Face cache), counts\n" +
+    "Reads the model's config.json (a file, a model folder, or a hub id in the local Hugging Face cache; else,\n" +
+    "when a cluster is named (--address, $W2S_CLUSTER_ADDRESS), the cluster's copy, read by a small Ray job as\n" +
+    "an SFT job there would resolve the model; --cluster reads the cluster's copy first), counts\n" +
     "the parameters from its layer shapes and estimates one GPU's memory for the strategy the runner would pick:\n" +
     'DDP when the model states (16 bytes per parameter: fp32 weights, gradients, AdamW m and v) fit in 60% of a\n' +
     'GPU, else FSDP full sharding (16 bytes / GPUs, ZeRO-3). Activations assume activation checkpointing (on by\n' +
@@ -35,9 +39,15 @@ export const jobsPlanCommand: Command = {
   options: {
     'base-model': {
       type: 'string',
-      description: 'a model folder, or a hub id in the local Hugging Face cache',
+      description: "a model folder, or a hub id in the local Hugging Face cache (else the cluster's copy)",
       valueName: 'ID',
     },
+    cluster: {
+      type: 'boolean',
+      description:
+        "read --base-model's config.json on the cluster (as the job would) even when this machine has a copy",
+    },
+    ...ADDRESS_OPTION,
     'model-config': { type: 'string', description: "the model's config.json", valueName: 'FILE' },
     gpus: { type: 'string', description: 'GPUs per node (default 1)', valueName: 'N' },
     nodes: { type: 'string', description: 'nodes (default 1)', valueName: 'M' },
@@ -61,11 +71,29 @@ export const jobsPlanCommand: Command = {
     if (v['base-model'] !== undefined && v['model-config'] !== undefined)
       throw new UsageError('give one of --base-model and --model-config.');
     const recipe = v.recipe !== undefined ? findRecipe(v.recipe as string) : undefined;
-    const found = findModelConfig({
+    if (v.cluster && v['base-model'] === undefined)
+      throw new UsageError('--cluster reads the config.json of --base-model ID on the cluster: give --base-model.');
+    const client =
+      v['base-model'] !== undefined && (v.cluster || clusterConfigured(ctx, v.address))
+        ? clusterClient(ctx, v.address as string | undefined)
+        : undefined;
+    const found = await modelConfigForPlan({
       baseModel: v['base-model'] as string | undefined,
       modelConfig: v['model-config'] as string | undefined,
       cwd: ctx.cwd,
       env: ctx.env,
+      preferCluster: Boolean(v.cluster),
+      ...(client
+        ? {
+            cluster: {
+              client,
+              runnerDir: requireRunnerDir(),
+              environment: runnerEnvironment(ctx, undefined),
+              signal: ctx.signal,
+              onProgress: (m: string) => ctx.warn(m),
+            },
+          }
+        : {}),
     });
     const req: PlanRequest = {
       shape: modelShape(found.config, found.path),

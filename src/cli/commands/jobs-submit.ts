@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { W2sError } from '../../core/errors';
+import { W2sError, errorMessage } from '../../core/errors';
 import type { DatasetSource } from '../../core/jobs/dataset-source';
 import type { JobRow } from '../../core/jobs/job-store';
-import { findModelConfig } from '../../core/jobs/model-config';
+import { modelConfigForPlan } from '../../core/jobs/cluster-model-config';
 import { modelShape, planSftJob } from '../../core/jobs/memory-plan';
 import { planSummary } from '../../core/jobs/memory-plan-text';
 import { RECIPES, findRecipe } from '../../core/jobs/recipes';
@@ -17,6 +17,7 @@ import {
   ENVIRONMENT_OPTIONS,
   checkpointRoot,
   clusterClient,
+  clusterConfigured,
   runnerEnvironment,
 } from '../cluster-connection';
 import { UsageError } from '../usage-error';
@@ -120,24 +121,38 @@ async function submitAndFollow(
 }
 
 /**
- * The memory plan before an SFT job is submitted (src/core/jobs/memory-plan.ts), when the model's
- * config.json is here (a folder, or the Hugging Face cache): printed, and a job that would not fit is
- * refused unless --force, with the settings that would fit.
+ * The memory plan before an SFT job is submitted (src/core/jobs/memory-plan.ts), from the model's
+ * config.json here (a folder, or the Hugging Face cache), else the cluster's copy (a small Ray job,
+ * core/jobs/cluster-model-config.ts): printed, and a job that would not fit is refused unless --force,
+ * with the settings that would fit. Without a config anywhere the plan is skipped with the reason.
  */
-function checkMemoryPlan(
+async function checkMemoryPlan(
   ctx: CliContext,
   v: Record<string, unknown>,
   baseModel: string,
   settings: Record<string, unknown>,
   gpus: number,
-): void {
+): Promise<void> {
   let found;
   try {
-    found = findModelConfig({ baseModel, cwd: ctx.cwd, env: ctx.env });
-  } catch {
-    ctx.warn(
-      `memory plan skipped: no config.json for ${baseModel} here (w2s jobs plan --model-config FILE estimates it)`,
-    );
+    found = await modelConfigForPlan({
+      baseModel,
+      cwd: ctx.cwd,
+      env: ctx.env,
+      ...(clusterConfigured(ctx, v.address)
+        ? {
+            cluster: {
+              client: clusterClient(ctx, v.address as string | undefined),
+              runnerDir: requireRunnerDir(),
+              environment: runnerEnvironment(ctx, v.runtime as string | undefined),
+              signal: ctx.signal,
+              onProgress: (m: string) => ctx.warn(m),
+            },
+          }
+        : {}),
+    });
+  } catch (e) {
+    ctx.warn(`memory plan skipped: ${errorMessage(e)}`);
     return;
   }
   const gpuMemory = num(v['gpu-memory'], 'gpu-memory') ?? 80;
@@ -252,7 +267,7 @@ export const jobsSftCommand: Command = {
     if (v['learning-rate'] !== undefined) settings.learning_rate = num(v['learning-rate'], 'learning-rate');
     if (v.lora) settings.lora = settings.lora ?? {};
     const gpus = num(v.gpus, 'gpus', true) ?? (typeof settings.gpus === 'number' ? settings.gpus : 1);
-    checkMemoryPlan(ctx, v, baseModel, settings, gpus);
+    await checkMemoryPlan(ctx, v, baseModel, settings, gpus);
     return submitAndFollow(ctx, v, { kind: 'sft', name, baseModel, dataset, outputDir, settings, gpus });
   },
 };

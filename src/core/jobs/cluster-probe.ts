@@ -137,7 +137,7 @@ export async function probeCluster(client: RayClient, opts: ProbeOptions): Promi
   };
 }
 
-const shellQuote = (s: string) => (/^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+export const shellQuote = (s: string): string => (/^[\w@%+=:,./~-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** One line per node, for a terminal or a tooltip. */
 export function probeLines(report: ProbeReport): string[] {

@@ -71,6 +71,6 @@ export function findModelConfig(opts: {
   throw new W2sError(
     `No config.json for ${id}: it is not a folder here and not in the Hugging Face cache (${snapshots}). ` +
       `Give the model's config.json with --model-config (e.g. from https://huggingface.co/${id}/blob/main/config.json).`,
-    'BAD_MODEL_CONFIG',
+    'MODEL_CONFIG_NOT_FOUND',
   );
 }

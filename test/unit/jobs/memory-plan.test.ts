@@ -9,6 +9,9 @@ import { W2sError } from '../../../src/core/errors';
 import {
   alternatives,
   countParameters,
+  DDP_STATE_SHARE,
+  FIXED_OVERHEAD_BYTES,
+  FRAGMENTATION,
   GIB,
   modelShape,
   planMemory,
@@ -328,5 +331,81 @@ describe('config.json shapes', () => {
     const noKv = modelShape({ ...llama, num_key_value_heads: undefined, head_dim: 64 });
     assert.deepEqual([noKv.kvHeads, noKv.headDim], [32, 64]);
     assert.equal(modelShape({ ...llama, model_type: undefined }).modelType, 'unknown');
+  });
+});
+
+// Cases the mutation run of 2026-12-07 asked for (`npm run mutate -- src/core/jobs/memory-plan.ts`): each
+// names the rule it pins. docs/testing.md lists the survivors left and why they are equivalent.
+describe('the rules at their edges', () => {
+  const P05 = countParameters(fixture('qwen2.5-0.5b')).total; // 494,032,768
+
+  it('a GPU with exactly the memory the plan needs fits; one byte-fraction less does not', () => {
+    // one GPU, Qwen2.5-0.5B: every term is a whole number of bytes, so the sum is exact
+    const s = fixture('qwen2.5-0.5b');
+    const tokens = 2 * 4096;
+    const activations = s.layers * 2 * tokens * s.hiddenSize + tokens * (16 * s.hiddenSize + 6 * s.intermediateSize);
+    const live = 4 * P05 + 4 * P05 + 8 * P05 + 2 * P05 + activations + tokens * s.vocabSize * 10;
+    const need = live + (FIXED_OVERHEAD_BYTES + FRAGMENTATION * live);
+    const exact = need / GIB; // a power-of-two scale: exact both ways
+    assert.equal(planMemory(req('qwen2.5-0.5b', 1, exact)).fits, true);
+    assert.equal(planMemory(req('qwen2.5-0.5b', 1, exact * (1 - Number.EPSILON))).fits, false);
+  });
+
+  it('DDP when the model states take exactly 60% of a GPU (the threshold is inclusive, as sft_plan.py)', () => {
+    const gpuMemory = (16 * P05) / GIB / DDP_STATE_SHARE; // 12.2694… GiB
+    assert.equal(DDP_STATE_SHARE * gpuMemory * GIB, 16 * P05, 'precondition: the threshold is met exactly');
+    assert.equal(planMemory(req('qwen2.5-0.5b', 2, gpuMemory)).strategy, 'ddp');
+    assert.equal(planMemory(req('qwen2.5-0.5b', 2, gpuMemory * (1 - Number.EPSILON))).strategy, 'fsdp');
+  });
+
+  it('DDP holds the whole model states on every GPU: only FSDP divides them', () => {
+    const plan = planMemory(req('qwen2.5-0.5b', 4));
+    assert.equal(plan.strategy, 'ddp');
+    const r2 = (bytes: number) => Math.round((bytes / GIB) * 100) / 100;
+    assert.deepEqual(
+      [plan.breakdownGiB.parameters, plan.breakdownGiB.gradients, plan.breakdownGiB.optimizerStates],
+      [r2(4 * P05), r2(4 * P05), r2(8 * P05)],
+    );
+  });
+
+  it('checkpointing is offered only when turning it on fits', () => {
+    // Qwen2.5-14B on one 80 GB GPU: 220 GiB of states, with or without checkpointing
+    const alts = alternatives(req('qwen2.5-14b', 1, 80, { activationCheckpointing: false }));
+    assert.ok(!alts.some((a) => a.change === 'activation checkpointing on'), JSON.stringify(alts.map((a) => a.change)));
+    assert.ok(alts.every((a) => a.plan.fits));
+  });
+
+  it('a config.json error names config.json when no file is given', () => {
+    assert.throws(
+      () => modelShape(null),
+      (e: unknown) => e instanceof W2sError && /^config\.json: not a JSON object/.test(e.message),
+    );
+  });
+
+  it('only an object text_config is read as the text model; null or a scalar leaves the top level', () => {
+    const cfg = JSON.parse(
+      fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-0.5b.config.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    for (const text_config of [null, 5, 'qwen2']) {
+      assert.equal(countParameters(modelShape({ ...cfg, text_config })).total, P05, JSON.stringify(text_config));
+    }
+  });
+});
+
+describe("a job's own settings over the defaults, field by field", () => {
+  const shape = fixture('qwen2.5-7b');
+  it('gpus, nodes and per_device_batch_size of the job are used, else the defaults, else the arguments', () => {
+    const own = planSftJob(shape, { gpus: 4, nodes: 2, per_device_batch_size: 1 }, {}, 1, 80);
+    assert.deepEqual([own.request.gpus, own.request.nodes, own.request.microBatch], [4, 2, 1]);
+    const fromDefaults = planSftJob(shape, {}, { cutoff_len: 2048, per_device_batch_size: 4, nodes: 1 }, 8, 80);
+    assert.deepEqual(
+      [fromDefaults.request.cutoff, fromDefaults.request.microBatch, fromDefaults.request.gpus],
+      [2048, 4, 8],
+    );
+  });
+  it('no lora anywhere is full fine-tuning; a lora without r is r 32', () => {
+    assert.equal(planSftJob(shape, {}, {}, 8, 80).request.lora, false);
+    const noRank = planSftJob(shape, { lora: { alpha: 64 } }, {}, 8, 80).request;
+    assert.deepEqual([noRank.lora, noRank.loraRank], [true, 32]);
   });
 });

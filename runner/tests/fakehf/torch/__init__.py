@@ -38,6 +38,24 @@ class Tensor(np.ndarray):
     def item(self):
         return np.asarray(self).item()
 
+    # what the seeded sampler of the eval's transformers path calls (w2s_runner/seeded_sampling.py)
+    @property
+    def device(self):
+        return "cpu"
+
+    def masked_fill(self, mask, value):
+        return np.where(np.asarray(mask), value, np.asarray(self)).view(Tensor)
+
+    def scatter(self, dim, index, src):
+        out = np.array(self)
+        np.put_along_axis(out, np.asarray(index), np.asarray(src), axis=dim)
+        return out.view(Tensor)
+
+    def exponential_(self, generator=None):
+        rng = generator.rng if generator is not None else np.random
+        self[...] = rng.exponential(size=self.shape)
+        return self
+
 
 def _t(a, dtype=None):
     arr = np.array(a, dtype=np.int64 if dtype == long else (np.float64 if dtype in (float32, bfloat16, float16) else None))
@@ -56,8 +74,36 @@ def zeros(shape, dtype=None):
     return _t(np.zeros(shape), dtype)
 
 
-def arange(n):
+def arange(n, device=None):
     return _t(np.arange(n), long)
+
+
+def softmax(x, dim=-1):
+    a = np.asarray(x, dtype=np.float64)
+    e = np.exp(a - a.max(axis=dim, keepdims=True))
+    return (e / e.sum(axis=dim, keepdims=True)).view(Tensor)
+
+
+def sort(x, dim=-1, descending=False):
+    a = np.asarray(x)
+    order = np.argsort(-a if descending else a, axis=dim, kind="stable")
+    return np.take_along_axis(a, order, axis=dim).view(Tensor), order.view(Tensor)
+
+
+def cumsum(x, dim=-1):
+    return np.cumsum(np.asarray(x), axis=dim).view(Tensor)
+
+
+def argmax(x, dim=-1):
+    return np.argmax(np.asarray(x), axis=dim).view(Tensor)
+
+
+def empty_like(x):
+    return np.zeros_like(np.asarray(x), dtype=np.float64).view(Tensor)
+
+
+def full_like(x, value):
+    return np.full_like(np.asarray(x), value, dtype=np.float64).view(Tensor)
 
 
 def cat(tensors, dim=0):
@@ -65,6 +111,9 @@ def cat(tensors, dim=0):
 
 
 class Generator:
+    def __init__(self, device=None):
+        self.device = device
+
     def manual_seed(self, seed):
         self.rng = np.random.default_rng(seed)
         return self

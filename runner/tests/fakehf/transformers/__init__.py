@@ -90,6 +90,18 @@ class Qwen2Config:
         self.__dict__.update(kw)
 
 
+class LogitsProcessor:
+    def __call__(self, input_ids, scores):
+        raise NotImplementedError(f"{self.__class__} is an abstract class. Only classes inheriting this class can be called.")
+
+
+class LogitsProcessorList(list):
+    def __call__(self, input_ids, scores, **kwargs):
+        for processor in self:
+            scores = processor(input_ids, scores)
+        return scores
+
+
 class AutoConfig:
     """The attention heads of config.json, for the eval's tensor-parallel choice."""
 
@@ -189,10 +201,51 @@ class FakeModel:
             loss = np.array(0.2 + 2.5 * math.exp(-self.updates / 15)).view(torch.Tensor)
         return _Out(logits.view(torch.Tensor), loss)
 
-    def generate(self, input_ids=None, attention_mask=None, max_new_tokens=8, do_sample=False, pad_token_id=None, eos_token_id=None, **kw):
+    @staticmethod
+    def _next_token_scores(history, step):
+        """Logits over the tokenizer's 1200 ids for the next token of one row, from that row's own tokens
+        (pads excluded, as the attention mask makes a real model do): digits compete, the end token
+        (<|im_end|>, 12) grows likelier with each step."""
+        scores = np.full(1200, -1e9)
+        acc = sum((int(t) % 97 + 1) * 0.01 for t in history)
+        scores[1048:1058] = 2 * np.sin(acc * np.arange(1, 11))
+        scores[12] = step - 8
+        return scores
+
+    def _generate_token_by_token(self, ids, mask, max_new_tokens, do_sample, pad_token_id, stops, logits_processor, temperature=1.0, **kw):
+        """What transformers' generate does step by step: scores, the logits processors, then a draw
+        from torch's one global generator for the whole batch (do_sample) or the argmax; a finished row
+        gets the pad token; generation ends when every row has finished."""
+        b = ids.shape[0]
+        histories = [[int(t) for t, m in zip(ids[r], mask[r]) if m] for r in range(b)]
+        out = [[] for _ in range(b)]
+        finished = [False] * b
+        for step in range(max_new_tokens):
+            scores = np.stack([self._next_token_scores(histories[r] + out[r], step) for r in range(b)]).view(torch.Tensor)
+            current = np.concatenate([ids, np.array(out, dtype=np.int64).reshape(b, step)], axis=1).view(torch.Tensor)
+            for processor in logits_processor or []:
+                scores = processor(current, scores)
+            scores = np.asarray(scores)
+            if do_sample:
+                probs = np.asarray(torch.softmax(scores / temperature))
+                nxt = [int(np.random.choice(scores.shape[1], p=probs[r])) for r in range(b)]
+            else:
+                nxt = [int(t) for t in np.argmax(scores, axis=-1)]
+            for r in range(b):
+                tok = pad_token_id if finished[r] else nxt[r]
+                out[r].append(tok)
+                finished[r] = finished[r] or tok in stops
+            if all(finished):
+                break
+        return np.concatenate([ids, np.array(out, dtype=np.int64)], axis=1).view(torch.Tensor)
+
+    def generate(self, input_ids=None, attention_mask=None, max_new_tokens=8, do_sample=False, pad_token_id=None, eos_token_id=None, logits_processor=None, **kw):
         import re
 
         ids = np.asarray(input_ids)
+        if do_sample or logits_processor:
+            mask = np.asarray(attention_mask) if attention_mask is not None else np.ones_like(ids)
+            return self._generate_token_by_token(ids, mask, max_new_tokens, do_sample, pad_token_id, set(eos_token_id or [12]), logits_processor, **kw)
         stop = (eos_token_id or [12])[0]
         rows = []
         for r in range(ids.shape[0]):
