@@ -1,0 +1,210 @@
+// `w2s experiment run|status` end to end over real HTTP: the fake OpenAI server answers the teachers, the
+// fake Ray cluster replays the runner's real GPU logs (test/fixtures/runner-replay) for SFT and eval jobs,
+// the store is a real SQLite file.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startFakeServer, type FakeServer } from '../fakes/openai-server';
+import { startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
+import { openSqlite } from '../../src/core/store/sqlite';
+import { w2s } from '../support/cli';
+import { REPO_ROOT, tempDir, writeFile } from '../support/tmp';
+
+const REPLAY = path.join(REPO_ROOT, 'test', 'fixtures', 'runner-replay');
+
+// Six sums; the fake teacher gets the even ones right, so W2SR (all) and W2SR-P (correct only) differ.
+const PROBLEMS = Array.from({ length: 6 }, (_, i) => ({
+  id: `p${i}`,
+  question: `What is ${i}+${10 + i}?`,
+  answer: String(10 + 2 * i),
+}));
+
+function experimentYaml(o: { openai: string; ray: string; lrP?: number }): string {
+  return `name: exp
+problems:
+  file: teacher-problems.jsonl
+teachers:
+  - name: small
+    endpoint: ${o.openai}
+    model: teacher-small
+    datasets: [w2sr, { preset: w2sr-p${o.lrP !== undefined ? `, sft: { learning_rate: ${o.lrP} }` : ''} }]
+  - name: large
+    endpoint: ${o.openai}
+    model: teacher-large
+student:
+  base_model: Qwen/Qwen2.5-Math-7B
+  gpus: 4
+  model_config: ${path.join(REPO_ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-7b.config.json')}
+cluster:
+  address: ${o.ray}
+  checkpoint_root: /shared/ckpt
+eval:
+  sets:
+    - file: ${path.join(REPLAY, 'problems.jsonl')}
+      set: sums
+compare:
+  base: Qwen/Qwen2.5-Math-7B
+  rl: hkust-nlp/Qwen-2.5-Math-7B-SimpleRL-Zoo
+`;
+}
+
+type StepJson = { id: string; kind: string; state: string; name: string };
+
+function count(db: string, sql: string): number {
+  const conn = openSqlite(db, { readonly: true });
+  try {
+    return conn.prepare(sql).pluck().get() as number;
+  } finally {
+    conn.close();
+  }
+}
+
+describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
+  let openai: FakeServer;
+  let ray: RayJobsServer;
+  before(async () => {
+    openai = await startFakeServer({
+      models: ['teacher-small', 'teacher-large'],
+      answer: (prompt) => {
+        const m = /What is (\d+)\+(\d+)\?/.exec(prompt);
+        const a = Number(m?.[1] ?? 1);
+        return a % 2 === 0 ? String(a + Number(m?.[2] ?? 0)) : '999';
+      },
+    });
+    ray = await startRayJobsServer({ replay: REPLAY, lineDelayMs: 1, pendingMs: 10, stopWaitMs: 500, tailPollMs: 20 });
+  });
+  after(async () => {
+    await openai?.close();
+    await ray?.close();
+  });
+
+  function setup(): { dir: string; db: string; file: string } {
+    const dir = tempDir('w2s-experiment-');
+    writeFile(dir, 'teacher-problems.jsonl', PROBLEMS.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const file = writeFile(dir, 'exp.w2s.yaml', experimentYaml({ openai: openai.url, ray: ray.url }));
+    return { dir, db: path.join(dir, 'w2s.db'), file };
+  }
+  const run = (dir: string, args: string[], extra: Parameters<typeof w2s>[1] = { cwd: dir }) =>
+    w2s(['experiment', ...args, '--db', path.join(dir, 'w2s.db')], {
+      ...extra,
+      cwd: dir,
+      env: {
+        W2S_CLUSTER_ADDRESS: '',
+        W2S_CLUSTER_TOKEN: '',
+        W2S_CHECKPOINT_ROOT: '',
+        OPENAI_API_KEY: '',
+        ...extra.env,
+      },
+    });
+  const ranOf = (stdout: string) => (JSON.parse(stdout) as { ran: string[] }).ran;
+
+  it('runs two teachers x two datasets to a results table, then redoes nothing, then only what a learning rate reaches', async () => {
+    const { dir, db, file } = setup();
+    const dry = await run(dir, ['run', 'exp.w2s.yaml', '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(
+      dry.stdout,
+      /to do\s+sft:small:w2sr-p\s+[0-9a-f]{8}\s+memory: fsdp over 4 GPU\(s\): [\d.]+ GiB per GPU of 80 GiB, fits/,
+    );
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 0, 'a dry run submits nothing');
+
+    const first = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
+    assert.equal(first.code, 0, first.stderr);
+    const ran = ranOf(first.stdout);
+    assert.deepEqual(ran.filter((s) => s.startsWith('sft:')).sort(), [
+      'sft:large:w2sr',
+      'sft:large:w2sr-p',
+      'sft:small:w2sr',
+      'sft:small:w2sr-p',
+    ]);
+    assert.equal(ran.filter((s) => s.startsWith('eval:')).length, 6, ran.join(' '));
+    assert.equal(count(db, "SELECT count(*) FROM jobs WHERE status = 'succeeded'"), 10);
+    // the W2SR-P snapshot holds only the teacher's correct traces (3 of 6), W2SR all 6
+    const trainOf = (like: string) =>
+      count(db, `SELECT group_concat(json_extract(counts, '$.train'), ',') FROM datasets WHERE name LIKE '${like}'`);
+    assert.equal(trainOf('%.w2sr-p.%'), '3,3');
+    assert.equal(trainOf('%.w2sr.%'), '6,6');
+    const table = fs.readFileSync(path.join(dir, '.w2s', 'experiments', 'exp', 'results.md'), 'utf8');
+    assert.match(table, /sums/);
+    assert.match(table, /exp\.small\.w2sr-p/, 'a student row names the snapshot it was trained on');
+
+    const status = await run(dir, ['status', 'exp.w2s.yaml', '--json']);
+    const steps = (JSON.parse(status.stdout) as { steps: StepJson[] }).steps;
+    assert.ok(
+      steps.every((s) => s.state === 'done'),
+      JSON.stringify(steps.filter((s) => s.state !== 'done')),
+    );
+    const dryAfter = await run(dir, ['run', 'exp.w2s.yaml', '--dry-run']);
+    assert.match(dryAfter.stdout, /All 21 steps done\./);
+
+    const again = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(ranOf(again.stdout), []);
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 10);
+
+    // one learning rate (small's W2SR-P) edited: that student is trained and evaluated again, then the table
+    fs.writeFileSync(file, experimentYaml({ openai: openai.url, ray: ray.url, lrP: 5e-6 }));
+    const edited = await run(dir, ['status', 'exp.w2s.yaml', '--json']);
+    const stale = (JSON.parse(edited.stdout) as { steps: StepJson[] }).steps.filter((s) => s.state !== 'done');
+    assert.deepEqual(
+      stale.map((s) => `${s.id}=${s.state}`),
+      ['sft:small:w2sr-p=stale', 'eval:small:w2sr-p:sums=stale', 'results=stale'],
+    );
+    const third = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
+    assert.equal(third.code, 0, third.stderr);
+    assert.deepEqual(ranOf(third.stdout), ['sft:small:w2sr-p', 'eval:small:w2sr-p:sums', 'results']);
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 12);
+    assert.equal(count(db, "SELECT count(*) FROM runs WHERE kind = 'sample'"), 2, 'the traces are kept');
+  });
+
+  it('finishes after a kill -9 in the middle without doing anything twice', async () => {
+    const { dir, db } = setup();
+    const killed = await run(dir, ['run', 'exp.w2s.yaml'], { cwd: dir, timeoutMs: 2500 });
+    assert.ok(killed.timedOut, `the run ended before it was killed: ${killed.stderr}`);
+    const jobsBefore = count(db, 'SELECT count(*) FROM jobs');
+    const done = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
+    assert.equal(done.code, 0, done.stderr);
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 10, `jobs: ${jobsBefore} before the restart`);
+    assert.equal(count(db, 'SELECT count(DISTINCT name) FROM jobs'), 10);
+    assert.equal(count(db, "SELECT count(*) FROM runs WHERE kind = 'sample'"), 2);
+    assert.equal(count(db, "SELECT count(*) FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.kind = 'sample'"), 12);
+    assert.equal(count(db, 'SELECT count(*) FROM datasets'), 4);
+    // every eval run holds each problem once
+    assert.equal(
+      count(
+        db,
+        "SELECT count(*) FROM (SELECT run_id, problem_id, sample_index FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.kind = 'eval' GROUP BY 1, 2, 3 HAVING count(*) > 1)",
+      ),
+      0,
+    );
+    const status = await run(dir, ['status', 'exp.w2s.yaml']);
+    assert.match(status.stdout, /All 21 steps done\./);
+  });
+
+  it('names the file, line, column and field of a bad experiment', async () => {
+    const dir = tempDir('w2s-experiment-bad-');
+    writeFile(
+      dir,
+      'bad.w2s.yaml',
+      'teachers:\n  - endpoint: http://127.0.0.1:1/v1\n    model: m\n    sampling:\n      temprature: 0.5\n',
+    );
+    const r = await run(dir, ['status', 'bad.w2s.yaml']);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /bad\.w2s\.yaml:5:7: teachers\[0\]\.sampling\.temprature: unknown field \(expected one of: n, temperature/,
+    );
+    writeFile(
+      dir,
+      'bad2.w2s.yaml',
+      'teachers:\n  - endpoint: http://127.0.0.1:1/v1\n    model: m\nstudent:\n  gpus: two\n',
+    );
+    const r2 = await run(dir, ['status', 'bad2.w2s.yaml']);
+    assert.match(r2.stderr, /bad2\.w2s\.yaml:5:9: student\.gpus: must be a positive integer \(got "two"\)/);
+    writeFile(dir, 'bad3.w2s.yaml', 'teachers: [\n');
+    const r3 = await run(dir, ['status', 'bad3.w2s.yaml']);
+    assert.match(r3.stderr, /bad3\.w2s\.yaml:\d+:\d+: not valid YAML/);
+    assert.doesNotMatch(r.stderr + r2.stderr + r3.stderr, /\n\s+at /, 'no stack trace');
+  });
+});
