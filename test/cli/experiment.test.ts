@@ -2,13 +2,14 @@
 // fake Ray cluster replays the runner's real GPU logs (test/fixtures/runner-replay) for SFT and eval jobs,
 // the store is a real SQLite file.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
 import { startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
 import { openSqlite } from '../../src/core/store/sqlite';
-import { w2s } from '../support/cli';
+import { CLI, ensureBuilt, w2s } from '../support/cli';
 import { REPO_ROOT, tempDir, writeFile } from '../support/tmp';
 
 const REPLAY = path.join(REPO_ROOT, 'test', 'fixtures', 'runner-replay');
@@ -97,6 +98,29 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
         ...extra.env,
       },
     });
+  /** Runs the experiment and kills it (SIGKILL, as kill -9) when its progress shows `line`. */
+  function killWhen(dir: string, line: RegExp): Promise<string> {
+    ensureBuilt();
+    return new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        [CLI, 'experiment', 'run', 'exp.w2s.yaml', '--db', path.join(dir, 'w2s.db')],
+        {
+          cwd: dir,
+          env: { ...process.env, W2S_DB: '', W2S_CLUSTER_ADDRESS: '', W2S_CLUSTER_TOKEN: '', W2S_CHECKPOINT_ROOT: '' },
+        },
+      );
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (line.test(stderr)) child.kill('SIGKILL');
+      });
+      child.on('error', reject);
+      child.on('close', (_code, signal) =>
+        signal === 'SIGKILL' ? resolve(stderr) : reject(new Error(`ended before it was killed: ${stderr}`)),
+      );
+    });
+  }
   const ranOf = (stdout: string) => (JSON.parse(stdout) as { ran: string[] }).ran;
 
   it('runs two teachers x two datasets to a results table, then redoes nothing, then only what a learning rate reaches', async () => {
@@ -160,12 +184,15 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
 
   it('finishes after a kill -9 in the middle without doing anything twice', async () => {
     const { dir, db } = setup();
-    const killed = await run(dir, ['run', 'exp.w2s.yaml'], { cwd: dir, timeoutMs: 2500 });
-    assert.ok(killed.timedOut, `the run ended before it was killed: ${killed.stderr}`);
+    // killed while the first student trains on the cluster (its job then keeps running, unwatched)
+    const killedLog = await killWhen(dir, /sft small\/w2sr: job \S+ \w+ \d+\/\d+/);
     const jobsBefore = count(db, 'SELECT count(*) FROM jobs');
+    assert.equal(jobsBefore, 1, killedLog);
     const done = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
     assert.equal(done.code, 0, done.stderr);
-    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 10, `jobs: ${jobsBefore} before the restart`);
+    assert.doesNotMatch(done.stderr, /sft small\/w2sr: submitting/, 'the job left running is not submitted again');
+    assert.match(done.stderr, /sft small\/w2sr: job \S+ succeeded/, 'it is followed to its end');
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 10, 'no job submitted twice');
     assert.equal(count(db, 'SELECT count(DISTINCT name) FROM jobs'), 10);
     assert.equal(count(db, "SELECT count(*) FROM runs WHERE kind = 'sample'"), 2);
     assert.equal(count(db, "SELECT count(*) FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.kind = 'sample'"), 12);

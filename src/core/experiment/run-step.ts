@@ -151,6 +151,7 @@ function retryName(ctx: StepContext, name: string): string {
 
 async function follow(ctx: StepContext, job: JobRow, what: string): Promise<JobRow | 'stopped'> {
   const { client } = ctx.cluster();
+  // a line when the status changes or another tenth of the steps is done, not on every record
   let last = '';
   const final = await followJob({
     store: ctx.store,
@@ -158,8 +159,12 @@ async function follow(ctx: StepContext, job: JobRow, what: string): Promise<JobR
     jobId: job.id,
     signal: ctx.signal,
     onChange: (j) => {
-      const line = `${what}: job ${j.name} ${j.status}${j.output.step !== undefined && j.output.totalSteps ? ` ${j.output.step}/${j.output.totalSteps}` : ''}`;
-      if (line !== last) ctx.log((last = line));
+      const { step, totalSteps } = j.output;
+      const tenth = step !== undefined && totalSteps ? Math.floor((10 * step) / totalSteps) : -1;
+      const mark = `${j.status}:${tenth}`;
+      if (mark === last) return;
+      last = mark;
+      ctx.log(`${what}: job ${j.name} ${j.status}${tenth >= 0 ? ` ${step}/${totalSteps}` : ''}`);
     },
   });
   if (ctx.signal.aborted && !isFinished(final.status)) {
