@@ -21,6 +21,20 @@ import {
 
 type Path = readonly (string | number)[];
 
+/** The fields of each mapping of the file: the JSON schema (schemas/experiment.schema.json) names the same. */
+export const FIELDS = {
+  experiment: ['name', 'problems', 'teachers', 'student', 'cluster', 'eval', 'compare'],
+  problems: ['set', 'file', 'limit'],
+  teacher: ['name', 'endpoint', 'model', 'template', 'sampling', 'api_key_env', 'concurrency', 'datasets'],
+  sampling: ['n', 'temperature', 'top_p', 'max_tokens', 'seed'],
+  dataset: ['preset', 'view', 'name', 'sft'],
+  student: ['base_model', 'recipe', 'settings', 'gpus', 'model_config', 'gpu_memory'],
+  cluster: ['address', 'checkpoint_root', 'runtime'],
+  eval: ['sets', 'template', 'n', 'temperature', 'top_p', 'max_tokens', 'seed', 'gpus'],
+  evalSet: ['set', 'file'],
+  compare: ['base', 'rl'],
+} as const satisfies Record<string, readonly string[]>;
+
 interface Reader {
   readonly file: string;
   readonly doc: Document;
@@ -106,7 +120,7 @@ function list(r: Reader, p: Path): Path[] {
 function problems(r: Reader, dir: string): ProblemsSpec {
   const p = ['problems'];
   if (!has(r, p) || typeof get(r, p) === 'string') return { set: str(r, p, D.problems), file: null, limit: null };
-  allowKeys(r, p, ['set', 'file', 'limit']);
+  allowKeys(r, p, FIELDS.problems);
   const file = optStr(r, [...p, 'file']);
   const set = str(r, [...p, 'set'], file ? path.basename(file).replace(/\.[^.]+$/, '') : D.problems);
   return {
@@ -119,7 +133,7 @@ function problems(r: Reader, dir: string): ProblemsSpec {
 function dataset(r: Reader, p: Path): DatasetSpec {
   const v = get(r, p);
   if (typeof v === 'string') return { ...presetOrView(r, p, v), sft: {} };
-  allowKeys(r, p, ['preset', 'view', 'name', 'sft']);
+  allowKeys(r, p, FIELDS.dataset);
   const preset = optStr(r, [...p, 'preset']);
   const view = optStr(r, [...p, 'view']);
   if (!preset === !view) fail(r, p, 'give one of preset (w2sr, w2sr-p, incorrect) and view (a saved view).');
@@ -146,7 +160,7 @@ function checkName(r: Reader, p: Path, name: string): void {
 }
 
 function teacher(r: Reader, p: Path, used: Set<string>): TeacherSpec {
-  allowKeys(r, p, ['name', 'endpoint', 'model', 'template', 'sampling', 'api_key_env', 'concurrency', 'datasets']);
+  allowKeys(r, p, FIELDS.teacher);
   const model = str(r, [...p, 'model']);
   const name =
     optStr(r, [...p, 'name']) ?? (model.split('/').filter(Boolean).at(-1) ?? model).replace(/[^A-Za-z0-9._-]+/g, '-');
@@ -160,7 +174,7 @@ function teacher(r: Reader, p: Path, used: Set<string>): TeacherSpec {
     fail(r, [...p, 'endpoint'], (e as Error).message);
   }
   const s = [...p, 'sampling'];
-  allowKeys(r, s, ['n', 'temperature', 'top_p', 'max_tokens', 'seed']);
+  allowKeys(r, s, FIELDS.sampling);
   const sampling = {
     n: num(r, [...s, 'n'], D.teacherSampling.n, positiveInt, 'a positive integer'),
     temperature: num(
@@ -198,7 +212,7 @@ function teacher(r: Reader, p: Path, used: Set<string>): TeacherSpec {
 
 function evalSet(r: Reader, p: Path, dir: string): EvalSetSpec {
   if (typeof get(r, p) === 'string') return { set: str(r, p), file: null };
-  allowKeys(r, p, ['set', 'file']);
+  allowKeys(r, p, FIELDS.evalSet);
   const file = str(r, [...p, 'file']);
   return { set: str(r, [...p, 'set'], path.basename(file).replace(/\.[^.]+$/, '')), file: path.resolve(dir, file) };
 }
@@ -214,7 +228,7 @@ export function parseExperiment(text: string, file: string): ExperimentSpec {
     throw new W2sError(`${file}:${line}:${col}: not valid YAML: ${bad.message.split('\n')[0]}`, 'BAD_EXPERIMENT');
   }
   if (!isMap(doc.contents)) fail(r, [], 'an experiment file is a mapping (name:, problems:, teachers:, student:, …).');
-  allowKeys(r, [], ['name', 'problems', 'teachers', 'student', 'cluster', 'eval', 'compare']);
+  allowKeys(r, [], FIELDS.experiment);
   const dir = path.dirname(path.resolve(file));
   const defaultName = path
     .basename(file)
@@ -228,7 +242,7 @@ export function parseExperiment(text: string, file: string): ExperimentSpec {
   if (!teacherPaths.length) fail(r, ['teachers'], 'is required: at least one teacher (endpoint, model).');
   const teachers = teacherPaths.map((p) => teacher(r, p, used));
 
-  allowKeys(r, ['student'], ['base_model', 'recipe', 'settings', 'gpus', 'model_config', 'gpu_memory']);
+  allowKeys(r, ['student'], FIELDS.student);
   const baseModel = str(r, ['student', 'base_model'], D.student);
   const recipeName = optStr(r, ['student', 'recipe']) ?? recipeForStudent(baseModel)?.name ?? 'w2sr';
   try {
@@ -238,10 +252,10 @@ export function parseExperiment(text: string, file: string): ExperimentSpec {
   }
   const modelConfig = optStr(r, ['student', 'model_config']);
 
-  allowKeys(r, ['cluster'], ['address', 'checkpoint_root', 'runtime']);
-  allowKeys(r, ['eval'], ['sets', 'template', 'n', 'temperature', 'top_p', 'max_tokens', 'seed', 'gpus']);
+  allowKeys(r, ['cluster'], FIELDS.cluster);
+  allowKeys(r, ['eval'], FIELDS.eval);
   const setPaths = list(r, ['eval', 'sets']);
-  allowKeys(r, ['compare'], ['base', 'rl']);
+  allowKeys(r, ['compare'], FIELDS.compare);
   const compareNone = (k: string) => has(r, ['compare', k]) && get(r, ['compare', k]) === null;
 
   const spec: ExperimentSpec = {
