@@ -98,8 +98,12 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
         ...extra.env,
       },
     });
-  /** Runs the experiment and kills it (SIGKILL, as kill -9) when its progress shows `line`. */
-  function killWhen(dir: string, line: RegExp): Promise<string> {
+  /** Runs the experiment and sends it `signal` (SIGKILL: kill -9; SIGINT: Ctrl-C) when its progress shows `line`. */
+  function killWhen(
+    dir: string,
+    line: RegExp,
+    signal: NodeJS.Signals = 'SIGKILL',
+  ): Promise<{ stderr: string; code: number | null }> {
     ensureBuilt();
     return new Promise((resolve, reject) => {
       const child = spawn(
@@ -111,13 +115,14 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
         },
       );
       let stderr = '';
+      let sent = false;
       child.stderr.setEncoding('utf8').on('data', (d: string) => {
         stderr += d;
-        if (line.test(stderr)) child.kill('SIGKILL');
+        if (!sent && line.test(stderr)) sent = child.kill(signal);
       });
       child.on('error', reject);
-      child.on('close', (_code, signal) =>
-        signal === 'SIGKILL' ? resolve(stderr) : reject(new Error(`ended before it was killed: ${stderr}`)),
+      child.on('close', (code) =>
+        sent ? resolve({ stderr, code }) : reject(new Error(`ended before it was sent ${signal}: ${stderr}`)),
       );
     });
   }
@@ -185,7 +190,7 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
   it('finishes after a kill -9 in the middle without doing anything twice', async () => {
     const { dir, db } = setup();
     // killed while the first student trains on the cluster (its job then keeps running, unwatched)
-    const killedLog = await killWhen(dir, /sft small\/w2sr: job \S+ \w+ \d+\/\d+/);
+    const { stderr: killedLog } = await killWhen(dir, /sft small\/w2sr: job \S+ \w+ \d+\/\d+/);
     const jobsBefore = count(db, 'SELECT count(*) FROM jobs');
     assert.equal(jobsBefore, 1, killedLog);
     const done = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
@@ -207,6 +212,49 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     );
     const status = await run(dir, ['status', 'exp.w2s.yaml']);
     assert.match(status.stdout, /All 21 steps done\./);
+  });
+
+  it('leaves cluster jobs running on Ctrl-C, and the next run follows them', async () => {
+    const { dir, db } = setup();
+    const stopped = await killWhen(dir, /sft small\/w2sr: job \S+ \w+ \d+\/\d+/, 'SIGINT');
+    assert.equal(stopped.code, 130, stopped.stderr);
+    assert.match(stopped.stderr, /sft small\/w2sr: left job \S+ (pending|running) on the cluster/);
+    assert.match(stopped.stderr, /stopped; cluster jobs keep running/);
+    const job = count(db, "SELECT count(*) FROM jobs WHERE status IN ('pending', 'running')");
+    assert.equal(job, 1, 'the job is neither stopped nor forgotten');
+    const again = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.doesNotMatch(again.stderr, /sft small\/w2sr: submitting/);
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 10);
+  });
+
+  it('evaluates a reference model only where it has no results yet', async () => {
+    const { dir } = setup();
+    const imported = await w2s(['import', path.join(REPLAY, 'problems.jsonl'), '--set', 'sums', '--db', 'w2s.db'], {
+      cwd: dir,
+    });
+    assert.equal(imported.code, 0, imported.stderr);
+    const base = await w2s(
+      [
+        'jobs',
+        'eval',
+        '--model',
+        'Qwen/Qwen2.5-Math-7B',
+        '--problems',
+        'sums',
+        '--run',
+        'base-sums',
+        '--address',
+        ray.url,
+        '--db',
+        'w2s.db',
+      ],
+      { cwd: dir, env: { W2S_CLUSTER_TOKEN: '' } },
+    );
+    assert.equal(base.code, 0, base.stderr);
+    const status = await run(dir, ['status', 'exp.w2s.yaml']);
+    assert.match(status.stdout, /done\s+eval:base:sums\s+[0-9a-f]{8}\s+results of run base-sums/);
+    assert.match(status.stdout, /to do\s+eval:rl:sums/);
   });
 
   it('names the file, line, column and field of a bad experiment', async () => {

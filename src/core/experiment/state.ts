@@ -45,9 +45,15 @@ const absent = (store: Store, table: 'runs' | 'datasets' | 'jobs', name: string)
     ? { state: 'stale', detail: 'done before with other inputs' }
     : { state: 'to do', detail: '' };
 
-/** Results an existing evaluation already gives for a model on a set (imported or evaluated elsewhere). */
-export function existingResults(store: Store, model: string, setName: string): string | undefined {
-  return listEvalRuns(store).find((r) => r.model === model && r.setName === setName && r.status === 'done')?.name;
+/**
+ * Results an evaluation outside this experiment already gives for a model on a set (imported, `w2s eval`,
+ * another experiment): a reference model is then not evaluated again. The experiment's own runs under an
+ * older key do not count: their settings were changed since.
+ */
+export function existingResults(store: Store, model: string, setName: string, ownPrefix: string): string | undefined {
+  return listEvalRuns(store).find(
+    (r) => r.model === model && r.setName === setName && r.status === 'done' && !r.name.startsWith(`${ownPrefix}.`),
+  )?.name;
 }
 
 function runGraded(store: Store, runName: string): StepStatus | undefined {
@@ -104,7 +110,7 @@ export function stepStatus(store: Store, plan: ExperimentPlan, step: Step): Step
     }
     case 'eval': {
       if (step.reference) {
-        const other = existingResults(store, step.reference.model, step.setName!);
+        const other = existingResults(store, step.reference.model, step.setName!, stepPrefix(step.name));
         if (other && other !== step.name && !findJob(store, step.name))
           return { state: 'done', detail: `results of run ${other}` };
       }
