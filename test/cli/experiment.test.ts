@@ -126,6 +126,31 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
       );
     });
   }
+  /** Evaluates a model on the sums set with `w2s jobs eval`, outside any experiment. */
+  async function evalOutside(dir: string, model: string, runName: string): Promise<void> {
+    const imported = await w2s(['import', path.join(REPLAY, 'problems.jsonl'), '--set', 'sums', '--db', 'w2s.db'], {
+      cwd: dir,
+    });
+    assert.equal(imported.code, 0, imported.stderr);
+    const r = await w2s(
+      [
+        'jobs',
+        'eval',
+        '--model',
+        model,
+        '--problems',
+        'sums',
+        '--run',
+        runName,
+        '--address',
+        ray.url,
+        '--db',
+        'w2s.db',
+      ],
+      { cwd: dir, env: { W2S_CLUSTER_TOKEN: '' } },
+    );
+    assert.equal(r.code, 0, r.stderr);
+  }
   const ranOf = (stdout: string) => (JSON.parse(stdout) as { ran: string[] }).ran;
 
   it('runs two teachers x two datasets to a results table, then redoes nothing, then only what a learning rate reaches', async () => {
@@ -157,6 +182,13 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     const table = fs.readFileSync(path.join(dir, '.w2s', 'experiments', 'exp', 'results.md'), 'utf8');
     assert.match(table, /sums/);
     assert.match(table, /exp\.small\.w2sr-p/, 'a student row names the snapshot it was trained on');
+    // one row per student, base and RL: 4 + 2 (the table's rows start with "| " and a model name)
+    for (const m of [
+      '/shared/ckpt/exp.sft.small.w2sr.',
+      'Qwen/Qwen2.5-Math-7B',
+      'hkust-nlp/Qwen-2.5-Math-7B-SimpleRL-Zoo',
+    ])
+      assert.ok(table.includes(m), m);
 
     const status = await run(dir, ['status', 'exp.w2s.yaml', '--json']);
     const steps = (JSON.parse(status.stdout) as { steps: StepJson[] }).steps;
@@ -216,6 +248,8 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
 
   it('leaves cluster jobs running on Ctrl-C, and the next run follows them', async () => {
     const { dir, db } = setup();
+    // a model outside the experiment, evaluated on the same set in the same store: not a row of its table
+    await evalOutside(dir, 'other/model', 'other-sums');
     const stopped = await killWhen(dir, /sft small\/w2sr: job \S+ \w+ \d+\/\d+/, 'SIGINT');
     assert.equal(stopped.code, 130, stopped.stderr);
     assert.match(stopped.stderr, /sft small\/w2sr: left job \S+ (pending|running) on the cluster/);
@@ -225,33 +259,15 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     const again = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /sft small\/w2sr: submitting/);
-    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 10);
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 1 + 10);
+    const table = fs.readFileSync(path.join(dir, '.w2s', 'experiments', 'exp', 'results.md'), 'utf8');
+    assert.ok(table.includes('hkust-nlp/Qwen-2.5-Math-7B-SimpleRL-Zoo'));
+    assert.ok(!table.includes('other/model'), table);
   });
 
   it('evaluates a reference model only where it has no results yet', async () => {
     const { dir } = setup();
-    const imported = await w2s(['import', path.join(REPLAY, 'problems.jsonl'), '--set', 'sums', '--db', 'w2s.db'], {
-      cwd: dir,
-    });
-    assert.equal(imported.code, 0, imported.stderr);
-    const base = await w2s(
-      [
-        'jobs',
-        'eval',
-        '--model',
-        'Qwen/Qwen2.5-Math-7B',
-        '--problems',
-        'sums',
-        '--run',
-        'base-sums',
-        '--address',
-        ray.url,
-        '--db',
-        'w2s.db',
-      ],
-      { cwd: dir, env: { W2S_CLUSTER_TOKEN: '' } },
-    );
-    assert.equal(base.code, 0, base.stderr);
+    await evalOutside(dir, 'Qwen/Qwen2.5-Math-7B', 'base-sums');
     const status = await run(dir, ['status', 'exp.w2s.yaml']);
     assert.match(status.stdout, /done\s+eval:base:sums\s+[0-9a-f]{8}\s+results of run base-sums/);
     assert.match(status.stdout, /to do\s+eval:rl:sums/);

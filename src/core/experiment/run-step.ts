@@ -256,11 +256,18 @@ async function evaluate(ctx: StepContext, plan: ExperimentPlan, step: Step): Pro
 
 async function results(ctx: StepContext, plan: ExperimentPlan, step: Step): Promise<StepOutcome> {
   const { compare } = plan.spec;
-  const comparison = await buildComparison(ctx.store, {
+  const all = await buildComparison(ctx.store, {
     base: compare.base ?? undefined,
     rl: compare.rl ?? undefined,
     sets: plan.spec.eval.sets.map((s) => s.set),
   });
+  // the experiment's own models only: a shared store holds other evaluations of the same sets
+  const models = new Set([compare.base, compare.rl].filter((m): m is string => m !== null));
+  for (const s of plan.steps.filter((x) => x.kind === 'sft')) {
+    const job = stepJob(ctx.store, s.name);
+    if (job?.status === 'succeeded') models.add(studentModel(job));
+  }
+  const comparison = { ...all, rows: all.rows.filter((r) => models.has(r.model)) };
   fs.mkdirSync(path.dirname(step.name), { recursive: true });
   const text = `<!-- w2s experiment ${plan.spec.name}, key ${step.key}: do not edit, it is written again when its inputs change -->\n\n${toMarkdown(comparison)}`;
   fs.writeFileSync(`${step.name}.tmp`, text);
