@@ -88,8 +88,8 @@ export const experimentStatusCommand: Command = {
   options: {},
   run(_v, positionals, ctx) {
     const spec = load(positionals, ctx);
-    const store = ctx.store();
-    const { steps } = experimentStatus(store, spec);
+    // read-only: a status never creates, migrates or changes a store
+    const { steps } = experimentStatus(ctx.existingStore(), spec);
     printStatus(ctx, spec, steps);
     return Promise.resolve({ json: { experiment: spec.name, steps: statusJson(steps) } });
   },
@@ -110,12 +110,12 @@ export const experimentRunCommand: Command = {
   },
   async run(v, positionals, ctx) {
     const spec = load(positionals, ctx);
-    const store = ctx.store();
     if (v['dry-run']) {
-      const { steps } = experimentStatus(store, spec);
+      const { steps } = experimentStatus(ctx.existingStore(), spec);
       printStatus(ctx, spec, steps);
       return { json: { experiment: spec.name, dryRun: true, steps: statusJson(steps) } };
     }
+    const store = ctx.store();
     const initial = experimentStatus(store, spec).steps;
     if (!v.force) checkMemory(spec, initial, ctx);
     let pool: GraderPool | undefined;

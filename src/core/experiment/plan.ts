@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { requireView } from '../curation/views';
+import { W2sError } from '../errors';
 import { GRADER_VERSION } from '../grader/version';
 import { findRecipe } from '../jobs/recipes';
 import type { Store } from '../store/open';
@@ -55,14 +56,14 @@ export const stepPrefix = (name: string): string => name.slice(0, name.lastIndex
 
 const hash = (x: unknown): string => createHash('sha256').update(JSON.stringify(x)).digest('hex');
 
-function setHash(store: Store, set: string): string {
-  const row = store.db.prepare('SELECT source_hash FROM problem_sets WHERE name = ?').get(set) as
+function setHash(store: Store | undefined, set: string): string {
+  const row = store?.db.prepare('SELECT source_hash FROM problem_sets WHERE name = ?').get(set) as
     { source_hash: string } | undefined;
   return row?.source_hash ?? 'not imported';
 }
 
-/** The steps of an experiment in the order they run. */
-export function planExperiment(store: Store, spec: ExperimentSpec): ExperimentPlan {
+/** The steps of an experiment in the order they run; with no store yet, as they would be in an empty one. */
+export function planExperiment(store: Store | undefined, spec: ExperimentSpec): ExperimentPlan {
   const steps: Step[] = [];
   const keys = new Map<string, string>();
   const add = (s: Omit<Step, 'key' | 'name'>, inputs: unknown, parts: readonly string[], plainName?: string) => {
@@ -88,7 +89,12 @@ export function planExperiment(store: Store, spec: ExperimentSpec): ExperimentPl
     add({ id: `grade:${t.name}`, kind: 'grade', needs: [sampleId], teacher: t }, GRADER_VERSION, [], sample.name);
     for (const d of t.datasets) {
       const exportId = `export:${t.name}:${d.name}`;
-      const filter = d.view ? requireView(store, d.view).filter : null;
+      if (d.view && !store)
+        throw new W2sError(
+          `dataset view:${d.view} of teacher ${t.name}: there is no store yet, so no saved view.`,
+          'NO_VIEW',
+        );
+      const filter = d.view ? requireView(store!, d.view).filter : null;
       add(
         { id: exportId, kind: 'export', needs: [`grade:${t.name}`], teacher: t, dataset: d },
         { preset: d.preset, filter },

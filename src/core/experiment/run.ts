@@ -13,10 +13,14 @@ export interface PlannedStep {
   readonly status: StepStatus;
 }
 
-/** The plan with each step's state, read from the store (nothing is changed). */
-export function experimentStatus(store: Store, spec: ExperimentSpec): { plan: ExperimentPlan; steps: PlannedStep[] } {
+/** The plan with each step's state, read from the store (nothing is changed); no store: every step to do. */
+export function experimentStatus(
+  store: Store | undefined,
+  spec: ExperimentSpec,
+): { plan: ExperimentPlan; steps: PlannedStep[] } {
   const plan = planExperiment(store, spec);
-  return { plan, steps: plan.steps.map((step) => ({ step, status: stepStatus(store, plan, step) })) };
+  const none: StepStatus = { state: 'to do', detail: '' };
+  return { plan, steps: plan.steps.map((step) => ({ step, status: store ? stepStatus(store, plan, step) : none })) };
 }
 
 export interface RunSummary {
