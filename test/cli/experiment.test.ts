@@ -174,6 +174,14 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     ]);
     assert.equal(ran.filter((s) => s.startsWith('eval:')).length, 6, ran.join(' '));
     assert.equal(count(db, "SELECT count(*) FROM jobs WHERE status = 'succeeded'"), 10);
+    // the students train side by side: some two SFT jobs ran at the same time on the cluster
+    const overlapping = count(
+      db,
+      `SELECT count(*) FROM jobs a JOIN jobs b ON a.id < b.id WHERE a.kind = 'sft' AND b.kind = 'sft'
+       AND json_extract(a.output, '$.startTime') < json_extract(b.output, '$.endTime')
+       AND json_extract(b.output, '$.startTime') < json_extract(a.output, '$.endTime')`,
+    );
+    assert.ok(overlapping > 0, 'the SFT jobs ran one after another');
     // the W2SR-P snapshot holds only the teacher's correct traces (3 of 6), W2SR all 6
     const trainOf = (like: string) =>
       count(db, `SELECT group_concat(json_extract(counts, '$.train'), ',') FROM datasets WHERE name LIKE '${like}'`);
@@ -224,13 +232,17 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     // killed while the first student trains on the cluster (its job then keeps running, unwatched)
     const { stderr: killedLog } = await killWhen(dir, /sft small\/w2sr: job \S+ \w+ \d+\/\d+/);
     const jobsBefore = count(db, 'SELECT count(*) FROM jobs');
-    assert.equal(jobsBefore, 1, killedLog);
+    assert.ok(jobsBefore >= 1, killedLog);
     const done = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
     assert.equal(done.code, 0, done.stderr);
     assert.doesNotMatch(done.stderr, /sft small\/w2sr: submitting/, 'the job left running is not submitted again');
-    assert.match(done.stderr, /sft small\/w2sr: job \S+ succeeded/, 'it is followed to its end');
-    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 10, 'no job submitted twice');
-    assert.equal(count(db, 'SELECT count(DISTINCT name) FROM jobs'), 10);
+    assert.equal(count(db, "SELECT count(*) FROM jobs WHERE name LIKE 'exp.sft.small.w2sr.%'"), 1);
+    // a job the kill caught before the cluster took it is marked submit-failed and submitted again as
+    // NAME-r2; every job the cluster took is followed, none is submitted twice
+    const taken = "SELECT name FROM jobs WHERE status <> 'submit-failed'";
+    assert.equal(count(db, `SELECT count(*) FROM (${taken})`), 10, 'no step has two jobs on the cluster');
+    assert.equal(count(db, `SELECT count(DISTINCT replace(name, '-r2', '')) FROM (${taken})`), 10);
+    assert.equal(count(db, "SELECT count(*) FROM jobs WHERE status <> 'succeeded' AND status <> 'submit-failed'"), 0);
     assert.equal(count(db, "SELECT count(*) FROM runs WHERE kind = 'sample'"), 2);
     assert.equal(count(db, "SELECT count(*) FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.kind = 'sample'"), 12);
     assert.equal(count(db, 'SELECT count(*) FROM datasets'), 4);
@@ -254,8 +266,8 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     assert.equal(stopped.code, 130, stopped.stderr);
     assert.match(stopped.stderr, /sft small\/w2sr: left job \S+ (pending|running) on the cluster/);
     assert.match(stopped.stderr, /stopped; cluster jobs keep running/);
-    const job = count(db, "SELECT count(*) FROM jobs WHERE status IN ('pending', 'running')");
-    assert.equal(job, 1, 'the job is neither stopped nor forgotten');
+    const left = count(db, "SELECT count(*) FROM jobs WHERE status IN ('pending', 'running')");
+    assert.ok(left >= 1, 'the jobs are neither stopped nor forgotten');
     const again = await run(dir, ['run', 'exp.w2s.yaml', '--json']);
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /sft small\/w2sr: submitting/);

@@ -13,7 +13,7 @@ import { andFilters } from '../curation/filter';
 import type { GraderPool } from '../grader/pool';
 import { gradeTraces } from '../grading/grade-traces';
 import { followJob } from '../jobs/follow';
-import { findJob, isFinished, type JobRow } from '../jobs/job-store';
+import { findJob, fromRayStatus, isFinished, updateJob, type JobRow } from '../jobs/job-store';
 import type { RayClient } from '../jobs/ray-client';
 import type { RunnerEnvironment } from '../jobs/runner-environment';
 import { submitJob, type EvalRequest, type SftRequest } from '../jobs/submit';
@@ -179,6 +179,28 @@ async function follow(ctx: StepContext, job: JobRow, what: string): Promise<JobR
   return final;
 }
 
+/**
+ * A job left half-submitted by a process that died (created, maybe uploaded, maybe POSTed): the cluster
+ * has it only if the POST got through, and its submission id was stored before the POST (submit.ts).
+ * Found, it is followed; answered 404, it is marked submit-failed and the step submits again.
+ */
+async function settleHalfSubmitted(ctx: StepContext, job: JobRow): Promise<JobRow> {
+  if (job.status !== 'preparing' && job.status !== 'uploading') return job;
+  if (job.submissionId) {
+    try {
+      const found = await ctx.cluster().client.job(job.submissionId);
+      return updateJob(ctx.store, job.id, { status: fromRayStatus(found.status) });
+    } catch (e) {
+      // anything but "no such job" (the cluster unreachable…) must not lead to a second submission
+      if (!(e instanceof W2sError) || e.code !== 'RAY_NOT_FOUND') throw e;
+    }
+  }
+  return updateJob(ctx.store, job.id, {
+    status: 'submit-failed',
+    error: 'the submission was interrupted: the process submitting it stopped',
+  });
+}
+
 /** A job the step owns that is still going is followed; otherwise one is submitted (after a failed one, under a retry name). */
 async function submitOrFollow(
   ctx: StepContext,
@@ -187,6 +209,9 @@ async function submitOrFollow(
   req: (name: string) => SftRequest | EvalRequest,
 ) {
   let job = stepJob(ctx.store, step.name);
+  if (job) job = await settleHalfSubmitted(ctx, job);
+  // succeeded before (the process stopped while it graded the samples): only what follows is left
+  if (job?.status === 'succeeded') return job;
   if (!job || isFinished(job.status)) {
     const c = ctx.cluster();
     job = await submitJob(
@@ -195,7 +220,8 @@ async function submitOrFollow(
         client: c.client,
         runnerDir: c.runnerDir,
         cwd: ctx.cwd,
-        signal: ctx.signal,
+        // no signal: a submission cut by Ctrl-C could leave a job the cluster took but the store calls
+        // submit-failed, submitted again next time; it completes (a second Ctrl-C quits at once)
         environment: c.environment,
         onProgress: (m) => ctx.log(`${what}: ${m}`),
       },
