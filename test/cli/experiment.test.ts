@@ -189,7 +189,11 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     assert.equal(trainOf('%.w2sr.%'), '6,6');
     const table = fs.readFileSync(path.join(dir, '.w2s', 'experiments', 'exp', 'results.md'), 'utf8');
     assert.match(table, /sums/);
-    assert.match(table, /exp\.small\.w2sr-p/, 'a student row names the snapshot it was trained on');
+    // lineage: teacher (run) → dataset (snapshot) → student job, on the student's row
+    assert.match(
+      table,
+      /exp\.small\.w2sr-p\.[0-9a-f]{8}: correct only \(W2SR-P\) from teacher-small \(exp\.small\.[0-9a-f]{8}, [\d.]+%\) → SFT job exp\.sft\.small\.w2sr-p\.[0-9a-f]{8}/,
+    );
     // one row per student, base and RL: 4 + 2 (the table's rows start with "| " and a model name)
     for (const m of [
       '/shared/ckpt/exp.sft.small.w2sr.',
