@@ -289,6 +289,23 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     assert.match(status.stdout, /to do\s+eval:rl:sums/);
   });
 
+  it('writes a new experiment file for the main setting, never over an existing one', async () => {
+    const dir = tempDir('w2s-experiment-new-');
+    const made = await w2s(['experiment', 'new', 'main.w2s.yaml'], { cwd: dir });
+    assert.equal(made.code, 0, made.stderr);
+    const status = await w2s(['experiment', 'status', 'main.w2s.yaml', '--json'], { cwd: dir });
+    assert.equal(status.code, 0, status.stderr);
+    const ids = (JSON.parse(status.stdout) as { steps: StepJson[] }).steps.map((s) => s.id);
+    assert.ok(ids.includes('sft:zoo-1.5b:w2sr-p') && ids.includes('eval:rl:olympiadbench'), ids.join(' '));
+    fs.appendFileSync(path.join(dir, 'main.w2s.yaml'), '# mine\n');
+    const again = await w2s(['experiment', 'new', 'main.w2s.yaml'], { cwd: dir });
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /main\.w2s\.yaml exists; it is left as it is/);
+    assert.match(fs.readFileSync(path.join(dir, 'main.w2s.yaml'), 'utf8'), /# mine\n$/);
+    const badName = await w2s(['experiment', 'new', 'main.yaml'], { cwd: dir });
+    assert.equal(badName.code, 2);
+  });
+
   it('names the file, line, column and field of a bad experiment', async () => {
     const dir = tempDir('w2s-experiment-bad-');
     writeFile(

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { W2sError } from '../../core/errors';
@@ -5,7 +6,8 @@ import { sftMemoryPlan } from '../../core/experiment/memory';
 import { readExperiment } from '../../core/experiment/parse';
 import { experimentStatus, runExperiment, type PlannedStep } from '../../core/experiment/run';
 import type { StepContext } from '../../core/experiment/run-step';
-import type { ExperimentSpec } from '../../core/experiment/spec';
+import { EXPERIMENT_FILE, type ExperimentSpec } from '../../core/experiment/spec';
+import { experimentTemplate } from '../../core/experiment/template';
 import { createGraderPool, type GraderPool } from '../../core/grader/pool';
 import { planSummary } from '../../core/jobs/memory-plan-text';
 import { parseEnvironment } from '../../core/jobs/runner-environment';
@@ -13,6 +15,7 @@ import { checkCheckpointRoot } from '../../core/jobs/checkpoint-root';
 import { requireRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
 import type { Command, CliContext } from '../command';
 import { checkpointRoot, clusterClient, runnerEnvironment } from '../cluster-connection';
+import { UsageError } from '../usage-error';
 
 const DETAILS =
   'FILE is an experiment (*.w2s.yaml, docs/experiments.md): the problems, teachers and their datasets, the student,\n' +
@@ -170,5 +173,42 @@ export const experimentRunCommand: Command = {
     const results = steps.find((s) => s.step.kind === 'results');
     if (results) ctx.print(`Results: ${results.step.name}`);
     return { json: { experiment: spec.name, ran: summary.ran, stopped: false, steps: statusJson(steps) } };
+  },
+};
+
+export const experimentNewCommand: Command = {
+  name: 'experiment new',
+  summary: "write a commented experiment file for the paper's main setting (edit the teacher and cluster)",
+  usage: 'FILE.w2s.yaml',
+  positionals: { min: 1, max: 1 },
+  details:
+    'Writes FILE with every default of the W2SR main setting spelled out; an existing file is never overwritten.',
+  options: {},
+  run(_v, positionals, ctx) {
+    const file = path.resolve(ctx.cwd, positionals[0]!);
+    if (!EXPERIMENT_FILE.test(file))
+      throw new UsageError(
+        `name the file NAME.w2s.yaml (got ${positionals[0]!}): the editor finds experiments by that ending.`,
+      );
+    const name =
+      path
+        .basename(file)
+        .replace(EXPERIMENT_FILE, '')
+        .replace(/[^A-Za-z0-9._-]+/g, '-') || 'experiment';
+    try {
+      fs.writeFileSync(file, experimentTemplate(name), { flag: 'wx' });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new W2sError(
+        code === 'EEXIST'
+          ? `${file} exists; it is left as it is. Choose another name.`
+          : `Cannot write ${file} (${code ?? 'error'}).`,
+        'CANNOT_WRITE',
+      );
+    }
+    ctx.print(
+      `${file}: written. Set the teacher's endpoint and the cluster, then: w2s experiment run ${positionals[0]!} --dry-run`,
+    );
+    return Promise.resolve({ json: { file } });
   },
 };

@@ -3,7 +3,7 @@ import { benchmarksCommand } from './benchmarks';
 import { datasetsCommand } from './datasets';
 import { datasetsDeleteCommand, runsDeleteCommand, setsDeleteCommand } from './delete';
 import { exportCommand } from './export';
-import { experimentRunCommand, experimentStatusCommand } from './experiment';
+import { experimentNewCommand, experimentRunCommand, experimentStatusCommand } from './experiment';
 import { clusterCheckCommand } from './cluster';
 import { evalCommand } from './eval';
 import { gradeCommand } from './grade';
@@ -53,4 +53,5 @@ export const COMMANDS: readonly Command[] = [
   jobsPlanCommand,
   experimentRunCommand,
   experimentStatusCommand,
+  experimentNewCommand,
 ];

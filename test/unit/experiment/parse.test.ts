@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { EXPORT_PRESETS } from '../../../src/core/export/presets';
 import { RECIPES } from '../../../src/core/jobs/recipes';
 import { FIELDS, parseExperiment } from '../../../src/core/experiment/parse';
+import { experimentTemplate } from '../../../src/core/experiment/template';
 import { REPO_ROOT } from '../../support/tmp';
 
 const FILE = '/work/exp/main.w2s.yaml';
@@ -44,6 +45,16 @@ describe('experiment files', () => {
       { t: 0.6, p: 0.95, n: 1, seed: 0, max: null },
     );
     assert.deepEqual(s.compare, { base: 'Qwen/Qwen2.5-Math-7B', rl: 'hkust-nlp/Qwen-2.5-Math-7B-SimpleRL-Zoo' });
+  });
+
+  it("written by `w2s experiment new`, spell out exactly the defaults (the paper's main setting)", () => {
+    const written = parseExperiment(experimentTemplate('main'), FILE);
+    const minimal = parseExperiment(
+      'teachers:\n  - name: zoo-1.5b\n    endpoint: http://127.0.0.1:8000/v1\n    model: hkust-nlp/Qwen-2.5-1.5B-SimpleRL-Zoo\n' +
+        'cluster: { address: http://127.0.0.1:8265, checkpoint_root: /shared/checkpoints }\n',
+      FILE,
+    );
+    assert.deepEqual(written, minimal);
   });
 
   it('resolve files next to the experiment file and take a dataset with its own SFT settings', () => {
