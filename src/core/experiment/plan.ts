@@ -7,7 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
+import type { TraceFilter } from '../curation/filter';
 import { requireView } from '../curation/views';
+import { requireTemplate } from '../sampling/templates';
 import { W2sError } from '../errors';
 import { GRADER_VERSION } from '../grader/version';
 import { findRecipe } from '../jobs/recipes';
@@ -62,8 +64,35 @@ function setHash(store: Store | undefined, set: string): string {
   return row?.source_hash ?? 'not imported';
 }
 
+/** Names the experiment file and the teacher in what the store says of a dataset's view. */
+function viewFilter(store: Store | undefined, spec: ExperimentSpec, teacher: string, view: string): TraceFilter {
+  const where = `${spec.file}: teacher ${teacher}, dataset view:${view}`;
+  if (!store) throw new W2sError(`${where}: there is no store yet, so no saved view.`, 'NO_VIEW');
+  try {
+    return requireView(store, view).filter;
+  } catch (e) {
+    throw new W2sError(`${where}: ${(e as Error).message}`, 'NO_VIEW');
+  }
+}
+
+/** Every template the experiment names exists (a built-in, or one saved in the store), before anything runs. */
+function checkTemplates(store: Store | undefined, spec: ExperimentSpec): void {
+  const named = [
+    ...spec.teachers.map((t) => [`teacher ${t.name}`, t.template] as const),
+    ['eval', spec.eval.template] as const,
+  ];
+  for (const [who, name] of named) {
+    try {
+      requireTemplate(store, name);
+    } catch (e) {
+      throw new W2sError(`${spec.file}: ${who}: ${(e as Error).message}`, 'NO_TEMPLATE');
+    }
+  }
+}
+
 /** The steps of an experiment in the order they run; with no store yet, as they would be in an empty one. */
 export function planExperiment(store: Store | undefined, spec: ExperimentSpec): ExperimentPlan {
+  checkTemplates(store, spec);
   const steps: Step[] = [];
   const keys = new Map<string, string>();
   const add = (s: Omit<Step, 'key' | 'name'>, inputs: unknown, parts: readonly string[], plainName?: string) => {
@@ -89,12 +118,7 @@ export function planExperiment(store: Store | undefined, spec: ExperimentSpec): 
     add({ id: `grade:${t.name}`, kind: 'grade', needs: [sampleId], teacher: t }, GRADER_VERSION, [], sample.name);
     for (const d of t.datasets) {
       const exportId = `export:${t.name}:${d.name}`;
-      if (d.view && !store)
-        throw new W2sError(
-          `dataset view:${d.view} of teacher ${t.name}: there is no store yet, so no saved view.`,
-          'NO_VIEW',
-        );
-      const filter = d.view ? requireView(store!, d.view).filter : null;
+      const filter = d.view ? viewFilter(store, spec, t.name, d.view) : null;
       add(
         { id: exportId, kind: 'export', needs: [`grade:${t.name}`], teacher: t, dataset: d },
         { preset: d.preset, filter },

@@ -113,4 +113,26 @@ describe('experiment plan', () => {
       'results',
     ]);
   });
+
+  it('names the file and the teacher when a view or a template it names does not exist', () => {
+    const store = openStore(path.join(tempDir(), 'w2s.db'));
+    assert.throws(
+      () => planExperiment(store, parseExperiment(BASE, '/x/e.w2s.yaml')),
+      /^W2sError: \/x\/e\.w2s\.yaml: teacher t1, dataset view:long: No (saved )?view named "long"/,
+    );
+    assert.throws(
+      () =>
+        planExperiment(
+          undefined,
+          parseExperiment(
+            BASE.replace('    model: teacher-two\n', '    model: teacher-two\n    template: qwen-bse\n').replace(
+              ', view:long',
+              '',
+            ),
+            '/x/e.w2s.yaml',
+          ),
+        ),
+      /^W2sError: \/x\/e\.w2s\.yaml: teacher t2: .*qwen-bse/,
+    );
+  });
 });
