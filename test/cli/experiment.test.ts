@@ -229,6 +229,19 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     assert.deepEqual(ranOf(third.stdout), ['sft:small:w2sr-p', 'eval:small:w2sr-p:sums', 'results']);
     assert.equal(count(db, 'SELECT count(*) FROM jobs'), 12);
     assert.equal(count(db, "SELECT count(*) FROM runs WHERE kind = 'sample'"), 2, 'the traces are kept');
+
+    // the problem file edited since its import: refused with the file named, never silently ignored
+    fs.appendFileSync(
+      path.join(dir, 'teacher-problems.jsonl'),
+      `${JSON.stringify({ id: 'p9', question: 'What is 9+19?', answer: '28' })}\n`,
+    );
+    const changedFile = await run(dir, ['run', 'exp.w2s.yaml']);
+    assert.equal(changedFile.code, 1);
+    assert.match(
+      changedFile.stderr,
+      /teacher-problems\.jsonl: a problem set named "teacher-problems" already exists with different content/,
+    );
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 12);
   });
 
   it('finishes after a kill -9 in the middle without doing anything twice', async () => {

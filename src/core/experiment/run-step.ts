@@ -52,26 +52,44 @@ export type StepOutcome = 'done' | 'stopped';
 
 const byId = (plan: ExperimentPlan, id: string): Step => plan.steps.find((s) => s.id === id)!;
 
-async function importSet(ctx: StepContext, plan: ExperimentPlan, step: Step): Promise<StepOutcome> {
-  const setName = step.setName!;
-  const fromSpec =
+/** Where a set of the experiment comes from: its file, a built-in, or only the store (imported by hand). */
+function setSource(plan: ExperimentPlan, setName: string): { file: string; builtin?: string } | undefined {
+  const file =
     plan.spec.problems.set === setName
       ? plan.spec.problems.file
       : (plan.spec.eval.sets.find((s) => s.set === setName)?.file ?? null);
-  const builtin = fromSpec ? undefined : findBuiltin(setName);
-  if (!fromSpec && !builtin)
+  if (file) return { file };
+  const b = findBuiltin(setName);
+  return b ? { file: builtinFile(b), builtin: b.id } : undefined;
+}
+
+/**
+ * Imports a set from its file or built-in, as `w2s import` does: unchanged when the store has that
+ * content already, refused (SET_EXISTS, naming the file) when the file changed since, so an edited file
+ * is never silently ignored. A set known only to the store must be there.
+ */
+export async function importProblems(
+  ctx: StepContext,
+  plan: ExperimentPlan,
+  setName: string,
+): Promise<'created' | 'replaced' | 'unchanged'> {
+  const source = setSource(plan, setName);
+  if (!source) {
+    const known = ctx.store.db.prepare('SELECT 1 FROM problem_sets WHERE name = ?').get(setName);
+    if (known) return 'unchanged';
     throw new W2sError(
       `No problem set "${setName}" in the store and no built-in of that name: import it (w2s import FILE --set ${setName}) or give its file (file: PATH).`,
       'NO_SET',
     );
+  }
   const r = await importProblemSet(ctx.store, {
-    file: fromSpec ?? builtinFile(builtin!),
+    file: source.file,
     name: setName,
-    sourceLabel: builtin ? `builtin:${builtin.id}` : undefined,
+    sourceLabel: source.builtin ? `builtin:${source.builtin}` : undefined,
     signal: ctx.signal,
   });
-  ctx.log(`problems ${setName}: ${r.outcome}, ${r.problems} problems`);
-  return 'done';
+  if (r.outcome !== 'unchanged') ctx.log(`problems ${setName}: ${r.outcome}, ${r.problems} problems`);
+  return r.outcome;
 }
 
 async function sample(ctx: StepContext, plan: ExperimentPlan, step: Step): Promise<StepOutcome> {
@@ -305,7 +323,7 @@ async function results(ctx: StepContext, plan: ExperimentPlan, step: Step): Prom
 export function runStep(ctx: StepContext, plan: ExperimentPlan, step: Step): Promise<StepOutcome> {
   switch (step.kind) {
     case 'problems':
-      return importSet(ctx, plan, step);
+      return importProblems(ctx, plan, step.setName!).then(() => 'done');
     case 'sample':
       return sample(ctx, plan, step);
     case 'grade':

@@ -4,7 +4,7 @@
  */
 import type { Store } from '../store/open';
 import { planExperiment, type ExperimentPlan, type Step, type StepKind } from './plan';
-import { runStep, type StepContext, type StepOutcome } from './run-step';
+import { importProblems, runStep, type StepContext, type StepOutcome } from './run-step';
 import type { ExperimentSpec } from './spec';
 import { stepStatus, type StepStatus } from './state';
 
@@ -97,10 +97,9 @@ async function runSteps(ctx: StepContext, plan: ExperimentPlan, ran: string[]): 
 export async function runExperiment(ctx: StepContext, spec: ExperimentSpec): Promise<RunSummary> {
   const ran: string[] = [];
   let plan = planExperiment(ctx.store, spec);
+  // every time, not only when missing: a set's file edited since its import is refused, not ignored
   for (const step of plan.steps.filter((s) => s.kind === 'problems')) {
-    if (stepStatus(ctx.store, plan, step).state === 'done') continue;
-    ran.push(step.id);
-    if ((await runStep(ctx, plan, step)) === 'stopped') return { ran, stopped: true, plan };
+    if ((await importProblems(ctx, plan, step.setName!)) !== 'unchanged') ran.push(step.id);
   }
   // a set's content hash is an input of every step after it: plan again now the sets are in the store
   plan = planExperiment(ctx.store, spec);
