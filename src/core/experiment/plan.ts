@@ -105,6 +105,7 @@ export function planExperiment(store: Store | undefined, spec: ExperimentSpec): 
     add({ id: `problems:${set}`, kind: 'problems', needs: [], setName: set }, setHash(store, set), [], set);
 
   const recipe = findRecipe(spec.student.recipe).settings;
+  // the set by name too: two sets of the same content are still two evaluations
   const evalInputs = { ...spec.eval, sets: undefined };
   const evalIds: string[] = [];
   for (const t of spec.teachers) {
@@ -136,7 +137,7 @@ export function planExperiment(store: Store | undefined, spec: ExperimentSpec): 
         evalIds.push(id);
         add(
           { id, kind: 'eval', needs: [sftId, `problems:${s.set}`], teacher: t, dataset: d, setName: s.set },
-          evalInputs,
+          { set: s.set, ...evalInputs },
           ['eval', t.name, d.name, s.set],
         );
       }
@@ -150,7 +151,7 @@ export function planExperiment(store: Store | undefined, spec: ExperimentSpec): 
       evalIds.push(id);
       add(
         { id, kind: 'eval', needs: [`problems:${s.set}`], setName: s.set, reference: { role, model } },
-        { model, ...evalInputs },
+        { model, set: s.set, ...evalInputs },
         ['eval', role, s.set],
       );
     }

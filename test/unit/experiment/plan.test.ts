@@ -135,4 +135,16 @@ describe('experiment plan', () => {
       /^W2sError: \/x\/e\.w2s\.yaml: teacher t2: .*qwen-bse/,
     );
   });
+
+  it('gives every step its own key, before any set is imported too', () => {
+    const plan = planExperiment(
+      undefined,
+      parseExperiment(
+        BASE.replace(', view:long', '').replace('  sets: [math500]', '  sets: [math500, aime24, amc23]'),
+        '/x/e.w2s.yaml',
+      ),
+    );
+    const evals = plan.steps.filter((s) => s.kind === 'eval').map((s) => s.key);
+    assert.equal(new Set(evals).size, evals.length);
+  });
 });
