@@ -52,6 +52,46 @@ before(async () => {
   await computeStoredSignals(store, { mode: 'missing' });
   await exportDataset(store, { name: 'p', preset: 'w2sr-p', format: 'openai', out: path.join(dir, 'p.jsonl') });
   await exportDataset(store, { name: 'all', preset: 'w2sr', format: 'openai', out: path.join(dir, 'all.jsonl') });
+  await exportDataset(store, { name: 'wrong', preset: 'incorrect', format: 'openai', out: path.join(dir, 'w.jsonl') });
+  // an ungraded teacher: alone, and beside the one correct trace of the first
+  const file2 = writeFile(
+    dir,
+    'teacher2.jsonl',
+    [0, 1]
+      .map((i) => JSON.stringify({ question: `What is ${i}*3?`, response: ['\\boxed{1}'], gt_answer: String(3 * i) }))
+      .join('\n'),
+  );
+  importTraces(store, {
+    file: file2,
+    setName: 'train2',
+    runName: 'ungraded-run',
+    model: 'teacher-two',
+    createSet: true,
+  });
+  await computeStoredSignals(store, { mode: 'missing' });
+  await exportDataset(store, {
+    name: 'raw',
+    filter: { runs: ['ungraded-run'] },
+    format: 'openai',
+    out: path.join(dir, 'r.jsonl'),
+  });
+  const correctId = store.db.prepare("SELECT trace_id FROM grades WHERE verdict = 'correct'").pluck().get() as number;
+  const ungradedIds = store.db
+    .prepare("SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.name = 'ungraded-run'")
+    .pluck()
+    .all() as number[];
+  await exportDataset(store, {
+    name: 'mixed',
+    filter: { traceIds: [correctId, ...ungradedIds] },
+    format: 'openai',
+    out: path.join(dir, 'm.jsonl'),
+  });
+  for (const [model, snapshot] of [
+    ['s-wrong', 'wrong'],
+    ['s-raw', 'raw'],
+    ['s-mixed', 'mixed'],
+  ] as const)
+    linkModel(store, { model }, snapshot);
   sftJob('sft-failed', '/ckpt/student-p', 'failed');
   sftJob('sft-p', '/ckpt/student-p', 'succeeded');
   sftJob('sft-other', '/ckpt/other', 'succeeded');
@@ -76,5 +116,15 @@ describe('lineage', () => {
     assert.equal(l.job, null);
     assert.equal(l.preset, 'all (W2SR)');
     assert.equal(l.traces, 4);
+  });
+
+  it('reads the preset off the verdicts: incorrect only, ungraded, and correct beside ungraded', () => {
+    const l = lineageByModel(store);
+    assert.equal(l.get('s-wrong')!.preset, 'incorrect only');
+    assert.equal(l.get('s-wrong')!.traces, 3);
+    assert.equal(l.get('s-raw')!.preset, 'ungraded');
+    // the ungraded traces are no evidence of an incorrect one: the graded ones are all correct
+    assert.equal(l.get('s-mixed')!.preset, 'correct only (W2SR-P)');
+    assert.equal(l.get('s-mixed')!.traces, 3);
   });
 });
