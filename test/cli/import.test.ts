@@ -108,7 +108,28 @@ describe('w2s import', () => {
     assert.equal((JSON.parse(viaEnv.stdout) as { name: string; source: string }[])[0]!.source, 'builtin:math500');
     const unknown = await w2s(['import', '--builtin', 'gpqa'], { cwd });
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /No built-in benchmark "gpqa". Available: math500/);
+    assert.match(unknown.stderr, /No built-in problem set "gpqa". Available: math500.*math-l3to5/);
+  });
+
+  it("imports W2SR's training problems (math-l3to5) as a built-in, apart from the benchmarks", async () => {
+    const cwd = tempDir();
+    const r = await w2s(['import', '--builtin', 'math-l3to5', '--json'], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { problems: number; source: string };
+    // SimpleRL-Zoo's 8,523 less the two rows whose gold answer is empty upstream (data/README.md)
+    assert.equal(result.problems, 8521);
+    assert.equal(result.source, 'builtin:math-l3to5');
+    const db = path.join(cwd, '.w2s', 'w2s.db');
+    assert.deepEqual(
+      dbRows(
+        db,
+        "SELECT p.key, p.answer FROM problems p JOIN problem_sets s ON s.id = p.set_id WHERE s.name = 'math-l3to5' ORDER BY p.id LIMIT 1",
+      ),
+      [{ key: 'math-l3to5-0', answer: '118' }],
+    );
+    // a training set is not a benchmark: evaluation pickers and `w2s benchmarks` leave it out
+    const list = await w2s(['benchmarks', '--json'], { cwd });
+    assert.ok(!(JSON.parse(list.stdout) as { id: string }[]).some((b) => b.id === 'math-l3to5'));
   });
 
   it('answers bad usage with exit 2 and help with exit 0', async () => {

@@ -25,7 +25,12 @@ export const importCommand: Command = {
       description: 'name of the problem set (default: the file name without extension)',
       valueName: 'NAME',
     },
-    builtin: { type: 'string', description: 'import a built-in benchmark (see "w2s benchmarks")', valueName: 'NAME' },
+    builtin: {
+      type: 'string',
+      description:
+        'import a built-in set: a benchmark (see "w2s benchmarks") or math-l3to5, the W2SR training problems',
+      valueName: 'NAME',
+    },
     replace: { type: 'boolean', description: 'replace a set of the same name that came from different content' },
     'question-field': { type: 'string', description: 'field holding the question', valueName: 'F' },
     'answer-field': { type: 'string', description: 'field holding the gold answer', valueName: 'F' },

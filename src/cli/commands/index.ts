@@ -3,6 +3,7 @@ import { benchmarksCommand } from './benchmarks';
 import { datasetsCommand } from './datasets';
 import { datasetsDeleteCommand, runsDeleteCommand, setsDeleteCommand } from './delete';
 import { exportCommand } from './export';
+import { experimentNewCommand, experimentRunCommand, experimentStatusCommand } from './experiment';
 import { clusterCheckCommand } from './cluster';
 import { evalCommand } from './eval';
 import { gradeCommand } from './grade';
@@ -50,4 +51,7 @@ export const COMMANDS: readonly Command[] = [
   jobsLogsCommand,
   jobsStopCommand,
   jobsPlanCommand,
+  experimentRunCommand,
+  experimentStatusCommand,
+  experimentNewCommand,
 ];

@@ -117,9 +117,10 @@ export function createRayTransport(address: string, token: string | undefined): 
         clearTimeout(timer);
         req.signal?.removeEventListener('abort', onAbort);
       };
+      // before anything can destroy it: a destroyed request emits 'error', which without a listener ends the process
+      r.on('error', fail);
       if (req.signal?.aborted) return onAbort();
       req.signal?.addEventListener('abort', onAbort, { once: true });
-      r.on('error', fail);
       r.on('response', (res) => {
         const status = res.statusCode ?? 0;
         const limit = status >= 200 && status < 300 ? req.maxBytes : ERROR_BODY_BYTES;

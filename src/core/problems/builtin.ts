@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { W2sError } from '../errors';
 
-/** The evaluation sets W2SR reports on, shipped with W2S Studio (sources and licences: data/README.md). */
+/** A problem set shipped with W2S Studio (sources and licences: data/README.md). */
 export interface BuiltinBenchmark {
   readonly id: string;
+  /** `eval`: a benchmark W2SR reports on (data/benchmarks); `train`: problems teachers are sampled on (data/train). */
+  readonly purpose?: 'eval' | 'train';
   readonly label: string;
   readonly file: string;
   readonly problems: number;
@@ -63,11 +65,35 @@ export const BUILTIN_BENCHMARKS: readonly BuiltinBenchmark[] = [
   },
 ];
 
+/**
+ * The training problems W2SR samples its teachers on (shared/notes/w2sr-recipe.md): kept apart from the
+ * benchmarks so that evaluation pickers never offer them as a test set.
+ */
+export const BUILTIN_TRAINING_SETS: readonly BuiltinBenchmark[] = [
+  {
+    id: 'math-l3to5',
+    purpose: 'train',
+    label: 'MATH levels 3–5 (train)',
+    file: 'math-l3to5.jsonl',
+    problems: 8521,
+    description: "W2SR's training problems: MATH levels 3–5, the SimpleRL-Zoo training set",
+    license: 'MIT',
+  },
+];
+
+/** Every built-in set, benchmarks first. */
+export const BUILTIN_SETS: readonly BuiltinBenchmark[] = [...BUILTIN_BENCHMARKS, ...BUILTIN_TRAINING_SETS];
+
+/** A built-in set (benchmark or training set) by id, if there is one. */
+export function findBuiltin(id: string): BuiltinBenchmark | undefined {
+  return BUILTIN_SETS.find((x) => x.id === id.toLowerCase());
+}
+
 export function requireBuiltin(id: string): BuiltinBenchmark {
-  const b = BUILTIN_BENCHMARKS.find((x) => x.id === id.toLowerCase());
+  const b = findBuiltin(id);
   if (!b) {
     throw new W2sError(
-      `No built-in benchmark "${id}". Available: ${BUILTIN_BENCHMARKS.map((x) => x.id).join(', ')}.`,
+      `No built-in problem set "${id}". Available: ${BUILTIN_SETS.map((x) => x.id).join(', ')}.`,
       'NO_BUILTIN',
     );
   }
@@ -91,5 +117,7 @@ export function builtinDataDir(from: string = __dirname): string {
 }
 
 export function builtinFile(b: BuiltinBenchmark): string {
-  return path.join(builtinDataDir(), b.file);
+  const benchmarks = builtinDataDir();
+  // data/train sits beside data/benchmarks wherever the data is shipped (.vscodeignore keeps both)
+  return b.purpose === 'train' ? path.join(path.dirname(benchmarks), 'train', b.file) : path.join(benchmarks, b.file);
 }

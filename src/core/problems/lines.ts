@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { W2sError } from '../errors';
 import type { Store } from '../store/open';
-import { BUILTIN_BENCHMARKS, builtinFile } from './builtin';
+import { BUILTIN_SETS, builtinFile } from './builtin';
 import { planFields, toProblem, type FieldOptions } from './fields';
 import { readRecords, type SourceFormat, type SourceRecord } from './records';
 
@@ -21,7 +21,7 @@ export interface ProblemLines {
 /** The file a set was imported from: its path, or the bundled file of a built-in benchmark. */
 export function problemSetFile(source: string): { file: string; builtin: string | undefined } {
   if (source.startsWith('builtin:')) {
-    const b = BUILTIN_BENCHMARKS.find((x) => `builtin:${x.id}` === source);
+    const b = BUILTIN_SETS.find((x) => `builtin:${x.id}` === source);
     if (!b) throw new W2sError(`Unknown built-in benchmark "${source.slice(8)}" (reinstall W2S Studio).`, 'NO_BUILTIN');
     return { file: builtinFile(b), builtin: b.id };
   }

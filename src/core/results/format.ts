@@ -77,7 +77,8 @@ export function cellText(c: Cell | null, withRgr = false): string {
 function lineageText(r: Row): string {
   if (!r.lineage) return '';
   const t = r.lineage.teachers.map((x) => `${x.model} (${x.run}, ${pct(x.accuracy)}%)`).join('; ');
-  return `${r.lineage.snapshot}: ${r.lineage.preset}${t ? ` from ${t}` : ''}`;
+  const job = r.lineage.job ? ` → SFT job ${r.lineage.job}` : '';
+  return `${r.lineage.snapshot}: ${r.lineage.preset}${t ? ` from ${t}` : ''}${job}`;
 }
 
 /** "macro mean over 3 benchmarks" / "micro mean over 1,040 problems of 3 benchmarks". */

@@ -10,6 +10,8 @@ export interface Lineage {
   readonly preset: 'all (W2SR)' | 'correct only (W2SR-P)' | 'incorrect only' | 'ungraded';
   readonly traces: number;
   readonly teachers: readonly TeacherRun[];
+  /** the SFT job that trained the model, when this store submitted it (its output folder is the model) */
+  readonly job: string | null;
 }
 
 export interface TeacherRun {
@@ -73,6 +75,12 @@ export function lineageByModel(store: Store): Map<string, Lineage> {
     `SELECT r.id, r.name, r.model, s.name AS set_name, count(*) AS n FROM dataset_traces dt JOIN traces t ON t.id = dt.trace_id
      JOIN runs r ON r.id = t.run_id JOIN problem_sets s ON s.id = r.set_id WHERE dt.dataset_id = ? GROUP BY r.id ORDER BY n DESC, r.name`,
   );
+  // the runner writes the final model to the job's output_dir (runner/w2s_runner/sft.py): that path is the model
+  const jobOf = store.db
+    .prepare(
+      `SELECT name FROM jobs WHERE kind = 'sft' AND status = 'succeeded' AND json_extract(spec, '$.job.output_dir') = ? ORDER BY id DESC LIMIT 1`,
+    )
+    .pluck();
   const verdicts = store.db.prepare(
     `SELECT coalesce(g.verdict, 'ungraded') AS v, count(*) AS n FROM dataset_traces dt LEFT JOIN grades g ON g.trace_id = dt.trace_id
      WHERE dt.dataset_id = ? GROUP BY coalesce(g.verdict, 'ungraded')`,
@@ -92,6 +100,7 @@ export function lineageByModel(store: Store): Map<string, Lineage> {
             ? 'incorrect only'
             : 'all (W2SR)';
     out.set(l.model, {
+      job: (jobOf.get(l.model) as string | undefined) ?? null,
       snapshot: l.name,
       preset,
       traces: total,

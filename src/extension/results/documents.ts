@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { BUILTIN_BENCHMARKS, builtinFile } from '../../core/problems/builtin';
+import { BUILTIN_SETS, builtinFile } from '../../core/problems/builtin';
 import { problemTraces, findStoredTrace, traceAsText } from '../../core/traces/read-traces';
 import type { StoreService } from '../ui/store-service';
 
@@ -16,7 +16,7 @@ export const PROBLEM_TRACES_SCHEME = 'w2s-traces';
 /** The document a set's problems live in: its imported file, or the bundled file of a built-in benchmark. */
 export function problemSetUri(source: string): vscode.Uri | undefined {
   if (source.startsWith('builtin:')) {
-    const b = BUILTIN_BENCHMARKS.find((x) => `builtin:${x.id}` === source);
+    const b = BUILTIN_SETS.find((x) => `builtin:${x.id}` === source);
     return b ? vscode.Uri.from({ scheme: BUILTIN_SCHEME, path: `/${b.file}` }) : undefined;
   }
   return fs.existsSync(source) ? vscode.Uri.file(source) : undefined;
@@ -25,7 +25,7 @@ export function problemSetUri(source: string): vscode.Uri | undefined {
 /** The set a document shows, for documents that are problem-set files. */
 export function setSourceOf(uri: vscode.Uri): string | undefined {
   if (uri.scheme === BUILTIN_SCHEME) {
-    const b = BUILTIN_BENCHMARKS.find((x) => `/${x.file}` === uri.path);
+    const b = BUILTIN_SETS.find((x) => `/${x.file}` === uri.path);
     return b ? `builtin:${b.id}` : undefined;
   }
   return uri.scheme === 'file' ? uri.fsPath : undefined;
@@ -46,7 +46,7 @@ export function problemTracesUri(set: string, problemKey: string): vscode.Uri {
 export function registerDocuments(stores: StoreService): vscode.Disposable {
   const builtin: vscode.TextDocumentContentProvider = {
     provideTextDocumentContent(uri) {
-      const b = BUILTIN_BENCHMARKS.find((x) => `/${x.file}` === uri.path);
+      const b = BUILTIN_SETS.find((x) => `/${x.file}` === uri.path);
       return b ? fs.promises.readFile(builtinFile(b), 'utf8') : `No built-in benchmark at ${uri.path}.`;
     },
   };

@@ -1,0 +1,214 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { W2sError } from '../../core/errors';
+import { sftMemoryPlan } from '../../core/experiment/memory';
+import { readExperiment } from '../../core/experiment/parse';
+import { experimentStatus, runExperiment, type PlannedStep } from '../../core/experiment/run';
+import type { StepContext } from '../../core/experiment/run-step';
+import { EXPERIMENT_FILE, type ExperimentSpec } from '../../core/experiment/spec';
+import { experimentTemplate } from '../../core/experiment/template';
+import { createGraderPool, type GraderPool } from '../../core/grader/pool';
+import { planSummary } from '../../core/jobs/memory-plan-text';
+import { parseEnvironment } from '../../core/jobs/runner-environment';
+import { checkCheckpointRoot } from '../../core/jobs/checkpoint-root';
+import { requireRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
+import type { Command, CliContext } from '../command';
+import { checkpointRoot, clusterClient, runnerEnvironment } from '../cluster-connection';
+import { UsageError } from '../usage-error';
+
+const DETAILS =
+  'FILE is an experiment (*.w2s.yaml, docs/experiments.md): the problems, teachers and their datasets, the student,\n' +
+  'the cluster, the evaluation and the comparison. It expands into steps (import, sample per teacher, grade, export\n' +
+  'per dataset, SFT per teacher x dataset, eval per student and for base/RL where they have no results, results),\n' +
+  'each keyed by a hash of its inputs: a step is done when the store holds its run, snapshot or job under that\n' +
+  'key, stale when it holds one under an older key. Running again does only what is missing or changed; an\n' +
+  'interrupted step resumes as its own command does. Ctrl-C leaves cluster jobs running; the next run follows them.\n' +
+  'The API key of a teacher comes from $OPENAI_API_KEY or its api_key_env; the cluster token from $W2S_CLUSTER_TOKEN.';
+
+function stepLines(spec: ExperimentSpec, steps: PlannedStep[], ctx: CliContext): string[] {
+  let sftDefaults: Record<string, unknown> | undefined;
+  const width = Math.max(...steps.map((s) => s.step.id.length));
+  return steps.map(({ step, status }) => {
+    let extra = status.detail ? `  ${status.detail}` : '';
+    if (step.kind === 'sft') {
+      sftDefaults ??= runnerDefaults(requireRunnerDir()).sft;
+      const m = sftMemoryPlan(spec, step.settings ?? {}, sftDefaults, { cwd: ctx.cwd, env: ctx.env });
+      extra += `  memory: ${'plan' in m ? planSummary(m.plan) : m.missing}`;
+    }
+    return `${status.state.padEnd(5)}  ${step.id.padEnd(width)}  ${step.key.slice(0, 8)}${extra}`;
+  });
+}
+
+/** As `w2s jobs sft` does before submitting: a student that would not fit is refused, with what would fit. */
+function checkMemory(spec: ExperimentSpec, steps: PlannedStep[], ctx: CliContext): void {
+  const sftDefaults = runnerDefaults(requireRunnerDir()).sft;
+  for (const { step, status } of steps) {
+    if (step.kind !== 'sft' || status.state === 'done') continue;
+    const m = sftMemoryPlan(spec, step.settings ?? {}, sftDefaults, { cwd: ctx.cwd, env: ctx.env });
+    if (!('plan' in m)) {
+      ctx.warn(`w2s experiment: memory plan of ${step.id} skipped: ${m.missing}`);
+      continue;
+    }
+    if (m.plan.fits) continue;
+    const fixes = m.alternatives.map((a) => `${a.change} (${a.plan.perGpuGiB} GiB)`).join('; ');
+    throw new W2sError(
+      `${spec.file}: ${step.id}: ${spec.student.baseModel} would need ${m.plan.perGpuGiB} GiB per GPU (${m.plan.strategy} over ${m.plan.worldSize}) of ${m.plan.gpuMemoryGiB}: ` +
+        `${fixes ? `it fits with ${fixes}` : 'nothing nearby fits'} (student.gpus, student.settings). Run anyway with --force.`,
+      'WOULD_NOT_FIT',
+    );
+  }
+}
+
+function load(positionals: string[], ctx: CliContext): ExperimentSpec {
+  return readExperiment(path.resolve(ctx.cwd, positionals[0]!));
+}
+
+function statusJson(steps: PlannedStep[]) {
+  return steps.map(({ step, status }) => ({
+    id: step.id,
+    kind: step.kind,
+    key: step.key,
+    name: step.name,
+    state: status.state,
+    detail: status.detail,
+  }));
+}
+
+function printStatus(ctx: CliContext, spec: ExperimentSpec, steps: PlannedStep[]): void {
+  ctx.print(`${spec.name} (${spec.file}):`);
+  for (const l of stepLines(spec, steps, ctx)) ctx.print(`  ${l}`);
+  const todo = steps.filter((s) => s.status.state !== 'done').length;
+  ctx.print(todo ? `${todo} of ${steps.length} steps to do.` : `All ${steps.length} steps done.`);
+}
+
+export const experimentStatusCommand: Command = {
+  name: 'experiment status',
+  summary: "an experiment's steps and where each stands (done, to do, stale); changes nothing",
+  usage: 'FILE',
+  positionals: { min: 1, max: 1 },
+  details: DETAILS,
+  options: {},
+  run(_v, positionals, ctx) {
+    const spec = load(positionals, ctx);
+    // read-only: a status never creates, migrates or changes a store
+    const { steps } = experimentStatus(ctx.existingStore(), spec);
+    printStatus(ctx, spec, steps);
+    return Promise.resolve({ json: { experiment: spec.name, steps: statusJson(steps) } });
+  },
+};
+
+export const experimentRunCommand: Command = {
+  name: 'experiment run',
+  summary: 'run an experiment file (*.w2s.yaml) to its results table, doing only what is missing or changed',
+  usage: 'FILE [--dry-run]',
+  positionals: { min: 1, max: 1 },
+  details: DETAILS,
+  options: {
+    'dry-run': {
+      type: 'boolean',
+      description: "print the steps with their state and each SFT step's memory plan; run nothing",
+    },
+    force: { type: 'boolean', description: 'train even where the memory plan says a student will not fit' },
+  },
+  async run(v, positionals, ctx) {
+    const spec = load(positionals, ctx);
+    if (v['dry-run']) {
+      const { steps } = experimentStatus(ctx.existingStore(), spec);
+      printStatus(ctx, spec, steps);
+      return { json: { experiment: spec.name, dryRun: true, steps: statusJson(steps) } };
+    }
+    const store = ctx.store();
+    const initial = experimentStatus(store, spec).steps;
+    if (!v.force) checkMemory(spec, initial, ctx);
+    let pool: GraderPool | undefined;
+    let cluster: ReturnType<StepContext['cluster']> | undefined;
+    const stepCtx: StepContext = {
+      store,
+      signal: ctx.signal,
+      cwd: ctx.cwd,
+      log: (line) => ctx.warn(`w2s experiment: ${line}`),
+      apiKey: (envVar) => {
+        if (envVar && !ctx.env[envVar])
+          throw new W2sError(`api_key_env ${envVar}: the environment variable ${envVar} is not set.`, 'NO_KEY');
+        return ctx.env[envVar ?? 'OPENAI_API_KEY'] || undefined;
+      },
+      graderPool: () => (pool ??= createGraderPool({ size: Math.max(1, os.availableParallelism() - 1) })),
+      cluster: () => {
+        if (cluster) return cluster;
+        const root = spec.cluster.checkpointRoot
+          ? checkCheckpointRoot(spec.cluster.checkpointRoot, `${spec.file}: cluster.checkpoint_root`)
+          : checkpointRoot(ctx, undefined);
+        if (!root)
+          throw new W2sError(
+            `${spec.file}: cluster.checkpoint_root is not set (nor $W2S_CHECKPOINT_ROOT): where should the students' checkpoints go on the cluster?`,
+            'NO_CHECKPOINT_ROOT',
+          );
+        cluster = {
+          client: clusterClient(ctx, spec.cluster.address ?? undefined),
+          runnerDir: requireRunnerDir(),
+          environment: spec.cluster.runtime
+            ? parseEnvironment(spec.cluster.runtime, `${spec.file}: cluster.runtime`)
+            : runnerEnvironment(ctx, undefined),
+          checkpointRoot: root,
+        };
+        return cluster;
+      },
+    };
+    let summary;
+    try {
+      summary = await runExperiment(stepCtx, spec);
+    } finally {
+      await pool?.close();
+    }
+    const { steps } = experimentStatus(store, spec);
+    printStatus(ctx, spec, steps);
+    if (summary.stopped) {
+      ctx.warn('w2s experiment: stopped; cluster jobs keep running. Run the same command again to go on.');
+      return {
+        json: { experiment: spec.name, ran: summary.ran, stopped: true, steps: statusJson(steps) },
+        exitCode: 130,
+      };
+    }
+    const results = steps.find((s) => s.step.kind === 'results');
+    if (results) ctx.print(`Results: ${results.step.name}`);
+    return { json: { experiment: spec.name, ran: summary.ran, stopped: false, steps: statusJson(steps) } };
+  },
+};
+
+export const experimentNewCommand: Command = {
+  name: 'experiment new',
+  summary: "write a commented experiment file for the paper's main setting (edit the teacher and cluster)",
+  usage: 'FILE.w2s.yaml',
+  positionals: { min: 1, max: 1 },
+  details:
+    'Writes FILE with every default of the W2SR main setting spelled out; an existing file is never overwritten.',
+  options: {},
+  run(_v, positionals, ctx) {
+    const file = path.resolve(ctx.cwd, positionals[0]!);
+    if (!EXPERIMENT_FILE.test(file))
+      throw new UsageError(
+        `name the file NAME.w2s.yaml (got ${positionals[0]!}): the editor finds experiments by that ending.`,
+      );
+    const name =
+      path
+        .basename(file)
+        .replace(EXPERIMENT_FILE, '')
+        .replace(/[^A-Za-z0-9._-]+/g, '-') || 'experiment';
+    try {
+      fs.writeFileSync(file, experimentTemplate(name), { flag: 'wx' });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new W2sError(
+        code === 'EEXIST'
+          ? `${file} exists; it is left as it is. Choose another name.`
+          : `Cannot write ${file} (${code ?? 'error'}).`,
+        'CANNOT_WRITE',
+      );
+    }
+    ctx.print(
+      `${file}: written. Set the teacher's endpoint and the cluster, then: w2s experiment run ${positionals[0]!} --dry-run`,
+    );
+    return Promise.resolve({ json: { file } });
+  },
+};
