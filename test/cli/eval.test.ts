@@ -289,6 +289,7 @@ describe('w2s eval and w2s results (built CLI, fake endpoint)', () => {
     const student = c.rows.find((x: { model: string }) => x.model === 'student');
     assert.deepEqual(student.roles, ['student']);
     assert.deepEqual(student.lineage, {
+      job: null, // linked by hand: no SFT job of ours trained it
       snapshot: 'teacher-correct',
       preset: 'correct only (W2SR-P)',
       traces: 5,

@@ -8,7 +8,7 @@ import { FIELDS, parseExperiment } from '../../../src/core/experiment/parse';
 import { experimentTemplate } from '../../../src/core/experiment/template';
 import { REPO_ROOT } from '../../support/tmp';
 
-const FILE = '/work/exp/main.w2s.yaml';
+const FILE = '/srv/exp/main.w2s.yaml';
 const TEACHER = 'teachers:\n  - endpoint: http://127.0.0.1:8000/v1\n    model: hkust-nlp/Qwen-2.5-1.5B-SimpleRL-Zoo\n';
 
 function errorOf(text: string): string {
@@ -62,7 +62,7 @@ describe('experiment files', () => {
       `problems: { file: data/train.jsonl, limit: 50 }\n${TEACHER}    datasets: [incorrect, { view: long-ones, sft: { learning_rate: 5.0e-6 } }]\ncompare: { rl: null }\n`,
       FILE,
     );
-    assert.deepEqual(s.problems, { set: 'train', file: '/work/exp/data/train.jsonl', limit: 50 });
+    assert.deepEqual(s.problems, { set: 'train', file: '/srv/exp/data/train.jsonl', limit: 50 });
     assert.deepEqual(
       s.teachers[0]!.datasets.map((d) => [d.name, d.preset, d.view, d.sft]),
       [
@@ -76,11 +76,11 @@ describe('experiment files', () => {
   it('name the file, line, column and field of each mistake', () => {
     assert.equal(
       errorOf(`${TEACHER}    sampling: { temperature: 3 }\n`),
-      '/work/exp/main.w2s.yaml:4:30: teachers[0].sampling.temperature: must be between 0 and 2 (got 3).',
+      '/srv/exp/main.w2s.yaml:4:30: teachers[0].sampling.temperature: must be between 0 and 2 (got 3).',
     );
     assert.equal(
       errorOf('student:\n  gpus: 4\n'),
-      '/work/exp/main.w2s.yaml:1:1: teachers: is required: at least one teacher (endpoint, model).',
+      '/srv/exp/main.w2s.yaml:1:1: teachers: is required: at least one teacher (endpoint, model).',
     );
     assert.match(
       errorOf(`${TEACHER}    datasets: [w2sr-q]\n`),
