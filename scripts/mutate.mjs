@@ -35,6 +35,7 @@ const SCOPES = {
   results: {
     files: () => listTs('src/core/results', []),
     tests: [
+      'test/unit/results/estimators.test.ts',
       'test/unit/results/metrics.test.ts',
       'test/unit/results/comparison.test.ts',
       'test/unit/results/evaluations.test.ts',
