@@ -1,0 +1,101 @@
+// The Experiments view's rows (state icon, description, what a click opens) and the Dry run's text, from a
+// real plan of a real experiment file (no store: every step to do, as for a fresh workspace).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseExperiment } from '../../../src/core/experiment/parse';
+import { experimentStatus, type PlannedStep } from '../../../src/core/experiment/run';
+import { statusText } from '../../../src/core/experiment/status-text';
+import { experimentNameFor, experimentTemplate } from '../../../src/core/experiment/template';
+import { STATE_ICON, stepRow } from '../../../src/extension/experiments/step-rows';
+
+const FILE = '/work/exp/two.w2s.yaml';
+const TEXT = `name: two
+teachers:
+  - name: t1
+    endpoint: http://127.0.0.1:8000/v1
+    model: teacher-one
+    datasets: [w2sr]
+eval:
+  sets: [math500]
+`;
+
+const planned = () => experimentStatus(undefined, parseExperiment(TEXT, FILE)).steps;
+const done = (p: PlannedStep, detail = ''): PlannedStep => ({ step: p.step, status: { state: 'done', detail } });
+const byId = (steps: PlannedStep[], id: string) => steps.find((s) => s.step.id === id)!;
+
+describe('Experiments view rows', () => {
+  it('show every step of a fresh workspace as to do, with nothing to open', () => {
+    const rows = planned().map((p) => stepRow(p, undefined));
+    assert.ok(rows.length > 5);
+    for (const r of rows) {
+      assert.equal(r.description, 'to do');
+      assert.deepEqual(r.icon, STATE_ICON['to do']);
+      assert.equal(r.open, undefined, `${r.id} opens nothing while to do`);
+    }
+    assert.deepEqual(
+      rows.map((r) => r.label),
+      planned().map((p) => p.step.id),
+    );
+  });
+
+  it('give each state its own icon and put the store detail after the state', () => {
+    assert.equal(new Set(Object.values(STATE_ICON).map((i) => i[0])).size, 3);
+    const p = byId(planned(), 'sample:t1');
+    const stale = stepRow(
+      { step: p.step, status: { state: 'stale', detail: 'done before with other inputs' } },
+      undefined,
+    );
+    assert.equal(stale.description, 'stale · done before with other inputs');
+    assert.deepEqual(stale.icon, STATE_ICON.stale);
+    assert.match(stale.tooltip, new RegExp(p.step.key.slice(0, 8)));
+  });
+
+  it('open what a done step made: the run in the Traces view, the job panel, the results panel', () => {
+    const steps = planned();
+    const sample = byId(steps, 'sample:t1');
+    assert.deepEqual(stepRow(done(sample), undefined).open, {
+      command: 'w2s.showRunTraces',
+      title: 'Show Traces',
+      args: [sample.step.name],
+    });
+    assert.deepEqual(stepRow(done(byId(steps, 'grade:t1')), undefined).open?.args, [sample.step.name]);
+    const sft = byId(steps, 'sft:t1:w2sr');
+    // a retry after a failed job is the one opened
+    assert.deepEqual(stepRow(done(sft), `${sft.step.name}-r2`).open, {
+      command: 'w2s.openJob',
+      title: 'Open Job',
+      args: [`${sft.step.name}-r2`],
+    });
+    const evalStep = byId(steps, 'eval:t1:w2sr:math500');
+    assert.equal(stepRow(done(evalStep), evalStep.step.name).open?.command, 'w2s.openJob');
+    // the base model's results from elsewhere: no job of this experiment, the results panel shows them
+    assert.equal(stepRow(done(byId(steps, 'eval:base:math500')), undefined).open?.command, 'w2s.openResults');
+    assert.equal(stepRow(done(byId(steps, 'results')), undefined).open?.command, 'w2s.openResults');
+    assert.deepEqual(stepRow(done(byId(steps, 'problems:math500')), undefined).open?.args, ['math500']);
+  });
+});
+
+describe("the Dry run's text", () => {
+  it("is the CLI's: the experiment, each step with its state and key, the SFT memory plan, what is left", () => {
+    const steps = planned();
+    const lines = statusText(parseExperiment(TEXT, FILE), steps, {
+      cwd: '/nonexistent',
+      env: { HF_HOME: '/nonexistent' },
+      sftDefaults: () => ({}),
+    });
+    assert.equal(lines[0], `two (${FILE}):`);
+    assert.equal(lines.length, steps.length + 2);
+    assert.match(lines[1]!, /^ {2}to do {2}problems:math-l3to5 +[0-9a-f]{8}/);
+    const sft = lines.find((l) => l.includes('sft:t1:w2sr'))!;
+    assert.match(sft, /memory: no config\.json for Qwen\/Qwen2\.5-Math-7B here/);
+    assert.equal(lines.at(-1), `${steps.length} of ${steps.length} steps to do.`);
+  });
+});
+
+describe('New Experiment', () => {
+  it('names the experiment after its file, as `w2s experiment new` does', () => {
+    assert.equal(experimentNameFor('/a/b/my run.w2s.yaml'), 'my-run');
+    assert.equal(experimentNameFor('/a/.w2s.yaml'), 'experiment');
+    assert.match(experimentTemplate(experimentNameFor('/a/paper.w2s.yaml')), /^name: paper$/m);
+  });
+});
