@@ -97,7 +97,9 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
       const item = new vscode.TreeItem(path.basename(node.uri.fsPath), vscode.TreeItemCollapsibleState.Expanded);
       item.id = `experiment:${node.uri.toString()}`;
       item.resourceUri = node.uri;
-      item.description = vscode.workspace.asRelativePath(path.dirname(node.uri.fsPath));
+      // the folder, when not the workspace's own (asRelativePath gives a path relative to its folder)
+      const dir = path.dirname(vscode.workspace.asRelativePath(node.uri, false));
+      item.description = dir === '.' ? undefined : dir;
       item.iconPath = new vscode.ThemeIcon('beaker');
       item.contextValue = 'experiment';
       item.command = { command: 'vscode.open', title: 'Open', arguments: [node.uri] };
