@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { W2sError } from '../../core/errors';
-import { sftMemoryPlan } from '../../core/experiment/memory';
+import { sftMemoryCheck } from '../../core/experiment/memory';
 import { readExperiment } from '../../core/experiment/parse';
 import { experimentStatus, runExperiment, type PlannedStep } from '../../core/experiment/run';
 import type { StepContext } from '../../core/experiment/run-step';
@@ -28,22 +28,10 @@ const DETAILS =
 
 /** As `w2s jobs sft` does before submitting: a student that would not fit is refused, with what would fit. */
 function checkMemory(spec: ExperimentSpec, steps: PlannedStep[], ctx: CliContext): void {
-  const sftDefaults = runnerDefaults(requireRunnerDir()).sft;
-  for (const { step, status } of steps) {
-    if (step.kind !== 'sft' || status.state === 'done') continue;
-    const m = sftMemoryPlan(spec, step.settings ?? {}, sftDefaults, { cwd: ctx.cwd, env: ctx.env });
-    if (!('plan' in m)) {
-      ctx.warn(`w2s experiment: memory plan of ${step.id} skipped: ${m.missing}`);
-      continue;
-    }
-    if (m.plan.fits) continue;
-    const fixes = m.alternatives.map((a) => `${a.change} (${a.plan.perGpuGiB} GiB)`).join('; ');
-    throw new W2sError(
-      `${spec.file}: ${step.id}: ${spec.student.baseModel} would need ${m.plan.perGpuGiB} GiB per GPU (${m.plan.strategy} over ${m.plan.worldSize}) of ${m.plan.gpuMemoryGiB}: ` +
-        `${fixes ? `it fits with ${fixes}` : 'nothing nearby fits'} (student.gpus, student.settings). Run anyway with --force.`,
-      'WOULD_NOT_FIT',
-    );
-  }
+  const sftDefaults = () => runnerDefaults(requireRunnerDir()).sft;
+  const { tooBig, skipped } = sftMemoryCheck(spec, steps, sftDefaults, { cwd: ctx.cwd, env: ctx.env });
+  for (const s of skipped) ctx.warn(`w2s experiment: ${s}`);
+  if (tooBig) throw new W2sError(`${tooBig} Run anyway with --force.`, 'WOULD_NOT_FIT');
 }
 
 function load(positionals: string[], ctx: CliContext): ExperimentSpec {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { W2sError } from '../../core/errors';
+import { sftMemoryCheck } from '../../core/experiment/memory';
 import { readExperiment } from '../../core/experiment/parse';
 import { runExperiment, experimentStatus } from '../../core/experiment/run';
 import type { StepContext } from '../../core/experiment/run-step';
@@ -133,6 +134,20 @@ export async function runExperimentCommand(deps: ExperimentDeps, arg: unknown): 
     spec = readExperiment(file);
     const s = spec;
     const store = deps.stores.get();
+    // as the CLI without --force: a student that would not fit is not trained unless asked again
+    const memory = sftMemoryCheck(s, experimentStatus(store, s).steps, () => runnerDefaults(deps.runnerDir).sft, {
+      cwd: cwdFor(file),
+      env: process.env,
+    });
+    for (const line of memory.skipped) deps.log.warn(`experiment ${s.name}: ${line}`);
+    if (memory.tooBig) {
+      const pick = await vscode.window.showWarningMessage(
+        `W2S: ${memory.tooBig}`,
+        { modal: true, detail: 'The job would run out of GPU memory on the cluster.' },
+        'Run Anyway',
+      );
+      if (pick !== 'Run Anyway') return undefined;
+    }
     const cluster = await clusterOf(deps, s);
     let pool: GraderPool | undefined;
     const summary = await vscode.window.withProgress(

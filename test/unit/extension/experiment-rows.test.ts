@@ -1,11 +1,15 @@
 // The Experiments view's rows (state icon, description, what a click opens) and the Dry run's text, from a
 // real plan of a real experiment file (no store: every step to do, as for a fresh workspace).
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { sftMemoryCheck } from '../../../src/core/experiment/memory';
 import { parseExperiment } from '../../../src/core/experiment/parse';
 import { experimentStatus, type PlannedStep } from '../../../src/core/experiment/run';
 import { statusText } from '../../../src/core/experiment/status-text';
 import { experimentNameFor, experimentTemplate } from '../../../src/core/experiment/template';
+import { runnerDefaults } from '../../../src/core/jobs/runner-files';
+import { REPO_ROOT } from '../../support/tmp';
 import { STATE_ICON, stepRow } from '../../../src/extension/experiments/step-rows';
 
 const FILE = '/work/exp/two.w2s.yaml';
@@ -97,5 +101,38 @@ describe('New Experiment', () => {
     assert.equal(experimentNameFor('/a/b/my run.w2s.yaml'), 'my-run');
     assert.equal(experimentNameFor('/a/.w2s.yaml'), 'experiment');
     assert.match(experimentTemplate(experimentNameFor('/a/paper.w2s.yaml')), /^name: paper$/m);
+  });
+});
+
+describe('the memory check before a run', () => {
+  const config = (size: string) =>
+    path.join(REPO_ROOT, 'test', 'fixtures', 'model-configs', `qwen2.5-${size}.config.json`);
+  const check = (student: string) => {
+    const spec = parseExperiment(`${TEXT}student:\n${student}`, FILE);
+    const steps = experimentStatus(undefined, spec).steps;
+    return sftMemoryCheck(spec, steps, () => runnerDefaults(path.join(REPO_ROOT, 'runner')).sft, {
+      cwd: '/nonexistent',
+      env: { HF_HOME: '/nonexistent' },
+    });
+  };
+
+  it("lets a student that fits through (the paper's 7B on 4 GPUs of 80 GiB)", () => {
+    assert.deepEqual(check(`  model_config: ${config('7b')}\n  gpus: 4\n`), { skipped: [] });
+  });
+
+  it('names the file, the step and what would fit when a student does not', () => {
+    const r = check(`  base_model: Qwen/Qwen2.5-14B\n  model_config: ${config('14b')}\n  gpus: 1\n  gpu_memory: 24\n`);
+    assert.match(
+      r.tooBig ?? '',
+      /^\/work\/exp\/two\.w2s\.yaml: sft:t1:w2sr: Qwen\/Qwen2\.5-14B would need [\d.]+ GiB per GPU .* of 24: /,
+    );
+  });
+
+  it('says which steps it could not plan (no config.json here)', () => {
+    const r = check('  gpus: 4\n');
+    assert.equal(r.tooBig, undefined);
+    assert.deepEqual(r.skipped, [
+      'memory plan of sft:t1:w2sr skipped: no config.json for Qwen/Qwen2.5-Math-7B here (student.model_config: FILE gives one)',
+    ]);
   });
 });
