@@ -1,10 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { W2sError } from '../../core/errors';
-import { EXPERIMENT_FILE } from '../../core/experiment/spec';
-import { experimentNameFor, experimentTemplate } from '../../core/experiment/template';
 import { reportError } from '../ui/report-error';
+import { writeExperimentFile } from './write-file';
 
 export interface NewExperimentArgs {
   /** the file to write, without asking (tests, other commands) */
@@ -33,22 +29,7 @@ export async function newExperiment(
     file = picked.fsPath;
   }
   try {
-    if (!EXPERIMENT_FILE.test(file))
-      throw new W2sError(
-        `Name the file NAME.w2s.yaml (got ${path.basename(file)}): the Experiments view and the CodeLens find experiments by that ending.`,
-        'BAD_NAME',
-      );
-    try {
-      fs.writeFileSync(file, experimentTemplate(experimentNameFor(file)), { flag: 'wx' });
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new W2sError(
-        code === 'EEXIST'
-          ? `${file} exists; it is left as it is. Choose another name.`
-          : `Cannot write ${file} (${code ?? 'error'}).`,
-        'CANNOT_WRITE',
-      );
-    }
+    writeExperimentFile(file);
   } catch (e) {
     void reportError(log, 'New Experiment', e);
     return undefined;

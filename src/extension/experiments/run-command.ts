@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { W2sError } from '../../core/errors';
+import { W2sError, errorMessage } from '../../core/errors';
 import { sftMemoryCheck } from '../../core/experiment/memory';
 import { readExperiment } from '../../core/experiment/parse';
 import { runExperiment, experimentStatus } from '../../core/experiment/run';
@@ -119,6 +119,8 @@ async function clusterOf(deps: ExperimentDeps, spec: ExperimentSpec): Promise<St
 export interface RunResult {
   readonly ran: readonly string[];
   readonly stopped: boolean;
+  /** what stopped the run, as reported to the user (the error notification and the log) */
+  readonly error?: string;
 }
 
 /**
@@ -146,7 +148,7 @@ export async function runExperimentCommand(deps: ExperimentDeps, arg: unknown): 
         { modal: true, detail: 'The job would run out of GPU memory on the cluster.' },
         'Run Anyway',
       );
-      if (pick !== 'Run Anyway') return undefined;
+      if (pick !== 'Run Anyway') return { ran: [], stopped: false, error: 'not run: the student would not fit' };
     }
     const cluster = await clusterOf(deps, s);
     let pool: GraderPool | undefined;
@@ -204,6 +206,6 @@ export async function runExperimentCommand(deps: ExperimentDeps, arg: unknown): 
   } catch (e) {
     deps.refresh();
     void reportError(deps.log, `experiment ${spec?.name ?? path.basename(file)}`, e);
-    return undefined;
+    return { ran: [], stopped: false, error: errorMessage(e) };
   }
 }

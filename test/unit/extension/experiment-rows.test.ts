@@ -1,6 +1,7 @@
 // The Experiments view's rows (state icon, description, what a click opens) and the Dry run's text, from a
 // real plan of a real experiment file (no store: every step to do, as for a fresh workspace).
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { sftMemoryCheck } from '../../../src/core/experiment/memory';
@@ -9,7 +10,8 @@ import { experimentStatus, type PlannedStep } from '../../../src/core/experiment
 import { statusText } from '../../../src/core/experiment/status-text';
 import { experimentNameFor, experimentTemplate } from '../../../src/core/experiment/template';
 import { runnerDefaults } from '../../../src/core/jobs/runner-files';
-import { REPO_ROOT } from '../../support/tmp';
+import { REPO_ROOT, tempDir } from '../../support/tmp';
+import { writeExperimentFile } from '../../../src/extension/experiments/write-file';
 import { STATE_ICON, stepRow } from '../../../src/extension/experiments/step-rows';
 
 const FILE = '/work/exp/two.w2s.yaml';
@@ -101,6 +103,21 @@ describe('New Experiment', () => {
     assert.equal(experimentNameFor('/a/b/my run.w2s.yaml'), 'my-run');
     assert.equal(experimentNameFor('/a/.w2s.yaml'), 'experiment');
     assert.match(experimentTemplate(experimentNameFor('/a/paper.w2s.yaml')), /^name: paper$/m);
+  });
+
+  it('writes the template, and never over an existing file nor under a name the view would not find', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'paper.w2s.yaml');
+    writeExperimentFile(file);
+    assert.equal(fs.readFileSync(file, 'utf8'), experimentTemplate('paper'));
+    fs.appendFileSync(file, '# my edit\n');
+    assert.throws(() => writeExperimentFile(file), /paper\.w2s\.yaml exists; it is left as it is/);
+    assert.match(fs.readFileSync(file, 'utf8'), /# my edit\n$/);
+    assert.throws(
+      () => writeExperimentFile(path.join(dir, 'plain.yaml')),
+      /Name the file NAME\.w2s\.yaml \(got plain\.yaml\)/,
+    );
+    assert.equal(fs.existsSync(path.join(dir, 'plain.yaml')), false);
   });
 });
 
