@@ -14,7 +14,7 @@ import { REPO_ROOT, tempDir } from '../../support/tmp';
 import { writeExperimentFile } from '../../../src/extension/experiments/write-file';
 import { STATE_ICON, stepRow } from '../../../src/extension/experiments/step-rows';
 
-const FILE = '/work/exp/two.w2s.yaml';
+const FILE = '/srv/exp/two.w2s.yaml';
 const TEXT = `name: two
 teachers:
   - name: t1
@@ -141,7 +141,7 @@ describe('the memory check before a run', () => {
     const r = check(`  base_model: Qwen/Qwen2.5-14B\n  model_config: ${config('14b')}\n  gpus: 1\n  gpu_memory: 24\n`);
     assert.match(
       r.tooBig ?? '',
-      /^\/work\/exp\/two\.w2s\.yaml: sft:t1:w2sr: Qwen\/Qwen2\.5-14B would need [\d.]+ GiB per GPU .* of 24: /,
+      /^\/srv\/exp\/two\.w2s\.yaml: sft:t1:w2sr: Qwen\/Qwen2\.5-14B would need [\d.]+ GiB per GPU .* of 24: /,
     );
   });
 
