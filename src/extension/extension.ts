@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerExperiments } from './experiments';
 import { registerGrading } from './grading';
 import type { GraderService } from './grading/grader-service';
 import { registerJobs } from './jobs';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
   );
   registerJobs(context, stores, grader, log);
   const results = registerResults(context, stores, log, sampling, grader);
+  registerExperiments(context, stores, log);
   log.info(
     `W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`,
   );

@@ -13,6 +13,8 @@ function loadSuites(): void {
   require('./sampling-grading.test');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('./results.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('./experiments.test');
 }
 
 export function run(): Promise<void> {

@@ -42,6 +42,8 @@ export interface RayJobsServerOptions {
   stopWaitMs?: number;
   /** Folder with sft.log / eval.log fixtures; the runner's entrypoints replay them instead of running. */
   replay?: string;
+  /** replay-player.mjs, when this file is bundled away from it (the extension-host tests) */
+  player?: string;
   /** Pace of a replay, per line (default 20 ms). */
   lineDelayMs?: number;
   /** A pace per job instead (e.g. slower for jobs whose metadata.w2s_job says so). */
@@ -393,7 +395,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
       ? spawn(
           process.execPath,
           [
-            path.join(__dirname, 'replay-player.mjs'),
+            options.player ?? path.join(__dirname, 'replay-player.mjs'),
             fixture,
             String(options.paceFor?.(j) ?? options.lineDelayMs ?? 20),
             ...gateArgs(j),

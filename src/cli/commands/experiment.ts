@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { W2sError } from '../../core/errors';
-import { sftMemoryPlan } from '../../core/experiment/memory';
+import { sftMemoryCheck } from '../../core/experiment/memory';
 import { readExperiment } from '../../core/experiment/parse';
 import { experimentStatus, runExperiment, type PlannedStep } from '../../core/experiment/run';
 import type { StepContext } from '../../core/experiment/run-step';
+import { statusText } from '../../core/experiment/status-text';
 import { EXPERIMENT_FILE, type ExperimentSpec } from '../../core/experiment/spec';
-import { experimentTemplate } from '../../core/experiment/template';
+import { experimentNameFor, experimentTemplate } from '../../core/experiment/template';
 import { createGraderPool, type GraderPool } from '../../core/grader/pool';
-import { planSummary } from '../../core/jobs/memory-plan-text';
 import { parseEnvironment } from '../../core/jobs/runner-environment';
 import { checkCheckpointRoot } from '../../core/jobs/checkpoint-root';
 import { requireRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
@@ -26,38 +26,12 @@ const DETAILS =
   'interrupted step resumes as its own command does. Ctrl-C leaves cluster jobs running; the next run follows them.\n' +
   'The API key of a teacher comes from $OPENAI_API_KEY or its api_key_env; the cluster token from $W2S_CLUSTER_TOKEN.';
 
-function stepLines(spec: ExperimentSpec, steps: PlannedStep[], ctx: CliContext): string[] {
-  let sftDefaults: Record<string, unknown> | undefined;
-  const width = Math.max(...steps.map((s) => s.step.id.length));
-  return steps.map(({ step, status }) => {
-    let extra = status.detail ? `  ${status.detail}` : '';
-    if (step.kind === 'sft') {
-      sftDefaults ??= runnerDefaults(requireRunnerDir()).sft;
-      const m = sftMemoryPlan(spec, step.settings ?? {}, sftDefaults, { cwd: ctx.cwd, env: ctx.env });
-      extra += `  memory: ${'plan' in m ? planSummary(m.plan) : m.missing}`;
-    }
-    return `${status.state.padEnd(5)}  ${step.id.padEnd(width)}  ${step.key.slice(0, 8)}${extra}`;
-  });
-}
-
 /** As `w2s jobs sft` does before submitting: a student that would not fit is refused, with what would fit. */
 function checkMemory(spec: ExperimentSpec, steps: PlannedStep[], ctx: CliContext): void {
-  const sftDefaults = runnerDefaults(requireRunnerDir()).sft;
-  for (const { step, status } of steps) {
-    if (step.kind !== 'sft' || status.state === 'done') continue;
-    const m = sftMemoryPlan(spec, step.settings ?? {}, sftDefaults, { cwd: ctx.cwd, env: ctx.env });
-    if (!('plan' in m)) {
-      ctx.warn(`w2s experiment: memory plan of ${step.id} skipped: ${m.missing}`);
-      continue;
-    }
-    if (m.plan.fits) continue;
-    const fixes = m.alternatives.map((a) => `${a.change} (${a.plan.perGpuGiB} GiB)`).join('; ');
-    throw new W2sError(
-      `${spec.file}: ${step.id}: ${spec.student.baseModel} would need ${m.plan.perGpuGiB} GiB per GPU (${m.plan.strategy} over ${m.plan.worldSize}) of ${m.plan.gpuMemoryGiB}: ` +
-        `${fixes ? `it fits with ${fixes}` : 'nothing nearby fits'} (student.gpus, student.settings). Run anyway with --force.`,
-      'WOULD_NOT_FIT',
-    );
-  }
+  const sftDefaults = () => runnerDefaults(requireRunnerDir()).sft;
+  const { tooBig, skipped } = sftMemoryCheck(spec, steps, sftDefaults, { cwd: ctx.cwd, env: ctx.env });
+  for (const s of skipped) ctx.warn(`w2s experiment: ${s}`);
+  if (tooBig) throw new W2sError(`${tooBig} Run anyway with --force.`, 'WOULD_NOT_FIT');
 }
 
 function load(positionals: string[], ctx: CliContext): ExperimentSpec {
@@ -76,10 +50,8 @@ function statusJson(steps: PlannedStep[]) {
 }
 
 function printStatus(ctx: CliContext, spec: ExperimentSpec, steps: PlannedStep[]): void {
-  ctx.print(`${spec.name} (${spec.file}):`);
-  for (const l of stepLines(spec, steps, ctx)) ctx.print(`  ${l}`);
-  const todo = steps.filter((s) => s.status.state !== 'done').length;
-  ctx.print(todo ? `${todo} of ${steps.length} steps to do.` : `All ${steps.length} steps done.`);
+  const sftDefaults = () => runnerDefaults(requireRunnerDir()).sft;
+  for (const l of statusText(spec, steps, { cwd: ctx.cwd, env: ctx.env, sftDefaults })) ctx.print(l);
 }
 
 export const experimentStatusCommand: Command = {
@@ -190,11 +162,7 @@ export const experimentNewCommand: Command = {
       throw new UsageError(
         `name the file NAME.w2s.yaml (got ${positionals[0]!}): the editor finds experiments by that ending.`,
       );
-    const name =
-      path
-        .basename(file)
-        .replace(EXPERIMENT_FILE, '')
-        .replace(/[^A-Za-z0-9._-]+/g, '-') || 'experiment';
+    const name = experimentNameFor(file);
     try {
       fs.writeFileSync(file, experimentTemplate(name), { flag: 'wx' });
     } catch (e) {

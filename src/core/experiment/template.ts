@@ -2,7 +2,8 @@
  * The commented experiment file for the paper's main setting: what `w2s experiment new` writes (and what
  * the editor's New Experiment… is to write). Every default is spelled out, so the file reads as the recipe.
  */
-import { EXPERIMENT_DEFAULTS as D } from './spec';
+import * as path from 'node:path';
+import { EXPERIMENT_DEFAULTS as D, EXPERIMENT_FILE } from './spec';
 
 export function experimentTemplate(name: string): string {
   return `# W2S Studio experiment: the W2SR main setting (docs/experiments.md).
@@ -49,4 +50,14 @@ compare:
   base: ${D.student}
   rl: ${D.rlFor[D.student]}
 `;
+}
+
+/** The experiment's name for a file `NAME.w2s.yaml`: NAME, cut to the characters artefact names allow. */
+export function experimentNameFor(file: string): string {
+  return (
+    path
+      .basename(file)
+      .replace(EXPERIMENT_FILE, '')
+      .replace(/[^A-Za-z0-9._-]+/g, '-') || 'experiment'
+  );
 }

@@ -51,6 +51,10 @@ export const COMMANDS = {
   deleteProblemSet: 'w2s.deleteProblemSet',
   importTraces: 'w2s.importTraces',
   tracesOpenInEditor: 'w2s.traces.openInEditor',
+  newExperiment: 'w2s.newExperiment',
+  runExperiment: 'w2s.runExperiment',
+  dryRunExperiment: 'w2s.dryRunExperiment',
+  refreshExperiments: 'w2s.refreshExperiments',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

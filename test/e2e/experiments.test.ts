@@ -1,0 +1,92 @@
+// The packaged .vsix in code-server on a workspace holding an experiment file and no store: the Experiments
+// view lists the file with every step "to do" (read from the store as `w2s experiment status` does, without
+// creating one), and the file's "Dry run" CodeLens prints the CLI's status text with the SFT memory plan.
+// Screenshots: test-output/e2e/experiments-*.png.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import { VSIX, launchWorkbench, openViewContainer, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+
+const EXPERIMENT = `name: two
+teachers:
+  - name: t1
+    endpoint: http://127.0.0.1:9/v1
+    model: teacher-one
+    datasets: [w2sr]
+eval:
+  sets: [math500]
+`;
+const STEPS = [
+  'problems:math-l3to5',
+  'problems:math500',
+  'sample:t1',
+  'grade:t1',
+  'export:t1:w2sr',
+  'sft:t1:w2sr',
+  'eval:t1:w2sr:math500',
+  'eval:base:math500',
+  'eval:rl:math500',
+  'results',
+];
+
+describe('Experiments in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
+  let wb: Workbench;
+  const folder = tempFolder('experiments');
+
+  before(async () => {
+    assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
+    fs.writeFileSync(path.join(folder, 'two.w2s.yaml'), EXPERIMENT);
+    wb = await launchWorkbench({ vsix: VSIX, folder, viewport: { width: 1400, height: 1100 } });
+  });
+
+  afterEach((t) => wb?.assertNoConsoleErrors(`during "${t.name}"`));
+
+  after(async () => {
+    await wb?.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('the Experiments view lists the file with its steps, each "to do" in a fresh workspace', async () => {
+    await openViewContainer(wb.page, 'W2S');
+    // the other views folded, so every step row is drawn
+    for (const title of ['Problem Sets', 'Runs', 'Traces', 'Jobs']) {
+      const header = viewPane(wb.page, title).locator('.pane-header');
+      // (on its title: the header's middle may be one of the view's action buttons)
+      if ((await header.getAttribute('aria-expanded')) === 'true') await header.locator('h3.title').click();
+    }
+    const pane = viewPane(wb.page, 'Experiments');
+    await treeRow(pane, 'two.w2s.yaml').waitFor({ state: 'visible', timeout: 60_000 });
+    for (const id of STEPS) await treeRow(pane, id, 'to do').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await pane.locator('.monaco-list-row').count(), STEPS.length + 1, 'the file and its steps');
+    const shot = await wb.screenshot('experiments-view');
+    console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+    assert.equal(fs.existsSync(path.join(folder, '.w2s')), false, 'listing the steps must not create the store');
+  });
+
+  test('"Dry run" above the file prints each step with its state and the SFT memory plan', async () => {
+    // the file's row opens it in the editor
+    await treeRow(viewPane(wb.page, 'Experiments'), 'two.w2s.yaml').click();
+    const lens = wb.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Dry run' });
+    await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(
+      await wb.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run experiment' }).count(),
+      1,
+    );
+    await lens.click();
+    // the output channel is a Monaco editor: its lines use non-breaking spaces
+    const output = wb.page.locator('.part.panel .view-lines');
+    try {
+      await output
+        .getByText(new RegExp(`${STEPS.length}.of.${STEPS.length}.steps.to.do`))
+        .waitFor({ state: 'visible', timeout: 30_000 });
+    } finally {
+      const shot = await wb.screenshot('experiments-dry-run');
+      console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+    }
+    const text = await output.innerText();
+    assert.match(text, /two\s\(.*two\.w2s\.yaml\):/);
+    assert.match(text, /to\sdo\s+sft:t1:w2sr\s+[0-9a-f]{8}\s+memory:\s/);
+    assert.equal(fs.existsSync(path.join(folder, '.w2s')), false, 'a dry run must not create the store');
+  });
+});

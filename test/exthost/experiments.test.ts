@@ -1,0 +1,128 @@
+// Experiment files through the extension's own commands inside a real extension host: New Experiment…
+// writes the CLI's template and never overwrites, and Run experiment runs a one-teacher experiment against
+// the fake OpenAI server and the fake Ray cluster (its replay logs) to the results table, then does nothing
+// when run again. Runs after the other suites (its sets and runs are named apart from theirs).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readExperiment } from '../../src/core/experiment/parse';
+import { experimentStatus } from '../../src/core/experiment/run';
+import { experimentTemplate } from '../../src/core/experiment/template';
+import type { W2sApi } from '../../src/extension/extension';
+import type { RunResult } from '../../src/extension/experiments/run-command';
+import { startFakeServer, type FakeServer } from '../fakes/openai-server';
+import { startRayJobsServer, type RayJobsServer } from '../fakes/ray-jobs-server';
+
+const EXTENSION_ID = 'w2s-studio.w2s-studio';
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const REPLAY = path.join(ROOT, 'test', 'fixtures', 'runner-replay');
+
+suite('Experiments in the extension host', () => {
+  let api: W2sApi;
+  let openai: FakeServer;
+  let ray: RayJobsServer;
+  let dir: string;
+
+  suiteSetup(async () => {
+    api = await vscode.extensions.getExtension<W2sApi>(EXTENSION_ID)!.activate();
+    // the fake teacher gets the even sums right: W2SR keeps every trace
+    openai = await startFakeServer({
+      models: ['teacher-one'],
+      answer: (prompt) => {
+        const m = /What is (\d+)\+(\d+)\?/.exec(prompt);
+        const a = Number(m?.[1] ?? 1);
+        return a % 2 === 0 ? String(a + Number(m?.[2] ?? 0)) : '999';
+      },
+    });
+    ray = await startRayJobsServer({
+      replay: REPLAY,
+      player: path.join(ROOT, 'test', 'fakes', 'replay-player.mjs'),
+      lineDelayMs: 1,
+      pendingMs: 10,
+      stopWaitMs: 500,
+      tailPollMs: 20,
+    });
+    dir = path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'exthost-experiment');
+    fs.mkdirSync(dir, { recursive: true });
+    const problems = Array.from({ length: 4 }, (_, i) => ({
+      id: `p${i}`,
+      question: `What is ${i}+${10 + i}?`,
+      answer: String(10 + 2 * i),
+    }));
+    fs.writeFileSync(path.join(dir, 'exp-problems.jsonl'), problems.map((p) => JSON.stringify(p)).join('\n') + '\n');
+  });
+
+  suiteTeardown(async () => {
+    await openai?.close();
+    await ray?.close();
+  });
+
+  test("New Experiment writes the CLI's commented file and opens it", async () => {
+    const file = path.join(dir, 'paper.w2s.yaml');
+    assert.equal(await vscode.commands.executeCommand('w2s.newExperiment', { file }), file);
+    assert.equal(fs.readFileSync(file, 'utf8'), experimentTemplate('paper'));
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    fs.rmSync(file);
+  });
+
+  test('Run experiment runs every step to the results table; run again, nothing is redone', async () => {
+    const file = path.join(dir, 'one.w2s.yaml');
+    fs.writeFileSync(
+      file,
+      `name: exthost-one
+problems:
+  file: exp-problems.jsonl
+teachers:
+  - name: t1
+    endpoint: ${openai.url}
+    model: teacher-one
+    datasets: [w2sr]
+student:
+  base_model: Qwen/Qwen2.5-Math-7B
+  gpus: 4
+  model_config: ${path.join(ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-7b.config.json')}
+cluster:
+  address: ${ray.url}
+  checkpoint_root: /shared/ckpt
+eval:
+  sets:
+    - file: ${path.join(REPLAY, 'problems.jsonl')}
+      set: sums
+compare:
+  base: Qwen/Qwen2.5-Math-7B
+  rl: hkust-nlp/Qwen-2.5-Math-7B-SimpleRL-Zoo
+`,
+    );
+    const dry = await vscode.commands.executeCommand<string[] | undefined>(
+      'w2s.dryRunExperiment',
+      vscode.Uri.file(file),
+    );
+    assert.ok(dry, 'the dry run prints the steps');
+    assert.match(dry.at(-1)!, /^(\d+) of \1 steps to do\.$/);
+
+    const first = await vscode.commands.executeCommand<RunResult | undefined>(
+      'w2s.runExperiment',
+      vscode.Uri.file(file),
+    );
+    assert.ok(first);
+    assert.equal(first.error, undefined);
+    assert.equal(first.stopped, false);
+    const spec = readExperiment(file);
+    const steps = experimentStatus(api.stores.get(), spec).steps;
+    assert.deepEqual(
+      steps.filter((s) => s.status.state !== 'done').map((s) => `${s.step.id}: ${s.status.state} ${s.status.detail}`),
+      [],
+    );
+    for (const id of ['sample:t1', 'grade:t1', 'export:t1:w2sr', 'sft:t1:w2sr', 'eval:t1:w2sr:sums', 'results'])
+      assert.ok(first.ran.includes(id), `${id} ran`);
+    assert.ok(fs.existsSync(path.join(dir, '.w2s', 'experiments', 'exthost-one', 'results.md')), 'the results table');
+
+    const again = await vscode.commands.executeCommand<RunResult | undefined>(
+      'w2s.runExperiment',
+      vscode.Uri.file(file),
+    );
+    assert.deepEqual(again, { ran: [], stopped: false });
+  });
+});
