@@ -619,3 +619,71 @@ export async function focusedIn(frame: Frame): Promise<{
     };
   });
 }
+
+/** A text colour measured against what is painted behind it, as WCAG 1.4.3 computes it. */
+export interface Contrast {
+  ratio: number;
+  color: string;
+  background: string;
+  text: string;
+}
+
+/**
+ * The contrast of an element in a webview: its computed text colour against
+ * the backgrounds of it and its ancestors composited (alpha blended) from the first opaque one, or from
+ * the editor background (--vscode-editor-background, what VS Code paints behind the webview) when none
+ * is opaque; relative luminance and ratio per WCAG 2.2's definitions.
+ */
+export async function contrastOf(element: Locator): Promise<Contrast> {
+  return element.evaluate((el) => {
+    type RGBA = [number, number, number, number];
+    const parse = (c: string): RGBA => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) throw new Error(`unparsed colour ${c}`);
+      const p = m[1]!
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
+    };
+    const over = (top: RGBA, below: RGBA): RGBA => [
+      top[0] * top[3] + below[0] * (1 - top[3]),
+      top[1] * top[3] + below[1] * (1 - top[3]),
+      top[2] * top[3] + below[2] * (1 - top[3]),
+      1,
+    ];
+    const layers: RGBA[] = [];
+    for (let e: Element | null = el; e; e = e.parentElement) {
+      const bg = parse(getComputedStyle(e).backgroundColor);
+      if (bg[3] > 0) layers.push(bg);
+      if (bg[3] === 1) break;
+    }
+    let bg: RGBA;
+    if (layers.length && layers.at(-1)![3] === 1) bg = layers.pop()!;
+    else {
+      const probe = document.createElement('div');
+      probe.className = 'contrast-probe';
+      document.body.appendChild(probe);
+      probe.style.backgroundColor = 'var(--vscode-editor-background)';
+      bg = parse(getComputedStyle(probe).backgroundColor);
+      probe.remove();
+    }
+    for (const l of layers.reverse()) bg = over(l, bg);
+    const fg = over(parse(getComputedStyle(el).color), bg);
+    const lum = (c: RGBA) => {
+      const [r, g, b] = c.slice(0, 3).map((v) => {
+        const s = v / 255;
+        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    const rgb = (c: RGBA) => `rgb(${c.slice(0, 3).map(Math.round).join(', ')})`;
+    return {
+      ratio: (a! + 0.05) / (b! + 0.05),
+      color: rgb(fg),
+      background: rgb(bg),
+      text: (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 60),
+    };
+  });
+}
