@@ -13,12 +13,15 @@ import Database from 'better-sqlite3';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
 import {
   ROOT,
+  THEMES,
   VSIX,
+  contrastOf,
   findWebviewFrame,
   launchWorkbench,
   openViewContainer,
   pickQuickPickItems,
   runCommand,
+  setColorTheme,
   tempFolder,
   treeRow,
   viewPane,
@@ -168,6 +171,78 @@ describe(
         .waitFor({ state: 'visible', timeout: 15_000 });
       const shot = await wb.screenshot('results-panel');
       console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+    });
+
+    test('by keyboard: each result is a button named for the details it opens; Enter and Space open them and move the focus to their heading; the significant Δ is at least 4.5:1 in the three themes', async () => {
+      const frame = await findWebviewFrame(wb.page, 'table.comparison', 30_000);
+      const active = () =>
+        frame.evaluate(() => {
+          const a = document.activeElement as HTMLElement | null;
+          return { tag: a?.tagName.toLowerCase(), text: a?.innerText.replace(/\s+/g, ' ').trim(), cls: a?.className };
+        });
+      // Tab from the RL row's last result reaches the student's first: the results are in the tab order
+      await frame.locator('tr[data-model="rl"] td.cell').last().locator('button.open-cell').focus();
+      await wb.page.keyboard.press('Tab');
+      const amc = frame.getByRole('button', {
+        name: /^Details of student on AMC[^:]*\(pass@k, maj@k, breakdowns\): 50\.0/,
+      });
+      assert.ok(
+        await amc.evaluate((b) => b === document.activeElement),
+        `Tab lands on the student's AMC result (focus: ${JSON.stringify(await active())})`,
+      );
+      await wb.page.keyboard.press('Enter');
+      const heading = frame.locator('.details h2', { hasText: /^student on AMC/ });
+      await heading.waitFor({ state: 'visible', timeout: 10_000 });
+      const deadline = Date.now() + 10_000;
+      while ((await active()).tag !== 'h2') {
+        assert.ok(
+          Date.now() < deadline,
+          `the focus goes to the details heading (is on ${JSON.stringify(await active())})`,
+        );
+        await wb.page.waitForTimeout(100);
+      }
+      assert.match((await active()).text ?? '', /^student on AMC/);
+      assert.match(await frame.locator('.details .facts').innerText(), /accuracy \(pass@1\)\s+50\.0%/);
+      assert.match(await frame.locator('.details .facts').innerText(), /Δ against base\s+\+25\.0/);
+      assert.equal(await amc.getAttribute('aria-current'), 'true');
+      // Space on the next result opens its details the same way
+      await amc.focus();
+      await wb.page.keyboard.press('Tab');
+      await wb.page.keyboard.press('Space');
+      await frame
+        .locator('.details h2', { hasText: /^student on MATH/ })
+        .waitFor({ state: 'visible', timeout: 10_000 });
+      while (!/^student on MATH/.test((await active()).text ?? '')) {
+        assert.ok(Date.now() < deadline + 10_000, `Space moved the focus (is on ${JSON.stringify(await active())})`);
+        await wb.page.waitForTimeout(100);
+      }
+      // the focus ring of a result shows: an outline in the focus colour
+      await amc.focus();
+      const ring = await amc.evaluate((b) => {
+        const s = getComputedStyle(b);
+        return { style: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+      });
+      assert.ok(ring.style !== 'none' && ring.width >= 1, `a visible focus ring: ${JSON.stringify(ring)}`);
+
+      // significance is in the text colour (with a coloured underline), measured in each theme
+      const significant = frame.locator('.delta.significant');
+      assert.ok((await significant.count()) >= 1, 'the table has a significant Δ');
+      const low: string[] = [];
+      for (const theme of THEMES) {
+        await setColorTheme(wb, theme.name).catch(async () => {
+          await wb.page.keyboard.press('Escape');
+          await setColorTheme(wb, theme.name);
+        });
+        for (const d of await significant.all()) {
+          const c = await contrastOf(d);
+          console.log(
+            `significant Δ "${c.text}" in ${theme.name}: ${c.color} on ${c.background}, ${c.ratio.toFixed(2)}:1`,
+          );
+          if (c.ratio < 4.5) low.push(`"${c.text}" in ${theme.name}: ${c.ratio.toFixed(2)}:1`);
+        }
+      }
+      await setColorTheme(wb, 'Dark Modern');
+      assert.deepEqual(low, [], 'every significant Δ is at least 4.5:1');
     });
 
     test('a built-in problem file shows pass/fail in its gutter; the Testing view lists benchmarks → problems; a failure peeks as a diff', async () => {
