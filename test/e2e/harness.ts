@@ -635,9 +635,16 @@ export interface Contrast {
  * is opaque; relative luminance and ratio per WCAG 2.2's definitions.
  */
 export async function contrastOf(element: Locator): Promise<Contrast> {
+  // (no named functions inside: tsx's keepNames would wrap them in a __name helper the page does not have)
   return element.evaluate((el) => {
-    type RGBA = [number, number, number, number];
-    const parse = (c: string): RGBA => {
+    const probe = document.createElement('div');
+    document.body.appendChild(probe);
+    probe.style.backgroundColor = 'var(--vscode-editor-background)';
+    const editor = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    const chain: string[] = [];
+    for (let e: Element | null = el; e; e = e.parentElement) chain.push(getComputedStyle(e).backgroundColor);
+    const [text, behind, ...backgrounds] = [getComputedStyle(el).color, editor, ...chain].map((c) => {
       const m = /rgba?\(([^)]+)\)/.exec(c);
       if (!m) throw new Error(`unparsed colour ${c}`);
       const p = m[1]!
@@ -645,44 +652,27 @@ export async function contrastOf(element: Locator): Promise<Contrast> {
         .filter(Boolean)
         .map(Number);
       return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
-    };
-    const over = (top: RGBA, below: RGBA): RGBA => [
-      top[0] * top[3] + below[0] * (1 - top[3]),
-      top[1] * top[3] + below[1] * (1 - top[3]),
-      top[2] * top[3] + below[2] * (1 - top[3]),
-      1,
-    ];
-    const layers: RGBA[] = [];
-    for (let e: Element | null = el; e; e = e.parentElement) {
-      const bg = parse(getComputedStyle(e).backgroundColor);
-      if (bg[3] > 0) layers.push(bg);
-      if (bg[3] === 1) break;
-    }
-    let bg: RGBA;
-    if (layers.length && layers.at(-1)![3] === 1) bg = layers.pop()!;
-    else {
-      const probe = document.createElement('div');
-      probe.className = 'contrast-probe';
-      document.body.appendChild(probe);
-      probe.style.backgroundColor = 'var(--vscode-editor-background)';
-      bg = parse(getComputedStyle(probe).backgroundColor);
-      probe.remove();
-    }
-    for (const l of layers.reverse()) bg = over(l, bg);
-    const fg = over(parse(getComputedStyle(el).color), bg);
-    const lum = (c: RGBA) => {
-      const [r, g, b] = c.slice(0, 3).map((v) => {
-        const s = v / 255;
-        return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-      });
-      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
-    };
-    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-    const rgb = (c: RGBA) => `rgb(${c.slice(0, 3).map(Math.round).join(', ')})`;
+    });
+    // from the first opaque background (or the editor's, behind a transparent page) up to the element
+    const opaque = backgrounds.findIndex((b) => b[3] === 1);
+    let bg = opaque >= 0 ? backgrounds[opaque]! : behind!;
+    for (const l of (opaque >= 0 ? backgrounds.slice(0, opaque) : backgrounds).filter((b) => b[3]! > 0).reverse())
+      bg = [0, 1, 2].map((i) => l[i]! * l[3]! + bg[i]! * (1 - l[3]!)).concat(1);
+    const fg = [0, 1, 2].map((i) => text![i]! * text![3]! + bg[i]! * (1 - text![3]!));
+    const [hi, lo] = [fg, bg]
+      .map((c) =>
+        [0, 1, 2]
+          .map((i) => {
+            const v = c[i]! / 255;
+            return (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4) * [0.2126, 0.7152, 0.0722][i]!;
+          })
+          .reduce((a, b) => a + b, 0),
+      )
+      .sort((a, b) => b - a);
     return {
-      ratio: (a! + 0.05) / (b! + 0.05),
-      color: rgb(fg),
-      background: rgb(bg),
+      ratio: (hi! + 0.05) / (lo! + 0.05),
+      color: `rgb(${fg.map(Math.round).join(', ')})`,
+      background: `rgb(${bg.slice(0, 3).map(Math.round).join(', ')})`,
       text: (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 60),
     };
   });
