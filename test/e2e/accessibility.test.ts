@@ -442,7 +442,7 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
       await runCommand(wb.page, 'W2S: Open Job');
       await pickQuickPickItems(wb.page, [JOB], { many: false });
     }
-    job = await findWebviewFrame(wb.page, '.chart[data-metric="loss"] .chart-summary', 60_000);
+    job = await findWebviewFrame(wb.page, '.chart[data-metric="loss"] canvas', 60_000);
     return job;
   };
   test('the job panel: each chart has a summary sentence and its points as a table; the status is a live region', async () => {

@@ -101,7 +101,8 @@ function chartText(spec: ChartSpec, state: JobPanelState): TemplateResult {
   return html`<p class="chart-summary" id=${`summary-${spec.id}`}>${chartSummary(cs, spec.sci)}</p>
     <details class="chart-data">
       <summary>${spec.title}: data as a table (${rows.length} steps)</summary>
-      <div class="table-scroll">
+      <!-- a scrolling box is a tab stop and a named region, so the keyboard scrolls it too -->
+      <div class="table-scroll" tabindex="0" role="region" aria-label=${`${spec.title} data`}>
         <table>
           <caption class="sr-only">
             ${spec.title}, by step
