@@ -181,7 +181,8 @@ describe(
           return { tag: a?.tagName.toLowerCase(), text: a?.innerText.replace(/\s+/g, ' ').trim(), cls: a?.className };
         });
       // Tab from the RL row's last result reaches the student's first: the results are in the tab order
-      await frame.locator('tr[data-model="rl"] td.cell').last().locator('button.open-cell').focus();
+      // (a click puts the browser's focus in the webview's frame, where the keys go)
+      await frame.locator('tr[data-model="rl"] td.cell').last().locator('button.open-cell').click();
       await wb.page.keyboard.press('Tab');
       const amc = frame.getByRole('button', {
         name: /^Details of student on AMC[^:]*\(pass@k, maj@k, breakdowns\): 50\.0/,

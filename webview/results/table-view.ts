@@ -97,12 +97,12 @@ function metricCell(
       ${
         d
           ? html`<span
-              class="delta ${d.value >= 0 ? 'up' : 'down'} ${significant ? 'significant' : ''}"
-              title=${`Δ against ${c.base} on the ${d.common} problems both were graded on (of ${d.of}), paired bootstrap`}
-            >
-              ${signed(d.value)}
-              ${intervalText(d.interval, signed)}${d.common < d.of ? html` <span class="common">${onCommon(d.common, d.of)}</span>` : nothing}${significant ? html`<span class="sr-only"> (significant)</span>` : nothing}
-            </span>`
+                class="delta ${d.value >= 0 ? 'up' : 'down'} ${significant ? 'significant' : ''}"
+                title=${`Δ against ${c.base} on the ${d.common} problems both were graded on (of ${d.of}), paired bootstrap`}
+              >
+                ${signed(d.value)}
+                ${intervalText(d.interval, signed)}${d.common < d.of ? html` <span class="common">${onCommon(d.common, d.of)}</span>` : nothing} </span
+              >${significant ? html`<span class="sr-only"> (significant)</span>` : nothing}`
           : cell.deltaNote
             ? html`<span class="delta none">Δ: ${cell.deltaNote}</span>`
             : nothing
