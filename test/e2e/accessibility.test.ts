@@ -5,7 +5,9 @@
 // with a comparison, a Problem Set panel, the Results panel — in Dark Modern, Light Modern and Dark High
 // Contrast, with no serious or critical violation but the exceptions listed below with their reason; and
 // the main flows with the keyboard alone (filter, label, open, compare), asserting where focus is after
-// each step. (Export is driven by the keyboard alone in trace-browser.test.ts: every step is typed into
+// each step; the Job panel (a finished SFT job in the store, its curves from the log the runner printed on
+// a GPU) in the three themes, its charts' text alternative and its status badge's measured contrast; and
+// the layouts at 200% zoom. (Export is driven by the keyboard alone in trace-browser.test.ts: every step is typed into
 // the quick input that has the focus.)
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,15 +15,21 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Frame, Page } from 'playwright-core';
+import { createIngester } from '../../src/core/jobs/ingest';
+import { createJob, updateJob } from '../../src/core/jobs/job-store';
+import { openStore } from '../../src/core/store/open';
 import { seedBrowserStore, type BrowserStore } from '../support/browser-store';
 import {
+  ROOT,
   THEMES,
   VSIX,
   axeCheck,
+  contrastOf,
   findWebviewFrame,
   focusedIn,
   launchWorkbench,
   openViewContainer,
+  pickQuickPickItems,
   quickInput,
   runCommand,
   setColorTheme,
@@ -63,6 +71,48 @@ function query<T>(db: string, sql: string, ...params: unknown[]): T {
   }
 }
 
+const JOB = 'a11y-sft';
+const SFT_LOG = path.join(ROOT, 'test', 'fixtures', 'runner-replay', 'sft.log');
+
+/** The train_loss records of the SFT log the runner printed on a GPU: what the loss chart draws. */
+function trainLoss(): { step: number; value: number }[] {
+  return fs
+    .readFileSync(SFT_LOG, 'utf8')
+    .split('\n')
+    .flatMap((l) => {
+      const i = l.indexOf('@@w2s ');
+      if (i < 0) return [];
+      const r = JSON.parse(l.slice(i + 6)) as { type?: string; step?: number; train_loss?: number };
+      return r.type === 'metrics' && typeof r.train_loss === 'number' ? [{ step: r.step!, value: r.train_loss }] : [];
+    });
+}
+
+/**
+ * A finished SFT job in the store, as following it on a cluster leaves it: the runner's log ingested by
+ * the extension's own ingester (metrics, checkpoints, notes), then Ray's end state. Finished, it is never
+ * followed, so no cluster is needed to open its panel.
+ */
+function seedFinishedJob(db: string): void {
+  const store = openStore(db);
+  try {
+    const job = createJob(store, {
+      name: JOB,
+      kind: 'sft',
+      cluster: 'http://127.0.0.1:8265',
+      spec: { job: {}, entrypoint: 'python -m w2s_runner sft job.json', gpus: 1, source: 'dataset file train.jsonl' },
+    });
+    const lines = fs.readFileSync(SFT_LOG, 'utf8').split('\n').filter(Boolean);
+    createIngester(store, job).ingest(lines.map((text, index) => ({ index, text })));
+    updateJob(store, job.id, {
+      status: 'succeeded',
+      logOffset: lines.length,
+      output: { rayStatus: 'SUCCEEDED', rayMessage: 'Job finished successfully.' },
+    });
+  } finally {
+    store.close();
+  }
+}
+
 /** Tab (or Shift+Tab) until the frame's focus is on an element matching `selector`; fails naming where focus went. */
 async function tabTo(page: Page, frame: Frame, selector: string, { max = 40, back = false } = {}): Promise<void> {
   const seen: string[] = [];
@@ -99,6 +149,7 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
     assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run "npm run package" (npm test does it)`);
     const folder = tempFolder('a11y');
     store = await seedBrowserStore(folder);
+    seedFinishedJob(store.db);
     wb = await launchWorkbench({ vsix: VSIX, folder });
     await openViewContainer(wb.page, 'W2S');
     await viewPane(wb.page, 'Problem Sets').locator('.pane-header').click();
@@ -383,5 +434,178 @@ describe('accessibility of the webviews (code-server)', { timeout: 20 * 60_000 }
     const results = await findWebviewFrame(wb.page, 'w2s-results table.comparison, w2s-results .empty', 60_000);
     await check('the Results panel', results);
     assert.deepEqual(failures, [], `axe found serious or critical violations:\n${failures.join('\n')}`);
+  });
+  let job: Frame | undefined;
+  /** The seeded job's panel, opened through "W2S: Open Job" as a user does (once; it stays open). */
+  const jobPanel = async (): Promise<Frame> => {
+    if (!job) {
+      await runCommand(wb.page, 'W2S: Open Job');
+      await pickQuickPickItems(wb.page, [JOB], { many: false });
+    }
+    job = await findWebviewFrame(wb.page, '.chart[data-metric="loss"] canvas', 60_000);
+    return job;
+  };
+  test('the job panel: each chart has a summary sentence and its points as a table; the status is a live region', async () => {
+    const job = await jobPanel();
+    const points = trainLoss();
+    const [first, last] = [points[0]!, points.at(-1)!];
+    // the canvas and its legend swatches are hidden from screen readers; the figure is named and described
+    const loss = job.locator('.chart[data-metric="loss"]');
+    assert.equal(await loss.locator('.plot').getAttribute('aria-hidden'), 'true');
+    assert.ok((await loss.locator('.plot canvas').count()) > 0, 'uPlot still draws');
+    const figure = job.getByRole('figure', { name: 'Loss' });
+    const summary = (await job.locator(`#${await figure.getAttribute('aria-describedby')}`).textContent()) ?? '';
+    const m = new RegExp(
+      `^train \\(blue solid line\\): ([\\d.]+) → ([\\d.]+) over ${points.length} points, steps ${first.step} to ${last.step}, last at step ${last.step}`,
+    ).exec(summary);
+    assert.ok(m, `the loss summary reads: ${summary}`);
+    assert.ok(Math.abs(Number(m[1]) - first.value) / first.value < 0.01, `first value ${m[1]} ≈ ${first.value}`);
+    assert.ok(Math.abs(Number(m[2]) - last.value) / last.value < 0.01, `last value ${m[2]} ≈ ${last.value}`);
+    // every chart has one
+    for (const chart of await job.locator('.chart').all())
+      assert.match((await chart.locator('.chart-summary').textContent()) ?? '', /\(\w+ (solid|dashed) line\): /);
+
+    // the table, opened with the keyboard: a row per step, the train loss column as logged
+    const details = loss.locator('details.chart-data');
+    await details.locator('summary').focus();
+    await wb.page.keyboard.press('Enter');
+    await waitFor('the table opened', async () => (await details.getAttribute('open')) !== null);
+    const table = details.getByRole('table', { name: 'Loss, by step' });
+    assert.deepEqual(await table.locator('thead th').allTextContents(), [
+      'step',
+      'train',
+      ...((await loss.locator('thead th').count()) > 2 ? ['validation'] : []),
+    ]);
+    const rows = table.locator('tbody tr');
+    assert.ok((await rows.count()) >= points.length, 'a row per step');
+    assert.equal(Number(await rows.first().locator('th').textContent()), first.step);
+    const cell = Number(await rows.first().locator('td').first().textContent());
+    assert.ok(Math.abs(cell - first.value) / first.value < 0.01, `table cell ${cell} ≈ ${first.value}`);
+
+    // the status badge is a status region, read as "Job status: succeeded"
+    const status = job.getByRole('status').filter({ hasText: 'succeeded' });
+    assert.equal(((await status.textContent()) ?? '').replace(/\s+/g, ' ').trim(), 'Job status: succeeded');
+  });
+
+  test('the job panel: no serious or critical axe violation and a status badge of at least 4.5:1, in the three themes', async () => {
+    const job = await jobPanel();
+    const failures: string[] = [];
+    for (const theme of THEMES) {
+      await setColorTheme(wb, theme.name).catch(async () => {
+        await wb.page.keyboard.press('Escape');
+        await setColorTheme(wb, theme.name);
+      });
+      const found = serious(await axeCheck(job));
+      if (found.length) failures.push(`the job panel in ${theme.name}:\n  ${report(found)}`);
+      const c = await contrastOf(job.locator('.status'));
+      console.log(
+        `job panel in ${theme.name}: ${found.length ? report(found) : 'no serious or critical violation'}; status "${c.text}" ${c.color} on ${c.background}: ${c.ratio.toFixed(2)}:1`,
+      );
+      if (c.ratio < 4.5)
+        failures.push(`the job status in ${theme.name}: ${c.color} on ${c.background} is ${c.ratio.toFixed(2)}:1`);
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
+  test('at 200% zoom the action bar keeps off the rows, and neither the trace detail nor the job charts scroll sideways', async () => {
+    // 200% zoom is the layout viewport halved in CSS px: what browser zoom does (device pixels per CSS px
+    // double; media queries, % and vw see half the width), which is what WCAG 1.4.10 reflow is about. The
+    // device scale factor only changes how sharp the pixels are, so the viewport alone is resized.
+    const size = wb.page.viewportSize()!;
+    await wb.page.setViewportSize({ width: Math.round(size.width / 2), height: Math.round(size.height / 2) });
+    try {
+      await wb.page.waitForTimeout(1500);
+      const sideways = (frame: Frame) =>
+        frame.evaluate(() => {
+          const d = document.scrollingElement!;
+          // for the failure message: the innermost element whose hiding ends the sideways scroll (each put back)
+          const culprit: string[] = [];
+          let at: Element = document.body;
+          for (let depth = 0; depth < 40 && d.scrollWidth > d.clientWidth; depth++) {
+            const kids = [...at.children, ...(at.shadowRoot ? [...at.shadowRoot.children] : [])] as HTMLElement[];
+            const found = kids.find((k) => {
+              const before = k.style.display;
+              k.style.display = 'none';
+              const fixed = d.scrollWidth <= d.clientWidth;
+              k.style.display = before;
+              return fixed;
+            });
+            if (!found) break;
+            culprit.push(`${found.tagName.toLowerCase()}.${[...found.classList].join('.')}`);
+            at = found;
+          }
+          return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, culprit: culprit.join(' > ') };
+        });
+      const jobFrame = await jobPanel();
+      const j = await sideways(jobFrame);
+      assert.ok(
+        j.clientWidth > 0 && j.scrollWidth <= j.clientWidth,
+        `the job panel scrolls sideways: ${JSON.stringify(j)}`,
+      );
+      const charts = await jobFrame
+        .locator('.chart')
+        .evaluateAll((els) =>
+          els.map((e) => Math.ceil(e.getBoundingClientRect().right) <= document.documentElement.clientWidth),
+        );
+      assert.ok(charts.length > 0 && charts.every(Boolean), 'every chart inside the panel');
+
+      // a trace opened from the list, with a comparison (the widest page)
+      await runCommand(wb.page, 'W2S: Focus on Traces View');
+      const row = list.locator('w2s-traces .row[data-id]').first();
+      const id = await row.getAttribute('data-id');
+      await row.click();
+      const page = await findWebviewFrame(wb.page, `w2s-trace article.trace[data-trace-id="${id}"]`, 60_000);
+      await page.locator('vscode-button.compare-sample').first().click();
+      await page.locator('.compare').waitFor({ state: 'visible', timeout: 30_000 });
+      await wb.page.waitForTimeout(500);
+      const d = await sideways(page);
+      assert.ok(
+        d.clientWidth > 0 && d.scrollWidth <= d.clientWidth,
+        `the trace detail scrolls sideways: ${JSON.stringify(d)}`,
+      );
+
+      // a label action shows the action bar: no row it covers, the list ends above it
+      await list.locator('w2s-traces lit-virtualizer[role=listbox]').focus();
+      await wb.page.keyboard.press('s');
+      const bar = list.locator('.action-bar:not(.idle)');
+      await bar.waitFor({ state: 'visible', timeout: 10_000 });
+      const overlap = await list.evaluate(() => {
+        const b = document.querySelector('.action-bar')!.getBoundingClientRect();
+        const box = document.querySelector('w2s-traces lit-virtualizer[role=listbox]')!.getBoundingClientRect();
+        const rows = [...document.querySelectorAll('w2s-traces .row[data-id]')].map((r) => {
+          const rr = r.getBoundingClientRect();
+          // the part of the row the list shows (it clips its rows)
+          return {
+            id: r.getAttribute('data-id'),
+            top: Math.max(rr.top, box.top),
+            bottom: Math.min(rr.bottom, box.bottom),
+          };
+        });
+        const shown = rows.filter((r) => r.bottom - r.top > 1);
+        return {
+          shown: shown.length,
+          covered: shown.filter((r) => r.top < b.bottom - 0.5 && r.bottom > b.top + 0.5).map((r) => r.id),
+          bar: { top: b.top, bottom: b.bottom },
+          list: { top: box.top, bottom: box.bottom },
+          layout: ['.toolbar', '.toolbar.second', '.body', '.facets', '.main', '.summary', '.list', '.action-bar']
+            .map((sel) => {
+              const r = document.querySelector(sel)?.getBoundingClientRect();
+              return r ? `${sel} ${Math.round(r.top)}–${Math.round(r.bottom)}` : `${sel} none`;
+            })
+            .join(', '),
+          page: `${innerHeight} high, scrolled ${document.scrollingElement!.scrollTop}`,
+          // below a short pane's edge, the bar (and its Undo) can still be scrolled to
+          reachable: b.bottom <= innerHeight || getComputedStyle(document.body).overflowY !== 'hidden',
+        };
+      });
+      const shot = await wb.screenshot('accessibility-zoom-200');
+      console.log(`200% zoom: ${JSON.stringify(overlap)}; screenshot: ${path.relative(process.cwd(), shot)}`);
+      assert.ok(overlap.shown > 0, 'some rows are shown');
+      assert.deepEqual(overlap.covered, [], 'the action bar covers no row');
+      assert.ok(overlap.reachable, 'the action bar can be scrolled to');
+      await wb.page.keyboard.press('s'); // the star off again
+    } finally {
+      await wb.page.setViewportSize(size);
+    }
   });
 });

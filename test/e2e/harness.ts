@@ -619,3 +619,61 @@ export async function focusedIn(frame: Frame): Promise<{
     };
   });
 }
+
+/** A text colour measured against what is painted behind it, as WCAG 1.4.3 computes it. */
+export interface Contrast {
+  ratio: number;
+  color: string;
+  background: string;
+  text: string;
+}
+
+/**
+ * The contrast of an element in a webview: its computed text colour against
+ * the backgrounds of it and its ancestors composited (alpha blended) from the first opaque one, or from
+ * the editor background (--vscode-editor-background, what VS Code paints behind the webview) when none
+ * is opaque; relative luminance and ratio per WCAG 2.2's definitions.
+ */
+export async function contrastOf(element: Locator): Promise<Contrast> {
+  // (no named functions inside: tsx's keepNames would wrap them in a __name helper the page does not have)
+  return element.evaluate((el) => {
+    const probe = document.createElement('div');
+    document.body.appendChild(probe);
+    probe.style.backgroundColor = 'var(--vscode-editor-background)';
+    const editor = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    const chain: string[] = [];
+    for (let e: Element | null = el; e; e = e.parentElement) chain.push(getComputedStyle(e).backgroundColor);
+    const [text, behind, ...backgrounds] = [getComputedStyle(el).color, editor, ...chain].map((c) => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) throw new Error(`unparsed colour ${c}`);
+      const p = m[1]!
+        .split(/[\s,/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
+    });
+    // from the first opaque background (or the editor's, behind a transparent page) up to the element
+    const opaque = backgrounds.findIndex((b) => b[3] === 1);
+    let bg = opaque >= 0 ? backgrounds[opaque]! : behind!;
+    for (const l of (opaque >= 0 ? backgrounds.slice(0, opaque) : backgrounds).filter((b) => b[3]! > 0).reverse())
+      bg = [0, 1, 2].map((i) => l[i]! * l[3]! + bg[i]! * (1 - l[3]!)).concat(1);
+    const fg = [0, 1, 2].map((i) => text![i]! * text![3]! + bg[i]! * (1 - text![3]!));
+    const [hi, lo] = [fg, bg]
+      .map((c) =>
+        [0, 1, 2]
+          .map((i) => {
+            const v = c[i]! / 255;
+            return (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4) * [0.2126, 0.7152, 0.0722][i]!;
+          })
+          .reduce((a, b) => a + b, 0),
+      )
+      .sort((a, b) => b - a);
+    return {
+      ratio: (hi! + 0.05) / (lo! + 0.05),
+      color: `rgb(${fg.map(Math.round).join(', ')})`,
+      background: `rgb(${bg.slice(0, 3).map(Math.round).join(', ')})`,
+      text: (el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 60),
+    };
+  });
+}

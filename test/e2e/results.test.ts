@@ -13,12 +13,15 @@ import Database from 'better-sqlite3';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
 import {
   ROOT,
+  THEMES,
   VSIX,
+  contrastOf,
   findWebviewFrame,
   launchWorkbench,
   openViewContainer,
   pickQuickPickItems,
   runCommand,
+  setColorTheme,
   tempFolder,
   treeRow,
   viewPane,
@@ -168,6 +171,86 @@ describe(
         .waitFor({ state: 'visible', timeout: 15_000 });
       const shot = await wb.screenshot('results-panel');
       console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+    });
+
+    test('by keyboard: each result is a button named for the details it opens; Enter and Space open them and move the focus to their heading', async () => {
+      const frame = await findWebviewFrame(wb.page, 'table.comparison', 30_000);
+      const active = () =>
+        frame.evaluate(() => {
+          const a = document.activeElement as HTMLElement | null;
+          return { tag: a?.tagName.toLowerCase(), text: a?.innerText.replace(/\s+/g, ' ').trim(), cls: a?.className };
+        });
+      const waitFocus = async (what: string, ok: (a: Awaited<ReturnType<typeof active>>) => boolean) => {
+        const deadline = Date.now() + 10_000;
+        while (!ok(await active())) {
+          assert.ok(Date.now() < deadline, `${what} (focus is on ${JSON.stringify(await active())})`);
+          await wb.page.waitForTimeout(100);
+        }
+      };
+      // the student's results, in column order: each a button whose name says what it opens
+      const buttons = frame.locator('tr[data-model="student"] td.cell button.open-cell');
+      assert.equal(await buttons.count(), 2);
+      const labels: string[] = [];
+      for (const b of await buttons.all()) {
+        const name = (await b.evaluate((el) => el.textContent ?? '')).replace(/\s+/g, ' ').trim();
+        const m = /^Details of student on (.+?) \(pass@k, maj@k, breakdowns\): /.exec(name);
+        assert.ok(m, `the button's name says what opens: ${name}`);
+        assert.equal((await frame.getByRole('button', { name: name.slice(0, 60) }).count()) >= 1, true);
+        labels.push(m[1]!);
+      }
+      // Tab from the RL row's last result reaches the student's first: the results are in the tab order
+      // (a click puts the browser's focus in the webview's frame, where the keys go)
+      await frame.locator('tr[data-model="rl"] td.cell').last().locator('button.open-cell').click();
+      await wb.page.keyboard.press('Tab');
+      await waitFocus("Tab lands on the student's first result", (a) =>
+        (a.text ?? '').startsWith(`Details of student on ${labels[0]} `),
+      );
+      await wb.page.keyboard.press('Enter');
+      await waitFocus('Enter moves the focus to the details heading', (a) => a.tag === 'h2');
+      assert.equal((await active()).text, `student on ${labels[0]}`);
+      const facts = await frame.locator('.details .facts').innerText();
+      const acc = await frame.locator('tr[data-model="student"] td.cell').first().locator('.acc').innerText();
+      assert.match(facts, new RegExp(`accuracy \\(pass@1\\)\\s+${acc.replace(/[^\d.]/g, '').replace('.', '\\.')}%`));
+      assert.match(facts, /Δ against base\s+[+−]\d/);
+      assert.equal(await buttons.first().getAttribute('aria-current'), 'true');
+      // Space on the next result opens its details the same way
+      await buttons.first().focus();
+      await wb.page.keyboard.press('Tab');
+      await waitFocus("Tab reaches the student's second result", (a) =>
+        (a.text ?? '').startsWith(`Details of student on ${labels[1]} `),
+      );
+      await wb.page.keyboard.press('Space');
+      await waitFocus('Space moves the focus to its details heading', (a) => a.text === `student on ${labels[1]}`);
+      // the focus ring of a result shows: an outline in the focus colour
+      await buttons.first().focus();
+      const ring = await buttons.first().evaluate((b) => {
+        const st = getComputedStyle(b);
+        return { style: st.outlineStyle, width: parseFloat(st.outlineWidth) };
+      });
+      assert.ok(ring.style !== 'none' && ring.width >= 1, `a visible focus ring: ${JSON.stringify(ring)}`);
+    });
+
+    test('a significant Δ is at least 4.5:1 against its background in Dark Modern, Light Modern and Dark High Contrast', async () => {
+      const frame = await findWebviewFrame(wb.page, 'table.comparison', 30_000);
+      // significance is in weight and a coloured underline; the text stays in a text colour, measured in each theme
+      const significant = frame.locator('.delta.significant');
+      assert.ok((await significant.count()) >= 1, 'the table has a significant Δ');
+      const low: string[] = [];
+      for (const theme of THEMES) {
+        await setColorTheme(wb, theme.name).catch(async () => {
+          await wb.page.keyboard.press('Escape');
+          await setColorTheme(wb, theme.name);
+        });
+        for (const d of await significant.all()) {
+          const c = await contrastOf(d);
+          console.log(
+            `significant Δ "${c.text}" in ${theme.name}: ${c.color} on ${c.background}, ${c.ratio.toFixed(2)}:1`,
+          );
+          if (c.ratio < 4.5) low.push(`"${c.text}" in ${theme.name}: ${c.ratio.toFixed(2)}:1`);
+        }
+      }
+      await setColorTheme(wb, 'Dark Modern');
+      assert.deepEqual(low, [], 'every significant Δ is at least 4.5:1');
     });
 
     test('a built-in problem file shows pass/fail in its gutter; the Testing view lists benchmarks → problems; a failure peeks as a diff', async () => {

@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { MetricName } from '../../src/model/metrics';
 import { JobActionRequest, JobStateNotification, type JobPanelState } from '../../src/protocol/jobs';
 import { connect } from '../shared/ipc';
+import { chartRows, chartSummary, type CurveText } from './chart-text';
 import './styles.css';
 
 interface State {
@@ -77,12 +78,61 @@ function chartData(spec: ChartSpec, state: JobPanelState): uPlot.AlignedData | u
   return [steps, ...ys] as uPlot.AlignedData;
 }
 
+/** A chart's curves for its text alternative (the metrics the chart draws that have points). */
+function curves(spec: ChartSpec, state: JobPanelState): CurveText[] {
+  return spec.metrics
+    .filter((m) => state.series[m.name]?.[0].length)
+    .map((m) => ({
+      label: m.label,
+      color: m.color,
+      dashed: Boolean(m.dash),
+      steps: state.series[m.name]![0],
+      values: state.series[m.name]![1],
+    }));
+}
+
+/**
+ * What a screen reader gets instead of the canvas and its legend swatches (issue 27): a summary sentence
+ * and, folded, the points as a table. The canvas box is aria-hidden; everything here is text nodes.
+ */
+function chartText(spec: ChartSpec, state: JobPanelState): TemplateResult {
+  const cs = curves(spec, state);
+  const rows = chartRows(cs, spec.sci);
+  return html`<p class="chart-summary" id=${`summary-${spec.id}`}>${chartSummary(cs, spec.sci)}</p>
+    <details class="chart-data">
+      <summary>${spec.title}: data as a table (${rows.length} steps)</summary>
+      <!-- a scrolling box is a tab stop and a named region, so the keyboard scrolls it too -->
+      <div class="table-scroll" tabindex="0" role="region" aria-label=${`${spec.title} data`}>
+        <table>
+          <caption class="sr-only">
+            ${spec.title}, by step
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">step</th>
+              ${cs.map((c) => html`<th scope="col">${c.label}</th>`)}
+            </tr>
+          </thead>
+          <tbody>
+            ${rows.map(
+              (r) =>
+                html`<tr>
+                  <th scope="row">${r.step}</th>
+                  ${r.cells.map((v) => html`<td>${v}</td>`)}
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </details>`;
+}
+
 function makePlot(spec: ChartSpec, box: HTMLElement, data: uPlot.AlignedData): uPlot {
   const fg = css('--vscode-foreground', '#ccc');
   const grid = css('--vscode-panel-border', 'rgba(128,128,128,0.3)');
   const axis = { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 } };
   const opts: uPlot.Options = {
-    width: Math.max(240, box.clientWidth),
+    width: plotWidth(box),
     height: 220,
     scales: { x: { time: false } },
     axes: [
@@ -112,6 +162,9 @@ function makePlot(spec: ChartSpec, box: HTMLElement, data: uPlot.AlignedData): u
   return new uPlot(opts, data, box);
 }
 
+/** The box's width: no floor above what a narrow (or 200% zoomed) panel has, so the chart never scrolls sideways. */
+const plotWidth = (box: HTMLElement) => Math.max(120, box.clientWidth);
+
 /**
  * The panel of one cluster job: status, progress, live curves (uPlot, drawn into the boxes the template
  * renders), checkpoints, notes and the buttons. What it shows is its reactive properties: the newest
@@ -130,7 +183,7 @@ class JobApp extends LitElement {
   declare pending: ReadonlySet<Action>;
   private readonly plots = new Map<string, { u: uPlot; box: HTMLElement }>();
   private readonly resize = new ResizeObserver(() => {
-    for (const { u, box } of this.plots.values()) u.setSize({ width: Math.max(240, box.clientWidth), height: 220 });
+    for (const { u, box } of this.plots.values()) u.setSize({ width: plotWidth(box), height: 220 });
   });
 
   constructor() {
@@ -178,7 +231,10 @@ class JobApp extends LitElement {
         ${
           s
             ? html`<h1>${s.name}</h1>
-                <span class="status status-${s.status}">${s.status}</span>
+                <!-- a status region: a change of state (running → succeeded) is announced -->
+                <span class="status status-${s.status}" role="status"
+                  ><span class="sr-only">Job status: </span>${s.status}</span
+                >
                 <span class="meta"
                   >${[s.kind === 'sft' ? 'SFT' : 'eval', s.progress, s.elapsed, s.cluster].filter(Boolean).join(' · ')}</span
                 >`
@@ -210,9 +266,13 @@ class JobApp extends LitElement {
               class="chart"
               data-metric=${spec.id}
               data-points=${first ? s!.series[first.name]![0].length : 0}
+              aria-labelledby=${`caption-${spec.id}`}
+              aria-describedby=${`summary-${spec.id}`}
             >
-              <figcaption>${spec.title}</figcaption>
-              <div class="plot"></div>
+              <figcaption id=${`caption-${spec.id}`}>${spec.title}</figcaption>
+              <!-- the canvas and its legend say nothing to a screen reader: the summary and table below do -->
+              <div class="plot" aria-hidden="true"></div>
+              ${chartText(spec, s!)}
             </figure>`;
           },
         )}

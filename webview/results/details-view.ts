@@ -70,7 +70,8 @@ export function detailsView(
   items.push(['truncated (hit max_tokens)', m.truncationRate === null ? '–' : `${pct(m.truncationRate)}%`]);
   if (m.failedSamples) items.push(['failed requests', String(m.failedSamples)]);
   const label = c.sets.find((s) => s.name === selected.set)?.label ?? selected.set;
-  return html`<h2>${row.model} on ${label}</h2>
+  // tabindex -1: the focus comes here when a cell is opened from the keyboard (main.ts)
+  return html`<h2 tabindex="-1">${row.model} on ${label}</h2>
     ${cell.coverage.partial ? html`<p class="coverage partial">${coverageText(cell)}: its accuracy is on those problems; Δ and RGR on the problems it shares with the others.</p>` : nothing}
     <dl class="facts">
       ${items.map(

@@ -85,9 +85,15 @@ class ResultsApp extends LitElement {
     );
   }
 
-  private choose(model: string, set: string): void {
+  /**
+   * Opens a cell's details. From the keyboard (a click with detail 0: Enter or Space on the cell's button)
+   * the focus goes to the details' heading, so a screen reader reads what opened; a mouse user keeps the
+   * page where it is.
+   */
+  private choose(model: string, set: string, byKeyboard: boolean): void {
     this.selected = { model, set };
     ipc.setState({ selected: this.selected });
+    if (byKeyboard) void this.updateComplete.then(() => this.querySelector<HTMLElement>('.details h2')?.focus());
   }
 
   protected override render(): TemplateResult {
@@ -137,9 +143,9 @@ class ResultsApp extends LitElement {
               No evaluations yet. Run "W2S: Evaluate Endpoint Model…" (or w2s eval) on a few benchmarks, then choose a
               base and an RL reference here.
             </div>`
-          : html`${tableView(c, this.selected, (m, set) => this.choose(m, set))}
+          : html`${tableView(c, this.selected, (m, set, byKeyboard) => this.choose(m, set, byKeyboard))}
               <section class="chart">${chartView(c)}</section>
-              <section class="details">
+              <section class="details" id="details">
                 ${detailsView(c, this.selected, (run, set) => void ipc.request(RevealRunRequest, { run, set }))}
               </section>
               <div class="notes">

@@ -6,7 +6,7 @@ import { coverageText, intervalText, leftOutText, onCommon, pct, reasonText, rgr
 export function tableView(
   c: ComparisonView,
   selected: { model: string; set: string } | undefined,
-  onSelect: (model: string, set: string) => void,
+  onSelect: (model: string, set: string, byKeyboard: boolean) => void,
 ): TemplateResult {
   const averageTitle =
     c.settings.weighting === 'macro'
@@ -36,7 +36,7 @@ function rowView(
   c: ComparisonView,
   r: RowView,
   selected: { model: string; set: string } | undefined,
-  onSelect: (model: string, set: string) => void,
+  onSelect: (model: string, set: string, byKeyboard: boolean) => void,
 ): TemplateResult {
   return html`<tr class="row ${r.roles.map((x) => `role-${x}`).join(' ')}" data-model=${r.model}>
     ${modelCell(r)}
@@ -61,7 +61,7 @@ function metricCell(
   set: string,
   cell: CellView | null,
   isSelected: boolean,
-  onSelect: (model: string, set: string) => void,
+  onSelect: (model: string, set: string, byKeyboard: boolean) => void,
 ): TemplateResult {
   if (!cell) return html`<td class="cell missing" data-set=${set}>–</td>`;
   const m = cell.metrics;
@@ -72,42 +72,56 @@ function metricCell(
   const title =
     `${cell.run}${cell.reruns.length ? ` (+ ${cell.reruns.length} re-run)` : ''} · ${cell.status} · n=${cell.samplesPerProblem}` +
     `${m.interval ? ` · ${m.interval.method === 'wilson' ? 'Wilson score interval' : 'bootstrap interval'}` : ''}${cell.coverage.partial ? ` · ${coverageText(cell)}` : ''} · click for details`;
+  const setLabel = c.sets.find((x) => x.name === set)?.label ?? set;
+  // The cell's content is a button (issue 27: the details were mouse-only): Tab reaches it, Enter and Space
+  // open the details, and its name starts with what opens. Inside a button only phrasing content is
+  // valid, hence spans (shown as blocks by the stylesheet).
   return html`<td
     class="cell ${cell.status === 'running' ? 'running' : ''} ${isSelected ? 'selected' : ''} ${cell.coverage.partial ? 'partial' : ''}"
     data-set=${set}
     title=${title}
-    @click=${() => onSelect(r.model, set)}
+    @click=${(e: MouseEvent) => {
+      if (!(e.target as Element).closest('button')) onSelect(r.model, set, false);
+    }}
   >
-    <div class="acc">${m.accuracy === null ? (m.ungradedProblems ? 'ungraded' : '–') : pct(m.accuracy)}</div>
-    ${m.interval ? html`<div class="ci">${intervalText(m.interval)}</div>` : nothing}
-    ${cell.coverage.partial ? html`<div class="coverage partial">partial · ${cell.coverage.graded} of ${cell.coverage.of}</div>` : nothing}
-    ${
-      d
-        ? html`<div
-            class="delta ${d.value >= 0 ? 'up' : 'down'} ${significant ? 'significant' : ''}"
-            title=${`Δ against ${c.base} on the ${d.common} problems both were graded on (of ${d.of}), paired bootstrap`}
-          >
-            ${signed(d.value)}
-            ${intervalText(d.interval, signed)}${d.common < d.of ? html` <span class="common">${onCommon(d.common, d.of)}</span>` : nothing}
-          </div>`
-        : cell.deltaNote
-          ? html`<div class="delta none">Δ: ${cell.deltaNote}</div>`
+    <button
+      class="open-cell"
+      aria-controls="details"
+      aria-current=${isSelected ? 'true' : 'false'}
+      @click=${(e: MouseEvent) => onSelect(r.model, set, e.detail === 0)}
+    >
+      <span class="sr-only">Details of ${r.model} on ${setLabel} (pass@k, maj@k, breakdowns): </span>
+      <span class="acc">${m.accuracy === null ? (m.ungradedProblems ? 'ungraded' : '–') : pct(m.accuracy)}</span>
+      ${m.interval ? html`<span class="ci">${intervalText(m.interval)}</span>` : nothing}
+      ${cell.coverage.partial ? html`<span class="coverage partial">partial · ${cell.coverage.graded} of ${cell.coverage.of}</span>` : nothing}
+      ${
+        d
+          ? html`<span
+                class="delta ${d.value >= 0 ? 'up' : 'down'} ${significant ? 'significant' : ''}"
+                title=${`Δ against ${c.base} on the ${d.common} problems both were graded on (of ${d.of}), paired bootstrap`}
+              >
+                ${signed(d.value)}
+                ${intervalText(d.interval, signed)}${d.common < d.of ? html` <span class="common">${onCommon(d.common, d.of)}</span>` : nothing} </span
+              >${significant ? html`<span class="sr-only"> (significant)</span>` : nothing}`
+          : cell.deltaNote
+            ? html`<span class="delta none">Δ: ${cell.deltaNote}</span>`
+            : nothing
+      }
+      ${
+        student
+          ? html`<span
+              class="rgr ${rgr.value === null ? 'undefined' : ''} ${rgr.unstable ? 'unstable' : ''}"
+              title=${rgr.value === null ? (rgr.reason ?? '') : `on the ${rgr.common} problems base, RL and this model were graded on${rgr.intervalNote ? ` · no interval: ${rgr.intervalNote}` : ''}`}
+            >
+              RGR
+              ${rgrValueText(rgr)}${rgr.value !== null && rgr.common < cell.setProblems ? html` <span class="common">${onCommon(rgr.common, cell.setProblems)}</span>` : nothing}
+              ${rgr.value === null ? html`<span class="reason">${reasonText(rgr)}</span>` : nothing}
+              ${rgr.unstable ? html`<span class="reason">${rgr.reason}</span>` : nothing}
+              ${rgr.value !== null && !rgr.interval && rgr.intervalNote ? html`<span class="reason">no interval: ${rgr.intervalNote}</span>` : nothing}
+            </span>`
           : nothing
-    }
-    ${
-      student
-        ? html`<div
-            class="rgr ${rgr.value === null ? 'undefined' : ''} ${rgr.unstable ? 'unstable' : ''}"
-            title=${rgr.value === null ? (rgr.reason ?? '') : `on the ${rgr.common} problems base, RL and this model were graded on${rgr.intervalNote ? ` · no interval: ${rgr.intervalNote}` : ''}`}
-          >
-            RGR
-            ${rgrValueText(rgr)}${rgr.value !== null && rgr.common < cell.setProblems ? html` <span class="common">${onCommon(rgr.common, cell.setProblems)}</span>` : nothing}
-            ${rgr.value === null ? html`<div class="reason">${reasonText(rgr)}</div>` : nothing}
-            ${rgr.unstable ? html`<div class="reason">${rgr.reason}</div>` : nothing}
-            ${rgr.value !== null && !rgr.interval && rgr.intervalNote ? html`<div class="reason">no interval: ${rgr.intervalNote}</div>` : nothing}
-          </div>`
-        : nothing
-    }
+      }
+    </button>
   </td>`;
 }
 
