@@ -49,7 +49,11 @@ const SCOPES = {
   // What an export writes and refuses (files on disk, snapshots in a real store).
   export: {
     files: () => ['src/core/export/atomic-file.ts', 'src/core/export/dataset-files.ts', 'src/core/export/snapshots.ts'],
-    tests: ['test/unit/export/atomic-file.test.ts', 'test/unit/export/export.test.ts'],
+    tests: [
+      'test/unit/export/atomic-file.test.ts',
+      'test/unit/export/dataset-files.test.ts',
+      'test/unit/export/export.test.ts',
+    ],
   },
   sampling: {
     files: () => ['src/core/sampling/retry.ts', 'src/core/sampling/resume.ts', 'src/core/sampling/attempts.ts'],
