@@ -56,6 +56,9 @@ describe('Experiments in VS Code (code-server)', { timeout: 10 * 60_000 }, () =>
       if ((await header.getAttribute('aria-expanded')) === 'true') await header.locator('h3.title').click();
     }
     const pane = viewPane(wb.page, 'Experiments');
+    // folded at first (package.json: it would take rows from the Traces list of everyone without experiments)
+    const own = pane.locator('.pane-header');
+    if ((await own.getAttribute('aria-expanded')) !== 'true') await own.locator('h3.title').click();
     await treeRow(pane, 'two.w2s.yaml').waitFor({ state: 'visible', timeout: 60_000 });
     for (const id of STEPS) await treeRow(pane, id, 'to do').waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await pane.locator('.monaco-list-row').count(), STEPS.length + 1, 'the file and its steps');
