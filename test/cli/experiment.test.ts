@@ -294,6 +294,47 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     assert.ok(!table.includes('other/model'), table);
   });
 
+  it('--until runs one step and what it needs, nothing after it; a step that is not in the plan runs nothing', async () => {
+    const { dir, db } = setup();
+    const typo = await run(dir, ['run', 'exp.w2s.yaml', '--until', 'export:small:w2sr-q', '--json']);
+    assert.equal(typo.code, 1, typo.stderr);
+    assert.match(
+      typo.stderr,
+      /exp\.w2s\.yaml: no step "export:small:w2sr-q" in this experiment \(its steps: .*export:small:w2sr-p/,
+    );
+    assert.equal(fs.existsSync(db) ? count(db, 'SELECT count(*) FROM runs') : 0, 0, 'nothing sampled for a typo');
+
+    const r = await run(dir, ['run', 'exp.w2s.yaml', '--until', 'export:small:w2sr-p', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    // the import, the small teacher's sampling and grading, its W2SR-P export: not the other dataset, teacher or any job
+    assert.deepEqual(ranOf(r.stdout).sort(), [
+      'export:small:w2sr-p',
+      'grade:small',
+      'problems:sums',
+      'problems:teacher-problems',
+      'sample:small',
+    ]);
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 0);
+    assert.equal(count(db, 'SELECT count(*) FROM datasets'), 1);
+    assert.doesNotMatch(r.stdout, /^Results:/m);
+
+    // two targets: both SFT students of the small teacher (the W2SR export is what is left to do before them)
+    const two = await run(dir, [
+      'run',
+      'exp.w2s.yaml',
+      '--until',
+      'sft:small:w2sr',
+      '--until',
+      'sft:small:w2sr-p',
+      '--json',
+    ]);
+    assert.equal(two.code, 0, two.stderr);
+    assert.deepEqual(ranOf(two.stdout).sort(), ['export:small:w2sr', 'sft:small:w2sr', 'sft:small:w2sr-p']);
+    assert.equal(count(db, 'SELECT count(*) FROM jobs'), 2);
+    const steps = (JSON.parse(two.stdout) as { steps: StepJson[] }).steps;
+    assert.equal(steps.find((s) => s.id === 'sample:large')?.state, 'to do');
+  });
+
   it('evaluates a reference model only where it has no results yet', async () => {
     const { dir } = setup();
     await evalOutside(dir, 'Qwen/Qwen2.5-Math-7B', 'base-sums');

@@ -1,7 +1,8 @@
 // Experiment files through the extension's own commands inside a real extension host: New Experiment…
 // writes the CLI's template and never overwrites, and Run experiment runs a one-teacher experiment against
 // the fake OpenAI server and the fake Ray cluster (its replay logs) to the results table, then does nothing
-// when run again. Runs after the other suites (its sets and runs are named apart from theirs).
+// when run again; "Run to here" runs a step and what it needs, and the run that makes the table opens it.
+// Runs after the other suites (its sets and runs are named apart from theirs).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -102,6 +103,29 @@ compare:
     assert.ok(dry, 'the dry run prints the steps');
     assert.match(dry.at(-1)!, /^(\d+) of \1 steps to do\.$/);
 
+    // "Run to here" on the teacher's line: its sampling and grading, nothing after them
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      vscode.Uri.file(file),
+    );
+    const titles = lenses.map((l) => `${l.range.start.line} ${l.command?.title ?? ''}`);
+    for (const t of ['0 $(play) Run experiment', '0 Dry run', '4 Run to grading', '7 Run to SFT', '17 Run to eval'])
+      assert.ok(titles.includes(t), `${t} in ${titles.join(' | ')}`);
+    const toGrade = lenses.find((l) => l.command?.title === 'Run to grading')!.command!;
+    const partial = await vscode.commands.executeCommand<RunResult | undefined>(
+      toGrade.command,
+      ...(toGrade.arguments ?? []),
+    );
+    assert.ok(partial);
+    assert.equal(partial.error, undefined);
+    assert.deepEqual([...partial.ran].sort(), ['grade:t1', 'problems:exp-problems', 'problems:sums', 'sample:t1']);
+    assert.equal(partial.openedResults, undefined, 'no table made, none opened');
+    const resultsTab = () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('w2s.results'));
+    assert.equal(resultsTab(), false);
+
     const first = await vscode.commands.executeCommand<RunResult | undefined>(
       'w2s.runExperiment',
       vscode.Uri.file(file),
@@ -109,14 +133,18 @@ compare:
     assert.ok(first);
     assert.equal(first.error, undefined);
     assert.equal(first.stopped, false);
+    // the run that made the table opens it
+    assert.equal(first.openedResults, true);
+    assert.ok(resultsTab(), 'the Results panel is open');
     const spec = readExperiment(file);
     const steps = experimentStatus(api.stores.get(), spec).steps;
     assert.deepEqual(
       steps.filter((s) => s.status.state !== 'done').map((s) => `${s.step.id}: ${s.status.state} ${s.status.detail}`),
       [],
     );
-    for (const id of ['sample:t1', 'grade:t1', 'export:t1:w2sr', 'sft:t1:w2sr', 'eval:t1:w2sr:sums', 'results'])
+    for (const id of ['export:t1:w2sr', 'sft:t1:w2sr', 'eval:t1:w2sr:sums', 'results'])
       assert.ok(first.ran.includes(id), `${id} ran`);
+    assert.ok(!first.ran.includes('sample:t1') && !first.ran.includes('grade:t1'), 'done by the run to grading');
     assert.ok(fs.existsSync(path.join(dir, '.w2s', 'experiments', 'exthost-one', 'results.md')), 'the results table');
 
     const again = await vscode.commands.executeCommand<RunResult | undefined>(
@@ -124,5 +152,14 @@ compare:
       vscode.Uri.file(file),
     );
     assert.deepEqual(again, { ran: [], stopped: false });
+  });
+
+  test('Open Results takes a selection from its argument, field by field, and ignores what is not one', async () => {
+    assert.deepEqual(
+      await vscode.commands.executeCommand('w2s.openResults', { base: 'b/m', rl: '', sets: ['sums', 3, ''] }),
+      { base: 'b/m', rl: null, sets: ['sums'] },
+    );
+    assert.equal(await vscode.commands.executeCommand('w2s.openResults', 'not a selection'), undefined);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

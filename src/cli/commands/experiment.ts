@@ -73,7 +73,7 @@ export const experimentStatusCommand: Command = {
 export const experimentRunCommand: Command = {
   name: 'experiment run',
   summary: 'run an experiment file (*.w2s.yaml) to its results table, doing only what is missing or changed',
-  usage: 'FILE [--dry-run]',
+  usage: 'FILE [--dry-run] [--until STEP]…',
   positionals: { min: 1, max: 1 },
   details: DETAILS,
   options: {
@@ -82,6 +82,12 @@ export const experimentRunCommand: Command = {
       description: "print the steps with their state and each SFT step's memory plan; run nothing",
     },
     force: { type: 'boolean', description: 'train even where the memory plan says a student will not fit' },
+    until: {
+      type: 'string',
+      multiple: true,
+      valueName: 'STEP',
+      description: 'run only this step and the steps it needs (a step id as `experiment status` lists it; repeatable)',
+    },
   },
   async run(v, positionals, ctx) {
     const spec = load(positionals, ctx);
@@ -129,7 +135,7 @@ export const experimentRunCommand: Command = {
     };
     let summary;
     try {
-      summary = await runExperiment(stepCtx, spec);
+      summary = await runExperiment(stepCtx, spec, { until: v.until as string[] | undefined });
     } finally {
       await pool?.close();
     }
@@ -143,7 +149,7 @@ export const experimentRunCommand: Command = {
       };
     }
     const results = steps.find((s) => s.step.kind === 'results');
-    if (results) ctx.print(`Results: ${results.step.name}`);
+    if (results?.status.state === 'done') ctx.print(`Results: ${results.step.name}`);
     return { json: { experiment: spec.name, ran: summary.ran, stopped: false, steps: statusJson(steps) } };
   },
 };

@@ -2,6 +2,7 @@
  * Runs an experiment: each step the store says is not done, once the steps it needs are. Problem sets
  * come first, then the plan is made again (a set's hash is an input of every step after it).
  */
+import { W2sError } from '../errors';
 import type { Store } from '../store/open';
 import { planExperiment, type ExperimentPlan, type Step, type StepKind } from './plan';
 import { importProblems, runStep, type StepContext, type StepOutcome } from './run-step';
@@ -53,9 +54,15 @@ type Ended = { readonly id: string; readonly outcome?: StepOutcome; readonly err
  * (sampling, grading, export, the table) one at a time beside them, so a teacher is sampled while another
  * teacher's students train. After a failure nothing new starts; the steps under way finish, then it is thrown.
  */
-async function runSteps(ctx: StepContext, plan: ExperimentPlan, ran: string[]): Promise<boolean> {
+async function runSteps(
+  ctx: StepContext,
+  plan: ExperimentPlan,
+  ran: string[],
+  wanted: ReadonlySet<string> | undefined,
+): Promise<boolean> {
   const waiting = stepStates(ctx.store, plan)
     .filter(({ step, status }) => step.kind !== 'problems' && status.state !== 'done')
+    .filter(({ step }) => !wanted || wanted.has(step.id))
     .map(({ step }) => step);
   const finished = new Set(plan.steps.filter((s) => !waiting.includes(s)).map((s) => s.id));
   const active = new Map<string, { local: boolean; ended: Promise<Ended> }>();
@@ -94,15 +101,49 @@ async function runSteps(ctx: StepContext, plan: ExperimentPlan, ran: string[]): 
   return stopped || waiting.length > 0;
 }
 
-export async function runExperiment(ctx: StepContext, spec: ExperimentSpec): Promise<RunSummary> {
+/**
+ * The steps `until` names and every step they need, directly or not ("Run to here"). An id the plan does
+ * not have is refused with the ones it has: a typo must not run the whole experiment.
+ */
+export function stepsUpTo(plan: ExperimentPlan, until: readonly string[]): Set<string> {
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const unknown = until.filter((id) => !byId.has(id));
+  if (unknown.length)
+    throw new W2sError(
+      `${plan.spec.file}: no step ${unknown.map((u) => `"${u}"`).join(', ')} in this experiment (its steps: ${plan.steps.map((s) => s.id).join(', ')}).`,
+      'NO_STEP',
+    );
+  const out = new Set<string>();
+  const visit = (id: string): void => {
+    if (out.has(id)) return;
+    out.add(id);
+    for (const n of byId.get(id)!.needs) visit(n);
+  };
+  for (const id of until) visit(id);
+  return out;
+}
+
+export interface RunOptions {
+  /** run only these steps and what they need (step ids); all steps when absent */
+  readonly until?: readonly string[];
+}
+
+export async function runExperiment(
+  ctx: StepContext,
+  spec: ExperimentSpec,
+  options: RunOptions = {},
+): Promise<RunSummary> {
   const ran: string[] = [];
   let plan = planExperiment(ctx.store, spec);
+  // before anything runs: a step id that is not in the plan stops here
+  if (options.until) stepsUpTo(plan, options.until);
   // every time, not only when missing: a set's file edited since its import is refused, not ignored
   for (const step of plan.steps.filter((s) => s.kind === 'problems')) {
     if ((await importProblems(ctx, plan, step.setName!)) !== 'unchanged') ran.push(step.id);
   }
   // a set's content hash is an input of every step after it: plan again now the sets are in the store
   plan = planExperiment(ctx.store, spec);
-  const stopped = await runSteps(ctx, plan, ran);
+  const wanted = options.until ? stepsUpTo(plan, options.until) : undefined;
+  const stopped = await runSteps(ctx, plan, ran, wanted);
   return { ran, stopped, plan };
 }

@@ -6,12 +6,12 @@ import { experimentStatus } from '../../core/experiment/run';
 import { stepJob } from '../../core/experiment/state';
 import type { StoreService } from '../ui/store-service';
 import { detailItem, type DetailNode } from '../ui/tree-items';
-import { stepRow, type StepRow } from './step-rows';
+import { resultsSelectionOf, stepRow, type StepRow } from './step-rows';
 
 /** The experiment files the view lists (also where the CodeLens applies). */
 export const EXPERIMENT_GLOB = '**/*.w2s.{yaml,yml}';
 
-type Node = { kind: 'file'; uri: vscode.Uri } | { kind: 'step'; row: StepRow; file: string } | DetailNode;
+export type Node = { kind: 'file'; uri: vscode.Uri } | { kind: 'step'; row: StepRow; file: string } | DetailNode;
 
 /**
  * Each `*.w2s.yaml` of the workspace with its steps and their state, as `w2s experiment status` reads them
@@ -79,12 +79,13 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     try {
       const store = this.stores.getIfExists();
       const { steps } = experimentStatus(store, spec);
+      const selection = resultsSelectionOf(spec);
       return steps.map((planned) => {
         const job =
           store && (planned.step.kind === 'sft' || planned.step.kind === 'eval')
             ? stepJob(store, planned.step.name)?.name
             : undefined;
-        return { kind: 'step', row: stepRow(planned, job), file };
+        return { kind: 'step', row: stepRow(planned, job, selection), file };
       });
     } catch (e) {
       return [{ kind: 'detail', label: 'cannot plan', description: errorMessage(e), icon: 'error' }];
@@ -111,6 +112,8 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     item.description = r.description;
     item.tooltip = r.tooltip;
     item.iconPath = new vscode.ThemeIcon(r.icon[0], r.icon[1] ? new vscode.ThemeColor(r.icon[1]) : undefined);
+    // "Run to Here" on the row (the results step is the whole run: the file's own Run)
+    item.contextValue = r.id === 'results' ? 'experimentResults' : 'experimentStep';
     if (r.open) item.command = { command: r.open.command, title: r.open.title, arguments: [...r.open.args] };
     return item;
   }

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { W2sError, errorMessage } from '../../core/errors';
 import { sftMemoryCheck } from '../../core/experiment/memory';
 import { readExperiment } from '../../core/experiment/parse';
-import { runExperiment, experimentStatus } from '../../core/experiment/run';
+import { runExperiment, experimentStatus, stepsUpTo, type PlannedStep } from '../../core/experiment/run';
 import type { StepContext } from '../../core/experiment/run-step';
 import type { ExperimentSpec } from '../../core/experiment/spec';
 import { statusText } from '../../core/experiment/status-text';
@@ -16,6 +16,7 @@ import { runnerDefaults } from '../../core/jobs/runner-files';
 import { clientFor, configuredAddress } from '../jobs/cluster';
 import { checkpointRootSetting, runtimeSetting } from '../jobs/cluster-settings';
 import { reportError } from '../ui/report-error';
+import { resultsSelectionOf } from './step-rows';
 import type { StoreService } from '../ui/store-service';
 
 export interface ExperimentDeps {
@@ -121,13 +122,30 @@ export interface RunResult {
   readonly stopped: boolean;
   /** what stopped the run, as reported to the user (the error notification and the log) */
   readonly error?: string;
+  /** the run made the results table and opened it in the Results panel */
+  readonly openedResults?: boolean;
+}
+
+/** "Run to Step…" from the palette: which step, with where each stands. */
+async function pickStep(steps: readonly PlannedStep[]): Promise<string[] | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    steps
+      .filter(({ step }) => step.kind !== 'problems')
+      .map(({ step, status }) => ({ label: step.id, description: status.state, detail: status.detail || undefined })),
+    { title: 'W2S: Run Experiment to Step', placeHolder: 'the step to run, with the steps it needs' },
+  );
+  return pick && [pick.label];
 }
 
 /**
  * `w2s experiment run FILE` with a progress notification. Cancel is the CLI's Ctrl-C: the steps under way
  * stop where their command would, cluster jobs keep running, and the next run follows them again.
  */
-export async function runExperimentCommand(deps: ExperimentDeps, arg: unknown): Promise<RunResult | undefined> {
+export async function runExperimentCommand(
+  deps: ExperimentDeps,
+  arg: unknown,
+  to?: readonly string[] | 'ask',
+): Promise<RunResult | undefined> {
   const file = experimentFileOf(arg);
   if (!file) return undefined;
   let spec: ExperimentSpec | undefined;
@@ -136,11 +154,21 @@ export async function runExperimentCommand(deps: ExperimentDeps, arg: unknown): 
     spec = readExperiment(file);
     const s = spec;
     const store = deps.stores.get();
+    const until = to === 'ask' ? await pickStep(experimentStatus(store, s).steps) : to;
+    if (to === 'ask' && !until) return undefined;
     // as the CLI without --force: a student that would not fit is not trained unless asked again
-    const memory = sftMemoryCheck(s, experimentStatus(store, s).steps, () => runnerDefaults(deps.runnerDir).sft, {
-      cwd: cwdFor(file),
-      env: process.env,
-    });
+    const planned = experimentStatus(store, s);
+    // a run to a step checks only the students it would train
+    const wanted = until ? stepsUpTo(planned.plan, until) : undefined;
+    const memory = sftMemoryCheck(
+      s,
+      planned.steps.filter((x) => !wanted || wanted.has(x.step.id)),
+      () => runnerDefaults(deps.runnerDir).sft,
+      {
+        cwd: cwdFor(file),
+        env: process.env,
+      },
+    );
     for (const line of memory.skipped) deps.log.warn(`experiment ${s.name}: ${line}`);
     if (memory.tooBig) {
       const pick = await vscode.window.showWarningMessage(
@@ -179,7 +207,7 @@ export async function runExperimentCommand(deps: ExperimentDeps, arg: unknown): 
           cluster,
         };
         try {
-          return await runExperiment(ctx, s);
+          return await runExperiment(ctx, s, { until });
         } finally {
           await pool?.close();
           deps.stores.notifyChanged();
@@ -194,15 +222,15 @@ export async function runExperimentCommand(deps: ExperimentDeps, arg: unknown): 
         `W2S: experiment ${s.name} stopped (${todo} of ${steps.length} steps to do); cluster jobs keep running. Run it again to go on.`,
       );
     } else {
-      const hasResults = steps.some((x) => x.step.kind === 'results');
-      void vscode.window
-        .showInformationMessage(
-          `W2S: experiment ${s.name}: ${summary.ran.length} step(s) ran; ${todo ? `${todo} of ${steps.length} to do` : `all ${steps.length} steps done`}.`,
-          ...(hasResults && !todo ? ['Open Results'] : []),
-        )
-        .then((pick) => pick && vscode.commands.executeCommand('w2s.openResults'));
+      const upTo = until ? ` up to ${until.join(', ')}` : '';
+      void vscode.window.showInformationMessage(
+        `W2S: experiment ${s.name}: ${summary.ran.length} step(s) ran${upTo}; ${todo ? `${todo} of ${steps.length} to do` : `all ${steps.length} steps done`}.`,
+      );
     }
-    return { ran: summary.ran, stopped: summary.stopped };
+    // the experiment's table, when this run made it: its reference models and sets chosen in the Results panel
+    const opened = !summary.stopped && summary.ran.includes('results');
+    if (opened) await vscode.commands.executeCommand('w2s.openResults', resultsSelectionOf(s));
+    return { ran: summary.ran, stopped: summary.stopped, ...(opened ? { openedResults: true } : {}) };
   } catch (e) {
     deps.refresh();
     void reportError(deps.log, `experiment ${spec?.name ?? path.basename(file)}`, e);

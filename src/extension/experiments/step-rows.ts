@@ -4,7 +4,14 @@
  * results panel). No vscode import: a unit test reads it.
  */
 import type { PlannedStep } from '../../core/experiment/run';
+import type { ExperimentSpec } from '../../core/experiment/spec';
 import type { StepState } from '../../core/experiment/state';
+import type { ResultsSelection } from '../../protocol/results';
+
+/** The Results panel's choice for an experiment's table: its base and RL models, its benchmark sets. */
+export function resultsSelectionOf(spec: ExperimentSpec): ResultsSelection {
+  return { base: spec.compare.base, rl: spec.compare.rl, sets: spec.eval.sets.map((x) => x.set) };
+}
 
 export interface StepRow {
   readonly id: string;
@@ -24,7 +31,11 @@ export const STATE_ICON: Readonly<Record<StepState, readonly [string, string | u
 };
 
 /** What a done step made, as the command that opens it; `jobName` is the step's job (a retry may be `-r2`). */
-export function openTarget(planned: PlannedStep, jobName: string | undefined): StepRow['open'] {
+export function openTarget(
+  planned: PlannedStep,
+  jobName: string | undefined,
+  selection?: ResultsSelection,
+): StepRow['open'] {
   const { step, status } = planned;
   if (status.state !== 'done') return undefined;
   switch (step.kind) {
@@ -39,16 +50,16 @@ export function openTarget(planned: PlannedStep, jobName: string | undefined): S
       // a reference model with results from elsewhere has no job of this experiment: its results show there
       return jobName
         ? { command: 'w2s.openJob', title: 'Open Job', args: [jobName] }
-        : { command: 'w2s.openResults', title: 'Open Results', args: [] };
+        : { command: 'w2s.openResults', title: 'Open Results', args: selection ? [selection] : [] };
     case 'results':
-      return { command: 'w2s.openResults', title: 'Open Results', args: [] };
+      return { command: 'w2s.openResults', title: 'Open Results', args: selection ? [selection] : [] };
     case 'export':
       // the snapshot has no view of its own yet: the row's description names it
       return undefined;
   }
 }
 
-export function stepRow(planned: PlannedStep, jobName: string | undefined): StepRow {
+export function stepRow(planned: PlannedStep, jobName: string | undefined, selection?: ResultsSelection): StepRow {
   const { step, status } = planned;
   const description = status.detail ? `${status.state} · ${status.detail}` : status.state;
   return {
@@ -57,6 +68,6 @@ export function stepRow(planned: PlannedStep, jobName: string | undefined): Step
     description,
     tooltip: `${step.id} — ${description}\n${step.name}\nkey ${step.key.slice(0, 8)}`,
     icon: STATE_ICON[status.state],
-    open: openTarget(planned, jobName),
+    open: openTarget(planned, jobName, selection),
   };
 }

@@ -37,8 +37,22 @@ function view(c: Comparison): ComparisonView {
 
 const SELECTION_KEY = 'w2s.results.selection';
 
-/** The one comparison panel takes no arguments. */
-export type ResultsPanelArgs = Record<string, never>;
+/** The one comparison panel; opened with a selection (an experiment's base, RL and sets), it shows that. */
+export interface ResultsPanelArgs {
+  readonly selection?: ResultsSelection;
+}
+
+/**
+ * A selection passed to `w2s.openResults` (by an experiment, or a command link): checked field by field,
+ * since a command's argument can come from anywhere. Undefined keeps the panel's own.
+ */
+export function selectionArg(arg: unknown): ResultsSelection | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as Record<string, unknown>;
+  const model = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  const sets = Array.isArray(a.sets) ? a.sets.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  return { base: model(a.base), rl: model(a.rl), sets: sets.length ? sets : null };
+}
 
 /** The models × benchmarks comparison: one panel. */
 export function comparisonPanel(
@@ -56,7 +70,7 @@ export function comparisonPanel(
       restore: () => ({}),
       // While sampling, the store changes several times a second: recompute at most every 1.5 s.
       refreshDelayMs: 1500,
-      setup: (ctx) => comparisonContent(ctx, context, stores, log),
+      setup: (ctx, args) => comparisonContent(ctx, context, stores, log, args.selection),
     },
     context.extensionUri,
     log,
@@ -68,13 +82,16 @@ function comparisonContent(
   context: vscode.ExtensionContext,
   stores: StoreService,
   log: vscode.LogOutputChannel,
+  opened: ResultsSelection | undefined,
 ) {
   const cache = createComparisonCache();
-  let selection: ResultsSelection = context.workspaceState.get<ResultsSelection>(SELECTION_KEY) ?? {
-    base: null,
-    rl: null,
-    sets: null,
-  };
+  let selection: ResultsSelection = opened ??
+    context.workspaceState.get<ResultsSelection>(SELECTION_KEY) ?? {
+      base: null,
+      rl: null,
+      sets: null,
+    };
+  if (opened) void context.workspaceState.update(SELECTION_KEY, opened);
   let last: Comparison | undefined;
   let computing: Promise<ResultsState> | undefined;
   let dirty = false;
@@ -155,8 +172,14 @@ function comparisonContent(
   return {
     // Each ready (first load, shown again) and each change: the comparison is recomputed (cached per run).
     refresh: () => refresh(),
-    // "W2S: Open Results" on the open panel recomputes too.
-    reveal: () => refresh(),
+    // "W2S: Open Results" on the open panel recomputes too, with the selection it was given
+    reveal: (args: ResultsPanelArgs) => {
+      if (args.selection) {
+        selection = args.selection;
+        void context.workspaceState.update(SELECTION_KEY, selection);
+      }
+      refresh();
+    },
     dispose: () => {
       for (const s of subs) s.dispose();
     },

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { GraderService } from '../grading/grader-service';
-import { comparisonPanel } from './comparison-panel';
+import { comparisonPanel, selectionArg } from './comparison-panel';
 import type { SamplingApi } from '../sampling';
 import { ActivityStatus } from './activity-status';
 import type { StoreService } from '../ui/store-service';
@@ -38,7 +38,11 @@ export function registerResults(
     registerCommand('w2s.evaluateEndpointModel', (args?: EvaluateArgs) =>
       evaluateEndpointModel(sampling.context, grader, args),
     ),
-    registerCommand('w2s.openResults', () => void panel.open({})),
+    registerCommand('w2s.openResults', (arg?: unknown) => {
+      const selection = selectionArg(arg);
+      panel.open(selection ? { selection } : {});
+      return selection;
+    }),
     registerCommand('w2s.openProblemTraces', (arg?: unknown) => openProblemTraces(arg)),
     registerCommand('w2s.openProblemTracesAsText', (arg?: unknown) => openProblemTraces(arg, true)),
     registerCommand('w2s.showTestResponse', (arg?: { test?: vscode.TestItem; message?: vscode.TestMessage }) =>

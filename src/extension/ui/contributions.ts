@@ -54,6 +54,7 @@ export const COMMANDS = {
   newExperiment: 'w2s.newExperiment',
   runExperiment: 'w2s.runExperiment',
   dryRunExperiment: 'w2s.dryRunExperiment',
+  runExperimentTo: 'w2s.runExperimentTo',
   refreshExperiments: 'w2s.refreshExperiments',
 } as const;
 

@@ -12,7 +12,7 @@ import { experimentNameFor, experimentTemplate } from '../../../src/core/experim
 import { runnerDefaults } from '../../../src/core/jobs/runner-files';
 import { REPO_ROOT, tempDir } from '../../support/tmp';
 import { writeExperimentFile } from '../../../src/extension/experiments/write-file';
-import { STATE_ICON, stepRow } from '../../../src/extension/experiments/step-rows';
+import { resultsSelectionOf, STATE_ICON, stepRow } from '../../../src/extension/experiments/step-rows';
 
 const FILE = '/srv/exp/two.w2s.yaml';
 const TEXT = `name: two
@@ -77,6 +77,15 @@ describe('Experiments view rows', () => {
     // the base model's results from elsewhere: no job of this experiment, the results panel shows them
     assert.equal(stepRow(done(byId(steps, 'eval:base:math500')), undefined).open?.command, 'w2s.openResults');
     assert.equal(stepRow(done(byId(steps, 'results')), undefined).open?.command, 'w2s.openResults');
+    // from the view, the experiment's table: its base and RL (the defaults here) and its sets chosen
+    const selection = resultsSelectionOf(parseExperiment(TEXT, FILE));
+    assert.deepEqual(selection, {
+      base: 'Qwen/Qwen2.5-Math-7B',
+      rl: 'hkust-nlp/Qwen-2.5-Math-7B-SimpleRL-Zoo',
+      sets: ['math500'],
+    });
+    assert.deepEqual(stepRow(done(byId(steps, 'results')), undefined, selection).open?.args, [selection]);
+    assert.deepEqual(stepRow(done(byId(steps, 'eval:rl:math500')), undefined, selection).open?.args, [selection]);
     assert.deepEqual(stepRow(done(byId(steps, 'problems:math500')), undefined).open?.args, ['math500']);
   });
 });
