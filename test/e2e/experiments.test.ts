@@ -1,11 +1,13 @@
 // The packaged .vsix in code-server on a workspace holding an experiment file and no store: the Experiments
 // view lists the file with every step "to do" (read from the store as `w2s experiment status` does, without
 // creating one), and the file's "Dry run" CodeLens prints the CLI's status text with the SFT memory plan.
-// Screenshots: test-output/e2e/experiments-*.png.
+// A "Run to grading" CodeLens on a second file samples and grades its teacher against the fake OpenAI server,
+// and the view shows those steps done without being asked to refresh. Screenshots: test-output/e2e/experiments-*.png.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
+import { startFakeServer, type FakeServer } from '../fakes/openai-server';
 import { VSIX, launchWorkbench, openViewContainer, tempFolder, treeRow, viewPane, type Workbench } from './harness';
 
 const EXPERIMENT = `name: two
@@ -32,6 +34,7 @@ const STEPS = [
 
 describe('Experiments in VS Code (code-server)', { timeout: 10 * 60_000 }, () => {
   let wb: Workbench;
+  let openai: FakeServer | undefined;
   const folder = tempFolder('experiments');
 
   before(async () => {
@@ -44,6 +47,7 @@ describe('Experiments in VS Code (code-server)', { timeout: 10 * 60_000 }, () =>
 
   after(async () => {
     await wb?.close();
+    await openai?.close();
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
@@ -91,5 +95,54 @@ describe('Experiments in VS Code (code-server)', { timeout: 10 * 60_000 }, () =>
     assert.match(text, /two\s\(.*two\.w2s\.yaml\):/);
     assert.match(text, /to\sdo\s+sft:t1:w2sr\s+[0-9a-f]{8}\s+memory:\s/);
     assert.equal(fs.existsSync(path.join(folder, '.w2s')), false, 'a dry run must not create the store');
+  });
+
+  test('"Run to grading" on a teacher\'s line samples and grades it, and the view shows those steps done as they end', async () => {
+    openai = await startFakeServer({ models: ['teacher-fast'] });
+    fs.writeFileSync(
+      path.join(folder, 'sums.jsonl'),
+      Array.from({ length: 3 }, (_, i) =>
+        JSON.stringify({ id: `s${i}`, question: `What is ${i}+1?`, answer: String(i + 1) }),
+      ).join('\n') + '\n',
+    );
+    const file = path.join(folder, 'fast.w2s.yaml');
+    fs.writeFileSync(
+      file,
+      `name: fast
+problems:
+  file: sums.jsonl
+teachers:
+  - name: fast
+    endpoint: ${openai.url}
+    model: teacher-fast
+    datasets: [w2sr]
+eval:
+  sets: [math500]
+`,
+    );
+    const pane = viewPane(wb.page, 'Experiments');
+    // the file watcher adds the new file to the view
+    await treeRow(pane, 'fast.w2s.yaml').waitFor({ state: 'visible', timeout: 60_000 });
+    await treeRow(pane, 'grade:fast', 'to do').waitFor({ state: 'visible', timeout: 30_000 });
+    await treeRow(pane, 'fast.w2s.yaml').click();
+    const lens = wb.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run to grading' });
+    await lens.waitFor({ state: 'visible', timeout: 60_000 });
+    await lens.click();
+    try {
+      // no refresh asked for: the store's change event redraws the rows
+      await treeRow(pane, 'sample:fast', 'done').waitFor({ state: 'visible', timeout: 120_000 });
+      await treeRow(pane, 'grade:fast', 'done').waitFor({ state: 'visible', timeout: 60_000 });
+      await wb.page
+        .locator('.notifications-toasts', { hasText: /experiment fast: \d+ step\(s\) ran up to grade:fast/ })
+        .waitFor({ state: 'visible', timeout: 30_000 });
+    } finally {
+      const shot = await wb.screenshot('experiments-run-to-grading');
+      console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+    }
+    // nothing after the teacher's grading: its export and everything after it still to do
+    for (const id of ['export:fast:w2sr', 'sft:fast:w2sr', 'eval:fast:w2sr:math500'])
+      assert.equal(await treeRow(pane, id, 'to do').count(), 1, `${id} to do`);
+    // the fake teacher was asked once per problem
+    assert.equal(openai.requests.filter((r) => /completions$/.test(r.path)).length, 3);
   });
 });

@@ -103,7 +103,9 @@ compare:
     assert.ok(dry, 'the dry run prints the steps');
     assert.match(dry.at(-1)!, /^(\d+) of \1 steps to do\.$/);
 
-    // "Run to here" on the teacher's line: its sampling and grading, nothing after them
+    // "Run to here" on the teacher's line: its sampling and grading, nothing after them (the lens provider
+    // runs on the document's model: it must be open)
+    await vscode.workspace.openTextDocument(file);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
       'vscode.executeCodeLensProvider',
       vscode.Uri.file(file),
@@ -135,7 +137,15 @@ compare:
     assert.equal(first.stopped, false);
     // the run that made the table opens it
     assert.equal(first.openedResults, true);
-    assert.ok(resultsTab(), 'the Results panel is open');
+    // (the tab model reaches this host after the panel is made in the workbench)
+    for (let i = 0; i < 100 && !resultsTab(); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(
+      resultsTab(),
+      `the Results panel is open; tabs: ${vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .map((t) => `${t.label} ${t.input instanceof vscode.TabInputWebview ? t.input.viewType : ''}`)
+        .join(', ')}`,
+    );
     const spec = readExperiment(file);
     const steps = experimentStatus(api.stores.get(), spec).steps;
     assert.deepEqual(
