@@ -63,6 +63,15 @@ export function unlinkModel(store: Store, model: string): boolean {
   return store.db.prepare('DELETE FROM model_lineage WHERE model = ?').run(model).changes > 0;
 }
 
+/**
+ * SQL for the SFT job that trained `model` (an SQL expression), or NULL: the latest succeeded SFT job whose
+ * output folder is the model, since the runner writes the final model to the job's output_dir
+ * (runner/w2s_runner/sft.py) and that path is the model's name.
+ */
+export function sftJobOf(model: string): string {
+  return `(SELECT name FROM jobs WHERE kind = 'sft' AND status = 'succeeded' AND json_extract(spec, '$.job.output_dir') = ${model} ORDER BY id DESC LIMIT 1)`;
+}
+
 /** Lineage of every linked model. */
 export function lineageByModel(store: Store): Map<string, Lineage> {
   const links = store.db
@@ -75,12 +84,7 @@ export function lineageByModel(store: Store): Map<string, Lineage> {
     `SELECT r.id, r.name, r.model, s.name AS set_name, count(*) AS n FROM dataset_traces dt JOIN traces t ON t.id = dt.trace_id
      JOIN runs r ON r.id = t.run_id JOIN problem_sets s ON s.id = r.set_id WHERE dt.dataset_id = ? GROUP BY r.id ORDER BY n DESC, r.name`,
   );
-  // the runner writes the final model to the job's output_dir (runner/w2s_runner/sft.py): that path is the model
-  const jobOf = store.db
-    .prepare(
-      `SELECT name FROM jobs WHERE kind = 'sft' AND status = 'succeeded' AND json_extract(spec, '$.job.output_dir') = ? ORDER BY id DESC LIMIT 1`,
-    )
-    .pluck();
+  const jobOf = store.db.prepare(`SELECT ${sftJobOf('?')}`).pluck();
   const verdicts = store.db.prepare(
     `SELECT coalesce(g.verdict, 'ungraded') AS v, count(*) AS n FROM dataset_traces dt LEFT JOIN grades g ON g.trace_id = dt.trace_id
      WHERE dt.dataset_id = ? GROUP BY coalesce(g.verdict, 'ungraded')`,
