@@ -1,13 +1,20 @@
 // Evaluations and inline results through the extension's own commands, inside a real extension host:
 // "Evaluate Endpoint Model" against the fake server (one graded eval run per set, built-in sets added
-// first), the Testing view's items at their lines of the bundled file, and the problem's traces document.
+// first), the Testing view's items at their lines of the bundled file, the problem's traces document, and
+// the students trained on a problem's teacher traces in its hover.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { exportDataset } from '../../src/core/export/export';
 import { builtinFile, requireBuiltin } from '../../src/core/problems/builtin';
+import { importProblemSet } from '../../src/core/problems/import';
 import { buildComparison } from '../../src/core/results/comparison';
 import { listEvalRuns } from '../../src/core/results/eval-runs';
+import { linkModel } from '../../src/core/results/lineage';
+import { computeStoredSignals } from '../../src/core/signals/record';
+import { importTraces } from '../../src/core/traces/import-traces';
 import type { SampleResult } from '../../src/core/sampling/sampler';
 import type { W2sApi } from '../../src/extension/extension';
 import { spawnFakeServer } from '../fakes/spawn-server';
@@ -95,6 +102,82 @@ suite('Results in the extension host', () => {
     const text = hovers.flatMap((h) => h.contents.map((m) => (typeof m === 'string' ? m : m.value))).join('\n');
     // (names escaped as Markdown text: student\\-x)
     assert.match(text, /student\\-x: .* · eval\\-amc23\\-student\\-x · _partial: 5 of 40 problems graded_/);
+  });
+
+  test("a problem's hover names the students trained on its teacher traces, with their snapshot, verdicts and a link to those traces", async () => {
+    const store = api.stores.get();
+    if (!store.db.prepare("SELECT 1 FROM problem_sets WHERE name = 'amc23'").get())
+      await importProblemSet(store, {
+        file: builtinFile(requireBuiltin('amc23')),
+        name: 'amc23',
+        sourceLabel: 'builtin:amc23',
+      });
+    // a teacher's traces of amc23/0 (gold 27: one right, one wrong) and amc23/1, graded by the extension's grader
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'w2s-hover-lineage-'));
+    const file = path.join(dir, 'teacher.jsonl');
+    const [p0, p1] = fs
+      .readFileSync(builtinFile(requireBuiltin('amc23')), 'utf8')
+      .split('\n')
+      .slice(0, 2)
+      .map((l) => JSON.parse(l) as { id: number; problem: string });
+    fs.writeFileSync(
+      file,
+      [
+        { id: p0!.id, question: p0!.problem, response: ['So \\boxed{27}.', 'So \\boxed{30}.'] },
+        { id: p1!.id, question: p1!.problem, response: ['So \\boxed{1}.'] },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n'),
+    );
+    importTraces(store, { file, setName: 'amc23', runName: 'teacher-amc23', model: 'teacher-m' });
+    await api.grader.gradeRuns(['teacher-amc23']);
+    await computeStoredSignals(store, { mode: 'missing' });
+    const out = (name: string) => path.join(dir, `${name}.jsonl`);
+    await exportDataset(store, {
+      name: 'amc23-all',
+      filter: { runs: ['teacher-amc23'] },
+      format: 'openai',
+      out: out('a'),
+    });
+    await exportDataset(store, {
+      name: 'amc23-one',
+      filter: { runs: ['teacher-amc23'], problems: ['1'] },
+      format: 'openai',
+      out: out('b'),
+    });
+    linkModel(store, { model: 'student-t' }, 'amc23-all');
+    linkModel(store, { model: 'student-u' }, 'amc23-one'); // trained on amc23/1 only
+
+    const tests = api.results.tests;
+    tests.syncSets();
+    const item = tests.controller.items.get('set:amc23')!;
+    tests.ensureChildren(item);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      item.uri!,
+      item.children.get('p:amc23:0')!.range!.start,
+    );
+    const text = hovers.flatMap((h) => h.contents.map((m) => (typeof m === 'string' ? m : m.value))).join('\n');
+    // (names escaped as Markdown text)
+    const line = text.split('\n').find((l) => l.startsWith('- student\\-t '));
+    assert.ok(text.includes('Trained on this problem:'), text);
+    assert.ok(line, `a line for student-t in:\n${text}`);
+    assert.ok(
+      line.startsWith(
+        '- student\\-t ← amc23\\-all (2 traces of this problem: ✓ 1, ✗ 1 from teacher\\-m (teacher\\-amc23)) · [traces](command:w2s.openProblemTraces?',
+      ),
+      line,
+    );
+    assert.ok(!text.includes('student\\-u'), 'student-u was not trained on amc23/0');
+    // the link opens exactly the snapshot's traces of the problem
+    const arg = JSON.parse(decodeURIComponent(/command:w2s\.openProblemTraces\?([^ )]+)/.exec(line)![1]!)) as unknown;
+    const ids = store.db
+      .prepare(
+        "SELECT t.id FROM traces t JOIN runs r ON r.id = t.run_id JOIN problems p ON p.id = t.problem_id WHERE r.name = 'teacher-amc23' AND p.key = '0' ORDER BY t.sample_index",
+      )
+      .pluck()
+      .all() as number[];
+    assert.deepEqual(arg, [{ set: 'amc23', problemKey: '0', traceIds: ids }]);
   });
 
   test('w2s.openProblemTracesAsText: a read-only document with every trace of the problem', async () => {

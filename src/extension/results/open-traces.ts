@@ -5,13 +5,23 @@ import { problemTracesUri, traceUri } from './documents';
 export interface ProblemRef {
   readonly set: string;
   readonly problemKey: string;
+  /** some of the problem's traces only (the hover's link to the traces a student was trained on) */
+  readonly traceIds?: readonly number[];
 }
 
-/** A problem from the command's argument: `{set, problemKey}` (hover, other commands) or a Testing view item. */
+/**
+ * A problem from the command's argument: `{set, problemKey, traceIds?}` (hover, other commands) or a Testing
+ * view item. Trace ids that are not a list of integers are ignored (the link still opens the problem).
+ */
 export function problemRefOf(arg: unknown): ProblemRef | undefined {
   if (arg && typeof arg === 'object') {
-    const a = arg as { set?: unknown; problemKey?: unknown; id?: unknown };
-    if (typeof a.set === 'string' && typeof a.problemKey === 'string') return { set: a.set, problemKey: a.problemKey };
+    const a = arg as { set?: unknown; problemKey?: unknown; id?: unknown; traceIds?: unknown };
+    if (typeof a.set === 'string' && typeof a.problemKey === 'string') {
+      const ids = a.traceIds;
+      return Array.isArray(ids) && ids.length > 0 && ids.every((x) => Number.isInteger(x))
+        ? { set: a.set, problemKey: a.problemKey, traceIds: ids as number[] }
+        : { set: a.set, problemKey: a.problemKey };
+    }
     if (typeof a.id === 'string') {
       const p = parseProblemId(a.id);
       if (p) return { set: p.set, problemKey: p.key };
@@ -21,8 +31,9 @@ export function problemRefOf(arg: unknown): ProblemRef | undefined {
 }
 
 /**
- * Opens the traces of one problem (teachers, evaluations, imports) in the trace browser, filtered to it;
- * `asText` opens them instead as one read-only document (the hover's "as text" link).
+ * Opens the traces of one problem (teachers, evaluations, imports) in the trace browser, filtered to it (and
+ * to the given trace ids, if any); `asText` opens every trace of it instead as one read-only document (the
+ * hover's "as text" link).
  */
 export async function openProblemTraces(arg: unknown, asText = false): Promise<void> {
   const ref = problemRefOf(arg);
@@ -33,7 +44,11 @@ export async function openProblemTraces(arg: unknown, asText = false): Promise<v
     return;
   }
   if (!asText) {
-    await vscode.commands.executeCommand('w2s.openTraceBrowser', { problemKey: ref.problemKey, set: ref.set });
+    await vscode.commands.executeCommand('w2s.openTraceBrowser', {
+      problemKey: ref.problemKey,
+      set: ref.set,
+      ...(ref.traceIds ? { traceIds: ref.traceIds } : {}),
+    });
     return;
   }
   const doc = await vscode.workspace.openTextDocument(problemTracesUri(ref.set, ref.problemKey));

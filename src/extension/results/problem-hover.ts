@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { pct } from '../../core/results/format';
+import type { ProblemLineage } from '../../core/results/problem-lineage';
 import { partialText } from '../../core/results/problem-results';
+import { VERDICTS } from '../../model/verdicts';
 import { escapeMarkdown } from '../ui/markdown-text';
 import { BUILTIN_SCHEME } from './documents';
 import type { ResultsIndex } from './results-index';
@@ -11,10 +13,40 @@ function esc(s: string, max = 80): string {
 }
 
 const MARK = { correct: '✓', incorrect: '✗', 'no-answer': '∅', error: '⚠' } as const;
+/** students named in "Trained on this problem" before "and N more" */
+const MAX_STUDENTS = 5;
+/** teacher runs named per student before "+N" (a snapshot usually holds one) */
+const MAX_TEACHERS = 2;
+
+/**
+ * One student trained on traces of the problem: `student ← snapshot (N traces of this problem: ✓ a, ✗ b
+ * from teacher (run))`, its SFT job, and a link to exactly those traces in the Traces view.
+ */
+function lineageLine(set: string, key: string, l: ProblemLineage): string {
+  const n = l.traces.length;
+  const counts = VERDICTS.map((v) => {
+    const c = l.traces.filter((t) => t.verdict === v).length;
+    return c === 0 ? '' : v === 'ungraded' ? `${c} ungraded` : `${MARK[v]} ${c}`;
+  }).filter(Boolean);
+  const teachers = [...new Map(l.traces.map((t) => [`${t.teacher}\u0000${t.run}`, t])).values()];
+  const from = teachers
+    .slice(0, MAX_TEACHERS)
+    .map((t) => `${esc(t.teacher)} (${esc(t.run)})`)
+    .join(', ');
+  const more = teachers.length > MAX_TEACHERS ? ` +${teachers.length - MAX_TEACHERS}` : '';
+  const val = l.traces.filter((t) => t.split === 'val').length;
+  const split = val ? `, ${val === n ? 'all' : val} in validation` : '';
+  const job = l.job ? ` · SFT job ${esc(l.job)}` : '';
+  const args = encodeURIComponent(JSON.stringify([{ set, problemKey: key, traceIds: l.traces.map((t) => t.id) }]));
+  return (
+    `- ${esc(l.model)} ← ${esc(l.snapshot)} (${n} trace${n === 1 ? '' : 's'} of this problem: ${counts.join(', ')}` +
+    ` from ${from}${more}${split})${job} · [traces](command:w2s.openProblemTraces?${args} "These traces in the Traces view")\n`
+  );
+}
 
 /**
  * On a problem's line in a problem-set file: each evaluated model's verdict (and answer), the teacher
- * runs' pass rate on it, and a link that opens its traces.
+ * runs' pass rate on it, the students fine-tuned on teacher traces of it, and a link that opens its traces.
  */
 export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
   const selector: vscode.DocumentSelector = [
@@ -75,6 +107,13 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
             `- ${esc(t.model)} (${esc(t.run)}): ${r.correct}/${r.graded} (${pct(r.graded ? r.correct / r.graded : null, 0)}%)\n`,
           );
         }
+        md.appendMarkdown('\n');
+      }
+      const trained = index.lineage(set.name, key);
+      if (trained.length) {
+        md.appendMarkdown('Trained on this problem:\n\n');
+        for (const l of trained.slice(0, MAX_STUDENTS)) md.appendMarkdown(lineageLine(set.name, key, l));
+        if (trained.length > MAX_STUDENTS) md.appendMarkdown(`- and ${trained.length - MAX_STUDENTS} more\n`);
         md.appendMarkdown('\n');
       }
       const args = encodeURIComponent(JSON.stringify([{ set: set.name, problemKey: key }]));

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { problemLines, problemSetFile, type ProblemLines } from '../../core/problems/lines';
+import { problemLineage, type ProblemLineage } from '../../core/results/problem-lineage';
 import { setResults, type SetResults } from '../../core/results/problem-results';
 import type { StoreService } from '../ui/store-service';
 import { setSourceOf } from './documents';
@@ -80,6 +81,15 @@ export class ResultsIndex implements vscode.Disposable {
     const r = setResults(store, setName);
     this.resultCache.set(setName, r);
     return r;
+  }
+
+  /**
+   * The students trained on traces of one problem (read on each call: one indexed query, and links and
+   * snapshots change from the CLI as well).
+   */
+  lineage(setName: string, problemKey: string): ProblemLineage[] {
+    const store = this.stores.getIfExists();
+    return store ? problemLineage(store, setName, problemKey) : [];
   }
 
   /** Forgets the per-problem results of a set (after this window graded new traces of it). */

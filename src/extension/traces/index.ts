@@ -53,13 +53,19 @@ export function registerTraces(
       const name = typeof arg === 'string' ? arg : arg?.run?.name;
       if (name) await view.applyFilter({ runs: [name] }, undefined);
     }),
-    // the traces of one problem, from the results' hover and Testing view (`{set, problemKey}`)
-    registerCommand('w2s.openTraceBrowser', async (arg?: { set?: unknown; problemKey?: unknown }) => {
-      const filter: { sets?: string[]; problems?: string[] } = {};
-      if (typeof arg?.set === 'string') filter.sets = [arg.set];
-      if (typeof arg?.problemKey === 'string') filter.problems = [arg.problemKey];
-      await view.applyFilter(filter, undefined);
-    }),
+    // the traces of one problem, from the results' hover and Testing view (`{set, problemKey, traceIds?}`):
+    // trace ids narrow it to those a student was trained on
+    registerCommand(
+      'w2s.openTraceBrowser',
+      async (arg?: { set?: unknown; problemKey?: unknown; traceIds?: unknown }) => {
+        const filter: { sets?: string[]; problems?: string[]; traceIds?: number[] } = {};
+        if (typeof arg?.set === 'string') filter.sets = [arg.set];
+        if (typeof arg?.problemKey === 'string') filter.problems = [arg.problemKey];
+        if (Array.isArray(arg?.traceIds) && arg.traceIds.length && arg.traceIds.every((x) => Number.isInteger(x)))
+          filter.traceIds = arg.traceIds as number[];
+        await view.applyFilter(filter, undefined);
+      },
+    ),
     registerCommand('w2s.traces.applyView', async () => {
       const v = await pickSavedView(stores);
       if (v) await view.applyFilter(v.filter, v.sort, v.name);
