@@ -1,48 +1,12 @@
 import * as vscode from 'vscode';
 import { pct } from '../../core/results/format';
-import type { ProblemLineage } from '../../core/results/problem-lineage';
 import { partialText } from '../../core/results/problem-results';
-import { VERDICTS } from '../../model/verdicts';
-import { escapeMarkdown } from '../ui/markdown-text';
+import { shortMarkdownText as esc, VERDICT_MARK as MARK } from '../ui/markdown-text';
 import { BUILTIN_SCHEME } from './documents';
+import { trainedOnSection } from './lineage-text';
 import type { ResultsIndex } from './results-index';
 
-/** Model output and dataset text are data (escaped as markdown text), and a hover line stays short. */
-function esc(s: string, max = 80): string {
-  return escapeMarkdown(s.length > max ? `${s.slice(0, max)}…` : s);
-}
-
-const MARK = { correct: '✓', incorrect: '✗', 'no-answer': '∅', error: '⚠' } as const;
-/** students named in "Trained on this problem" before "and N more" */
-const MAX_STUDENTS = 5;
-/** teacher runs named per student before "+N" (a snapshot usually holds one) */
-const MAX_TEACHERS = 2;
-
-/**
- * One student trained on traces of the problem: `student ← snapshot (N traces of this problem: ✓ a, ✗ b
- * from teacher (run))`, its SFT job, and a link to exactly those traces in the Traces view.
- */
-function lineageLine(set: string, key: string, l: ProblemLineage): string {
-  const n = l.traces.length;
-  const counts = VERDICTS.map((v) => {
-    const c = l.traces.filter((t) => t.verdict === v).length;
-    return c === 0 ? '' : v === 'ungraded' ? `${c} ungraded` : `${MARK[v]} ${c}`;
-  }).filter(Boolean);
-  const teachers = [...new Map(l.traces.map((t) => [`${t.teacher}\u0000${t.run}`, t])).values()];
-  const from = teachers
-    .slice(0, MAX_TEACHERS)
-    .map((t) => `${esc(t.teacher)} (${esc(t.run)})`)
-    .join(', ');
-  const more = teachers.length > MAX_TEACHERS ? ` +${teachers.length - MAX_TEACHERS}` : '';
-  const val = l.traces.filter((t) => t.split === 'val').length;
-  const split = val ? `, ${val === n ? 'all' : val} in validation` : '';
-  const job = l.job ? ` · SFT job ${esc(l.job)}` : '';
-  const args = encodeURIComponent(JSON.stringify([{ set, problemKey: key, traceIds: l.traces.map((t) => t.id) }]));
-  return (
-    `- ${esc(l.model)} ← ${esc(l.snapshot)} (${n} trace${n === 1 ? '' : 's'} of this problem: ${counts.join(', ')}` +
-    ` from ${from}${more}${split})${job} · [traces](command:w2s.openProblemTraces?${args} "These traces in the Traces view")\n`
-  );
-}
+// Model output and dataset text are data (escaped as markdown text), and a hover line stays short: esc.
 
 /**
  * On a problem's line in a problem-set file: each evaluated model's verdict (and answer), the teacher
@@ -109,13 +73,7 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
         }
         md.appendMarkdown('\n');
       }
-      const trained = index.lineage(set.name, key);
-      if (trained.length) {
-        md.appendMarkdown('Trained on this problem:\n\n');
-        for (const l of trained.slice(0, MAX_STUDENTS)) md.appendMarkdown(lineageLine(set.name, key, l));
-        if (trained.length > MAX_STUDENTS) md.appendMarkdown(`- and ${trained.length - MAX_STUDENTS} more\n`);
-        md.appendMarkdown('\n');
-      }
+      md.appendMarkdown(trainedOnSection(set.name, key, index.lineage(set.name, key)));
       const args = encodeURIComponent(JSON.stringify([{ set: set.name, problemKey: key }]));
       md.appendMarkdown(
         `[Open traces](command:w2s.openProblemTraces?${args} "Every trace of this problem in the Traces view") · [as text](command:w2s.openProblemTracesAsText?${args} "Every trace of this problem in one read-only document")`,

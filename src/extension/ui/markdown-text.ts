@@ -8,6 +8,14 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 
+/** Store text in a hover or tooltip line: escaped, and cut at `max` characters so the line stays short. */
+export function shortMarkdownText(text: string, max = 80): string {
+  return escapeMarkdown(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+/** A grade's verdict as one mark in a hover line. */
+export const VERDICT_MARK = { correct: '✓', incorrect: '✗', 'no-answer': '∅', error: '⚠' } as const;
+
 /** Markdown from trusted structure and escaped text: `md\`**${name}**\`` escapes `name`. */
 export function md(strings: TemplateStringsArray, ...values: unknown[]): string {
   return strings.reduce((out, s, i) => out + s + (i < values.length ? escapeMarkdown(String(values[i])) : ''), '');
