@@ -1,8 +1,9 @@
+import type { Lineage } from '../../core/results/lineage';
 import type { ProblemLineage } from '../../core/results/problem-lineage';
 import { VERDICTS } from '../../model/verdicts';
 import { shortMarkdownText as esc, VERDICT_MARK as MARK } from '../ui/markdown-text';
 
-// The hover's "Trained on this problem" section as Markdown. No vscode import: unit tests render it.
+// The hover's "Trained on this problem" section, and a fine-tuned model's teacher → dataset, as Markdown. No vscode import: unit tests render it.
 
 /** students named before "and N more" */
 export const MAX_STUDENTS = 5;
@@ -41,4 +42,15 @@ export function trainedOnSection(set: string, key: string, trained: readonly Pro
   const lines = trained.slice(0, MAX_STUDENTS).map((l) => lineageLine(set, key, l));
   if (trained.length > MAX_STUDENTS) lines.push(`- and ${trained.length - MAX_STUDENTS} more\n`);
   return `Trained on this problem:\n\n${lines.join('')}\n`;
+}
+
+/**
+ * After an evaluated model's verdict: ` · teacher → snapshot` for a model linked to the snapshot it was
+ * fine-tuned on (its first teachers by traces), '' for any other.
+ */
+export function lineageSuffix(l: Lineage | undefined): string {
+  if (!l) return '';
+  const teachers = l.teachers.slice(0, MAX_TEACHERS).map((t) => esc(t.model, 40));
+  const more = l.teachers.length > MAX_TEACHERS ? ` +${l.teachers.length - MAX_TEACHERS}` : '';
+  return ` · ${teachers.length ? `${teachers.join(', ')}${more} → ` : ''}${esc(l.snapshot, 40)}`;
 }

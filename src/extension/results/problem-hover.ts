@@ -3,7 +3,7 @@ import { pct } from '../../core/results/format';
 import { partialText } from '../../core/results/problem-results';
 import { shortMarkdownText as esc, VERDICT_MARK as MARK } from '../ui/markdown-text';
 import { BUILTIN_SCHEME } from './documents';
-import { trainedOnSection } from './lineage-text';
+import { lineageSuffix, trainedOnSection } from './lineage-text';
 import type { ResultsIndex } from './results-index';
 
 // Model output and dataset text are data (escaped as markdown text), and a hover line stays short: esc.
@@ -40,6 +40,7 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
       );
       const evaluated = results.evaluations.filter((e) => e.byKey.has(key!));
       if (evaluated.length) {
+        const lineage = index.lineages();
         md.appendMarkdown('Evaluated models:\n\n');
         for (const e of evaluated) {
           const o = e.byKey.get(key)!;
@@ -58,7 +59,10 @@ export function registerProblemHover(index: ResultsIndex): vscode.Disposable {
             graded.length === 1 ? ` · answer ${first.extracted === null ? '(none)' : esc(first.extracted)}` : '';
           // a partial evaluation is no result on the whole set: say so next to its verdict
           const partial = e.coverage.partial ? ` · _${partialText(e.coverage)}_` : '';
-          md.appendMarkdown(`- ${esc(e.model)}: ${verdict}${answer} · ${esc(e.run.name)}${partial}\n`);
+          // a fine-tuned student names the teacher and dataset it was trained on
+          md.appendMarkdown(
+            `- ${esc(e.model)}: ${verdict}${answer} · ${esc(e.run.name)}${partial}${lineageSuffix(lineage.get(e.model))}\n`,
+          );
         }
         md.appendMarkdown('\n');
       } else md.appendMarkdown('No model evaluated on this problem yet.\n\n');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import { problemLines, problemSetFile, type ProblemLines } from '../../core/problems/lines';
+import { lineageByModel, type Lineage } from '../../core/results/lineage';
 import { problemLineage, type ProblemLineage } from '../../core/results/problem-lineage';
 import { setResults, type SetResults } from '../../core/results/problem-results';
 import type { StoreService } from '../ui/store-service';
@@ -22,13 +23,17 @@ export interface SetInfo {
 export class ResultsIndex implements vscode.Disposable {
   private readonly lineCache = new Map<string, { key: string; value: ProblemLines | undefined }>();
   private readonly resultCache = new Map<string, SetResults>();
+  private lineageCache: Map<string, Lineage> | undefined;
   private readonly sub: vscode.Disposable;
 
   constructor(
     private readonly stores: StoreService,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.sub = stores.onDidChange(() => this.resultCache.clear());
+    this.sub = stores.onDidChange(() => {
+      this.resultCache.clear();
+      this.lineageCache = undefined;
+    });
   }
 
   sets(): SetInfo[] {
@@ -83,6 +88,13 @@ export class ResultsIndex implements vscode.Disposable {
     return r;
   }
 
+  /** Each linked model's lineage (re-read after the store changes, as the results are). */
+  lineages(): ReadonlyMap<string, Lineage> {
+    const store = this.stores.getIfExists();
+    if (!store) return new Map();
+    return (this.lineageCache ??= lineageByModel(store));
+  }
+
   /**
    * The students trained on traces of one problem (read on each call: one indexed query, and links and
    * snapshots change from the CLI as well).
@@ -95,6 +107,7 @@ export class ResultsIndex implements vscode.Disposable {
   /** Forgets the per-problem results of a set (after this window graded new traces of it). */
   invalidate(setName: string): void {
     this.resultCache.delete(setName);
+    this.lineageCache = undefined;
   }
 
   dispose(): void {

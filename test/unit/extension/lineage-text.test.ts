@@ -1,10 +1,11 @@
 // The hover's "Trained on this problem" section: one line per student with its snapshot, verdict counts,
 // teacher runs, validation share and SFT job, a link to exactly those traces, store text escaped, and
-// the list capped.
+// the list capped; and an evaluated student's teacher → dataset suffix.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LineageTrace, ProblemLineage } from '../../../src/core/results/problem-lineage';
-import { MAX_STUDENTS, trainedOnSection } from '../../../src/extension/results/lineage-text';
+import type { Lineage, TeacherRun } from '../../../src/core/results/lineage';
+import { lineageSuffix, MAX_STUDENTS, trainedOnSection } from '../../../src/extension/results/lineage-text';
 
 const trace = (id: number, over: Partial<LineageTrace> = {}): LineageTrace => ({
   id,
@@ -107,5 +108,26 @@ describe('trainedOnSection', () => {
       [...students.slice(0, MAX_STUDENTS).map((s) => s.model), 'and'],
     );
     assert.equal(lines.at(-1), '- and 2 more');
+  });
+});
+
+describe('lineageSuffix', () => {
+  const teacher = (model: string): TeacherRun => ({ run: `run-${model}`, model, set: 's', traces: 1, accuracy: 0.5 });
+  const lineage = (teachers: TeacherRun[]): Lineage => ({
+    snapshot: 'w2sr_p',
+    preset: 'correct only (W2SR-P)',
+    traces: 3,
+    teachers,
+    job: null,
+  });
+
+  it('is empty for a model with no lineage', () => {
+    assert.equal(lineageSuffix(undefined), '');
+  });
+
+  it('names the teachers (two, then a count) and the snapshot, escaped', () => {
+    assert.equal(lineageSuffix(lineage([teacher('qwen-1.5b')])), ' · qwen\\-1\\.5b → w2sr\\_p');
+    assert.equal(lineageSuffix(lineage(['a', 'b', 'c'].map(teacher))), ' · a, b +1 → w2sr\\_p');
+    assert.equal(lineageSuffix(lineage([])), ' · w2sr\\_p');
   });
 });
