@@ -40,6 +40,7 @@ const SCOPES = {
       'test/unit/results/comparison.test.ts',
       'test/unit/results/evaluations.test.ts',
       'test/unit/results/lineage.test.ts',
+      'test/unit/results/problem-lineage.test.ts',
     ],
   },
   // The sampler's retry and resume code, judged by its own unit tests (each against the fake server or
