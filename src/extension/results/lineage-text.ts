@@ -3,7 +3,8 @@ import type { ProblemLineage } from '../../core/results/problem-lineage';
 import { VERDICTS } from '../../model/verdicts';
 import { shortMarkdownText as esc, VERDICT_MARK as MARK } from '../ui/markdown-text';
 
-// The hover's "Trained on this problem" section, and a fine-tuned model's teacher → dataset, as Markdown. No vscode import: unit tests render it.
+// The hover's "Trained on this problem" section, and a fine-tuned model's teacher → dataset, as Markdown.
+// No vscode import: unit tests render it.
 
 /** students named before "and N more" */
 export const MAX_STUDENTS = 5;
