@@ -115,21 +115,23 @@ function parseArgs(argv) {
   const targets = [];
   let concurrency = 1;
   let full = false;
+  let report = false;
   const tests = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--concurrency') concurrency = Number(argv[++i]);
     else if (a === '--tests') tests.push(argv[++i]);
     else if (a === '--full') full = true;
+    else if (a === '--report') report = true;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: npm run mutate -- [grader|problems|sampling|export|results|curation|store|text|jobs|jobs-plan|src/core/…/file.ts]… [--tests GLOB]… [--concurrency N] [--full]',
+        'usage: npm run mutate -- [grader|problems|sampling|export|results|curation|store|text|jobs|jobs-plan|src/core/…/file.ts]… [--tests GLOB]… [--concurrency N] [--full] [--report]\n  --report: print the latest score of each file of the targets, run nothing',
       );
       process.exit(0);
     } else targets.push(a);
   }
   if (!Number.isInteger(concurrency) || concurrency < 1) usage('--concurrency needs a positive integer');
-  return { targets: targets.length ? targets : Object.keys(SCOPES), concurrency, full, tests };
+  return { targets: targets.length ? targets : Object.keys(SCOPES), concurrency, full, tests, report };
 }
 
 function usage(message) {
@@ -222,26 +224,33 @@ function tally(files) {
     }
     const report = JSON.parse(fs.readFileSync(file, 'utf8'));
     const own = Object.entries(report.files).filter(([name]) => name.split(path.sep).join('/').endsWith(f));
+    const c = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, compileErrors: 0 };
     for (const [, { mutants }] of own) {
       for (const m of mutants) {
-        if (m.status === 'Killed') t.killed++;
-        else if (m.status === 'Timeout') t.timeout++;
-        else if (m.status === 'Survived') t.survived++;
-        else if (m.status === 'NoCoverage') t.noCoverage++;
-        else if (m.status === 'CompileError') t.compileErrors++;
+        if (m.status === 'Killed') c.killed++;
+        else if (m.status === 'Timeout') c.timeout++;
+        else if (m.status === 'Survived') c.survived++;
+        else if (m.status === 'NoCoverage') c.noCoverage++;
+        else if (m.status === 'CompileError') c.compileErrors++;
       }
     }
-    t.files.push({ file: f, measured: fs.statSync(file).mtime.toISOString() });
+    for (const k of Object.keys(c)) t[k] += c[k];
+    t.files.push({ file: f, measured: fs.statSync(file).mtime.toISOString(), ...c, score: score(c) });
   }
   const valid = t.killed + t.timeout + t.survived + t.noCoverage;
-  return { ...t, valid, score: valid ? Number((((t.killed + t.timeout) / valid) * 100).toFixed(2)) : null };
+  return { ...t, valid, score: score(t) };
+}
+
+function score(c) {
+  const valid = c.killed + c.timeout + c.survived + c.noCoverage;
+  return valid ? Number((((c.killed + c.timeout) / valid) * 100).toFixed(2)) : null;
 }
 
 const options = parseArgs(process.argv.slice(2));
 const work = plan(options.targets);
 process.chdir(ROOT);
 const failed = [];
-for (const [scope, file] of work) {
+for (const [scope, file] of options.report ? [] : work) {
   console.log(`\n=== mutate ${file} (${scope}) ===`);
   const started = Date.now();
   try {
@@ -262,6 +271,11 @@ for (const [scope, t] of Object.entries(summary)) {
   console.log(
     `  ${scope}: ${t.score ?? '—'}% (${t.killed} killed, ${t.timeout} timeout, ${t.survived} survived, ${t.noCoverage} no coverage; ${t.compileErrors} compile errors)${missing}`,
   );
+  // each file's own, for docs/testing.md's table
+  for (const f of t.files)
+    console.log(
+      `    ${f.file}: ${f.score ?? '—'}% (${f.killed} killed, ${f.timeout} timeout, ${f.survived} survived, ${f.noCoverage} no coverage) measured ${f.measured.slice(0, 10)}`,
+    );
 }
 if (failed.length) {
   console.error(`mutate: failed for ${failed.join(', ')}`);
