@@ -84,9 +84,14 @@ export function stepStatus(store: Store, plan: ExperimentPlan, step: Step): Step
       const run = findRun(store, step.name);
       if (!run) return absent(store, 'runs', step.name);
       const status = effectiveStatus(run);
-      return status === 'done'
-        ? { state: 'done', detail: `run ${run.name}` }
-        : { state: 'to do', detail: `run ${status}` };
+      if (status === 'done') return { state: 'done', detail: `run ${run.name}` };
+      // how far it got: the view shows a sampling run moving, and where a stopped one will resume
+      const done = store.db
+        .prepare('SELECT count(*) FROM traces WHERE run_id = ? AND error IS NULL')
+        .pluck()
+        .get(run.id) as number;
+      const problems = run.problemLimit === null ? run.setProblems : Math.min(run.problemLimit, run.setProblems);
+      return { state: 'to do', detail: `run ${status}, ${done} of ${problems * run.samplesPerProblem} traces` };
     }
     case 'grade': {
       if (!findRun(store, step.name)) return { state: 'to do', detail: '' };
