@@ -7,7 +7,8 @@ import { readExperiment } from '../../core/experiment/parse';
 import { experimentStatus, runExperiment, type PlannedStep } from '../../core/experiment/run';
 import type { StepContext } from '../../core/experiment/run-step';
 import { statusText } from '../../core/experiment/status-text';
-import { EXPERIMENT_FILE, type ExperimentSpec } from '../../core/experiment/spec';
+import { EXPERIMENT_FILE, type ExperimentSpec, type TeacherSpec } from '../../core/experiment/spec';
+import { envApiKey, findProfile, fromProfile, type ResolvedEndpoint } from '../../core/experiment/teacher-endpoint';
 import { experimentNameFor, experimentTemplate } from '../../core/experiment/template';
 import { createGraderPool, type GraderPool } from '../../core/grader/pool';
 import { parseEnvironment } from '../../core/jobs/runner-environment';
@@ -16,6 +17,7 @@ import { requireRunnerDir, runnerDefaults } from '../../core/jobs/runner-files';
 import type { Command, CliContext } from '../command';
 import { checkpointRoot, clusterClient, runnerEnvironment } from '../cluster-connection';
 import { UsageError } from '../usage-error';
+import { workspaceEndpoints } from '../workspace-endpoints';
 
 const DETAILS =
   'FILE is an experiment (*.w2s.yaml, docs/experiments.md): the problems, teachers and their datasets, the student,\n' +
@@ -24,7 +26,26 @@ const DETAILS =
   'each keyed by a hash of its inputs: a step is done when the store holds its run, snapshot or job under that\n' +
   'key, stale when it holds one under an older key. Running again does only what is missing or changed; an\n' +
   'interrupted step resumes as its own command does. Ctrl-C leaves cluster jobs running; the next run follows them.\n' +
-  'The API key of a teacher comes from $OPENAI_API_KEY or its api_key_env; the cluster token from $W2S_CLUSTER_TOKEN.';
+  "A teacher's endpoint is a URL or the name of a profile of w2s.endpoints in the workspace's .vscode/settings.json\n" +
+  "(the nearest at or above the file's folder; VS Code's user settings are not read). The API key of a teacher\n" +
+  'comes from its api_key_env or $OPENAI_API_KEY, never from a file; the cluster token from $W2S_CLUSTER_TOKEN.';
+
+/**
+ * A teacher's endpoint from a terminal: its URL, or its profile in the workspace's .vscode/settings.json
+ * (VS Code's user settings are out of a terminal's reach); the key from the environment only, never a file.
+ */
+function teacherEndpoint(spec: ExperimentSpec, t: TeacherSpec, env: CliContext['env']): ResolvedEndpoint {
+  const apiKey = envApiKey(env, t, spec.file);
+  if (t.endpoint.kind === 'url') return { baseUrl: t.endpoint.url, ...(apiKey ? { apiKey } : {}) };
+  const dir = path.dirname(spec.file);
+  const ws = workspaceEndpoints(dir);
+  const profile = findProfile(spec.file, t, ws.profiles, {
+    where: ws.file,
+    notFound: `no .vscode/settings.json at or above ${dir} sets w2s.endpoints (${ws.looked.length ? `read: ${ws.looked.join(', ')}` : 'none found'}; the CLI cannot read VS Code's user settings)`,
+    fix: `Write the teacher's endpoint as a URL (http://HOST:PORT/v1), or add the profile to the workspace's .vscode/settings.json: "w2s.endpoints": [{ "name": "${t.endpoint.profile}", "baseUrl": "http://HOST:PORT/v1" }]. Its API key comes from ${t.apiKeyEnv ? `$${t.apiKeyEnv}` : "$OPENAI_API_KEY or the teacher's api_key_env"}.`,
+  });
+  return fromProfile(profile, apiKey);
+}
 
 /** As `w2s jobs sft` does before submitting: a student that would not fit is refused, with what would fit. */
 function checkMemory(spec: ExperimentSpec, steps: PlannedStep[], ctx: CliContext): void {
@@ -106,11 +127,7 @@ export const experimentRunCommand: Command = {
       signal: ctx.signal,
       cwd: ctx.cwd,
       log: (line) => ctx.warn(`w2s experiment: ${line}`),
-      apiKey: (envVar) => {
-        if (envVar && !ctx.env[envVar])
-          throw new W2sError(`api_key_env ${envVar}: the environment variable ${envVar} is not set.`, 'NO_KEY');
-        return ctx.env[envVar ?? 'OPENAI_API_KEY'] || undefined;
-      },
+      endpoint: (t) => Promise.resolve(teacherEndpoint(spec, t, ctx.env)),
       graderPool: () => (pool ??= createGraderPool({ size: Math.max(1, os.availableParallelism() - 1) })),
       cluster: () => {
         if (cluster) return cluster;

@@ -10,12 +10,15 @@ import { EXPORT_PRESETS, type ExportPreset } from '../export/presets';
 import { findRecipe, recipeForStudent } from '../jobs/recipes';
 import { checkDatasetName } from '../export/snapshots';
 import { normalizeBaseUrl } from '../sampling/endpoint';
+import { EVAL_PRESETS, SAMPLING_PRESETS, type SamplingPreset } from '../sampling/presets';
 import {
   EXPERIMENT_DEFAULTS as D,
   type DatasetSpec,
   type EvalSetSpec,
   type ExperimentSpec,
   type ProblemsSpec,
+  type SamplingSpec,
+  type TeacherEndpoint,
   type TeacherSpec,
 } from './spec';
 
@@ -26,11 +29,11 @@ export const FIELDS = {
   experiment: ['name', 'problems', 'teachers', 'student', 'cluster', 'eval', 'compare'],
   problems: ['set', 'file', 'limit'],
   teacher: ['name', 'endpoint', 'model', 'template', 'sampling', 'api_key_env', 'concurrency', 'datasets'],
-  sampling: ['n', 'temperature', 'top_p', 'max_tokens', 'seed'],
+  sampling: ['preset', 'n', 'temperature', 'top_p', 'max_tokens', 'seed'],
   dataset: ['preset', 'view', 'name', 'sft'],
   student: ['base_model', 'recipe', 'settings', 'gpus', 'model_config', 'gpu_memory'],
   cluster: ['address', 'checkpoint_root', 'runtime'],
-  eval: ['sets', 'template', 'n', 'temperature', 'top_p', 'max_tokens', 'seed', 'gpus'],
+  eval: ['sets', 'template', 'preset', 'n', 'temperature', 'top_p', 'max_tokens', 'seed', 'gpus'],
   evalSet: ['set', 'file'],
   compare: ['base', 'rl'],
 } as const satisfies Record<string, readonly string[]>;
@@ -159,6 +162,58 @@ function checkName(r: Reader, p: Path, name: string): void {
     fail(r, p, `"${name}" must be letters, digits, ".", "_" or "-" (up to 32, starting with a letter or digit).`);
 }
 
+/** A URL has a scheme; anything else names a profile of `w2s.endpoints`, except what is plainly a host. */
+function teacherEndpoint(r: Reader, p: Path): TeacherEndpoint {
+  const v = str(r, p);
+  if (!v.includes('://')) {
+    // `127.0.0.1:8000/v1`, `localhost:8000`: an address without its scheme, not a profile's name
+    if (/^(localhost|\d{1,3}(\.\d{1,3}){3}|[\w.-]+:\d+)(:\d+)?(\/|$)/i.test(v))
+      fail(r, p, `"${v}" is an address without its scheme: write it like http://${v}.`);
+    return { kind: 'profile', profile: v };
+  }
+  try {
+    return { kind: 'url', url: normalizeBaseUrl(v, 'endpoint') };
+  } catch (e) {
+    fail(r, p, (e as Error).message);
+  }
+}
+
+/** A preset of `presets` by id, or an error naming the place and every id there is. */
+function preset(r: Reader, p: Path, presets: readonly SamplingPreset[], what: string): SamplingPreset {
+  const id = str(r, p);
+  const found = presets.find((x) => x.id === id);
+  if (!found) fail(r, p, `no ${what} preset "${id}" (the presets: ${presets.map((x) => x.id).join(', ')}).`);
+  return found;
+}
+
+/**
+ * `sampling: ID` (a preset), or a mapping of values over a preset (`preset: ID`) or over the defaults.
+ * The result holds values only: a preset and the same values written out give the same step keys.
+ */
+function teacherSampling(r: Reader, p: Path): SamplingSpec {
+  const isId = typeof get(r, p) === 'string';
+  const presetPath = isId ? p : [...p, 'preset'];
+  if (!isId) allowKeys(r, p, FIELDS.sampling);
+  const chosen = isId || has(r, presetPath) ? preset(r, presetPath, SAMPLING_PRESETS, 'sampling') : undefined;
+  const base: SamplingSpec = chosen
+    ? {
+        n: chosen.n,
+        temperature: chosen.params.temperature ?? D.teacherSampling.temperature,
+        top_p: chosen.params.top_p ?? D.teacherSampling.top_p,
+        max_tokens: chosen.params.max_tokens ?? D.teacherSampling.max_tokens,
+        seed: chosen.params.seed ?? null,
+      }
+    : D.teacherSampling;
+  if (isId) return base;
+  return {
+    n: num(r, [...p, 'n'], base.n, positiveInt, 'a positive integer'),
+    temperature: num(r, [...p, 'temperature'], base.temperature, (x) => x >= 0 && x <= 2, 'between 0 and 2'),
+    top_p: num(r, [...p, 'top_p'], base.top_p, (x) => x > 0 && x <= 1, 'in (0, 1]'),
+    max_tokens: num(r, [...p, 'max_tokens'], base.max_tokens, positiveInt, 'a positive integer'),
+    seed: has(r, [...p, 'seed']) ? num(r, [...p, 'seed'], 0, Number.isInteger, 'an integer') : base.seed,
+  };
+}
+
 function teacher(r: Reader, p: Path, used: Set<string>): TeacherSpec {
   allowKeys(r, p, FIELDS.teacher);
   const model = str(r, [...p, 'model']);
@@ -167,27 +222,8 @@ function teacher(r: Reader, p: Path, used: Set<string>): TeacherSpec {
   checkName(r, [...p, 'name'], name);
   if (used.has(name)) fail(r, [...p, 'name'], `"${name}" names another teacher too; give each teacher its own name.`);
   used.add(name);
-  let endpoint: string;
-  try {
-    endpoint = normalizeBaseUrl(str(r, [...p, 'endpoint']), 'endpoint');
-  } catch (e) {
-    fail(r, [...p, 'endpoint'], (e as Error).message);
-  }
-  const s = [...p, 'sampling'];
-  allowKeys(r, s, FIELDS.sampling);
-  const sampling = {
-    n: num(r, [...s, 'n'], D.teacherSampling.n, positiveInt, 'a positive integer'),
-    temperature: num(
-      r,
-      [...s, 'temperature'],
-      D.teacherSampling.temperature,
-      (x) => x >= 0 && x <= 2,
-      'between 0 and 2',
-    ),
-    top_p: num(r, [...s, 'top_p'], D.teacherSampling.top_p, (x) => x > 0 && x <= 1, 'in (0, 1]'),
-    max_tokens: num(r, [...s, 'max_tokens'], D.teacherSampling.max_tokens, positiveInt, 'a positive integer'),
-    seed: has(r, [...s, 'seed']) ? num(r, [...s, 'seed'], 0, Number.isInteger, 'an integer') : null,
-  };
+  const endpoint = teacherEndpoint(r, [...p, 'endpoint']);
+  const sampling = teacherSampling(r, [...p, 'sampling']);
   const dsPaths = list(r, [...p, 'datasets']);
   const datasets = dsPaths.length
     ? dsPaths.map((dp) => dataset(r, dp))
@@ -255,6 +291,15 @@ export function parseExperiment(text: string, file: string): ExperimentSpec {
   allowKeys(r, ['cluster'], FIELDS.cluster);
   allowKeys(r, ['eval'], FIELDS.eval);
   const setPaths = list(r, ['eval', 'sets']);
+  // `eval: { preset: w2sr-eval-4 }`: its values under the block's own; as for a teacher, only values are keyed
+  const evalPreset = has(r, ['eval', 'preset']) ? preset(r, ['eval', 'preset'], EVAL_PRESETS, 'eval') : undefined;
+  const evalBase = {
+    n: evalPreset?.n ?? D.eval.n,
+    temperature: evalPreset?.params.temperature ?? D.eval.temperature,
+    top_p: evalPreset?.params.top_p ?? D.eval.top_p,
+    max_tokens: evalPreset?.params.max_tokens ?? D.eval.max_tokens,
+    seed: evalPreset?.params.seed ?? D.eval.seed,
+  };
   allowKeys(r, ['compare'], FIELDS.compare);
   const compareNone = (k: string) => has(r, ['compare', k]) && get(r, ['compare', k]) === null;
 
@@ -279,15 +324,15 @@ export function parseExperiment(text: string, file: string): ExperimentSpec {
     eval: {
       sets: setPaths.length ? setPaths.map((p) => evalSet(r, p, dir)) : D.evalSets.map((s) => ({ set: s, file: null })),
       template: str(r, ['eval', 'template'], D.template),
-      n: num(r, ['eval', 'n'], D.eval.n, positiveInt, 'a positive integer'),
-      temperature: num(r, ['eval', 'temperature'], D.eval.temperature, (x) => x >= 0 && x <= 2, 'between 0 and 2'),
-      top_p: num(r, ['eval', 'top_p'], D.eval.top_p, (x) => x > 0 && x <= 1, 'in (0, 1]'),
+      n: num(r, ['eval', 'n'], evalBase.n, positiveInt, 'a positive integer'),
+      temperature: num(r, ['eval', 'temperature'], evalBase.temperature, (x) => x >= 0 && x <= 2, 'between 0 and 2'),
+      top_p: num(r, ['eval', 'top_p'], evalBase.top_p, (x) => x > 0 && x <= 1, 'in (0, 1]'),
       max_tokens: has(r, ['eval', 'max_tokens'])
         ? get(r, ['eval', 'max_tokens']) === null
           ? null
           : num(r, ['eval', 'max_tokens'], 0, positiveInt, 'a positive integer or null')
-        : D.eval.max_tokens,
-      seed: num(r, ['eval', 'seed'], D.eval.seed, Number.isInteger, 'an integer'),
+        : evalBase.max_tokens,
+      seed: num(r, ['eval', 'seed'], evalBase.seed, Number.isInteger, 'an integer'),
       gpus: num(r, ['eval', 'gpus'], D.eval.gpus, positiveInt, 'a positive integer'),
     },
     compare: {

@@ -28,6 +28,8 @@ import { requireTemplate } from '../sampling/templates';
 import { computeStoredSignals } from '../signals/record';
 import type { Store } from '../store/open';
 import type { ExperimentPlan, Step } from './plan';
+import type { TeacherSpec } from './spec';
+import type { ResolvedEndpoint } from './teacher-endpoint';
 import { stepJob } from './state';
 
 export interface StepContext {
@@ -36,7 +38,12 @@ export interface StepContext {
   readonly cwd: string;
   /** A line of progress (the CLI writes it to stderr). */
   readonly log: (line: string) => void;
-  readonly apiKey: (envVar: string | null) => string | undefined;
+  /**
+   * Where a teacher is sampled: its URL, or its profile looked up (editor settings, or the workspace's
+   * .vscode/settings.json for the CLI), with the API key and the profile's extra body. Asked only when the
+   * teacher is sampled, so a profile that is gone does not stop a run whose traces are done.
+   */
+  readonly endpoint: (teacher: TeacherSpec) => Promise<ResolvedEndpoint>;
   readonly graderPool: () => GraderPool;
   /** The cluster: made on first use, so steps that need none run without one. */
   readonly cluster: () => {
@@ -94,12 +101,14 @@ export async function importProblems(
 
 async function sample(ctx: StepContext, plan: ExperimentPlan, step: Step): Promise<StepOutcome> {
   const t = step.teacher!;
+  const endpoint = await ctx.endpoint(t);
   const r = await sampleRun(ctx.store, {
     runName: step.name,
     setName: plan.spec.problems.set,
     model: t.model,
-    baseUrl: t.endpoint,
-    apiKey: ctx.apiKey(t.apiKeyEnv),
+    baseUrl: endpoint.baseUrl,
+    apiKey: endpoint.apiKey,
+    extraBody: endpoint.extraBody,
     template: requireTemplate(ctx.store, t.template),
     params: {
       temperature: t.sampling.temperature,

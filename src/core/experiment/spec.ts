@@ -16,6 +16,11 @@ export interface ProblemsSpec {
   readonly limit: number | null;
 }
 
+/**
+ * A teacher's sampling, resolved: a preset (`sampling: w2sr-teacher`, src/core/sampling/presets.ts) is
+ * written out into its values here, so a step key sees only values and a preset and the same values
+ * written by hand are the same experiment.
+ */
 export interface SamplingSpec {
   readonly n: number;
   readonly temperature: number;
@@ -34,10 +39,17 @@ export interface DatasetSpec {
   readonly sft: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Where a teacher is served: an OpenAI-compatible base URL written in the file, or the name of a profile
+ * of the `w2s.endpoints` setting, looked up only when the teacher is sampled (the editor reads its
+ * settings, the CLI the workspace's .vscode/settings.json). Neither is part of a step's key.
+ */
+export type TeacherEndpoint =
+  { readonly kind: 'url'; readonly url: string } | { readonly kind: 'profile'; readonly profile: string };
+
 export interface TeacherSpec {
   readonly name: string;
-  /** the OpenAI-compatible base URL */
-  readonly endpoint: string;
+  readonly endpoint: TeacherEndpoint;
   readonly model: string;
   readonly template: string;
   readonly sampling: SamplingSpec;

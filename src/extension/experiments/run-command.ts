@@ -5,7 +5,8 @@ import { sftMemoryCheck } from '../../core/experiment/memory';
 import { readExperiment } from '../../core/experiment/parse';
 import { runExperiment, experimentStatus, stepsUpTo, type PlannedStep } from '../../core/experiment/run';
 import type { StepContext } from '../../core/experiment/run-step';
-import type { ExperimentSpec } from '../../core/experiment/spec';
+import type { ExperimentSpec, TeacherSpec } from '../../core/experiment/spec';
+import { envApiKey, findProfile, fromProfile, type ResolvedEndpoint } from '../../core/experiment/teacher-endpoint';
 import { statusText } from '../../core/experiment/status-text';
 import { createGraderPool, type GraderPool } from '../../core/grader/pool';
 import { checkCheckpointRoot } from '../../core/jobs/checkpoint-root';
@@ -15,6 +16,7 @@ import { parseEnvironment } from '../../core/jobs/runner-environment';
 import { runnerDefaults } from '../../core/jobs/runner-files';
 import { clientFor, configuredAddress } from '../jobs/cluster';
 import { checkpointRootSetting, runtimeSetting } from '../jobs/cluster-settings';
+import { apiKeyFor, endpointProfiles } from '../sampling/endpoints';
 import { reportError } from '../ui/report-error';
 import { resultsSelectionOf } from './step-rows';
 import type { StoreService } from '../ui/store-service';
@@ -117,6 +119,34 @@ async function clusterOf(deps: ExperimentDeps, spec: ExperimentSpec): Promise<St
   };
 }
 
+/**
+ * A teacher's endpoint in the editor: its URL with the key from VS Code's environment, as `w2s sample`;
+ * or its profile of `w2s.endpoints` (as the experiment file's folder sets it) with the key saved for that
+ * profile by "W2S: Set API Key…", else the environment's.
+ */
+export async function teacherEndpoint(
+  secrets: vscode.SecretStorage,
+  spec: ExperimentSpec,
+  t: TeacherSpec,
+): Promise<ResolvedEndpoint> {
+  const fromEnv = () => envApiKey(process.env, t, spec.file, "VS Code's environment");
+  if (t.endpoint.kind === 'url') {
+    const apiKey = fromEnv();
+    return { baseUrl: t.endpoint.url, ...(apiKey ? { apiKey } : {}) };
+  }
+  let profiles;
+  try {
+    profiles = endpointProfiles(vscode.Uri.file(spec.file));
+  } catch (e) {
+    throw new W2sError(`${spec.file}: teacher ${t.name}: ${errorMessage(e)}`, 'BAD_SETTING');
+  }
+  const profile = findProfile(spec.file, t, profiles, {
+    where: 'the w2s.endpoints setting',
+    fix: `Add it in Settings (w2s.endpoints: { "name": "${t.endpoint.profile}", "baseUrl": "http://HOST:PORT/v1" }, optionally "extraBody") and its key with "W2S: Set API Key…", or write the teacher's endpoint as a URL.`,
+  });
+  return fromProfile(profile, (await apiKeyFor(secrets, profile.name)) ?? fromEnv());
+}
+
 export interface RunResult {
   readonly ran: readonly string[];
   readonly stopped: boolean;
@@ -195,14 +225,7 @@ export async function runExperimentCommand(
             // this window's writes do not move the store's data_version: the views are told
             deps.stores.notifyChanged();
           },
-          apiKey: (envVar) => {
-            if (envVar && !process.env[envVar])
-              throw new W2sError(
-                `${s.file}: api_key_env ${envVar}: the environment variable ${envVar} is not set in VS Code's environment.`,
-                'NO_KEY',
-              );
-            return process.env[envVar ?? 'OPENAI_API_KEY'] || undefined;
-          },
+          endpoint: (t) => teacherEndpoint(deps.secrets, s, t),
           graderPool: () => (pool ??= createGraderPool()),
           cluster,
         };

@@ -12,8 +12,9 @@ export interface ChosenEndpoint extends EndpointProfile {
   readonly fromSettings: boolean;
 }
 
-export function endpointProfiles(): EndpointProfile[] {
-  return parseEndpointProfiles(setting('endpoints'));
+/** The `w2s.endpoints` profiles; with `scope`, as that file's workspace folder sets them. */
+export function endpointProfiles(scope?: vscode.Uri): EndpointProfile[] {
+  return parseEndpointProfiles(setting('endpoints', scope));
 }
 
 /** Keys live in SecretStorage only, keyed by endpoint name; never in settings, the store or the log. */

@@ -8,10 +8,12 @@ export type SettingValue<K extends SettingKey> = Widen<(typeof SETTINGS)[K]>;
 
 /**
  * The value of one `w2s.*` setting, its default from the one table (ui/contributions.ts). An empty string
- * counts as unset (a cleared text box in the Settings editor writes ""), so the default applies.
+ * counts as unset (a cleared text box in the Settings editor writes ""), so the default applies. `scope`:
+ * the file a resource-scoped setting is read for.
  */
-export function setting<K extends SettingKey>(key: K): SettingValue<K> {
-  const value = vscode.workspace.getConfiguration('w2s').get<SettingValue<K>>(key);
+export function setting<K extends SettingKey>(key: K, scope?: vscode.Uri): SettingValue<K> {
+  // a resource-scoped setting (w2s.endpoints) read for a file takes the value of that file's folder
+  const value = vscode.workspace.getConfiguration('w2s', scope).get<SettingValue<K>>(key);
   return (value === undefined || value === null || value === '' ? SETTINGS[key] : value) as SettingValue<K>;
 }
 

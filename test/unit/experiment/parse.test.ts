@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { EXPORT_PRESETS } from '../../../src/core/export/presets';
 import { RECIPES } from '../../../src/core/jobs/recipes';
+import { EVAL_PRESETS, SAMPLING_PRESETS } from '../../../src/core/sampling/presets';
 import { FIELDS, parseExperiment } from '../../../src/core/experiment/parse';
 import { experimentTemplate } from '../../../src/core/experiment/template';
 import { REPO_ROOT } from '../../support/tmp';
@@ -27,6 +28,7 @@ describe('experiment files', () => {
     assert.deepEqual(s.problems, { set: 'math-l3to5', file: null, limit: null });
     const t = s.teachers[0]!;
     assert.equal(t.name, 'Qwen-2.5-1.5B-SimpleRL-Zoo');
+    assert.deepEqual(t.endpoint, { kind: 'url', url: 'http://127.0.0.1:8000/v1' });
     assert.equal(t.template, 'qwen-base');
     assert.deepEqual(t.sampling, { n: 1, temperature: 0, top_p: 0.95, max_tokens: 4096, seed: null });
     assert.deepEqual(
@@ -101,6 +103,70 @@ describe('experiment files', () => {
     assert.match(errorOf(`teachers:\n  - endpoint: ftp://x\n    model: m\n`), /:2:15: teachers\[0\]\.endpoint: /);
   });
 
+  it('take a sampling preset by id, or a preset with values over it, written out into its values', () => {
+    const sampling = (yaml: string) => parseExperiment(`${TEACHER}    sampling: ${yaml}\n`, FILE).teachers[0]!.sampling;
+    // presets.ts: eval is t=0.6, top_p 0.95, 4096 tokens, seed 0; w2sr-teacher is the greedy default
+    assert.deepEqual(sampling('eval'), { n: 1, temperature: 0.6, top_p: 0.95, max_tokens: 4096, seed: 0 });
+    assert.deepEqual(sampling('eval-4'), { n: 4, temperature: 0.6, top_p: 0.95, max_tokens: 4096, seed: 0 });
+    assert.deepEqual(sampling('{ preset: eval, max_tokens: 8192 }'), {
+      n: 1,
+      temperature: 0.6,
+      top_p: 0.95,
+      max_tokens: 8192,
+      seed: 0,
+    });
+    assert.deepEqual(sampling('{ preset: eval-4, n: 2, seed: 7 }'), {
+      n: 2,
+      temperature: 0.6,
+      top_p: 0.95,
+      max_tokens: 4096,
+      seed: 7,
+    });
+    assert.deepEqual(sampling('w2sr-teacher'), parseExperiment(TEACHER, FILE).teachers[0]!.sampling);
+  });
+
+  it('refuse an unknown sampling preset at its file:line:col, listing the presets', () => {
+    const ids = SAMPLING_PRESETS.map((x) => x.id).join(', ');
+    assert.equal(
+      errorOf(`${TEACHER}    sampling: greedy\n`),
+      `/srv/exp/main.w2s.yaml:4:15: teachers[0].sampling: no sampling preset "greedy" (the presets: ${ids}).`,
+    );
+    assert.equal(
+      errorOf(`${TEACHER}    sampling:\n      preset: w2sr-eval\n      max_tokens: 8192\n`),
+      `/srv/exp/main.w2s.yaml:5:15: teachers[0].sampling.preset: no sampling preset "w2sr-eval" (the presets: ${ids}).`,
+    );
+    assert.match(
+      errorOf(`${TEACHER}    sampling: { preset: eval, temprature: 1 }\n`),
+      /unknown field \(expected one of: preset, n,/,
+    );
+  });
+
+  it("take an eval preset with the eval block's own values over it", () => {
+    const e = parseExperiment(`${TEACHER}eval: { preset: w2sr-eval-4, seed: 1 }\n`, FILE).eval;
+    assert.deepEqual(
+      { n: e.n, t: e.temperature, p: e.top_p, max: e.max_tokens, seed: e.seed },
+      { n: 4, t: 0.6, p: 0.95, max: null, seed: 1 },
+    );
+    assert.equal(
+      errorOf(`${TEACHER}eval:\n  preset: eval-4\n`),
+      `/srv/exp/main.w2s.yaml:5:11: eval.preset: no eval preset "eval-4" (the presets: ${EVAL_PRESETS.map((x) => x.id).join(', ')}).`,
+    );
+  });
+
+  it('read an endpoint without a scheme as the name of an endpoint profile, one with a scheme as a URL', () => {
+    const endpoint = (v: string) =>
+      parseExperiment(`teachers:\n  - endpoint: ${v}\n    model: m\n`, FILE).teachers[0]!.endpoint;
+    assert.deepEqual(endpoint('local-vllm'), { kind: 'profile', profile: 'local-vllm' });
+    assert.deepEqual(endpoint('"Together AI"'), { kind: 'profile', profile: 'Together AI' });
+    assert.deepEqual(endpoint('http://127.0.0.1:8000'), { kind: 'url', url: 'http://127.0.0.1:8000/v1' });
+    // an address with its scheme left out is not taken for a profile's name
+    assert.equal(
+      errorOf('teachers:\n  - endpoint: 127.0.0.1:8000/v1\n    model: m\n'),
+      '/srv/exp/main.w2s.yaml:2:15: teachers[0].endpoint: "127.0.0.1:8000/v1" is an address without its scheme: write it like http://127.0.0.1:8000/v1.',
+    );
+    assert.match(errorOf('teachers:\n  - endpoint: localhost:8000\n    model: m\n'), /:2:15: .*without its scheme/);
+  });
+
   it('have a JSON schema with the same fields, recipes and presets (contributed for *.w2s.yaml)', () => {
     const schema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', 'experiment.schema.json'), 'utf8')) as {
       properties: Record<
@@ -119,7 +185,25 @@ describe('experiment files', () => {
       properties: Record<string, { properties?: Record<string, unknown>; anyOf?: unknown[] }>;
     };
     assert.deepEqual(keys(teacher), sorted(FIELDS.teacher));
-    assert.deepEqual(keys(teacher.properties.sampling), sorted(FIELDS.sampling));
+    // sampling: a preset id, or values over one; the ids are those of presets.ts
+    const sampling = teacher.properties.sampling!.anyOf as [
+      { enum: string[] },
+      { properties: Record<string, { enum?: string[] }> },
+    ];
+    assert.deepEqual(keys(sampling[1]), sorted(FIELDS.sampling));
+    const samplingIds = SAMPLING_PRESETS.map((x) => x.id);
+    assert.deepEqual(sampling[0].enum, samplingIds);
+    assert.deepEqual(sampling[1].properties.preset!.enum, samplingIds);
+    assert.deepEqual(
+      (p.eval!.properties!.preset as { enum: string[] }).enum,
+      EVAL_PRESETS.map((x) => x.id),
+    );
+    // endpoint: a URL (a scheme) or a profile's name (none), as the parser tells them apart
+    const endpoint = teacher.properties.endpoint as unknown as {
+      anyOf: [{ pattern: string }, { not: { pattern: string } }];
+    };
+    assert.ok(new RegExp(endpoint.anyOf[0].pattern).test('http://127.0.0.1:8000/v1'));
+    assert.ok(!new RegExp(endpoint.anyOf[1].not.pattern).test('local-vllm'));
     const dataset = teacher.properties.datasets!.anyOf![0] as {
       anyOf: [{ anyOf: [{ enum: string[] }] }, { properties: Record<string, { enum?: string[] }> }];
     };

@@ -102,6 +102,39 @@ describe('experiment plan', () => {
     );
   });
 
+  it('keys a sampling preset by its values: a preset and the same values written out are the same steps', () => {
+    const withSampling = (yaml: string) =>
+      keys(BASE.replace('    model: teacher-two\n', `    model: teacher-two\n    sampling: ${yaml}\n`));
+    const preset = withSampling('eval');
+    // presets.ts: eval is n=1, t=0.6, top_p 0.95, 4096 tokens, seed 0
+    assert.deepEqual(
+      changed(preset, withSampling('{ n: 1, temperature: 0.6, top_p: 0.95, max_tokens: 4096, seed: 0 }')),
+      [],
+    );
+    assert.deepEqual(
+      changed(
+        withSampling('{ preset: eval, max_tokens: 8192 }'),
+        withSampling('{ temperature: 0.6, max_tokens: 8192, seed: 0 }'),
+      ),
+      [],
+    );
+    // W2SR's teacher preset is the default sampling
+    assert.deepEqual(changed(keys(BASE), withSampling('w2sr-teacher')), []);
+    // and another preset is another sampling: t2's traces and what follows them
+    assert.deepEqual(
+      changed(keys(BASE), preset).filter((id) => !id.includes('t2')),
+      ['results'],
+    );
+    assert.ok(changed(keys(BASE), preset).includes('sample:t2'));
+    // the eval block's preset, the same way
+    const evalWith = (yaml: string) => keys(BASE.replace('  sets: [math500]\n', `  sets: [math500]\n${yaml}`));
+    assert.deepEqual(changed(evalWith('  preset: w2sr-eval-4\n'), evalWith('  n: 4\n')), []);
+  });
+
+  it('keeps the keys of a teacher moved from a URL to an endpoint profile (an address is not an input)', () => {
+    assert.deepEqual(changed(keys(BASE), keys(BASE.replace('http://127.0.0.1:8001/v1', 'local-two'))), []);
+  });
+
   it('keys an exported view by its filter, so a view saved again with another filter is exported again', () => {
     const store = openStore(path.join(tempDir(), 'w2s.db'));
     const before = keys(BASE, store);
