@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+// its ES module build: the package's main is a UMD wrapper whose require()s esbuild cannot follow
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 import { W2sError } from '../core/errors';
 import { parseEndpointProfiles, type EndpointProfile } from '../core/sampling/endpoint';
 

@@ -360,6 +360,107 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     assert.equal(badName.code, 2);
   });
 
+  it("samples a teacher named by an endpoint profile of the workspace's .vscode/settings.json, with its extraBody and the key from the environment", async () => {
+    const KEY = 'sk-profile-3f9a7c21';
+    // a server that answers only with this key (Authorization: Bearer, as OpenAI-compatible servers check it)
+    const keyed = await startFakeServer({ models: ['teacher-small'], apiKey: KEY });
+    try {
+      const ws = tempDir('w2s-experiment-profile-');
+      // JSON with comments and a trailing comma, as VS Code writes and reads settings.json
+      writeFile(
+        ws,
+        '.vscode/settings.json',
+        `{\n  // the teacher's vLLM server\n  "w2s.endpoints": [\n    { "name": "local-vllm", "baseUrl": "${keyed.url}", "extraBody": { "skip_special_tokens": false } },\n  ],\n}\n`,
+      );
+      // the experiment one folder below the settings: they are looked for upwards from its folder
+      const dir = path.join(ws, 'exps');
+      writeFile(dir, 'teacher-problems.jsonl', PROBLEMS.map((x) => JSON.stringify(x)).join('\n') + '\n');
+      const yaml = (endpoint: string) => `name: prof
+problems:
+  file: teacher-problems.jsonl
+teachers:
+  - name: small
+    endpoint: ${endpoint}
+    model: teacher-small
+    api_key_env: TEACHER_KEY
+student:
+  model_config: ${path.join(REPO_ROOT, 'test', 'fixtures', 'model-configs', 'qwen2.5-7b.config.json')}
+eval:
+  sets: [{ file: ${path.join(REPLAY, 'problems.jsonl')}, set: sums }]
+`;
+      writeFile(dir, 'prof.w2s.yaml', yaml('local-vllm'));
+      const r = await run(dir, ['run', 'prof.w2s.yaml', '--until', 'grade:small', '--json'], {
+        cwd: dir,
+        env: { TEACHER_KEY: KEY },
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(ranOf(r.stdout).sort(), [
+        'grade:small',
+        'problems:sums',
+        'problems:teacher-problems',
+        'sample:small',
+      ]);
+      const completions = keyed.requests.filter((q) => q.path.endsWith('/completions'));
+      assert.ok(completions.length >= PROBLEMS.length, JSON.stringify(keyed.requests.map((q) => q.path)));
+      // every request carried the key (a 401 otherwise) and the profile's extra body field
+      assert.deepEqual(
+        keyed.requests.filter((q) => q.status !== 200),
+        [],
+      );
+      assert.ok(
+        completions.every((q) => q.body.skip_special_tokens === false),
+        JSON.stringify(completions[0]?.body),
+      );
+      const db = path.join(dir, 'w2s.db');
+      assert.equal(
+        count(db, "SELECT count(*) FROM traces t JOIN runs r ON r.id = t.run_id WHERE r.kind = 'sample'"),
+        6,
+      );
+      // the run stores the profile's address; the key is nowhere: not in the output, not in the store
+      assert.equal(count(db, 'SELECT endpoint FROM runs'), keyed.url);
+      assert.ok(!(r.stdout + r.stderr).includes(KEY));
+      for (const f of fs.readdirSync(dir).filter((x) => x.startsWith('w2s.db')))
+        assert.ok(!fs.readFileSync(path.join(dir, f)).includes(KEY), `${f} holds the key`);
+
+      // a profile the settings do not have: the file, the teacher, the settings file and its profiles, the fix
+      writeFile(dir, 'missing.w2s.yaml', yaml('remote-vllm').replace('name: prof', 'name: missing'));
+      const missing = await run(dir, ['run', 'missing.w2s.yaml', '--until', 'sample:small'], {
+        cwd: dir,
+        env: { TEACHER_KEY: KEY },
+      });
+      assert.equal(missing.code, 1, missing.stderr);
+      assert.ok(
+        missing.stderr.includes(
+          `${path.join(dir, 'missing.w2s.yaml')}: teacher small: endpoint "remote-vllm" is not a URL, so it names an endpoint profile, but ${path.join(ws, '.vscode', 'settings.json')} has no profile of that name (its profiles: local-vllm).`,
+        ),
+        missing.stderr,
+      );
+      assert.match(
+        missing.stderr,
+        /Write the teacher's endpoint as a URL .*or add the profile to the workspace's \.vscode\/settings\.json/,
+      );
+      assert.doesNotMatch(missing.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(count(db, "SELECT count(*) FROM runs WHERE name LIKE 'missing.%'"), 0, 'nothing sampled');
+
+      // no settings file at all above the experiment: said so, with the same fix
+      const bare = tempDir('w2s-experiment-noprofile-');
+      writeFile(bare, 'teacher-problems.jsonl', PROBLEMS.map((x) => JSON.stringify(x)).join('\n') + '\n');
+      writeFile(bare, 'prof.w2s.yaml', yaml('local-vllm'));
+      const none = await run(bare, ['run', 'prof.w2s.yaml', '--until', 'sample:small'], {
+        cwd: bare,
+        env: { TEACHER_KEY: KEY },
+      });
+      assert.equal(none.code, 1, none.stderr);
+      assert.match(
+        none.stderr,
+        /teacher small: endpoint "local-vllm" is not a URL, so it names an endpoint profile, but no \.vscode\/settings\.json at or above \S+ sets w2s\.endpoints \(none found; the CLI cannot read VS Code's user settings\)/,
+      );
+      assert.ok(!(missing.stderr + none.stderr).includes(KEY));
+    } finally {
+      await keyed.close();
+    }
+  });
+
   it('names the file, line, column and field of a bad experiment', async () => {
     const dir = tempDir('w2s-experiment-bad-');
     writeFile(
@@ -371,7 +472,7 @@ describe('w2s experiment', { timeout: 10 * 60_000 }, () => {
     assert.equal(r.code, 1);
     assert.match(
       r.stderr,
-      /bad\.w2s\.yaml:5:7: teachers\[0\]\.sampling\.temprature: unknown field \(expected one of: n, temperature/,
+      /bad\.w2s\.yaml:5:7: teachers\[0\]\.sampling\.temprature: unknown field \(expected one of: preset, n, temperature/,
     );
     writeFile(
       dir,
