@@ -17,10 +17,10 @@ problems: ${D.problems}
 # The weak teachers: a reasoner (SimpleRL-Zoo) served by vLLM or any OpenAI-compatible server.
 teachers:
   - name: zoo-1.5b
-    endpoint: http://127.0.0.1:8000/v1
+    endpoint: http://127.0.0.1:8000/v1   # or the name of a w2s.endpoints profile
     model: hkust-nlp/Qwen-2.5-1.5B-SimpleRL-Zoo
     template: ${D.template}
-    # one greedy trace per problem, 4096 tokens
+    # one greedy trace per problem, 4096 tokens: the preset w2sr-teacher (sampling: w2sr-teacher)
     sampling: { n: ${D.teacherSampling.n}, temperature: ${D.teacherSampling.temperature}, top_p: ${D.teacherSampling.top_p}, max_tokens: ${D.teacherSampling.max_tokens} }
     # w2sr: every trace; w2sr-p: correct only; incorrect; view:NAME (a saved view)
     datasets: [${D.datasets.join(', ')}]
