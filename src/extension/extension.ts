@@ -6,6 +6,7 @@ import { registerJobs } from './jobs';
 import { registerProblems } from './problems';
 import { registerResults, type ResultsApi } from './results';
 import { registerSampling } from './sampling';
+import { storeApiKey } from './sampling/endpoints';
 import { registerTraces, type TracesApi } from './traces';
 import { importTracesCommand } from './traces/import-traces-command';
 import { registerCommand } from './ui/commands';
@@ -19,6 +20,11 @@ export interface W2sApi {
   readonly grader: GraderService;
   readonly traces: TracesApi;
   readonly results: ResultsApi;
+  /**
+   * What "W2S: Set API Key…" does, without its prompts: the key of an endpoint profile (or URL) saved in
+   * SecretStorage, an empty one removed. Write-only: no key is ever readable through this API.
+   */
+  readonly setApiKey: (endpointName: string, key: string) => Promise<void>;
 }
 
 /** The features, each registering its own commands, views and panels, over one log and one store. */
@@ -53,7 +59,13 @@ export function activate(context: vscode.ExtensionContext): W2sApi {
   log.info(
     `W2S Studio ${context.extension.packageJSON.version as string} activated in ${(performance.now() - started).toFixed(1)} ms (SQLite module check ${native.ms.toFixed(1)} ms)`,
   );
-  return { stores, grader, traces, results };
+  return {
+    stores,
+    grader,
+    traces,
+    results,
+    setApiKey: (name, key) => storeApiKey(context.secrets, name, key),
+  };
 }
 
 export function deactivate(): void {

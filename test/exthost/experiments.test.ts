@@ -1,7 +1,8 @@
 // Experiment files through the extension's own commands inside a real extension host: New Experiment…
 // writes the CLI's template and never overwrites, and Run experiment runs a one-teacher experiment against
 // the fake OpenAI server and the fake Ray cluster (its replay logs) to the results table, then does nothing
-// when run again; "Run to here" runs a step and what it needs, and the run that makes the table opens it.
+// when run again; "Run to here" runs a step and what it needs, and the run that makes the table opens it;
+// a teacher named by a w2s.endpoints profile is sampled with its extraBody and the key saved for it.
 // Runs after the other suites (its sets and runs are named apart from theirs).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -162,6 +163,77 @@ compare:
       vscode.Uri.file(file),
     );
     assert.deepEqual(again, { ran: [], stopped: false });
+  });
+
+  test('a teacher named by a w2s.endpoints profile is sampled with its extraBody and the key saved for it', async () => {
+    const KEY = 'sk-exthost-profile-8d41e0';
+    // answers only with this key (Authorization: Bearer, as OpenAI-compatible servers check it)
+    const keyed = await startFakeServer({ models: ['teacher-one'], apiKey: KEY });
+    const config = vscode.workspace.getConfiguration('w2s');
+    try {
+      await config.update(
+        'endpoints',
+        [{ name: 'exthost-vllm', baseUrl: keyed.url, extraBody: { skip_special_tokens: false } }],
+        vscode.ConfigurationTarget.Workspace,
+      );
+      await api.setApiKey('exthost-vllm', KEY);
+      const yaml = (name: string, endpoint: string) => `name: ${name}
+problems:
+  file: exp-problems.jsonl
+teachers:
+  - name: tp
+    endpoint: ${endpoint}
+    model: teacher-one
+    datasets: [w2sr]
+eval:
+  sets:
+    - file: ${path.join(REPLAY, 'problems.jsonl')}
+      set: sums
+`;
+      const file = path.join(dir, 'profile.w2s.yaml');
+      fs.writeFileSync(file, yaml('exthost-profile', 'exthost-vllm'));
+      const r = await vscode.commands.executeCommand<RunResult | undefined>(
+        'w2s.runExperimentTo',
+        vscode.Uri.file(file),
+        ['grade:tp'],
+      );
+      assert.ok(r);
+      assert.equal(r.error, undefined);
+      assert.ok(r.ran.includes('sample:tp') && r.ran.includes('grade:tp'), r.ran.join(' '));
+      // every request carried the saved key (a 401 otherwise) and the profile's extra body field
+      assert.deepEqual(
+        keyed.requests.filter((q) => q.status !== 200),
+        [],
+      );
+      const completions = keyed.requests.filter((q) => q.path.endsWith('/completions'));
+      assert.ok(completions.length >= 4, keyed.requests.map((q) => q.path).join(' '));
+      assert.ok(
+        completions.every((q) => q.body.skip_special_tokens === false),
+        JSON.stringify(completions[0]?.body),
+      );
+
+      // a name that is not a profile: the file, the teacher, the profiles there are and how to add one
+      const missing = path.join(dir, 'no-profile.w2s.yaml');
+      fs.writeFileSync(missing, yaml('exthost-noprofile', 'nowhere'));
+      const bad = await vscode.commands.executeCommand<RunResult | undefined>(
+        'w2s.runExperimentTo',
+        vscode.Uri.file(missing),
+        ['sample:tp'],
+      );
+      assert.ok(bad?.error);
+      assert.ok(
+        bad.error.startsWith(
+          `${missing}: teacher tp: endpoint "nowhere" is not a URL, so it names an endpoint profile, but the w2s.endpoints setting has no profile of that name (its profiles: exthost-vllm). Add it in Settings`,
+        ),
+        bad.error,
+      );
+      assert.ok(!bad.error.includes(KEY));
+      assert.ok(!bad.ran.includes('sample:tp'));
+    } finally {
+      await config.update('endpoints', undefined, vscode.ConfigurationTarget.Workspace);
+      await api.setApiKey('exthost-vllm', '');
+      await keyed.close();
+    }
   });
 
   test('Open Results takes a selection from its argument, field by field, and ignores what is not one', async () => {

@@ -151,13 +151,14 @@ export async function setApiKey(secrets: vscode.SecretStorage, memory: EndpointM
     ignoreFocusOut: true,
   });
   if (value === undefined) return;
-  if (value.trim() === '') {
-    await secrets.delete(secretKey(ep.name));
-    void vscode.window.showInformationMessage(`API key for ${ep.name} removed.`);
-  } else {
-    await secrets.store(secretKey(ep.name), value.trim());
-    void vscode.window.showInformationMessage(`API key for ${ep.name} saved.`);
-  }
+  await storeApiKey(secrets, ep.name, value);
+  void vscode.window.showInformationMessage(`API key for ${ep.name} ${value.trim() ? 'saved' : 'removed'}.`);
+}
+
+/** Saves the key of an endpoint (a profile's name, or a URL) in SecretStorage; an empty one removes it. */
+export async function storeApiKey(secrets: vscode.SecretStorage, endpointName: string, key: string): Promise<void> {
+  if (key.trim() === '') await secrets.delete(secretKey(endpointName));
+  else await secrets.store(secretKey(endpointName), key.trim());
 }
 
 /** Lists the models the server offers and sends one short request. */
