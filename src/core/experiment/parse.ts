@@ -191,7 +191,10 @@ function preset(r: Reader, p: Path, presets: readonly SamplingPreset[], what: st
  * The result holds values only: a preset and the same values written out give the same step keys.
  */
 function teacherSampling(r: Reader, p: Path): SamplingSpec {
-  const isId = typeof get(r, p) === 'string';
+  const v = get(r, p);
+  const isId = typeof v === 'string';
+  if (v !== undefined && v !== null && !isId && !isMap(r.doc.getIn(p, true)))
+    fail(r, p, `must be a preset (${SAMPLING_PRESETS.map((x) => x.id).join(', ')}) or a mapping (n, temperature, …).`);
   const presetPath = isId ? p : [...p, 'preset'];
   if (!isId) allowKeys(r, p, FIELDS.sampling);
   const chosen = isId || has(r, presetPath) ? preset(r, presetPath, SAMPLING_PRESETS, 'sampling') : undefined;

@@ -135,6 +135,10 @@ describe('experiment files', () => {
       errorOf(`${TEACHER}    sampling:\n      preset: w2sr-eval\n      max_tokens: 8192\n`),
       `/srv/exp/main.w2s.yaml:5:15: teachers[0].sampling.preset: no sampling preset "w2sr-eval" (the presets: ${ids}).`,
     );
+    assert.equal(
+      errorOf(`${TEACHER}    sampling: [eval]\n`),
+      `/srv/exp/main.w2s.yaml:4:15: teachers[0].sampling: must be a preset (${ids}) or a mapping (n, temperature, …).`,
+    );
     assert.match(
       errorOf(`${TEACHER}    sampling: { preset: eval, temprature: 1 }\n`),
       /unknown field \(expected one of: preset, n,/,
