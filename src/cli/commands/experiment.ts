@@ -107,7 +107,7 @@ export const experimentRunCommand: Command = {
       type: 'string',
       multiple: true,
       valueName: 'STEP',
-      description: 'run only this step and the steps it needs (a step id as `experiment status` lists it; repeatable)',
+      description: 'run only this step and the steps it needs (a step id as `experiment status` lists it)',
     },
   },
   async run(v, positionals, ctx) {
