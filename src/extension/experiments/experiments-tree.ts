@@ -4,6 +4,7 @@ import { errorMessage } from '../../core/errors';
 import { readExperiment } from '../../core/experiment/parse';
 import { experimentStatus } from '../../core/experiment/run';
 import { stepJob } from '../../core/experiment/state';
+import { findDataset } from '../../core/export/snapshots';
 import type { StoreService } from '../ui/store-service';
 import { detailItem, type DetailNode } from '../ui/tree-items';
 import { resultsSelectionOf, stepRow, type StepRow } from './step-rows';
@@ -85,7 +86,11 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
           store && (planned.step.kind === 'sft' || planned.step.kind === 'eval')
             ? stepJob(store, planned.step.name)?.name
             : undefined;
-        return { kind: 'step', row: stepRow(planned, job, selection), file };
+        const datasetFile =
+          store && planned.step.kind === 'export'
+            ? (findDataset(store, planned.step.name)?.file ?? undefined)
+            : undefined;
+        return { kind: 'step', row: stepRow(planned, job, selection, datasetFile), file };
       });
     } catch (e) {
       return [{ kind: 'detail', label: 'cannot plan', description: errorMessage(e), icon: 'error' }];
@@ -114,7 +119,14 @@ export class ExperimentsTree implements vscode.TreeDataProvider<Node>, vscode.Di
     item.iconPath = new vscode.ThemeIcon(r.icon[0], r.icon[1] ? new vscode.ThemeColor(r.icon[1]) : undefined);
     // "Run to Here" on the row (the results step is the whole run: the file's own Run)
     item.contextValue = r.id === 'results' ? 'experimentResults' : 'experimentStep';
-    if (r.open) item.command = { command: r.open.command, title: r.open.title, arguments: [...r.open.args] };
+    if (r.open)
+      item.command = {
+        command: r.open.command,
+        title: r.open.title,
+        // vscode.open takes a Uri; the row keeps the path (step-rows.ts has no vscode import)
+        arguments:
+          r.open.command === 'vscode.open' ? r.open.args.map((a) => vscode.Uri.file(String(a))) : [...r.open.args],
+      };
     return item;
   }
 

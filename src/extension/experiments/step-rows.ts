@@ -35,6 +35,8 @@ export function openTarget(
   planned: PlannedStep,
   jobName: string | undefined,
   selection?: ResultsSelection,
+  /** an export step's training file (absolute), when the store's snapshot names one */
+  datasetFile?: string,
 ): StepRow['open'] {
   const { step, status } = planned;
   if (status.state !== 'done') return undefined;
@@ -54,12 +56,17 @@ export function openTarget(
     case 'results':
       return { command: 'w2s.openResults', title: 'Open Results', args: selection ? [selection] : [] };
     case 'export':
-      // the snapshot has no view of its own yet: the row's description names it
-      return undefined;
+      // the snapshot's training file as exported (the row's description names the snapshot)
+      return datasetFile ? { command: 'vscode.open', title: 'Open Dataset File', args: [datasetFile] } : undefined;
   }
 }
 
-export function stepRow(planned: PlannedStep, jobName: string | undefined, selection?: ResultsSelection): StepRow {
+export function stepRow(
+  planned: PlannedStep,
+  jobName: string | undefined,
+  selection?: ResultsSelection,
+  datasetFile?: string,
+): StepRow {
   const { step, status } = planned;
   const description = status.detail ? `${status.state} · ${status.detail}` : status.state;
   return {
@@ -68,6 +75,6 @@ export function stepRow(planned: PlannedStep, jobName: string | undefined, selec
     description,
     tooltip: `${step.id} — ${description}\n${step.name}\nkey ${step.key.slice(0, 8)}`,
     icon: STATE_ICON[status.state],
-    open: openTarget(planned, jobName, selection),
+    open: openTarget(planned, jobName, selection, datasetFile),
   };
 }

@@ -56,7 +56,7 @@ describe('Experiments view rows', () => {
     assert.match(stale.tooltip, new RegExp(p.step.key.slice(0, 8)));
   });
 
-  it('open what a done step made: the run in the Traces view, the job panel, the results panel', () => {
+  it('open what a done step made: the run in the Traces view, the dataset file, the job panel, the results panel', () => {
     const steps = planned();
     const sample = byId(steps, 'sample:t1');
     assert.deepEqual(stepRow(done(sample), undefined).open, {
@@ -87,6 +87,15 @@ describe('Experiments view rows', () => {
     assert.deepEqual(stepRow(done(byId(steps, 'results')), undefined, selection).open?.args, [selection]);
     assert.deepEqual(stepRow(done(byId(steps, 'eval:rl:math500')), undefined, selection).open?.args, [selection]);
     assert.deepEqual(stepRow(done(byId(steps, 'problems:math500')), undefined).open?.args, ['math500']);
+    // an export: its training file as the snapshot names it; none when the snapshot names no file
+    const exp = byId(steps, 'export:t1:w2sr');
+    assert.deepEqual(stepRow(done(exp), undefined, undefined, '/srv/exp/.w2s/experiments/two/x.jsonl').open, {
+      command: 'vscode.open',
+      title: 'Open Dataset File',
+      args: ['/srv/exp/.w2s/experiments/two/x.jsonl'],
+    });
+    assert.equal(stepRow(done(exp), undefined).open, undefined);
+    assert.equal(stepRow(exp, undefined, undefined, '/srv/x.jsonl').open, undefined, 'a step not done opens nothing');
   });
 });
 
