@@ -79,6 +79,8 @@ const SCOPES = {
     files: () => ['src/core/store/open.ts', 'src/core/store/migrations.ts'],
     tests: [
       'test/unit/store/foreign-files.test.ts',
+      'test/unit/store/read-only-open.test.ts',
+      'test/unit/store/open-failures.test.ts',
       'test/unit/store/migrate-every-version.test.ts',
       'test/unit/store/open.test.ts',
     ],

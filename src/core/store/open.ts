@@ -151,7 +151,7 @@ function foreignFile(db: Database, file: string, appId: number): W2sError {
   const groups = new Map<string, string[]>();
   for (const e of entries) groups.set(e.type, [...(groups.get(e.type) ?? []), e.name]);
   const listed = [...groups]
-    .map(([type, names]) => `${type}s ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`)
+    .map(([type, names]) => `${plural(type)} ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`)
     .join('; ');
   const what =
     appId !== 0
@@ -163,6 +163,9 @@ function foreignFile(db: Database, file: string, appId: number): W2sError {
     'NOT_A_STORE',
   );
 }
+
+/** sqlite_master's types (table, index, view, trigger) as a heading: "indexes", not "indexs". */
+const plural = (type: string): string => (type === 'index' ? 'indexes' : `${type}s`);
 
 function refuseNewer(file: string, version: number): void {
   if (version > SCHEMA_VERSION) {

@@ -96,4 +96,73 @@ describe('foreign SQLite files are refused untouched', () => {
     assert.equal(store.db.pragma('application_id', { simple: true }), APPLICATION_ID);
     store.close();
   });
+  it('views, indexes or triggers named like our tables, with a user_version, do not make a file ours: only tables count', () => {
+    const { file, bytes } = make((db) => {
+      db.exec('CREATE TABLE theirs (id INTEGER PRIMARY KEY, body TEXT)');
+      db.exec(
+        'CREATE VIEW problem_sets AS SELECT id FROM theirs; CREATE VIEW runs AS SELECT id FROM theirs; CREATE VIEW traces AS SELECT body FROM theirs',
+      );
+      db.pragma('user_version = 1');
+    });
+    assertRefusedUntouched(file, bytes, /another application/);
+  });
+});
+
+/** The refusal's message for the file `build` makes (a writable open; the file is checked unchanged). */
+function refusal(build: (db: ReturnType<typeof openSqlite>) => void): string {
+  const { file, bytes } = make(build);
+  let message = '';
+  assert.throws(
+    () => openStore(file),
+    (e: unknown) => {
+      assert.ok(e instanceof W2sError && e.code === 'NOT_A_STORE', `NOT_A_STORE, not ${String(e)}`);
+      message = e.message;
+      return true;
+    },
+  );
+  assert.deepEqual(fs.readFileSync(file), bytes);
+  return message;
+}
+
+// The refusal says what the file holds, so the user can tell which application's file they pointed at:
+// its application id when it has one, else what its schema holds (tables first, five names of a kind at
+// most), else its user_version.
+describe('the refusal names what it found', () => {
+  it('tables first, at most five names of a kind then "…", then indexes, triggers and views by name', () => {
+    const message = refusal((db) => {
+      for (const n of ['t_f', 't_b', 't_d', 't_a', 't_e', 't_c'])
+        db.exec(`CREATE TABLE ${n} (id INTEGER PRIMARY KEY, x)`);
+      db.exec('CREATE INDEX i_x ON t_a(x); CREATE VIEW v_a AS SELECT x FROM t_a');
+      db.exec('CREATE TRIGGER g_a AFTER INSERT ON t_a BEGIN DELETE FROM t_b; END');
+    });
+    assert.match(
+      message,
+      /\(tables t_a, t_b, t_c, t_d, t_e, …; indexes i_x; triggers g_a; views v_a\), not a W2S store/,
+    );
+  });
+
+  it('exactly five of a kind are all named, with no "…"', () => {
+    const message = refusal((db) => {
+      for (const n of ['a', 'b', 'c', 'd', 'e']) db.exec(`CREATE TABLE ${n} (id INTEGER PRIMARY KEY)`);
+    });
+    assert.match(message, /\(tables a, b, c, d, e\), not a W2S store/);
+  });
+
+  it("its own application id, in hex as SQLite's header holds it (also one above 0x7fffffff), instead of its tables", () => {
+    for (const [id, hex] of [
+      [0x12345678, '0x12345678'],
+      [-0x789abcdf, '0x87654321'], // PRAGMA application_id is a signed 32-bit integer
+    ] as const) {
+      const message = refusal((db) => {
+        db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY)');
+        db.pragma(`application_id = ${id}`);
+      });
+      assert.ok(message.includes(`(application id ${hex}), not a W2S store`), message);
+    }
+  });
+
+  it('its user_version when it has no application id and nothing in its schema', () => {
+    const message = refusal((db) => db.pragma('user_version = 7'));
+    assert.match(message, /\(user_version 7\), not a W2S store/);
+  });
 });
