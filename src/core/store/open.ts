@@ -188,7 +188,15 @@ function migrate(db: Database, file: string): void {
     const current = db.pragma('user_version', { simple: true }) as number;
     refuseNewer(file, current);
     for (let v = current; v < SCHEMA_VERSION; v++) {
-      db.exec(MIGRATIONS[v]!);
+      try {
+        db.exec(MIGRATIONS[v]!);
+      } catch (e) {
+        // SQLite's words alone ("table x already exists") say neither which file nor that nothing changed
+        throw new W2sError(
+          `Cannot upgrade the store ${file} from version ${current} to ${SCHEMA_VERSION}: step ${v + 1} failed (${(e as Error).message}). Nothing was changed; the file may have been edited by another tool — open a copy of it, or move it away to start a new store.`,
+          'STORE_UPGRADE',
+        );
+      }
       db.pragma(`user_version = ${v + 1}`);
     }
     // stores made before the application id existed get it with their next write
