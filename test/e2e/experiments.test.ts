@@ -2,13 +2,23 @@
 // view lists the file with every step "to do" (read from the store as `w2s experiment status` does, without
 // creating one), and the file's "Dry run" CodeLens prints the CLI's status text with the SFT memory plan.
 // A "Run to grading" CodeLens on a second file samples and grades its teacher against the fake OpenAI server,
-// and the view shows those steps done without being asked to refresh. Screenshots: test-output/e2e/experiments-*.png.
+// and the view shows those steps done without being asked to refresh; Cancel on a run's notification stops the
+// sampling (the row says how far it got) and the next run asks only for the rest. Screenshots: test-output/e2e/experiments-*.png.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { startFakeServer, type FakeServer } from '../fakes/openai-server';
-import { VSIX, launchWorkbench, openViewContainer, tempFolder, treeRow, viewPane, type Workbench } from './harness';
+import {
+  VSIX,
+  clearNotifications,
+  launchWorkbench,
+  openViewContainer,
+  tempFolder,
+  treeRow,
+  viewPane,
+  type Workbench,
+} from './harness';
 
 const EXPERIMENT = `name: two
 teachers:
@@ -144,5 +154,76 @@ eval:
       assert.equal(await treeRow(pane, id, 'to do').count(), 1, `${id} to do`);
     // the fake teacher was asked once per problem
     assert.equal(openai.requests.filter((r) => /completions$/.test(r.path)).length, 3);
+  });
+
+  test("Cancel on the run's notification stops the sampling where it is; the view says how far it got, and a second run resumes it", async () => {
+    // about a second per answer, one request at a time: the run is under way when Cancel is clicked
+    const slow = await startFakeServer({ models: ['teacher-slow'], latencyMs: 1000 });
+    try {
+      fs.writeFileSync(
+        path.join(folder, 'many.jsonl'),
+        Array.from({ length: 30 }, (_, i) =>
+          JSON.stringify({ id: `m${i}`, question: `What is ${i}+2?`, answer: String(i + 2) }),
+        ).join('\n') + '\n',
+      );
+      const file = path.join(folder, 'slow.w2s.yaml');
+      fs.writeFileSync(
+        file,
+        `name: slow
+problems:
+  file: many.jsonl
+teachers:
+  - name: slow
+    endpoint: ${slow.url}
+    model: teacher-slow
+    concurrency: 1
+    datasets: [w2sr]
+eval:
+  sets: [math500]
+`,
+      );
+      const pane = viewPane(wb.page, 'Experiments');
+      await treeRow(pane, 'slow.w2s.yaml').waitFor({ state: 'visible', timeout: 60_000 });
+      await clearNotifications(wb.page);
+      await treeRow(pane, 'slow.w2s.yaml').click();
+      const lens = wb.page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run to sampling' });
+      await lens.waitFor({ state: 'visible', timeout: 60_000 });
+      await lens.click();
+      const toast = wb.page.locator('.notifications-toasts .notification-toast', { hasText: 'experiment slow' });
+      await toast.waitFor({ state: 'visible', timeout: 30_000 });
+      // a few answers in, then Cancel (the row says how many as they come)
+      await treeRow(pane, 'sample:slow', /run running, [2-9] of 30 traces/).waitFor({
+        state: 'visible',
+        timeout: 60_000,
+      });
+      await toast.hover();
+      await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await wb.page
+        .locator('.notifications-toasts', { hasText: /experiment slow stopped \(\d+ of \d+ steps to do\)/ })
+        .waitFor({ state: 'visible', timeout: 30_000 });
+      const stopped = treeRow(pane, 'sample:slow', /to do · run cancelled, \d+ of 30 traces/);
+      await stopped.waitFor({ state: 'visible', timeout: 30_000 });
+      const shot = await wb.screenshot('experiments-cancelled');
+      console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
+      const atCancel = Number(/(\d+) of 30/.exec((await stopped.innerText()) ?? '')![1]);
+      assert.ok(atCancel >= 2 && atCancel < 30, `stopped early (${atCancel} of 30)`);
+      // (the fake logs a request when it answers, after its latency: the one cut by the cancel comes in as 0)
+      await wb.page.waitForTimeout(1500);
+      const asked = slow.requests.filter((r) => /completions$/.test(r.path)).length;
+      await wb.page.waitForTimeout(2500);
+      assert.equal(
+        slow.requests.filter((r) => /completions$/.test(r.path)).length,
+        asked,
+        'no request after the cancel',
+      );
+
+      // the same lens again: only the problems not sampled yet are asked for
+      slow.clearRequests();
+      await lens.click();
+      await treeRow(pane, 'sample:slow', 'done').waitFor({ state: 'visible', timeout: 120_000 });
+      assert.equal(slow.requests.filter((r) => /completions$/.test(r.path)).length, 30 - atCancel);
+    } finally {
+      await slow.close();
+    }
   });
 });

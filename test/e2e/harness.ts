@@ -339,7 +339,7 @@ export function viewPane(page: Page, title: string): Locator {
 }
 
 /** A tree/list row showing `label` (and, when given, a description containing `description`). */
-export function treeRow(scope: Page | Locator, label: string, description?: string): Locator {
+export function treeRow(scope: Page | Locator, label: string, description?: string | RegExp): Locator {
   const page = 'page' in scope && typeof scope.page === 'function' ? (scope as Locator).page() : (scope as Page);
   let row = scope.locator('.monaco-list-row', {
     has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }),
