@@ -53,6 +53,7 @@ const SCOPES = {
     tests: [
       'test/unit/export/atomic-file.test.ts',
       'test/unit/export/dataset-files.test.ts',
+      'test/unit/export/snapshots.test.ts',
       'test/unit/export/export.test.ts',
     ],
   },
