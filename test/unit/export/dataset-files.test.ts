@@ -96,7 +96,7 @@ describe('checkDatasetTargets', () => {
 
 const DATASET_FILES = path.resolve(__dirname, '../../../src/core/export/dataset-files.ts');
 
-/** Runs `script` in a child process whose files may not grow past 100 KB (`ulimit -f 200`, SIGXFSZ ignored: a write fails with EFBIG, as on a full disk). */
+/** Runs `script` in a child process whose files may not grow past 200 blocks (`ulimit -f 200`: 100 KB in dash, 200 KB in bash; SIGXFSZ ignored: a write fails with EFBIG, as on a full disk). */
 function underFileSizeLimit(script: string): Promise<string> {
   return new Promise<string>((resolve) => {
     const child = spawn(
@@ -127,9 +127,9 @@ describe('mergeDatasetInfo', () => {
     const folder = path.join(dir, 'full');
     fs.mkdirSync(folder);
     const f = path.join(folder, 'dataset_info.json');
-    // an index of 150 KB that is already there: merged, it is more than the child may write
+    // an index of some 340 KB already there: merged (440 KB), it is more than the child may write
     const previous = JSON.stringify(
-      Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`set-${i}`, { file_name: `set-${i}.jsonl` }])),
+      Object.fromEntries(Array.from({ length: 8000 }, (_, i) => [`set-${i}`, { file_name: `set-${i}.jsonl` }])),
     );
     fs.writeFileSync(f, previous);
     const out = await underFileSizeLimit(`
