@@ -4,16 +4,18 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { isW2sError } from '../../../src/core/errors';
 import { exportDataset } from '../../../src/core/export/export';
 import { GRADER_VERSION } from '../../../src/core/grader';
 import { createJob, updateJob, type JobSpec } from '../../../src/core/jobs/job-store';
-import { lineageByModel, linkModel } from '../../../src/core/results/lineage';
+import { lineageByModel, linkModel, unlinkModel } from '../../../src/core/results/lineage';
 import { computeStoredSignals } from '../../../src/core/signals/record';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { tempDir, writeFile } from '../../support/tmp';
 
 let store: Store;
+let dir: string;
 
 function sftJob(name: string, outputDir: string, status: 'succeeded' | 'failed'): void {
   const spec: JobSpec = {
@@ -27,7 +29,7 @@ function sftJob(name: string, outputDir: string, status: 'succeeded' | 'failed')
 }
 
 before(async () => {
-  const dir = tempDir('w2s-lineage-');
+  dir = tempDir('w2s-lineage-');
   store = openStore(path.join(dir, 'w2s.db'));
   // a teacher right on 1 of 4 problems
   const file = writeFile(
@@ -126,5 +128,77 @@ describe('lineage', () => {
     // the ungraded traces are no evidence of an incorrect one: the graded ones are all correct
     assert.equal(l.get('s-mixed')!.preset, 'correct only (W2SR-P)');
     assert.equal(l.get('s-mixed')!.traces, 3);
+  });
+});
+
+/** The W2sError `fn` throws: its code and its whole message. */
+function w2sError(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(isW2sError(e), String(e));
+    return { code: e.code, message: e.message };
+  }
+  assert.fail('no error');
+}
+
+describe('linking a model to a snapshot', () => {
+  it('a run stands for its model: the link is on the run\'s model, not on the run\'s name', () => {
+    assert.deepEqual(linkModel(store, { run: 'ungraded-run' }, 'raw'), { model: 'teacher-two', snapshot: 'raw' });
+    assert.equal(lineageByModel(store).get('teacher-two')!.snapshot, 'raw');
+    assert.equal(lineageByModel(store).has('ungraded-run'), false);
+  });
+
+  it('linking again moves the link to the new snapshot (one link per model)', () => {
+    linkModel(store, { model: 'relinked' }, 'wrong');
+    linkModel(store, { model: 'relinked' }, 'all');
+    assert.equal(lineageByModel(store).get('relinked')!.snapshot, 'all');
+    const rows = store.db.prepare('SELECT count(*) FROM model_lineage WHERE model = ?').pluck().get('relinked');
+    assert.equal(rows, 1);
+  });
+
+  it('refuses an unknown run, a missing student and an unknown snapshot, naming what there is', () => {
+    const before = store.db.prepare('SELECT model, dataset_id FROM model_lineage ORDER BY model').all();
+    assert.deepEqual(
+      w2sError(() => linkModel(store, { run: 'no-such-run' }, 'p')),
+      { code: 'NO_RUN', message: 'No run named "no-such-run" (w2s runs lists them).' },
+    );
+    assert.deepEqual(
+      w2sError(() => linkModel(store, {}, 'p')),
+      { code: 'BAD_PARAM', message: 'Name the student: a run (--run NAME) or a model (--model ID).' },
+    );
+    assert.deepEqual(
+      w2sError(() => linkModel(store, { model: '' }, 'p')),
+      { code: 'BAD_PARAM', message: 'Name the student: a run (--run NAME) or a model (--model ID).' },
+    );
+    assert.deepEqual(
+      w2sError(() => linkModel(store, { model: 'x' }, 'nope')),
+      { code: 'NO_SNAPSHOT', message: 'No dataset snapshot named "nope" (snapshots: all, mixed, p, raw, wrong).' },
+    );
+    assert.deepEqual(store.db.prepare('SELECT model, dataset_id FROM model_lineage ORDER BY model').all(), before);
+    // a store with no snapshot says how to make one
+    const empty = openStore(path.join(dir, 'empty.db'));
+    try {
+      assert.deepEqual(
+        w2sError(() => linkModel(empty, { model: 'x' }, 'nope')),
+        {
+          code: 'NO_SNAPSHOT',
+          message: 'No dataset snapshot named "nope" (none yet: snapshot a filter of teacher traces first).',
+        },
+      );
+    } finally {
+      empty.close();
+    }
+  });
+
+  it('unlinking removes the model\'s link only, and says whether there was one', () => {
+    linkModel(store, { model: 'to-unlink' }, 'p');
+    const others = lineageByModel(store).size;
+    assert.equal(unlinkModel(store, 'to-unlink'), true);
+    assert.equal(lineageByModel(store).has('to-unlink'), false);
+    assert.equal(lineageByModel(store).size, others - 1);
+    assert.equal(unlinkModel(store, 'to-unlink'), false);
+    assert.equal(unlinkModel(store, 'never-linked'), false);
+    assert.equal(lineageByModel(store).size, others - 1);
   });
 });
