@@ -37,8 +37,9 @@ const SCOPES = {
     tests: [
       'test/unit/results/estimators.test.ts',
       'test/unit/results/metrics.test.ts',
-      'test/unit/results/comparison.test.ts',
       'test/unit/results/comparison-base.test.ts',
+      'test/unit/results/comparison-table.test.ts',
+      'test/unit/results/comparison.test.ts',
       'test/unit/results/evaluations.test.ts',
       'test/unit/results/lineage.test.ts',
       'test/unit/results/problem-lineage.test.ts',

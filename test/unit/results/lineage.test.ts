@@ -143,7 +143,7 @@ function w2sError(fn: () => unknown): { code: string; message: string } {
 }
 
 describe('linking a model to a snapshot', () => {
-  it('a run stands for its model: the link is on the run\'s model, not on the run\'s name', () => {
+  it("a run stands for its model: the link is on the run's model, not on the run's name", () => {
     assert.deepEqual(linkModel(store, { run: 'ungraded-run' }, 'raw'), { model: 'teacher-two', snapshot: 'raw' });
     assert.equal(lineageByModel(store).get('teacher-two')!.snapshot, 'raw');
     assert.equal(lineageByModel(store).has('ungraded-run'), false);
@@ -191,7 +191,7 @@ describe('linking a model to a snapshot', () => {
     }
   });
 
-  it('unlinking removes the model\'s link only, and says whether there was one', () => {
+  it("unlinking removes the model's link only, and says whether there was one", () => {
     linkModel(store, { model: 'to-unlink' }, 'p');
     const others = lineageByModel(store).size;
     assert.equal(unlinkModel(store, 'to-unlink'), true);
