@@ -6,9 +6,12 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isW2sError } from '../../../src/core/errors';
+import { exportDataset } from '../../../src/core/export/export';
 import { GRADER_VERSION } from '../../../src/core/grader';
 import { importProblemSet } from '../../../src/core/problems/import';
 import { buildComparison, createComparisonCache, type Comparison } from '../../../src/core/results/comparison';
+import { linkModel } from '../../../src/core/results/lineage';
+import { computeStoredSignals } from '../../../src/core/signals/record';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { tempDir, writeFile } from '../../support/tmp';
@@ -17,8 +20,11 @@ let store: Store;
 let dir: string;
 const question = (set: string, i: number) => `In set ${set}, what is ${i} + ${i}?`;
 
-/** An evaluation of `set` by `model`, right on the first `right` of the 4 problems, graded as the grader would. */
-function evaluation(set: string, run: string, model: string, right: number): void {
+/**
+ * An evaluation of `set` by `model`, right on the first `right` of the 4 problems, graded as the grader
+ * would (`right` null: not graded yet).
+ */
+function evaluation(set: string, run: string, model: string, right: number | null, to = store): void {
   const file = writeFile(
     dir,
     `${run}.jsonl`,
@@ -26,27 +32,40 @@ function evaluation(set: string, run: string, model: string, right: number): voi
       .map((i) =>
         JSON.stringify({
           question: question(set, i),
-          response: [`\\boxed{${i < right ? 2 * i : 999}}`],
+          response: [`\\boxed{${right !== null && i < right ? 2 * i : 999}}`],
           gt_answer: String(2 * i),
         }),
       )
       .join('\n'),
   );
-  importTraces(store, { file, setName: set, runName: run, model });
-  const traces = store.db
+  importTraces(to, { file, setName: set, runName: run, model });
+  if (right === null) return;
+  const traces = to.db
     .prepare(
       'SELECT t.id, t.answer, p.answer AS gold FROM traces t JOIN runs r ON r.id = t.run_id JOIN problems p ON p.id = t.problem_id WHERE r.name = ?',
     )
     .all(run) as { id: number; answer: string; gold: string }[];
   for (const t of traces) {
     const extracted = /\\boxed\{(\d+)\}/.exec(t.answer)![1]!;
-    store.db
+    to.db
       .prepare('INSERT INTO grades (trace_id, extracted, verdict, grader_version) VALUES (?, ?, ?, ?)')
       .run(t.id, extracted, extracted === t.gold ? 'correct' : 'incorrect', GRADER_VERSION);
   }
 }
 
 /** The W2sError `fn` rejects with: its code and its whole message. */
+/** A set of 4 problems named `set`. */
+async function problemSet(to: Store, set: string, sourceLabel?: string): Promise<void> {
+  const file = writeFile(
+    dir,
+    `${set}.jsonl`,
+    [0, 1, 2, 3]
+      .map((i) => JSON.stringify({ id: `${set}${i}`, problem: question(set, i), answer: String(2 * i) }))
+      .join('\n'),
+  );
+  await importProblemSet(to, { file, name: set, ...(sourceLabel ? { sourceLabel } : {}) });
+}
+
 async function w2sError(fn: () => Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
     await fn();
@@ -70,16 +89,9 @@ before(async () => {
     ['alpha', undefined],
     ['math500', undefined],
     ['empty', undefined],
-  ] as const) {
-    const file = writeFile(
-      dir,
-      `${set}.jsonl`,
-      [0, 1, 2, 3]
-        .map((i) => JSON.stringify({ id: `${set}${i}`, problem: question(set, i), answer: String(2 * i) }))
-        .join('\n'),
-    );
-    await importProblemSet(store, { file, name: set, ...(sourceLabel ? { sourceLabel } : {}) });
-  }
+    ['pending', undefined],
+  ] as const)
+    await problemSet(store, set, sourceLabel);
   // the base sorts after RL and after another model by name; the table still puts it first
   evaluation('gsm8k', 'm-base-gsm8k', 'm-base', 1);
   evaluation('alpha', 'm-base-alpha', 'm-base', 1);
@@ -92,6 +104,16 @@ before(async () => {
   evaluation('zeta', 'student-zeta', 'student', 1);
   evaluation('math500', 'student-math500', 'student', 3);
   evaluation('alpha', 'a-other-alpha', 'a-other', 4);
+  evaluation('pending', 'student-pending', 'student', null);
+  // the student was trained on a-other's traces: a-other is a teacher
+  await computeStoredSignals(store, { mode: 'missing' });
+  await exportDataset(store, {
+    name: 'from-a-other',
+    filter: { runs: ['a-other-alpha'] },
+    format: 'openai',
+    out: path.join(dir, 'from-a-other.jsonl'),
+  });
+  linkModel(store, { model: 'student' }, 'from-a-other');
 });
 after(() => store.close());
 
@@ -102,6 +124,7 @@ describe('the comparison table', () => {
       { name: 'math500', label: 'math500', problems: 4 },
       { name: 'gsm8k', label: 'GSM8K', problems: 4 },
       { name: 'alpha', label: 'alpha', problems: 4 },
+      { name: 'pending', label: 'pending', problems: 4 },
       { name: 'zeta', label: 'zeta', problems: 4 },
     ]);
     assert.deepEqual(c.models, ['a-other', 'b-rl', 'm-base', 'student']);
@@ -121,10 +144,43 @@ describe('the comparison table', () => {
     assert.deepEqual(models(zeta), ['b-rl', 'student']);
   });
 
+  it("W2SR's reporting order: MATH500, AIME 2024, AMC 2023, Minerva, OlympiadBench, GSM8K, then the others by name", async () => {
+    const other = openStore(path.join(dir, 'order.db'));
+    try {
+      const names = ['zzz', 'gsm8k', 'olympiadbench', 'aaa', 'minerva', 'amc23', 'aime24', 'math500'];
+      for (const set of names) {
+        await problemSet(other, set);
+        evaluation(set, `m-${set}`, 'm', 2, other);
+      }
+      const c = await buildComparison(other, {});
+      assert.deepEqual(
+        c.sets.map((s) => s.name),
+        ['math500', 'aime24', 'amc23', 'minerva', 'olympiadbench', 'gsm8k', 'aaa', 'zzz'],
+      );
+    } finally {
+      other.close();
+    }
+  });
+
+  it('only the evaluations of the columns are computed, a pinned run of another set included', async () => {
+    const cache = createComparisonCache();
+    await buildComparison(store, { sets: ['alpha'], base: 'm-base', rl: 'b-rl-gsm8k-old', cache });
+    // alpha: m-base, student, a-other (b-rl has none there; its pinned run is of gsm8k)
+    assert.equal(cache.runs.size, 3);
+  });
+
+  it('an evaluation not graded yet is a cell without accuracy, left out of the average', async () => {
+    const c = await buildComparison(store, { sets: ['alpha', 'pending'] });
+    const student = row(c, 'student');
+    assert.equal(student.cells.pending!.metrics.accuracy, null);
+    assert.equal(student.cells.pending!.metrics.ungradedProblems, 4);
+    assert.deepEqual([student.average.over, student.average.of, student.average.accuracy], [1, 2, 0.5]);
+  });
+
   it('an unknown set is refused, naming every set there is', async () => {
     assert.deepEqual(await w2sError(() => buildComparison(store, { sets: ['alpha', 'nope', 'gone'] })), {
       code: 'NO_SET',
-      message: '--sets: no problem set named "nope", "gone" (sets: alpha, empty, gsm8k, math500, zeta).',
+      message: '--sets: no problem set named "nope", "gone" (sets: alpha, empty, gsm8k, math500, pending, zeta).',
     });
   });
 
@@ -133,8 +189,9 @@ describe('the comparison table', () => {
     assert.deepEqual(models(c), ['m-base', 'b-rl', 'a-other', 'student']);
     assert.deepEqual(
       c.rows.map((r) => r.roles),
-      [['base'], ['rl'], [], []],
+      [['base'], ['rl'], ['teacher'], ['student']],
     );
+    assert.equal(row(c, 'student').lineage!.snapshot, 'from-a-other');
     assert.deepEqual([c.base, c.rl], ['m-base', 'b-rl']);
     // a base or RL with no evaluation of the columns still has its (empty) row
     const zeta = await buildComparison(store, { base: 'm-base', rl: 'b-rl', sets: ['zeta'] });
@@ -143,12 +200,12 @@ describe('the comparison table', () => {
     const alpha = await buildComparison(store, { base: 'm-base', rl: 'b-rl', sets: ['alpha'] });
     assert.deepEqual(models(alpha), ['m-base', 'b-rl', 'a-other', 'student']);
     assert.equal(row(alpha, 'b-rl').cells.alpha, null);
-    // without a base and RL: by name, no roles
+    // without a base and RL: by name
     const plain = await buildComparison(store, {});
     assert.deepEqual(models(plain), ['a-other', 'b-rl', 'm-base', 'student']);
     assert.deepEqual(
       plain.rows.map((r) => r.roles),
-      [[], [], [], []],
+      [['teacher'], [], [], ['student']],
     );
   });
 
@@ -244,6 +301,9 @@ describe('the comparison table', () => {
       [0.9, 300, 7, 100],
     );
     assert.equal(asked.settings.majVote, 'equivalent');
+    // and the metrics were computed with them
+    const cell = row(asked, 'student').cells.alpha!;
+    assert.deepEqual([cell.metrics.longTokens, cell.metrics.majVote], [100, 'equivalent']);
   });
 
   it('a cached comparison yields to its caller only for what it computes', async () => {
@@ -256,5 +316,16 @@ describe('the comparison table', () => {
     const again = await buildComparison(store, options);
     assert.equal(yields, 0, 'nothing changed: nothing computed');
     assert.deepEqual(again, first);
+  });
+
+  it('a cached RGR is recomputed when the instability threshold changes', async () => {
+    const cache = createComparisonCache();
+    const options = { base: 'm-base', rl: 'b-rl', sets: ['gsm8k'], cache };
+    // RL beats the base by 2 of 4 problems: unstable under 5, stable under 1
+    const strict = await buildComparison(store, { ...options, rgrMinGap: 5 });
+    assert.equal(row(strict, 'student').cells.gsm8k!.rgr.unstable, true);
+    const loose = await buildComparison(store, { ...options, rgrMinGap: 1 });
+    assert.equal(row(loose, 'student').cells.gsm8k!.rgr.unstable, false);
+    assert.equal(row(loose, 'student').rgr!.over, 1);
   });
 });
