@@ -239,7 +239,10 @@ describe('RGR on common problems', () => {
     // micro: weighted by common problems: (10 − 10 + 4 + 40) / (20 − 5 + 1 + 50)
     close(meanRgr(sets, { aggregation: 'ratio-of-gains', weighting: 'micro' }).value!, 44 / 66);
     const none = meanRgr([sets[1]!]);
-    assert.deepEqual([none.value, none.reason, none.over], [null, 'no benchmark with a defined, stable RGR', 0]);
+    assert.deepEqual(
+      [none.value, none.reason, none.over, none.interval, none.intervalNote],
+      [null, 'no benchmark with a defined, stable RGR', 0, null, 'no value'],
+    );
     // ratio of gains where the benchmarks' gaps add up to nothing: undefined, said so
     const flat = [columns(100, 60, 50, 45), columns(100, 60, 50, 55)].map((c) => ({ rgr: rgrOnCommon(c), columns: c }));
     const g0 = meanRgr(flat, { aggregation: 'ratio-of-gains' });
@@ -253,6 +256,26 @@ describe('RGR on common problems', () => {
     });
     close(withMissing.value!, 2);
     assert.deepEqual([withMissing.over, withMissing.leftOut.noCommon], [1, 1]);
+  });
+
+  test('mean of ratios, micro: each benchmark weighs by its common problems; one with none is counted as such', () => {
+    const empty: RgrColumns = { student: [], base: [], rl: [] };
+    const sets = [
+      { c: columns(100, 60, 50, 70) }, // 0.5 on 100
+      { c: columns(20, 16, 10, 15) }, // (0.8 − 0.5) / (0.75 − 0.5) = 1.2 on 20, a gap of exactly 5 problems
+      { c: empty },
+    ].map(({ c }) => ({ rgr: rgrOnCommon(c), columns: c }));
+    const micro = meanRgr(sets, { weighting: 'micro' });
+    close(micro.value!, (100 * 0.5 + 20 * 1.2) / 120);
+    assert.deepEqual(
+      [micro.over, micro.of, micro.leftOut, micro.weighting],
+      [2, 3, { undefined: 0, unstable: 0, noCommon: 1 }, 'micro'],
+    );
+    close(meanRgr(sets).value!, (0.5 + 1.2) / 2);
+    // ratio of gains leaves it out too: (0.1 + 0.3) / (0.2 + 0.25), not a mean over an empty column
+    const g = meanRgr(sets, { aggregation: 'ratio-of-gains' });
+    close(g.value!, (0.1 + 0.3) / (0.2 + 0.25));
+    assert.deepEqual([g.over, g.leftOut.noCommon], [2, 1]);
   });
 });
 
