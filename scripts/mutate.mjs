@@ -31,7 +31,8 @@ const SCOPES = {
     tests: ['test/unit/problems/*.test.ts'],
   },
   // What a results table says (RGR, Δ, intervals, averages, the paper formats), judged by the pure metric
-  // tests first and then the comparison on a real store built from the synthetic fixture with known answers.
+  // tests first, then the comparison on small hand-graded stores (the base; the table's columns, rows,
+  // selectors and reasons), then on a real store built from the synthetic fixture with known answers.
   results: {
     files: () => listTs('src/core/results', []),
     tests: [
