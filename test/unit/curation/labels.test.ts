@@ -132,6 +132,82 @@ describe('labels', () => {
   });
 });
 
+describe('label rules the history and the undo depend on', () => {
+  it('each action describes its change and its traces: what the history and the undo message show', async () => {
+    const { store, traces } = await fixture();
+    const free = traces.filter((t) => !t.decision && !t.star && !t.note).map((t) => t.id);
+    const [a, b] = [free[0]!, free[1]!];
+    // one trace named twice is one trace
+    assert.equal(labelTraces(store, [a, a], { decision: 'accept' }).description, `accept: trace ${a}`);
+    assert.equal(labelTraces(store, [a, b, a], { star: true, note: 'tidy' }).description, 'star, note: 2 traces');
+    assert.equal(
+      labelTraces(store, [a], { decision: null, star: false, note: '' }).description,
+      `clear accept/reject, unstar, clear note: trace ${a}`,
+    );
+    assert.equal(labelTraces(store, [b], { note: null }).description, `clear note: trace ${b}`);
+    const incorrect = traces.filter((t) => t.verdict === 'incorrect').length;
+    const bulk = labelFiltered(store, { verdicts: ['incorrect'] }, { decision: 'reject' });
+    assert.equal(bulk.description, `reject: bulk (${incorrect} selected)`);
+    assert.deepEqual(bulk.filter, { verdicts: ['incorrect'] }, 'a bulk action keeps its filter');
+    const named = labelFiltered(store, { verdicts: ['incorrect'] }, { star: false }, 'view "wrong"');
+    assert.equal(named.description, `unstar: view "wrong" (${incorrect} selected)`);
+    assert.equal(listActions(store).at(-1)!.filter, null, 'an action on named traces has no filter');
+    store.close();
+  });
+
+  it('a star must be true or false and a note text or null; a note of exactly 10000 characters is kept', async () => {
+    const { store, traces } = await fixture();
+    const id = traces.find((t) => !t.decision && !t.star && !t.note)!.id;
+    const before = snapshot(store);
+    assert.throws(() => labelTraces(store, [id], { star: 1 as unknown as boolean }), {
+      code: 'BAD_LABEL',
+      message: 'label: star must be true or false.',
+    });
+    assert.throws(() => labelTraces(store, [id], { note: 5 as unknown as string }), {
+      code: 'BAD_LABEL',
+      message: 'label: note must be text or null.',
+    });
+    assert.deepEqual(snapshot(store), before);
+    const longest = 'n'.repeat(10_000);
+    assert.equal(labelTraces(store, [id], { note: longest }).count, 1);
+    assert.equal(traceLabel(store, id).note, longest);
+    store.close();
+  });
+
+  it('a trace with labels but no star reads as unstarred; one with no row reads as nothing', async () => {
+    const { store, traces } = await fixture();
+    const [a, b] = traces.filter((t) => !t.decision && !t.star && !t.note).map((t) => t.id);
+    labelTraces(store, [a!], { decision: 'accept' });
+    assert.deepEqual(traceLabel(store, a!), { decision: 'accept', star: false, note: null });
+    assert.deepEqual(traceLabel(store, b!), { decision: null, star: false, note: null });
+    store.close();
+  });
+
+  it('refusals carry codes callers tell apart (the trace view shows NO_ACTION as information, not a failure)', async () => {
+    const { store, traces } = await fixture();
+    assert.throws(() => undoAction(store), { code: 'NO_ACTION', message: 'Nothing to undo: no labelling action yet.' });
+    assert.throws(() => undoAction(store, 42), {
+      code: 'NO_ACTION',
+      message: 'No labelling action 42 (w2s label history lists them).',
+    });
+    const id = traces[0]!.id;
+    assert.throws(() => labelTraces(store, [id], { decision: 'maybe' as 'accept' }), { code: 'BAD_LABEL' });
+    assert.throws(() => labelTraces(store, [id], {}), { code: 'BAD_LABEL', message: 'label: nothing to change.' });
+    assert.throws(() => labelTraces(store, [id], { note: 'x'.repeat(10_001) }), {
+      code: 'BAD_LABEL',
+      message: 'label: a note holds at most 10000 characters.',
+    });
+    assert.throws(() => labelTraces(store, [999_999], { star: true }), {
+      code: 'NO_TRACE',
+      message: 'label: no trace 999999 with text in the store.',
+    });
+    const a = labelTraces(store, [id], { star: !traces[0]!.star });
+    undoAction(store, a.id);
+    assert.throws(() => undoAction(store, a.id), { code: 'ALREADY_UNDONE' });
+    store.close();
+  });
+});
+
 describe('saved views', () => {
   it('save, read back, refuse a duplicate unless replacing, rename, delete', async () => {
     const { store } = await fixture();
