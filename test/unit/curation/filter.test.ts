@@ -114,6 +114,36 @@ describe('the filter compiled to SQL', () => {
     assert.equal(countTraces(store, { runs: ['nope'] }), 0);
   });
 
+  it('the warning names every unknown name of each field: runs, models and problem sets', () => {
+    const c = compileFilter(store, { runs: ['nope', 'zip'], models: ['m9'], sets: ['nowhere'] });
+    assert.deepEqual(c.warnings, [
+      'no run named "nope", "zip"',
+      'no model named "m9"',
+      'no problem set named "nowhere"',
+    ]);
+  });
+
+  it('a filter not passed through checkFilter: an empty range limits nothing, an unknown label selects nothing', () => {
+    assert.equal(ids({ length: {} }).length, traces.length);
+    assert.equal(ids({ latencyMs: {} }).length, traces.length);
+    assert.deepEqual(ids({ labels: ['maybe' as 'accept'] }), []);
+    assert.deepEqual(ids({ labels: ['maybe' as 'accept', 'star'] }), expected({ labels: ['star'] }));
+  });
+
+  it('a size signal (no presence bit) is present at a value of 1 or more, absent below, even unconverted', () => {
+    for (const signal of ['reasoning-tokens', 'answer-tokens'] as const) {
+      const present = assertSelects({ signals: [{ signal }] });
+      const absent = assertSelects({ signals: [{ signal, present: false }] });
+      assert.equal(present.length + absent.length, traces.length, signal);
+    }
+    assert.ok(ids({ signals: [{ signal: 'reasoning-tokens', present: false }] }).length > 0, 'some have no reasoning');
+  });
+
+  it('a signal condition with an operator but no value is a presence test, not a comparison with nothing', () => {
+    const f = { signals: [{ signal: 'reflection', op: '>=' }] } as unknown as TraceFilter;
+    assert.deepEqual(ids(f), expected({ signals: [{ signal: 'reflection' }] }));
+  });
+
   it('values travel as parameters: quotes and SQL in a value are just text', () => {
     assert.equal(countTraces(store, { runs: ["x') OR 1=1 --"] }), 0);
     assert.equal(countTraces(store, { subjects: ["' OR '1'='1"] }), 0);
@@ -159,6 +189,20 @@ describe('facet counts', () => {
       length: { min: 200 },
     },
     { subjects: ['Algebra'], levels: ['1', '2'], text: 'boxed' },
+    // two conditions on one signal are one dimension: the reflection facet counts without both
+    {
+      signals: [
+        { signal: 'reflection', op: '>=', value: 2 },
+        { signal: 'reflection', op: '<', value: 5 },
+      ],
+    },
+    {
+      verdicts: ['incorrect'],
+      signals: [
+        { signal: 'reflection', op: '>=', value: 2 },
+        { signal: 'reflection', op: '<', value: 4 },
+      ],
+    },
     ...randomFilters(40, 7),
   ];
 
