@@ -93,9 +93,9 @@ export function compileFilter(store: Store, filter: TraceFilter): CompiledFilter
     dimensions.push({ name: 'label', sql: `(${filter.labels.map(labelSql).join(' OR ')})` });
   }
   if (filter.finishReasons?.length) {
-    const named = filter.finishReasons.filter((f) => f !== 'none');
+    // 'none' is both no finish reason and a trace file's literal "none": the facet counts them as one value
     const parts = [
-      ...(named.length ? [`s.finish IN (${list(named)})`] : []),
+      `s.finish IN (${list(filter.finishReasons)})`,
       ...(filter.finishReasons.includes('none') ? ['s.finish IS NULL'] : []),
     ];
     dimensions.push({ name: 'finish', sql: `(${parts.join(' OR ')})` });

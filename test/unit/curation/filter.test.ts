@@ -144,6 +144,40 @@ describe('the filter compiled to SQL', () => {
     assert.deepEqual(ids(f), expected({ signals: [{ signal: 'reflection' }] }));
   });
 
+  it('finish reason "none" selects the traces with no finish reason and those whose file says "none", as its facet counts them', async () => {
+    const own = openStore(path.join(tempDir(), 'w2s.db'));
+    const seeded = seedBrowseFixture(own);
+    const literal = seeded.find((t) => t.finish === 'stop')!;
+    own.db.prepare("UPDATE traces SET finish_reason = 'none' WHERE id = ?").run(literal.id);
+    literal.finish = 'none';
+    await computeStoredSignals(own);
+    const mine = withSignals(seeded);
+    const none = [...selectTraceIds(own, { finishReasons: ['none'] })].sort((a, b) => a - b);
+    assert.ok(none.includes(literal.id), 'the literal "none"');
+    assert.ok(
+      mine.some((t) => t.finish === null && none.includes(t.id)),
+      'and no finish reason',
+    );
+    const filters: TraceFilter[] = [
+      { finishReasons: ['none'] },
+      { finishReasons: ['stop', 'none'] },
+      { finishReasons: ['stop'] },
+    ];
+    for (const f of filters) {
+      const want = oracleSelect(mine, f)
+        .map((t) => t.id)
+        .sort((a, b) => a - b);
+      assert.deepEqual(
+        [...selectTraceIds(own, f)].sort((a, b) => a - b),
+        want,
+        JSON.stringify(f),
+      );
+    }
+    const facet = facetCounts(own, {}).facets.finish.find((v) => v.value === 'none')!;
+    assert.equal(facet.count, none.length, 'the facet counts what selecting it selects');
+    own.close();
+  });
+
   it('values travel as parameters: quotes and SQL in a value are just text', () => {
     assert.equal(countTraces(store, { runs: ["x') OR 1=1 --"] }), 0);
     assert.equal(countTraces(store, { subjects: ["' OR '1'='1"] }), 0);
