@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compileFilter } from '../../../src/core/curation/compile';
+import { createTraceIndex } from '../../../src/core/curation/trace-index';
 import { findTraceDetail } from '../../../src/core/curation/detail';
 import { facetCounts } from '../../../src/core/curation/facets';
 import { andFilters, checkFilter, type TraceFilter, type TraceSort } from '../../../src/core/curation/filter';
@@ -175,6 +176,15 @@ describe('the filter compiled to SQL', () => {
     }
     const facet = facetCounts(own, {}).facets.finish.find((v) => v.value === 'none')!;
     assert.equal(facet.count, none.length, 'the facet counts what selecting it selects');
+    const index = createTraceIndex(own);
+    await index.load();
+    for (const f of filters) {
+      assert.deepEqual(
+        index.ids(f, { key: 'id' }),
+        queryTraces(own, { filter: f, sort: { key: 'id' }, limit: 500 }).rows.map((r) => r.id),
+        `the in-memory index agrees: ${JSON.stringify(f)}`,
+      );
+    }
     own.close();
   });
 

@@ -75,11 +75,12 @@ export function buildMatcher(
         (none && decision[slot] === DECISION_NONE && star[slot] === 0),
     });
   }
-  if (filter.finishReasons?.length)
-    dims.push({
-      name: 'finish',
-      test: codeSet(filter.finishReasons, (f) => (f === 'none' ? 0 : c.finishes.lookup(f)), finish),
-    });
+  if (filter.finishReasons?.length) {
+    const named = codeSet(filter.finishReasons, (f) => c.finishes.lookup(f), finish);
+    // 'none' is both no finish reason (code 0) and a trace file's literal "none": the facet counts them as one value
+    const none = filter.finishReasons.includes('none');
+    dims.push({ name: 'finish', test: (slot) => named(slot) || (none && finish[slot] === 0) });
+  }
   if (filter.length) dims.push({ name: 'length', test: inRange(c.tokens, filter.length) });
   if (filter.subjects?.length)
     dims.push({ name: 'subject', test: codeSet(filter.subjects, (x) => c.subjects.lookup(x), subject) });
