@@ -140,9 +140,12 @@ describe('the filter compiled to SQL', () => {
     assert.ok(ids({ signals: [{ signal: 'reasoning-tokens', present: false }] }).length > 0, 'some have no reasoning');
   });
 
-  it('a signal condition with an operator but no value is a presence test, not a comparison with nothing', () => {
-    const f = { signals: [{ signal: 'reflection', op: '>=' }] } as unknown as TraceFilter;
-    assert.deepEqual(ids(f), expected({ signals: [{ signal: 'reflection' }] }));
+  it('a signal condition with only one of operator and value is a presence test, not a half comparison', () => {
+    const present = expected({ signals: [{ signal: 'reflection' }] });
+    for (const half of [{ op: '>=' }, { value: 2 }]) {
+      const f = { signals: [{ signal: 'reflection', ...half }] } as unknown as TraceFilter;
+      assert.deepEqual(ids(f), present, JSON.stringify(half));
+    }
   });
 
   it('finish reason "none" selects the traces with no finish reason and those whose file says "none", as its facet counts them', async () => {
