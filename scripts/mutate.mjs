@@ -102,6 +102,7 @@ const SCOPES = {
   jobs: {
     files: () => ['src/core/jobs/ingest.ts', 'src/core/jobs/log-tail.ts', 'src/core/jobs/ray-errors.ts'],
     tests: [
+      'test/unit/jobs/ray-errors.test.ts',
       'test/unit/jobs/ingest-records.test.ts',
       'test/unit/jobs/ray-client.test.ts',
       'test/unit/jobs/log-tail.test.ts',
