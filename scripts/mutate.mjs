@@ -104,6 +104,7 @@ const SCOPES = {
     tests: [
       'test/unit/jobs/ray-errors.test.ts',
       'test/unit/jobs/ingest-records.test.ts',
+      'test/unit/jobs/ingest-eval-samples.test.ts',
       'test/unit/jobs/ray-client.test.ts',
       'test/unit/jobs/log-tail.test.ts',
     ],
