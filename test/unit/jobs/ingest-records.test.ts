@@ -198,6 +198,44 @@ describe('ingesting runner records', () => {
     }
   });
 
+  it('checkpoints at the same step keep the order the runner announced them (a LoRA adapter, then its merged model)', () => {
+    const { store, job, lines, ingester } = setup();
+    try {
+      ingester.ingest(
+        lines(
+          { type: 'checkpoint', step: 100, path: '/ckpt/100-adapter', adapter: true },
+          { type: 'checkpoint', step: 100, path: '/ckpt/100-merged' },
+          { type: 'checkpoint', step: 100, path: '/ckpt/100-extra' },
+        ),
+      );
+      assert.deepEqual(
+        requireJobById(store, job.id).output.checkpoints!.map((c) => c.path),
+        ['/ckpt/100-adapter', '/ckpt/100-merged', '/ckpt/100-extra'],
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('only sample records count as samples: metrics, status, checkpoint, error and done records do not', () => {
+    const { store, job, lines, ingester } = setup();
+    try {
+      const r = ingester.ingest(
+        lines(
+          { type: 'metrics', step: 1, loss: 1 },
+          { type: 'status', phase: 'training' },
+          { type: 'checkpoint', step: 1, path: '/ckpt/1' },
+          { type: 'error', kind: 'oom', message: 'CUDA out of memory' },
+          { type: 'done', steps: 1 },
+        ),
+      );
+      assert.deepEqual([r.records, r.samples], [5, 0]);
+      assert.equal(requireJobById(store, job.id).output.samples, undefined);
+    } finally {
+      store.close();
+    }
+  });
+
   it('every line read moves the log offset, records or not; an empty batch leaves it', () => {
     const { store, job, ingester } = setup();
     try {
