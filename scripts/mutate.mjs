@@ -106,6 +106,7 @@ const SCOPES = {
       'test/unit/jobs/ingest-records.test.ts',
       'test/unit/jobs/ingest-eval-samples.test.ts',
       'test/unit/jobs/ray-client.test.ts',
+      'test/unit/jobs/log-tail-endings.test.ts',
       'test/unit/jobs/log-tail.test.ts',
     ],
   },
