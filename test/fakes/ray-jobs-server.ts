@@ -57,6 +57,11 @@ export interface RayJobsServerOptions {
   tailPollMs?: number;
   /** Cut each WebSocket connection abruptly after this many frames (a flaky network). */
   dropSocketAfterFrames?: number;
+  /**
+   * Cut the first N WebSocket connections right after the upgrade, before any frame (close 1006): a proxy
+   * or load balancer that drops upgraded connections.
+   */
+  dropSocketsBeforeData?: number;
   /** Answer the WebSocket upgrade with 400, as a proxy without WebSocket support does. */
   noWebSocket?: boolean;
   /** Package size cap (packaging.py GCS_STORAGE_MAX_SIZE, 512 MiB in current Ray). */
@@ -556,6 +561,7 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
   }
 
   const outageQueue: number[] = [];
+  let droppedBeforeData = 0;
   const sendPage = (res: http.ServerResponse, status: number, page: string) => {
     res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(page), Server: 'nginx' });
     res.end(page);
@@ -738,6 +744,10 @@ export async function startRayJobsServer(options: RayJobsServerOptions = {}): Pr
     if (!j) return reject(404, `Job ${id} does not exist`);
     if (options.noWebSocket) return reject(400, 'Can "Upgrade" only to "WebSocket".');
     wss.handleUpgrade(req, socket, head, (ws) => {
+      if (droppedBeforeData < (options.dropSocketsBeforeData ?? 0)) {
+        droppedBeforeData++;
+        return ws.terminate();
+      }
       sockets.add(ws);
       if (options.endlessFramesBytes) {
         const frame = 'x'.repeat(options.endlessFramesBytes);

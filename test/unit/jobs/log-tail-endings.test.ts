@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createRayClient } from '../../../src/core/jobs/ray-client';
-import { tailJobLog, type LogLine } from '../../../src/core/jobs/log-tail';
-import { startRayJobsServer } from '../../fakes/ray-jobs-server';
+import { tailJobLog, type LogLine, type TailMode } from '../../../src/core/jobs/log-tail';
+import { startRayJobsServer, type RayJobsServerOptions } from '../../fakes/ray-jobs-server';
+import { tempDir } from '../../support/tmp';
+import { waitFor } from './helpers';
 
 // How a log follow ends other than with the job: a refused upgrade (fatal: polling would only meet the
 // same refusal), the user cancelling, and what a delivered line may show (the token masked). Over real
@@ -108,5 +112,142 @@ describe('a log follow that ends early, and what its lines show', () => {
     } finally {
       await ray.close();
     }
+  });
+});
+
+describe('the WebSocket, and polling when it cannot be used', () => {
+  async function follow(options: RayJobsServerOptions, entrypoint: string, extra: { maxSocketFailures?: number } = {}) {
+    const ray = await startRayJobsServer({ pendingMs: 10, ...options });
+    try {
+      const client = createRayClient({ address: ray.url });
+      const { submission_id: id } = await client.submit({ entrypoint });
+      const got: LogLine[] = [];
+      const modes: [TailMode, string][] = [];
+      const warnings: string[] = [];
+      const result = await tailJobLog({
+        client,
+        submissionId: id,
+        fromLine: 0,
+        pollMs: 30,
+        ...extra,
+        onLines: (l) => void got.push(...l),
+        onMode: (m, why) => modes.push([m, why]),
+        onWarning: (w) => warnings.push(w),
+      });
+      const expected = (await client.logs(id)).split('\n');
+      if (expected.at(-1) === '') expected.pop();
+      return { got, modes, warnings, result, expected };
+    } finally {
+      await ray.close();
+    }
+  }
+
+  it('a 401 on the upgrade (no token sent to a cluster that needs one) is RAY_AUTH at once', async () => {
+    const ray = await startRayJobsServer({ pendingMs: 10, token: 'needed-token-31ad' });
+    try {
+      const good = createRayClient({ address: ray.url, token: 'needed-token-31ad' });
+      const { submission_id: id } = await good.submit({ entrypoint: 'echo one' });
+      const none = createRayClient({ address: ray.url });
+      await assert.rejects(
+        tailJobLog({ client: none, submissionId: id, fromLine: 0, pollMs: 50, onLines: () => undefined }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'RAY_AUTH');
+          assert.match(e.message, /requires a token \(401 .*\) while following the job log/);
+          return true;
+        },
+      );
+    } finally {
+      await ray.close();
+    }
+  });
+
+  it('an upgrade a proxy refuses (HTTP 400) switches to polling at once, saying why', async () => {
+    const { got, modes, expected } = await follow({ noWebSocket: true }, 'echo a; echo b');
+    assert.deepEqual(modes, [
+      ['polling', 'the log WebSocket upgrade was answered with HTTP 400 (a proxy without WebSocket support?)'],
+    ]);
+    assert.deepEqual(
+      got.map((l) => l.text),
+      expected,
+    );
+  });
+
+  it('connections cut before any log count as failures: after maxSocketFailures of them it polls, saying how often and why', async () => {
+    const { got, modes, result, expected } = await follow(
+      { dropSocketsBeforeData: 5 },
+      'echo first; sleep 3; echo second',
+      { maxSocketFailures: 2 },
+    );
+    assert.equal(result.mode, 'polling');
+    assert.deepEqual(modes, [['polling', 'the log WebSocket failed 2 times (closed (1006) before any log)']]);
+    assert.deepEqual(
+      got.map((l) => l.index),
+      expected.map((_, i) => i),
+    );
+    assert.deepEqual(
+      got.map((l) => l.text),
+      expected,
+    );
+  });
+
+  it('one cut connection is not a reason to poll: the next WebSocket carries the log', async () => {
+    const { got, modes, result, expected } = await follow(
+      { dropSocketsBeforeData: 1 },
+      'echo first; sleep 2; echo second',
+    );
+    assert.equal(result.mode, 'websocket');
+    assert.deepEqual(modes, []);
+    assert.deepEqual(
+      got.map((l) => l.text),
+      expected,
+    );
+  });
+
+  for (const noWebSocket of [false, true])
+    it(`lines arrive while the job runs, not only when it ends (${noWebSocket ? 'polling' : 'WebSocket'})`, async () => {
+      const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket });
+      const gate = path.join(tempDir('w2s-gate-'), 'open');
+      try {
+        const client = createRayClient({ address: ray.url });
+        // the job waits for the gate after its first two lines; the test opens it once it has seen them
+        const { submission_id: id } = await client.submit({
+          entrypoint: `echo one; echo two; while [ ! -f '${gate}' ]; do sleep 0.02; done; echo three`,
+        });
+        const got: LogLine[] = [];
+        const following = tailJobLog({
+          client,
+          submissionId: id,
+          fromLine: 0,
+          pollMs: 30,
+          onLines: (l) => void got.push(...l),
+        });
+        const seen = await waitFor(
+          'the first lines while the job waits',
+          () => got.some((l) => l.text === 'two'),
+          10_000,
+        ).catch(() => false);
+        fs.writeFileSync(gate, '');
+        const result = await following;
+        assert.ok(seen, 'the lines printed so far arrived while the job was still running');
+        const texts = got.map((l) => l.text);
+        assert.deepEqual(texts.slice(-3), ['one', 'two', 'three']);
+        assert.deepEqual(
+          got.map((l) => l.index),
+          got.map((_, i) => i),
+        );
+        assert.equal(result.lines, got.length);
+      } finally {
+        await ray.close();
+      }
+    });
+
+  it('a line over the cap, met while polling: one warning quoting its first 80 characters, the line cut, the rest delivered', async () => {
+    const { got, warnings } = await follow(
+      { noWebSocket: true },
+      "printf 'A%.0s' $(seq 100); head -c 2097152 /dev/zero | tr '\\0' 'y'; echo; echo after",
+    );
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, new RegExp(`it begins "${'A'.repeat(80)}…"\\)`));
+    assert.equal(got.at(-1)!.text, 'after');
   });
 });
