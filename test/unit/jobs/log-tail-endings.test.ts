@@ -162,7 +162,8 @@ describe('the WebSocket, and polling when it cannot be used', () => {
   });
 
   it('an upgrade a proxy refuses (HTTP 400) switches to polling at once, saying why', async () => {
-    const { got, modes, expected } = await follow({ noWebSocket: true }, 'echo a; echo b');
+    // the job still runs when the refusal is handled (a finished job is read once, with no mode switch)
+    const { got, modes, expected } = await follow({ noWebSocket: true }, 'echo a; sleep 1; echo b');
     assert.deepEqual(modes, [
       ['polling', 'the log WebSocket upgrade was answered with HTTP 400 (a proxy without WebSocket support?)'],
     ]);
@@ -249,5 +250,89 @@ describe('the WebSocket, and polling when it cannot be used', () => {
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, new RegExp(`it begins "${'A'.repeat(80)}…"\\)`));
     assert.equal(got.at(-1)!.text, 'after');
+  });
+
+  it('a connection cut after some log is no failure: however often it happens, the follow stays on the WebSocket', async () => {
+    // every connection is cut after its first frame; each reconnect replays the log from its start
+    const { got, modes, result, expected } = await follow(
+      { dropSocketAfterFrames: 1 },
+      'i=0; while [ $i -lt 40 ]; do echo "tick $i"; i=$((i+1)); sleep 0.1; done',
+      { maxSocketFailures: 2 },
+    );
+    assert.equal(result.mode, 'websocket');
+    assert.deepEqual(modes, []);
+    assert.deepEqual(
+      got.map((l) => l.text),
+      expected,
+    );
+  });
+});
+
+describe("a log past Ray's read cap (GET …/logs returns only its tail)", () => {
+  it('polled often enough that each tail still holds the last lines handled: every line once, in order, and no warning', async () => {
+    const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true, logMaxReadBytes: 3072 });
+    try {
+      const client = createRayClient({ address: ray.url });
+      // ~6.4 KB of 16-byte lines, written slowly: each poll sees a few new lines at the end of a 3 KiB tail
+      const { submission_id: id } = await client.submit({
+        entrypoint: 'i=0; while [ $i -lt 400 ]; do echo "line number $i"; i=$((i+1)); sleep 0.005; done',
+      });
+      const got: LogLine[] = [];
+      const warnings: string[] = [];
+      const result = await tailJobLog({
+        client,
+        submissionId: id,
+        fromLine: 0,
+        pollMs: 20,
+        onLines: (l) => void got.push(...l),
+        onWarning: (w) => warnings.push(w),
+      });
+      assert.deepEqual(warnings, []);
+      assert.deepEqual(
+        got.map((l) => l.index),
+        got.map((_, i) => i),
+      );
+      assert.deepEqual(
+        got.map((l) => l.text).filter((t) => t.startsWith('line number')),
+        Array.from({ length: 400 }, (_, i) => `line number ${i}`),
+      );
+      assert.equal(result.lines, got.length);
+    } finally {
+      await ray.close();
+    }
+  });
+
+  it('re-attaching to a finished job whose log is past the cap: the tail is delivered after the lines already handled, with a warning naming the gap', async () => {
+    const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true, logMaxReadBytes: 1024 });
+    try {
+      const client = createRayClient({ address: ray.url });
+      const { submission_id: id } = await client.submit({ entrypoint: 'seq 1000' });
+      await waitFor('the job to end', async () => (await client.job(id)).status === 'SUCCEEDED');
+      const got: LogLine[] = [];
+      const warnings: string[] = [];
+      const result = await tailJobLog({
+        client,
+        submissionId: id,
+        fromLine: 5,
+        pollMs: 20,
+        onLines: (l) => void got.push(...l),
+        onWarning: (w) => warnings.push(w),
+      });
+      assert.equal(warnings.length, 1);
+      assert.match(
+        warnings[0]!,
+        /the lines between line 5 and that end .*could not be read; following on from there\.$/,
+      );
+      assert.equal(got[0]!.index, 5);
+      assert.deepEqual(
+        got.map((l) => l.index),
+        got.map((_, i) => 5 + i),
+      );
+      assert.equal(got.at(-1)!.text, '1000');
+      assert.ok(got.length < 300, `only the tail (${got.length} lines)`);
+      assert.equal(result.lines, 5 + got.length);
+    } finally {
+      await ray.close();
+    }
   });
 });
