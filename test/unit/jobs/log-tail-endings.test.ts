@@ -335,4 +335,32 @@ describe("a log past Ray's read cap (GET …/logs returns only its tail)", () =>
       await ray.close();
     }
   });
+
+  it('the gap warning says about how much log could not be read, from the cluster\'s "showing last X of Y total"', async () => {
+    // seq 1 500000 writes 3,388,895 bytes: Ray's header reads "showing last 1 MiB of 3.2 MiB total"
+    const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true, logMaxReadBytes: 2 ** 20 });
+    try {
+      const client = createRayClient({ address: ray.url });
+      const { submission_id: id } = await client.submit({ entrypoint: 'seq 1 500000' });
+      await waitFor('the job to end', async () => (await client.job(id)).status === 'SUCCEEDED');
+      const warnings: string[] = [];
+      let last: LogLine | undefined;
+      await tailJobLog({
+        client,
+        submissionId: id,
+        fromLine: 5,
+        pollMs: 20,
+        onLines: (l) => void (last = l.at(-1) ?? last),
+        onWarning: (w) => warnings.push(w),
+      });
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(
+        warnings[0]!,
+        /showing last 1 MiB of 3\.2 MiB total\): the lines between line 5 and that end \(about 2\.2 MiB of log\) could not be read/,
+      );
+      assert.equal(last?.text, '500000');
+    } finally {
+      await ray.close();
+    }
+  });
 });
