@@ -76,7 +76,11 @@ const SCOPES = {
   // What the trace browser selects and what a label changes (filter compile, labels, undo), on a real store.
   curation: {
     files: () => ['src/core/curation/compile.ts', 'src/core/curation/filter.ts', 'src/core/curation/labels.ts'],
-    tests: ['test/unit/curation/labels.test.ts', 'test/unit/curation/filter.test.ts'],
+    tests: [
+      'test/unit/curation/check-filter.test.ts',
+      'test/unit/curation/labels.test.ts',
+      'test/unit/curation/filter.test.ts',
+    ],
   },
   // Whose file a store is, and what an upgrade keeps.
   store: {
