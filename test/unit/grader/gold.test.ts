@@ -70,8 +70,38 @@ describe('gold answers', () => {
     it(`"${gold}" is ${type}`, () => assert.equal(inferAnswerType(gold), type));
   }
 
+  // From 200 characters on, only the plain-number patterns decide (normalising is skipped): each part of
+  // them is seen alone there.
+  const long = (head: string, unit: string, n: number) => head + unit.repeat(n);
+  const longCases: [string, string, string][] = [
+    ['a long integer', long('', '1', 250), 'number'],
+    ['a long decimal', `${long('', '1', 250)}.55`, 'number'],
+    ['a long decimal with nothing after its point', `${long('', '1', 250)}.`, 'math'],
+    ['a long decimal with letters after its point', `${long('', '1', 250)}.x`, 'math'],
+    ['long thousands from one digit', long('1', ',234', 60), 'number'],
+    ['long thousands from two digits', long('12', ',345', 60), 'number'],
+    ['long thousands, negative', long('-1', ',234', 60), 'number'],
+    ['a group of two after a separator', `${long('1', ',234', 60)},23`, 'math'],
+    ['a long leading-point decimal', `.${'5'.repeat(250)}`, 'number'],
+    ['a long negative leading-point decimal', `-.${'5'.repeat(250)}`, 'number'],
+    ['a long leading-point decimal with text after it', `.${'5'.repeat(250)}abc`, 'math'],
+  ];
+  for (const [what, gold, type] of longCases) {
+    it(`${what} is ${type}`, () => assert.equal(inferAnswerType(gold), type));
+  }
+
+  it('a fraction is never normalised into a number, whatever its value', () => {
+    assert.equal(inferAnswerType('\\frac{4}{2}'), 'math');
+    assert.equal(inferAnswerType('\\dfrac{4}{2}'), 'math');
+    assert.equal(inferAnswerType('\\tfrac{6}{3}'), 'math');
+    assert.equal(inferAnswerType('-5 \\text{ m}'), 'number');
+  });
+
   it('a very long answer is never normalised into a number', () => {
     assert.equal(inferAnswerType('1'.repeat(199)), 'number');
     assert.equal(inferAnswerType(`${'1'.repeat(199)} \\text{ m}`), 'math');
+    // normalised below 200 characters, not at 200
+    assert.equal(inferAnswerType(`7${' '.repeat(188)}\\text{ cm}`), 'number');
+    assert.equal(inferAnswerType(`7${' '.repeat(189)}\\text{ cm}`), 'math');
   });
 });
