@@ -79,6 +79,7 @@ describe('checkFilter', () => {
       'filter.labels: "accepted" is not one of accept, reject, star, none.',
     );
     assert.equal(refusal({ labels: 'star' }), 'filter.labels: must be a list of strings.');
+    assert.equal(refusal({ verdicts: 'correct' }), 'filter.verdicts: must be a list of strings.');
     assert.deepEqual(checkFilter({ verdicts: [], labels: [] }), {});
   });
 
@@ -134,6 +135,12 @@ describe('checkFilter', () => {
   });
 
   it('a wrong signal condition names its place in the list', () => {
+    // half a comparison is refused here (compile.ts reads one that skipped this check as a presence test)
+    assert.equal(refusal({ signals: [{ signal: 'answers', op: '>' }] }), 'filter.signals[0].value: must be a number.');
+    assert.equal(
+      refusal({ signals: [{ signal: 'answers', value: 2 }] }),
+      'filter.signals[0].op: must be one of > >= < <= =.',
+    );
     assert.equal(refusal({ signals: { signal: 'reflection' } }), 'filter.signals: must be a list of conditions.');
     assert.equal(
       refusal({ signals: [{ signal: 'reflection' }, 'x'] }),
@@ -224,5 +231,6 @@ describe('andFilters', () => {
     });
     assert.deepEqual(andFilters({ length: { max: 10 } }, { length: { max: 20 } }), { length: { max: 10 } });
     assert.deepEqual(andFilters({ length: { min: 10 } }, { length: { min: 20 } }), { length: { min: 20 } });
+    assert.deepEqual(andFilters({ length: { max: 10 } }, { length: { min: 3 } }), { length: { min: 3, max: 10 } });
   });
 });
