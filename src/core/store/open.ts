@@ -4,6 +4,7 @@ import { W2sError } from '../errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 import { openSqlite, type Database } from './sqlite';
 import { storeFailure } from './store-errors';
+import { enterWal } from './wal-mode';
 
 export type { Database } from './sqlite';
 
@@ -62,7 +63,8 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     );
   }
   try {
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     let version: number;
     let appId: number;
     try {
@@ -92,7 +94,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
         );
       }
     } else {
-      db.pragma('journal_mode = WAL');
+      enterWal(db, busyTimeoutMs);
       db.pragma('synchronous = NORMAL');
       // 64 MB of page cache: index inserts of a large import stay in memory instead of thrashing.
       db.pragma('cache_size = -65536');
