@@ -336,6 +336,38 @@ describe("a log past Ray's read cap (GET …/logs returns only its tail)", () =>
     }
   });
 
+  it('each gap in one follow gets its own warning: a second burst past the cap is a second gap, named by its own line', async () => {
+    // Two bursts of ~1.9 KB a second apart against a 512-byte cap, polled every 100 ms: the first poll of each
+    // burst sees only its end, and the second burst's end no longer holds the lines handled after the first.
+    const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true, logMaxReadBytes: 512 });
+    try {
+      const client = createRayClient({ address: ray.url });
+      const { submission_id: id } = await client.submit({ entrypoint: 'seq 1 400; sleep 1; seq 1001 1400; sleep 0.5' });
+      const got: LogLine[] = [];
+      // each warning with the lines delivered when it came (a poll delivers after the one before it is stored)
+      const warnings: { text: string; handled: number }[] = [];
+      await tailJobLog({
+        client,
+        submissionId: id,
+        fromLine: 0,
+        pollMs: 100,
+        onLines: (l) => void got.push(...l),
+        onWarning: (w) => warnings.push({ text: w, handled: got.length }),
+      });
+      assert.equal(warnings.length, 2, warnings.map((w) => w.text).join('\n'));
+      for (const w of warnings)
+        assert.equal(Number(/the lines between line (\d+) and that end/.exec(w.text)?.[1]), w.handled, w.text);
+      assert.ok(warnings[1]!.handled > warnings[0]!.handled);
+      assert.equal(got.at(-1)!.text, '1400');
+      assert.deepEqual(
+        got.map((l) => l.index),
+        got.map((_, i) => i),
+      );
+    } finally {
+      await ray.close();
+    }
+  });
+
   it('the gap warning says about how much log could not be read, from the cluster\'s "showing last X of Y total"', async () => {
     // seq 1 500000 writes 3,388,895 bytes: Ray's header reads "showing last 1 MiB of 3.2 MiB total"
     const ray = await startRayJobsServer({ pendingMs: 10, noWebSocket: true, logMaxReadBytes: 2 ** 20 });
