@@ -144,3 +144,28 @@ test('pairs mode, text: a prediction with prose but no answer marker is a bare a
     equal: true,
   });
 });
+
+test('pairs mode, choice: a bare letter is the answer as written; anything else is read as a response', () => {
+  // the letter, with or without $…$, is a bare answer
+  assert.deepEqual(gradePair({ gold: 'B', pred: '$B$', type: 'choice' }), {
+    extracted: 'B',
+    verdict: 'correct',
+    equal: true,
+  });
+  // a sentence around the letter is a response: the letter is read out of it
+  assert.deepEqual(gradePair({ gold: 'B', pred: 'The answer is B', type: 'choice' }), {
+    extracted: 'B',
+    verdict: 'correct',
+    equal: true,
+  });
+  assert.equal(gradePair({ gold: 'B', pred: 'I think it is (C) because', type: 'choice' }).extracted, 'C');
+});
+
+test('pairs mode: a harmony reply that never reached its final channel is no answer, never equal', () => {
+  // stripTemplateTokens gives null (reasoning only, like an unclosed <think>)
+  assert.deepEqual(gradePair({ gold: '5', pred: '<|channel|>analysis<|message|>still thinking about 5' }), {
+    extracted: null,
+    verdict: 'no-answer',
+    equal: false,
+  });
+});
