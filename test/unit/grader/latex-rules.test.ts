@@ -158,7 +158,8 @@ test('lastBoxed: boxes up to 70 characters apart join when the gap holds and/or/
   // no separator word (only inside another word: "band", "order")
   assert.equal(lastBoxed(`\\boxed{3} for part (a) the band order is \\boxed{4}`)!.content, '4');
   // the same answer twice with a long gap is a restatement, not a list
-  assert.equal(lastBoxed(`\\boxed{4} for part (a), and so on, then \\boxed{4}`)!.content, '4');
+  const restated = `\\boxed{1}, \\boxed{4} for part (a), and so on, then \\boxed{4}`;
+  assert.deepEqual(lastBoxed(restated), { content: '4', start: restated.lastIndexOf('\\boxed') });
   // the joined answer starts at its first box
   assert.equal(lastBoxed(`x \\boxed{3} for part (a) and \\boxed{4}`)!.start, 2);
 });
@@ -185,6 +186,7 @@ test('stripMathDelimiters: $…$, $$…$$, \\(…\\), \\[…\\] around the whole
     // a lone dollar is no pair
     ['$', '$'],
     ['$$', ''],
+    ['$$$$', ''],
     ['$5', '$5'],
     ['5$', '5$'],
     ['\\(x', '\\(x'],
