@@ -191,6 +191,12 @@ test('stripMathDelimiters: $…$, $$…$$, \\(…\\), \\[…\\] around the whole
     ['5$', '5$'],
     ['\\(x', '\\(x'],
     ['x\\]', 'x\\]'],
+    ['x\\)', 'x\\)'],
+    ['\\[x', '\\[x'],
+    // `$$` on one side only is no pair
+    ['$$x+1', '$$x+1'],
+    ['x+1$$', 'x+1$$'],
+    ['$$$', '$$$'],
     ['plain', 'plain'],
   ] as const)
     assert.equal(stripMathDelimiters(raw), want, raw);
@@ -220,4 +226,24 @@ test('afterThinking: every reasoning template, the text after its last close; an
     type: 'math',
   });
   assert.deepEqual([r.extracted, r.verdict], ['5', 'correct']);
+});
+
+test('findBoxes: `\\boxed 5` keeps dots inside the token (only closing punctuation at its end goes), at its place', () => {
+  assert.deepEqual(
+    findBoxes('so \\boxed 0.5.').map((b) => b.content),
+    ['0.5'],
+  );
+  const s = 'so \\boxed 5 and \\boxed 6';
+  assert.deepEqual(
+    findBoxes(s).map((b) => [b.content, s.slice(b.start, b.end)]),
+    [
+      ['5', '\\boxed 5'],
+      ['6', '\\boxed 6'],
+    ],
+  );
+});
+
+test('lastBoxed: boxes are compared and joined by their trimmed contents', () => {
+  assert.equal(lastBoxed('\\boxed{ 4 } \\boxed{4}')!.content, '4');
+  assert.equal(lastBoxed('\\boxed{ 1 }, \\boxed{2}')!.content, '1, 2');
 });
