@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gradeResponse } from '../../../src/core/grader';
-import { stripTemplateTokens } from '../../../src/core/grader/template';
+import { holdsMarkers, stripTemplateTokens } from '../../../src/core/grader/template';
 
 /** stripTemplateTokens with runs of white space collapsed (what is kept matters, not the spaces left). */
 const stripped = (s: string): string | null => stripTemplateTokens(s)?.replace(/\s+/g, ' ').trim() ?? null;
@@ -24,6 +24,8 @@ test('role headers go with every role word they may carry (assistant, user, syst
     ['<start_of_turn>\n5', '5'],
     ['<|Assistant|>5', '5'],
     ['<|start|> assistant 5', '5'],
+    ['<|start|>assistant\n5', '5'],
+    ['<start_of_turn> user\n5', '5'],
     ['[/INST]5', '5'],
   ] as const)
     assert.equal(stripped(raw), want, raw);
@@ -48,4 +50,14 @@ test("Sky-T1's structure tokens are kept in either bar style, for the reasoning 
   assert.equal(stripped('a<|x｜>b'), 'a b');
   // a bar token needs a name
   assert.equal(stripped('a<||>b'), 'a<||>b');
+});
+
+test('a role header between two numbers must not glue them into one', () => {
+  assert.equal(stripped('5<s>6'), '5 6');
+  assert.equal(stripped('5[INST]6'), '5 6');
+});
+
+test('holdsMarkers reads what follows each `<`, never text without one', () => {
+  for (const s of ['xthink about it', 'xanswer', 'xs> and more']) assert.ok(!holdsMarkers(s), s);
+  assert.ok(holdsMarkers('x<think'));
 });
