@@ -30,7 +30,7 @@ import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
 
 const qwenBase = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
-const runtime = { concurrency: 2, timeoutMs: 5000, threads: 0, retry: { attempts: 1 } };
+const runtime = { concurrency: 2, timeoutMs: 5000, threads: 0, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } };
 let server: FakeServer;
 let pool: GraderPool;
 let store: Store;
