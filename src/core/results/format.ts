@@ -236,7 +236,8 @@ function paperTable(c: Comparison, n: Numbers): PaperTable {
   };
   const rgrCell = (r: Rgr | MeanRgr | null) => {
     if (!r) return n.dash;
-    if (r.value === null) return `${n.dash}${mark((r.reason ?? '').replace(/^undefined: /, 'undefined: '))}`;
+    // the footnote keeps the reason whole ("undefined: …"), unlike the cell text that drops the prefix
+    if (r.value === null) return `${n.dash}${mark(r.reason ?? '')}`;
     const half = r.interval ? (r.interval.high - r.interval.low) / 2 : null;
     const text = half === null ? n.number(r.value) : n.pm(r.value, half);
     return 'unstable' in r && r.unstable ? `${text}${mark(r.reason!)}` : text;

@@ -483,7 +483,7 @@ describe('compact Markdown (paper table)', () => {
     assert.ok(lines.includes('| s1 | 30.0 | – | – | – | –\\* |'), md);
     assert.ok(lines.includes('| s2 | – | 10.0 | – | – | – |'), md);
     assert.ok(lines.includes('| s1 | 400.0\\*\\* | –\\*\\*\\* | –\\* |'), md);
-    assert.ok(lines.includes('| s2 | – | –\\*\\*\\* | – |'), md, 'the same reason, the same mark');
+    assert.ok(lines.includes('| s2 | – | –\\*\\*\\* | – |'), `the same reason, the same mark: ${md}`);
     assert.deepEqual(lines.slice(-4), [
       '_\\* undefined: no stable benchmark_',
       '_\\*\\* unstable: RL beats the base by 1 problem_',
