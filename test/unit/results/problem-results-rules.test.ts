@@ -42,10 +42,12 @@ describe('coverage of a set by an evaluation', () => {
         outcome('b', [sample(0, null)]),
         outcome('c', [sample(0, 'correct')]),
         outcome('d', []),
+        outcome('e', [sample(0, 'correct'), sample(1, null)]),
       ],
       10,
     );
-    assert.deepEqual(c, { graded: 2, of: 10, partial: true });
+    // a, c and e; not b (nothing graded) nor d (nothing stored)
+    assert.deepEqual(c, { graded: 3, of: 10, partial: true });
   });
 
   test('rule: partial means fewer problems graded than the set holds; all of them is not partial', () => {
