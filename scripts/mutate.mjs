@@ -30,18 +30,26 @@ const SCOPES = {
     files: () => listTs('src/core/problems', []),
     tests: ['test/unit/problems/*.test.ts'],
   },
-  // What a results table says (RGR, Δ, intervals, averages, the paper formats), judged by the pure metric
-  // tests first, then the comparison on small hand-graded stores (the base; the table's columns, rows,
-  // selectors and reasons), then on a real store built from the synthetic fixture with known answers.
+  // What a results table says (RGR, Δ, intervals, averages, the paper formats), judged by the pure rule
+  // tests first (outcomes, settings choices, the text formats), then the pure metric tests, then the
+  // comparison on small hand-graded stores (the base; the table's columns, rows, selectors and reasons),
+  // then on a real store built from the synthetic fixture with known answers, then the evaluations, their
+  // re-runs and per-problem results on real stores sampled from the fake server.
   results: {
     files: () => listTs('src/core/results', []),
     tests: [
+      'test/unit/results/outcomes-rules.test.ts',
+      'test/unit/results/choices-rules.test.ts',
+      'test/unit/results/format-rules.test.ts',
       'test/unit/results/estimators.test.ts',
       'test/unit/results/metrics.test.ts',
       'test/unit/results/comparison-base.test.ts',
       'test/unit/results/comparison-table.test.ts',
       'test/unit/results/comparison.test.ts',
       'test/unit/results/evaluations.test.ts',
+      'test/unit/results/problem-results-rules.test.ts',
+      'test/unit/results/eval-runs-rules.test.ts',
+      'test/unit/results/rerun-rules.test.ts',
       'test/unit/results/lineage.test.ts',
       'test/unit/results/problem-lineage.test.ts',
     ],
