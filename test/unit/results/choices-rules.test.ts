@@ -7,7 +7,8 @@ import { comparisonChoices } from '../../../src/core/results/choices';
 import { MAJ_VOTES } from '../../../src/core/results/metrics';
 import { RGR_AGGREGATIONS } from '../../../src/core/results/rgr';
 
-const from = (settings: Record<string, unknown>) => comparisonChoices((k) => (Object.hasOwn(settings, k) ? settings[k] : undefined));
+const from = (settings: Record<string, unknown>) =>
+  comparisonChoices((k) => (Object.hasOwn(settings, k) ? settings[k] : undefined));
 
 describe('comparisonChoices', () => {
   test('rule: each choice is read from its own setting (rgrMinGap, average, rgrMean, majVote), no other', () => {
@@ -36,7 +37,7 @@ describe('comparisonChoices', () => {
     for (const v of MAJ_VOTES) assert.equal(from({ majVote: v }).majVote, v);
   });
 
-  test('rule: a value outside a setting\'s choices is left out, even a choice of another setting', () => {
+  test("rule: a value outside a setting's choices is left out, even a choice of another setting", () => {
     const c = from({ average: 'exact', rgrMean: 'macro', majVote: 'mean-of-ratios' });
     assert.equal(c.weighting, undefined);
     assert.equal(c.rgrAggregation, undefined);

@@ -30,7 +30,12 @@ import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
 
 const qwenBase = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
-const runtime = { concurrency: 2, timeoutMs: 5000, threads: 0, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } };
+const runtime = {
+  concurrency: 2,
+  timeoutMs: 5000,
+  threads: 0,
+  retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+};
 let server: FakeServer;
 let pool: GraderPool;
 let store: Store;
@@ -38,7 +43,11 @@ let dir: string;
 
 const problemOf = (prompt: string) => Number(/\(problem (\d+)\)/.exec(prompt)![1]);
 /** The fake answers problem i right iff `solved(i)`; requests for `failing` problems get a 400; `cut` ones stop at max_tokens. */
-const serve = (solved: (i: number) => boolean, failing: (i: number) => boolean = () => false, cut: (i: number) => boolean = () => false) => {
+const serve = (
+  solved: (i: number) => boolean,
+  failing: (i: number) => boolean = () => false,
+  cut: (i: number) => boolean = () => false,
+) => {
   server.options = {
     models: ['fake-model', 'teacher-model'],
     answer: (prompt) => (solved(problemOf(prompt)) ? String(2 * problemOf(prompt)) : '999'),
@@ -66,7 +75,11 @@ before(async () => {
   );
   await importProblemSet(store, { file, name: 'six' });
   // "ev": p0..p3, two samples each; even problems right; p1's requests fail; p2's generations are cut short
-  serve((i) => i % 2 === 0, (i) => i === 1, (i) => i === 2);
+  serve(
+    (i) => i % 2 === 0,
+    (i) => i === 1,
+    (i) => i === 2,
+  );
   await sampleRun(store, {
     kind: 'eval',
     runName: 'ev',
@@ -104,7 +117,11 @@ describe('evaluations in a store', () => {
   test('rule: results are evaluations and imported results; sampling runs are not', async () => {
     assert.deepEqual([...RESULT_KINDS], ['eval', 'import']);
     importTraces(store, {
-      file: writeFile(dir, 'paper.jsonl', JSON.stringify({ question: 'What is 0 + 0? (problem 0)', response: '\\boxed{0}' })),
+      file: writeFile(
+        dir,
+        'paper.jsonl',
+        JSON.stringify({ question: 'What is 0 + 0? (problem 0)', response: '\\boxed{0}' }),
+      ),
       setName: 'six',
       runName: 'paper',
       model: 'paper-model',
@@ -118,7 +135,7 @@ describe('evaluations in a store', () => {
     );
   });
 
-  test('rule: an evaluation as listed carries its run\'s fields (set, model, samples, endpoint, job, times)', () => {
+  test("rule: an evaluation as listed carries its run's fields (set, model, samples, endpoint, job, times)", () => {
     const ev = evalRun('ev');
     const row = findRun(store, 'ev')!;
     assert.deepEqual(
@@ -140,7 +157,10 @@ describe('evaluations in a store', () => {
     // p0 and p3 again, all right now; then p0 again with every request failing
     serve(() => true);
     await evaluateProblems(store, 'ev', ['p0', 'p3'], runtime);
-    serve(() => true, () => true);
+    serve(
+      () => true,
+      () => true,
+    );
     await evaluateProblems(store, 'ev', ['p0'], runtime);
     await gradeTraces(store, pool, {});
     const ev = evalRun('ev');
@@ -245,7 +265,10 @@ describe('the outcomes of an evaluation', () => {
     );
     // p1 (never re-run) keeps the evaluation's own layer, p2 too
     assert.equal(
-      outcomes[2]!.samples.every((s) => (store.db.prepare('SELECT run_id AS r FROM traces WHERE id = ?').get(s.traceId) as { r: number }).r === ev.id),
+      outcomes[2]!.samples.every(
+        (s) =>
+          (store.db.prepare('SELECT run_id AS r FROM traces WHERE id = ?').get(s.traceId) as { r: number }).r === ev.id,
+      ),
       true,
     );
   });
@@ -319,7 +342,10 @@ describe('the outcomes of an evaluation', () => {
   test('rule: a re-run of a problem the evaluation never had stands even when all it has is failures', async () => {
     // p5 was never sampled by "ev"; a re-run whose only traces for it failed is still its outcome
     const run = findRun(store, 'ev')!;
-    serve(() => true, () => true);
+    serve(
+      () => true,
+      () => true,
+    );
     await sampleRun(store, {
       kind: 'eval',
       runName: 'ev@rerun-9',
@@ -344,14 +370,15 @@ describe('the fingerprint of an evaluation', () => {
   test('rule: it names the runs it covers (the evaluation, then its re-runs) and counts their traces, grades and failures', () => {
     const ev = evalRun('ev');
     const ids = [ev.id, ...ev.reruns.map((r) => r.id)];
-    const q = (sql: string) =>
-      (store.db.prepare(sql.replace('IDS', ids.join(','))).get() as { v: number | string }).v;
+    const q = (sql: string) => (store.db.prepare(sql.replace('IDS', ids.join(','))).get() as { v: number | string }).v;
     assert.deepEqual(parts(ev), [
       ids.join(','),
       String(q('SELECT count(*) AS v FROM traces WHERE run_id IN (IDS)')),
       String(q('SELECT max(id) AS v FROM traces WHERE run_id IN (IDS)')),
       String(q('SELECT count(*) AS v FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id IN (IDS)')),
-      String(q('SELECT max(g.graded_at) AS v FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id IN (IDS)')),
+      String(
+        q('SELECT max(g.graded_at) AS v FROM grades g JOIN traces t ON t.id = g.trace_id WHERE t.run_id IN (IDS)'),
+      ),
       String(q('SELECT count(*) AS v FROM traces WHERE run_id IN (IDS) AND error IS NOT NULL')),
     ]);
     assert.ok(ev.reruns.length >= 2, 'several re-runs: the ids are joined by commas');

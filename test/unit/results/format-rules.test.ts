@@ -47,7 +47,15 @@ const metrics = (m: Partial<Metrics> = {}): Metrics => ({
   breakdowns: {},
   ...m,
 });
-const noRgr: Rgr = { value: null, reason: 'undefined: no base or RL chosen', unstable: false, common: 0, gap: null, gapProblems: null, interval: null };
+const noRgr: Rgr = {
+  value: null,
+  reason: 'undefined: no base or RL chosen',
+  unstable: false,
+  common: 0,
+  gap: null,
+  gapProblems: null,
+  interval: null,
+};
 const rgr = (r: Partial<Rgr>): Rgr => ({ ...noRgr, ...r });
 const cell = (c: Partial<Cell> & { metrics?: Metrics }): Cell => ({
   run: 'run',
@@ -103,8 +111,16 @@ const LINEAGE: Lineage = {
 };
 
 // base, RL and a student (partial on A, trained on a snapshot) on sets A (100 problems) and B (30)
-const baseA = cell({ run: 'base-a', metrics: metrics({ accuracy: 0.2, interval: { low: 0.12, high: 0.28, method: 'bootstrap' } }) });
-const baseB = cell({ run: 'base-b', setProblems: 30, coverage: { graded: 30, of: 30, partial: false }, metrics: metrics({ accuracy: 0.1 }) });
+const baseA = cell({
+  run: 'base-a',
+  metrics: metrics({ accuracy: 0.2, interval: { low: 0.12, high: 0.28, method: 'bootstrap' } }),
+});
+const baseB = cell({
+  run: 'base-b',
+  setProblems: 30,
+  coverage: { graded: 30, of: 30, partial: false },
+  metrics: metrics({ accuracy: 0.1 }),
+});
 const rlA = cell({ run: 'rl-a', metrics: metrics({ accuracy: 0.52 }) });
 const studentA = cell({
   run: 's-a',
@@ -141,7 +157,14 @@ const FULL: Comparison = {
       model: 'rl',
       roles: ['rl', 'teacher'],
       cells: { a: rlA, b: null },
-      average: { weighting: 'macro', accuracy: 0.52, over: 1, of: 2, partial: 0, delta: { weighting: 'macro', value: 0.3, interval: null, over: 1, common: 100 } },
+      average: {
+        weighting: 'macro',
+        accuracy: 0.52,
+        over: 1,
+        of: 2,
+        partial: 0,
+        delta: { weighting: 'macro', value: 0.3, interval: null, over: 1, common: 100 },
+      },
     }),
     row({
       model: 'student',
@@ -156,7 +179,13 @@ const FULL: Comparison = {
         partial: 1,
         delta: { weighting: 'macro', value: 0.05, interval: { low: -0.05, high: 0.15 }, over: 2, common: 80 },
       },
-      rgr: meanRgr({ value: 0.5, interval: { low: 0.3, high: 0.7 }, over: 1, of: 2, leftOut: { undefined: 1, unstable: 0, noCommon: 0 } }),
+      rgr: meanRgr({
+        value: 0.5,
+        interval: { low: 0.3, high: 0.7 },
+        over: 1,
+        of: 2,
+        leftOut: { undefined: 1, unstable: 0, noCommon: 0 },
+      }),
     }),
   ],
 };
@@ -165,7 +194,14 @@ const PLAIN: Comparison = {
   ...FULL,
   base: null,
   rl: null,
-  rows: [row({ model: 'm', roles: [], cells: { a: baseA, b: null }, average: { weighting: 'macro', accuracy: 0.2, over: 1, of: 2, partial: 0, delta: null } })],
+  rows: [
+    row({
+      model: 'm',
+      roles: [],
+      cells: { a: baseA, b: null },
+      average: { weighting: 'macro', accuracy: 0.2, over: 1, of: 2, partial: 0, delta: null },
+    }),
+  ],
 };
 
 describe('numbers', () => {
@@ -198,16 +234,32 @@ describe('numbers', () => {
 
 describe('RGR as text', () => {
   test('rule: an undefined RGR says why, without its "undefined: " prefix (only a leading one)', () => {
-    assert.equal(rgrText(rgr({ reason: 'undefined: RL does not beat the base' })), 'undefined (RL does not beat the base)');
-    assert.equal(rgrText(rgr({ reason: 'gap undefined: no common problems' })), 'undefined (gap undefined: no common problems)');
+    assert.equal(
+      rgrText(rgr({ reason: 'undefined: RL does not beat the base' })),
+      'undefined (RL does not beat the base)',
+    );
+    assert.equal(
+      rgrText(rgr({ reason: 'gap undefined: no common problems' })),
+      'undefined (gap undefined: no common problems)',
+    );
     assert.equal(rgrText(rgr({ reason: undefined })), 'undefined ()');
   });
 
   test('rule: a value in percent with its interval, or why it has none; an unstable one says why', () => {
     assert.equal(rgrText(rgr({ value: 0.5, interval: { low: 0.3, high: 0.7 } })), '50.0% [30.0, 70.0]');
-    assert.equal(rgrText(rgr({ value: -0.25, intervalNote: 'a bound is unbounded' })), `${M}25.0% (no interval: a bound is unbounded)`);
     assert.equal(
-      rgrText(rgr({ value: 4, interval: { low: 3, high: 5 }, unstable: true, reason: 'unstable: RL beats the base by 1 problem' })),
+      rgrText(rgr({ value: -0.25, intervalNote: 'a bound is unbounded' })),
+      `${M}25.0% (no interval: a bound is unbounded)`,
+    );
+    assert.equal(
+      rgrText(
+        rgr({
+          value: 4,
+          interval: { low: 3, high: 5 },
+          unstable: true,
+          reason: 'unstable: RL beats the base by 1 problem',
+        }),
+      ),
       '400.0% [300.0, 500.0] (unstable: RL beats the base by 1 problem)',
     );
   });
@@ -225,33 +277,48 @@ describe('a cell', () => {
       cellText(studentA, true),
       '60.0 [50.0, 70.0] · partial: 50 of 100 problems graded · Δ +20.0 [+10.0, +30.0] on 50 of 100 · RGR 50.0% [30.0, 70.0] on 50 of 100',
     );
-    assert.equal(cellText(studentA), '60.0 [50.0, 70.0] · partial: 50 of 100 problems graded · Δ +20.0 [+10.0, +30.0] on 50 of 100');
+    assert.equal(
+      cellText(studentA),
+      '60.0 [50.0, 70.0] · partial: 50 of 100 problems graded · Δ +20.0 [+10.0, +30.0] on 50 of 100',
+    );
   });
 
   test('rule: "on N of M" only where N is less than the whole set; an RGR without common problems has none', () => {
     // Δ on all 30 of 30; RGR undefined on 0 common problems
-    assert.equal(cellText(studentB, true), `40.0 · Δ ${M}10.0 [${M}20.0, 0.0] · RGR undefined (RL does not beat the base (gap ≤ 0))`);
-    const whole = cell({ metrics: metrics({ accuracy: 0.3 }), rgr: rgr({ value: 0.5, interval: { low: 0.3, high: 0.7 }, common: 100 }) });
+    assert.equal(
+      cellText(studentB, true),
+      `40.0 · Δ ${M}10.0 [${M}20.0, 0.0] · RGR undefined (RL does not beat the base (gap ≤ 0))`,
+    );
+    const whole = cell({
+      metrics: metrics({ accuracy: 0.3 }),
+      rgr: rgr({ value: 0.5, interval: { low: 0.3, high: 0.7 }, common: 100 }),
+    });
     assert.equal(cellText(whole, true), '30.0 · RGR 50.0% [30.0, 70.0]');
   });
 
   test('rule: where there is no Δ, its note says why', () => {
-    assert.equal(cellText(cell({ metrics: metrics({ accuracy: 0.3 }), deltaNote: 'no common problems' })), '30.0 · Δ: no common problems');
+    assert.equal(
+      cellText(cell({ metrics: metrics({ accuracy: 0.3 }), deltaNote: 'no common problems' })),
+      '30.0 · Δ: no common problems',
+    );
   });
 
-  test('rule: a partial evaluation\'s coverage reads as partialText', () => {
+  test("rule: a partial evaluation's coverage reads as partialText", () => {
     assert.equal(coverageText(studentA), 'partial: 50 of 100 problems graded');
     assert.equal(coverageText(baseA), '');
   });
 });
 
-describe('the table\'s cells', () => {
+describe("the table's cells", () => {
   test('rule: the average is named for its weighting and number of benchmarks (one benchmark: singular)', () => {
     assert.equal(averageName(FULL), 'macro mean over 2 benchmarks');
     assert.equal(averageName({ ...FULL, sets: [FULL.sets[0]!] }), 'macro mean over 1 benchmark');
     const micro = { ...FULL, settings: { ...SETTINGS, weighting: 'micro' as const } };
     assert.equal(averageName(micro), 'micro mean (weighted by problems) over 2 benchmarks');
-    assert.equal(averageName({ ...micro, sets: [FULL.sets[0]!] }), 'micro mean (weighted by problems) over 1 benchmark');
+    assert.equal(
+      averageName({ ...micro, sets: [FULL.sets[0]!] }),
+      'micro mean (weighted by problems) over 1 benchmark',
+    );
   });
 
   test('rule: header: Model, Role, the sets, Avg., Avg. Δ with a base, RGR with base and RL, lineage where any row has one', () => {
@@ -266,14 +333,10 @@ describe('the table\'s cells', () => {
       'Trained on (teacher accuracy)',
     ]);
     assert.deepEqual(comparisonCells(PLAIN).header, ['Model', 'Role', 'A', 'B', 'Avg. (macro)']);
-    assert.deepEqual(comparisonCells({ ...FULL, rl: null, rows: FULL.rows.map((r) => ({ ...r, lineage: null })) }).header, [
-      'Model',
-      'Role',
-      'A',
-      'B',
-      'Avg. (macro)',
-      'Avg. Δ',
-    ]);
+    assert.deepEqual(
+      comparisonCells({ ...FULL, rl: null, rows: FULL.rows.map((r) => ({ ...r, lineage: null })) }).header,
+      ['Model', 'Role', 'A', 'B', 'Avg. (macro)', 'Avg. Δ'],
+    );
   });
 
   test('rule: per-set RGR and the mean RGR only for students (the base and RL are 0 and 1 by definition); roles "RL" and joined', () => {
@@ -299,9 +362,30 @@ describe('the table\'s cells', () => {
       rgr: meanRgr({ value: null, reason: 'undefined: no stable benchmark' }),
     });
     const c = { ...FULL, rows: [r] };
-    assert.deepEqual(comparisonCells(c).rows[0]!.slice(4), ['25.0 (1 of 2 sets, 1 partial)', '–', 'undefined (no stable benchmark)']);
-    const none = { ...FULL, rows: [row({ model: 'y', rgr: meanRgr({ value: 0.1, intervalNote: 'too few', over: 2, leftOut: { undefined: 0, unstable: 2, noCommon: 3 } }) })] };
-    assert.deepEqual(comparisonCells(none).rows[0]!.slice(4), ['–', '–', '10.0% (no interval: too few) over 2 of 2 (left out: 2 unstable, 3 without common problems)']);
+    assert.deepEqual(comparisonCells(c).rows[0]!.slice(4), [
+      '25.0 (1 of 2 sets, 1 partial)',
+      '–',
+      'undefined (no stable benchmark)',
+    ]);
+    const none = {
+      ...FULL,
+      rows: [
+        row({
+          model: 'y',
+          rgr: meanRgr({
+            value: 0.1,
+            intervalNote: 'too few',
+            over: 2,
+            leftOut: { undefined: 0, unstable: 2, noCommon: 3 },
+          }),
+        }),
+      ],
+    };
+    assert.deepEqual(comparisonCells(none).rows[0]!.slice(4), [
+      '–',
+      '–',
+      '10.0% (no interval: too few) over 2 of 2 (left out: 2 unstable, 3 without common problems)',
+    ]);
     const noMean = { ...FULL, rows: [row({ model: 'z', rgr: meanRgr({ value: null, reason: undefined }) })] };
     assert.equal(comparisonCells(noMean).rows[0]![6], 'undefined ()');
     const noRow = { ...FULL, rows: [row({ model: 'w' })] };
@@ -309,19 +393,28 @@ describe('the table\'s cells', () => {
   });
 
   test('rule: lineage names the snapshot and its preset; teachers and the SFT job only where known', () => {
-    const bare = { ...FULL, rows: [row({ model: 's', lineage: { ...LINEAGE, preset: 'all (W2SR)', teachers: [], job: null } })] };
+    const bare = {
+      ...FULL,
+      rows: [row({ model: 's', lineage: { ...LINEAGE, preset: 'all (W2SR)', teachers: [], job: null } })],
+    };
     assert.equal(comparisonCells(bare).rows[0]!.at(-1), 'snap1: all (W2SR)');
   });
 });
 
 describe('notes', () => {
   test('rule: what accuracy is, its interval at the stated confidence, and the bootstrap settings', () => {
-    assert.equal(notes(PLAIN)[0], 'Accuracy: pass@1 averaged over samples, in %, with its 95% bootstrap; bootstrap: 1000 resamples, seed 7.');
+    assert.equal(
+      notes(PLAIN)[0],
+      'Accuracy: pass@1 averaged over samples, in %, with its 95% bootstrap; bootstrap: 1000 resamples, seed 7.',
+    );
     assert.match(notes({ ...PLAIN, settings: { ...SETTINGS, confidence: 0.899 } })[0]!, /with its 90% bootstrap/);
   });
 
   test('rule: the average note says what a partial evaluation means only when a row has one', () => {
-    assert.equal(notes(PLAIN)[1], 'Avg.: macro mean over 2 benchmarks, over the benchmarks each model has a graded result on.');
+    assert.equal(
+      notes(PLAIN)[1],
+      'Avg.: macro mean over 2 benchmarks, over the benchmarks each model has a graded result on.',
+    );
     assert.equal(
       notes(FULL)[1],
       'Avg.: macro mean over 2 benchmarks, over the benchmarks each model has a graded result on. A partial evaluation covers part of its set; its accuracy is on the problems it graded.',
@@ -357,7 +450,12 @@ describe('notes', () => {
     const withMaj = (majVote: Settings['majVote']): Comparison => ({
       ...PLAIN,
       settings: { ...SETTINGS, majVote },
-      rows: [row({ model: 'm', cells: { a: cell({ metrics: metrics({ majAtK: [{ k: 2, value: 0.5, problems: 10 }] }) }), b: null } })],
+      rows: [
+        row({
+          model: 'm',
+          cells: { a: cell({ metrics: metrics({ majAtK: [{ k: 2, value: 0.5, problems: 10 }] }) }), b: null },
+        }),
+      ],
     });
     assert.equal(
       notes(withMaj('exact'))[2],
@@ -382,8 +480,17 @@ describe('terminal table and Markdown', () => {
     const c: Comparison = {
       ...PLAIN,
       rows: [
-        row({ model: 'a-long-model', roles: ['teacher'], cells: { a: baseA, b: null }, average: { weighting: 'macro', accuracy: 0.2, over: 2, of: 2, partial: 0, delta: null } }),
-        row({ model: 'm', cells: {}, average: { weighting: 'macro', accuracy: null, over: 0, of: 2, partial: 0, delta: null } }),
+        row({
+          model: 'a-long-model',
+          roles: ['teacher'],
+          cells: { a: baseA, b: null },
+          average: { weighting: 'macro', accuracy: 0.2, over: 2, of: 2, partial: 0, delta: null },
+        }),
+        row({
+          model: 'm',
+          cells: {},
+          average: { weighting: 'macro', accuracy: null, over: 0, of: 2, partial: 0, delta: null },
+        }),
       ],
     };
     assert.equal(
@@ -402,7 +509,13 @@ describe('terminal table and Markdown', () => {
   test('rule: Markdown escapes \\ | * _ and puts newlines on one line; text columns left, numbers right', () => {
     const c: Comparison = {
       ...PLAIN,
-      rows: [row({ model: 'a|b*c_d\\e\nf', cells: { a: baseA, b: null }, average: { weighting: 'macro', accuracy: 0.2, over: 2, of: 2, partial: 0, delta: null } })],
+      rows: [
+        row({
+          model: 'a|b*c_d\\e\nf',
+          cells: { a: baseA, b: null },
+          average: { weighting: 'macro', accuracy: 0.2, over: 2, of: 2, partial: 0, delta: null },
+        }),
+      ],
     };
     assert.equal(
       toMarkdown(c),
@@ -426,7 +539,10 @@ const MARKS: Comparison = {
     row({
       model: 's1',
       cells: {
-        a: cell({ metrics: metrics({ accuracy: 0.3 }), rgr: rgr({ value: 4, unstable: true, reason: 'unstable: RL beats the base by 1 problem', common: 100 }) }),
+        a: cell({
+          metrics: metrics({ accuracy: 0.3 }),
+          rgr: rgr({ value: 4, unstable: true, reason: 'unstable: RL beats the base by 1 problem', common: 100 }),
+        }),
         b: cell({ metrics: metrics({ accuracy: null }), rgr: rgr({ reason: 'undefined: gap ≤ 0' }) }),
       },
       rgr: meanRgr({ value: null, reason: 'undefined: no stable benchmark' }),
@@ -451,7 +567,7 @@ describe('compact Markdown (paper table)', () => {
     ]);
   });
 
-  test('rule: a second table of the students\' per-benchmark RGR and their mean', () => {
+  test("rule: a second table of the students' per-benchmark RGR and their mean", () => {
     const lines = toCompactMarkdown(FULL).split('\n');
     assert.deepEqual(lines.slice(5, 10), [
       '',
@@ -566,8 +682,21 @@ describe('LaTeX', () => {
       rows: [
         row({
           model: 'n',
-          cells: { a: cell({ metrics: metrics({ accuracy: 0.1 }), rgr: rgr({ value: -0.25, interval: { low: -0.5, high: 0 }, common: 100 }) }), b: null },
-          average: { weighting: 'macro', accuracy: 0.1, over: 1, of: 2, partial: 0, delta: { weighting: 'macro', value: -0.1, interval: null, over: 1, common: 100 } },
+          cells: {
+            a: cell({
+              metrics: metrics({ accuracy: 0.1 }),
+              rgr: rgr({ value: -0.25, interval: { low: -0.5, high: 0 }, common: 100 }),
+            }),
+            b: null,
+          },
+          average: {
+            weighting: 'macro',
+            accuracy: 0.1,
+            over: 1,
+            of: 2,
+            partial: 0,
+            delta: { weighting: 'macro', value: -0.1, interval: null, over: 1, common: 100 },
+          },
           rgr: meanRgr({ value: -0.25, over: 1 }),
         }),
       ],
@@ -579,7 +708,10 @@ describe('LaTeX', () => {
   });
 
   test('rule: LaTeX specials in names are escaped (\\ { } $ & # ^ _ % ~)', () => {
-    const c: Comparison = { ...PLAIN, rows: [row({ model: 'a\\b{c}d$e&f#g^h_i%j~k', cells: {}, average: PLAIN.rows[0]!.average })] };
+    const c: Comparison = {
+      ...PLAIN,
+      rows: [row({ model: 'a\\b{c}d$e&f#g^h_i%j~k', cells: {}, average: PLAIN.rows[0]!.average })],
+    };
     assert.ok(
       toLatex(c).includes('a\\textbackslash{}b\\{c\\}d\\$e\\&f\\#g\\^{}h\\_i\\%j\\~{}k & -- & -- & $20.0$ \\\\'),
       toLatex(c),
@@ -639,7 +771,13 @@ describe('CSV', () => {
                 truncationRate: 0.25,
                 failedSamples: 3,
               }),
-              rgr: rgr({ value: 4, interval: { low: 3, high: 5 }, common: 50, unstable: true, reason: 'unstable: gap of 1' }),
+              rgr: rgr({
+                value: 4,
+                interval: { low: 3, high: 5 },
+                common: 50,
+                unstable: true,
+                reason: 'unstable: gap of 1',
+              }),
             }),
             b: null,
           },
@@ -648,28 +786,90 @@ describe('CSV', () => {
     };
     const [, a, b] = toCsv(c).split('\n');
     assert.deepEqual(parse(a!), [
-      's', 'student', 'a', 's-a', 'import', 'interrupted', '4', '50', '100', 'true',
-      '0.6', '0.5', '0.7', 'wilson',
-      '0.2', '0.1', '0.3', '50',
-      '4', '3', '5', '50', 'true', 'unstable: gap of 1',
-      '1:0.6 2:0.666667', '1:50 2:40', '2:0.142857', '2:40', 'equivalent',
-      '123.456789', '2', '0.25', '3',
-      'snap1', 'correct only (W2SR-P)', 't1 t2', '0.724 ',
+      's',
+      'student',
+      'a',
+      's-a',
+      'import',
+      'interrupted',
+      '4',
+      '50',
+      '100',
+      'true',
+      '0.6',
+      '0.5',
+      '0.7',
+      'wilson',
+      '0.2',
+      '0.1',
+      '0.3',
+      '50',
+      '4',
+      '3',
+      '5',
+      '50',
+      'true',
+      'unstable: gap of 1',
+      '1:0.6 2:0.666667',
+      '1:50 2:40',
+      '2:0.142857',
+      '2:40',
+      'equivalent',
+      '123.456789',
+      '2',
+      '0.25',
+      '3',
+      'snap1',
+      'correct only (W2SR-P)',
+      't1 t2',
+      '0.724 ',
     ]);
     // no evaluation of b: only the model, its roles, the set and its size, and the lineage
     assert.deepEqual(parse(b!), [
-      's', 'student', 'b', '', '', '', '', '', '30', '',
-      '', '', '', '',
-      '', '', '', '',
-      '', '', '', '', '', '',
-      '', '', '', '', '',
-      '', '', '', '',
-      'snap1', 'correct only (W2SR-P)', 't1 t2', '0.724 ',
+      's',
+      'student',
+      'b',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '30',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      'snap1',
+      'correct only (W2SR-P)',
+      't1 t2',
+      '0.724 ',
     ]);
   });
 
   test('rule: RGR problems empty where none are common; false is written as false', () => {
-    const [, a] = toCsv({ ...PLAIN, sets: [FULL.sets[0]!], rows: [row({ model: 'm', cells: { a: baseA } })] }).split('\n');
+    const [, a] = toCsv({ ...PLAIN, sets: [FULL.sets[0]!], rows: [row({ model: 'm', cells: { a: baseA } })] }).split(
+      '\n',
+    );
     const f = parse(a!);
     assert.equal(f[9], 'false', 'partial');
     assert.equal(f[21], '', 'rgr_problems with no common problem');
@@ -677,7 +877,11 @@ describe('CSV', () => {
   });
 
   test('rule: a field with a comma, quote or line break is quoted, its quotes doubled', () => {
-    const c: Comparison = { ...PLAIN, sets: [FULL.sets[0]!], rows: [row({ model: 'a,"b"', cells: {} }), row({ model: 'x\ny', cells: {} }), row({ model: 'r\rs', cells: {} })] };
+    const c: Comparison = {
+      ...PLAIN,
+      sets: [FULL.sets[0]!],
+      rows: [row({ model: 'a,"b"', cells: {} }), row({ model: 'x\ny', cells: {} }), row({ model: 'r\rs', cells: {} })],
+    };
     const lines = toCsv(c).split('\n');
     assert.ok(lines[1]!.startsWith('"a,""b""",,a,'), lines[1]);
     assert.equal(lines[2], '"x');

@@ -2,7 +2,12 @@
 // in what order, and a problem's score. Pure functions on hand-made outcomes.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { gradedSamples, problemScore, type ProblemOutcome, type SampleOutcome } from '../../../src/core/results/outcomes';
+import {
+  gradedSamples,
+  problemScore,
+  type ProblemOutcome,
+  type SampleOutcome,
+} from '../../../src/core/results/outcomes';
 
 const sample = (index: number, verdict: SampleOutcome['verdict']): SampleOutcome => ({
   traceId: 100 + index,
@@ -12,7 +17,13 @@ const sample = (index: number, verdict: SampleOutcome['verdict']): SampleOutcome
   tokens: 10,
   truncated: false,
 });
-const problem = (samples: SampleOutcome[]): ProblemOutcome => ({ key: 'p', position: 0, metadata: {}, samples, failed: 0 });
+const problem = (samples: SampleOutcome[]): ProblemOutcome => ({
+  key: 'p',
+  position: 0,
+  metadata: {},
+  samples,
+  failed: 0,
+});
 
 describe('gradedSamples', () => {
   test('rule: an ungraded sample (verdict null) is left out; every graded verdict, wrong included, stays', () => {

@@ -74,9 +74,7 @@ const tracesFile = (name: string, answers: Record<number, number>) =>
     dir,
     name,
     Object.entries(answers)
-      .map(([i, a]) =>
-        JSON.stringify({ question: `What is ${i} + ${i}? (problem ${i})`, response: `\\boxed{${a}}` }),
-      )
+      .map(([i, a]) => JSON.stringify({ question: `What is ${i} + ${i}? (problem ${i})`, response: `\\boxed{${a}}` }))
       .join('\n'),
   );
 
@@ -96,7 +94,12 @@ before(async () => {
   await importProblemSet(store, { file: set('four', 4), name: 'four' });
   await importProblemSet(store, { file: set('two', 2), name: 'two' });
   // "zeta" first evaluates two problems of "four" (both right), then all four (p3 wrong): the later one stands
-  importTraces(store, { file: tracesFile('zeta-old.jsonl', { 0: 0, 1: 2 }), setName: 'four', runName: 'zeta-old', model: 'zeta' });
+  importTraces(store, {
+    file: tracesFile('zeta-old.jsonl', { 0: 0, 1: 2 }),
+    setName: 'four',
+    runName: 'zeta-old',
+    model: 'zeta',
+  });
   importTraces(store, {
     file: tracesFile('zeta-new.jsonl', { 0: 0, 1: 2, 2: 4, 3: 7 }),
     setName: 'four',
@@ -104,8 +107,18 @@ before(async () => {
     model: 'zeta',
   });
   // "alpha" (stored after zeta, listed before it) evaluates p0..p2 of "four", and all of "two"
-  importTraces(store, { file: tracesFile('alpha.jsonl', { 0: 1, 1: 2, 2: 4 }), setName: 'four', runName: 'alpha-four', model: 'alpha' });
-  importTraces(store, { file: tracesFile('alpha-two.jsonl', { 0: 0, 1: 2 }), setName: 'two', runName: 'alpha-two', model: 'alpha' });
+  importTraces(store, {
+    file: tracesFile('alpha.jsonl', { 0: 1, 1: 2, 2: 4 }),
+    setName: 'four',
+    runName: 'alpha-four',
+    model: 'alpha',
+  });
+  importTraces(store, {
+    file: tracesFile('alpha-two.jsonl', { 0: 0, 1: 2 }),
+    setName: 'two',
+    runName: 'alpha-two',
+    model: 'alpha',
+  });
   // two teacher runs on "four" (sampling runs, not evaluations): one solves even problems, one solves p0 only
   for (const [run, solved] of [
     ['teacher-even', (i: number) => i % 2 === 0],
@@ -141,21 +154,24 @@ after(async () => {
 });
 
 describe('a set in the store', () => {
-  test('rule: a set\'s problem count is its stored size; a set that does not exist has 0', () => {
+  test("rule: a set's problem count is its stored size; a set that does not exist has 0", () => {
     assert.equal(setProblemCount(store, 'four'), 4);
     assert.equal(setProblemCount(store, 'two'), 2);
     assert.equal(setProblemCount(store, 'nope'), 0);
   });
 
-  test('rule: the gold answers are the set\'s own, keyed by problem (no other set\'s)', () => {
+  test("rule: the gold answers are the set's own, keyed by problem (no other set's)", () => {
     const r = setResults(store, 'four');
     assert.equal(r.set, 'four');
-    assert.deepEqual([...r.gold.entries()], [
-      ['p0', '0'],
-      ['p1', '2'],
-      ['p2', '4'],
-      ['p3', '6'],
-    ]);
+    assert.deepEqual(
+      [...r.gold.entries()],
+      [
+        ['p0', '0'],
+        ['p1', '2'],
+        ['p2', '4'],
+        ['p3', '6'],
+      ],
+    );
   });
 
   test('rule: one evaluation per model, its latest on the set, models in name order', () => {
@@ -183,7 +199,7 @@ describe('a set in the store', () => {
     );
   });
 
-  test('rule: each evaluation\'s coverage is over the set\'s size (alpha: 3 of 4, partial; zeta: 4 of 4)', () => {
+  test("rule: each evaluation's coverage is over the set's size (alpha: 3 of 4, partial; zeta: 4 of 4)", () => {
     const r = setResults(store, 'four');
     assert.deepEqual(
       r.evaluations.map((e) => [e.model, e.coverage]),

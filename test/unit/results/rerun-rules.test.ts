@@ -17,7 +17,12 @@ import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { tempDir, writeFile } from '../../support/tmp';
 
 const qwenBase = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
-const runtime = { concurrency: 2, timeoutMs: 5000, threads: 0, retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } };
+const runtime = {
+  concurrency: 2,
+  timeoutMs: 5000,
+  threads: 0,
+  retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+};
 let server: FakeServer;
 let other: FakeServer;
 let store: Store;
@@ -28,7 +33,8 @@ const answerAll = (s: FakeServer, failing: (i: number) => boolean = () => false)
   s.options = {
     models: ['fake-model'],
     answer: (prompt) => String(2 * problemOf(prompt)),
-    fault: (ctx) => (failing(problemOf(ctx.promptText)) ? { kind: 'status', status: 400, message: 'bad request' } : undefined),
+    fault: (ctx) =>
+      failing(problemOf(ctx.promptText)) ? { kind: 'status', status: 400, message: 'bad request' } : undefined,
   };
 };
 /** Problem keys each run holds a trace for, and the problem keys the server was asked about. */
@@ -41,7 +47,11 @@ const keysOf = (run: string) =>
       .all(run) as { key: string }[]
   ).map((r) => r.key);
 const asked = (s: FakeServer) =>
-  [...new Set(s.requests.filter((r) => r.path.endsWith('/completions')).map((r) => `p${problemOf(JSON.stringify(r.body))}`))].sort();
+  [
+    ...new Set(
+      s.requests.filter((r) => r.path.endsWith('/completions')).map((r) => `p${problemOf(JSON.stringify(r.body))}`),
+    ),
+  ].sort();
 
 before(async () => {
   server = await startFakeServer();
@@ -91,7 +101,11 @@ describe('which evaluations can be evaluated again', () => {
 
   test('rule: only evaluations from an endpoint: an imported run is refused, naming its kind', async () => {
     importTraces(store, {
-      file: writeFile(dir, 'paper.jsonl', JSON.stringify({ question: 'What is 0 + 0? (problem 0)', response: '\\boxed{0}' })),
+      file: writeFile(
+        dir,
+        'paper.jsonl',
+        JSON.stringify({ question: 'What is 0 + 0? (problem 0)', response: '\\boxed{0}' }),
+      ),
       setName: 'six',
       runName: 'paper',
       model: 'paper-model',
@@ -103,7 +117,7 @@ describe('which evaluations can be evaluated again', () => {
     });
   });
 
-  test('rule: an evaluation without an endpoint (a cluster job\'s) or without a template is refused', async () => {
+  test("rule: an evaluation without an endpoint (a cluster job's) or without a template is refused", async () => {
     const spec = { kind: 'eval' as const, setName: 'six', model: 'fake-model', params: {}, samplesPerProblem: 1 };
     openRun(store, { ...spec, name: 'from-job', endpoint: null, template: qwenBase });
     openRun(store, { ...spec, name: 'no-template', endpoint: server.url, template: null });
@@ -147,7 +161,7 @@ describe('where new generations go', () => {
     assert.equal(findRun(store, 'ev')!.problemLimit, 5);
   });
 
-  test('rule: problems it has go into a new re-run with the evaluation\'s own settings, recorded as its re-run', async () => {
+  test("rule: problems it has go into a new re-run with the evaluation's own settings, recorded as its re-run", async () => {
     server.clearRequests();
     const results = await evaluateProblems(store, 'ev', ['p0', 'p2'], runtime);
     assert.deepEqual(
@@ -168,7 +182,9 @@ describe('where new generations go', () => {
     // a re-run's limit grows only as far as its problems need, never below the evaluation's: p2 is within the first 5
     assert.equal(rerun.problemLimit, 5);
     assert.deepEqual(
-      listEvalRuns(store).find((r) => r.name === 'ev')!.reruns.map((r) => r.name),
+      listEvalRuns(store)
+        .find((r) => r.name === 'ev')!
+        .reruns.map((r) => r.name),
       ['ev@rerun-1'],
     );
   });
@@ -183,7 +199,7 @@ describe('where new generations go', () => {
     assert.equal(findRun(store, 'ev')!.problemLimit, 6);
   });
 
-  test('rule: the caller\'s endpoint, when given, is sampled instead of the stored one', async () => {
+  test("rule: the caller's endpoint, when given, is sampled instead of the stored one", async () => {
     server.clearRequests();
     other.clearRequests();
     await evaluateProblems(store, 'ev', ['p2'], { ...runtime, baseUrl: other.url });
@@ -249,9 +265,12 @@ describe('re-run names', () => {
 
   test('rule: a re-run name must be a valid run name (an evaluation named at the length limit has no room for one)', () => {
     const long = 'e'.repeat(128);
-    assert.throws(() => nextRerunName(store, { id: -1, name: long }), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'BAD_NAME');
-      return true;
-    });
+    assert.throws(
+      () => nextRerunName(store, { id: -1, name: long }),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'BAD_NAME');
+        return true;
+      },
+    );
   });
 });
