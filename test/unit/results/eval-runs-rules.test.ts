@@ -240,6 +240,23 @@ describe('the outcomes of an evaluation', () => {
     );
     assert.deepEqual(outcomes[3]!.metadata, { level: 3 });
     assert.equal(outcomes[3]!.answerType, 'number');
+    // results stored out of set order (an imported file listing p4, then p1) still come in set order
+    importTraces(store, {
+      file: writeFile(
+        dir,
+        'reversed.jsonl',
+        [4, 1]
+          .map((i) => JSON.stringify({ question: `What is ${i} + ${i}? (problem ${i})`, response: '\\boxed{0}' }))
+          .join('\n'),
+      ),
+      setName: 'six',
+      runName: 'reversed',
+      model: 'reversed-model',
+    });
+    assert.deepEqual(
+      loadOutcomes(store, evalRun('reversed')).map((o) => o.key),
+      ['p1', 'p4'],
+    );
   });
 
   test('rule: the newest re-run with a generation stands for its problems; one whose requests all failed replaces nothing', () => {
