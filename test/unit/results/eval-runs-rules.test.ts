@@ -240,22 +240,40 @@ describe('the outcomes of an evaluation', () => {
     );
     assert.deepEqual(outcomes[3]!.metadata, { level: 3 });
     assert.equal(outcomes[3]!.answerType, 'number');
-    // results stored out of set order (an imported file listing p4, then p1) still come in set order
+  });
+
+  test("rule: outcomes follow the set's order, also after the set is replaced by a file in another order", async () => {
+    const setFile = (keys: number[]) =>
+      writeFile(
+        dir,
+        'order.jsonl',
+        keys
+          .map((i) =>
+            JSON.stringify({ id: `q${i}`, problem: `What is ${i} + ${i}? (problem ${i})`, answer: String(2 * i) }),
+          )
+          .join('\n'),
+      );
+    await importProblemSet(store, { file: setFile([0, 1]), name: 'order' });
     importTraces(store, {
       file: writeFile(
         dir,
-        'reversed.jsonl',
-        [4, 1]
+        'order-results.jsonl',
+        [0, 1]
           .map((i) => JSON.stringify({ question: `What is ${i} + ${i}? (problem ${i})`, response: '\\boxed{0}' }))
           .join('\n'),
       ),
-      setName: 'six',
-      runName: 'reversed',
-      model: 'reversed-model',
+      setName: 'order',
+      runName: 'ordered',
+      model: 'order-model',
     });
+    // the same problems, q1 now first: their ids (and traces) stay, their positions change
+    await importProblemSet(store, { file: setFile([1, 0]), name: 'order', replace: true });
     assert.deepEqual(
-      loadOutcomes(store, evalRun('reversed')).map((o) => o.key),
-      ['p1', 'p4'],
+      loadOutcomes(store, evalRun('ordered')).map((o) => [o.key, o.position]),
+      [
+        ['q1', 0],
+        ['q0', 1],
+      ],
     );
   });
 
