@@ -707,6 +707,20 @@ describe('LaTeX', () => {
     assert.doesNotMatch(t, /\u2212/);
   });
 
+  test('rule: footnote marks of any length are whole superscripts, in cells and in the caption', () => {
+    const t = toLatex(MARKS);
+    assert.ok(
+      t.includes('s1 & $400.0$\\textsuperscript{**} & --\\textsuperscript{***} & --\\textsuperscript{*} \\\\'),
+      t,
+    );
+    assert.ok(t.includes(' \\textsuperscript{**} unstable: RL beats the base by 1 problem '), t);
+    assert.ok(t.includes(' \\textsuperscript{***} undefined: gap $\\le$ 0}'), t);
+  });
+
+  test('rule: base and RL without a student: no RGR table', () => {
+    assert.doesNotMatch(toLatex({ ...FULL, rows: FULL.rows.slice(0, 2) }), /\\\\\[1ex\]/);
+  });
+
   test('rule: LaTeX specials in names are escaped (\\ { } $ & # ^ _ % ~)', () => {
     const c: Comparison = {
       ...PLAIN,
