@@ -903,3 +903,59 @@ describe('CSV', () => {
     assert.ok(lines[4]!.startsWith('"r\rs",,a,'));
   });
 });
+
+describe('rules found by mutation (format.ts survivors)', () => {
+  test('rule: a mean RGR drops only a leading "undefined: " from its reason', () => {
+    const c = {
+      ...FULL,
+      rows: [row({ model: 'x', rgr: meanRgr({ value: null, reason: 'gap undefined: none common' }) })],
+    };
+    assert.equal(comparisonCells(c).rows[0]![6], 'undefined (gap undefined: none common)');
+  });
+
+  test('rule: the maj@k note appears when any row (not every row) has maj@k', () => {
+    const c: Comparison = {
+      ...PLAIN,
+      rows: [
+        row({ model: 'no-maj', cells: { a: cell({}), b: null } }),
+        row({
+          model: 'maj',
+          cells: { a: cell({ metrics: metrics({ majAtK: [{ k: 2, value: 0.5, problems: 10 }] }) }), b: null },
+        }),
+      ],
+    };
+    assert.match(notes(c).at(-1)!, /^maj@k: /);
+  });
+
+  test('rule: the paper table has an RGR column only with both a base and an RL reference', () => {
+    const md = toCompactMarkdown({ ...FULL, rl: null });
+    assert.equal(md.split('\n')[0], '| Model | A | B | Avg. (macro) | Δ |');
+    assert.doesNotMatch(md, /RGR/);
+  });
+
+  test('rule: an RGR with no value and no reason still gets a mark (an empty footnote), not a bare dash', () => {
+    const c = { ...FULL, rows: [row({ model: 'z', rgr: meanRgr({ value: null, reason: undefined }) })] };
+    const lines = toCompactMarkdown(c).split('\n');
+    assert.equal(lines[2], '| z | – | – | – | – | –\\* |');
+    assert.equal(lines.at(-2), '_\\* _');
+  });
+
+  test('rule: several partial evaluations are listed in the † footnote, separated by "; "', () => {
+    const other = cell({
+      run: 'x-b',
+      setProblems: 30,
+      coverage: { graded: 10, of: 30, partial: true },
+      metrics: metrics({ accuracy: 0.3 }),
+    });
+    const c = { ...PLAIN, rows: [row({ model: 'p', cells: { a: studentA, b: other } })] };
+    assert.match(
+      toCompactMarkdown(c),
+      /_† partial evaluation \(problems graded of the set\): s-a: 50 of 100; x-b: 10 of 30\._/,
+    );
+  });
+
+  test("rule: in the LaTeX caption only a footnote's leading mark becomes a superscript (a * in a model name stays)", () => {
+    const t = toLatex({ ...FULL, base: 'b*se' });
+    assert.ok(t.includes('differences against b*se, each'), t);
+  });
+});
