@@ -1,0 +1,278 @@
+/**
+ * The rules of src/core/grader/scan.ts, each named in its test: where a math segment or a number of a
+ * response begins and ends (Math-Verify 0.8.0's `make_latex_env_pattern` and `lazy_expr_regex` in
+ * math_verify/parser.py, as scan.ts's comments cite them). Extraction picks its answer from these pieces, so
+ * a piece cut one character wrong is a wrong answer graded: each case pins the piece a user would see.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isCjk, mathSegments, numberTokens, SegmentScanner, toPlain } from '../../../src/core/grader/scan';
+
+const contents = (s: string): string[] => mathSegments(s).map((x) => x.content);
+const raws = (s: string): string[] => numberTokens(s).map((t) => t.raw);
+
+describe('math segments (Math-Verify LaTeX environments)', () => {
+  it('each delimiter pair is a segment, with its exact start and end', () => {
+    const s = 'so $x+1$ and $$2$$ then \\(3\\) and \\[4\\]';
+    assert.deepEqual(mathSegments(s), [
+      { start: 3, end: 8, content: 'x+1', percent: false },
+      { start: 13, end: 18, content: '2', percent: false },
+      { start: 24, end: 29, content: '3', percent: false },
+      { start: 34, end: 39, content: '4', percent: false },
+    ]);
+  });
+
+  it('segments do not overlap: reading resumes after the closing delimiter', () => {
+    assert.deepEqual(contents('$a$b$c$'), ['a', 'c']);
+    assert.deepEqual(contents('$a$ $b$ $c$'), ['a', 'b', 'c']);
+    assert.deepEqual(contents('$$a$$ $$b$$'), ['a', 'b']);
+    assert.deepEqual(contents('\\(a\\) \\(b\\)'), ['a', 'b']);
+    assert.deepEqual(contents('\\[a\\] \\[b\\]'), ['a', 'b']);
+  });
+
+  it('an escaped dollar (\\$) neither opens nor closes a segment', () => {
+    assert.deepEqual(contents('costs \\$5 and \\$6 more'), []);
+    assert.deepEqual(contents('$a\\$b$'), ['a\\$b']);
+    assert.deepEqual(contents('$$a\\$$b$$'), ['a\\$$b']);
+    assert.deepEqual(contents('\\$$5$'), ['5']);
+  });
+
+  it('inline $…$ stays on one line; a dollar right after a digit opens nothing ("5$")', () => {
+    assert.deepEqual(contents('$a\nb$'), []);
+    assert.deepEqual(contents('$a$\n$b$'), ['a', 'b']);
+    assert.deepEqual(contents('costs 5$ and 6$ more'), []);
+    assert.deepEqual(contents('x$5$'), ['5']);
+    assert.deepEqual(contents('$$'), []);
+    assert.deepEqual(contents('$$$'), []);
+  });
+
+  it('display $$…$$ may span lines and needs something inside', () => {
+    assert.deepEqual(contents('$$a\nb$$'), ['a\nb']);
+    // `$$$$` has nothing between two display delimiters: no segment
+    assert.deepEqual(contents('$$$$'), []);
+    // an unclosed display falls back to the inline reading of its second dollar
+    assert.deepEqual(mathSegments('$$x$'), [{ start: 1, end: 4, content: 'x', percent: false }]);
+  });
+
+  it('\\(…\\) stays on one line, \\[…\\] may span lines; both need a closing delimiter', () => {
+    assert.deepEqual(contents('\\(a\nb\\)'), []);
+    assert.deepEqual(contents('\\(a\\)\n'), ['a']);
+    assert.deepEqual(contents('\\[a\nb\\]'), ['a\nb']);
+    assert.deepEqual(contents('\\(a and \\[b'), []);
+    assert.deepEqual(contents('\\(\\)'), []);
+    assert.deepEqual(contents('\\[\\]'), []);
+  });
+
+  it('a bracket segment " [ … ] " (latexInlineBracket): space before and after, one line, no nested [', () => {
+    assert.deepEqual(mathSegments('so [x+1] ok'), [{ start: 3, end: 8, content: 'x+1', percent: false }]);
+    assert.deepEqual(contents('[x] ok'), [], 'not at the very start');
+    assert.deepEqual(contents('a[x] ok'), [], 'not glued to a word');
+    assert.deepEqual(contents('so [x]y'), [], 'not followed by a letter');
+    assert.deepEqual(contents('so [x]'), [], 'not at the very end');
+    assert.deepEqual(contents('so [a\nb] ok'), [], 'not across a line');
+    assert.deepEqual(contents('so [a [b] c] ok'), ['b'], 'the inner bracket only');
+    assert.deepEqual(contents('so [] ok'), [], 'not empty');
+    assert.deepEqual(contents('so [x]\tok'), ['x']);
+    assert.deepEqual(contents('so\n[x] ok'), ['x']);
+  });
+
+  it('a bare \\frac of two numbers is a segment; with a sign, decimals; not with letters', () => {
+    assert.deepEqual(mathSegments('is \\frac{1}{2} ok'), [{ start: 3, end: 14, content: '\\frac{1}{2}', percent: false }]);
+    assert.deepEqual(contents('is -\\frac{-3}{4.5} ok'), ['-\\frac{-3}{4.5}']);
+    assert.deepEqual(contents('is \\frac{1,5}{2} ok'), ['\\frac{1,5}{2}']);
+    assert.deepEqual(contents('is \\frac{a}{2} ok'), []);
+    assert.deepEqual(contents('is \\frac{1}{b} ok'), []);
+    assert.deepEqual(contents('is - \\frac{1}{2}'), ['\\frac{1}{2}']);
+    // inside a delimited segment the \frac belongs to that segment
+    assert.deepEqual(contents('$\\frac{1}{2}$'), ['\\frac{1}{2}']);
+  });
+
+  it('a percent sign or word right after the closing delimiter marks the segment as a percent and ends after it', () => {
+    assert.deepEqual(mathSegments('$50$%.'), [{ start: 0, end: 5, content: '50', percent: true }]);
+    assert.deepEqual(mathSegments('$50$ \\% x'), [{ start: 0, end: 7, content: '50', percent: true }]);
+    for (const word of ['percent', 'Percent', 'percentage', 'Percentage', 'pct', 'Pct']) {
+      const s = `$5$ ${word}.`;
+      assert.deepEqual(mathSegments(s), [{ start: 0, end: 4 + word.length, content: '5', percent: true }], s);
+    }
+    assert.deepEqual(mathSegments('$5$ percentile'), [{ start: 0, end: 3, content: '5', percent: false }]);
+    assert.deepEqual(mathSegments('$5$ pcts'), [{ start: 0, end: 3, content: '5', percent: false }]);
+    assert.deepEqual(mathSegments('\\(5\\)%'), [{ start: 0, end: 6, content: '5', percent: true }]);
+    assert.deepEqual(mathSegments('x% $5$'), [{ start: 3, end: 6, content: '5', percent: false }]);
+  });
+});
+
+describe('SegmentScanner.within (the lazy `.{0,50}?` before an environment after an anchor)', () => {
+  it('the first segment opening within [from, from + window], inclusive', () => {
+    const s = 'abc$5$ $6$';
+    assert.equal(new SegmentScanner(s).within(0, 3)?.content, '5');
+    assert.equal(new SegmentScanner(s).within(0, 2), null);
+    assert.equal(new SegmentScanner(s).within(4, 3)?.content, '6');
+    assert.equal(new SegmentScanner('abc').within(0, 50), null);
+    assert.equal(new SegmentScanner('ab $5$').within(0, 50)?.content, '5', 'the window is cut at the end of the text');
+  });
+
+  it('answers correctly for any order of calls (its next-occurrence cache is searched afresh when behind)', () => {
+    const sc = new SegmentScanner('$a$ then $b$ then \\(c\\) then \\(d\\)');
+    assert.equal(sc.within(4, 50)?.content, 'b');
+    assert.equal(sc.within(0, 50)?.content, 'a');
+    assert.equal(sc.within(13, 50)?.content, 'c');
+    assert.equal(sc.within(22, 50)?.content, 'd');
+    assert.equal(sc.within(0, 1)?.content, 'a');
+    assert.equal(sc.at(9)?.content, 'b');
+    assert.equal(sc.at(8), null);
+  });
+
+  it('a closing delimiter found for an earlier opener is not reused for a later one', () => {
+    const sc = new SegmentScanner('$a$ $b\n$ x');
+    assert.equal(sc.at(0)?.content, 'a');
+    assert.equal(sc.at(4), null, 'the next $ is on the next line');
+    const sq = new SegmentScanner('so [a] x [b\n] y');
+    assert.equal(sq.at(3)?.content, 'a');
+    assert.equal(sq.at(9), null);
+  });
+});
+
+describe('number tokens (Math-Verify number formats and anchoring)', () => {
+  it('a number as written, with its exact start and end', () => {
+    assert.deepEqual(numberTokens('I have 12 apples'), [
+      { start: 7, end: 9, raw: '12', value: '12', expr: false, percent: false },
+    ]);
+    assert.deepEqual(raws('3.14 and 3,14 and .5 and -3 and 007'), ['3.14', '3,14', '.5', '-3', '007']);
+    assert.deepEqual(
+      numberTokens('3,14').map((t) => t.value),
+      ['3.14'],
+      'a decimal comma is a decimal point',
+    );
+  });
+
+  it('a number starts after the start, a space, `=`, `**`, a currency sign or a CJK character; never glued to a word', () => {
+    assert.deepEqual(raws('x12 a=5, **7**, $8 €9 £1 ¥2 ₹3 ₽4 ₪5 ₩6 ₫7 ฿8 \\$9'), ['5', '7', '8', '9', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(raws('答案是42'), ['42']);
+    assert.deepEqual(raws('x:5 x/5 x-5 x*5'), []);
+    assert.deepEqual(raws('\t5\n6'), ['5', '6']);
+    assert.deepEqual(raws('a*5'), [], 'a single `*` is not bold');
+    assert.deepEqual(raws('x$5'), [], 'the currency sign itself follows a space or the start');
+    assert.deepEqual(raws('x\\$5'), [], 'an escaped dollar glued to a word');
+    assert.deepEqual(raws('$$5'), [], 'two currency signs');
+  });
+
+  it('thousands groups are one number; a group followed by more digits is not a thousands group', () => {
+    assert.deepEqual(
+      numberTokens('paid 1,234,567.5 and 1 000 and -2,000').map((t) => [t.raw, t.value]),
+      [
+        ['1,234,567.5', '1234567.5'],
+        ['1 000', '1000'],
+        ['-2,000', '-2000'],
+      ],
+    );
+    assert.deepEqual(raws('1,2345'), ['1']);
+    assert.deepEqual(raws('12,3456'), ['12']);
+    assert.deepEqual(raws('1 2345'), ['1', '2345'], 'the digits after the space are a number of their own');
+    assert.deepEqual(raws('0,123'), ['0,123'], 'a leading zero is no thousands group: a decimal comma');
+  });
+
+  it('a percent sign or word after a number marks it a percent and ends after it', () => {
+    assert.deepEqual(numberTokens('rose 50% today'), [
+      { start: 5, end: 8, raw: '50', value: '50', expr: false, percent: true },
+    ]);
+    assert.deepEqual(
+      numberTokens('50 percent, 5\\%, 7 pct, 8 Percentage, 9 percentile').map((t) => [t.raw, t.percent, t.end - t.start]),
+      [
+        ['50', true, 10],
+        ['5', true, 3],
+        ['7', true, 5],
+        ['8', true, 12],
+        ['9', false, 1],
+      ],
+    );
+  });
+
+  it('an explicit plus sign is read with the number after a word, `:`, `=`, `**`, a line break or the start', () => {
+    assert.deepEqual(numberTokens('the answer is +7'), [
+      { start: 14, end: 16, raw: '7', value: '7', expr: false, percent: false },
+    ]);
+    assert.deepEqual(raws('+7'), ['7']);
+    assert.deepEqual(raws('x: +7'), ['7']);
+    assert.deepEqual(raws('x = +7'), ['7']);
+    assert.deepEqual(raws('x\n+7'), ['7']);
+    assert.deepEqual(raws('**+7'), ['7']);
+    assert.deepEqual(raws('is +50%').length, 1);
+    assert.deepEqual(numberTokens('is +50%')[0].percent, true);
+    assert.deepEqual(numberTokens('is +1,000')[0].value, '1000');
+    // not after a digit or a lone variable: there it continues a formula
+    assert.deepEqual(raws('x^2 +7'), []);
+    assert.deepEqual(raws('a +7'), []);
+    // not when the number goes on as arithmetic ("+7+1")
+    assert.deepEqual(raws('is +7+1'), []);
+    assert.deepEqual(raws('is +7*2'), []);
+    assert.deepEqual(raws('x+7'), [], 'glued to a word');
+    assert.deepEqual(raws('is +x'), []);
+  });
+
+  it('plain arithmetic is one token: at least one operator between digits, ending on a digit or `)`', () => {
+    assert.deepEqual(numberTokens('so 2/3.'), [{ start: 3, end: 6, raw: '2/3', value: '2/3', expr: true, percent: false }]);
+    assert.deepEqual(
+      numberTokens('35 + 70 = 105').map((t) => [t.raw, t.expr]),
+      [
+        ['35 + 70', true],
+        ['105', false],
+      ],
+    );
+    assert.deepEqual(raws('(1/2)*(4/3) x'), ['(1/2)*(4/3)']);
+    assert.deepEqual(raws('2 - 3'), ['2 - 3']);
+    assert.deepEqual(raws('8 × 8, 9 ÷ 3, 2^10'), ['8 × 8', '9 ÷ 3', '2^10']);
+    assert.deepEqual(raws('2*3, 2+ 4'), ['2*3', '2+ 4']);
+    assert.deepEqual(raws('(2+3)'), ['(2+3)']);
+  });
+
+  it('arithmetic ends before what cannot follow it: then only its first number is read', () => {
+    assert.deepEqual(raws('2/3x'), ['2']);
+    assert.deepEqual(raws('2/3: yes'), ['2/3']);
+    assert.deepEqual(raws('2/3$'), ['2/3']);
+    assert.deepEqual(raws('2/3)'), ['2/3']);
+    assert.deepEqual(raws('2/3*'), ['2/3']);
+    assert.deepEqual(raws('2/3, 4'), ['2/3', '4']);
+    assert.deepEqual(raws('2/3。'), ['2/3']);
+    assert.deepEqual(raws('2+3 +'), ['2+3']);
+    assert.deepEqual(raws('2+'), ['2']);
+    assert.deepEqual(raws('(2+3'), [], 'an unclosed parenthesis: no arithmetic, and `2` is glued to it');
+  });
+
+  it('a minus after a digit and a space is an operator; a leading or parenthesised minus is a sign', () => {
+    assert.deepEqual(raws('-3 -4'), ['-3 -4'], 'after a digit and a space it is an operator');
+    assert.deepEqual(raws('(-3)'), []);
+    assert.deepEqual(raws('(-3)*2'), ['(-3)*2']);
+    assert.deepEqual(raws('5 -3'), ['5 -3']);
+    assert.deepEqual(raws('-3'), ['-3']);
+  });
+
+  it('an arithmetic run is read up to 200 characters from its start (MAX_EXPR)', () => {
+    const long = Array.from({ length: 60 }, (_, k) => String(k % 10)).join('+'); // 119 characters
+    assert.deepEqual(raws(long), [long]);
+    const tooLong = Array.from({ length: 120 }, () => '1').join('+'); // 239 characters
+    assert.deepEqual(raws(tooLong), ['1'], 'a run longer than 200 characters is no arithmetic: its first number only');
+  });
+});
+
+describe('toPlain (Math-Verify reading of separators)', () => {
+  it('thousands separators removed, a decimal comma made a point', () => {
+    assert.equal(toPlain('1,000.5'), '1000.5');
+    assert.equal(toPlain('1 000'), '1000');
+    assert.equal(toPlain('-12,345,678'), '-12345678');
+    assert.equal(toPlain('2,74'), '2.74');
+    assert.equal(toPlain('0,500'), '0.500');
+    assert.equal(toPlain('1000,5'), '1000.5');
+    assert.equal(toPlain('7'), '7');
+    assert.equal(toPlain('x1,000'), 'x1.000', 'not a whole number: only the comma rule');
+    assert.equal(toPlain('1,000x'), '1.000x');
+  });
+});
+
+describe('isCjk (a number may follow Chinese, Japanese or Korean text without a space)', () => {
+  it('CJK punctuation and ideographs, full-width forms, Hangul; not Latin', () => {
+    for (const c of ['\u3000', '。', '中', '\u9fff', '\uff00', '：', '\uffef', '\uac00', '한', '\ud7af'])
+      assert.equal(isCjk(c), true, c.codePointAt(0)!.toString(16));
+    for (const c of ['a', '5', '\u2fff', '\ua000', '\ufeff', '\ufff0', '\uabff', '\ud7b0'])
+      assert.equal(isCjk(c), false, c.codePointAt(0)!.toString(16));
+  });
+});
