@@ -107,7 +107,11 @@ describe('priority 100 and 200: after an answer word', () => {
     assert.equal(x('Donc 5 au départ. Ensuite on trouve 7 et 8'), '8', 'an earlier sentence: an intermediate result');
     assert.equal(x('Donc 5 au départ! Ensuite 7 et 8'), '8');
     assert.equal(x('Donc 5 au départ\nEnsuite 7 et 8'), '8');
-    assert.equal(x('On a 2 et 3. Donc 5 est le résultat de 2 fois 3.'), '5', 'a final period ends, not starts, the sentence');
+    assert.equal(
+      x('On a 2 et 3. Donc 5 est le résultat de 2 fois 3.'),
+      '5',
+      'a final period ends, not starts, the sentence',
+    );
     assert.equal(x('On a 2 et 3. Donc 5 est 2.5 fois 2'), '5', 'a decimal point is no sentence end');
     assert.equal(x('abandonc 5 est 2 et 3'), '3');
   });
@@ -135,7 +139,11 @@ describe('a whole expression line after an answer word', () => {
     assert.equal(x('answer is x ? 5'), '5');
     assert.equal(x('The answer is $x+1$ or so'), 'x+1');
     assert.equal(x(`The answer is ${'1 + '.repeat(19)}x`), `${'1 + '.repeat(19)}x`, '77 characters: the whole line');
-    assert.equal(x(`The answer is ${'1 + '.repeat(25)}x`), `${'1 + '.repeat(24)}1`, '101 characters: the arithmetic only');
+    assert.equal(
+      x(`The answer is ${'1 + '.repeat(25)}x`),
+      `${'1 + '.repeat(24)}1`,
+      '101 characters: the arithmetic only',
+    );
     assert.equal(x('The answer is 7'), '7', 'a lone number is read as a number');
     assert.equal(x('answer: 35 + 70 = 105'), '105', 'arithmetic before `=` is working');
   });
@@ -160,7 +168,11 @@ describe('priority 300 and what is plausible as a math answer', () => {
     assert.equal(x('result $a+b+c+d+e+f+g+h+i+jk$'), 'a+b+c+d+e+f+g+h+i+jk', '20 characters');
     assert.equal(x('result $a+b+c+d+e+f+g+h+i+j+k$'), null, '21 characters');
     assert.equal(x('result $x?$ and'), null);
-    assert.equal(x(`result $${'1+'.repeat(1000)}1$`), '1', 'over 2,000 characters: not the segment but the last number');
+    assert.equal(
+      x(`result $${'1+'.repeat(1000)}1$`),
+      '1',
+      'over 2,000 characters: not the segment but the last number',
+    );
     assert.equal(x(`result $${'1+'.repeat(999)}1$`), `${'1+'.repeat(999)}1`);
   });
 
@@ -188,7 +200,10 @@ describe('the answer region: template tokens, reasoning, answer tags', () => {
     assert.equal(answerRegion('<think>a'), null);
     assert.equal(answerRegion('<|channel|>analysis<|message|>still thinking'), null);
     assert.deepEqual(answerRegion('</think><answer>5</answer>'), { text: '5', bare: true });
-    assert.deepEqual(answerRegion('</think><answer>so the total is 5</answer>'), { text: 'so the total is 5', bare: false });
+    assert.deepEqual(answerRegion('</think><answer>so the total is 5</answer>'), {
+      text: 'so the total is 5',
+      bare: false,
+    });
     assert.deepEqual(answerRegion('<answer>\\boxed{5}</answer>'), { text: '\\boxed{5}', bare: false });
   });
 
@@ -265,7 +280,8 @@ describe('the answer region: template tokens, reasoning, answer tags', () => {
       'x '.repeat(101),
     ])
       assert.equal(looksLikeResponse(s), true, s.slice(0, 30));
-    for (const s of ['so 5', '<reasoning>', '答', 'x '.repeat(100), 'x'.repeat(201), 'the answers']) assert.equal(looksLikeResponse(s), false, s.slice(0, 30));
+    for (const s of ['so 5', '<reasoning>', '答', 'x '.repeat(100), 'x'.repeat(201), 'the answers'])
+      assert.equal(looksLikeResponse(s), false, s.slice(0, 30));
   });
 });
 

@@ -77,7 +77,9 @@ describe('math segments (Math-Verify LaTeX environments)', () => {
   });
 
   it('a bare \\frac of two numbers is a segment; with a sign, decimals; not with letters', () => {
-    assert.deepEqual(mathSegments('is \\frac{1}{2} ok'), [{ start: 3, end: 14, content: '\\frac{1}{2}', percent: false }]);
+    assert.deepEqual(mathSegments('is \\frac{1}{2} ok'), [
+      { start: 3, end: 14, content: '\\frac{1}{2}', percent: false },
+    ]);
     assert.deepEqual(contents('is -\\frac{-3}{4.5} ok'), ['-\\frac{-3}{4.5}']);
     assert.deepEqual(contents('is \\frac{1,5}{2} ok'), ['\\frac{1,5}{2}']);
     assert.deepEqual(contents('is \\frac{a}{2} ok'), []);
@@ -146,7 +148,21 @@ describe('number tokens (Math-Verify number formats and anchoring)', () => {
   });
 
   it('a number starts after the start, a space, `=`, `**`, a currency sign or a CJK character; never glued to a word', () => {
-    assert.deepEqual(raws('x12 a=5, **7**, $8 €9 £1 ¥2 ₹3 ₽4 ₪5 ₩6 ₫7 ฿8 \\$9'), ['5', '7', '8', '9', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(raws('x12 a=5, **7**, $8 €9 £1 ¥2 ₹3 ₽4 ₪5 ₩6 ₫7 ฿8 \\$9'), [
+      '5',
+      '7',
+      '8',
+      '9',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
     assert.deepEqual(raws('答案是42'), ['42']);
     assert.deepEqual(raws('x:5 x/5 x-5 x*5'), []);
     assert.deepEqual(raws('\t5\n6'), ['5', '6']);
@@ -176,7 +192,11 @@ describe('number tokens (Math-Verify number formats and anchoring)', () => {
       { start: 5, end: 8, raw: '50', value: '50', expr: false, percent: true },
     ]);
     assert.deepEqual(
-      numberTokens('50 percent, 5\\%, 7 pct, 8 Percentage, 9 percentile').map((t) => [t.raw, t.percent, t.end - t.start]),
+      numberTokens('50 percent, 5\\%, 7 pct, 8 Percentage, 9 percentile').map((t) => [
+        t.raw,
+        t.percent,
+        t.end - t.start,
+      ]),
       [
         ['50', true, 10],
         ['5', true, 3],
@@ -210,7 +230,9 @@ describe('number tokens (Math-Verify number formats and anchoring)', () => {
   });
 
   it('plain arithmetic is one token: at least one operator between digits, ending on a digit or `)`', () => {
-    assert.deepEqual(numberTokens('so 2/3.'), [{ start: 3, end: 6, raw: '2/3', value: '2/3', expr: true, percent: false }]);
+    assert.deepEqual(numberTokens('so 2/3.'), [
+      { start: 3, end: 6, raw: '2/3', value: '2/3', expr: true, percent: false },
+    ]);
     assert.deepEqual(
       numberTokens('35 + 70 = 105').map((t) => [t.raw, t.expr]),
       [

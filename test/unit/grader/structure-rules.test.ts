@@ -33,7 +33,10 @@ describe('splitTop: separators at the top level only', () => {
   it('a command separator (\\leq) matches only as a whole command, never the start of a longer one', () => {
     assert.deepEqual(splitTop('x \\leq 3', ['\\leq']), { parts: ['x', '3'], found: ['\\leq'] });
     assert.deepEqual(splitTop('x \\leqslant 3', ['\\leq']), { parts: ['x \\leqslant 3'], found: [] });
-    assert.deepEqual(splitTop('(x \\leq 3) \\cup y', ['\\leq', '\\cup']), { parts: ['(x \\leq 3)', 'y'], found: ['\\cup'] });
+    assert.deepEqual(splitTop('(x \\leq 3) \\cup y', ['\\leq', '\\cup']), {
+      parts: ['(x \\leq 3)', 'y'],
+      found: ['\\cup'],
+    });
     assert.deepEqual(splitTop('x\\leq3', ['\\leq']).parts, ['x', '3']);
   });
 
@@ -79,7 +82,11 @@ describe('shapeOf: the shape an answer is compared by', () => {
     assert.deepEqual(shapeOf('x \\approx 3.14'), { kind: 'scalar', s: '3.14' });
     assert.deepEqual(shapeOf('\\pi \\approx 3.14'), { kind: 'scalar', s: '\\pi' });
     assert.deepEqual(shapeOf('\\frac{1}{3} \\approx 0.33'), { kind: 'scalar', s: '\\frac{1}{3}' });
-    assert.deepEqual(shapeOf('x \\approx 1 \\approx 1.0'), { kind: 'scalar', s: '1' }, 'the rest read again: 1 is no symbol');
+    assert.deepEqual(
+      shapeOf('x \\approx 1 \\approx 1.0'),
+      { kind: 'scalar', s: '1' },
+      'the rest read again: 1 is no symbol',
+    );
     assert.deepEqual(shapeOf('\\approx 3'), { kind: 'scalar', s: '\\approx 3' }, 'no left side: left as written');
     assert.deepEqual(shapeOf('x \\approx'), { kind: 'scalar', s: 'x \\approx' }, 'no right side: left as written');
   });
@@ -97,7 +104,11 @@ describe('shapeOf: the shape an answer is compared by', () => {
   it('top-level commas make a list; `n = 1, 2, 3` assigns the whole list', () => {
     assert.deepEqual(shapeOf('1, 2, 3'), { kind: 'list', items: ['1', '2', '3'] });
     assert.deepEqual(shapeOf('n = 1, 2, 3'), { kind: 'list', items: ['1', '2', '3'] });
-    assert.deepEqual(shapeOf('x = 1, y = 2'), { kind: 'list', items: ['x = 1', 'y = 2'] }, 'each item its own relation');
+    assert.deepEqual(
+      shapeOf('x = 1, y = 2'),
+      { kind: 'list', items: ['x = 1', 'y = 2'] },
+      'each item its own relation',
+    );
     assert.deepEqual(shapeOf('2x = 1, 2'), { kind: 'list', items: ['2x = 1', '2'] }, '2x is no symbol');
     assert.deepEqual(shapeOf('x < 1, 2'), { kind: 'list', items: ['x < 1', '2'] }, 'only `=` assigns');
     assert.deepEqual(shapeOf('x = y = 1, 2'), { kind: 'list', items: ['x = y = 1', '2'] }, 'one `=` only');
@@ -110,7 +121,11 @@ describe('shapeOf: the shape an answer is compared by', () => {
     assert.deepEqual(shapeOf('2 \\mp 1'), { kind: 'set', items: ['2+(1)', '2-(1)'] });
     assert.equal(shapeOf('1 \\pm').kind, 'scalar', 'nothing after the sign');
     assert.equal(shapeOf('1 \\pm 2 \\pm 3').kind, 'scalar', 'two signs: four values, not read');
-    assert.deepEqual(shapeOf('x = \\pm 2'), { kind: 'relation', ops: ['='], sides: ['x', '\\pm 2'] }, 'a relation first');
+    assert.deepEqual(
+      shapeOf('x = \\pm 2'),
+      { kind: 'relation', ops: ['='], sides: ['x', '\\pm 2'] },
+      'a relation first',
+    );
     assert.equal(shapeOf('x \\leq \\pm 2').kind, 'relation');
   });
 
@@ -213,7 +228,15 @@ describe('isAssignmentTarget: a left side of `=` made of symbols only (is_expr_o
 
 describe('flipOp: the operator read from the other side', () => {
   it('< and > swap, \\leq and \\geq swap, = and \\neq stay, anything else stays', () => {
-    assert.deepEqual(['<', '>', '\\leq', '\\geq', '=', '\\neq', '\\approx'].map(flipOp), ['>', '<', '\\geq', '\\leq', '=', '\\neq', '\\approx']);
+    assert.deepEqual(['<', '>', '\\leq', '\\geq', '=', '\\neq', '\\approx'].map(flipOp), [
+      '>',
+      '<',
+      '\\geq',
+      '\\leq',
+      '=',
+      '\\neq',
+      '\\approx',
+    ]);
   });
 });
 
@@ -235,7 +258,11 @@ describe('relationToSet: a one-variable relation as the set it describes', () =>
   it('no set for `=`, `\\neq`, an expression, or |x| on one side', () => {
     assert.equal(rel(['='], ['x', '3']), null);
     assert.equal(rel(['\\neq'], ['x', '3']), null);
-    assert.deepEqual(rel(['<'], ['x', 'y']), [I('(', '-\\infty', 'y', ')')], 'both sides are variables: the left one is the variable');
+    assert.deepEqual(
+      rel(['<'], ['x', 'y']),
+      [I('(', '-\\infty', 'y', ')')],
+      'both sides are variables: the left one is the variable',
+    );
     assert.equal(rel(['<'], ['2x', '3']), null);
     assert.equal(rel(['<'], ['xy', '3']), null);
     assert.equal(rel(['<'], ['|x|', '3']), null);
