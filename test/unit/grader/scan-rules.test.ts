@@ -298,3 +298,58 @@ describe('isCjk (a number may follow Chinese, Japanese or Korean text without a 
       assert.equal(isCjk(c), false, c.codePointAt(0)!.toString(16));
   });
 });
+
+describe('edges of the scan rules (each a place where reading one character differently changes the answer)', () => {
+  it('a number at the very start after `**`, a currency sign or an escaped dollar', () => {
+    assert.deepEqual(numberTokens('**7**'), [{ start: 2, end: 3, raw: '7', value: '7', expr: false, percent: false }]);
+    assert.deepEqual(raws('$8'), ['8']);
+    assert.deepEqual(raws('\\$9'), ['9']);
+  });
+
+  it('a signed number: a tab before the sign, a percent after, never cut inside a thousands group', () => {
+    assert.deepEqual(raws('is\t+7'), ['7']);
+    assert.deepEqual(numberTokens('is +50%'), [
+      { start: 3, end: 7, raw: '50', value: '50', expr: false, percent: true },
+    ]);
+    assert.deepEqual(raws('is +1,2345'), [], '"+1,234" followed by a digit is not read');
+  });
+
+  it('thousands groups: a leading group of one to three digits only; only the last group is cut before a digit', () => {
+    assert.deepEqual(
+      numberTokens('123,456').map((t) => t.value),
+      ['123456'],
+    );
+    assert.deepEqual(
+      numberTokens('1234,567').map((t) => t.value),
+      ['1234.567'],
+      'four digits first: a decimal comma',
+    );
+    assert.deepEqual(raws('12,345,6789'), ['12,345']);
+    assert.equal(toPlain('123,456'), '123456');
+    assert.equal(toPlain('1234,567'), '1234.567');
+  });
+
+  it('a percent sign may follow the number after spaces', () => {
+    assert.deepEqual(numberTokens('5 %'), [{ start: 0, end: 3, raw: '5', value: '5', expr: false, percent: true }]);
+    assert.deepEqual(
+      mathSegments('$5$ is 5%'),
+      [{ start: 0, end: 3, content: '5', percent: false }],
+      'only right after',
+    );
+  });
+
+  it('arithmetic may open with a sign, a point or brackets; brackets must close; a lone minus between brackets is no arithmetic', () => {
+    assert.deepEqual(raws('-.5+1'), ['-.5+1']);
+    assert.deepEqual(raws('((1+2)*3)'), ['((1+2)*3)']);
+    assert.deepEqual(raws('-(2+3)'), ['-(2+3)']);
+    assert.deepEqual(raws('2+(3'), ['2']);
+    assert.deepEqual(raws('(1)-(2)'), [], 'no operator but a minus, and that not between two digits');
+  });
+
+  it('a bare \\frac with several digits or a negative denominator; within() sees one that opens with a minus or a bracket', () => {
+    assert.deepEqual(contents('\\frac{12}{34}'), ['\\frac{12}{34}']);
+    assert.deepEqual(contents('\\frac{1}{-2}'), ['\\frac{1}{-2}']);
+    assert.equal(new SegmentScanner('is -\\frac{1}{2}').within(0, 5)?.content, '-\\frac{1}{2}');
+    assert.equal(new SegmentScanner('so [x] ok').within(0, 5)?.content, 'x');
+  });
+});
