@@ -298,3 +298,32 @@ describe('relationToSet: a one-variable relation as the set it describes', () =>
     assert.equal(gradePair({ gold: '[3, \\infty)', pred: 'x > 3', type: 'math' }).equal, false);
   });
 });
+
+describe('edges of the structure rules', () => {
+  it('a two-item list `n = 1, 2` is assigned too; a one-item set is a set of one', () => {
+    assert.deepEqual(shapeOf('n = 1, 2'), { kind: 'list', items: ['1', '2'] });
+    assert.deepEqual(shapeOf('\\{x\\}'), { kind: 'set', items: ['x'] });
+  });
+
+  it('a plain matrix environment (no delimiter letter) is a matrix', () => {
+    assert.deepEqual(shapeOf('\\begin{matrix}1 & 2\\end{matrix}'), { kind: 'matrix', rows: [['1', '2']] });
+  });
+
+  it('symbol products with subscripts, \\dfrac, \\tfrac, \\operatorname, \\mathbf are targets; an unknown command is not', () => {
+    for (const t of [
+      'AB_1',
+      'AB_{12}',
+      'AB_{1}C',
+      '\\dfrac{a}{b}',
+      '\\tfrac{a}{b}',
+      '\\operatorname{area}',
+      '\\mathbf{v}',
+    ])
+      assert.equal(isAssignmentTarget(t), true, t);
+    assert.equal(isAssignmentTarget('\\alphabet AB'), false, 'a Greek letter name only as a whole command');
+  });
+
+  it('|x| on the left of a relation with a variable on the right is no one-variable set', () => {
+    assert.equal(relationToSet({ ops: ['<'], sides: ['|x|', 'y'] }), null);
+  });
+});
