@@ -321,3 +321,55 @@ describe('number, text and choice answers', () => {
     assert.equal(x('<think>x', 'choice'), null);
   });
 });
+
+describe('edges of the extraction windows and checks', () => {
+  it('after an answer word: a number starting 50 characters after it is read, 51 is not', () => {
+    const at = (k: number) => x(`The answer${' '.repeat(k)}4 and then 6 more`);
+    assert.equal(at(50), '4');
+    assert.equal(at(51), '6');
+  });
+
+  it('after an answer word: a math segment opening 50 characters after it is read, 51 is not', () => {
+    const at = (k: number) => x(`Answer:${' '.repeat(k)}$5$ and 7`);
+    assert.equal(at(50), '5');
+    assert.equal(at(51), '7');
+  });
+
+  it('the number right after `=` is found exactly at its position; an `=` with no number after it gives way to an earlier one', () => {
+    assert.equal(x('The answer: total 7 and x = 5'), '5');
+    assert.equal(x('The answer: total 7, x = 5 then y = z'), '5');
+  });
+
+  it('an expression line is at most 80 characters (without a line break)', () => {
+    const line80 = `${'1 + '.repeat(19)}x123`;
+    assert.equal(line80.length, 80);
+    assert.equal(x(`The answer is ${line80}`), line80);
+    assert.equal(x(`The answer is ${line80}4`), `${'1 + '.repeat(18)}1`, '81: the arithmetic only');
+    assert.equal(x(`The answer is ${line80}\nmore`), line80);
+  });
+
+  it('an expression line holds no box, no `<` or `>` (read as Math-Verify does: the number), no command-only left side of `=`', () => {
+    assert.equal(x('Answer: 2x + \\boxed{3'), '2', 'an unclosed box is no box, and the line is not read whole');
+    assert.equal(x('The answer is x > 3'), '3');
+    assert.equal(x('Answer: 2\\pi = 6.28'), '6.28', '2\\pi before `=` is working: commands are no letters');
+    assert.equal(x('The answer is x+y'), 'x+y', 'letters without digits are an expression');
+    assert.equal(x('Answer: 2x + 3,'), '2x + 3');
+    assert.equal(x('The answer is: 2x + 3'), '2x + 3');
+  });
+
+  it('plausible math: 2,000 characters at most; words inside \\text{} are no prose; a box is taken as written', () => {
+    const c2000 = `${'1+'.repeat(999)}12`;
+    assert.equal(c2000.length, 2000);
+    assert.equal(x(`result $${c2000}$`), c2000);
+    assert.equal(x('result $5 \\text{apples and pears}$'), '5 \\text{apples and pears}');
+    assert.equal(x('result $\\quad$'), null, 'nothing left after normalisation');
+    assert.equal(x('\\boxed{very long words} 5'), 'very long words');
+    assert.equal(x('\\boxed{} so 5'), '5', 'an empty box gives way');
+    assert.equal(x('We get 5 and then $ $'), '5', 'an empty segment gives way');
+  });
+
+  it('an empty bare answer in a tag is no answer; a text answer that normalises to nothing is none', () => {
+    assert.equal(x('<answer>** **</answer>'), null);
+    assert.equal(x('\\boxed{The}', 'text'), null);
+  });
+});
