@@ -325,6 +325,7 @@ describe('edges of the scan rules (each a place where reading one character diff
       'four digits first: a decimal comma',
     );
     assert.deepEqual(raws('12,345,6789'), ['12,345']);
+    assert.deepEqual(raws('123,4567'), ['123'], 'a three-digit leading group is a thousands group, cut before the digit');
     assert.equal(toPlain('123,456'), '123456');
     assert.equal(toPlain('1234,567'), '1234.567');
   });
