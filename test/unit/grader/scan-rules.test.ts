@@ -325,7 +325,11 @@ describe('edges of the scan rules (each a place where reading one character diff
       'four digits first: a decimal comma',
     );
     assert.deepEqual(raws('12,345,6789'), ['12,345']);
-    assert.deepEqual(raws('123,4567'), ['123'], 'a three-digit leading group is a thousands group, cut before the digit');
+    assert.deepEqual(
+      raws('123,4567'),
+      ['123'],
+      'a three-digit leading group is a thousands group, cut before the digit',
+    );
     assert.equal(toPlain('123,456'), '123456');
     assert.equal(toPlain('1234,567'), '1234.567');
   });
@@ -352,5 +356,28 @@ describe('edges of the scan rules (each a place where reading one character diff
     assert.deepEqual(contents('\\frac{1}{-2}'), ['\\frac{1}{-2}']);
     assert.equal(new SegmentScanner('is -\\frac{1}{2}').within(0, 5)?.content, '-\\frac{1}{2}');
     assert.equal(new SegmentScanner('so [x] ok').within(0, 5)?.content, 'x');
+  });
+});
+
+describe('which character opens which segment (survivors of the first Stryker run, lines 1-139)', () => {
+  it('an escaped dollar opens no inline segment, even when a dollar follows', () => {
+    assert.deepEqual(contents('a \\$5$ b'), []);
+  });
+
+  it('a bare \\frac may have decimals of several digits, above and below', () => {
+    assert.deepEqual(contents('is \\frac{1.25}{2.75} ok'), ['\\frac{1.25}{2.75}']);
+  });
+
+  it('only a backslash opens \\[ or \\( ; a minus before [ or ( opens nothing', () => {
+    assert.deepEqual(contents('so -[a\\] b'), []);
+    assert.deepEqual(contents('so -(a\\) b'), []);
+    assert.deepEqual(contents('\\frac{1}{2} and \\(x\\)'), ['\\frac{1}{2}', 'x'], 'a command is no \\( opener');
+    assert.deepEqual(contents('so -x] y'), [], 'only [ opens a bracket segment');
+  });
+
+  it('a closing delimiter or a line break before the opener does not count', () => {
+    assert.deepEqual(contents('\\]\\[x\\]'), ['x']);
+    assert.deepEqual(contents('\\)\\(x\\)'), ['x']);
+    assert.deepEqual(contents('a\n\\(x\\)'), ['x']);
   });
 });
