@@ -381,3 +381,39 @@ describe('which character opens which segment (survivors of the first Stryker ru
     assert.deepEqual(contents('a\n\\(x\\)'), ['x']);
   });
 });
+
+describe('where a number may start (survivors of the Stryker run of lines 140-194)', () => {
+  it('a backslash is no currency sign; a single `*` before a word is no bold', () => {
+    assert.deepEqual(raws('so \\5'), []);
+    assert.deepEqual(raws('*a5'), []);
+  });
+
+  it('a plus sign after leading spaces is at the start; after `x*` or `*x` it continues a formula', () => {
+    assert.deepEqual(numberTokens(' +7'), [{ start: 1, end: 3, raw: '7', value: '7', expr: false, percent: false }]);
+    assert.deepEqual(raws('x* +7'), []);
+    assert.deepEqual(raws('*x +7'), []);
+  });
+
+  it('decimals of several digits after a thousands group or a leading point', () => {
+    assert.deepEqual(
+      numberTokens('1,000.25').map((t) => [t.raw, t.value]),
+      [['1,000.25', '1000.25']],
+    );
+    assert.deepEqual(raws('.25'), ['.25']);
+  });
+
+  it('a percent sign later in the text belongs to its own number only', () => {
+    assert.deepEqual(
+      numberTokens('5 and 6%').map((t) => [t.raw, t.percent, t.end]),
+      [
+        ['5', false, 1],
+        ['6', true, 8],
+      ],
+    );
+  });
+
+  it('tabs and carriage returns may sit inside arithmetic', () => {
+    assert.deepEqual(raws('2\t+\t3'), ['2\t+\t3']);
+    assert.deepEqual(raws('2\r+3'), ['2\r+3']);
+  });
+});
