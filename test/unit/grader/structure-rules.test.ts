@@ -327,3 +327,33 @@ describe('edges of the structure rules', () => {
     assert.equal(relationToSet({ ops: ['<'], sides: ['|x|', 'y'] }), null);
   });
 });
+
+describe('shape and target edges (survivors of the Stryker run of lines 114-261)', () => {
+  it('a matrix row of spaces only is no row', () => {
+    assert.deepEqual(shapeOf('\\begin{pmatrix}1\\\\ \\end{pmatrix}'), { kind: 'matrix', rows: [['1']] });
+  });
+
+  it('a set or tuple needs its own opening and closing around the whole: a function call or mismatched ends are no tuple or set', () => {
+    for (const t of ['(1, 2\\}', '(1, 3}', 'f(1, 2)', '(1, 2}', '(1, 2)(3, 4)'])
+      assert.equal(shapeOf(t).kind, 'scalar', t);
+  });
+
+  it('targets: any one command (\\xi, \\epsilon), subscripts of several characters, functions of several symbols, Greek products', () => {
+    for (const t of ['\\xi', '\\epsilon', 'y_12', 'y_\\pi', 'f(x, y)', '\\alpha\\beta'])
+      assert.equal(isAssignmentTarget(t), true, t);
+    for (const t of ['AB(p,q)', '(p,q)x']) assert.equal(isAssignmentTarget(t), false, t);
+  });
+
+  it('a variable of a relation is the whole side: not 2f(x), f(x)^2, 2|x| or |x|^2; spaces around it do not matter', () => {
+    const rel = (ops: string[], sides: string[]) => relationToSet({ ops, sides });
+    assert.equal(rel(['>'], ['2f(x)', '0']), null);
+    assert.equal(rel(['>'], ['f(x)^2', '0']), null);
+    assert.deepEqual(rel(['>'], [' f(x) ', '0']), [{ open: '(', close: ')', items: ['0', '\\infty'] }]);
+    assert.equal(rel(['<', '<'], ['1', '|x|^2', '4']), null);
+    assert.equal(rel(['<', '<'], ['1', '2|x|', '4']), null);
+    assert.deepEqual(rel(['\\leq', '\\leq'], ['1', ' |z| ', '2']), [
+      { open: '[', close: ']', items: ['-(2)', '-(1)'] },
+      { open: '[', close: ']', items: ['1', '2'] },
+    ]);
+  });
+});
