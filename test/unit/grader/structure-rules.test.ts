@@ -334,7 +334,7 @@ describe('shape and target edges (survivors of the Stryker run of lines 114-261)
   });
 
   it('a set or tuple needs its own opening and closing around the whole: a function call or mismatched ends are no tuple or set', () => {
-    for (const t of ['(1, 2\\}', '(1, 3}', 'f(1, 2)', '(1, 2}', '(1, 2)(3, 4)'])
+    for (const t of ['(1, 2\\}', '(1, 3}', 'f(1, 2)', '(1, 2}', '(1, 2)(3, 4)', '{1, 2)'])
       assert.equal(shapeOf(t).kind, 'scalar', t);
   });
 
