@@ -373,3 +373,22 @@ describe('edges of the extraction windows and checks', () => {
     assert.equal(x('\\boxed{The}', 'text'), null);
   });
 });
+
+describe('anchored numbers and sentences (survivors of the Stryker run of lines 52-124)', () => {
+  it('a percent segment keeps no spaces inside its value', () => {
+    assert.equal(x('We get $ 50 $% here'), '50\\%');
+  });
+
+  it('after `=` only a number right there counts; with none, the first number after the answer word, not a later one', () => {
+    assert.equal(x('The answer: total 7, y = z and 5'), '7');
+  });
+
+  it('a number directly followed by `=` is working; an `=` later in the sentence does not make it so', () => {
+    assert.equal(x('The final answer is 5= x and 9'), '9');
+    assert.equal(x('The final answer is 5 and x = 3 then 9'), '5');
+  });
+
+  it('trailing punctuation and spaces do not start a new last sentence', () => {
+    assert.equal(x('On a 2 et 3. Donc 5 est le résultat de 2 fois 3. '), '5');
+  });
+});
