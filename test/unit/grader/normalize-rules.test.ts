@@ -504,7 +504,8 @@ test('normalisation is idempotent and its cache gives the same answer as a fresh
     assert.equal(normalizeMath(once), once, `idempotent ${x}`);
   }
   // more distinct answers than the cache holds: an evicted answer is normalised again, the same way
-  for (let i = 0; i < 200; i++) assert.equal(normalizeMath(`\\frac${i % 10}${(i + 3) % 10} + ${i}`), `\\frac{${i % 10}}{${(i + 3) % 10}} + ${i}`);
+  for (let i = 0; i < 200; i++)
+    assert.equal(normalizeMath(`\\frac${i % 10}${(i + 3) % 10} + ${i}`), `\\frac{${i % 10}}{${(i + 3) % 10}} + ${i}`);
   for (const x of xs) assert.equal(normalizeMath(x), normalizeMath(normalizeMath(x)));
   // a long answer (over 2,000 characters) is normalised too, uncached
   const long = '\\frac12+'.repeat(300) + '1';
