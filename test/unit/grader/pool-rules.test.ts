@@ -165,6 +165,16 @@ test('a hang as the first item of a worker that is ready is cut at the hard cap,
   assert.ok(ms < 12_000, `took ${ms} ms`);
 });
 
+test('when a fresh worker says it is ready, its first item has the hard cap alone (the grace ends there)', async () => {
+  const p = pool({ size: 1, timeoutMs: 300 });
+  const t = performance.now();
+  const got = await p.grade([{ gold: 'b', response: '__HANG__' }]);
+  const ms = performance.now() - t;
+  assert.deepEqual([got[0].verdict, got[0].detail], ['error', 'timeout']);
+  // 300 ms after `ready`, not the 15 s start-up grace
+  assert.ok(ms < 12_000, `took ${ms} ms`);
+});
+
 test('start-up grace: a fresh worker has timeoutMs + startupGraceMs before its first item counts', async () => {
   process.env.ECHO_READY_DELAY_MS = '1500';
   try {
