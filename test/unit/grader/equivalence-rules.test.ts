@@ -45,7 +45,8 @@ test('lists are sets: order and repeats do not matter, every item must pair with
       ['1, 2', '1, 1'],
       ['1, 1, 2', '1, 3'],
       ['1, 2', '2, 3'],
-      // two gold items cannot both pair with one prediction item
+      // two gold items cannot both pair with one prediction item (1.41 and 1.414 each match \sqrt{2})
+      ['1.41, 1.414', '\\sqrt{2}, 5'],
       ['x, 2x', '2x, 2x'],
     ].map(([g, p]) => [g, p, false] as [string, string, boolean]),
   );
@@ -73,6 +74,9 @@ test('long lists (over 64 items) are compared by their normalised items as sets,
     [[...items.slice(0, 69), '0.5'].join(', '), [...items.slice(0, 69), '\\frac{1}{2}'].join(', '), false],
     [list, items.slice(0, 69).join(', '), false],
   ]);
+  // one side over 64 is enough: 0.5 and \frac{1}{2} are two items of a 65-item gold
+  const head = Array.from({ length: 63 }, (_, i) => String(i));
+  math('one long side', [[[...head, '0.5', '\\frac{1}{2}'].join(', '), [...head, '0.5'].join(', '), false]]);
   // 64 items or fewer: item by item, with equivalence
   const short = Array.from({ length: 63 }, (_, i) => String(i));
   math('64 items', [[[...short, '0.5'].join(', '), [...short, '\\frac{1}{2}'].join(', '), true]]);
@@ -90,6 +94,9 @@ test('tuples and intervals keep their order and their brackets; a list against a
     ['(1, 2)', '2, 1', false],
     ['1, 2', '(1, 2)', true],
     ['1, 2', '(2, 1)', false],
+    // only an open pair: a closed or half-open interval is no list
+    ['1, 2', '[1, 2]', false],
+    ['1, 2', '(1, 2]', false],
     ['\\{1,2\\}', '(1,2)', false],
     ['(1, 2)', '\\{1, 2\\}', true],
     ['[1, 2]', '1, 2', false],
@@ -229,6 +236,8 @@ test('numbers: exact, and a decimal against an exact value matches it to the dec
     ['0.5x', '\\frac{x}{3}', false],
     // a decimal against an imaginary value: no value
     ['1.0', '\\sqrt{-1}', false],
+    ['2.0', '2+i', false],
+    ['2.5', '2.5+\\sqrt{-4}', false],
   ]);
 });
 
@@ -363,4 +372,5 @@ test('size guard: an answer over MAX_ANSWER_CHARS, or nested deeper than MAX_NES
   // closing brackets without openers do not count as depth, and do not hide later nesting
   const closers = ')'.repeat(500) + '('.repeat(MAX_NESTING + 1) + '1' + ')'.repeat(MAX_NESTING + 1);
   assert.throws(() => mathEqual(closers, '1', later()), GradingTimeout);
+  assert.throws(() => textEqual(closers, closers, later()), GradingTimeout);
 });
