@@ -39,7 +39,22 @@ test('unit words: a short run of known units (powers 2 and 3, "per", "/") is a u
     assert.equal(isUnitText(t), true, t);
   }
   // a power other than 2 or 3 is no unit power; more than four words is a sentence; empty is nothing
-  for (const t of ['cm^4', 'cm cm cm cm cm', '', '  ', '.', 'x', 'foo', 'a b c d', '^2', 'cm foo', 'percent']) {
+  for (const t of [
+    'cm^4',
+    'cm cm cm cm cm',
+    '',
+    '  ',
+    '.',
+    'x',
+    'foo',
+    'a b c d',
+    '^2',
+    'cm foo',
+    'percent',
+    '/',
+    ' / ',
+    'per',
+  ]) {
     assert.equal(isUnitText(t), false, JSON.stringify(t));
   }
 });
@@ -81,6 +96,10 @@ test('malformed arguments: one-token arguments of \\frac, \\sqrt, \\binom get br
     ['\\sqrt [3]{8}', '\\sqrt[3]{8}'],
     ['\\binom52', '\\binom{5}{2}'],
     ['\\frac{a}b', '\\frac{a}{b}'],
+    ['\\frac {1} {2}', '\\frac{1}{2}'],
+    ['\\frac\\alpha\\beta', '\\frac{\\alpha}{\\beta}'],
+    ['\\binom{5}2', '\\binom{5}{2}'],
+    ['\\frac12\\frac34', '\\frac{1}{2}\\frac{3}{4}'],
   ]);
   // what cannot be read as arguments is left as written
   for (const s of ['\\frac{1}{2', '\\frac x', '\\frac.5', '\\fraction12', '\\sqrt[3 8', '\\frac{1}\\', '\\frac1']) {
@@ -103,6 +122,11 @@ test('nesting: more than MAX_NESTING nested \\frac or \\text groups is refused, 
   assert.doesNotThrow(() => fixMalformedArgs(deep(MAX_NESTING - 1, '\\sqrt{')));
   assert.throws(() => normalizeText(deep(MAX_NESTING + 2, '\\text{')), RangeError);
   assert.equal(normalizeText(deep(MAX_NESTING - 1, '\\text{')), 'x');
+  // the limit itself is allowed, one more is not
+  assert.equal(normalizeText(deep(MAX_NESTING, '\\text{')), 'x');
+  assert.throws(() => normalizeText(deep(MAX_NESTING + 1, '\\text{')), RangeError);
+  assert.doesNotThrow(() => fixMalformedArgs(deep(MAX_NESTING, '\\sqrt{')));
+  assert.throws(() => fixMalformedArgs(deep(MAX_NESTING + 1, '\\sqrt{')), RangeError);
 });
 
 test('unicode: math symbols become their LaTeX commands, with a space so a following letter stays apart', () => {
@@ -350,6 +374,15 @@ test('\\text{} and its kin are unwrapped; a unit after a quantity, and a final w
     ['x\\text{ cm}', 'x cm'],
     ['5\\text{ m}^4', '5 ^4'],
     ['3\\text{ and }4', '3, 4'],
+    // a final "and"/"or" is a separator whatever its case, never a unit word
+    ['3\\text{ AND }', '3 AND'],
+    // after a closing brace too; the unit's power may be spaced or braced
+    ['\\frac{1}{2}\\text{ cm}', '\\frac{1}{2}'],
+    ['5\\text{ m} ^ 3', '5'],
+    ['5\\text{ m}^{ 2 }', '5'],
+    // an unclosed group is left as written
+    ['\\text{abc', '\\text{abc'],
+    ['5\\text{ cm', '5\\text{ cm'],
   ]);
   verdicts([
     ['5', '5\\text{ cm}^2', true],
