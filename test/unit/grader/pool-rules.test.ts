@@ -134,6 +134,22 @@ test('a worker that throws is a crash: its item is error "worker error: …", co
   assert.equal(p.stats.killed, 1);
 });
 
+test('a worker out of memory is a crash reported as "worker ran out of memory"', async () => {
+  const p = pool({ size: 1, timeoutMs: 5000, batchSize: 1 });
+  const got = await p.grade([
+    { gold: 'a', response: 'r0' },
+    { gold: 'b', response: '__OOM__' },
+  ]);
+  assert.deepEqual([got[0].verdict, got[1].verdict, got[1].detail], ['correct', 'error', 'worker ran out of memory']);
+  assert.deepEqual(p.stats, { started: 1, killed: 1, crashed: 1, lastCrash: 'worker ran out of memory' });
+});
+
+test('an empty job resolves at once, with no worker started', { timeout: 10_000 }, async () => {
+  const p = pool({ size: 1 });
+  assert.deepEqual(await p.grade([]), []);
+  assert.equal(p.stats.started, 0);
+});
+
 test('a hang past the hard cap is a timeout, not a crash; the hard cap counts from the last result, not from the start', async () => {
   const p = pool({ size: 1, timeoutMs: 300 });
   const t = performance.now();
