@@ -221,6 +221,9 @@ test('factorials, binomials, sums and products: exact for integers, Γ between t
     ['5!', 120],
     ['0.5!', Math.sqrt(Math.PI) / 2],
     ['(-0.5)!', Math.sqrt(Math.PI)],
+    // Γ below ½ by the reflection formula: (-0.7)! = Γ(0.3), (-1.5)! = Γ(-0.5) = -2√π
+    ['(-0.7)!', 2.991568987687591],
+    ['(-1.5)!', -2 * Math.sqrt(Math.PI)],
     ['170!', 7.257415615307994e306],
     ['171!', Infinity],
     ['\\binom{5}{2}', 10],
@@ -241,6 +244,8 @@ test('factorials, binomials, sums and products: exact for integers, Γ between t
     ['\\sum_{k=1}^{3} k + 1', 7],
     ['\\sum_{k=1}^{10000} 1', 10000],
   ]);
+  // no loop runs on a value: a huge factorial is infinite at once (10^15 steps otherwise)
+  values('huge', [['(10^{15})!', Infinity]]);
   assert.throws(() => val('\\sum_{k=0.5}^{3} k'), /symbolic bounds/);
   assert.throws(() => val('\\sum_{k=1}^{i} k'), /symbolic bounds/);
   assert.throws(() => val('\\sum_{k=1}^{10002} k'), /too many terms/);
@@ -289,6 +294,9 @@ test('compare: equal when the values agree (to a relative 1e-6) at every sample 
   assert.equal(cmp('2^{2000}', '2^{2000}'), 'unknown');
   assert.equal(cmp('\\infty x', '\\infty x'), 'unknown');
   assert.equal(cmp('\\infty + 1', '\\infty'), 'unknown');
+  // points where a side has no value are skipped: \arcsin x has none above x = 1, a value below
+  assert.equal(cmp('\\arcsin x', '\\arcsin(x)'), 'equal');
+  assert.equal(cmp('\\arcsin x', '\\arccos x'), 'different');
   // no value anywhere (NaN at every point): unknown
   assert.equal(cmp('\\arcsin 2', '\\arcsin 3'), 'unknown');
   assert.equal(cmp('\\arcsin 2', '5'), 'unknown');
