@@ -224,6 +224,8 @@ test('factorials, binomials, sums and products: exact for integers, Γ between t
     // Γ below ½ by the reflection formula: (-0.7)! = Γ(0.3), (-1.5)! = Γ(-0.5) = -2√π
     ['(-0.7)!', 2.991568987687591],
     ['(-1.5)!', -2 * Math.sqrt(Math.PI)],
+    // Γ(½ − n) = (−2)^n·√π / (2n − 1)!!: for n = 8, (-8.5)! = Γ(−7.5) = 2^8·√π / 15!!
+    ['(-8.5)!', (Math.sqrt(Math.PI) * 2 ** 8) / (15 * 13 * 11 * 9 * 7 * 5 * 3 * 1)],
     ['170!', 7.257415615307994e306],
     ['171!', Infinity],
     ['\\binom{5}{2}', 10],
