@@ -380,6 +380,14 @@ test('\\text{} and its kin are unwrapped; a unit after a quantity, and a final w
     ['\\frac{1}{2}\\text{ cm}', '\\frac{1}{2}'],
     ['5\\text{ m} ^ 3', '5'],
     ['5\\text{ m}^{ 2 }', '5'],
+    // "after a quantity" is what ends the text before it: not a digit or \pi further back
+    ['2x\\text{ cm}', '2x cm'],
+    ['\\pi x\\text{ cm}', '\\pi x cm'],
+    // a final word that only contains "and"/"or" is a word like any other
+    ['17\\text{ grand}', '17'],
+    ['17\\text{ oranges}', '17'],
+    // the unit's power is the one right after it, not one further on
+    ['5\\text{ cm} + x^2', '5 + x^2'],
     // an unclosed group is left as written
     ['\\text{abc', '\\text{abc'],
     ['5\\text{ cm', '5\\text{ cm'],
@@ -471,6 +479,9 @@ test('units after a number: a known unit of two letters or more goes, spaced or 
     ['10 ft³', '10'],
     ['10 ft.', '10'],
     ['10 kmh', '10'],
+    ['5 liters', '5'],
+    ['3 gallons', '3'],
+    ['10 points', '10'],
     ['5 cm s', '5'],
     ['3 \\times 10^4 kg', '3 \\times 10^4'],
     ['3\\cdot 10^-2 km', '3\\cdot 10^-2'],
