@@ -281,6 +281,8 @@ function evalMatrixExpression(s: string): string | null {
   if (!s.includes('\\begin{') || s.length > 4000) return null;
   const terms = splitTop(s, ['+', '-']);
   let total: number[][] | null = null;
+  // a scalar factor written before a matrix (`2A`, `2 \cdot A`, `\frac{1}{2} A`) makes an expression
+  let hasFactor = false;
   for (let t = 0; t < terms.parts.length; t++) {
     const text = terms.parts[t];
     const sign = t > 0 && terms.found[t - 1] === '-' ? -1 : 1;
@@ -297,6 +299,7 @@ function evalMatrixExpression(s: string): string | null {
         const v = n ? constantValue(n) : null;
         if (v === null) return null;
         scalar *= v;
+        hasFactor = true;
       }
       const vals = matrixValues(mm[2]);
       if (!vals) return null;
@@ -310,13 +313,8 @@ function evalMatrixExpression(s: string): string | null {
     else if (total.length !== scaled.length || total[0].length !== scaled[0].length) return null;
     else total = total.map((r, i) => r.map((x, j) => x + scaled[i][j]));
   }
-  if (
-    !total ||
-    (terms.parts.length === 1 &&
-      [...s.matchAll(MATRIX_ENV)].length < 2 &&
-      !/\d\s*\\begin|\\begin[\s\S]*\\end\{\w+\}\s*\S/.test(s))
-  )
-    return null;
+  // a lone matrix literal is no expression (it is compared as written)
+  if (!total || (terms.parts.length === 1 && [...s.matchAll(MATRIX_ENV)].length < 2 && !hasFactor)) return null;
   const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(15));
   return `\\begin{pmatrix}${total.map((r) => r.map(fmt).join(' & ')).join(' \\\\ ')}\\end{pmatrix}`;
 }

@@ -157,7 +157,8 @@ const UNICODE: [RegExp, string][] = [
   [/≠/g, '\\neq '],
   [/π/g, '\\pi '],
   [/∞/g, '\\infty '],
-  [/√/g, '\\sqrt'],
+  // a space, so the next token is its argument (`√x` is \sqrt{x}, not a command \sqrtx)
+  [/√/g, '\\sqrt '],
   [/∪/g, '\\cup '],
   [/∩/g, '\\cap '],
   [/²/g, '^2'],

@@ -1,0 +1,376 @@
+/**
+ * Issue 25: the equivalence rules of src/core/grader/equivalence.ts, one test per rule, each pinned by the
+ * verdicts of gold/prediction pairs as a user sees them. The rules and their sources: the module's
+ * comments, the README's grading policies, /work/shared/notes/grading.md (Math-Verify 0.8.0: gold →
+ * prediction, sets, tuples, intervals, relations, matrices, decimals) and MATH_VERIFY_DIFFS.md.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  answersEqual,
+  choiceEqual,
+  mathEqual,
+  MAX_ANSWER_CHARS,
+  numberEqual,
+  textEqual,
+} from '../../../src/core/grader/equivalence';
+import { MAX_NESTING } from '../../../src/core/grader/normalize';
+import { GradingTimeout } from '../../../src/core/grader/types';
+
+const later = (): number => Date.now() + 5000;
+
+/** Each gold/prediction pair under `math`. */
+function math(rule: string, cases: [gold: string, pred: string, equal: boolean][]): void {
+  for (const [g, p, equal] of cases) {
+    assert.equal(mathEqual(g, p, later()), equal, `${rule}: ${JSON.stringify(g)} vs ${JSON.stringify(p)}`);
+  }
+}
+
+test('lists are sets: order and repeats do not matter, every item must pair with one distinct item', () => {
+  math(
+    'lists',
+    [
+      ['1, 2', '1, 1, 2'],
+      ['1, 2, 3', '3, 2, 1'],
+      ['\\{1,2\\}', '\\{2,1,1\\}'],
+      ['1, 2', '2, \\frac{2}{2}'],
+      ['\\frac{1}{2}, 1', '1, 0.5'],
+    ].map(([g, p]) => [g, p, true] as [string, string, boolean]),
+  );
+  math(
+    'lists',
+    [
+      ['1, 2', '1, 2, 3'],
+      ['1, 2, 3', '1, 2'],
+      ['1, 2', '1, 1'],
+      ['1, 1, 2', '1, 3'],
+      ['1, 2', '2, 3'],
+      // two gold items cannot both pair with one prediction item (1.41 and 1.414 each match \sqrt{2})
+      ['1.41, 1.414', '\\sqrt{2}, 5'],
+      ['x, 2x', '2x, 2x'],
+    ].map(([g, p]) => [g, p, false] as [string, string, boolean]),
+  );
+});
+
+test('a list or set whose items are all one value is that value (Math-Verify FiniteSet), both ways', () => {
+  math('one value', [
+    ['4', '4, 4', true],
+    ['4, 4', '4', true],
+    ['\\{4, 4\\}', '4', true],
+    ['4', '\\{2+2, 4\\}', true],
+    ['4', '4, 5', false],
+    ['4, 5', '4', false],
+  ]);
+});
+
+test('long lists (over 64 items) are compared by their normalised items as sets, without pairwise equivalence', () => {
+  const items = Array.from({ length: 70 }, (_, i) => String(i));
+  const list = items.join(', ');
+  math('long lists', [
+    [list, [...items].reverse().join(', '), true],
+    [list, [...items, '3'].join(', '), true],
+    [list, [...items.slice(0, 69), '700'].join(', '), false],
+    // no equivalence between items: 0.5 and \frac{1}{2} differ as written
+    [[...items.slice(0, 69), '0.5'].join(', '), [...items.slice(0, 69), '\\frac{1}{2}'].join(', '), false],
+    [list, items.slice(0, 69).join(', '), false],
+  ]);
+  // one side over 64 is enough: 0.5 and \frac{1}{2} are two items of a 65-item gold
+  const head = Array.from({ length: 63 }, (_, i) => String(i));
+  math('one long side', [[[...head, '0.5', '\\frac{1}{2}'].join(', '), [...head, '0.5'].join(', '), false]]);
+  // 64 items or fewer: item by item, with equivalence
+  const short = Array.from({ length: 63 }, (_, i) => String(i));
+  math('64 items', [[[...short, '0.5'].join(', '), [...short, '\\frac{1}{2}'].join(', '), true]]);
+});
+
+test('tuples and intervals keep their order and their brackets; a list against an open pair is read in order', () => {
+  math('tuples', [
+    ['(1,2,3)', '(1,2,3)', true],
+    ['(1,2,3)', '(3,2,1)', false],
+    ['(1,2]', '(1,2]', true],
+    ['(1,2]', '[1,2)', false],
+    ['(1,2)', '[1,2]', false],
+    ['[1,2]', '\\{1,2\\}', false],
+    ['(1, 2)', '1, 2', true],
+    ['(1, 2)', '2, 1', false],
+    ['1, 2', '(1, 2)', true],
+    ['1, 2', '(2, 1)', false],
+    // only an open pair: a closed or half-open interval is no list
+    ['1, 2', '[1, 2]', false],
+    ['1, 2', '(1, 2]', false],
+    ['\\{1,2\\}', '(1,2)', false],
+    ['(1, 2)', '\\{1, 2\\}', true],
+    ['[1, 2]', '1, 2', false],
+    ['(\\frac{1}{2}, 3)', '(0.5, 3)', true],
+  ]);
+});
+
+test('assignments: `x = a = b` is `x = b`; a prediction equation against a non-equation gold is read by its last side', () => {
+  math('assignments', [
+    ['x = 5', 'x = 2+3 = 5', true],
+    ['5', 'x = 2+3 = 5', true],
+    ['5', 'x = 5', true],
+    ['5', '2+3 = 5', true],
+    ['5', 'x = 6', false],
+    ['x = 5', '5', true],
+    ['x = 5', '6', false],
+    // a gold equation that is no assignment (a number on the left) is not reduced to its right side
+    ['2+3 = 5', '5', false],
+    ['a=b=c', 'c=b=a', true],
+    ['x = 3', '3 = x', true],
+    ['x = 3', 'y = 3', false],
+  ]);
+});
+
+test('functions: `f(x) = …` (or `f^{-1}(x) = …`) and `y = …` are one function, compared by their right sides', () => {
+  math('function forms', [
+    ['f(x) = 2x+3', 'y = 2x+3', true],
+    ['y = 2x+3', 'f(x)=2x+3', true],
+    ['f^{-1}(x) = 2x', 'y = 2x', true],
+    ['y = 2x', 'f^{-1}(x) = 2x', true],
+    ['g(x) = 2x', 'y = 3x', false],
+    ['y = 2x', 'f(x) = 3x', false],
+    // `f(2)` is no function definition
+    ['f(2) = 4', 'y = 4', false],
+  ]);
+});
+
+test('relations: sides in order, or flipped with their operators; one relation each compares lhs − rhs up to a factor', () => {
+  math('relations', [
+    ['x > 1', '1 < x', true],
+    ['x \\geq 2', '2 \\leq x', true],
+    ['1<x<2', '2>x>1', true],
+    ['1<x<2', '1<x\\leq 2', false],
+    ['x < 3', 'x \\leq 3', false],
+    ['x < 3', 'x > 3', false],
+    // equations and \neq: any non-zero multiple
+    ['x+y=1', '2x+2y=2', true],
+    ['x+y=1', '-x-y=-1', true],
+    ['2x+4y-3=0', 'y = -\\frac{x}{2} + \\frac{3}{4}', true],
+    ['x \\neq 1', '-x \\neq -1', true],
+    ['x \\neq 1', 'x \\neq 2', false],
+    ['x+y=1', 'x+y=2', false],
+    // inequalities: a positive multiple of the same direction
+    ['x+y<1', '2x+2y<2', true],
+    ['x+y<1', '-2x-2y>-2', true],
+    ['x < 1', '-x > -1', true],
+    ['x \\leq 2', '-x \\geq -2', true],
+    ['x < 1', '-x < -1', false],
+    ['x < 1', '2x < 1', false],
+  ]);
+});
+
+test('a relation against the set it describes: an interval, or a union of intervals', () => {
+  math('relation as set', [
+    ['(1,2)', '1 < x < 2', true],
+    ['[1,2)', '1 \\leq x < 2', true],
+    ['(1,2)', '1 \\leq x < 2', false],
+    ['1 < x < 2', '(1,2)', true],
+    ['x > 3', '(3, \\infty)', true],
+    ['x > 3', '[3, \\infty)', false],
+    ['(-\\infty, 1) \\cup (2, \\infty)', '(-\\infty, 1) \\cup (2, \\infty)', true],
+    ['(-\\infty, 1) \\cup (2, \\infty)', '(2, \\infty) \\cup (-\\infty, 1)', true],
+    ['(-\\infty, 1) \\cup (2, \\infty)', '(-\\infty, 1) \\cup (3, \\infty)', false],
+    ['(-\\infty, 1) \\cup (2, \\infty)', '(-\\infty, 1)', false],
+  ]);
+});
+
+test('decimal comma: `2,74` is 2.74 against one number, but `1,000` stays a thousands separator', () => {
+  math('decimal comma', [
+    ['2.74', '2,74', true],
+    ['2,74', '2.74', true],
+    ['-2.5', '-2,5', true],
+    ['2.75', '2,74', false],
+    ['1000', '1,000', true],
+    ['1.000', '1,000', false],
+    ['0.125', '0,125', true],
+    ['1234.5', '1234,5', true],
+  ]);
+});
+
+test('matrices: element by element, any bracket style; sums, differences, products and multiples are evaluated', () => {
+  const M = (rows: string): string => `\\begin{pmatrix}${rows}\\end{pmatrix}`;
+  const A = M('1&2\\\\3&4');
+  const B = M('3&4\\\\5&6');
+  math('matrices', [
+    [A, '\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}', true],
+    [A, M('1&2\\\\3&5'), false],
+    [M('1\\\\2'), M('1&2'), false],
+    [M('1&2\\\\3&4'), M('1&2'), false],
+    [M('4&6\\\\8&10'), `${A}+${B}`, true],
+    [`${A}+${B}`, M('4&6\\\\8&10'), true],
+    [M('-2&-2\\\\-2&-2'), `${A}-${B}`, true],
+    [M('2&4\\\\6&8'), `2${A}`, true],
+    [M('2&4\\\\6&8'), `2 \\cdot ${A}`, true],
+    [M('0.5&1'), `\\frac{1}{2}${M('1&2')}`, true],
+    [M('1&2'), `1 ${M('1&2')}`, true],
+    [M('7&10\\\\15&22'), `${A}${A}`, true],
+    [M('7&10\\\\15&22'), `${A}\\cdot${A}`, true],
+    [M('7&10\\\\15&22'), `${A}\\times ${A}`, true],
+    [M('4&6\\\\8&10'), `${A}${B}`, false],
+    [M('8'), `${M('1&2')}${M('2\\\\3')}`, true],
+    // shapes that do not fit: no value, compared as written
+    [M('1&2'), `${M('1&2')}${M('1&2')}`, false],
+    [M('1&2'), `${M('1&2')}+${M('1\\\\2')}`, false],
+    // a single matrix literal is no expression; a variable entry has no value
+    [M('x&1'), M('x&1'), true],
+    [M('2&2'), `${M('x&1')}+${M('1&1')}`, false],
+    [M('2&2'), `y${M('1&1')}`, false],
+    [M('4&6\\\\8&10'), `${A}+${B} x`, false],
+  ]);
+});
+
+test('numbers: exact, and a decimal against an exact value matches it to the decimal places written', () => {
+  math('numbers', [
+    ['1.414', '\\sqrt{2}', true],
+    ['\\sqrt{2}', '1.414', true],
+    ['1.4142', '\\sqrt{2}', true],
+    ['1.5', '\\sqrt{2}', false],
+    ['3.14', '\\pi', true],
+    ['3.15', '\\pi', false],
+    ['0.5', '\\frac{1}{2}', true],
+    ['12', '12.0', true],
+    ['2', '\\sqrt{4}', true],
+    ['2', '\\sqrt{5}', false],
+    // a decimal against an expression with a variable: no value, compared as expressions
+    ['0.5x', '\\frac{x}{2}', true],
+    ['0.5x', '\\frac{x}{3}', false],
+    // a decimal against an imaginary value: no value
+    ['1.0', '\\sqrt{-1}', false],
+    ['2.0', '2+i', false],
+    ['2.5', '2.5+\\sqrt{-4}', false],
+  ]);
+});
+
+test('base-b numerals (52_8) are compared as written, never evaluated', () => {
+  math('bases', [
+    ['52_8', '52_8', true],
+    ['52_8', '42', false],
+    ['42', '52_8', false],
+    ['52_8', '52_{8}', true],
+    ['52_8', '53_8', false],
+  ]);
+});
+
+test('words: answers with words compare as normalised text first, then as math', () => {
+  math('words', [
+    ['\\text{Paris}', '\\text{paris}', true],
+    ['\\text{no solution}', '\\text{No Solution.}', true],
+    ['\\text{yes}', '\\text{no}', false],
+    ['x+1', '1+x', true],
+    ['\\sin x', '\\sin(x)', true],
+  ]);
+});
+
+test('expressions: compared by value, by canonical form, then by the CAS', () => {
+  math('expressions', [
+    ['x^2+2x+1', '(x+1)^2', true],
+    ['x^2+2x+1', '(x+1)^3', false],
+    ['\\frac{1}{x}', 'x^{-1}', true],
+    ['2\\sqrt{2}', '\\sqrt{8}', true],
+    ['2\\sqrt{2}', '\\sqrt{7}', false],
+    ['\\frac{\\pi}{2}', '\\frac{2\\pi}{4}', true],
+  ]);
+});
+
+test('percent: X\\% equals X as written and X/100; two percents compare their numbers', () => {
+  math('percent', [
+    ['50\\%', '0.5', true],
+    ['50\\%', '50', true],
+    ['50\\%', '\\frac{1}{2}', true],
+    ['0.5', '50\\%', true],
+    ['50', '50\\%', true],
+    ['\\frac{1}{2}', '50\\%', true],
+    ['50\\%', '50\\%', true],
+    ['50\\%', '50.0\\%', true],
+    ['1.5\\%', '0.015', true],
+    ['100\\%', '1', true],
+    ['20\\%', '0.5', false],
+    ['0.5', '5\\%', false],
+    ['50\\%', '25\\%', false],
+    ['\\%', '0', false],
+    ['5\\%\\%', '5\\%', false],
+  ]);
+});
+
+test('an empty answer (after normalisation) equals nothing, not even another empty answer', () => {
+  assert.equal(mathEqual('', '', later()), false);
+  assert.equal(mathEqual('.', '.', later()), false);
+  assert.equal(mathEqual('5', '', later()), false);
+  assert.equal(mathEqual('', '5', later()), false);
+  assert.equal(textEqual('', '', later()), false);
+  assert.equal(textEqual('the', 'a', later()), false);
+  assert.equal(choiceEqual('', ''), false);
+});
+
+test('number answers: canonical numbers compare exactly; a percent on either side goes by the percent rule', () => {
+  for (const [g, p, equal] of [
+    ['0.5', '50\\%', true],
+    ['50\\%', '0.5', true],
+    ['12', '12.0', true],
+    ['1,000', '1000', true],
+    ['1/2', '0.5', true],
+    ['3', '\\frac{6}{2}', true],
+    ['12', '13', false],
+    ['2', '\\sqrt{4}', true],
+    ['0.1', '0.1001', false],
+  ] as const) {
+    assert.equal(numberEqual(g, p, later()), equal, `${g} vs ${p}`);
+    assert.equal(answersEqual(g, p, 'number', later()), equal, `answersEqual ${g} vs ${p}`);
+  }
+});
+
+test('choice answers: letters compare as letters; other text as normalised text', () => {
+  for (const [g, p, equal] of [
+    ['B', 'b', true],
+    ['(B)', 'B', true],
+    ['B. Paris', 'B', true],
+    ['The answer is B', 'B', true],
+    ['B', 'C', false],
+    ['Paris', 'paris', true],
+    ['Paris', 'B', false],
+  ] as const) {
+    assert.equal(choiceEqual(g, p), equal, `${g} vs ${p}`);
+    assert.equal(answersEqual(g, p, 'choice'), equal, `answersEqual ${g} vs ${p}`);
+  }
+});
+
+test('text answers: normalised text; without words on either side, compared as math', () => {
+  for (const [g, p, equal] of [
+    ['Paris', 'paris', true],
+    ['Paris', 'the Paris.', true],
+    ['12', '12.0', true],
+    ['x+1', '1+x', true],
+    ['\\frac12', '0.5', true],
+    ['twelve', '12', false],
+    ['12', 'twelve', false],
+    ['Paris France', 'France Paris', false],
+  ] as const) {
+    assert.equal(textEqual(g, p, later()), equal, `${g} vs ${p}`);
+    assert.equal(answersEqual(g, p, 'text', later()), equal, `answersEqual ${g} vs ${p}`);
+  }
+  assert.equal(answersEqual('\\frac{1}{2}', '0.5', 'math', later()), true);
+});
+
+test('size guard: an answer over MAX_ANSWER_CHARS, or nested deeper than MAX_NESTING, is a grading timeout', () => {
+  const long = '1'.repeat(MAX_ANSWER_CHARS + 1);
+  const deep = '('.repeat(MAX_NESTING + 1) + '1' + ')'.repeat(MAX_NESTING + 1);
+  const okDeep = '('.repeat(MAX_NESTING - 1) + '1' + ')'.repeat(MAX_NESTING - 1);
+  for (const f of [
+    () => mathEqual(long, '1', later()),
+    () => mathEqual('1', long, later()),
+    () => numberEqual(long, '1', later()),
+    () => textEqual('1', long, later()),
+    () => mathEqual(deep, '1', later()),
+    () => mathEqual('1', '{'.repeat(MAX_NESTING + 1) + '1' + '}'.repeat(MAX_NESTING + 1), later()),
+    () => mathEqual('1', '['.repeat(MAX_NESTING + 1) + '1' + ']'.repeat(MAX_NESTING + 1), later()),
+  ]) {
+    assert.throws(f, GradingTimeout);
+  }
+  // at the limit: compared
+  assert.equal(mathEqual('1'.repeat(MAX_ANSWER_CHARS), '1'.repeat(MAX_ANSWER_CHARS), later()), true);
+  assert.doesNotThrow(() => mathEqual(okDeep, '1', later()));
+  // closing brackets without openers do not count as depth, and do not hide later nesting
+  const closers = ')'.repeat(500) + '('.repeat(MAX_NESTING + 1) + '1' + ')'.repeat(MAX_NESTING + 1);
+  assert.throws(() => mathEqual(closers, '1', later()), GradingTimeout);
+  assert.throws(() => textEqual(closers, closers, later()), GradingTimeout);
+});
