@@ -4,5 +4,7 @@
  * 2: relations, written-out numbers, several answers, matrices, answers without a box, exact big numbers.
  * 3: answer formats of RL-era templates (answer tags, chat-template tokens, `Answer:` lines, +7, lower-case
  *    choice letters) and mixed numbers, degrees in trig, f(x)= vs y=, glued units, escaped matrices, percent (issue 23).
+ * 4: `√x` read as `\sqrt{x}` (it became an unknown `\sqrtx`), and a matrix's scalar factor written with `\cdot` or as
+ *    a fraction (`2 \cdot A`, `\frac{1}{2} A`) evaluated like `2A` (both were graded incorrect; issue 25).
  */
-export const GRADER_VERSION = 'w2s-grader/3';
+export const GRADER_VERSION = 'w2s-grader/4';

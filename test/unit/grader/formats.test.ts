@@ -19,8 +19,8 @@ function timed<T>(f: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - t };
 }
 
-test('the grader version moved on with the verdicts of issue 23', () => {
-  assert.equal(GRADER_VERSION, 'w2s-grader/3');
+test('the grader version moved on with the verdicts of issue 25 (√x, a matrix scalar written with \\cdot or a fraction)', () => {
+  assert.equal(GRADER_VERSION, 'w2s-grader/4');
 });
 
 test('percent is compared the same way whatever type was inferred from the gold', () => {
