@@ -3,7 +3,7 @@
  * answers are read (relations side by side, structural sameness, undecided stays undefined), and the time
  * budget around it. casEqual is the grader's last resort: it runs only when the fast paths cannot decide,
  * so most rules are pinned on it directly, and the verdicts a user sees where grading reaches it.
- * Sources: cas.ts's comments; /work/shared/notes/grading.md ("isEqual on two equations compares them as
+ * Sources: cas.ts's comments; shared/notes/grading.md ("isEqual on two equations compares them as
  * booleans — compare the sides instead").
  */
 import assert from 'node:assert/strict';

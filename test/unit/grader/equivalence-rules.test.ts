@@ -1,7 +1,7 @@
 /**
  * Issue 25: the equivalence rules of src/core/grader/equivalence.ts, one test per rule, each pinned by the
  * verdicts of gold/prediction pairs as a user sees them. The rules and their sources: the module's
- * comments, the README's grading policies, /work/shared/notes/grading.md (Math-Verify 0.8.0: gold →
+ * comments, the README's grading policies, shared/notes/grading.md (Math-Verify 0.8.0: gold →
  * prediction, sets, tuples, intervals, relations, matrices, decimals) and MATH_VERIFY_DIFFS.md.
  */
 import assert from 'node:assert/strict';

@@ -3,7 +3,7 @@
  * extracted from a response (what the trace browser shows and what is graded). The order and windows are
  * Math-Verify 0.8.0's (math_verify/parser.py: the priorities 0/50/100/200/300, `answer(?:.{0,100}=\s*|.{0,50}?)`,
  * "final answer is X. I hope"), as the header of extract.ts lists them; the rest are this grader's own
- * policies (docs/grader-formats.md, /work/shared/notes/grading.md).
+ * policies (docs/grader-formats.md, shared/notes/grading.md).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,7 +1,7 @@
 /**
  * The rules of grade.ts itself (issue 25): what a caller gets back for a missing field, a failure inside
  * the grader, a gold that is a worked solution, and a text prediction in pairs mode. Each case names the
- * rule it pins; the grader's docs are in grade.ts and /work/shared/notes/grading.md.
+ * rule it pins; the grader's docs are in grade.ts and shared/notes/grading.md.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

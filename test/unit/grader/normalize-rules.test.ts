@@ -2,7 +2,7 @@
  * Issue 25: the normalisation rules of src/core/grader/normalize.ts, one test per rule, each named for the
  * rule it pins. Normalisation decides verdicts: a rule is pinned by the canonical spelling it produces
  * (what the string-equality fast path compares) and, where a user would see it, by the verdict of a pair
- * of answers. Sources of the rules: the module's comments, docs/grader-formats.md, /work/shared/notes
+ * of answers. Sources of the rules: the module's comments, docs/grader-formats.md, shared/notes
  * (Math-Verify's normalisation: `\mathrm`, `\dfrac`, unit words, malformed `\frac12` / `\sqrt3`, "percent").
  */
 import assert from 'node:assert/strict';
