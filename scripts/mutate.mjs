@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run mutate [-- grader|problems|sampling|export|FILE…] [--concurrency N] [--full]`: the mutation score of
+// `npm run mutate [-- grader|problems|sampling|export|FILE[:A-B]…] [--concurrency N] [--full]`: the mutation score of
 // the code whose rules matter most (StrykerJS 9, TypeScript checker, tap runner over this repo's
 // node:test files run with tsx). Not part of `npm test`: a full run takes hours on two cores. Run it
 // before a release, or for the folder or file you changed.
@@ -8,7 +8,10 @@
 // can be stopped and restarted file by file, and a second run re-tests only the mutants whose code or
 // tests changed (--full ignores that). The per-folder score printed at the end (and written to
 // .cache/stryker/summary.json) adds up the latest report of every file of the folder; a file never
-// measured is named, not guessed.
+// measured is named, not guessed. `FILE:A-B` mutates lines A to B only (Stryker's mutation range), with
+// its own report and incremental file: a big file can be measured in parts that each finish (Stryker
+// writes a report only at the end of a run). A file with no whole-file report counts the sum of its
+// parts' latest reports, and the lines they cover are printed beside its score.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,7 +149,7 @@ function parseArgs(argv) {
     else if (a === '--report') report = true;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: npm run mutate -- [grader|problems|sampling|export|results|curation|store|text|jobs|jobs-plan|src/core/…/file.ts]… [--tests GLOB]… [--concurrency N] [--full] [--report]\n  --report: print the latest score of each file of the targets, run nothing',
+        'usage: npm run mutate -- [grader|problems|sampling|export|results|curation|store|text|jobs|jobs-plan|src/core/…/file.ts[:FIRST-LAST]]… [--tests GLOB]… [--concurrency N] [--full] [--report]\n  FILE:FIRST-LAST: mutate those lines only (its own report; parts add up when no whole-file report exists)\n  --report: print the latest score of each file of the targets, run nothing',
       );
       process.exit(0);
     } else targets.push(a);
@@ -160,30 +163,50 @@ function usage(message) {
   process.exit(2);
 }
 
-/** [scope, file] pairs for the targets: a scope name, or a source file of a scope. */
+/** [scope, file, range] triples for the targets: a scope name, or a source file of a scope with an optional line range. */
 function plan(targets) {
   const out = [];
   for (const t of targets) {
     if (SCOPES[t]) {
-      for (const f of SCOPES[t].files()) out.push([t, f]);
+      for (const f of SCOPES[t].files()) out.push([t, f, null]);
       continue;
     }
-    const rel = path.relative(ROOT, path.resolve(t)).split(path.sep).join('/');
+    const ranged = /^(.+\.ts):(\d+)-(\d+)$/.exec(t);
+    const range = ranged ? { first: Number(ranged[2]), last: Number(ranged[3]) } : null;
+    if (range && (range.first < 1 || range.last < range.first))
+      usage(`${t}: a line range is FIRST-LAST with 1 <= FIRST <= LAST`);
+    const rel = path
+      .relative(ROOT, path.resolve(ranged ? ranged[1] : t))
+      .split(path.sep)
+      .join('/');
     const scope = Object.keys(SCOPES).find((s) => SCOPES[s].files().includes(rel));
     if (!scope) usage(`${t} is neither a scope (${Object.keys(SCOPES).join(', ')}) nor one of their files`);
-    out.push([scope, rel]);
+    out.push([scope, rel, range]);
   }
   return out;
 }
 
-const slug = (file) => file.replace(/^src\/core\//, '').replace(/[/.]/g, '_');
-const reportOf = (file) => path.join(OUT, 'reports', `${slug(file)}.json`);
+const slug = (file, range) =>
+  file.replace(/^src\/core\//, '').replace(/[/.]/g, '_') + (range ? `@${range.first}-${range.last}` : '');
+const reportOf = (file, range = null) => path.join(OUT, 'reports', `${slug(file, range)}.json`);
+/** The line-range reports of a file, as { range, file } sorted by first line. */
+function partReports(file) {
+  const dir = path.join(OUT, 'reports');
+  if (!fs.existsSync(dir)) return [];
+  const prefix = `${slug(file)}@`;
+  return fs
+    .readdirSync(dir)
+    .map((name) => /^(.+)@(\d+)-(\d+)\.json$/.exec(name))
+    .filter((m) => m && `${m[1]}@` === prefix)
+    .map((m) => ({ range: { first: Number(m[2]), last: Number(m[3]) }, file: path.join(dir, m[0]) }))
+    .sort((a, b) => a.range.first - b.range.first);
+}
 
-async function mutateFile(scope, file, { concurrency, full, tests }) {
+async function mutateFile(scope, file, range, { concurrency, full, tests }) {
   const { Stryker } = await import('@stryker-mutator/core');
   fs.mkdirSync(path.join(OUT, 'reports'), { recursive: true });
   const stryker = new Stryker({
-    mutate: [file],
+    mutate: [range ? `${file}:${range.first}-${range.last}` : file],
     testRunner: 'tap',
     tap: {
       // --tests narrows the judges to the test files that target the file: fewer tests can only kill
@@ -204,7 +227,7 @@ async function mutateFile(scope, file, { concurrency, full, tests }) {
     incremental: !full,
     force: full,
     // a narrowed run keeps its own incremental file: its results say nothing of the scope's other tests
-    incrementalFile: path.join(OUT, 'incremental', `${slug(file)}${tests.length ? '.narrow' : ''}.json`),
+    incrementalFile: path.join(OUT, 'incremental', `${slug(file, range)}${tests.length ? '.narrow' : ''}.json`),
     tempDirName: '.cache/stryker/tmp',
     cleanTempDir: true,
     // Only what the tests read goes into the sandbox (never .cache with code-server, dist, out).
@@ -219,7 +242,7 @@ async function mutateFile(scope, file, { concurrency, full, tests }) {
       '!/tsconfig.mutate.json',
     ],
     reporters: ['clear-text', 'progress', 'json'],
-    jsonReporter: { fileName: reportOf(file) },
+    jsonReporter: { fileName: reportOf(file, range) },
     clearTextReporter: {
       allowColor: process.stdout.isTTY,
       logTests: false,
@@ -238,25 +261,31 @@ async function mutateFile(scope, file, { concurrency, full, tests }) {
 function tally(files) {
   const t = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, compileErrors: 0, files: [], missing: [] };
   for (const f of files) {
-    const file = reportOf(f);
-    if (!fs.existsSync(file)) {
+    // the whole file's report, else the sum of its parts' (each mutant lies in one part's range)
+    const whole = reportOf(f);
+    const parts = fs.existsSync(whole) ? [] : partReports(f);
+    const sources = parts.length ? parts.map((p) => p.file) : fs.existsSync(whole) ? [whole] : [];
+    if (!sources.length) {
       t.missing.push(f);
       continue;
     }
-    const report = JSON.parse(fs.readFileSync(file, 'utf8'));
-    const own = Object.entries(report.files).filter(([name]) => name.split(path.sep).join('/').endsWith(f));
     const c = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, compileErrors: 0 };
-    for (const [, { mutants }] of own) {
-      for (const m of mutants) {
-        if (m.status === 'Killed') c.killed++;
-        else if (m.status === 'Timeout') c.timeout++;
-        else if (m.status === 'Survived') c.survived++;
-        else if (m.status === 'NoCoverage') c.noCoverage++;
-        else if (m.status === 'CompileError') c.compileErrors++;
-      }
+    const mutants = sources.flatMap((source) => {
+      const report = JSON.parse(fs.readFileSync(source, 'utf8'));
+      const own = Object.entries(report.files).filter(([name]) => name.split(path.sep).join('/').endsWith(f));
+      return own.flatMap(([, x]) => x.mutants);
+    });
+    for (const m of mutants) {
+      if (m.status === 'Killed') c.killed++;
+      else if (m.status === 'Timeout') c.timeout++;
+      else if (m.status === 'Survived') c.survived++;
+      else if (m.status === 'NoCoverage') c.noCoverage++;
+      else if (m.status === 'CompileError') c.compileErrors++;
     }
     for (const k of Object.keys(c)) t[k] += c[k];
-    t.files.push({ file: f, measured: fs.statSync(file).mtime.toISOString(), ...c, score: score(c) });
+    const measured = sources.map((s) => fs.statSync(s).mtime.toISOString()).sort()[0];
+    const lines = parts.length ? parts.map((p) => `${p.range.first}-${p.range.last}`).join(', ') : null;
+    t.files.push({ file: f, measured, lines, ...c, score: score(c) });
   }
   const valid = t.killed + t.timeout + t.survived + t.noCoverage;
   return { ...t, valid, score: score(t) };
@@ -271,11 +300,11 @@ const options = parseArgs(process.argv.slice(2));
 const work = plan(options.targets);
 process.chdir(ROOT);
 const failed = [];
-for (const [scope, file] of options.report ? [] : work) {
-  console.log(`\n=== mutate ${file} (${scope}) ===`);
+for (const [scope, file, range] of options.report ? [] : work) {
+  console.log(`\n=== mutate ${file}${range ? ` lines ${range.first}-${range.last}` : ''} (${scope}) ===`);
   const started = Date.now();
   try {
-    await mutateFile(scope, file, options);
+    await mutateFile(scope, file, range, options);
   } catch (e) {
     failed.push(file);
     console.error(`mutate: ${file}: ${e instanceof Error ? e.message : String(e)}`);
@@ -295,7 +324,7 @@ for (const [scope, t] of Object.entries(summary)) {
   // each file's own, for docs/testing.md's table
   for (const f of t.files)
     console.log(
-      `    ${f.file}: ${f.score ?? '—'}% (${f.killed} killed, ${f.timeout} timeout, ${f.survived} survived, ${f.noCoverage} no coverage) measured ${f.measured.slice(0, 10)}`,
+      `    ${f.file}${f.lines ? ` (lines ${f.lines} only)` : ''}: ${f.score ?? '—'}% (${f.killed} killed, ${f.timeout} timeout, ${f.survived} survived, ${f.noCoverage} no coverage) measured ${f.measured.slice(0, 10)}`,
     );
 }
 if (failed.length) {
