@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createGraderPool, gradePair, gradeResponse, type AnswerType, type GradeInput } from '../src/core/grader';
 import { lastBoxed } from '../src/core/grader/latex';
+import { HOSTILE_INPUTS } from '../test/unit/grader/fixtures/hostile-inputs';
 
 /** Math-Verify's speed as measured elsewhere (not in this run). */
 const MATH_VERIFY_ELSEWHERE = {
@@ -181,10 +182,44 @@ async function main(): Promise<void> {
     `long tail: ${corpus.length} pairs (the ${new Set(corpus.map((c) => `${c.gold}\u0000${c.pred}`)).size}-case corpus, repeated) ` +
       `${fmt(tail.rps)} pairs/s (${fmt(tail.cpuRps ?? 0)} per CPU-s), p50 ${fmt(tail.p50, 3)} ms, p99 ${fmt(tail.p99, 3)} ms single-threaded`,
   );
+  hostile();
   const single = rows[1].cpuRps ?? rows[1].rps;
   console.log(
     `target >= 2,000 resp/s single-threaded: ${single >= 2000 ? 'met' : 'NOT met'} (${fmt(single)} per CPU-second, ${fmt(rows[1].rps)} by the wall clock; p99 ${fmt(rows[1].p99, 3)} ms)`,
   );
+}
+
+/**
+ * The hostile inputs of formats.test.ts (a marker repeated 100,000 times, a box nested 1,000 deep): each
+ * must be graded within 3 s, as math and as a choice. The baseline, timed in this run, is one regex pass
+ * over the same text (the naive grader reads only the last box, which costs nothing here): the ratio says
+ * how many linear passes grading costs. The best of three tries, so one pause of the machine does not decide.
+ */
+function hostile(): void {
+  const BUDGET_MS = 3000;
+  const best = (f: () => unknown): number => {
+    let ms = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      f();
+      ms = Math.min(ms, performance.now() - t);
+    }
+    return ms;
+  };
+  let over = 0;
+  console.log(`hostile inputs (best of 3, budget ${BUDGET_MS} ms each):`);
+  for (const { gold, response } of HOSTILE_INPUTS) {
+    const math = best(() => gradeResponse({ gold, response, type: 'math' }));
+    const choice = best(() => gradeResponse({ gold: 'C', response, type: 'choice' }));
+    const base = best(() => response.match(/answer|boxed|<\|/gi)?.length);
+    if (Math.max(math, choice) > BUDGET_MS) over++;
+    const label = JSON.stringify(response.slice(0, 24)) + `… (${response.length.toLocaleString('en-US')} chars)`;
+    console.log(
+      `  ${label.padEnd(48)} math ${math.toFixed(1)} ms, choice ${choice.toFixed(1)} ms, one regex pass ${base.toFixed(1)} ms ` +
+        `(${(Math.max(math, choice) / Math.max(base, 0.001)).toFixed(1)}x)`,
+    );
+  }
+  console.log(`hostile inputs within ${BUDGET_MS} ms: ${over === 0 ? 'met' : `NOT met (${over} over)`}`);
 }
 
 /** This grader against another copy of it, in alternating rounds of the same process (CPU time per round). */

@@ -12,12 +12,7 @@ import {
   holdsMarkers,
   stripTemplateTokens,
 } from '../../../src/core/grader/template';
-
-function timed<T>(f: () => T): { value: T; ms: number } {
-  const t = performance.now();
-  const value = f();
-  return { value, ms: performance.now() - t };
-}
+import { HOSTILE_INPUTS } from './fixtures/hostile-inputs';
 
 test('the grader version moved on with the verdicts of issue 25 (√x, a matrix scalar written with \\cdot or a fraction)', () => {
   assert.equal(GRADER_VERSION, 'w2s-grader/4');
@@ -96,26 +91,14 @@ test('template tokens: the first turn that says something, tokens removed, harmo
   assert.equal(answerTagContent('<answer>   </answer>'), null);
 });
 
-test('hostile inputs for the new steps finish in bounded time, with the verdict they must give', () => {
-  const cases: [string, string, string][] = [
-    ['7', 'Answer: x'.repeat(100_000), 'incorrect'],
-    ['7', '<answer>'.repeat(100_000), 'no-answer'],
-    // only end tokens before the answer: the first stretch that says something is the answer
-    ['7', '<|im_end|>'.repeat(100_000) + '7', 'correct'],
-    ['7', '<|channel|>final'.repeat(60_000), 'no-answer'],
-    ['\\frac{1}{2}', `\\boxed{${'\\sin(30^\\circ)+'.repeat(1_000)}1}`, 'incorrect'],
-    ['7', 'the answer is '.repeat(60_000), 'no-answer'],
-  ];
-  for (const [gold, response, verdict] of cases) {
-    const r = timed(() => gradeResponse({ gold, response, type: 'math' }));
-    assert.ok(r.ms < 3000, `${response.slice(0, 20)}… took ${r.ms} ms`);
+test('hostile inputs for the new steps give the verdict they must (their time: bench/grading.bench.ts)', () => {
+  for (const { gold, response, verdict } of HOSTILE_INPUTS) {
+    const math = gradeResponse({ gold, response, type: 'math' });
     assert.ok(
-      [verdict, 'error'].includes(r.value.verdict),
-      `${response.slice(0, 20)}…: ${JSON.stringify(r.value).slice(0, 200)}`,
+      [verdict, 'error'].includes(math.verdict),
+      `${response.slice(0, 20)}…: ${JSON.stringify(math).slice(0, 200)}`,
     );
-    const c = timed(() => gradeResponse({ gold: 'C', response, type: 'choice' }));
-    assert.ok(c.ms < 3000, `${response.slice(0, 20)}… (choice) took ${c.ms} ms`);
-    assert.notEqual(c.value.verdict, 'correct');
+    assert.notEqual(gradeResponse({ gold: 'C', response, type: 'choice' }).verdict, 'correct');
   }
 });
 
