@@ -23,42 +23,20 @@ import {
 import { evaluateProblems } from '../../../src/core/results/rerun';
 import { claimRun, findRun, finishRun, openRun } from '../../../src/core/runs/runs';
 import { sampleRun } from '../../../src/core/sampling/sampler';
-import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
+import { oneTryRuntime, qwenBase, serveTiny } from './eval-fixture';
 
-const qwenBase = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
-const runtime = {
-  concurrency: 2,
-  timeoutMs: 5000,
-  threads: 0,
-  retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
-};
+const runtime = oneTryRuntime;
 let server: FakeServer;
 let pool: GraderPool;
 let store: Store;
 let dir: string;
 
-const problemOf = (prompt: string) => Number(/\(problem (\d+)\)/.exec(prompt)![1]);
-/** The fake answers problem i right iff `solved(i)`; requests for `failing` problems get a 400; `cut` ones stop at max_tokens. */
-const serve = (
-  solved: (i: number) => boolean,
-  failing: (i: number) => boolean = () => false,
-  cut: (i: number) => boolean = () => false,
-) => {
-  server.options = {
-    models: ['fake-model', 'teacher-model'],
-    answer: (prompt) => (solved(problemOf(prompt)) ? String(2 * problemOf(prompt)) : '999'),
-    fault: (ctx) => {
-      const i = problemOf(ctx.promptText);
-      if (failing(i)) return { kind: 'status', status: 400, message: 'bad request' };
-      if (cut(i)) return { kind: 'length' };
-      return undefined;
-    },
-  };
-};
+const serve = (solved: (i: number) => boolean, failing?: (i: number) => boolean, cut?: (i: number) => boolean) =>
+  serveTiny(server, solved, failing, cut);
 const evalRun = (name: string) => listEvalRuns(store).find((r) => r.name === name)!;
 
 before(async () => {

@@ -15,27 +15,18 @@ import { computeMetrics } from '../../../src/core/results/metrics';
 import { setResults } from '../../../src/core/results/problem-results';
 import { evaluateProblems } from '../../../src/core/results/rerun';
 import { sampleRun } from '../../../src/core/sampling/sampler';
-import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
+import { qwenBase, serveTiny } from './eval-fixture';
 
-const qwenBase = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
 let server: FakeServer;
 let pool: GraderPool;
 let store: Store;
 let dir: string;
 
 /** Problem i of "tiny" asks "What is i + i? (problem i)"; the fake answers it correctly iff `solved(i)`. */
-const serve = (solved: (i: number) => boolean) => {
-  server.options = {
-    models: ['fake-model', 'teacher-model'],
-    answer: (prompt) => {
-      const i = Number(/\(problem (\d+)\)/.exec(prompt)![1]);
-      return solved(i) ? String(2 * i) : '999';
-    },
-  };
-};
+const serve = (solved: (i: number) => boolean) => serveTiny(server, solved);
 const runtime = { concurrency: 4, timeoutMs: 5000, threads: 0 };
 const gradeAll = () => gradeTraces(store, pool, {});
 const accuracyOf = (run: string) => computeMetrics(loadOutcomes(store, evalRunOf(store, run)!)).accuracy;

@@ -12,11 +12,11 @@ import { importProblemSet } from '../../../src/core/problems/import';
 import type { ProblemOutcome, SampleOutcome } from '../../../src/core/results/outcomes';
 import { coverageOf, partialText, setProblemCount, setResults } from '../../../src/core/results/problem-results';
 import { sampleRun } from '../../../src/core/sampling/sampler';
-import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
+import { qwenBase } from './eval-fixture';
 
 const sample = (index: number, verdict: SampleOutcome['verdict']): SampleOutcome => ({
   traceId: index,
@@ -62,7 +62,6 @@ describe('coverage of a set by an evaluation', () => {
   });
 });
 
-const qwenBase = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
 let server: FakeServer;
 let pool: GraderPool;
 let store: Store;

@@ -10,33 +10,20 @@ import { listEvalRuns } from '../../../src/core/results/eval-runs';
 import { evaluateProblems, nextRerunName } from '../../../src/core/results/rerun';
 import { findRun, openRun } from '../../../src/core/runs/runs';
 import { sampleRun } from '../../../src/core/sampling/sampler';
-import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
 import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { tempDir, writeFile } from '../../support/tmp';
+import { oneTryRuntime, problemOf, qwenBase, serveTiny } from './eval-fixture';
 
-const qwenBase = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
-const runtime = {
-  concurrency: 2,
-  timeoutMs: 5000,
-  threads: 0,
-  retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
-};
+const runtime = oneTryRuntime;
 let server: FakeServer;
 let other: FakeServer;
 let store: Store;
 let dir: string;
 
-const problemOf = (prompt: string) => Number(/\(problem (\d+)\)/.exec(prompt)![1]);
-const answerAll = (s: FakeServer, failing: (i: number) => boolean = () => false) => {
-  s.options = {
-    models: ['fake-model'],
-    answer: (prompt) => String(2 * problemOf(prompt)),
-    fault: (ctx) =>
-      failing(problemOf(ctx.promptText)) ? { kind: 'status', status: 400, message: 'bad request' } : undefined,
-  };
-};
+const answerAll = (s: FakeServer, failing?: (i: number) => boolean) =>
+  serveTiny(s, () => true, failing, undefined, ['fake-model']);
 /** Problem keys each run holds a trace for, and the problem keys the server was asked about. */
 const keysOf = (run: string) =>
   (
