@@ -70,12 +70,12 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Store {
     try {
       version = db.pragma('user_version', { simple: true }) as number;
       appId = db.pragma('application_id', { simple: true }) as number;
+      // the pragmas read only the header: reading the schema finds a damaged first page, or a schema
+      // format this SQLite does not know, here rather than in the middle of a command
+      db.prepare('SELECT count(*) FROM sqlite_schema').get();
     } catch (e) {
       // the first read: a read-only folder (SQLite must write a -shm file to read a WAL store) fails here too
-      const code = (e as { code?: string }).code;
-      if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT')
-        throw new W2sError(`${abs} is not a W2S store (not a SQLite database): ${(e as Error).message}`, 'STORE_OPEN');
-      throw e;
+      throw firstReadFailure(e, abs);
     }
     const kind = ownership(db, version, appId);
     if (kind === 'foreign') throw foreignFile(db, abs, appId);
@@ -223,4 +223,26 @@ export function resolveStorePath(
 /** Increases whenever any connection (this process or another) commits; cheap to poll. */
 export function dataVersion(store: Store): number {
   return store.db.pragma('data_version', { simple: true }) as number;
+}
+
+/** What the first read of a file says about it, as a W2sError where it says something a user can act on. */
+function firstReadFailure(e: unknown, abs: string): unknown {
+  const code = (e as { code?: string }).code;
+  const message = (e as Error).message;
+  if (code === 'SQLITE_NOTADB')
+    return new W2sError(`${abs} is not a W2S store (not a SQLite database): ${message}`, 'STORE_OPEN');
+  if (code === 'SQLITE_CORRUPT')
+    return new W2sError(
+      `${abs} is a damaged SQLite database (${message}). Use another store (--db PATH), or restore this one from a copy. ` +
+        `Nothing was written to it.`,
+      'STORE_CORRUPT',
+    );
+  // sqlite3.c, "unsupported file format": a schema format number above 4 (sqlite.org/fileformat.html, offset 44)
+  if (code === 'SQLITE_ERROR' && /unsupported file format/.test(message))
+    return new W2sError(
+      `${abs} is a SQLite database in a file format newer than this W2S Studio's SQLite reads (${message}). Open it with a ` +
+        `newer W2S Studio, or use another store (--db PATH). Nothing was written to it.`,
+      'STORE_OPEN',
+    );
+  return e;
 }

@@ -41,7 +41,7 @@ describe('opening what is not a store file', () => {
     );
   });
 
-  it('a SQLite file whose header claims more pages than the file holds (SQLITE_CORRUPT at the first read) is STORE_OPEN too', () => {
+  it('a SQLite file whose header claims more pages than the file holds (SQLITE_CORRUPT at the first read) is STORE_CORRUPT: a damaged SQLite database, not "not SQLite"', () => {
     const file = path.join(tempDir(), 'w2s.db');
     const raw = openSqlite(file);
     raw.exec('CREATE TABLE t (x)');
@@ -54,8 +54,45 @@ describe('opening what is not a store file', () => {
     fs.writeFileSync(file, bytes);
     assert.throws(
       () => openStore(file, { readonly: true }),
-      w2sError('STORE_OPEN', `${file} is not a W2S store (not a SQLite database): database disk image is malformed`),
+      w2sError('STORE_CORRUPT', `${file} is a damaged SQLite database (database disk image is malformed)`, 'restore'),
     );
+    assert.deepEqual(fs.readFileSync(file), bytes, 'nothing written to it');
+  });
+
+  // sqlite.org/fileformat.html: the b-tree page type at offset 100 (page 1's header, after the file
+  // header) is one of 2, 5, 10, 13; the pragmas read only the file header, so only a schema read finds it
+  for (const readonly of [true, false]) {
+    it(`a W2S store whose first page is damaged is STORE_CORRUPT when it is opened${readonly ? ' for reading' : ''}, not on a later query`, () => {
+      const file = path.join(tempDir(), 'w2s.db');
+      const made = openStore(file);
+      made.db.pragma('journal_mode = DELETE');
+      made.close();
+      const bytes = fs.readFileSync(file);
+      bytes[100] = 0x99;
+      fs.writeFileSync(file, bytes);
+      assert.throws(
+        () => openStore(file, { readonly }),
+        w2sError('STORE_CORRUPT', `${file} is a damaged SQLite database`),
+      );
+      assert.deepEqual(fs.readFileSync(file), bytes, 'nothing written to it');
+    });
+  }
+
+  it('a SQLite file of a schema format newer than this SQLite reads is STORE_OPEN naming the format, not a raw SqliteError', () => {
+    const file = path.join(tempDir(), 'w2s.db');
+    const made = openStore(file);
+    made.db.pragma('journal_mode = DELETE');
+    made.close();
+    const bytes = fs.readFileSync(file);
+    // sqlite.org/fileformat.html: the schema format number at offset 44 is 1 to 4
+    bytes.writeUInt32BE(9, 44);
+    fs.writeFileSync(file, bytes);
+    for (const readonly of [true, false])
+      assert.throws(
+        () => openStore(file, { readonly }),
+        w2sError('STORE_OPEN', `${file} is a SQLite database in a file format newer`, 'unsupported file format'),
+      );
+    assert.deepEqual(fs.readFileSync(file), bytes, 'nothing written to it');
   });
 
   it("a path SQLite cannot open (a Unix socket) is STORE_OPEN naming the file and SQLite's code", async () => {
