@@ -74,20 +74,21 @@ export function writeError(file: string, e: unknown): W2sError {
   if (e instanceof W2sError) return e;
   // anything may be thrown: a value without a code (or no value at all) is described as it is
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const why =
+  // what happened, and the one thing that helps with it: space only when the disk is full
+  const [why, advice] =
     code === 'ENOSPC' || code === 'EDQUOT'
-      ? 'the disk is full'
+      ? ['the disk is full', 'free some space or choose another --out']
       : code === 'EFBIG'
-        ? 'the file may not grow any further (a file-size limit)'
+        ? ['the file may not grow any further (a file-size limit)', 'choose another --out on a disk without that limit']
         : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
+          ? ['permission denied', 'make that folder writable or choose another --out']
           : code === 'EROFS'
-            ? 'the disk is read-only'
+            ? ['the disk is read-only', 'choose another --out on a writable disk']
             : code === 'ENOTDIR' || code === 'EEXIST'
-              ? 'a part of that path is a file, not a folder'
-              : ((e as Error)?.message ?? String(e));
+              ? ['a part of that path is a file, not a folder', 'fix the path or choose another --out']
+              : [(e as Error)?.message ?? String(e), 'choose another --out, or fix the cause above'];
   return new W2sError(
-    `Cannot write ${file}: ${why}${code ? ` (${code})` : ''}. The previous file, if any, is unchanged and no snapshot was recorded; free some space or choose another --out, then export again.`,
+    `Cannot write ${file}: ${why}${code ? ` (${code})` : ''}. The previous file, if any, is unchanged and no snapshot was recorded; ${advice}, then export again.`,
     'EXPORT_WRITE',
   );
 }

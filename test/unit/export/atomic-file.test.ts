@@ -193,23 +193,38 @@ describe('atomic export files', () => {
 
   it('write failures name the export file and the cause, never the store', () => {
     const file = '/data/out.jsonl';
-    const cases: [string, RegExp][] = [
-      ['ENOSPC', /: the disk is full \(ENOSPC\)\./],
-      ['EDQUOT', /: the disk is full \(EDQUOT\)\./],
-      ['EFBIG', /: the file may not grow any further \(a file-size limit\) \(EFBIG\)\./],
-      ['EACCES', /: permission denied \(EACCES\)\./],
-      ['EPERM', /: permission denied \(EPERM\)\./],
-      ['EROFS', /: the disk is read-only \(EROFS\)\./],
-      ['ENOTDIR', /: a part of that path is a file, not a folder \(ENOTDIR\)\./],
-      ['EEXIST', /: a part of that path is a file, not a folder \(EEXIST\)\./],
-      ['EIO', /^Cannot write \/data\/out\.jsonl: boom \(EIO\)\. The previous/],
+    // each cause with the advice that helps with it: free space only when the disk is full
+    const cases: [string, RegExp, string][] = [
+      ['ENOSPC', /: the disk is full \(ENOSPC\)\./, 'free some space or choose another --out'],
+      ['EDQUOT', /: the disk is full \(EDQUOT\)\./, 'free some space or choose another --out'],
+      [
+        'EFBIG',
+        /: the file may not grow any further \(a file-size limit\) \(EFBIG\)\./,
+        'choose another --out on a disk without that limit',
+      ],
+      ['EACCES', /: permission denied \(EACCES\)\./, 'make that folder writable or choose another --out'],
+      ['EPERM', /: permission denied \(EPERM\)\./, 'make that folder writable or choose another --out'],
+      ['EROFS', /: the disk is read-only \(EROFS\)\./, 'choose another --out on a writable disk'],
+      [
+        'ENOTDIR',
+        /: a part of that path is a file, not a folder \(ENOTDIR\)\./,
+        'fix the path or choose another --out',
+      ],
+      ['EEXIST', /: a part of that path is a file, not a folder \(EEXIST\)\./, 'fix the path or choose another --out'],
+      [
+        'EIO',
+        /^Cannot write \/data\/out\.jsonl: boom \(EIO\)\. The previous/,
+        'choose another --out, or fix the cause above',
+      ],
     ];
-    for (const [code, message] of cases) {
+    for (const [code, message, advice] of cases) {
       const e = writeError(file, Object.assign(new Error('boom'), { code }));
       assert.equal(e.code, 'EXPORT_WRITE');
       assert.match(e.message, message);
       assert.ok(e.message.startsWith(`Cannot write ${file}: `), e.message);
       assert.match(e.message, /The previous file, if any, is unchanged and no snapshot was recorded/);
+      assert.ok(e.message.endsWith(`; ${advice}, then export again.`), `${code}: ${e.message}`);
+      assert.equal(e.message.includes('free some space'), code === 'ENOSPC' || code === 'EDQUOT', e.message);
       assert.doesNotMatch(e.message, /store/);
     }
     assert.match(
