@@ -226,7 +226,7 @@ export function dataVersion(store: Store): number {
 }
 
 /** What the first read of a file says about it, as a W2sError where it says something a user can act on. */
-function firstReadFailure(e: unknown, abs: string): unknown {
+export function firstReadFailure(e: unknown, abs: string): unknown {
   const code = (e as { code?: string }).code;
   const message = (e as Error).message;
   if (code === 'SQLITE_NOTADB')

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { W2sError } from '../../../src/core/errors';
 import { MIGRATIONS } from '../../../src/core/store/migrations';
-import { openStore } from '../../../src/core/store/open';
+import { firstReadFailure, openStore } from '../../../src/core/store/open';
 import { openSqlite } from '../../../src/core/store/sqlite';
 import { tempDir, writeFile } from '../../support/tmp';
 
@@ -54,7 +54,11 @@ describe('opening what is not a store file', () => {
     fs.writeFileSync(file, bytes);
     assert.throws(
       () => openStore(file, { readonly: true }),
-      w2sError('STORE_CORRUPT', `${file} is a damaged SQLite database (database disk image is malformed)`, 'restore'),
+      w2sError(
+        'STORE_CORRUPT',
+        `${file} is a damaged SQLite database (database disk image is malformed)`,
+        'restore this one from a copy. Nothing was written to it.',
+      ),
     );
     assert.deepEqual(fs.readFileSync(file), bytes, 'nothing written to it');
   });
@@ -90,9 +94,26 @@ describe('opening what is not a store file', () => {
     for (const readonly of [true, false])
       assert.throws(
         () => openStore(file, { readonly }),
-        w2sError('STORE_OPEN', `${file} is a SQLite database in a file format newer`, 'unsupported file format'),
+        w2sError(
+          'STORE_OPEN',
+          `${file} is a SQLite database in a file format newer`,
+          '(unsupported file format). Open it with a newer W2S Studio',
+          'Nothing was written to it.',
+        ),
       );
     assert.deepEqual(fs.readFileSync(file), bytes, 'nothing written to it');
+  });
+
+  it('the first read names only what it knows: another SQLite error, or that message under another code, is passed on as it is', () => {
+    const sqliteError = (code: string, message: string) => Object.assign(new Error(message), { code });
+    for (const e of [
+      sqliteError('SQLITE_ERROR', 'no such table: sqlite_schema'),
+      sqliteError('SQLITE_IOERR_READ', 'unsupported file format'),
+      sqliteError('SQLITE_CANTOPEN', 'unable to open database file'),
+    ])
+      assert.equal(firstReadFailure(e, '/data/w2s.db'), e);
+    const known = firstReadFailure(sqliteError('SQLITE_ERROR', 'unsupported file format'), '/data/w2s.db');
+    assert.ok(known instanceof W2sError && known.code === 'STORE_OPEN', String(known));
   });
 
   it("a path SQLite cannot open (a Unix socket) is STORE_OPEN naming the file and SQLite's code", async () => {
