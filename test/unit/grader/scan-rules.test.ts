@@ -417,3 +417,24 @@ describe('where a number may start (survivors of the Stryker run of lines 140-19
     assert.deepEqual(raws('2\r+3'), ['2\r+3']);
   });
 });
+
+describe('numbers and arithmetic (survivors of the Stryker run of lines 195-291)', () => {
+  it('a plus sign, like a minus sign, signs only a number that opens with a digit (Math-Verify: the leading-point format has no sign)', () => {
+    assert.deepEqual(raws('is -.5'), []);
+    assert.deepEqual(raws('is +.5'), []);
+  });
+
+  it('arithmetic starts at its first digit, sign or bracket, never at a space before it', () => {
+    assert.deepEqual(numberTokens(' 2+3'), [{ start: 1, end: 4, raw: '2+3', value: '2+3', expr: true, percent: false }]);
+  });
+
+  it('MAX_EXPR at its edge: a run of exactly 200 characters is read whole, one of 201 is not', () => {
+    const run = (ones: number): string => Array.from({ length: ones }, () => '1').join('+');
+    const exact = `1${run(100)}`; // "11+1+…+1": 200 characters
+    assert.equal(exact.length, 200);
+    assert.deepEqual(raws(exact), [exact]);
+    const over = run(101); // 201 characters
+    assert.equal(over.length, 201);
+    assert.deepEqual(raws(over), ['1']);
+  });
+});
