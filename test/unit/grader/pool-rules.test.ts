@@ -144,6 +144,25 @@ test('a worker out of memory is a crash reported as "worker ran out of memory"',
   assert.deepEqual(p.stats, { started: 1, killed: 1, crashed: 1, lastCrash: 'worker ran out of memory' });
 });
 
+test('a worker that exits without an error event is a crash: its item is error "worker exited with code N", the rest still grade', async () => {
+  const p = pool({ size: 1, timeoutMs: 5000, batchSize: 1 });
+  const got = await p.grade([
+    { gold: 'a', response: 'r0' },
+    { gold: 'b', response: '__EXIT__' },
+    { gold: 'c', response: 'r2' },
+  ]);
+  // failed by the exit itself: were the exit ignored, the 5 s cap would fail it as `timeout`
+  assert.deepEqual(
+    got.map((r) => [r.verdict, r.detail === undefined ? 'graded' : r.detail.startsWith('{') ? 'echo' : r.detail]),
+    [
+      ['correct', 'echo'],
+      ['error', 'worker exited with code 3'],
+      ['correct', 'echo'],
+    ],
+  );
+  assert.deepEqual(p.stats, { started: 2, killed: 1, crashed: 1, lastCrash: 'worker exited with code 3' });
+});
+
 test('an empty job resolves at once, with no worker started', { timeout: 10_000 }, async () => {
   const p = pool({ size: 1 });
   assert.deepEqual(await p.grade([]), []);
