@@ -424,8 +424,43 @@ describe('numbers and arithmetic (survivors of the Stryker run of lines 195-291)
     assert.deepEqual(raws('is +.5'), []);
   });
 
-  it('arithmetic starts at its first digit, sign or bracket, never at a space before it', () => {
+  it('arithmetic starts at its first digit, or at a sign, point or bracket right before a digit, point, bracket or minus; never at a space', () => {
     assert.deepEqual(numberTokens(' 2+3'), [{ start: 1, end: 4, raw: '2+3', value: '2+3', expr: true, percent: false }]);
+    assert.deepEqual(raws('( 2+3)'), ['2+3'], 'a bracket before a space opens nothing: read from the 2');
+    assert.deepEqual(raws('so - 2+3'), ['2+3'], 'a minus before a space is no sign');
+  });
+
+  it('a minus between two digits is an operator, with or without spaces', () => {
+    assert.deepEqual(raws('2-3'), ['2-3']);
+    assert.deepEqual(raws('2 - 3'), ['2 - 3']);
+  });
+
+  it('every operator needs a digit after it before the arithmetic ends: a bracket closing right after an operator ends nothing', () => {
+    assert.deepEqual(raws('(2+)'), []);
+    assert.deepEqual(raws('-(3+)'), [], 'a leading minus is a sign, not the operator');
+    assert.deepEqual(raws('(-3+)'), [], 'a minus after `(` is a sign, not the operator');
+  });
+
+  it('only a minus can be a sign: another operator after a bracket and a space is an operator', () => {
+    assert.deepEqual(raws('(2) *3'), ['(2) *3']);
+    assert.deepEqual(raws('(2) -3'), ['-3'], 'the minus after `) ` is the sign of -3');
+  });
+
+  it('a `)` that closes nothing ends the arithmetic, even when a bracket opens after it', () => {
+    assert.deepEqual(raws('2+3)(4'), ['2+3']);
+  });
+
+  it('a percent word is read after a number of any length, after spaces (within 16 characters of the number)', () => {
+    const cases: [string, string][] = [
+      ['is 1234567 percentage', '1234567'],
+      ['is +1234567 percentage', '1234567'],
+      ['is 7      percentage', '7'], // six spaces and the word: 16 characters
+      ['is +7      percentage', '7'],
+    ];
+    for (const [s, raw] of cases) {
+      const [t] = numberTokens(s);
+      assert.deepEqual([t.raw, t.percent, t.end], [raw, true, s.length], s);
+    }
   });
 
   it('MAX_EXPR at its edge: a run of exactly 200 characters is read whole, one of 201 is not', () => {
