@@ -11,9 +11,11 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGraderPool, type GradeInput, type GradeResult } from '../../../src/core/grader';
 import { defaultWorkerPath, type GraderPoolOptions } from '../../../src/core/grader/pool';
 import type { Echo } from './fixtures/echo-worker';
+import { tempDir } from '../../support/tmp';
 
 const ECHO = path.resolve(__dirname, 'fixtures/echo-worker.ts');
 const REPO = path.resolve(__dirname, '../../..');
@@ -161,6 +163,71 @@ test('a worker that exits without an error event is a crash: its item is error "
     ],
   );
   assert.deepEqual(p.stats, { started: 2, killed: 1, crashed: 1, lastCrash: 'worker exited with code 3' });
+});
+
+test('a worker that dies while idle is a crash that touches no job; the next job starts a new worker', async () => {
+  const p = pool({ size: 1, timeoutMs: 5000 });
+  const [first] = await p.grade([{ gold: 'a', response: '__EXIT_IDLE__' }]);
+  assert.equal(first.verdict, 'correct');
+  // the worker ends itself 100 ms after its answer, holding no item
+  for (let waited = 0; p.stats.killed === 0 && waited < 10_000; waited += 50) await sleep(50);
+  assert.deepEqual(p.stats, { started: 1, killed: 1, crashed: 1, lastCrash: 'worker exited with code 3' });
+  const again = await p.grade(items(1));
+  assert.equal(again[0].verdict, 'correct');
+  assert.equal(p.stats.started, 2);
+});
+
+test('the hard cap runs only while a worker holds items: an idle worker is never timed out', async () => {
+  const p = pool({ size: 1, timeoutMs: 200 });
+  await p.grade(items(2));
+  // three caps of idle time
+  await sleep(600);
+  assert.deepEqual(p.stats, { started: 1, killed: 0, crashed: 0 });
+});
+
+test('each item of a batch has the whole hard cap, counted from the previous result', async () => {
+  // three items of 600 ms each in one batch against a 1,500 ms cap: the batch takes 1,800 ms, each item
+  // well under its cap (a cap counted from the batch's start would cut the third)
+  const p = pool({ size: 1, timeoutMs: 1500, batchSize: 3 });
+  await p.grade(items(1)); // the worker is started and ready: no start-up grace below
+  const got = await p.grade([
+    { gold: 'a', response: '__SLOW__' },
+    { gold: 'b', response: '__SLOW__' },
+    { gold: 'c', response: '__SLOW__' },
+  ]);
+  assert.deepEqual(
+    got.map((r) => r.verdict),
+    ['correct', 'correct', 'correct'],
+  );
+  assert.deepEqual(p.stats, { started: 1, killed: 0, crashed: 0 });
+});
+
+test('a worker that cannot start fails every pending job, also the ones another worker already holds, and that worker is let go', async () => {
+  // two workers, one job each; the first worker to load fails, the other is slow to become ready (2 s),
+  // so the failure comes while it still holds its job
+  process.env.ECHO_FAIL_START_ONCE = path.join(tempDir(), 'failed-once');
+  process.env.ECHO_READY_DELAY_MS = '2000';
+  const p = pool({ size: 2, timeoutMs: 5000 });
+  let settled: PromiseSettledResult<GradeResult[]>[];
+  try {
+    const both = Promise.allSettled([p.grade(items(1)), p.grade(items(1))]);
+    delete process.env.ECHO_FAIL_START_ONCE;
+    delete process.env.ECHO_READY_DELAY_MS;
+    settled = await both;
+  } finally {
+    delete process.env.ECHO_FAIL_START_ONCE;
+    delete process.env.ECHO_READY_DELAY_MS;
+  }
+  assert.deepEqual(
+    settled.map((r) => r.status),
+    ['rejected', 'rejected'],
+  );
+  for (const r of settled)
+    assert.match(String((r as PromiseRejectedResult).reason), /grading worker failed to start .*echo worker failed to start/);
+  // both workers are gone: the next job of two items starts two fresh workers at once
+  const next = echoes(await p.grade(items(2)));
+  assert.equal(new Set(next.map((e) => e.thread)).size, 2);
+  assert.equal(p.stats.started, 4);
 });
 
 test('an empty job resolves at once, with no worker started', { timeout: 10_000 }, async () => {
