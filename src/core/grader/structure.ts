@@ -22,11 +22,7 @@ export function splitTop(s: string, seps: string[]): { parts: string[]; found: s
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '\\') {
-      if (s[i + 1] === '{' || s[i + 1] === '}') {
-        depth += s[i + 1] === '{' ? 1 : -1;
-        i++;
-        continue;
-      }
+      // an escaped brace (`\{`, `\}`) nests as a brace: the brace after the backslash is counted as one below
       if (s.startsWith('\\begin', i)) envDepth++;
       else if (s.startsWith('\\end', i)) envDepth--;
       if (depth === 0 && envDepth === 0) {
