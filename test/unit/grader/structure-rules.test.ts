@@ -357,3 +357,54 @@ describe('shape and target edges (survivors of the Stryker run of lines 114-261)
     ]);
   });
 });
+
+describe('splits, sets, matrices and thousands (survivors of the Stryker run of lines 1-113)', () => {
+  it('a command separator inside an environment is not at the top level', () => {
+    assert.deepEqual(splitTop('\\begin{cases}a \\cup b\\end{cases} \\cup c', ['\\cup']), {
+      parts: ['\\begin{cases}a \\cup b\\end{cases}', 'c'],
+      found: ['\\cup'],
+    });
+  });
+
+  it('a command separator at the very end still splits: nothing after it means no longer command', () => {
+    assert.deepEqual(splitTop('x \\leq', ['\\leq']), { parts: ['x', ''], found: ['\\leq'] });
+  });
+
+  it('a backslash before a non-letter (`\\\\`) is no command: a command later on does not swallow what lies between', () => {
+    assert.deepEqual(splitTop('\\\\,a,\\beta', [',']).parts, ['\\\\', 'a', '\\beta']);
+  });
+
+  it('\\{ … \\} is a set only when its closing \\} ends the answer (escaped braces match each other)', () => {
+    assert.deepEqual(shapeOf('\\{1, 2\\}'), { kind: 'set', items: ['1', '2'] });
+    assert.deepEqual(shapeOf('\\{\\}'), { kind: 'set', items: [] });
+    assert.equal(shapeOf('\\{1\\} + \\{2\\}').kind, 'scalar');
+  });
+
+  it('a set of one relation keeps it: only a list of two or more items is assigned by its first `n = …`', () => {
+    assert.deepEqual(shapeOf('\\{x = 1\\}'), { kind: 'set', items: ['x = 1'] });
+  });
+
+  it('`n = 1, 2, …` assigns the list only when every later item is bare', () => {
+    assert.deepEqual(shapeOf('n = 1, 2, m = 3'), { kind: 'list', items: ['n = 1', '2', 'm = 3'] });
+  });
+
+  it('a matrix environment is the whole answer: a factor before it or a power after it makes no matrix', () => {
+    for (const t of [
+      '2\\begin{pmatrix}1 & 2\\end{pmatrix}',
+      '\\begin{pmatrix}1 & 2\\end{pmatrix}^T',
+      '2(\\begin{pmatrix}1\\end{pmatrix})',
+      '(\\begin{pmatrix}1\\end{pmatrix})^2',
+    ])
+      assert.notEqual(shapeOf(t).kind, 'matrix', t);
+  });
+
+  it('a plain `matrix` environment in brackets is a matrix too', () => {
+    assert.deepEqual(shapeOf('[\\begin{matrix}1 & 2\\end{matrix}]'), { kind: 'matrix', rows: [['1', '2']] });
+  });
+
+  it('a thousands number is a scalar only as the whole answer, led by one to three digits, with any decimals', () => {
+    assert.deepEqual(shapeOf('1,000.25'), { kind: 'scalar', s: '1000.25' });
+    assert.equal(shapeOf('1,234, 5').kind, 'list', 'more after the number: no single scalar');
+    assert.equal(shapeOf('2x,000').kind, 'list', 'a letter in the leading group');
+  });
+});
