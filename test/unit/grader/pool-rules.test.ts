@@ -223,7 +223,10 @@ test('a worker that cannot start fails every pending job, also the ones another 
     ['rejected', 'rejected'],
   );
   for (const r of settled)
-    assert.match(String((r as PromiseRejectedResult).reason), /grading worker failed to start .*echo worker failed to start/);
+    assert.match(
+      String((r as PromiseRejectedResult).reason),
+      /grading worker failed to start .*echo worker failed to start/,
+    );
   // both workers are gone: the next job of two items starts two fresh workers at once
   const next = echoes(await p.grade(items(2)));
   assert.equal(new Set(next.map((e) => e.thread)).size, 2);

@@ -425,7 +425,9 @@ describe('numbers and arithmetic (survivors of the Stryker run of lines 195-291)
   });
 
   it('arithmetic starts at its first digit, or at a sign, point or bracket right before a digit, point, bracket or minus; never at a space', () => {
-    assert.deepEqual(numberTokens(' 2+3'), [{ start: 1, end: 4, raw: '2+3', value: '2+3', expr: true, percent: false }]);
+    assert.deepEqual(numberTokens(' 2+3'), [
+      { start: 1, end: 4, raw: '2+3', value: '2+3', expr: true, percent: false },
+    ]);
     assert.deepEqual(raws('( 2+3)'), ['2+3'], 'a bracket before a space opens nothing: read from the 2');
     assert.deepEqual(raws('so - 2+3'), ['2+3'], 'a minus before a space is no sign');
   });
