@@ -434,7 +434,11 @@ test('scripts: only a power takes a signed argument; a letter in a script has no
     ['\\log_{10} 1000', 3],
   ]);
   // a negative power other than -1 is a power of the value, whatever its base
-  values('function powers', [['\\sin^{-x} y', Math.sin(3) ** -2, { x: 2, y: 3 }]]);
+  values('function powers', [
+    ['\\sin^{-x} y', Math.sin(3) ** -2, { x: 2, y: 3 }],
+    // a function's power may be signed without braces, as a power may: \sin^-1 is \arcsin
+    ['\\sin^-1 1', Math.PI / 2],
+  ]);
   // an inverse by ^{-1} of a function with no inverse here is not read as one (the CAS decides)
   assert.throws(() => val('\\sinh^{-1} 1'), /unknown function arcsinh/);
 });
@@ -478,6 +482,8 @@ test('complex arithmetic: real operands stay real (no NaN from ∞·0), complex 
 
 test('factorials and binomials off the integers: Γ above 171 is infinite at once; \\binom by Γ for a non-integer or negative k', () => {
   values('gamma', [['(10^{15}+0.5)!', Infinity]]);
+  // an integer factorial is the exact product, not Γ's approximation: 0! is 1 exactly
+  assert.equal(val('0!')[0], 1);
   values('binom', [
     // Γ(6) / (Γ(3.5)·Γ(3.5)), Γ(3.5) = (15/8)√π
     ['\\binom{5}{2.5}', 120 / ((15 / 8) * Math.sqrt(Math.PI)) ** 2],
@@ -523,6 +529,8 @@ test('compare: agreement is relative to the larger value; a point where one side
   assert.equal(cmp('x', 'x + 0\\arcsin x'), 'equal');
   // an infinity written as one equals only another written as one, whichever side it is on
   assert.equal(cmp('2^{2000}', '\\infty'), 'unknown');
+  // the sample points lie on both sides of 1: ⌊x⌋ is 0 below 1 only
+  assert.equal(cmp('\\lfloor x \\rfloor', '0'), 'different');
   // 10^{308}·10i has an infinite imaginary part: no value to compare
   assert.equal(cmp('10^{308}(10i)', '1'), 'unknown');
   const prop = (a: string, b: string): string => proportionality(parseExpr(a), parseExpr(b));
