@@ -376,7 +376,13 @@ test('implicit products: every factor that can start a term multiplies what prec
     ['2\\infty', Infinity],
   ]);
   // a mixed number's whole part is a real integer: i\frac{1}{2} is i·½, not i + ½
-  values('mixed', [['i\\frac{1}{2}', [0, 0.5]]]);
+  // and only \frac makes one: 2(1/2) is a product
+  values('mixed', [
+    ['i\\frac{1}{2}', [0, 0.5]],
+    ['2(1/2)', 1],
+  ]);
+  // a function's argument runs on through factors that are not functions: \sin \frac{1}{2}\pi is sin(π/2)
+  values('function argument', [['\\sin \\frac{1}{2}\\pi', 1]]);
 });
 
 test('names: every Greek letter LaTeX writes as a command (and \\odot, \\hbar, \\ell) is a variable named by its command', () => {
