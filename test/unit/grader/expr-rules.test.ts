@@ -539,7 +539,15 @@ test('compare: agreement is relative to the larger value; a point where one side
   assert.equal(cmp('\\lfloor x \\rfloor', '0'), 'different');
   // 10^{308}·10i has an infinite imaginary part: no value to compare
   assert.equal(cmp('10^{308}(10i)', '1'), 'unknown');
+  // the verdict does not depend on which side is the gold: variables take their points in name order, not in
+  // order of appearance (⌊0.7/y⌋ is 0 only where y > 0.7, which holds at every point of one variable's draws,
+  // not of the other's)
+  const floorY = '\\lfloor \\frac{0.7}{y} \\rfloor + x';
+  assert.equal(cmp(floorY, 'x'), 'different');
+  assert.equal(cmp('x', floorY), 'different');
   const prop = (a: string, b: string): string => proportionality(parseExpr(a), parseExpr(b));
+  assert.equal(prop(floorY, 'x'), 'no');
+  assert.equal(prop('x', floorY), 'no');
   assert.equal(prop('1', '\\infty'), 'unknown');
   // 1/i = -i: a ratio with a negative imaginary part is no real constant
   assert.equal(prop('1', 'i'), 'unknown');
