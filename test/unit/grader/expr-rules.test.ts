@@ -450,6 +450,11 @@ test('scripts: only a power takes a signed argument; a letter in a script has no
 });
 
 test('complex arithmetic: real operands stay real (no NaN from ∞·0), complex ones take both parts', () => {
+  // a negation negates both parts
+  values('neg', [
+    ['-i', [0, -1]],
+    ['-(1+i)', [-1, -1]],
+  ]);
   values('mul/div', [
     ['i\\cdot 2', [0, 2]],
     ['\\frac{i}{2}', [0, 0.5]],
@@ -493,6 +498,8 @@ test('factorials and binomials off the integers: Γ above 171 is infinite at onc
   values('binom', [
     // Γ(6) / (Γ(3.5)·Γ(3.5)), Γ(3.5) = (15/8)√π
     ['\\binom{5}{2.5}', 120 / ((15 / 8) * Math.sqrt(Math.PI)) ** 2],
+    // k = 0 takes the exact loop up to n = 1000, where 1000! itself is infinite (Γ would give ∞/∞)
+    ['\\binom{1000}{0}', 1],
     // 1/Γ(0) = 0: no way to choose -1 of 5
     ['\\binom{5}{-1}', 0],
   ]);
