@@ -563,5 +563,8 @@ test('compare: agreement is relative to the larger value; a point where one side
 test('canonical text: a difference inside a product is one factor, not spread into the product', () => {
   const can = (s: string): string => canonical(parseExpr(s));
   assert.notEqual(can('a(b-c)'), can('ab(-c)'));
+  // and a product inside a sum is one term; a function's arguments stay apart
+  assert.notEqual(can('a+bc'), can('a+b-c'));
+  assert.notEqual(can('\\binom{1}{23}'), can('\\binom{12}{3}'));
   assert.equal(can('a(b-c)'), '*(+(b,neg(c)),a)');
 });
