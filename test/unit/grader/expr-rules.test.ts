@@ -347,3 +347,224 @@ test('canonical text: sums and products sorted (a difference is a sum with a neg
   assert.equal(can('(a+b)+c'), can('a+(b+c)'));
   assert.equal(can('(a-b)-c'), '+(a,neg(b),neg(c))');
 });
+
+// ---- Rules pinned after Stryker's first run on expr.ts (issue 25): each case names the rule it holds. ----
+
+test('tokens: a number may start at its dot and keeps all its digits; 400 tokens are read, 401 are refused', () => {
+  values('tokens', [
+    ['.25', 0.25],
+    ['0.125', 0.125],
+  ]);
+  // '-' and 200 ones joined by '+' are 400 tokens; one more '-' is 401
+  const ones = Array(200).fill('1').join('+');
+  assert.deepEqual(val(`-${ones}`), [-1 + 199, 0]);
+  assert.throws(() => parseExpr(`--${ones}`), /too long/);
+});
+
+test('implicit products: every factor that can start a term multiplies what precedes it', () => {
+  values('implicit factor starts', [
+    ['2[1+1]', 4],
+    ['2{1+1}', 4],
+    ['2\\binom{3}{1}', 6],
+    ['2\\lfloor 2.5 \\rfloor', 4],
+    ['2\\lceil 2.5 \\rceil', 6],
+    ['2\\exp 1', 2 * Math.E],
+    ['2\\e', 2 * Math.E],
+    ['2\\sum_{k=1}^{3} k', 12],
+    ['2\\prod_{k=1}^{3} k', 12],
+    ['2\\alpha', 6, { '\\alpha': 3 }],
+    ['2\\infty', Infinity],
+  ]);
+  // a mixed number's whole part is a real integer: i\frac{1}{2} is i·½, not i + ½
+  // and only \frac makes one: 2(1/2) is a product
+  values('mixed', [
+    ['i\\frac{1}{2}', [0, 0.5]],
+    ['2(1/2)', 1],
+  ]);
+  // a function's argument runs on through factors that are not functions: \sin \frac{1}{2}\pi is sin(π/2)
+  values('function argument', [['\\sin \\frac{1}{2}\\pi', 1]]);
+});
+
+test('names: every Greek letter LaTeX writes as a command (and \\odot, \\hbar, \\ell) is a variable named by its command', () => {
+  const greek = [
+    'alpha',
+    'beta',
+    'gamma',
+    'delta',
+    'epsilon',
+    'varepsilon',
+    'zeta',
+    'eta',
+    'theta',
+    'vartheta',
+    'iota',
+    'kappa',
+    'lambda',
+    'mu',
+    'nu',
+    'xi',
+    'rho',
+    'sigma',
+    'tau',
+    'upsilon',
+    'phi',
+    'varphi',
+    'chi',
+    'psi',
+    'omega',
+    'Gamma',
+    'Delta',
+    'Theta',
+    'Lambda',
+    'Xi',
+    'Sigma',
+    'Phi',
+    'Psi',
+    'Omega',
+    'odot',
+    'hbar',
+    'ell',
+  ];
+  for (const g of greek) assert.deepEqual([...variablesOf(parseExpr(`\\${g}`))], [`\\${g}`], g);
+});
+
+test('scripts: only a power takes a signed argument; a letter in a script has no subscript; only \\log and \\lg take a base', () => {
+  // \sqrt-4 and \frac-1 2: a command's argument is a group or one token, never a sign
+  assert.throws(() => parseExpr('\\sqrt-4'), ExprError);
+  assert.throws(() => parseExpr('\\frac-12'), ExprError);
+  // 2^x_1: in LaTeX the subscript belongs to the base 2, which a number cannot have
+  assert.throws(() => parseExpr('2^x_1'), ExprError);
+  assert.throws(() => parseExpr('\\sin_2 x'), ExprError);
+  values('bases', [
+    ['\\lg_{10} 100', 2],
+    ['\\log_{10} 1000', 3],
+  ]);
+  // a negative power other than -1 is a power of the value, whatever its base
+  values('function powers', [
+    ['\\sin^{-x} y', Math.sin(3) ** -2, { x: 2, y: 3 }],
+    // a function's power may be signed without braces, as a power may: \sin^-1 is \arcsin
+    ['\\sin^-1 1', Math.PI / 2],
+  ]);
+  // an inverse by ^{-1} of a function with no inverse here is not read as one (the CAS decides)
+  assert.throws(() => val('\\sinh^{-1} 1'), /unknown function arcsinh/);
+});
+
+test('complex arithmetic: real operands stay real (no NaN from ∞·0), complex ones take both parts', () => {
+  // a negation negates both parts
+  values('neg', [
+    ['-i', [0, -1]],
+    ['-(1+i)', [-1, -1]],
+  ]);
+  values('mul/div', [
+    ['i\\cdot 2', [0, 2]],
+    ['\\frac{i}{2}', [0, 0.5]],
+    ['\\frac{1}{2i}', [0, -0.5]],
+    // a real over zero is infinite with the numerator's sign; huge reals divide without overflow
+    ['\\frac{1}{0}', Infinity],
+    ['\\frac{-1}{0}', -Infinity],
+    ['\\frac{10^{200}}{10^{200}}', 1],
+  ]);
+  values('exp/log', [
+    ['\\ln(i)', [0, Math.PI / 2]],
+    ['\\exp 1000', Infinity],
+    ['\\exp(1+i)', [Math.E * Math.cos(1), Math.E * Math.sin(1)]],
+  ]);
+  values('powers', [
+    // 0 to a negative power is infinite (Math.pow), not 0
+    ['0^{-0.5}', Infinity],
+    // a negative real to an integer power is exact and real (not e^{100·log(-2)})
+    ['(-2)^{100}', 2 ** 100],
+    ['i^{i}', Math.exp(-Math.PI / 2)],
+    // the real odd root applies to a real base and a real exponent 1/odd only; else the principal value
+    ['(-1+i)^{1/3}', [2 ** (1 / 6) * Math.SQRT1_2, 2 ** (1 / 6) * Math.SQRT1_2]],
+    [
+      '(-8)^{\\frac{1}{3}+i}',
+      [
+        2 * Math.exp(-Math.PI) * Math.cos(Math.PI / 3 + Math.log(8)),
+        2 * Math.exp(-Math.PI) * Math.sin(Math.PI / 3 + Math.log(8)),
+      ],
+    ],
+    ['(-8)^{0.3}', [8 ** 0.3 * Math.cos(0.3 * Math.PI), 8 ** 0.3 * Math.sin(0.3 * Math.PI)]],
+  ]);
+  // a real-only function takes an imaginary part up to 1e-12 as rounding; below the line as above it, no value
+  values('real-only', [['\\arcsin(10^{-12}i)', 0]]);
+  for (const f of ['\\arcsin(-i)', '\\binom{2}{i}']) assert.ok(Number.isNaN(val(f)[0]), `${f} has no value`);
+});
+
+test('factorials and binomials off the integers: Γ above 171 is infinite at once; \\binom by Γ for a non-integer or negative k', () => {
+  values('gamma', [['(10^{15}+0.5)!', Infinity]]);
+  // an integer factorial is the exact product, not Γ's approximation: 0! is 1 exactly
+  assert.equal(val('0!')[0], 1);
+  values('binom', [
+    // Γ(6) / (Γ(3.5)·Γ(3.5)), Γ(3.5) = (15/8)√π
+    ['\\binom{5}{2.5}', 120 / ((15 / 8) * Math.sqrt(Math.PI)) ** 2],
+    // k = 0 takes the exact loop up to n = 1000, where 1000! itself is infinite (Γ would give ∞/∞)
+    ['\\binom{1000}{0}', 1],
+    // 1/Γ(0) = 0: no way to choose -1 of 5
+    ['\\binom{5}{-1}', 0],
+  ]);
+  // the exact loop runs only for n <= 1000 (no loop runs on a value); beyond, Γ overflows to no finite value
+  assert.ok(!Number.isFinite(val('\\binom{10^{15}}{5\\cdot 10^{14}}')[0]));
+});
+
+test('sums: the bounds are real integers at most 10,000 apart; the body sees the outer variables', () => {
+  assert.throws(() => val('\\sum_{k=i}^{3} k'), /symbolic bounds/);
+  assert.throws(() => val('\\sum_{k=1}^{2.5} k'), /symbolic bounds/);
+  // to − from = 10,000 is the most (10,001 terms); the distance counts from a negative start too
+  values('sum size', [['\\sum_{k=1}^{10001} 1', 10001]]);
+  assert.throws(() => val('\\sum_{k=-10000}^{1} 1'), /too many terms/);
+  values('outer variables', [['\\sum_{k=1}^{3} kx', 12, { x: 2 }]]);
+  assert.throws(() => parseExpr('\\sum_{'), /sum variable/);
+});
+
+test('what cannot be read says why (the message names the token or the missing part)', () => {
+  const cases: [string, RegExp][] = [
+    ['5 @', /unexpected @/],
+    ['\\', /bad command/],
+    ['\\foo', /unsupported \\foo/],
+    ['1)', /trailing \)/],
+    ['(1', /expected \)/],
+    ['\\frac{1}', /missing argument/],
+    ['x_', /missing subscript/],
+    ['x_{1', /unclosed subscript/],
+    ['', /unexpected end/],
+    // a number with a subscript is a base-b numeral
+    ['52_8', /base subscript/],
+  ];
+  for (const [s, why] of cases) assert.throws(() => parseExpr(s), why, s);
+});
+
+test('compare: agreement is relative to the larger value; a point where one side has no value is skipped; an infinite part is no value', () => {
+  // |a − b| = 1.0000005 is within 1e-6 of the larger (1000001.0000005), not of the smaller (1000000)
+  assert.equal(cmp('1000000', '1000001.0000005'), 'equal');
+  // x + 0·\arcsin x has no value above x = 1 and equals x below: the points above are skipped, either side
+  assert.equal(cmp('x + 0\\arcsin x', 'x'), 'equal');
+  assert.equal(cmp('x', 'x + 0\\arcsin x'), 'equal');
+  // an infinity written as one equals only another written as one, whichever side it is on
+  assert.equal(cmp('2^{2000}', '\\infty'), 'unknown');
+  // the sample points lie on both sides of 1: ⌊x⌋ is 0 below 1 only
+  assert.equal(cmp('\\lfloor x \\rfloor', '0'), 'different');
+  // 10^{308}·10i has an infinite imaginary part: no value to compare
+  assert.equal(cmp('10^{308}(10i)', '1'), 'unknown');
+  // the verdict does not depend on which side is the gold: variables take their points in name order, not in
+  // order of appearance (⌊0.7/y⌋ is 0 only where y > 0.7, which holds at every point of one variable's draws,
+  // not of the other's)
+  const floorY = '\\lfloor \\frac{0.7}{y} \\rfloor + x';
+  assert.equal(cmp(floorY, 'x'), 'different');
+  assert.equal(cmp('x', floorY), 'different');
+  const prop = (a: string, b: string): string => proportionality(parseExpr(a), parseExpr(b));
+  assert.equal(prop(floorY, 'x'), 'no');
+  assert.equal(prop('x', floorY), 'no');
+  assert.equal(prop('1', '\\infty'), 'unknown');
+  // 1/i = -i: a ratio with a negative imaginary part is no real constant
+  assert.equal(prop('1', 'i'), 'unknown');
+});
+
+test('canonical text: a difference inside a product is one factor, not spread into the product', () => {
+  const can = (s: string): string => canonical(parseExpr(s));
+  assert.notEqual(can('a(b-c)'), can('ab(-c)'));
+  // and a product inside a sum is one term; a function's arguments stay apart
+  assert.notEqual(can('a+bc'), can('a+b-c'));
+  assert.notEqual(can('\\binom{1}{23}'), can('\\binom{12}{3}'));
+  assert.equal(can('a(b-c)'), '*(+(b,neg(c)),a)');
+});
