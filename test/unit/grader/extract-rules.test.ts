@@ -392,3 +392,46 @@ describe('anchored numbers and sentences (survivors of the Stryker run of lines 
     assert.equal(x('On a 2 et 3. Donc 5 est le résultat de 2 fois 3. '), '5');
   });
 });
+
+describe('final-answer sentences and expression lines (survivors of the Stryker run of lines 125-226)', () => {
+  it('"final answer is" takes any spaces after "is" and its colon, none included', () => {
+    assert.equal(x('The final answer is:$7$. I hope it is correct. \\boxed{3}'), '7');
+  });
+
+  it('"I hope" may follow the final answer with no space after its period', () => {
+    assert.equal(x('The final answer is $7$.I hope it is correct. \\boxed{3}'), '7');
+  });
+
+  it('after "answer:" tabs before the expression line are skipped like spaces', () => {
+    assert.equal(x('Answer:\t2, 3'), '2, 3');
+    assert.equal(x('Answer:\t\t2, 3'), '2, 3');
+  });
+
+  it('"the answer is" opens an expression line only with "is" right after the answer word (any spaces, any case, a colon, no space after it)', () => {
+    assert.equal(x('The answer  is 2x + 3'), '2x + 3');
+    assert.equal(x('The answer is:2x + 3'), '2x + 3');
+    assert.equal(x('The answer x is 2x + 3'), '2', 'a word between: not "answer is", the first number');
+  });
+
+  it('a list of numbers is the whole line: each number whole, each after a comma and spaces, any number of them', () => {
+    assert.equal(x('The answer is 1, 2, 3'), '1, 2, 3');
+    assert.equal(x('The answer is 12.55, 13.75'), '12.55, 13.75');
+    assert.equal(x('The answer is 2 ,  13'), '2 ,  13');
+    assert.equal(x('The answer is either 2, 3'), '2', 'a word before it: prose, the first number');
+    assert.equal(x('The answer is 2, 3 pears'), '2', 'a word after it: prose, the first number');
+  });
+
+  it('an `=` that opens the line has nothing before it: working, the number after it is read', () => {
+    assert.equal(x('Answer: = 2x + 3'), '2');
+  });
+
+  it('arithmetic between digits makes a line beyond one number, with or without spaces around the operator', () => {
+    assert.equal(x('The answer is |3-4|'), '|3-4|');
+    assert.equal(x('The answer is |3 - 4|'), '|3 - 4|');
+    assert.equal(x('The answer is |3 -4|'), '|3 -4|');
+  });
+
+  it('LaTeX commands count as spaces when words are looked for in an expression line: a short word glued to a digit by one is still a word', () => {
+    assert.equal(x('The answer is 3\\cdot so\\cdot2'), '3');
+  });
+});
