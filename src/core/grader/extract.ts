@@ -187,7 +187,8 @@ function expressionLine(p: Pieces, at: number, colon: boolean, priority: number)
   const bare = line.replace(/\\[a-zA-Z]+/g, ' ');
   if (SHORT_WORDS.test(bare)) return null;
   for (const w of bare.match(/[a-zA-Z]{3,}/g) ?? []) if (!isUnitText(w)) return null;
-  if (!/[\d]/.test(line) && !/[a-zA-Z]/.test(bare)) return null;
+  // something to read: a digit, a letter, or a LaTeX command ("\pi", "(-\infty, \infty)"); "( )" has none
+  if (!/\d|\\[a-zA-Z]/.test(line) && !/[a-zA-Z]/.test(bare)) return null;
   return { priority, start, end, value: line, kind: 'env' };
 }
 

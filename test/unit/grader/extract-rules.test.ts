@@ -435,3 +435,20 @@ describe('final-answer sentences and expression lines (survivors of the Stryker 
     assert.equal(x('The answer is 3\\cdot so\\cdot2'), '3');
   });
 });
+
+describe('what an expression line must hold', () => {
+  it('a line of LaTeX commands without digits or letters is an answer (\\pi, an interval of infinities)', () => {
+    assert.equal(x('Answer: \\pi'), '\\pi');
+    assert.equal(x('The answer is (-\\infty, \\infty)'), '(-\\infty, \\infty)');
+    assert.equal(x('The final answer is \\infty'), '\\infty');
+  });
+
+  it('a line with no digit, letter or command is not read whole: the number after it is', () => {
+    assert.equal(x('Answer: ( )\n7'), '7');
+    assert.equal(x('Answer: (^)\n7'), '7');
+  });
+
+  it('the expression is the rest of the answer word\'s own line: "Answer:" at a line end reads the number after it', () => {
+    assert.equal(x('Answer:\n2x + 3'), '2');
+  });
+});
