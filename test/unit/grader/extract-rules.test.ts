@@ -452,3 +452,55 @@ describe('what an expression line must hold', () => {
     assert.equal(x('Answer:\n2x + 3'), '2');
   });
 });
+
+describe('plausible math, bare answers, prose, number and text answers (survivors of the Stryker run of lines 227-390)', () => {
+  it('plausible math: \\text {…} with a space, an environment\'s column spec and removed text count as no words', () => {
+    assert.equal(x('result $5 \\text {apples and pears}$'), '5 \\text {apples and pears}');
+    assert.equal(
+      x('result $\\begin{array}{lcr} 1 & 2 & xyz \\end{array}$'),
+      '\\begin{array}{lcr} 1 & 2 & xyz \\end{array}',
+    );
+    assert.equal(x('result $ab\\text{ to }cd + ef\\text{ to }gh$'), 'ab\\text{ to }cd + ef\\text{ to }gh');
+  });
+
+  it('plausible math: command names are no words; two words outside commands are prose', () => {
+    assert.equal(x('result $\\frac{a}{b} + \\sqrt{c}$'), '\\frac{a}{b} + \\sqrt{c}');
+    assert.equal(x('result $n^2 + more words$'), null);
+  });
+
+  it('plausible math: a LaTeX command makes a symbolic answer of any length plausible', () => {
+    assert.equal(x('result $\\alpha + \\beta + \\gamma + \\delta$'), '\\alpha + \\beta + \\gamma + \\delta');
+  });
+
+  it('bareAnswer: spaces around the whole removed before bold is looked for; bold only around the whole', () => {
+    assert.equal(bareAnswer(' **9** '), '9');
+    assert.equal(bareAnswer('x**9**'), 'x**9**');
+    assert.equal(bareAnswer('**9**x'), '**9**x');
+  });
+
+  it('hasProse: words separated by any spaces; three-letter words; and/or only as whole words; removed LaTeX (a command too, before an accented letter) counts as a space', () => {
+    for (const s of ['so  x', 'x the y', 'x sand y', 'x order y']) assert.equal(hasProse(s), true, s);
+    for (const s of [
+      '\\begin {pmatrix} 1 \\end {pmatrix}',
+      '\\text {the total} 5',
+      'x\\text{ and }yz 5',
+      'xy\\end{matrix}z 1',
+      'x\\cdotéé 5',
+    ])
+      assert.equal(hasProse(s), false, s);
+  });
+
+  it('a number answer: the normalised form, else as written; the one number inside written canonically', () => {
+    assert.equal(x('\\boxed{x^{2}}', 'number'), 'x^2');
+    assert.equal(x('\\boxed{\\quad}', 'number'), '\\quad', 'nothing left after normalisation: as written');
+    assert.equal(x('\\boxed{1.50 each}', 'number'), '1.5');
+    assert.equal(x('\\boxed{\\frac{x}{2}}', 'number'), '\\frac{x}{2}', 'a fraction is not its one number');
+  });
+
+  it('a text answer: "answer:" directly before it, on a later line, a decimal point inside it, a last line of spaces skipped', () => {
+    assert.equal(x('The answer:Paris France', 'text'), 'paris france');
+    assert.equal(x('answer:\n\nParis\nmore', 'text'), 'paris');
+    assert.equal(x('The answer is 3.5 km', 'text'), '3.5 km');
+    assert.equal(x('Paris\n  ', 'text'), 'paris');
+  });
+});
