@@ -454,7 +454,7 @@ describe('what an expression line must hold', () => {
 });
 
 describe('plausible math, bare answers, prose, number and text answers (survivors of the Stryker run of lines 227-390)', () => {
-  it('plausible math: \\text {…} with a space, an environment\'s column spec and removed text count as no words', () => {
+  it("plausible math: \\text {…} with a space, an environment's column spec and removed text count as no words", () => {
     assert.equal(x('result $5 \\text {apples and pears}$'), '5 \\text {apples and pears}');
     assert.equal(
       x('result $\\begin{array}{lcr} 1 & 2 & xyz \\end{array}$'),
