@@ -504,3 +504,21 @@ describe('plausible math, bare answers, prose, number and text answers (survivor
     assert.equal(x('Paris\n  ', 'text'), 'paris');
   });
 });
+
+describe('anchored numbers and the order of candidates (survivors of the Stryker run of lines 1-124)', () => {
+  it('after an `=` right after the answer word the number may come after any spaces (Math-Verify `=\\s*`)', () => {
+    assert.equal(x(`The answer=${' '.repeat(60)}5 and 7`), '5');
+  });
+
+  it('an `=` right after the answer word with no number after it gives way to the first number', () => {
+    assert.equal(x('The answer= x, 7'), '7');
+  });
+
+  it('only a number right after an `=` is read there, not one before it: else the first number after the answer word', () => {
+    assert.equal(x('The answer: 3 and 7, y = z'), '3');
+  });
+
+  it('at equal priority and end, the candidate starting first (the whole expression) wins', () => {
+    assert.equal(x('The answer is: the answer is x + 5'), 'x + 5');
+  });
+});
