@@ -176,18 +176,19 @@ function expressionLine(p: Pieces, at: number, colon: boolean, priority: number)
   line = trimEndWhere(line, (c) => /[\s.,;*]/.test(c));
   const end = start + line.length;
   if (!line || /[$?]|\\[()[\]]|\\boxed|\\fbox|[<>]/.test(line)) return null;
-  if (/^[-+]?\d+(?:[.,]\d+)?$/.test(line)) return null;
   // several numbers, each after a comma and a space ("2, 3"), are a list; "1,234" stays one number
   if (/^[-+]?\d+(?:\.\d+)?(?:\s*,\s+[-+]?\d+(?:\.\d+)?)+$/.test(line))
     return { priority, start, end, value: line, kind: 'env' };
   // "35 + 70 = 105": arithmetic before `=` is working; the number after it is read as before
   const eq = line.indexOf('=');
   if (eq >= 0 && !/[a-zA-Z]/.test(line.slice(0, eq).replace(/\\[a-zA-Z]+/g, ''))) return null;
+  // something beyond one number: a lone number ("7", "-2.5", "1,234") has neither and is read as before
   if (!/[a-zA-Z\\^(]|\d\s*[-+*/]\s*\S/.test(line)) return null;
   const bare = line.replace(/\\[a-zA-Z]+/g, ' ');
   if (SHORT_WORDS.test(bare)) return null;
   for (const w of bare.match(/[a-zA-Z]{3,}/g) ?? []) if (!isUnitText(w)) return null;
-  if (!/[\d]/.test(line) && !/[a-zA-Z]/.test(bare)) return null;
+  // something to read: a digit, a letter, or a LaTeX command ("\pi", "(-\infty, \infty)"); "( )" has none
+  if (!/\d|\\[a-zA-Z]/.test(line) && !/[a-zA-Z]/.test(bare)) return null;
   return { priority, start, end, value: line, kind: 'env' };
 }
 

@@ -392,3 +392,133 @@ describe('anchored numbers and sentences (survivors of the Stryker run of lines 
     assert.equal(x('On a 2 et 3. Donc 5 est le résultat de 2 fois 3. '), '5');
   });
 });
+
+describe('final-answer sentences and expression lines (survivors of the Stryker run of lines 125-226)', () => {
+  it('"final answer is" takes any spaces after "is" and its colon, none included', () => {
+    assert.equal(x('The final answer is:$7$. I hope it is correct. \\boxed{3}'), '7');
+  });
+
+  it('"I hope" may follow the final answer with no space after its period', () => {
+    assert.equal(x('The final answer is $7$.I hope it is correct. \\boxed{3}'), '7');
+  });
+
+  it('after "answer:" tabs before the expression line are skipped like spaces', () => {
+    assert.equal(x('Answer:\t2, 3'), '2, 3');
+    assert.equal(x('Answer:\t\t2, 3'), '2, 3');
+  });
+
+  it('"the answer is" opens an expression line only with "is" right after the answer word (any spaces, any case, a colon, no space after it)', () => {
+    assert.equal(x('The answer  is 2x + 3'), '2x + 3');
+    assert.equal(x('The answer is:2x + 3'), '2x + 3');
+    assert.equal(x('The answer x is 2x + 3'), '2', 'a word between: not "answer is", the first number');
+  });
+
+  it('a list of numbers is the whole line: each number whole, each after a comma and spaces, any number of them', () => {
+    assert.equal(x('The answer is 1, 2, 3'), '1, 2, 3');
+    assert.equal(x('The answer is 12.55, 13.75'), '12.55, 13.75');
+    assert.equal(x('The answer is 2 ,  13'), '2 ,  13');
+    assert.equal(x('The answer is either 2, 3'), '2', 'a word before it: prose, the first number');
+    assert.equal(x('The answer is 2, 3 pears'), '2', 'a word after it: prose, the first number');
+  });
+
+  it('an `=` that opens the line has nothing before it: working, the number after it is read', () => {
+    assert.equal(x('Answer: = 2x + 3'), '2');
+  });
+
+  it('arithmetic between digits makes a line beyond one number, with or without spaces around the operator', () => {
+    assert.equal(x('The answer is |3-4|'), '|3-4|');
+    assert.equal(x('The answer is |3 - 4|'), '|3 - 4|');
+    assert.equal(x('The answer is |3 -4|'), '|3 -4|');
+  });
+
+  it('LaTeX commands count as spaces when words are looked for in an expression line: a short word glued to a digit by one is still a word', () => {
+    assert.equal(x('The answer is 3\\cdot so\\cdot2'), '3');
+  });
+});
+
+describe('what an expression line must hold', () => {
+  it('a line of LaTeX commands without digits or letters is an answer (\\pi, an interval of infinities)', () => {
+    assert.equal(x('Answer: \\pi'), '\\pi');
+    assert.equal(x('The answer is (-\\infty, \\infty)'), '(-\\infty, \\infty)');
+    assert.equal(x('The final answer is \\infty'), '\\infty');
+  });
+
+  it('a line with no digit, letter or command is not read whole: the number after it is', () => {
+    assert.equal(x('Answer: ( )\n7'), '7');
+    assert.equal(x('Answer: (^)\n7'), '7');
+  });
+
+  it('the expression is the rest of the answer word\'s own line: "Answer:" at a line end reads the number after it', () => {
+    assert.equal(x('Answer:\n2x + 3'), '2');
+  });
+});
+
+describe('plausible math, bare answers, prose, number and text answers (survivors of the Stryker run of lines 227-390)', () => {
+  it("plausible math: \\text {…} with a space, an environment's column spec and removed text count as no words", () => {
+    assert.equal(x('result $5 \\text {apples and pears}$'), '5 \\text {apples and pears}');
+    assert.equal(
+      x('result $\\begin{array}{lcr} 1 & 2 & xyz \\end{array}$'),
+      '\\begin{array}{lcr} 1 & 2 & xyz \\end{array}',
+    );
+    assert.equal(x('result $ab\\text{ to }cd + ef\\text{ to }gh$'), 'ab\\text{ to }cd + ef\\text{ to }gh');
+  });
+
+  it('plausible math: command names are no words; two words outside commands are prose', () => {
+    assert.equal(x('result $\\frac{a}{b} + \\sqrt{c}$'), '\\frac{a}{b} + \\sqrt{c}');
+    assert.equal(x('result $n^2 + more words$'), null);
+  });
+
+  it('plausible math: a LaTeX command makes a symbolic answer of any length plausible', () => {
+    assert.equal(x('result $\\alpha + \\beta + \\gamma + \\delta$'), '\\alpha + \\beta + \\gamma + \\delta');
+  });
+
+  it('bareAnswer: spaces around the whole removed before bold is looked for; bold only around the whole', () => {
+    assert.equal(bareAnswer(' **9** '), '9');
+    assert.equal(bareAnswer('x**9**'), 'x**9**');
+    assert.equal(bareAnswer('**9**x'), '**9**x');
+  });
+
+  it('hasProse: words separated by any spaces; three-letter words; and/or only as whole words; removed LaTeX (a command too, before an accented letter) counts as a space', () => {
+    for (const s of ['so  x', 'x the y', 'x sand y', 'x order y']) assert.equal(hasProse(s), true, s);
+    for (const s of [
+      '\\begin {pmatrix} 1 \\end {pmatrix}',
+      '\\text {the total} 5',
+      'x\\text{ and }yz 5',
+      'xy\\end{matrix}z 1',
+      'x\\cdotéé 5',
+    ])
+      assert.equal(hasProse(s), false, s);
+  });
+
+  it('a number answer: the normalised form, else as written; the one number inside written canonically', () => {
+    assert.equal(x('\\boxed{x^{2}}', 'number'), 'x^2');
+    assert.equal(x('\\boxed{\\quad}', 'number'), '\\quad', 'nothing left after normalisation: as written');
+    assert.equal(x('\\boxed{1.50 each}', 'number'), '1.5');
+    assert.equal(x('\\boxed{\\frac{x}{2}}', 'number'), '\\frac{x}{2}', 'a fraction is not its one number');
+  });
+
+  it('a text answer: "answer:" directly before it, on a later line, a decimal point inside it, a last line of spaces skipped', () => {
+    assert.equal(x('The answer:Paris France', 'text'), 'paris france');
+    assert.equal(x('answer:\n\nParis\nmore', 'text'), 'paris');
+    assert.equal(x('The answer is 3.5 km', 'text'), '3.5 km');
+    assert.equal(x('Paris\n  ', 'text'), 'paris');
+  });
+});
+
+describe('anchored numbers and the order of candidates (survivors of the Stryker run of lines 1-124)', () => {
+  it('after an `=` right after the answer word the number may come after any spaces (Math-Verify `=\\s*`)', () => {
+    assert.equal(x(`The answer=${' '.repeat(60)}5 and 7`), '5');
+  });
+
+  it('an `=` right after the answer word with no number after it gives way to the first number', () => {
+    assert.equal(x('The answer= x, 7'), '7');
+  });
+
+  it('only a number right after an `=` is read there, not one before it: else the first number after the answer word', () => {
+    assert.equal(x('The answer: 3 and 7, y = z'), '3');
+  });
+
+  it('at equal priority and end, the candidate starting first (the whole expression) wins', () => {
+    assert.equal(x('The answer is: the answer is x + 5'), 'x + 5');
+  });
+});
