@@ -374,3 +374,42 @@ test('size guard: an answer over MAX_ANSWER_CHARS, or nested deeper than MAX_NES
   assert.throws(() => mathEqual(closers, '1', later()), GradingTimeout);
   assert.throws(() => textEqual(closers, closers, later()), GradingTimeout);
 });
+
+test('size guard rule: depth counts nesting, not groups — siblings of each bracket kind close what they open; MAX_NESTING deep is compared', () => {
+  // 201 sibling groups are depth 1 each, whichever bracket closes them
+  for (const group of ['(1)', '[1]', '\\{1\\}', '{1}']) {
+    const siblings = group.repeat(MAX_NESTING + 1);
+    assert.equal(mathEqual(siblings, siblings, later()), true, `${group} × ${MAX_NESTING + 1}`);
+  }
+  // exactly MAX_NESTING deep is within the limit (the guard refuses only deeper)
+  const atLimit = '('.repeat(MAX_NESTING) + '1' + ')'.repeat(MAX_NESTING);
+  assert.equal(mathEqual(atLimit, atLimit, later()), true);
+  assert.equal(numberEqual(atLimit, atLimit, later()), true);
+  assert.equal(textEqual(atLimit, atLimit, later()), true);
+});
+
+test('assignment chain rule: only an all-`=` chain whose first side is a target (`x = … = b`) is cut to its ends', () => {
+  math('assignment chain', [
+    // an inequality chain is no assignment: `x < 4 < 5` is not `x = 5`
+    ['x = 5', 'x < 4 < 5', false],
+    ['x < 4 < 5', 'x = 5', false],
+    // a chain whose first side is no target keeps its middle: `1+4 = 5 = 2+3` is not `1+4 = 2+3`
+    ['1+4 = 2+3', '1+4 = 5 = 2+3', false],
+    ['1+4 = 5 = 2+3', '1+4 = 2+3', false],
+    // a target chain keeps its first and last sides, on either side
+    ['x = 2+3 = 5', 'x = 5', true],
+    ['x = y+1 = 5', 'x = y+1', false],
+  ]);
+});
+
+test('decimal comma rule: the whole answer must be digits, one comma, digits; a thousands group needs a 1–3 digit lead', () => {
+  math('decimal comma (whole answer)', [
+    // three items are a list, not a decimal hiding in its last two
+    ['2.74', '1,2,74', false],
+    ['2.74', '2,74,5', false],
+    ['1,2,74', '2.74', false],
+    // a four-digit lead is no thousands group: `1234,567` is 1234.567
+    ['1234.567', '1234,567', true],
+    ['1234,567', '1234.567', true],
+  ]);
+});
