@@ -413,3 +413,68 @@ test('decimal comma rule: the whole answer must be digits, one comma, digits; a 
     ['1234,567', '1234.567', true],
   ]);
 });
+
+test('relation-as-set rule: `a < |x| < b` is a union of two intervals; a relation with no set is no interval', () => {
+  math('absolute-value relation against a union', [
+    ['(-2,-1) \\cup (1,2)', '1 < |x| < 2', true],
+    ['(1,2) \\cup (-2,-1)', '1 < |x| < 2', true],
+    ['(-2,-1) \\cup (1,3)', '1 < |x| < 2', false],
+    ['1 < |x| < 2', '(-2,-1) \\cup (1,2)', true],
+    ['1 \\leq |x| < 2', '(-2,-1] \\cup [1,2)', true],
+    ['1 < |x| < 2', '(-2,-1] \\cup [1,2)', false],
+  ]);
+  math('two intervals are not one', [
+    ['(-2,-1)', '1 < |x| < 2', false],
+    ['1 < |x| < 2', '(-2,-1)', false],
+  ]);
+  math('a relation that describes no set', [
+    ['(1,2) \\cup (3,4)', 'x + y < 3', false],
+    ['(1,2)', 'x + y < 3', false],
+    ['x + y < 3', '(1, 2)', false],
+    ['x + y < 3', '(1,2) \\cup (3,4)', false],
+    // a relation against a list is no set comparison
+    ['x > 3', '4, 5', false],
+  ]);
+  math('only an open interval reads a list in order', [
+    ['(1, 2]', '1, 2', false],
+    ['(1, 2]', '\\{1, 2\\}', false],
+  ]);
+});
+
+test('matrix-expression rule: shapes must agree (rows and columns), every row as wide as the first, any matrix environment', () => {
+  const M = (rows: string, env = 'pmatrix'): string => `\\begin{${env}}${rows}\\end{${env}}`;
+  math('matrix shapes', [
+    // a sum of different shapes has no value: compared as written
+    [M('2&4'), `${M('1&2')}+${M('1&2&3')}`, false],
+    [M('2&4'), `${M('1&2')}+${M('1&2\\\\3&4')}`, false],
+    // a ragged matrix (a row shorter than the first) has no value
+    [M('2&4\\\\6'), `${M('1&2\\\\3')}+${M('1&2\\\\3')}`, false],
+    // a trailing row break adds no row
+    [M('2&4\\\\6&8'), `${M('1&2\\\\3&4\\\\')}+${M('1&2\\\\3&4')}`, true],
+  ]);
+  math('matrix environments', [
+    [M('2&4'), `${M('1&2', 'bmatrix')}+${M('1&2', 'bmatrix')}`, true],
+    [M('2&4'), `${M('1&2', 'matrix')}+${M('1&2', 'vmatrix')}`, true],
+    [M('2&4'), `\\begin{array}{cc}1&2\\end{array}+${M('1&2', 'Bmatrix')}`, true],
+    [M('2&4'), `${M('1&2', 'Vmatrix')}+${M('1&2', 'matrix')}`, true],
+  ]);
+  math('matrix factors', [
+    // `*` is a product sign like \cdot and \times
+    [M('2&4'), `2 * ${M('1&2')}`, true],
+    [M('7&10\\\\15&22'), `${M('1&2\\\\3&4')} * ${M('1&2\\\\3&4')}`, true],
+    // an evaluated entry is a decimal and compares by the decimal rules: 0.1 + 0.2 is 0.3
+    [M('0.3'), `0.1 ${M('1')} + 0.2 ${M('1')}`, true],
+  ]);
+});
+
+test('scalar rules: without words case matters; a decimal against an expression with a variable is compared as expressions', () => {
+  math('case', [
+    ['X', 'x', false],
+    ['A+B', 'a+b', false],
+  ]);
+  math('decimal against a variable expression', [
+    ['0.5', 'x - x + \\frac{1}{2}', true],
+    ['x - x + \\frac{1}{2}', '0.5', true],
+    ['0.5', 'x - x + \\frac{1}{3}', false],
+  ]);
+});
