@@ -427,7 +427,10 @@ export function numberEqual(gold: string, pred: string, deadline: number): boole
   if (g !== null && p !== null) {
     const gn = parsePlainNumber(g);
     const pn = parsePlainNumber(p);
-    if (gn && pn) return numbersEqual(gn, pn);
+    // a match is final; a mismatch is not: canonicalNumber writes a value with no terminating decimal (1/3) by
+    // its double, which the 6-place rule then tells apart from `0.33` — the math rules keep it exact, so a
+    // rounded decimal is that value under `number` as under `math` (docs/grader.md, MATH_VERIFY_DIFFS D1)
+    if (gn && pn && numbersEqual(gn, pn)) return true;
   }
   return mathEqual(gold, pred, deadline);
 }

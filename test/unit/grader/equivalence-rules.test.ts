@@ -478,3 +478,34 @@ test('scalar rules: without words case matters; a decimal against an expression 
     ['0.5', 'x - x + \\frac{1}{3}', false],
   ]);
 });
+
+test('text rule: words on either side make it text only (no math fallback); choice: a letter on one side only compares as text', () => {
+  // under `math`, `12 dollars` is 12 (a unit word); under `text` the words keep it apart
+  assert.equal(mathEqual('12', '12 dollars', later()), true);
+  for (const [g, p] of [
+    ['12', '12 dollars'],
+    ['12 dollars', '12'],
+  ]) {
+    assert.equal(textEqual(g, p, later()), false, `text ${g} vs ${p}`);
+  }
+  // the gold names letter B, the prediction is no letter: the normalised texts decide
+  assert.equal(choiceEqual('The answer is B', 'the answer is b'), true);
+  assert.equal(choiceEqual('The answer is B', 'the answer is c'), false);
+});
+
+test('number answers keep the rounded-decimal rule (D1): `0.33` is 1/3 under `number` as under `math`, `0.3` is not', () => {
+  for (const [g, p, equal] of [
+    ['0.33', '\\frac{1}{3}', true],
+    ['0.333', '1/3', true],
+    ['\\frac{1}{3}', '0.333', true],
+    ['0.67', '\\frac{2}{3}', true],
+    ['0.1429', '\\frac{1}{7}', true],
+    // one place is too coarse, and a wrong rounding is wrong
+    ['0.3', '\\frac{1}{3}', false],
+    ['0.34', '\\frac{1}{3}', false],
+    ['0.68', '\\frac{2}{3}', false],
+  ] as const) {
+    assert.equal(mathEqual(g, p, later()), equal, `math ${g} vs ${p}`);
+    assert.equal(numberEqual(g, p, later()), equal, `number ${g} vs ${p}`);
+  }
+});
