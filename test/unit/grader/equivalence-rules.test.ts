@@ -509,3 +509,29 @@ test('number answers keep the rounded-decimal rule (D1): `0.33` is 1/3 under `nu
     assert.equal(numberEqual(g, p, later()), equal, `number ${g} vs ${p}`);
   }
 });
+
+test('function-form rule: the left side is exactly `f(x)` or `f^{-1}(x)`, spaces allowed inside; nothing before or after it', () => {
+  math('function forms, spaced', [
+    ['f^ { - 1 } ( x ) = 2x', 'y = 2x', true],
+    ['y = 2x', 'f^ { - 1 } ( x ) = 2x', true],
+    ['f (x) = 2x', 'y = 2x', true],
+  ]);
+  math('function forms, whole side', [
+    ['f(x)+1 = 2x', 'y = 2x', false],
+    ['y = 2x', 'f(x) + 1 = 2x', false],
+    ['2f(x) = 2x', 'y = 2x', false],
+  ]);
+});
+
+test('one-value and list rules at their edges: 64 equal items are one value, 65 are a long list; shorter matrices and closed pairs differ', () => {
+  const fours = (n: number): string => Array.from({ length: n }, () => '4').join(', ');
+  math('one value, up to 64 items', [
+    [fours(64), '4', true],
+    ['4', fours(64), true],
+    // over 64 items a list is compared by its written items only, never read as one value
+    [fours(65), '4', false],
+    ['4', fours(65), false],
+  ]);
+  math('matrix rows', [['\\begin{pmatrix}1&2\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', false]]);
+  math('list against a pair', [['1, 2', '[1, 2)', false]]);
+});
