@@ -77,6 +77,9 @@ test('long lists (over 64 items) are compared by their normalised items as sets,
   // one side over 64 is enough: 0.5 and \frac{1}{2} are two items of a 65-item gold
   const head = Array.from({ length: 63 }, (_, i) => String(i));
   math('one long side', [[[...head, '0.5', '\\frac{1}{2}'].join(', '), [...head, '0.5'].join(', '), false]]);
+  // the items stay apart: `1, 23` is not `12, 3` though their characters run together the same
+  const xs = Array.from({ length: 66 }, (_, i) => `x${i}`);
+  math('long lists, item boundaries', [[[...xs, '1', '23'].join(', '), [...xs, '12', '3'].join(', '), false]]);
   // 64 items or fewer: item by item, with equivalence
   const short = Array.from({ length: 63 }, (_, i) => String(i));
   math('64 items', [[[...short, '0.5'].join(', '), [...short, '\\frac{1}{2}'].join(', '), true]]);
@@ -534,4 +537,15 @@ test('one-value and list rules at their edges: 64 equal items are one value, 65 
   ]);
   math('matrix rows', [['\\begin{pmatrix}1&2\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', false]]);
   math('list against a pair', [['1, 2', '[1, 2)', false]]);
+});
+
+test('relation rule: a flipped chain reverses its operators in order; a chain is never compared with a single relation', () => {
+  math('flipped chains', [
+    ['1 < x \\leq 2', '2 \\geq x > 1', true],
+    ['1 < x \\leq 2', '2 > x \\geq 1', false],
+  ]);
+  math('chain against one relation', [
+    ['0 < x < 1', '0 < x', false],
+    ['0 < x', '0 < x < 1', false],
+  ]);
 });
