@@ -549,3 +549,18 @@ test('relation rule: a flipped chain reverses its operators in order; a chain is
     ['0 < x', '0 < x < 1', false],
   ]);
 });
+
+test('depth rule: structures nested up to 8 deep (MAX_DEPTH) compare item by item; deeper ones only as written', () => {
+  const nest = (n: number, core: string): string => {
+    let s = core;
+    for (let i = 0; i < n; i++) s = `(${s}, ${i})`;
+    return s;
+  };
+  math('nested tuples', [
+    [nest(8, '\\frac{1}{2}'), nest(8, '0.5'), true],
+    [nest(9, '\\frac{1}{2}'), nest(9, '0.5'), false],
+    [nest(9, '0.5'), nest(9, '0.5'), true],
+    // an item written the same on both sides is equal at once, however deep it is inside
+    [`(${nest(9, '0.5')}, 1)`, `(${nest(9, '0.5')}, 1.0)`, true],
+  ]);
+});
