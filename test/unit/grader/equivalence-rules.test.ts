@@ -564,3 +564,17 @@ test('depth rule: structures nested up to 8 deep (MAX_DEPTH) compare item by ite
     [`(${nest(9, '0.5')}, 1)`, `(${nest(9, '0.5')}, 1.0)`, true],
   ]);
 });
+
+test('CAS rule: what the evaluator cannot read or cannot decide goes to the CAS, and only its "equal" is a yes', () => {
+  math('unreadable by the evaluator (`\\max`)', [
+    ['\\max(1,2)', '2', true],
+    ['\\max(1,2)', '3', false],
+  ]);
+  math('undecided by the evaluator (infinities, overflow)', [
+    ['\\infty', '2\\infty', true],
+    ['\\infty', '-\\infty', false],
+    ['10^{400}', '10^{400}+1', false],
+    // the CAS cannot decide either: no verdict of equal
+    ['e^{1000x}', 'e^{1000x}+1', false],
+  ]);
+});
