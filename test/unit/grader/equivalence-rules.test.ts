@@ -292,6 +292,9 @@ test('percent: X\\% equals X as written and X/100; two percents compare their nu
     ['50\\%', '25\\%', false],
     ['\\%', '0', false],
     ['5\\%\\%', '5\\%', false],
+    // two percents compare their numbers only: 50% is not 0.5%, though 50/100 is 0.5
+    ['50\\%', '0.5\\%', false],
+    ['0.5\\%', '50\\%', false],
   ]);
 });
 
@@ -316,6 +319,9 @@ test('number answers: canonical numbers compare exactly; a percent on either sid
     ['12', '13', false],
     ['2', '\\sqrt{4}', true],
     ['0.1', '0.1001', false],
+    // the percent rule, not the plain-number reading, decides a pair with a percent sign (a doubled sign is no percent)
+    ['5', '5\\%\\%', false],
+    ['5\\%\\%', '5', false],
   ] as const) {
     assert.equal(numberEqual(g, p, later()), equal, `${g} vs ${p}`);
     assert.equal(answersEqual(g, p, 'number', later()), equal, `answersEqual ${g} vs ${p}`);
