@@ -285,6 +285,8 @@ function evalMatrixExpression(s: string): string | null {
   let hasFactor = false;
   for (let t = 0; t < terms.parts.length; t++) {
     const text = terms.parts[t];
+    // a leading sign (`-A`, `-2A`) leaves an empty first term: the sign belongs to the term after it
+    if (t === 0 && !text.trim()) continue;
     const sign = t > 0 && terms.found[t - 1] === '-' ? -1 : 1;
     let scalar = sign;
     let m: number[][] | null = null;

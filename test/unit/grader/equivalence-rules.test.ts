@@ -584,3 +584,33 @@ test('CAS rule: what the evaluator cannot read or cannot decide goes to the CAS,
     ['e^{1000x}', 'e^{1000x}+1', false],
   ]);
 });
+
+test('matrix-expression rule: a leading sign belongs to the first term (`-A` is evaluated like `-1 A`); an entry or factor without a value leaves no value', () => {
+  const M = (rows: string): string => `\\begin{pmatrix}${rows}\\end{pmatrix}`;
+  math('leading sign', [
+    [M('-1&-2'), `-${M('1&2')}`, true],
+    [M('-1&-2'), `-1${M('1&2')}`, true],
+    [M('-2&-4'), `-2${M('1&2')}`, true],
+    [M('0&0'), `-${M('1&2')}+${M('1&2')}`, true],
+    [M('1&2'), `-${M('1&2')}`, false],
+    [M('1&2'), `+${M('1&2')}`, true],
+    // only a leading sign: `A - -B` is A + B, never A - B; a dangling sign leaves no expression
+    [M('0&0'), `${M('1&2')} - -${M('1&2')}`, false],
+    [M('1&2'), `${M('1&2')} + ${M('0&0')} +`, false],
+  ]);
+  math('no value', [
+    // a variable entry or an entry the evaluator cannot read is not 0
+    [M('1&2'), `${M('x&1')}+${M('1&1')}`, false],
+    [M('1&2'), `${M('\\max(1,2)&1')}+${M('1&1')}`, false],
+    // a variable factor is not 0
+    [M('0&0'), `y ${M('1&1')}`, false],
+    // a product with a matrix that has no value, or whose shapes do not fit, has none, whatever follows
+    [M('2'), `${M('2')}${M('x')}`, false],
+    [M('5'), `${M('1&2')}${M('1&2')}${M('5')}`, false],
+  ]);
+  // a decimal against what the evaluator cannot read goes to the CAS
+  math('decimal against the unreadable', [
+    ['2.0', '\\max(1,2)', true],
+    ['2.5', '\\max(1,2)', false],
+  ]);
+});
