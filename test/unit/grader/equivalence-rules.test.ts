@@ -76,7 +76,10 @@ test('long lists (over 64 items) are compared by their normalised items as sets,
   ]);
   // one side over 64 is enough: 0.5 and \frac{1}{2} are two items of a 65-item gold
   const head = Array.from({ length: 63 }, (_, i) => String(i));
-  math('one long side', [[[...head, '0.5', '\\frac{1}{2}'].join(', '), [...head, '0.5'].join(', '), false]]);
+  math('one long side', [
+    [[...head, '0.5', '\\frac{1}{2}'].join(', '), [...head, '0.5'].join(', '), false],
+    [[...head, '0.5'].join(', '), [...head, '0.5', '\\frac{1}{2}'].join(', '), false],
+  ]);
   // the items stay apart: `1, 23` is not `12, 3` though their characters run together the same
   const xs = Array.from({ length: 66 }, (_, i) => `x${i}`);
   math('long lists, item boundaries', [[[...xs, '1', '23'].join(', '), [...xs, '12', '3'].join(', '), false]]);
@@ -89,6 +92,9 @@ test('tuples and intervals keep their order and their brackets; a list against a
   math('tuples', [
     ['(1,2,3)', '(1,2,3)', true],
     ['(1,2,3)', '(3,2,1)', false],
+    // every item pairs with the item in its place: no item left over on either side
+    ['(1,2)', '(1,2,3)', false],
+    ['(1,2,3)', '(1,2)', false],
     ['(1,2]', '(1,2]', true],
     ['(1,2]', '[1,2)', false],
     ['(1,2)', '[1,2]', false],
@@ -613,4 +619,35 @@ test('matrix-expression rule: a leading sign belongs to the first term (`-A` is 
     ['2.0', '\\max(1,2)', true],
     ['2.5', '\\max(1,2)', false],
   ]);
+});
+
+test('structure rules at their seams: a mixed chain is no equation; one-value lists and decimal commas only against a scalar', () => {
+  math('mixed chains', [
+    // `x = 5 < 6` is no equation: not read by its last side, not cut to `x = 6`
+    ['6', 'x = 5 < 6', false],
+    ['x = 5', 'x = 4 < 5', false],
+  ]);
+  math('chains side by side', [
+    ['1<x<2', '1<x<\\frac{4}{2}', true],
+    // a flip must turn every operator: `2 \geq x > 1` is not `1 < x < 2`
+    ['1 < x < 2', '2 \\geq x > 1', false],
+  ]);
+  math('one value only against a scalar', [
+    ['4, 4', '(4, 4)', true],
+    ['(4, 4)', '4, 4', true],
+  ]);
+  math('decimal comma only against a scalar', [
+    ['2,74', '\\{2,74\\}', true],
+    ['\\{2,74\\}', '2,74', true],
+  ]);
+});
+
+test('relation rule when the evaluator cannot decide: an equation compares lhs − rhs up to sign by value; an inequality never', () => {
+  math('unreadable side (`\\max`)', [
+    ['x - \\max(1,2) = 0', '2 - x = 0', true],
+    ['x - \\max(1,2) = 0', '3 - x = 0', false],
+    // the sign flip is for equations only: `x - 2 < 0` is not `x - 2 > 0`
+    ['x - \\max(1,2) < 0', 'x - 2 > 0', false],
+  ]);
+  math('no finite value (`\\infty`)', [['x = \\infty', 'x = 5', false]]);
 });
