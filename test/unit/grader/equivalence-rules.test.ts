@@ -535,6 +535,9 @@ test('function-form rule: the left side is exactly `f(x)` or `f^{-1}(x)`, spaces
     ['f(x)+1 = 2x', 'y = 2x', false],
     ['y = 2x', 'f(x) + 1 = 2x', false],
     ['2f(x) = 2x', 'y = 2x', false],
+    // the value form is `y` and no other letter
+    ['z = 2x', 'f(x) = 2x', false],
+    ['f(x) = 2x', 'z = 2x', false],
   ]);
 });
 
