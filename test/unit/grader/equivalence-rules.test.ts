@@ -538,6 +538,9 @@ test('function-form rule: the left side is exactly `f(x)` or `f^{-1}(x)`, spaces
     // the value form is `y` and no other letter
     ['z = 2x', 'f(x) = 2x', false],
     ['f(x) = 2x', 'z = 2x', false],
+    // a chain is no function definition (`f^{-1}(x)` is no assignment target, so the chain is not cut)
+    ['f^{-1}(x) = 2x = 4', 'y = 2x', false],
+    ['y = 2x', 'f^{-1}(x) = 2x = 4', false],
   ]);
 });
 
