@@ -285,6 +285,8 @@ function evalMatrixExpression(s: string): string | null {
   let hasFactor = false;
   for (let t = 0; t < terms.parts.length; t++) {
     const text = terms.parts[t];
+    // a leading sign (`-A`, `-2A`) leaves an empty first term: the sign belongs to the term after it
+    if (t === 0 && !text.trim()) continue;
     const sign = t > 0 && terms.found[t - 1] === '-' ? -1 : 1;
     let scalar = sign;
     let m: number[][] | null = null;
@@ -427,7 +429,10 @@ export function numberEqual(gold: string, pred: string, deadline: number): boole
   if (g !== null && p !== null) {
     const gn = parsePlainNumber(g);
     const pn = parsePlainNumber(p);
-    if (gn && pn) return numbersEqual(gn, pn);
+    // a match is final; a mismatch is not: canonicalNumber writes a value with no terminating decimal (1/3) by
+    // its double, which the 6-place rule then tells apart from `0.33` — the math rules keep it exact, so a
+    // rounded decimal is that value under `number` as under `math` (docs/grader.md, MATH_VERIFY_DIFFS D1)
+    if (gn && pn && numbersEqual(gn, pn)) return true;
   }
   return mathEqual(gold, pred, deadline);
 }

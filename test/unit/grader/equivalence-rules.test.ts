@@ -76,7 +76,13 @@ test('long lists (over 64 items) are compared by their normalised items as sets,
   ]);
   // one side over 64 is enough: 0.5 and \frac{1}{2} are two items of a 65-item gold
   const head = Array.from({ length: 63 }, (_, i) => String(i));
-  math('one long side', [[[...head, '0.5', '\\frac{1}{2}'].join(', '), [...head, '0.5'].join(', '), false]]);
+  math('one long side', [
+    [[...head, '0.5', '\\frac{1}{2}'].join(', '), [...head, '0.5'].join(', '), false],
+    [[...head, '0.5'].join(', '), [...head, '0.5', '\\frac{1}{2}'].join(', '), false],
+  ]);
+  // the items stay apart: `1, 23` is not `12, 3` though their characters run together the same
+  const xs = Array.from({ length: 66 }, (_, i) => `x${i}`);
+  math('long lists, item boundaries', [[[...xs, '1', '23'].join(', '), [...xs, '12', '3'].join(', '), false]]);
   // 64 items or fewer: item by item, with equivalence
   const short = Array.from({ length: 63 }, (_, i) => String(i));
   math('64 items', [[[...short, '0.5'].join(', '), [...short, '\\frac{1}{2}'].join(', '), true]]);
@@ -86,6 +92,9 @@ test('tuples and intervals keep their order and their brackets; a list against a
   math('tuples', [
     ['(1,2,3)', '(1,2,3)', true],
     ['(1,2,3)', '(3,2,1)', false],
+    // every item pairs with the item in its place: no item left over on either side
+    ['(1,2)', '(1,2,3)', false],
+    ['(1,2,3)', '(1,2)', false],
     ['(1,2]', '(1,2]', true],
     ['(1,2]', '[1,2)', false],
     ['(1,2)', '[1,2]', false],
@@ -289,6 +298,9 @@ test('percent: X\\% equals X as written and X/100; two percents compare their nu
     ['50\\%', '25\\%', false],
     ['\\%', '0', false],
     ['5\\%\\%', '5\\%', false],
+    // two percents compare their numbers only: 50% is not 0.5%, though 50/100 is 0.5
+    ['50\\%', '0.5\\%', false],
+    ['0.5\\%', '50\\%', false],
   ]);
 });
 
@@ -313,6 +325,9 @@ test('number answers: canonical numbers compare exactly; a percent on either sid
     ['12', '13', false],
     ['2', '\\sqrt{4}', true],
     ['0.1', '0.1001', false],
+    // the percent rule, not the plain-number reading, decides a pair with a percent sign (a doubled sign is no percent)
+    ['5', '5\\%\\%', false],
+    ['5\\%\\%', '5', false],
   ] as const) {
     assert.equal(numberEqual(g, p, later()), equal, `${g} vs ${p}`);
     assert.equal(answersEqual(g, p, 'number', later()), equal, `answersEqual ${g} vs ${p}`);
@@ -373,4 +388,272 @@ test('size guard: an answer over MAX_ANSWER_CHARS, or nested deeper than MAX_NES
   const closers = ')'.repeat(500) + '('.repeat(MAX_NESTING + 1) + '1' + ')'.repeat(MAX_NESTING + 1);
   assert.throws(() => mathEqual(closers, '1', later()), GradingTimeout);
   assert.throws(() => textEqual(closers, closers, later()), GradingTimeout);
+});
+
+test('size guard rule: depth counts nesting, not groups — siblings of each bracket kind close what they open; MAX_NESTING deep is compared', () => {
+  // 201 sibling groups are depth 1 each, whichever bracket closes them
+  for (const group of ['(1)', '[1]', '\\{1\\}', '{1}']) {
+    const siblings = group.repeat(MAX_NESTING + 1);
+    assert.equal(mathEqual(siblings, siblings, later()), true, `${group} × ${MAX_NESTING + 1}`);
+  }
+  // exactly MAX_NESTING deep is within the limit (the guard refuses only deeper)
+  const atLimit = '('.repeat(MAX_NESTING) + '1' + ')'.repeat(MAX_NESTING);
+  assert.equal(mathEqual(atLimit, atLimit, later()), true);
+  assert.equal(numberEqual(atLimit, atLimit, later()), true);
+  assert.equal(textEqual(atLimit, atLimit, later()), true);
+});
+
+test('assignment chain rule: only an all-`=` chain whose first side is a target (`x = … = b`) is cut to its ends', () => {
+  math('assignment chain', [
+    // an inequality chain is no assignment: `x < 4 < 5` is not `x = 5`
+    ['x = 5', 'x < 4 < 5', false],
+    ['x < 4 < 5', 'x = 5', false],
+    // a chain whose first side is no target keeps its middle: `1+4 = 5 = 2+3` is not `1+4 = 2+3`
+    ['1+4 = 2+3', '1+4 = 5 = 2+3', false],
+    ['1+4 = 5 = 2+3', '1+4 = 2+3', false],
+    // a target chain keeps its first and last sides, on either side
+    ['x = 2+3 = 5', 'x = 5', true],
+    ['x = y+1 = 5', 'x = y+1', false],
+  ]);
+});
+
+test('decimal comma rule: the whole answer must be digits, one comma, digits; a thousands group needs a 1–3 digit lead', () => {
+  math('decimal comma (whole answer)', [
+    // three items are a list, not a decimal hiding in its last two
+    ['2.74', '1,2,74', false],
+    ['2.74', '2,74,5', false],
+    ['1,2,74', '2.74', false],
+    // a four-digit lead is no thousands group: `1234,567` is 1234.567
+    ['1234.567', '1234,567', true],
+    ['1234,567', '1234.567', true],
+  ]);
+});
+
+test('relation-as-set rule: `a < |x| < b` is a union of two intervals; a relation with no set is no interval', () => {
+  math('absolute-value relation against a union', [
+    ['(-2,-1) \\cup (1,2)', '1 < |x| < 2', true],
+    ['(1,2) \\cup (-2,-1)', '1 < |x| < 2', true],
+    ['(-2,-1) \\cup (1,3)', '1 < |x| < 2', false],
+    ['1 < |x| < 2', '(-2,-1) \\cup (1,2)', true],
+    ['1 \\leq |x| < 2', '(-2,-1] \\cup [1,2)', true],
+    ['1 < |x| < 2', '(-2,-1] \\cup [1,2)', false],
+  ]);
+  math('two intervals are not one', [
+    ['(-2,-1)', '1 < |x| < 2', false],
+    ['1 < |x| < 2', '(-2,-1)', false],
+  ]);
+  math('a relation that describes no set', [
+    ['(1,2) \\cup (3,4)', 'x + y < 3', false],
+    ['(1,2)', 'x + y < 3', false],
+    ['x + y < 3', '(1, 2)', false],
+    ['x + y < 3', '(1,2) \\cup (3,4)', false],
+    // a relation against a list is no set comparison
+    ['x > 3', '4, 5', false],
+  ]);
+  math('only an open interval reads a list in order', [
+    ['(1, 2]', '1, 2', false],
+    ['(1, 2]', '\\{1, 2\\}', false],
+  ]);
+});
+
+test('matrix-expression rule: shapes must agree (rows and columns), every row as wide as the first, any matrix environment', () => {
+  const M = (rows: string, env = 'pmatrix'): string => `\\begin{${env}}${rows}\\end{${env}}`;
+  math('matrix shapes', [
+    // a sum of different shapes has no value: compared as written
+    [M('2&4'), `${M('1&2')}+${M('1&2&3')}`, false],
+    [M('2&4'), `${M('1&2')}+${M('1&2\\\\3&4')}`, false],
+    // a ragged matrix (a row shorter than the first) has no value
+    [M('2&4\\\\6'), `${M('1&2\\\\3')}+${M('1&2\\\\3')}`, false],
+    // a trailing row break adds no row
+    [M('2&4\\\\6&8'), `${M('1&2\\\\3&4\\\\')}+${M('1&2\\\\3&4')}`, true],
+  ]);
+  math('matrix environments', [
+    [M('2&4'), `${M('1&2', 'bmatrix')}+${M('1&2', 'bmatrix')}`, true],
+    [M('2&4'), `${M('1&2', 'matrix')}+${M('1&2', 'vmatrix')}`, true],
+    [M('2&4'), `\\begin{array}{cc}1&2\\end{array}+${M('1&2', 'Bmatrix')}`, true],
+    [M('2&4'), `${M('1&2', 'Vmatrix')}+${M('1&2', 'matrix')}`, true],
+  ]);
+  math('matrix factors', [
+    // `*` is a product sign like \cdot and \times
+    [M('2&4'), `2 * ${M('1&2')}`, true],
+    [M('7&10\\\\15&22'), `${M('1&2\\\\3&4')} * ${M('1&2\\\\3&4')}`, true],
+    // an evaluated entry is a decimal and compares by the decimal rules: 0.1 + 0.2 is 0.3
+    [M('0.3'), `0.1 ${M('1')} + 0.2 ${M('1')}`, true],
+  ]);
+});
+
+test('scalar rules: without words case matters; a decimal against an expression with a variable is compared as expressions', () => {
+  math('case', [
+    ['X', 'x', false],
+    ['A+B', 'a+b', false],
+  ]);
+  math('decimal against a variable expression', [
+    ['0.5', 'x - x + \\frac{1}{2}', true],
+    ['x - x + \\frac{1}{2}', '0.5', true],
+    ['0.5', 'x - x + \\frac{1}{3}', false],
+  ]);
+});
+
+test('text rule: words on either side make it text only (no math fallback); choice: a letter on one side only compares as text', () => {
+  // under `math`, `12 dollars` is 12 (a unit word); under `text` the words keep it apart
+  assert.equal(mathEqual('12', '12 dollars', later()), true);
+  for (const [g, p] of [
+    ['12', '12 dollars'],
+    ['12 dollars', '12'],
+  ]) {
+    assert.equal(textEqual(g, p, later()), false, `text ${g} vs ${p}`);
+  }
+  // the gold names letter B, the prediction is no letter: the normalised texts decide
+  assert.equal(choiceEqual('The answer is B', 'the answer is b'), true);
+  assert.equal(choiceEqual('The answer is B', 'the answer is c'), false);
+});
+
+test('number answers keep the rounded-decimal rule (D1): `0.33` is 1/3 under `number` as under `math`, `0.3` is not', () => {
+  for (const [g, p, equal] of [
+    ['0.33', '\\frac{1}{3}', true],
+    ['0.333', '1/3', true],
+    ['\\frac{1}{3}', '0.333', true],
+    ['0.67', '\\frac{2}{3}', true],
+    ['0.1429', '\\frac{1}{7}', true],
+    // one place is too coarse, and a wrong rounding is wrong
+    ['0.3', '\\frac{1}{3}', false],
+    ['0.34', '\\frac{1}{3}', false],
+    ['0.68', '\\frac{2}{3}', false],
+  ] as const) {
+    assert.equal(mathEqual(g, p, later()), equal, `math ${g} vs ${p}`);
+    assert.equal(numberEqual(g, p, later()), equal, `number ${g} vs ${p}`);
+  }
+});
+
+test('function-form rule: the left side is exactly `f(x)` or `f^{-1}(x)`, spaces allowed inside; nothing before or after it', () => {
+  math('function forms, spaced', [
+    ['f^ { - 1 } ( x ) = 2x', 'y = 2x', true],
+    ['y = 2x', 'f^ { - 1 } ( x ) = 2x', true],
+    ['f (x) = 2x', 'y = 2x', true],
+  ]);
+  math('function forms, whole side', [
+    ['f(x)+1 = 2x', 'y = 2x', false],
+    ['y = 2x', 'f(x) + 1 = 2x', false],
+    ['2f(x) = 2x', 'y = 2x', false],
+    // the value form is `y` and no other letter
+    ['z = 2x', 'f(x) = 2x', false],
+    ['f(x) = 2x', 'z = 2x', false],
+    // a chain is no function definition (`f^{-1}(x)` is no assignment target, so the chain is not cut)
+    ['f^{-1}(x) = 2x = 4', 'y = 2x', false],
+    ['y = 2x', 'f^{-1}(x) = 2x = 4', false],
+  ]);
+});
+
+test('one-value and list rules at their edges: 64 equal items are one value, 65 are a long list; shorter matrices and closed pairs differ', () => {
+  const fours = (n: number): string => Array.from({ length: n }, () => '4').join(', ');
+  math('one value, up to 64 items', [
+    [fours(64), '4', true],
+    ['4', fours(64), true],
+    // over 64 items a list is compared by its written items only, never read as one value
+    [fours(65), '4', false],
+    ['4', fours(65), false],
+  ]);
+  math('matrix rows', [['\\begin{pmatrix}1&2\\end{pmatrix}', '\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}', false]]);
+  math('list against a pair', [['1, 2', '[1, 2)', false]]);
+});
+
+test('relation rule: a flipped chain reverses its operators in order; a chain is never compared with a single relation', () => {
+  math('flipped chains', [
+    ['1 < x \\leq 2', '2 \\geq x > 1', true],
+    ['1 < x \\leq 2', '2 > x \\geq 1', false],
+  ]);
+  math('chain against one relation', [
+    ['0 < x < 1', '0 < x', false],
+    ['0 < x', '0 < x < 1', false],
+  ]);
+});
+
+test('depth rule: structures nested up to 8 deep (MAX_DEPTH) compare item by item; deeper ones only as written', () => {
+  const nest = (n: number, core: string): string => {
+    let s = core;
+    for (let i = 0; i < n; i++) s = `(${s}, ${i})`;
+    return s;
+  };
+  math('nested tuples', [
+    [nest(8, '\\frac{1}{2}'), nest(8, '0.5'), true],
+    [nest(9, '\\frac{1}{2}'), nest(9, '0.5'), false],
+    [nest(9, '0.5'), nest(9, '0.5'), true],
+    // an item written the same on both sides is equal at once, however deep it is inside
+    [`(${nest(9, '0.5')}, 1)`, `(${nest(9, '0.5')}, 1.0)`, true],
+  ]);
+});
+
+test('CAS rule: what the evaluator cannot read or cannot decide goes to the CAS, and only its "equal" is a yes', () => {
+  math('unreadable by the evaluator (`\\max`)', [
+    ['\\max(1,2)', '2', true],
+    ['\\max(1,2)', '3', false],
+  ]);
+  math('undecided by the evaluator (infinities, overflow)', [
+    ['\\infty', '2\\infty', true],
+    ['\\infty', '-\\infty', false],
+    ['10^{400}', '10^{400}+1', false],
+    // the CAS cannot decide either: no verdict of equal
+    ['e^{1000x}', 'e^{1000x}+1', false],
+  ]);
+});
+
+test('matrix-expression rule: a leading sign belongs to the first term (`-A` is evaluated like `-1 A`); an entry or factor without a value leaves no value', () => {
+  const M = (rows: string): string => `\\begin{pmatrix}${rows}\\end{pmatrix}`;
+  math('leading sign', [
+    [M('-1&-2'), `-${M('1&2')}`, true],
+    [M('-1&-2'), `-1${M('1&2')}`, true],
+    [M('-2&-4'), `-2${M('1&2')}`, true],
+    [M('0&0'), `-${M('1&2')}+${M('1&2')}`, true],
+    [M('1&2'), `-${M('1&2')}`, false],
+    [M('1&2'), `+${M('1&2')}`, true],
+    // only a leading sign: `A - -B` is A + B, never A - B; a dangling sign leaves no expression
+    [M('0&0'), `${M('1&2')} - -${M('1&2')}`, false],
+    [M('1&2'), `${M('1&2')} + ${M('0&0')} +`, false],
+  ]);
+  math('no value', [
+    // a variable entry or an entry the evaluator cannot read is not 0
+    [M('1&2'), `${M('x&1')}+${M('1&1')}`, false],
+    [M('1&2'), `${M('\\max(1,2)&1')}+${M('1&1')}`, false],
+    // a variable factor is not 0
+    [M('0&0'), `y ${M('1&1')}`, false],
+    // a product with a matrix that has no value, or whose shapes do not fit, has none, whatever follows
+    [M('2'), `${M('2')}${M('x')}`, false],
+    [M('5'), `${M('1&2')}${M('1&2')}${M('5')}`, false],
+  ]);
+  // a decimal against what the evaluator cannot read goes to the CAS
+  math('decimal against the unreadable', [
+    ['2.0', '\\max(1,2)', true],
+    ['2.5', '\\max(1,2)', false],
+  ]);
+});
+
+test('structure rules at their seams: a mixed chain is no equation; one-value lists and decimal commas only against a scalar', () => {
+  math('mixed chains', [
+    // `x = 5 < 6` is no equation: not read by its last side, not cut to `x = 6`
+    ['6', 'x = 5 < 6', false],
+    ['x = 5', 'x = 4 < 5', false],
+  ]);
+  math('chains side by side', [
+    ['1<x<2', '1<x<\\frac{4}{2}', true],
+    // a flip must turn every operator: `2 \geq x > 1` is not `1 < x < 2`
+    ['1 < x < 2', '2 \\geq x > 1', false],
+  ]);
+  math('one value only against a scalar', [
+    ['4, 4', '(4, 4)', true],
+    ['(4, 4)', '4, 4', true],
+  ]);
+  math('decimal comma only against a scalar', [
+    ['2,74', '\\{2,74\\}', true],
+    ['\\{2,74\\}', '2,74', true],
+  ]);
+});
+
+test('relation rule when the evaluator cannot decide: an equation compares lhs − rhs up to sign by value; an inequality never', () => {
+  math('unreadable side (`\\max`)', [
+    ['x - \\max(1,2) = 0', '2 - x = 0', true],
+    ['x - \\max(1,2) = 0', '3 - x = 0', false],
+    // the sign flip is for equations only: `x - 2 < 0` is not `x - 2 > 0`
+    ['x - \\max(1,2) < 0', 'x - 2 > 0', false],
+  ]);
+  math('no finite value (`\\infty`)', [['x = \\infty', 'x = 5', false]]);
 });
