@@ -14,8 +14,8 @@ import {
 } from '../../../src/core/grader/template';
 import { HOSTILE_INPUTS } from './fixtures/hostile-inputs';
 
-test('the grader version moved on with the verdicts of issue 25 (√x, a matrix scalar written with \\cdot or a fraction)', () => {
-  assert.equal(GRADER_VERSION, 'w2s-grader/4');
+test('the grader version moved on with the verdicts of issue 25 (√x, matrix scalars and signs, number rounding, command-only answer lines)', () => {
+  assert.equal(GRADER_VERSION, 'w2s-grader/5');
 });
 
 test('percent is compared the same way whatever type was inferred from the gold', () => {
