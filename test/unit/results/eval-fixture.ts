@@ -3,7 +3,10 @@
  * and the fake OpenAI server answers it 2i (right) or 999 (wrong), as each test decides.
  */
 import { BUILTIN_TEMPLATES } from '../../../src/core/sampling/templates';
+import type { Store } from '../../../src/core/store/open';
+import { importTraces } from '../../../src/core/traces/import-traces';
 import type { FakeServer } from '../../fakes/openai-server';
+import { writeFile } from '../../support/tmp';
 
 export const qwenBase = BUILTIN_TEMPLATES.find((t) => t.name === 'qwen-base')!;
 
@@ -39,4 +42,18 @@ export function serveTiny(
       return undefined;
     },
   };
+}
+
+/** An imported result run "paper" (model "paper-model") on `set`: one right trace for problem 0. */
+export function importPaperRun(store: Store, dir: string, set: string): void {
+  importTraces(store, {
+    file: writeFile(
+      dir,
+      'paper.jsonl',
+      JSON.stringify({ question: 'What is 0 + 0? (problem 0)', response: '\\boxed{0}' }),
+    ),
+    setName: set,
+    runName: 'paper',
+    model: 'paper-model',
+  });
 }

@@ -27,7 +27,7 @@ import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
-import { oneTryRuntime, qwenBase, serveTiny } from './eval-fixture';
+import { importPaperRun, oneTryRuntime, qwenBase, serveTiny } from './eval-fixture';
 
 const runtime = oneTryRuntime;
 let server: FakeServer;
@@ -94,16 +94,7 @@ after(async () => {
 describe('evaluations in a store', () => {
   test('rule: results are evaluations and imported results; sampling runs are not', async () => {
     assert.deepEqual([...RESULT_KINDS], ['eval', 'import']);
-    importTraces(store, {
-      file: writeFile(
-        dir,
-        'paper.jsonl',
-        JSON.stringify({ question: 'What is 0 + 0? (problem 0)', response: '\\boxed{0}' }),
-      ),
-      setName: 'six',
-      runName: 'paper',
-      model: 'paper-model',
-    });
+    importPaperRun(store, dir, 'six');
     assert.deepEqual(
       listEvalRuns(store).map((r) => [r.name, r.kind]),
       [

@@ -16,7 +16,7 @@ import { openStore, type Store } from '../../../src/core/store/open';
 import { importTraces } from '../../../src/core/traces/import-traces';
 import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { REPO_ROOT, tempDir, writeFile } from '../../support/tmp';
-import { qwenBase } from './eval-fixture';
+import { qwenBase, serveTiny } from './eval-fixture';
 
 const sample = (index: number, verdict: SampleOutcome['verdict']): SampleOutcome => ({
   traceId: index,
@@ -123,13 +123,7 @@ before(async () => {
     ['teacher-even', (i: number) => i % 2 === 0],
     ['teacher-p0', (i: number) => i === 0],
   ] as const) {
-    server.options = {
-      models: ['teacher-model'],
-      answer: (prompt) => {
-        const i = Number(/\(problem (\d+)\)/.exec(prompt)![1]);
-        return solved(i) ? String(2 * i) : '999';
-      },
-    };
+    serveTiny(server, solved, undefined, undefined, ['teacher-model']);
     await sampleRun(store, {
       runName: run,
       setName: 'four',

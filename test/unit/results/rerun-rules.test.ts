@@ -11,10 +11,9 @@ import { evaluateProblems, nextRerunName } from '../../../src/core/results/rerun
 import { findRun, openRun } from '../../../src/core/runs/runs';
 import { sampleRun } from '../../../src/core/sampling/sampler';
 import { openStore, type Store } from '../../../src/core/store/open';
-import { importTraces } from '../../../src/core/traces/import-traces';
 import { startFakeServer, type FakeServer } from '../../fakes/openai-server';
 import { tempDir, writeFile } from '../../support/tmp';
-import { oneTryRuntime, problemOf, qwenBase, serveTiny } from './eval-fixture';
+import { importPaperRun, oneTryRuntime, problemOf, qwenBase, serveTiny } from './eval-fixture';
 
 const runtime = oneTryRuntime;
 let server: FakeServer;
@@ -87,16 +86,7 @@ describe('which evaluations can be evaluated again', () => {
   });
 
   test('rule: only evaluations from an endpoint: an imported run is refused, naming its kind', async () => {
-    importTraces(store, {
-      file: writeFile(
-        dir,
-        'paper.jsonl',
-        JSON.stringify({ question: 'What is 0 + 0? (problem 0)', response: '\\boxed{0}' }),
-      ),
-      setName: 'six',
-      runName: 'paper',
-      model: 'paper-model',
-    });
+    importPaperRun(store, dir, 'six');
     await assert.rejects(evaluateProblems(store, 'paper', ['p0'], runtime), (e: Error & { code?: string }) => {
       assert.equal(e.code, 'RUN_KIND');
       assert.equal(e.message, 'Run "paper" is an import run; only evaluations from an endpoint can be sampled again.');
