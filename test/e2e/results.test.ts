@@ -273,7 +273,12 @@ describe(
       console.log(`screenshot: ${path.relative(process.cwd(), shot)}`);
 
       // hover on a failed problem's line: every model's verdict and the teacher's pass rate
-      const line22 = editor.locator('.view-line').nth(20); // problem 20 (id 22): solved by rl only
+      // problem 20 (id 22): solved by rl only. Found by its text, not its place among the line elements
+      // (Monaco reuses them, in no set order); the read-only notice the typing raised is dismissed first,
+      // so that nothing stands over the line
+      await wb.page.keyboard.press('Escape');
+      await wb.page.locator('.monaco-editor-overlaymessage').waitFor({ state: 'hidden', timeout: 10_000 });
+      const line22 = editor.locator('.view-line', { hasText: '{"id":22,' });
       await line22.hover({ position: { x: 120, y: 5 } });
       const hover = wb.page.locator('.monaco-hover', { hasText: 'Evaluated models' });
       await hover.waitFor({ state: 'visible', timeout: 20_000 });
